@@ -1,0 +1,137 @@
+"""Reading and writing graph files.
+
+Loading never raises anything but ``DocumentError`` for a bad file (the runner turns it into
+one stderr line and exit status 2). Saving is deterministic, so files diff cleanly in git,
+and atomic, so a crash or full disk never leaves a half-written lesson behind.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import stat
+from typing import Any
+
+from .model import Document
+from .problems import DocumentError, Problem
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON allows repeated keys and silently keeps the last; a hand-edited file deserves better."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not valid UTF-8: byte 0x{data[exc.start]:02x} at line {line}, column {column}"
+        raise DocumentError(source, [Problem(message)]) from None
+
+
+def loads(data: str | bytes, source: str = "<memory>") -> Document:
+    """Parse and validate a graph file's text (or raw bytes, which must be UTF-8)."""
+    text = _decode(bytes(data), source) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    text = text.removeprefix("\ufeff")  # a BOM, as some Windows editors write
+    try:
+        raw = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        message = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    except _DuplicateKey as exc:
+        message = f"not valid JSON: the key {json.dumps(exc.args[0], ensure_ascii=False)} appears twice in one object"
+    except RecursionError:
+        message = "not valid JSON: nested too deeply"
+    except ValueError as exc:  # e.g. an integer too long to convert
+        message = f"not valid JSON: {exc}"
+    else:
+        return Document.from_dict(raw, source)
+    raise DocumentError(source, [Problem(message)])
+
+
+def load(path: str | os.PathLike[str]) -> Document:
+    """Read a graph file; any reason it cannot be used becomes a ``DocumentError``."""
+    source = os.fsdecode(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except (OSError, ValueError) as exc:  # ValueError: e.g. a NUL byte in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DocumentError(source, [Problem(f"cannot read the file: {reason}")]) from exc
+    return loads(data, source)
+
+
+def dumps(doc: Document) -> str:
+    """The file text for ``doc``: same document, same bytes (2-space indent, UTF-8 kept readable).
+
+    The document is validated first, so nothing is written that ``loads`` would refuse.
+    """
+    try:
+        raw = doc.to_dict()
+    except RecursionError:
+        raise DocumentError("<memory>", [Problem("nested too deeply")]) from None
+    Document.from_dict(raw)
+    return json.dumps(raw, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def save(doc: Document, path: str | os.PathLike[str]) -> None:
+    """Write ``doc`` to ``path`` atomically: a temp file in the same folder, fsync, then rename.
+
+    On failure the old file is untouched, the temp file is removed, and a ``DocumentError``
+    names the file. A symlinked path updates the file it points to.
+    """
+    data = dumps(doc).encode("utf-8")
+    target = os.path.realpath(os.fspath(path))
+    folder, name = os.path.split(target)
+    tmp = None
+    try:
+        fd, tmp = _create_temp(folder, name)
+        with open(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # keep the old file's permissions
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise DocumentError(os.fsdecode(path), [Problem(f"cannot save: {exc.strerror or exc}")]) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    _fsync_dir(folder)
+
+
+def _create_temp(folder: str, name: str) -> tuple[int, str]:
+    """Create a new hidden temp file beside the target (mode 0o666 minus umask, like a normal file)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
+def _fsync_dir(folder: str) -> None:
+    """Make the rename itself durable where the OS allows it (POSIX); best effort."""
+    if os.name == "nt":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

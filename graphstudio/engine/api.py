@@ -1,0 +1,146 @@
+"""The torch-shaped Python API, generated from the op registry.
+
+`call(op, args, params)` is the one way to run an op, used by the generated
+functions (`gs.mm`), the Tensor methods (`x.mm`), the operators and the graph
+runner alike. Arguments are bound by PyTorch's names and order, taken from each
+op's ports and params.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import dtypes
+from .dispatch import apply, binary, unary
+from .registry import REGISTRY, Op
+from .tensor import Tensor
+
+_SIZE_TYPES = ("shape", "dims")
+
+
+def fast_path(op: type[Op]) -> Callable | None:
+    """unary/binary for ops with one or two plain inputs and no params, else None."""
+    if op.params or not op.differentiable or any(p.variadic or p.optional for p in op.inputs):
+        return None
+    if len(op.inputs) == 1 and not op.inputs[0].scalar_ok:
+        return unary
+    if len(op.inputs) == 2 and not op.inputs[0].scalar_ok:
+        return binary
+    return None
+
+
+_FAST: dict[type[Op], Callable | None] = {}
+
+
+def call(op: type[Op], args: tuple, params: dict | None = None) -> Any:
+    """Run `op` on inputs (in port order) with params (by name; missing ones take defaults)."""
+    fast = _FAST.get(op, False)
+    if fast is False:
+        fast = _FAST[op] = fast_path(op)
+    if fast is not None and not params:
+        return fast(op, *args)
+    full = op.defaults()
+    if params:
+        unknown = set(params) - set(full)
+        if unknown:
+            raise TypeError(f"{op.name}() got an unexpected keyword argument '{sorted(unknown)[0]}'")
+        full.update(params)
+    return apply(op, tuple(args), full)
+
+
+def bind(op: type[Op], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """Positional and keyword arguments → (inputs in port order, params) as PyTorch binds them."""
+    ports, params = op.inputs, op.params
+    inputs: list[Any] = list(args[: len(ports)])
+    rest = list(args[len(ports):])
+    if rest and params and params[0].type in _SIZE_TYPES and not (len(rest) == 1 and isinstance(rest[0], (list, tuple))):
+        rest = [tuple(rest)]  # x.view(3, 4) means x.view((3, 4))
+    if len(rest) > len(params):
+        raise TypeError(f"{op.name}() takes {len(ports) + len(params)} positional arguments but {len(args)} were given")
+    bound = {p.name: v for p, v in zip(params, rest)}
+    for p in ports[len(inputs):]:
+        if p.name in kwargs:
+            inputs.append(kwargs.pop(p.name))
+        elif p.optional:
+            inputs.append(None)
+        else:
+            raise TypeError(f"{op.name}() missing required argument '{p.name}'")
+    for k, v in kwargs.items():
+        if k in bound:
+            raise TypeError(f"{op.name}() got multiple values for argument '{k}'")
+        bound[k] = v
+    for p in params:
+        if p.required and p.name not in bound:
+            raise TypeError(f"{op.name}() missing required argument '{p.name}'")
+    return tuple(inputs), bound
+
+
+def make_function(op: type[Op]) -> Callable:
+    fast = fast_path(op)
+    if fast is not None:
+        if len(op.inputs) == 1:
+            def fn(input: Tensor) -> Tensor:
+                return fast(op, input)
+        else:
+            def fn(input: Any, other: Any) -> Tensor:  # type: ignore[misc]
+                return fast(op, input, other)
+    else:
+        def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            inputs, params = bind(op, args, kwargs)
+            return call(op, inputs, params)
+    fn.__name__ = fn.__qualname__ = op.name
+    fn.__doc__ = op.doc
+    return fn
+
+
+def make_method(fn: Callable) -> Callable:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return fn(self, *args, **kwargs)
+
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method
+
+
+FUNCTIONS: dict[str, Callable] = {}
+
+
+def _operators() -> dict[str, Callable]:
+    """Python operators on Tensor, each the registry op PyTorch maps it to."""
+    op = REGISTRY
+    add, sub, mul, div, pow_, matmul, neg = (op[n] for n in ("add", "sub", "mul", "div", "pow", "matmul", "neg"))
+
+    def compare(o: type[Op]) -> Callable:
+        def method(self: Tensor, other: Any) -> Any:
+            if not isinstance(other, (Tensor, int, float)):
+                return NotImplemented
+            return apply(o, (self, other), {})
+        return method
+
+    return {
+        "__add__": lambda a, b: binary(add, a, b), "__radd__": lambda a, b: binary(add, a, b),
+        "__sub__": lambda a, b: binary(sub, a, b), "__rsub__": lambda a, b: binary(sub, b, a),
+        "__mul__": lambda a, b: binary(mul, a, b), "__rmul__": lambda a, b: binary(mul, a, b),
+        "__truediv__": lambda a, b: binary(div, a, b), "__rtruediv__": lambda a, b: binary(div, b, a),
+        "__pow__": lambda a, b: binary(pow_, a, b), "__rpow__": lambda a, b: binary(pow_, b, a),
+        "__matmul__": lambda a, b: binary(matmul, a, b), "__rmatmul__": lambda a, b: binary(matmul, b, a),
+        "__neg__": lambda a: unary(neg, a), "__pos__": lambda a: a,
+        "__abs__": lambda a: unary(op["abs"], a),
+        "__eq__": compare(op["eq"]), "__ne__": compare(op["ne"]), "__lt__": compare(op["lt"]),
+        "__le__": compare(op["le"]), "__gt__": compare(op["gt"]), "__ge__": compare(op["ge"]),
+    }
+
+
+def _install() -> None:
+    for name, op in REGISTRY.items():
+        if op.kind != "op":
+            continue
+        fn = make_function(op)
+        FUNCTIONS[name] = fn
+        if op.method and name not in Tensor.__dict__:
+            setattr(Tensor, name, make_method(fn))
+    for name, method in _operators().items():
+        setattr(Tensor, name, method)
+
+
+def to_copy(t: Tensor, be: Any, dt: dtypes.dtype) -> Tensor:
+    return call(REGISTRY["to"], (t,), {"device": str(be.device), "dtype": dt.name})

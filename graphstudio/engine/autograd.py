@@ -1,0 +1,94 @@
+"""The `torch.autograd` namespace: `backward` and `grad`, checked in PyTorch's words, then run."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .backprop import enable_grad, no_grad, run_backward, set_grad_enabled  # noqa: F401
+from .tensor import Tensor, wrap
+
+
+def _roots(outputs: Sequence[Tensor], grads: Sequence[Any] | None) -> list:
+    roots = []
+    for i, out in enumerate(outputs):
+        if not out.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        g = None if grads is None else grads[i]
+        be = out._be
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            arr = be.xp.ones(out.array.shape, dtype=out.array.dtype)
+        else:
+            if isinstance(g, Tensor):
+                if g._be is not be:
+                    raise RuntimeError(f"gradient is on {g.device} but the tensor is on {out.device}")
+                arr = g.array
+            else:
+                arr = be.asarray(g)
+            if tuple(arr.shape) != tuple(out.array.shape):
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({list(arr.shape)}) and "
+                    f"output[{i}] has a shape of torch.Size({list(out.array.shape)})."
+                )
+            arr = be.xp.astype(arr, out.array.dtype, copy=True)  # the caller keeps their vector
+        node, nr = out._edge or out._leaf_edge()
+        roots.append((node, nr, arr))
+    return roots
+
+
+def _as_list(x: Any) -> list:
+    if x is None:
+        return None
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Any = None) -> None:
+    """Accumulate d(tensors)/d(leaf) into every leaf's `.grad` (or only `inputs`' when given)."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by GraphStudio's engine")
+    tensors = _as_list(tensors)
+    roots = _roots(tensors, _as_list(grad_tensors))
+    if inputs is None:
+        run_backward(roots, bool(retain_graph))
+        return
+    wanted = _as_list(inputs)
+    captured = _run_capture(roots, wanted, bool(retain_graph))
+    for t, g in zip(wanted, captured):
+        if g is not None:
+            t._accumulate_grad(g)
+
+
+def _run_capture(roots: list, inputs: list[Tensor], retain_graph: bool) -> list:
+    keys = []
+    for t in inputs:
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+        keys.append(t._edge or t._leaf_edge())
+    capture = {k: None for k in keys}
+    run_backward(roots, retain_graph, capture=capture)
+    return [capture[k] for k in keys]
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
+    """The gradients of `outputs` with respect to `inputs`, returned instead of stored in `.grad`."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by GraphStudio's engine")
+    outputs, inputs = _as_list(outputs), _as_list(inputs)
+    roots = _roots(outputs, _as_list(grad_outputs))
+    captured = _run_capture(roots, inputs, bool(retain_graph))
+    result = []
+    for i, (t, g) in enumerate(zip(inputs, captured)):
+        if g is None:
+            if materialize_grads:
+                g = t._be.xp.zeros(t.array.shape, dtype=t.array.dtype)
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior."
+                )
+        result.append(None if g is None else wrap(g, t._be, None))
+    return tuple(result)
+
+

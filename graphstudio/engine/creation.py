@@ -1,0 +1,108 @@
+"""Making tensors: from Python data (with PyTorch's dtype rules) and the random generator.
+
+The random generator is one NumPy Generator for every device: numbers are drawn
+on the host and moved, so a seed gives the same tensor on the CPU and on a GPU.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .backend import Backend
+
+
+class _Generator:
+    """The global generator that `manual_seed` resets (torch.default_generator)."""
+
+    def __init__(self, seed: int = 0):
+        self.manual_seed(seed)
+
+    def manual_seed(self, seed: int) -> "_Generator":
+        self.seed = int(seed)
+        self.rng = np.random.default_rng(self.seed)
+        return self
+
+    def initial_seed(self) -> int:
+        return self.seed
+
+
+default_generator = _Generator(0)
+
+
+def manual_seed(seed: int) -> _Generator:
+    """Seed every random op (rand, randn, randint, dropout, shuffles)."""
+    return default_generator.manual_seed(seed)
+
+
+def host_array(data: Any, dtype: dtypes.dtype | None) -> np.ndarray:
+    """Python data → NumPy array with the dtype PyTorch would give it."""
+    from .tensor import Tensor
+
+    if isinstance(data, Tensor):
+        arr = data.host()
+    elif isinstance(data, np.ndarray) or np.isscalar(data) and isinstance(data, np.generic):
+        arr = np.asarray(data)
+        if arr.dtype.kind in "iu":
+            arr = arr.astype(np.int64)
+        elif arr.dtype == np.float16:
+            arr = arr.astype(np.float32)
+    else:
+        if isinstance(data, (list, tuple)) and any(isinstance(v, Tensor) for v in data):
+            data = [v.host() if isinstance(v, Tensor) else v for v in data]
+        try:
+            arr = np.asarray(data)
+        except ValueError as e:
+            raise ValueError(f"could not make a tensor from ragged data: {_ragged(data) or e}") from None
+        if arr.dtype == object or arr.dtype.kind in "US":
+            raise TypeError(f"could not make a tensor from {type(data).__name__} data: numbers only")
+        if arr.dtype.kind == "f":
+            arr = arr.astype(np.float32)
+        elif arr.dtype.kind in "iu":
+            arr = arr.astype(np.int64)
+    if dtype is not None:
+        arr = arr.astype(dtype.name)
+    elif arr.dtype.kind not in "fib" or arr.dtype == np.float16:
+        arr = arr.astype(np.float32)
+    return arr
+
+
+def _ragged(data: Any, depth: int = 0) -> str | None:
+    if not isinstance(data, (list, tuple)) or not data:
+        return None
+    lens = {len(v) if isinstance(v, (list, tuple)) else -1 for v in data}
+    if len(lens) > 1:
+        first = len(data[0]) if isinstance(data[0], (list, tuple)) else 0
+        bad = next(len(v) if isinstance(v, (list, tuple)) else 0 for v in data if (len(v) if isinstance(v, (list, tuple)) else 0) != first)
+        return f"expected sequence of length {first} at dim {depth + 1} (got {bad})"
+    for v in data:
+        msg = _ragged(v, depth + 1)
+        if msg:
+            return msg
+    return None
+
+
+def to_array(data: Any, dtype: dtypes.dtype | None, be: Backend) -> Any:
+    """A fresh array on `be` (never sharing memory with `data`, as torch.tensor copies)."""
+    arr = host_array(data, dtype)
+    if be.device.type != "cpu":
+        return be.xp.asarray(arr)
+    if arr is data or getattr(data, "array", None) is arr:
+        arr = arr.copy()
+    return arr
+
+
+def parse_size(size: tuple) -> tuple[int, ...]:
+    """`zeros(2, 3)`, `zeros((2, 3))`, `zeros([2, 3])` and `zeros(torch.Size([2, 3]))` all mean (2, 3)."""
+    if len(size) == 1 and isinstance(size[0], (list, tuple)):
+        size = tuple(size[0])
+    out = []
+    for s in size:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) and not hasattr(s, "__index__"):
+            raise TypeError(f"size must be a tuple of ints, but got {type(s).__name__}")
+        s = int(s)
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+        out.append(s)
+    return tuple(out)

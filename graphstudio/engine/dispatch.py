@@ -1,0 +1,242 @@
+"""Calling an op: unwrap tensors, cast as PyTorch would, run forward, record the graph.
+
+`unary` and `binary` are the short paths that operators and most functions take;
+`apply` is the general one (variadic inputs, params, several outputs). Nothing
+here validates shapes: when the array library rejects an input, the op's own
+shape inference is asked why, so the user reads PyTorch's message, at no cost
+to calls that succeed.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import dtypes
+from .backprop import grad_mode
+from .registry import Op, ShapeError, Spec, node_class
+from .tensor import Tensor, wrap
+
+NO_EDGE = (None, 0)
+_Number = (int, float, bool)
+
+
+def _edge(t: Tensor) -> tuple:
+    if not t.requires_grad:
+        return NO_EDGE
+    return t._edge or t._leaf_edge()
+
+
+def _device_mismatch(a: Tensor, b: Tensor) -> RuntimeError:
+    return RuntimeError(
+        "Expected all tensors to be on the same device, but found at least two devices, "
+        f"{a._be.device} and {b._be.device}!"
+    )
+
+
+def _explain(op: type[Op], args: tuple, params: dict, error: Exception) -> Exception:
+    """Turn a failure inside the array library into the op's own message when inference has one."""
+    try:
+        op.infer(*[spec_of(a) for a in args], **params)
+    except ShapeError as e:
+        return RuntimeError(str(e))
+    except Exception:
+        pass
+    return error
+
+
+def spec_of(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return Spec(tuple(x.array.shape), x.dtype)
+    if isinstance(x, (list, tuple)):
+        return [spec_of(v) for v in x]
+    return x
+
+
+def _float_array(t: Tensor) -> Any:
+    return t._be.xp.astype(t.array, t._be.to_dtype[dtypes.DEFAULT_FLOAT])
+
+
+def unary(op: type[Op], a: Tensor) -> Tensor:
+    be = a._be
+    x = a.array
+    if op.cast == "float" and not dtypes_of(be, x).is_floating_point:
+        x = _float_array(a)
+    ctx = op.node_cls()
+    ctx.xp = be.xp
+    try:
+        out = op.forward(ctx, x)
+    except (ValueError, TypeError, IndexError) as e:
+        raise _explain(op, (a,), {}, e) from None
+    if a.requires_grad and grad_mode.enabled:
+        ctx.next_functions = (a._edge or a._leaf_edge(),)
+        ctx.needs = (True,)
+        ctx.shape = out.shape
+        ctx.dtype = out.dtype
+        return wrap(out, be, (ctx, 0))
+    return wrap(out, be, None)
+
+
+def dtypes_of(be: Any, arr: Any) -> dtypes.dtype:
+    return be.from_dtype[arr.dtype]
+
+
+def binary(op: type[Op], a: Any, b: Any) -> Tensor:
+    """`a op b` where at least one side is a Tensor and the other may be a Python number."""
+    if not isinstance(a, Tensor):
+        a = _as_operand(a, b)
+    be = a._be
+    x = a.array
+    if isinstance(b, Tensor):
+        if b._be is not be:
+            raise _device_mismatch(a, b)
+        y = b.array
+        needs_b = b.requires_grad
+        if x.dtype != y.dtype and op.cast:
+            x, y = _promote_pair(a, b)
+        if op.cast == "promote_float" and not be.from_dtype[x.dtype].is_floating_point:
+            f = be.to_dtype[dtypes.DEFAULT_FLOAT]
+            x, y = be.xp.astype(x, f), be.xp.astype(y, f)
+        ctx = op.node_cls_b()
+    elif isinstance(b, _Number):
+        y = b
+        needs_b = False
+        if op.cast:
+            x, y = _with_scalar(op, be, x, b)
+        ctx = op.node_cls()
+    else:
+        return NotImplemented
+    ctx.xp = be.xp
+    try:
+        out = op.forward(ctx, x, y)
+    except (ValueError, TypeError, IndexError) as e:
+        raise _explain(op, (a, b), {}, e) from None
+    needs_a = a.requires_grad
+    if (needs_a or needs_b) and grad_mode.enabled:
+        ctx.next_functions = (
+            (a._edge or a._leaf_edge()) if needs_a else NO_EDGE,
+            (b._edge or b._leaf_edge()) if needs_b else NO_EDGE,
+        )
+        ctx.needs = (needs_a, needs_b)
+        ctx.shape = out.shape
+        ctx.dtype = out.dtype
+        return wrap(out, be, (ctx, 0))
+    return wrap(out, be, None)
+
+
+def _with_scalar(op: type[Op], be: Any, x: Any, value: Any) -> tuple[Any, Any]:
+    """Cast so `tensor op number` has PyTorch's result type (`int_tensor * 2.5` is float32)."""
+    t = be.from_dtype[x.dtype]
+    want = dtypes.scalar_result(t, value)
+    if op.cast == "promote_float" and not want.is_floating_point:
+        want = dtypes.DEFAULT_FLOAT
+    if want is not t:
+        x = be.xp.astype(x, be.to_dtype[want])
+    if isinstance(value, bool) or want.is_floating_point:
+        value = float(value) if want.is_floating_point else int(value)
+    return x, value
+
+
+def _as_operand(value: Any, like: Tensor) -> Tensor:
+    """A Python number on the left of an op (`2 - x`): a 0-dim tensor of the type PyTorch would use."""
+    be = like._be
+    dt = dtypes.scalar_result(be.from_dtype[like.array.dtype], value)
+    return wrap(be.xp.asarray(value, dtype=be.to_dtype[dt]), be, None)
+
+
+def _promote_pair(a: Tensor, b: Tensor) -> tuple[Any, Any]:
+    be = a._be
+    x, y = a.array, b.array
+    want = dtypes.promote_with_dims(be.from_dtype[x.dtype], x.ndim, be.from_dtype[y.dtype], y.ndim)
+    target = be.to_dtype[want]
+    if x.dtype != target:
+        x = be.xp.astype(x, target)
+    if y.dtype != target:
+        y = be.xp.astype(y, target)
+    return x, y
+
+
+def apply(op: type[Op], args: tuple, params: dict) -> Any:
+    """The general path: any number of inputs (tensors, numbers, lists of tensors, None) and params."""
+    tensors = [t for a in args for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
+    if not tensors:
+        raise TypeError(f"{op.name}() expected at least one Tensor argument")
+    be = tensors[0]._be
+    for t in tensors:
+        if t._be is not be:
+            raise _device_mismatch(tensors[0], t)
+    arrays = _cast_args(op, be, args, tensors)
+    name = op.grad_fn_name(params)
+    n_out = len(op.output_names(params))
+    ctx = node_class(name or "NoneBackward", op, n_out)()
+    ctx.xp = be.xp
+    try:
+        out = op.forward(ctx, *arrays, **params)
+    except (ValueError, TypeError, IndexError) as e:
+        raise _explain(op, args, params, e) from None
+    record = grad_mode.enabled and op.differentiable and any(t.requires_grad for t in tensors)
+    if n_out == 1 and not isinstance(out, (list, tuple)):
+        if record and name:
+            _link(ctx, args)
+            ctx.shape, ctx.dtype = out.shape, out.dtype
+            return wrap(out, be, (ctx, 0))
+        return wrap(out, be, None)
+    out = tuple(out)
+    if n_out != len(out):  # an op whose output count depends on data size (split)
+        ctx = _resize(ctx, name, op, len(out))
+    if not (record and name):
+        return tuple(wrap(o, be, None) for o in out)
+    _link(ctx, args)
+    ctx.shape = tuple(o.shape for o in out)
+    ctx.dtype = tuple(o.dtype for o in out)
+    return tuple(wrap(o, be, (ctx, i) if be.from_dtype[o.dtype].is_floating_point else None) for i, o in enumerate(out))
+
+
+def _resize(ctx: Any, name: str, op: type[Op], n: int) -> Any:
+    new = node_class(name, op, n)()
+    for slot in ("xp", "saved", "info"):
+        if hasattr(ctx, slot):
+            setattr(new, slot, getattr(ctx, slot))
+    return new
+
+
+def _link(ctx: Any, args: tuple) -> None:
+    edges, needs = [], []
+    for a in args:
+        for t in a if isinstance(a, (list, tuple)) else (a,):
+            if isinstance(t, Tensor):
+                edges.append(_edge(t))
+                needs.append(t.requires_grad)
+            else:
+                edges.append(NO_EDGE)
+                needs.append(False)
+    ctx.next_functions = tuple(edges)
+    ctx.needs = tuple(needs)
+
+
+def _cast_args(op: type[Op], be: Any, args: tuple, tensors: list[Tensor]) -> list:
+    """Arrays for the forward, cast to a common dtype when the op asks for it."""
+    target = None
+    if op.cast in ("promote", "promote_float"):
+        want = None
+        for t in tensors:
+            d = be.from_dtype[t.array.dtype]
+            want = d if want is None else dtypes.promote_with_dims(want, 1, d, t.array.ndim or 1)
+        for a in args:
+            if isinstance(a, _Number) and want is not None:
+                want = dtypes.scalar_result(want, a)
+        if op.cast == "promote_float" and not want.is_floating_point:
+            want = dtypes.DEFAULT_FLOAT
+        target = be.to_dtype[want]
+
+    def conv(a: Any) -> Any:
+        if isinstance(a, Tensor):
+            arr = a.array
+            if target is not None and arr.dtype != target:
+                return be.xp.astype(arr, target)
+            if op.cast == "float" and not be.from_dtype[arr.dtype].is_floating_point:
+                return be.xp.astype(arr, be.to_dtype[dtypes.DEFAULT_FLOAT])
+            return arr
+        if isinstance(a, (list, tuple)):
+            return [conv(v) for v in a]
+        return a
+
+    return [conv(a) for a in args]

@@ -1,0 +1,130 @@
+"""torch.tensor, torch.zeros, torch.randn, … : the creation ops of the registry as functions."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dtypes
+from .backend import get_backend
+from .creation import default_generator, parse_size
+from .registry import REGISTRY
+from .tensor import Tensor, wrap
+
+
+def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:
+    """Run a creation op of the registry and put the result on `device`."""
+    arr = REGISTRY[op_name].make(default_generator.rng, **params)
+    return from_host(arr, device, requires_grad)
+
+
+def from_host(arr: np.ndarray, device: Any = None, requires_grad: bool = False) -> Tensor:
+    be = get_backend(device)
+    t = wrap(arr if be.device.type == "cpu" else be.xp.asarray(arr), be, None)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def _name(dtype: Any) -> str | None:
+    d = dtypes.from_name(dtype)
+    return None if d is None else d.name
+
+
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of `data` (nested lists, a number, an array or a tensor)."""
+    return Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    if isinstance(data, Tensor) and dtype is None and device is None:
+        return data
+    return Tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a NumPy array (changes to one show in the other)."""
+    if array.dtype.kind in "iu" and array.dtype != np.int64 or array.dtype.kind not in "fiub":
+        raise TypeError(f"can't convert np.ndarray of type {array.dtype}; supported: float64, float32, int64, bool")
+    return wrap(array, get_backend("cpu"), None)
+
+
+def _sized(op: str, size: tuple, dtype: Any, device: Any, requires_grad: bool, **more: Any) -> Tensor:
+    params = {"shape": parse_size(size), **more}
+    if dtype is not None or op in ("zeros", "ones", "rand", "randn"):
+        params["dtype"] = _name(dtype) or "float32"
+    return _leaf(op, params, device, requires_grad)
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _sized("zeros", size, dtype, device, requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _sized("ones", size, dtype, device, requires_grad)
+
+
+empty = zeros
+
+
+def rand(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _sized("rand", size, dtype, device, requires_grad)
+
+
+def randn(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _sized("randn", size, dtype, device, requires_grad)
+
+
+def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _leaf("full", {"shape": parse_size((size,)), "fill_value": fill_value, "dtype": _name(dtype)},
+                 device, requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _leaf("eye", {"n": n, "m": m, "dtype": _name(dtype) or "float32"}, device, requires_grad)
+
+
+def arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    if end is None:
+        start, end = 0, start
+    return _leaf("arange", {"start": start, "end": end, "step": step, "dtype": _name(dtype)}, device, requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    return _leaf("linspace", {"start": start, "end": end, "steps": steps, "dtype": _name(dtype) or "float32"},
+                 device, requires_grad)
+
+
+def randint(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """randint(high, size) or randint(low, high, size), as in PyTorch."""
+    args = list(args)
+    if size is None:
+        size = args.pop()
+    low, high = (0, args[0]) if len(args) == 1 else args
+    return _leaf("randint", {"low": low, "high": high, "shape": parse_size((size,)), "dtype": _name(dtype) or "int64"},
+                 device, requires_grad)
+
+
+def _like(fn: Any, t: Tensor, dtype: Any, device: Any, requires_grad: bool, *extra: Any) -> Tensor:
+    return fn(tuple(t.shape), *extra, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
+
+
+def zeros_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _like(zeros, input, dtype, device, requires_grad)
+
+
+def ones_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _like(ones, input, dtype, device, requires_grad)
+
+
+def rand_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _like(rand, input, dtype, device, requires_grad)
+
+
+def randn_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _like(randn, input, dtype, device, requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return full(tuple(input.shape), fill_value, dtype=dtype or input.dtype, device=device or input.device,
+                requires_grad=requires_grad)

@@ -1,0 +1,25 @@
+"""Small torch-level helpers: is_tensor, numel, equal, allclose."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """True when both have the same shape and the same values."""
+    return tuple(input.shape) == tuple(other.shape) and bool(np.array_equal(input.host(), other.host()))
+
+
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    return bool(np.allclose(input.host(), other.host(), rtol=rtol, atol=atol, equal_nan=equal_nan))

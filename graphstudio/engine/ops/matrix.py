@@ -1,0 +1,204 @@
+"""Matrix products: mm, bmm, matmul and linear.
+
+Backward of C = A @ B is dA = G @ Bᵀ and dB = Aᵀ @ G, computed only for the
+inputs that need it (in a training step the data matrix never does).
+"""
+from __future__ import annotations
+
+from ..registry import Op, Port, Sample, ShapeError, Spec, node_class, register
+from . import _infer
+
+T, S = Port, Sample
+
+
+def _mT(xp, a):
+    return xp.matrix_transpose(a)
+
+
+def _dims(a: Spec, b: Spec, op: str) -> None:
+    if a.dtype is not b.dtype:
+        raise ShapeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name} != {b.dtype.name}")
+
+
+@register
+class Mm(Op):
+    name, grad_fn, torch = "mm", "MmBackward0", "torch.mm({input}, {mat2})"
+    category = "Matrix"
+    doc = "Matrix product of two 2-D tensors: [n, k] @ [k, m] → [n, m]."
+    inputs = (T("input", "2-D"), T("mat2", "2-D"))
+    samples = (S(((3, 4), (4, 5))), S(((1, 1), (1, 7))),
+               S(((3, 4), (5, 2)), error="cannot be multiplied (3x4 and 5x2)"),
+               S(((3,), (3, 2)), error="must be a matrix"))
+
+    def infer(a, b):
+        a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "mat2")
+        for s, name in ((a, "self"), (b, "mat2")):
+            if s.ndim != 2:
+                raise ShapeError(f"{name} must be a matrix (got a {s.ndim}-D tensor of shape {list(s.shape)})")
+        if a.shape[1] != b.shape[0]:
+            raise ShapeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
+            )
+        _dims(a, b, "mm")
+        return Spec((a.shape[0], b.shape[1]), a.dtype)
+
+    def forward(ctx, a, b):
+        if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0] or a.dtype != b.dtype:
+            raise ValueError("mm shapes")
+        ctx.saved = (a, b)
+        return a @ b
+
+    def backward(ctx, g):
+        a, b = ctx.saved
+        return (g @ b.T if ctx.needs[0] else None), (a.T @ g if ctx.needs[1] else None)
+
+
+@register
+class Bmm(Op):
+    name, grad_fn, torch = "bmm", "BmmBackward0", "torch.bmm({input}, {mat2})"
+    category = "Matrix"
+    doc = "Batched matrix product of 3-D tensors: [b, n, k] @ [b, k, m] → [b, n, m]."
+    inputs = (T("input", "3-D"), T("mat2", "3-D"))
+    samples = (S(((2, 3, 4), (2, 4, 5))), S(((2, 3, 4), (2, 5, 2)), error="bmm"),
+               S(((2, 3, 4), (3, 4, 2)), error="batch1 and batch2"))
+
+    def infer(a, b):
+        a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "mat2")
+        if a.ndim != 3 or b.ndim != 3:
+            raise ShapeError(f"batch1 must be a 3D tensor and batch2 must be a 3D tensor (got {list(a.shape)} and {list(b.shape)})")
+        if a.shape[0] != b.shape[0]:
+            raise ShapeError(f"batch1 and batch2 must have same number of batches, got {a.shape[0]} and {b.shape[0]}")
+        if a.shape[2] != b.shape[1]:
+            raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, {a.shape[2]}] "
+                             f"but got: [{b.shape[0]}, {b.shape[1]}] (bmm of {list(a.shape)} and {list(b.shape)})")
+        _dims(a, b, "bmm")
+        return Spec((a.shape[0], a.shape[1], b.shape[2]), a.dtype)
+
+    def forward(ctx, a, b):
+        if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+            raise ValueError("bmm shapes")
+        ctx.saved = (a, b)
+        return a @ b
+
+    def backward(ctx, g):
+        a, b = ctx.saved
+        xp = ctx.xp
+        return (g @ _mT(xp, b) if ctx.needs[0] else None), (_mT(xp, a) @ g if ctx.needs[1] else None)
+
+
+_MATMUL_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 2): "MmBackward0"}
+
+
+@register
+class Matmul(Op):
+    name, grad_fn, torch = "matmul", "MmBackward0", "torch.matmul({input}, {other})"
+    category = "Matrix"
+    doc = "General matrix product: vectors, matrices, and batches with broadcast batch dims."
+    inputs = (T("input"), T("other"))
+    samples = (S(((3, 4), (4, 5))), S(((4,), (4,))), S(((3, 4), (4,))), S(((4,), (4, 2))),
+               S(((2, 3, 4), (4, 5))), S(((2, 1, 3, 4), (5, 4, 2))),
+               S(((3, 4), (5, 2)), error="cannot be multiplied"))
+
+    def infer(a, b):
+        a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "other")
+        if a.ndim == 0 or b.ndim == 0:
+            raise ShapeError("both arguments to matmul need to be at least 1D, but they are "
+                             f"{a.ndim}D and {b.ndim}D")
+        sa = (1,) + a.shape if a.ndim == 1 else a.shape
+        sb = b.shape + (1,) if b.ndim == 1 else b.shape
+        if sa[-1] != sb[-2]:
+            if a.ndim == 1 and b.ndim == 1:
+                raise ShapeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
+                                 "to have the same number of elements, but got "
+                                 f"{a.shape[0]} and {b.shape[0]} elements respectively")
+            raise ShapeError(f"mat1 and mat2 shapes cannot be multiplied ({'x'.join(map(str, sa[-2:]))} and "
+                             f"{'x'.join(map(str, sb[-2:]))})")
+        _dims(a, b, "matmul")
+        batch = _infer.broadcast(sa[:-2], sb[:-2])
+        out = batch + (sa[-2], sb[-1])
+        if a.ndim == 1:
+            out = out[:-2] + out[-1:]
+        if b.ndim == 1:
+            out = out[:-1]
+        return Spec(out, a.dtype)
+
+    def forward(ctx, a, b):
+        if a.dtype != b.dtype:
+            raise TypeError("matmul dtypes")
+        name = _MATMUL_NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
+        if name != "MmBackward0":
+            ctx.__class__ = node_class(name, Matmul)
+        ctx.saved = (a, b)
+        return ctx.xp.matmul(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.saved
+        xp = ctx.xp
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        g2 = g
+        if a.ndim == 1:
+            g2 = xp.expand_dims(g2, axis=-2)
+        if b.ndim == 1:
+            g2 = xp.expand_dims(g2, axis=-1)
+        ga = gb = None
+        if ctx.needs[0]:
+            ga = g2 @ _mT(xp, b2)
+            if a.ndim == 1:
+                ga = xp.reshape(xp.sum(ga, axis=tuple(range(ga.ndim - 1))) if ga.ndim > 2 else ga, a.shape)
+        if ctx.needs[1]:
+            gb = _mT(xp, a2) @ g2
+            if b.ndim == 1:
+                gb = xp.reshape(xp.sum(gb, axis=tuple(range(gb.ndim - 2))) if gb.ndim > 2 else gb, b.shape)
+        return ga, gb
+
+
+@register
+class Linear(Op):
+    name, grad_fn, torch = "linear", "AddmmBackward0", "torch.nn.functional.linear({input}, {weight}, {bias})"
+    category = "Matrix"
+    doc = "A fully connected layer: input @ weightᵀ + bias, weight [out, in], bias [out]."
+    inputs = (T("input", "[..., in]"), T("weight", "[out, in]"), T("bias", "[out]", optional=True))
+    method = False
+    samples = (S(((4, 3), (5, 3), (5,))), S(((4, 3), (5, 3), None)), S(((2, 4, 3), (5, 3), (5,))),
+               S(((3,), (5, 3), (5,))),
+               S(((4, 3), (5, 2), (5,)), error="cannot be multiplied (4x3 and 2x5)"))
+
+    def infer(x, w, b=None):
+        x, w = _infer.need_tensor(x, "input"), _infer.need_tensor(w, "weight")
+        if w.ndim != 2:
+            raise ShapeError(f"linear: weight must be 2-D [out, in], got {list(w.shape)}")
+        if x.ndim == 0 or x.shape[-1] != w.shape[1]:
+            lead = x.numel // x.shape[-1] if x.ndim and x.shape[-1] else 1
+            raise ShapeError(f"mat1 and mat2 shapes cannot be multiplied ({lead}x{x.shape[-1] if x.ndim else 1} "
+                             f"and {w.shape[1]}x{w.shape[0]})")
+        out = Spec(x.shape[:-1] + (w.shape[0],), x.dtype)
+        if b is not None:
+            b = _infer.need_tensor(b, "bias")
+            _infer.broadcast(out.shape, b.shape)
+        return out
+
+    def forward(ctx, x, w, b=None):
+        if x.shape[-1] != w.shape[1]:
+            raise ValueError("linear shapes")
+        ctx.saved = (x, w)
+        if b is None or x.ndim != 2:
+            ctx.__class__ = node_class("MmBackward0" if x.ndim == 2 else "ViewBackward0" if x.ndim > 2 else "SqueezeBackward4", Linear)
+        out = x @ w.T
+        if b is not None:
+            out += b
+        return out
+
+    def backward(ctx, g):
+        x, w = ctx.saved
+        xp = ctx.xp
+        needs = ctx.needs
+        gx = g @ w if needs[0] else None
+        gw = gb = None
+        if needs[1]:
+            x2 = xp.reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
+            g2 = xp.reshape(g, (-1, g.shape[-1])) if g.ndim != 2 else g
+            gw = g2.T @ x2
+        if len(needs) > 2 and needs[2]:
+            gb = xp.sum(g, axis=tuple(range(g.ndim - 1))) if g.ndim > 1 else g
+        return gx, gw, gb

@@ -1,0 +1,167 @@
+"""`torch.optim`: SGD, Adam and RMSprop with PyTorch's update rules, in place on the parameters.
+
+Updates write into each parameter's array (no new arrays per step for the
+parameters), in the same order of operations as PyTorch's single-tensor
+implementations, so float32 results agree with PyTorch's to rounding.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .backprop import no_grad
+from .tensor import Tensor
+
+
+class Optimizer:
+    """Holds param groups and per-parameter state; `zero_grad()` then `step()`."""
+
+    defaults: dict[str, Any] = {}
+
+    def __init__(self, params: Iterable[Any], **options: Any):
+        params = list(params)
+        if not params:
+            raise ValueError("optimizer got an empty parameter list")
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        self.param_groups: list[dict[str, Any]] = []
+        for g in groups:
+            group = {**self.defaults, **options, **g, "params": list(g["params"])}
+            for p in group["params"]:
+                if not isinstance(p, Tensor) or not p.is_leaf:
+                    raise ValueError("can't optimize a non-leaf Tensor")
+            self.param_groups.append(group)
+        self.state: dict[Tensor, dict[str, Any]] = {}
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of the last backward (PyTorch sets them to None by default)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad.zero_()
+
+    @no_grad()
+    def step(self) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self.update(p, p.grad.array, self.state.setdefault(p, {}), group)
+
+    def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        opts = "".join(f"    {k}: {v}\n" for k, v in self.param_groups[0].items() if k != "params")
+        return f"{type(self).__name__} (\nParameter Group 0\n{opts})"
+
+
+class SGD(Optimizer):
+    """p -= lr * g, with optional weight decay, momentum (and dampening) and Nesterov momentum."""
+
+    defaults = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False,
+                "maximize": False}
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False):
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                         nesterov=nesterov, maximize=maximize)
+
+    def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p.array
+        momentum = group["momentum"]
+        if momentum:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = g * 1  # a copy: it is updated in place later
+            else:
+                buf *= momentum
+                buf += (1 - group["dampening"]) * g
+            g = g + momentum * buf if group["nesterov"] else buf
+        p.array -= group["lr"] * g
+
+
+class Adam(Optimizer):
+    """Adaptive moments: m and v are running means of g and g², bias-corrected by step count."""
+
+    defaults = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False,
+                "maximize": False}
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *, maximize: bool = False):
+        super().__init__(params, lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         maximize=maximize)
+
+    def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
+        xp = p._be.xp
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p.array
+        b1, b2 = group["betas"]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = xp.zeros_like(p.array)
+            state["exp_avg_sq"] = xp.zeros_like(p.array)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = xp.zeros_like(p.array)
+        state["step"] += 1
+        t = state["step"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (g - m) * (1 - b1)          # torch: exp_avg.lerp_(grad, 1 - beta1)
+        v *= b2
+        v += (g * g) * (1 - b2)
+        step_size = group["lr"] / (1 - b1 ** t)
+        bc2_sqrt = (1 - b2 ** t) ** 0.5
+        if group["amsgrad"]:
+            vmax = state["max_exp_avg_sq"]
+            vmax[...] = xp.maximum(vmax, v)
+            v = vmax
+        denom = xp.sqrt(v) / bc2_sqrt + group["eps"]
+        p.array -= step_size * (m / denom)
+
+
+class RMSprop(Optimizer):
+    """Divide the gradient by a running root-mean-square of recent gradients."""
+
+    defaults = {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0, "centered": False,
+                "maximize": False}
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, *, maximize: bool = False):
+        super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                         centered=centered, maximize=maximize)
+
+    def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
+        xp = p._be.xp
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"]:
+            g = g + group["weight_decay"] * p.array
+        alpha = group["alpha"]
+        if not state:
+            state["square_avg"] = xp.zeros_like(p.array)
+            if group["momentum"]:
+                state["momentum_buffer"] = xp.zeros_like(p.array)
+            if group["centered"]:
+                state["grad_avg"] = xp.zeros_like(p.array)
+        sq = state["square_avg"]
+        sq *= alpha
+        sq += (g * g) * (1 - alpha)
+        if group["centered"]:
+            ga = state["grad_avg"]
+            ga += (g - ga) * (1 - alpha)
+            avg = xp.sqrt(sq - ga * ga) + group["eps"]
+        else:
+            avg = xp.sqrt(sq) + group["eps"]
+        if group["momentum"]:
+            buf = state["momentum_buffer"]
+            buf *= group["momentum"]
+            buf += g / avg
+            p.array -= group["lr"] * buf
+        else:
+            p.array -= group["lr"] * (g / avg)

@@ -1,0 +1,183 @@
+"""The op registry: ONE definition per op, read by everything else.
+
+An op is a class with its ports, params, shape/dtype inference, forward and
+vector-Jacobian backward side by side (as in tinygrad's early Functions), its
+PyTorch name, call template and `grad_fn` name, and sample inputs. The Python
+API, the compiler, the palette, the inspector, the docs, code export and the
+generated tests all read it from here; nobody keeps a list of ops of their own.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from . import dtypes
+from .backprop import Node
+
+CATEGORIES = ("Create", "Math", "Matrix", "Shape", "Reduce", "Activation", "Loss", "Autograd", "Optimize", "Data")
+
+
+class ShapeError(ValueError):
+    """Inference found inputs the op cannot take; the message is PyTorch's where it has one."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What is known of a tensor before it exists: its shape and dtype."""
+
+    shape: tuple[int, ...]
+    dtype: dtypes.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def numel(self) -> int:
+        n = 1
+        for s in self.shape:
+            n *= s
+        return n
+
+    def __str__(self) -> str:
+        return f"{list(self.shape)} {self.dtype.name}"
+
+
+@dataclass(frozen=True)
+class Port:
+    """A tensor input, named as PyTorch names the argument.
+
+    `scalar_ok`: a Python number may stand in (as `x + 2`); `variadic`: a list of tensors
+    (`cat`'s `tensors`); `optional`: may be left out (`linear`'s `bias`).
+    """
+
+    name: str
+    doc: str = ""
+    scalar_ok: bool = False
+    variadic: bool = False
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Param:
+    """A non-tensor argument. `type` is one of: int, float, bool, str, choice, shape, dims,
+    int_or_ints, dim_or_none, data, dtype, number_or_none."""
+
+    name: str
+    type: str
+    default: Any = None
+    doc: str = ""
+    choices: tuple = ()
+    min: float | None = None
+    max: float | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Inputs for generated tests: shapes (random data), literal lists, or Python scalars.
+
+    `error` is a fragment of the message the op must raise for these inputs. `positive`
+    asks for inputs > 0 (log, sqrt); `data` gives exact values per input instead of random.
+    """
+
+    inputs: tuple
+    params: dict = field(default_factory=dict)
+    error: str | None = None
+    positive: bool = False
+    dtypes: tuple | None = None
+    distinct: bool = False  # inputs whose values must not tie (max, sort-like ops)
+
+
+class Op:
+    """Base of every op definition. Subclasses fill in the class attributes and methods."""
+
+    name: ClassVar[str]
+    category: ClassVar[str] = "Math"
+    doc: ClassVar[str] = ""
+    kind: ClassVar[str] = "op"          # op | leaf | sink | data
+    inputs: ClassVar[tuple[Port, ...]] = ()
+    params: ClassVar[tuple[Param, ...]] = ()
+    outputs: ClassVar[tuple[str, ...]] = ("out",)
+    torch: ClassVar[str] = ""            # call template, e.g. "torch.mm({input}, {mat2})"
+    grad_fn: ClassVar[str | None] = None
+    cast: ClassVar[str | None] = None    # "promote": common dtype of inputs; "float": ints become float32
+    differentiable: ClassVar[bool] = True
+    samples: ClassVar[tuple[Sample, ...]] = ()
+    method: ClassVar[bool] = True        # also a Tensor method (x.mm(y))
+    function: ClassVar[bool] = True      # also a torch-level function (torch.mm)
+    grad_fn_tensor: ClassVar[str | None] = None  # another grad_fn name when the 2nd input is a tensor
+    node_cls: ClassVar[type[Node]]
+    node_cls_b: ClassVar[type[Node]]
+
+    # -- what the compiler and editor call, with no data ---------------------------------
+    @classmethod
+    def output_names(cls, params: dict) -> tuple[str, ...]:
+        return cls.outputs
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str | None:
+        return cls.grad_fn
+
+    @staticmethod
+    def infer(*inputs: Any, **params: Any) -> Any:
+        """Specs in (a Spec, a Python number, or a list of Specs per port) → Spec(s) out."""
+        raise NotImplementedError
+
+    # -- what runs --------------------------------------------------------------------------
+    @staticmethod
+    def forward(ctx: Node, *arrays: Any, **params: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Node, grad: Any) -> tuple:
+        raise NotImplementedError
+
+    @classmethod
+    def defaults(cls) -> dict:
+        return {p.name: p.default for p in cls.params}
+
+
+REGISTRY: dict[str, type[Op]] = {}
+_NODE_CLASSES: dict[tuple[str, int], type[Node]] = {}
+
+
+def node_class(name: str, op: type[Op], n_outputs: int = 1) -> type[Node]:
+    """The grad_fn class for a PyTorch name; its `vjp` is the op's backward."""
+    key = (name, n_outputs)
+    cls = _NODE_CLASSES.get(key)
+    if cls is None or cls.op is not op:
+        cls = type(name, (Node,), {"__slots__": (), "vjp": op.backward, "op": op, "n_outputs": n_outputs})
+        _NODE_CLASSES[key] = cls
+    return cls
+
+
+def register(cls: type[Op]) -> type[Op]:
+    """Class decorator: add an op to the registry and make its grad_fn class."""
+    assert cls.category in CATEGORIES, cls.category
+    assert cls.name not in REGISTRY, f"op {cls.name} defined twice"
+    for fn in ("infer", "forward", "backward"):
+        if inspect.isfunction(cls.__dict__.get(fn)):  # written without @staticmethod, for brevity
+            setattr(cls, fn, staticmethod(cls.__dict__[fn]))
+    cls.node_cls = node_class(cls.grad_fn or "NoneBackward", cls)
+    cls.node_cls_b = node_class(cls.grad_fn_tensor, cls) if cls.grad_fn_tensor else cls.node_cls
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def get(name: str) -> type[Op]:
+    return REGISTRY[name]
+
+
+def ops_by_category() -> dict[str, list[type[Op]]]:
+    out: dict[str, list[type[Op]]] = {c: [] for c in CATEGORIES}
+    for op in REGISTRY.values():
+        out[op.category].append(op)
+    return out
+
+
+def torch_call(op: type[Op], args: dict[str, str]) -> str:
+    """The PyTorch code for one call, from the op's template (used by code export and docs)."""
+    return op.torch.format(**args)
+
