@@ -50,3 +50,11 @@ REFERENCES = {
     "detach": lambda a: a,
     "to": _to,
 }
+
+from .references_nn import REFS as _NN  # noqa: E402
+from .references_reduce import REFS as _REDUCE  # noqa: E402
+from .references_shape import REFS as _SHAPE  # noqa: E402
+
+REFERENCES.update(_SHAPE)
+REFERENCES.update(_REDUCE)
+REFERENCES.update(_NN)
