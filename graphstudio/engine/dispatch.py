@@ -173,6 +173,7 @@ def apply(op: type[Op], args: tuple, params: dict) -> Any:
     except (ValueError, TypeError, IndexError) as e:
         raise _explain(op, args, params, e) from None
     record = grad_mode.enabled and op.differentiable and any(t.requires_grad for t in tensors)
+    be = op.output_device(params) or be
     if n_out == 1 and not isinstance(out, (list, tuple)):
         if record and name:
             _link(ctx, args)

@@ -120,6 +120,11 @@ class Op:
     def grad_fn_name(cls, params: dict) -> str | None:
         return cls.grad_fn
 
+    @classmethod
+    def output_device(cls, params: dict) -> Any:
+        """The device of the outputs when not the inputs' (only `to` moves data)."""
+        return None
+
     @staticmethod
     def infer(*inputs: Any, **params: Any) -> Any:
         """Specs in (a Spec, a Python number, or a list of Specs per port) → Spec(s) out."""

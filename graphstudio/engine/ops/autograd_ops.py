@@ -34,10 +34,16 @@ class To(Op):
     method = False
     samples = (Sample(((3, 2),), {"dtype": "float64"}), Sample(((3, 2),), {"device": "cpu"}))
 
+    @classmethod
+    def output_device(cls, params):
+        return get_backend(params["device"]) if params.get("device") else None
+
+    @staticmethod
     def infer(a, device=None, dtype=None):
         a = _infer.need_tensor(a, "input")
         return Spec(a.shape, dtypes.from_name(dtype) if dtype else a.dtype)
 
+    @staticmethod
     def forward(ctx, a, device=None, dtype=None):
         src = ctx.xp
         dst = get_backend(device) if device else None
@@ -51,6 +57,7 @@ class To(Op):
             a = be.xp.astype(a, be.to_dtype[dtypes.from_name(dtype)])
         return a
 
+    @staticmethod
     def backward(ctx, g):
         src, dt = ctx.info
         if ctx.xp is not src:

@@ -235,12 +235,13 @@ class Relu(Unary):
         return _infer.need_tensor(a, "input")
 
     def forward(ctx, a):
-        out = ctx.xp.maximum(a, 0) if a.dtype != ctx.xp.bool else a
+        xp = ctx.xp
+        out = xp.where(a > 0, a, xp.zeros_like(a))
         ctx.saved = (out,)
         return out
 
     def backward(ctx, g):
-        return (g * (ctx.saved[0] > 0),)
+        return (_mask(ctx.xp, ctx.saved[0] > 0, g),)
 
 
 @register
@@ -308,12 +309,10 @@ class Clamp(Op):
     def backward(ctx, g):
         a, = ctx.saved
         lo, hi = ctx.info
-        keep = True
-        if lo is not None:
-            keep = a >= lo
-        if hi is not None:
-            keep = (a <= hi) & keep if lo is not None else a <= hi
-        return (g * keep,)
+        keep = (a >= lo) if lo is not None else (a <= hi)
+        if lo is not None and hi is not None:
+            keep = keep & (a <= hi)
+        return (_mask(ctx.xp, keep, g),)
 
 
 @register
@@ -420,9 +419,18 @@ class Minimum(Binary):
 
 
 def _pick(ctx, g, first):
+    """Route the gradient to the chosen side; on ties each side gets half."""
     xp = ctx.xp
     a, b = ctx.saved
-    tie = (a == b)
-    wa = xp.where(first, 1.0, xp.where(tie, 0.5, 0.0))
-    wa = xp.astype(wa, g.dtype)
-    return g * wa, g * (1 - wa)
+    g = g * xp.ones_like(xp.astype(a, g.dtype) + xp.astype(b, g.dtype))  # to the broadcast shape
+    half = g / 2
+    zero = xp.zeros_like(g)
+    tie = a == b
+    ga = xp.where(first, g, xp.where(tie, half, zero))
+    gb = xp.where(first, zero, xp.where(tie, half, g))
+    return ga, gb
+
+
+def _mask(xp, keep, g):
+    """g where keep is True, 0 elsewhere (no bool × float arithmetic: the array API forbids it)."""
+    return xp.where(keep, g, xp.zeros_like(g))

@@ -134,23 +134,26 @@ class Matmul(Op):
     def backward(ctx, g):
         a, b = ctx.saved
         xp = ctx.xp
-        a2 = a[None, :] if a.ndim == 1 else a
-        b2 = b[:, None] if b.ndim == 1 else b
-        g2 = g
-        if a.ndim == 1:
-            g2 = xp.expand_dims(g2, axis=-2)
-        if b.ndim == 1:
-            g2 = xp.expand_dims(g2, axis=-1)
+        # Work with the 2-D (batched) forms; a vector operand is a 1-row or 1-column matrix.
+        a2 = xp.reshape(a, (1, a.shape[0])) if a.ndim == 1 else a
+        b2 = xp.reshape(b, (b.shape[0], 1)) if b.ndim == 1 else b
+        batch = tuple(xp.broadcast_arrays(a2[..., :1, :1], b2[..., :1, :1])[0].shape[:-2])
+        g2 = xp.reshape(g, batch + (a2.shape[-2], b2.shape[-1]))
         ga = gb = None
         if ctx.needs[0]:
             ga = g2 @ _mT(xp, b2)
             if a.ndim == 1:
-                ga = xp.reshape(xp.sum(ga, axis=tuple(range(ga.ndim - 1))) if ga.ndim > 2 else ga, a.shape)
+                ga = xp.reshape(xp.sum(xp.reshape(ga, (-1, a.shape[0])), axis=0), a.shape)
         if ctx.needs[1]:
             gb = _mT(xp, a2) @ g2
             if b.ndim == 1:
-                gb = xp.reshape(xp.sum(gb, axis=tuple(range(gb.ndim - 2))) if gb.ndim > 2 else gb, b.shape)
+                gb = xp.reshape(xp.sum(xp.reshape(gb, (-1, b.shape[0])), axis=0), b.shape)
         return ga, gb
+
+
+# PyTorch's grad_fn for linear, by (input dims, has bias): it decomposes into different kernels.
+_LINEAR_NAMES = {(1, True): "ViewBackward0", (1, False): "SqueezeBackward4", (2, False): "MmBackward0",
+                 (3, True): "ViewBackward0", (3, False): "UnsafeViewBackward0"}
 
 
 @register
@@ -183,7 +186,7 @@ class Linear(Op):
             raise ValueError("linear shapes")
         ctx.saved = (x, w)
         if b is None or x.ndim != 2:
-            ctx.__class__ = node_class("MmBackward0" if x.ndim == 2 else "ViewBackward0" if x.ndim > 2 else "SqueezeBackward4", Linear)
+            ctx.__class__ = node_class(_LINEAR_NAMES[(min(x.ndim, 3), b is not None)], Linear)
         out = x @ w.T
         if b is not None:
             out += b
