@@ -152,6 +152,9 @@ def _graph_order(roots: Iterable[Node]) -> tuple[list[Node], dict[Node, int]]:
     return order, deps
 
 
+EDGE_HOOK: Callable[[Node, int, Node | None, Any], None] | None = None  # set by a tracing runner
+
+
 def run_backward(
     roots: Sequence[tuple[Node, int, Any]],
     retain_graph: bool,
@@ -166,6 +169,7 @@ def run_backward(
     `on_edge(node, input_index, next_node, grad)` sees each gradient as it leaves a node
     along one edge, before fan-in sums it (the trace uses it).
     """
+    on_edge = on_edge or EDGE_HOOK
     _, deps = _graph_order({r[0] for r in roots})
     buffers: dict[Node, Any] = {}
     for node, nr, grad in roots:

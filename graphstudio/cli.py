@@ -1,0 +1,114 @@
+"""`graphstudio`: the editor, or a headless run/validation of a graph file.
+
+Exit status (the contract): 0 success; 2 the file cannot be read or is not a valid
+graph; 1 it failed while running. Every failure is one line on stderr naming the
+file, the node and op, and what is wrong — never a traceback. The headless paths
+import no Qt.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="graphstudio", description="A visual computation-graph editor for learning autograd.")
+    p.add_argument("file", nargs="?", help="a graph file to open in the editor")
+    p.add_argument("--run", metavar="FILE", help="run FILE headless and print a report")
+    p.add_argument("--validate", metavar="FILE", help="list every problem in FILE (exit 0 when none, 2 otherwise)")
+    p.add_argument("--json", action="store_true", help="with --run: print the report as one JSON object")
+    p.add_argument("--steps", type=int, help="with --run: run this many steps instead of the file's")
+    p.add_argument("--device", help="with --run: cpu, cuda or cuda:N instead of the file's device")
+    p.add_argument("--seed", type=int, help="with --run: seed instead of the file's")
+    p.add_argument("--detect-anomaly", action="store_true", help="with --run: fail on the first nan or inf")
+    p.add_argument("--export-image", nargs=2, metavar=("FILE", "OUT"), help="draw FILE's canvas to OUT (.png)")
+    p.add_argument("--screenshot", nargs=2, metavar=("OUT", "FILE"), help="save the editor window with FILE to OUT")
+    p.add_argument("--after", choices=("forward", "backward", "train"), help="with --screenshot: run this phase first")
+    return p
+
+
+def _fail(message: str, code: int) -> int:
+    print(" ".join(str(message).split()), file=sys.stderr)
+    return code
+
+
+def load_and_compile(path: str):
+    """The document and its Program, or raises DocumentError / CompileError (exit 2)."""
+    from .document import load
+    from .engine.compiler import compile
+
+    doc = load(path)
+    return doc, compile(doc, base_dir=os.path.dirname(os.path.abspath(path)), source=path)
+
+
+def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: int | None, anomaly: bool) -> int:
+    from .document import DocumentError
+    from .engine.backend import DeviceError
+    from .engine.compiler import CompileError
+    from .engine.runner import RunError, Runner
+    from .report import to_json, to_table
+
+    try:
+        _, program = load_and_compile(path)
+    except (DocumentError, CompileError) as e:
+        return _fail(str(e), 2)
+    if steps is not None and steps < 1:
+        return _fail(f"{path}: --steps must be at least 1, got {steps}", 2)
+    try:
+        runner = Runner(program, device=device, seed=seed, detect_anomaly=anomaly)
+        runner.run(steps)
+    except (RunError, DeviceError) as e:
+        return _fail(f"{path}: {e}", 1)
+    except MemoryError:
+        return _fail(f"{path}: out of memory while running", 1)
+    print(to_json(runner) if as_json else to_table(runner))
+    return 0
+
+
+def validate(path: str) -> int:
+    from .document import DocumentError, load
+    from .engine.compiler import check
+
+    try:
+        doc = load(path)
+    except DocumentError as e:
+        for p in e.problems:
+            print(f"{path}: {p}", file=sys.stderr)
+        return 2
+    problems = check(doc, base_dir=os.path.dirname(os.path.abspath(path))).problems
+    for p in problems:
+        print(f"{path}: {p}", file=sys.stderr)
+    if not problems:
+        print(f"{path}: no problems")
+    return 2 if problems else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.run:
+            return run(args.run, args.json, args.steps, args.device, args.seed, args.detect_anomaly)
+        if args.validate:
+            return validate(args.validate)
+        if args.export_image:
+            from .ui.export import export_image
+
+            export_image(*args.export_image)
+            return 0
+        if args.screenshot:
+            from .ui.screenshot import screenshot
+
+            return screenshot(args.screenshot[1], args.screenshot[0], args.after)
+        from .ui.app import main as editor
+
+        return editor(args.file)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 1)
+    except Exception as e:  # the promise: never a traceback, always one line
+        return _fail(f"graphstudio: internal error: {type(e).__name__}: {e}", 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

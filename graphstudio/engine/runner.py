@@ -1,0 +1,289 @@
+"""Run a compiled Program, step by step, as PyTorch eager would run the same script.
+
+Leaves are made once per run (`reset`) and keep their values across steps, so an
+optimizer trains them. Every step runs the ops again — a fresh dynamic autograd
+graph — then the sinks in file order. With `trace=True` each step also records,
+for the editor's animation, the value that flowed along every edge and each use's
+own gradient contribution; without it the run pays nothing for tracing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import api, optim
+from .backend import get_backend
+from .backprop import no_grad
+from .compiler import Const, Program, Ref, Step
+from .factory import from_host
+from .ops.graph import OPTIMIZERS, load
+from .tensor import Tensor
+
+
+class RunError(RuntimeError):
+    """A node failed while running; names the node and op, with the engine's message."""
+
+    def __init__(self, node_id: str, op: str, message: str):
+        self.node_id, self.op = node_id, op
+        super().__init__(f"node '{node_id}' ({op}): {message}")
+
+
+@dataclass
+class Edge:
+    """One wire: output `source` of a node feeding input `port` (item `index` of a list) of `target`."""
+
+    source: str
+    target: str
+    port: str
+    index: int | None = None
+
+
+@dataclass
+class Trace:
+    """What one step showed: values forward, gradients backward (host arrays, per edge)."""
+
+    values: dict[str, np.ndarray] = field(default_factory=dict)          # output key → value
+    edge_values: dict[int, np.ndarray] = field(default_factory=dict)     # edge index → value that flowed
+    edge_grads: dict[int, list[np.ndarray]] = field(default_factory=dict)  # edge index → contributions
+    grads: dict[str, np.ndarray | None] = field(default_factory=dict)    # output key → .grad as PyTorch holds it
+    grad_fns: dict[str, str | None] = field(default_factory=dict)
+    losses: dict[str, float] = field(default_factory=dict)
+
+
+class Runner:
+    def __init__(self, program: Program, device: str | None = None, seed: int | None = None,
+                 trace: bool = False, detect_anomaly: bool = False):
+        self.program = program
+        self.backend = get_backend(device or program.doc.device)
+        self.seed = program.doc.seed if seed is None else seed
+        self.tracing = trace
+        self.detect_anomaly = detect_anomaly
+        self.edges = _edges(program)
+        self.values: dict[str, Tensor] = {}
+        self.history: list[dict[str, Any]] = []
+        self.trace: Trace | None = None
+        self.reset()
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Make every leaf anew from the seed; forget optimizer state, batches and history."""
+        rng = np.random.default_rng(self.seed)
+        self.values = {}
+        self.leaves: dict[str, Tensor] = {}
+        self.loaders: dict[str, Any] = {}
+        self.constants: dict[int, Tensor] = {}
+        for step in self.program.steps:
+            if step.kind == "leaf":
+                params = {k: v for k, v in step.params.items()}
+                try:
+                    arr = step.op.make(rng, **params)
+                    t = from_host(arr, self.backend, bool(step.flags.get("requires_grad") or params.get("requires_grad")))
+                except Exception as e:
+                    raise RunError(step.id, step.op.name, str(e)) from None
+                self.leaves[step.id] = t
+                self.values[step.id] = t
+            elif step.kind == "data":
+                from .datasets import BatchLoader
+
+                x, y = load(step.params, self.program.base_dir)
+                self.loaders[step.id] = BatchLoader(x, y, batch_size=step.params["batch_size"],
+                                                    shuffle=step.params["shuffle"], seed=step.params["seed"])
+        self.optimizers = {s.id: self._optimizer(s) for s in self.program.sinks if s.op.name in OPTIMIZERS}
+        self.history = []
+
+    def _optimizer(self, sink: Step) -> optim.Optimizer | None:
+        params = [self.leaves[sid] for sid in _upstream_leaves(self.program, sink) if self.leaves[sid].requires_grad]
+        if not params:
+            return None
+        cls = getattr(optim, OPTIMIZERS[sink.op.name])
+        options = dict(sink.params)
+        if "betas" in options:
+            options["betas"] = tuple(options["betas"])
+        return cls(params, **options)
+
+    def run(self, steps: int | None = None) -> list[dict[str, Any]]:
+        for _ in range(self.program.doc.steps if steps is None else steps):
+            self.step()
+        return self.history
+
+    def step(self) -> None:
+        """One forward pass, then every sink; appends to `history`."""
+        self.forward()
+        self.backward()
+
+    # -- the two halves (the editor animates them one at a time) -----------------------------------
+    def forward(self) -> None:
+        self.trace = Trace() if self.tracing else None
+        self._grad_fn_steps: dict[Any, Step] = {}
+        for step in self.program.steps:
+            if step.kind == "leaf":
+                continue
+            if step.kind == "data":
+                x, y = self.loaders[step.id].next_batch()
+                self.values[step.output_key(0)] = from_host(x, self.backend)
+                self.values[step.output_key(1)] = from_host(y, self.backend)
+                continue
+            self._run_op(step)
+        if self.trace is not None:
+            self._trace_forward()
+
+    def _run_op(self, step: Step) -> None:
+        args = tuple(self._arg(v) for v in step.inputs)
+        try:
+            if step.flags.get("no_grad"):
+                with no_grad():
+                    out = api.call(step.op, args, step.params)
+            else:
+                out = api.call(step.op, args, step.params)
+        except Exception as e:
+            raise RunError(step.id, step.op.name, str(e)) from None
+        outs = out if isinstance(out, tuple) else (out,)
+        for i, t in enumerate(outs):
+            self.values[step.output_key(i)] = t
+            if self.detect_anomaly and t.dtype.is_floating_point and not bool(np.all(np.isfinite(t.host()))):
+                raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly detection on")
+        if step.flags.get("retain_grad"):
+            for t in outs:
+                if t.requires_grad:
+                    t.retain_grad()
+        if self.trace is not None:
+            for t in outs:
+                if t.grad_fn is not None:
+                    self._grad_fn_steps[t.grad_fn] = step
+
+    def _arg(self, v: Any) -> Any:
+        if isinstance(v, Ref):
+            return self.values[v.name]
+        if isinstance(v, Const):
+            key = id(v)
+            if key not in self.constants:
+                self.constants[key] = Tensor(v.data, device=self.backend)
+            return self.constants[key]
+        if isinstance(v, list):
+            return [self._arg(x) for x in v]
+        return v
+
+    def backward(self) -> None:
+        """Every sink in file order; records the step's losses."""
+        from . import backprop
+
+        losses: dict[str, float] = {}
+        hook = self._on_edge if self.trace is not None else None
+        previous = backprop.EDGE_HOOK
+        backprop.EDGE_HOOK = hook
+        try:
+            for sink in self.program.sinks:
+                self._run_sink(sink, losses)
+        finally:
+            backprop.EDGE_HOOK = previous
+        self.history.append({"step": len(self.history) + 1, "loss": losses or None})
+        if self.trace is not None:
+            self.trace.losses = losses
+            self._trace_grads()
+
+    def _run_sink(self, sink: Step, losses: dict[str, float]) -> None:
+        try:
+            if sink.op.name == "backward":
+                tensor, gradient = (self._arg(v) for v in sink.inputs)
+                tensor.backward(gradient, retain_graph=sink.params.get("retain_graph", False))
+                return
+            loss = self._arg(sink.inputs[0])
+            opt = self.optimizers.get(sink.id)
+            if opt is not None:
+                opt.zero_grad()
+            loss.backward()
+            if opt is not None:
+                opt.step()
+            losses[sink.id] = float(loss.item())
+        except Exception as e:
+            raise RunError(sink.id, sink.op.name, str(e)) from None
+
+    # -- tracing ------------------------------------------------------------------------------------
+    def _on_edge(self, node: Any, index: int, target: Any, grad: Any) -> None:
+        step = self._grad_fn_steps.get(node)
+        if step is None or self.trace is None:
+            return
+        edge = self._edge_of(step, index)
+        if edge is not None:
+            self.trace.edge_grads.setdefault(edge, []).append(self.backend.to_numpy(grad).copy())
+
+    def _edge_of(self, step: Step, flat_index: int) -> int | None:
+        return self.edges_by_input.get((step.id, flat_index))
+
+    @property
+    def edges_by_input(self) -> dict[tuple[str, int], int]:
+        cache = getattr(self, "_edges_by_input", None)
+        if cache is None:
+            cache = {}
+            for i, e in enumerate(self.edges):
+                cache[(e.target, _flat_position(self.program.step(e.target), e.port, e.index))] = i
+            self._edges_by_input = cache
+        return cache
+
+    def _trace_forward(self) -> None:
+        assert self.trace is not None
+        for key, t in self.values.items():
+            self.trace.values[key] = t.host().copy()
+            self.trace.grad_fns[key] = t.grad_fn.name() if t.grad_fn is not None else None
+        for i, e in enumerate(self.edges):
+            if e.source in self.trace.values:
+                self.trace.edge_values[i] = self.trace.values[e.source]
+
+    def _trace_grads(self) -> None:
+        assert self.trace is not None
+        for key, t in self.values.items():
+            self.trace.grads[key] = None if t.grad is None else t.grad.host().copy()
+
+    # -- the report ----------------------------------------------------------------------------------
+    def outputs(self) -> dict[str, Tensor]:
+        """Every node output (`id` or `id:name`) in file order, with its tensor after the last step."""
+        out = {}
+        for node in self.program.doc.nodes:
+            step = self.program.step(node.id)
+            for i in range(len(step.outputs)):
+                key = step.output_key(i)
+                if key in self.values:
+                    out[key] = self.values[key]
+        return out
+
+
+def _edges(program: Program) -> list[Edge]:
+    edges = []
+    for step in program.steps + program.sinks:
+        for port, v in zip(step.op.inputs, step.inputs):
+            items = v if isinstance(v, list) else [v]
+            for j, x in enumerate(items):
+                if isinstance(x, Ref):
+                    edges.append(Edge(x.name, step.id, port.name, j if isinstance(v, list) else None))
+    return edges
+
+
+def _flat_position(step: Step, port: str, index: int | None) -> int:
+    """Where an input sits in the flat list of a grad_fn's next_functions."""
+    pos = 0
+    for p, v in zip(step.op.inputs, step.inputs):
+        if p.name == port:
+            return pos + (index or 0)
+        pos += len(v) if isinstance(v, list) else 1
+    return pos
+
+
+def _upstream_leaves(program: Program, sink: Step) -> list[str]:
+    """Leaf ids that `sink`'s inputs depend on (iteratively), in file order."""
+    by_id = {s.id: s for s in program.steps}
+    seen: set[str] = set()
+    stack = [r.node for r in _refs(sink.inputs)]
+    while stack:
+        sid = stack.pop()
+        if sid in seen:
+            continue
+        seen.add(sid)
+        stack.extend(r.node for r in _refs(by_id[sid].inputs))
+    return [s.id for s in program.steps if s.kind == "leaf" and s.id in seen]
+
+
+def _refs(inputs: tuple) -> list[Ref]:
+    return [x for v in inputs for x in (v if isinstance(v, list) else (v,)) if isinstance(x, Ref)]
+

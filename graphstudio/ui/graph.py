@@ -1,0 +1,305 @@
+"""Pure helpers on a Document's wiring: references, ports, reachability, renames, clipboard merges.
+
+The Document stores wires as strings inside ``inputs`` (``"x"`` or ``"x:name"``, possibly inside
+a list for a variadic port). Every view and command needs the same few questions answered about
+them, so they live here once, without Qt, where tests can hammer them directly.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from graphstudio.document import Document, Node
+
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+FLAGS = ("requires_grad", "retain_grad", "no_grad")
+
+
+def registry() -> dict[str, Any]:
+    """The op registry (imported lazily: loading the engine fills it)."""
+    import graphstudio.engine  # noqa: F401  (registers the ops)
+    from graphstudio.engine.registry import REGISTRY
+
+    return REGISTRY
+
+
+def op_class(op: str) -> Any | None:
+    """The registry class for an op name, or None for an op this version does not know."""
+    return registry().get(op)
+
+
+# -- references -----------------------------------------------------------------------------
+
+def parse_ref(ref: str) -> tuple[str, str | None]:
+    """``"x"`` → ``("x", None)``; ``"x:name"`` → ``("x", "name")``."""
+    node_id, _, name = ref.partition(":")
+    return node_id, (name or None)
+
+
+def make_ref(node_id: str, output: str | None, outputs: tuple[str, ...] = ()) -> str:
+    """The reference text for an output; the first output is written as the bare id, as in files."""
+    if output is None or (outputs and output == outputs[0]):
+        return node_id
+    return f"{node_id}:{output}"
+
+
+def iter_refs(value: Any) -> Iterator[str]:
+    """Every reference string in an input value (a ref, a literal, or a variadic list)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, str):
+                yield item
+
+
+@dataclass(frozen=True)
+class Wire:
+    """One wire: ``src`` output feeds ``dst``'s input ``port`` (``index`` inside a variadic list)."""
+
+    src: str
+    output: str | None
+    dst: str
+    port: str
+    index: int | None = None
+
+
+def wires(doc: Document) -> list[Wire]:
+    """All wires in the document, in node then input order."""
+    out = []
+    for node in doc.nodes:
+        for port, value in node.inputs.items():
+            if isinstance(value, str):
+                src, name = parse_ref(value)
+                out.append(Wire(src, name, node.id, port))
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, str):
+                        src, name = parse_ref(item)
+                        out.append(Wire(src, name, node.id, port, i))
+    return out
+
+
+def upstream(doc: Document, node_id: str) -> set[str]:
+    """Ids ``node_id`` depends on (transitively), itself excluded; iterative, so deep chains are fine."""
+    by_id = {n.id: n for n in doc.nodes}
+    seen: set[str] = set()
+    stack = [node_id]
+    while stack:
+        node = by_id.get(stack.pop())
+        if node is None:
+            continue
+        for value in node.inputs.values():
+            for ref in iter_refs(value):
+                src = parse_ref(ref)[0]
+                if src not in seen:
+                    seen.add(src)
+                    stack.append(src)
+    seen.discard(node_id)
+    return seen
+
+
+def would_cycle(doc: Document, src: str, dst: str) -> bool:
+    """Would a wire ``src → dst`` close a loop? (``src`` already depends on ``dst``, or they are one.)"""
+    return src == dst or dst in upstream(doc, src)
+
+
+def find_cycle(doc: Document) -> list[str] | None:
+    """One cycle as a list of ids, or None when the graph is acyclic (iterative DFS)."""
+    by_id = {n.id: n for n in doc.nodes}
+    state: dict[str, int] = {}
+    for root in by_id:
+        if root in state:
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(root, _deps(by_id[root]))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node_id, deps = stack[-1]
+            for dep in deps:
+                if dep not in by_id:
+                    continue
+                if state.get(dep) == 1:
+                    return path[path.index(dep):] + [dep]
+                if dep not in state:
+                    state[dep] = 1
+                    path.append(dep)
+                    stack.append((dep, _deps(by_id[dep])))
+                    break
+            else:
+                state[node_id] = 2
+                stack.pop()
+                path.pop()
+    return None
+
+
+def _deps(node: Node) -> Iterator[str]:
+    for value in node.inputs.values():
+        for ref in iter_refs(value):
+            yield parse_ref(ref)[0]
+
+
+# -- ports ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InputPort:
+    """An input as the canvas shows it: the registry's port, or an unknown key found in the file."""
+
+    name: str
+    doc: str = ""
+    variadic: bool = False
+    optional: bool = False
+    scalar_ok: bool = False
+    known: bool = True
+
+
+def input_ports(node: Node) -> list[InputPort]:
+    """The registry's ports in order, then any input keys the registry does not know (so no wire is hidden)."""
+    cls = op_class(node.op)
+    ports = [InputPort(p.name, p.doc, p.variadic, p.optional, p.scalar_ok) for p in (cls.inputs if cls else ())]
+    names = {p.name for p in ports}
+    ports += [InputPort(k, known=False) for k in node.inputs if k not in names]
+    return ports
+
+
+def output_names(node: Node, doc: Document | None = None, analysis_outputs: dict | None = None) -> tuple[str, ...]:
+    """A node's outputs: the compiler's answer, else the registry's, else guessed from references to it."""
+    if analysis_outputs and node.id in analysis_outputs:
+        return tuple(analysis_outputs[node.id])
+    cls = op_class(node.op)
+    if cls is not None:
+        if cls.kind == "sink":
+            return ()
+        try:
+            return tuple(cls.output_names(node.params))
+        except Exception:  # params being edited may not make sense yet
+            return tuple(cls.outputs)
+    named: list[str] = []
+    if doc is not None:
+        for wire in wires(doc):
+            if wire.src == node.id and wire.output and wire.output not in named:
+                named.append(wire.output)
+    return tuple(named) if named else ("out",)
+
+
+def node_kind(op: str) -> str:
+    """op / leaf / sink / data, or ``unknown`` for an op the registry lacks."""
+    cls = op_class(op)
+    return cls.kind if cls is not None else "unknown"
+
+
+# -- ids --------------------------------------------------------------------------------------
+
+def unique_id(taken: set[str] | Document, base: str) -> str:
+    """``base`` if free, else ``base1``, ``base2``…; ``base`` is cleaned into an identifier first."""
+    if isinstance(taken, Document):
+        taken = {n.id for n in taken.nodes}
+    base = re.sub(r"\W", "_", base) or "n"
+    if not re.match(r"[A-Za-z_]", base):
+        base = "_" + base
+    stem = base.rstrip("0123456789") or base
+    if base not in taken:
+        return base
+    i = 1
+    while f"{stem}{i}" in taken:
+        i += 1
+    return f"{stem}{i}"
+
+
+def rename_ref(value: Any, mapping: dict[str, str]) -> Any:
+    """An input value with every reference to a key of ``mapping`` pointing at the new id."""
+    if isinstance(value, str):
+        src, name = parse_ref(value)
+        if src in mapping:
+            return mapping[src] + (f":{name}" if name else "")
+        return value
+    if isinstance(value, list):
+        return [rename_ref(v, mapping) if isinstance(v, str) else v for v in value]
+    return value
+
+
+def rename_node(nodes: list[Node], old: str, new: str) -> None:
+    """Rename in place; references in every node follow."""
+    for node in nodes:
+        if node.id == old:
+            node.id = new
+        node.inputs = {k: rename_ref(v, {old: new}) for k, v in node.inputs.items()}
+
+
+def drop_refs_to(node: Node, gone: set[str]) -> None:
+    """Remove wires from ``node`` whose source is in ``gone`` (a variadic list keeps its other items)."""
+    inputs: dict[str, Any] = {}
+    for key, value in node.inputs.items():
+        if isinstance(value, str):
+            if parse_ref(value)[0] in gone:
+                continue
+        elif isinstance(value, list):
+            value = [v for v in value if not (isinstance(v, str) and parse_ref(v)[0] in gone)]
+        inputs[key] = value
+    node.inputs = inputs
+
+
+def plain(value: Any) -> Any:
+    """JSON-plain copy (tuples become lists), as the document model keeps values."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def new_node(doc: Document, op: str, pos: tuple[float, float] | None = None) -> Node:
+    """A fresh node for ``op`` with a free id (op-named) and its required params filled with defaults."""
+    cls = op_class(op)
+    params: dict[str, Any] = {}
+    if cls is not None:
+        for p in cls.params:
+            if p.required and p.default is not None:
+                params[p.name] = plain(p.default)
+    return Node(unique_id(doc, op), op, {}, params, pos)
+
+
+# -- clipboard --------------------------------------------------------------------------------
+
+def extract(doc: Document, ids: list[str] | set[str]) -> Document:
+    """A document holding only ``ids`` (file order kept), for the clipboard.
+
+    References to nodes outside the selection are kept: pasting into the same graph reconnects
+    them, and ``merge`` drops those the target graph lacks.
+    """
+    keep = set(ids)
+    return Document(nodes=[copy.deepcopy(n) for n in doc.nodes if n.id in keep])
+
+
+def merge(doc: Document, clip: Document, offset: tuple[float, float] = (40.0, 40.0),
+          at: tuple[float, float] | None = None) -> list[Node]:
+    """The clipboard's nodes made ready to append to ``doc``: clashing ids renamed (internal wires
+    follow), wires to nodes ``doc`` lacks dropped, positions shifted by ``offset`` or moved so the
+    group's top-left lands ``at``. ``doc`` itself is not modified.
+    """
+    taken = {n.id for n in doc.nodes}
+    mapping: dict[str, str] = {}
+    for node in clip.nodes:
+        new = unique_id(taken, node.id)
+        taken.add(new)
+        mapping[node.id] = new
+    present = {n.id for n in doc.nodes} | set(mapping)
+    known = [n.pos for n in clip.nodes if n.pos is not None]
+    if at is not None and known:
+        dx, dy = at[0] - min(p[0] for p in known), at[1] - min(p[1] for p in known)
+    else:
+        dx, dy = offset
+    out = []
+    for i, node in enumerate(clip.nodes):
+        node = copy.deepcopy(node)
+        node.inputs = {k: rename_ref(v, mapping) for k, v in node.inputs.items()}
+        node.id = mapping[node.id]
+        drop_refs_to(node, {parse_ref(r)[0] for v in node.inputs.values() for r in iter_refs(v)} - present)
+        if node.pos is not None:
+            node.pos = (node.pos[0] + dx, node.pos[1] + dy)
+        elif at is not None:
+            node.pos = (at[0], at[1] + 120.0 * i)
+        out.append(node)
+    return out
