@@ -30,7 +30,8 @@ def _roots(outputs: Sequence[Tensor], grads: Sequence[Any] | None) -> list:
                     f"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({list(arr.shape)}) and "
                     f"output[{i}] has a shape of torch.Size({list(out.array.shape)})."
                 )
-            arr = be.xp.astype(arr, out.array.dtype, copy=True)  # the caller keeps their vector
+            if arr.dtype != out.array.dtype:
+                arr = be.xp.astype(arr, out.array.dtype)
         node, nr = out._edge or out._leaf_edge()
         roots.append((node, nr, arr))
     return roots

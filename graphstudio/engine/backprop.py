@@ -133,23 +133,20 @@ def _fit(grad: Any, node: Node, index: int | None = None) -> Any:
     return grad
 
 
-def _graph_order(roots: Iterable[Node]) -> tuple[list[Node], dict[Node, int]]:
-    """Nodes reachable from the roots and, for each, how many edges point into it (iteratively)."""
+def _dependencies(roots: Iterable[Node]) -> dict[Node, int]:
+    """For every node reachable from the roots, how many edges point into it (iteratively)."""
     deps: dict[Node, int] = {}
-    stack = [r for r in roots]
+    stack = list(roots)
     seen = set(stack)
-    order = []
     while stack:
-        node = stack.pop()
-        order.append(node)
-        for nxt, _ in node.next_functions:
+        for nxt, _ in stack.pop().next_functions:
             if nxt is None:
                 continue
             deps[nxt] = deps.get(nxt, 0) + 1
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
-    return order, deps
+    return deps
 
 
 EDGE_HOOK: Callable[[Node, int, Node | None, Any], None] | None = None  # set by a tracing runner
@@ -170,7 +167,8 @@ def run_backward(
     along one edge, before fan-in sums it (the trace uses it).
     """
     on_edge = on_edge or EDGE_HOOK
-    _, deps = _graph_order({r[0] for r in roots})
+    deps = _dependencies({r[0] for r in roots})
+    retained = _RETAINED if _RETAINED.data else None
     buffers: dict[Node, Any] = {}
     for node, nr, grad in roots:
         _accumulate(buffers, node, nr, grad)
@@ -178,7 +176,7 @@ def run_backward(
     while ready:
         node = ready.pop()
         grad = buffers.pop(node)
-        if _RETAINED and node in _RETAINED:
+        if retained is not None and node in retained:
             _retain(node, grad)
         if capture is not None:
             _capture(capture, node, grad)
@@ -198,16 +196,24 @@ def run_backward(
             if nxt is None:
                 continue
             if g is not None:
-                g = _fit(g, nxt) if nxt.n_outputs == 1 else _fit(g, nxt, nr)
-                if on_edge is not None:
-                    on_edge(node, i, nxt, g)
-                _accumulate(buffers, nxt, nr, g)
+                if nxt.n_outputs == 1:
+                    if g.shape != nxt.shape or g.dtype != nxt.dtype:
+                        g = _fit(g, nxt)
+                    if on_edge is not None:
+                        on_edge(node, i, nxt, g)
+                    prev = buffers.get(nxt)
+                    buffers[nxt] = g if prev is None else prev + g
+                else:
+                    g = _fit(g, nxt, nr)
+                    if on_edge is not None:
+                        on_edge(node, i, nxt, g)
+                    _accumulate(buffers, nxt, nr, g)
             left = deps[nxt] - 1
             deps[nxt] = left
             if left == 0:
                 if nxt in buffers:
                     ready.append(nxt)
-                else:  # every gradient towards it was None (e.g. through integer indices)
+                else:  # every gradient towards it was None (e.g. only through integer outputs)
                     _skip(nxt, deps, buffers, ready)
 
 

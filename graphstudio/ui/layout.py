@@ -20,7 +20,7 @@ ROW = 34.0
 PAD = 8.0
 H_GAP = 96.0
 V_GAP = 36.0
-GRID = 10.0
+GRID = 20.0
 
 Size = tuple[float, float]
 

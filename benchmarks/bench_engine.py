@@ -1,0 +1,179 @@
+"""Engine speed, side by side with NumPy and (when installed) PyTorch, in one run.
+
+    python benchmarks/bench_engine.py
+
+Prints each case's time and the ratios the engine issue asks for. Run by hand;
+timing lives here, never in tests.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import graphstudio.engine as gs  # noqa: E402
+
+try:
+    import torch
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+except ImportError:
+    torch = None
+
+
+def best(fn, repeat=7, number=1):
+    """Best wall time of `number` calls, over `repeat` rounds (the least disturbed one)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - t0) / number)
+    return min(times)
+
+
+def chain(lib, n):
+    def run():
+        x = lib.ones(4, 4, requires_grad=True)
+        a = lib.ones(4, 4) * 1.0001
+        y = x
+        for i in range(n // 2):
+            y = y * a
+            y = y + a
+        y.sum().backward()
+    return run
+
+
+def numpy_chain(n):
+    """An 80-line-autograd-sketch floor: forward arrays and closures, backward in reverse."""
+    def run():
+        x = np.ones((4, 4), dtype=np.float32)
+        a = np.ones((4, 4), dtype=np.float32) * np.float32(1.0001)
+        y, tape = x, []
+        for i in range(n // 2):
+            y = y * a
+            tape.append(a)
+            y = y + a
+            tape.append(None)
+        g = np.ones_like(y)
+        for saved in reversed(tape):
+            if saved is not None:
+                g = g * saved
+        return g
+    return run
+
+
+def lesson(lib):
+    def run():
+        x = lib.ones(2, 2, requires_grad=True)
+        y = x + 2
+        z = y * y * 3
+        out = z.mean()
+        out.backward()
+    return run
+
+
+def matmul(lib, n=2048):
+    rng = np.random.default_rng(0)
+    a0 = rng.standard_normal((n, n), dtype=np.float32)
+    b0 = rng.standard_normal((n, n), dtype=np.float32)
+    if lib is np:
+        g = np.ones((n, n), dtype=np.float32)
+        return lambda: (a0 @ b0, g @ b0.T, a0.T @ g)
+    a = lib.tensor(a0, requires_grad=True)
+    b = lib.tensor(b0, requires_grad=True)
+    g = lib.ones(n, n)
+
+    def run():
+        a.grad = None
+        b.grad = None
+        (a @ b).backward(g)
+    return run
+
+
+def mlp(lib):
+    rng = np.random.default_rng(0)
+    x = lib.tensor(rng.standard_normal((64, 784), dtype=np.float32))
+    y = lib.tensor(rng.integers(0, 10, 64))
+    w1 = lib.tensor(rng.standard_normal((128, 784), dtype=np.float32) * 0.05, requires_grad=True)
+    b1 = lib.zeros(128, requires_grad=True)
+    w2 = lib.tensor(rng.standard_normal((10, 128), dtype=np.float32) * 0.05, requires_grad=True)
+    b2 = lib.zeros(10, requires_grad=True)
+    opt = lib.optim.SGD([w1, b1, w2, b2], lr=0.01)
+    F = lib.nn.functional
+
+    def run():
+        opt.zero_grad()
+        loss = F.cross_entropy(F.linear(F.relu(F.linear(x, w1, b1)), w2, b2), y)
+        loss.backward()
+        opt.step()
+    return run
+
+
+def numpy_mlp():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 784), dtype=np.float32)
+    y = rng.integers(0, 10, 64)
+    w1 = rng.standard_normal((128, 784), dtype=np.float32) * 0.05
+    b1 = np.zeros(128, np.float32)
+    w2 = rng.standard_normal((10, 128), dtype=np.float32) * 0.05
+    b2 = np.zeros(10, np.float32)
+
+    def run():
+        h = x @ w1.T + b1
+        a = np.maximum(h, 0)
+        z = a @ w2.T + b2
+        z = z - z.max(1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(1, keepdims=True)
+        p[np.arange(64), y] -= 1
+        p /= 64
+        gw2 = p.T @ a
+        gb2 = p.sum(0)
+        ga = p @ w2
+        ga[h <= 0] = 0
+        gw1 = ga.T @ x
+        gb1 = ga.sum(0)
+        for w, g in ((w1, gw1), (b1, gb1), (w2, gw2), (b2, gb2)):
+            w -= 0.01 * g
+    return run
+
+
+def main() -> None:
+    libs = [("graphstudio", gs)] + ([("torch", torch)] if torch else [])
+    rows = []
+
+    def line(name, times, base_name):
+        base = times[base_name]
+        cells = "  ".join(f"{k} {v * 1e6:10.1f} µs" for k, v in times.items())
+        ratios = "  ".join(f"gs/{k} {times['graphstudio'] / v:5.2f}×" for k, v in times.items() if k != "graphstudio")
+        rows.append(f"{name:34s} {cells}   {ratios}")
+        return base
+
+    n = 1000
+    t = {name: best(chain(lib, n), repeat=5) / n for name, lib in libs}
+    t["numpy sketch"] = best(numpy_chain(n), repeat=5) / n
+    line("1,000-op chain, per op (fwd+bwd)", t, "graphstudio")
+
+    t = {name: best(lesson(lib), repeat=7, number=200) for name, lib in libs}
+    line("autograd lesson, whole (fwd+bwd)", t, "graphstudio")
+
+    t = {name: best(matmul(lib), repeat=3) for name, lib in libs}
+    t["numpy 3 matmuls"] = best(matmul(np), repeat=3)
+    line("2048² matmul fwd+bwd", t, "graphstudio")
+
+    t = {name: best(mlp(lib), repeat=7, number=20) for name, lib in libs}
+    t["numpy by hand"] = best(numpy_mlp(), repeat=7, number=20)
+    line("MLP step 64×784→128→10 SGD", t, "graphstudio")
+
+    small = best(chain(gs, 1_000), repeat=3)
+    big = best(chain(gs, 100_000), repeat=1)
+    rows.append(f"{'backward scaling':34s} 100,000-op chain / 1,000-op chain = {big / small:6.1f}× (linear: 100×)")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Every edit of a graph is one ``QUndoCommand`` on the Document.
+
+Why snapshots: each command records the node list before and after its edit (deep copies)
+and undo/redo put one of them back. That makes undo exact by construction — the restored
+Document compares ``==`` to the original, including input order, literals and unknown keys —
+with no hand-written inverse to get wrong. Lesson graphs are tens of nodes, so the copies are
+cheap. The edit itself (``apply``) is a plain function on a copy of the nodes, run once when
+the command is made; a command whose edit changes nothing is marked ``is_noop`` and never
+pushed. Validation (cycles, the compiler's verdict, id syntax) happens in ``GraphModel``
+before a command is made; a command only edits.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any, Protocol
+
+from PySide6.QtGui import QUndoCommand
+
+from graphstudio.document import Document, Node
+
+from . import graph
+
+
+class Target(Protocol):
+    """What a command edits: the model holding the Document (see ``model.GraphModel``)."""
+
+    doc: Document
+
+    def set_nodes(self, nodes: list[Node], select: list[str] | None) -> None: ...
+
+
+class NodesCommand(QUndoCommand):
+    """Base: snapshot ``doc.nodes``, ``apply`` the edit to a copy, swap copies on redo/undo."""
+
+    #: ids to select after redo / undo (None: keep the current selection)
+    select_after: list[str] | None = None
+    select_before: list[str] | None = None
+
+    def __init__(self, target: Target, text: str) -> None:
+        super().__init__(text)
+        self._target = target
+        self._before = copy.deepcopy(target.doc.nodes)
+        nodes = copy.deepcopy(self._before)
+        self.apply(nodes)
+        self._after = nodes
+        self.is_noop = nodes == self._before
+
+    def apply(self, nodes: list[Node]) -> None:
+        raise NotImplementedError
+
+    @property
+    def after_nodes(self) -> list[Node]:
+        """A copy of the node list this command produces (to check it before pushing)."""
+        return copy.deepcopy(self._after)
+
+    def redo(self) -> None:
+        self._target.set_nodes(copy.deepcopy(self._after), self.select_after)
+
+    def undo(self) -> None:
+        self._target.set_nodes(copy.deepcopy(self._before), self.select_before)
+
+
+def _find(nodes: list[Node], node_id: str) -> Node:
+    for node in nodes:
+        if node.id == node_id:
+            return node
+    raise KeyError(node_id)
+
+
+class AddNode(NodesCommand):
+    """Add one node (from the palette, the search popup, or a test)."""
+
+    def __init__(self, target: Target, node: Node) -> None:
+        self.node = copy.deepcopy(node)
+        self.select_after, self.select_before = [node.id], []
+        super().__init__(target, f"Add {node.op} '{node.id}'")
+
+    def apply(self, nodes: list[Node]) -> None:
+        nodes.append(copy.deepcopy(self.node))
+
+
+class RemoveNodes(NodesCommand):
+    """Remove nodes and every wire from them (a variadic list keeps its other items)."""
+
+    def __init__(self, target: Target, ids: list[str] | set[str]) -> None:
+        self.ids = set(ids)
+        self.select_after, self.select_before = [], sorted(self.ids)
+        what = f"'{next(iter(self.ids))}'" if len(self.ids) == 1 else f"{len(self.ids)} nodes"
+        super().__init__(target, f"Delete {what}")
+
+    def apply(self, nodes: list[Node]) -> None:
+        nodes[:] = [n for n in nodes if n.id not in self.ids]
+        for node in nodes:
+            graph.drop_refs_to(node, self.ids)
+
+
+class MoveNodes(NodesCommand):
+    """Set positions (a drag, an auto-layout); one command per gesture."""
+
+    def __init__(self, target: Target, positions: dict[str, tuple[float, float]], text: str = "Move") -> None:
+        self.positions = {k: (float(v[0]), float(v[1])) for k, v in positions.items()}
+        super().__init__(target, text)
+
+    def apply(self, nodes: list[Node]) -> None:
+        for node in nodes:
+            if node.id in self.positions:
+                node.pos = self.positions[node.id]
+
+
+class Connect(NodesCommand):
+    """Set input ``port`` of ``dst`` to the reference ``ref``; a taken input is replaced,
+    a variadic input gets the reference appended."""
+
+    def __init__(self, target: Target, ref: str, dst: str, port: str, variadic: bool = False) -> None:
+        self.ref, self.dst, self.port, self.variadic = ref, dst, port, variadic
+        super().__init__(target, f"Connect {ref} → {dst}.{port}")
+
+    def apply(self, nodes: list[Node]) -> None:
+        node = _find(nodes, self.dst)
+        if self.variadic:
+            old = node.inputs.get(self.port)
+            items = list(old) if isinstance(old, list) else ([old] if old is not None else [])
+            node.inputs[self.port] = items + [self.ref]
+        else:
+            node.inputs[self.port] = self.ref
+
+
+class Disconnect(NodesCommand):
+    """Remove the wire into ``dst.port`` (item ``index`` of a variadic list); an emptied list goes."""
+
+    def __init__(self, target: Target, dst: str, port: str, index: int | None = None) -> None:
+        self.dst, self.port, self.index = dst, port, index
+        super().__init__(target, f"Disconnect {dst}.{port}")
+
+    def apply(self, nodes: list[Node]) -> None:
+        node = _find(nodes, self.dst)
+        value = node.inputs.get(self.port)
+        if isinstance(value, list) and self.index is not None:
+            items = [v for i, v in enumerate(value) if i != self.index]
+            if items:
+                node.inputs[self.port] = items
+            else:
+                del node.inputs[self.port]
+        elif self.port in node.inputs:
+            del node.inputs[self.port]
+
+
+class SetInput(NodesCommand):
+    """Set an input to a literal (``2``, ``[1, 2]``) or a reference typed in the inspector."""
+
+    def __init__(self, target: Target, node_id: str, port: str, value: Any) -> None:
+        self.node_id, self.port, self.value = node_id, port, graph.plain(value)
+        super().__init__(target, f"Set {node_id}.{port}")
+
+    def apply(self, nodes: list[Node]) -> None:
+        _find(nodes, self.node_id).inputs[self.port] = copy.deepcopy(self.value)
+
+
+UNSET = object()
+
+
+class SetParam(NodesCommand):
+    """Set a param (``UNSET`` removes the key, so the op's default applies again)."""
+
+    def __init__(self, target: Target, node_id: str, name: str, value: Any = UNSET) -> None:
+        self.node_id, self.name = node_id, name
+        self.value = value if value is UNSET else graph.plain(value)
+        super().__init__(target, f"Set {node_id}.{name}")
+
+    def apply(self, nodes: list[Node]) -> None:
+        params = _find(nodes, self.node_id).params
+        if self.value is UNSET:
+            params.pop(self.name, None)
+        else:
+            params[self.name] = copy.deepcopy(self.value)
+
+
+class SetFlag(NodesCommand):
+    """Turn ``requires_grad`` / ``retain_grad`` / ``no_grad`` on (``true`` in params) or off (key removed)."""
+
+    def __init__(self, target: Target, node_id: str, flag: str, on: bool) -> None:
+        if flag not in graph.FLAGS:
+            raise ValueError(f"not a flag: {flag}")
+        self.node_id, self.flag, self.on = node_id, flag, bool(on)
+        super().__init__(target, f"{'Set' if on else 'Clear'} {flag} on {node_id}")
+
+    def apply(self, nodes: list[Node]) -> None:
+        params = _find(nodes, self.node_id).params
+        if self.on:
+            params[self.flag] = True
+        else:
+            params.pop(self.flag, None)
+
+
+class Rename(NodesCommand):
+    """Change a node's id; every reference to it follows."""
+
+    def __init__(self, target: Target, old: str, new: str) -> None:
+        self.old, self.new = old, new
+        self.select_after, self.select_before = [new], [old]
+        super().__init__(target, f"Rename '{old}' to '{new}'")
+
+    def apply(self, nodes: list[Node]) -> None:
+        graph.rename_node(nodes, self.old, self.new)
+
+
+class Paste(NodesCommand):
+    """Append nodes already made ready by ``graph.merge`` (ids free, wires resolvable)."""
+
+    def __init__(self, target: Target, nodes: list[Node], text: str = "Paste") -> None:
+        self.nodes = copy.deepcopy(nodes)
+        self.select_after, self.select_before = [n.id for n in nodes], []
+        super().__init__(target, f"{text} {len(nodes)} node{'s' if len(nodes) != 1 else ''}")
+
+    def apply(self, nodes: list[Node]) -> None:
+        nodes.extend(copy.deepcopy(self.nodes))

@@ -1,0 +1,240 @@
+"""``GraphModel``: the one owner of the open Document, its undo stack and its latest analysis.
+
+Views never touch the Document: they call the methods here, which validate an edit (ids,
+cycles, the compiler's verdict on the node being wired), then push the matching command.
+After every change — edit, undo, redo, load — the compiler's ``check`` runs again and
+``changed`` fires, so every view redraws from one consistent state. A refused edit leaves the
+Document untouched and returns (and announces) its reason in one line.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from graphstudio.document import Document, DocumentError, Node, dumps, loads
+
+from . import commands as C
+from . import graph
+from .analysis import Analysis, analyze
+from .layout import default_size, layout
+
+
+class GraphModel(QObject):
+    """The open graph. ``changed`` after every change; ``selectRequested(ids)`` after commands that
+    create or rename nodes; ``message(text)`` for refusals worth a status-bar line."""
+
+    changed = Signal()
+    selectRequested = Signal(list)
+    message = Signal(str)
+
+    def __init__(self, doc: Document | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc if doc is not None else Document()
+        self.path: str | None = None
+        self.stack = QUndoStack(self)
+        self.revision = 0  # bumped on every change; autosave compares it
+        self.analysis: Analysis = analyze(self.doc)
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def modified(self) -> bool:
+        return not self.stack.isClean()
+
+    def reset(self, doc: Document, path: str | None = None, modified: bool = False) -> None:
+        """Show another document: a fresh undo history, positions filled in where the file has none."""
+        self.doc = doc
+        self.path = path
+        self.stack.clear()
+        self.analysis = analyze(doc)
+        place_missing(doc, self.analysis.outputs)
+        if modified:
+            self.stack.resetClean()
+        self._changed()
+        self.selectRequested.emit([])
+
+    def set_nodes(self, nodes: list[Node], select: list[str] | None) -> None:
+        """Called by commands only: install a node list, re-check, notify."""
+        self.doc.nodes[:] = nodes
+        self.analysis = analyze(self.doc)
+        self._changed()
+        if select is not None:
+            self.selectRequested.emit(list(select))
+
+    def _changed(self) -> None:
+        self.revision += 1
+        self.changed.emit()
+
+    def push(self, cmd: C.NodesCommand) -> bool:
+        """Push a command unless it changes nothing."""
+        if cmd.is_noop:
+            return False
+        self.stack.push(cmd)
+        return True
+
+    def refuse(self, reason: str) -> str:
+        self.message.emit(reason)
+        return reason
+
+    def outputs_of(self, node: Node) -> tuple[str, ...]:
+        return graph.output_names(node, self.doc, self.analysis.outputs)
+
+    def has(self, node_id: str) -> bool:
+        return any(n.id == node_id for n in self.doc.nodes)
+
+    # -- edits --------------------------------------------------------------------------------
+    def add_node(self, op: str, pos: tuple[float, float] | None = None) -> str:
+        node = graph.new_node(self.doc, op, pos)
+        self.push(C.AddNode(self, node))
+        return node.id
+
+    def remove(self, ids: list[str] | set[str], wires: list[graph.Wire] = ()) -> None:
+        """Delete nodes (with their wires) and loose wires, as one undo step."""
+        ids = [i for i in ids if self.has(i)]
+        loose = [w for w in wires if w.dst not in ids]
+        if not ids and not loose:
+            return
+        self.stack.beginMacro("Delete")
+        # variadic items are removed from the highest index down, so indices stay valid
+        for w in sorted(loose, key=lambda w: (w.dst, w.port, -(w.index or 0))):
+            self.push(C.Disconnect(self, w.dst, w.port, w.index))
+        if ids:
+            self.push(C.RemoveNodes(self, ids))
+        self.stack.endMacro()
+
+    def move(self, positions: dict[str, tuple[float, float]], text: str = "Move") -> bool:
+        positions = {k: v for k, v in positions.items() if self.has(k)}
+        return bool(positions) and self.push(C.MoveNodes(self, positions, text))
+
+    def auto_layout(self) -> bool:
+        return self.move(layout(self.doc, default_size(self.doc, self.analysis.outputs)), "Auto-layout")
+
+    def connect(self, src: str, output: str | None, dst: str, port: str) -> str | None:
+        """Wire ``src``'s ``output`` into ``dst.port``. Returns the reason when refused (document unchanged)."""
+        if not (self.has(src) and self.has(dst)):
+            return self.refuse("Cannot connect: the node no longer exists")
+        src_node, dst_node = self.doc.node(src), self.doc.node(dst)
+        ports = {p.name: p for p in graph.input_ports(dst_node)}
+        if port not in ports:
+            return self.refuse(f"Cannot connect: {dst} ({dst_node.op}) has no input '{port}'")
+        outputs = self.outputs_of(src_node)
+        if not outputs:
+            return self.refuse(f"Cannot connect: {src} ({src_node.op}) has no outputs")
+        if output is None:
+            output = outputs[0]
+        if output not in outputs:
+            return self.refuse(f"Cannot connect: {src} ({src_node.op}) has no output '{output}'")
+        if graph.would_cycle(self.doc, src, dst):
+            return self.refuse(
+                f"Refused: {src} → {dst}.{port} would make a cycle ({dst} already feeds {src}); "
+                "a computation graph must flow one way")
+        ref = graph.make_ref(src, output, outputs)
+        cmd = C.Connect(self, ref, dst, port, ports[port].variadic)
+        if cmd.is_noop:
+            return None
+        reason = self._rejected(cmd, dst)
+        if reason:
+            return self.refuse(f"Refused: {src} → {dst}.{port}: {reason}")
+        self.push(cmd)
+        return None
+
+    def _rejected(self, cmd: C.NodesCommand, node_id: str) -> str | None:
+        """The compiler's new complaint about ``node_id`` if ``cmd`` were applied, else None.
+
+        Complaints the node already had, and ones about inputs still unconnected, do not block:
+        a student wires a node one input at a time.
+        """
+        if not self.analysis.compiler:
+            return None
+        before = {str(p) for p in self.analysis.problems_for(node_id)}
+        trial = analyze(dataclasses.replace(self.doc, nodes=cmd.after_nodes))
+        for p in trial.problems_for(node_id):
+            text = p.message.lower()
+            if str(p) in before or "missing" in text or "not connected" in text or "no input" in text:
+                continue
+            return p.message
+        return None
+
+    def disconnect(self, dst: str, port: str, index: int | None = None) -> None:
+        if self.has(dst):
+            self.push(C.Disconnect(self, dst, port, index))
+
+    def set_input(self, node_id: str, port: str, value: Any) -> str | None:
+        """Set an input to a literal or a reference typed as text; references are checked like wires."""
+        if isinstance(value, str):
+            src, output = graph.parse_ref(value)
+            if not self.has(src):
+                return self.refuse(f"No node with id '{src}'")
+            return self.connect(src, output, node_id, port)
+        self.push(C.SetInput(self, node_id, port, value))
+        return None
+
+    def set_param(self, node_id: str, name: str, value: Any = C.UNSET) -> None:
+        self.push(C.SetParam(self, node_id, name, value))
+
+    def set_flag(self, node_id: str, flag: str, on: bool) -> None:
+        self.push(C.SetFlag(self, node_id, flag, on))
+
+    def rename(self, old: str, new: str) -> str | None:
+        """Rename a node (references follow). Returns the reason when the new id cannot be used."""
+        new = new.strip()
+        if new == old:
+            return None
+        if not graph.IDENT.match(new):
+            return self.refuse(f"'{new}' is not a valid id: use letters, digits and _, not starting with a digit")
+        if self.has(new):
+            return self.refuse(f"The id '{new}' is already used by another node")
+        self.push(C.Rename(self, old, new))
+        return None
+
+    # -- clipboard ----------------------------------------------------------------------------
+    def copy_text(self, ids: list[str] | set[str]) -> str:
+        """Graph-file JSON of the given nodes (what the clipboard holds)."""
+        return dumps(graph.extract(self.doc, ids))
+
+    def paste_text(self, text: str, at: tuple[float, float] | None = None) -> list[str] | str:
+        """Paste graph-file JSON: returns the new ids, or the reason it could not be pasted."""
+        try:
+            clip = loads(text, "clipboard")
+        except DocumentError as exc:
+            return self.refuse(f"Cannot paste: {exc}")
+        if not clip.nodes:
+            return []
+        nodes = graph.merge(self.doc, clip, at=at)
+        self.push(C.Paste(self, nodes))
+        return [n.id for n in nodes]
+
+    def duplicate(self, ids: list[str] | set[str]) -> list[str]:
+        clip = graph.extract(self.doc, ids)
+        if not clip.nodes:
+            return []
+        nodes = graph.merge(self.doc, clip)
+        self.push(C.Paste(self, nodes, "Duplicate"))
+        return [n.id for n in nodes]
+
+
+def place_missing(doc: Document, outputs: dict[str, tuple[str, ...]] | None = None) -> bool:
+    """Give nodes without ``pos`` a layered layout (below any placed nodes). Returns True if any moved.
+
+    This fills in what the file leaves out; it is not an edit, so it is not on the undo stack.
+    """
+    missing = [n for n in doc.nodes if n.pos is None]
+    if not missing:
+        return False
+    size = default_size(doc, outputs)
+    if len(missing) == len(doc.nodes):
+        for node_id, pos in layout(doc, size).items():
+            doc.node(node_id).pos = pos
+        return True
+    sub = Document(nodes=missing)
+    pos = layout(sub, size)
+    placed = [n for n in doc.nodes if n.pos is not None]
+    bottom = max(n.pos[1] + size(n.id)[1] for n in placed)
+    left = min(n.pos[0] for n in placed)
+    top = min(p[1] for p in pos.values())
+    for node in missing:
+        x, y = pos[node.id]
+        node.pos = (x + left, y - top + bottom + 80.0)
+    return True
