@@ -127,6 +127,8 @@ class _Checker:
         order = self.order(nodes)
         for step in order:
             self.infer(step)
+        index = {n.id: i for i, n in enumerate(nodes)}
+        self.a.problems.sort(key=lambda p: index.get(p.node_id, -1))  # file order, as the user reads it
         if not self.a.problems:
             sinks = [s for s in (self.steps[n.id] for n in nodes) if s.kind == "sink"]
             self.a.program = Program(self.doc, self.base_dir, [s for s in order if s.kind != "sink"], sinks,

@@ -173,10 +173,11 @@ class NodeItem(QGraphicsItem):
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         scene = self.scene()
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and scene is not None \
-                and getattr(scene, "snap_to_grid", False):
+                and getattr(scene, "snap_to_grid", False) and not getattr(scene, "syncing", False):
             grid = scene.grid_size
             return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene is not None:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene is not None \
+                and hasattr(scene, "node_moved"):
             scene.node_moved(self)
         return super().itemChange(change, value)
 

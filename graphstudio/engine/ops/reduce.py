@@ -1,1 +1,480 @@
-"""(being written)"""
+"""Reductions: sum, mean, prod, max/min (whole or along a dim), argmax/argmin and norm.
+
+A reduction's backward spreads the output gradient back over the reduced dims: the
+gradient of a sum is the output gradient repeated (a broadcast view, as PyTorch's
+`expand`), that of a mean the same times 1/n, that of max the gradient routed to the
+position that won. `dim` takes an int, a list of ints or None (every dim), with
+PyTorch's checks; a 0-dim tensor takes dim 0 or -1 and is left as it is.
+"""
+from __future__ import annotations
+
+import math
+
+from .. import dtypes
+from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
+from . import _infer
+
+T, S = Port, Sample
+
+DIMS = Param("dim", "dims_or_none", None, "the dim or dims to reduce (none: all of them)")
+DIM = Param("dim", "dim_or_none", None, "the dim to reduce (none: all of them)")
+KEEPDIM = Param("keepdim", "bool", False, "keep each reduced dim with size 1")
+_TORCH_DTYPE = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
+
+
+# -- dims ---------------------------------------------------------------------------------------
+def reduce_axes(dim, ndim: int):
+    """`dim` → None (every dim) or a tuple of dims in range; raises ShapeError with PyTorch's message.
+
+    An empty list means every dim, as in PyTorch; on a 0-dim tensor dims 0 and -1 are allowed and
+    nothing is reduced (an empty tuple).
+    """
+    if dim is None:
+        return None
+    n = ndim or 1
+    if type(dim) is int:
+        if -n <= dim < n:
+            return (dim % n,) if ndim else ()
+        raise ShapeError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    if isinstance(dim, bool) or not isinstance(dim, (list, tuple)):
+        if hasattr(dim, "__index__") and not isinstance(dim, bool):
+            return reduce_axes(int(dim), ndim)
+        raise ShapeError(f"dim must be an int, a list of ints or None, not {type(dim).__name__}")
+    if not dim:
+        return None
+    out = []
+    for d in dim:
+        if isinstance(d, bool) or not isinstance(d, int):
+            raise ShapeError(f"dim must be an int, a list of ints or None, not a list holding {type(d).__name__}")
+        if not -n <= d < n:
+            raise ShapeError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+        d %= n
+        if d in out:
+            raise ShapeError(f"dim {d} appears multiple times in the list of dims")
+        out.append(d)
+    return tuple(sorted(out)) if ndim else ()
+
+
+def reduced_shape(shape: tuple, axes, keepdim: bool) -> tuple:
+    if axes is None:
+        return (1,) * len(shape) if keepdim else ()
+    if keepdim:
+        return tuple(1 if i in axes else s for i, s in enumerate(shape))
+    return tuple(s for i, s in enumerate(shape) if i not in axes)
+
+
+def _regrow(axes, ndim: int, keepdim: bool):
+    """The index that puts the reduced dims back into a gradient (None where nothing is needed)."""
+    if keepdim or not axes:
+        return None
+    return tuple(None if i in axes else slice(None) for i in range(ndim))
+
+
+def _spread(xp, g, shape: tuple, idx):
+    """The output gradient repeated over the reduced dims: a read-only broadcast view."""
+    if idx is not None:
+        g = g[idx]
+    return xp.broadcast_to(g, shape)
+
+
+def _numel(shape: tuple, axes) -> int:
+    if axes is None:
+        return math.prod(shape)
+    return math.prod(shape[i] for i in axes)
+
+
+def torch_name(dt: dtypes.dtype) -> str:
+    return _TORCH_DTYPE.get(dt.name, dt.name)
+
+
+def is_float(xp, dt) -> bool:
+    return dt == xp.float32 or dt == xp.float64
+
+
+class _Reduce(Op):
+    category = "Reduce"
+    inputs = (T("input"),)
+    params = (DIMS, KEEPDIM)
+
+
+# -- sum, mean, prod ----------------------------------------------------------------------------
+@register
+class Sum(_Reduce):
+    name, grad_fn = "sum", "SumBackward0"
+    torch = "torch.sum({input}, dim={dim}, keepdim={keepdim})"
+    doc = "Add up the elements over dim (an int, a list of dims, or none: all); bools and ints give int64."
+    samples = (S(((3, 4),)), S(((3, 4),), {"dim": 1}), S(((2, 3, 4),), {"dim": [0, 2]}),
+               S(((2, 3, 4),), {"dim": -1, "keepdim": True}), S(((3, 4),), {"dim": None, "keepdim": True}),
+               S(((),)), S(((),), {"dim": 0}), S(((3, 4),), {"dim": []}),
+               S(((3, 4),), dtypes=("int64",)), S(((3, 4),), {"dim": 0}, dtypes=("bool",)),
+               S(((3, 4),), {"dim": 2}, error="Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+               S(((3, 4),), {"dim": [0, -2]}, error="dim 0 appears multiple times in the list of dims"))
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        return "SumBackward0" if params.get("dim") is None and not params.get("keepdim") else "SumBackward1"
+
+    def infer(a, dim=None, keepdim=False):
+        a = _infer.need_tensor(a, "input")
+        axes = reduce_axes(dim, a.ndim)
+        dt = a.dtype if a.dtype.is_floating_point else dtypes.int64
+        return Spec(reduced_shape(a.shape, axes, keepdim), dt)
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        xp = ctx.xp
+        axes = None if dim is None else reduce_axes(dim, a.ndim)
+        if not is_float(xp, a.dtype) and a.dtype != xp.int64:
+            a = xp.astype(a, xp.int64)
+        ctx.info = (a.shape, _regrow(axes, a.ndim, keepdim))
+        return xp.sum(a, axis=axes, keepdims=keepdim)
+
+    def backward(ctx, g):
+        shape, idx = ctx.info
+        return (_spread(ctx.xp, g, shape, idx),)
+
+
+def _mean_error(dt: dtypes.dtype) -> ShapeError:
+    return ShapeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                      f"complex dtype. Got: {torch_name(dt)}")
+
+
+@register
+class Mean(_Reduce):
+    name, grad_fn = "mean", "MeanBackward0"
+    torch = "torch.mean({input}, dim={dim}, keepdim={keepdim})"
+    doc = "The average of the elements over dim (an int, a list of dims, or none: all); floats only."
+    samples = (S(((3, 4),)), S(((3, 4),), {"dim": 0}), S(((2, 3, 4),), {"dim": [1, 2], "keepdim": True}),
+               S(((),)), S(((3, 4),), {"dim": -1}),
+               S(((3, 4),), dtypes=("int64",), error="mean(): could not infer output dtype. Input dtype must be "
+                                                     "either a floating point or complex dtype. Got: Long"),
+               S(((3, 4),), {"dim": 3}, error="Dimension out of range"))
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        return "MeanBackward0" if params.get("dim") is None and not params.get("keepdim") else "MeanBackward1"
+
+    def infer(a, dim=None, keepdim=False):
+        a = _infer.need_tensor(a, "input")
+        if not a.dtype.is_floating_point:
+            raise _mean_error(a.dtype)
+        return Spec(reduced_shape(a.shape, reduce_axes(dim, a.ndim), keepdim), a.dtype)
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        xp = ctx.xp
+        if not is_float(xp, a.dtype):
+            raise TypeError("mean of a non-float tensor")
+        axes = None if dim is None else reduce_axes(dim, a.ndim)
+        n = _numel(a.shape, axes)
+        scale = 1.0 / n if n else math.nan
+        ctx.info = (a.shape, _regrow(axes, a.ndim, keepdim), scale)
+        return xp.sum(a, axis=axes, keepdims=keepdim) * scale
+
+    def backward(ctx, g):
+        shape, idx, scale = ctx.info
+        return (_spread(ctx.xp, g * scale, shape, idx),)
+
+
+@register
+class Prod(_Reduce):
+    name, grad_fn = "prod", "ProdBackward0"
+    torch = "torch.prod({input}, dim={dim}, keepdim={keepdim})"
+    doc = "Multiply the elements over dim (one dim, or none: all); exact gradients even with zeros."
+    params = (DIM, KEEPDIM)
+    samples = (S(((3, 4),)), S(((3, 4),), {"dim": 1}), S(((2, 3, 4),), {"dim": 0, "keepdim": True}),
+               S(([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0], [2.0, -1.0, 0.5]],), {"dim": 1}),
+               S(([[1.5, 0.0, 2.0], [2.0, -1.0, 3.0]],),), S(((3,),), dtypes=("int64",)),
+               S(((3, 4),), {"dim": -3}, error="Dimension out of range"))
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        return "ProdBackward0" if params.get("dim") is None else "ProdBackward1"
+
+    def infer(a, dim=None, keepdim=False):
+        a = _infer.need_tensor(a, "input")
+        dt = a.dtype if a.dtype.is_floating_point else dtypes.int64
+        return Spec(reduced_shape(a.shape, reduce_axes(dim, a.ndim), keepdim), dt)
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        xp = ctx.xp
+        axes = None if dim is None else reduce_axes(dim, a.ndim)
+        if not is_float(xp, a.dtype) and a.dtype != xp.int64:
+            a = xp.astype(a, xp.int64)
+        out = xp.prod(a, axis=axes, keepdims=keepdim)
+        ctx.saved = (a, out)
+        ctx.info = (axes, _regrow(axes, a.ndim, keepdim))
+        return out
+
+    def backward(ctx, g):
+        a, out = ctx.saved
+        axes, idx = ctx.info
+        xp = ctx.xp
+        if idx is not None:
+            g, out = g[idx], out[idx]
+        zero = a == 0
+        zeros = xp.sum(xp.astype(zero, a.dtype), axis=axes, keepdims=True)
+        # no zero: out / a; one zero: the product of the others at the zero, 0 elsewhere; more: 0
+        others = xp.prod(xp.where(zero, xp.ones_like(a), a), axis=axes, keepdims=True)
+        safe = xp.where(zero, xp.ones_like(a), a)
+        none = out / safe
+        grad = xp.where(zeros == 0, none, xp.where(zero & (zeros == 1), others, xp.zeros_like(a)))
+        return (grad * g,)
+
+
+# -- max, min -----------------------------------------------------------------------------------
+class _Extreme(_Reduce):
+    """max / min: of the whole tensor (one output), or along `dim` (values and indices)."""
+
+    params = (DIM, KEEPDIM)
+    pick_name = "max"
+    other_op = "maximum"  # the op `torch.max(a, b)` means when the 2nd argument is a tensor
+
+    @classmethod
+    def output_names(cls, params: dict) -> tuple[str, ...]:
+        return ("out",) if params.get("dim") is None else ("values", "indices")
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        base = cls.pick_name.capitalize()
+        return f"{base}Backward1" if params.get("dim") is None else f"{base}Backward0"
+
+    @classmethod
+    def _infer(cls, a, dim=None, keepdim=False):
+        a = _infer.need_tensor(a, "input")
+        if dim is None:
+            if a.numel == 0:
+                raise ShapeError(f"{cls.pick_name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                                 "Specify the reduction dim with the 'dim' argument.")
+            return Spec((), a.dtype)
+        if isinstance(dim, (list, tuple)):
+            raise ShapeError(f"{cls.pick_name}(): dim must be one int, got {list(dim)}")
+        axes = reduce_axes(dim, a.ndim)
+        if axes and a.shape[axes[0]] == 0:
+            raise ShapeError(f"{cls.pick_name}(): Expected reduction dim {axes[0]} to have non-zero size.")
+        shape = reduced_shape(a.shape, axes, keepdim)
+        return Spec(shape, a.dtype), Spec(shape, dtypes.int64)
+
+
+def _extreme_forward(ctx, a, dim, keepdim, reduce, arg):
+    xp = ctx.xp
+    if dim is None:
+        out = reduce(a)
+        ctx.saved = (a, out)
+        ctx.info = None
+        return out
+    if type(dim) is not int:
+        raise TypeError("max/min take one int dim")
+    if a.ndim == 0:
+        if not -1 <= dim <= 0:
+            raise IndexError("dim out of range")
+        ctx.info = ()
+        return a, xp.zeros((), dtype=xp.int64)
+    axis = dim % a.ndim if -a.ndim <= dim < a.ndim else dim
+    values = reduce(a, axis=axis, keepdims=keepdim)
+    index = arg(a, axis=axis, keepdims=keepdim)
+    ctx.saved = (index,)
+    ctx.info = (a.shape, axis, _regrow((axis,), a.ndim, keepdim))
+    return values, index
+
+
+def _extreme_backward(ctx, grads):
+    xp = ctx.xp
+    info = ctx.info
+    if info is None:  # the whole tensor: ties share the gradient evenly, as PyTorch
+        a, out = ctx.saved
+        hit = xp.astype(a == out, grads.dtype)
+        return (hit * (grads / xp.sum(hit)),)
+    g = grads[0]
+    if not info:  # a 0-dim input
+        return (g,)
+    index, = ctx.saved
+    shape, axis, idx = info
+    if idx is not None:
+        g, index = g[idx], index[idx]
+    n = shape[axis]
+    positions = xp.reshape(xp.arange(n, dtype=index.dtype), (n,) + (1,) * (len(shape) - axis - 1))
+    return (xp.where(positions == index, g, xp.zeros_like(g)),)
+
+
+_EXTREME_SAMPLES = (
+    S(((3, 4),)), S(((3, 4),), {"dim": 1}), S(((3, 4),), {"dim": 0, "keepdim": True}), S(((2, 3, 4),), {"dim": -2}),
+    S(((),)), S(((),), {"dim": 0}), S(((3, 4),), dtypes=("int64",)), S(((3, 4),), {"dim": 1}, dtypes=("int64",)),
+    S(((3, 4),), {"dim": 2}, error="Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+    S(((0, 3),), error="Expected reduction dim to be specified for input.numel() == 0"),
+    S(((0, 3),), {"dim": 0}, error="Expected reduction dim 0 to have non-zero size"),
+)
+
+
+@register
+class Max(_Extreme):
+    name, grad_fn = "max", "MaxBackward1"
+    torch = "torch.max({input}, dim={dim}, keepdim={keepdim})"
+    doc = ("The largest element (ties share the gradient), or along dim the largest values and their indices "
+           "(the gradient goes to the index).")
+    pick_name, other_op = "max", "maximum"
+    samples = _EXTREME_SAMPLES + (S(([[1.0, 3.0, 3.0], [2.0, 0.0, -1.0]],)),)
+
+    def infer(a, dim=None, keepdim=False):
+        return Max._infer(a, dim, keepdim)
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        xp = ctx.xp
+        return _extreme_forward(ctx, a, dim, keepdim, xp.max, xp.argmax)
+
+    backward = staticmethod(_extreme_backward)
+
+
+@register
+class Min(_Extreme):
+    name, grad_fn = "min", "MinBackward1"
+    torch = "torch.min({input}, dim={dim}, keepdim={keepdim})"
+    doc = ("The smallest element (ties share the gradient), or along dim the smallest values and their indices "
+           "(the gradient goes to the index).")
+    pick_name, other_op = "min", "minimum"
+    samples = _EXTREME_SAMPLES + (S(([[1.0, -3.0, 2.0], [-3.0, 0.0, 5.0]],)),)
+
+    def infer(a, dim=None, keepdim=False):
+        return Min._infer(a, dim, keepdim)
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        xp = ctx.xp
+        return _extreme_forward(ctx, a, dim, keepdim, xp.min, xp.argmin)
+
+    backward = staticmethod(_extreme_backward)
+
+
+class _Arg(_Reduce):
+    params = (DIM, KEEPDIM)
+    differentiable = False
+    grad_fn = None
+
+    @classmethod
+    def _infer(cls, a, dim=None, keepdim=False):
+        a = _infer.need_tensor(a, "input")
+        if dim is None and a.numel == 0:
+            raise ShapeError(f"{cls.name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        if isinstance(dim, (list, tuple)):
+            raise ShapeError(f"{cls.name}(): dim must be one int, got {list(dim)}")
+        axes = reduce_axes(dim, a.ndim)
+        if axes and a.shape[axes[0]] == 0:
+            raise ShapeError(f"{cls.name}(): Expected reduction dim {axes[0]} to have non-zero size.")
+        return Spec(reduced_shape(a.shape, axes, keepdim), dtypes.int64)
+
+    def backward(ctx, g):
+        return (None,)
+
+
+def _arg_forward(xp, fn, a, dim, keepdim):
+    if dim is None:  # the index into the flattened tensor
+        out = fn(a)
+        return xp.reshape(out, (1,) * a.ndim) if keepdim else out
+    if type(dim) is not int:
+        raise TypeError("argmax/argmin take one int dim")
+    if a.ndim == 0:
+        if not -1 <= dim <= 0:
+            raise IndexError("dim out of range")
+        return xp.zeros((), dtype=xp.int64)
+    return fn(a, axis=dim, keepdims=keepdim)
+
+
+_ARG_SAMPLES = (
+    S(((3, 4),), distinct=True), S(((3, 4),), {"dim": 1}), S(((2, 3, 4),), {"dim": 0, "keepdim": True}),
+    S(((3, 4),), {"dim": None, "keepdim": True}), S(((),)), S(((3, 4),), dtypes=("int64",)),
+    S(((3, 4),), {"dim": -3}, error="Dimension out of range"),
+    S(((0, 2),), error="Expected reduction dim to be specified for input.numel() == 0"),
+)
+
+
+@register
+class Argmax(_Arg):
+    name = "argmax"
+    torch = "torch.argmax({input}, dim={dim}, keepdim={keepdim})"
+    doc = "The index of the largest element (flattened when dim is none), as int64; no gradient."
+    samples = _ARG_SAMPLES
+
+    def infer(a, dim=None, keepdim=False):
+        return Argmax._infer(a, dim, keepdim)
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        return _arg_forward(ctx.xp, ctx.xp.argmax, a, dim, keepdim)
+
+
+@register
+class Argmin(_Arg):
+    name = "argmin"
+    torch = "torch.argmin({input}, dim={dim}, keepdim={keepdim})"
+    doc = "The index of the smallest element (flattened when dim is none), as int64; no gradient."
+    samples = _ARG_SAMPLES
+
+    def infer(a, dim=None, keepdim=False):
+        return Argmin._infer(a, dim, keepdim)
+
+    def forward(ctx, a, dim=None, keepdim=False):
+        return _arg_forward(ctx.xp, ctx.xp.argmin, a, dim, keepdim)
+
+
+# -- norm ---------------------------------------------------------------------------------------
+@register
+class Norm(_Reduce):
+    name, grad_fn = "norm", "LinalgVectorNormBackward0"
+    torch = "torch.norm({input}, p={p}, dim={dim}, keepdim={keepdim})"
+    doc = ("The vector p-norm over dim (none: all elements): p=2 the length, p=1 the sum of |x|, inf the "
+           "largest |x|; the gradient at a zero vector is 0.")
+    params = (Param("p", "float", 2.0, "the order: 2, 1, any p > 0, inf, -inf or 0"), DIMS, KEEPDIM)
+    samples = (S(((3, 4),)), S(((3, 4),), {"p": 1}), S(((3, 4),), {"dim": 1}), S(((2, 3, 4),), {"p": 3, "dim": [0, 2]}),
+               S(((3, 4),), {"p": 1, "dim": 0, "keepdim": True}), S(((3, 4),), {"p": math.inf}),
+               S(((3, 4),), {"p": -math.inf, "dim": 1}), S(((3, 4),), {"p": 0}), S(((3, 4),), {"p": 0.5}, positive=True),
+               S(([0.0, 0.0, 0.0],),), S(([[0.0, 0.0], [3.0, -4.0]],), {"dim": 1}),
+               S(([[0.0, 0.0], [3.0, -4.0]],), {"p": 1, "dim": 1}), S(((),)),
+               S(((3,),), dtypes=("int64",), error="linalg.vector_norm: Expected a floating point or complex "
+                                                  "tensor as input. Got Long"),
+               S(((3, 4),), {"dim": 2}, error="Dimension out of range"))
+
+    def infer(a, p=2.0, dim=None, keepdim=False):
+        a = _infer.need_tensor(a, "input")
+        if not a.dtype.is_floating_point:
+            raise ShapeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                             f"Got {torch_name(a.dtype)}")
+        if isinstance(p, bool) or not isinstance(p, (int, float)):
+            raise ShapeError(f"norm: p must be a number, got {p!r}")
+        if p < 0 and not math.isinf(p):
+            raise ShapeError(f"linalg.vector_norm: p must be >= 0, inf or -inf here, got {p}")
+        return Spec(reduced_shape(a.shape, reduce_axes(dim, a.ndim), keepdim), a.dtype)
+
+    def forward(ctx, a, p=2.0, dim=None, keepdim=False):
+        xp = ctx.xp
+        if not is_float(xp, a.dtype) or (p < 0 and not math.isinf(p)):
+            raise TypeError("norm of a non-float tensor or a negative p")
+        axes = None if dim is None else reduce_axes(dim, a.ndim)
+        if p == 2:
+            out = xp.sqrt(xp.sum(a * a, axis=axes, keepdims=keepdim))
+        elif p == 1:
+            out = xp.sum(xp.abs(a), axis=axes, keepdims=keepdim)
+        elif p == math.inf:
+            out = xp.max(xp.abs(a), axis=axes, keepdims=keepdim)
+        elif p == -math.inf:
+            out = xp.min(xp.abs(a), axis=axes, keepdims=keepdim)
+        elif p == 0:
+            out = xp.sum(xp.astype(a != 0, a.dtype), axis=axes, keepdims=keepdim)
+        else:
+            out = xp.sum(xp.abs(a) ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
+        ctx.saved = (a, out)
+        ctx.info = (p, axes, _regrow(axes, a.ndim, keepdim))
+        return out
+
+    def backward(ctx, g):
+        a, out = ctx.saved
+        p, axes, idx = ctx.info
+        xp = ctx.xp
+        if idx is not None:
+            g, out = g[idx], out[idx]
+        if p == 0:
+            return (xp.zeros_like(a),)
+        if p == 1:
+            return (xp.sign(a) * g,)
+        if math.isinf(p):  # ties share the gradient, as PyTorch
+            hit = xp.astype(xp.abs(a) == out, a.dtype)
+            return (xp.sign(a) * hit * (g / xp.sum(hit, axis=axes, keepdims=True)),)
+        den = xp.where(out == 0, math.inf, out)  # the gradient at a zero vector is 0
+        if p == 2:
+            return (a * (g / den),)
+        return (xp.sign(a) * xp.abs(a) ** (p - 1) * (g / den ** (p - 1)),)

@@ -1,0 +1,201 @@
+"""``GraphView``: looking around the canvas (zoom to cursor, pan, fit) and adding ops to it.
+
+Navigation: wheel zooms about the cursor; middle-drag or Space+drag pans; rubber-band selects.
+Adding: drop an op from the palette (mime type ``MIME_OP`` carrying the op name), or press Tab /
+double-click empty canvas for a search popup; the node lands where the pointer is.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QCursor, QKeyEvent, QPainter
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+from . import graph
+from .layout import HEADER, NODE_WIDTH
+from .scene import GraphScene
+
+MIME_OP = "application/x-graphstudio-op"
+MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+
+
+class GraphView(QGraphicsView):
+    def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.graph_scene = scene
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._pan_from: QPoint | None = None
+        self._space = False
+        self.popup: Any = None
+
+    # -- zoom ---------------------------------------------------------------------------------
+    @property
+    def zoom_level(self) -> float:
+        return self.transform().m11()
+
+    def zoom(self, factor: float) -> None:
+        """Scale by ``factor`` about the cursor (wheel) or the centre (menu), within sane limits."""
+        target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom_level * factor))
+        factor = target / self.zoom_level
+        if abs(factor - 1) > 1e-6:
+            self.scale(factor, factor)
+
+    def zoom_in(self) -> None:
+        self._zoom_centre(1.25)
+
+    def zoom_out(self) -> None:
+        self._zoom_centre(0.8)
+
+    def _zoom_centre(self, factor: float) -> None:
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.zoom(factor)
+        self.setTransformationAnchor(anchor)
+
+    def fit(self) -> None:
+        """Show the whole graph (never magnified past 1.5×, so a small graph is not giant)."""
+        rect = self.graph_scene.content_rect()
+        if rect.isEmpty():
+            self.resetTransform()
+            self.centerOn(0, 0)
+            return
+        rect = rect.adjusted(-40, -40, 40, 40)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom_level > 1.5:
+            self.setTransform(self.transform().fromScale(1.5, 1.5))
+        elif self.zoom_level < MIN_ZOOM:
+            self.setTransform(self.transform().fromScale(MIN_ZOOM, MIN_ZOOM))
+        self.centerOn(rect.center())
+
+    def wheelEvent(self, event: Any) -> None:
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom(1.0015 ** delta)
+        event.accept()
+
+    # -- pan ----------------------------------------------------------------------------------
+    def mousePressEvent(self, event: Any) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton or (self._space and event.button() == Qt.MouseButton.LeftButton):
+            self._pan_from = event.position().toPoint()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: Any) -> None:
+        if self._pan_from is not None:
+            now = event.position().toPoint()
+            delta = now - self._pan_from
+            self._pan_from = now
+            self.pan(delta.x(), delta.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor if self._space else Qt.CursorShape.ArrowCursor)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def pan(self, dx: float, dy: float) -> None:
+        """Move the view by screen pixels (content follows the pointer)."""
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(dx))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(dy))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setDragMode(QGraphicsView.DragMode.NoDrag)
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Tab:
+            self.open_search(self.cursor_scene_pos())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's signature
+        return False  # Tab opens the op search instead of moving focus
+
+    # -- adding ops ---------------------------------------------------------------------------
+    def cursor_scene_pos(self) -> QPointF:
+        local = self.viewport().mapFromGlobal(QCursor.pos())
+        if not self.viewport().rect().contains(local):
+            local = self.viewport().rect().center()
+        return self.mapToScene(local)
+
+    def add_op_at(self, op: str, scene_pos: QPointF) -> str | None:
+        """Add ``op`` with its header centred under ``scene_pos`` (snapped to the grid)."""
+        if graph.op_class(op) is None:
+            self.graph_scene.status.emit(f"Unknown op '{op}'")
+            return None
+        x, y = scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - HEADER / 2
+        if self.graph_scene.snap_to_grid:
+            g = self.graph_scene.grid_size
+            x, y = round(x / g) * g, round(y / g) * g
+        return self.graph_scene.model.add_node(op, (float(x), float(y)))
+
+    def open_search(self, scene_pos: QPointF) -> Any:
+        from .palette import OpSearchPopup
+        popup = OpSearchPopup(self)
+        popup.chosen.connect(lambda op: self.add_op_at(op, scene_pos))
+        popup.move(self.mapToGlobal(self.mapFromScene(scene_pos)))
+        popup.show()
+        popup.search.setFocus()
+        self.popup = popup
+        return popup
+
+    def mouseDoubleClickEvent(self, event: Any) -> None:
+        pos = self.mapToScene(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and self.graph_scene.node_at(pos) is None \
+                and not any(w.isUnderMouse() for w in self.graph_scene.wires):
+            self.open_search(pos)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if event.mimeData().hasFormat(MIME_OP):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: Any) -> None:
+        if event.mimeData().hasFormat(MIME_OP):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: Any) -> None:
+        mime = event.mimeData()
+        if mime.hasFormat(MIME_OP):
+            op = bytes(mime.data(MIME_OP).data()).decode("utf-8")
+            self.add_op_at(op, self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+            return
+        super().dropEvent(event)
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()

@@ -1,0 +1,132 @@
+"""The compiler finds every problem before anything runs, naming node, op and key path."""
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graphstudio.cli import main
+from graphstudio.document import Document, Node, loads
+from graphstudio.engine.compiler import check
+
+
+def doc(*nodes):
+    return Document(nodes=[Node(**n) for n in nodes])
+
+
+def messages(d, **kw):
+    return [str(p) for p in check(d, **kw).problems]
+
+
+def test_all_problems_are_collected_in_one_pass():
+    d = doc({"id": "a", "op": "frobnicate"},
+            {"id": "b", "op": "relu", "inputs": {"input": "nope"}},
+            {"id": "c", "op": "ones", "params": {"shape": "x"}},
+            {"id": "m", "op": "mm", "inputs": {"input": [[1.0, 2.0]], "mat2": [[1.0, 2.0]]}})
+    got = messages(d)
+    assert len(got) == 4
+    assert got[0].startswith("node 'a' (frobnicate): op: unknown op 'frobnicate'")
+    assert "node 'b' (relu): inputs.input: no node 'nope'" in got[1]
+    assert got[2] == "node 'c' (ones): params.shape: expected a list of integers, got \"x\""
+    assert "cannot be multiplied (1x2 and 1x2)" in got[3]
+
+
+def test_dependents_of_a_bad_node_stay_quiet():
+    d = doc({"id": "a", "op": "ones", "params": {"shape": [2, 3]}},
+            {"id": "m", "op": "mm", "inputs": {"input": "a", "mat2": "a"}},
+            {"id": "r", "op": "relu", "inputs": {"input": "m"}})
+    assert [p.node_id for p in check(d).problems] == ["m"]
+
+
+def test_shapes_and_dtypes_are_inferred_without_data():
+    d = doc({"id": "a", "op": "ones", "params": {"shape": [2, 3]}},
+            {"id": "b", "op": "tensor", "params": {"data": [[1, 2], [3, 4], [5, 6]]}},
+            {"id": "c", "op": "mul", "inputs": {"input": "a", "other": 2}})
+    specs = check(d).specs
+    assert specs["a"].shape == (2, 3) and specs["b"].dtype.name == "int64" and specs["c"].dtype.name == "float32"
+
+
+def test_cycles_name_every_node_on_them():
+    d = doc({"id": "a", "op": "relu", "inputs": {"input": "c"}},
+            {"id": "b", "op": "relu", "inputs": {"input": "a"}},
+            {"id": "c", "op": "relu", "inputs": {"input": "b"}},
+            {"id": "free", "op": "ones", "params": {"shape": [1]}})
+    problems = check(d).problems
+    assert sorted(p.node_id for p in problems) == ["a", "b", "c"]
+    assert all("cycle" in p.message for p in problems)
+
+
+def test_memory_limit_refuses_huge_tensors_before_allocating():
+    d = doc({"id": "big", "op": "zeros", "params": {"shape": [100000, 100000]}})
+    (p,) = check(d, memory_limit=1 << 30).problems
+    assert p.node_id == "big" and "memory limit" in p.message and "37.3 GB" in p.message
+
+
+def test_flags_belong_to_the_right_nodes():
+    d = doc({"id": "a", "op": "ones", "params": {"shape": [2], "retain_grad": True}},
+            {"id": "b", "op": "relu", "inputs": {"input": "a"}, "params": {"requires_grad": True}})
+    assert [p.node_id for p in check(d).problems] == ["a", "b"]
+
+
+def test_named_outputs_resolve_and_unknown_names_are_problems():
+    d = doc({"id": "a", "op": "ones", "params": {"shape": [2]}},
+            {"id": "b", "op": "relu", "inputs": {"input": "a:zzz"}})
+    (p,) = check(d).problems
+    assert "has no output 'zzz'" in p.message
+
+
+VALID = {"graphstudio": 1, "nodes": [
+    {"id": "x", "op": "ones", "params": {"shape": [2, 2], "requires_grad": True}},
+    {"id": "y", "op": "add", "inputs": {"input": "x", "other": 2}},
+    {"id": "z", "op": "mul", "inputs": {"input": "y", "other": "y"}},
+    {"id": "bw", "op": "backward", "inputs": {"tensor": "z"}, "params": {"retain_graph": False}}]}
+
+JUNK = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=False), st.text(max_size=5),
+                 st.lists(st.integers(-3, 10**9), max_size=4), st.just("x"), st.just("z:zz"), st.just("bw"))
+
+
+@st.composite
+def corrupted(draw):
+    data = json.loads(json.dumps(VALID))
+    for _ in range(draw(st.integers(1, 3))):
+        node = draw(st.sampled_from(data["nodes"]))
+        where = draw(st.sampled_from(["op", "inputs", "params", "delete", "id"]))
+        if where == "delete":
+            key = draw(st.sampled_from(list(node)))
+            node.pop(key)
+        elif where == "op":
+            node["op"] = draw(st.sampled_from(["mm", "relu", "zeros", "backward", "sgd", "cat", "bogus", 3]))
+        elif where == "id":
+            node["id"] = draw(st.sampled_from(["x", "y", "z", "1bad", ""]))
+        else:
+            bucket = node.setdefault(where, {})
+            if isinstance(bucket, dict):
+                key = draw(st.sampled_from(["input", "other", "shape", "tensor", "dim", "lr", "requires_grad", "data"]))
+                bucket[key] = draw(JUNK)
+    text = json.dumps(data)
+    if draw(st.booleans()):
+        cut = draw(st.integers(0, len(text)))
+        text = text[:cut] if draw(st.booleans()) else text
+    return text.encode("utf-8") + (b"\xff\xfe" if draw(st.integers(0, 9)) == 0 else b"")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(corrupted())
+def test_corrupted_files_end_in_one_line_never_a_traceback(tmp_path, capsys, raw):
+    path = tmp_path / "g.json"
+    path.write_bytes(raw)
+    rc = main(["--run", str(path), "--json"])
+    out, err = capsys.readouterr()
+    assert rc in (0, 1, 2)
+    if rc == 0:
+        json.loads(out)
+    else:
+        assert len(err.strip().splitlines()) == 1, err
+        assert "internal error" not in err and "Traceback" not in err
+        assert str(path) in err
+
+
+def test_document_round_trip_keeps_compiling():
+    d = loads(json.dumps(VALID))
+    assert check(d).problems == []
