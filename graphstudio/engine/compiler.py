@@ -8,6 +8,7 @@ A node whose inputs have problems is not reported again: one cause, one message.
 from __future__ import annotations
 
 import difflib
+from collections import deque
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,7 +65,10 @@ class Program:
     specs: dict[str, Spec]
 
     def step(self, node_id: str) -> Step:
-        return next(s for s in self.steps + self.sinks if s.id == node_id)
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = self.__dict__["_index"] = {s.id: s for s in self.steps + self.sinks}
+        return index[node_id]
 
 
 @dataclass
@@ -111,6 +115,7 @@ class _Checker:
         self.doc, self.base_dir, self.limit = doc, base_dir, limit
         self.a = Analysis()
         self.steps: dict[str, Step] = {}
+        self.nodes = {n.id: n for n in doc.nodes}
         self.bad: set[str] = set()  # nodes with a problem: their dependents stay quiet
 
     def problem(self, node: Any, message: str, path: str | None = None) -> None:
@@ -201,8 +206,7 @@ class _Checker:
             src, _, name = v.partition(":")
             target = self.steps.get(src)
             if target is None:
-                known = [n.id for n in self.doc.nodes]
-                close = difflib.get_close_matches(src, known, n=1)
+                close = difflib.get_close_matches(src, list(self.nodes)[:5000], n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 self.problem(node, f"no node '{src}'{hint}", path)
                 return None
@@ -241,10 +245,10 @@ class _Checker:
             for d in ds:
                 users[d].append(sid)
         waiting = {sid: len(ds) for sid, ds in deps.items()}
-        ready = [n.id for n in nodes if n.id in self.steps and waiting[n.id] == 0]
+        ready = deque(n.id for n in nodes if n.id in self.steps and waiting[n.id] == 0)
         order: list[Step] = []
         while ready:
-            sid = ready.pop(0)
+            sid = ready.popleft()
             order.append(self.steps[sid])
             for u in users[sid]:
                 waiting[u] -= 1
@@ -256,14 +260,14 @@ class _Checker:
             for cycle in _cycles(stuck):
                 text = " → ".join(cycle + [cycle[0]])
                 for sid in cycle:
-                    node = self.doc.node(sid)
+                    node = self.nodes[sid]
                     self.problem(node, f"cycle: {text}")
             for sid in stuck:
                 self.bad.add(sid)
         return order
 
     def infer(self, step: Step) -> None:
-        node = self.doc.node(step.id)
+        node = self.nodes[step.id]
         if step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs)):
             self.bad.add(step.id)
             self._unknown(step)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from . import dtypes
 from .backprop import Node
@@ -22,9 +22,8 @@ class ShapeError(ValueError):
     """Inference found inputs the op cannot take; the message is PyTorch's where it has one."""
 
 
-@dataclass(frozen=True)
-class Spec:
-    """What is known of a tensor before it exists: its shape and dtype."""
+class Spec(NamedTuple):
+    """What is known of a tensor before it exists: its shape and dtype (a tuple: cheap to make)."""
 
     shape: tuple[int, ...]
     dtype: dtypes.dtype

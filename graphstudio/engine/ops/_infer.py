@@ -9,6 +9,8 @@ from ..registry import ShapeError, Spec
 
 def broadcast(a: tuple, b: tuple) -> tuple:
     """NumPy/PyTorch broadcasting of two shapes."""
+    if a == b:
+        return tuple(a)
     n = max(len(a), len(b))
     pa, pb = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
     out = []
@@ -49,6 +51,10 @@ def result_dtype(*xs: Any) -> dtypes.dtype:
 
 
 def elementwise(*xs: Any, to_float: bool = False) -> Spec:
+    if len(xs) == 2 and xs[0].__class__ is Spec and xs[1].__class__ is Spec and xs[0] == xs[1]:
+        if to_float and not xs[0].dtype.is_floating_point:
+            return Spec(xs[0].shape, dtypes.DEFAULT_FLOAT)
+        return xs[0]  # same shape and dtype: the common case, answered at once
     shape: tuple = ()
     for x in xs:
         shape = broadcast(shape, shape_of(x))

@@ -1,0 +1,100 @@
+"""Files, compiler and runner speed, side by side in one run.
+
+    python benchmarks/bench_runner.py
+
+1. compile (schema validation + references + shape inference) of 1k/10k/100k-node graphs;
+2. a 1,000-node graph through the runner (trace off and on) vs the same ops called directly;
+3. `graphstudio --run` of the autograd lesson as a whole process vs `python -c "import numpy"`.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import graphstudio.engine as gs  # noqa: E402
+from graphstudio.document import loads  # noqa: E402
+from graphstudio.engine.compiler import check, compile  # noqa: E402
+from graphstudio.engine.runner import Runner  # noqa: E402
+
+
+def chain_graph(n: int) -> str:
+    """A leaf, then n-2 ops alternating mul/add with a second leaf, then a backward sink."""
+    nodes = [{"id": "x", "op": "ones", "params": {"shape": [4, 4], "requires_grad": True}},
+             {"id": "a", "op": "full", "params": {"shape": [4, 4], "fill_value": 1.0001}}]
+    prev = "x"
+    for i in range(n - 4):
+        nid = f"n{i}"
+        nodes.append({"id": nid, "op": "mul" if i % 2 == 0 else "add", "inputs": {"input": prev, "other": "a"}})
+        prev = nid
+    nodes.append({"id": "s", "op": "sum", "inputs": {"input": prev}})
+    nodes.append({"id": "bw", "op": "backward", "inputs": {"tensor": "s"}})
+    return json.dumps({"graphstudio": 1, "nodes": nodes})
+
+
+def best(fn, repeat=5):
+    fn()
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return min(out)
+
+
+def direct(n: int):
+    def run():
+        x = gs.ones(4, 4, requires_grad=True)
+        a = gs.full((4, 4), 1.0001)
+        y = x
+        for i in range(n - 4):
+            y = y * a if i % 2 == 0 else y + a
+        y.sum().backward()
+    return run
+
+
+def main() -> None:
+    print("compile = load (JSON + schema) + check (references, order, shape inference)")
+    previous = None
+    for n in (1_000, 10_000, 100_000):
+        text = chain_graph(n)
+        t_load = best(lambda: loads(text), repeat=3 if n < 100_000 else 1)
+        doc = loads(text)
+        t_check = best(lambda: check(doc), repeat=3 if n < 100_000 else 1)
+        total = t_load + t_check
+        growth = f"  ×{total / previous:.1f} for 10× the nodes" if previous else ""
+        print(f"  {n:>7,} nodes: load {t_load * 1e3:8.1f} ms  check {t_check * 1e3:8.1f} ms  "
+              f"total {total * 1e3:8.1f} ms{growth}")
+        previous = total
+
+    n = 1_000
+    program = compile(loads(chain_graph(n)))
+    t_direct = best(direct(n), repeat=7)
+    runner = Runner(program)
+    t_run = best(runner.step, repeat=7)
+    traced = Runner(program, trace=True)
+    t_traced = best(traced.step, repeat=7)
+    print(f"1,000-node graph, one step: direct API {t_direct * 1e3:.2f} ms  runner {t_run * 1e3:.2f} ms "
+          f"({t_run / t_direct:.2f}×)  runner+trace {t_traced * 1e3:.2f} ms ({t_traced / t_direct:.2f}×)  "
+          f"trace cost {t_traced / t_run:.2f}×")
+
+    lesson = ROOT.parent / "shared" / "examples" / "autograd_basics.json"
+    if not lesson.exists():
+        lesson = ROOT / "resources" / "examples" / "01_autograd_basics.json"
+
+    def proc(args):
+        return lambda: subprocess.run([sys.executable, *args], check=True, capture_output=True)
+
+    t_numpy = best(proc(["-c", "import numpy"]), repeat=5)
+    t_gs = best(proc(["-m", "graphstudio", "--run", str(lesson)]), repeat=5)
+    print(f"whole process: python -c 'import numpy' {t_numpy * 1e3:.0f} ms  graphstudio --run lesson "
+          f"{t_gs * 1e3:.0f} ms ({t_gs / t_numpy:.2f}×)")
+
+
+if __name__ == "__main__":
+    main()
