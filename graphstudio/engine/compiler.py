@@ -288,7 +288,7 @@ class _Checker:
             self.problem(node, f"cannot infer the output ({type(e).__name__}: {e})")
             self._unknown(step)
             return
-        specs = () if step.kind == "sink" else (out if isinstance(out, tuple) else (out,))
+        specs = () if step.kind == "sink" else ((out,) if isinstance(out, Spec) else tuple(out))
         if step.kind != "sink" and len(specs) != len(step.outputs):
             step.outputs = tuple(str(i) for i in range(len(specs)))
             self.a.outputs[step.id] = step.outputs

@@ -14,7 +14,7 @@ import graphstudio.engine as gs
 from graphstudio.engine import api, dtypes
 from graphstudio.engine.backend import DeviceError, get_backend
 from graphstudio.engine.dispatch import spec_of
-from graphstudio.engine.registry import REGISTRY, ShapeError
+from graphstudio.engine.registry import REGISTRY, ShapeError, Spec
 
 from .references import REFERENCES
 
@@ -89,6 +89,9 @@ def _group(op, items):
 
 
 def outputs(out):
+    """One output or several, as a list (a Spec is a tuple, but a single output)."""
+    if isinstance(out, Spec):
+        return [out]
     return list(out) if isinstance(out, (tuple, list)) else [out]
 
 

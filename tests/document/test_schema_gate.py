@@ -1,0 +1,34 @@
+"""The fast schema gate (fastjsonschema) and the full check (jsonschema) always agree."""
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graphstudio.document.problems import _validator, schema_valid
+
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["x", "x:y", "1x", "x\n", "cpu", "cuda:1", "gpu", ""]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["id", "op", "inputs", "params", "pos", "input", "other", "shape", "zz"]), inner, max_size=3),
+    max_leaves=12)
+
+
+@st.composite
+def documents(draw):
+    nodes = draw(st.lists(st.fixed_dictionaries(
+        {"id": st.sampled_from(["a", "b", "1a", "a b", 3]), "op": st.sampled_from(["relu", "", 1])},
+        optional={"inputs": VALUES, "params": VALUES, "pos": VALUES, "junk": VALUES}), max_size=3))
+    doc = {"graphstudio": draw(st.sampled_from([1, 1.0, 0, True, "1", 2])), "nodes": nodes}
+    for key in draw(st.lists(st.sampled_from(["title", "notes", "device", "seed", "steps", "ui", "expect"]),
+                             max_size=3)):
+        doc[key] = draw(VALUES | st.sampled_from([0, 1, 5, "cpu", "cuda:0"]))
+    return json.loads(json.dumps(doc))
+
+
+@settings(max_examples=400, deadline=None)
+@given(documents())
+def test_fast_gate_agrees_with_jsonschema(raw):
+    assert schema_valid(raw) == _validator().is_valid(raw)
