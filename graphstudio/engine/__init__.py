@@ -17,7 +17,7 @@ from .factory import (arange, as_tensor, empty, eye, from_numpy, full, full_like
 from .tensor import Size, Tensor
 
 _api._install()
-globals().update(_api.FUNCTIONS)
+globals().update(_api.TORCH_FUNCTIONS)
 
 from . import autograd  # noqa: E402
 from . import cuda, nn, optim  # noqa: E402

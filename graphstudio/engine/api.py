@@ -7,6 +7,7 @@ op's ports and params.
 """
 from __future__ import annotations
 
+import collections
 from typing import Any, Callable
 
 from . import dtypes
@@ -84,12 +85,42 @@ def make_function(op: type[Op]) -> Callable:
             def fn(input: Any, other: Any) -> Tensor:  # type: ignore[misc]
                 return fast(op, input, other)
     else:
+        other_op = REGISTRY.get(getattr(op, "other_op", ""))
+
         def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            if other_op is not None and (len(args) > 1 and isinstance(args[1], Tensor) or "other" in kwargs):
+                return call(other_op, (args[0], args[1] if len(args) > 1 else kwargs["other"]))  # max(a, b)
             inputs, params = bind(op, args, kwargs)
-            return call(op, inputs, params)
+            return _named(op, params, call(op, inputs, params))
     fn.__name__ = fn.__qualname__ = op.name
     fn.__doc__ = op.doc
     return fn
+
+
+_RETURN_TYPES: dict[tuple, type] = {}
+
+
+def _named(op: type[Op], params: dict, out: Any) -> Any:
+    """(values, indices) as PyTorch returns them: a named tuple, so `out.values` works."""
+    if type(out) is not tuple:
+        return out
+    names = op.output_names(params)
+    if len(names) != len(out) or not all(n.isidentifier() for n in names):
+        return out
+    cls = _RETURN_TYPES.get((op.name, names))
+    if cls is None:
+        cls = _RETURN_TYPES[(op.name, names)] = _return_type(op.name, names)
+    return cls(*out)
+
+
+def _return_type(name: str, fields: tuple) -> type:
+    base = collections.namedtuple(name, fields)  # type: ignore[misc]
+
+    def __repr__(self: Any) -> str:
+        inner = ",\n".join(f"{f}={getattr(self, f)!r}" for f in fields)
+        return f"torch.return_types.{name}(\n{inner})"
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
 
 
 def make_method(fn: Callable) -> Callable:
@@ -101,7 +132,8 @@ def make_method(fn: Callable) -> Callable:
     return method
 
 
-FUNCTIONS: dict[str, Callable] = {}
+FUNCTIONS: dict[str, Callable] = {}   # every op as a function (nn.functional picks from these)
+TORCH_FUNCTIONS: dict[str, Callable] = {}  # those PyTorch has at torch level (torch.mm, not torch.contiguous)
 
 
 def _operators() -> dict[str, Callable]:
@@ -136,6 +168,8 @@ def _install() -> None:
             continue
         fn = make_function(op)
         FUNCTIONS[name] = fn
+        if op.function:
+            TORCH_FUNCTIONS[name] = fn
         if op.method and name not in Tensor.__dict__:
             setattr(Tensor, name, make_method(fn))
     for name, method in _operators().items():

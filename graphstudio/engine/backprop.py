@@ -81,6 +81,7 @@ class Node:
 
     __slots__ = ("next_functions", "saved", "info", "needs", "xp", "shape", "dtype", "__weakref__")
     n_outputs = 1
+    multi = False  # True when the op returned a tuple: gradients arrive as a list, one per output
 
     def name(self) -> str:
         return type(self).__name__
@@ -187,7 +188,7 @@ def run_backward(
         saved = getattr(node, "saved", ())
         if saved is None:
             raise RuntimeError(SECOND_BACKWARD)
-        if node.n_outputs > 1:
+        if node.multi:
             grad = [g if g is not None else node.xp.zeros(s, dtype=d) for g, s, d in zip(grad, node.shape, node.dtype)]
         grads = node.vjp(grad)
         if not retain_graph and saved:
@@ -196,7 +197,7 @@ def run_backward(
             if nxt is None:
                 continue
             if g is not None:
-                if nxt.n_outputs == 1:
+                if not nxt.multi:
                     if g.shape != nxt.shape or g.dtype != nxt.dtype:
                         g = _fit(g, nxt)
                     if on_edge is not None:
@@ -231,7 +232,7 @@ def _skip(node: Node, deps: dict, buffers: dict, ready: list) -> None:
 
 
 def _accumulate(buffers: dict, node: Node, nr: int, grad: Any) -> None:
-    if node.n_outputs == 1:
+    if not node.multi:
         prev = buffers.get(node)
         buffers[node] = grad if prev is None else prev + grad
         return
@@ -260,13 +261,13 @@ def _retain(node: Node, grad: Any) -> None:
     for nr, ref in _RETAINED[node]:
         tensor = ref()
         if tensor is not None:
-            g = grad if node.n_outputs == 1 else grad[nr]
+            g = grad[nr] if node.multi else grad
             if g is not None:
                 tensor._accumulate_grad(g)
 
 
 def _capture(capture: dict, node: Node, grad: Any) -> None:
-    if node.n_outputs == 1:
+    if not node.multi:
         if (node, 0) in capture:
             capture[(node, 0)] = grad
         return

@@ -181,22 +181,15 @@ def apply(op: type[Op], args: tuple, params: dict) -> Any:
             return wrap(out, be, (ctx, 0))
         return wrap(out, be, None)
     out = tuple(out)
-    if n_out != len(out):  # an op whose output count depends on data size (split)
-        ctx = _resize(ctx, name, op, len(out))
+    multi = node_class(type(ctx).__name__, op, len(out), multi=True)
+    if type(ctx) is not multi:  # the count may depend on the input's size (split); same slots, so re-class
+        ctx.__class__ = multi
     if not (record and name):
         return tuple(wrap(o, be, None) for o in out)
     _link(ctx, args)
     ctx.shape = tuple(o.shape for o in out)
     ctx.dtype = tuple(o.dtype for o in out)
     return tuple(wrap(o, be, (ctx, i) if be.from_dtype[o.dtype].is_floating_point else None) for i, o in enumerate(out))
-
-
-def _resize(ctx: Any, name: str, op: type[Op], n: int) -> Any:
-    new = node_class(name, op, n)()
-    for slot in ("xp", "saved", "info"):
-        if hasattr(ctx, slot):
-            setattr(new, slot, getattr(ctx, slot))
-    return new
 
 
 def _link(ctx: Any, args: tuple) -> None:

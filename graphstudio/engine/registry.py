@@ -144,15 +144,20 @@ class Op:
 
 
 REGISTRY: dict[str, type[Op]] = {}
-_NODE_CLASSES: dict[tuple[str, int], type[Node]] = {}
+_NODE_CLASSES: dict[tuple, type[Node]] = {}
 
 
-def node_class(name: str, op: type[Op], n_outputs: int = 1) -> type[Node]:
-    """The grad_fn class for a PyTorch name; its `vjp` is the op's backward."""
-    key = (name, n_outputs)
+def node_class(name: str, op: type[Op], n_outputs: int = 1, multi: bool | None = None) -> type[Node]:
+    """The grad_fn class for a PyTorch name; its `vjp` is the op's backward.
+
+    `multi`: the op returned a tuple (even of one tensor), so gradients arrive as a list.
+    """
+    multi = n_outputs > 1 if multi is None else multi
+    key = (name, op, n_outputs, multi)
     cls = _NODE_CLASSES.get(key)
-    if cls is None or cls.op is not op:
-        cls = type(name, (Node,), {"__slots__": (), "vjp": op.backward, "op": op, "n_outputs": n_outputs})
+    if cls is None:
+        cls = type(name, (Node,), {"__slots__": (), "vjp": op.backward, "op": op, "n_outputs": n_outputs,
+                                   "multi": multi})
         _NODE_CLASSES[key] = cls
     return cls
 

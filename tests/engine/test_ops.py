@@ -201,6 +201,11 @@ def test_backends_agree(name, i, device):
 
 def _torch_fn(op):
     name = op.name
+    if name == "index":
+        from graphstudio.engine.ops.shape import index_key
+        return lambda x, index: x[index_key(index)]
+    if name == "view":  # torch names the param `size`; the graph format says `shape`
+        return lambda x, shape: x.view(shape)
     if hasattr(torch.nn.functional, name) and op.category in ("Loss", "Activation", "Matrix"):
         return getattr(torch.nn.functional, name)
     if hasattr(torch, name):

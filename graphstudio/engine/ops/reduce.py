@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from .. import dtypes
-from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
+from ..registry import Op, Param, Port, Sample, ShapeError, Spec, register
 from . import _infer
 
 T, S = Port, Sample
@@ -70,11 +70,20 @@ def _regrow(axes, ndim: int, keepdim: bool):
     return tuple(None if i in axes else slice(None) for i in range(ndim))
 
 
+_VIEW_FROM = 1 << 15  # elements: from here a broadcast view beats a fresh array (page faults)
+
+
 def _spread(xp, g, shape: tuple, idx):
-    """The output gradient repeated over the reduced dims: a read-only broadcast view."""
+    """The output gradient repeated over the reduced dims.
+
+    Small: a fresh array (zeros + g costs half of NumPy's broadcast_to). Large: a read-only
+    broadcast view, as PyTorch's `expand`, so no memory is written for it.
+    """
     if idx is not None:
         g = g[idx]
-    return xp.broadcast_to(g, shape)
+    if math.prod(shape) >= _VIEW_FROM:
+        return xp.broadcast_to(g, shape)
+    return xp.zeros(shape, dtype=g.dtype) + g
 
 
 def _numel(shape: tuple, axes) -> int:
@@ -211,12 +220,14 @@ class Prod(_Reduce):
         if idx is not None:
             g, out = g[idx], out[idx]
         zero = a == 0
+        if not bool(xp.any(zero)):
+            return (out / a * g,)
+        # a zero somewhere: where a slice has one zero, that element gets the product of the others;
+        # every other element of a slice with a zero gets 0
+        safe = xp.where(zero, 1.0, a)
+        others = xp.prod(safe, axis=axes, keepdims=True)
         zeros = xp.sum(xp.astype(zero, a.dtype), axis=axes, keepdims=True)
-        # no zero: out / a; one zero: the product of the others at the zero, 0 elsewhere; more: 0
-        others = xp.prod(xp.where(zero, xp.ones_like(a), a), axis=axes, keepdims=True)
-        safe = xp.where(zero, xp.ones_like(a), a)
-        none = out / safe
-        grad = xp.where(zeros == 0, none, xp.where(zero & (zeros == 1), others, xp.zeros_like(a)))
+        grad = xp.where(zeros == 0, others / safe, xp.where(zero & (zeros == 1), others, 0.0))
         return (grad * g,)
 
 
@@ -290,9 +301,10 @@ def _extreme_backward(ctx, grads):
     shape, axis, idx = info
     if idx is not None:
         g, index = g[idx], index[idx]
-    n = shape[axis]
-    positions = xp.reshape(xp.arange(n, dtype=index.dtype), (n,) + (1,) * (len(shape) - axis - 1))
-    return (xp.where(positions == index, g, xp.zeros_like(g)),)
+    positions = xp.arange(shape[axis], dtype=index.dtype)
+    if axis < len(shape) - 1:
+        positions = positions[(slice(None),) + (None,) * (len(shape) - axis - 1)]
+    return (xp.where(positions == index, g, 0.0),)
 
 
 _EXTREME_SAMPLES = (

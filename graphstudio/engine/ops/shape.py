@@ -1,1 +1,1127 @@
-"""(being written)"""
+"""Shape ops: views, reshapes, joins, splits and indexing (`x[...]`).
+
+Most of these are views in PyTorch: the result shares the input's memory and only
+shape and strides change. NumPy makes the same views (transpose, permute, basic
+slicing, reshape when the layout allows), so `x.t().is_contiguous()` is False here
+as in PyTorch, and `x.t().view(-1)` fails where PyTorch's does. The backward of a
+view reshapes, permutes or slices the gradient back and saves no array.
+
+`split` and `chunk` give a tuple whose length may depend on the input's size: `infer`
+(given the input's Spec) is the source of truth, and `output_names(params, spec)` asks
+it. A split into a single piece still returns a 1-tuple: the dispatcher gives every op
+that returns a tuple a multi-output node.
+"""
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any
+
+from .. import dtypes
+from ..registry import REGISTRY, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
+from ..tensor import Tensor
+from . import _infer
+
+T, S = Port, Sample
+
+VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
+              "across two contiguous subspaces). Use .reshape(...) instead.")
+_TENSOR_TYPES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
+                 "bool": "torch.BoolTensor"}
+_NO_COPY_FAILURES = (ValueError, AttributeError, TypeError)  # how backends say "reshape needs a copy"
+
+
+# -- helpers shared by inference and forward ------------------------------------------------
+def _int(value: Any, what: str) -> int:
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise ShapeError(f"{what} must be a whole number, not {type(value).__name__}") from None
+
+
+def _ints(value: Any, what: str) -> tuple[int, ...]:
+    """A shape or dims param: one int, or a list/tuple of ints (`x.view(3, 4)` arrives as (3, 4))."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_int(v, what) for v in value)
+    return (_int(value, what),)
+
+
+def _dim(dim: Any, ndim: int) -> int:
+    return _infer.dim_index(_int(dim, "dim"), ndim)
+
+
+def _tensor(x: Any) -> Spec:
+    return _infer.need_tensor(x, "input")
+
+
+def _view_shape(size: Any, numel: int) -> tuple[int, ...]:
+    """The shape `view`/`reshape` make of `numel` elements, with one -1 inferred."""
+    shape = list(_ints(size, "shape"))
+    infer_at, known = None, 1
+    for i, s in enumerate(shape):
+        if s == -1:
+            if infer_at is not None:
+                raise ShapeError("only one dimension can be inferred")
+            infer_at = i
+        elif s < 0:
+            raise ShapeError(f"invalid shape dimension {s} at index {i} of shape {shape}")
+        else:
+            known *= s
+    if infer_at is None:
+        if known == numel:
+            return tuple(shape)
+    elif known == 0:
+        if numel == 0:
+            raise ShapeError(f"cannot reshape tensor of 0 elements into shape {shape} because the unspecified "
+                             "dimension size -1 can be any value and is ambiguous")
+    elif numel % known == 0:
+        shape[infer_at] = numel // known
+        return tuple(shape)
+    raise ShapeError(f"shape '{shape}' is invalid for input of size {numel}")
+
+
+def _reshape(ctx: Any, a: Any, shape: tuple, op: type[Op]) -> Any:
+    """A view when the layout allows (ViewBackward0), else a copy (UnsafeViewBackward0), as `reshape`."""
+    xp = ctx.xp
+    ctx.info = tuple(a.shape)
+    try:
+        return xp.reshape(a, shape, copy=False)
+    except _NO_COPY_FAILURES:
+        ctx.__class__ = node_class("UnsafeViewBackward0", op)
+        return xp.reshape(a, shape, copy=True)
+
+
+def _reshape_back(ctx: Any, g: Any) -> tuple:
+    return (ctx.xp.reshape(g, ctx.info),)
+
+
+def _along(a: Any, dim: int, index: Any) -> Any:
+    """`a[:, ..., index, ...]` with `index` (an int or a slice) at `dim`: a view, in array-API form."""
+    if isinstance(index, slice) and index.stop is not None and index.stop >= a.shape[dim]:
+        index = slice(index.start, None, index.step)  # the standard has no out-of-range stops
+    return a[(slice(None),) * dim + (index, Ellipsis)]
+
+
+def _names(n: int) -> tuple[str, ...]:
+    return tuple(str(i) for i in range(n))
+
+
+def _promoted(specs: list) -> dtypes.dtype:
+    out = specs[0].dtype
+    for s in specs[1:]:
+        out = dtypes.promote(out, s.dtype)
+    return out
+
+
+class ShapeOp(Op):
+    category = "Shape"
+    inputs = (T("input"),)
+
+
+# -- transposes ----------------------------------------------------------------------------
+@register
+class Tr(ShapeOp):
+    name, grad_fn, torch = "t", "TBackward0", "torch.t({input})"
+    doc = "Transpose a matrix: rows become columns (0-D and 1-D tensors come back unchanged)."
+    samples = (S(((3, 4),)), S(((5,),)), S(((),)),
+               S(((2, 3, 4),), error="t() expects a tensor with <= 2 dimensions, but self is 3D"))
+
+    def infer(a):
+        a = _tensor(a)
+        if a.ndim > 2:
+            raise ShapeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.ndim}D")
+        return Spec(a.shape[::-1], a.dtype)
+
+    def forward(ctx, a):
+        if a.ndim > 2:
+            raise ValueError("t() of a tensor with more than 2 dims")
+        return ctx.xp.permute_dims(a, (1, 0)) if a.ndim == 2 else a
+
+    def backward(ctx, g):
+        return (ctx.xp.permute_dims(g, (1, 0)) if g.ndim == 2 else g,)
+
+
+def _swap(ndim: int, dim0: Any, dim1: Any) -> list[int]:
+    d0, d1 = _dim(dim0, ndim), _dim(dim1, ndim)
+    perm = list(range(ndim))
+    if ndim:
+        perm[d0], perm[d1] = perm[d1], perm[d0]
+    return perm
+
+
+@register
+class Transpose(ShapeOp):
+    name, grad_fn, torch = "transpose", "TransposeBackward0", "torch.transpose({input}, {dim0}, {dim1})"
+    doc = "Swap two dimensions (a view: the data is not moved)."
+    params = (Param("dim0", "int", 0, "the first dim to swap", required=True),
+              Param("dim1", "int", 1, "the second dim to swap", required=True))
+    samples = (S(((3, 4),), {"dim0": 0, "dim1": 1}), S(((2, 3, 4),), {"dim0": -1, "dim1": 0}),
+               S(((3,),), {"dim0": 0, "dim1": 0}),
+               S(((3, 4),), {"dim0": 0, "dim1": 2}, error="Dimension out of range (expected to be in range of [-2, 1], but got 2)"))
+
+    def infer(a, dim0=0, dim1=1):
+        a = _tensor(a)
+        perm = _swap(a.ndim, dim0, dim1)
+        return Spec(tuple(a.shape[p] for p in perm), a.dtype)
+
+    def forward(ctx, a, dim0=0, dim1=1):
+        perm = _swap(a.ndim, dim0, dim1)
+        ctx.info = perm
+        return ctx.xp.permute_dims(a, tuple(perm))
+
+    def backward(ctx, g):
+        return (ctx.xp.permute_dims(g, tuple(ctx.info)),)  # a swap is its own inverse
+
+
+def _permutation(ndim: int, dims: Any) -> list[int]:
+    dims = _ints(dims, "dims")
+    if len(dims) != ndim:
+        raise ShapeError("permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
+                         f"the desired ordering of dimensions i.e. input.dim() = {ndim} is not equal to "
+                         f"len(dims) = {len(dims)}")
+    perm = [_dim(d, ndim) for d in dims]
+    if len(set(perm)) != len(perm):
+        raise ShapeError("permute(): duplicate dims are not allowed.")
+    return perm
+
+
+@register
+class Permute(ShapeOp):
+    name, grad_fn, torch = "permute", "PermuteBackward0", "torch.permute({input}, {dims})"
+    doc = "Reorder the dimensions: dims[i] is the input dim that becomes dim i (a view)."
+    params = (Param("dims", "dims", (1, 0), "the input's dims in their new order", required=True),)
+    samples = (S(((2, 3, 4),), {"dims": (2, 0, 1)}), S(((3, 4),), {"dims": (1, 0)}), S(((2, 3, 4),), {"dims": (0, -1, 1)}),
+               S(((3, 4),), {"dims": (0, 1, 2)}, error="input.dim() = 2 is not equal to len(dims) = 3"),
+               S(((3, 4),), {"dims": (0, 0)}, error="permute(): duplicate dims are not allowed."))
+
+    def infer(a, dims=(1, 0)):
+        a = _tensor(a)
+        return Spec(tuple(a.shape[p] for p in _permutation(a.ndim, dims)), a.dtype)
+
+    def forward(ctx, a, dims=(1, 0)):
+        perm = _permutation(a.ndim, dims)
+        ctx.info = perm
+        return ctx.xp.permute_dims(a, tuple(perm))
+
+    def backward(ctx, g):
+        inverse = [0] * len(ctx.info)
+        for i, p in enumerate(ctx.info):
+            inverse[p] = i
+        return (ctx.xp.permute_dims(g, tuple(inverse)),)
+
+
+# -- reshapes ------------------------------------------------------------------------------
+@register
+class View(ShapeOp):
+    name, grad_fn, torch = "view", "ViewBackward0", "{input}.view({shape})"
+    doc = "The same data with a new shape, never copied: fails on a layout that would need a copy."
+    # PyTorch's keyword is `size` (x.view(size=...)); the docs, the graph files and GraphStudio say `shape`.
+    params = (Param("shape", "shape", (-1,), "the new shape; one -1 is worked out from the others", required=True),)
+    samples = (S(((3, 4),), {"shape": (4, 3)}), S(((3, 4),), {"shape": (-1,)}), S(((2, 3, 4),), {"shape": (6, -1)}),
+               S(((),), {"shape": (1, 1)}),
+               S(((3, 4),), {"shape": (5,)}, error="shape '[5]' is invalid for input of size 12"),
+               S(((3, 4),), {"shape": (-1, -1)}, error="only one dimension can be inferred"))
+
+    def infer(a, shape=(-1,)):
+        a = _tensor(a)
+        return Spec(_view_shape(shape, a.numel), a.dtype)
+
+    def forward(ctx, a, shape=(-1,)):
+        shape = _view_shape(shape, math.prod(a.shape))
+        ctx.info = tuple(a.shape)
+        try:
+            return ctx.xp.reshape(a, shape, copy=False)
+        except _NO_COPY_FAILURES:
+            raise RuntimeError(VIEW_ERROR) from None
+
+    backward = staticmethod(_reshape_back)
+
+
+@register
+class Reshape(ShapeOp):
+    name, grad_fn, torch = "reshape", "ViewBackward0", "torch.reshape({input}, {shape})"
+    doc = "The same values with a new shape: a view when the layout allows, else a copy."
+    params = (Param("shape", "shape", (-1,), "the new shape; one -1 is worked out from the others", required=True),)
+    samples = (S(((3, 4),), {"shape": (2, 6)}), S(((2, 3, 4),), {"shape": (-1, 4)}), S(((),), {"shape": (1,)}),
+               S(((6,),), {"shape": (2, -1, 1)}),
+               S(((3, 4),), {"shape": (5, 3)}, error="shape '[5, 3]' is invalid for input of size 12"),
+               S(((3, 4),), {"shape": (-2, 6)}, error="invalid shape dimension -2"))
+
+    def infer(a, shape=(-1,)):
+        a = _tensor(a)
+        return Spec(_view_shape(shape, a.numel), a.dtype)
+
+    def forward(ctx, a, shape=(-1,)):
+        return _reshape(ctx, a, _view_shape(shape, math.prod(a.shape)), Reshape)
+
+    backward = staticmethod(_reshape_back)
+
+
+def _flat_shape(shape: tuple, start_dim: Any, end_dim: Any) -> tuple[int, ...]:
+    ndim = len(shape)
+    s, e = _dim(start_dim, ndim), _dim(end_dim, ndim)
+    if s > e:
+        raise ShapeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if ndim == 0:
+        return (1,)
+    return tuple(shape[:s]) + (math.prod(shape[s:e + 1]),) + tuple(shape[e + 1:])
+
+
+@register
+class Flatten(ShapeOp):
+    name, grad_fn, torch = "flatten", "ViewBackward0", "torch.flatten({input}, {start_dim}, {end_dim})"
+    doc = "Merge the dims from start_dim to end_dim into one (all of them by default)."
+    params = (Param("start_dim", "int", 0, "the first dim to merge"),
+              Param("end_dim", "int", -1, "the last dim to merge (counted in)"))
+    samples = (S(((2, 3, 4),)), S(((2, 3, 4),), {"start_dim": 1}), S(((2, 3, 4),), {"start_dim": 0, "end_dim": 1}),
+               S(((),)), S(((2, 3),), {"start_dim": 1, "end_dim": 1}),
+               S(((2, 3, 4),), {"start_dim": 2, "end_dim": 1}, error="start_dim cannot come after end_dim"),
+               S(((2, 3),), {"start_dim": 2}, error="Dimension out of range"))
+
+    def infer(a, start_dim=0, end_dim=-1):
+        a = _tensor(a)
+        return Spec(_flat_shape(a.shape, start_dim, end_dim), a.dtype)
+
+    def forward(ctx, a, start_dim=0, end_dim=-1):
+        shape = _flat_shape(tuple(a.shape), start_dim, end_dim)
+        if shape == tuple(a.shape):  # nothing merged: PyTorch hands back the input itself
+            ctx.info = shape
+            return a
+        return _reshape(ctx, a, shape, Flatten)
+
+    backward = staticmethod(_reshape_back)
+
+
+def _squeezed(shape: tuple, dim: Any) -> tuple[int, ...]:
+    """The dims `squeeze` removes: every size-1 dim, or those of `dim` (an int or a list) that have size 1."""
+    if dim is None:
+        return tuple(i for i, n in enumerate(shape) if n == 1)
+    many = isinstance(dim, (list, tuple))
+    dims = [_dim(d, len(shape)) for d in (dim if many else (dim,))]
+    if many:
+        seen = set()
+        for d in dims:
+            if d in seen:
+                raise ShapeError(f"dim {d} appears multiple times in the list of dims")
+            seen.add(d)
+    return tuple(sorted(d for d in set(dims) if len(shape) and shape[d] == 1))
+
+
+@register
+class Squeeze(ShapeOp):
+    name, grad_fn, torch = "squeeze", "SqueezeBackward0", "torch.squeeze({input}, {dim})"
+    doc = "Remove dims of size 1: all of them, or only `dim` (left alone if its size is not 1)."
+    params = (Param("dim", "dim_or_none", None, "the dim to remove if it has size 1 (none: every size-1 dim)"),)
+    samples = (S(((3, 1, 4, 1),)), S(((3, 1, 4, 1),), {"dim": 1}), S(((3, 1, 4, 1),), {"dim": 0}),
+               S(((3, 1, 4, 1),), {"dim": (1, -1)}), S(((1, 1),)), S(((),), {"dim": 0}),
+               S(((3, 1),), {"dim": 2}, error="Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+               S(((3, 1),), {"dim": (1, 1)}, error="dim 1 appears multiple times in the list of dims"))
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        dim = params.get("dim")
+        return "SqueezeBackward0" if dim is None else "SqueezeBackward2" if isinstance(dim, (list, tuple)) \
+            else "SqueezeBackward1"
+
+    def infer(a, dim=None):
+        a = _tensor(a)
+        drop = _squeezed(a.shape, dim)
+        return Spec(tuple(n for i, n in enumerate(a.shape) if i not in drop), a.dtype)
+
+    def forward(ctx, a, dim=None):
+        drop = _squeezed(tuple(a.shape), dim)
+        ctx.info = tuple(a.shape)
+        return ctx.xp.squeeze(a, axis=drop) if drop else a
+
+    backward = staticmethod(_reshape_back)
+
+
+@register
+class Unsqueeze(ShapeOp):
+    name, grad_fn, torch = "unsqueeze", "UnsqueezeBackward0", "torch.unsqueeze({input}, {dim})"
+    doc = "Insert a new dim of size 1 at position dim (-1: at the end)."
+    params = (Param("dim", "int", 0, "where the new dim goes", required=True),)
+    samples = (S(((3, 4),), {"dim": 0}), S(((3, 4),), {"dim": -1}), S(((3, 4),), {"dim": 1}), S(((),), {"dim": 0}),
+               S(((3, 4),), {"dim": 3}, error="Dimension out of range (expected to be in range of [-3, 2], but got 3)"))
+
+    def infer(a, dim=0):
+        a = _tensor(a)
+        d = _dim(dim, a.ndim + 1)
+        return Spec(a.shape[:d] + (1,) + a.shape[d:], a.dtype)
+
+    def forward(ctx, a, dim=0):
+        ctx.info = tuple(a.shape)
+        return ctx.xp.expand_dims(a, axis=_dim(dim, a.ndim + 1))
+
+    backward = staticmethod(_reshape_back)
+
+
+# -- copies --------------------------------------------------------------------------------
+@register
+class Contiguous(ShapeOp):
+    name, grad_fn, torch = "contiguous", "CloneBackward0", "{input}.contiguous()"
+    doc = "The values in row-major order in memory: the input itself if already so, else a copy."
+    function = False
+    samples = (S(((3, 4),)), S(((),)))
+
+    def infer(a):
+        return _tensor(a)
+
+    def forward(ctx, a):
+        flags = getattr(a, "flags", None)  # NumPy and CuPy arrays say; others are copied to be sure
+        if flags is not None and flags.c_contiguous:
+            return a
+        return ctx.xp.reshape(a, tuple(a.shape), copy=True)  # a fresh row-major copy
+
+    def backward(ctx, g):
+        return (g,)
+
+
+@register
+class Clone(ShapeOp):
+    name, grad_fn, torch = "clone", "CloneBackward0", "torch.clone({input})"
+    doc = "A copy with its own memory (same layout); the gradient flows back unchanged."
+    samples = (S(((3, 4),)), S(((),)), S(((2, 3, 4),)))
+
+    def infer(a):
+        return _tensor(a)
+
+    def forward(ctx, a):
+        return ctx.xp.asarray(a, copy=True)
+
+    def backward(ctx, g):
+        return (g,)
+
+
+# -- broadcasting --------------------------------------------------------------------------
+def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
+    size = _ints(size, "size")
+    if len(size) < len(shape):
+        raise ShapeError(f"expand({_TENSOR_TYPES[dtype.name]}{{{list(shape)}}}, size={list(size)}): the number of "
+                         f"sizes provided ({len(size)}) must be greater or equal to the number of dimensions in the "
+                         f"tensor ({len(shape)})")
+    lead = len(size) - len(shape)
+    out = list(size)
+    for i in reversed(range(len(size))):  # from the last dim, as PyTorch checks
+        s = size[i]
+        if i < lead:
+            if s < 0:
+                raise ShapeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing "
+                                 f"dimension {i}")
+            continue
+        n = shape[i - lead]
+        if s == -1:
+            out[i] = n
+        elif s != n and n == 1 and s < 0:
+            raise ShapeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+        elif s != n and n != 1:
+            raise ShapeError(f"The expanded size of the tensor ({s}) must match the existing size ({n}) at "
+                             f"non-singleton dimension {i}.  Target sizes: {list(size)}.  Tensor sizes: {list(shape)}")
+    return tuple(out)
+
+
+@register
+class Expand(ShapeOp):
+    name, grad_fn, torch = "expand", "ExpandBackward0", "{input}.expand({size})"
+    doc = "Repeat size-1 dims (and add leading dims) without copying; -1 keeps a dim's size."
+    params = (Param("size", "shape", (2, 2), "the new size; -1 keeps a dim as it is", required=True),)
+    samples = (S(((3, 1),), {"size": (3, 4)}), S(((3,),), {"size": (2, 3)}), S(((3, 1),), {"size": (2, -1, 5)}),
+               S(((),), {"size": (2, 2)}), S(((1, 1),), {"size": (1, 1)}),
+               S(((3, 4),), {"size": (2, 5)}, error="The expanded size of the tensor (5) must match the existing size (4) "
+                                                    "at non-singleton dimension 1.  Target sizes: [2, 5].  Tensor sizes: [3, 4]"),
+               S(((3, 4),), {"size": (4,)}, error="the number of sizes provided (1) must be greater or equal"),
+               S(((3, 4),), {"size": (-1, 3, 4)}, error="isn't allowed in a leading, non-existing dimension 0"))
+
+    def infer(a, size=(2, 2)):
+        a = _tensor(a)
+        return Spec(_expanded(a.shape, a.dtype, size), a.dtype)
+
+    def forward(ctx, a, size=(2, 2)):
+        ctx.info = tuple(a.shape)
+        # (the dtype only names the tensor type in a message, which inference rewrites with the real one)
+        return ctx.xp.broadcast_to(a, _expanded(tuple(a.shape), dtypes.float32, size))
+
+    def backward(ctx, g):
+        xp, shape = ctx.xp, ctx.info
+        lead = g.ndim - len(shape)
+        if lead:
+            g = xp.sum(g, axis=tuple(range(lead)))
+        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+        if stretched:
+            g = xp.sum(g, axis=stretched, keepdims=True)
+        return (g,)
+
+
+# -- joining -------------------------------------------------------------------------------
+def _cat_dim(specs: list, dim: Any) -> int:
+    if not specs:
+        raise ShapeError("torch.cat(): expected a non-empty list of Tensors")
+    for i, s in enumerate(specs):
+        _infer.need_tensor(s, "tensors")
+        if s.ndim == 0:
+            raise ShapeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    first = specs[0]
+    d = _dim(dim, first.ndim)
+    for i, s in enumerate(specs[1:], 1):
+        if s.ndim != first.ndim:
+            raise ShapeError(f"Tensors must have same number of dimensions: got {first.ndim} and {s.ndim}")
+        for k in range(first.ndim):
+            if k != d and s.shape[k] != first.shape[k]:
+                raise ShapeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                                 f"{first.shape[k]} but got size {s.shape[k]} for tensor number {i} in the list.")
+    return d
+
+
+@register
+class Cat(ShapeOp):
+    name, grad_fn, torch = "cat", "CatBackward0", "torch.cat({tensors}, dim={dim})"
+    doc = "Join tensors end to end along an existing dim; all other sizes must match."
+    inputs = (T("tensors", "the tensors to join", variadic=True),)
+    params = (Param("dim", "int", 0, "the dim to join along"),)
+    cast = "promote"
+    method = False
+    samples = (S(((2, 3), (4, 3))), S(((2, 3), (2, 5)), {"dim": 1}), S(((2, 3), (2, 3), (2, 1)), {"dim": -1}),
+               S(((3,),)), S(((2, 3), (1, 3)), dtypes=(None, "int64")),
+               S(((3, 4), (3, 5)), error="Sizes of tensors must match except in dimension 0. Expected size 4 but got "
+                                         "size 5 for tensor number 1 in the list."),
+               S(((3, 4), (4,)), error="Tensors must have same number of dimensions: got 2 and 1"),
+               S(((), ()), error="zero-dimensional tensor (at position 0) cannot be concatenated"))
+
+    def infer(tensors, dim=0):
+        specs = list(tensors)
+        d = _cat_dim(specs, dim)
+        shape = list(specs[0].shape)
+        shape[d] = sum(s.shape[d] for s in specs)
+        return Spec(tuple(shape), _promoted(specs))
+
+    def forward(ctx, tensors, dim=0):
+        if not tensors or tensors[0].ndim == 0:
+            raise ValueError("cat: no dims to join")
+        d = _dim(dim, tensors[0].ndim)
+        ctx.info = (d, [t.shape[d] for t in tensors])
+        return ctx.xp.concat(list(tensors), axis=d)
+
+    def backward(ctx, g):
+        d, sizes = ctx.info
+        out, start = [], 0
+        for need, n in zip(ctx.needs, sizes):
+            out.append(_along(g, d, slice(start, start + n)) if need else None)  # views of the gradient
+            start += n
+        return tuple(out)
+
+
+@register
+class Stack(ShapeOp):
+    name, grad_fn, torch = "stack", "StackBackward0", "torch.stack({tensors}, dim={dim})"
+    doc = "Join same-shaped tensors along a new dim (stack 3 of [4] at dim 0 → [3, 4])."
+    inputs = (T("tensors", "the tensors to stack (all the same shape)", variadic=True),)
+    params = (Param("dim", "int", 0, "where the new dim goes"),)
+    cast = "promote"
+    method = False
+    samples = (S(((2, 3), (2, 3))), S(((2, 3), (2, 3), (2, 3)), {"dim": 2}), S(((2, 3), (2, 3)), {"dim": -1}),
+               S(((), ())), S(((3,), (3,)), {"dim": 1}, dtypes=(None, "int64")),
+               S(((3, 4), (3, 5)), error="stack expects each tensor to be equal size, but got [3, 4] at entry 0 and "
+                                         "[3, 5] at entry 1"),
+               S(((3, 4), (3, 4)), {"dim": 3}, error="Dimension out of range (expected to be in range of [-3, 2], but got 3)"))
+
+    def infer(tensors, dim=0):
+        specs = list(tensors)
+        if not specs:
+            raise ShapeError("stack expects a non-empty TensorList")
+        first = _infer.need_tensor(specs[0], "tensors")
+        for i, s in enumerate(specs[1:], 1):
+            if _infer.need_tensor(s, "tensors").shape != first.shape:
+                raise ShapeError(f"stack expects each tensor to be equal size, but got {list(first.shape)} at entry 0 "
+                                 f"and {list(s.shape)} at entry {i}")
+        d = _dim(dim, first.ndim + 1)
+        return Spec(first.shape[:d] + (len(specs),) + first.shape[d:], _promoted(specs))
+
+    def forward(ctx, tensors, dim=0):
+        if not tensors:
+            raise ValueError("stack: nothing to stack")
+        d = _dim(dim, tensors[0].ndim + 1)
+        ctx.info = d
+        return ctx.xp.stack(list(tensors), axis=d)
+
+    def backward(ctx, g):
+        d = ctx.info
+        return tuple(_along(g, d, i) if need else None for i, need in enumerate(ctx.needs))
+
+
+# -- splitting -----------------------------------------------------------------------------
+def _split_sizes(shape: tuple, sections: Any, dim: Any) -> tuple[int, list[int]]:
+    """(dim, piece sizes) of `split`: equal pieces of an int size (the last may be smaller), or given sizes."""
+    if not shape:
+        raise ShapeError("split expects at least a 1-dimensional tensor")
+    d = _dim(dim, len(shape))
+    n = shape[d]
+    if isinstance(sections, (list, tuple)):
+        sizes = [_int(s, "split_sizes") for s in sections]
+        if any(s < 0 for s in sizes):
+            raise ShapeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                             f"split_sizes={sizes}")
+        if sum(sizes) != n:
+            raise ShapeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                             f"dimension {d}), but got split_sizes={sizes}")
+        return d, sizes
+    k = _int(sections, "split_size")
+    if k < 0:
+        raise ShapeError(f"split expects split_size be non-negative, but got split_size={k}")
+    if k == 0 and n != 0:
+        raise ShapeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    count = max(-(-n // k), 1) if k else 1
+    return d, [k] * (count - 1) + [n - k * (count - 1)]
+
+
+def _chunk_sizes(shape: tuple, chunks: Any, dim: Any) -> tuple[int, list[int]]:
+    if not shape:
+        raise ShapeError("chunk expects at least a 1-dimensional tensor")
+    c = _int(chunks, "chunks")
+    if c <= 0:
+        raise ShapeError(f"chunk expects `chunks` to be greater than 0, got: {c}")
+    d = _dim(dim, len(shape))
+    n = shape[d]
+    if n == 0:
+        return d, [0] * c  # PyTorch keeps the count of empty chunks
+    return _split_sizes(shape, -(-n // c), d)
+
+
+def _pieces(ctx: Any, a: Any, d: int, sizes: list[int], op: type[Op], name: str) -> tuple:
+    """Views of `a` cut along `d`; one output of a multi-output node however many pieces there are."""
+    ctx.info = d
+    if type(ctx).__name__ != name:
+        ctx.__class__ = node_class(name, op, len(sizes))
+    out, start = [], 0
+    for n in sizes:
+        out.append(_along(a, d, slice(start, start + n)))
+        start += n
+    return tuple(out)
+
+
+def _join_grads(ctx: Any, grads: Any) -> tuple:
+    """Backward of split/chunk: the pieces' gradients side by side (missing ones arrive as zeros)."""
+    if not isinstance(grads, (list, tuple)):
+        grads = [grads]
+    grads = list(grads)
+    return (grads[0] if len(grads) == 1 else ctx.xp.concat(grads, axis=ctx.info),)
+
+
+class _Pieces(ShapeOp):
+    """Ops with one output per piece, named "0", "1", …; their count comes from `infer`."""
+
+    @classmethod
+    def output_names(cls, params: dict, *inputs: Any) -> tuple[str, ...]:
+        """Output names; give the input Spec(s) to get the exact count, which may depend on the input's size."""
+        if inputs and isinstance(inputs[0], Spec):
+            try:
+                return _names(len(cls.infer(*inputs, **{**cls.defaults(), **params})))
+            except ShapeError:
+                pass
+        return _names(cls.count_from_params(params))
+
+    @classmethod
+    def count_from_params(cls, params: dict) -> int:
+        raise NotImplementedError
+
+
+@register
+class Split(_Pieces):
+    name, grad_fn, torch = "split", "SplitBackward0", "torch.split({tensor}, {split_size_or_sections}, dim={dim})"
+    doc = "Cut into pieces along dim: of equal size (the last may be smaller), or of the sizes listed."
+    inputs = (T("tensor"),)
+    params = (Param("split_size_or_sections", "int_or_ints", 1, "the size of each piece, or a list of piece sizes",
+                    required=True),
+              Param("dim", "int", 0, "the dim to cut along"))
+    samples = (S(((5, 4),), {"split_size_or_sections": 2}), S(((5, 4),), {"split_size_or_sections": [1, 3], "dim": 1}),
+               S(((4,),), {"split_size_or_sections": 4}), S(((2, 6),), {"split_size_or_sections": 4, "dim": -1}),
+               S(((3, 2),), {"split_size_or_sections": [3]}),
+               S(((3, 4),), {"split_size_or_sections": [1, 1]},
+                 error="split_with_sizes expects split_sizes to sum exactly to 3 (input tensor's size at dimension 0), "
+                       "but got split_sizes=[1, 1]"),
+               S(((3, 4),), {"split_size_or_sections": 0}, error="split_size can only be 0 if dimension size is 0"),
+               S(((),), {"split_size_or_sections": 1}, error="split expects at least a 1-dimensional tensor"))
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        return "SplitWithSizesBackward0" if isinstance(params.get("split_size_or_sections"), (list, tuple)) \
+            else "SplitBackward0"
+
+    @classmethod
+    def count_from_params(cls, params: dict) -> int:
+        sections = params.get("split_size_or_sections")
+        return len(sections) if isinstance(sections, (list, tuple)) else 1  # an int size: known once infer runs
+
+    def infer(tensor, split_size_or_sections=1, dim=0):
+        a = _infer.need_tensor(tensor, "tensor")
+        d, sizes = _split_sizes(a.shape, split_size_or_sections, dim)
+        return tuple(Spec(a.shape[:d] + (n,) + a.shape[d + 1:], a.dtype) for n in sizes)
+
+    def forward(ctx, a, split_size_or_sections=1, dim=0):
+        d, sizes = _split_sizes(tuple(a.shape), split_size_or_sections, dim)
+        return _pieces(ctx, a, d, sizes, Split, Split.grad_fn_name({"split_size_or_sections": split_size_or_sections}))
+
+    backward = staticmethod(_join_grads)
+
+
+@register
+class Chunk(_Pieces):
+    name, grad_fn, torch = "chunk", "SplitBackward0", "torch.chunk({input}, {chunks}, dim={dim})"
+    doc = "Cut into `chunks` nearly equal pieces along dim (fewer when the size does not allow more)."
+    params = (Param("chunks", "int", 2, "how many pieces", required=True, min=1),
+              Param("dim", "int", 0, "the dim to cut along"))
+    samples = (S(((6, 2),), {"chunks": 3}), S(((5, 2),), {"chunks": 2}), S(((2, 7),), {"chunks": 3, "dim": 1}),
+               S(((5, 2),), {"chunks": 4}), S(((1, 2),), {"chunks": 3}),
+               S(((3, 4),), {"chunks": 0}, error="chunk expects `chunks` to be greater than 0, got: 0"),
+               S(((),), {"chunks": 2}, error="chunk expects at least a 1-dimensional tensor"))
+
+    @classmethod
+    def count_from_params(cls, params: dict) -> int:
+        try:
+            return max(_int(params.get("chunks"), "chunks"), 1)  # at most this many; infer knows exactly
+        except ShapeError:
+            return 1
+
+    def infer(input, chunks=2, dim=0):
+        a = _tensor(input)
+        d, sizes = _chunk_sizes(a.shape, chunks, dim)
+        return tuple(Spec(a.shape[:d] + (n,) + a.shape[d + 1:], a.dtype) for n in sizes)
+
+    def forward(ctx, a, chunks=2, dim=0):
+        d, sizes = _chunk_sizes(tuple(a.shape), chunks, dim)
+        name = "SplitWithSizesBackward0" if a.shape[d] == 0 else "SplitBackward0"
+        return _pieces(ctx, a, d, sizes, Chunk, name)
+
+    backward = staticmethod(_join_grads)
+
+
+# -- indexing: x[...] ----------------------------------------------------------------------
+class IndexShapeError(ShapeError, IndexError):
+    """A bad index; PyTorch raises IndexError for these."""
+
+
+_BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+              "(got {})")
+
+
+def _parse_text(text: str) -> tuple:
+    """One item of an index written in JSON: "...", "None", "3", or a slice such as "1:3", ":" or "::2"."""
+    t = text.strip()
+    if t == "...":
+        return ("ellipsis",)
+    if t in ("None", "none", "null"):
+        return ("new",)
+    try:
+        if ":" in t:
+            parts = t.split(":")
+            if len(parts) <= 3:
+                return ("slice", slice(*(int(p) if p.strip() else None for p in parts)))
+        else:
+            return ("int", int(t))
+    except ValueError:
+        pass
+    raise IndexShapeError(f"cannot read the index {text!r}: use a whole number, null, '...', or a slice such as "
+                          "'1:3', ':' or '::2'")
+
+
+def _component(v: Any) -> tuple:
+    """One item of an index, classified: int, slice, new (None), ellipsis, bool, or array (lists, tensors)."""
+    if v is None:
+        return ("new",)
+    if v is Ellipsis:
+        return ("ellipsis",)
+    if isinstance(v, bool):
+        return ("bool", v)
+    if isinstance(v, int):
+        return ("int", v)
+    if isinstance(v, slice):
+        return ("slice", v)
+    if isinstance(v, str):
+        return _parse_text(v)
+    if isinstance(v, Tensor):
+        if v.ndim == 0 and not v.dtype.is_floating_point:  # a 0-dim integer tensor acts as an int
+            return ("bool", bool(v.item())) if v.dtype is dtypes.bool_ else ("int", int(v.item()))
+        return ("array", v)
+    if isinstance(v, (list, tuple)) or hasattr(v, "shape"):  # nested lists, NumPy/CuPy arrays
+        return ("array", v)
+    if hasattr(v, "__index__"):
+        return ("int", operator.index(v))
+    raise IndexShapeError(_BAD_INDEX.format(type(v).__name__))
+
+
+def _components(index: Any) -> tuple[list[tuple], bool]:
+    """The items of an index, and whether it was a single item (not a tuple or the JSON list form)."""
+    if isinstance(index, (tuple, list)):  # a list here is the JSON form: one item per position, as a tuple
+        return [_component(v) for v in index], False
+    return [_component(index)], True
+
+
+def _python_item(c: tuple) -> Any:
+    kind = c[0]
+    return None if kind == "new" else Ellipsis if kind == "ellipsis" else c[1]
+
+
+def index_key(index: Any) -> Any:
+    """The `index` param (Python or JSON form) as the key PyTorch takes: `[0, "1:3"]` → `(0, slice(1, 3))`."""
+    items, single = _components(index)
+    key = tuple(_python_item(c) for c in items)
+    return key[0] if single else key
+
+
+def index_source(index: Any) -> str:
+    """The `index` param as Python source between brackets: `[0, "1:3", null]` → `0, 1:3, None`."""
+    def text(c: tuple) -> str:
+        kind = c[0]
+        if kind == "slice":
+            s = c[1]
+            parts = ["" if v is None else str(v) for v in (s.start, s.stop)]
+            return ":".join(parts + ([str(s.step)] if s.step is not None else []))
+        if kind == "array":
+            v = c[1]
+            return repr(v.tolist() if hasattr(v, "tolist") else v)
+        return repr(_python_item(c)).replace("Ellipsis", "...")
+
+    items, single = _components(index)
+    if single:
+        return text(items[0])
+    return ", ".join(text(c) for c in items) + ("," if len(items) == 1 else "")
+
+
+def _index_array(v: Any, xp: Any) -> Any:
+    """An index list / array / tensor as an int64 or bool array of namespace `xp`."""
+    if isinstance(v, Tensor):
+        arr = v.array if v._be.xp is xp else xp.asarray(v._be.to_numpy(v.array))
+    else:
+        arr = xp.asarray(v)
+    if xp.isdtype(arr.dtype, "bool"):
+        return arr
+    if xp.isdtype(arr.dtype, "integral"):
+        return arr if arr.dtype == xp.int64 else xp.astype(arr, xp.int64)
+    if math.prod(arr.shape) == 0:  # [] is an empty list of indices
+        return xp.astype(arr, xp.int64)
+    raise IndexShapeError("tensors used as indices must be long, int, byte or bool tensors")
+
+
+class _Plan:
+    """How to index a tensor of a given shape, PyTorch's way: first the basic items (ints, slices,
+    None) as one view, then the advanced ones (int and bool arrays) on the dims they left."""
+
+    __slots__ = ("key", "set_key", "mid", "squeezed", "adv", "bshape", "adjacent", "out", "name")
+
+
+def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
+    items, single = _components(index)
+    comps = []
+    for c in items:
+        if c[0] == "array":
+            arr = _index_array(c[1], xp)
+            is_bool = xp.isdtype(arr.dtype, "bool")
+            if arr.ndim == 0:
+                c = ("bool", bool(arr)) if is_bool else ("int", int(arr))
+            else:
+                c = ("mask" if is_bool else "ints", arr)
+        comps.append(c)
+    ndim = len(shape)
+    if sum(c[0] == "ellipsis" for c in comps) > 1:
+        raise IndexShapeError("an index can only have a single ellipsis ('...')")
+    used = sum(1 if c[0] in ("int", "slice", "ints") else c[1].ndim if c[0] == "mask" else 0 for c in comps)
+    if used > ndim:
+        if ndim == 0 and any(c[0] == "int" for c in comps):
+            raise IndexShapeError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                  "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        raise IndexShapeError(f"too many indices for tensor of dimension {ndim}")
+
+    key: list = []       # basic indexing of the input, None making new dims
+    set_key: list = []   # the same without the Nones, to write the gradient back
+    mid: list = []       # (size, is_new) of each dim after basic indexing
+    adv: list = []       # (position in mid, int array) of advanced indices
+    names: list = []
+    bad: list = []       # an index out of range (PyTorch only minds when some index is used)
+    d = 0
+
+    def keep(size: int) -> None:
+        key.append(slice(None))
+        set_key.append(slice(None))
+        mid.append((size, False))
+
+    for c in comps:
+        kind = c[0]
+        if kind == "ellipsis":
+            for _ in range(ndim - used):
+                keep(shape[d])
+                d += 1
+        elif kind == "new":
+            key.append(None)
+            mid.append((1, True))
+            names.append("UnsqueezeBackward0")
+        elif kind == "bool":  # True adds a dim of size 1, False one of size 0 (an advanced index)
+            key.append(None)
+            adv.append((len(mid), xp.zeros((1 if c[1] else 0,), dtype=xp.int64)))
+            mid.append((1, True))
+        elif kind == "int":
+            n, i = shape[d], c[1]
+            if not -n <= i < n:
+                raise IndexShapeError(f"index {i} is out of bounds for dimension {d} with size {n}")
+            key.append(i % n)
+            set_key.append(i % n)
+            d += 1
+            names.append("SelectBackward0")
+        elif kind == "slice":
+            n, s = shape[d], c[1]
+            start, stop, step = (None if v is None else _int(v, "slice indices") for v in (s.start, s.stop, s.step))
+            if step == 0:
+                raise ShapeError("slice step cannot be zero")
+            if step is not None and step < 0:
+                raise ShapeError("step must be greater than zero")
+            b, e, st = slice(start, stop, step).indices(n)
+            sl = slice(b, e if e < n else None, st)
+            key.append(sl)
+            set_key.append(sl)
+            mid.append((len(range(b, e, st)), False))
+            d += 1
+            whole = start in (None, 0) and (stop is None or stop >= n) and step in (None, 1)
+            if single or not whole:  # PyTorch skips a whole-dim slice inside a tuple
+                names.append("SliceBackward0")
+        elif kind == "ints":
+            n, arr = shape[d], c[1]
+            if math.prod(arr.shape):
+                lo, hi = int(xp.min(arr)), int(xp.max(arr))
+                if (hi >= n or lo < -n) and not bad:
+                    bad.append(f"index {hi if hi >= n else lo} is out of bounds for dimension {d} with size {n}")
+                if lo < 0:
+                    arr = xp.where(arr < 0, arr + n, arr)
+            adv.append((len(mid), arr))
+            keep(n)
+            d += 1
+        else:  # a bool mask covers as many dims as it has
+            m = c[1]
+            for j in range(m.ndim):
+                if m.shape[j] != shape[d + j]:
+                    raise IndexShapeError(f"The shape of the mask {list(m.shape)} at index {j} does not match the "
+                                          f"shape of the indexed tensor {list(shape)} at index {d + j}")
+            for j, arr in enumerate(xp.nonzero(m)):
+                adv.append((len(mid), arr))
+                keep(shape[d])
+                d += 1
+    while d < ndim:
+        keep(shape[d])
+        d += 1
+
+    p = _Plan()
+    p.key, p.set_key = tuple(key) + (Ellipsis,), tuple(set_key)  # "...": NumPy gives 0-dim views, not scalars
+    p.mid = tuple(n for n, _ in mid)
+    p.squeezed = tuple(n for n, new in mid if not new)
+    p.adv = adv
+    p.bshape, p.adjacent = (), True
+    if adv:
+        shapes = [tuple(arr.shape) for _, arr in adv]
+        b: tuple = ()
+        try:
+            for s in shapes:
+                b = _infer.broadcast(b, s)
+        except ShapeError:
+            raise IndexShapeError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                                  + ", ".join(str(list(s)) for s in shapes)) from None
+        if bad and math.prod(b):
+            raise IndexShapeError(bad[0])
+        pos = [q for q, _ in adv]
+        rest = [n for q, n in enumerate(p.mid) if q not in pos]
+        p.bshape = b
+        p.adjacent = pos == list(range(pos[0], pos[0] + len(pos)))
+        p.out = tuple(rest[:pos[0]]) + b + tuple(rest[pos[0]:]) if p.adjacent else b + tuple(rest)
+        p.name = "IndexBackward0"
+    else:
+        p.out = p.mid
+        p.name = names[-1] if names else "AliasBackward0"
+    return p
+
+
+def _host_xp() -> Any:
+    from ..backend import CPU
+
+    return CPU.xp
+
+
+def _gather(xp: Any, y: Any, p: _Plan) -> tuple[Any, Any]:
+    """Advanced indexing of `y` (already basic-indexed): (result, flat index into the indexed dims)."""
+    pos = [q for q, _ in p.adv]
+    arrays = [arr for _, arr in p.adv]
+    b = p.bshape
+    if len(pos) == 1:
+        q = pos[0]
+        lin = xp.reshape(arrays[0], (-1,))
+        out = xp.take(y, lin, axis=q)
+        return xp.reshape(out, p.mid[:q] + b + p.mid[q + 1:]), lin
+    sizes = [p.mid[q] for q in pos]
+    lin = xp.broadcast_to(arrays[0], b)
+    for arr, n in zip(arrays[1:], sizes[1:]):  # row-major position within the indexed dims
+        lin = lin * n + arr
+    lin = xp.reshape(lin, (-1,))
+    rest_axes = [q for q in range(len(p.mid)) if q not in pos]
+    rest = tuple(p.mid[q] for q in rest_axes)
+    flat = xp.reshape(xp.permute_dims(y, tuple(pos + rest_axes)), (math.prod(sizes),) + rest)
+    out = xp.reshape(xp.take(flat, lin, axis=0), b + rest)
+    if p.adjacent and pos[0] > 0:  # the indexed dims stay where they were
+        nb, q0 = len(b), pos[0]
+        out = xp.permute_dims(out, tuple(range(nb, nb + q0)) + tuple(range(nb)) + tuple(range(nb + q0, out.ndim)))
+    return out, lin
+
+
+def _index_add(xp: Any, rows: Any, lin: Any, m: int) -> Any:
+    """out[k] = sum of rows[j] where lin[j] == k, for k < m: a scatter-add from array-API calls.
+
+    Sorting brings equal indices together; repeated ones are summed by a segmented scan
+    (log2(n) passes of shifted adds), then each of the m rows picks its sum by binary search.
+    """
+    n = lin.shape[0]
+    tail = tuple(rows.shape[1:])
+    if n == 0:
+        return xp.zeros((m,) + tail, dtype=rows.dtype)
+    order = xp.argsort(lin)
+    keys = xp.take(lin, order)
+    vals = xp.take(rows, order, axis=0)
+    if n > 1 and bool(xp.any(keys[1:] == keys[:-1])):
+        ones = (1,) * len(tail)
+        firsts = xp.nonzero(xp.concat([xp.ones((1,), dtype=xp.bool), keys[1:] != keys[:-1]]))[0]
+        longest = int(xp.max(xp.concat([firsts[1:], xp.asarray([n], dtype=firsts.dtype)]) - firsts))
+        k = 1
+        while k < longest:  # vals[j] becomes the sum of its run of equal keys up to j
+            same = xp.reshape(keys[k:] == keys[:-k], (n - k,) + ones)
+            before = vals[(slice(None, n - k), Ellipsis)]
+            vals = xp.concat([vals[(slice(None, k), Ellipsis)],
+                              vals[(slice(k, None), Ellipsis)] + xp.where(same, before, xp.zeros_like(before))], axis=0)
+            k *= 2
+        last = xp.nonzero(xp.concat([keys[1:] != keys[:-1], xp.ones((1,), dtype=xp.bool)]))[0]
+        keys, vals = xp.take(keys, last), xp.take(vals, last, axis=0)
+    want = xp.arange(m, dtype=keys.dtype)
+    at = xp.searchsorted(keys, want)
+    at = xp.minimum(at, xp.asarray(keys.shape[0] - 1, dtype=at.dtype))
+    hit = xp.reshape(xp.take(keys, at) == want, (m,) + (1,) * len(tail))
+    picked = xp.take(vals, at, axis=0)
+    return xp.where(hit, picked, xp.zeros_like(picked))
+
+
+def _scatter(xp: Any, g: Any, lin: Any, info: tuple) -> Any:
+    """The gradient of the basic-indexed tensor, from the gradient of the advanced-indexed result."""
+    mid, pos, b, adjacent = info
+    nb = len(b)
+    if adjacent and pos[0] > 0:  # bring the index dims to the front
+        q0 = pos[0]
+        g = xp.permute_dims(g, tuple(range(q0, q0 + nb)) + tuple(range(q0)) + tuple(range(q0 + nb, g.ndim)))
+    rest_axes = [q for q in range(len(mid)) if q not in pos]
+    rest = tuple(mid[q] for q in rest_axes)
+    sizes = tuple(mid[q] for q in pos)
+    acc = _index_add(xp, xp.reshape(g, (lin.shape[0],) + rest), lin, math.prod(sizes))
+    acc = xp.reshape(acc, sizes + rest)
+    order = pos + rest_axes
+    inverse = [0] * len(order)
+    for i, q in enumerate(order):
+        inverse[q] = i
+    return xp.permute_dims(acc, tuple(inverse))
+
+
+@register
+class Index(ShapeOp):
+    name, grad_fn, torch = "index", "SelectBackward0", "{input}[{index}]"
+    doc = "Pick elements, rows or slices: x[0], x[:, 1], x[1:, ::2], x[None], x[[0, 2]], x[mask]."
+    params = (Param("index", "data", 0, "what to pick: ints, slices like \"1:3\", null for a new dim, \"...\", "
+                                        "lists of ints or bools; a list indexes one dim per item", required=True),)
+    method = False
+    function = False
+    samples = (S(((3, 4),), {"index": 0}), S(((3, 4),), {"index": (slice(None), 1)}),
+               S(((3, 4),), {"index": (slice(1, None), slice(None, None, 2))}), S(((3, 4),), {"index": ([0, 2],)}),
+               S(((3, 4),), {"index": ([2, 0, 2, 2],)}), S(((3, 4),), {"index": slice(None)}),
+               S(((3, 4),), {"index": (-1, slice(-3, None))}), S(((2, 3, 4),), {"index": (Ellipsis, None, 1)}),
+               S(((2, 3, 4),), {"index": (0, slice(None), [1, 3, 1])}),
+               S(((2, 3, 4),), {"index": ([0, 1], slice(None), [[1], [3]])}),
+               S(((2, 3, 4),), {"index": (slice(None), [0, 2, 2], [1, 1, 1])}),
+               S(((2, 3, 4),), {"index": (None, [1, 0], slice(None), 0)}),
+               S(((3, 4),), {"index": ([True, False, True],)}),
+               S(((2, 3),), {"index": ([[True, False, True], [False, True, True]],)}),
+               S(((3, 4),), {"index": (slice(1, None), True)}), S(((),), {"index": None}), S(((),), {"index": Ellipsis}),
+               S(((3, 4),), {"index": [1, "1:3"]}), S(((3, 4),), {"index": ["...", None, "::2"]}),
+               S(((3, 4),), {"index": [[2, 0], ":"]}),
+               S(((3, 4),), {"index": (5,)}, error="index 5 is out of bounds for dimension 0 with size 3"),
+               S(((3, 4),), {"index": ([0, 4],)}, error="index 4 is out of bounds for dimension 0 with size 3"),
+               S(((3, 4),), {"index": (0, 0, 0)}, error="too many indices for tensor of dimension 2"),
+               S(((3, 4),), {"index": ([0, 1], [0, 1, 2])}, error="shape mismatch: indexing tensors could not be "
+                                                                  "broadcast together with shapes [2], [3]"),
+               S(((3, 4),), {"index": ([True, False],)}, error="The shape of the mask [2] at index 0 does not match"),
+               S(((3, 4),), {"index": slice(None, None, -1)}, error="step must be greater than zero"),
+               S(((),), {"index": 0}, error="invalid index of a 0-dim tensor"))
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        """A guess without the input's shape (whole-dim slices inside a tuple are skipped); forward knows."""
+        try:
+            items, single = _components(params.get("index"))
+        except ShapeError:
+            return "IndexBackward0"
+        name = "AliasBackward0"
+        for c in items:
+            kind = c[0]
+            if kind in ("array", "bool"):
+                return "IndexBackward0"
+            if kind == "int":
+                name = "SelectBackward0"
+            elif kind == "new":
+                name = "UnsqueezeBackward0"
+            elif kind == "slice":
+                s = c[1]
+                if single or not (s.start in (None, 0) and s.stop is None and s.step in (None, 1)):
+                    name = "SliceBackward0"
+        return name
+
+    def infer(a, index=0):
+        a = _tensor(a)
+        return Spec(_plan(a.shape, index, _host_xp()).out, a.dtype)
+
+    def forward(ctx, a, index=0):
+        xp = ctx.xp
+        p = _plan(tuple(a.shape), index, xp)
+        if type(ctx).__name__ != p.name:
+            ctx.__class__ = node_class(p.name, Index)
+        y = a[p.key]
+        whole = all(isinstance(s, slice) and s.start in (None, 0) and s.stop is None and s.step in (None, 1)
+                    for s in p.set_key)
+        if not p.adv:
+            ctx.info = (tuple(a.shape), p.set_key, p.squeezed, whole, None)
+            return y
+        out, lin = _gather(xp, y, p)
+        ctx.saved = (lin,)
+        ctx.info = (tuple(a.shape), p.set_key, p.squeezed, whole, (p.mid, [q for q, _ in p.adv], p.bshape, p.adjacent))
+        return out
+
+    def backward(ctx, g):
+        xp = ctx.xp
+        shape, set_key, squeezed, whole, adv = ctx.info
+        if adv is not None:
+            g = _scatter(xp, g, ctx.saved[0], adv)
+        if tuple(g.shape) != squeezed:  # drop the dims None added
+            g = xp.reshape(g, squeezed)
+        if whole:
+            return (xp.reshape(g, shape),)
+        out = xp.zeros(shape, dtype=g.dtype)
+        out[set_key] = g
+        return (out,)
+
+
+def _getitem(self: Tensor, key: Any) -> Tensor:
+    """`x[key]` as in PyTorch: ints, slices, None, ..., lists, int and bool tensors (the `index` op)."""
+    from .. import api
+
+    if isinstance(key, list):  # x[[0, 2]] picks rows 0 and 2; only a tuple spreads over dims
+        spread = any(v is None or v is Ellipsis or isinstance(v, slice) for v in key)
+        key = tuple(key) if spread else (key,)
+    try:
+        return api.call(REGISTRY["index"], (self,), {"index": key})
+    except RuntimeError:
+        try:  # PyTorch raises IndexError (ValueError for steps) where the index is at fault
+            _plan(tuple(self.array.shape), key, self._be.xp)
+        except IndexError as e:
+            raise IndexError(str(e)) from None
+        except ShapeError as e:
+            raise ValueError(str(e)) from None
+        raise
+
+
+Tensor.__getitem__ = _getitem
