@@ -85,6 +85,19 @@ def validate(path: str) -> int:
     return 2 if problems else 0
 
 
+def export(path: str, out: str) -> int:
+    from .document import DocumentError
+    from .ui.export import export_image
+
+    try:
+        export_image(path, out)
+    except DocumentError as e:
+        return _fail(str(e), 2)
+    except (ValueError, OSError) as e:
+        return _fail(f"{out}: {e}", 2)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -93,12 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.validate:
             return validate(args.validate)
         if args.export_image:
-            from .ui.export import export_image
-
-            export_image(*args.export_image)
-            return 0
+            return export(*args.export_image)
         if args.screenshot:
-            from .ui.screenshot import screenshot
+            from .ui.live.screenshot import screenshot
 
             return screenshot(args.screenshot[1], args.screenshot[0], args.after)
         from .ui.app import main as editor

@@ -86,8 +86,11 @@ def make_function(op: type[Op]) -> Callable:
                 return fast(op, input, other)
     else:
         other_op = REGISTRY.get(getattr(op, "other_op", ""))
+        n_ports = len(op.inputs)
 
         def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            if not kwargs and len(args) == n_ports:  # every param at its default: x.sum(), x.mean()
+                return _named(op, op._defaults, apply(op, args, op.defaults()))
             if other_op is not None and (len(args) > 1 and isinstance(args[1], Tensor) or "other" in kwargs):
                 return call(other_op, (args[0], args[1] if len(args) > 1 else kwargs["other"]))  # max(a, b)
             inputs, params = bind(op, args, kwargs)

@@ -15,7 +15,7 @@ def _roots(outputs: Sequence[Tensor], grads: Sequence[Any] | None) -> list:
         g = None if grads is None else grads[i]
         be = out._be
         if g is None:
-            if out.numel() != 1:
+            if out.array.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             arr = be.xp.ones(out.array.shape, dtype=out.array.dtype)
         else:

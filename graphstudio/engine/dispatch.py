@@ -125,6 +125,8 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
 def _with_scalar(op: type[Op], be: Any, x: Any, value: Any) -> tuple[Any, Any]:
     """Cast so `tensor op number` has PyTorch's result type (`int_tensor * 2.5` is float32)."""
     t = be.from_dtype[x.dtype]
+    if t.category == 2 and value.__class__ is not bool:
+        return x, value  # a float tensor keeps its dtype with a Python number (NumPy's NEP 50 agrees)
     want = dtypes.scalar_result(t, value)
     if op.cast == "promote_float" and not want.is_floating_point:
         want = dtypes.DEFAULT_FLOAT
@@ -156,7 +158,9 @@ def _promote_pair(a: Tensor, b: Tensor) -> tuple[Any, Any]:
 
 def apply(op: type[Op], args: tuple, params: dict) -> Any:
     """The general path: any number of inputs (tensors, numbers, lists of tensors, None) and params."""
-    tensors = [t for a in args for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    if len(tensors) != len(args):
+        tensors = [t for a in args for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
     if not tensors:
         raise TypeError(f"{op.name}() expected at least one Tensor argument")
     be = tensors[0]._be
@@ -208,6 +212,9 @@ def _link(ctx: Any, args: tuple) -> None:
 
 def _cast_args(op: type[Op], be: Any, args: tuple, tensors: list[Tensor]) -> list:
     """Arrays for the forward, cast to a common dtype when the op asks for it."""
+    if op.cast is None:
+        return [a.array if isinstance(a, Tensor) else [v.array if isinstance(v, Tensor) else v for v in a]
+                if isinstance(a, (list, tuple)) else a for a in args]
     target = None
     if op.cast in ("promote", "promote_float"):
         want = None

@@ -10,16 +10,13 @@ from __future__ import annotations
 class dtype:
     """A tensor element type; prints as PyTorch does (`torch.float32`)."""
 
-    __slots__ = ("name", "category", "itemsize")
+    __slots__ = ("name", "category", "itemsize", "is_floating_point")
 
     def __init__(self, name: str, category: int, itemsize: int):
         self.name = name
         self.category = category  # 0 bool, 1 integer, 2 floating: PyTorch's promotion order
         self.itemsize = itemsize
-
-    @property
-    def is_floating_point(self) -> bool:
-        return self.category == 2
+        self.is_floating_point = category == 2
 
     def __repr__(self) -> str:
         return f"torch.{self.name}"

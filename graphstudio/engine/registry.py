@@ -140,7 +140,8 @@ class Op:
 
     @classmethod
     def defaults(cls) -> dict:
-        return {p.name: p.default for p in cls.params}
+        """A fresh dict of every param's default (callers may fill it in)."""
+        return dict(cls._defaults)
 
 
 REGISTRY: dict[str, type[Op]] = {}
@@ -169,6 +170,7 @@ def register(cls: type[Op]) -> type[Op]:
     for fn in ("infer", "forward", "backward"):
         if inspect.isfunction(cls.__dict__.get(fn)):  # written without @staticmethod, for brevity
             setattr(cls, fn, staticmethod(cls.__dict__[fn]))
+    cls._defaults = {p.name: p.default for p in cls.params}
     cls.node_cls = node_class(cls.grad_fn or "NoneBackward", cls)
     cls.node_cls_b = node_class(cls.grad_fn_tensor, cls) if cls.grad_fn_tensor else cls.node_cls
     REGISTRY[cls.name] = cls

@@ -108,9 +108,7 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Compute the gradient of this tensor with respect to every leaf that requires grad."""
-        from .autograd import backward
-
-        backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
+        _autograd().backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
 
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: a leaf with requires_grad=False."""
@@ -344,6 +342,19 @@ class Tensor:
         arr = src.to(self.device).array if isinstance(src, Tensor) else self._be.asarray(src)
         self._write(xp.astype(xp.broadcast_to(arr, self.array.shape), self.array.dtype))
         return self
+
+
+def _autograd() -> Any:
+    """The autograd module, imported on first use (it imports this one)."""
+    global _AUTOGRAD
+    if _AUTOGRAD is None:
+        from . import autograd
+
+        _AUTOGRAD = autograd
+    return _AUTOGRAD
+
+
+_AUTOGRAD = None
 
 
 def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:

@@ -43,14 +43,17 @@ def compiler_available() -> bool:
     return True
 
 
-def analyze(doc: Document) -> Analysis:
-    """Check ``doc`` with the compiler (fast, no data). Never raises."""
+def analyze(doc: Document, base_dir: str | None = None) -> Analysis:
+    """Check ``doc`` with the compiler (fast, no data). Never raises.
+
+    ``base_dir`` is the folder of the file, against which the checker resolves relative paths.
+    """
     try:
         from graphstudio.engine.compiler import check
     except Exception:
         return fallback(doc)
     try:
-        result = check(doc)
+        result = check(doc, base_dir) if base_dir is not None else check(doc)
         outputs = {k: tuple(v) for k, v in getattr(result, "outputs", {}).items()}
         return Analysis(list(result.problems), dict(result.specs), outputs)
     except Exception as exc:  # a compiler bug must not take the editor down

@@ -285,7 +285,7 @@ def merge(doc: Document, clip: Document, offset: tuple[float, float] = (40.0, 40
         new = unique_id(taken, node.id)
         taken.add(new)
         mapping[node.id] = new
-    present = {n.id for n in doc.nodes} | set(mapping)
+    present = {n.id for n in doc.nodes} | set(mapping.values())
     known = [n.pos for n in clip.nodes if n.pos is not None]
     if at is not None and known:
         dx, dy = at[0] - min(p[0] for p in known), at[1] - min(p[1] for p in known)

@@ -19,6 +19,7 @@ from .graph import Wire
 from .layout import HEADER, ROW, node_size
 
 PORT_RADIUS = 5.5
+PROBLEM_OVERHANG = 70.0  # how far a problem line may run past the box's right edge
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,9 @@ class NodeItem(QGraphicsItem):
 
     def __init__(self, view: NodeView) -> None:
         super().__init__()
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        # Snapping and wire-following happen in GraphScene._after_drag_step, once per mouse move,
+        # rather than in an itemChange override called for every geometry change.
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
         self.view: NodeView | None = None
@@ -160,7 +162,10 @@ class NodeItem(QGraphicsItem):
     # -- geometry ---------------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
         w, h = self._size
-        return QRectF(-PORT_RADIUS - 4, -16, w + 2 * PORT_RADIUS + 14, h + 22)
+        rect = QRectF(-PORT_RADIUS - 4, -16, w + 2 * PORT_RADIUS + 14, h + 22)
+        if self.view is not None and self.view.problems:  # the first problem, written under the box
+            rect = rect.united(QRectF(0, h, w + PROBLEM_OVERHANG, 30))
+        return rect
 
     def box(self) -> QRectF:
         return QRectF(0, 0, *self._size)
@@ -169,17 +174,6 @@ class NodeItem(QGraphicsItem):
         path = QPainterPath()
         path.addRoundedRect(self.box(), 7, 7)
         return path
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        scene = self.scene()
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange and scene is not None \
-                and getattr(scene, "snap_to_grid", False) and not getattr(scene, "syncing", False):
-            grid = scene.grid_size
-            return QPointF(round(value.x() / grid) * grid, round(value.y() / grid) * grid)
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged and scene is not None \
-                and hasattr(scene, "node_moved"):
-            scene.node_moved(self)
-        return super().itemChange(change, value)
 
     # -- painting ---------------------------------------------------------------------------
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
@@ -198,6 +192,7 @@ class NodeItem(QGraphicsItem):
         header = QPainterPath()
         header.addRoundedRect(QRectF(0, 0, w, HEADER), 7, 7)
         header.addRect(QRectF(0, HEADER / 2, w, HEADER / 2))
+        header.setFillRule(Qt.FillRule.WindingFill)
         painter.setBrush(c["header"])
         painter.drawPath(header.simplified())
         painter.setBrush(theme.category_color(view.category))
@@ -283,8 +278,15 @@ class NodeItem(QGraphicsItem):
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, flag)
             x += tw + 4
 
-        # problem badge
+        # problem badge, and the first problem in words under the box (also in exported images)
         if problem:
+            painter.setFont(small)
+            painter.setPen(c["problem"])
+            text = view.problems[0] + (f"  (+{len(view.problems) - 1} more)" if len(view.problems) > 1 else "")
+            width = w + PROBLEM_OVERHANG - 2
+            painter.drawText(QRectF(2, h + 2, width, 2 * fms.lineSpacing() + 2),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                             fms.elidedText(text, Qt.TextElideMode.ElideRight, 1.8 * width))
             badge = QRectF(w - 9, -9, 18, 18)
             painter.setPen(QPen(QColor("#ffffff"), 1.5))
             painter.setBrush(c["problem"])
@@ -305,14 +307,17 @@ class WireItem(QGraphicsPathItem):
         self.restyle()
 
     def restyle(self) -> None:
-        c = theme.colors()
-        color = c["wire_selected"] if self.isSelected() else c["wire"]
-        self.setPen(QPen(color, 2.6 if self.isSelected() else 1.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        self.setPen(QPen(theme.colors()["wire"], 2.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.restyle()
-        return super().itemChange(change, value)
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        # The selection colour is chosen at paint time, so no itemChange override is needed.
+        c = theme.colors()
+        selected = self.isSelected()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(c["wire_selected"] if selected else c["wire"], 2.8 if selected else 1.8,
+                            Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
 
     def set_ends(self, a: QPointF, b: QPointF) -> None:
         self.setPath(bezier(a, b))

@@ -8,6 +8,7 @@ The node size lives here too, so the layout and the canvas agree on how big a no
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 from graphstudio.document import Document
@@ -40,16 +41,41 @@ def default_size(doc: Document, outputs: dict[str, tuple[str, ...]] | None = Non
     return size
 
 
-def layers(doc: Document) -> dict[str, int]:
-    """Longest-path layer of each node (sources 0). Nodes on a cycle go after the rest."""
+def _edges(doc: Document) -> tuple[list[str], dict[str, list[str]], dict[str, list[str]]]:
     ids = [n.id for n in doc.nodes]
-    known = set(ids)
     preds: dict[str, list[str]] = {i: [] for i in ids}
     succs: dict[str, list[str]] = {i: [] for i in ids}
     for w in graph.wires(doc):
-        if w.src in known and w.src != w.dst and w.src not in preds[w.dst]:
+        if w.src in preds and w.src != w.dst and w.src not in preds[w.dst]:
             preds[w.dst].append(w.src)
             succs[w.src].append(w.dst)
+    return ids, preds, succs
+
+
+def _port_offsets(doc: Document, outputs: dict[str, tuple[str, ...]] | None
+                  ) -> dict[tuple[str, str], tuple[int, int]]:
+    """For each wired pair (src, dst): the row of the output used and the row of the input fed."""
+    by_id = {n.id: n for n in doc.nodes}
+    rows: dict[tuple[str, str], tuple[int, int]] = {}
+    for w in graph.wires(doc):
+        if w.src not in by_id or (w.src, w.dst) in rows:
+            continue
+        outs = graph.output_names(by_id[w.src], doc, outputs)
+        out_row = outs.index(w.output) if w.output in outs else 0
+        ins = [p.name for p in graph.input_ports(by_id[w.dst])]
+        rows[(w.src, w.dst)] = (out_row, ins.index(w.port) if w.port in ins else 0)
+    return rows
+
+
+def _row_y(row: int) -> float:
+    return HEADER + row * ROW + ROW / 2
+
+
+def layers(doc: Document) -> dict[str, int]:
+    """Layer of each node: longest path from the sources, then each source moved right to sit just
+    before its first consumer (a label tensor used only by the loss sits beside the loss, not far
+    left with a wire crossing the whole graph). Nodes on a cycle go after the rest."""
+    ids, preds, succs = _edges(doc)
     indeg = {i: len(preds[i]) for i in ids}
     ready = [i for i in ids if indeg[i] == 0]
     layer: dict[str, int] = {}
@@ -67,90 +93,122 @@ def layers(doc: Document) -> dict[str, int]:
         if i not in layer:
             top += 1
             layer[i] = top
+    for i in ids:
+        if not preds[i] and succs[i]:
+            layer[i] = max(0, min(layer[s] for s in succs[i]) - 1)
     return layer
 
 
-def _crossings(order: list[list[str]], preds: dict[str, list[str]]) -> int:
+def _crossings(order: list[list[str]], preds: dict[str, list[str]],
+               rows: dict[tuple[str, str], tuple[int, int]]) -> int:
+    """Crossings between wires joining the same two columns, ports counted (the sweeps' score)."""
     pos = {n: i for col in order for i, n in enumerate(col)}
     col_of = {n: c for c, col in enumerate(order) for n in col}
-    edges = [(col_of[p], pos[p], col_of[n], pos[n]) for col in order for n in col for p in preds[n]]
+    edges = [(col_of[p], (pos[p], rows.get((p, n), (0, 0))[0]), col_of[n], (pos[n], rows.get((p, n), (0, 0))[1]))
+             for col in order for n in col for p in preds[n]]
+    if len(edges) > 400:  # quadratic: a big graph keeps the sweeps' result unscored
+        return 0
     count = 0
     for i, a in enumerate(edges):
         for b in edges[i + 1:]:
-            if a[0] == b[0] and a[2] == b[2] and (a[1] - b[1]) * (a[3] - b[3]) < 0:
+            if a[0] == b[0] and a[2] == b[2] and (a[1] < b[1]) != (a[3] < b[3]) and a[1] != b[1] and a[3] != b[3]:
                 count += 1
     return count
 
 
-def layout(doc: Document, size: Callable[[str], Size] | None = None) -> dict[str, tuple[float, float]]:
-    """Top-left positions for every node: layered left to right, no two boxes overlapping."""
+def layout(doc: Document, size: Callable[[str], Size] | None = None,
+           outputs: dict[str, tuple[str, ...]] | None = None) -> dict[str, tuple[float, float]]:
+    """Top-left positions for every node: layered left to right, no two boxes overlapping, wires as
+    straight as the order allows (each node is placed so its input ports line up with its sources)."""
     if not doc.nodes:
         return {}
-    size = size or default_size(doc)
+    size = size or default_size(doc, outputs)
     layer = layers(doc)
-    ids = [n.id for n in doc.nodes]
-    preds: dict[str, list[str]] = {i: [] for i in ids}
-    succs: dict[str, list[str]] = {i: [] for i in ids}
-    for w in graph.wires(doc):
-        if w.src in preds and w.src != w.dst and layer[w.src] < layer[w.dst]:
-            preds[w.dst].append(w.src)
-            succs[w.src].append(w.dst)
+    ids, all_preds, all_succs = _edges(doc)
+    rows = _port_offsets(doc, outputs)
+    preds = {i: [p for p in all_preds[i] if layer[p] < layer[i]] for i in ids}
+    succs = {i: [s for s in all_succs[i] if layer[s] > layer[i]] for i in ids}
     order: list[list[str]] = [[] for _ in range(max(layer.values()) + 1)]
     for i in ids:
         order[layer[i]].append(i)
+    order = _order(order, preds, succs, rows)
+    height = {i: size(i)[1] for i in ids}
+    tops: dict[str, float] = {}
 
+    def place(col: list[str], desired: list[float]) -> None:
+        """Put a column's boxes as near their desired tops as order and gaps allow."""
+        if not col:
+            return
+        placed, bottom = [], float("-inf")
+        for n, d in zip(col, desired):
+            top = max(d, bottom + V_GAP)
+            placed.append(top)
+            bottom = top + height[n]
+        shift = sum(d - t for d, t in zip(desired, placed)) / len(col)
+        bottom = float("-inf")
+        for n, t in zip(col, placed):
+            top = _snap(t + shift)
+            if bottom != float("-inf"):
+                top = max(top, _snap_up(bottom + V_GAP))
+            tops[n] = top
+            bottom = top + height[n]
+
+    def from_preds(n: str) -> float:
+        return sum(tops[p] + _row_y(rows[(p, n)][0]) - _row_y(rows[(p, n)][1]) for p in preds[n]) / len(preds[n])
+
+    def from_succs(n: str) -> float:
+        return sum(tops[s] + _row_y(rows[(n, s)][1]) - _row_y(rows[(n, s)][0]) for s in succs[n]) / len(succs[n])
+
+    for col in order:  # left to right: follow the inputs
+        stacked, y = [], 0.0
+        for n in col:
+            stacked.append(y)
+            y += height[n] + V_GAP
+        mid = (y - V_GAP) / 2
+        place(col, [from_preds(n) if preds[n] else s - mid for n, s in zip(col, stacked)])
+    for col in reversed(order):  # right to left: sources settle beside their consumers
+        if any(not preds[n] and succs[n] for n in col):
+            place(col, [from_succs(n) if not preds[n] and succs[n] else tops[n] for n in col])
+    return {n: (_snap(layer[n] * (NODE_WIDTH + H_GAP)), tops[n]) for n in ids}
+
+
+def _order(order: list[list[str]], preds: dict[str, list[str]], succs: dict[str, list[str]],
+           rows: dict[tuple[str, str], tuple[int, int]]) -> list[list[str]]:
+    """Barycentre sweeps (down and up) keeping the ordering with the fewest crossings.
+
+    A neighbour's rank is nudged by the row of the port the wire uses, so the node feeding
+    ``weight`` sorts below the one feeding ``input``."""
     def rank() -> dict[str, float]:
         return {n: (k + 0.5) / len(col) for col in order for k, n in enumerate(col)}
 
-    def sweep(cols: range, neighbours: dict[str, list[str]]) -> None:
+    col_len = {n: len(col) for col in order for n in col}
+
+    def nudge(row: int) -> float:
+        return 0.1 * row
+
+    def sweep(cols: range, down: bool) -> None:
         for c in cols:
             r = rank()
-            keyed = [(sum(r[p] for p in neighbours[n]) / len(neighbours[n]) if neighbours[n] else r[n], k, n)
-                     for k, n in enumerate(order[c])]
+            keyed = []
+            for k, n in enumerate(order[c]):
+                if down and preds[n]:
+                    key = sum(r[p] + nudge(rows[(p, n)][0]) / col_len[p] for p in preds[n]) / len(preds[n])
+                elif not down and succs[n]:
+                    key = sum(r[s] + nudge(rows[(n, s)][1]) / col_len[s] for s in succs[n]) / len(succs[n])
+                else:
+                    key = r[n]
+                keyed.append((key, k, n))
             order[c] = [n for _, _, n in sorted(keyed)]
 
     best = [list(col) for col in order]
-    best_cost = _crossings(order, preds)
+    best_cost = _crossings(order, preds, rows)
     for _ in range(6):
-        sweep(range(1, len(order)), preds)
-        sweep(range(len(order) - 2, -1, -1), succs)
-        cost = _crossings(order, preds)
+        sweep(range(1, len(order)), True)
+        sweep(range(len(order) - 2, -1, -1), False)
+        cost = _crossings(order, preds, rows)
         if cost < best_cost:
             best, best_cost = [list(col) for col in order], cost
-    order = best
-
-    pos: dict[str, tuple[float, float]] = {}
-    centre: dict[str, float] = {}
-    for c, col in enumerate(order):
-        x = c * (NODE_WIDTH + H_GAP)
-        heights = [size(n)[1] for n in col]
-        stacked, y = [], 0.0
-        for h in heights:
-            stacked.append(y + h / 2)
-            y += h + V_GAP
-        mid = (y - V_GAP) / 2
-        stacked = [s - mid for s in stacked]
-        desired = [sum(centre[p] for p in preds[n]) / len(preds[n]) if preds[n] else stacked[k]
-                   for k, n in enumerate(col)]
-        placed, bottom = [], float("-inf")
-        for k, h in enumerate(heights):
-            top = max(desired[k] - h / 2, bottom + V_GAP)
-            placed.append(top)
-            bottom = top + h
-        shift = sum(d - (t + h / 2) for d, t, h in zip(desired, placed, heights)) / len(col)
-        for n, t, h in zip(col, placed, heights):
-            top = _snap(t + shift)
-            pos[n] = (_snap(x), top)
-            centre[n] = top + h / 2
-        # snapping may shrink a gap; restore the order's spacing
-        prev_bottom = float("-inf")
-        for n, h in zip(col, heights):
-            top = max(pos[n][1], prev_bottom + V_GAP)
-            top = _snap_up(top)
-            pos[n] = (pos[n][0], top)
-            centre[n] = top + h / 2
-            prev_bottom = top + h
-    return pos
+    return best
 
 
 def _snap(v: float) -> float:
@@ -158,7 +216,6 @@ def _snap(v: float) -> float:
 
 
 def _snap_up(v: float) -> float:
-    import math
     return float(math.ceil(v / GRID - 1e-9) * GRID)
 
 

@@ -9,6 +9,7 @@ Document untouched and returns (and announces) its reason in one line.
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -40,6 +41,11 @@ class GraphModel(QObject):
 
     # -- state ------------------------------------------------------------------------------
     @property
+    def base_dir(self) -> str | None:
+        """The open file's folder (relative paths in the graph are resolved from there)."""
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else None
+
+    @property
     def modified(self) -> bool:
         return not self.stack.isClean()
 
@@ -48,7 +54,7 @@ class GraphModel(QObject):
         self.doc = doc
         self.path = path
         self.stack.clear()
-        self.analysis = analyze(doc)
+        self.analysis = analyze(doc, self.base_dir)
         place_missing(doc, self.analysis.outputs)
         if modified:
             self.stack.resetClean()
@@ -58,7 +64,7 @@ class GraphModel(QObject):
     def set_nodes(self, nodes: list[Node], select: list[str] | None) -> None:
         """Called by commands only: install a node list, re-check, notify."""
         self.doc.nodes[:] = nodes
-        self.analysis = analyze(self.doc)
+        self.analysis = analyze(self.doc, self.base_dir)
         self._changed()
         if select is not None:
             self.selectRequested.emit(list(select))
@@ -109,7 +115,7 @@ class GraphModel(QObject):
         return bool(positions) and self.push(C.MoveNodes(self, positions, text))
 
     def auto_layout(self) -> bool:
-        return self.move(layout(self.doc, default_size(self.doc, self.analysis.outputs)), "Auto-layout")
+        return self.move(layout(self.doc, outputs=self.analysis.outputs), "Auto-layout")
 
     def connect(self, src: str, output: str | None, dst: str, port: str) -> str | None:
         """Wire ``src``'s ``output`` into ``dst.port``. Returns the reason when refused (document unchanged)."""
@@ -149,7 +155,7 @@ class GraphModel(QObject):
         if not self.analysis.compiler:
             return None
         before = {str(p) for p in self.analysis.problems_for(node_id)}
-        trial = analyze(dataclasses.replace(self.doc, nodes=cmd.after_nodes))
+        trial = analyze(dataclasses.replace(self.doc, nodes=cmd.after_nodes), self.base_dir)
         for p in trial.problems_for(node_id):
             text = p.message.lower()
             if str(p) in before or "missing" in text or "not connected" in text or "no input" in text:
@@ -168,6 +174,12 @@ class GraphModel(QObject):
             if not self.has(src):
                 return self.refuse(f"No node with id '{src}'")
             return self.connect(src, output, node_id, port)
+        for ref in graph.iter_refs(value):  # a variadic list may hold references
+            src = graph.parse_ref(ref)[0]
+            if not self.has(src):
+                return self.refuse(f"No node with id '{src}'")
+            if graph.would_cycle(self.doc, src, node_id):
+                return self.refuse(f"Refused: {src} → {node_id}.{port} would make a cycle")
         self.push(C.SetInput(self, node_id, port, value))
         return None
 
@@ -225,11 +237,11 @@ def place_missing(doc: Document, outputs: dict[str, tuple[str, ...]] | None = No
         return False
     size = default_size(doc, outputs)
     if len(missing) == len(doc.nodes):
-        for node_id, pos in layout(doc, size).items():
+        for node_id, pos in layout(doc, size, outputs).items():
             doc.node(node_id).pos = pos
         return True
     sub = Document(nodes=missing)
-    pos = layout(sub, size)
+    pos = layout(sub, size, outputs)
     placed = [n for n in doc.nodes if n.pos is not None]
     bottom = max(n.pos[1] + size(n.id)[1] for n in placed)
     left = min(n.pos[0] for n in placed)

@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QCursor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QMenu, QToolTip
+from PySide6.QtGui import QCursor, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QMenu, QToolTip
 
 from graphstudio.document import Node
 
@@ -218,6 +218,21 @@ class GraphScene(QGraphicsScene):
             event.accept()
             return
         super().mouseMoveEvent(event)
+        if self._press_pos and event.buttons() & Qt.MouseButton.LeftButton:
+            self._after_drag_step()
+
+    def _after_drag_step(self) -> None:
+        """Snap dragged nodes to the grid and keep their wires attached (once per mouse move)."""
+        for node_id in self._press_pos:
+            item = self.nodes.get(node_id)
+            if item is None:
+                continue
+            if self.snap_to_grid:
+                g = self.grid_size
+                snapped = QPointF(round(item.x() / g) * g, round(item.y() / g) * g)
+                if snapped != item.pos():
+                    item.setPos(snapped)
+            self.node_moved(item)
 
     def mouseReleaseEvent(self, event: Any) -> None:
         if self._drag_port is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -289,7 +304,7 @@ class GraphScene(QGraphicsScene):
         if port is not None and not port.is_output and port.connected:
             menu.addAction(f"Disconnect {port.name}",
                            lambda: self.model.disconnect(port.node_id, port.name))
-        item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views() else _identity())
+        item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views() else QTransform())
         if isinstance(item, WireItem):
             wire = item.wire
             menu.addAction("Delete wire", lambda: self.model.disconnect(wire.dst, wire.port, wire.index))
@@ -305,11 +320,6 @@ class GraphScene(QGraphicsScene):
             event.accept()
 
 
-def _identity() -> Any:
-    from PySide6.QtGui import QTransform
-    return QTransform()
-
-
 def _free_port(node: NodeItem, want_output: bool) -> PortItem | None:
     """Dropping a wire on a node's body: its first output, or its first unconnected input."""
     if want_output:
@@ -318,7 +328,3 @@ def _free_port(node: NodeItem, want_output: bool) -> PortItem | None:
         if not port.connected:
             return port
     return None
-
-
-def is_node(item: QGraphicsItem) -> bool:
-    return isinstance(item, NodeItem)

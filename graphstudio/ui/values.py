@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-#: Param types edited as JSON text (the rest get spin boxes, check boxes and combo boxes).
-TEXT_TYPES = ("shape", "dims", "int_or_ints", "dim_or_none", "data", "number_or_none", "str")
 
 
 class InvalidValue(ValueError):
@@ -69,53 +67,57 @@ def _listify(v: Any) -> Any:
 def parse_value(kind: str, text: str) -> Any:
     """The value for a param of type ``kind`` from its text; ``InvalidValue`` says what is wrong.
 
-    An empty field means "none" for the types that allow it (``dim_or_none``, ``number_or_none``),
-    and is an error for the others.
+    A type ending in ``_or_none`` (``dim_or_none``, ``dims_or_none``, …) takes an empty field or
+    ``null`` as none; for the others an empty field is an error.
     """
     text = text.strip()
     if kind == "str":
         return text
+    base, optional = (kind[: -len("_or_none")], True) if kind.endswith("_or_none") else (kind, False)
     if not text:
-        if kind in ("dim_or_none", "number_or_none", "int_or_none", "float_or_none"):
+        if optional:
             return None
         raise InvalidValue("a value is needed")
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidValue(f"not valid JSON ({exc.msg} at column {exc.colno}); write e.g. {_example(kind)}") from None
+        raise InvalidValue(f"not valid JSON ({exc.msg} at column {exc.colno}); write e.g. {_example(base)}") from None
+    if value is None and optional:
+        return None
+    return _check(base, value, optional)
+
+
+def _check(kind: str, value: Any, optional: bool) -> Any:
+    none = ", or nothing for none" if optional else ""
     if kind == "shape":
         if _is_int(value) and value >= 0:
             return [value]
         if _ints(value) and all(x >= 0 for x in value):
             return value
-        raise InvalidValue("expected a list of whole numbers ≥ 0, like [2, 3]")
+        raise InvalidValue(f"expected a list of whole numbers ≥ 0, like [2, 3]{none}")
     if kind == "dims":
-        if _is_int(value):
-            return [value]
-        if _ints(value):
+        if _is_int(value) or _ints(value):
             return value
-        raise InvalidValue("expected a list of dimension numbers, like [0, 1]")
+        raise InvalidValue(f"expected a dimension or a list of them, like 0 or [0, 1]{none}")
     if kind == "int_or_ints":
         if _is_int(value) or _ints(value):
             return value
-        raise InvalidValue("expected a whole number or a list of them, like 2 or [1, 2]")
-    if kind in ("dim_or_none", "int_or_none"):
-        if value is None or _is_int(value):
+        raise InvalidValue(f"expected a whole number or a list of them, like 2 or [1, 2]{none}")
+    if kind in ("dim", "int"):
+        if _is_int(value):
             return value
-        raise InvalidValue("expected a whole number, or nothing for none")
-    if kind in ("number_or_none", "float_or_none"):
-        if value is None or _is_num(value):
+        raise InvalidValue(f"expected a whole number{none}")
+    if kind in ("number", "float"):
+        if _is_num(value):
             return value
-        raise InvalidValue("expected a number, or nothing for none")
+        raise InvalidValue(f"expected a number{none}")
     if kind == "data":
         if _rectangular(value):
             return value
         if isinstance(value, list):
             raise InvalidValue("expected nested lists of numbers with equal lengths, like [[1, 2], [3, 4]]")
         raise InvalidValue("expected a number or nested lists of numbers, like [[1, 2], [3, 4]]")
-    if kind == "input":
-        return value
-    raise InvalidValue(f"cannot edit a value of type {kind!r} as text")
+    return value  # a type this editor does not know: any JSON value, the checker judges it
 
 
 def parse_input(text: str) -> Any:
@@ -132,9 +134,11 @@ def parse_input(text: str) -> Any:
         raise InvalidValue("expected a number, a list like [1, 2], or a node id like x or x:name") from None
     if isinstance(value, str) or _rectangular(value):
         return value
+    if isinstance(value, list) and all(isinstance(v, str) or _rectangular(v) for v in value):
+        return value  # a variadic input: a list of references and literals
     raise InvalidValue("expected a number, a list like [1, 2], or a node id like x or x:name")
 
 
 def _example(kind: str) -> str:
-    return {"shape": "[2, 3]", "dims": "[0, 1]", "int_or_ints": "2", "dim_or_none": "0",
-            "data": "[[1, 2], [3, 4]]", "number_or_none": "0.5"}.get(kind, "1")
+    return {"shape": "[2, 3]", "dims": "[0, 1]", "int_or_ints": "2", "dim": "0",
+            "data": "[[1, 2], [3, 4]]", "number": "0.5", "float": "0.5"}.get(kind, "1")

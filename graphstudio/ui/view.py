@@ -76,10 +76,20 @@ class GraphView(QGraphicsView):
             self.setTransform(self.transform().fromScale(MIN_ZOOM, MIN_ZOOM))
         self.centerOn(rect.center())
 
+    def zoom_at(self, factor: float, viewport_pos: QPointF) -> None:
+        """Zoom keeping the scene point under ``viewport_pos`` where it is (zoom to cursor)."""
+        before = self.mapToScene(viewport_pos.toPoint())
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.zoom(factor)
+        after = self.mapToScene(viewport_pos.toPoint())
+        self.translate(after.x() - before.x(), after.y() - before.y())
+        self.setTransformationAnchor(anchor)
+
     def wheelEvent(self, event: Any) -> None:
         delta = event.angleDelta().y()
         if delta:
-            self.zoom(1.0015 ** delta)
+            self.zoom_at(1.0015 ** delta, event.position())
         event.accept()
 
     # -- pan ----------------------------------------------------------------------------------

@@ -1,0 +1,25 @@
+"""The editor's entry point: ``graphstudio`` (optionally with a file) ends up in ``main``."""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+
+def main(path: str | None = None) -> int:
+    """Start the editor, offer to restore unsaved work from last time, open ``path`` if given.
+
+    Returns the application's exit status. A file that cannot be opened is reported in a dialog
+    and the editor starts with an empty graph.
+    """
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("GraphStudio")
+    app.setOrganizationName("GraphStudio")
+    from .mainwindow import MainWindow
+
+    window = MainWindow()
+    window.show()
+    restored = window.offer_recovery()
+    if path and not restored:
+        window.open_path(path, ask=False)
+    return int(app.exec())

@@ -1,0 +1,418 @@
+"""The main window: canvas in the middle, palette left, inspector and lesson right, and the menus.
+
+It wires the parts together and owns the file life cycle (new, open, save, recent files,
+recovery, asking before losing work); every edit itself still goes through ``GraphModel``.
+Dialogs go through ``ask`` / ``warn`` so tests can answer them.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import shiboken6
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox,
+                               QToolButton, QWidget)
+
+from graphstudio.document import Document, DocumentError, load, save
+
+from . import theme
+from .autosave import Autosaver
+from .inspector import Inspector
+from .lesson import LessonPanel
+from .model import GraphModel
+from .palette import Palette
+from .scene import GraphScene
+from .view import GraphView
+
+FILTER = "GraphStudio graphs (*.json);;All files (*)"
+MAX_RECENT = 8
+
+
+def lessons_dir() -> Path:
+    """The lessons shipped with GraphStudio (``resources/examples`` beside the package)."""
+    import graphstudio
+    return Path(graphstudio.__file__).resolve().parents[1] / "resources" / "examples"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, recovery_path: str | os.PathLike[str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else QSettings("GraphStudio", "GraphStudio")
+        self.model = GraphModel(parent=self)
+        self.scene = GraphScene(self.model, self)
+        self.view = GraphView(self.scene)
+        self.setCentralWidget(self.view)
+        self.untitled_name = "Untitled"
+        self.autosaver = Autosaver(self.model, Path(recovery_path) if recovery_path else None, parent=self)
+        self.actions: dict[str, QAction] = {}
+
+        self.palette_panel = Palette()
+        self.palette_panel.activated.connect(lambda op: self.view.add_op_at(op, self.view.visible_scene_rect().center()))
+        self.inspector = Inspector(self.model)
+        self.lesson = LessonPanel(self.model)
+        ops = self._dock("Ops", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        inspector = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        lesson = self._dock("Lesson", self.lesson, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([inspector, lesson], [560, 240], Qt.Orientation.Vertical)
+        self.resizeDocks([ops, inspector], [200, 300], Qt.Orientation.Horizontal)
+
+        self.device_label = QLabel()
+        self.problems_button = QToolButton()
+        self.problems_button.setAutoRaise(True)
+        self.problems_button.clicked.connect(self.next_problem)
+        self.statusBar().addPermanentWidget(self.device_label)
+        self.statusBar().addPermanentWidget(self.problems_button)
+        self._problem_cursor = -1
+
+        self.scene.selectionChanged.connect(self._selection_changed)
+        self.scene.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.autosaver.failed.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.model.changed.connect(self._update_status)
+        self.model.stack.cleanChanged.connect(self._update_title)
+        self._build_menus()
+        theme.apply(str(self.settings.value("theme", "light")))
+        self.actions["theme_" + theme.current()].setChecked(True)
+        self.resize(1400, 860)
+        self._update_status()
+        self._update_title()
+        self.autosaver.start()
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- menus ------------------------------------------------------------------------------------
+    def _action(self, key: str, text: str, slot: Callable[[], Any], shortcut: Any = None,
+                menu: QMenu | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.triggered.connect(lambda _checked=False: slot())
+        self.actions[key] = action
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        K = QKeySequence.StandardKey
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action("new", "&New", self.new_document, K.New, file)
+        self._action("open", "&Open…", self.open_dialog, K.Open, file)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self._action("save", "&Save", self.save, K.Save, file)
+        self._action("save_as", "Save &As…", self.save_as, K.SaveAs, file)
+        file.addSeparator()
+        self._action("export", "&Export Image…", self.export_dialog, None, file)
+        file.addSeparator()
+        self._action("quit", "&Quit", self.close, K.Quit, file)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.model.stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts(QKeySequence.keyBindings(K.Undo))
+        redo = self.model.stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(QKeySequence.keyBindings(K.Redo))
+        edit.addActions([undo, redo])
+        self.actions["undo"], self.actions["redo"] = undo, redo
+        edit.addSeparator()
+        self._action("cut", "Cu&t", self.cut, K.Cut, edit)
+        self._action("copy", "&Copy", self.copy, K.Copy, edit)
+        self._action("paste", "&Paste", self.paste, K.Paste, edit)
+        self._action("duplicate", "&Duplicate", self.duplicate, "Ctrl+D", edit)
+        self._action("delete", "De&lete", self.delete, [QKeySequence.StandardKey.Delete, "Backspace"], edit)
+        edit.addSeparator()
+        self._action("select_all", "Select &All", self.select_all, K.SelectAll, edit)
+
+        view = bar.addMenu("&View")
+        self._action("zoom_in", "Zoom &In", self.view.zoom_in, [K.ZoomIn, "Ctrl+="], view)
+        self._action("zoom_out", "Zoom &Out", self.view.zoom_out, K.ZoomOut, view)
+        self._action("fit", "&Fit Graph", self.view.fit, "Ctrl+0", view)
+        view.addSeparator()
+        self._action("layout", "Auto-&layout", self.auto_layout, "Ctrl+L", view)
+        snap = self._action("snap", "&Snap to Grid", lambda: None, None, view)
+        snap.setCheckable(True)
+        snap.setChecked(True)
+        snap.toggled.connect(lambda on: setattr(self.scene, "snap_to_grid", on))
+        themes = view.addMenu("&Theme")
+        group = QActionGroup(self)
+        for name in ("light", "dark"):
+            action = self._action("theme_" + name, name.title(), lambda n=name: self.set_theme(n), None, themes)
+            action.setCheckable(True)
+            group.addAction(action)
+        view.addSeparator()
+        for dock in self.findChildren(QDockWidget):
+            view.addAction(dock.toggleViewAction())
+
+        help_ = bar.addMenu("&Help")
+        self.lessons_menu = help_.addMenu("&Lessons")
+        self._fill_lessons()
+        self._action("about", "&About GraphStudio", self.about, None, help_)
+        self._fill_recent()
+
+    def _fill_lessons(self) -> None:
+        self.lessons_menu.clear()
+        folder = lessons_dir()
+        paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        for path in paths:
+            try:
+                title = load(path).title or path.stem
+            except DocumentError:
+                continue
+            self.lessons_menu.addAction(title, lambda p=path: self.open_lesson(p))
+        if self.lessons_menu.isEmpty():
+            self.lessons_menu.addAction("(no lessons installed)").setEnabled(False)
+
+    # -- recent files ------------------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember(self, path: str) -> None:
+        path = os.path.abspath(path)
+        files = [path] + [p for p in self.recent_files() if p != path]
+        self.settings.setValue("recent", files[:MAX_RECENT])
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            self.recent_menu.addAction(path, lambda p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    # -- dialogs (tests replace these) -----------------------------------------------------------------
+    def ask(self, title: str, text: str, buttons: Any, default: Any) -> Any:
+        return QMessageBox.question(self, title, text, buttons, default)
+
+    def warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    # -- file life cycle ---------------------------------------------------------------------------
+    def display_name(self) -> str:
+        return Path(self.model.path).name if self.model.path else self.untitled_name
+
+    def _update_title(self, *_: object) -> None:
+        if not shiboken6.isValid(self.model.stack):
+            return
+        star = "*" if self.model.modified else ""
+        self.setWindowTitle(f"{self.display_name()}{star} — GraphStudio")
+
+    def maybe_save(self) -> bool:
+        """Before losing unsaved work: save, discard or cancel. True means go ahead."""
+        if not self.model.modified:
+            return True
+        B = QMessageBox.StandardButton
+        answer = self.ask("Unsaved changes", f"Save the changes to {self.display_name()}?",
+                          B.Save | B.Discard | B.Cancel, B.Save)
+        if answer == B.Save:
+            return self.save()
+        if answer == B.Discard:
+            self.autosaver.clear()
+            return True
+        return False
+
+    def new_document(self) -> None:
+        if self.maybe_save():
+            self.untitled_name = "Untitled"
+            self.model.reset(Document())
+            self.view.resetTransform()
+            self.view.centerOn(0, 0)
+            self._update_title()
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = os.path.dirname(self.model.path) if self.model.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open graph", start, FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_path(self, path: str | os.PathLike[str], ask: bool = True) -> bool:
+        """Open a graph file. A bad file is reported in one line and nothing changes."""
+        if ask and not self.maybe_save():
+            return False
+        path = os.fspath(path)
+        try:
+            doc = load(path)
+        except DocumentError as exc:
+            self.warn("Cannot open the graph", str(exc))
+            return False
+        self.model.reset(doc, os.path.abspath(path))
+        self.autosaver.clear()
+        self._remember(path)
+        self._update_title()
+        self._fit_soon()
+        return True
+
+    def open_lesson(self, path: Path) -> bool:
+        """Open a shipped lesson as an untitled copy, so Save never overwrites the original."""
+        if not self.maybe_save():
+            return False
+        try:
+            doc = load(path)
+        except DocumentError as exc:
+            self.warn("Cannot open the lesson", str(exc))
+            return False
+        self.untitled_name = f"{path.stem} (lesson)"
+        self.model.reset(doc, None)
+        self._update_title()
+        self._fit_soon()
+        return True
+
+    def save(self) -> bool:
+        if self.model.path is None:
+            return self.save_as()
+        return self.save_to(self.model.path)
+
+    def save_as(self) -> bool:
+        start = self.model.path or f"{self.untitled_name.split(' ')[0]}.json"
+        path, _ = QFileDialog.getSaveFileName(self, "Save graph", start, FILTER)
+        if not path:
+            return False
+        if not os.path.splitext(path)[1]:
+            path += ".json"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        try:
+            save(self.model.doc, path)
+        except DocumentError as exc:
+            self.warn("Cannot save the graph", str(exc))
+            return False
+        self.model.path = os.path.abspath(path)
+        self.model.stack.setClean()
+        self.autosaver.clear()
+        self._remember(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def offer_recovery(self) -> bool:
+        """On start: if the last session left unsaved work, offer it back. True when restored."""
+        if not self.autosaver.pending():
+            return False
+        try:
+            doc, original = self.autosaver.restore()
+        except DocumentError:
+            self.autosaver.clear()
+            return False
+        B = QMessageBox.StandardButton
+        where = f" (from {os.path.basename(original)})" if original else ""
+        answer = self.ask("Restore unsaved work?",
+                          f"GraphStudio closed with unsaved changes{where}. Restore them?", B.Yes | B.No, B.Yes)
+        if answer != B.Yes:
+            self.autosaver.clear()
+            return False
+        self.model.reset(doc, original, modified=True)
+        self._update_title()
+        self._fit_soon()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.maybe_save():
+            self.autosaver.timer.stop()
+            event.accept()
+        else:
+            event.ignore()
+
+    def _fit_soon(self) -> None:
+        """Fit now and again once the window has settled its size (docks resize after show)."""
+        self.view.fit()
+        QTimer.singleShot(0, self.view.fit)
+
+    def export_dialog(self) -> None:
+        from .export import export_scene, svg_available
+        filters = "PNG image (*.png)" + (";;SVG image (*.svg)" if svg_available() else "")
+        start = os.path.splitext(self.model.path or self.untitled_name)[0] + ".png"
+        path, _ = QFileDialog.getSaveFileName(self, "Export image", start, filters)
+        if path:
+            try:
+                export_scene(self.scene, path)
+            except (OSError, ValueError) as exc:
+                self.warn("Cannot export", str(exc))
+
+    # -- edit actions -------------------------------------------------------------------------------
+    def copy(self) -> bool:
+        ids = self.scene.selected_ids()
+        if not ids:
+            return False
+        QGuiApplication.clipboard().setText(self.model.copy_text(ids))
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.model.remove(self.scene.selected_ids())
+
+    def paste(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        local = self.view.viewport().mapFromGlobal(QCursor.pos())
+        at = None
+        if self.view.viewport().rect().contains(local) and self.view.underMouse():
+            p = self.view.mapToScene(local)
+            at = (float(p.x()), float(p.y()))
+        self.model.paste_text(text, at)
+
+    def duplicate(self) -> None:
+        self.model.duplicate(self.scene.selected_ids())
+
+    def delete(self) -> None:
+        self.model.remove(self.scene.selected_ids(), self.scene.selected_wires())
+
+    def select_all(self) -> None:
+        for item in self.scene.nodes.values():
+            item.setSelected(True)
+
+    def auto_layout(self) -> None:
+        self.model.auto_layout()
+        self.view.fit()
+
+    def set_theme(self, name: str) -> None:
+        theme.apply(name, QApplication.instance())  # type: ignore[arg-type]
+        self.settings.setValue("theme", name)
+        self.scene.restyle()
+
+    def about(self) -> None:
+        import graphstudio
+        QMessageBox.about(self, "About GraphStudio",
+                          f"GraphStudio {graphstudio.__version__}\nA visual computation-graph editor for learning "
+                          "tensors and autograd.")
+
+    # -- status ------------------------------------------------------------------------------------
+    def _selection_changed(self) -> None:
+        if not self.scene.syncing:
+            self.inspector.show_ids(self.scene.selected_ids())
+
+    def _update_status(self) -> None:
+        self.device_label.setText(f"Device: {self.model.doc.device}")
+        problems = self.model.analysis.problems
+        if problems:
+            self.problems_button.setText(f"⚠ {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+            tip = "\n".join(str(p) for p in problems[:20])
+            self.problems_button.setToolTip(tip + ("\n…" if len(problems) > 20 else "") + "\n(click to go to the next)")
+        else:
+            self.problems_button.setText("✓ no problems")
+            self.problems_button.setToolTip("The checker found nothing wrong with this graph.")
+        if not self.model.analysis.compiler:
+            self.problems_button.setText(self.problems_button.text() + " (shapes unavailable)")
+        self._update_title()
+
+    def next_problem(self) -> None:
+        """Select and centre the next node with a problem."""
+        ids = [p.node_id for p in self.model.analysis.problems if p.node_id and p.node_id in self.scene.nodes]
+        if not ids:
+            return
+        self._problem_cursor = (self._problem_cursor + 1) % len(ids)
+        node_id = ids[self._problem_cursor]
+        self.scene.select_ids([node_id])
+        self.view.centerOn(self.scene.nodes[node_id])
+        problem = next(p for p in self.model.analysis.problems if p.node_id == node_id)
+        self.statusBar().showMessage(str(problem), 8000)

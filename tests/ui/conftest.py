@@ -1,0 +1,54 @@
+"""UI test setup: Qt offscreen (set before any Qt import), isolated settings and app-data paths."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from graphstudio.document import Document, Node  # noqa: E402
+
+QStandardPaths.setTestModeEnabled(True)
+
+
+@pytest.fixture
+def model(qapp):
+    from graphstudio.ui.model import GraphModel
+    return GraphModel()
+
+
+@pytest.fixture
+def chain_doc() -> Document:
+    """a (ones [2, 3], requires_grad) → b (relu) → c (sum-free: mul by 2)."""
+    return Document(title="chain", nodes=[
+        Node("a", "ones", {}, {"shape": [2, 3], "requires_grad": True}, (0.0, 0.0)),
+        Node("b", "relu", {"input": "a"}, {}, (300.0, 0.0)),
+        Node("c", "mul", {"input": "b", "other": 2}, {}, (600.0, 0.0)),
+    ])
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    from graphstudio.ui.mainwindow import MainWindow
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings=settings, recovery_path=tmp_path / "recovery" / "recovery.graph.json")
+    win.questions = []
+
+    def ask(title, text, buttons, default):  # tests that expect a question replace this
+        win.questions.append(title)
+        return QMessageBox.StandardButton.Discard
+
+    win.ask = ask
+    win.warnings = []
+    win.warn = lambda title, text: win.warnings.append(text)
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.autosaver.timer.stop()

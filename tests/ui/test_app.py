@@ -1,0 +1,40 @@
+"""The entry point the CLI calls: main(path) starts, opens the file, and returns the exit status."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from graphstudio.document import save
+
+
+def test_main_opens_the_file_and_returns_zero(qapp, chain_doc, tmp_path: Path, monkeypatch):
+    from graphstudio.ui import app as app_module
+    from graphstudio.ui.mainwindow import MainWindow
+
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    monkeypatch.setattr(MainWindow, "ask", lambda self, *a: pytest_fail(a))
+    src = tmp_path / "chain.json"
+    save(chain_doc, src)
+    seen = {}
+
+    def inspect_and_quit() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        seen["titles"] = [w.windowTitle() for w in windows]
+        seen["ids"] = [n.id for w in windows for n in w.model.doc.nodes]
+        for w in windows:
+            w.close()
+            w.deleteLater()
+        QApplication.quit()
+
+    QTimer.singleShot(200, inspect_and_quit)
+    assert app_module.main(str(src)) == 0
+    assert seen["ids"] == ["a", "b", "c"]
+    assert seen["titles"][0].startswith("chain.json")
+
+
+def pytest_fail(args):
+    import pytest
+    pytest.fail(f"unexpected question: {args[:2]}")

@@ -1,0 +1,95 @@
+"""Auto-layout: left to right in data-flow order, no overlapping boxes, on every shared example."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graphstudio.document import Document, Node
+from graphstudio.ui import graph
+from graphstudio.ui.layout import layout, overlaps
+
+
+def _boxes(scene):
+    return [(r.x(), r.y(), r.width(), r.height())
+            for r in (item.mapRectToScene(item.box()) for item in scene.nodes.values())]
+
+
+def test_every_example_opens_and_lays_out_without_overlaps(window, example_path: Path):
+    assert window.open_path(example_path)
+    doc = window.model.doc
+    assert all(n.pos is not None for n in doc.nodes)
+    assert not window.warnings
+    assert overlaps(_boxes(window.scene)) == []
+    for wire in graph.wires(doc):  # data flows left to right
+        assert doc.node(wire.src).pos[0] < doc.node(wire.dst).pos[0]
+    if window.model.analysis.compiler:
+        assert window.model.analysis.problems == []
+    before = doc.copy()
+    window.model.move({doc.nodes[0].id: (5000.0, 5000.0)})
+    window.actions["layout"].trigger()  # the menu action: still no overlaps, and undoable
+    assert overlaps(_boxes(window.scene)) == []
+    window.model.stack.undo()
+    window.model.stack.undo()
+    assert window.model.doc == before
+
+
+def test_layout_avoids_crossings_on_a_small_case():
+    doc = Document(nodes=[
+        Node("w", "ones"), Node("x", "ones"), Node("m", "mm", {"input": "x", "mat2": "w"}),
+    ])
+    pos = layout(doc)
+    assert pos["x"][1] < pos["w"][1]  # x feeds the upper port, so it sits above w
+
+
+def test_partial_positions_are_kept(model):
+    doc = Document(nodes=[Node("a", "ones", pos=(0.0, 0.0)), Node("b", "relu", {"input": "a"})])
+    model.reset(doc)
+    assert model.doc.node("a").pos == (0.0, 0.0)
+    assert model.doc.node("b").pos[1] > 0  # placed below the placed ones, not on top of them
+
+
+@st.composite
+def dags(draw):
+    ops = sorted(graph.registry())
+    n = draw(st.integers(1, 25))
+    nodes = []
+    for i in range(n):
+        op = draw(st.sampled_from(ops))
+        inputs = {}
+        for port in graph.input_ports(Node("t", op)):
+            if i and draw(st.booleans()):
+                inputs[port.name] = f"n{draw(st.integers(0, i - 1))}"
+        nodes.append(Node(f"n{i}", op, inputs))
+    return Document(nodes=draw(st.permutations(nodes)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(dags())
+def test_layout_never_overlaps(doc):
+    from graphstudio.ui.layout import default_size
+    size = default_size(doc)
+    pos = layout(doc, size)
+    rects = [(x, y, *size(i)) for i, (x, y) in pos.items()]
+    assert overlaps(rects) == []
+    for wire in graph.wires(doc):
+        assert pos[wire.src][0] < pos[wire.dst][0]
+
+
+LESSONS = sorted((Path(__file__).resolve().parents[2] / "resources" / "examples").glob("*.json"))
+
+
+def test_lessons_menu_lists_the_shipped_lessons(window):
+    texts = [a.text() for a in window.lessons_menu.actions()]
+    assert len(texts) == len(LESSONS) or texts == ["(no lessons installed)"]
+
+
+def test_every_lesson_opens_as_an_untitled_copy_without_overlaps(window):
+    if not LESSONS:
+        import pytest
+        pytest.skip("no lessons in resources/examples yet")
+    for path in LESSONS:
+        assert window.open_lesson(path), path
+        assert window.model.path is None and path.stem in window.windowTitle()
+        assert overlaps(_boxes(window.scene)) == [], path.name
