@@ -23,6 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="with --run: cpu, cuda or cuda:N instead of the file's device")
     p.add_argument("--seed", type=int, help="with --run: seed instead of the file's")
     p.add_argument("--detect-anomaly", action="store_true", help="with --run: fail on the first nan or inf")
+    p.add_argument("--export-code", metavar="FILE", help="print FILE as the PyTorch script it stands for")
     p.add_argument("--export-image", nargs=2, metavar=("FILE", "OUT"), help="draw FILE's canvas to OUT (.png)")
     p.add_argument("--screenshot", nargs=2, metavar=("OUT", "FILE"), help="save the editor window with FILE to OUT")
     p.add_argument("--after", choices=("forward", "backward", "train"), help="with --screenshot: run this phase first")
@@ -85,6 +86,19 @@ def validate(path: str) -> int:
     return 2 if problems else 0
 
 
+def export_code(path: str) -> int:
+    from .document import DocumentError
+    from .engine.compiler import CompileError
+    from .engine.export_code import export
+
+    try:
+        _, program = load_and_compile(path)
+    except (DocumentError, CompileError) as e:
+        return _fail(str(e), 2)
+    print(export(program), end="")
+    return 0
+
+
 def export(path: str, out: str) -> int:
     from .document import DocumentError
     from .ui.export import export_image
@@ -105,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(args.run, args.json, args.steps, args.device, args.seed, args.detect_anomaly)
         if args.validate:
             return validate(args.validate)
+        if args.export_code:
+            return export_code(args.export_code)
         if args.export_image:
             return export(*args.export_image)
         if args.screenshot:

@@ -1,0 +1,156 @@
+"""A graph as the PyTorch script a student would write for it.
+
+Every call comes from the op's `torch` template in the registry: placeholders for
+ports become variable names, placeholders for params become their values, and a
+`, name={name}` whose param is at its default is dropped (so `torch.max(x)` stays
+valid PyTorch). Params that differ from their defaults but have no placeholder are
+added as keywords. The script runs under `torch` and, unchanged but for the import,
+under `graphstudio.engine` — the tests run both.
+"""
+from __future__ import annotations
+
+import keyword
+import re
+from typing import Any
+
+from .compiler import Const, Program, Ref, Step
+from .ops.graph import OPTIMIZERS
+
+RESERVED = {"torch", "step", "BatchLoader", "make_dataset"} | set(dir(__import__("builtins")))
+
+
+def _names(program: Program) -> dict[str, str]:
+    """A Python variable per node id (ids that are keywords or builtins get a trailing _)."""
+    out = {}
+    for step in program.steps + program.sinks:
+        name = step.id
+        if keyword.iskeyword(name) or name in RESERVED:
+            name += "_"
+        out[step.id] = name
+    return out
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, tuple):
+        value = list(value)
+    return repr(value)
+
+
+class _Writer:
+    def __init__(self, program: Program):
+        self.p = program
+        self.names = _names(program)
+
+    def ref(self, v: Any) -> str:
+        if isinstance(v, Ref):
+            step = self.p.step(v.node)
+            var = self.names[v.node]
+            if len(step.outputs) == 1:
+                return var
+            name = step.outputs[v.output]
+            if step.kind == "data":
+                return f"{var}_{name}"
+            return f"{var}[{int(name)}]" if name.isdigit() else f"{var}.{name}"
+        if isinstance(v, Const):
+            return f"torch.tensor({_literal(v.data)})"
+        if isinstance(v, list):
+            return "[" + ", ".join(self.ref(x) for x in v) + "]"
+        return "None" if v is None else _literal(v)
+
+    def call(self, step: Step) -> str:
+        op = step.op
+        values: dict[str, str] = {}
+        for port, v in zip(op.inputs, step.inputs):
+            values[port.name] = self.ref(v)
+        defaults = op.defaults()
+        template = op.torch
+        extra = []
+        for p in op.params:
+            value = step.params.get(p.name, p.default)
+            at_default = value == defaults.get(p.name) and not p.required
+            if p.name == "index":
+                from .ops.shape import index_source
+
+                values[p.name] = index_source(value)
+            elif p.type == "dtype" and value:
+                values[p.name] = f"torch.{value}" if "torch.{" not in template else str(value)
+            else:
+                values[p.name] = _literal(value) if "{" + p.name + "!r}" not in template else value
+            if at_default or value is None:
+                template = re.sub(r"(?<=\()\s*\w+=\{" + p.name + r"(!r)?\}\s*(,\s*)?", "", template)
+                template = re.sub(r",\s*\w+=\{" + p.name + r"(!r)?\}", "", template)
+                template = re.sub(r",\s*\{" + p.name + r"(!r)?\}(?=\))", "", template)  # a trailing positional
+            elif "{" + p.name not in template and p.name != "requires_grad":
+                extra.append(f"{p.name}={values[p.name]}")
+        for port in op.inputs:
+            if port.optional and values.get(port.name) == "None":
+                template = re.sub(r",\s*\{" + port.name + r"\}", "", template)
+                template = re.sub(r"\{" + port.name + r"\}", "", template)
+        if step.kind == "leaf" and step.flags.get("requires_grad", step.params.get("requires_grad")):
+            extra.append("requires_grad=True")
+        text = template.format(**values)
+        if extra:
+            text = text[:-1] + (", " if not text.endswith("(") else "") + ", ".join(extra) + ")"
+        return text
+
+
+def export(program: Program) -> str:
+    """The PyTorch script of a compiled graph."""
+    w = _Writer(program)
+    doc = program.doc
+    lines = [f'"""{doc.title or "A GraphStudio graph"} — exported from GraphStudio."""', "import torch", ""]
+    if any(s.kind == "data" for s in program.steps):
+        lines[1:1] = ["from graphstudio.engine.datasets import BatchLoader, make_dataset"]
+    lines.append(f"torch.manual_seed({doc.seed})")
+    for step in program.steps:
+        var = w.names[step.id]
+        if step.kind == "leaf":
+            lines.append(f"{var} = {w.call(step)}")
+        elif step.kind == "data":
+            defaults = step.op.defaults()
+            args = {k: v for k, v in step.params.items() if k not in ("batch_size", "shuffle", "name")
+                    and v is not None and v != defaults[k]}
+            kw = "".join(f", {k}={_literal(v)}" for k, v in args.items())
+            lines.append(f"{var}_loader = BatchLoader(*make_dataset({_literal(step.params['name'])}{kw}), "
+                         f"batch_size={step.params['batch_size']}, shuffle={step.params['shuffle']}, "
+                         f"seed={step.params['seed']})")
+    optimizers = {}
+    for sink in program.sinks:
+        if sink.op.name in OPTIMIZERS:
+            from .runner import _upstream_leaves
+
+            params = [w.names[s] for s in _upstream_leaves(program, sink)
+                      if program.step(s).flags.get("requires_grad") or program.step(s).params.get("requires_grad")]
+            opt = w.names[sink.id]
+            optimizers[sink.id] = opt
+            options = ", ".join(f"{k}={_literal(v)}" for k, v in sink.params.items()
+                                if v != sink.op.defaults().get(k) or k == "lr")
+            lines.append(f"{opt} = torch.optim.{OPTIMIZERS[sink.op.name]}([{', '.join(params)}], {options})")
+    body = []
+    for step in program.steps:
+        var = w.names[step.id]
+        if step.kind == "data":
+            body.append(f"{var}_x, {var}_y = (torch.tensor(batch) for batch in {var}_loader.next_batch())")
+        elif step.kind == "op":
+            call = f"{var} = {w.call(step)}"
+            if step.flags.get("no_grad"):
+                body += ["with torch.no_grad():", "    " + call]
+            else:
+                body.append(call)
+            if step.flags.get("retain_grad"):
+                body.append(f"{var}.retain_grad()")
+    for sink in program.sinks:
+        if sink.op.name == "backward":
+            tensor, gradient = (w.ref(v) for v in sink.inputs)
+            args = [] if gradient == "None" else [gradient]
+            if sink.params.get("retain_graph"):
+                args.append("retain_graph=True")
+            body.append(f"{tensor}.backward({', '.join(args)})")
+        else:
+            opt, loss = optimizers[sink.id], w.ref(sink.inputs[0])
+            body += [f"{opt}.zero_grad()", f"{loss}.backward()", f"{opt}.step()"]
+    if doc.steps > 1:
+        lines += ["", f"for step in range({doc.steps}):"] + ["    " + b for b in body]
+    else:
+        lines += [""] + body
+    return "\n".join(lines) + "\n"
