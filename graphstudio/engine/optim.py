@@ -45,9 +45,15 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    self.update(p, p.grad.array, self.state.setdefault(p, {}), group)
+                    g = p.grad.array
+                    if group["maximize"]:
+                        g = -g
+                    if group["weight_decay"]:
+                        g = g + group["weight_decay"] * p.array  # L2 penalty, as every torch.optim rule adds it
+                    self.update(p, g, self.state.setdefault(p, {}), group)
 
     def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
+        """Apply one step to `p` given its gradient `g` (already with weight decay and maximize)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -69,10 +75,6 @@ class SGD(Optimizer):
                          nesterov=nesterov, maximize=maximize)
 
     def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
-        if group["maximize"]:
-            g = -g
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * p.array
         momentum = group["momentum"]
         if momentum:
             buf = state.get("momentum_buffer")
@@ -98,10 +100,6 @@ class Adam(Optimizer):
 
     def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
         xp = p._be.xp
-        if group["maximize"]:
-            g = -g
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * p.array
         b1, b2 = group["betas"]
         if not state:
             state["step"] = 0
@@ -138,10 +136,6 @@ class RMSprop(Optimizer):
 
     def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
         xp = p._be.xp
-        if group["maximize"]:
-            g = -g
-        if group["weight_decay"]:
-            g = g + group["weight_decay"] * p.array
         alpha = group["alpha"]
         if not state:
             state["square_avg"] = xp.zeros_like(p.array)
