@@ -5,21 +5,30 @@ for the part of the torch namespace implemented here. No Qt is imported.
 """
 from __future__ import annotations
 
+__version__ = "2.13.0+graphstudio"  # the PyTorch API this engine follows
+
 from . import ops as _ops  # noqa: F401  (fills the registry)
 from . import api as _api
-from .backprop import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .backprop import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
 from .creation import default_generator, manual_seed
 from .dtypes import bool_ as bool  # noqa: A001
-from .dtypes import double, dtype, float, float32, float64, int64, long  # noqa: A001
-from .factory import (arange, as_tensor, empty, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand,
-                      rand_like, randint, randn, randn_like, tensor, zeros, zeros_like)
+from .dtypes import double, dtype, float, float32, float64, int32, int64, long  # noqa: A001
+from .dtypes import int32 as int  # noqa: A001
+from .factory import (BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, arange, as_tensor, empty,  # noqa: F401
+                      empty_like, eye, from_numpy, full, full_like, linspace, normal, ones, ones_like, rand, rand_like,
+                      randint, randn, randn_like, randperm, tensor, zeros, zeros_like)
 from .tensor import Size, Tensor
 
 _api._install()
+from . import functions as _functions  # noqa: E402
+
+_functions.install()
 globals().update(_api.TORCH_FUNCTIONS)
 
 from . import autograd  # noqa: E402
-from . import cuda, nn, optim  # noqa: E402
+from . import cuda, nn, optim, utils  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
-from .misc import allclose, equal, is_tensor, numel  # noqa: E402
+from .misc import allclose, equal, get_default_dtype, is_tensor, numel  # noqa: E402
+from .printing import set_printoptions  # noqa: E402

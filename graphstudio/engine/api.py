@@ -51,6 +51,8 @@ def call(op: type[Op], args: tuple, params: dict | None = None) -> Any:
 def bind(op: type[Op], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
     """Positional and keyword arguments → (inputs in port order, params) as PyTorch binds them."""
     ports, params = op.inputs, op.params
+    if "axis" in kwargs or "keepdims" in kwargs:
+        kwargs = _numpy_names(op, kwargs)
     inputs: list[Any] = list(args[: len(ports)])
     rest = list(args[len(ports):])
     if rest and params and params[0].type in _SIZE_TYPES and not (len(rest) == 1 and isinstance(rest[0], (list, tuple))):
@@ -64,15 +66,32 @@ def bind(op: type[Op], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         elif p.optional:
             inputs.append(None)
         else:
-            raise TypeError(f"{op.name}() missing required argument '{p.name}'")
+            raise TypeError(f'{op.name}() missing 1 required positional arguments: "{p.name}"')
     for k, v in kwargs.items():
         if k in bound:
             raise TypeError(f"{op.name}() got multiple values for argument '{k}'")
         bound[k] = v
     for p in params:
         if p.required and p.name not in bound:
-            raise TypeError(f"{op.name}() missing required argument '{p.name}'")
+            raise TypeError(f'{op.name}() missing 1 required positional arguments: "{p.name}"')
     return tuple(inputs), bound
+
+
+_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+
+
+def _numpy_names(op: type[Op], kwargs: dict) -> dict:
+    """NumPy's keywords where PyTorch takes them too: `axis=` for `dim=`, `keepdims=` for `keepdim=`."""
+    names = {p.name for p in op.params}
+    out = {}
+    for k, v in kwargs.items():
+        alias = _NUMPY_NAMES.get(k)
+        if alias in names:
+            if alias in kwargs:
+                raise TypeError(f"{op.name}() got multiple values for argument '{alias}'")
+            k = alias
+        out[k] = v
+    return out
 
 
 def make_function(op: type[Op]) -> Callable:
@@ -86,7 +105,7 @@ def make_function(op: type[Op]) -> Callable:
                 return fast(op, input, other)
     else:
         other_op = REGISTRY.get(getattr(op, "other_op", ""))
-        n_ports = len(op.inputs)
+        n_ports = -1 if any(p.required for p in op.params) else len(op.inputs)  # -1: always bind (and check)
 
         def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
             if not kwargs and len(args) == n_ports:  # every param at its default: x.sum(), x.mean()
@@ -143,6 +162,8 @@ def _operators() -> dict[str, Callable]:
     """Python operators on Tensor, each the registry op PyTorch maps it to."""
     op = REGISTRY
     add, sub, mul, div, pow_, matmul, neg = (op[n] for n in ("add", "sub", "mul", "div", "pow", "matmul", "neg"))
+    fdiv, rem, and_, or_, xor, invert = (op[n] for n in ("floor_divide", "remainder", "bitwise_and", "bitwise_or",
+                                                         "bitwise_xor", "bitwise_not"))
 
     def compare(o: type[Op]) -> Callable:
         def method(self: Tensor, other: Any) -> Any:
@@ -158,6 +179,12 @@ def _operators() -> dict[str, Callable]:
         "__truediv__": lambda a, b: binary(div, a, b), "__rtruediv__": lambda a, b: binary(div, b, a),
         "__pow__": lambda a, b: binary(pow_, a, b), "__rpow__": lambda a, b: binary(pow_, b, a),
         "__matmul__": lambda a, b: binary(matmul, a, b), "__rmatmul__": lambda a, b: binary(matmul, b, a),
+        "__floordiv__": lambda a, b: binary(fdiv, a, b), "__rfloordiv__": lambda a, b: binary(fdiv, b, a),
+        "__mod__": lambda a, b: binary(rem, a, b), "__rmod__": lambda a, b: binary(rem, b, a),
+        "__and__": lambda a, b: binary(and_, a, b), "__rand__": lambda a, b: binary(and_, a, b),
+        "__or__": lambda a, b: binary(or_, a, b), "__ror__": lambda a, b: binary(or_, a, b),
+        "__xor__": lambda a, b: binary(xor, a, b), "__rxor__": lambda a, b: binary(xor, a, b),
+        "__invert__": lambda a: unary(invert, a),
         "__neg__": lambda a: unary(neg, a), "__pos__": lambda a: a,
         "__abs__": lambda a: unary(op["abs"], a),
         "__eq__": compare(op["eq"]), "__ne__": compare(op["ne"]), "__lt__": compare(op["lt"]),

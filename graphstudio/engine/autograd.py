@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .backprop import enable_grad, no_grad, run_backward, set_grad_enabled  # noqa: F401
+from .backprop import enable_grad, inference_mode, no_grad, run_backward, set_grad_enabled  # noqa: F401
 from .tensor import Tensor, wrap
 
 
@@ -86,7 +86,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                 g = t._be.xp.zeros(t.array.shape, dtype=t.array.dtype)
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
         result.append(None if g is None else wrap(g, t._be, None))

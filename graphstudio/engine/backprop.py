@@ -22,7 +22,10 @@ SECOND_BACKWARD = (
 
 
 class _GradMode(threading.local):
+    """Per-thread autograd state, as PyTorch's grad mode is per thread."""
+
     enabled = True
+    edge_hook: "Callable[[Node, int, Node | None, Any], None] | None" = None  # set by a tracing runner
 
 
 grad_mode = _GradMode()
@@ -33,9 +36,18 @@ def is_grad_enabled() -> bool:
 
 
 class _SetGrad:
-    """Context manager and decorator that sets grad mode, as torch.no_grad / enable_grad do."""
+    """Context manager and decorator that sets grad mode, as torch.no_grad / enable_grad do.
+
+    `@no_grad()` and the bare `@no_grad` both decorate a function.
+    """
 
     mode = True
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        self = super().__new__(cls)
+        if cls is not set_grad_enabled and len(args) == 1 and callable(args[0]) and not kwargs:
+            return self(args[0])  # the bare decorator: @torch.no_grad
+        return self
 
     def __enter__(self) -> None:
         self.prev = grad_mode.enabled
@@ -69,11 +81,21 @@ class enable_grad(_SetGrad):
     mode = True
 
 
+class inference_mode(_SetGrad):
+    """As no_grad here (PyTorch also skips version counting inside it); `inference_mode(False)` records."""
+
+    def __init__(self, mode: Any = True):
+        self.mode = not (mode if isinstance(mode, bool) else True)
+
+
 class set_grad_enabled(_SetGrad):
     def __init__(self, mode: bool):
         self.mode = bool(mode)
         self.prev = grad_mode.enabled
         grad_mode.enabled = self.mode  # like PyTorch, it also works as a plain function call
+
+    def __enter__(self) -> None:
+        grad_mode.enabled = self.mode  # the mode before the call was saved by __init__
 
 
 class Node:
@@ -84,7 +106,7 @@ class Node:
     multi = False  # True when the op returned a tuple: gradients arrive as a list, one per output
 
     def name(self) -> str:
-        return type(self).__name__
+        return type(self).__qualname__  # "torch::autograd::…" for PyTorch's C++ nodes, as its name()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {id(self):#x}>"
@@ -111,6 +133,8 @@ class AccumulateGrad(Node):
     def variable(self) -> Any:
         return self._variable()
 
+
+AccumulateGrad.__qualname__ = "torch::autograd::AccumulateGrad"  # its name() in PyTorch
 
 def _sum_to(grad: Any, shape: tuple, xp: Any) -> Any:
     """Undo broadcasting: sum the gradient over the dims that broadcasting added or stretched."""
@@ -150,9 +174,6 @@ def _dependencies(roots: Iterable[Node]) -> dict[Node, int]:
     return deps
 
 
-EDGE_HOOK: Callable[[Node, int, Node | None, Any], None] | None = None  # set by a tracing runner
-
-
 def run_backward(
     roots: Sequence[tuple[Node, int, Any]],
     retain_graph: bool,
@@ -167,9 +188,10 @@ def run_backward(
     `on_edge(node, input_index, next_node, grad)` sees each gradient as it leaves a node
     along one edge, before fan-in sums it (the trace uses it).
     """
-    on_edge = on_edge or EDGE_HOOK
+    on_edge = on_edge or grad_mode.edge_hook
     deps = _dependencies({r[0] for r in roots})
     retained = _RETAINED if _RETAINED.data else None
+    hooks = _HOOKS if _HOOKS.data else None
     buffers: dict[Node, Any] = {}
     for node, nr, grad in roots:
         _accumulate(buffers, node, nr, grad)
@@ -177,6 +199,8 @@ def run_backward(
     while ready:
         node = ready.pop()
         grad = buffers.pop(node)
+        if hooks is not None and node in hooks:
+            grad = _run_hooks(node, grad)
         if retained is not None and node in retained:
             _retain(node, grad)
         if capture is not None:
@@ -188,6 +212,8 @@ def run_backward(
         saved = getattr(node, "saved", ())
         if saved is None:
             raise RuntimeError(SECOND_BACKWARD)
+        if _DIRTY and saved:
+            _check_saved(node, saved)
         if node.multi:
             grad = [g if g is not None else node.xp.zeros(s, dtype=d) for g, s, d in zip(grad, node.shape, node.dtype)]
         grads = node.vjp(grad)
@@ -264,6 +290,116 @@ def _retain(node: Node, grad: Any) -> None:
             g = grad[nr] if node.multi else grad
             if g is not None:
                 tensor._accumulate_grad(g)
+
+
+# -- in-place changes to values the graph saved --------------------------------------------------
+# PyTorch counts the in-place changes of every tensor (its version) and refuses to backward through an
+# op whose saved input or output changed since. Here the count lives with the arrays: an in-place op
+# moves the tensor onto a new array object (a view of the same memory when written in place, so views
+# still see the change) and marks the old object; a node that saved a marked array cannot run backward.
+_DIRTY: dict[int, tuple] = {}    # id(old array) → (weakref, version, version cell, tensor ref, producer, exempt node)
+_VERSION: dict[int, tuple] = {}  # id(array in use) → (weakref, version cell): arrays that had in-place changes
+
+
+def _forget(table: dict, key: int) -> Callable:
+    return lambda _ref: table.pop(key, None)
+
+
+def mark_modified(tensor: Any, old: Any, new: Any, held: bool = True, exempt: Node | None = None) -> None:
+    """`tensor` changes in place: its values move from array `old` to array `new` (version + 1).
+
+    `held`: something besides the tensor may hold `old` (when nothing does, no node saved it and
+    there is nothing to mark); `exempt`: the node of the in-place op itself, which may keep `old`.
+    """
+    if old is new:
+        return
+    entry = _VERSION.get(id(old))
+    if entry is not None and entry[0]() is old:
+        cell = entry[1]
+    else:
+        cell = [0]
+    expected = cell[0]
+    cell[0] += 1
+    try:
+        if held:
+            _DIRTY[id(old)] = (weakref.ref(old, _forget(_DIRTY, id(old))), expected, cell, weakref.ref(tensor),
+                               tensor._edge, exempt)
+        _VERSION[id(new)] = (weakref.ref(new, _forget(_VERSION, id(new))), cell)
+    except TypeError:  # an array type without weak references: no check for it
+        pass
+
+
+def _check_saved(node: Node, saved: Any) -> None:
+    for arr in saved if isinstance(saved, (tuple, list)) else (saved,):
+        entry = _DIRTY.get(id(arr))
+        if entry is None or entry[0]() is not arr or entry[5] is node:
+            continue
+        _, expected, cell, tensor_ref, producer, _exempt = entry
+        from .dtypes import DTYPES
+
+        kind = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
+        name = next((kind[d] for d in DTYPES if str(arr.dtype).endswith(d)), "Float")
+        which = ""
+        tensor = tensor_ref()
+        if producer is not None and producer[0] is node:
+            which = f", which is output {producer[1]} of {_short(node)},"
+        elif tensor is not None and tensor.grad_fn is not None:
+            which = f", which is output {tensor._edge[1]} of {_short(tensor.grad_fn)},"
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"[torch.{name}Tensor {list(arr.shape)}]{which} is at version {cell[0]}; expected version {expected} "
+            "instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, "
+            "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _short(node: Node) -> str:
+    import re
+
+    return re.sub(r"Backward\d*$", "", type(node).__name__)
+
+
+_HOOKS: "weakref.WeakKeyDictionary[Node, list]" = weakref.WeakKeyDictionary()
+
+
+class RemovableHandle:
+    """What `register_hook` returns: `handle.remove()` takes the hook off again."""
+
+    def __init__(self, hooks: list, entry: tuple):
+        self._hooks, self._entry = hooks, entry
+
+    def remove(self) -> None:
+        if self._entry in self._hooks:
+            self._hooks.remove(self._entry)
+
+
+def add_hook(node: Node, output_nr: int, fn: Callable, backend: Any) -> RemovableHandle:
+    """Call `fn(grad)` when the gradient of `node`'s output arrives; a tensor it returns replaces the gradient."""
+    entry = (output_nr, fn, backend)
+    hooks = _HOOKS.setdefault(node, [])
+    hooks.append(entry)
+    return RemovableHandle(hooks, entry)
+
+
+def _run_hooks(node: Node, grad: Any) -> Any:
+    from .tensor import wrap
+
+    for nr, fn, be in list(_HOOKS[node]):
+        g = grad[nr] if node.multi else grad
+        if g is None:
+            continue
+        out = fn(wrap(g, be, None))
+        if out is None:
+            continue
+        arr = out.array
+        if tuple(arr.shape) != tuple(g.shape):
+            raise RuntimeError(f"hook 'hook' has changed the size of value: expected {list(g.shape)} but got "
+                               f"{list(arr.shape)}")
+        if node.multi:
+            grad = list(grad)
+            grad[nr] = arr
+        else:
+            grad = arr
+    return grad
 
 
 def _capture(capture: dict, node: Node, grad: Any) -> None:

@@ -8,8 +8,9 @@ A node whose inputs have problems is not reported again: one cause, one message.
 from __future__ import annotations
 
 import difflib
-from collections import deque
+import heapq
 import os
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,114 +111,76 @@ def default_memory_limit() -> int:
     return int(free * DEFAULT_MEMORY_SHARE)
 
 
-class _Checker:
-    def __init__(self, doc: Document, base_dir: str | None, limit: int):
-        self.doc, self.base_dir, self.limit = doc, base_dir, limit
-        self.a = Analysis()
-        self.steps: dict[str, Step] = {}
-        self.nodes = {n.id: n for n in doc.nodes}
-        self.bad: set[str] = set()  # nodes with a problem: their dependents stay quiet
+# -- one node at a time: what both the full check and the incremental Checker run ---------------
+def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
+    """A node's op and params on their own: its Step (inputs not resolved yet) and its problems."""
+    problems: list[Problem] = []
 
-    def problem(self, node: Any, message: str, path: str | None = None) -> None:
-        self.a.problems.append(Problem(message, node.id, node.op, path))
-        self.bad.add(node.id)
+    def problem(message: str, path: str | None = None) -> None:
+        problems.append(Problem(message, node.id, node.op, path))
 
-    def run(self) -> Analysis:
-        nodes = self.doc.nodes
-        for node in nodes:
-            self.declare(node)
-        for node in nodes:
-            if node.id in self.steps:
-                self.resolve(node)
-        order = self.order(nodes)
-        for step in order:
-            self.infer(step)
-        index = {n.id: i for i, n in enumerate(nodes)}
-        self.a.problems.sort(key=lambda p: index.get(p.node_id, -1))  # file order, as the user reads it
-        if not self.a.problems:
-            sinks = [s for s in (self.steps[n.id] for n in nodes) if s.kind == "sink"]
-            self.a.program = Program(self.doc, self.base_dir, [s for s in order if s.kind != "sink"], sinks,
-                                     {k: v for k, v in self.a.specs.items() if v is not None})
-        return self.a
-
-    # -- one node at a time -------------------------------------------------------------------
-    def declare(self, node: Any) -> None:
-        op = REGISTRY.get(node.op)
-        if op is None:
-            close = difflib.get_close_matches(node.op, REGISTRY, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            self.problem(node, f"unknown op '{node.op}'{hint}", "op")
-            return
-        params = op.defaults()
-        flags = {}
-        for key, value in node.params.items():
-            if key in FLAGS:
-                flags[key] = value
-                msg = _flag_problem(op, key, value)
-                if msg:
-                    self.problem(node, msg, f"params.{key}")
-                continue
-            spec = next((p for p in op.params if p.name == key), None)
-            if spec is None:
-                self.problem(node, f"unknown param '{key}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
-                             f"params.{key}")
-                continue
-            msg = _param_problem(spec, value)
+    op = REGISTRY.get(node.op)
+    if op is None:
+        close = difflib.get_close_matches(node.op, REGISTRY, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        problem(f"unknown op '{node.op}'{hint}", "op")
+        return None, problems
+    params = op.defaults()
+    flags = {}
+    for key, value in node.params.items():
+        if key in FLAGS:
+            flags[key] = value
+            msg = _flag_problem(op, key, value)
             if msg:
-                self.problem(node, msg, f"params.{key}")
-            params[key] = value
-        for p in op.params:
-            if p.required and p.name not in node.params:
-                self.problem(node, f"missing param '{p.name}'", f"params.{p.name}")
-        try:
-            outputs = op.output_names(params) if op.kind != "sink" else ()
-        except Exception:
-            outputs = op.outputs
-        self.steps[node.id] = Step(node.id, op, (), params, flags, tuple(outputs))
-        self.a.outputs[node.id] = tuple(outputs)
+                problem(msg, f"params.{key}")
+            continue
+        spec = next((p for p in op.params if p.name == key), None)
+        if spec is None:
+            problem(f"unknown param '{key}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
+                    f"params.{key}")
+            continue
+        msg = _param_problem(spec, value)
+        if msg:
+            problem(msg, f"params.{key}")
+        params[key] = value
+    for p in op.params:
+        if p.required and p.name not in node.params:
+            problem(f"missing param '{p.name}'", f"params.{p.name}")
+    try:
+        outputs = op.output_names(params) if op.kind != "sink" else ()
+    except Exception:
+        outputs = op.outputs
+    return Step(node.id, op, (), params, flags, tuple(outputs)), problems
 
-    def resolve(self, node: Any) -> None:
-        step = self.steps[node.id]
-        ports = {p.name: p for p in step.op.inputs}
-        for key in node.inputs:
-            if key not in ports:
-                self.problem(node, f"unknown input '{key}' (takes: {', '.join(ports) or 'none'})", f"inputs.{key}")
-        resolved = []
-        for port in step.op.inputs:
-            path = f"inputs.{port.name}"
-            if port.name not in node.inputs:
-                if not port.optional:
-                    self.problem(node, f"missing input '{port.name}'", path)
-                resolved.append(None)
-                continue
-            value = node.inputs[port.name]
-            if port.variadic:
-                if not isinstance(value, list) or not value:
-                    self.problem(node, "expected a list of tensors", path)
-                    resolved.append(None)
-                    continue
-                resolved.append([self.value(node, v, f"{path}[{i}]", port.scalar_ok) for i, v in enumerate(value)])
-            else:
-                resolved.append(self.value(node, value, path, port.scalar_ok))
-        step.inputs = tuple(resolved)
 
-    def value(self, node: Any, v: Any, path: str, scalar_ok: bool) -> Any:
+def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, list[Problem], bool]:
+    """A node's inputs against its op's ports: (per-port values, problems, whether a reference
+    names no node). ``steps`` maps ids to declared Steps; ``hint_ids()`` lists ids for "did you mean"."""
+    problems: list[Problem] = []
+    dangling = False
+
+    def problem(message: str, path: str | None = None) -> None:
+        problems.append(Problem(message, node.id, node.op, path))
+
+    def value(v: Any, path: str, scalar_ok: bool) -> Any:
+        nonlocal dangling
         if isinstance(v, str):
             src, _, name = v.partition(":")
-            target = self.steps.get(src)
+            target = steps.get(src)
             if target is None:
-                close = difflib.get_close_matches(src, list(self.nodes)[:5000], n=1)
+                dangling = True
+                close = difflib.get_close_matches(src, hint_ids(), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                self.problem(node, f"no node '{src}'{hint}", path)
+                problem(f"no node '{src}'{hint}", path)
                 return None
-            outs = self.a.outputs.get(src, ())
+            outs = target.outputs
             if not outs:
-                self.problem(node, f"node '{src}' ({target.op.name}) has no outputs to connect", path)
+                problem(f"node '{src}' ({target.op.name}) has no outputs to connect", path)
                 return None
             if not name:
                 return Ref(src, 0, src if len(outs) == 1 else f"{src}:{outs[0]}")
             if name not in outs:
-                self.problem(node, f"node '{src}' has no output '{name}' (outputs: {', '.join(outs)})", path)
+                problem(f"node '{src}' has no output '{name}' (outputs: {', '.join(outs)})", path)
                 return None
             return Ref(src, outs.index(name), f"{src}:{name}")
         if isinstance(v, bool) or isinstance(v, (int, float)):
@@ -231,83 +194,197 @@ class _Checker:
             try:
                 return Const(v, _data_spec(v, None))
             except ShapeError as e:
-                self.problem(node, str(e), path)
+                problem(str(e), path)
                 return None
-        self.problem(node, f"expected a node reference, a number or a list of numbers, got {v!r}", path)
+        problem(f"expected a node reference, a number or a list of numbers, got {v!r}", path)
         return None
 
-    # -- the graph ------------------------------------------------------------------------------
-    def order(self, nodes: list) -> list[Step]:
-        """Dependency order (Kahn's algorithm, iterative); nodes on a cycle are reported."""
-        deps = {sid: set(_refs(step.inputs)) & self.steps.keys() for sid, step in self.steps.items()}
-        users: dict[str, list[str]] = {sid: [] for sid in self.steps}
-        for sid, ds in deps.items():
-            for d in ds:
-                users[d].append(sid)
-        waiting = {sid: len(ds) for sid, ds in deps.items()}
-        ready = deque(n.id for n in nodes if n.id in self.steps and waiting[n.id] == 0)
-        order: list[Step] = []
-        while ready:
-            sid = ready.popleft()
-            order.append(self.steps[sid])
-            for u in users[sid]:
-                waiting[u] -= 1
-                if waiting[u] == 0:
-                    ready.append(u)
-        if len(order) < len(self.steps):
-            done = {s.id for s in order}
-            stuck = {sid: deps[sid] - done for sid in self.steps if sid not in done}
-            for cycle in _cycles(stuck):
-                text = " → ".join(cycle + [cycle[0]])
-                for sid in cycle:
-                    node = self.nodes[sid]
-                    self.problem(node, f"cycle: {text}")
-            for sid in stuck:
-                self.bad.add(sid)
-        return order
+    ports = {p.name: p for p in step.op.inputs}
+    for key in node.inputs:
+        if key not in ports:
+            problem(f"unknown input '{key}' (takes: {', '.join(ports) or 'none'})", f"inputs.{key}")
+    resolved = []
+    for port in step.op.inputs:
+        path = f"inputs.{port.name}"
+        if port.name not in node.inputs:
+            if not port.optional:
+                problem(f"missing input '{port.name}'", path)
+            resolved.append(None)
+            continue
+        v = node.inputs[port.name]
+        if port.variadic:
+            if not isinstance(v, list) or not v:
+                problem("expected a list of tensors", path)
+                resolved.append(None)
+                continue
+            resolved.append([value(x, f"{path}[{i}]", port.scalar_ok) for i, x in enumerate(v)])
+        else:
+            resolved.append(value(v, path, port.scalar_ok))
+    return tuple(resolved), problems, dangling
+
+
+def _infer(node: Any, step: Step, args: list, base_dir: str | None, limit: int,
+           memo: dict | None = None) -> tuple[tuple | None, tuple[str, ...], list[Problem]]:
+    """The registry's inference for one node whose inputs are known: (output specs, or None when
+    they cannot be inferred; output names; problems). ``memo`` keeps the answers for this step by
+    input specs (its op and params are fixed), so an undo finds them again."""
+    key = answer = None
+    if memo is not None and step.kind != "data":  # a data set is a file that may change
+        try:
+            key = _frozen(args)
+            answer = memo.get(key)
+        except TypeError:  # something unhashable: just infer
+            key = None
+    if answer is None:
+        answer = _answer(step, args, base_dir)
+        if key is not None:
+            if len(memo) >= 4:
+                memo.clear()
+            memo[key] = answer
+    specs, outputs, error, sizes, grad = answer
+    if error is not None:
+        return None, outputs, [Problem(error, node.id, node.op)]
+    problems = []
+    for spec, size in zip(specs, sizes):
+        if size > limit:
+            problems.append(Problem(f"output {list(spec.shape)} {spec.dtype.name} would need {_bytes(size)}, "
+                                    f"over the memory limit of {_bytes(limit)}", node.id, node.op))
+    if grad:
+        problems.append(Problem("only Tensors of floating point dtype can require gradients", node.id, node.op,
+                                "params.requires_grad"))
+    return specs, outputs, problems
+
+
+def _answer(step: Step, args: list, base_dir: str | None) -> tuple:
+    """What the registry's ``infer`` says of a step: (specs, output names, error message or None,
+    each output's size in bytes, whether requires_grad is set on a non-float result)."""
+    try:
+        if step.kind == "leaf":
+            out = step.op.infer(**step.params)
+        elif step.kind == "data":
+            out = step.op.infer(base_dir=base_dir, **step.params)
+        else:
+            out = step.op.infer(*args, **step.params)
+    except ShapeError as e:
+        return None, step.outputs, str(e), (), False
+    except Exception as e:  # an op's inference should only raise ShapeError; never crash the editor
+        return None, step.outputs, f"cannot infer the output ({type(e).__name__}: {e})", (), False
+    specs = () if step.kind == "sink" else ((out,) if isinstance(out, Spec) else tuple(out))
+    outputs = step.outputs
+    if step.kind != "sink" and len(specs) != len(outputs):
+        outputs = tuple(str(i) for i in range(len(specs)))
+    sizes = tuple(spec.numel * spec.dtype.itemsize for spec in specs)
+    grad = bool(step.flags.get("requires_grad") and specs and not specs[0].dtype.is_floating_point)
+    return specs, outputs, None, sizes, grad
+
+
+def _frozen(args: list) -> tuple:
+    """Input specs as a dict key (a variadic port's list becomes a tuple)."""
+    return tuple(tuple(a) if isinstance(a, list) else a for a in args)
+
+
+def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None) -> dict[str, Spec | None]:
+    """What a node adds to ``Analysis.specs``: each output's key (``id`` or ``id:name``) and ``id`` itself."""
+    one = len(outputs) == 1
+    if specs is None:
+        out: dict[str, Spec | None] = {node_id if one else f"{node_id}:{name}": None for name in outputs}
+        out.setdefault(node_id, None)
+        return out
+    out = {}
+    for i, spec in enumerate(specs):
+        out[node_id if one else f"{node_id}:{outputs[i]}"] = spec
+        if i == 0:
+            out[node_id] = spec
+    return out
+
+
+def _order(ids: list[str], deps: dict[str, set[str]]) -> tuple[list[str], dict[str, set[str]]]:
+    """Dependency order of the nodes in ``deps`` (Kahn's algorithm; ``ids`` gives the file order in
+    which ready nodes start) and the nodes that never became ready (on or behind a cycle), each
+    with its unmet dependencies."""
+    users: dict[str, list[str]] = {sid: [] for sid in deps}
+    for sid, ds in deps.items():
+        for d in ds:
+            users[d].append(sid)
+    waiting = {sid: len(ds) for sid, ds in deps.items()}
+    ready = deque(sid for sid in ids if waiting[sid] == 0)
+    order: list[str] = []
+    while ready:
+        sid = ready.popleft()
+        order.append(sid)
+        for u in users[sid]:
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                ready.append(u)
+    stuck: dict[str, set[str]] = {}
+    if len(order) < len(ids):
+        done = set(order)
+        stuck = {sid: ds - done for sid, ds in deps.items() if sid not in done}
+    return order, stuck
+
+
+class _Checker:
+    """The whole document in one pass (what ``check`` runs)."""
+
+    def __init__(self, doc: Document, base_dir: str | None, limit: int):
+        self.doc, self.base_dir, self.limit = doc, base_dir, limit
+        self.a = Analysis()
+        self.steps: dict[str, Step] = {}
+        self.nodes = {n.id: n for n in doc.nodes}
+        self.bad: set[str] = set()  # nodes with a problem: their dependents stay quiet
+
+    def add(self, node_id: str, problems: list[Problem]) -> None:
+        if problems:
+            self.a.problems.extend(problems)
+            self.bad.add(node_id)
+
+    def run(self) -> Analysis:
+        nodes = self.doc.nodes
+        for node in nodes:
+            step, problems = _declare(node)
+            self.add(node.id, problems)
+            if step is not None:
+                self.steps[node.id] = step
+                self.a.outputs[node.id] = step.outputs
+        hint_ids = list(self.nodes)[:5000]
+        for node in nodes:
+            step = self.steps.get(node.id)
+            if step is not None:
+                step.inputs, problems, _ = _resolve(node, step, self.steps, lambda: hint_ids)
+                self.add(node.id, problems)
+        deps = {sid: {r.node for r in _refs_obj(step.inputs)} & self.steps.keys() for sid, step in self.steps.items()}
+        order_ids, stuck = _order([n.id for n in nodes if n.id in self.steps], deps)
+        for cycle in _cycles(stuck):
+            text = " → ".join(cycle + [cycle[0]])
+            for sid in cycle:
+                node = self.nodes[sid]
+                self.add(sid, [Problem(f"cycle: {text}", node.id, node.op)])
+        self.bad.update(stuck)
+        order = [self.steps[sid] for sid in order_ids]
+        for step in order:
+            self.infer(step)
+        index = {n.id: i for i, n in enumerate(nodes)}
+        self.a.problems.sort(key=lambda p: index.get(p.node_id, -1))  # file order, as the user reads it
+        if not self.a.problems:
+            sinks = [s for s in (self.steps[n.id] for n in nodes) if s.kind == "sink"]
+            self.a.program = Program(self.doc, self.base_dir, [s for s in order if s.kind != "sink"], sinks,
+                                     {k: v for k, v in self.a.specs.items() if v is not None})
+        return self.a
 
     def infer(self, step: Step) -> None:
-        node = self.nodes[step.id]
-        if step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs)):
+        specs = None
+        if not (step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs))):
+            args = [self.spec_of(v) for v in step.inputs]
+            specs, outputs, problems = _infer(self.nodes[step.id], step, args, self.base_dir, self.limit)
+            if outputs != step.outputs:
+                step.outputs = outputs
+                self.a.outputs[step.id] = outputs
+            if specs is not None:
+                step.specs = specs
+            self.add(step.id, problems)
+        else:
             self.bad.add(step.id)
-            self._unknown(step)
-            return
-        args = [self.spec_of(v) for v in step.inputs]
-        try:
-            if step.kind == "leaf":
-                out = step.op.infer(**step.params)
-            elif step.kind == "data":
-                out = step.op.infer(base_dir=self.base_dir, **step.params)
-            else:
-                out = step.op.infer(*args, **step.params)
-        except ShapeError as e:
-            self.problem(node, str(e))
-            self._unknown(step)
-            return
-        except Exception as e:  # an op's inference should only raise ShapeError; never crash the editor
-            self.problem(node, f"cannot infer the output ({type(e).__name__}: {e})")
-            self._unknown(step)
-            return
-        specs = () if step.kind == "sink" else ((out,) if isinstance(out, Spec) else tuple(out))
-        if step.kind != "sink" and len(specs) != len(step.outputs):
-            step.outputs = tuple(str(i) for i in range(len(specs)))
-            self.a.outputs[step.id] = step.outputs
-        step.specs = tuple(specs)
-        for i, spec in enumerate(specs):
-            self.a.specs[step.output_key(i)] = spec
-            if i == 0:
-                self.a.specs[step.id] = spec
-            size = spec.numel * spec.dtype.itemsize
-            if size > self.limit:
-                self.problem(node, f"output {list(spec.shape)} {spec.dtype.name} would need {_bytes(size)}, "
-                                   f"over the memory limit of {_bytes(self.limit)}")
-        if step.flags.get("requires_grad") and specs and not specs[0].dtype.is_floating_point:
-            self.problem(node, "only Tensors of floating point dtype can require gradients", "params.requires_grad")
-
-    def _unknown(self, step: Step) -> None:
-        for i in range(len(step.outputs)):
-            self.a.specs[step.output_key(i)] = None
-        self.a.specs.setdefault(step.id, None)
+        self.a.specs.update(_spec_entries(step.id, step.outputs, specs))
 
     def spec_of(self, v: Any) -> Any:
         if isinstance(v, Ref):
@@ -320,6 +397,343 @@ class _Checker:
         return v
 
 
+class Checker:
+    """``check`` for a document being edited: call ``check(doc)`` after every edit and get exactly
+    what ``check(doc)`` gives, for the price of the nodes the edit touched.
+
+    Each node's result is kept between calls and redone only when the node itself changed (its op,
+    inputs or params, compared by value and JSON type), when a node it refers to appeared, vanished
+    or changed its outputs, or when the shapes flowing into it changed; shapes are re-inferred in
+    dependency order from the edited nodes and stop spreading where an output comes out the same.
+    The per-node work is the same ``_declare`` / ``_resolve`` / ``_infer`` the full check runs, so
+    the registry's ``infer`` stays the one source of shapes. Nodes are expected to be replaced
+    rather than edited in place (as the editor's commands do): a node object seen before is
+    compared with ``==``, a new one strictly. Data nodes are re-inferred every time (their
+    loader keeps its own cache), as is every output near the memory limit when the limit moves.
+    """
+
+    def __init__(self, base_dir: str | None = None, memory_limit: int | None = None):
+        self.base_dir = base_dir
+        self.memory_limit = memory_limit
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything: the next check is a full one."""
+        self._recs: dict[str, _Rec] = {}
+        self._ids: list[str] = []
+        self._pos: dict[str, int] = {}           # id → place in dependency order (stuck nodes absent)
+        self._order: list[str] = []
+        self._users: dict[str, set[str]] = {}    # id as referred to → ids of the nodes referring to it
+        self._specs: dict[str, Spec | None] = {}
+        self._outputs: dict[str, tuple[str, ...]] = {}
+        self._limit: int | None = None
+        self._data: set[str] = set()             # data nodes
+        self._big: set[str] = set()              # nodes with an output of _BIG bytes or more
+
+    def check(self, doc: Document, base_dir: str | None = None, program: bool = True) -> Analysis:
+        """What ``check(doc, base_dir)`` gives; ``program=False`` leaves ``Analysis.program`` None
+        (the editor only shows problems and shapes)."""
+        nodes = doc.nodes
+        ids = [n.id for n in nodes]
+        if base_dir != self.base_dir:
+            self.base_dir = base_dir
+            self.reset()
+        if len(set(ids)) != len(ids):  # duplicate ids (never in a loaded file): the full check's rules
+            self.reset()
+            return check(doc, base_dir, self.memory_limit)
+        limit = default_memory_limit() if self.memory_limit is None else self.memory_limit
+        recs = self._recs
+
+        # 1. declare nodes that are new or edited; note whose look from outside changed
+        redeclared: set[str] = set()
+        signature_changed: set[str] = set()
+        for node in nodes:
+            old = recs.get(node.id)
+            if old is not None and (old.node is node and node.op == old.op and node.inputs == old.inputs
+                                    and node.params == old.params or old.matches(node)):
+                continue
+            rec = _Rec(node)
+            if old is None or rec.signature != old.signature:
+                signature_changed.add(node.id)
+            if old is not None:
+                self._unlink(old)
+                rec.specs, rec.bad = old.specs, old.bad  # what its users saw, to tell whether they must look again
+                if (old.step is None) == (rec.step is None):
+                    # still on the same cycle, if any, until the order is redone (when its wiring changes)
+                    rec.deps = old.deps
+                    rec.cyc = [Problem(p.message, node.id, node.op, p.path) for p in old.cyc]
+                    rec.refresh()
+                else:
+                    rec.deps = None  # it joins or leaves the dependency order: redo it
+            if rec.step is not None:
+                self._outputs[node.id] = rec.step.outputs
+                if rec.step.kind == "data":
+                    self._data.add(node.id)
+            recs[node.id] = rec
+            redeclared.add(node.id)
+        ids_changed = ids != self._ids
+        if len(recs) != len(ids):
+            present = set(ids)
+            for gone in [i for i in recs if i not in present]:
+                self._unlink(recs.pop(gone))
+                signature_changed.add(gone)
+
+        # 2. resolve inputs where the node or what it refers to changed
+        to_resolve = set(redeclared)
+        for i in signature_changed:
+            to_resolve.update(self._users.get(i, ()))
+        if ids_changed:  # "did you mean" hints read the list of ids
+            to_resolve.update(i for i, rec in recs.items() if rec.dangling)
+        structure = ids_changed
+        hint_ids = ids[:5000]
+        for i in to_resolve:
+            rec = recs.get(i)
+            if rec is None:
+                continue
+            for src in rec.srcs:
+                self._users.get(src, set()).discard(i)
+            deps = rec.deps
+            rec.resolve(recs, hint_ids)
+            for src in rec.srcs:
+                self._users.setdefault(src, set()).add(i)
+            if rec.deps != deps:
+                structure = True
+
+        # 3. dependency order, and cycles, when the wiring changed
+        dirty = {i for i in to_resolve if i in recs}
+        if structure:
+            stepped = [i for i in ids if recs[i].step is not None]
+            order, stuck = _order(stepped, {i: recs[i].deps for i in stepped})
+            cycles: dict[str, list[Problem]] = {}
+            for cycle in _cycles(stuck):
+                text = " → ".join(cycle + [cycle[0]])
+                for sid in cycle:
+                    node = recs[sid].node
+                    cycles.setdefault(sid, []).append(Problem(f"cycle: {text}", node.id, node.op))
+            for i in stepped:
+                rec = recs[i]
+                cyc = cycles.get(i, [])
+                if cyc != rec.cyc:
+                    rec.cyc = cyc
+                    rec.refresh()
+                if i in stuck and (rec.inferred or rec.specs is not None or not rec.bad):
+                    self._forget_inference(rec)  # (a replaced node may still carry what its users saw)
+            self._order = order
+            self._pos = {i: k for k, i in enumerate(order)}
+            dirty.update(i for i in order if not recs[i].inferred)  # new, or off a cycle
+        pos = self._pos
+
+        # 4. infer, in dependency order, from what changed outwards
+        dirty.update(self._data)  # a data set is read through its loader's cache every time
+        if self._limit is not None and limit != self._limit:
+            low = min(limit, self._limit)
+            near = self._big if low >= _BIG else self._order  # outputs that may cross the limit
+            dirty.update(i for i in near if i in recs and recs[i].size > low)
+        self._limit = limit
+        heap = [(pos[i], i) for i in dirty if i in pos]
+        heapq.heapify(heap)
+        done: set[str] = set()
+        while heap:
+            _, i = heapq.heappop(heap)
+            if i in done:
+                continue
+            done.add(i)
+            if self._infer(recs[i], limit):
+                for user in self._users.get(i, ()):
+                    if user in pos and user not in done:
+                        heapq.heappush(heap, (pos[user], user))
+        self._ids = ids
+
+        # 5. the analysis, in file order
+        problems = [p for i in ids for p in recs[i].problems]
+        analysis = Analysis(problems, dict(self._specs), dict(self._outputs))
+        if program and not problems:
+            steps = [recs[i].final_step() for i in self._order]
+            sinks = [recs[i].final_step() for i in ids if recs[i].step.kind == "sink"]
+            analysis.program = Program(doc, base_dir, [s for s in steps if s.kind != "sink"], sinks,
+                                       {k: v for k, v in self._specs.items() if v is not None})
+        return analysis
+
+    def _infer(self, rec: _Rec, limit: int) -> bool:
+        """(Re)infer one node whose sources are done; True when its users must look again."""
+        recs = self._recs
+        step = rec.step
+        before = (rec.specs, rec.bad)
+        bad = bool(rec.decl or rec.res or rec.cyc)
+        if not bad:
+            for r in rec.refs:
+                if recs[r.node].bad:
+                    bad = True
+                    break
+        if bad:
+            specs, outputs, problems = None, step.outputs, []
+        else:
+            args = [_spec_in(v, recs) for v in rec.inputs_resolved]
+            specs, outputs, problems = _infer(rec.node, step, args, self.base_dir, limit, rec.memo)
+            bad = bool(problems)
+        entries = _spec_entries(step.id, outputs, specs)
+        if entries != rec.entries:
+            for key in rec.entries.keys() - entries.keys():
+                del self._specs[key]
+            self._specs.update(entries)
+            rec.entries = entries
+        if outputs is not rec.outputs:
+            self._outputs[step.id] = outputs
+        rec.specs, rec.outputs, rec.bad, rec.inferred, rec.final = specs, outputs, bad, True, None
+        if problems or rec.inf:
+            rec.inf = problems
+            rec.refresh()
+        size = 0
+        if specs:
+            for spec in specs:
+                size = max(size, spec.numel * spec.dtype.itemsize)  # (few outputs: cheap)
+        if size >= _BIG:
+            self._big.add(step.id)
+        elif rec.size >= _BIG:
+            self._big.discard(step.id)
+        rec.size = size
+        return specs != before[0] or bad != before[1]
+
+    def _forget_inference(self, rec: _Rec) -> None:
+        """A node that left the dependency order (on a cycle): no shapes, declared outputs."""
+        for key in rec.entries:
+            del self._specs[key]
+        rec.entries = {}
+        rec.specs, rec.outputs, rec.bad, rec.inf, rec.inferred, rec.size, rec.final = (
+            None, rec.step.outputs, True, [], False, 0, None)
+        self._big.discard(rec.step.id)
+        self._outputs[rec.step.id] = rec.step.outputs
+        rec.refresh()
+
+    def _unlink(self, rec: _Rec) -> None:
+        """Take a replaced or deleted node's traces out of the shared tables."""
+        for key in rec.entries:
+            del self._specs[key]
+        rec.entries = {}
+        self._outputs.pop(rec.node.id, None)
+        self._data.discard(rec.node.id)
+        self._big.discard(rec.node.id)
+        for src in rec.srcs:
+            self._users.get(src, set()).discard(rec.node.id)
+
+
+_BIG = 1 << 20
+
+
+def _spec_in(v: Any, recs: dict[str, _Rec]) -> Any:
+    if isinstance(v, Ref):
+        specs = recs[v.node].specs or ()
+        return specs[v.output] if v.output < len(specs) else None
+    if isinstance(v, Const):
+        return v.spec
+    if isinstance(v, list):
+        return [_spec_in(x, recs) for x in v]
+    return v
+
+
+class _Rec:
+    """What the incremental Checker knows of one node: a snapshot of it and each phase's result."""
+
+    __slots__ = ("node", "op", "inputs", "params", "step", "decl", "signature", "inputs_resolved", "res",
+                 "dangling", "srcs", "refs", "deps", "cyc", "inf", "specs", "outputs", "bad", "inferred",
+                 "entries", "size", "problems", "final", "memo")
+
+    def __init__(self, node: Any):
+        self.node = node
+        self.op, self.inputs, self.params = node.op, _json_copy(node.inputs), _json_copy(node.params)
+        self.step, self.decl = _declare(node)
+        self.signature = None if self.step is None else (self.step.op.name, self.step.outputs)
+        self.inputs_resolved: tuple = ()
+        self.res: list[Problem] = []
+        self.dangling = False
+        self.srcs: frozenset[str] = frozenset()
+        self.refs: list[Ref] = []
+        self.deps: frozenset[str] | None = frozenset()
+        self.cyc: list[Problem] = []
+        self.inf: list[Problem] = []
+        self.specs: tuple | None = None
+        self.outputs = self.step.outputs if self.step is not None else ()
+        self.bad = True
+        self.inferred = False
+        self.entries: dict[str, Spec | None] = {}
+        self.size = 0
+        self.final: Step | None = None
+        self.memo: dict = {}  # input specs → the registry's answer (see _infer)
+        self.refresh()
+
+    def matches(self, node: Any) -> bool:
+        if node is self.node:
+            return node.op == self.op and node.inputs == self.inputs and node.params == self.params
+        if node.op == self.op and _same(node.inputs, self.inputs) and _same(node.params, self.params):
+            self.node = node
+            return True
+        return False
+
+    def resolve(self, recs: dict[str, _Rec], hint_ids: list[str]) -> None:
+        self.final = None
+        if self.step is None:  # an unknown op: nothing to resolve against
+            self.inputs_resolved, self.res, self.dangling, self.srcs, self.refs, self.deps = (), [], False, frozenset(), [], frozenset()
+            self.refresh()
+            return
+        steps = _StepView(recs)
+        self.inputs_resolved, self.res, self.dangling = _resolve(self.node, self.step, steps, lambda: hint_ids)
+        self.srcs = frozenset(_text_refs(self.node.inputs))
+        self.refs = _refs_obj(self.inputs_resolved)
+        self.deps = frozenset(r.node for r in self.refs)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.problems = self.decl + self.res + self.cyc + self.inf
+
+    def final_step(self) -> Step:
+        if self.final is None:
+            s = self.step
+            self.final = Step(s.id, s.op, self.inputs_resolved, s.params, s.flags, self.outputs, self.specs or ())
+        return self.final
+
+
+class _StepView:
+    """The declared Steps of the incremental Checker's nodes, as ``_resolve`` looks them up."""
+
+    __slots__ = ("recs",)
+
+    def __init__(self, recs: dict[str, _Rec]):
+        self.recs = recs
+
+    def get(self, node_id: str) -> Step | None:
+        rec = self.recs.get(node_id)
+        return None if rec is None else rec.step
+
+
+def _text_refs(inputs: dict) -> list[str]:
+    out = []
+    for v in inputs.values():
+        for x in v if isinstance(v, list) else (v,):
+            if isinstance(x, str):
+                out.append(x.partition(":")[0])
+    return out
+
+
+def _json_copy(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _json_copy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_json_copy(x) for x in v]
+    return v
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, with the same JSON types all the way down (1, 1.0 and true differ) and keys in the same order."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(ka == kb and _same(va, vb)
+                                        for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
 def _refs_obj(inputs: tuple) -> list[Ref]:
     out = []
     for v in inputs:
@@ -328,9 +742,6 @@ def _refs_obj(inputs: tuple) -> list[Ref]:
                 out.append(x)
     return out
 
-
-def _refs(inputs: tuple) -> list[str]:
-    return [r.node for r in _refs_obj(inputs)]
 
 
 def _cycles(stuck: dict[str, set[str]]) -> list[list[str]]:

@@ -44,7 +44,7 @@ def host_array(data: Any, dtype: dtypes.dtype | None) -> np.ndarray:
         arr = data.host()
     elif isinstance(data, np.ndarray) or np.isscalar(data) and isinstance(data, np.generic):
         arr = np.asarray(data)
-        if arr.dtype.kind in "iu":
+        if arr.dtype.kind in "iu" and arr.dtype != np.int32:
             arr = arr.astype(np.int64)
         elif arr.dtype == np.float16:
             arr = arr.astype(np.float32)
@@ -54,9 +54,9 @@ def host_array(data: Any, dtype: dtypes.dtype | None) -> np.ndarray:
         try:
             arr = np.asarray(data)
         except ValueError as e:
-            raise ValueError(f"could not make a tensor from ragged data: {_ragged(data) or e}") from None
+            raise ValueError(_ragged(data) or f"could not make a tensor from ragged data: {e}") from None
         if arr.dtype == object or arr.dtype.kind in "US":
-            raise TypeError(f"could not make a tensor from {type(data).__name__} data: numbers only")
+            raise TypeError(f"new(): invalid data type '{'str' if arr.dtype.kind in 'US' else _odd_type(data)}'")
         if arr.dtype.kind == "f":
             arr = arr.astype(np.float32)
         elif arr.dtype.kind in "iu":
@@ -66,6 +66,18 @@ def host_array(data: Any, dtype: dtypes.dtype | None) -> np.ndarray:
     elif arr.dtype.kind not in "fib" or arr.dtype == np.float16:
         arr = arr.astype(np.float32)
     return arr
+
+
+def _odd_type(data: Any) -> str:
+    """The type name of the first element that is not a number (what PyTorch's message names)."""
+    stack = [data]
+    while stack:
+        v = stack.pop(0)
+        if isinstance(v, (list, tuple)):
+            stack[:0] = list(v)
+        elif not isinstance(v, (int, float, bool, np.number, np.bool_)):
+            return type(v).__name__
+    return type(data).__name__
 
 
 def _ragged(data: Any, depth: int = 0) -> str | None:

@@ -37,10 +37,24 @@ def _explain(op: type[Op], args: tuple, params: dict, error: Exception) -> Excep
     try:
         op.infer(*[spec_of(a) for a in args], **params)
     except ShapeError as e:
-        return RuntimeError(str(e))
+        return torch_error(e)
     except Exception:
         pass
     return error
+
+
+def torch_error(e: ShapeError) -> Exception:
+    """The exception PyTorch raises for what inference found (its type: see ShapeError.raise_as)."""
+    msg = str(e)
+    if e.raise_as is not None:
+        cls = e.raise_as
+    elif isinstance(e, IndexError):
+        cls = IndexError
+    elif msg.startswith('"') and '" not implemented for ' in msg:  # no kernel for this dtype
+        cls = NotImplementedError
+    else:
+        cls = RuntimeError
+    return cls(msg)
 
 
 def spec_of(x: Any) -> Any:
@@ -162,7 +176,7 @@ def apply(op: type[Op], args: tuple, params: dict) -> Any:
     if len(tensors) != len(args):
         tensors = [t for a in args for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
     if not tensors:
-        raise TypeError(f"{op.name}() expected at least one Tensor argument")
+        raise _explain(op, args, params, TypeError(f"{op.name}() expected at least one Tensor argument"))
     be = tensors[0]._be
     for t in tensors:
         if t._be is not be:
@@ -179,7 +193,7 @@ def apply(op: type[Op], args: tuple, params: dict) -> Any:
     record = grad_mode.enabled and op.differentiable and any(t.requires_grad for t in tensors)
     be = op.output_device(params) or be
     if n_out == 1 and not isinstance(out, (list, tuple)):
-        if record and name:
+        if record and name and be.from_dtype[out.dtype].is_floating_point:  # whole numbers carry no gradient
             _link(ctx, args)
             ctx.shape, ctx.dtype = out.shape, out.dtype
             return wrap(out, be, (ctx, 0))

@@ -26,17 +26,18 @@ class dtype:
 
 
 bool_ = dtype("bool", 0, 1)
+int32 = dtype("int32", 1, 4)
 int64 = dtype("int64", 1, 8)
 float32 = dtype("float32", 2, 4)
 float64 = dtype("float64", 2, 8)
 
-DTYPES: dict[str, dtype] = {d.name: d for d in (float32, float64, int64, bool_)}
+DTYPES: dict[str, dtype] = {d.name: d for d in (float32, float64, int32, int64, bool_)}
 DEFAULT_FLOAT = float32
 
 # Aliases a student meets in PyTorch code.
 float = float32  # noqa: A001 - mirrors torch.float
 double = float64
-long = int64
+long = int64  # (torch.int, int32, is aliased in graphstudio.engine: `int` is needed here)
 
 
 def from_name(name: "str | dtype | None") -> dtype | None:
@@ -44,7 +45,7 @@ def from_name(name: "str | dtype | None") -> dtype | None:
     if name is None or isinstance(name, dtype):
         return name
     key = str(name).removeprefix("torch.")
-    key = {"float": "float32", "double": "float64", "long": "int64", "int": "int64"}.get(key, key)
+    key = {"float": "float32", "double": "float64", "long": "int64", "int": "int32"}.get(key, key)
     if key not in DTYPES:
         raise ValueError(f"unknown dtype {name!r}; choose one of {', '.join(DTYPES)}")
     return DTYPES[key]

@@ -7,9 +7,9 @@ import numpy as np
 
 from . import dtypes
 from .backend import get_backend
-from .creation import default_generator, parse_size
+from .creation import default_generator, parse_size, to_array
 from .registry import REGISTRY
-from .tensor import Tensor, wrap
+from .tensor import Tensor, _created_requiring_grad, wrap
 
 
 def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:
@@ -21,7 +21,7 @@ def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tenso
 def from_host(arr: np.ndarray, device: Any = None, requires_grad: bool = False) -> Tensor:
     be = get_backend(device)
     t = wrap(arr if be.device.type == "cpu" else be.xp.asarray(arr), be, None)
-    return t.requires_grad_(True) if requires_grad else t
+    return _created_requiring_grad(t) if requires_grad else t
 
 
 def _name(dtype: Any) -> str | None:
@@ -30,20 +30,45 @@ def _name(dtype: Any) -> str | None:
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """A new tensor holding a copy of `data` (nested lists, a number, an array or a tensor)."""
-    return Tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
+    """A new tensor holding a copy of `data` (nested lists, a number, an array or a tensor); the dtype
+    comes from the data (whole numbers int64, others float32) unless given."""
+    be = get_backend(device)
+    t = wrap(to_array(data, dtypes.from_name(dtype), be), be, None)
+    return _created_requiring_grad(t) if requires_grad else t
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
-    if isinstance(data, Tensor) and dtype is None and device is None:
+    if isinstance(data, Tensor) and (dtype is None or dtypes.from_name(dtype) is data.dtype) and \
+            (device is None or get_backend(device) is data._be):
         return data
-    return Tensor(data, dtype=dtype, device=device)
+    if isinstance(data, np.ndarray) and dtype is None and device is None and data.dtype.kind in "fb" \
+            and data.dtype != np.float16 or isinstance(data, np.ndarray) and data.dtype in (np.int64, np.int32) \
+            and dtype is None and device is None:
+        return from_numpy(data)  # shares memory, as PyTorch's as_tensor does for a CPU array
+    return tensor(data, dtype=dtype, device=device)
+
+
+def _typed(dt: Any, name: str) -> Any:
+    def make(*args: Any, device: Any = None) -> Tensor:
+        return Tensor(*args, dtype=dt, device=device)
+
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = f"`torch.{name}(data)` or `torch.{name}(*size)`: the legacy constructor for {dt!r}."
+    return make
+
+
+FloatTensor = _typed(dtypes.float32, "FloatTensor")
+DoubleTensor = _typed(dtypes.float64, "DoubleTensor")
+LongTensor = _typed(dtypes.int64, "LongTensor")
+IntTensor = _typed(dtypes.int32, "IntTensor")
+BoolTensor = _typed(dtypes.bool_, "BoolTensor")
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with a NumPy array (changes to one show in the other)."""
-    if array.dtype.kind in "iu" and array.dtype != np.int64 or array.dtype.kind not in "fiub":
-        raise TypeError(f"can't convert np.ndarray of type {array.dtype}; supported: float64, float32, int64, bool")
+    if array.dtype.kind in "iu" and array.dtype not in (np.int64, np.int32) or array.dtype.kind not in "fiub":
+        raise TypeError(f"can't convert np.ndarray of type {array.dtype}; supported: float64, float32, int64, int32, "
+                        "bool")
     return wrap(array, get_backend("cpu"), None)
 
 
@@ -105,6 +130,27 @@ def randint(*args: Any, size: Any = None, dtype: Any = None, device: Any = None,
                  device, requires_grad)
 
 
+def randperm(n: int, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """0 … n-1 in a random order (drawn from the seeded generator)."""
+    return _leaf("randperm", {"n": n, "dtype": _name(dtype) or "int64"}, device, requires_grad)
+
+
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Normal random numbers: numbers mean and std with a size, or tensors of means / stds (one draw each)."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean.host() if isinstance(mean, Tensor) else mean
+        s = std.host() if isinstance(std, Tensor) else std
+        like = mean if isinstance(mean, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        arr = (default_generator.rng.standard_normal(shape) * s + m).astype(like.dtype.name)
+        return from_host(arr, device or like.device, requires_grad)
+    if size is None:
+        raise TypeError("normal() missing required argument 'size' (mean and std are numbers)")
+    return _leaf("normal", {"mean": mean, "std": std, "shape": parse_size((size,)), "dtype": _name(dtype) or "float32"},
+                 device, requires_grad)
+
+
 def _like(fn: Any, t: Tensor, dtype: Any, device: Any, requires_grad: bool, *extra: Any) -> Tensor:
     return fn(tuple(t.shape), *extra, dtype=dtype or t.dtype, device=device or t.device, requires_grad=requires_grad)
 
@@ -123,6 +169,10 @@ def rand_like(input: Tensor, dtype: Any = None, device: Any = None, requires_gra
 
 def randn_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _like(randn, input, dtype, device, requires_grad)
+
+
+def empty_like(input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _like(zeros, input, dtype, device, requires_grad)
 
 
 def full_like(input: Tensor, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:

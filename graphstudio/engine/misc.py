@@ -8,6 +8,13 @@ import numpy as np
 from .tensor import Tensor
 
 
+def get_default_dtype() -> Any:
+    """float32: what Python floats become (GraphStudio has no set_default_dtype)."""
+    from . import dtypes
+
+    return dtypes.DEFAULT_FLOAT
+
+
 def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from . import lr_scheduler  # noqa: F401  (torch.optim.lr_scheduler)
 from .backprop import no_grad
 from .tensor import Tensor
 
@@ -22,14 +23,22 @@ class Optimizer:
         if not params:
             raise ValueError("optimizer got an empty parameter list")
         groups = params if isinstance(params[0], dict) else [{"params": params}]
+        self.options = {**self.defaults, **options}
         self.param_groups: list[dict[str, Any]] = []
-        for g in groups:
-            group = {**self.defaults, **options, **g, "params": list(g["params"])}
-            for p in group["params"]:
-                if not isinstance(p, Tensor) or not p.is_leaf:
-                    raise ValueError("can't optimize a non-leaf Tensor")
-            self.param_groups.append(group)
         self.state: dict[Tensor, dict[str, Any]] = {}
+        for g in groups:
+            self.add_param_group(g)
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Another group of parameters with its own options (the constructor's for those not given)."""
+        params = param_group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        for p in params:
+            if not isinstance(p, Tensor) or not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+        group = {"params": params, **{k: param_group.get(k, v) for k, v in self.options.items()}}
+        group.update({k: v for k, v in param_group.items() if k not in group})
+        self.param_groups.append(group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients of the last backward (PyTorch sets them to None by default)."""
@@ -39,6 +48,41 @@ class Optimizer:
                     p.grad = None
                 elif p.grad is not None:
                     p.grad.zero_()
+
+    def state_dict(self) -> dict[str, Any]:
+        """The per-parameter state and the groups' options, parameters given by their position, as PyTorch's."""
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            ids = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+        state = {index[id(p)]: self._state_tensors(s) for p, s in self.state.items() if id(p) in index}
+        return {"state": state, "param_groups": groups}
+
+    def _state_tensors(self, state: dict) -> dict:
+        from .tensor import wrap
+
+        out = {}
+        for k, v in state.items():
+            if hasattr(v, "shape") and not isinstance(v, Tensor):
+                p = next(p for g in self.param_groups for p in g["params"])
+                v = wrap(v, p._be, None)
+            elif k == "step":
+                from .factory import tensor
+
+                v = tensor(float(v))
+            out[k] = v
+        return out
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        params = [p for g in self.param_groups for p in g["params"]]
+        for group, saved in zip(self.param_groups, state_dict["param_groups"]):
+            group.update({k: v for k, v in saved.items() if k != "params"})
+        self.state = {}
+        for i, s in state_dict["state"].items():
+            p = params[i]
+            self.state[p] = {k: (v.array if isinstance(v, Tensor) and k != "step" else
+                                 int(v.item()) if k == "step" else v) for k, v in s.items()}
 
     @no_grad()
     def step(self) -> None:
@@ -57,22 +101,33 @@ class Optimizer:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        opts = "".join(f"    {k}: {v}\n" for k, v in self.param_groups[0].items() if k != "params")
-        return f"{type(self).__name__} (\nParameter Group 0\n{opts})"
+        text = type(self).__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            text += "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
+        return text + ")"
 
 
 class SGD(Optimizer):
     """p -= lr * g, with optional weight decay, momentum (and dampening) and Nesterov momentum."""
 
-    defaults = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "weight_decay": 0.0, "nesterov": False,
-                "maximize": False}
+    defaults = {"lr": 1e-3, "momentum": 0, "dampening": 0, "weight_decay": 0, "nesterov": False, "maximize": False,
+                "foreach": None, "differentiable": False, "fused": None}
 
-    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-                 weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False):
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False, foreach: Any = None,
+                 differentiable: bool = False, fused: Any = None):
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                         nesterov=nesterov, maximize=maximize)
+                         nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                         fused=fused)
 
     def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
         momentum = group["momentum"]
@@ -90,13 +145,21 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adaptive moments: m and v are running means of g and g², bias-corrected by step count."""
 
-    defaults = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False,
-                "maximize": False}
+    defaults = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0, "amsgrad": False,
+                "maximize": False, "foreach": None, "capturable": False, "differentiable": False, "fused": None,
+                "decoupled_weight_decay": False}
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *, maximize: bool = False):
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *, foreach: Any = None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False, fused: Any = None,
+                 decoupled_weight_decay: bool = False):
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
         super().__init__(params, lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                         maximize=maximize)
+                         maximize=maximize, foreach=foreach, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=decoupled_weight_decay)
 
     def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
         xp = p._be.xp
@@ -126,13 +189,15 @@ class Adam(Optimizer):
 class RMSprop(Optimizer):
     """Divide the gradient by a running root-mean-square of recent gradients."""
 
-    defaults = {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0, "centered": False,
-                "maximize": False}
+    defaults = {"lr": 1e-2, "momentum": 0, "alpha": 0.99, "eps": 1e-8, "centered": False, "weight_decay": 0,
+                "capturable": False, "foreach": None, "maximize": False, "differentiable": False}
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, *, maximize: bool = False):
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
+                 foreach: Any = None, maximize: bool = False, differentiable: bool = False):
         super().__init__(params, lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                         centered=centered, maximize=maximize)
+                         centered=centered, capturable=capturable, foreach=foreach, maximize=maximize,
+                         differentiable=differentiable)
 
     def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
         xp = p._be.xp

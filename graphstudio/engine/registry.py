@@ -19,7 +19,22 @@ CATEGORIES = ("Create", "Math", "Matrix", "Shape", "Reduce", "Activation", "Loss
 
 
 class ShapeError(ValueError):
-    """Inference found inputs the op cannot take; the message is PyTorch's where it has one."""
+    """Inference found inputs the op cannot take; the message is PyTorch's where it has one.
+
+    When the op runs, it reaches the user as PyTorch's exception type: `raise_as` (RuntimeError
+    unless said otherwise; IndexError for DimError; NotImplementedError for a dtype with no kernel).
+    """
+
+    raise_as: type | None = None
+
+    def __init__(self, message: str = "", raise_as: type | None = None):
+        super().__init__(message)
+        if raise_as is not None:
+            self.raise_as = raise_as
+
+
+class DimError(ShapeError, IndexError):
+    """A dim out of range: PyTorch raises IndexError for these."""
 
 
 class Spec(NamedTuple):
@@ -159,8 +174,13 @@ def node_class(name: str, op: type[Op], n_outputs: int = 1, multi: bool | None =
     if cls is None:
         cls = type(name, (Node,), {"__slots__": (), "vjp": op.backward, "op": op, "n_outputs": n_outputs,
                                    "multi": multi})
+        if name in _CPP_NODES:  # C++ nodes: PyTorch's name() is qualified, the class name is not
+            cls.__qualname__ = "torch::autograd::" + name
         _NODE_CLASSES[key] = cls
     return cls
+
+
+_CPP_NODES = ("CopySlices", "CopyBackwards")
 
 
 def register(cls: type[Op]) -> type[Op]:

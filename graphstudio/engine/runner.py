@@ -15,9 +15,9 @@ import numpy as np
 
 from . import api, optim
 from .backend import get_backend
-from .backprop import no_grad
+from .backprop import grad_mode, no_grad
 from .compiler import Const, Program, Ref, Step
-from .factory import from_host
+from .factory import from_host, tensor
 from .ops.graph import OPTIMIZERS, load
 from .tensor import Tensor
 
@@ -159,7 +159,7 @@ class Runner:
         if isinstance(v, Const):
             key = id(v)
             if key not in self.constants:
-                self.constants[key] = Tensor(v.data, device=self.backend)
+                self.constants[key] = tensor(v.data, device=self.backend)
             return self.constants[key]
         if isinstance(v, list):
             return [self._arg(x) for x in v]
@@ -167,17 +167,15 @@ class Runner:
 
     def backward(self) -> None:
         """Every sink in file order; records the step's losses."""
-        from . import backprop
-
         losses: dict[str, float] = {}
         hook = self._on_edge if self.trace is not None else None
-        previous = backprop.EDGE_HOOK
-        backprop.EDGE_HOOK = hook
+        previous = grad_mode.edge_hook  # per thread: two windows may trace at once
+        grad_mode.edge_hook = hook
         try:
             for sink in self.program.sinks:
                 self._run_sink(sink, losses)
         finally:
-            backprop.EDGE_HOOK = previous
+            grad_mode.edge_hook = previous
         self.history.append({"step": len(self.history) + 1, "loss": losses or None})
         if self.trace is not None:
             self.trace.losses = losses

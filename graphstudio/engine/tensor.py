@@ -7,10 +7,11 @@ are attached by `graphstudio.engine.api`, from the registry.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from . import dtypes
-from .backprop import AccumulateGrad, grad_mode
+from .backprop import AccumulateGrad, grad_mode, mark_modified
 from .backend import Backend, get_backend
 from .printing import format_tensor
 
@@ -27,22 +28,40 @@ class Size(tuple):
             n *= s
         return n
 
+    def __getitem__(self, index: Any) -> Any:
+        out = tuple.__getitem__(self, index)
+        return Size(out) if isinstance(index, slice) else out
+
+    def __add__(self, other: Any) -> "Size":
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other: Any) -> "Size":
+        return Size(tuple(other) + tuple(self))
+
 
 class Tensor:
     __slots__ = ("array", "requires_grad", "_grad", "_be", "_edge", "_retains", "__weakref__")
 
-    def __init__(self, data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False):
-        from .creation import to_array
+    def __init__(self, *args: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False):
+        """`torch.Tensor(...)`, PyTorch's legacy constructor: float32 unless dtype says otherwise;
+        `Tensor(2, 3)` (or a Size) is a zero-filled tensor of that shape, `Tensor(data)` a copy of data.
+        (`torch.tensor(data)` infers the dtype from the data instead.)"""
+        from .creation import parse_size, to_array
 
         be = get_backend(device)
-        self.array = to_array(data, dtypes.from_name(dtype), be)
+        dt = dtypes.from_name(dtype) or dtypes.float32
+        if not args or all(isinstance(a, int) and not isinstance(a, bool) for a in args) or \
+                len(args) == 1 and isinstance(args[0], Size):
+            self.array = be.xp.zeros(parse_size(args) if args else (0,), dtype=be.to_dtype[dt])
+        else:
+            self.array = to_array(args[0], dt, be)
         self._be = be
         self._edge = None
         self._grad = None
         self._retains = False
         self.requires_grad = False
         if requires_grad:
-            self.requires_grad_(True)
+            _created_requiring_grad(self)
 
     # -- autograd attributes -----------------------------------------------------------------
     @property
@@ -80,6 +99,15 @@ class Tensor:
         retain(self._edge[0], self._edge[1], self)
         self._retains = True
 
+    def register_hook(self, hook: Any) -> Any:
+        """Call `hook(grad)` when this tensor's gradient is computed; a tensor it returns is used instead."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .backprop import add_hook
+
+        node, nr = self._edge or self._leaf_edge()
+        return add_hook(node, nr, hook, self._be)
+
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         if not self.is_leaf:
             if not requires_grad:
@@ -112,7 +140,7 @@ class Tensor:
 
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: a leaf with requires_grad=False."""
-        return wrap(self.array, self._be, None)
+        return wrap(self.array[...], self._be, None)
 
     def detach_(self) -> "Tensor":
         self._edge = None
@@ -122,7 +150,7 @@ class Tensor:
     # -- data and metadata -------------------------------------------------------------------
     @property
     def data(self) -> "Tensor":
-        return wrap(self.array, self._be, None)
+        return wrap(self.array[...], self._be, None)
 
     @data.setter
     def data(self, value: "Tensor") -> None:
@@ -153,6 +181,8 @@ class Tensor:
 
     def dim(self) -> int:
         return self.array.ndim
+
+    ndimension = dim
 
     def numel(self) -> int:
         return Size(self.array.shape).numel()
@@ -215,11 +245,27 @@ class Tensor:
     def __hash__(self) -> int:
         return id(self)
 
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        """Copied (copy, deepcopy, pickle) as values, device and requires_grad; the graph is left behind."""
+        return _rebuild, (type(self), self.host().copy(), str(self.device), bool(self.requires_grad))
+
+    def __deepcopy__(self, memo: dict) -> "Tensor":
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                               "because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        out = _rebuild(type(self), self.host().copy(), str(self.device), bool(self.requires_grad))
+        if self._grad is not None:
+            out._grad = wrap(self._be.xp.asarray(self._grad.array, copy=True), self._be, None)
+        memo[id(self)] = out
+        return out
+
     def __repr__(self) -> str:
         return format_tensor(self)
 
     def __format__(self, spec: str) -> str:
-        if self.ndim == 0 and spec:
+        if self.ndim == 0 and type(self) is Tensor:  # f"{loss}" prints the number, as PyTorch
             return format(self.item(), spec)
         return repr(self)
 
@@ -261,15 +307,16 @@ class Tensor:
         return self.to(dtypes.int64)
 
     def int(self) -> "Tensor":
-        return self.to(dtypes.int64)
+        return self.to(dtypes.int32)
 
     def bool(self) -> "Tensor":
         return self.to(dtypes.bool_)
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
-                    "int64": "torch.LongTensor", "bool": "torch.BoolTensor"}[self.dtype.name]
+            from .ops.shape import _TENSOR_TYPES
+
+            return _TENSOR_TYPES[self.dtype.name]
         return self.to(dtypes.from_name(dtype))
 
     # -- in place ----------------------------------------------------------------------------
@@ -281,31 +328,49 @@ class Tensor:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         return True
 
-    def _inplace(self, name: str, other: Any) -> "Tensor":
-        from . import api
+    def _rebind(self, result: "Tensor") -> "Tensor":
+        """Take the result of the out-of-place op, graph node included (a recorded in-place op)."""
+        mark_modified(self, self.array, result.array, exempt=result._edge[0] if result._edge else None)
+        self.array, self._edge, self.requires_grad = result.array, result._edge, result.requires_grad
+        return self
 
-        if self._check_inplace():
-            result = getattr(api, name)(self, other)
-            self.array, self._edge = result.array, result._edge
-            return self
-        value = other.array if isinstance(other, Tensor) else other
-        xp = self._be.xp
-        new = {"add": lambda a: a + value, "sub": lambda a: a - value, "mul": lambda a: a * value,
-               "div": lambda a: a / value}[name](self.array)
+    def _store(self, new: Any) -> "Tensor":
+        """Write an unrecorded result into this tensor, cast to its dtype as PyTorch's in-place ops do."""
         if new.dtype != self.array.dtype:
             new_dt, old_dt = self._be.from_dtype[new.dtype], self.dtype
             if new_dt.category > old_dt.category:
-                raise RuntimeError(f"result type {new_dt.name} can't be cast to the desired output type {old_dt.name}")
-            new = xp.astype(new, self.array.dtype)
+                raise RuntimeError(f"result type {_C_TYPE[new_dt.name]} can't be cast to the desired output type "
+                                   f"{_C_TYPE[old_dt.name]}")
+            new = self._be.xp.astype(new, self.array.dtype)
         self._write(new)
         return self
 
+    def _inplace(self, name: str, other: Any) -> "Tensor":
+        from . import api
+
+        if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
+            if self.requires_grad and self.is_leaf:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            return self._rebind(api.FUNCTIONS[name](self, other))
+        return self._store(api.FUNCTIONS[name](self, other).array)  # PyTorch's result type, then cast back
+
     def _write(self, new: Any) -> None:
-        """Write values into this tensor's memory, so views of it see them (as in PyTorch)."""
+        """Write values into this tensor's memory, so views of it see them (as in PyTorch).
+
+        The tensor moves to a new view of that memory first, so what the graph saved of the old
+        values is known to be stale (PyTorch's version counter)."""
+        self._new_version()
         try:
             self.array[...] = new
-        except (TypeError, ValueError):  # backends without item assignment on this array
+        except (TypeError, ValueError):  # backends without item assignment, a shape change, a read-only view
             self.array = new
+
+    def _new_version(self) -> None:
+        """About to change in place: a fresh array object over the same memory (see backprop.mark_modified)."""
+        old = self.array
+        held = _refcount(old) > 3  # self.array, `old` and the call's argument: else no node saved it
+        self.array = old[...]
+        mark_modified(self, old, self.array, held)
 
     def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
         return self._inplace("add", other if alpha == 1 else other * alpha)
@@ -342,6 +407,159 @@ class Tensor:
         arr = src.to(self.device).array if isinstance(src, Tensor) else self._be.asarray(src)
         self._write(xp.astype(xp.broadcast_to(arr, self.array.shape), self.array.dtype))
         return self
+
+    # -- memory layout ------------------------------------------------------------------------
+    def _raw(self) -> Any:
+        """The NumPy / CuPy array underneath (array-api-strict wraps one)."""
+        return getattr(self.array, "_array", self.array)
+
+    def stride(self, dim: int | None = None) -> Any:
+        """Elements to step in memory per step along each dim (0 along a broadcast dim), as PyTorch."""
+        raw = self._raw()
+        steps = tuple(s // raw.itemsize for s in raw.strides)
+        return steps if dim is None else steps[dim]
+
+    def _base(self) -> Any:
+        raw = self._raw()
+        while getattr(raw, "base", None) is not None and hasattr(raw.base, "strides"):
+            raw = raw.base
+        return raw
+
+    def data_ptr(self) -> int:
+        raw = self._raw()
+        return int(raw.__array_interface__["data"][0]) if hasattr(raw, "__array_interface__") else int(raw.data.ptr)
+
+    def untyped_storage(self) -> "_Storage":
+        """The memory this tensor is a view of (its `data_ptr()` is the same for every view of it)."""
+        return _Storage(self)
+
+    storage = untyped_storage
+
+    def storage_offset(self) -> int:
+        """Where this tensor starts in the memory it shares, in elements."""
+        base = self._base()
+        start = base.__array_interface__["data"][0] if hasattr(base, "__array_interface__") else base.data.ptr
+        return (self.data_ptr() - int(start)) // self._raw().itemsize
+
+    def contiguous(self, memory_format: Any = None) -> "Tensor":
+        """This tensor itself when already contiguous, else a row-major copy (the `contiguous` op)."""
+        if self.is_contiguous():
+            return self
+        from . import api
+
+        return api.call(api.REGISTRY["contiguous"], (self,))
+
+    @property
+    def nbytes(self) -> int:
+        return self.numel() * self.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        arr = self.host()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __contains__(self, element: Any) -> bool:
+        if isinstance(element, (Tensor, int, float, bool)):
+            return bool((self == element).any().item())
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
+
+    # -- new tensors like this one ------------------------------------------------------------
+    def _new(self, fn: str, *args: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
+        from . import factory
+
+        return getattr(factory, fn)(*args, dtype=dtype or self.dtype, device=device or self.device,
+                                    requires_grad=requires_grad)
+
+    def new_zeros(self, *size: Any, **kwargs: Any) -> "Tensor":
+        return self._new("zeros", *size, **kwargs)
+
+    def new_ones(self, *size: Any, **kwargs: Any) -> "Tensor":
+        return self._new("ones", *size, **kwargs)
+
+    def new_empty(self, *size: Any, **kwargs: Any) -> "Tensor":
+        return self._new("zeros", *size, **kwargs)
+
+    def new_full(self, size: Any, fill_value: Any, **kwargs: Any) -> "Tensor":
+        return self._new("full", size, fill_value, **kwargs)
+
+    def new_tensor(self, data: Any, **kwargs: Any) -> "Tensor":
+        return self._new("tensor", data, **kwargs)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+
+class _Storage:
+    """A tensor's memory, for comparing where tensors live: `a.untyped_storage().data_ptr()`."""
+
+    def __init__(self, t: Tensor):
+        self._base = t._base()
+
+    def data_ptr(self) -> int:
+        b = self._base
+        return int(b.__array_interface__["data"][0]) if hasattr(b, "__array_interface__") else int(b.data.ptr)
+
+    def nbytes(self) -> int:
+        return int(self._base.nbytes)
+
+    def size(self) -> int:
+        return int(self._base.size)
+
+    def __len__(self) -> int:
+        return self.size()
+
+
+def _created_requiring_grad(t: Tensor) -> Tensor:
+    """requires_grad=True given to a factory: PyTorch words the integer refusal differently there."""
+    if not t.dtype.is_floating_point:
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return t.requires_grad_(True)
+
+
+_C_TYPE = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+# Ops PyTorch also has as in-place methods (`x.clamp_(0, 1)`, `x.sqrt_()`): each runs the op and writes
+# the result into the tensor (or, when autograd records it, rebinds the tensor to the op's output).
+INPLACE_OPS = ("abs", "neg", "exp", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
+               "tanh", "sigmoid", "relu", "pow", "clamp", "clip", "clamp_min", "clamp_max", "floor", "ceil", "round",
+               "trunc", "frac", "sign", "square", "reciprocal", "remainder", "fmod", "floor_divide", "masked_fill",
+               "lerp", "logical_not", "bitwise_not", "unsqueeze", "squeeze", "t", "transpose", "fill_diagonal")
+
+
+def run_inplace(self: Tensor, out_of_place: Any, *args: Any, **kwargs: Any) -> Tensor:
+    """`self = out_of_place(self, ...)`, in place: written into self's memory, or rebound when recorded."""
+    if self._check_inplace():
+        return self._rebind(out_of_place(self, *args, **kwargs))
+    out = out_of_place(self, *args, **kwargs)
+    if out.requires_grad:  # another input needs the gradient: the result joins the graph
+        if self.requires_grad and self.is_leaf:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        return self._rebind(out)
+    return self._store(out.array)
+
+
+def inplace_method(name: str) -> Any:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return run_inplace(self, getattr(Tensor, name), *args, **kwargs)
+
+    method.__name__ = name + "_"
+    method.__doc__ = f"In place: `x.{name}_(...)` is `x = x.{name}(...)` written into x's memory."
+    return method
+
+
+_refcount = sys.getrefcount
+
+
+def _rebuild(cls: type, values: Any, device: str, requires_grad: bool) -> Any:
+    from .factory import from_host
+
+    t = from_host(values, device)
+    if cls is not type(t):
+        return cls(t, requires_grad=requires_grad)  # a Parameter
+    return t.requires_grad_(True) if requires_grad else t
 
 
 def _autograd() -> Any:

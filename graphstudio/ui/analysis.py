@@ -5,6 +5,9 @@ only shows its verdict. Two guards live here so the canvas never dies on a half-
 a compiler crash becomes one problem instead of an exception in a Qt slot, and while the
 compiler module does not exist yet (or cannot be imported) a minimal structural check
 (unknown op, dangling reference, cycle) stands in, with no shapes.
+
+The editor re-checks after every edit, so it keeps one incremental ``Checker`` (``new_checker``)
+that redoes only what the edit reached; ``changed_nodes`` tells the canvas which boxes to redraw.
 """
 from __future__ import annotations
 
@@ -24,9 +27,19 @@ class Analysis:
     specs: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     compiler: bool = True  # False: the stand-in check ran (no shapes known)
+    _by_node: dict[str | None, list[Problem]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def problems_for(self, node_id: str) -> list[Problem]:
-        return [p for p in self.problems if p.node_id == node_id]
+        return list(self.by_node().get(node_id, ()))
+
+    def by_node(self) -> dict[str | None, list[Problem]]:
+        """Problems grouped by node id, in order (built once; ``problems`` is not edited after use)."""
+        if self._by_node is None:
+            groups: dict[str | None, list[Problem]] = {}
+            for p in self.problems:
+                groups.setdefault(p.node_id, []).append(p)
+            self._by_node = groups
+        return self._by_node
 
     def spec(self, node_id: str, output: str, outputs: tuple[str, ...]) -> Any:
         """The Spec of one output: ``"id"`` for the first output, ``"id:name"`` for the others."""
@@ -43,23 +56,61 @@ def compiler_available() -> bool:
     return True
 
 
-def analyze(doc: Document, base_dir: str | None = None) -> Analysis:
+def new_checker() -> Any:
+    """An incremental checker for ``analyze`` to reuse edit after edit, or None without the compiler."""
+    try:
+        from graphstudio.engine.compiler import Checker
+    except Exception:
+        return None
+    return Checker()
+
+
+def analyze(doc: Document, base_dir: str | None = None, checker: Any = None) -> Analysis:
     """Check ``doc`` with the compiler (fast, no data). Never raises.
 
     ``base_dir`` is the folder of the file, against which the checker resolves relative paths.
+    ``checker`` (from ``new_checker``) gives the same answer as a full check, redoing only what
+    changed since its last call.
     """
     try:
         from graphstudio.engine.compiler import check
     except Exception:
         return fallback(doc)
     try:
-        result = check(doc, base_dir) if base_dir is not None else check(doc)
-        outputs = {k: tuple(v) for k, v in getattr(result, "outputs", {}).items()}
-        return Analysis(list(result.problems), dict(result.specs), outputs)
+        if checker is not None:
+            result = checker.check(doc, base_dir, program=False)
+        else:
+            result = check(doc, base_dir) if base_dir is not None else check(doc)
+        outputs = getattr(result, "outputs", {})
+        if not all(type(v) is tuple for v in outputs.values()):
+            outputs = {k: tuple(v) for k, v in outputs.items()}
+        return Analysis(list(result.problems), result.specs, outputs)  # the result is ours: no copies
     except Exception as exc:  # a compiler bug must not take the editor down
+        if checker is not None:
+            checker.reset()  # start afresh: its state may be half updated
         analysis = fallback(doc)
         analysis.problems.insert(0, Problem(f"the checker failed: {type(exc).__name__}: {exc}"))
         return analysis
+
+
+def changed_nodes(old: Analysis | None, new: Analysis) -> set[str] | None:
+    """Ids of the nodes whose specs, output names or problems differ between two analyses
+    (None: all of them — there was no previous one, or only one came from the compiler)."""
+    if old is None or old.compiler != new.compiler:
+        return None
+    ids: set[str] = set()
+    for before, after in ((old.specs, new.specs), (old.outputs, new.outputs)):
+        if before == after:
+            continue
+        for key, value in after.items():
+            if key not in before or before[key] != value:
+                ids.add(key.partition(":")[0])
+        ids.update(key.partition(":")[0] for key in before.keys() - after.keys())
+    a, b = old.by_node(), new.by_node()
+    if a != b:
+        ids.update(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+    ids.discard(None)  # type: ignore[arg-type]
+    return ids
 
 
 def fallback(doc: Document) -> Analysis:
@@ -83,10 +134,28 @@ def fallback(doc: Document) -> Analysis:
     return Analysis(problems, {}, outputs, compiler=False)
 
 
+_FORMATTED: dict[Any, str] = {}
+
+
 def format_spec(spec: Any) -> str:
     """``[2, 3] float32`` for a Spec, ``?`` when unknown."""
     if spec is None:
         return "?"
+    try:
+        return _FORMATTED[spec]
+    except (KeyError, TypeError):
+        pass
+    text = _format_spec(spec)
+    if len(_FORMATTED) > 4096:
+        _FORMATTED.clear()
+    try:
+        _FORMATTED[spec] = text
+    except TypeError:  # not hashable
+        pass
+    return text
+
+
+def _format_spec(spec: Any) -> str:
     shape = getattr(spec, "shape", None)
     dtype = getattr(getattr(spec, "dtype", None), "name", None) or str(getattr(spec, "dtype", ""))
     if shape is None:

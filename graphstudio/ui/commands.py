@@ -1,18 +1,24 @@
 """Every edit of a graph is one ``QUndoCommand`` on the Document.
 
-Why snapshots: each command records the node list before and after its edit (deep copies)
-and undo/redo put one of them back. That makes undo exact by construction — the restored
-Document compares ``==`` to the original, including input order, literals and unknown keys —
-with no hand-written inverse to get wrong. Lesson graphs are tens of nodes, so the copies are
-cheap. The edit itself (``apply``) is a plain function on a copy of the nodes, run once when
-the command is made; a command whose edit changes nothing is marked ``is_noop`` and never
-pushed. Validation (cycles, the compiler's verdict, id syntax) happens in ``GraphModel``
-before a command is made; a command only edits.
+Why snapshots: each command records the node list before and after its edit and undo/redo
+put one of them back. That makes undo exact by construction — the restored Document compares
+``==`` to the original, including input order, literals and unknown keys — with no hand-written
+inverse to get wrong. The edit itself (``apply``) is a plain function on copies of the nodes,
+run once when the command is made; a command whose edit changes nothing is marked ``is_noop``
+and never pushed. Validation (cycles, the compiler's verdict, id syntax) happens in
+``GraphModel`` before a command is made; a command only edits.
+
+Snapshots share nodes: a node the edit left alone is the very object of the list before, so a
+one-node edit of a 1,000-node graph copies one node, and the checker and the canvas can tell
+untouched nodes by identity. That holds because a ``Node`` in ``doc.nodes`` is never edited in
+place: every change goes through a command, which edits copies and installs them. A command
+that knows which nodes its edit may touch says so in ``touches`` and only those are copied for
+``apply``; otherwise (the default) ``apply`` gets copies of all of them.
 """
 from __future__ import annotations
 
 import copy
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
@@ -39,25 +45,77 @@ class NodesCommand(QUndoCommand):
     def __init__(self, target: Target, text: str) -> None:
         super().__init__(text)
         self._target = target
-        self._before = copy.deepcopy(target.doc.nodes)
-        nodes = copy.deepcopy(self._before)
+        self._before = list(target.doc.nodes)
+        touched = self.touches(self._before)
+        nodes = [clone(n) if touched is None or n.id in touched else n for n in self._before]
         self.apply(nodes)
-        self._after = nodes
-        self.is_noop = nodes == self._before
+        self._after = _share(nodes, self._before)
+        self.is_noop = len(nodes) == len(self._before) and all(
+            a is b or a == b for a, b in zip(self._after, self._before))
+
+    def touches(self, nodes: list[Node]) -> set[str] | None:
+        """Ids of the nodes ``apply`` may change (the others are passed to it uncopied and must be left
+        alone); None, the default, when it may change any of them."""
+        return None
 
     def apply(self, nodes: list[Node]) -> None:
         raise NotImplementedError
 
     @property
     def after_nodes(self) -> list[Node]:
-        """A copy of the node list this command produces (to check it before pushing)."""
-        return copy.deepcopy(self._after)
+        """The node list this command produces (to check it before pushing); read it, do not edit it."""
+        return list(self._after)
 
     def redo(self) -> None:
-        self._target.set_nodes(copy.deepcopy(self._after), self.select_after)
+        self._target.set_nodes(list(self._after), self.select_after)
 
     def undo(self) -> None:
-        self._target.set_nodes(copy.deepcopy(self._before), self.select_before)
+        self._target.set_nodes(list(self._before), self.select_before)
+
+
+def clone(node: Node) -> Node:
+    """A copy of a node deep enough to edit: its inputs and params down to the last list."""
+    return Node(node.id, node.op, _copy_value(node.inputs), _copy_value(node.params), node.pos)
+
+
+def _copy_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_value(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, tuple)):
+        return value
+    return copy.deepcopy(value)
+
+
+def _share(nodes: list[Node], before: list[Node]) -> list[Node]:
+    """``nodes`` with each copy the edit left exactly as it was (types included: 1 is not 1.0 or true)
+    swapped back for the original object."""
+    by_id = {n.id: n for n in before}
+    out = []
+    for node in nodes:
+        old = by_id.get(node.id)
+        if old is not None and old is not node and node.pos == old.pos and node.op == old.op \
+                and _same(node.inputs, old.inputs) and _same(node.params, old.params):
+            node = old
+        out.append(node)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(ka == kb and _same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _referring_to(nodes: Iterable[Node], ids: set[str]) -> set[str]:
+    """Ids of the nodes with a wire from one of ``ids``."""
+    return {n.id for n in nodes for value in n.inputs.values() for ref in graph.iter_refs(value)
+            if graph.parse_ref(ref)[0] in ids}
 
 
 def _find(nodes: list[Node], node_id: str) -> Node:
@@ -75,6 +133,9 @@ class AddNode(NodesCommand):
         self.select_after, self.select_before = [node.id], []
         super().__init__(target, f"Add {node.op} '{node.id}'")
 
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return set()
+
     def apply(self, nodes: list[Node]) -> None:
         nodes.append(copy.deepcopy(self.node))
 
@@ -88,10 +149,15 @@ class RemoveNodes(NodesCommand):
         what = f"'{next(iter(self.ids))}'" if len(self.ids) == 1 else f"{len(self.ids)} nodes"
         super().__init__(target, f"Delete {what}")
 
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return _referring_to(nodes, self.ids)
+
     def apply(self, nodes: list[Node]) -> None:
+        referring = _referring_to(nodes, self.ids)
         nodes[:] = [n for n in nodes if n.id not in self.ids]
         for node in nodes:
-            graph.drop_refs_to(node, self.ids)
+            if node.id in referring:
+                graph.drop_refs_to(node, self.ids)
 
 
 class MoveNodes(NodesCommand):
@@ -100,6 +166,9 @@ class MoveNodes(NodesCommand):
     def __init__(self, target: Target, positions: dict[str, tuple[float, float]], text: str = "Move") -> None:
         self.positions = {k: (float(v[0]), float(v[1])) for k, v in positions.items()}
         super().__init__(target, text)
+
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return set(self.positions)
 
     def apply(self, nodes: list[Node]) -> None:
         for node in nodes:
@@ -114,6 +183,9 @@ class Connect(NodesCommand):
     def __init__(self, target: Target, ref: str, dst: str, port: str, variadic: bool = False) -> None:
         self.ref, self.dst, self.port, self.variadic = ref, dst, port, variadic
         super().__init__(target, f"Connect {ref} → {dst}.{port}")
+
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return {self.dst}
 
     def apply(self, nodes: list[Node]) -> None:
         node = _find(nodes, self.dst)
@@ -131,6 +203,9 @@ class Disconnect(NodesCommand):
     def __init__(self, target: Target, dst: str, port: str, index: int | None = None) -> None:
         self.dst, self.port, self.index = dst, port, index
         super().__init__(target, f"Disconnect {dst}.{port}")
+
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return {self.dst}
 
     def apply(self, nodes: list[Node]) -> None:
         node = _find(nodes, self.dst)
@@ -152,6 +227,9 @@ class SetInput(NodesCommand):
         self.node_id, self.port, self.value = node_id, port, graph.plain(value)
         super().__init__(target, f"Set {node_id}.{port}")
 
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return {self.node_id}
+
     def apply(self, nodes: list[Node]) -> None:
         _find(nodes, self.node_id).inputs[self.port] = copy.deepcopy(self.value)
 
@@ -166,6 +244,9 @@ class SetParam(NodesCommand):
         self.node_id, self.name = node_id, name
         self.value = value if value is UNSET else graph.plain(value)
         super().__init__(target, f"Set {node_id}.{name}")
+
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return {self.node_id}
 
     def apply(self, nodes: list[Node]) -> None:
         params = _find(nodes, self.node_id).params
@@ -184,6 +265,9 @@ class SetFlag(NodesCommand):
         self.node_id, self.flag, self.on = node_id, flag, bool(on)
         super().__init__(target, f"{'Set' if on else 'Clear'} {flag} on {node_id}")
 
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return {self.node_id}
+
     def apply(self, nodes: list[Node]) -> None:
         params = _find(nodes, self.node_id).params
         if self.on:
@@ -200,8 +284,12 @@ class Rename(NodesCommand):
         self.select_after, self.select_before = [new], [old]
         super().__init__(target, f"Rename '{old}' to '{new}'")
 
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return {self.old} | _referring_to(nodes, {self.old})
+
     def apply(self, nodes: list[Node]) -> None:
-        graph.rename_node(nodes, self.old, self.new)
+        touched = self.touches(nodes)
+        graph.rename_node([n for n in nodes if n.id in touched], self.old, self.new)
 
 
 class Paste(NodesCommand):
@@ -211,6 +299,9 @@ class Paste(NodesCommand):
         self.nodes = copy.deepcopy(nodes)
         self.select_after, self.select_before = [n.id for n in nodes], []
         super().__init__(target, f"{text} {len(nodes)} node{'s' if len(nodes) != 1 else ''}")
+
+    def touches(self, nodes: list[Node]) -> set[str]:
+        return set()
 
     def apply(self, nodes: list[Node]) -> None:
         nodes.extend(copy.deepcopy(self.nodes))

@@ -17,12 +17,18 @@ IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FLAGS = ("requires_grad", "retain_grad", "no_grad")
 
 
-def registry() -> dict[str, Any]:
-    """The op registry (imported lazily: loading the engine fills it)."""
-    import graphstudio.engine  # noqa: F401  (registers the ops)
-    from graphstudio.engine.registry import REGISTRY
+_REGISTRY: dict[str, Any] | None = None
 
-    return REGISTRY
+
+def registry() -> dict[str, Any]:
+    """The op registry (imported lazily, once: loading the engine fills it)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        import graphstudio.engine  # noqa: F401  (registers the ops)
+        from graphstudio.engine.registry import REGISTRY
+
+        _REGISTRY = REGISTRY
+    return _REGISTRY
 
 
 def op_class(op: str) -> Any | None:
@@ -70,15 +76,22 @@ def wires(doc: Document) -> list[Wire]:
     """All wires in the document, in node then input order."""
     out = []
     for node in doc.nodes:
-        for port, value in node.inputs.items():
-            if isinstance(value, str):
-                src, name = parse_ref(value)
-                out.append(Wire(src, name, node.id, port))
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, str):
-                        src, name = parse_ref(item)
-                        out.append(Wire(src, name, node.id, port, i))
+        out += node_wires(node)
+    return out
+
+
+def node_wires(node: Node) -> list[Wire]:
+    """The wires into one node, in input order."""
+    out = []
+    for port, value in node.inputs.items():
+        if isinstance(value, str):
+            src, name = parse_ref(value)
+            out.append(Wire(src, name, node.id, port))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    src, name = parse_ref(item)
+                    out.append(Wire(src, name, node.id, port, i))
     return out
 
 
@@ -158,10 +171,19 @@ class InputPort:
 def input_ports(node: Node) -> list[InputPort]:
     """The registry's ports in order, then any input keys the registry does not know (so no wire is hidden)."""
     cls = op_class(node.op)
-    ports = [InputPort(p.name, p.doc, p.variadic, p.optional, p.scalar_ok) for p in (cls.inputs if cls else ())]
-    names = {p.name for p in ports}
-    ports += [InputPort(k, known=False) for k in node.inputs if k not in names]
+    found = _PORTS.get(cls)
+    if found is None:  # the registry's ports never change: made once per op (InputPort is immutable)
+        known = tuple(InputPort(p.name, p.doc, p.variadic, p.optional, p.scalar_ok) for p in (cls.inputs if cls else ()))
+        found = _PORTS[cls] = (known, frozenset(p.name for p in known))
+    known, names = found
+    ports = list(known)
+    for k in node.inputs:
+        if k not in names:
+            ports.append(InputPort(k, known=False))
     return ports
+
+
+_PORTS: dict[Any, tuple[tuple[InputPort, ...], frozenset[str]]] = {}
 
 
 def output_names(node: Node, doc: Document | None = None, analysis_outputs: dict | None = None) -> tuple[str, ...]:

@@ -6,12 +6,12 @@ item redraws only when that summary changed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import math
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QStyle,
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPathItem, QGraphicsRectItem, QStyle,
                                QStyleOptionGraphicsItem, QWidget)
 
 from . import theme
@@ -20,10 +20,13 @@ from .layout import HEADER, ROW, node_size
 
 PORT_RADIUS = 5.5
 PROBLEM_OVERHANG = 70.0  # how far a problem line may run past the box's right edge
+#: Below this scale a box's 8.5 pt text is under 4 px tall: the scene draws an overview instead
+#: (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene).
+OVERVIEW_LOD = 0.4
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
-@dataclass(frozen=True)
-class InputRow:
+class InputRow(NamedTuple):
     name: str
     label: str          # "other = 2" for a literal; the name otherwise
     connected: bool
@@ -34,16 +37,16 @@ class InputRow:
     doc: str = ""
 
 
-@dataclass(frozen=True)
-class OutputRow:
+class OutputRow(NamedTuple):
     name: str
     spec: str           # "[2, 3] float32", or "?" when unknown
     show_name: bool
 
 
-@dataclass(frozen=True)
-class NodeView:
-    """Everything a node box shows, computed by the scene from the Document and the analysis."""
+class NodeView(NamedTuple):
+    """Everything a node box shows, computed by the scene from the Document and the analysis.
+
+    (Immutable tuples: the scene makes one per changed node after every edit, cheaply.)"""
 
     id: str
     op: str
@@ -97,11 +100,15 @@ class PortItem(QGraphicsEllipseItem):
         super().hoverLeaveEvent(event)
 
 
-class NodeItem(QGraphicsItem):
-    """One node: header with id and op, inputs on the left, outputs (with shapes) on the right."""
+class NodeItem(QGraphicsRectItem):
+    """One node: header with id and op, inputs on the left, outputs (with shapes) on the right.
+
+    A rect item only so that its bounding rect (the rect, set in ``set_view``; no pen) is answered
+    in C++: the view asks for it on every paint, for every node."""
 
     def __init__(self, view: NodeView) -> None:
         super().__init__()
+        self.setPen(Qt.PenStyle.NoPen)
         # Snapping and wire-following happen in GraphScene._after_drag_step, once per mouse move,
         # rather than in an itemChange override called for every geometry change.
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -111,7 +118,16 @@ class NodeItem(QGraphicsItem):
         self.in_ports: dict[str, PortItem] = {}
         self.out_ports: dict[str, PortItem] = {}
         self._size = node_size(1, 1)
+        self.overview = False
         self.set_view(view)
+
+    def set_overview(self, on: bool) -> None:
+        """In the scene's overview the scene paints this box (batched with the others); the item and
+        its ports paint nothing but still take clicks, drags and hovers."""
+        self.overview = on
+        self.setFlag(_NO_CONTENTS, on)
+        for port in [*self.in_ports.values(), *self.out_ports.values()]:
+            port.setFlag(_NO_CONTENTS, on)
 
     @property
     def node_id(self) -> str:
@@ -122,17 +138,27 @@ class NodeItem(QGraphicsItem):
     def size(self) -> tuple[float, float]:
         return self._size
 
-    def set_view(self, view: NodeView) -> None:
-        """Show a new summary; ports are rebuilt only when their names changed."""
-        if view == self.view:
-            return
+    def set_view(self, view: NodeView) -> bool:
+        """Show a new summary; ports are rebuilt only when their names changed (then True)."""
         old = self.view
-        self.prepareGeometryChange()
+        if view == old:
+            return False
+        if old is not None and old.inputs is view.inputs and old[:5] == view[:5] and old.problems == view.problems \
+                and old.flags == view.flags and [r[0] for r in old.outputs] == [r[0] for r in view.outputs]:
+            self.view = view  # the common case after an edit upstream: only the shapes shown changed
+            self.update()
+            return False
+        same_inputs = old is not None and old.inputs is view.inputs  # the scene reuses rows of an unedited node
+        size = node_size(len(view.inputs), len(view.outputs))
+        bounds_change = old is None or size != self._size or bool(view.problems) != bool(old.problems)
         self.view = view
-        self._size = node_size(len(view.inputs), len(view.outputs))
+        self._size = size
+        if bounds_change:
+            self.setRect(self._work_out_bounds())
         w = self._size[0]
-        if old is None or [r.name for r in old.inputs] != [r.name for r in view.inputs] \
-                or [r.name for r in old.outputs] != [r.name for r in view.outputs]:
+        rebuilt = old is None or not same_inputs and [r.name for r in old.inputs] != [r.name for r in view.inputs] \
+            or len(old.outputs) != len(view.outputs) or any(a.name != b.name for a, b in zip(old.outputs, view.outputs))
+        if rebuilt:
             for port in [*self.in_ports.values(), *self.out_ports.values()]:
                 port.setParentItem(None)
                 if port.scene() is not None:
@@ -148,19 +174,27 @@ class NodeItem(QGraphicsItem):
                 port = PortItem(self, row.name, True, tip=f"{row.name}: drag onto an input to connect")
                 port.setPos(w, HEADER + i * ROW + ROW / 2)
                 self.out_ports[row.name] = port
-        for row in view.inputs:
-            self.in_ports[row.name].connected = row.connected
-            self.in_ports[row.name].restyle()
-        tips = [f"{view.id} ({view.op})"]
-        if view.problems:
-            tips += ["", *(f"⚠ {p}" for p in view.problems)]
-        if view.doc:
-            tips += ["", view.doc]
-        self.setToolTip("\n".join(tips))
+            if self.overview:
+                for port in [*self.in_ports.values(), *self.out_ports.values()]:
+                    port.setFlag(_NO_CONTENTS, True)
+        if rebuilt or not same_inputs:
+            for row in view.inputs:
+                port = self.in_ports[row.name]
+                if port.connected != row.connected or rebuilt:
+                    port.connected = row.connected
+                    port.restyle()
+        if old is None or (view.id, view.op, view.problems, view.doc) != (old.id, old.op, old.problems, old.doc):
+            tips = [f"{view.id} ({view.op})"]
+            if view.problems:
+                tips += ["", *(f"⚠ {p}" for p in view.problems)]
+            if view.doc:
+                tips += ["", view.doc]
+            self.setToolTip("\n".join(tips))
         self.update()
+        return rebuilt
 
     # -- geometry ---------------------------------------------------------------------------
-    def boundingRect(self) -> QRectF:
+    def _work_out_bounds(self) -> QRectF:
         w, h = self._size
         rect = QRectF(-PORT_RADIUS - 4, -16, w + 2 * PORT_RADIUS + 14, h + 22)
         if self.view is not None and self.view.problems:  # the first problem, written under the box
@@ -301,7 +335,13 @@ class WireItem(QGraphicsPathItem):
     def __init__(self, wire: Wire) -> None:
         super().__init__()
         self.wire = wire
+        self._ends: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+        self._long = False  # long enough to be stroked piece by piece (see paint)
+        self._pieces: list[tuple] | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        # paint() is told which part of the wire needs painting (option.exposedRect), so a long wire
+        # crossing a zoomed-in view is stroked only where it shows
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
         self.setZValue(0)
         self.setToolTip(f"{wire.src}{':' + wire.output if wire.output else ''} → {wire.dst}.{wire.port}")
         self.restyle()
@@ -317,10 +357,39 @@ class WireItem(QGraphicsPathItem):
         painter.setPen(QPen(c["wire_selected"] if selected else c["wire"], 2.8 if selected else 1.8,
                             Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
+        path = self.path()
+        if self._long:  # stroke only what can show: the painter's device, clip and exposed area
+            visible = painter.worldTransform().inverted()[0].mapRect(QRectF(painter.viewport()))
+            visible = visible.intersected(option.exposedRect)
+            if painter.hasClipping():
+                visible = visible.intersected(painter.clipBoundingRect())
+            if not visible.contains(path.controlPointRect()):
+                path = self._visible_part(visible.adjusted(-8, -8, 8, 8))
+        painter.drawPath(path)
 
     def set_ends(self, a: QPointF, b: QPointF) -> None:
+        """Lay the wire from output port ``a`` to input port ``b`` (the only way its path is set)."""
         self.setPath(bezier(a, b))
+        self._ends = (a.x(), a.y(), b.x(), b.y())
+        self._long = abs(b.x() - a.x()) + abs(b.y() - a.y()) > 2 * PIECE_LENGTH
+        self._pieces = None
+
+    def _visible_part(self, rect: QRectF) -> QPainterPath:
+        """The pieces of the curve that may cross ``rect`` (exact sub-curves: stroking a wire thousands
+        of pixels long costs in proportion to its length, even where it is clipped away)."""
+        if self._pieces is None:
+            self._pieces = _pieces(*self._ends)
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        out = QPainterPath()
+        last = None
+        for x0, y0, x1, y1, (p0, p1, p2, p3) in self._pieces:
+            if x1 < left or x0 > right or y1 < top or y0 > bottom:
+                continue
+            if last != p0:
+                out.moveTo(*p0)
+            out.cubicTo(*p1, *p2, *p3)
+            last = p3
+        return out
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -334,3 +403,31 @@ def bezier(a: QPointF, b: QPointF) -> QPainterPath:
     path = QPainterPath(a)
     path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
     return path
+
+
+PIECE_LENGTH = 300.0  # scene units of curve per piece when a long wire is cut for painting
+
+
+def _pieces(ax: float, ay: float, bx: float, by: float) -> list[tuple]:
+    """``bezier``'s curve cut into exact cubic pieces, each with the box around its control points."""
+    dx = max(40.0, abs(bx - ax) * 0.5)
+    curve = ((ax, ay), (ax + dx, ay), (bx - dx, by), (bx, by))
+    length = sum(math.dist(curve[i], curve[i + 1]) for i in range(3))
+    n = max(1, min(64, int(length // PIECE_LENGTH)))
+    out = []
+    rest = curve
+    for i in range(n):
+        piece, rest = _split(rest, 1.0 / (n - i)) if i < n - 1 else (rest, rest)
+        xs, ys = [p[0] for p in piece], [p[1] for p in piece]
+        out.append((min(xs), min(ys), max(xs), max(ys), piece))
+    return out
+
+
+def _split(c: tuple, t: float) -> tuple[tuple, tuple]:
+    """De Casteljau: the cubic ``c`` cut at ``t`` into two cubics."""
+    def lerp(p: tuple, q: tuple) -> tuple:
+        return (p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t)
+    p01, p12, p23 = lerp(c[0], c[1]), lerp(c[1], c[2]), lerp(c[2], c[3])
+    p012, p123 = lerp(p01, p12), lerp(p12, p23)
+    mid = lerp(p012, p123)
+    return (c[0], p01, p012, mid), (mid, p123, p23, c[3])

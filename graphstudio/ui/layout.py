@@ -186,9 +186,10 @@ def _order(order: list[list[str]], preds: dict[str, list[str]], succs: dict[str,
     def nudge(row: int) -> float:
         return 0.1 * row
 
+    r = rank()  # kept current: a sweep reorders one column at a time, so only its ranks change
+
     def sweep(cols: range, down: bool) -> None:
         for c in cols:
-            r = rank()
             keyed = []
             for k, n in enumerate(order[c]):
                 if down and preds[n]:
@@ -199,6 +200,7 @@ def _order(order: list[list[str]], preds: dict[str, list[str]], succs: dict[str,
                     key = r[n]
                 keyed.append((key, k, n))
             order[c] = [n for _, _, n in sorted(keyed)]
+            r.update({n: (k + 0.5) / len(order[c]) for k, n in enumerate(order[c])})
 
     best = [list(col) for col in order]
     best_cost = _crossings(order, preds, rows)

@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
         self.model.changed.connect(self._update_status)
         self.model.stack.cleanChanged.connect(self._update_title)
         self._build_menus()
+        from .live import attach_live
+
+        self.live = attach_live(self)  # Run toolbar, loss and tensor docks, wire panels
         theme.apply(str(self.settings.value("theme", "light")))
         self.actions["theme_" + theme.current()].setChecked(True)
         self.resize(1400, 860)

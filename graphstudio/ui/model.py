@@ -2,8 +2,9 @@
 
 Views never touch the Document: they call the methods here, which validate an edit (ids,
 cycles, the compiler's verdict on the node being wired), then push the matching command.
-After every change — edit, undo, redo, load — the compiler's ``check`` runs again and
-``changed`` fires, so every view redraws from one consistent state. A refused edit leaves the
+After every change — edit, undo, redo, load — the compiler checks the graph again (through one
+incremental ``Checker``, which redoes only what the edit reached) and ``changed`` fires, so
+every view redraws from one consistent state. A refused edit leaves the
 Document untouched and returns (and announces) its reason in one line.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from graphstudio.document import Document, DocumentError, Node, dumps, loads
 
 from . import commands as C
 from . import graph
-from .analysis import Analysis, analyze
+from .analysis import Analysis, analyze, new_checker
 from .layout import default_size, layout
 
 
@@ -37,7 +38,8 @@ class GraphModel(QObject):
         self.path: str | None = None
         self.stack = QUndoStack(self)
         self.revision = 0  # bumped on every change; autosave compares it
-        self.analysis: Analysis = analyze(self.doc)
+        self.checker = new_checker()
+        self.analysis: Analysis = self._analyze(self.doc)
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -54,7 +56,7 @@ class GraphModel(QObject):
         self.doc = doc
         self.path = path
         self.stack.clear()
-        self.analysis = analyze(doc, self.base_dir)
+        self.analysis = self._analyze(doc)
         place_missing(doc, self.analysis.outputs)
         if modified:
             self.stack.resetClean()
@@ -64,10 +66,13 @@ class GraphModel(QObject):
     def set_nodes(self, nodes: list[Node], select: list[str] | None) -> None:
         """Called by commands only: install a node list, re-check, notify."""
         self.doc.nodes[:] = nodes
-        self.analysis = analyze(self.doc, self.base_dir)
+        self.analysis = self._analyze(self.doc)
         self._changed()
         if select is not None:
             self.selectRequested.emit(list(select))
+
+    def _analyze(self, doc: Document) -> Analysis:
+        return analyze(doc, self.base_dir, self.checker)
 
     def _changed(self) -> None:
         self.revision += 1
@@ -155,7 +160,7 @@ class GraphModel(QObject):
         if not self.analysis.compiler:
             return None
         before = {str(p) for p in self.analysis.problems_for(node_id)}
-        trial = analyze(dataclasses.replace(self.doc, nodes=cmd.after_nodes), self.base_dir)
+        trial = self._analyze(dataclasses.replace(self.doc, nodes=cmd.after_nodes))
         for p in trial.problems_for(node_id):
             text = p.message.lower()
             if str(p) in before or "missing" in text or "not connected" in text or "no input" in text:

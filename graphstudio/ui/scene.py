@@ -1,10 +1,12 @@
 """``GraphScene``: the canvas contents, kept in step with the model, and wiring by drag.
 
-After every change the scene rebuilds a ``NodeView`` per node from the Document and the
-compiler's analysis and hands it to the existing item (so selection and focus survive edits);
-wires are cheap and simply redrawn. Gestures become model calls: a drag between ports is
-``model.connect`` (refusals are shown at the cursor and in the status bar), a finished node drag
-is one ``model.move``.
+After every change the scene hands a fresh ``NodeView`` to the existing item of each node that
+could look different — the node object was replaced (commands replace only the nodes they edit),
+or its specs, outputs or problems changed in the analysis — so selection and focus survive
+edits and a one-node edit of a big graph touches a handful of items. Wire items are kept per
+wire and only re-laid where a node moved, was added or removed, or rebuilt its ports.
+Gestures become model calls: a drag between ports is ``model.connect`` (refusals are shown at
+the cursor and in the status bar), a finished node drag is one ``model.move``.
 """
 from __future__ import annotations
 
@@ -12,23 +14,61 @@ import json
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QCursor, QPainter, QPen, QTransform
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QMenu, QToolTip
+from PySide6.QtGui import QCursor, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QMenu, QStyleOptionGraphicsItem, QToolTip
 
 from graphstudio.document import Node
 
 from . import graph, theme
-from .analysis import format_spec
-from .items import InputRow, NodeItem, NodeView, OutputRow, PortItem, WireItem, bezier
-from .layout import GRID
+from .analysis import Analysis, changed_nodes, format_spec
+from .items import OVERVIEW_LOD, InputRow, NodeItem, NodeView, OutputRow, PortItem, WireItem, bezier
+from .layout import GRID, HEADER
 from .model import GraphModel
 
 SCENE_EXTENT = 50_000.0
+OVERVIEW_AA_LOD = 0.15  # the overview is antialiased from this scale up
+_ORIGIN = (0.0, 0.0)
 
 
-def node_view(model: GraphModel, node: Node) -> NodeView:
-    """The summary a node box shows: ports, literal inputs, shapes under outputs, problems, flags."""
+def node_view(model: GraphModel, node: Node, static: tuple | None = None) -> NodeView:
+    """The summary a node box shows: ports, literal inputs, shapes under outputs, problems, flags.
+
+    ``static`` is ``node_static(node)`` when the caller has it already (it depends on the node alone)."""
+    category, kind, doc, rows, flags = node_static(node) if static is None else static
+    node_id = node.id
+    outputs = model.outputs_of(node)
+    analysis = model.analysis
+    many = len(outputs) > 1
+    outs = tuple(_output_row(name, format_spec(analysis.spec(node_id, name, outputs)), many) for name in outputs)
+    problems = analysis.by_node().get(node_id)
+    return NodeView(node_id, node.op, category, kind, doc, rows, outs,
+                    tuple(str(p.message if p.node_id == node_id else p) for p in problems) if problems else (),
+                    flags)
+
+
+def node_static(node: Node) -> tuple:
+    """What a node box shows that the node alone decides: category, kind, doc, input rows, flags."""
     cls = graph.op_class(node.op)
+    return (cls.category if cls else None, cls.kind if cls else "unknown",
+            cls.doc if cls else f"'{node.op}' is not an op this version knows.", input_rows(node),
+            tuple(f for f in graph.FLAGS if node.params.get(f) is True))
+
+
+_OUTPUT_ROWS: dict[tuple, OutputRow] = {}
+
+
+def _output_row(name: str, spec: str, show_name: bool) -> OutputRow:
+    key = (name, spec, show_name)
+    row = _OUTPUT_ROWS.get(key)
+    if row is None:
+        if len(_OUTPUT_ROWS) > 4096:
+            _OUTPUT_ROWS.clear()
+        row = _OUTPUT_ROWS[key] = OutputRow(name, spec, show_name)
+    return row
+
+
+def input_rows(node: Node) -> tuple[InputRow, ...]:
+    """The input rows of a node box: what the node alone decides (not the analysis)."""
     rows = []
     for port in graph.input_ports(node):
         value = node.inputs.get(port.name)
@@ -42,14 +82,7 @@ def node_view(model: GraphModel, node: Node) -> NodeView:
             label = port.name
         rows.append(InputRow(port.name, label, bool(refs), literal, port.known, port.variadic, port.optional,
                              port.doc))
-    outputs = model.outputs_of(node)
-    outs = tuple(OutputRow(name, format_spec(model.analysis.spec(node.id, name, outputs)), len(outputs) > 1)
-                 for name in outputs)
-    flags = tuple(f for f in graph.FLAGS if node.params.get(f) is True)
-    return NodeView(node.id, node.op, cls.category if cls else None, graph.node_kind(node.op),
-                    cls.doc if cls else f"'{node.op}' is not an op this version knows.", tuple(rows), outs,
-                    tuple(str(p.message if p.node_id == node.id else p) for p in model.analysis.problems_for(node.id)),
-                    flags)
+    return tuple(rows)
 
 
 def _short(value: Any) -> str:
@@ -66,7 +99,18 @@ class GraphScene(QGraphicsScene):
         super().__init__(parent)
         self.model = model
         self.nodes: dict[str, NodeItem] = {}
-        self.wires: list[WireItem] = []
+        self.wires: list[WireItem] = []          # in document order
+        self._shown: dict[str, Node] = {}        # node id → the Node object its item last showed
+        self._synced: list[Node] = []            # doc.nodes as last synced
+        self._unknown: set[str] = set()          # nodes whose outputs are guessed from wires elsewhere
+        self._static: dict[str, tuple] = {}      # node id → node_static() of that Node object
+        self._analysis: Analysis | None = None   # the analysis the items last showed
+        self._wire_items: dict[graph.Wire, WireItem] = {}
+        self._in_wires: dict[str, list[graph.Wire]] = {}   # node id → wires written in its inputs
+        self._referrers: dict[str, set[str]] = {}          # node id → ids of nodes with a wire from it
+        self._wires_dropped = False
+        self.overview = False                    # painting the batched overview (zoomed far out)
+        self._overview_data: tuple | None = None
         self.snap_to_grid = True
         self.grid_size = GRID
         self.show_grid = True
@@ -82,58 +126,150 @@ class GraphScene(QGraphicsScene):
 
     # -- model → items ---------------------------------------------------------------------------
     def sync(self) -> None:
-        """Bring items in line with the Document: add, update, move, remove; redraw wires."""
+        """Bring items in line with the Document: add, update, move, remove; re-lay affected wires."""
         self.syncing = True
         try:
-            seen = set()
-            for node in self.model.doc.nodes:
-                seen.add(node.id)
-                view = node_view(self.model, node)
-                item = self.nodes.get(node.id)
-                if item is None:
-                    item = NodeItem(view)
-                    self.addItem(item)
-                    self.nodes[node.id] = item
-                else:
-                    item.set_view(view)
-                pos = QPointF(*(node.pos or (0.0, 0.0)))
-                if item.pos() != pos:
-                    item.setPos(pos)
-            for node_id in [i for i in self.nodes if i not in seen]:
-                self.removeItem(self.nodes.pop(node_id))
-            self._rebuild_wires()
+            model = self.model
+            analysis = model.analysis
+            changed = changed_nodes(self._analysis, analysis)  # None: every node may look different
+            self._analysis = analysis
+            nodes = model.doc.nodes
+            before = self._synced
+            index = {n.id: n for n in nodes}
+            if changed is None or len(before) != len(nodes):
+                todo = nodes  # look at every node
+            else:  # commands replace the nodes they edit: look at those, and at those the analysis changed
+                todo = [n for n, old in zip(nodes, before) if n is not old]
+                covered = {n.id for n in todo}
+                todo += [index[i] for i in changed | self._unknown if i in index and i not in covered]
+            edited, moved = self._sync_items(todo, changed, analysis.outputs)
+            self._synced = list(nodes)
+            removed: set[str] = set()
+            if len(self.nodes) != len(nodes):
+                present = {n.id for n in nodes}
+                removed = {i for i in self.nodes if i not in present}
+                for node_id in removed:
+                    self.removeItem(self.nodes.pop(node_id))
+                    self._shown.pop(node_id, None)
+                    self._static.pop(node_id, None)
+                    self._unknown.discard(node_id)
+            if edited or moved or removed:
+                self._sync_wires(nodes, index, edited | moved, moved | removed, removed)
+            self._overview_data = None
         finally:
             self.syncing = False
 
-    def _rebuild_wires(self) -> None:
-        selected = {w.wire for w in self.wires if w.isSelected()}
-        for w in self.wires:
-            self.removeItem(w)
-        self.wires = []
-        for wire in graph.wires(self.model.doc):
-            src, dst = self.nodes.get(wire.src), self.nodes.get(wire.dst)
-            if src is None or dst is None or wire.port not in dst.in_ports:
+    def _sync_items(self, nodes: list[Node], changed: set[str] | None,
+                    known: dict[str, Any]) -> tuple[set[str], set[str]]:
+        """Make, update and place the items of ``nodes``: (ids whose node object is new, ids whose
+        ports moved — placed elsewhere or rebuilt)."""
+        model = self.model
+        shown = self._shown
+        items = self.nodes
+        static_of = self._static
+        edited: set[str] = set()
+        moved: set[str] = set()
+        for node in nodes:
+            node_id = node.id
+            item = items.get(node_id)
+            if item is None:
+                static = static_of[node_id] = node_static(node)
+                item = NodeItem(node_view(model, node, static))
+                if self.overview:
+                    item.set_overview(True)
+                self.addItem(item)
+                items[node_id] = item
+                edited.add(node_id)
+                moved.add(node_id)
+            elif shown.get(node_id) is not node:
+                static = static_of[node_id] = node_static(node)
+                if item.set_view(node_view(model, node, static)):
+                    moved.add(node_id)
+                edited.add(node_id)
+            elif changed is None or node_id in changed or node_id not in known:
+                # (not in the analysis's outputs: they are guessed from wires elsewhere, so look again)
+                if item.set_view(node_view(model, node, static_of[node_id])):
+                    moved.add(node_id)
+            shown[node_id] = node
+            if node_id in known:
+                self._unknown.discard(node_id)
+            else:
+                self._unknown.add(node_id)
+            x, y = node.pos or _ORIGIN
+            if item.x() != x or item.y() != y:
+                item.setPos(QPointF(x, y))
+                if item.x() != x or item.y() != y:  # Qt skips a move it deems negligible (fuzzy compare)
+                    item.setPos(QPointF(x + 1.0, y + 1.0))
+                    item.setPos(QPointF(x, y))
+                moved.add(node_id)
+        return edited, moved
+
+    def _sync_wires(self, nodes: list[Node], by_id: dict[str, Node], dsts: set[str], srcs: set[str],
+                    removed: set[str]) -> None:
+        """Re-lay the wires into ``dsts`` and out of ``srcs``; drop those of ``removed`` nodes."""
+        redo = set(dsts)
+        for src in srcs:
+            redo.update(self._referrers.get(src, ()))
+        count = len(self._wire_items)
+        self._wires_dropped = False
+        for dst in redo | removed:
+            node = by_id.get(dst)
+            old = self._in_wires.pop(dst, [])
+            new = graph.node_wires(node) if node is not None else []
+            for wire in old:
+                self._referrers.get(wire.src, set()).discard(dst)
+            keep = set(new)
+            for wire in old:
+                if wire not in keep:
+                    item = self._wire_items.pop(wire, None)
+                    if item is not None:
+                        self.removeItem(item)
+                        self._wires_dropped = True
+            if node is None:
                 continue
-            outputs = list(src.out_ports)
-            name = wire.output or (outputs[0] if outputs else None)
-            if name not in src.out_ports:
-                continue
-            item = WireItem(wire)
-            item.set_ends(src.out_ports[name].scenePos(), dst.in_ports[wire.port].scenePos())
+            self._in_wires[dst] = new
+            for wire in new:
+                self._referrers.setdefault(wire.src, set()).add(dst)
+                self._place_wire(wire)
+        if self._wires_dropped or len(self._wire_items) != count:  # which wires are drawn changed
+            self.wires = [self._wire_items[w] for n in nodes for w in self._in_wires.get(n.id, ())
+                          if w in self._wire_items]
+
+    def _place_wire(self, wire: graph.Wire) -> None:
+        """Lay (or make, or drop) the item of one wire from its ports' places."""
+        src, dst = self.nodes.get(wire.src), self.nodes.get(wire.dst)
+        item = self._wire_items.get(wire)
+        name = None
+        if src is not None and dst is not None and wire.port in dst.in_ports:
+            name = wire.output or next(iter(src.out_ports), None)
+        if name is None or name not in src.out_ports:
+            if item is not None:
+                self.removeItem(self._wire_items.pop(wire))
+                self._wires_dropped = True
+            return
+        if item is None:
+            item = self._wire_items[wire] = WireItem(wire)
+            if self.overview:
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
             self.addItem(item)
-            item.setSelected(wire in selected)
-            self.wires.append(item)
+        item.set_ends(src.out_ports[name].scenePos(), dst.in_ports[wire.port].scenePos())
+
+    def _wires_of(self, node_id: str) -> list[WireItem]:
+        """The wire items into and out of one node."""
+        wires = [w for w in self._in_wires.get(node_id, ())]
+        for dst in self._referrers.get(node_id, ()):
+            wires += [w for w in self._in_wires.get(dst, ()) if w.src == node_id]
+        return [self._wire_items[w] for w in wires if w in self._wire_items]
 
     def node_moved(self, item: NodeItem) -> None:
         """Keep wires attached while a node is dragged."""
         if self.syncing:
             return
-        node_id = item.node_id
-        for w in self.wires:
-            if w.wire.src == node_id or w.wire.dst == node_id:
-                src, dst = self.nodes[w.wire.src], self.nodes[w.wire.dst]
-                name = w.wire.output or next(iter(src.out_ports))
-                w.set_ends(src.out_ports[name].scenePos(), dst.in_ports[w.wire.port].scenePos())
+        self._overview_data = None
+        for w in self._wires_of(item.node_id):
+            src, dst = self.nodes[w.wire.src], self.nodes[w.wire.dst]
+            name = w.wire.output or next(iter(src.out_ports))
+            w.set_ends(src.out_ports[name].scenePos(), dst.in_ports[w.wire.port].scenePos())
 
     def select_ids(self, ids: list[str]) -> None:
         self.clearSelection()
@@ -162,10 +298,91 @@ class GraphScene(QGraphicsScene):
         for item in self.items():
             if hasattr(item, "restyle"):
                 item.restyle()
+        self._overview_data = None
         self.update()
+
+    # -- overview -----------------------------------------------------------------------------------
+    def set_overview(self, on: bool) -> None:
+        """Switch between items painting themselves (detail) and the batched overview the scene
+        paints under them (every item then has no contents, but still takes clicks and drags)."""
+        if on == self.overview:
+            return
+        self.overview = on
+        for item in self.nodes.values():
+            item.set_overview(on)
+        flag = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        for wire in self._wire_items.values():
+            wire.setFlag(flag, on)
+
+    def _overview(self) -> tuple:
+        """What the overview draws, in scene coordinates: boxes, header stripes by colour, boxes with
+        problems, and all wires as one path (remade after an edit or a move)."""
+        if self._overview_data is None:
+            boxes, problems = [], []
+            headers: dict[str, tuple[Any, list[QRectF]]] = {}
+            for item in self.nodes.values():
+                view = item.view
+                x, y = item.x(), item.y()
+                w, h = item.size
+                box = QRectF(x, y, w, h)
+                boxes.append(box)
+                if view.problems:
+                    problems.append(box)
+                color = theme.category_color(view.category)
+                headers.setdefault(color.name(), (color, []))[1].append(QRectF(x, y, w, HEADER))
+            wires = QPainterPath()
+            for wire in self.wires:
+                wires.addPath(wire.path())
+            self._overview_data = (boxes, list(headers.values()), problems, wires)
+        return self._overview_data
+
+    def _draw_overview(self, painter: QPainter, lod: float) -> None:
+        boxes, headers, problems, wires = self._overview()
+        c = theme.colors()
+        painter.save()
+        if lod < OVERVIEW_AA_LOD:  # hundreds of boxes a few pixels wide: antialiasing buys nothing
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(c["wire"], 0))  # cosmetic: one pixel whatever the zoom
+        painter.drawPath(wires)
+        selected = self.selectedItems()
+        lit = [w.path() for w in selected if isinstance(w, WireItem)]
+        if lit:
+            painter.setPen(_cosmetic(c["wire_selected"], 2))
+            for path in lit:
+                painter.drawPath(path)
+        painter.setPen(_cosmetic(c["border"], 1))
+        painter.setBrush(c["node"])
+        painter.drawRects(boxes)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for color, rects in headers:
+            painter.setBrush(color)
+            painter.drawRects(rects)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if problems:
+            painter.setPen(_cosmetic(c["problem"], 2))
+            painter.drawRects(problems)
+        chosen = [QRectF(i.x(), i.y(), *i.size) for i in selected if isinstance(i, NodeItem)]
+        if chosen:
+            painter.setPen(_cosmetic(c["selected"], 2))
+            painter.drawRects(chosen)
+        painter.restore()
 
     # -- background ---------------------------------------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The background and grid; zoomed far out (any view, an export, a render), the overview too.
+
+        This runs before the items are painted, so it is where a paint finds out its scale and
+        switches the items between painting themselves and leaving it to the overview."""
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        overview = lod < OVERVIEW_LOD
+        if overview != self.overview:
+            self.set_overview(overview)
+        self._draw_grid(painter, rect)
+        if overview:
+            self._draw_overview(painter, lod)
+
+    def _draw_grid(self, painter: QPainter, rect: QRectF) -> None:
         c = theme.colors()
         painter.fillRect(rect, c["background"])
         if not self.show_grid:
@@ -318,6 +535,13 @@ class GraphScene(QGraphicsScene):
         if not menu.isEmpty():
             menu.exec(event.screenPos())
             event.accept()
+
+
+def _cosmetic(color: Any, width: float) -> QPen:
+    """A pen as wide in pixels whatever the zoom."""
+    pen = QPen(color, width)
+    pen.setCosmetic(True)
+    return pen
 
 
 def _free_port(node: NodeItem, want_output: bool) -> PortItem | None:

@@ -33,12 +33,25 @@ def current() -> str:
     return _CURRENT
 
 
+_COLORS: dict[str, dict[str, QColor]] = {}
+
+
 def colors() -> dict[str, QColor]:
-    return {k: QColor(v) for k, v in _CANVAS[_CURRENT].items()}
+    """The current theme's canvas colours (made once per theme and shared: do not modify them)."""
+    found = _COLORS.get(_CURRENT)
+    if found is None:
+        found = _COLORS[_CURRENT] = {k: QColor(v) for k, v in _CANVAS[_CURRENT].items()}
+    return found
+
+
+_CATEGORY: dict[str | None, QColor] = {}
 
 
 def category_color(category: str | None) -> QColor:
-    return QColor(CATEGORY_COLORS.get(category or "", "#888888"))
+    found = _CATEGORY.get(category)
+    if found is None:
+        found = _CATEGORY[category] = QColor(CATEGORY_COLORS.get(category or "", "#888888"))
+    return found
 
 
 def apply(name: str, app: QApplication | None = None) -> None:

@@ -17,7 +17,7 @@ from .layout import HEADER, NODE_WIDTH
 from .scene import GraphScene
 
 MIME_OP = "application/x-graphstudio-op"
-MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # far enough out to fit a graph of a thousand nodes
 
 
 class GraphView(QGraphicsView):

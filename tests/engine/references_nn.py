@@ -94,6 +94,22 @@ def _nll_loss(x, t, ignore_index=-100, reduction="mean"):
     return _nll_core(x, t, ignore_index, reduction)
 
 
+def _robust(huber):
+    def ref(a, t, reduction="mean", beta=None, delta=None):
+        k = delta if huber else beta
+        k = 1.0 if k is None else k
+        d = np.asarray(a) - np.asarray(t)
+        ad = np.abs(d)
+        if huber:
+            loss = np.where(ad < k, 0.5 * d * d, k * (ad - 0.5 * k))
+        elif k == 0:
+            loss = ad
+        else:
+            loss = np.where(ad < k, 0.5 * d * d / k, ad - 0.5 * k)
+        return _reduce(loss, reduction)
+    return ref
+
+
 REFS = {
     "softmax": _softmax,
     "log_softmax": _log_softmax,
@@ -104,4 +120,6 @@ REFS = {
     "binary_cross_entropy": _bce,
     "cross_entropy": _cross_entropy,
     "nll_loss": _nll_loss,
+    "smooth_l1_loss": _robust(False),
+    "huber_loss": _robust(True),
 }

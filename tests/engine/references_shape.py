@@ -92,6 +92,27 @@ def _index(x, index):
     return np.asarray(y)
 
 
+def _setitem(x, values, index):
+    """x[index] = values, PyTorch's way: the flat positions `_index` picks get the broadcast values."""
+    x = np.array(x, copy=True)
+    pos = _index(np.arange(x.size).reshape(x.shape), index)
+    v = np.asarray(values, dtype=x.dtype)
+    while v.ndim > pos.ndim and v.shape[0] == 1:
+        v = v[0]
+    flat = x.reshape(-1)
+    flat[pos.reshape(-1)] = np.broadcast_to(v, pos.shape).reshape(-1)
+    return flat.reshape(x.shape)
+
+
+def _repeat(a, repeats):
+    a = np.asarray(a)
+    return np.tile(a.reshape((1,) * (len(repeats) - a.ndim) + a.shape), repeats)
+
+
+def _diag(a, diagonal=0):
+    return np.diag(a, k=diagonal)
+
+
 REFS = {
     "t": lambda a: a.T,
     "transpose": lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1),
@@ -109,4 +130,14 @@ REFS = {
     "split": _split,
     "chunk": _chunk,
     "index": _index,
+    "setitem": _setitem,
+    "repeat": _repeat,
+    "flip": lambda a, dims: np.flip(a, axis=tuple(dims)),
+    "unbind": lambda input, dim=0: tuple(np.moveaxis(np.asarray(input), dim, 0)),
+    "one_hot": lambda input, num_classes: np.eye(num_classes, dtype=np.int64)[input],
+    "tril": lambda a, diagonal=0: np.tril(a, k=diagonal),
+    "triu": lambda a, diagonal=0: np.triu(a, k=diagonal),
+    "diag": _diag,
+    "gather": lambda a, index, dim: np.take_along_axis(
+        a[tuple(slice(0, n) if k != dim else slice(None) for k, n in enumerate(np.shape(index)))], np.asarray(index), dim),
 }

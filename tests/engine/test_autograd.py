@@ -94,8 +94,10 @@ def test_errors_in_pytorchs_words():
         gs.mm(gs.ones(2, 3), gs.ones(4, 5))
     with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
         gs.ones(2) + gs.ones(2, device="strict")
-    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype can require gradients"):
         gs.tensor([1, 2], requires_grad=True)
+    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+        gs.tensor([1, 2]).requires_grad_()
 
 
 def test_backward_with_a_gradient_vector():

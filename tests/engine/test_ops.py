@@ -204,9 +204,19 @@ def _torch_fn(op):
     if name == "index":
         from graphstudio.engine.ops.shape import index_key
         return lambda x, index: x[index_key(index)]
+    if name == "setitem":  # x[index] = values on a copy, as a function
+        from graphstudio.engine.ops.shape import index_key
+
+        def setitem(x, values, index):
+            out = x.clone()
+            out[index_key(index)] = values
+            return out
+        return setitem
+    if name == "gather":  # torch's order: input, dim, index
+        return lambda x, index, dim: torch.gather(x, dim, index)
     if name == "view":  # torch names the param `size`; the graph format says `shape`
         return lambda x, shape: x.view(shape)
-    if hasattr(torch.nn.functional, name) and op.category in ("Loss", "Activation", "Matrix"):
+    if hasattr(torch.nn.functional, name) and (op.category in ("Loss", "Activation", "Matrix") or not op.function):
         return getattr(torch.nn.functional, name)
     if hasattr(torch, name):
         return getattr(torch, name)

@@ -1,9 +1,91 @@
-"""`torch.nn.functional`: the registry's activations, layers and losses as functions."""
+"""`torch.nn.functional`: the registry's activations, layers and losses as functions, and the few
+PyTorch functions that are compositions of them (relu6, normalize, one_hot's class count)."""
 from __future__ import annotations
 
-from ..api import FUNCTIONS
+import warnings
+from typing import Any
 
-NAMES = ("relu", "sigmoid", "tanh", "linear", "softmax", "log_softmax", "dropout", "mse_loss", "l1_loss",
-         "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits", "binary_cross_entropy")
+from ..api import FUNCTIONS, call
+from ..registry import REGISTRY
+
+NAMES = ("sigmoid", "tanh", "linear", "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
+         "binary_cross_entropy_with_logits", "binary_cross_entropy", "gelu", "softplus", "smooth_l1_loss",
+         "huber_loss")
+INPLACE = ("relu", "leaky_relu", "elu", "silu", "hardtanh", "dropout")  # these also take inplace=True
 
 globals().update({name: FUNCTIONS[name] for name in NAMES if name in FUNCTIONS})
+
+
+def _with_inplace(name: str) -> Any:
+    fn = FUNCTIONS[name]
+
+    def f(input: Any, *args: Any, inplace: bool = False, **kwargs: Any) -> Any:
+        if inplace:
+            from ..tensor import run_inplace
+
+            return run_inplace(input, fn, *args, **kwargs)
+        return fn(input, *args, **kwargs)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = fn.__doc__
+    return f
+
+
+globals().update({name: _with_inplace(name) for name in INPLACE})
+
+
+def _implicit_dim(name: str, ndim: int) -> int:
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
+                  "argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Any:
+    """softmax along dim (left out: PyTorch's old implicit choice, with its warning)."""
+    if dim is None:
+        dim = _implicit_dim("softmax", input.ndim)
+    if dtype is not None:
+        input = input.to(dtype)
+    return call(REGISTRY["softmax"], (input,), {"dim": dim})
+
+
+def log_softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Any:
+    if dim is None:
+        dim = _implicit_dim("log_softmax", input.ndim)
+    if dtype is not None:
+        input = input.to(dtype)
+    return call(REGISTRY["log_softmax"], (input,), {"dim": dim})
+
+
+def relu6(input: Any, inplace: bool = False) -> Any:
+    """min(max(input, 0), 6): hardtanh between 0 and 6, as PyTorch computes it."""
+    return hardtanh(input, 0.0, 6.0, inplace=inplace)  # noqa: F821 - installed above
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Any:
+    """int64 one-hot rows; num_classes=-1 takes one more than the largest class index."""
+    if num_classes == -1:
+        from ..ops.shape import OneHot
+
+        from ..dispatch import torch_error
+        from ..registry import ShapeError
+
+        try:
+            OneHot.infer(_spec(tensor), num_classes=1)  # the dtype check, before max()
+        except ShapeError as e:
+            raise torch_error(e) from None
+        num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
+    return call(REGISTRY["one_hot"], (tensor,), {"num_classes": num_classes})
+
+
+def _spec(t: Any) -> Any:
+    from ..dispatch import spec_of
+
+    return spec_of(t)
+
+
+def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Any = None) -> Any:
+    """input / max(‖input‖_p, eps) along dim."""
+    norm = call(REGISTRY["norm"], (input,), {"p": p, "dim": dim, "keepdim": True})
+    denom = call(REGISTRY["clamp"], (norm,), {"min": eps})
+    return input / call(REGISTRY["expand"], (denom,), {"size": tuple(input.shape)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import dtypes
-from ..registry import ShapeError, Spec
+from ..registry import DimError, ShapeError, Spec
 
 
 def broadcast(a: tuple, b: tuple) -> tuple:
@@ -72,7 +72,7 @@ def dim_index(dim: int, ndim: int) -> int:
     """A dim in range for a tensor of `ndim` dims (0-dim tensors take -1 and 0)."""
     n = max(ndim, 1)
     if not -n <= dim < n:
-        raise ShapeError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        raise DimError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
 
 

@@ -258,3 +258,44 @@ class Randint(Leaf):
     def make(rng, high, shape, low=0, dtype="int64", requires_grad=False):
         Randint.infer(low=low, high=high, shape=shape)
         return rng.integers(low, high, size=_shape(shape)).astype(_np({"dtype": dtype}, "int64"))
+
+
+@register
+class Randperm(Leaf):
+    name, torch = "randperm", "torch.randperm({n})"
+    doc = "The whole numbers 0 … n-1 in a random order (seeded): a shuffled index, e.g. for mini-batches."
+    params = (Param("n", "int", 5, "how many", required=True, min=0), _dtype("int64"), REQUIRES_GRAD)
+    samples = (Sample((), {"n": 6}), Sample((), {"n": 0}), Sample((), {"n": -1}, error="n must be non-negative, got-1"))
+
+    @classmethod
+    def infer(cls, **params: Any) -> Spec:
+        n = params["n"]
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise ShapeError(f"n must be non-negative, got{n}")
+        return Spec((n,), dtypes.from_name(params.get("dtype") or "int64"))
+
+    @staticmethod
+    def make(rng, n, dtype="int64", requires_grad=False):
+        Randperm.infer(n=n)
+        return rng.permutation(n).astype(_np({"dtype": dtype}, "int64"))
+
+
+@register
+class Normal(Leaf):
+    name, torch = "normal", "torch.normal({mean}, {std}, {shape})"
+    doc = "Normal random numbers with the given mean and standard deviation (seeded)."
+    params = (Param("mean", "float", 0.0, "the mean"), Param("std", "float", 1.0, "the standard deviation", min=0.0),
+              SHAPE, _dtype("float32"), REQUIRES_GRAD)
+    samples = (Sample((), {"mean": 2.0, "std": 0.5, "shape": [3, 2]}),
+               Sample((), {"std": -1.0, "shape": [2]}, error="normal expects std >= 0.0, but found std -1.0"))
+
+    @classmethod
+    def infer(cls, **params: Any) -> Spec:
+        if params.get("std", 1.0) < 0:
+            raise ShapeError(f"normal expects std >= 0.0, but found std {params['std']}")
+        return Spec(_shape(params["shape"]), dtypes.from_name(params.get("dtype") or "float32"))
+
+    @staticmethod
+    def make(rng, shape, mean=0.0, std=1.0, dtype="float32", requires_grad=False):
+        Normal.infer(shape=shape, std=std)
+        return (rng.standard_normal(_shape(shape)) * std + mean).astype(_np({"dtype": dtype}))

@@ -5,11 +5,14 @@ engine sums each back to its input's shape. `ctx.needs` says which inputs want o
 """
 from __future__ import annotations
 
+import math
+
 from .. import dtypes
-from ..registry import Op, Param, Port, Sample, ShapeError, Spec, register
+from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
 
 T, S = Port, Sample
+_SCALARS = (int, float, bool)
 BINARY_SAMPLES = (
     S(((3, 4), (3, 4))), S(((2, 3, 4), (4,))), S(((3, 1), (1, 5))), S(((3,), 2.5)), S(((), (2, 2))),
     S(((3, 4), (2, 4)), error="must match the size"),
@@ -64,7 +67,7 @@ class Mul(Binary):
     doc = "Elementwise product input * other, broadcasting shapes."
 
     def forward(ctx, a, b):
-        ctx.saved = (a, b)
+        ctx.saved = (None, b) if b.__class__ in _SCALARS else (a, b)  # x * 2 keeps only the 2, as PyTorch
         return a * b
 
     def backward(ctx, g):
@@ -83,7 +86,7 @@ class Div(Binary):
         return _infer.elementwise(_infer.need_tensor(a, "input"), b, to_float=True)
 
     def forward(ctx, a, b):
-        ctx.saved = (a, b)
+        ctx.saved = (None, b) if b.__class__ in _SCALARS else (a, b)  # x / 2 keeps only the 2, as PyTorch
         return a / b
 
     def backward(ctx, g):
@@ -108,7 +111,7 @@ class Pow(Op):
 
     def forward(ctx, a, b):
         out = a ** b
-        ctx.saved = (a, b, out)
+        ctx.saved = (a, b, None) if b.__class__ in _SCALARS else (a, b, out)  # the output only for d/d exponent
         return out
 
     def backward(ctx, g):
@@ -225,6 +228,173 @@ class Cos(Unary):
 
 
 @register
+class Log1p(Unary):
+    name, grad_fn, torch = "log1p", "Log1PBackward0", "torch.log1p({input})"
+    doc = "Elementwise log(1 + input), accurate for small inputs."
+    samples = (S(((3, 4),), positive=True), S(((),), positive=True), S(([1, 2, 3],)))
+
+    def forward(ctx, a):
+        ctx.saved = (a,)
+        return ctx.xp.log1p(a)
+
+    def backward(ctx, g):
+        return (g / (1 + ctx.saved[0]),)
+
+
+@register
+class Expm1(Unary):
+    name, grad_fn, torch = "expm1", "Expm1Backward0", "torch.expm1({input})"
+    doc = "Elementwise e ** input - 1, accurate for small inputs."
+    samples = (S(((3, 4),)), S(((),)), S(([1, 2, 3],)))
+
+    def forward(ctx, a):
+        out = ctx.xp.expm1(a)
+        ctx.saved = (out,)
+        return out
+
+    def backward(ctx, g):
+        return (g * (ctx.saved[0] + 1),)
+
+
+@register
+class Square(Unary):
+    name, grad_fn, torch = "square", "PowBackward0", "torch.square({input})"
+    doc = "Elementwise input * input (whole numbers stay whole; bools become int64)."
+    cast = None
+    samples = (S(((3, 4),)), S(((),)), S(([1, -2, 3],)), S(([True, False],)))
+
+    def infer(a):
+        a = _infer.need_tensor(a, "input")
+        return Spec(a.shape, dtypes.int64) if a.dtype is dtypes.bool_ else a
+
+    def forward(ctx, a):
+        xp = ctx.xp
+        if a.dtype == xp.bool:
+            a = xp.astype(a, xp.int64)
+        ctx.saved = (a,)
+        return a * a
+
+    def backward(ctx, g):
+        return (2 * ctx.saved[0] * g,)
+
+
+@register
+class Reciprocal(Unary):
+    name, grad_fn, torch = "reciprocal", "ReciprocalBackward0", "torch.reciprocal({input})"
+    doc = "Elementwise 1 / input (whole numbers give floats)."
+    samples = (S(((3, 4),), positive=True), S(((),), positive=True), S(([1, 2, 4],)))
+
+    def forward(ctx, a):
+        out = 1 / a
+        ctx.saved = (out,)
+        return out
+
+    def backward(ctx, g):
+        out = ctx.saved[0]
+        return (-g * out * out,)
+
+
+class _Stepwise(Unary):
+    """Ops that are flat almost everywhere: their gradient is 0, as PyTorch's; integers pass through."""
+
+    cast = None
+    kernel = ""
+
+    @classmethod
+    def _check(cls, a):
+        a = _infer.need_tensor(a, "input")
+        if a.dtype is dtypes.bool_:
+            raise ShapeError(f'"{cls.kernel}" not implemented for \'Bool\'')
+        return a
+
+    def backward(ctx, g):
+        return (ctx.xp.zeros_like(g),)
+
+
+@register
+class Sign(_Stepwise):
+    name, grad_fn, torch = "sign", "SignBackward0", "torch.sign({input})"
+    doc = "Elementwise -1, 0 or 1 by the sign of input (its gradient is 0)."
+    samples = (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([True, False],)), S(([0.3, -1.5, 2.0],)))
+
+    def infer(a):
+        return _infer.need_tensor(a, "input")
+
+    def forward(ctx, a):
+        xp = ctx.xp
+        return xp.asarray(a, copy=True) if a.dtype == xp.bool else xp.sign(a)
+
+
+@register
+class Floor(_Stepwise):
+    name, grad_fn, torch = "floor", "FloorBackward0", "torch.floor({input})"
+    doc = "Elementwise largest whole number <= input (its gradient is 0)."
+    kernel = "floor_vml_cpu"
+    samples = (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([1.5, -1.5, 2.2],)),
+               S(([True],), error='"floor_vml_cpu" not implemented for \'Bool\''))
+
+    def infer(a):
+        return Floor._check(a)
+
+    def forward(ctx, a):
+        xp = ctx.xp
+        if a.dtype == xp.bool:
+            raise TypeError("floor of a bool tensor")
+        return xp.floor(a)
+
+
+@register
+class Ceil(_Stepwise):
+    name, grad_fn, torch = "ceil", "CeilBackward0", "torch.ceil({input})"
+    doc = "Elementwise smallest whole number >= input (its gradient is 0)."
+    kernel = "ceil_vml_cpu"
+    samples = (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([1.5, -1.5, 2.2],)),
+               S(([True],), error='"ceil_vml_cpu" not implemented for \'Bool\''))
+
+    def infer(a):
+        return Ceil._check(a)
+
+    def forward(ctx, a):
+        xp = ctx.xp
+        if a.dtype == xp.bool:
+            raise TypeError("ceil of a bool tensor")
+        return xp.ceil(a)
+
+
+@register
+class Round(_Stepwise):
+    name, grad_fn, torch = "round", "RoundBackward0", "torch.round({input}, decimals={decimals})"
+    doc = "Elementwise round to the nearest whole number (halves to even), or to `decimals` places; gradient 0."
+    kernel = "round_cpu"
+    params = (Param("decimals", "int", 0, "how many decimal places to keep (negative: round to tens, …)"),)
+    samples = (S(((3, 4),)), S(((),)), S(([0.4, 1.6, 2.7, -0.3, -1.7],)), S(([3, -2],), dtypes=("int64",)),
+               S(([1.2345, -2.5678, 150.0],), {"decimals": 2}), S(([1234.5, -17.0],), {"decimals": -1}),
+               S(([True],), error='"round_cpu" not implemented for \'Bool\''),
+               S(([3, -2],), {"decimals": 1}, error='"round_cpu" not implemented for \'Long\''))
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        return "RoundBackward1" if params.get("decimals") else "RoundBackward0"
+
+    def infer(a, decimals=0):
+        a = Round._check(a)
+        if decimals and not a.dtype.is_floating_point:
+            raise ShapeError('"round_cpu" not implemented for \'Long\'')
+        return a
+
+    def forward(ctx, a, decimals=0):
+        xp = ctx.xp
+        if a.dtype == xp.bool or decimals and not xp.isdtype(a.dtype, "real floating"):
+            raise TypeError("round of a bool tensor, or of whole numbers to decimals")
+        if not decimals:
+            return xp.round(a)
+        scale = 10.0 ** abs(decimals)
+        if decimals > 0:
+            return xp.round(a * scale) / scale
+        return xp.round(a / scale) * scale
+
+
+@register
 class Relu(Unary):
     name, grad_fn, torch = "relu", "ReluBackward0", "torch.relu({input})"
     category = "Activation"
@@ -331,6 +501,8 @@ class Where(Op):
         if c.dtype is not dtypes.bool_:
             raise ShapeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {c.dtype.name}")
         spec = _infer.elementwise(c, *(x for x in (a, b) if isinstance(x, Spec)))
+        if not any(isinstance(x, Spec) for x in (a, b)):
+            return Spec(spec.shape, _scalars_dtype(a, b))
         return Spec(spec.shape, _infer.result_dtype(*(x for x in (a, b))))
 
     def forward(ctx, c, a, b):
@@ -347,14 +519,76 @@ class Where(Op):
         return None, ctx.xp.where(c, g, zero), ctx.xp.where(c, zero, g)
 
 
+def _scalars_dtype(a, b) -> dtypes.dtype:
+    """where(c, 1, 0) with two Python numbers: bool, int64 or float32, as PyTorch types them."""
+    if isinstance(a, bool) and isinstance(b, bool):
+        return dtypes.bool_
+    if isinstance(a, float) or isinstance(b, float):
+        return dtypes.DEFAULT_FLOAT
+    return dtypes.int64
+
+
 def _where_dtype(xp, a, b):
     arrays = [x for x in (a, b) if not isinstance(x, (int, float))]
     if not arrays:
-        return xp.float32
+        return getattr(xp, {"bool": "bool", "int64": "int64"}.get(_scalars_dtype(a, b).name, "float32"))
     if len(arrays) == 2 and arrays[0].dtype != arrays[1].dtype:
         return xp.result_type(arrays[0].dtype, arrays[1].dtype)
     return arrays[0].dtype
 
+
+
+_C_NAMES = {"float32": "float", "float64": "double", "int32": "int", "int64": "long", "bool": "bool"}
+
+
+@register
+class MaskedFill(Op):
+    name, grad_fn, torch = "masked_fill", "MaskedFillBackward0", "torch.masked_fill({input}, {mask}, {value})"
+    doc = "Replace the elements where mask is True by value (mask broadcasts to input's shape)."
+    inputs = (T("input"), T("mask", "bool, broadcastable to input"), T("value", "a number or a 0-dim tensor",
+                                                                      scalar_ok=True))
+    samples = (S(((3, 4), (3, 4), 0.0), dtypes=(None, "bool")), S(((3, 4), (4,), -1.5), dtypes=(None, "bool")),
+               S(((3, 4), (3, 1), ()), dtypes=(None, "bool", None)), S(([1, 2, 3], [True, False, True], 9)),
+               S(((3, 4), (3, 4), 0.0), error="masked_fill_ only supports boolean masks, but got mask with dtype double"),
+               S(((3, 4), (2, 3, 4), 0.0), dtypes=(None, "bool"),
+                 error="masked_fill_ with a mask of shape [2, 3, 4] cannot write into a tensor of shape [3, 4]"),
+               S(((3, 4), (3, 4), (2,)), dtypes=(None, "bool"),
+                 error="masked_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 dimension(s)."))
+
+    def infer(a, mask, value):
+        a, m = _infer.need_tensor(a, "input"), _infer.need_tensor(mask, "mask")
+        if m.dtype is not dtypes.bool_:
+            raise ShapeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                             f"{_C_NAMES[m.dtype.name]}")
+        if isinstance(value, Spec) and value.ndim:
+            raise ShapeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                             f"{value.ndim} dimension(s).")
+        if _infer.broadcast(a.shape, m.shape) != a.shape:
+            raise ShapeError(f"masked_fill_ with a mask of shape {list(m.shape)} cannot write into a tensor of "
+                             f"shape {list(a.shape)}")
+        return a
+
+    def forward(ctx, a, mask, value):
+        xp = ctx.xp
+        if mask.dtype != xp.bool or getattr(value, "ndim", 0):
+            raise TypeError("masked_fill takes a bool mask and a 0-dim value")
+        if isinstance(value, (int, float)):
+            v = xp.asarray(value, dtype=a.dtype)
+        else:  # PyTorch's overload for a tensor value has its own grad_fn
+            v = xp.astype(value, a.dtype)
+            ctx.__class__ = node_class("MaskedFillBackward1", MaskedFill)
+        ctx.saved = (mask,)
+        out = xp.where(mask, v, a)
+        if tuple(out.shape) != tuple(a.shape):
+            raise ValueError("mask larger than input")
+        return out
+
+    def backward(ctx, g):
+        mask, = ctx.saved
+        xp = ctx.xp
+        zero = xp.zeros_like(g)
+        gv = xp.sum(xp.where(mask, g, zero)) if ctx.needs[2] else None
+        return (xp.where(mask, zero, g) if ctx.needs[0] else None), None, gv
 
 class Compare(Binary):
     """Comparisons give bool tensors and no gradient."""
@@ -434,3 +668,512 @@ def _pick(ctx, g, first):
 def _mask(xp, keep, g):
     """g where keep is True, 0 elsewhere (no bool × float arithmetic: the array API forbids it)."""
     return xp.where(keep, g, xp.zeros_like(g))
+
+
+# -- more math: logs, trigonometry, rounding toward zero ------------------------------------------
+@register
+class Log2(Unary):
+    name, grad_fn, torch = "log2", "Log2Backward0", "torch.log2({input})"
+    doc = "Elementwise base-2 logarithm."
+    samples = (S(((3, 4),), positive=True), S(([1, 2, 8],)))
+
+    def forward(ctx, a):
+        ctx.saved = (a,)
+        return ctx.xp.log2(a)
+
+    def backward(ctx, g):
+        return (g / (ctx.saved[0] * math.log(2.0)),)
+
+
+@register
+class Log10(Unary):
+    name, grad_fn, torch = "log10", "Log10Backward0", "torch.log10({input})"
+    doc = "Elementwise base-10 logarithm."
+    samples = (S(((3, 4),), positive=True), S(([1, 10, 1000],)))
+
+    def forward(ctx, a):
+        ctx.saved = (a,)
+        return ctx.xp.log10(a)
+
+    def backward(ctx, g):
+        return (g / (ctx.saved[0] * math.log(10.0)),)
+
+
+@register
+class Tan(Unary):
+    name, grad_fn, torch = "tan", "TanBackward0", "torch.tan({input})"
+    doc = "Elementwise tangent."
+    samples = (S(((3, 4),)), S(((),)))
+
+    def forward(ctx, a):
+        out = ctx.xp.tan(a)
+        ctx.saved = (out,)
+        return out
+
+    def backward(ctx, g):
+        out = ctx.saved[0]
+        return (g * (1 + out * out),)
+
+
+@register
+class Rsqrt(Unary):
+    name, grad_fn, torch = "rsqrt", "RsqrtBackward0", "torch.rsqrt({input})"
+    doc = "Elementwise 1 / sqrt(input)."
+    samples = (S(((3, 4),), positive=True), S(([1, 4, 16],)))
+
+    def forward(ctx, a):
+        out = 1 / ctx.xp.sqrt(a)
+        ctx.saved = (out,)
+        return out
+
+    def backward(ctx, g):
+        out = ctx.saved[0]
+        return (-0.5 * g * out * out * out,)
+
+
+@register
+class Trunc(_Stepwise):
+    name, grad_fn, torch = "trunc", "TruncBackward0", "torch.trunc({input})"
+    doc = "Elementwise rounding toward zero: drops the fractional part (its gradient is 0)."
+    samples = (S(((3, 4),)), S(([1.7, -1.7, 2.2],)), S(([3, -2],)))
+
+    def infer(a):
+        return _infer.need_tensor(a, "input")
+
+    def forward(ctx, a):
+        xp = ctx.xp
+        return xp.asarray(a, copy=True) if a.dtype == xp.bool else xp.trunc(a)
+
+
+@register
+class Frac(Unary):
+    name, grad_fn, torch = "frac", "FracBackward0", "torch.frac({input})"
+    doc = "Elementwise fractional part: input - trunc(input), with input's sign."
+    cast = None
+    samples = (S(((3, 4),)), S(([1.75, -1.25, 3.3],)),
+               S(([1, 2],), error='"frac_cpu" not implemented for \'Long\''))
+
+    def infer(a):
+        a = _infer.need_tensor(a, "input")
+        if not a.dtype.is_floating_point:
+            raise ShapeError(f'"frac_cpu" not implemented for \'{_C_TYPES[a.dtype.name]}\'')
+        return a
+
+    def forward(ctx, a):
+        xp = ctx.xp
+        if not xp.isdtype(a.dtype, "real floating"):
+            raise TypeError("frac of whole numbers")
+        return a - xp.trunc(a)
+
+    def backward(ctx, g):
+        return (g,)
+
+
+# -- integer division and remainders ---------------------------------------------------------------
+_INT_SAMPLES = (S(([7, -7, 9, 0], [2, 2, -4, 3])), S(([7.5, -7.5, 2.0], [2.0, 2.0, -0.75])), S(([7, -7], 3)),
+                S(([7.5, -7.5], 2.0)), S(([5, 6], 2.5)), S(((3, 4), (3, 4)), positive=True),
+                S(((3, 4), (2, 4)), error="must match the size"))
+
+
+@register
+class FloorDivide(Binary):
+    name, grad_fn, torch = "floor_divide", None, "torch.floor_divide({input}, {other})"
+    doc = "Elementwise floor(input / other): whole numbers stay whole (`a // b`); no gradient."
+    differentiable = False
+    samples = _INT_SAMPLES
+
+    def forward(ctx, a, b):
+        return ctx.xp.floor_divide(a, b)
+
+    def backward(ctx, g):
+        return None, None
+
+
+@register
+class Remainder(Binary):
+    name, grad_fn, torch = "remainder", "RemainderBackward0", "torch.remainder({input}, {other})"
+    grad_fn_tensor = "RemainderBackward1"
+    doc = "Elementwise input - floor(input / other) * other: the sign of other, as Python's `%` (`a % b`)."
+    samples = _INT_SAMPLES
+
+    def forward(ctx, a, b):
+        ctx.saved = (a, b)
+        return ctx.xp.remainder(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.saved
+        return (g if ctx.needs[0] else None), (-g * ctx.xp.floor(a / b) if ctx.needs[1] else None)
+
+
+@register
+class Fmod(Binary):
+    name, grad_fn, torch = "fmod", "FmodBackward0", "torch.fmod({input}, {other})"
+    grad_fn_tensor = "FmodBackward1"
+    doc = "Elementwise input - trunc(input / other) * other: the sign of input, as C's fmod."
+    samples = _INT_SAMPLES
+
+    def forward(ctx, a, b):
+        xp = ctx.xp
+        r = xp.remainder(a, b)
+        ctx.saved = (a, b)
+        return xp.where((r != 0) & ((r < 0) != (a < 0)), r - b, r)
+
+    def backward(ctx, g):
+        a, b = ctx.saved
+        return (g if ctx.needs[0] else None), (-g * ctx.xp.trunc(a / b) if ctx.needs[1] else None)
+
+
+# -- bitwise and logical ----------------------------------------------------------------------------
+_C_TYPES = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
+class _Bitwise(Binary):
+    """`&`, `|`, `^` on bool and integer tensors (floats are refused, as PyTorch); no gradient."""
+
+    differentiable = False
+    samples = (S(([True, False, True, False], [True, True, False, False])), S(([12, 10, -3], [10, 6, 5])),
+               S(([[True], [False]], [True, False])), S(([True, False], True)), S(([12, 5], 3)),
+               S(((3,), (3,)), error="not implemented for 'Double'"))
+
+    @classmethod
+    def _infer(cls, a, b):
+        spec = _infer.elementwise(_infer.need_tensor(a, "input"), b)
+        if spec.dtype.is_floating_point:
+            raise ShapeError(f'"{cls.name}_cpu" not implemented for \'{_C_TYPES[spec.dtype.name]}\'')
+        return spec
+
+    def backward(ctx, g):
+        return None, None
+
+
+def _bitwise(op_name: str, fn):
+    def forward(ctx, a, b):
+        if getattr(a, "dtype", None) is not None and ctx.xp.isdtype(a.dtype, "real floating"):
+            raise TypeError("bitwise op on floats")
+        return fn(ctx.xp)(a, b)
+
+    cls = type(op_name.title().replace("_", ""), (_Bitwise,), {
+        "name": op_name, "grad_fn": None, "torch": f"torch.{op_name}({{input}}, {{other}})",
+        "doc": f"Elementwise {op_name.split('_')[1]} of the bits (of bool or integer tensors); no gradient.",
+        "infer": staticmethod(lambda a, b: cls._infer(a, b)), "forward": staticmethod(forward),
+    })
+    return register(cls)
+
+
+BitwiseAnd = _bitwise("bitwise_and", lambda xp: xp.bitwise_and)
+BitwiseOr = _bitwise("bitwise_or", lambda xp: xp.bitwise_or)
+BitwiseXor = _bitwise("bitwise_xor", lambda xp: xp.bitwise_xor)
+
+
+@register
+class BitwiseNot(Unary):
+    name, grad_fn, torch = "bitwise_not", None, "torch.bitwise_not({input})"
+    doc = "Elementwise NOT of the bits (`~x`): flips bools, and -x - 1 for integers; no gradient."
+    cast = None
+    differentiable = False
+    samples = (S(([True, False],)), S(([0, 5, -3],)), S(((3,),), error='"bitwise_not_cpu" not implemented for \'Double\''))
+
+    def infer(a):
+        a = _infer.need_tensor(a, "input")
+        if a.dtype.is_floating_point:
+            raise ShapeError(f'"bitwise_not_cpu" not implemented for \'{_C_TYPES[a.dtype.name]}\'')
+        return a
+
+    def forward(ctx, a):
+        xp = ctx.xp
+        if xp.isdtype(a.dtype, "real floating"):
+            raise TypeError("bitwise_not of floats")
+        return xp.bitwise_invert(a)
+
+    def backward(ctx, g):
+        return (None,)
+
+
+def _truth(xp, a):
+    return a if a.dtype == xp.bool else a != 0
+
+
+class _Logical(Op):
+    """Elementwise logic on the truth of each element (non-zero is True): a bool tensor, no gradient."""
+
+    inputs = (T("input"), T("other"))
+    differentiable = False
+    samples = (S(([True, False, True, False], [True, True, False, False])), S(([0.0, 1.5, -2.0], [3, 0, 1])),
+               S(((3, 1), (4,))), S(((3, 4), (2, 4)), error="must match the size"))
+
+    def infer(a, b):
+        spec = _infer.elementwise(_infer.need_tensor(a, "input"), _infer.need_tensor(b, "other"))
+        return Spec(spec.shape, dtypes.bool_)
+
+    def backward(ctx, g):
+        return None, None
+
+
+def _logical(op_name: str, fn):
+    cls = type(op_name.title().replace("_", ""), (_Logical,), {
+        "name": op_name, "grad_fn": None, "torch": f"torch.{op_name}({{input}}, {{other}})",
+        "doc": f"Elementwise logical {op_name.split('_')[1]} of the truth of each element, as a bool tensor.",
+        "forward": staticmethod(lambda ctx, a, b: fn(ctx.xp)(_truth(ctx.xp, a), _truth(ctx.xp, b))),
+    })
+    return register(cls)
+
+
+LogicalAnd = _logical("logical_and", lambda xp: xp.logical_and)
+LogicalOr = _logical("logical_or", lambda xp: xp.logical_or)
+LogicalXor = _logical("logical_xor", lambda xp: xp.logical_xor)
+
+
+class _Predicate(Unary):
+    """A yes/no question about each element: a bool tensor, no gradient."""
+
+    cast = None
+    differentiable = False
+    samples = (S(([1.0, math.nan, -math.inf, math.inf, 0.0],)), S(([1, 2],)), S(((3, 4),)))
+
+    def infer(a):
+        return Spec(_infer.need_tensor(a, "input").shape, dtypes.bool_)
+
+    def backward(ctx, g):
+        return (None,)
+
+
+@register
+class LogicalNot(_Predicate):
+    name, grad_fn, torch = "logical_not", None, "torch.logical_not({input})"
+    doc = "Elementwise NOT of the truth of each element (zero becomes True), as a bool tensor."
+    samples = _Predicate.samples + (S(([True, False],)),)
+
+    def forward(ctx, a):
+        return ctx.xp.logical_not(_truth(ctx.xp, a))
+
+
+@register
+class Isnan(_Predicate):
+    name, grad_fn, torch = "isnan", None, "torch.isnan({input})"
+    doc = "True where an element is NaN (not a number)."
+
+    def forward(ctx, a):
+        return ctx.xp.isnan(a)
+
+
+@register
+class Isinf(_Predicate):
+    name, grad_fn, torch = "isinf", None, "torch.isinf({input})"
+    doc = "True where an element is +inf or -inf."
+
+    def forward(ctx, a):
+        return ctx.xp.isinf(a)
+
+
+@register
+class Isfinite(_Predicate):
+    name, grad_fn, torch = "isfinite", None, "torch.isfinite({input})"
+    doc = "True where an element is neither NaN nor infinite."
+
+    def forward(ctx, a):
+        return ctx.xp.isfinite(a)
+
+
+@register
+class Isclose(Op):
+    name, grad_fn, torch = "isclose", None, "torch.isclose({input}, {other}, rtol={rtol}, atol={atol})"
+    doc = "True where |input - other| <= atol + rtol * |other| (equal infinities too); a bool tensor."
+    inputs = (T("input"), T("other"))
+    params = (Param("rtol", "float", 1e-05, "relative tolerance"), Param("atol", "float", 1e-08, "absolute tolerance"),
+              Param("equal_nan", "bool", False, "count two NaNs as close"))
+    cast = "promote"
+    differentiable = False
+    samples = (S(([1.0, 1.0001, 1.1, math.inf, math.nan], [1.0, 1.0, 1.0, math.inf, math.nan])),
+               S(([1.0, 1.0001, math.nan], [1.0, 1.0, math.nan]), {"atol": 1e-3, "equal_nan": True}),
+               S(((3, 4), (4,))), S(([1, 2], [1, 3])), S(((3,), (2,)), error="must match the size"))
+
+    def infer(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+        spec = _infer.elementwise(_infer.need_tensor(a, "input"), _infer.need_tensor(b, "other"))
+        return Spec(spec.shape, dtypes.bool_)
+
+    def forward(ctx, a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+        xp = ctx.xp
+        if a.dtype == xp.bool:
+            return a == b
+        if not xp.isdtype(a.dtype, "real floating"):
+            a, b = xp.astype(a, xp.float64), xp.astype(b, xp.float64)
+        with _quiet():
+            close = (a == b) | (xp.abs(a - b) <= atol + rtol * xp.abs(b))
+        if equal_nan:
+            close = close | (xp.isnan(a) & xp.isnan(b))
+        return close
+
+    def backward(ctx, g):
+        return None, None
+
+
+def _quiet():
+    import numpy as np
+
+    return np.errstate(invalid="ignore")
+
+
+# -- more activations -----------------------------------------------------------------------------
+_ACT_SAMPLES = (S(((3, 4),)), S(((),)), S(([-2.0, -0.5, 0.3, 1.5, 25.0],)))
+
+
+class _Activation(Unary):
+    category = "Activation"
+    method = False
+    samples = _ACT_SAMPLES
+
+    def infer(a, **params):
+        return _infer.as_float(_infer.need_tensor(a, "input"))
+
+
+@register
+class LeakyRelu(_Activation):
+    name, grad_fn, torch = "leaky_relu", "LeakyReluBackward0", \
+        "torch.nn.functional.leaky_relu({input}, negative_slope={negative_slope})"
+    doc = "input where positive, else negative_slope * input (a small slope keeps some gradient)."
+    params = (Param("negative_slope", "float", 0.01, "the slope for negative inputs"),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"negative_slope": 0.2}),)
+
+    def forward(ctx, a, negative_slope=0.01):
+        ctx.saved = (a,)
+        ctx.info = negative_slope
+        return ctx.xp.where(a > 0, a, a * negative_slope)
+
+    def backward(ctx, g):
+        return (ctx.xp.where(ctx.saved[0] > 0, g, g * ctx.info),)
+
+
+@register
+class Elu(_Activation):
+    name, grad_fn, torch = "elu", "EluBackward0", "torch.nn.functional.elu({input}, alpha={alpha})"
+    doc = "input where positive, else alpha * (e^input - 1): smooth, saturating at -alpha."
+    params = (Param("alpha", "float", 1.0, "the value negative inputs approach"),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"alpha": 0.5}),)
+
+    def forward(ctx, a, alpha=1.0):
+        xp = ctx.xp
+        neg = alpha * xp.expm1(xp.minimum(a, xp.zeros_like(a)))
+        ctx.saved = (a, neg)
+        ctx.info = alpha
+        return xp.where(a > 0, a, neg)
+
+    def backward(ctx, g):
+        a, neg = ctx.saved
+        return (ctx.xp.where(a > 0, g, g * (neg + ctx.info)),)
+
+
+def _erf(xp, x):
+    """erf from array-API calls (the standard has none): a Taylor series below 2.5, a continued
+    fraction for erfc above; accurate to ~1e-15 in float64."""
+    ax = xp.abs(x)
+    small = ax < 2.5
+    xs = xp.where(small, x, xp.zeros_like(x))
+    x2 = xs * xs
+    term, total = xs, xs
+    for n in range(1, 60):
+        term = term * (-x2) / n
+        total = total + term / (2 * n + 1)
+    xl = xp.where(small, xp.full_like(x, 3.0), ax)
+    t = xl
+    for k in range(80, 0, -1):
+        t = xl + (k / 2) / t
+    big = xp.sign(x) * (1 - xp.exp(-xl * xl) / (math.sqrt(math.pi) * t))
+    return xp.where(small, total * (2 / math.sqrt(math.pi)), big)
+
+
+@register
+class Gelu(_Activation):
+    name, grad_fn, torch = "gelu", "GeluBackward0", "torch.nn.functional.gelu({input}, approximate={approximate!r})"
+    doc = "input * Φ(input), Φ the standard normal CDF (approximate='tanh': the tanh formula)."
+    params = (Param("approximate", "choice", "none", "exact erf, or the tanh approximation", choices=("none", "tanh")),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"approximate": "tanh"}), S(((2, 3),), {"approximate": "erf"},
+                                                                       error="approximate argument must be either none or tanh."))
+
+    def infer(a, approximate="none"):
+        if approximate not in ("none", "tanh"):
+            raise ShapeError("approximate argument must be either none or tanh.")
+        return _infer.as_float(_infer.need_tensor(a, "input"))
+
+    def forward(ctx, a, approximate="none"):
+        xp = ctx.xp
+        ctx.saved = (a,)
+        ctx.info = approximate
+        if approximate == "tanh":
+            inner = math.sqrt(2 / math.pi) * (a + 0.044715 * a * a * a)
+            return 0.5 * a * (1 + xp.tanh(inner))
+        if approximate != "none":
+            raise ValueError("approximate")
+        return 0.5 * a * (1 + _erf(xp, a * (1 / math.sqrt(2))))
+
+    def backward(ctx, g):
+        a, = ctx.saved
+        xp = ctx.xp
+        if ctx.info == "tanh":
+            k = math.sqrt(2 / math.pi)
+            th = xp.tanh(k * (a + 0.044715 * a * a * a))
+            d = 0.5 * (1 + th) + 0.5 * a * (1 - th * th) * k * (1 + 3 * 0.044715 * a * a)
+            return (g * d,)
+        cdf = 0.5 * (1 + _erf(xp, a * (1 / math.sqrt(2))))
+        pdf = xp.exp(-0.5 * a * a) * (1 / math.sqrt(2 * math.pi))
+        return (g * (cdf + a * pdf),)
+
+
+@register
+class Silu(_Activation):
+    name, grad_fn, torch = "silu", "SiluBackward0", "torch.nn.functional.silu({input})"
+    doc = "input * sigmoid(input) (also called swish)."
+
+    def forward(ctx, a):
+        s = 1 / (1 + ctx.xp.exp(-a))
+        ctx.saved = (a, s)
+        return a * s
+
+    def backward(ctx, g):
+        a, s = ctx.saved
+        return (g * s * (1 + a * (1 - s)),)
+
+
+@register
+class Softplus(_Activation):
+    name, grad_fn, torch = "softplus", "SoftplusBackward0", \
+        "torch.nn.functional.softplus({input}, beta={beta}, threshold={threshold})"
+    doc = "log(1 + e^(beta·input)) / beta: a smooth relu; linear where beta·input > threshold."
+    params = (Param("beta", "float", 1.0, "the sharpness"), Param("threshold", "float", 20.0, "linear above this"))
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"beta": 2.0, "threshold": 1.0}),)
+
+    def forward(ctx, a, beta=1.0, threshold=20.0):
+        xp = ctx.xp
+        z = a * beta
+        ctx.saved = (z,)
+        ctx.info = threshold
+        return xp.where(z > threshold, a, xp.log1p(xp.exp(xp.minimum(z, xp.full_like(z, threshold)))) / beta)
+
+    def backward(ctx, g):
+        z, = ctx.saved
+        xp = ctx.xp
+        return (xp.where(z > ctx.info, g, g / (1 + xp.exp(-z))),)
+
+
+@register
+class Hardtanh(_Activation):
+    name, grad_fn, torch = "hardtanh", "HardtanhBackward0", \
+        "torch.nn.functional.hardtanh({input}, min_val={min_val}, max_val={max_val})"
+    doc = "input clipped to [min_val, max_val]; the gradient passes only strictly inside (relu6 is (0, 6))."
+    cast = None
+    params = (Param("min_val", "float", -1.0, "the lower limit"), Param("max_val", "float", 1.0, "the upper limit"))
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"min_val": 0.0, "max_val": 0.5}), S(([-3, 0, 2, 9],), {"min_val": 0, "max_val": 6}))
+
+    def infer(a, min_val=-1.0, max_val=1.0):
+        return _infer.need_tensor(a, "input")
+
+    def forward(ctx, a, min_val=-1.0, max_val=1.0):
+        xp = ctx.xp
+        ctx.saved = (a,)
+        ctx.info = (min_val, max_val)
+        out = xp.maximum(a, xp.asarray(min_val, dtype=a.dtype))
+        return xp.minimum(out, xp.asarray(max_val, dtype=a.dtype))
+
+    def backward(ctx, g):
+        a, = ctx.saved
+        lo, hi = ctx.info
+        return (_mask(ctx.xp, (a > lo) & (a < hi), g),)

@@ -15,9 +15,13 @@ def _mT(xp, a):
     return xp.matrix_transpose(a)
 
 
+_CPP_TYPES = {"float32": "float", "float64": "double", "int32": "int", "int64": "long int", "bool": "bool"}
+
+
 def _dims(a: Spec, b: Spec, op: str) -> None:
     if a.dtype is not b.dtype:
-        raise ShapeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name} != {b.dtype.name}")
+        raise ShapeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[a.dtype.name]} != "
+                         f"{_CPP_TYPES[b.dtype.name]}")
 
 
 @register
@@ -151,6 +155,110 @@ class Matmul(Op):
         return ga, gb
 
 
+_C_TYPES = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
+@register
+class Dot(Op):
+    name, grad_fn, torch = "dot", "DotBackward0", "torch.dot({input}, {tensor})"
+    category = "Matrix"
+    doc = "Dot product of two 1-D tensors of the same length: the sum of their elementwise products."
+    inputs = (T("input", "1-D"), T("tensor", "1-D"))
+    samples = (S(((4,), (4,))), S(((1,), (1,))), S(([1, 2, 3], [4, 5, 6])),
+               S(((3, 4), (3, 4)), error="1D tensors expected, but got 2D and 2D tensors"),
+               S(((3,), (4,)), error="inconsistent tensor size, expected tensor [3] and src [4] to have the same "
+                                     "number of elements, but got 3 and 4 elements respectively"),
+               S(((3,), (3,)), dtypes=(None, "int64"),
+                 error="dot : expected both vectors to have same dtype, but found Double and Long"))
+
+    def infer(a, b):
+        a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "tensor")
+        if a.ndim != 1 or b.ndim != 1:
+            raise ShapeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+        if a.shape != b.shape:
+            raise ShapeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have "
+                             f"the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively")
+        if a.dtype is not b.dtype:
+            raise ShapeError(f"dot : expected both vectors to have same dtype, but found {_C_TYPES[a.dtype.name]} "
+                             f"and {_C_TYPES[b.dtype.name]}")
+        return Spec((), a.dtype)
+
+    def forward(ctx, a, b):
+        if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape or a.dtype != b.dtype:
+            raise ValueError("dot shapes")
+        ctx.saved = (a, b)
+        return ctx.xp.sum(a * b)
+
+    def backward(ctx, g):
+        a, b = ctx.saved
+        return (g * b if ctx.needs[0] else None), (g * a if ctx.needs[1] else None)
+
+
+@register
+class Outer(Op):
+    name, grad_fn, torch = "outer", "MulBackward0", "torch.outer({input}, {vec2})"
+    category = "Matrix"
+    doc = "Outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j], shape [n, m]."
+    inputs = (T("input", "1-D [n]"), T("vec2", "1-D [m]"))
+    cast = "promote"
+    samples = (S(((3,), (4,))), S(((1,), (5,))), S(([1, 2], [3.0, 0.5, -1.0])),
+               S(((3, 4), (4,)), error="outer: Expected 1-D argument self, but got 2-D"),
+               S(((3,), (2, 2)), error="outer: Expected 1-D argument vec2, but got 2-D"))
+
+    def infer(a, b):
+        a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "vec2")
+        for s, name in ((a, "self"), (b, "vec2")):
+            if s.ndim != 1:
+                raise ShapeError(f"outer: Expected 1-D argument {name}, but got {s.ndim}-D")
+        return Spec((a.shape[0], b.shape[0]), _infer.result_dtype(a, b))
+
+    def forward(ctx, a, b):
+        if a.ndim != 1 or b.ndim != 1:
+            raise ValueError("outer of non-vectors")
+        ctx.saved = (a, b)
+        return a[:, None] * b[None, :]
+
+    def backward(ctx, g):
+        a, b = ctx.saved
+        xp = ctx.xp
+        ga = xp.sum(g * b[None, :], axis=1) if ctx.needs[0] else None
+        gb = xp.sum(g * a[:, None], axis=0) if ctx.needs[1] else None
+        return ga, gb
+
+
+@register
+class Mv(Op):
+    name, grad_fn, torch = "mv", "MvBackward0", "torch.mv({input}, {vec})"
+    category = "Matrix"
+    doc = "Matrix-vector product: [n, m] @ [m] → [n]."
+    inputs = (T("input", "2-D [n, m]"), T("vec", "1-D [m]"))
+    samples = (S(((3, 4), (4,))), S(((1, 1), (1,))),
+               S(((3, 4), (3,)), error="size mismatch, got input (3), mat (3x4), vec (3)"),
+               S(((3,), (3,)), error="vector + matrix @ vector expected, got 1, 1, 1"))
+
+    def infer(a, v):
+        a, v = _infer.need_tensor(a, "input"), _infer.need_tensor(v, "vec")
+        if a.ndim != 2 or v.ndim != 1:
+            raise ShapeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
+        if a.shape[1] != v.shape[0]:
+            raise ShapeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
+                             f"vec ({v.shape[0]})")
+        _dims(a, v, "mv")
+        return Spec((a.shape[0],), a.dtype)
+
+    def forward(ctx, a, v):
+        if a.ndim != 2 or v.ndim != 1 or a.shape[1] != v.shape[0] or a.dtype != v.dtype:
+            raise ValueError("mv shapes")
+        ctx.saved = (a, v)
+        return ctx.xp.matmul(a, v)
+
+    def backward(ctx, g):
+        a, v = ctx.saved
+        ga = g[:, None] * v[None, :] if ctx.needs[0] else None
+        gv = ctx.xp.matmul(g, a) if ctx.needs[1] else None
+        return ga, gv
+
+
 # PyTorch's grad_fn for linear, by (input dims, has bias): it decomposes into different kernels.
 _LINEAR_NAMES = {(1, True): "ViewBackward0", (1, False): "SqueezeBackward4", (2, False): "MmBackward0",
                  (3, True): "ViewBackward0", (3, False): "UnsafeViewBackward0"}
@@ -169,6 +277,9 @@ class Linear(Op):
 
     def infer(x, w, b=None):
         x, w = _infer.need_tensor(x, "input"), _infer.need_tensor(w, "weight")
+        if x.dtype is not w.dtype:
+            raise ShapeError(f"mat1 and mat2 must have the same dtype, but got {_C_TYPES[x.dtype.name]} and "
+                             f"{_C_TYPES[w.dtype.name]}")
         if w.ndim != 2:
             raise ShapeError(f"linear: weight must be 2-D [out, in], got {list(w.shape)}")
         if x.ndim == 0 or x.shape[-1] != w.shape[1]:
@@ -182,8 +293,8 @@ class Linear(Op):
         return out
 
     def forward(ctx, x, w, b=None):
-        if x.shape[-1] != w.shape[1]:
-            raise ValueError("linear shapes")
+        if x.shape[-1] != w.shape[1] or x.dtype != w.dtype:
+            raise ValueError("linear shapes or dtypes")
         ctx.saved = (x, w)
         if b is None or x.ndim != 2:
             ctx.__class__ = node_class(_LINEAR_NAMES[(min(x.ndim, 3), b is not None)], Linear)

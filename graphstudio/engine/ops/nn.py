@@ -12,7 +12,7 @@ import warnings
 
 from .. import dtypes
 from ..creation import default_generator
-from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
+from ..registry import DimError, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
 from .reduce import is_float, torch_name
 
@@ -35,7 +35,7 @@ def _class_axis(dim, ndim: int, op: str) -> int | None:
     if isinstance(dim, bool) or not isinstance(dim, int):
         raise ShapeError(f"{op}(): argument 'dim' must be int, not {type(dim).__name__}")
     if not -n <= dim < n:
-        raise ShapeError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        raise DimError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n if ndim else None
 
 
@@ -291,6 +291,92 @@ class L1Loss(_PairLoss):
         return ga, (-ga if ctx.needs[1] else None)
 
 
+class _RobustLoss(_PairLoss):
+    """smooth_l1 / huber: quadratic for small errors, linear for large ones (less swayed by outliers)."""
+
+    cast = "promote"
+    knob = "beta"
+
+    @classmethod
+    def _infer(cls, a, t, reduction, knob):
+        spec = _pair_infer(a, t, reduction)
+        if knob < 0:
+            raise ShapeError(f"{cls.name} does not support negative values for {cls.knob}.")
+        if not spec.dtype.is_floating_point:
+            raise ShapeError(f'"{cls.name}_cpu" not implemented for \'{torch_name(spec.dtype)}\'')
+        return Spec(spec.shape if reduction == "none" else (), spec.dtype)
+
+    def backward(ctx, g):
+        d, = ctx.saved
+        reduction, knob, huber = ctx.info
+        xp = ctx.xp
+        small = xp.abs(d) < knob
+        slope = xp.sign(d) * (knob if huber else 1.0)
+        local = xp.where(small, d if huber else d / (knob or 1.0), slope)
+        ga = local * _loss_scale(g, reduction, math.prod(d.shape))
+        return ga, (-ga if ctx.needs[1] else None)
+
+
+def _robust_forward(ctx, a, t, reduction, knob, huber):
+    xp = ctx.xp
+    if not is_float(xp, a.dtype) or reduction not in _REDUCTIONS or knob < 0:
+        raise TypeError("a robust loss of a non-float tensor, an unknown reduction or a negative knob")
+    if a.shape != t.shape:
+        _warn_broadcast(a, t)
+    d = a - t
+    ad = xp.abs(d)
+    if huber:
+        loss = xp.where(ad < knob, 0.5 * d * d, knob * (ad - 0.5 * knob))
+    elif knob == 0:
+        loss = ad
+    else:
+        loss = xp.where(ad < knob, 0.5 * d * d / knob, ad - 0.5 * knob)
+    ctx.saved = (d,)
+    ctx.info = (reduction, knob, huber)
+    return _reduce(xp, loss, reduction)
+
+
+@register
+class SmoothL1Loss(_RobustLoss):
+    name, grad_fn = "smooth_l1_loss", "SmoothL1LossBackward0"
+    torch = "torch.nn.functional.smooth_l1_loss({input}, {target}, reduction={reduction!r}, beta={beta})"
+    doc = "0.5·d²/beta where |d| < beta, else |d| - 0.5·beta (d = input - target), averaged or summed."
+    params = (REDUCTION, Param("beta", "float", 1.0, "where the loss turns from quadratic to linear", min=0.0))
+    samples = _PAIR_SAMPLES[:7] + (S(((3, 4), (3, 4)), {"beta": 0.5}), S(((3, 4), (3, 4)), {"beta": 0.0}),
+                                   S(((3, 4), (3, 4)), {"beta": -1.0},
+                                     error="smooth_l1_loss does not support negative values for beta."))
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        if params.get("beta", 1.0) == 0:  # PyTorch computes an l1_loss then
+            return {"none": "AbsBackward0", "sum": "SumBackward0"}.get(params.get("reduction"), "MeanBackward0")
+        return "SmoothL1LossBackward0"
+
+    def infer(a, t, reduction="mean", beta=1.0):
+        return SmoothL1Loss._infer(a, t, reduction, beta)
+
+    def forward(ctx, a, t, reduction="mean", beta=1.0):
+        return _robust_forward(ctx, a, t, reduction, beta, False)
+
+
+@register
+class HuberLoss(_RobustLoss):
+    name, grad_fn = "huber_loss", "HuberLossBackward0"
+    torch = "torch.nn.functional.huber_loss({input}, {target}, reduction={reduction!r}, delta={delta})"
+    doc = "0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta) (d = input - target), averaged or summed."
+    knob = "delta"
+    params = (REDUCTION, Param("delta", "float", 1.0, "where the loss turns from quadratic to linear", min=0.0))
+    samples = _PAIR_SAMPLES[:6] + (S(((3, 4), (3, 4)), {"delta": 0.5}),
+                                   S(((3, 4), (3, 4)), {"delta": -1.0},
+                                     error="huber_loss does not support negative values for delta."))
+
+    def infer(a, t, reduction="mean", delta=1.0):
+        return HuberLoss._infer(a, t, reduction, delta)
+
+    def forward(ctx, a, t, reduction="mean", delta=1.0):
+        return _robust_forward(ctx, a, t, reduction, delta, True)
+
+
 # -- binary classification ----------------------------------------------------------------------
 def _same_float_pair(xp, x, t):
     """bce_with_logits' inputs promoted to one float dtype (PyTorch promotes float32 with float64)."""
@@ -442,7 +528,8 @@ def _class_targets_infer(x, t, op: str, kernel: str) -> tuple:
         return ()
     batch = t.shape[0] if t.ndim else 0
     if batch != x.shape[0]:
-        raise ShapeError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({batch}).")
+        raise ShapeError(f"Expected input batch_size ({x.shape[0]}) to match target batch_size ({batch}).",
+                         raise_as=ValueError)
     want = x.shape[:1] + x.shape[2:]
     if x.ndim == 2 and t.ndim != 1:
         raise ShapeError("0D or 1D target tensor expected, multi-target not supported")

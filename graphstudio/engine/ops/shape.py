@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from typing import Any
 
 from .. import dtypes
@@ -26,8 +27,8 @@ T, S = Port, Sample
 
 VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
               "across two contiguous subspaces). Use .reshape(...) instead.")
-_TENSOR_TYPES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
-                 "bool": "torch.BoolTensor"}
+_TENSOR_TYPES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int32": "torch.IntTensor",
+                 "int64": "torch.LongTensor", "bool": "torch.BoolTensor"}
 _NO_COPY_FAILURES = (ValueError, AttributeError, TypeError)  # how backends say "reshape needs a copy"
 
 
@@ -452,6 +453,84 @@ class Expand(ShapeOp):
         return (g,)
 
 
+def _repeated(shape: tuple, repeats: Any) -> tuple[int, ...]:
+    reps = _ints(repeats, "repeats")
+    if len(reps) < len(shape):
+        raise ShapeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    padded = (1,) * (len(reps) - len(shape)) + tuple(shape)
+    out = tuple(n * r for n, r in zip(padded, reps))
+    if any(r < 0 for r in reps):
+        raise ShapeError(f"Trying to create tensor with negative dimension {min(out)}: {list(out)}")
+    return out
+
+
+@register
+class Repeat(ShapeOp):
+    name, grad_fn, torch = "repeat", "RepeatBackward0", "{input}.repeat({repeats})"
+    doc = "Tile the tensor: repeats[i] copies along dim i (more repeats than dims adds leading dims); a copy."
+    params = (Param("repeats", "shape", (2, 1), "copies along each dim; extra leading entries add dims", required=True),)
+    function = False
+    samples = (S(((2, 3),), {"repeats": (2, 1)}), S(((3,),), {"repeats": (2, 2)}), S(((2, 3),), {"repeats": (1, 1)}),
+               S(((2, 1, 3),), {"repeats": (2, 1, 3, 2)}), S(((),), {"repeats": (3,)}), S(((2, 3),), {"repeats": (0, 2)}),
+               S(((2, 3),), {"repeats": (2,)}, error="Number of dimensions of repeat dims can not be smaller than "
+                                                    "number of dimensions of tensor"))
+
+    def infer(a, repeats=(2, 1)):
+        a = _tensor(a)
+        return Spec(_repeated(a.shape, repeats), a.dtype)
+
+    def forward(ctx, a, repeats=(2, 1)):
+        xp = ctx.xp
+        out_shape = _repeated(tuple(a.shape), repeats)
+        reps = _ints(repeats, "repeats")
+        padded = (1,) * (len(reps) - a.ndim) + tuple(a.shape)
+        pairs = tuple(v for n, r in zip(padded, reps) for v in (r, n))
+        ctx.info = (tuple(a.shape), pairs)
+        spread = xp.broadcast_to(xp.reshape(a, tuple(v for n in padded for v in (1, n))), pairs)
+        return xp.reshape(spread, out_shape, copy=True)
+
+    def backward(ctx, g):
+        xp = ctx.xp
+        shape, pairs = ctx.info
+        g = xp.sum(xp.reshape(g, pairs), axis=tuple(range(0, len(pairs), 2)))
+        return (xp.reshape(g, shape),)
+
+
+def _flip_dims(ndim: int, dims: Any) -> tuple[int, ...]:
+    out = []
+    for d in _ints(dims, "dims"):
+        d = _dim(d, ndim)
+        if d in out:
+            raise ShapeError(f"dim {d} appears multiple times in the list of dims")
+        out.append(d)
+    return tuple(out) if ndim else ()
+
+
+@register
+class Flip(ShapeOp):
+    name, grad_fn, torch = "flip", "FlipBackward0", "torch.flip({input}, {dims})"
+    doc = "Reverse the order of the elements along each of dims (a copy)."
+    params = (Param("dims", "dims", (0,), "the dims to reverse", required=True),)
+    samples = (S(((3, 4),), {"dims": (0,)}), S(((3, 4),), {"dims": (0, 1)}), S(((2, 3, 4),), {"dims": (-1,)}),
+               S(((5,),), {"dims": (0,)}),
+               S(((3, 4),), {"dims": (2,)}, error="Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+               S(((3, 4),), {"dims": (0, 0)}, error="dim 0 appears multiple times in the list of dims"))
+
+    def infer(a, dims=(0,)):
+        a = _tensor(a)
+        _flip_dims(a.ndim, dims)
+        return a
+
+    def forward(ctx, a, dims=(0,)):
+        xp = ctx.xp
+        axes = _flip_dims(a.ndim, dims)
+        ctx.info = axes
+        return xp.asarray(xp.flip(a, axis=axes), copy=True) if axes else xp.asarray(a, copy=True)
+
+    def backward(ctx, g):
+        return (ctx.xp.flip(g, axis=ctx.info) if ctx.info else g,)
+
+
 # -- joining -------------------------------------------------------------------------------
 def _cat_dim(specs: list, dim: Any) -> int:
     if not specs:
@@ -694,6 +773,259 @@ class Chunk(_Pieces):
     backward = staticmethod(_join_grads)
 
 
+@register
+class Unbind(_Pieces):
+    name, grad_fn, torch = "unbind", "UnbindBackward0", "torch.unbind({input}, dim={dim})"
+    doc = "Remove dim: a tuple of every slice along it (unbind a [3, 4] at dim 0 → three [4] tensors)."
+    params = (Param("dim", "int", 0, "the dim to take apart"),)
+    samples = (S(((3, 4),)), S(((3, 4),), {"dim": 1}), S(((2, 3, 4),), {"dim": -1}), S(((1,),)),
+               S(((3, 4),), {"dim": 2}, error="Dimension out of range"),
+               S(((),), error="Dimension specified as 0 but tensor has no dimensions"))
+
+    @classmethod
+    def count_from_params(cls, params: dict) -> int:
+        return 1  # known once infer has the input's shape
+
+    def infer(input, dim=0):
+        a = _tensor(input)
+        if a.ndim == 0:
+            raise ShapeError(f"Dimension specified as {dim} but tensor has no dimensions")
+        d = _dim(dim, a.ndim)
+        return tuple(Spec(a.shape[:d] + a.shape[d + 1:], a.dtype) for _ in range(a.shape[d]))
+
+    def forward(ctx, a, dim=0):
+        if a.ndim == 0:
+            raise ValueError("unbind of a 0-dim tensor")
+        d = _dim(dim, a.ndim)
+        ctx.info = (d, tuple(a.shape))
+        return tuple(_along(a, d, i) for i in range(a.shape[d]))
+
+    def backward(ctx, grads):
+        d, shape = ctx.info
+        if not isinstance(grads, (list, tuple)):
+            grads = [grads]
+        return (ctx.xp.stack(list(grads), axis=d),)
+
+
+@register
+class OneHot(ShapeOp):
+    name, grad_fn, torch = "one_hot", None, "torch.nn.functional.one_hot({input}, num_classes={num_classes})"
+    doc = "Class indices (int64) as one-hot rows: a new last dim of num_classes, 1 at each index; int64."
+    params = (Param("num_classes", "int", 2, "how many classes (the size of the new dim)", required=True, min=1),)
+    differentiable = False
+    method = False
+    function = False
+    samples = (S(([0, 2, 1],), {"num_classes": 3}), S(([[0, 1], [3, 0]],), {"num_classes": 4}),
+               S(((3,),), {"num_classes": 3}, error="one_hot is only applicable to index tensor of type LongTensor."))
+
+    def infer(input, num_classes=2):
+        a = _tensor(input)
+        if a.dtype is not dtypes.int64:
+            raise ShapeError("one_hot is only applicable to index tensor of type LongTensor.")
+        return Spec(a.shape + (_int(num_classes, "num_classes"),), dtypes.int64)
+
+    def forward(ctx, a, num_classes=2):
+        xp = ctx.xp
+        if a.dtype != xp.int64:
+            raise TypeError("one_hot of a non-int64 tensor")
+        if math.prod(a.shape):
+            if int(xp.min(a)) < 0:
+                raise RuntimeError("Class values must be non-negative.")
+            if int(xp.max(a)) >= num_classes:
+                raise RuntimeError("Class values must be smaller than num_classes.")
+        return xp.astype(a[..., None] == xp.arange(num_classes, dtype=xp.int64), xp.int64)
+
+    def backward(ctx, g):
+        return (None,)
+
+
+def _gather_check(a: Spec, dim: Any, index: Spec) -> int:
+    a, index = _tensor(a), _infer.need_tensor(index, "index")
+    if index.dtype is not dtypes.int64:
+        raise ShapeError("gather(): Expected dtype int64 for index")
+    d = _dim(dim, a.ndim)
+    if index.ndim != a.ndim and not (a.ndim <= 1 and index.ndim <= 1):
+        raise ShapeError("Index tensor must have the same number of dimensions as input tensor")
+    for k in range(index.ndim):
+        if k != d and index.shape[k] > (a.shape[k] if a.ndim else 1):
+            raise ShapeError(f"Size does not match at dimension {k} expected index {list(index.shape)} to be no larger "
+                             f"than self {list(a.shape)} apart from dimension {d}")
+    return d
+
+
+@register
+class Gather(ShapeOp):
+    name, grad_fn, torch = "gather", "GatherBackward0", "torch.gather({input}, {dim}, {index})"
+    doc = ("Pick along dim by an index tensor: out[i][j] = input[i][index[i][j]] for dim 1 (the index has the "
+           "input's number of dims); repeated picks add up their gradients.")
+    inputs = (T("input"), T("index", "int64, the same number of dims as input"))
+    params = (Param("dim", "int", 0, "the dim the index picks along", required=True),)
+    samples = (S(((3, 4), [[0, 3], [1, 1], [2, 0]]), {"dim": 1}), S(((3, 4), [[2, 0, 1, 1]]), {"dim": 0}),
+               S(((2, 3, 4), [[[0], [2]]]), {"dim": 2}), S(((5,), [4, 0, 4]), {"dim": 0}),
+               S(((3, 4), [0, 1]), {"dim": 1}, error="Index tensor must have the same number of dimensions as input tensor"))
+
+    def infer(a, index, dim=0):
+        _gather_check(a, dim, index)
+        return Spec(index.shape, a.dtype)
+
+    def forward(ctx, a, index, dim=0):
+        xp = ctx.xp
+        if index.dtype != xp.int64 or index.ndim != a.ndim:
+            raise TypeError("gather index")
+        d = _dim(dim, a.ndim)
+        shape = tuple(a.shape)
+        if math.prod(index.shape):
+            lo, hi = int(xp.min(index)), int(xp.max(index))
+            if lo < -shape[d] or hi >= shape[d]:
+                raise RuntimeError(f"index {hi if hi >= shape[d] else lo} is out of bounds for dimension {d} with "
+                                   f"size {shape[d]}")
+        index = xp.where(index < 0, index + shape[d], index)
+        # the flat position of every picked element: the index along d, the element's own position elsewhere
+        lin = xp.zeros(tuple(index.shape), dtype=xp.int64)
+        for k, n in enumerate(shape):
+            along = index if k == d else xp.reshape(xp.arange(index.shape[k], dtype=xp.int64),
+                                                     (1,) * k + (index.shape[k],) + (1,) * (index.ndim - k - 1))
+            lin = lin * n + along
+        lin = xp.reshape(lin, (-1,))
+        ctx.saved = (lin,)
+        ctx.info = shape
+        return xp.reshape(xp.take(xp.reshape(a, (-1,)), lin), tuple(index.shape))
+
+    def backward(ctx, g):
+        lin, = ctx.saved
+        shape = ctx.info
+        xp = ctx.xp
+        acc = _index_add(xp, xp.reshape(g, (-1,)), lin, math.prod(shape))
+        return xp.reshape(acc, shape), None
+
+
+def _tri_check(op: str, a: Spec) -> Spec:
+    a = _tensor(a)
+    if a.ndim < 2:
+        raise ShapeError(f"{op}: input tensor must have at least 2 dimensions")
+    return a
+
+
+def _tri_mask(xp: Any, shape: tuple, diagonal: int, lower: bool) -> Any:
+    rows = xp.arange(shape[-2], dtype=xp.int64)[:, None]
+    cols = xp.arange(shape[-1], dtype=xp.int64)[None, :]
+    return (cols - rows <= diagonal) if lower else (cols - rows >= diagonal)
+
+
+class _Tri(ShapeOp):
+    params = (Param("diagonal", "int", 0, "which diagonal: 0 the main one, > 0 above it, < 0 below"),)
+    lower = True
+
+    @classmethod
+    def _forward(cls, ctx, a, diagonal):
+        xp = ctx.xp
+        if a.ndim < 2:
+            raise ValueError("needs 2 dims")
+        mask = _tri_mask(xp, tuple(a.shape), diagonal, cls.lower)
+        ctx.info = mask
+        return xp.where(mask, a, xp.zeros_like(a))
+
+    def backward(ctx, g):
+        return (ctx.xp.where(ctx.info, g, ctx.xp.zeros_like(g)),)
+
+
+_TRI_SAMPLES = (S(((3, 4),)), S(((4, 3),), {"diagonal": 1}), S(((3, 3),), {"diagonal": -1}), S(((2, 3, 3),)),
+                S(([[1, 2], [3, 4]],)))
+
+
+@register
+class Tril(_Tri):
+    name, grad_fn, torch = "tril", "TrilBackward0", "torch.tril({input}, diagonal={diagonal})"
+    doc = "The lower triangle (on and below the diagonal-th diagonal); the rest becomes 0."
+    samples = _TRI_SAMPLES + (S(((3,),), error="tril: input tensor must have at least 2 dimensions"),)
+
+    def infer(a, diagonal=0):
+        return _tri_check("tril", a)
+
+    def forward(ctx, a, diagonal=0):
+        return Tril._forward(ctx, a, diagonal)
+
+
+@register
+class Triu(_Tri):
+    name, grad_fn, torch = "triu", "TriuBackward0", "torch.triu({input}, diagonal={diagonal})"
+    doc = "The upper triangle (on and above the diagonal-th diagonal); the rest becomes 0."
+    lower = False
+    samples = _TRI_SAMPLES + (S(((3,),), error="triu: input tensor must have at least 2 dimensions"),)
+
+    def infer(a, diagonal=0):
+        return _tri_check("triu", a)
+
+    def forward(ctx, a, diagonal=0):
+        return Triu._forward(ctx, a, diagonal)
+
+
+def _diag_len(shape: tuple, k: int) -> int:
+    return max(0, min(shape[0] + min(k, 0), shape[1] - max(k, 0)))
+
+
+@register
+class Diag(ShapeOp):
+    name, grad_fn, torch = "diag", "DiagEmbedBackward0", "torch.diag({input}, diagonal={diagonal})"
+    doc = "A 1-D tensor becomes a square matrix with it on a diagonal; a matrix gives back one diagonal, as 1-D."
+    params = (Param("diagonal", "int", 0, "which diagonal: 0 the main one, > 0 above it, < 0 below"),)
+    samples = (S(((3,),)), S(((3,),), {"diagonal": 1}), S(((3, 4),)), S(((4, 3),), {"diagonal": -1}),
+               S(((3, 3),), {"diagonal": 2}), S(([1, 2],), {"diagonal": -2}),
+               S(((2, 3, 4),), error="diag(): Supports 1D or 2D tensors. Got 3D"))
+
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        return "DiagEmbedBackward0"  # forward says DiagonalBackward0_copy for a matrix
+
+    def infer(a, diagonal=0):
+        a = _tensor(a)
+        k = _int(diagonal, "diagonal")
+        if a.ndim == 1:
+            n = a.shape[0] + abs(k)
+            return Spec((n, n), a.dtype)
+        if a.ndim == 2:
+            return Spec((_diag_len(a.shape, k),), a.dtype)
+        raise ShapeError(f"diag(): Supports 1D or 2D tensors. Got {a.ndim}D")
+
+    def forward(ctx, a, diagonal=0):
+        xp = ctx.xp
+        k = diagonal
+        if a.ndim == 1:
+            n = a.shape[0] + abs(k)
+            rows = xp.arange(n, dtype=xp.int64)[:, None]
+            cols = xp.arange(n, dtype=xp.int64)[None, :]
+            on = (cols - rows) == k
+            src = xp.clip(xp.minimum(rows, cols), 0, max(a.shape[0] - 1, 0))  # the input element on that diagonal
+            pad = xp.take(a, xp.reshape(src, (-1,))) if a.shape[0] else xp.zeros((n * n,), dtype=a.dtype)
+            ctx.info = (1, k, a.shape[0])
+            return xp.where(on, xp.reshape(pad, (n, n)), xp.zeros((n, n), dtype=a.dtype))
+        if a.ndim != 2:
+            raise ValueError("diag of a 3-D tensor")
+        ctx.__class__ = node_class("DiagonalBackward0_copy", Diag)
+        n = _diag_len(tuple(a.shape), k)
+        r0, c0 = max(-k, 0), max(k, 0)
+        idx = xp.arange(n, dtype=xp.int64)
+        flat = xp.reshape(a, (-1,))
+        ctx.info = (2, k, tuple(a.shape))
+        return xp.take(flat, (idx + r0) * a.shape[1] + idx + c0) if n else xp.zeros((0,), dtype=a.dtype)
+
+    def backward(ctx, g):
+        xp = ctx.xp
+        kind, k, size = ctx.info
+        if kind == 1:
+            n = size + abs(k)
+            idx = xp.arange(size, dtype=xp.int64)
+            r0, c0 = max(-k, 0), max(k, 0)
+            return (xp.take(xp.reshape(g, (-1,)), (idx + r0) * n + idx + c0),)
+        rows = xp.arange(size[0], dtype=xp.int64)[:, None]
+        cols = xp.arange(size[1], dtype=xp.int64)[None, :]
+        on = (cols - rows) == k
+        n = g.shape[0]
+        src = xp.clip(xp.minimum(rows, cols - k) if k >= 0 else xp.minimum(rows + k, cols), 0, max(n - 1, 0))
+        spread = xp.take(g, xp.reshape(src, (-1,))) if n else xp.zeros((size[0] * size[1],), dtype=g.dtype)
+        return (xp.where(on, xp.reshape(spread, size), xp.zeros(size, dtype=g.dtype)),)
+
+
 # -- indexing: x[...] ----------------------------------------------------------------------
 class IndexShapeError(ShapeError, IndexError):
     """A bad index; PyTorch raises IndexError for these."""
@@ -743,6 +1075,8 @@ def _component(v: Any) -> tuple:
         return ("array", v)
     if isinstance(v, (list, tuple)) or hasattr(v, "shape"):  # nested lists, NumPy/CuPy arrays
         return ("array", v)
+    if isinstance(v, range):  # x[range(3), y]: the ints of the range, as a list
+        return ("array", list(v))
     if hasattr(v, "__index__"):
         return ("int", operator.index(v))
     raise IndexShapeError(_BAD_INDEX.format(type(v).__name__))
@@ -1125,3 +1459,260 @@ def _getitem(self: Tensor, key: Any) -> Tensor:
 
 
 Tensor.__getitem__ = _getitem
+
+
+# -- writing: x[...] = values --------------------------------------------------------------
+def _value_shape(vshape: tuple, out: tuple) -> tuple:
+    """The values' shape with extra leading 1s dropped, checked to broadcast to the indexed shape."""
+    vs = tuple(vshape)
+    while len(vs) > len(out) and vs[0] == 1:
+        vs = vs[1:]
+    ok = len(vs) <= len(out) and all(v in (1, o) for v, o in zip(vs[::-1], out[::-1]))
+    if not ok:
+        raise ShapeError(f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to indexing "
+                         f"result of shape {list(out)}")
+    return vs
+
+
+def _put(xp: Any, vals: Any, lin: Any, n: int) -> tuple[Any, Any]:
+    """flat[lin] = vals over n positions, from array-API calls: (written mask, value per position).
+
+    Where a position is listed twice the last write wins, as in NumPy (PyTorch leaves it unspecified).
+    """
+    written = xp.zeros((n,), dtype=xp.bool)
+    if lin.shape[0] == 0:
+        return written, xp.zeros((n,), dtype=vals.dtype)
+    order = xp.argsort(lin, stable=True)
+    keys, vals = xp.take(lin, order), xp.take(vals, order)
+    if keys.shape[0] > 1:
+        last = xp.nonzero(xp.concat([keys[1:] != keys[:-1], xp.ones((1,), dtype=xp.bool)]))[0]
+        keys, vals = xp.take(keys, last), xp.take(vals, last)
+    want = xp.arange(n, dtype=keys.dtype)
+    at = xp.minimum(xp.searchsorted(keys, want), xp.asarray(keys.shape[0] - 1, dtype=keys.dtype))
+    return xp.take(keys, at) == want, xp.take(vals, at)
+
+
+def _setitem_name(p: _Plan, ndim: int, value_ndim: int) -> str:
+    """PyTorch's grad_fn for `x[index] = v`: a fill or a copy into all of x, index_put_ for index arrays
+    alone, else a write into a view (CopySlices)."""
+    whole = None not in p.key and all(isinstance(k, slice) and k.start in (None, 0) and k.stop is None
+                                      and k.step in (None, 1) for k in p.set_key)
+    if not whole:
+        return "CopySlices"
+    if p.adv:
+        return "IndexPutBackward0"
+    return "FillBackward3" if value_ndim == 0 and ndim else "CopyBackwards"
+
+
+@register
+class SetItem(ShapeOp):
+    name, grad_fn = "setitem", "CopySlices"
+    torch = '(_t := {input}.clone()).__setitem__(__import__("numpy").s_[{index}], {values}) or _t'
+    doc = ("A copy of input with input[index] = values (what `x[0, 1:] = v` does in PyTorch); the gradient "
+           "goes to values where they were written and to input everywhere else.")
+    inputs = (T("input"), T("values", "a number, or a tensor that broadcasts to input[index]", scalar_ok=True))
+    params = Index.params
+    method = False
+    function = False
+    samples = (S(((3, 4), 5.0), {"index": 0}), S(((3, 4), (3,)), {"index": (slice(None), 1)}),
+               S(((3, 4), (2, 2)), {"index": (slice(1, None), slice(None, None, 2))}), S(((3, 4), (4,)), {"index": ([0, 2],)}),
+               S(((3, 4), (1, 4)), {"index": ([2, 0],)}), S(((3, 4), 0.0), {"index": ([True, False, True],)}),
+               S(((2, 3), (1,)), {"index": ([[True, False, True], [False, True, True]],)}),
+               S(((2, 3, 4), (3,)), {"index": (0, slice(None), [1, 3, 0])}), S(((3, 4), (1, 1, 4)), {"index": 1}),
+               S(((3, 4), ()), {"index": (Ellipsis, None, 1)}), S(((), 2.0), {"index": Ellipsis}),
+               S(([[1, 2], [3, 4]], 9.7), {"index": (0, 1)}), S(((3, 4), [1.5, 2.5, 3.5, 4.5]), {"index": -1}),
+               S(((3, 4), (3,)), {"index": 0}, error="The expanded size of the tensor (4) must match the existing size "
+                                                     "(3) at non-singleton dimension 0.  Target sizes: [4].  Tensor sizes: [3]"),
+               S(((3, 4), (3,)), {"index": ([0, 2],)}, error="shape mismatch: value tensor of shape [3] cannot be "
+                                                             "broadcast to indexing result of shape [2, 4]"),
+               S(((3, 4), 1.0), {"index": (5,)}, error="index 5 is out of bounds for dimension 0 with size 3"))
+
+    def infer(a, values, index=0):
+        a = _tensor(a)
+        p = _plan(a.shape, index, _host_xp())
+        if isinstance(values, Spec):
+            if not p.adv:  # PyTorch copies into the view x[index]: expand's words
+                vs = tuple(values.shape)
+                while len(vs) > len(p.out) and vs[0] == 1:
+                    vs = vs[1:]
+                _expanded(vs, values.dtype, p.out)
+            _value_shape(values.shape, p.out)
+        return a
+
+    def forward(ctx, a, v, index=0):
+        xp = ctx.xp
+        shape = tuple(a.shape)
+        p = _plan(shape, index, xp)
+        if isinstance(v, (int, float)):
+            v = xp.asarray(v, dtype=a.dtype)
+        elif v.dtype != a.dtype:
+            v = xp.astype(v, a.dtype)
+        vshape = tuple(v.shape)
+        try:
+            fitted = _value_shape(vshape, p.out)
+        except ShapeError as e:
+            raise ValueError(str(e)) from None
+        vb = xp.broadcast_to(xp.reshape(v, fitted), p.out)
+        name = _setitem_name(p, len(shape), len(vshape))
+        if type(ctx).__name__ != name:
+            ctx.__class__ = node_class(name, SetItem)
+        if not p.adv:
+            out = xp.asarray(a, copy=True)
+            out[p.set_key] = xp.reshape(vb, p.squeezed)
+            ctx.info = (p.set_key, p.squeezed, p.out, fitted, vshape)
+            return out
+        n = math.prod(shape)
+        pos = xp.reshape(xp.arange(n, dtype=xp.int64), shape)[p.key]
+        lin = xp.reshape(_gather(xp, pos, p)[0], (-1,))
+        written, vals = _put(xp, xp.reshape(vb, (-1,)), lin, n)
+        ctx.saved = (lin, written)
+        ctx.info = (None, shape, p.out, fitted, vshape)
+        return xp.reshape(xp.where(written, vals, xp.reshape(a, (-1,))), shape)
+
+    def backward(ctx, g):
+        xp = ctx.xp
+        set_key, squeezed, out, fitted, vshape = ctx.info
+        ga = gv = None
+        if set_key is not None:
+            if ctx.needs[0]:
+                ga = xp.asarray(g, copy=True)
+                ga[set_key] = xp.zeros(squeezed, dtype=g.dtype)
+            if ctx.needs[1]:
+                gv = xp.reshape(g[set_key], out)
+        else:
+            lin, written = ctx.saved
+            flat = xp.reshape(g, (-1,))
+            if ctx.needs[0]:
+                ga = xp.reshape(xp.where(written, xp.zeros_like(flat), flat), squeezed)
+            if ctx.needs[1]:
+                gv = xp.reshape(xp.take(flat, lin), out)
+        if gv is not None:
+            from ..backprop import _sum_to
+
+            if tuple(gv.shape) != fitted:
+                gv = _sum_to(gv, fitted, xp) if fitted else xp.sum(gv)
+            gv = xp.reshape(gv, vshape)
+        return ga, gv
+
+
+def _native_key(key: Any, xp: Any) -> Any:
+    """The key as NumPy / CuPy index exactly as PyTorch does, or None (then the general path runs).
+
+    Ints, slices with positive steps, None and ... index alike; one index array too, unless ints sit
+    beside it (NumPy then moves the array's dims first where PyTorch does not).
+    """
+    items = key if isinstance(key, tuple) else (key,)
+    out, arrays, ints = [], 0, 0
+    for k in items:
+        if k is None or k is Ellipsis:
+            out.append(k)
+        elif type(k) is int:
+            out.append(k)
+            ints += 1
+        elif type(k) is slice:
+            if not all(v is None or type(v) is int for v in (k.start, k.stop, k.step)) or (k.step is not None and k.step <= 0):
+                return None
+            out.append(k)
+        elif isinstance(k, Tensor) and k._be.xp is xp and not k.dtype.is_floating_point and k.ndim:
+            out.append(k.array)
+            arrays += 1
+        else:
+            return None
+    if arrays > 1 or (arrays and ints):
+        return None
+    return tuple(out)
+
+
+_SETITEM = None
+
+
+def _setitem(self: Tensor, key: Any, value: Any) -> None:
+    """`x[key] = value` as in PyTorch: written in place when nothing is recorded, else out of place with
+    a new grad_fn (CopySlices) that routes the gradient to value and to the rest of x."""
+    from .. import api
+    from ..backprop import grad_mode, mark_modified
+
+    global _SETITEM
+    op = _SETITEM = _SETITEM or REGISTRY["setitem"]
+    if isinstance(key, list):
+        spread = any(v is None or v is Ellipsis or isinstance(v, slice) for v in key)
+        key = tuple(key) if spread else (key,)
+    be = self._be
+    if isinstance(value, Tensor):
+        if value._be is not be:
+            raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
+                               f"{be.device} and {value._be.device}!")
+    elif not isinstance(value, (int, float)):
+        from ..factory import tensor
+
+        value = tensor(value, dtype=self.dtype, device=be.device)
+    if grad_mode.enabled and self.dtype.is_floating_point and (
+            self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
+        if self.requires_grad and self.is_leaf:
+            p = _plan(tuple(self.array.shape), key, be.xp)
+            direct = _setitem_name(p, self.ndim, 1) != "CopySlices"  # else x[key] is a view of x
+            raise RuntimeError(("a leaf Variable" if direct else "a view of a leaf Variable")
+                               + " that requires grad is being used in an in-place operation.")
+        self._rebind(_call_setitem(api, op, self, key, value))
+        return
+    if be.device.type != "strict":
+        native = _native_key(key, be.xp)
+        if native is not None:
+            held = sys.getrefcount(self.array) > 2  # beyond self.array and the argument: a node may have saved it
+            view = self.array[...]  # the tensor's next version: the same memory, a new array object
+            try:
+                view[native] = value.array if isinstance(value, Tensor) else value
+            except (ValueError, IndexError, TypeError):
+                pass  # the general path says what is wrong, in PyTorch's words
+            else:
+                mark_modified(self, self.array, view, held)
+                self.array = view
+                return
+    self._write(_call_setitem(api, op, self, key, value).array)
+
+
+def _call_setitem(api: Any, op: type[Op], self: Tensor, key: Any, value: Any) -> Tensor:
+    try:
+        return api.call(op, (self, value), {"index": key})
+    except RuntimeError as e:
+        try:
+            _plan(tuple(self.array.shape), key, self._be.xp)
+        except IndexError as bad:
+            raise IndexError(str(bad)) from None
+        except ShapeError as bad:
+            raise ValueError(str(bad)) from None
+        raise e from None
+
+
+Tensor.__setitem__ = _setitem
+
+
+# -- transposes as attributes: x.T, x.mT -----------------------------------------------------
+def _T(self: Tensor) -> Tensor:
+    """All dims reversed (the transpose of a matrix), by `permute`, as PyTorch records it."""
+    from .. import api
+
+    n = self.array.ndim
+    if n > 2:
+        import warnings
+
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+                      "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+                      "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+                      "tensor.", UserWarning, stacklevel=2)
+    return api.call(REGISTRY["permute"], (self,), {"dims": tuple(range(n - 1, -1, -1))})
+
+
+def _mT(self: Tensor) -> Tensor:
+    """The last two dims swapped (a batch of matrices transposed), by `transpose`."""
+    from .. import api
+
+    if self.array.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {self.array.ndim}-D tensor.")
+    return api.call(REGISTRY["transpose"], (self,), {"dim0": -2, "dim1": -1})
+
+
+Tensor.T = property(_T)
+Tensor.mT = property(_mT)
+Tensor.mH = property(_mT)  # real tensors only: the conjugate is the tensor itself

@@ -1,0 +1,215 @@
+"""Live on the canvas: what showing a run costs.
+
+    python benchmarks/bench_live.py            (offscreen; set QT_QPA_PLATFORM to watch it)
+
+1. frame time with 200 visible wire panels (8×8 heatmaps, values and gradients): the scene
+   rendered to a 1920×1080 QImage, best of N — after new values (every panel repaints its
+   picture) and unchanged (cached); plus the GUI-thread cost of handing one Train snapshot to
+   the 200 panels;
+2. event-loop latency during a 10,000-step Train of the XOR lesson: a QTimer pings every 10 ms,
+   we report how late the pings came (max, 99th percentile, median) and the training speed,
+   against the same 10,000 steps with no GUI at all;
+3. trace cost: runner.step with trace=True vs trace=False (XOR lesson, and the 200-wire graph).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+import graphstudio.ui  # noqa: E402,F401  (the PySide6 guard first)
+from graphstudio.document import Document, Node, load  # noqa: E402
+from graphstudio.engine.compiler import compile  # noqa: E402
+from graphstudio.engine.runner import Runner  # noqa: E402
+
+XOR = ROOT / "resources" / "examples" / "24_xor_mlp_adam.json"
+
+
+def grid_graph(columns: int = 10, rows: int = 10, size: int = 8) -> Document:
+    """rows leaves, then `columns` columns of adds, each fed by two nodes of the column before:
+    2 · rows · columns wires (200 by default), every one carrying a size×size matrix."""
+    nodes = [Node(f"c0r{r}", "randn", {}, {"shape": [size, size], "requires_grad": True}, (0.0, r * 170.0))
+             for r in range(rows)]
+    for c in range(1, columns + 1):
+        for r in range(rows):
+            a, b = f"c{c - 1}r{r}", f"c{c - 1}r{(r + 1) % rows}"
+            nodes.append(Node(f"c{c}r{r}", "add", {"input": a, "other": b}, {}, (c * 300.0, r * 170.0)))
+    last = f"c{columns}r0"
+    nodes.append(Node("s", "sum", {"input": last}, {}, ((columns + 1) * 300.0, 0.0)))
+    nodes.append(Node("bw", "backward", {"tensor": "s"}, {}, ((columns + 2) * 300.0, 0.0)))
+    return Document(title="200 wires", nodes=nodes)
+
+
+def best(fn, repeat: int = 7) -> float:
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def make_window():
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from graphstudio.ui.live import attach_live
+    from graphstudio.ui.mainwindow import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    tmp = tempfile.mkdtemp()
+    window = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat),
+                        recovery_path=os.path.join(tmp, "recovery.json"))
+    window.resize(1600, 1000)
+    window.show()
+    session = attach_live(window)
+    session.set_animate(False)
+    return app, window, session
+
+
+def wait_idle(session, timeout_ms: int = 600_000) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if not session.busy:
+        return
+    loop = QEventLoop()
+    session.idle.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    session.idle.disconnect(loop.quit)
+
+
+def frame_time(app, window, session) -> None:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    window.model.reset(grid_graph())
+    session.step()
+    wait_idle(session)
+    panels = [p for p in session.layer.panels.values() if p.isVisible()]
+    scene = window.scene
+    source = scene.content_rect()
+    image = QImage(1920, 1080, QImage.Format.Format_ARGB32_Premultiplied)
+    snap = session.snapshot
+
+    def render() -> float:
+        t0 = time.perf_counter()
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene.render(painter, QRectF(image.rect()), source)
+        painter.end()
+        return time.perf_counter() - t0
+
+    def new_values() -> None:
+        session._show_now(snap)  # every panel gets its arrays again: pictures rebuilt, caches dropped
+
+    def frames(repeat: int = 7) -> tuple[float, float]:
+        after_new, unchanged = [], []
+        for _ in range(repeat):
+            new_values()
+            after_new.append(render())
+            unchanged.append(render())
+        return min(after_new), min(unchanged)
+
+    t_update = best(new_values)
+    new_all, same_all = frames()
+    for node in scene.nodes.values():  # the editor's own node boxes, out of the picture
+        node.setVisible(False)
+    new_live, same_live = frames()
+    for node in scene.nodes.values():
+        node.setVisible(True)
+    scale = min(1920 / source.width(), 1080 / source.height())
+    grads = sum(p.grad is not None for p in panels)
+    print(f"1. {len(panels)} visible wire panels (8×8 heatmaps; {grads} with a gradient too) and "
+          f"{len(scene.nodes)} nodes, scene → 1920×1080 QImage (zoom {scale:.2f}), best of 7:")
+    print(f"   whole scene:     frame after new values {new_all * 1e3:6.1f} ms   unchanged {same_all * 1e3:6.1f} ms")
+    print(f"   nodes hidden:    frame after new values {new_live * 1e3:6.1f} ms   unchanged {same_live * 1e3:6.1f} ms"
+          "   (wires, panels, badges)")
+    print(f"   handing one snapshot to the {len(panels)} panels (GUI thread, before painting) {t_update * 1e3:.1f} ms")
+
+
+def latency(app, window, session, steps: int = 10_000) -> None:
+    from PySide6.QtCore import QTimer
+
+    doc = load(XOR)
+    runner = Runner(compile(doc), trace=False)
+    t0 = time.perf_counter()
+    runner.run(steps)
+    alone = time.perf_counter() - t0
+
+    window.model.reset(load(XOR))
+    session.forward()  # compile and make the runner before timing
+    wait_idle(session)
+    late: list[float] = []
+    last = [time.perf_counter()]
+
+    def ping() -> None:
+        now = time.perf_counter()
+        late.append(now - last[0] - 0.010)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(ping)
+    courtesy = session.live.courtesy
+    courtesy.waited = 0.0
+    snaps = [0]
+    session.live.worker.snapshot.connect(lambda s: snaps.__setitem__(0, snaps[0] + 1))
+    timer.start()
+    t0 = time.perf_counter()
+    session.train(steps)
+    wait_idle(session)
+    elapsed = time.perf_counter() - t0
+    timer.stop()
+    late_ms = np.maximum(np.array(late), 0.0) * 1e3
+    print(f"2. Train {steps:,} steps of the XOR lesson with the window up, pinging every 10 ms:")
+    print(f"   ping late by: max {late_ms.max():.1f} ms  p99 {np.percentile(late_ms, 99):.1f} ms  "
+          f"median {np.median(late_ms):.1f} ms  ({len(late)} pings)")
+    print(f"   {steps / elapsed:,.0f} steps/s ({elapsed:.2f} s; {snaps[0]} snapshots = "
+          f"{snaps[0] / elapsed:.0f}/s; engine stepped aside {courtesy.waited:.2f} s) "
+          f"vs {steps / alone:,.0f} steps/s with no GUI ({alone:.2f} s)")
+    losses = session.loss_plot.losses("opt")
+    print(f"   plotted losses: {len(losses):,}, last {losses[-1]:.2e}")
+
+
+def trace_cost(blocks: int = 15, steps: int = 100) -> None:
+    print(f"3. trace cost, one runner.step (best of {blocks} interleaved blocks of {steps} steps):")
+    for name, doc in (("XOR lesson", load(XOR)), ("200-wire grid", grid_graph())):
+        program = compile(doc)
+        runners = {False: Runner(program, trace=False), True: Runner(program, trace=True)}
+        times: dict[bool, list[float]] = {False: [], True: []}
+        for _ in range(blocks):
+            for traced, runner in runners.items():
+                t0 = time.perf_counter()
+                for _ in range(steps):
+                    runner.step()
+                times[traced].append((time.perf_counter() - t0) / steps)
+        t_plain, t_traced = min(times[False]), min(times[True])
+        print(f"   {name:14s} trace=False {t_plain * 1e6:8.0f} µs   trace=True {t_traced * 1e6:8.0f} µs   "
+              f"(×{t_traced / t_plain:.2f}; Train traces only the ≤30 steps/s it shows)")
+
+
+def main() -> None:
+    app, window, session = make_window()
+    try:
+        frame_time(app, window, session)
+        latency(app, window, session)
+    finally:
+        session.shutdown()
+        window.model.stack.setClean()
+        window.autosaver.timer.stop()
+        window.close()
+    trace_cost()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""Torch-level functions and Tensor methods that are other names for registry ops, or short
+compositions of them (`hstack` is `cat`, `tile` is `repeat`, `x.view_as(y)` is `view`).
+
+No op is defined here: every call goes through the registry (`api.call`), so values, gradients
+and grad_fn names come from the one definition of each op. The few functions whose output shape
+depends on the values (`nonzero`, `unique`) record no graph node: PyTorch gives them no gradient
+either. `install()` puts everything in place; `graphstudio.engine` calls it once.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import api
+from .registry import REGISTRY, node_class
+from .tensor import INPLACE_OPS, Tensor, inplace_method, wrap
+
+# Other names PyTorch gives the same op: alias → registry op.
+ALIASES = {
+    "clip": "clamp", "absolute": "abs", "multiply": "mul", "subtract": "sub", "negative": "neg",
+    "true_divide": "div", "greater": "gt", "greater_equal": "ge", "less": "lt", "less_equal": "le",
+    "not_equal": "ne", "swapaxes": "transpose", "swapdims": "transpose", "concat": "cat", "concatenate": "cat",
+}
+
+TORCH: dict[str, Callable] = {}    # torch.<name>
+METHODS: dict[str, Callable] = {}  # Tensor.<name>
+
+
+def _both(fn: Callable) -> Callable:
+    TORCH[fn.__name__] = METHODS[fn.__name__] = fn
+    return fn
+
+
+def _torch(fn: Callable) -> Callable:
+    TORCH[fn.__name__] = fn
+    return fn
+
+
+def _method(fn: Callable) -> Callable:
+    METHODS[fn.__name__] = fn
+    return fn
+
+
+def _call(name: str, *inputs: Any, **params: Any) -> Any:
+    return api.call(REGISTRY[name], inputs, params)
+
+
+def _renamed(t: Tensor, name: str, op: str) -> Tensor:
+    """Give the result's grad_fn PyTorch's name where a variant of an op has its own (clamp_min)."""
+    if t.grad_fn is not None:
+        t.grad_fn.__class__ = node_class(name, REGISTRY[op])
+    return t
+
+
+# -- arithmetic with PyTorch's extra keywords ------------------------------------------------------
+_add, _sub, _div = (api.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the registry's (fast) functions
+
+
+@_both
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    return _add(input, other if alpha == 1 else other * alpha)
+
+
+@_both
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    return _sub(input, other if alpha == 1 else other * alpha)
+
+
+@_both
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """True division; rounding_mode 'floor' rounds the quotient down, 'trunc' toward zero."""
+    if rounding_mode is None:
+        return _div(input, other)
+    if rounding_mode == "floor":
+        return _call("floor_divide", input, other)
+    if rounding_mode == "trunc":
+        q = _call("div", input, other)
+        whole = not q.dtype.is_floating_point or (
+            isinstance(input, Tensor) and not input.dtype.is_floating_point
+            and (not isinstance(other, Tensor) or not other.dtype.is_floating_point) and not isinstance(other, float))
+        q = _call("trunc", q)
+        return q.to(input.dtype if isinstance(input, Tensor) else other.dtype) if whole else q
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+
+
+TORCH["divide"] = METHODS["divide"] = div
+
+
+@_both
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    return _renamed(_call("clamp", input, min=min), "ClampMinBackward0", "clamp")
+
+
+@_both
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    return _renamed(_call("clamp", input, max=max), "ClampMaxBackward0", "clamp")
+
+
+@_both
+def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+    """PyTorch's argument order (input, dim, index) for the registry's `gather` (ports first, then dim)."""
+    return _call("gather", input, index, dim=dim)
+
+
+# -- shapes ------------------------------------------------------------------------------------
+@_method
+def view_as(self: Tensor, other: Tensor) -> Tensor:
+    return _call("view", self, shape=tuple(other.shape))
+
+
+@_method
+def reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    return _call("reshape", self, shape=tuple(other.shape))
+
+
+@_method
+def expand_as(self: Tensor, other: Tensor) -> Tensor:
+    return _call("expand", self, size=tuple(other.shape))
+
+
+@_both
+def broadcast_to(input: Tensor, size: Any) -> Tensor:
+    return _call("expand", input, size=tuple(size))
+
+
+@_torch
+def broadcast_shapes(*shapes: Any) -> Any:
+    """The shape that tensors of these shapes broadcast to (PyTorch's rules and message)."""
+    from .ops._infer import broadcast
+    from .registry import ShapeError
+    from .tensor import Size
+
+    out: tuple = ()
+    try:
+        for s in shapes:
+            out = broadcast(out, tuple(s) if isinstance(s, (list, tuple)) else (s,))
+    except ShapeError as e:
+        raise RuntimeError(str(e)) from None
+    return Size(out)
+
+
+@_torch
+def broadcast_tensors(*tensors: Tensor) -> tuple:
+    """Each tensor expanded to the shape they broadcast to together (views, as `expand`)."""
+    shape = tuple(broadcast_shapes(*(t.shape for t in tensors)))
+    return tuple(_call("expand", t, size=shape) for t in tensors)
+
+
+@_both
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """Move dims to new positions, the others keeping their order (a permute)."""
+    n = input.ndim
+    src = [s % n for s in (source if isinstance(source, (list, tuple)) else [source])]
+    dst = [d % n for d in (destination if isinstance(destination, (list, tuple)) else [destination])]
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain "
+                           f"the same number of dims as destination ({list(dst)} dims)")
+    rest = iter(d for d in range(n) if d not in src)
+    placed = dict(zip(dst, src))
+    return _call("permute", input, dims=tuple(placed[i] if i in placed else next(rest) for i in range(n)))
+
+
+TORCH["moveaxis"] = METHODS["moveaxis"] = movedim
+
+
+@_both
+def tile(input: Tensor, dims: Any) -> Tensor:
+    """`repeat` with dims padded with 1s in front to the tensor's dims."""
+    dims = tuple(dims) if isinstance(dims, (list, tuple)) else (dims,)
+    return _call("repeat", input, repeats=(1,) * (input.ndim - len(dims)) + dims)
+
+
+def _atleast(t: Tensor, n: int) -> Tensor:
+    while t.ndim < n:
+        t = _call("unsqueeze", t, dim=0)
+    return t
+
+
+@_torch
+def atleast_1d(input: Tensor) -> Tensor:
+    return _atleast(input, 1)
+
+
+@_torch
+def atleast_2d(input: Tensor) -> Tensor:
+    return _atleast(input, 2)
+
+
+@_torch
+def hstack(tensors: Any) -> Tensor:
+    """Join side by side: along dim 0 for 1-D tensors, else along dim 1."""
+    tensors = [_atleast(t, 1) for t in tensors]
+    return _call("cat", tensors, dim=0 if tensors[0].ndim == 1 else 1)
+
+
+@_torch
+def vstack(tensors: Any) -> Tensor:
+    """Join one below the other: 1-D tensors become rows."""
+    return _call("cat", [_atleast(t, 2) for t in tensors], dim=0)
+
+
+TORCH["row_stack"] = vstack
+
+
+@_torch
+def column_stack(tensors: Any) -> Tensor:
+    """Join as columns: 1-D (and 0-D) tensors become columns of one matrix."""
+    cols = [_call("reshape", t, shape=(-1, 1)) if t.ndim <= 1 else t for t in tensors]
+    return _call("cat", cols, dim=1)
+
+
+# -- selections whose size depends on the values -------------------------------------------------
+def _host_int64(t: Tensor, arr: Any) -> Tensor:
+    be = t._be
+    return wrap(be.xp.asarray(arr) if be.device.type != "cpu" else arr, be, None)
+
+
+@_both
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """The indices of the non-zero elements: one row per element ([n, ndim], int64), or one tensor per dim."""
+    import numpy as np
+
+    idx = [i.astype(np.int64) for i in np.nonzero(np.atleast_1d(input.host()))]
+    if as_tuple:
+        return tuple(_host_int64(input, i) for i in idx)
+    rows = np.stack(idx, axis=1) if input.ndim else np.zeros((int(bool(input.item())), 0), dtype=np.int64)
+    return _host_int64(input, rows)
+
+
+@_both
+def argwhere(input: Tensor) -> Tensor:
+    return nonzero(input)
+
+
+@_both
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+           dim: int | None = None) -> Any:
+    """The distinct values, sorted (with, if asked, where each element went and how many of each)."""
+    import numpy as np
+
+    values, inverse, counts = np.unique(input.host(), return_inverse=True, return_counts=True, axis=dim)
+    out = [_host_int64(input, values)]
+    if return_inverse:
+        out.append(_host_int64(input, inverse.reshape(input.shape if dim is None else (-1,)).astype(np.int64)))
+    if return_counts:
+        out.append(_host_int64(input, counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@_both
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements where mask (broadcast to input) is True, as a 1-D tensor."""
+    if mask.shape != input.shape:
+        input, mask = broadcast_tensors(input, mask)
+    return input[mask]
+
+
+_where = api.FUNCTIONS["where"]
+
+
+@_torch
+def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
+    """where(condition, input, other) picks elementwise; where(condition) is nonzero(as_tuple=True)."""
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    return _where(condition, input, other)
+
+
+def _where_method(self: Tensor, condition: Tensor, other: Any) -> Tensor:
+    """`x.where(condition, y)`: x where condition is True, y elsewhere."""
+    return _where(condition, self, other)
+
+
+METHODS["where"] = _where_method
+
+
+@_torch
+def var_mean(input: Tensor, dim: Any = None, unbiased: Any = True, keepdim: bool = False, *,
+             correction: Any = None) -> tuple:
+    """(var, mean) over dim, in one call."""
+    dim, unbiased = (None, dim) if isinstance(dim, bool) else (dim, unbiased)
+    return (_call("var", input, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction),
+            _call("mean", input, dim=dim, keepdim=keepdim))
+
+
+@_torch
+def std_mean(input: Tensor, dim: Any = None, unbiased: Any = True, keepdim: bool = False, *,
+             correction: Any = None) -> tuple:
+    """(std, mean) over dim, in one call."""
+    dim, unbiased = (None, dim) if isinstance(dim, bool) else (dim, unbiased)
+    return (_call("std", input, dim=dim, unbiased=unbiased, keepdim=keepdim, correction=correction),
+            _call("mean", input, dim=dim, keepdim=keepdim))
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+@_torch
+def is_floating_point(input: Tensor) -> bool:
+    return input.is_floating_point()
+
+
+@_torch
+def is_nonzero(input: Tensor) -> bool:
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input.item())
+
+
+def install() -> None:
+    """Put the aliases, the compositions and the in-place methods on `torch` and on Tensor."""
+    for alias, target in ALIASES.items():
+        op = REGISTRY[target]
+        fn = api.FUNCTIONS[target]
+        if op.function:
+            api.TORCH_FUNCTIONS.setdefault(alias, fn)
+        if op.method and alias not in Tensor.__dict__:
+            setattr(Tensor, alias, api.make_method(fn))
+    api.TORCH_FUNCTIONS.update(TORCH)
+    for name, fn in METHODS.items():
+        setattr(Tensor, name, fn)
+    for name in INPLACE_OPS:
+        if hasattr(Tensor, name) and name + "_" not in Tensor.__dict__:
+            setattr(Tensor, name + "_", inplace_method(name))
+

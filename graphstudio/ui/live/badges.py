@@ -1,0 +1,152 @@
+"""Small overlays on node boxes, added as child items so they move with the node.
+
+The editor's ``NodeItem`` is not ours to change, so what a run adds to a node lives here:
+
+* ``NodeBadge`` (under the box): PyTorch's autograd attributes of the node's output —
+  ``grad_fn`` (``MulBackward0`` …), ``requires_grad`` and ``is_leaf``.
+* ``SumBadge`` (beside an output port): where one tensor fed several uses, each use's gradient
+  contribution and their sum, ``g₁ + g₂ = …`` — the fan-in rule made visible.
+* ``ErrorMarker`` (around the box): the node a run failed at, with the engine's message.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from .. import theme
+from .panels import BAD_COLOR, GRAD_COLOR, short
+
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _font(size: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    return font
+
+
+class NodeBadge(QGraphicsItem):
+    """``MulBackward0 · requires_grad`` or ``leaf · requires_grad`` under a node box."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.grad_fn: str | None = None
+        self.requires_grad = False
+        self.is_leaf = True
+        self.setZValue(6)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self._width = 0.0
+
+    def set_meta(self, grad_fn: str | None, requires_grad: bool, is_leaf: bool) -> None:
+        if self.text and (grad_fn, requires_grad, is_leaf) == (self.grad_fn, self.requires_grad, self.is_leaf):
+            return
+        self.grad_fn, self.requires_grad, self.is_leaf = grad_fn, requires_grad, is_leaf
+        parts = [grad_fn] if grad_fn else []
+        if is_leaf:
+            parts.append("leaf")
+        parts.append("requires_grad" if requires_grad else "no grad")
+        self.text = " · ".join(parts)
+        self.setToolTip(f"grad_fn = {grad_fn}\nrequires_grad = {requires_grad}\nis_leaf = {is_leaf}")
+        self.prepareGeometryChange()
+        self._width = QFontMetricsF(_font(7.0)).horizontalAdvance(self.text) + 12
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self._width, 15)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if not self.text:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = _font(7.0)
+        pill = QRectF(0, 0, self._width, 15)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#fff1e4") if self.requires_grad else theme.colors()["header"])
+        painter.drawRoundedRect(pill, 7, 7)
+        painter.setFont(font)
+        painter.setPen(QColor("#a4500f") if self.requires_grad else theme.colors()["muted"])
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class SumBadge(QGraphicsItem):
+    """``∇ g₁ + g₂ = 4.5``: the contributions that arrived at one output, and their sum."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.parts: list[np.ndarray] = []
+        self.total: np.ndarray | None = None
+        self.text = ""
+        self._width = 0.0
+        self.setZValue(7)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_parts(self, parts: list[np.ndarray]) -> None:
+        self.parts = list(parts)
+        self.total = np.sum(np.stack([np.asarray(p) for p in parts]), axis=0) if parts else None
+        names = " + ".join(f"g{str(i + 1).translate(SUBSCRIPTS)}" for i in range(len(parts)))
+        values = " + ".join(short(p) for p in parts)
+        self.text = f"{names} = {values} = {short(self.total)}" if len(parts) <= 3 else f"{names} = {short(self.total)}"
+        self.setToolTip("Gradient contributions of each use, summed where the tensor fans out:\n" +
+                        "\n".join(f"g{i + 1} = {short(p)}" for i, p in enumerate(parts)) +
+                        f"\nsum = {short(self.total)}")
+        self.prepareGeometryChange()
+        self._width = QFontMetricsF(_font(7.5, True)).horizontalAdvance(self.text) + 26
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-2, -2, self._width + 4, 22)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if not self.text:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = _font(7.5, True)
+        pill = QRectF(0, 0, self._width, 18)
+        painter.setPen(QPen(GRAD_COLOR, 1.2))
+        painter.setBrush(QColor("#fff6ee"))
+        painter.drawRoundedRect(pill, 9, 9)
+        painter.setBrush(GRAD_COLOR)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(QRectF(3, 3, 12, 12))
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(font)
+        painter.drawText(QRectF(3, 2, 12, 12), Qt.AlignmentFlag.AlignCenter, "+")
+        painter.setPen(QColor("#a4500f"))
+        painter.drawText(pill.adjusted(19, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, self.text)
+
+
+class ErrorMarker(QGraphicsItem):
+    """A red frame around the node a run failed at, with the message under it."""
+
+    def __init__(self, parent: Any, message: str) -> None:
+        super().__init__(parent)
+        self.message = message
+        w, h = parent.size
+        self._box = QRectF(-6, -6, w + 12, h + 12)
+        self._text = QRectF(0, h + 22, max(w + 90, 280), 46)
+        self.setZValue(9)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setToolTip(message)
+
+    def boundingRect(self) -> QRectF:
+        return self._box.adjusted(-3, -3, 3, 3).united(self._text)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        glow = QColor(BAD_COLOR)
+        glow.setAlpha(70)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(glow, 7))
+        painter.drawRoundedRect(self._box, 10, 10)
+        painter.setPen(QPen(BAD_COLOR, 2.4))
+        painter.drawRoundedRect(self._box, 10, 10)
+        painter.setFont(_font(7.5))
+        painter.setPen(BAD_COLOR)
+        painter.drawText(self._text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                         "✖ " + self.message[:260])

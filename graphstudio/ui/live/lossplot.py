@@ -1,0 +1,159 @@
+"""The loss plot dock: one curve per optimizer sink, growing live during Step and Train.
+
+Points arrive in batches (the entries since the last snapshot) and are appended to growing
+NumPy buffers. Redrawing is what costs: a pyqtgraph plot repaints its axes (tick labels, auto
+range) whenever the data grows — about 20 ms here — so the curves are redrawn at most every
+``REDRAW_MS`` (the last batch is never left undrawn), with clip-to-view and automatic
+downsampling so 100,000 steps cost no more to draw than a thousand. The view range is set here,
+not auto-ranged: the step axis doubles when the curve reaches its end and the loss axis moves
+only when a point leaves it (or the curve has shrunk to a small part of it), so the axes —
+most of a redraw's cost — are regenerated a few times per run instead of on every redraw.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
+
+REDRAW_MS = 150
+PENS = ["#e07b1a", "#2f6fdf", "#1f7a4d", "#c2506e", "#7a4fc0", "#2f8f9a"]
+
+
+class _Series:
+    """A growing (step, loss) buffer with amortised O(1) appends."""
+
+    def __init__(self) -> None:
+        self.x = np.empty(256)
+        self.y = np.empty(256)
+        self.n = 0
+
+    def extend(self, xs: list[float], ys: list[float]) -> None:
+        need = self.n + len(xs)
+        if need > self.x.size:
+            size = max(need, 2 * self.x.size)
+            self.x = np.resize(self.x, size)
+            self.y = np.resize(self.y, size)
+        self.x[self.n:need] = xs
+        self.y[self.n:need] = ys
+        self.n = need
+
+
+class LossPlot(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background=None)
+        self.plot.setLabel("bottom", "step")
+        self.plot.setLabel("left", "loss")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.addLegend(offset=(-8, 8))
+        self.plot.setClipToView(True)
+        self.plot.setDownsampling(auto=True, mode="peak")
+        for axis in ("left", "bottom"):
+            item = self.plot.getAxis(axis)
+            item.enableAutoSIPrefix(False)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # repaints blit, no Python
+        self.plot.disableAutoRange()
+        self.plot.setXRange(0, 10, padding=0)
+        self.plot.setYRange(0, 1, padding=0)
+        self._xmax, self._yrange = 10.0, (0.0, 1.0)
+        self.info = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.info)
+        layout.addWidget(self.plot)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.series: dict[str, _Series] = {}
+        self.step = 0
+        self.lrs: dict[str, float] = {}
+        self._drawn = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.redraw)
+        self._show_info()
+
+    def clear(self) -> None:
+        for curve in self.curves.values():
+            self.plot.removeItem(curve)
+        legend = self.plot.getPlotItem().legend
+        if legend is not None:
+            legend.clear()
+        self.curves, self.series = {}, {}
+        self.step = 0
+        self._timer.stop()
+        self._xmax, self._yrange = 10.0, (0.0, 1.0)
+        self.plot.setXRange(0, 10, padding=0)
+        self.plot.setYRange(0, 1, padding=0)
+        self._show_info()
+
+    def add(self, history: list[dict[str, Any]], step: int, lrs: dict[str, float] | None = None) -> None:
+        """Append history entries (``{"step": n, "loss": {optimizer id: value} | None}``)."""
+        batches: dict[str, tuple[list[float], list[float]]] = {}
+        for entry in history:
+            for name, value in (entry.get("loss") or {}).items():
+                xs, ys = batches.setdefault(name, ([], []))
+                xs.append(float(entry["step"]))
+                ys.append(float(value))
+        for name, (xs, ys) in batches.items():
+            series = self.series.get(name)
+            if series is None:
+                series = self.series[name] = _Series()
+                pen = pg.mkPen(PENS[len(self.curves) % len(PENS)], width=2)
+                self.curves[name] = self.plot.plot([], [], pen=pen, name=name)
+            series.extend(xs, ys)
+        self.step = step
+        if lrs is not None:
+            self.lrs = dict(lrs)
+        self._show_info()
+        wait = REDRAW_MS / 1000 - (time.monotonic() - self._drawn)
+        if wait <= 0:
+            self.redraw()
+        elif not self._timer.isActive():
+            self._timer.start(int(wait * 1000) + 1)
+
+    def flush(self) -> None:
+        """Draw now what is waiting (the run has ended: no reason to wait)."""
+        if self._timer.isActive():
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Hand the buffers to the curves (views, no copies) and update the caption."""
+        self._timer.stop()
+        self._drawn = time.monotonic()
+        for name, series in self.series.items():
+            self.curves[name].setData(series.x[:series.n], series.y[:series.n])
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow the ranges in steps (see the module docstring)."""
+        filled = [s for s in self.series.values() if s.n]
+        if not filled:
+            return
+        last = max(s.x[s.n - 1] for s in filled)
+        if last > self._xmax:
+            while self._xmax < last:
+                self._xmax *= 2
+            self.plot.setXRange(0, self._xmax, padding=0)
+        ys = np.concatenate([s.y[:s.n][np.isfinite(s.y[:s.n])] for s in filled])
+        if ys.size == 0:
+            return
+        lo, hi = float(min(ys.min(), 0.0)), float(ys.max())
+        a, b = self._yrange
+        if lo < a or hi > b or (hi - lo) < 0.25 * (b - a):
+            span = (hi - lo) or 1.0
+            self._yrange = (lo, hi + 0.08 * span)
+            self.plot.setYRange(*self._yrange, padding=0)
+
+    def losses(self, name: str) -> np.ndarray:
+        """The plotted losses of one optimizer (a copy)."""
+        s = self.series.get(name)
+        return np.empty(0) if s is None else s.y[:s.n].copy()
+
+    def _show_info(self) -> None:
+        lr = ", ".join(f"{k} lr {v:g}" for k, v in self.lrs.items()) or "no optimizer"
+        last = ", ".join(f"{k} {s.y[s.n - 1]:.4g}" for k, s in self.series.items() if s.n)
+        self.info.setText(f"step {self.step}  ·  {lr}" + (f"  ·  loss {last}" if last else ""))

@@ -1,0 +1,230 @@
+"""``LiveLayer``: every item a run puts on the canvas, kept in step with the editor's scene.
+
+The scene rebuilds its wire items after every edit and moves them while a node is dragged,
+and neither class is ours to change. So the layer keeps its own items (panels, dashes) keyed by
+the *wire* — ``(target node, port, list index)``, which is also how the engine names an edge —
+and follows the scene: after each model change it finds the new wire items (a structural edit
+also clears the values shown, which are stale now), and while the mouse drags on the canvas it
+re-places its items once per event-loop turn.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable, Collection
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtGui import QPainterPath
+
+from ..items import NodeItem, WireItem
+from .badges import ErrorMarker, NodeBadge, SumBadge
+from .panels import WireDash, WirePanel
+
+WireKey = tuple[str, str, "int | None"]
+
+
+def structure(doc: Any) -> list[tuple]:
+    """What a run depends on (positions left out): a change here makes shown values stale."""
+    return [(n.id, n.op, copy.deepcopy(n.inputs), copy.deepcopy(n.params)) for n in doc.nodes] + [
+        (doc.seed, doc.device)]
+
+
+class LiveLayer(QObject):
+    def __init__(self, scene: Any, viewport: QObject | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.scene = scene
+        self.edges: list[Any] = []                 # the engine's edges of the current program
+        self.panels: dict[WireKey, WirePanel] = {}
+        self.dashes: dict[WireKey, WireDash] = {}
+        self.badges: dict[str, NodeBadge] = {}
+        self.sums: dict[str, SumBadge] = {}        # output key → badge
+        self.error: ErrorMarker | None = None
+        self.error_node: str | None = None
+        self.on_open: Callable[[WirePanel], None] | None = None
+        self.on_stale: Callable[[], bool] | None = None   # True: clear what is shown
+        self._wires: dict[WireKey, WireItem] = {}
+        self._structure = structure(scene.model.doc)
+        self._relayout_due = False
+        scene.model.changed.connect(self._model_changed)
+        if viewport is not None:
+            viewport.installEventFilter(self)
+        self._index_wires()
+
+    # -- following the scene ----------------------------------------------------------------------
+    def _model_changed(self) -> None:
+        self._index_wires()
+        now = structure(self.scene.model.doc)
+        if now != self._structure:
+            self._structure = now
+            if self.on_stale is None or self.on_stale():
+                self.clear()
+                return
+        self._drop_orphans()
+        self.relayout()
+
+    def _index_wires(self) -> None:
+        self._wires = {(w.wire.dst, w.wire.port, w.wire.index): w for w in self.scene.wires}
+
+    def _drop_orphans(self) -> None:
+        for store in (self.panels, self.dashes):
+            for key in [k for k in store if k not in self._wires]:
+                self.scene.removeItem(store.pop(key))
+        for store in (self.badges, self.sums):
+            for key in [k for k, item in store.items() if item.scene() is None]:
+                store.pop(key)
+        if self.error is not None and self.error.scene() is None:
+            self.error, self.error_node = None, None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        dragging = kind == QEvent.Type.MouseMove and \
+            event.buttons() != Qt.MouseButton.NoButton  # type: ignore[attr-defined]
+        if (dragging or kind == QEvent.Type.MouseButtonRelease) and not self._relayout_due \
+                and (self.panels or self.dashes or self.sums):
+            self._relayout_due = True
+            QTimer.singleShot(0, self.relayout)  # after the scene has moved the nodes and wires
+        return False
+
+    def relayout(self) -> None:
+        """Put panels at their wires' midpoints and dashes on their wires' paths."""
+        self._relayout_due = False
+        for key, panel in self.panels.items():
+            wire = self._wires.get(key)
+            if wire is not None:
+                p = wire.path().pointAtPercent(0.5)
+                if panel.pos() != p:
+                    panel.setPos(p)
+        for key, dash in self.dashes.items():
+            wire = self._wires.get(key)
+            if wire is not None and dash.path() != wire.path():
+                dash.setPath(wire.path())
+        for key, badge in self.sums.items():
+            self._place_sum(key, badge)
+
+    # -- edges --------------------------------------------------------------------------------------
+    def set_edges(self, edges: list[Any]) -> None:
+        self.edges = list(edges)
+
+    def key_of(self, edge_index: int) -> WireKey:
+        e = self.edges[edge_index]
+        return (e.target, e.port, e.index)
+
+    def wire_item(self, edge_index: int) -> WireItem | None:
+        return self._wires.get(self.key_of(edge_index))
+
+    def path_of(self, edge_index: int) -> QPainterPath | None:
+        wire = self.wire_item(edge_index)
+        return None if wire is None else wire.path()
+
+    def panel(self, edge_index: int, create: bool = True) -> WirePanel | None:
+        key = self.key_of(edge_index)
+        panel = self.panels.get(key)
+        if panel is None and create and key in self._wires:
+            e = self.edges[edge_index]
+            where = f"{e.port}[{e.index}]" if e.index is not None else e.port
+            panel = WirePanel(key, f"{e.source} → {e.target}.{where}")
+            panel.on_open = self.on_open
+            panel.setPos(self._wires[key].path().pointAtPercent(0.5))
+            self.scene.addItem(panel)
+            self.panels[key] = panel
+        return panel
+
+    def panel_at(self, target: str, port: str, index: int | None = None) -> WirePanel | None:
+        return self.panels.get((target, port, index))
+
+    # -- what a run shows ---------------------------------------------------------------------------
+    def show_value(self, edge_index: int, value: np.ndarray | None) -> None:
+        panel = self.panel(edge_index)
+        if panel is not None:
+            panel.set_value(value)
+
+    def show_grad(self, edge_index: int, grad: np.ndarray | None, parts: list[np.ndarray] | None = None) -> None:
+        panel = self.panel(edge_index)
+        if panel is not None:
+            panel.set_grad(grad, parts)
+
+    def clear_grads(self) -> None:
+        for panel in self.panels.values():
+            if panel.grad is not None:
+                panel.set_grad(None)
+        self.drop_sums()
+
+    def drop_sums(self, keep: Collection[str] = ()) -> None:
+        for key in [k for k in self.sums if k not in keep]:
+            self._remove(self.sums.pop(key))
+
+    def set_no_grad(self, edge_index: int, on: bool) -> None:
+        """Draw a wire dashed: no gradient flows back along it."""
+        key = self.key_of(edge_index)
+        dash = self.dashes.get(key)
+        if on and dash is None and key in self._wires:
+            dash = WireDash()
+            dash.setPath(self._wires[key].path())
+            self.scene.addItem(dash)
+            self.dashes[key] = dash
+        elif not on and dash is not None:
+            self.scene.removeItem(self.dashes.pop(key))
+        panel = self.panels.get(key)
+        if panel is not None:
+            panel.no_grad = on
+
+    def set_meta(self, node_id: str, grad_fn: str | None, requires_grad: bool, is_leaf: bool) -> None:
+        node = self.scene.nodes.get(node_id)
+        if node is None:
+            return
+        badge = self.badges.get(node_id)
+        if badge is None or badge.parentItem() is not node:
+            badge = NodeBadge(node)
+            self.badges[node_id] = badge
+        badge.setPos(QPointF(0, node.size[1] + 4))
+        badge.set_meta(grad_fn, requires_grad, is_leaf)
+
+    def set_sum(self, key: str, parts: list[np.ndarray]) -> None:
+        node = self.scene.nodes.get(key.partition(":")[0])
+        if node is None:
+            return
+        badge = self.sums.get(key)
+        if badge is None or badge.parentItem() is not node:
+            badge = SumBadge(node)
+            self.sums[key] = badge
+        badge.set_parts(parts)
+        self._place_sum(key, badge)
+
+    def _place_sum(self, key: str, badge: SumBadge) -> None:
+        node = badge.parentItem()
+        if not isinstance(node, NodeItem):
+            return
+        outputs = [k for k in self.sums if k.partition(":")[0] == key.partition(":")[0]]
+        row = outputs.index(key) if key in outputs else 0  # under the node badge, one row per output
+        badge.setPos(QPointF(0, node.size[1] + 22 + 20 * row))
+
+    def mark_error(self, node_id: str, message: str) -> bool:
+        """Outline the node a run failed at. False when it is not on the canvas."""
+        self.clear_error()
+        node = self.scene.nodes.get(node_id)
+        if node is None:
+            return False
+        self.error, self.error_node = ErrorMarker(node, message), node_id
+        return True
+
+    def clear_error(self) -> None:
+        if self.error is not None:
+            self._remove(self.error)
+        self.error, self.error_node = None, None
+
+    def clear(self) -> None:
+        """Forget every value shown (a reset, or an edit that made them stale)."""
+        for store in (self.panels, self.dashes):
+            for item in store.values():
+                self.scene.removeItem(item)
+            store.clear()
+        for store in (self.badges, self.sums):
+            for item in store.values():
+                self._remove(item)
+            store.clear()
+        self.clear_error()
+
+    def _remove(self, item: Any) -> None:
+        if item.scene() is not None:
+            item.scene().removeItem(item)
+        item.setParentItem(None)

@@ -1,0 +1,501 @@
+"""Wire panels: a small painted card at a wire's midpoint showing the tensor that flowed.
+
+Why painted items and not proxy widgets: a lesson graph may show hundreds of panels, and a
+``QGraphicsProxyWidget`` per wire costs a widget each and repaints slowly. A panel turns its
+array into a picture once, when the value changes (``Picture``: a QImage for a heatmap, at most
+``MAX_BARS`` rectangles for a bar strip, one string for a scalar); ``paint`` then hands the
+painter a handful of calls — never one per element — and Qt caches the result per device.
+
+The picture is chosen by shape: a scalar shows its number, a vector a bar strip, a matrix a
+heatmap with a colour scale, higher ranks one 2-D slice (the wheel steps through the slices)
+with the slice index. Shape and dtype are in the caption. NaN and ±Inf are shown in red
+(magenta cells in a heatmap) and outline the panel. A click on the caption collapses the panel;
+a click on its body opens the tensor viewer (``on_open``).
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+
+from .. import theme
+
+WIDTH = 88.0                  # fits in the gap the auto-layout leaves between two nodes
+CAPTION = 13.0
+PAD = 3.0
+MAX_BARS = 40
+HEAT_W, HEAT_H = 50.0, 36.0
+COLLAPSED_WIDTH = 64.0
+MAX_HEAT_CELLS = 256          # per side: bigger matrices are sampled before colouring
+VALUE_COLOR = QColor("#2f6fdf")
+GRAD_COLOR = QColor("#e07b1a")
+BAD_COLOR = QColor("#d0342c")
+NAN_RGB = (255, 0, 255)
+INF_RGB = (255, 40, 40)
+
+
+# -- numbers ------------------------------------------------------------------------------------
+
+def fmt(v: Any) -> str:
+    """A number as a student reads it: ``27.0``, ``4.5``, ``0.0123``, ``1.2e+05``, ``nan``, ``True``."""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    v = float(v)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v == int(v) and abs(v) < 1e6:
+        return f"{v:.1f}"
+    return f"{v:.4g}"
+
+
+def short(a: np.ndarray | None) -> str:
+    """One short token for a whole array: the number when all elements agree, else a summary."""
+    if a is None:
+        return "–"
+    a = np.asarray(a)
+    if a.size == 0:
+        return "[]"
+    flat = a.reshape(-1)
+    if a.size == 1 or bool(np.all(flat == flat[0])):
+        return fmt(flat[0])
+    mean = float(np.mean(flat.astype(np.float64)))
+    return f"[{'×'.join(map(str, a.shape))}] μ {fmt(mean)}"
+
+
+def caption(a: np.ndarray) -> str:
+    return _caption(a.shape, a.dtype)
+
+
+@functools.lru_cache(maxsize=512)
+def _caption(shape: tuple[int, ...], dtype: np.dtype) -> str:
+    return f"[{', '.join(map(str, shape))}] {dtype.name}"
+
+
+# -- colour ---------------------------------------------------------------------------------------
+
+@functools.cache
+def lut(name: str) -> np.ndarray:
+    """A (256, 3) uint8 colour table: ``viridis`` for values, a diverging blue–white–orange for gradients."""
+    if name == "diverging":
+        t = np.linspace(-1.0, 1.0, 256)[:, None]
+        blue, white, orange = np.array([40, 90, 200.0]), np.array([245, 245, 245.0]), np.array([224, 123, 26.0])
+        rgb = np.where(t < 0, white + (blue - white) * -t, white + (orange - white) * t)
+        return rgb.round().astype(np.uint8)
+    import pyqtgraph as pg
+
+    return np.ascontiguousarray(pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=False), dtype=np.uint8)
+
+
+def data_range(a: np.ndarray) -> tuple[float, float, int]:
+    """The finite min and max, and how many elements are NaN or ±Inf — two reductions when clean."""
+    if a.size == 0:
+        return 0.0, 1.0, 0
+    if a.dtype == np.bool_:
+        a = a.astype(np.uint8)
+    lo, hi = a.min(), a.max()
+    if a.dtype.kind not in "fc" or (math.isfinite(lo) and math.isfinite(hi)):
+        return float(lo), float(hi), 0
+    finite = np.isfinite(a)
+    values = a[finite]
+    bad = a.size - values.size
+    return (float(values.min()), float(values.max()), bad) if values.size else (0.0, 1.0, bad)
+
+
+def color_range(lo: float, hi: float, diverging: bool) -> tuple[float, float]:
+    """The colour scale: the data's range, or symmetric about 0 for gradients (the sign is the point)."""
+    if diverging:
+        m = max(abs(lo), abs(hi)) or 1.0
+        return -m, m
+    return lo, hi
+
+
+def to_rgb(a: np.ndarray, lo: float, hi: float, table: np.ndarray, clean: bool = False) -> np.ndarray:
+    """Colour a 2-D array through ``table`` in one vectorised pass; NaN magenta, ±Inf red.
+
+    ``clean``: the caller knows there is no NaN or Inf (skips the checks)."""
+    x = a.astype(np.float64, copy=False)
+    bad = None if clean or a.dtype.kind not in "fc" else ~np.isfinite(x)
+    if bad is not None and not bad.any():
+        bad = None
+    span = hi - lo
+    if span <= 0:
+        idx = np.zeros(x.shape, np.uint8)
+    else:
+        if bad is not None:
+            x = np.where(bad, lo, x)
+        idx = ((x - lo) * (255.0 / span)).clip(0, 255).astype(np.uint8)
+    rgb = table[idx]
+    if bad is not None:
+        rgb[np.isnan(a)] = NAN_RGB
+        rgb[np.isinf(a)] = INF_RGB
+    return rgb
+
+
+def rgb_image(rgb: np.ndarray) -> QImage:
+    """A QImage that owns its pixels (the NumPy buffer may go away)."""
+    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    h, w = rgb.shape[:2]
+    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+def heatmap(a: np.ndarray, diverging: bool = False,
+            known: tuple[float, float, int] | None = None) -> tuple[QImage, float, float]:
+    """A QImage of a 2-D array (sampled down to MAX_HEAT_CELLS a side) and its colour scale.
+
+    ``known``: ``data_range(a)`` when the caller has it already."""
+    a = np.asarray(a)
+    lo, hi, bad = known if known is not None else data_range(a)
+    if a.dtype == np.bool_:
+        a = a.astype(np.uint8)
+    sy, sx = max(1, math.ceil(a.shape[0] / MAX_HEAT_CELLS)), max(1, math.ceil(a.shape[1] / MAX_HEAT_CELLS))
+    a = a[::sy, ::sx]
+    lo, hi = color_range(lo, hi, diverging)
+    table = lut("diverging" if diverging else "viridis")
+    return rgb_image(to_rgb(a, lo, hi, table, clean=not bad)), lo, hi
+
+
+@functools.cache
+def scale_image(diverging: bool) -> QImage:
+    """A vertical colour bar (top = high)."""
+    table = lut("diverging" if diverging else "viridis")[::-1]
+    return rgb_image(np.ascontiguousarray(table[:, None, :]))
+
+
+def slice_2d(a: np.ndarray, index: int) -> tuple[np.ndarray, tuple[int, ...]]:
+    """The ``index``-th 2-D slice of an array of rank > 2 (over the leading dims), and its position."""
+    lead = a.shape[:-2]
+    count = int(np.prod(lead))
+    index = index % max(count, 1)
+    pos = tuple(int(i) for i in np.unravel_index(index, lead)) if count else tuple(0 for _ in lead)
+    return (a[pos] if count else np.zeros(a.shape[-2:], a.dtype)), pos
+
+
+# -- a prepared picture of one array ---------------------------------------------------------------
+
+@dataclass
+class Picture:
+    """An array turned into what the painter needs, computed once per value."""
+
+    kind: str                      # scalar | vector | matrix | empty
+    caption: str
+    text: str = ""
+    bars: list[QRectF] = field(default_factory=list)
+    bar_colors: list[bool | None] = field(default_factory=list)  # True: negative, None: NaN/Inf
+    image: QImage | None = None
+    lo: float = 0.0
+    hi: float = 0.0
+    bad: int = 0
+    slice_text: str = ""
+    slices: int = 1
+
+    def __post_init__(self) -> None:
+        self.pos_bars = [b for b, n in zip(self.bars, self.bar_colors) if n is False]
+        self.neg_bars = [b for b, n in zip(self.bars, self.bar_colors) if n is True]
+        self.bad_bars = [b for b, n in zip(self.bars, self.bar_colors) if n is None]
+
+    @property
+    def height(self) -> float:
+        return {"scalar": 18.0, "vector": 28.0, "matrix": HEAT_H + 4.0, "empty": 14.0}[self.kind]
+
+
+def picture(a: np.ndarray, diverging: bool = False, slice_index: int = 0) -> Picture:
+    """The Picture for ``a``: chosen by its rank (see the module docstring)."""
+    a = np.asarray(a)
+    cap = caption(a)
+    if a.size == 0:
+        return Picture("empty", cap, text="(empty)")
+    lo, hi, bad = data_range(a)
+    if a.ndim == 0 or a.size == 1 and a.ndim <= 1:
+        return Picture("scalar", cap, text=fmt(a.reshape(-1)[0]), bad=bad)
+    if a.ndim == 1:
+        return _vector(a, cap, bad)
+    pic_slice = ""
+    slices = 1
+    if a.ndim > 2:
+        slices = int(np.prod(a.shape[:-2]))
+        a, pos = slice_2d(a, slice_index)
+        pic_slice = "[" + ", ".join([*map(str, pos), ":", ":"]) + "]"
+        lo, hi, _ = data_range(a)
+    same = fmt(a.reshape(-1)[0]) if lo == hi and not bad else ""  # one colour says little: say the number
+    image, lo, hi = heatmap(a, diverging, (lo, hi, bad))
+    return Picture("matrix", cap, text=same, image=image, lo=lo, hi=hi, bad=bad, slice_text=pic_slice, slices=slices)
+
+
+def _vector(a: np.ndarray, cap: str, bad: int) -> Picture:
+    """Bars around a zero line; more than MAX_BARS elements are binned (each bin: its largest |value|)."""
+    x = a.astype(np.float64)
+    if x.size > MAX_BARS:
+        edges = np.linspace(0, x.size, MAX_BARS + 1).astype(int)
+        x = np.array([_extreme(x[edges[i]:edges[i + 1]]) for i in range(MAX_BARS)])
+    finite = np.where(np.isfinite(x), x, 0.0)
+    m = float(np.max(np.abs(finite))) or 1.0
+    n = x.size
+    width = WIDTH - 2 * PAD
+    bw = width / n
+    mid, half = 14.0, 11.0
+    bars, neg = [], []
+    for i, v in enumerate(finite):
+        h = max(1.0, abs(v) / m * half) if math.isfinite(x[i]) else 2 * half
+        top = mid - h if v >= 0 else mid
+        bars.append(QRectF(PAD + i * bw + 0.5, top, max(bw - 1.0, 1.0), h))
+        neg.append(bool(v < 0) if math.isfinite(x[i]) else None)
+    return Picture("vector", cap, bars=bars, bar_colors=neg, lo=-m, hi=m, bad=bad)
+
+
+def _extreme(chunk: np.ndarray) -> float:
+    if not np.all(np.isfinite(chunk)):
+        return float(chunk[~np.isfinite(chunk)][0])
+    return float(chunk[np.argmax(np.abs(chunk))])
+
+
+# -- the panel item -----------------------------------------------------------------------------
+
+#: Below this zoom (level of detail) text is too small to read: panels draw only their pictures.
+TEXT_LOD = 0.45
+
+
+def _colors() -> dict[str, QColor]:
+    """The theme's canvas colours, made once per theme rather than once per paint."""
+    return _colors_of(theme.current())
+
+
+@functools.cache
+def _colors_of(name: str) -> dict[str, QColor]:
+    return theme.colors()
+
+
+@functools.cache
+def _font(size: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    return font
+
+
+class WirePanel(QGraphicsItem):
+    """The card on one wire. ``value`` and ``grad`` are what it shows (host arrays or None)."""
+
+    def __init__(self, key: tuple[str, str, int | None], title: str) -> None:
+        super().__init__()
+        self.key = key                       # (target node, port, index): the wire it sits on
+        self.title = title
+        self.value: np.ndarray | None = None
+        self.grad: np.ndarray | None = None
+        self.grad_parts: list[np.ndarray] = []
+        self.no_grad = False                 # no gradient flows back along this wire
+        self.collapsed = False
+        self.slice_index = 0
+        self.on_open: Callable[[WirePanel], None] | None = None
+        self._value_pic: Picture | None = None
+        self._grad_pic: Picture | None = None
+        self._height = CAPTION
+        self.setZValue(8)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setToolTip(f"{title}\nclick the caption to collapse, the body to open the tensor viewer")
+        self.setVisible(False)
+
+    # -- data ----------------------------------------------------------------------------------
+    def set_value(self, value: np.ndarray | None) -> None:
+        self.value = value
+        self._value_pic = None if value is None else picture(value, False, self.slice_index)
+        self._relayout()
+
+    def set_grad(self, grad: np.ndarray | None, parts: list[np.ndarray] | None = None) -> None:
+        self.grad = grad
+        self.grad_parts = list(parts or ([] if grad is None else [grad]))
+        self._grad_pic = None if grad is None else picture(grad, True, self.slice_index)
+        self._relayout()
+
+    def clear(self) -> None:
+        self.value = self.grad = None
+        self.grad_parts = []
+        self._value_pic = self._grad_pic = None
+        self._relayout()
+
+    def value_text(self) -> str:
+        """What the panel shows for the value: the number of a scalar, a summary otherwise."""
+        return "" if self.value is None else (self._value_pic.text if self._value_pic and self._value_pic.text
+                                              else short(self.value))
+
+    def grad_text(self) -> str:
+        return "" if self.grad is None else (self._grad_pic.text if self._grad_pic and self._grad_pic.text
+                                             else short(self.grad))
+
+    @property
+    def has_bad(self) -> bool:
+        return any(p is not None and p.bad for p in (self._value_pic, self._grad_pic))
+
+    def toggle(self) -> None:
+        self.collapsed = not self.collapsed
+        self._relayout()
+
+    def step_slice(self, delta: int) -> None:
+        pic = self._value_pic or self._grad_pic
+        if pic is None or pic.slices <= 1:
+            return
+        self.slice_index = (self.slice_index + delta) % pic.slices
+        self.set_value(self.value)
+        self.set_grad(self.grad, self.grad_parts)
+
+    def _relayout(self) -> None:
+        self.prepareGeometryChange()
+        h = CAPTION
+        if not self.collapsed:
+            for pic in (self._value_pic, self._grad_pic):
+                if pic is not None:
+                    h += pic.height + 2
+        self._height = h
+        self.setVisible(self.value is not None or self.grad is not None)
+        self.update()
+
+    # -- geometry --------------------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        w = WIDTH if not self.collapsed else COLLAPSED_WIDTH
+        return QRectF(-w / 2 - 2, -self._height - 10, w + 4, self._height + 4)
+
+    def card(self) -> QRectF:
+        """The card sits just above the wire's midpoint (the item's origin)."""
+        w = WIDTH if not self.collapsed else COLLAPSED_WIDTH
+        return QRectF(-w / 2, -self._height - 8, w, self._height)
+
+    def caption_rect(self) -> QRectF:
+        c = self.card()
+        return QRectF(c.left(), c.top(), c.width(), CAPTION)
+
+    # -- painting ---------------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        colors = _colors()
+        card = self.card()
+        text = option.levelOfDetailFromTransform(painter.worldTransform()) >= TEXT_LOD
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bad = self.has_bad
+        painter.setPen(QPen(BAD_COLOR if bad else colors["border"], 2.0 if bad else 0.8))
+        painter.setBrush(colors["node"])
+        painter.drawRoundedRect(card, 5, 5)
+        pic = self._value_pic or self._grad_pic
+        if text:
+            small = _font(6.2)
+            painter.setFont(small)
+            cap = ("▸ " if self.collapsed else "▾ ") + (pic.caption if pic else "")
+            if pic is not None and pic.slice_text and not self.collapsed:
+                cap += " " + pic.slice_text
+            painter.setPen(colors["muted"])
+            crect = self.caption_rect().adjusted(PAD, 0, -PAD, 0)
+            painter.drawText(crect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             QFontMetricsF(small).elidedText(cap, Qt.TextElideMode.ElideRight, crect.width()))
+        if self.collapsed:
+            return
+        y = card.top() + CAPTION
+        for p, grad in ((self._value_pic, False), (self._grad_pic, True)):
+            if p is None:
+                continue
+            self._paint_picture(painter, p, QRectF(card.left(), y, card.width(), p.height), grad, colors, text)
+            y += p.height + 2
+
+    def _paint_picture(self, painter: QPainter, p: Picture, r: QRectF, grad: bool, colors: dict,
+                       text: bool) -> None:
+        accent = GRAD_COLOR if grad else VALUE_COLOR
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(accent)
+        painter.drawRect(QRectF(r.left(), r.top() + 1, 2.5, r.height() - 2))  # which is which: blue value, orange grad
+        if p.kind in ("scalar", "empty"):
+            if not text:
+                painter.setBrush(BAD_COLOR if p.bad else accent.lighter(170))
+                painter.drawRect(r.adjusted(PAD + 4, 5, -PAD - 4, -5))
+                return
+            painter.setFont(_font(8.5, True) if p.kind == "scalar" else _font(6.5))
+            painter.setPen(BAD_COLOR if p.bad else (accent if grad else colors["text"]))
+            label = ("∇ " if grad else "") + p.text
+            painter.drawText(r.adjusted(PAD + 2, 0, -PAD, 0), Qt.AlignmentFlag.AlignCenter, label)
+        elif p.kind == "vector":
+            painter.save()
+            painter.translate(r.left(), r.top())
+            painter.setPen(QPen(colors["grid"], 0.8))
+            painter.drawLine(QPointF(PAD, 14.0), QPointF(WIDTH - PAD, 14.0))
+            painter.setPen(Qt.PenStyle.NoPen)
+            for rects, color in ((p.pos_bars, accent),
+                                 (p.neg_bars, accent.darker(160) if grad else QColor("#7a8fb8")),
+                                 (p.bad_bars, BAD_COLOR)):
+                if rects:
+                    painter.setBrush(color)
+                    painter.drawRects(rects)
+            painter.restore()
+        elif p.kind == "matrix" and p.image is not None:
+            iw, ih = p.image.width(), p.image.height()
+            s = min(HEAT_W / iw, HEAT_H / ih)
+            target = QRectF(r.left() + PAD + 2, r.top() + 2, iw * s, ih * s)
+            painter.drawImage(target, p.image)
+            bar = QRectF(r.right() - 28, r.top() + 2, 4, HEAT_H - 2)
+            painter.drawImage(bar, scale_image(grad))
+            if text:
+                if p.text:  # a uniform matrix: its one value over the heatmap
+                    painter.setFont(_font(8.0, True))
+                    painter.setPen(QColor("#ffffff"))
+                    painter.drawText(target, Qt.AlignmentFlag.AlignCenter, p.text)
+                painter.setFont(_font(6.0))
+                painter.setPen(BAD_COLOR if p.bad else colors["muted"])
+                painter.drawText(QRectF(bar.right() + 1, bar.top() - 3, 24, 10), Qt.AlignmentFlag.AlignLeft,
+                                 fmt(p.hi))
+                painter.drawText(QRectF(bar.right() + 1, bar.bottom() - 7, 24, 10), Qt.AlignmentFlag.AlignLeft,
+                                 fmt(p.lo))
+        if p.bad and text:
+            painter.setFont(_font(6.0, True))
+            painter.setPen(BAD_COLOR)
+            painter.drawText(r.adjusted(0, 0, -PAD, 0), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                             f"{p.bad} nan/inf")
+
+    def restyle(self) -> None:
+        self.update()
+
+    # -- interaction ----------------------------------------------------------------------------------
+    def mousePressEvent(self, event: Any) -> None:
+        event.accept()
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        if self.caption_rect().contains(event.pos()):
+            self.toggle()
+        elif self.on_open is not None:
+            self.on_open(self)
+        event.accept()
+
+    def wheelEvent(self, event: Any) -> None:
+        pic = self._value_pic or self._grad_pic
+        if pic is not None and pic.slices > 1:
+            self.step_slice(-1 if event.delta() > 0 else 1)
+            event.accept()
+        else:
+            event.ignore()
+
+
+class WireDash(QGraphicsPathItem):
+    """Makes a wire look dashed (no gradient flows back along it) without touching the wire item:
+    the wire's path stroked in the background colour with gaps, just above the wire.
+
+    Its shape is empty, so clicks and ``itemAt`` go to the wire underneath.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(0.5)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.restyle()
+
+    def restyle(self) -> None:
+        pen = QPen(theme.colors()["background"], 4.0, Qt.PenStyle.CustomDashLine, Qt.PenCapStyle.FlatCap)
+        pen.setDashPattern([2.0, 2.0])
+        self.setPen(pen)
+        self.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()

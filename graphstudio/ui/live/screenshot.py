@@ -1,0 +1,102 @@
+"""``graphstudio --screenshot OUT FILE [--after forward|backward|train]``: the editor window, headless.
+
+For documentation and CI: the same window a student sees, with live attached, after a phase has
+run and its animation has landed, grabbed to an image. Nothing is written to the user's
+settings (recent files) or recovery file: the window gets throwaway ones.
+Exit status as the CLI promises: 0; 2 when the graph cannot be opened or the phase is unknown;
+1 when running fails (the image is still written, showing the failed node) or the image cannot be
+written — with one line on stderr.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .session import LiveSession
+
+PHASES = ("forward", "backward", "train")
+TIMEOUT_MS = 120_000
+
+
+def _fail(message: str, code: int) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def screenshot(graph_path: str, out_path: str, after: str | None = None) -> int:
+    if after is not None and after not in PHASES:
+        return _fail(f"graphstudio: --after must be one of {', '.join(PHASES)}, not {after!r}", 2)
+    from PySide6.QtCore import QSettings
+
+    from ..export import ensure_app
+
+    app = ensure_app()
+    from ..mainwindow import MainWindow
+    from .session import LiveSession
+
+    with tempfile.TemporaryDirectory(prefix="graphstudio-shot-") as tmp:
+        settings = QSettings(os.path.join(tmp, "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings=settings, recovery_path=os.path.join(tmp, "recovery.graph.json"))
+        warnings: list[str] = []
+        window.warn = lambda title, text: warnings.append(text)  # type: ignore[method-assign]
+        session: LiveSession | None = None
+        try:
+            session = window.live
+            window.resize(1400, 860)
+            window.show()
+            if not window.open_path(graph_path, ask=False):
+                why = warnings[0] if warnings else "cannot open the graph"
+                return _fail(why if why.startswith(graph_path) else f"{graph_path}: {why}", 2)
+            problems = window.model.analysis.problems
+            if after and problems:
+                return _fail(f"{graph_path}: {problems[0]}", 2)
+            errors: list[str] = []
+            if after:
+                session.set_animate(False)
+                session.failed.connect(lambda node, message: errors.append(message))
+                if after == "forward":
+                    session.forward()
+                elif after == "backward":
+                    session.forward()
+                    session.backward()
+                else:
+                    session.train(max(1, window.model.doc.steps))
+                if not _wait_idle(session):
+                    return _fail(f"{graph_path}: the run did not finish within {TIMEOUT_MS // 1000} s", 1)
+            app.processEvents()
+            if not window.grab().save(out_path):
+                return _fail(f"{out_path}: cannot write the image", 1)
+            if after and errors:  # the image shows the failed node; the status still says it failed
+                return _fail(f"{graph_path}: {errors[0]}", 1)
+            return 0
+        finally:
+            window.autosaver.timer.stop()
+            window.model.stack.setClean()  # nothing to ask about on close
+            if session is not None:
+                session.shutdown()
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+
+
+def _wait_idle(session: LiveSession) -> bool:
+    """Run the event loop until the session is idle (worker done, animation landed)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    if not session.busy:
+        return True
+    loop = QEventLoop()
+    finished = [False]
+
+    def done() -> None:
+        finished[0] = True
+        loop.quit()
+
+    session.idle.connect(done)
+    QTimer.singleShot(TIMEOUT_MS, loop.quit)
+    loop.exec()
+    session.idle.disconnect(done)
+    return finished[0] or not session.busy

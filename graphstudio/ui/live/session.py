@@ -1,0 +1,478 @@
+"""``LiveSession``: the editor's Run mode, wired into a main window by ``attach_live(window)``.
+
+It connects the parts and decides what each press means; each part stays testable alone:
+``worker`` (the engine, in its thread), ``toolbar``, ``overlay`` (panels, dashes, badges on the
+canvas), ``animation``, ``viewer``, ``lossplot`` and ``apply``. It uses only the window's public
+parts — ``model``, ``scene``, ``view``, ``statusBar()``, ``addToolBar``/``addDockWidget`` — so
+the editor needs no change beyond one ``attach_live(self)`` call.
+
+The flow: a press asks the worker (recompiling first if the graph or the device changed since
+the last run); the worker answers with Snapshots; a snapshot is shown at once (Animate off,
+and always during Train, at most ~30 times a second) or as waves of pulses. ``idle`` fires when
+the worker has nothing left to do *and* the animation has landed.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, Signal, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
+
+from .animation import Animator, Wave, backward_waves, forward_waves, node_of
+from .apply import ApplyTrainedValues
+from .lossplot import LossPlot
+from .overlay import LiveLayer
+from .panels import WirePanel
+from .toolbar import LiveToolbar
+from .viewer import TensorViewer
+from .worker import MAX_RATE, LiveThread, Snapshot
+
+
+class LiveSession(QObject):
+    idle = Signal()
+    failed = Signal(str, str)     # node id ("" when none), message
+    shown = Signal(str)           # a snapshot of this kind is now fully on the canvas
+
+    def __init__(self, window: QMainWindow, max_rate: float = MAX_RATE) -> None:
+        super().__init__(window)
+        self.window = window
+        self.model = window.model        # type: ignore[attr-defined]
+        self.scene = window.scene        # type: ignore[attr-defined]
+        view = window.view               # type: ignore[attr-defined]
+        self.animate = True
+        self.device = "cpu"
+        self.snapshot: Snapshot | None = None        # the last one shown
+        self.trained: Snapshot | None = None         # the last one with trainable leaves after a step
+        self.error: tuple[str, str] | None = None
+        self._needs_load = True
+        self._applying = False
+        self._pending: set[int] = set()
+        self._train_latest: Snapshot | None = None
+        self._ignore_upto = 0                        # answers to requests up to this serial are stale
+        self.live = LiveThread(None, max_rate)
+        worker = self.live.worker
+        worker.snapshot.connect(self._on_snapshot)
+        worker.failed.connect(self._on_failed)
+        worker.done.connect(self._on_done)
+
+        self.layer = LiveLayer(self.scene, view.viewport(), self)
+        self.layer.on_open = self.open_panel
+        self.layer.on_stale = self._on_stale
+        self.animator = Animator(self.scene, self.layer.path_of, self)
+        self.animator.finished.connect(self._check_idle)
+
+        self.toolbar = LiveToolbar(window)
+        window.addToolBar(self.toolbar)
+        self.loss_plot = LossPlot()
+        self.viewer = TensorViewer()
+        self.loss_dock = self._dock("Loss", self.loss_plot)
+        self.viewer_dock = self._dock("Tensor", self.viewer)
+        window.tabifyDockWidget(self.loss_dock, self.viewer_dock)
+        window.resizeDocks([self.loss_dock], [230], Qt.Orientation.Vertical)
+        self.loss_dock.raise_()
+        self._connect_toolbar()
+        self.scene.selectionChanged.connect(self._selection_changed)
+
+        self._doc_device = self.model.doc.device
+        self._pick_doc_device()
+
+        live = self.live  # the closures hold the thread, not the session: they run while the window goes
+        window.destroyed.connect(lambda *_: live.shutdown())
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(live.shutdown)
+
+    def _dock(self, title: str, widget: Any) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName("Live" + title)
+        dock.setWidget(widget)
+        self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        for action in self.window.menuBar().actions():  # the editor's View menu lists its docks
+            if action.menu() is not None and action.text().replace("&", "") == "View":
+                action.menu().addAction(dock.toggleViewAction())
+        return dock
+
+    def _connect_toolbar(self) -> None:
+        t = self.toolbar
+        t.forwardRequested.connect(self.forward)
+        t.backwardRequested.connect(self.backward)
+        t.stepRequested.connect(self.step)
+        t.trainRequested.connect(self.train)
+        t.stopRequested.connect(self.stop)
+        t.resetRequested.connect(self.reset)
+        t.applyRequested.connect(self.apply_trained)
+        t.deviceChanged.connect(self.set_device)
+        t.speedChanged.connect(self.set_speed)
+        t.animateChanged.connect(self.set_animate)
+        t.lrChanged.connect(self.set_lr)
+        self.set_speed(float(t.speed.value()))
+        self._update_buttons()
+
+    # -- commands (toolbar buttons, tests, the screenshot) --------------------------------------------
+    def forward(self) -> int:
+        return self._request("forward")
+
+    def backward(self) -> int:
+        return self._request("backward")
+
+    def step(self) -> int:
+        return self._request("step")
+
+    def train(self, steps: int = 0) -> int:
+        """``steps`` steps at full speed (0: until Stop)."""
+        return self._request("train", int(steps))
+
+    def reset(self) -> int:
+        return self._request("reset")
+
+    def stop(self) -> None:
+        """Stop training within one step, drop queued commands, and land the animation."""
+        self.live.stop()
+        self.animator.finish()
+
+    def shutdown(self) -> None:
+        self.animator.cancel()
+        self.live.shutdown()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending) or self.animator.running
+
+    def _request(self, command: str, arg: object = None) -> int:
+        self.animator.finish()  # a new press lands the animation that is still playing
+        if self.error is not None:
+            self.layer.clear_error()
+            self.error = None
+            self.window.statusBar().clearMessage()
+        if self._needs_load:
+            self._load()
+        serial = self.live.request(command, arg)
+        self._pending.add(serial)
+        self._update_buttons()
+        return serial
+
+    def _load(self) -> None:
+        self._needs_load = False
+        self.snapshot = self.trained = None
+        self.layer.clear()
+        self.loss_plot.clear()
+        serial = self.live.request("load", (self.model.doc.copy(), self.model.base_dir, self.device))
+        self._pending.add(serial)
+
+    # -- settings ------------------------------------------------------------------------------------------
+    def set_device(self, device: str) -> None:
+        if device != self.device:
+            self.device = device
+            self._needs_load = True
+            self.layer.clear()
+
+    def set_speed(self, speed: float) -> None:
+        self.animator.speed = float(speed)
+
+    def set_animate(self, on: bool) -> None:
+        self.animate = bool(on)
+        if not on:
+            self.animator.finish()
+
+    def set_lr(self, lr: float, optimizer: str | None = None) -> None:
+        self.live.worker.set_lr(lr, optimizer)
+        self.window.statusBar().showMessage(f"learning rate {lr:g} from the next step", 4000)
+
+    def _pick_doc_device(self) -> None:
+        want = self.model.doc.device or "cpu"
+        if not self.toolbar.select_device(want):
+            self.toolbar.select_device("cpu")
+            if want != "cpu":
+                self.window.statusBar().showMessage(f"The graph asks for {want}, which is unavailable here: "
+                                                    "running on the CPU", 8000)
+        self.set_device(self.toolbar.current_device())
+
+    def _on_stale(self) -> bool:
+        """The graph changed in a way a run depends on. True: clear what the canvas shows."""
+        if self._applying:  # the runner already holds exactly what was just written
+            return False
+        self._needs_load = True
+        if self.busy:  # a run of the old graph: stop it, and show nothing more from it
+            self._ignore_upto = self.live.serial
+            self.live.stop()
+            self.animator.cancel()
+            self._train_latest = None
+            self._say("Stopped the run: the graph changed")
+        if self.model.doc.device != self._doc_device:
+            self._doc_device = self.model.doc.device
+            self._pick_doc_device()
+        self.loss_plot.clear()
+        self.snapshot = self.trained = None
+        self._update_buttons()
+        return True
+
+    # -- answers from the worker ---------------------------------------------------------------------------
+    def _on_snapshot(self, snap: Snapshot) -> None:
+        if snap.serial <= self._ignore_upto:
+            return
+        if self.layer.edges is not snap.edges:
+            self.layer.set_edges(snap.edges)
+        if snap.kind == "reset":
+            self.layer.clear()
+            self.loss_plot.clear()
+            self.loss_plot.add([], 0, snap.lrs)
+            self.snapshot, self.trained = snap, None
+            self.toolbar.set_optimizers(snap.lrs)
+            self.shown.emit("reset")
+            return
+        if snap.new_history or snap.kind in ("step", "train", "backward"):
+            self.loss_plot.add(snap.new_history, snap.step_count, snap.lrs)
+        self.toolbar.set_optimizers(snap.lrs)
+        if snap.kind in ("step", "train", "backward") and snap.lrs and snap.leaves:  # an optimizer stepped
+            self.trained = snap
+        if snap.kind == "train":
+            first = self._train_latest is None
+            self._train_latest = snap
+            if first:
+                QTimer.singleShot(0, self._flush_train)  # coalesce: draw the latest, once per event-loop turn
+            return
+        self.snapshot = snap
+        if snap.trace is None:
+            return
+        if not self.animate:
+            self._show_now(snap)
+            return
+        waves: list[Wave] = []
+        if snap.kind in ("forward", "step"):
+            waves += self._forward_waves(snap)
+        if snap.kind in ("backward", "step"):
+            waves += self._backward_waves(snap)
+        self.animator.play(waves)
+
+    def _flush_train(self) -> None:
+        snap, self._train_latest = self._train_latest, None
+        if snap is not None:
+            if snap.trace is not None:
+                self.snapshot = snap
+                self._show_now(snap)
+            else:
+                self.shown.emit("train")
+
+    def _on_failed(self, serial: int, command: str, node_id: str, message: str) -> None:
+        if serial <= self._ignore_upto:
+            return
+        if command == "load":
+            self._needs_load = True
+        self.error = (node_id, message)
+        if node_id:
+            self.layer.mark_error(node_id, message)
+        self.window.statusBar().showMessage(f"Run failed: {message}", 15000)
+        self.failed.emit(node_id, message)
+
+    def _on_done(self, serial: int) -> None:
+        self._pending.discard(serial)
+        if not self._pending:
+            self._flush_train()
+            self.loss_plot.flush()
+        self._update_buttons()
+        self._check_idle()
+
+    def _check_idle(self) -> None:
+        if not self.busy:
+            self.idle.emit()
+
+    def _update_buttons(self) -> None:
+        busy = bool(self._pending)
+        self.toolbar.set_busy(busy)
+        self.toolbar.apply.setEnabled(not busy and self.trained is not None and bool(self.trained.leaves))
+
+    # -- showing a snapshot ------------------------------------------------------------------------------------
+    def _show_now(self, snap: Snapshot) -> None:
+        """Everything at once: what a finished animation leaves, and what Train shows.
+
+        Nothing is cleared first (a panel is simply given its new value), so Train's refreshes
+        do the least work and nothing flickers.
+        """
+        waves = []
+        if snap.kind in ("forward", "step", "train"):
+            waves += self._forward_waves(snap, animated=False)
+        if snap.kind in ("backward", "step", "train"):
+            waves += self._backward_waves(snap, animated=False)
+        for wave in waves:
+            wave.on_done()
+
+    def _forward_waves(self, snap: Snapshot, animated: bool = True) -> list[Wave]:
+        """Values land wire by wire, in waves of equal source depth (see ``animation``)."""
+        assert snap.trace is not None
+        trace, layer = snap.trace, self.layer
+        keys = self._keys_by_node(snap)
+        groups = forward_waves(snap.edges, snap.order)
+        sources = {node_of(snap.edges[i].source) for i in (groups[0] if groups else [])}
+
+        def start() -> None:
+            if animated:  # empty panels, so the student sees each value arrive
+                for panel in layer.panels.values():
+                    panel.clear()
+            if animated or snap.kind == "forward":
+                layer.clear_grads()  # last backward's gradients belong to the last forward
+            for i in range(len(snap.edges)):
+                layer.set_no_grad(i, not self._differentiable(snap, i, keys))
+            for node_id in sources:
+                self._badge(snap, node_id, keys)
+
+        def land(edges: list[int]) -> None:
+            for i in edges:
+                layer.show_value(i, trace.edge_values.get(i))
+            for node_id in {snap.edges[i].target for i in edges}:
+                self._badge(snap, node_id, keys)
+
+        waves = [Wave([], False, start)]
+        waves += [Wave(g, False, lambda g=g: land(g)) for g in groups]
+        waves.append(Wave([], False, lambda: self.shown.emit("forward")))
+        return waves
+
+    def _backward_waves(self, snap: Snapshot, animated: bool = True) -> list[Wave]:
+        """Gradients land in reverse waves; a fan-out's sum appears once all its uses have landed."""
+        layer = self.layer
+        grads = self.gradients(snap)
+        by_source: dict[str, list[int]] = {}
+        for i in sorted(grads):
+            by_source.setdefault(snap.edges[i].source, []).append(i)
+        landed: set[int] = set()
+
+        def start() -> None:
+            if animated:
+                layer.clear_grads()
+                return
+            for i in range(len(snap.edges)):  # only what no longer carries a gradient
+                if i not in grads:
+                    panel = layer.panel(i, create=False)
+                    if panel is not None and panel.grad is not None:
+                        panel.set_grad(None)
+            summed = {k for k, uses in by_source.items() if sum(len(grads[j]) for j in uses) > 1}
+            layer.drop_sums(keep=summed)
+
+        def land(edges: list[int]) -> None:
+            for i in edges:
+                parts = grads[i]
+                layer.show_grad(i, parts[0] if len(parts) == 1 else np.sum(np.stack(parts), axis=0), parts)
+                landed.add(i)
+            for source in {snap.edges[i].source for i in edges}:
+                uses = by_source[source]
+                parts = [p for j in uses for p in grads[j]]
+                if len(parts) > 1 and all(j in landed for j in uses):
+                    layer.set_sum(source, parts)
+
+        groups = backward_waves(snap.edges, set(grads), snap.order)
+        waves = [Wave([], True, start)]
+        waves += [Wave(g, True, lambda g=g: land(g)) for g in groups]
+        waves.append(Wave([], True, lambda: self.shown.emit("backward")))
+        return waves
+
+    def gradients(self, snap: Snapshot) -> dict[int, list[np.ndarray]]:
+        """Edge index → the gradient contributions that flowed back along it (seeds for sink inputs)."""
+        assert snap.trace is not None
+        trace = snap.trace
+        grads = {i: list(parts) for i, parts in trace.edge_grads.items() if parts}
+        for i, e in enumerate(snap.edges):
+            op = snap.sinks.get(e.target)
+            if op is None or e.port not in ("tensor", "loss"):
+                continue
+            value = trace.edge_values.get(i)
+            if value is None:
+                continue
+            seed = None
+            if op == "backward":
+                j = next((k for k, f in enumerate(snap.edges) if f.target == e.target and f.port == "gradient"), None)
+                seed = trace.edge_values.get(j) if j is not None else None
+            grads[i] = [np.ones_like(value) if seed is None else seed]
+        return grads
+
+    @staticmethod
+    def _keys_by_node(snap: Snapshot) -> dict[str, list[str]]:
+        keys: dict[str, list[str]] = {}
+        for key in snap.meta:
+            keys.setdefault(node_of(key), []).append(key)
+        return keys
+
+    @staticmethod
+    def _differentiable(snap: Snapshot, i: int, keys: dict[str, list[str]]) -> bool:
+        """Can a gradient flow back along edge i? (source requires grad, and the target records it)."""
+        e = snap.edges[i]
+        m = snap.meta.get(e.source)
+        if m is None or not m.requires_grad:
+            return False
+        if e.target in snap.sinks:
+            return e.port in ("tensor", "loss")
+        return any(snap.meta[k].grad_fn for k in keys.get(e.target, ()))
+
+    def _badge(self, snap: Snapshot, node_id: str, keys: dict[str, list[str]]) -> None:
+        ks = keys.get(node_id)
+        if ks:
+            m = snap.meta[ks[0]]
+            self.layer.set_meta(node_id, m.grad_fn, m.requires_grad, m.is_leaf)
+
+    # -- the viewer -------------------------------------------------------------------------------------------
+    def open_panel(self, panel: WirePanel) -> None:
+        note = f"sum of {len(panel.grad_parts)} contributions" if len(panel.grad_parts) > 1 else \
+            ("gradient that flowed back along this wire" if panel.grad is not None else "")
+        self.viewer.show_tensor(panel.title, panel.value, panel.grad, note)
+        self.viewer_dock.show()
+        self.viewer_dock.raise_()
+
+    def open_node(self, node_id: str) -> bool:
+        """Show a node's (first) output and its gradient in the viewer. False when nothing ran yet."""
+        snap = self.snapshot
+        if snap is None or snap.trace is None:
+            return False
+        keys = self._keys_by_node(snap).get(node_id)
+        if not keys or keys[0] not in snap.trace.values:
+            return False
+        key = keys[0]
+        grad, note = snap.trace.grads.get(key), ".grad"
+        if grad is None:
+            grads = self.gradients(snap) if snap.trace.edge_grads else {}
+            parts = [p for i, e in enumerate(snap.edges) if e.source == key for p in grads.get(i, [])]
+            if parts:
+                grad = np.sum(np.stack(parts), axis=0)
+                note = "the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)"
+        self.viewer.show_tensor(f"{key}  ({snap.meta[key].grad_fn or 'leaf'})", snap.trace.values[key], grad, note)
+        return True
+
+    def _selection_changed(self) -> None:
+        if not shiboken6.isValid(self.scene) or self.scene.syncing:  # the window is going away
+            return
+        ids = self.scene.selected_ids()
+        if len(ids) == 1:
+            self.open_node(ids[0])
+
+    # -- apply trained values ------------------------------------------------------------------------------------
+    def apply_trained(self) -> str | None:
+        """Write the trained leaves into the graph (one undoable command). Returns why not, if refused."""
+        snap = self.trained
+        leaves = {} if snap is None else {k: v for k, v in snap.leaves.items() if self.model.has(k)}
+        if not leaves:
+            return self._say("Nothing to apply: run Step or Train first")
+        try:
+            cmd = ApplyTrainedValues(self.model, leaves)
+        except ValueError as e:
+            return self._say(f"Cannot apply the trained values: {e}")
+        self._applying = True
+        try:
+            pushed = self.model.push(cmd)
+        finally:
+            self._applying = False
+        self._say(f"Applied the trained values of {', '.join(leaves)} (Undo puts them back)" if pushed
+                  else "The graph already holds these values")
+        return None
+
+    def _say(self, text: str) -> str:
+        self.window.statusBar().showMessage(text, 8000)
+        return text
+
+
+def attach_live(window: QMainWindow, max_rate: float = MAX_RATE) -> LiveSession:
+    """Add the Run toolbar, the Loss and Tensor docks and the canvas overlays to an editor window.
+
+    Needs only the window (its ``model``, ``scene``, ``view`` and the QMainWindow API). The
+    session is a child of the window; its engine thread is joined when the window is destroyed
+    or the application quits.
+    """
+    return LiveSession(window, max_rate)

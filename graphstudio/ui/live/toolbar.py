@@ -1,0 +1,187 @@
+"""The Run toolbar: device, Forward / Backward / Step / Train / Stop / Reset, speed, learning rate.
+
+Only widgets and signals live here; ``LiveSession`` decides what a press does. So the toolbar
+can be built and checked on its own (the device list on a machine without a GPU, for one).
+"""
+from __future__ import annotations
+
+import importlib.util
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QDoubleValidator, QStandardItemModel
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSlider, QSpinBox, QToolBar, QWidget
+
+
+def cuda_status() -> tuple[int, str]:
+    """How many CUDA devices the engine can use, and why none when there are none."""
+    from graphstudio.engine.backend import cuda_device_count
+
+    count = cuda_device_count()
+    if count:
+        return count, ""
+    if importlib.util.find_spec("cupy") is None:
+        return 0, "CUDA is unavailable: CuPy is not installed (pip install 'graphstudio[gpu]')"
+    return 0, "CUDA is unavailable: CuPy finds no CUDA device (or driver) on this machine"
+
+
+class LiveToolbar(QToolBar):
+    forwardRequested = Signal()
+    backwardRequested = Signal()
+    stepRequested = Signal()
+    trainRequested = Signal(int)        # steps; 0 = until Stop
+    stopRequested = Signal()
+    resetRequested = Signal()
+    applyRequested = Signal()
+    deviceChanged = Signal(str)
+    speedChanged = Signal(float)
+    animateChanged = Signal(bool)
+    lrChanged = Signal(float, object)   # lr, optimizer id (None: all)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Run", parent)
+        self.setObjectName("LiveToolbar")
+        self.device = QComboBox()
+        self.device.setToolTip("Where the graph runs")
+        self.populate_devices(*cuda_status())
+        self.device.currentIndexChanged.connect(lambda _i: self.deviceChanged.emit(self.current_device()))
+        self.addWidget(self.device)
+        self.addSeparator()
+
+        self.forward = self._button("Forward", "Run the graph forward: values travel along the wires",
+                                    self.forwardRequested.emit, "F5")
+        self.backward = self._button("Backward", "Run the sinks (backward, optimizers): gradients travel back",
+                                     self.backwardRequested.emit, "F6")
+        self.step = self._button("Step", "One training step: zero_grad → forward → backward → optimizer step",
+                                 self.stepRequested.emit, "F7")
+        self.train = self._button("Train", "Run many steps at full speed (the loss plot follows)",
+                                  lambda: self.trainRequested.emit(self.steps.value()), "F8")
+        self.steps = QSpinBox()
+        self.steps.setRange(0, 10_000_000)
+        self.steps.setValue(100)
+        self.steps.setSpecialValueText("until Stop")
+        self.steps.setSuffix(" steps")
+        self.steps.setToolTip("How many steps Train runs (0: until Stop)")
+        self.addWidget(self.steps)
+        self.stop = self._button("Stop", "Stop training (takes effect within one step) and the animation",
+                                 self.stopRequested.emit, "Shift+F5")
+        self.reset = self._button("Reset", "Make every leaf anew: trained values go back to their initial values",
+                                  self.resetRequested.emit)
+        self.apply = self._button("Apply trained values",
+                                  "Write the trained leaves into the graph as tensor data (undoable), "
+                                  "so a saved file keeps what was learned", self.applyRequested.emit)
+        self.addSeparator()
+
+        self.animate = QCheckBox("Animate")
+        self.animate.setChecked(True)
+        self.animate.setToolTip("Off: run at full speed; the panels show the latest values")
+        self.animate.toggled.connect(self.animateChanged.emit)
+        self.addWidget(self.animate)
+        self.speed = QSlider(Qt.Orientation.Horizontal)
+        self.speed.setRange(1, 20)
+        self.speed.setValue(5)
+        self.speed.setFixedWidth(90)
+        self.speed.setToolTip("Animation speed")
+        self.speed.valueChanged.connect(lambda v: self.speedChanged.emit(float(v)))
+        self.addWidget(QLabel(" speed "))
+        self.addWidget(self.speed)
+        self.addSeparator()
+
+        self.addWidget(QLabel(" lr "))
+        self.optimizer = QComboBox()
+        self.optimizer.setToolTip("Which optimizer the learning rate applies to")
+        self.optimizer_action = self.addWidget(self.optimizer)
+        self.lr = QLineEdit()
+        self.lr.setFixedWidth(72)
+        validator = QDoubleValidator(0.0, 1e6, 10)
+        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
+        self.lr.setValidator(validator)
+        self.lr.setToolTip("Learning rate: takes effect from the next step (param_groups[..]['lr'])")
+        self.lr.editingFinished.connect(self._lr_edited)
+        self.optimizer.currentIndexChanged.connect(lambda _i: self._show_lr())
+        self.addWidget(self.lr)
+        self._lrs: dict[str, float] = {}
+        self.set_optimizers({})
+        self.set_busy(False)
+
+    def _button(self, text: str, tip: str, slot: object, shortcut: str | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
+        if shortcut:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        self.addAction(action)
+        return action
+
+    # -- devices -------------------------------------------------------------------------------------
+    def populate_devices(self, cuda_count: int, reason: str = "") -> None:
+        """CPU, then each CUDA device; with none, one disabled "CUDA" entry whose tooltip says why."""
+        self.device.blockSignals(True)
+        self.device.clear()
+        self.device.addItem("CPU", "cpu")
+        if cuda_count:
+            for i in range(cuda_count):
+                self.device.addItem(f"CUDA:{i}", f"cuda:{i}")
+        else:
+            self.device.addItem("CUDA", "cuda")
+            model = self.device.model()
+            if isinstance(model, QStandardItemModel):
+                model.item(1).setEnabled(False)
+            self.device.setItemData(1, reason or "CUDA is unavailable", Qt.ItemDataRole.ToolTipRole)
+        self.device.setCurrentIndex(0)
+        self.device.blockSignals(False)
+
+    def current_device(self) -> str:
+        return str(self.device.currentData())
+
+    def device_enabled(self, index: int) -> bool:
+        model = self.device.model()
+        return bool(model.flags(model.index(index, 0)) & Qt.ItemFlag.ItemIsEnabled)
+
+    def select_device(self, name: str) -> bool:
+        """Pick ``name`` ("cuda" means cuda:0) if it is listed and usable; False otherwise."""
+        name = "cuda:0" if name == "cuda" else name
+        for i in range(self.device.count()):
+            if self.device.itemData(i) == name and self.device_enabled(i):
+                self.device.setCurrentIndex(i)
+                return True
+        return False
+
+    # -- learning rate ---------------------------------------------------------------------------------
+    def set_optimizers(self, lrs: dict[str, float]) -> None:
+        """The optimizers of the graph and their current lr; the field is off when there are none."""
+        changed = list(lrs) != list(self._lrs)
+        self._lrs = dict(lrs)
+        if changed:
+            self.optimizer.blockSignals(True)
+            self.optimizer.clear()
+            if len(lrs) > 1:
+                self.optimizer.addItem("all", None)
+            for name in lrs:
+                self.optimizer.addItem(name, name)
+            self.optimizer.blockSignals(False)
+        self.optimizer_action.setVisible(len(lrs) > 1)
+        self.lr.setEnabled(bool(lrs))
+        if not self.lr.hasFocus():
+            self._show_lr()
+
+    def _show_lr(self) -> None:
+        target = self.optimizer.currentData()
+        value = self._lrs.get(target) if target else next(iter(self._lrs.values()), None)
+        self.lr.setText("" if value is None else f"{value:g}")
+
+    def _lr_edited(self) -> None:
+        try:
+            value = float(self.lr.text())
+        except ValueError:
+            return
+        if value <= 0:
+            return
+        self.lrChanged.emit(value, self.optimizer.currentData())
+
+    # -- state -------------------------------------------------------------------------------------------
+    def set_busy(self, busy: bool) -> None:
+        """While the engine works: only Stop (and the speed, animate and lr controls) stay live."""
+        for action in (self.forward, self.backward, self.step, self.train, self.reset):
+            action.setEnabled(not busy)
+        self.device.setEnabled(not busy)
+        self.stop.setEnabled(busy)

@@ -1,0 +1,207 @@
+"""The tensor viewer dock: one tensor's value and its gradient side by side, looked at closely.
+
+A wire panel is a glance; the viewer is for reading: the numbers in a table (a model over the
+NumPy array, so a million elements cost only the visible cells), a heatmap, a histogram, and
+the statistics a student checks first (min, max, mean, norm). NaN and Inf are counted and
+shown in red wherever they appear. Ranks above 2 are looked at one 2-D slice at a time.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QLabel, QSpinBox, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from .panels import BAD_COLOR, GRAD_COLOR, VALUE_COLOR, color_range, data_range, fmt, lut, slice_2d, to_rgb
+
+BAD_BACKGROUND = QColor("#ffd9d6")
+MAX_IMAGE = 2048  # heatmap pixels a side (bigger slices are sampled; the table shows every number)
+
+
+def as_2d(a: np.ndarray) -> np.ndarray:
+    """How a table shows an array: a scalar as 1×1, a vector as a column, a matrix as itself."""
+    if a.ndim == 0:
+        return a.reshape(1, 1)
+    if a.ndim == 1:
+        return a.reshape(-1, 1)
+    return a
+
+
+def stats(a: np.ndarray) -> dict[str, float]:
+    """min, max, mean, norm over the finite elements, and the NaN / Inf counts."""
+    x = np.asarray(a)
+    out = {"nan": 0, "inf": 0}
+    if x.dtype.kind in "fc":
+        out["nan"] = int(np.count_nonzero(np.isnan(x)))
+        out["inf"] = int(np.count_nonzero(np.isinf(x)))
+        x = x[np.isfinite(x)]
+    x = x.astype(np.float64).reshape(-1)
+    if x.size:
+        out.update(min=float(x.min()), max=float(x.max()), mean=float(x.mean()), norm=float(np.linalg.norm(x)))
+    return out
+
+
+class ArrayModel(QAbstractTableModel):
+    """A read-only table over a 2-D NumPy array; NaN and Inf cells are red."""
+
+    def __init__(self, array: np.ndarray | None = None) -> None:
+        super().__init__()
+        self.array = as_2d(np.zeros((0, 0)) if array is None else np.asarray(array))
+
+    def set_array(self, array: np.ndarray) -> None:
+        self.beginResetModel()
+        self.array = as_2d(np.asarray(array))
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.array.shape[0]
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.array.shape[1]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        v = self.array[index.row(), index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return fmt(v)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bad = self.array.dtype.kind in "fc" and not np.isfinite(v)
+        if role == Qt.ItemDataRole.BackgroundRole and bad:
+            return BAD_BACKGROUND
+        if role == Qt.ItemDataRole.ForegroundRole and bad:
+            return BAD_COLOR
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(section)
+        return None
+
+
+class TensorPane(QWidget):
+    """One array: statistics, then Table / Heatmap / Histogram tabs."""
+
+    def __init__(self, title: str, diverging: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.diverging = diverging
+        self.array: np.ndarray | None = None
+        self.stats: dict[str, float] = {}
+        self.title = QLabel(f"<b>{title}</b>")
+        self.title.setStyleSheet(f"color: {(GRAD_COLOR if diverging else VALUE_COLOR).name()}")
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.TextFormat.RichText)
+        self.slice = QSpinBox()
+        self.slice.setPrefix("slice ")
+        self.slice.valueChanged.connect(lambda _v: self._draw())
+        self.model = ArrayModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setDefaultSectionSize(64)
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.heat = pg.PlotWidget(background=None)
+        self.heat.setAspectLocked(True)
+        self.heat.invertY(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.heat.addItem(self.image)
+        self.hist = pg.PlotWidget(background=None)
+        self.hist_curve = self.hist.plot([], [], stepMode="center", fillLevel=0,
+                                         brush=(GRAD_COLOR if diverging else VALUE_COLOR))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "Table")
+        self.tabs.addTab(self.heat, "Heatmap")
+        self.tabs.addTab(self.hist, "Histogram")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.info)
+        layout.addWidget(self.slice)
+        layout.addWidget(self.tabs, 1)
+        self.set_array(None)
+
+    def set_array(self, array: np.ndarray | None, note: str = "") -> None:
+        self.array = None if array is None else np.asarray(array)
+        a = self.array
+        if a is None:
+            self.stats = {}
+            self.info.setText(note or "<i>nothing yet</i>")
+            self.slice.setVisible(False)
+            self.model.set_array(np.zeros((0, 0)))
+            self.image.clear()
+            self.hist_curve.setData([], [])
+            return
+        self.stats = stats(a)
+        s = self.stats
+        parts = [f"[{', '.join(map(str, a.shape))}] {a.dtype.name}"]
+        if "min" in s:
+            parts.append(" · ".join(f"{k} {fmt(s[k])}" for k in ("min", "max", "mean", "norm")))
+        if s["nan"] or s["inf"]:
+            parts.append(f"<span style='color:{BAD_COLOR.name()}'><b>{s['nan']} NaN · {s['inf']} Inf</b></span>")
+        if note:
+            parts.append(f"<i>{note}</i>")
+        self.info.setText("<br>".join(parts))
+        lead = int(np.prod(a.shape[:-2])) if a.ndim > 2 else 1
+        self.slice.blockSignals(True)
+        self.slice.setRange(0, max(lead - 1, 0))
+        self.slice.blockSignals(False)
+        self.slice.setVisible(a.ndim > 2)
+        self._draw()
+        self._histogram()
+
+    def shown_2d(self) -> np.ndarray:
+        assert self.array is not None
+        a = self.array
+        return slice_2d(a, self.slice.value())[0] if a.ndim > 2 else as_2d(a)
+
+    def _draw(self) -> None:
+        """Table and heatmap of the shown slice (the heatmap sampled to MAX_IMAGE a side)."""
+        if self.array is None:
+            return
+        m = self.shown_2d()
+        self.model.set_array(m)
+        sy, sx = max(1, -(-m.shape[0] // MAX_IMAGE)), max(1, -(-m.shape[1] // MAX_IMAGE))
+        lo, hi, _ = data_range(m)
+        lo, hi = color_range(lo, hi, self.diverging)
+        table = lut("diverging" if self.diverging else "viridis")
+        self.image.setImage(to_rgb(m[::sy, ::sx], lo, hi, table), autoLevels=False)
+        self.heat.setToolTip(f"colour scale: {fmt(lo)} … {fmt(hi)}; NaN magenta, Inf red")
+
+    def _histogram(self) -> None:
+        assert self.array is not None
+        flat = self.array.reshape(-1).astype(np.float64)
+        flat = flat[np.isfinite(flat)]
+        if flat.size:
+            counts, edges = np.histogram(flat, bins=min(50, flat.size))
+            self.hist_curve.setData(edges, counts)
+        else:
+            self.hist_curve.setData([], [])
+
+
+class TensorViewer(QWidget):
+    """Value on the left, gradient on the right, for a wire or a node output."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel("<i>Click a wire panel or select a node after a run.</i>")
+        self.heading.setWordWrap(True)
+        self.value_pane = TensorPane("value", False)
+        self.grad_pane = TensorPane("gradient", True)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.value_pane)
+        split.addWidget(self.grad_pane)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.heading)
+        layout.addWidget(split, 1)
+        self.subject = ""
+
+    def show_tensor(self, subject: str, value: np.ndarray | None, grad: np.ndarray | None, grad_note: str = "") -> None:
+        self.subject = subject
+        self.heading.setText(f"<b>{subject}</b>")
+        self.value_pane.set_array(value)
+        self.grad_pane.set_array(grad, grad_note if grad is not None else (grad_note or "no gradient (yet)"))

@@ -1,0 +1,333 @@
+"""The live parts one at a time: panels, toolbar, worker, animation plans, viewer, loss plot,
+apply, screenshot. Offscreen (tests/ui/conftest.py)."""
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+from PySide6.QtGui import QImage
+
+from graphstudio.document import load
+from graphstudio.ui.live import panels
+from graphstudio.ui.live.animation import backward_waves, depths, forward_waves
+from graphstudio.ui.live.apply import data_list
+from graphstudio.ui.live.lossplot import LossPlot
+from graphstudio.ui.live.panels import WirePanel, picture
+from graphstudio.ui.live.toolbar import LiveToolbar
+from graphstudio.ui.live.viewer import ArrayModel, TensorViewer, stats
+from graphstudio.ui.live.worker import Worker
+from graphstudio.ui.mainwindow import lessons_dir
+
+LESSONS = lessons_dir()
+
+
+@pytest.fixture(autouse=True)
+def working_event_loop(qapp):
+    """``QApplication.quit()`` (tests/ui/test_app.py calls it) can leave the main thread's
+    ``quitNow`` set, after which every ``QEventLoop.exec()`` returns at once and no queued signal
+    from the engine thread is delivered. One ``exec()`` ended by ``exit(0)`` clears it."""
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    if loop.exec() != 0:
+        QTimer.singleShot(0, lambda: QCoreApplication.exit(0))
+        qapp.exec()
+
+
+# -- panels ------------------------------------------------------------------------------------------
+
+def test_a_picture_is_chosen_by_rank():
+    assert picture(np.float32(27.0)).kind == "scalar"
+    assert picture(np.float32(27.0)).text == "27.0"
+    vec = picture(np.arange(5, dtype=np.float32) - 2)
+    assert vec.kind == "vector" and len(vec.bars) == 5 and vec.bar_colors.count(True) == 2
+    assert len(picture(np.random.default_rng(0).normal(size=1000)).bars) == panels.MAX_BARS
+    mat = picture(np.arange(12, dtype=np.float32).reshape(3, 4))
+    assert mat.kind == "matrix" and (mat.image.width(), mat.image.height()) == (4, 3)
+    assert (mat.lo, mat.hi) == (0.0, 11.0) and mat.caption == "[3, 4] float32"
+    cube = picture(np.zeros((2, 3, 4, 5)), slice_index=10)  # wraps: 10 % 6 = 4 = (1, 1)
+    assert cube.kind == "matrix" and cube.slices == 6 and cube.slice_text == "[1, 1, :, :]"
+    assert picture(np.zeros((0, 3))).kind == "empty"
+
+
+def test_a_huge_matrix_is_sampled_before_colouring():
+    image, lo, hi = panels.heatmap(np.ones((5000, 3000), np.float32))
+    assert image.width() <= panels.MAX_HEAT_CELLS and image.height() <= panels.MAX_HEAT_CELLS
+
+
+def test_nan_and_inf_are_highlighted():
+    a = np.array([[1.0, np.nan], [np.inf, -2.0]], np.float32)
+    pic = picture(a)
+    assert pic.bad == 2
+    rgb = panels.to_rgb(a, pic.lo, pic.hi, panels.lut("viridis"))
+    assert tuple(rgb[0, 1]) == panels.NAN_RGB and tuple(rgb[1, 0]) == panels.INF_RGB
+    panel = WirePanel(("t", "input", None), "x → t.input")
+    panel.set_value(a)
+    assert panel.has_bad
+    panel.set_value(np.float32(np.nan))
+    assert panel.value_text() == "nan" and panel.has_bad
+
+
+def test_gradients_are_coloured_about_zero():
+    _, lo, hi = panels.heatmap(np.array([[0.5, 2.0]]), diverging=True)
+    assert (lo, hi) == (-2.0, 2.0)
+
+
+def test_a_panel_collapses_and_steps_through_slices(qapp):
+    panel = WirePanel(("t", "input", None), "x → t.input")
+    assert not panel.isVisible()
+    cube = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    panel.set_value(cube)
+    panel.set_grad(np.ones_like(cube))
+    assert panel.isVisible()
+    tall = panel.boundingRect().height()
+    panel.toggle()
+    assert panel.collapsed and panel.boundingRect().height() < tall
+    panel.toggle()
+    panel.step_slice(1)
+    assert panel.slice_index == 1 and panel._value_pic.slice_text == "[1, :, :]"
+    assert panel.grad_text() == "1.0"
+
+
+def test_panels_paint_without_error(qapp):
+    image = QImage(300, 300, QImage.Format.Format_ARGB32)
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QGraphicsScene
+    scene = QGraphicsScene()
+    for i, value in enumerate([np.float32(3), np.arange(7.0) - 3, np.eye(3), np.ones((2, 2, 2)),
+                               np.array([np.nan, 1.0]), np.zeros(0)]):
+        panel = WirePanel(("t", str(i), None), "w")
+        panel.set_value(value)
+        panel.set_grad(np.asarray(value) * 2)
+        panel.setPos(100 * (i % 3), 120 * (i // 3) + 100)
+        scene.addItem(panel)
+    painter = QPainter(image)
+    scene.render(painter)
+    painter.end()
+
+
+# -- toolbar ------------------------------------------------------------------------------------------
+
+def test_the_device_selector_lists_cpu_and_disables_cuda_without_a_gpu(qtbot, monkeypatch):
+    import graphstudio.engine.backend as backend
+    monkeypatch.setattr(backend, "cuda_device_count", lambda: 0)
+    bar = LiveToolbar()
+    qtbot.addWidget(bar)
+    combo = bar.device
+    assert [combo.itemText(i) for i in range(combo.count())] == ["CPU", "CUDA"]
+    assert bar.device_enabled(0) and not bar.device_enabled(1)
+    tip = combo.itemData(1, Qt.ItemDataRole.ToolTipRole)
+    assert "CUDA is unavailable" in tip and ("CuPy" in tip)
+    assert bar.current_device() == "cpu"
+    assert not bar.select_device("cuda") and bar.current_device() == "cpu"
+
+
+def test_the_device_selector_on_this_machine(qtbot):
+    from graphstudio.engine.backend import cuda_device_count
+    bar = LiveToolbar()
+    qtbot.addWidget(bar)
+    assert bar.device.itemText(0) == "CPU" and bar.device_enabled(0)
+    if cuda_device_count() == 0:
+        assert bar.device.itemText(1) == "CUDA" and not bar.device_enabled(1)
+    else:
+        assert bar.device.itemText(1) == "CUDA:0" and bar.device_enabled(1)
+
+
+def test_with_gpus_each_device_is_listed(qtbot):
+    bar = LiveToolbar()
+    qtbot.addWidget(bar)
+    bar.populate_devices(2)
+    assert [bar.device.itemData(i) for i in range(bar.device.count())] == ["cpu", "cuda:0", "cuda:1"]
+    with qtbot.waitSignal(bar.deviceChanged) as blocker:
+        assert bar.select_device("cuda:1")
+    assert blocker.args == ["cuda:1"]
+
+
+def test_the_toolbar_asks_and_disables_while_busy(qtbot):
+    bar = LiveToolbar()
+    qtbot.addWidget(bar)
+    bar.steps.setValue(25)
+    with qtbot.waitSignal(bar.trainRequested) as blocker:
+        bar.train.trigger()
+    assert blocker.args == [25]
+    bar.set_busy(True)
+    assert not bar.forward.isEnabled() and bar.stop.isEnabled()
+    bar.set_optimizers({"a": 0.1, "b": 0.01})
+    assert bar.optimizer.count() == 3 and bar.lr.text() == "0.1"
+    bar.optimizer.setCurrentIndex(2)
+    assert bar.lr.text() == "0.01"
+    bar.lr.setText("0.2")
+    with qtbot.waitSignal(bar.lrChanged) as blocker:
+        bar.lr.editingFinished.emit()
+    assert blocker.args == [0.2, "b"]
+
+
+# -- worker (driven directly, in this thread) -------------------------------------------------------------
+
+def run_worker(worker: Worker, *commands) -> tuple[list, list]:
+    snaps, errors = [], []
+    worker.snapshot.connect(snaps.append)
+    worker.failed.connect(lambda serial, *a: errors.append(a))
+    for serial, (command, arg) in enumerate(commands, 1):
+        worker.execute(serial, command, arg)
+    return snaps, errors
+
+
+def test_the_worker_sends_host_copies():
+    doc = load(LESSONS / "03_autograd_basics.json")
+    worker = Worker()
+    snaps, errors = run_worker(worker, ("load", (doc, None, "cpu")), ("forward", None), ("backward", None))
+    assert not errors
+    assert [s.kind for s in snaps] == ["forward", "backward"]
+    fwd, bwd = snaps
+    assert fwd.trace is not bwd.trace and not fwd.trace.edge_grads  # the forward snapshot is not mutated later
+    assert float(fwd.trace.values["out"]) == 27.0
+    np.testing.assert_array_equal(bwd.trace.grads["x"], np.full((2, 2), 4.5))
+    assert bwd.meta["yy"].grad_fn == "MulBackward0" and bwd.meta["x"].is_leaf
+    bwd.leaves["x"][:] = 0  # a copy: the runner's leaf is untouched
+    assert float(worker.runner.leaves["x"].array.sum()) == 4.0
+
+
+def test_backward_alone_runs_the_forward_it_needs():
+    doc = load(LESSONS / "03_autograd_basics.json")
+    snaps, errors = run_worker(Worker(), ("load", (doc, None, "cpu")), ("backward", None), ("backward", None))
+    assert not errors and [s.kind for s in snaps] == ["forward", "backward", "forward", "backward"]
+
+
+def test_train_coalesces_snapshots_and_traces_only_those():
+    doc = load(LESSONS / "24_xor_mlp_adam.json")
+    worker = Worker(max_rate=20)
+    t0 = time.perf_counter()
+    snaps, errors = run_worker(worker, ("load", (doc, None, "cpu")), ("train", 600))
+    elapsed = time.perf_counter() - t0
+    assert not errors
+    assert len(snaps) <= elapsed * 20 + 2
+    assert sum(len(s.new_history) for s in snaps) == 600  # every step reaches the plot once
+    assert snaps[-1].step_count == 600 and snaps[-1].trace is not None
+    assert snaps[-1].new_history[-1]["step"] == 600
+
+
+def test_compile_problems_and_bad_devices_are_reported_not_raised(shared_dir):
+    bad = load(shared_dir / "examples" / "errors" / "mm_shape_mismatch.json")
+    snaps, errors = run_worker(Worker(), ("load", (bad, None, "cpu")), ("forward", None))
+    assert not snaps and len(errors) == 1 and errors[0][0] == "load" and errors[0][1]
+    good = load(LESSONS / "03_autograd_basics.json")
+    snaps, errors = run_worker(Worker(), ("load", (good, None, "cuda:7")), ("forward", None))
+    assert not snaps and errors[0][0] == "load" and "CUDA" in errors[0][2]
+
+
+def test_stop_cancels_what_was_asked_before_it():
+    doc = load(LESSONS / "24_xor_mlp_adam.json")
+    worker = Worker()
+    worker.cancel_upto = 2
+    snaps, errors = run_worker(worker, ("load", (doc, None, "cpu")), ("train", 0), ("forward", None))
+    assert not errors and [s.kind for s in snaps] == ["forward"]  # the endless train never started
+
+
+def test_the_engine_thread_shuts_down(qapp):
+    from graphstudio.ui.live.worker import LiveThread
+    live = LiveThread()
+    doc = load(LESSONS / "24_xor_mlp_adam.json")
+    live.request("load", (doc, None, "cpu"))
+    live.request("train", 0)
+    time.sleep(0.2)
+    t0 = time.perf_counter()
+    live.shutdown()
+    assert not live.thread.isRunning() and time.perf_counter() - t0 < 2
+
+
+# -- animation plans ---------------------------------------------------------------------------------------
+
+def edges(*pairs):
+    return [SimpleNamespace(source=a, target=b) for a, b in pairs]
+
+
+def test_waves_follow_the_topological_order():
+    es = edges(("x", "y"), ("y", "yy"), ("y", "yy"), ("yy", "z"), ("z", "out"), ("out", "bw"))
+    assert depths(es) == {"x": 0, "y": 1, "yy": 2, "z": 3, "out": 4, "bw": 5}
+    assert forward_waves(es) == [[0], [1, 2], [3], [4], [5]]
+    assert backward_waves(es, {0, 1, 2, 3, 4, 5}) == [[5], [4], [3], [1, 2], [0]]
+    assert backward_waves(es, {0, 3}) == [[3], [0]]  # wires without a gradient get no pulse
+
+
+def test_multi_output_keys_belong_to_their_node():
+    es = edges(("s:a", "m"), ("s:b", "m"), ("x", "s"))
+    assert depths(es)["m"] == 2
+    assert forward_waves(es) == [[2], [0, 1]]
+
+
+# -- viewer, loss plot, apply ----------------------------------------------------------------------------------
+
+def test_viewer_statistics_table_and_highlighting(qtbot):
+    viewer = TensorViewer()
+    qtbot.addWidget(viewer)
+    value = np.array([[1.0, -3.0], [np.nan, np.inf]], np.float32)
+    viewer.show_tensor("w1", value, np.ones((2, 2), np.float32) * 0.5)
+    s = viewer.value_pane.stats
+    assert (s["min"], s["max"], s["mean"], s["nan"], s["inf"]) == (-3.0, 1.0, -1.0, 1, 1)
+    assert s["norm"] == pytest.approx(np.sqrt(10.0))
+    model = viewer.value_pane.model
+    assert (model.rowCount(), model.columnCount()) == (2, 2)
+    assert model.data(model.index(0, 1)) == "-3.0"
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.BackgroundRole) is None
+    assert "NaN" in viewer.value_pane.info.text()
+    assert viewer.grad_pane.stats["mean"] == 0.5
+    viewer.show_tensor("c", np.zeros((2, 3, 4)), None)
+    assert viewer.value_pane.slice.isVisibleTo(viewer) and viewer.value_pane.slice.maximum() == 1
+    assert viewer.value_pane.shown_2d().shape == (3, 4)
+    assert viewer.grad_pane.array is None
+
+
+def test_array_model_shapes():
+    assert ArrayModel(np.float32(2.0)).rowCount() == 1
+    assert ArrayModel(np.arange(5)).rowCount() == 5
+    assert stats(np.array([True, False]))["mean"] == 0.5
+
+
+def test_loss_plot_grows_one_curve_per_optimizer(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    history = [{"step": i, "loss": {"a": 1.0 / i, "b": 2.0 / i}} for i in range(1, 401)]
+    for k in range(0, 400, 50):
+        plot.add(history[k:k + 50], k + 50, {"a": 0.1, "b": 0.01})
+    plot.flush()
+    assert set(plot.curves) == {"a", "b"}
+    xs, ys = plot.curves["a"].getData()
+    assert len(xs) == 400 and ys[0] == 1.0 and ys[-1] == pytest.approx(1 / 400)
+    assert "step 400" in plot.info.text() and "b lr 0.01" in plot.info.text()
+    plot.add([{"step": 401, "loss": None}], 401)
+    plot.clear()
+    assert not plot.curves and plot.step == 0
+
+
+def test_trained_float32_values_are_written_short_and_exact():
+    a = np.array([[0.1, 1 / 3], [2.5, -7e-8]], np.float32)
+    data = data_list(a)
+    assert data[0][0] == 0.1 and data[1][0] == 2.5
+    np.testing.assert_array_equal(np.asarray(data, np.float32), a)
+    assert data_list(np.array([1.5, 2.0])) == [1.5, 2.0]
+
+
+# -- screenshot --------------------------------------------------------------------------------------------------
+
+def test_screenshot_writes_an_image(qapp, tmp_path, capsys):
+    from graphstudio.ui.live.screenshot import screenshot
+    out = tmp_path / "shot.png"
+    assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(out), "backward") == 0
+    image = QImage(str(out))
+    assert not image.isNull() and image.width() > 400 and image.height() > 300
+
+
+def test_screenshot_failures_are_one_line(qapp, tmp_path, capsys, shared_dir):
+    from graphstudio.ui.live.screenshot import screenshot
+    errors = shared_dir / "examples" / "errors"
+    assert screenshot(str(tmp_path / "missing.json"), str(tmp_path / "a.png"), "forward") == 2
+    assert screenshot(str(errors / "cycle.json"), str(tmp_path / "b.png"), "forward") == 2
+    assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(tmp_path / "c.png"), "sideways") == 2
+    assert screenshot(str(errors / "backward_twice.json"), str(tmp_path / "d.png"), "backward") == 1
+    assert (tmp_path / "d.png").exists()  # the image still shows where it failed
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 4 and "bw2" in lines[-1] and "Traceback" not in "".join(lines)

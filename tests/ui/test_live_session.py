@@ -1,0 +1,342 @@
+"""Live on the canvas, end to end in a real main window: Forward, Backward, Step, Train, Stop,
+errors, Apply trained values. Offscreen (tests/ui/conftest.py), animation at top speed or off."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+
+from graphstudio.ui.live.badges import ErrorMarker
+from graphstudio.ui.mainwindow import lessons_dir
+
+LESSONS = lessons_dir()
+BASICS = LESSONS / "03_autograd_basics.json"
+XOR = LESSONS / "24_xor_mlp_adam.json"
+
+
+@pytest.fixture(autouse=True)
+def working_event_loop(qapp):
+    """``QApplication.quit()`` (tests/ui/test_app.py calls it) can leave the main thread's
+    ``quitNow`` set, after which every ``QEventLoop.exec()`` returns at once and no queued signal
+    from the engine thread is delivered. One ``exec()`` ended by ``exit(0)`` clears it."""
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    if loop.exec() != 0:
+        QTimer.singleShot(0, lambda: QCoreApplication.exit(0))
+        qapp.exec()
+
+
+@pytest.fixture
+def live(window):
+    session = window.live  # every editor window has its run mode
+    session.set_speed(20.0)
+    yield session
+    session.shutdown()
+
+
+def settle(qtbot, session, timeout: int = 10_000) -> None:
+    """Wait until the worker is done and the animation has landed."""
+    qtbot.waitUntil(lambda: not session.busy, timeout=timeout)
+
+
+def open_graph(window, path: Path) -> None:
+    assert window.open_path(path, ask=False)
+
+
+def test_forward_puts_27_on_the_wire_out_of_out(qtbot, window, live):
+    open_graph(window, BASICS)
+    live.forward()
+    assert live.busy
+    settle(qtbot, live)
+    panel = live.layer.panel_at("bw", "tensor")  # the wire out → bw
+    assert panel is not None and panel.isVisible()
+    assert float(panel.value) == 27.0
+    assert panel.value_text() == "27.0"
+    assert live.animator.frames > 0  # it was animated, and every pulse is gone now
+    assert not any(item.isVisible() for item in window.scene.items() if type(item).__name__ == "Pulse")
+    assert live.layer.panel_at("z", "input").value.shape == (2, 2)
+    assert live.layer.badges["out"].grad_fn == "MeanBackward0"
+    assert live.layer.badges["x"].is_leaf and live.layer.badges["x"].requires_grad
+
+
+def test_backward_shows_x_gradient_4_5_everywhere(qtbot, window, live):
+    open_graph(window, BASICS)
+    live.forward()
+    live.backward()
+    settle(qtbot, live)
+    panel = live.layer.panel_at("y", "input")  # the wire x → y carries x's gradient
+    assert panel.grad.shape == (2, 2)
+    np.testing.assert_array_equal(panel.grad, np.full((2, 2), 4.5, np.float32))
+    assert panel.grad_text() == "4.5"
+    assert live.open_node("x")
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, np.full((2, 2), 4.5))
+    assert live.viewer.grad_pane.stats["mean"] == 4.5
+
+
+def test_fan_out_shows_two_contributions_and_their_sum(qtbot, window, live):
+    open_graph(window, BASICS)  # yy = y * y: y is used twice
+    live.set_animate(False)
+    live.step()
+    settle(qtbot, live)
+    first, second = live.layer.panel_at("yy", "input"), live.layer.panel_at("yy", "other")
+    for panel in (first, second):
+        assert len(panel.grad_parts) == 1
+        np.testing.assert_array_equal(panel.grad, np.full((2, 2), 2.25))
+    badge = live.layer.sums["y"]
+    assert len(badge.parts) == 2
+    np.testing.assert_array_equal(badge.total, np.full((2, 2), 4.5))
+    assert badge.text.startswith("g₁ + g₂ = 2.25 + 2.25 = 4.5")
+    assert badge.parentItem() is window.scene.nodes["y"]
+
+
+def test_animated_backward_shows_contributions_before_the_sum(qtbot, window, live):
+    open_graph(window, BASICS)
+    live.set_speed(10.0)
+    live.step()
+    qtbot.waitUntil(lambda: live.layer.panel_at("yy", "other") is not None
+                    and live.layer.panel_at("yy", "other").grad is not None, timeout=10_000)
+    assert "y" in live.layer.sums  # the sum lands in the same wave as the last contribution
+    assert live.layer.panel_at("y", "input").grad is None  # x's gradient has not travelled yet
+    live.stop()  # lands the rest at once
+    assert not live.animator.running
+    assert live.layer.panel_at("y", "input").grad_text() == "4.5"
+
+
+def test_training_xor_lowers_the_plotted_loss(qtbot, window, live):
+    open_graph(window, XOR)
+    live.set_animate(False)
+    live.train(150)
+    settle(qtbot, live, 30_000)
+    losses = live.loss_plot.losses("opt")
+    assert len(losses) == 150
+    assert losses[-1] < 0.1 * losses[0]
+    xs, ys = live.loss_plot.curves["opt"].getData()
+    assert len(ys) == 150 and ys[-1] == losses[-1]
+    assert live.loss_plot.step == 150
+    assert "step 150" in live.loss_plot.info.text() and "lr 0.05" in live.loss_plot.info.text()
+    assert live.layer.panel_at("opt", "loss").value_text() == f"{losses[-1]:.4g}"
+
+
+def test_stop_ends_an_endless_train_within_one_step(qtbot, window, live):
+    open_graph(window, XOR)
+    live.set_animate(False)
+    live.train(0)  # until Stop
+    qtbot.waitUntil(lambda: live.loss_plot.step > 50, timeout=20_000)
+    runner = live.live.worker.runner
+    at_stop = len(runner.history)
+    t0 = time.perf_counter()
+    live.stop()
+    settle(qtbot, live, 5_000)
+    assert time.perf_counter() - t0 < 2.0
+    assert len(runner.history) <= at_stop + 1
+    assert live.loss_plot.step == len(runner.history)  # the last steps still reach the plot
+    assert live.toolbar.forward.isEnabled() and not live.toolbar.stop.isEnabled()
+
+
+def test_the_event_loop_keeps_running_during_train(qtbot, window, live):
+    open_graph(window, XOR)
+    live.set_animate(False)
+    delays: list[float] = []
+    last = [time.perf_counter()]
+
+    def ping() -> None:
+        now = time.perf_counter()
+        delays.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(ping)
+    timer.start()
+    live.train(1500)
+    settle(qtbot, live, 30_000)
+    timer.stop()
+    assert len(delays) > 10
+    assert max(delays) < 0.25, f"the GUI thread stalled for {max(delays) * 1000:.0f} ms"
+
+
+def test_a_run_time_error_marks_the_node(qtbot, window, live, shared_dir):
+    open_graph(window, shared_dir / "examples" / "errors" / "backward_twice.json")
+    before = window.model.doc.copy()
+    live.set_animate(False)
+    with qtbot.waitSignal(live.failed, timeout=10_000) as blocker:
+        live.step()
+    node_id, message = blocker.args
+    assert node_id == "bw2"
+    assert "second time" in message
+    settle(qtbot, live)
+    assert live.layer.error_node == "bw2"
+    marker = live.layer.error
+    assert isinstance(marker, ErrorMarker) and marker.parentItem() is window.scene.nodes["bw2"]
+    assert "second time" in window.statusBar().currentMessage()
+    assert window.model.doc == before and not window.model.modified  # the graph is as it was
+    live.forward()  # the next run clears the mark
+    settle(qtbot, live)
+    assert live.layer.error is None and live.error is None
+
+
+def test_detached_wires_are_dashed_and_get_no_gradient(qtbot, window, live):
+    open_graph(window, LESSONS / "07_detach.json")
+    live.set_animate(False)
+    live.step()
+    settle(qtbot, live)
+    doc = window.model.doc
+    detach = next(n for n in doc.nodes if n.op == "detach")
+    key = (detach.id, "input", None)
+    assert key in live.layer.dashes
+    assert live.layer.panels[key].grad is None and live.layer.panels[key].value is not None
+    snap = live.snapshot
+    i = next(i for i, e in enumerate(snap.edges) if (e.target, e.port, e.index) == key)
+    assert i not in live.gradients(snap)
+
+
+def test_editing_the_graph_clears_stale_values_and_reloads(qtbot, window, live):
+    open_graph(window, BASICS)
+    live.set_animate(False)
+    live.forward()
+    settle(qtbot, live)
+    assert live.layer.panels
+    window.model.set_input("y", "other", 0)  # y = x + 0: now out = 3
+    assert not live.layer.panels
+    live.forward()
+    settle(qtbot, live)
+    assert live.layer.panel_at("bw", "tensor").value_text() == "3.0"
+
+
+def test_moving_a_node_keeps_panels_on_their_wires(qtbot, window, live):
+    open_graph(window, BASICS)
+    live.set_animate(False)
+    live.forward()
+    settle(qtbot, live)
+    window.model.move({"out": (2000.0, 900.0)})
+    panel = live.layer.panel_at("bw", "tensor")
+    wire = next(w for w in window.scene.wires if w.wire.dst == "bw")
+    assert panel.pos() == wire.path().pointAtPercent(0.5)
+    assert panel.value_text() == "27.0"  # a move is not an edit a run depends on
+
+
+def test_reset_brings_leaves_back_and_clears_the_plot(qtbot, window, live):
+    open_graph(window, XOR)
+    live.set_animate(False)
+    live.forward()
+    settle(qtbot, live)
+    first = live.layer.panel_at("loss", "input").value.copy()
+    live.train(20)
+    settle(qtbot, live)
+    assert live.loss_plot.step == 20
+    live.reset()
+    settle(qtbot, live)
+    assert live.loss_plot.step == 0 and len(live.loss_plot.losses("opt")) == 0
+    live.forward()
+    settle(qtbot, live)
+    np.testing.assert_array_equal(live.layer.panel_at("loss", "input").value, first)
+
+
+def test_learning_rate_changes_between_steps(qtbot, window, live):
+    open_graph(window, XOR)
+    live.set_animate(False)
+    live.step()
+    settle(qtbot, live)
+    assert live.toolbar.lr.text() == "0.05"
+    live.toolbar.lr.setText("0.5")
+    live.toolbar.lr.editingFinished.emit()
+    live.step()
+    settle(qtbot, live)
+    assert live.snapshot.lrs == {"opt": 0.5}
+    assert live.live.worker.runner.optimizers["opt"].param_groups[0]["lr"] == 0.5
+    assert "lr 0.5" in live.loss_plot.info.text()
+
+
+def test_apply_trained_values_is_one_undoable_edit(qtbot, window, live, tmp_path):
+    open_graph(window, XOR)
+    original = window.model.doc.copy()
+    live.set_animate(False)
+    assert live.apply_trained() is not None  # nothing trained yet
+    live.train(50)
+    settle(qtbot, live)
+    assert live.toolbar.apply.isEnabled()
+    trained = live.live.worker.runner.leaves["w1"].array.copy()
+    depth = window.model.stack.count()
+    assert live.apply_trained() is None
+    assert window.model.stack.count() == depth + 1
+    w1 = window.model.doc.node("w1")
+    assert w1.op == "tensor" and w1.params["requires_grad"] is True
+    np.testing.assert_array_equal(np.asarray(w1.params["data"], np.float32), trained)
+    assert live.layer.panels  # applying what the runner holds leaves the canvas showing it
+    path = tmp_path / "trained.json"
+    assert window.save_to(str(path))
+    from graphstudio.document import load
+    np.testing.assert_array_equal(np.asarray(load(path).node("w1").params["data"], np.float32), trained)
+    window.model.stack.undo()
+    assert window.model.doc.nodes == original.nodes
+
+
+def test_apply_turns_a_random_leaf_into_a_tensor_and_back(qtbot, window, live):
+    from graphstudio.document import Document, Node
+    doc = Document(title="random leaf", nodes=[
+        Node("w", "randn", {}, {"shape": [3], "dtype": "float64", "requires_grad": True}, (0.0, 0.0)),
+        Node("sq", "mul", {"input": "w", "other": "w"}, {}, (300.0, 0.0)),
+        Node("loss", "sum", {"input": "sq"}, {}, (600.0, 0.0)),
+        Node("opt", "sgd", {"loss": "loss"}, {"lr": 0.1}, (900.0, 0.0)),
+    ])
+    window.model.reset(doc)
+    original = window.model.doc.copy()
+    live.set_animate(False)
+    live.train(5)
+    settle(qtbot, live)
+    trained = live.live.worker.runner.leaves["w"].array.copy()
+    assert live.apply_trained() is None
+    w = window.model.doc.node("w")
+    assert (w.op, w.params["dtype"], w.params["requires_grad"]) == ("tensor", "float64", True)
+    np.testing.assert_array_equal(np.asarray(w.params["data"]), trained)
+    assert not window.model.analysis.problems
+    window.model.stack.undo()
+    assert window.model.doc.nodes == original.nodes
+
+
+def test_clicking_a_panel_opens_the_viewer(qtbot, window, live):
+    open_graph(window, BASICS)
+    live.set_animate(False)
+    live.step()
+    settle(qtbot, live)
+    panel = live.layer.panel_at("yy", "other")
+    view = window.view
+    view.centerOn(panel)
+    qtbot.wait(10)
+    body = panel.mapToScene(panel.card().center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(body))
+    assert live.viewer.subject == panel.title
+    np.testing.assert_array_equal(live.viewer.value_pane.array, np.full((2, 2), 3.0))
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, np.full((2, 2), 2.25))
+    caption = panel.mapToScene(panel.caption_rect().center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(caption))
+    assert panel.collapsed
+
+
+def test_selecting_a_node_shows_its_tensor(qtbot, window, live):
+    open_graph(window, BASICS)
+    live.set_animate(False)
+    live.step()
+    settle(qtbot, live)
+    window.scene.select_ids(["y"])
+    assert live.viewer.subject.startswith("y")
+    # y is not a leaf: no .grad, but the viewer shows the gradient that reached it (2.25 + 2.25)
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, np.full((2, 2), 4.5))
+
+
+def test_changing_the_graph_during_train_stops_it(qtbot, window, live):
+    open_graph(window, XOR)
+    live.set_animate(False)
+    live.train(0)
+    qtbot.waitUntil(lambda: live.loss_plot.step > 20, timeout=20_000)
+    open_graph(window, BASICS)
+    settle(qtbot, live, 5_000)
+    qtbot.wait(100)
+    assert not live.layer.panels and live.loss_plot.step == 0  # nothing of the old run on the new graph
+    assert "graph changed" in window.statusBar().currentMessage()
+    live.forward()
+    settle(qtbot, live)
+    assert live.layer.panel_at("bw", "tensor").value_text() == "27.0"
