@@ -4,6 +4,9 @@
 (the editor marks every bad node at once) and infers each output's shape and dtype
 without data. `compile(doc)` returns a runnable Program or raises CompileError.
 A node whose inputs have problems is not reported again: one cause, one message.
+`Checker` gives the same answer again and again for a document being edited, redoing only
+the nodes an edit reached (the editor re-checks after every edit); both run the same per-node
+steps (`_declare`, `_resolve`, `_infer`), so the registry's `infer` is the one source of shapes.
 """
 from __future__ import annotations
 
@@ -571,12 +574,19 @@ class Checker:
             args = [_spec_in(v, recs) for v in rec.inputs_resolved]
             specs, outputs, problems = _infer(rec.node, step, args, self.base_dir, limit, rec.memo)
             bad = bool(problems)
-        entries = _spec_entries(step.id, outputs, specs)
-        if entries != rec.entries:
-            for key in rec.entries.keys() - entries.keys():
-                del self._specs[key]
-            self._specs.update(entries)
-            rec.entries = entries
+        node_id = step.id
+        if len(outputs) == 1 and len(rec.entries) == 1 and node_id in rec.entries:  # the common case
+            spec = specs[0] if specs else None
+            if rec.entries[node_id] != spec:
+                self._specs[node_id] = spec
+                rec.entries = {node_id: spec}
+        else:
+            entries = _spec_entries(node_id, outputs, specs)
+            if entries != rec.entries:
+                for key in rec.entries.keys() - entries.keys():
+                    del self._specs[key]
+                self._specs.update(entries)
+                rec.entries = entries
         if outputs is not rec.outputs:
             self._outputs[step.id] = outputs
         rec.specs, rec.outputs, rec.bad, rec.inferred, rec.final = specs, outputs, bad, True, None
@@ -672,7 +682,8 @@ class _Rec:
     def resolve(self, recs: dict[str, _Rec], hint_ids: list[str]) -> None:
         self.final = None
         if self.step is None:  # an unknown op: nothing to resolve against
-            self.inputs_resolved, self.res, self.dangling, self.srcs, self.refs, self.deps = (), [], False, frozenset(), [], frozenset()
+            self.inputs_resolved, self.res, self.dangling = (), [], False
+            self.srcs, self.refs, self.deps = frozenset(), [], frozenset()
             self.refresh()
             return
         steps = _StepView(recs)

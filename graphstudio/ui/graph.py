@@ -173,7 +173,8 @@ def input_ports(node: Node) -> list[InputPort]:
     cls = op_class(node.op)
     found = _PORTS.get(cls)
     if found is None:  # the registry's ports never change: made once per op (InputPort is immutable)
-        known = tuple(InputPort(p.name, p.doc, p.variadic, p.optional, p.scalar_ok) for p in (cls.inputs if cls else ()))
+        known = tuple(InputPort(p.name, p.doc, p.variadic, p.optional, p.scalar_ok)
+                      for p in (cls.inputs if cls else ()))
         found = _PORTS[cls] = (known, frozenset(p.name for p in known))
     known, names = found
     ports = list(known)

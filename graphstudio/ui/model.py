@@ -38,6 +38,7 @@ class GraphModel(QObject):
         self.path: str | None = None
         self.stack = QUndoStack(self)
         self.revision = 0  # bumped on every change; autosave compares it
+        self.resets = 0    # bumped when another document is shown (views then redraw everything)
         self.checker = new_checker()
         self.analysis: Analysis = self._analyze(self.doc)
 
@@ -55,6 +56,7 @@ class GraphModel(QObject):
         """Show another document: a fresh undo history, positions filled in where the file has none."""
         self.doc = doc
         self.path = path
+        self.resets += 1
         self.stack.clear()
         self.analysis = self._analyze(doc)
         place_missing(doc, self.analysis.outputs)

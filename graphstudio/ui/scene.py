@@ -15,7 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QCursor, QPainter, QPainterPath, QPen, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QMenu, QStyleOptionGraphicsItem, QToolTip
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene, QMenu, QStyleOptionGraphicsItem,
+                               QToolTip)
 
 from graphstudio.document import Node
 
@@ -36,10 +37,14 @@ def node_view(model: GraphModel, node: Node, static: tuple | None = None) -> Nod
     ``static`` is ``node_static(node)`` when the caller has it already (it depends on the node alone)."""
     category, kind, doc, rows, flags = node_static(node) if static is None else static
     node_id = node.id
-    outputs = model.outputs_of(node)
     analysis = model.analysis
-    many = len(outputs) > 1
-    outs = tuple(_output_row(name, format_spec(analysis.spec(node_id, name, outputs)), many) for name in outputs)
+    outputs = analysis.outputs.get(node_id)
+    if outputs is None:
+        outputs = model.outputs_of(node)
+    if len(outputs) == 1:  # (most nodes: the spec is filed under the bare id)
+        outs: tuple[OutputRow, ...] = (_output_row(outputs[0], format_spec(analysis.specs.get(node_id)), False),)
+    else:
+        outs = tuple(_output_row(name, format_spec(analysis.spec(node_id, name, outputs)), True) for name in outputs)
     problems = analysis.by_node().get(node_id)
     return NodeView(node_id, node.op, category, kind, doc, rows, outs,
                     tuple(str(p.message if p.node_id == node_id else p) for p in problems) if problems else (),
@@ -103,6 +108,7 @@ class GraphScene(QGraphicsScene):
         self._shown: dict[str, Node] = {}        # node id → the Node object its item last showed
         self._synced: list[Node] = []            # doc.nodes as last synced
         self._unknown: set[str] = set()          # nodes whose outputs are guessed from wires elsewhere
+        self._resets = -1                        # model.resets when last synced
         self._static: dict[str, tuple] = {}      # node id → node_static() of that Node object
         self._analysis: Analysis | None = None   # the analysis the items last showed
         self._wire_items: dict[graph.Wire, WireItem] = {}
@@ -132,6 +138,8 @@ class GraphScene(QGraphicsScene):
             model = self.model
             analysis = model.analysis
             changed = changed_nodes(self._analysis, analysis)  # None: every node may look different
+            if model.resets != self._resets:  # another document (its nodes may be the same objects, placed)
+                changed, self._resets = None, model.resets
             self._analysis = analysis
             nodes = model.doc.nodes
             before = self._synced
@@ -190,6 +198,8 @@ class GraphScene(QGraphicsScene):
                 # (not in the analysis's outputs: they are guessed from wires elsewhere, so look again)
                 if item.set_view(node_view(model, node, static_of[node_id])):
                     moved.add(node_id)
+                if changed is not None:
+                    continue  # the same node object: it has not moved (commands replace what they move)
             shown[node_id] = node
             if node_id in known:
                 self._unknown.discard(node_id)

@@ -8,12 +8,23 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QStandardPaths, QTimer  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from graphstudio.document import Document, Node  # noqa: E402
 
 QStandardPaths.setTestModeEnabled(True)
+
+
+def clear_quit(qapp) -> None:
+    """After ``QApplication.quit()`` the main thread's ``quitNow`` stays set, so every later
+    ``QEventLoop.exec()`` returns at once and queued signals (the engine thread's) never arrive.
+    One ``exec()`` ended by ``exit(0)`` clears it; a test that quits the app calls this."""
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    if loop.exec() != 0:
+        QTimer.singleShot(0, lambda: QCoreApplication.exit(0))
+        qapp.exec()
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QApplication
 
 from graphstudio.document import save
 
+from .conftest import clear_quit
+
 
 def test_main_opens_the_file_and_returns_zero(qapp, chain_doc, tmp_path: Path, monkeypatch):
     from graphstudio.ui import app as app_module
@@ -31,6 +33,7 @@ def test_main_opens_the_file_and_returns_zero(qapp, chain_doc, tmp_path: Path, m
 
     QTimer.singleShot(200, inspect_and_quit)
     assert app_module.main(str(src)) == 0
+    clear_quit(qapp)
     assert seen["ids"] == ["a", "b", "c"]
     assert seen["titles"][0].startswith("chain.json")
 

@@ -57,7 +57,8 @@ def _step(model, data) -> None:
         names = [p.name for p in cls.params] if cls and cls.params else ["dim"]
         model.set_param(node.id, data.draw(st.sampled_from(names)), data.draw(st.just(C.UNSET) | VALUES))
     elif action == "flag":
-        model.set_flag(data.draw(st.sampled_from(ids)), data.draw(st.sampled_from(graph.FLAGS)), data.draw(st.booleans()))
+        model.set_flag(data.draw(st.sampled_from(ids)), data.draw(st.sampled_from(graph.FLAGS)),
+                       data.draw(st.booleans()))
     elif action == "rename":
         model.rename(data.draw(st.sampled_from(ids)), data.draw(st.sampled_from(["a", "b2", "x", "renamed"])))
     elif action == "duplicate":
@@ -171,4 +172,19 @@ def test_a_problem_that_changes_alone_is_shown(qapp):
     assert "did you mean" not in scene.nodes["u"].view.problems[0]
     model.rename("x", "ghosts")
     assert "did you mean 'ghosts'" in scene.nodes["u"].view.problems[0]
+    _shows_what_a_fresh_scene_shows(model, scene)
+
+
+def test_reopening_the_same_document_object_places_its_nodes(qapp):
+    """reset() fills in missing positions on the very Node objects the canvas may have shown."""
+    from graphstudio.ui.model import GraphModel
+    from graphstudio.ui.scene import GraphScene
+
+    model = GraphModel()
+    scene = GraphScene(model)
+    doc = _start()
+    model.reset(doc)
+    for node in doc.nodes:
+        node.pos = None
+    model.reset(doc)
     _shows_what_a_fresh_scene_shows(model, scene)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from graphstudio.ui.live.badges import ErrorMarker
 from graphstudio.ui.mainwindow import lessons_dir
@@ -15,18 +15,6 @@ from graphstudio.ui.mainwindow import lessons_dir
 LESSONS = lessons_dir()
 BASICS = LESSONS / "03_autograd_basics.json"
 XOR = LESSONS / "24_xor_mlp_adam.json"
-
-
-@pytest.fixture(autouse=True)
-def working_event_loop(qapp):
-    """``QApplication.quit()`` (tests/ui/test_app.py calls it) can leave the main thread's
-    ``quitNow`` set, after which every ``QEventLoop.exec()`` returns at once and no queued signal
-    from the engine thread is delivered. One ``exec()`` ended by ``exit(0)`` clears it."""
-    loop = QEventLoop()
-    QTimer.singleShot(0, loop.quit)
-    if loop.exec() != 0:
-        QTimer.singleShot(0, lambda: QCoreApplication.exit(0))
-        qapp.exec()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ re-places its items once per event-loop turn.
 """
 from __future__ import annotations
 
-import copy
 from typing import Any, Callable, Collection
 
 import numpy as np
@@ -24,9 +23,12 @@ WireKey = tuple[str, str, "int | None"]
 
 
 def structure(doc: Any) -> list[tuple]:
-    """What a run depends on (positions left out): a change here makes shown values stale."""
-    return [(n.id, n.op, copy.deepcopy(n.inputs), copy.deepcopy(n.params)) for n in doc.nodes] + [
-        (doc.seed, doc.device)]
+    """What a run depends on (positions left out): a change here makes shown values stale.
+
+    References, not copies: commands replace the nodes they edit (never mutate them), so the
+    dicts kept here still hold the old values to compare with.
+    """
+    return [(n.id, n.op, n.inputs, n.params) for n in doc.nodes] + [(doc.seed, doc.device)]
 
 
 class LiveLayer(QObject):
