@@ -205,7 +205,7 @@ class Runner:
             return
         edge = self._edge_of(step, index)
         if edge is not None:
-            self.trace.edge_grads.setdefault(edge, []).append(self.backend.to_numpy(grad).copy())
+            self.trace.edge_grads.setdefault(edge, []).append(self.backend.to_numpy(grad))  # never written later
 
     def _edge_of(self, step: Step, flat_index: int) -> int | None:
         return self.edges_by_input.get((step.id, flat_index))
@@ -221,9 +221,12 @@ class Runner:
         return cache
 
     def _trace_forward(self) -> None:
+        """Values as they flowed. Op results are new arrays every step and nothing writes into them,
+        so they are kept as they are; only leaves (updated in place by optimizers) are copied."""
         assert self.trace is not None
         for key, t in self.values.items():
-            self.trace.values[key] = t.host().copy()
+            host = t.host()
+            self.trace.values[key] = host.copy() if key in self.leaves and host is t.array else host
             self.trace.grad_fns[key] = t.grad_fn.name() if t.grad_fn is not None else None
         for i, e in enumerate(self.edges):
             if e.source in self.trace.values:
@@ -232,7 +235,7 @@ class Runner:
     def _trace_grads(self) -> None:
         assert self.trace is not None
         for key, t in self.values.items():
-            self.trace.grads[key] = None if t.grad is None else t.grad.host().copy()
+            self.trace.grads[key] = None if t.grad is None else t.grad.host()  # .grad arrays are replaced, never written
 
     # -- the report ----------------------------------------------------------------------------------
     def outputs(self) -> dict[str, Tensor]:

@@ -1,0 +1,109 @@
+"""The runner: steps, sinks, datasets, flags, and the trace the editor animates."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graphstudio.document import Document, Node, load
+from graphstudio.engine.compiler import compile
+from graphstudio.engine.runner import RunError, Runner
+
+ROOT = Path(__file__).resolve().parents[2]
+LESSONS = ROOT / "resources" / "examples"
+
+
+def run(doc, steps=None, **kw):
+    runner = Runner(compile(doc), **kw)
+    runner.run(steps)
+    return runner
+
+
+def edge_index(runner, source, target, port):
+    return next(i for i, e in enumerate(runner.edges) if (e.source, e.target, e.port) == (source, target, port))
+
+
+def test_trace_shows_each_uses_contribution_before_they_are_summed():
+    runner = run(load(LESSONS / "03_autograd_basics.json"), trace=True)
+    trace = runner.trace
+    i_in, i_other = edge_index(runner, "y", "yy", "input"), edge_index(runner, "y", "yy", "other")
+    (g_in,), (g_other,) = trace.edge_grads[i_in], trace.edge_grads[i_other]
+    np.testing.assert_allclose(g_in, np.full((2, 2), 2.25))
+    np.testing.assert_allclose(g_other, np.full((2, 2), 2.25))
+    np.testing.assert_allclose(trace.edge_values[edge_index(runner, "x", "y", "input")], np.ones((2, 2)))
+    np.testing.assert_allclose(trace.grads["x"], np.full((2, 2), 4.5))
+    assert trace.grads["y"] is None  # a non-leaf without retain_grad keeps no .grad, as in PyTorch
+    assert trace.grad_fns["yy"] == "MulBackward0" and trace.values["out"] == pytest.approx(27.0)
+
+
+def test_no_gradient_travels_a_detached_wire():
+    runner = run(load(LESSONS / "07_detach.json"), trace=True)
+    grads = runner.trace.edge_grads
+    assert edge_index(runner, "y", "d", "input") not in grads
+    assert edge_index(runner, "d", "z", "input") not in grads  # d is a constant to autograd
+    (g,) = grads[edge_index(runner, "x", "z", "other")]
+    np.testing.assert_allclose(g, [1.0, 4.0, 9.0])
+
+
+def test_tracing_changes_no_result():
+    doc = load(LESSONS / "24_xor_mlp_adam.json")
+    plain, traced = run(doc, steps=20), run(doc, steps=20, trace=True)
+    for key, t in plain.outputs().items():
+        np.testing.assert_array_equal(t.host(), traced.outputs()[key].host())
+    assert plain.history == traced.history
+
+
+def test_trace_keeps_the_values_of_its_step_while_training_goes_on():
+    runner = Runner(compile(load(LESSONS / "21_linear_regression_sgd.json")), trace=True)
+    runner.step()
+    first = runner.trace
+    w_seen = first.values["w"].copy()
+    runner.step()
+    np.testing.assert_array_equal(first.values["w"], w_seen)
+    assert not np.array_equal(runner.trace.values["w"], w_seen)
+
+
+def test_leaves_keep_their_values_across_steps_and_frozen_ones_do_not_train():
+    doc = Document(steps=5, nodes=[
+        Node("w", "tensor", params={"data": [1.0], "requires_grad": True}),
+        Node("b", "tensor", params={"data": [1.0]}),
+        Node("y", "mul", {"input": "w", "other": "b"}),
+        Node("loss", "sum", {"input": "y"}),
+        Node("opt", "sgd", {"loss": "loss"}, {"lr": 0.1}),
+    ])
+    runner = run(doc)
+    assert runner.outputs()["w"].item() == pytest.approx(1.0 - 5 * 0.1)
+    assert runner.outputs()["b"].item() == 1.0
+    assert [h["loss"]["opt"] for h in runner.history] == pytest.approx([1.0, 0.9, 0.8, 0.7, 0.6])
+
+
+def test_dataset_node_yields_the_next_batch_every_step():
+    doc = Document(steps=3, nodes=[Node("data", "dataset", params={"name": "xor", "n_samples": 10, "batch_size": 4,
+                                                                     "shuffle": False})])
+    runner = Runner(compile(doc))
+    seen = []
+    for _ in range(3):
+        runner.step()
+        seen.append(runner.outputs()["data:x"].host().copy())
+    assert [len(b) for b in seen] == [4, 4, 2]  # the last batch of an epoch is smaller, as a DataLoader's
+    assert runner.outputs()["data:y"].dtype.name == "int64"
+
+
+def test_reset_makes_leaves_anew():
+    runner = run(load(LESSONS / "21_linear_regression_sgd.json"))
+    trained = runner.outputs()["w"].item()
+    runner.reset()
+    assert runner.outputs()["w"].item() == 0.0 != trained and runner.history == []
+
+
+def test_run_errors_name_the_node():
+    with pytest.raises(RunError, match=r"node 'bw2' \(backward\): Trying to backward through the graph a second time"):
+        run(load(ROOT.parent / "shared" / "examples" / "errors" / "backward_twice.json"))
+
+
+def test_anomaly_detection_names_the_node_that_made_a_nan():
+    doc = Document(nodes=[Node("x", "tensor", params={"data": [-1.0, 4.0]}), Node("s", "sqrt", {"input": "x"})])
+    run(doc)  # without detection: nan flows on, as in PyTorch
+    with pytest.raises(RunError, match=r"node 's' \(sqrt\): produced non-finite"):
+        run(doc, detect_anomaly=True)
