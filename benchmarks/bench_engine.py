@@ -7,6 +7,7 @@ timing lives here, never in tests.
 """
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from pathlib import Path
@@ -45,6 +46,26 @@ def chain(lib, n):
             y = y + a
         y.sum().backward()
     return run
+
+
+def chain_parts(n, repeat):
+    """(forward, backward) seconds of an n-op chain, each the best of `repeat`."""
+    fwd, bwd = [], []
+    for _ in range(repeat):
+        x = gs.ones(4, 4, requires_grad=True)
+        a = gs.ones(4, 4) * 1.0001
+        t0 = time.perf_counter()
+        y = x
+        for i in range(n // 2):
+            y = y * a
+            y = y + a
+        s = y.sum()
+        t1 = time.perf_counter()
+        s.backward()
+        t2 = time.perf_counter()
+        fwd.append(t1 - t0)
+        bwd.append(t2 - t1)
+    return min(fwd), min(bwd)
 
 
 def numpy_chain(n):
@@ -169,9 +190,16 @@ def main() -> None:
     t["numpy by hand"] = best(numpy_mlp(), repeat=7, number=20)
     line("MLP step 64×784→128→10 SGD", t, "graphstudio")
 
-    small = best(chain(gs, 1_000), repeat=3)
-    big = best(chain(gs, 100_000), repeat=1)
-    rows.append(f"{'backward scaling':34s} 100,000-op chain / 1,000-op chain = {big / small:6.1f}× (linear: 100×)")
+    small, big = chain_parts(1_000, repeat=5), chain_parts(100_000, repeat=1)
+    rows.append(f"{'chain scaling, 100,000 / 1,000 ops':34s} backward {big[1] / small[1]:6.1f}×   forward+backward "
+                f"{sum(big) / sum(small):6.1f}×   (linear: 100×)")
+    gc.disable()
+    try:
+        small, big = chain_parts(1_000, repeat=5), chain_parts(100_000, repeat=1)
+    finally:
+        gc.enable()
+    rows.append(f"{'  the same with gc disabled':34s} backward {big[1] / small[1]:6.1f}×   forward+backward "
+                f"{sum(big) / sum(small):6.1f}×")
     print("\n".join(rows))
 
 

@@ -189,13 +189,19 @@ def run_backward(
     along one edge, before fan-in sums it (the trace uses it).
     """
     on_edge = on_edge or grad_mode.edge_hook
-    deps = _dependencies({r[0] for r in roots})
     retained = _RETAINED if _RETAINED.data else None
     hooks = _HOOKS if _HOOKS.data else None
     buffers: dict[Node, Any] = {}
-    for node, nr, grad in roots:
-        _accumulate(buffers, node, nr, grad)
-    ready = [node for node in {r[0]: None for r in roots} if deps.get(node, 0) == 0]
+    if len(roots) == 1 and not roots[0][0].multi:  # the usual loss.backward(): one scalar root
+        node, _, grad = roots[0]
+        deps = _dependencies((node,))
+        buffers[node] = grad
+        ready = [node] if node not in deps else []
+    else:
+        deps = _dependencies({r[0] for r in roots})
+        for node, nr, grad in roots:
+            _accumulate(buffers, node, nr, grad)
+        ready = [node for node in {r[0]: None for r in roots} if deps.get(node, 0) == 0]
     while ready:
         node = ready.pop()
         grad = buffers.pop(node)

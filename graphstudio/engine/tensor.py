@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from . import dtypes
-from .backprop import AccumulateGrad, grad_mode, mark_modified
+from .backprop import AccumulateGrad, grad_mode, run_backward, mark_modified
 from .backend import Backend, get_backend
 from .printing import format_tensor
 
@@ -136,6 +136,12 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Compute the gradient of this tensor with respect to every leaf that requires grad."""
+        edge = self._edge
+        if gradient is None and inputs is None and not create_graph and edge is not None and self.array.size == 1 \
+                and type(edge[0]) is not AccumulateGrad:  # loss.backward(): the short way, same checks
+            run_backward([(edge[0], edge[1], self._be.xp.ones(self.array.shape, dtype=self.array.dtype))],
+                         bool(retain_graph))
+            return
         _autograd().backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
 
     def detach(self) -> "Tensor":
