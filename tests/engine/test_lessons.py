@@ -23,6 +23,8 @@ from graphstudio.engine.ops.graph import OPTIMIZERS
 from graphstudio.engine.runner import Runner
 from graphstudio.report import report, to_table
 
+from .expectations import assert_matches_expect
+
 REPO = Path(__file__).resolve().parents[2]
 LESSONS_DIR = REPO / "resources" / "examples"
 SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
@@ -79,15 +81,6 @@ def test_lesson_validates_from_the_command_line(path: Path, capsys: pytest.Captu
     assert "no problems" in capsys.readouterr().out
 
 
-def _close(got, want, rtol: float, atol: float, where: str) -> None:
-    if want is None:
-        assert got is None, f"{where}: expected null, got {got}"
-        return
-    assert got is not None, f"{where}: expected {want}, got null"
-    np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(want, dtype=float),
-                               rtol=rtol, atol=atol, err_msg=where)
-
-
 def _same_nodes(a: list[dict], b: list[dict]) -> bool:
     return all(x.get("inputs", {}) == y.get("inputs", {}) and x.get("params", {}) == y.get("params", {})
                for x, y in zip(a, b))
@@ -116,25 +109,7 @@ def test_copied_lesson_matches_the_reference(shared: Path):
             f"{lesson.name}: node {a['id']} differs from {shared.name}"
     assert (mine.get("steps", 1), mine.get("seed", 0)) == (ref.get("steps", 1), ref.get("seed", 0))
 
-    expect = ref["expect"]
-    rtol, atol = expect.get("rtol", 1e-5), expect.get("atol", 1e-6)
-    got = _run(lesson)
-    for key, want in expect["outputs"].items():
-        assert key in got["outputs"], f"missing output {key}"
-        out = got["outputs"][key]
-        for field in ("shape", "dtype", "requires_grad", "is_leaf", "grad_fn"):
-            if field in want:
-                assert out[field] == want[field], f"{key}.{field}: {out[field]!r} != {want[field]!r}"
-        _close(out["value"], want["value"], rtol, atol, f"{key}.value")
-        _close(out["grad"], want["grad"], rtol, atol, f"{key}.grad")
-    assert len(got["history"]) == len(expect["history"])
-    for step, (h, w) in enumerate(zip(got["history"], expect["history"]), 1):
-        assert h["step"] == w["step"] == step
-        if w["loss"] is None:
-            assert h["loss"] is None
-        else:
-            for name, value in w["loss"].items():
-                _close(h["loss"][name], value, rtol, atol, f"history step {step} loss {name}")
+    assert_matches_expect(_run(lesson), ref["expect"])
 
 
 TRAINING = [p for p in LESSONS
