@@ -5,10 +5,10 @@ the editor and the tests all share one reader and writer of the format.
 """
 from .io import dumps, load, loads, save
 from .migrations import MIGRATIONS, migrate
-from .model import FORMAT_VERSION, Document, Node
+from .model import FORMAT_VERSION, Document, Node, plain
 from .problems import DocumentError, Problem
 
 __all__ = [
     "FORMAT_VERSION", "Document", "DocumentError", "MIGRATIONS", "Node", "Problem",
-    "dumps", "load", "loads", "migrate", "save",
+    "dumps", "load", "loads", "migrate", "plain", "save",
 ]

@@ -33,9 +33,9 @@ class Node:
         """The node as written in a file; empty ``inputs``/``params`` and a missing ``pos`` are left out."""
         out: dict[str, Any] = {"id": self.id, "op": self.op}
         if self.inputs:
-            out["inputs"] = _plain(self.inputs)
+            out["inputs"] = plain(self.inputs)
         if self.params:
-            out["params"] = _plain(self.params)
+            out["params"] = plain(self.params)
         if self.pos is not None:
             out["pos"] = list(self.pos)
         return out
@@ -75,9 +75,9 @@ class Document:
         for key in sorted(self.extra):
             if key in KNOWN_KEYS:
                 raise DocumentError("<memory>", [Problem(f"extra key {key!r} clashes with a format key")])
-            out[key] = _plain(self.extra[key])
+            out[key] = plain(self.extra[key])
         if self.ui:
-            out["ui"] = _plain(self.ui)
+            out["ui"] = plain(self.ui)
         return out
 
     @classmethod
@@ -106,7 +106,7 @@ def _checked(d: Any, source: str) -> dict[str, Any]:
     problems = scan(d)  # first: the schema validator and deepcopy recurse
     if problems:
         raise DocumentError(source, problems)
-    raw = _plain(d)
+    raw = plain(d)
     version = raw.get("graphstudio")
     if isinstance(version, int) and not isinstance(version, bool) and version >= 1:
         if version > migrations.FORMAT_VERSION:
@@ -125,10 +125,10 @@ def _checked(d: Any, source: str) -> dict[str, Any]:
     return raw
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Deep copy of a JSON-like value with tuples turned into lists (what JSON would give back)."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value

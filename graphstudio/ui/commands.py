@@ -22,7 +22,7 @@ from typing import Any, Iterable, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from graphstudio.document import Document, Node
+from graphstudio.document import Document, Node, plain
 
 from . import graph
 
@@ -224,7 +224,7 @@ class SetInput(NodesCommand):
     """Set an input to a literal (``2``, ``[1, 2]``) or a reference typed in the inspector."""
 
     def __init__(self, target: Target, node_id: str, port: str, value: Any) -> None:
-        self.node_id, self.port, self.value = node_id, port, graph.plain(value)
+        self.node_id, self.port, self.value = node_id, port, plain(value)
         super().__init__(target, f"Set {node_id}.{port}")
 
     def touches(self, nodes: list[Node]) -> set[str]:
@@ -242,7 +242,7 @@ class SetParam(NodesCommand):
 
     def __init__(self, target: Target, node_id: str, name: str, value: Any = UNSET) -> None:
         self.node_id, self.name = node_id, name
-        self.value = value if value is UNSET else graph.plain(value)
+        self.value = value if value is UNSET else plain(value)
         super().__init__(target, f"Set {node_id}.{name}")
 
     def touches(self, nodes: list[Node]) -> set[str]:

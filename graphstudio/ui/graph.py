@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from graphstudio.document import Document, Node
+from graphstudio.document import Document, Node, plain
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FLAGS = ("requires_grad", "retain_grad", "no_grad")
@@ -262,15 +262,6 @@ def drop_refs_to(node: Node, gone: set[str]) -> None:
             value = [v for v in value if not (isinstance(v, str) and parse_ref(v)[0] in gone)]
         inputs[key] = value
     node.inputs = inputs
-
-
-def plain(value: Any) -> Any:
-    """JSON-plain copy (tuples become lists), as the document model keeps values."""
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 def new_node(doc: Document, op: str, pos: tuple[float, float] | None = None) -> Node:
