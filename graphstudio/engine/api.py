@@ -11,7 +11,7 @@ import collections
 from typing import Any, Callable
 
 from . import dtypes
-from .dispatch import apply, binary, unary
+from .dispatch import apply, binary, default_plan, unary
 from .registry import REGISTRY, Op
 from .tensor import Tensor
 
@@ -109,7 +109,7 @@ def make_function(op: type[Op]) -> Callable:
 
         def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
             if not kwargs and len(args) == n_ports:  # every param at its default: x.sum(), x.mean()
-                return _named(op, op._defaults, apply(op, args, op.defaults()))
+                return _named(op, op._defaults, apply(op, args, op.defaults(), default_plan(op)))
             if other_op is not None and (len(args) > 1 and isinstance(args[1], Tensor) or "other" in kwargs):
                 return call(other_op, (args[0], args[1] if len(args) > 1 else kwargs["other"]))  # max(a, b)
             inputs, params = bind(op, args, kwargs)

@@ -170,8 +170,12 @@ def _promote_pair(a: Tensor, b: Tensor) -> tuple[Any, Any]:
     return x, y
 
 
-def apply(op: type[Op], args: tuple, params: dict) -> Any:
-    """The general path: any number of inputs (tensors, numbers, lists of tensors, None) and params."""
+def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) -> Any:
+    """The general path: any number of inputs (tensors, numbers, lists of tensors, None) and params.
+
+    `plan`: (grad_fn name, output count, node class) when the caller already knows them
+    (every param at its default: `default_plan`).
+    """
     tensors = [a for a in args if isinstance(a, Tensor)]
     if len(tensors) != len(args):
         tensors = [t for a in args for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
@@ -182,9 +186,13 @@ def apply(op: type[Op], args: tuple, params: dict) -> Any:
         if t._be is not be:
             raise _device_mismatch(tensors[0], t)
     arrays = _cast_args(op, be, args, tensors)
-    name = op.grad_fn_name(params)
-    n_out = len(op.output_names(params))
-    ctx = node_class(name or "NoneBackward", op, n_out)()
+    if plan is None:
+        name = op.grad_fn_name(params)
+        n_out = len(op.output_names(params))
+        node = node_class(name or "NoneBackward", op, n_out)
+    else:
+        name, n_out, node = plan
+    ctx = node()
     ctx.xp = be.xp
     try:
         out = op.forward(ctx, *arrays, **params)
@@ -208,6 +216,18 @@ def apply(op: type[Op], args: tuple, params: dict) -> Any:
     ctx.shape = tuple(o.shape for o in out)
     ctx.dtype = tuple(o.dtype for o in out)
     return tuple(wrap(o, be, (ctx, i) if be.from_dtype[o.dtype].is_floating_point else None) for i, o in enumerate(out))
+
+
+def default_plan(op: type[Op]) -> tuple:
+    """What apply works out from params, for an op called with all its defaults (cached per op)."""
+    plan = op.__dict__.get("_default_plan")
+    if plan is None:
+        params = op.defaults()
+        name = op.grad_fn_name(params)
+        n_out = len(op.output_names(params))
+        plan = (name, n_out, node_class(name or "NoneBackward", op, n_out))
+        op._default_plan = plan
+    return plan
 
 
 def _link(ctx: Any, args: tuple) -> None:

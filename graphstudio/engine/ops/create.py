@@ -42,6 +42,12 @@ class Leaf(Op):
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
+    if type(shape) is tuple or type(shape) is list:  # the usual case, checked without generators
+        for s in shape:
+            if type(s) is not int or s < 0:
+                break
+        else:
+            return tuple(shape)
     if isinstance(shape, int) and not isinstance(shape, bool):
         shape = (shape,)
     if not isinstance(shape, (list, tuple)) or not all(isinstance(s, int) and not isinstance(s, bool) for s in shape):
@@ -52,7 +58,8 @@ def _shape(shape: Any) -> tuple[int, ...]:
 
 
 def _np(params: dict, default: str = "float32") -> str:
-    return dtypes.from_name(params.get("dtype") or default).name
+    name = params.get("dtype") or default
+    return name if name in dtypes.DTYPES else dtypes.from_name(name).name
 
 
 @register
