@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from graphstudio.document import load
 
@@ -65,6 +65,12 @@ def export_scene(scene: object, out_path: str | os.PathLike[str], scale: float =
     for item in selection:
         item.setSelected(False)
     grid, scene.show_grid = scene.show_grid, False  # type: ignore[attr-defined]
+    # Items that keep a cached device pixmap (nodes, live panels) paint themselves afresh here: an
+    # SVG gets vector shapes and text, a 2× raster crisp ones, never an on-screen bitmap scaled.
+    cached = [(item, item.cacheMode()) for item in scene.items()  # type: ignore[attr-defined]
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _ in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     try:
         if suffix == ".svg":
             _write_svg(scene, rect, out)
@@ -84,6 +90,8 @@ def export_scene(scene: object, out_path: str | os.PathLike[str], scale: float =
             formats = ", ".join(sorted(RASTER) + ([".svg"] if svg_available() else []))
             raise ValueError(f"cannot export to '{suffix or out.name}': use one of {formats}")
     finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
         scene.show_grid = grid  # type: ignore[attr-defined]
         for item in selection:
             item.setSelected(True)

@@ -114,6 +114,9 @@ class NodeItem(QGraphicsRectItem):
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
+        # The box is painted once per look (view, selection, theme, zoom) into a device pixmap and
+        # blitted on every other frame: a live run repaints the canvas up to 60 times a second.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.view: NodeView | None = None
         self.in_ports: dict[str, PortItem] = {}
         self.out_ports: dict[str, PortItem] = {}
@@ -133,6 +136,10 @@ class NodeItem(QGraphicsRectItem):
     def node_id(self) -> str:
         assert self.view is not None
         return self.view.id
+
+    def restyle(self) -> None:
+        """The theme changed: drop the cached picture (``scene.update()`` alone would blit the old one)."""
+        self.update()
 
     @property
     def size(self) -> tuple[float, float]:

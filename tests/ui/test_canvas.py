@@ -7,6 +7,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from graphstudio.document import Document, Node
+from graphstudio.ui import theme
 from graphstudio.ui.items import NodeItem
 from graphstudio.ui.palette import op_mime
 
@@ -246,3 +247,45 @@ def test_delete_key_removes_selection(window, chain_doc):
     window.view.setFocus()
     QTest.keyClick(window.view, Qt.Key.Key_Delete)
     assert not window.model.has("c")
+
+
+def test_a_cached_node_box_repaints_after_an_edit_selection_and_theme(window, chain_doc):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QGraphicsItem
+
+    window.model.reset(chain_doc)
+    scene = window.scene
+    item = scene.nodes["a"]
+    assert item.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    box = item.sceneBoundingRect()
+
+    def shot() -> QImage:
+        image = QImage(int(box.width()), int(box.height()), QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        scene.render(painter, QRectF(image.rect()), box)
+        painter.end()
+        return image
+
+    first = shot()
+    assert shot() == first
+    window.model.set_param("a", "shape", [4, 5])  # the box shows the new shape
+    assert "[4, 5]" in scene.nodes["a"].view.outputs[0].spec
+    edited = shot()
+    assert edited != first
+    scene.nodes["a"].setSelected(True)
+    selected = shot()
+    assert selected != edited
+    scene.nodes["a"].setSelected(False)
+    assert shot() == edited
+    window.model.stack.undo()
+    assert shot() == first
+    old_theme = theme.current()
+    inside = item.mapToScene(item.box().center().x(), item.box().bottom() - 3) - box.topLeft()
+    body = first.pixel(int(inside.x()), int(inside.y()))
+    window.set_theme("dark" if old_theme != "dark" else "light")
+    try:  # a new theme repaints the cached box in its colours
+        assert shot().pixel(int(inside.x()), int(inside.y())) != body
+    finally:
+        window.set_theme(old_theme)
+    assert shot() == first

@@ -319,3 +319,56 @@ def test_screenshot_failures_are_one_line(qapp, tmp_path, capsys, shared_dir):
     assert (tmp_path / "d.png").exists()  # the image still shows where it failed
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 4 and "bw2" in lines[-1] and "Traceback" not in "".join(lines)
+
+
+# -- cached pictures stay current ------------------------------------------------------------------
+
+def _render(scene, rect=None) -> QImage:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+    image = QImage(240, 200, QImage.Format.Format_ARGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    scene.render(painter, QRectF(image.rect()), rect or QRectF(-60, -120, 120, 100))
+    painter.end()
+    return image
+
+
+def test_a_cached_panel_shows_each_new_value(qapp):
+    from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+    first, second = np.arange(16.0).reshape(4, 4), np.arange(16.0).reshape(4, 4)[::-1].copy()
+    scene = QGraphicsScene()
+    panel = WirePanel(("t", "input", None), "w")
+    assert panel.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    scene.addItem(panel)
+    panel.set_value(first)
+    panel.set_grad(first - 8)
+    before = _render(scene)
+    panel.set_value(second)       # a second snapshot: same shape, new numbers
+    panel.set_grad(np.full((4, 4), np.nan))
+    after = _render(scene)
+    fresh_scene = QGraphicsScene()
+    fresh = WirePanel(("t", "input", None), "w")
+    fresh_scene.addItem(fresh)
+    fresh.set_value(second)
+    fresh.set_grad(np.full((4, 4), np.nan))
+    assert after != before
+    assert after == _render(fresh_scene)  # exactly what a panel made with the new value shows
+    assert panel.has_bad  # NaN gradient: outlined in red
+
+
+def test_a_cached_panel_collapses_and_reopens_with_its_value(qapp):
+    from PySide6.QtWidgets import QGraphicsScene
+    scene = QGraphicsScene()
+    panel = WirePanel(("t", "input", None), "w")
+    scene.addItem(panel)
+    panel.set_value(np.eye(3))
+    open_image = _render(scene)
+    tall = panel.boundingRect().height()
+    panel.toggle()
+    assert panel.boundingRect().height() < tall and _render(scene) != open_image
+    panel.set_value(np.eye(3) * 2)  # a value arriving while collapsed keeps it collapsed
+    assert panel.collapsed and panel.boundingRect().height() < tall
+    panel.toggle()
+    panel.set_value(np.eye(3))
+    assert panel.boundingRect().height() == tall and _render(scene) == open_image

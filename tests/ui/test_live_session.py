@@ -2,6 +2,7 @@
 errors, Apply trained values. Offscreen (tests/ui/conftest.py), animation at top speed or off."""
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -106,6 +107,20 @@ def test_training_xor_lowers_the_plotted_loss(qtbot, window, live):
     assert live.loss_plot.step == 150
     assert "step 150" in live.loss_plot.info.text() and "lr 0.05" in live.loss_plot.info.text()
     assert live.layer.panel_at("opt", "loss").value_text() == f"{losses[-1]:.4g}"
+    assert gc.get_freeze_count() == 0  # the heap frozen for the run is collectable again
+
+
+def test_the_heap_is_frozen_only_while_training(qtbot, window, live):
+    open_graph(window, XOR)
+    live.set_animate(False)
+    live.train(0)  # until Stop
+    assert gc.get_freeze_count() > 0  # no full collection walks the whole heap mid-run
+    qtbot.waitUntil(lambda: live.loss_plot.step > 5, timeout=20_000)
+    first = live.layer.panel_at("opt", "loss").value_text()
+    qtbot.waitUntil(lambda: live.layer.panel_at("opt", "loss").value_text() != first, timeout=20_000)
+    live.stop()  # the panel followed the run: each refresh repainted it
+    settle(qtbot, live, 5_000)
+    assert gc.get_freeze_count() == 0
 
 
 def test_stop_ends_an_endless_train_within_one_step(qtbot, window, live):

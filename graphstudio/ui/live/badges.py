@@ -41,6 +41,7 @@ class NodeBadge(QGraphicsItem):
         self.is_leaf = True
         self.setZValue(6)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # repainted only when its text changes
         self._width = 0.0
 
     def set_meta(self, grad_fn: str | None, requires_grad: bool, is_leaf: bool) -> None:
@@ -59,6 +60,9 @@ class NodeBadge(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self._width, 15)
+
+    def restyle(self) -> None:
+        self.update()  # theme colours: drop the cached picture
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if not self.text:
@@ -85,6 +89,7 @@ class SumBadge(QGraphicsItem):
         self._width = 0.0
         self.setZValue(7)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # repainted only when its text changes
 
     def set_parts(self, parts: list[np.ndarray]) -> None:
         self.parts = list(parts)
@@ -101,6 +106,9 @@ class SumBadge(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return QRectF(-2, -2, self._width + 4, 22)
+
+    def restyle(self) -> None:
+        self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         if not self.text:

@@ -21,7 +21,8 @@ from typing import Any, Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
+                           QStaticText)
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
@@ -199,6 +200,7 @@ class Picture:
     slices: int = 1
 
     def __post_init__(self) -> None:
+        self.hi_text, self.lo_text = fmt(self.hi), fmt(self.lo)  # the colour scale's ends, once per value
         self.pos_bars = [b for b, n in zip(self.bars, self.bar_colors) if n is False]
         self.neg_bars = [b for b, n in zip(self.bars, self.bar_colors) if n is True]
         self.bad_bars = [b for b, n in zip(self.bars, self.bar_colors) if n is None]
@@ -260,6 +262,15 @@ def _extreme(chunk: np.ndarray) -> float:
 
 # -- the panel item -----------------------------------------------------------------------------
 
+_AA = QPainter.RenderHint.Antialiasing
+_NO_PEN = Qt.PenStyle.NoPen
+_ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
+_ALIGN_BOTTOM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+_WHITE = QColor("#ffffff")
+_BAD_PEN = QPen(BAD_COLOR, 2.0)
+_GRAD_NEG = GRAD_COLOR.darker(160)
+_VALUE_NEG = QColor("#7a8fb8")
+
 #: Below this zoom (level of detail) text is too small to read: panels draw only their pictures.
 TEXT_LOD = 0.45
 
@@ -282,6 +293,23 @@ def _font(size: float, bold: bool = False) -> QFont:
     return font
 
 
+@functools.cache
+def _ascent(size: float, bold: bool = False) -> float:
+    return QFontMetricsF(_font(size, bold)).ascent()
+
+
+@functools.lru_cache(maxsize=1024)
+def _caption_text(text: str, width: float) -> tuple[QStaticText, float]:
+    """A caption elided to ``width``, laid out once (captions repeat: shape and dtype rarely change),
+    and its top offset for vertical centring in the caption strip."""
+    small = _font(6.2)
+    fm = QFontMetricsF(small)
+    static = QStaticText(fm.elidedText(text, Qt.TextElideMode.ElideRight, width))
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.prepare(font=small)
+    return static, (CAPTION - fm.height()) / 2
+
+
 class WirePanel(QGraphicsItem):
     """The card on one wire. ``value`` and ``grad`` are what it shows (host arrays or None)."""
 
@@ -299,6 +327,7 @@ class WirePanel(QGraphicsItem):
         self._value_pic: Picture | None = None
         self._grad_pic: Picture | None = None
         self._height = CAPTION
+        self._laid_collapsed = False
         self.setZValue(8)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -349,14 +378,22 @@ class WirePanel(QGraphicsItem):
         self.set_grad(self.grad, self.grad_parts)
 
     def _relayout(self) -> None:
-        self.prepareGeometryChange()
+        """Size the card for what it shows and have it repainted (its cached picture is stale).
+
+        The geometry is announced only when the height changed: a new value of the same kind —
+        every refresh during Train — costs one ``update`` and no re-indexing of the scene."""
         h = CAPTION
         if not self.collapsed:
             for pic in (self._value_pic, self._grad_pic):
                 if pic is not None:
                     h += pic.height + 2
-        self._height = h
-        self.setVisible(self.value is not None or self.grad is not None)
+        if h != self._height or self.collapsed != self._laid_collapsed:
+            self.prepareGeometryChange()
+            self._height = h
+            self._laid_collapsed = self.collapsed
+        visible = self.value is not None or self.grad is not None
+        if visible != self.isVisible():
+            self.setVisible(visible)
         self.update()
 
     # -- geometry --------------------------------------------------------------------------------
@@ -374,86 +411,89 @@ class WirePanel(QGraphicsItem):
         return QRectF(c.left(), c.top(), c.width(), CAPTION)
 
     # -- painting ---------------------------------------------------------------------------------
+    # paint runs once per new value (the item caches its picture per device), for up to hundreds of
+    # panels per Train refresh: Qt enums, colours and fonts are looked up once, here, not per call.
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         colors = _colors()
         card = self.card()
+        left, top, width = card.left(), card.top(), card.width()
         text = option.levelOfDetailFromTransform(painter.worldTransform()) >= TEXT_LOD
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(_AA)
         bad = self.has_bad
-        painter.setPen(QPen(BAD_COLOR if bad else colors["border"], 2.0 if bad else 0.8))
+        painter.setPen(_BAD_PEN if bad else QPen(colors["border"], 0.8))
         painter.setBrush(colors["node"])
         painter.drawRoundedRect(card, 5, 5)
         pic = self._value_pic or self._grad_pic
         if text:
-            small = _font(6.2)
-            painter.setFont(small)
+            painter.setFont(_font(6.2))
             cap = ("▸ " if self.collapsed else "▾ ") + (pic.caption if pic else "")
             if pic is not None and pic.slice_text and not self.collapsed:
                 cap += " " + pic.slice_text
             painter.setPen(colors["muted"])
-            crect = self.caption_rect().adjusted(PAD, 0, -PAD, 0)
-            painter.drawText(crect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             QFontMetricsF(small).elidedText(cap, Qt.TextElideMode.ElideRight, crect.width()))
+            static, dy = _caption_text(cap, width - 2 * PAD)
+            painter.drawStaticText(QPointF(left + PAD, top + dy), static)
         if self.collapsed:
             return
-        y = card.top() + CAPTION
+        y = top + CAPTION
         for p, grad in ((self._value_pic, False), (self._grad_pic, True)):
             if p is None:
                 continue
-            self._paint_picture(painter, p, QRectF(card.left(), y, card.width(), p.height), grad, colors, text)
-            y += p.height + 2
+            h = p.height
+            self._paint_picture(painter, p, left, y, width, h, grad, colors, text)
+            y += h + 2
 
-    def _paint_picture(self, painter: QPainter, p: Picture, r: QRectF, grad: bool, colors: dict,
-                       text: bool) -> None:
+    def _paint_picture(self, painter: QPainter, p: Picture, x: float, y: float, w: float, h: float, grad: bool,
+                       colors: dict, text: bool) -> None:
         accent = GRAD_COLOR if grad else VALUE_COLOR
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(_NO_PEN)
         painter.setBrush(accent)
-        painter.drawRect(QRectF(r.left(), r.top() + 1, 2.5, r.height() - 2))  # which is which: blue value, orange grad
-        if p.kind in ("scalar", "empty"):
+        painter.drawRect(QRectF(x, y + 1, 2.5, h - 2))  # which is which: blue value, orange grad
+        kind = p.kind
+        if kind == "matrix" and p.image is not None:
+            image = p.image
+            iw, ih = image.width(), image.height()
+            s = min(HEAT_W / iw, HEAT_H / ih)
+            target = QRectF(x + PAD + 2, y + 2, iw * s, ih * s)
+            painter.drawImage(target, image)
+            bx = x + w - 28
+            painter.drawImage(QRectF(bx, y + 2, 4, HEAT_H - 2), scale_image(grad))
+            if text:
+                if p.text:  # a uniform matrix: its one value over the heatmap
+                    painter.setFont(_font(8.0, True))
+                    painter.setPen(_WHITE)
+                    painter.drawText(target, _ALIGN_CENTER, p.text)
+                painter.setFont(_font(6.0))
+                painter.setPen(BAD_COLOR if p.bad else colors["muted"])
+                ascent = _ascent(6.0)  # a point, not a rect: no layout pass per label
+                painter.drawText(QPointF(bx + 5, y - 1 + ascent), p.hi_text)
+                painter.drawText(QPointF(bx + 5, y + HEAT_H - 7 + ascent), p.lo_text)
+        elif kind in ("scalar", "empty"):
+            r = QRectF(x, y, w, h)
             if not text:
                 painter.setBrush(BAD_COLOR if p.bad else accent.lighter(170))
                 painter.drawRect(r.adjusted(PAD + 4, 5, -PAD - 4, -5))
                 return
-            painter.setFont(_font(8.5, True) if p.kind == "scalar" else _font(6.5))
+            painter.setFont(_font(8.5, True) if kind == "scalar" else _font(6.5))
             painter.setPen(BAD_COLOR if p.bad else (accent if grad else colors["text"]))
             label = ("∇ " if grad else "") + p.text
-            painter.drawText(r.adjusted(PAD + 2, 0, -PAD, 0), Qt.AlignmentFlag.AlignCenter, label)
-        elif p.kind == "vector":
+            painter.drawText(r.adjusted(PAD + 2, 0, -PAD, 0), _ALIGN_CENTER, label)
+        elif kind == "vector":
             painter.save()
-            painter.translate(r.left(), r.top())
+            painter.translate(x, y)
             painter.setPen(QPen(colors["grid"], 0.8))
             painter.drawLine(QPointF(PAD, 14.0), QPointF(WIDTH - PAD, 14.0))
-            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setPen(_NO_PEN)
             for rects, color in ((p.pos_bars, accent),
-                                 (p.neg_bars, accent.darker(160) if grad else QColor("#7a8fb8")),
+                                 (p.neg_bars, _GRAD_NEG if grad else _VALUE_NEG),
                                  (p.bad_bars, BAD_COLOR)):
                 if rects:
                     painter.setBrush(color)
                     painter.drawRects(rects)
             painter.restore()
-        elif p.kind == "matrix" and p.image is not None:
-            iw, ih = p.image.width(), p.image.height()
-            s = min(HEAT_W / iw, HEAT_H / ih)
-            target = QRectF(r.left() + PAD + 2, r.top() + 2, iw * s, ih * s)
-            painter.drawImage(target, p.image)
-            bar = QRectF(r.right() - 28, r.top() + 2, 4, HEAT_H - 2)
-            painter.drawImage(bar, scale_image(grad))
-            if text:
-                if p.text:  # a uniform matrix: its one value over the heatmap
-                    painter.setFont(_font(8.0, True))
-                    painter.setPen(QColor("#ffffff"))
-                    painter.drawText(target, Qt.AlignmentFlag.AlignCenter, p.text)
-                painter.setFont(_font(6.0))
-                painter.setPen(BAD_COLOR if p.bad else colors["muted"])
-                painter.drawText(QRectF(bar.right() + 1, bar.top() - 3, 24, 10), Qt.AlignmentFlag.AlignLeft,
-                                 fmt(p.hi))
-                painter.drawText(QRectF(bar.right() + 1, bar.bottom() - 7, 24, 10), Qt.AlignmentFlag.AlignLeft,
-                                 fmt(p.lo))
         if p.bad and text:
             painter.setFont(_font(6.0, True))
             painter.setPen(BAD_COLOR)
-            painter.drawText(r.adjusted(0, 0, -PAD, 0), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                             f"{p.bad} nan/inf")
+            painter.drawText(QRectF(x, y, w - PAD, h), _ALIGN_BOTTOM_RIGHT, f"{p.bad} nan/inf")
 
     def restyle(self) -> None:
         self.update()

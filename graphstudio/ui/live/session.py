@@ -13,6 +13,7 @@ the worker has nothing left to do *and* the animation has landed.
 """
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import numpy as np
@@ -51,6 +52,7 @@ class LiveSession(QObject):
         self._pending: set[int] = set()
         self._train_latest: Snapshot | None = None
         self._ignore_upto = 0                        # answers to requests up to this serial are stale
+        self._frozen = False                         # gc.freeze() is in force (see train)
         self.live = LiveThread(None, max_rate)
         worker = self.live.worker
         worker.snapshot.connect(self._on_snapshot)
@@ -121,8 +123,21 @@ class LiveSession(QObject):
         return self._request("step")
 
     def train(self, steps: int = 0) -> int:
-        """``steps`` steps at full speed (0: until Stop)."""
+        """``steps`` steps at full speed (0: until Stop).
+
+        While it trains, everything already alive is frozen out of the garbage collector: a full
+        collection would otherwise walk the whole heap (Qt wrappers, torch, NumPy — tens of ms,
+        holding the GIL) while snapshots pour in, and the window would stop answering. Only what
+        the run makes is collected; the freeze is lifted when the worker has nothing left to do."""
+        if not self._frozen:
+            gc.freeze()
+            self._frozen = True
         return self._request("train", int(steps))
+
+    def _unfreeze(self) -> None:
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
 
     def reset(self) -> int:
         return self._request("reset")
@@ -135,6 +150,7 @@ class LiveSession(QObject):
     def shutdown(self) -> None:
         self.animator.cancel()
         self.live.shutdown()
+        self._unfreeze()
 
     @property
     def busy(self) -> bool:
@@ -271,6 +287,7 @@ class LiveSession(QObject):
         if not self._pending:
             self._flush_train()
             self.loss_plot.flush()
+            self._unfreeze()
         self._update_buttons()
         self._check_idle()
 
