@@ -136,8 +136,9 @@ class OpSearchPopup(QFrame):
 
     chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, accept: Any = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
+        self.accept_op = accept  # None, or a test: only ops it accepts are listed
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.search = QLineEdit(placeholderText="Add op…")
         self.list = QListWidget()
@@ -156,6 +157,8 @@ class OpSearchPopup(QFrame):
         ranked = []
         for _cat, ops in all_ops():
             for op in ops:
+                if self.accept_op is not None and not self.accept_op(op):
+                    continue
                 rank = matches(op, text)
                 if rank is not None:
                     ranked.append((rank, op.name, op))

@@ -100,6 +100,7 @@ class GraphScene(QGraphicsScene):
     """The scene for one ``GraphModel``. ``status(text)`` carries messages for the status bar."""
 
     status = Signal(str)
+    wire_dropped = Signal(object, QPointF)  # (the port the wire started from, where it was let go)
 
     def __init__(self, model: GraphModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -511,7 +512,10 @@ class GraphScene(QGraphicsScene):
         target = self.port_at(pos)
         if target is None:
             node = self.node_at(pos)
-            if node is None or node is start.node_item:
+            if node is None:
+                self.wire_dropped.emit(start, pos)  # into empty space: offer the ops that can take it
+                return None
+            if node is start.node_item:
                 return None
             target = _free_port(node, want_output=not start.is_output)
             if target is None:

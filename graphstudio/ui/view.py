@@ -24,6 +24,7 @@ class GraphView(QGraphicsView):
     def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self.graph_scene = scene
+        scene.wire_dropped.connect(self.wire_dropped)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -167,15 +168,46 @@ class GraphView(QGraphicsView):
             x, y = round(x / g) * g, round(y / g) * g
         return self.graph_scene.model.add_node(op, (float(x), float(y)))
 
-    def open_search(self, scene_pos: QPointF) -> Any:
+    def open_search(self, scene_pos: QPointF, accept: Any = None, then: Any = None) -> Any:
+        """The quick-add popup at ``scene_pos``; ``accept`` filters the ops, ``then(node_id)`` follows the add."""
         from .palette import OpSearchPopup
-        popup = OpSearchPopup(self)
-        popup.chosen.connect(lambda op: self.add_op_at(op, scene_pos))
+        popup = OpSearchPopup(self, accept)
+
+        def add(op: str) -> None:
+            if then is None:
+                self.add_op_at(op, scene_pos)
+                return
+            stack = self.graph_scene.model.stack
+            stack.beginMacro(f"Add {op} and connect")  # one undo step for both
+            try:
+                then(self.add_op_at(op, scene_pos))
+            finally:
+                stack.endMacro()
+
+        popup.chosen.connect(add)
         popup.move(self.mapToGlobal(self.mapFromScene(scene_pos)))
         popup.show()
         popup.search.setFocus()
         self.popup = popup
         return popup
+
+    def wire_dropped(self, start: Any, scene_pos: QPointF) -> Any:
+        """A wire let go in empty space: offer the ops that can take it, then connect the new node."""
+        model = self.graph_scene.model
+        if start.is_output:
+            def accept(op: Any) -> bool:
+                return op.kind in ("op", "sink") and bool(op.inputs)
+
+            def then(new_id: str) -> None:
+                port = graph.input_ports(model.doc.node(new_id))[0].name
+                model.connect(start.node_id, start.name, new_id, port)
+        else:
+            def accept(op: Any) -> bool:
+                return op.kind != "sink"
+
+            def then(new_id: str) -> None:
+                model.connect(new_id, None, start.node_id, start.name)
+        return self.open_search(scene_pos, accept, then)
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
         pos = self.mapToScene(event.position().toPoint())

@@ -289,3 +289,33 @@ def test_a_cached_node_box_repaints_after_an_edit_selection_and_theme(window, ch
     finally:
         window.set_theme(old_theme)
     assert shot() == first
+
+
+def test_a_wire_let_go_in_empty_space_offers_ops_that_take_it_and_connects(window, chain_doc):
+    show(window, chain_doc)
+    before = window.model.doc.copy()
+    out = window.scene.nodes["c"].out_ports["out"].scenePos()
+    mouse_drag(window, out, out + QPointF(250.0, 120.0))
+    popup = window.view.popup
+    listed = [popup.list.item(i).text().split()[0] for i in range(popup.list.count())]
+    assert "relu" in listed and "backward" in listed
+    assert "ones" not in listed and "dataset" not in listed  # nothing there could take the wire
+    popup.search.setText("relu")
+    popup.accept_current()
+    (new,) = [n for n in window.model.doc.nodes if n.op == "relu" and n.id != "b"]
+    assert new.inputs == {"input": "c"}
+    window.model.stack.undo()  # adding and connecting is one step
+    assert window.model.doc == before
+
+
+def test_a_wire_from_an_input_into_empty_space_offers_ops_with_outputs(window, chain_doc):
+    show(window, chain_doc)
+    inp = window.scene.nodes["b"].in_ports["input"].scenePos()
+    mouse_drag(window, inp, inp + QPointF(-150.0, 250.0))
+    popup = window.view.popup
+    listed = [popup.list.item(i).text().split()[0] for i in range(popup.list.count())]
+    assert "ones" in listed and "backward" not in listed and "sgd" not in listed
+    popup.search.setText("ones")
+    popup.accept_current()
+    (new,) = [n for n in window.model.doc.nodes if n.op == "ones" and n.id != "a"]
+    assert window.model.doc.node("b").inputs["input"] == new.id
