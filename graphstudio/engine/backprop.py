@@ -9,6 +9,7 @@ gradient back to the input's shape.
 """
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
 from typing import Any, Callable, Iterable, Sequence
@@ -188,7 +189,20 @@ def run_backward(
     `on_edge(node, input_index, next_node, grad)` sees each gradient as it leaves a node
     along one edge, before fan-in sums it (the trace uses it).
     """
-    on_edge = on_edge or grad_mode.edge_hook
+    # The pass makes no reference cycles (nodes never point at their outputs), so refcounting frees
+    # everything; pausing the cyclic collector keeps it from rescanning a large graph mid-pass.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _propagate(roots, retain_graph, capture, on_edge or grad_mode.edge_hook)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
+               capture: dict[tuple[Node, int], Any] | None,
+               on_edge: Callable[[Node, int, Node | None, Any], None] | None) -> None:
     retained = _RETAINED if _RETAINED.data else None
     hooks = _HOOKS if _HOOKS.data else None
     buffers: dict[Node, Any] = {}
