@@ -129,7 +129,8 @@ class Runner:
             if plain:
                 try:
                     if fast is not None:  # unary/binary ops with no params: straight to the dispatcher
-                        t = values[keys[0]] = fast(step.op, *[values[n] for n in names])
+                        t = values[keys[0]] = (fast(step.op, values[names[0]], values[names[1]]) if len(names) == 2
+                                               else fast(step.op, values[names[0]]))
                     else:
                         t = values[keys[0]] = api.call(step.op, [values[n] for n in names], step.params)
                 except Exception as e:
