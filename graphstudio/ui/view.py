@@ -13,7 +13,7 @@ from PySide6.QtGui import QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from . import graph
-from .layout import HEADER, NODE_WIDTH
+from .layout import HEADER, NODE_WIDTH, ROW
 from .scene import GraphScene
 
 MIME_OP = "application/x-graphstudio-op"
@@ -211,12 +211,56 @@ class GraphView(QGraphicsView):
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
         pos = self.mapToScene(event.position().toPoint())
-        if event.button() == Qt.MouseButton.LeftButton and self.graph_scene.node_at(pos) is None \
-                and not any(w.isUnderMouse() for w in self.graph_scene.wires):
-            self.open_search(pos)
-            event.accept()
-            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            node = self.graph_scene.node_at(pos)
+            port = self._literal_port_at(node, pos) if node is not None else None
+            if port is not None:
+                self.edit_literal(node.node_id, port.name, pos)
+                event.accept()
+                return
+            if node is None and not any(w.isUnderMouse() for w in self.graph_scene.wires):
+                self.open_search(pos)
+                event.accept()
+                return
         super().mouseDoubleClickEvent(event)
+
+    @staticmethod
+    def _literal_port_at(node: Any, pos: QPointF) -> Any:
+        """The unconnected input whose row is under ``pos`` (the row runs right from its port)."""
+        for port in node.in_ports.values():
+            at = port.scenePos()
+            if not port.connected and abs(pos.y() - at.y()) <= ROW / 2 and at.x() - 8 <= pos.x() <= at.x() + NODE_WIDTH / 2:
+                return port
+        return None
+
+    def edit_literal(self, node_id: str, port: str, scene_pos: QPointF) -> Any:
+        """An inline editor for an unconnected input's literal value (a number, a list, or a node id)."""
+        from PySide6.QtWidgets import QLineEdit
+
+        from . import values
+
+        model = self.graph_scene.model
+        editor = QLineEdit(self, windowFlags=Qt.WindowType.Popup)
+        editor.setText(values.format_value(model.doc.node(node_id).inputs.get(port)))
+        editor.setPlaceholderText("a number, [1, 2], or a node id")
+        editor.selectAll()
+
+        def commit() -> None:
+            try:
+                reason = model.set_input(node_id, port, values.parse_input(editor.text()))
+            except values.InvalidValue as exc:
+                reason = str(exc)
+            if reason:
+                self.graph_scene.status.emit(f"{node_id}.{port}: {reason}")
+            editor.close()
+
+        editor.returnPressed.connect(commit)
+        editor.move(self.mapToGlobal(self.mapFromScene(scene_pos)))
+        editor.resize(180, editor.sizeHint().height())
+        editor.show()
+        editor.setFocus()
+        self.literal_editor = editor
+        return editor
 
     def dragEnterEvent(self, event: Any) -> None:
         if event.mimeData().hasFormat(MIME_OP):

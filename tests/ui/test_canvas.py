@@ -319,3 +319,22 @@ def test_a_wire_from_an_input_into_empty_space_offers_ops_with_outputs(window, c
     popup.accept_current()
     (new,) = [n for n in window.model.doc.nodes if n.op == "ones" and n.id != "a"]
     assert window.model.doc.node("b").inputs["input"] == new.id
+
+
+def test_double_click_on_a_literal_input_edits_it_inline(window, chain_doc):
+    show(window, chain_doc)
+    port = window.scene.nodes["c"].in_ports["other"]
+    spot = port.scenePos() + QPointF(30.0, 0.0)  # on the row's text, right of the port
+    QTest.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      _vp(window, spot))
+    editor = window.view.literal_editor
+    assert editor.text() == "2"
+    editor.setText("0.5")
+    editor.returnPressed.emit()
+    assert window.model.doc.node("c").inputs["other"] == 0.5
+    window.model.stack.undo()
+    assert window.model.doc.node("c").inputs["other"] == 2
+    window.view.edit_literal("c", "other", spot).setText("[1, 2")  # not a value: refused, with the reason
+    window.view.literal_editor.returnPressed.emit()
+    assert window.model.doc.node("c").inputs["other"] == 2
+    assert "c.other" in window.statusBar().currentMessage()
