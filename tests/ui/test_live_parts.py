@@ -372,3 +372,15 @@ def test_a_cached_panel_collapses_and_reopens_with_its_value(qapp):
     panel.toggle()
     panel.set_value(np.eye(3))
     assert panel.boundingRect().height() == tall and _render(scene) == open_image
+
+
+def test_the_loss_dock_shows_only_for_graphs_that_train(window):
+    from pathlib import Path
+
+    from graphstudio.document import load
+
+    examples = Path(__file__).resolve().parents[2] / "resources" / "examples"
+    window.model.reset(load(examples / "03_autograd_basics.json"))
+    assert not window.live.loss_dock.isVisible()
+    window.model.reset(load(examples / "24_xor_mlp_adam.json"))
+    assert window.live.loss_dock.isVisible()

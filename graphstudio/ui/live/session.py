@@ -21,6 +21,8 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
 
+from graphstudio.engine.ops.graph import OPTIMIZERS
+
 from .animation import Animator, Wave, backward_waves, forward_waves, node_of
 from .apply import ApplyTrainedValues
 from .lossplot import LossPlot
@@ -74,6 +76,9 @@ class LiveSession(QObject):
         window.tabifyDockWidget(self.loss_dock, self.viewer_dock)
         window.resizeDocks([self.loss_dock], [230], Qt.Orientation.Vertical)
         self.loss_dock.raise_()
+        self._bottom_shown: bool | None = None
+        self._show_bottom_docks()
+        self.model.changed.connect(self._show_bottom_docks)
         self._connect_toolbar()
         self.scene.selectionChanged.connect(self._selection_changed)
 
@@ -85,6 +90,17 @@ class LiveSession(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(live.shutdown)
+
+    def _show_bottom_docks(self) -> None:
+        """The loss plot only where there is a loss to plot: a graph with no optimizer keeps the canvas
+        tall (the tensor viewer still opens when a panel or node is clicked)."""
+        wanted = any(n.op in OPTIMIZERS for n in self.model.doc.nodes)
+        if wanted != self._bottom_shown:
+            self._bottom_shown = wanted
+            self.loss_dock.setVisible(wanted)
+            self.viewer_dock.setVisible(wanted)
+            if wanted:
+                self.loss_dock.raise_()
 
     def _dock(self, title: str, widget: Any) -> QDockWidget:
         dock = QDockWidget(title, self.window)
