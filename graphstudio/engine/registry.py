@@ -207,8 +207,3 @@ def ops_by_category() -> dict[str, list[type[Op]]]:
         out[op.category].append(op)
     return out
 
-
-def torch_call(op: type[Op], args: dict[str, str]) -> str:
-    """The PyTorch code for one call, from the op's template (used by code export and docs)."""
-    return op.torch.format(**args)
-

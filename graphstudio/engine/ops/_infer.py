@@ -81,7 +81,3 @@ def need_tensor(x: Any, what: str) -> Spec:
         raise ShapeError(f"{what} must be a tensor, not a number")
     return x
 
-
-def need_float(x: Spec, op: str) -> None:
-    if not x.dtype.is_floating_point:
-        raise ShapeError(f"{op}: expected a floating point tensor, got {x.dtype.name}")
