@@ -325,40 +325,34 @@ class Sign(_Stepwise):
         return xp.asarray(a, copy=True) if a.dtype == xp.bool else xp.sign(a)
 
 
-@register
-class Floor(_Stepwise):
-    name, grad_fn, torch = "floor", "FloorBackward0", "torch.floor({input})"
-    doc = "Elementwise largest whole number <= input (its gradient is 0)."
-    kernel = "floor_vml_cpu"
-    samples = (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([1.5, -1.5, 2.2],)),
-               S(([True],), error='"floor_vml_cpu" not implemented for \'Bool\''))
+class _Rounding(_Stepwise):
+    """floor and ceil: one array-API function each, refused for bool as PyTorch refuses it."""
 
-    def infer(a):
-        return Floor._check(a)
+    xp_fn = ""
+
+    @classmethod
+    def infer(cls, a):
+        return cls._check(a)
 
     def forward(ctx, a):
         xp = ctx.xp
+        op = type(ctx).op
         if a.dtype == xp.bool:
-            raise TypeError("floor of a bool tensor")
-        return xp.floor(a)
+            raise TypeError(f"{op.name} of a bool tensor")
+        return getattr(xp, op.xp_fn)(a)
 
 
-@register
-class Ceil(_Stepwise):
-    name, grad_fn, torch = "ceil", "CeilBackward0", "torch.ceil({input})"
-    doc = "Elementwise smallest whole number >= input (its gradient is 0)."
-    kernel = "ceil_vml_cpu"
-    samples = (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([1.5, -1.5, 2.2],)),
-               S(([True],), error='"ceil_vml_cpu" not implemented for \'Bool\''))
+def _rounding(name: str, kernel: str, doc: str) -> type[Op]:
+    return register(type(name.capitalize(), (_Rounding,), {
+        "name": name, "grad_fn": f"{name.capitalize()}Backward0", "torch": f"torch.{name}({{input}})",
+        "doc": doc, "kernel": kernel, "xp_fn": name,
+        "samples": (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([1.5, -1.5, 2.2],)),
+                    S(([True],), error=f'"{kernel}" not implemented for \'Bool\'')),
+    }))
 
-    def infer(a):
-        return Ceil._check(a)
 
-    def forward(ctx, a):
-        xp = ctx.xp
-        if a.dtype == xp.bool:
-            raise TypeError("ceil of a bool tensor")
-        return xp.ceil(a)
+Floor = _rounding("floor", "floor_vml_cpu", "Elementwise largest whole number <= input (its gradient is 0).")
+Ceil = _rounding("ceil", "ceil_vml_cpu", "Elementwise smallest whole number >= input (its gradient is 0).")
 
 
 @register
