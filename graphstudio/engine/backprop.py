@@ -26,7 +26,7 @@ class _GradMode(threading.local):
     """Per-thread autograd state, as PyTorch's grad mode is per thread."""
 
     enabled = True
-    edge_hook: "Callable[[Node, int, Node | None, Any], None] | None" = None  # set by a tracing runner
+    edge_log: "list[tuple[Node, int, Any]] | None" = None  # set by a tracing runner
 
 
 grad_mode = _GradMode()
@@ -179,22 +179,22 @@ def run_backward(
     roots: Sequence[tuple[Node, int, Any]],
     retain_graph: bool,
     capture: dict[tuple[Node, int], Any] | None = None,
-    on_edge: Callable[[Node, int, Node | None, Any], None] | None = None,
+    edge_log: list[tuple[Node, int, Any]] | None = None,
 ) -> None:
     """Propagate gradients from `roots` ((node, output_nr, grad) triples) to the leaves.
 
     Each node runs once, after every gradient flowing into it has been summed, so the
     pass is O(nodes + edges). With `capture` (autograd.grad), the gradients arriving at
     the captured (node, output_nr) pairs are stored there instead of in `.grad`.
-    `on_edge(node, input_index, next_node, grad)` sees each gradient as it leaves a node
-    along one edge, before fan-in sums it (the trace uses it).
+    `edge_log` (or the thread's `grad_mode.edge_log`) gets `(node, input_index, grad)` appended for
+    each gradient as it leaves a node along one edge, before fan-in sums it (the trace reads it).
     """
     # The pass makes no reference cycles (nodes never point at their outputs), so refcounting frees
     # everything; pausing the cyclic collector keeps it from rescanning a large graph mid-pass.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _propagate(roots, retain_graph, capture, on_edge or grad_mode.edge_hook)
+        _propagate(roots, retain_graph, capture, grad_mode.edge_log if edge_log is None else edge_log)
     finally:
         if collecting:
             gc.enable()
@@ -202,7 +202,7 @@ def run_backward(
 
 def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
                capture: dict[tuple[Node, int], Any] | None,
-               on_edge: Callable[[Node, int, Node | None, Any], None] | None) -> None:
+               edge_log: list[tuple[Node, int, Any]] | None) -> None:
     retained = _RETAINED if _RETAINED.data else None
     hooks = _HOOKS if _HOOKS.data else None
     buffers: dict[Node, Any] = {}
@@ -246,14 +246,14 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
                 if not nxt.multi:
                     if g.shape != nxt.shape or g.dtype != nxt.dtype:
                         g = _fit(g, nxt)
-                    if on_edge is not None:
-                        on_edge(node, i, nxt, g)
+                    if edge_log is not None:
+                        edge_log.append((node, i, g))
                     prev = buffers.get(nxt)
                     buffers[nxt] = g if prev is None else prev + g
                 else:
                     g = _fit(g, nxt, nr)
-                    if on_edge is not None:
-                        on_edge(node, i, nxt, g)
+                    if edge_log is not None:
+                        edge_log.append((node, i, g))
                     _accumulate(buffers, nxt, nr, g)
             left = deps[nxt] - 1
             deps[nxt] = left

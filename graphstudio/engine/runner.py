@@ -42,14 +42,23 @@ class Edge:
 
 @dataclass
 class Trace:
-    """What one step showed: values forward, gradients backward (host arrays, per edge)."""
+    """What one step showed: values forward, gradients backward (host arrays)."""
 
     values: dict[str, np.ndarray] = field(default_factory=dict)          # output key → value
-    edge_values: dict[int, np.ndarray] = field(default_factory=dict)     # edge index → value that flowed
+    sources: list[str] = field(default_factory=list)                     # edge index → its source's key
     edge_grads: dict[int, list[np.ndarray]] = field(default_factory=dict)  # edge index → contributions
     grads: dict[str, np.ndarray | None] = field(default_factory=dict)    # output key → .grad as PyTorch holds it
     grad_fns: dict[str, str | None] = field(default_factory=dict)
     losses: dict[str, float] = field(default_factory=dict)
+
+    def edge_value(self, edge: int) -> np.ndarray | None:
+        """The value that flowed along wire `edge`: its source's output, the same array for every use."""
+        return self.values.get(self.sources[edge])
+
+    def copy(self) -> Trace:
+        """A copy to hand to another thread: new dicts and lists, the same arrays (nobody writes them)."""
+        return Trace(dict(self.values), self.sources, {k: list(v) for k, v in self.edge_grads.items()},
+                     dict(self.grads), dict(self.grad_fns), dict(self.losses))
 
 
 class Runner:
@@ -63,7 +72,7 @@ class Runner:
         self.edges = _edges(program)
         self.values: dict[str, Tensor] = {}
         self.history: list[dict[str, Any]] = []
-        self.trace: Trace | None = None
+        self.trace: Trace | None = None  # the last step's, when tracing
         self.reset()
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -92,6 +101,7 @@ class Runner:
                                                     shuffle=step.params["shuffle"], seed=step.params["seed"])
         self.optimizers = {s.id: self._optimizer(s) for s in self.program.sinks if s.op.name in OPTIMIZERS}
         self.history = []
+        self.trace = None
 
     def _optimizer(self, sink: Step) -> optim.Optimizer | None:
         params = [self.leaves[sid] for sid in _upstream_leaves(self.program, sink) if self.leaves[sid].requires_grad]
@@ -115,76 +125,64 @@ class Runner:
 
     # -- the two halves (the editor animates them one at a time) -----------------------------------
     def forward(self) -> None:
-        self.trace = Trace() if self.tracing else None
-        self._edges_of: dict[Any, list] = {}  # grad_fn node → edge index of each of its inputs
-        edges_of, tracing = self._edges_of, self.trace is not None
-        values = self.values
-        for step, names, keys, plain, fast in self._plans:
-            if step.kind == "data":
-                x, y = self.loaders[step.id].next_batch()
-                values[keys[0]] = from_host(x, self.backend)
-                values[keys[1]] = from_host(y, self.backend)
-                continue
-            # The usual op: inputs are all wires, no flags, one output; the rest takes _run_op.
-            if plain:
-                try:
-                    if fast is not None:  # unary/binary ops with no params: straight to the dispatcher
-                        t = values[keys[0]] = (fast(step.op, values[names[0]], values[names[1]]) if len(names) == 2
-                                               else fast(step.op, values[names[0]]))
-                    else:
-                        t = values[keys[0]] = api.call(step.op, [values[n] for n in names], step.params)
-                except Exception as e:
-                    raise RunError(step.id, step.op.name, str(e)) from None
-                if tracing and t._edge is not None:
-                    edges_of[t._edge[0]] = self._input_edges[step.id]
-                continue
-            self._run_op(step, keys)
-        if self.trace is not None:
-            self._trace_forward()
+        self.trace = None
+        values, step = self.values, None
+        try:
+            for step, fast, op, names, key in self._plans:
+                # The usual op (inputs all wires, no flags, one output) runs right here; the rest in _run_op.
+                if fast is not None:  # unary/binary ops with no params: straight to the dispatcher
+                    values[key] = (fast(op, values[names[0]], values[names[1]]) if len(names) == 2
+                                   else fast(op, values[names[0]]))
+                elif names is not None:
+                    values[key] = api.call(op, [values[n] for n in names], step.params)
+                elif step.kind == "data":
+                    x, y = self.loaders[step.id].next_batch()
+                    values[step.output_key(0)] = from_host(x, self.backend)
+                    values[step.output_key(1)] = from_host(y, self.backend)
+                else:
+                    self._run_op(step)
+        except RunError:
+            raise
+        except Exception as e:
+            assert step is not None
+            raise RunError(step.id, step.op.name, str(e)) from None
+        self.trace = self._trace_forward() if self.tracing else None
 
     @property
     def _plans(self) -> list[tuple]:
-        """Per op or data step, what forward needs, worked out once:
-        (step, input names, output keys, plain, the dispatcher's short path or None)."""
+        """Per op or data step, worked out once: (step, the dispatcher's short path or None, op,
+        input names when the step is a plain call or None, output key)."""
         plans = self.__dict__.get("_plans_cache")
         if plans is None:
             plans = []
             for step in self.program.steps:
                 if step.kind == "leaf":
                     continue
-                keys = [step.output_key(i) for i in range(len(step.outputs))]
-                wires = all(isinstance(v, Ref) for v in step.inputs)
-                names = [v.name for v in step.inputs] if wires else None
-                plain = (wires and len(keys) == 1 and not self.detect_anomaly
+                plain = (step.kind == "op" and len(step.outputs) == 1 and not self.detect_anomaly
+                         and all(isinstance(v, Ref) for v in step.inputs)
                          and not any(step.flags.get(f) for f in ("no_grad", "retain_grad")))
-                fast = api.fast_path(step.op) if plain and not step.params and step.kind == "op" else None
-                plans.append((step, names, keys, plain, fast))
+                names = [v.name for v in step.inputs] if plain else None
+                fast = api.fast_path(step.op) if plain and not step.params else None
+                plans.append((step, fast, step.op, names, step.output_key(0)))
             self.__dict__["_plans_cache"] = plans
         return plans
 
-    def _run_op(self, step: Step, keys: list[str]) -> None:
+    def _run_op(self, step: Step) -> None:
         args = tuple(self._arg(v) for v in step.inputs)
-        try:
-            if step.flags.get("no_grad"):
-                with no_grad():
-                    out = api.call(step.op, args, step.params)
-            else:
+        if step.flags.get("no_grad"):
+            with no_grad():
                 out = api.call(step.op, args, step.params)
-        except Exception as e:
-            raise RunError(step.id, step.op.name, str(e)) from None
+        else:
+            out = api.call(step.op, args, step.params)
         outs = out if isinstance(out, tuple) else (out,)
-        for key, t in zip(keys, outs):
-            self.values[key] = t
+        for i, t in enumerate(outs):
+            self.values[step.output_key(i)] = t
             if self.detect_anomaly and t.dtype.is_floating_point and not bool(np.all(np.isfinite(t.host()))):
                 raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly detection on")
         if step.flags.get("retain_grad"):
             for t in outs:
                 if t.requires_grad:
                     t.retain_grad()
-        if self.trace is not None:
-            for t in outs:
-                if t._edge is not None:
-                    self._edges_of[t._edge[0]] = self._input_edges[step.id]
 
     def _arg(self, v: Any) -> Any:
         if isinstance(v, Ref):
@@ -201,18 +199,19 @@ class Runner:
     def backward(self) -> None:
         """Every sink in file order; records the step's losses."""
         losses: dict[str, float] = {}
-        hook = self._on_edge if self.trace is not None else None
-        previous = grad_mode.edge_hook  # per thread: two windows may trace at once
-        grad_mode.edge_hook = hook
+        log: list | None = [] if self.trace is not None else None
+        previous = grad_mode.edge_log  # per thread: two windows may trace at once
+        grad_mode.edge_log = log
         try:
             for sink in self.program.sinks:
                 self._run_sink(sink, losses)
         finally:
-            grad_mode.edge_hook = previous
+            grad_mode.edge_log = previous
         self.history.append({"step": len(self.history) + 1, "loss": losses or None})
         if self.trace is not None:
+            assert log is not None
             self.trace.losses = losses
-            self._trace_grads()
+            self._trace_backward(log)
 
     def _run_sink(self, sink: Step, losses: dict[str, float]) -> None:
         try:
@@ -232,45 +231,75 @@ class Runner:
             raise RunError(sink.id, sink.op.name, str(e)) from None
 
     # -- tracing ------------------------------------------------------------------------------------
-    def _on_edge(self, node: Any, index: int, target: Any, grad: Any) -> None:
-        edges = self._edges_of.get(node)
-        if edges is not None and self.trace is not None:
-            edge = edges[index]
-            if edge is not None:
-                self.trace.edge_grads.setdefault(edge, []).append(self.backend.to_numpy(grad))  # never written later
+    def _trace_forward(self) -> Trace:
+        """Values as they flowed. Op results are new arrays every step and nothing writes into them,
+        so they are kept as they are; only leaves (updated in place by optimizers) are copied."""
+        host = self._host
+        values = {k: t.array for k, t in self.values.items()}
+        if host is not _same:
+            values = {k: host(a) for k, a in values.items()}
+        for k in self.leaves:
+            values[k] = values[k].copy()
+        names = {k: (None if t._edge is None or type(t._edge[0]) is AccumulateGrad else type(t._edge[0]).__name__)
+                 for k, t in self.values.items()}
+        return Trace(values, self._edge_sources, {}, {}, names)
+
+    def _trace_backward(self, log: list) -> None:
+        """Each use's gradient, from the pass's edge log, and every `.grad` as PyTorch holds it."""
+        assert self.trace is not None
+        host, values, by_node = self._host, self.values, self._input_edges
+        edges_of = {t._edge[0]: by_node[k] for k, t in values.items() if t._edge is not None and k in by_node}
+        per_edge = self.trace.edge_grads
+        for node, i, grad in log:
+            edges = edges_of.get(node)
+            if edges is not None:
+                edge = edges[i]
+                if edge is not None:
+                    per_edge.setdefault(edge, []).append(grad if host is _same else host(grad))  # never written later
+        # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
+        grads = self.trace.grads = dict.fromkeys(values)
+        for k in self._grad_keys:
+            g = values[k]._grad
+            if g is not None:
+                grads[k] = host(g.array)
+
+    @property
+    def _host(self) -> Any:
+        """Array → NumPy for the trace; on the CPU the arrays are NumPy's already (and never written)."""
+        be = self.backend
+        return _same if be.device.type == "cpu" else be.to_numpy
+
+    @property
+    def _edge_sources(self) -> list[str]:
+        cache = self.__dict__.get("_edge_sources_cache")
+        if cache is None:
+            cache = self.__dict__["_edge_sources_cache"] = [e.source for e in self.edges]
+        return cache
+
+    @property
+    def _grad_keys(self) -> list[str]:
+        """Outputs that may hold a .grad: leaves, and op outputs with the retain_grad flag."""
+        cache = self.__dict__.get("_grad_keys_cache")
+        if cache is None:
+            cache = [step.output_key(i) for step in self.program.steps
+                     if step.kind == "leaf" or step.flags.get("retain_grad") for i in range(len(step.outputs))]
+            self.__dict__["_grad_keys_cache"] = cache
+        return cache
 
     @property
     def _input_edges(self) -> dict[str, list[int | None]]:
-        """Per step, the edge index feeding each input of its grad_fn, in next_functions order."""
+        """Per op output key, the edge index feeding each input of its grad_fn, in next_functions order."""
         cache = self.__dict__.get("_input_edges_cache")
         if cache is None:
-            cache = {}
+            by_step: dict[str, list[int | None]] = {}
             for i, e in enumerate(self.edges):
                 step = self.program.step(e.target)
-                slots = cache.setdefault(e.target, [None] * _flat_count(step))
+                slots = by_step.setdefault(e.target, [None] * _flat_count(step))
                 slots[_flat_position(step, e.port, e.index)] = i
-            for step in self.program.steps:
-                cache.setdefault(step.id, [None] * _flat_count(step))
+            cache = {step.output_key(j): by_step.get(step.id, [None] * _flat_count(step))
+                     for step in self.program.steps if step.kind != "leaf" for j in range(len(step.outputs))}
             self.__dict__["_input_edges_cache"] = cache
         return cache
-
-    def _trace_forward(self) -> None:
-        """Values as they flowed. Op results are new arrays every step and nothing writes into them,
-        so they are kept as they are; only leaves (updated in place by optimizers) are copied."""
-        assert self.trace is not None
-        for key, t in self.values.items():
-            host = t.host()
-            self.trace.values[key] = host.copy() if key in self.leaves and host is t.array else host
-            node = t._edge[0] if t._edge is not None else None
-            self.trace.grad_fns[key] = None if node is None or type(node) is AccumulateGrad else type(node).__name__
-        for i, e in enumerate(self.edges):
-            if e.source in self.trace.values:
-                self.trace.edge_values[i] = self.trace.values[e.source]
-
-    def _trace_grads(self) -> None:
-        assert self.trace is not None
-        for key, t in self.values.items():
-            self.trace.grads[key] = None if t.grad is None else t.grad.host()  # .grad arrays are replaced, never written
 
     # -- the report ----------------------------------------------------------------------------------
     def outputs(self) -> dict[str, Tensor]:
@@ -283,6 +312,10 @@ class Runner:
                 if key in self.values:
                     out[key] = self.values[key]
         return out
+
+
+def _same(array: Any) -> Any:
+    return array
 
 
 def _edges(program: Program) -> list[Edge]:

@@ -31,7 +31,7 @@ def test_trace_shows_each_uses_contribution_before_they_are_summed():
     (g_in,), (g_other,) = trace.edge_grads[i_in], trace.edge_grads[i_other]
     np.testing.assert_allclose(g_in, np.full((2, 2), 2.25))
     np.testing.assert_allclose(g_other, np.full((2, 2), 2.25))
-    np.testing.assert_allclose(trace.edge_values[edge_index(runner, "x", "y", "input")], np.ones((2, 2)))
+    np.testing.assert_allclose(trace.edge_value(edge_index(runner, "x", "y", "input")), np.ones((2, 2)))
     np.testing.assert_allclose(trace.grads["x"], np.full((2, 2), 4.5))
     assert trace.grads["y"] is None  # a non-leaf without retain_grad keeps no .grad, as in PyTorch
     assert trace.grad_fns["yy"] == "MulBackward0" and trace.values["out"] == pytest.approx(27.0)

@@ -352,7 +352,7 @@ class LiveSession(QObject):
 
         def land(edges: list[int]) -> None:
             for i in edges:
-                layer.show_value(i, trace.edge_values.get(i))
+                layer.show_value(i, trace.edge_value(i))
             for node_id in {snap.edges[i].target for i in edges}:
                 self._badge(snap, node_id, keys)
 
@@ -408,13 +408,13 @@ class LiveSession(QObject):
             op = snap.sinks.get(e.target)
             if op is None or e.port not in ("tensor", "loss"):
                 continue
-            value = trace.edge_values.get(i)
+            value = trace.edge_value(i)
             if value is None:
                 continue
             seed = None
             if op == "backward":
                 j = next((k for k, f in enumerate(snap.edges) if f.target == e.target and f.port == "gradient"), None)
-                seed = trace.edge_values.get(j) if j is not None else None
+                seed = trace.edge_value(j) if j is not None else None
             grads[i] = [np.ones_like(value) if seed is None else seed]
         return grads
 

@@ -116,14 +116,6 @@ class Snapshot:
     sinks: dict[str, str] = field(default_factory=dict)           # sink id → op name
 
 
-def copy_trace(trace: Trace | None) -> Trace | None:
-    """A shallow copy: the arrays are already host copies nobody writes to; the dicts and lists are not."""
-    if trace is None:
-        return None
-    return Trace(dict(trace.values), dict(trace.edge_values), {k: list(v) for k, v in trace.edge_grads.items()},
-                 dict(trace.grads), dict(trace.grad_fns), dict(trace.losses))
-
-
 class Worker(QObject):
     """Runs engine commands one at a time, in the order asked. Never raises into Qt."""
 
@@ -250,7 +242,6 @@ class Worker(QObject):
         runner = self.runner
         assert runner is not None
         runner.reset()
-        runner.trace = None
         self._fresh_forward = False
         self._sent_history = 0
         self._emit("reset", serial)
@@ -288,7 +279,7 @@ class Worker(QObject):
                 for k, t in runner.values.items()}
         lrs = {k: float(o.param_groups[0]["lr"]) for k, o in runner.optimizers.items() if o is not None}
         program = runner.program
-        self.snapshot.emit(Snapshot(kind, serial, copy_trace(runner.trace) if with_trace else None,
+        self.snapshot.emit(Snapshot(kind, serial, runner.trace.copy() if with_trace and runner.trace else None,
                                     len(history), new, leaves, meta, lrs, str(runner.backend.device), runner.edges,
                                     [s.id for s in program.steps], {s.id: s.op.name for s in program.sinks}))
 
