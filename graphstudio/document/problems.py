@@ -11,8 +11,9 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterable, Iterator, Sequence
+
+from . import gate
 
 
 #: Deeper JSON than this is refused before anything recursive looks at it: a tensor literal
@@ -179,34 +180,16 @@ def _is_number(checker: Any, value: Any) -> bool:
 @lru_cache(maxsize=1)
 def schema() -> dict:
     """The packaged JSON Schema of the format (``resources/graph.schema.json`` is a copy)."""
-    text = resources.files(__package__).joinpath("graph.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-@lru_cache(maxsize=1)
-def _fast_validator() -> Any:
-    """The same schema compiled to Python by fastjsonschema: a yes/no gate, 5-10× faster than jsonschema.
-
-    Valid files (nearly all of them) pass here; only an invalid file pays for jsonschema,
-    which finds every problem and words it. None when fastjsonschema is not installed.
-    """
-    try:
-        import fastjsonschema
-    except ImportError:
-        return None
-    return fastjsonschema.compile(schema())
+    return json.loads(gate.schema_text())
 
 
 def schema_valid(raw: Any) -> bool:
     """True when `raw` satisfies the schema (fast path; the full check gives the same answer)."""
-    fast = _fast_validator()
-    if fast is None:
-        return bool(_validator().is_valid(raw))
-    import fastjsonschema
+    from fastjsonschema import JsonSchemaException
 
     try:
-        fast(raw)
-    except fastjsonschema.JsonSchemaException:
+        gate.validator()(raw)
+    except JsonSchemaException:
         return False
     # fastjsonschema takes 1.0 for an integer; this format's integers are the top-level ones.
     return all(_is_int(None, raw[k]) for k in ("graphstudio", "seed", "steps") if k in raw)

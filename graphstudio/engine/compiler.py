@@ -10,7 +10,6 @@ steps (`_declare`, `_resolve`, `_infer`), so the registry's `infer` is the one s
 """
 from __future__ import annotations
 
-import difflib
 import heapq
 import os
 from collections import deque
@@ -124,7 +123,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
 
     op = REGISTRY.get(node.op)
     if op is None:
-        close = difflib.get_close_matches(node.op, REGISTRY, n=1)
+        close = _close(node.op, REGISTRY)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         problem(f"unknown op '{node.op}'{hint}", "op")
         return None, problems
@@ -172,7 +171,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
             target = steps.get(src)
             if target is None:
                 dangling = True
-                close = difflib.get_close_matches(src, hint_ids(), n=1)
+                close = _close(src, hint_ids())
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 problem(f"no node '{src}'{hint}", path)
                 return None
@@ -845,3 +844,10 @@ def _bytes(n: int) -> str:
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024
     return f"{n} bytes"
+
+
+def _close(word: str, choices: Any) -> list[str]:
+    """The nearest spelling among `choices`, for "did you mean …" (difflib loads only when needed)."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=1)

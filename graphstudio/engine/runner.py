@@ -17,6 +17,7 @@ from . import api, optim
 from .backend import get_backend
 from .backprop import AccumulateGrad, grad_mode, no_grad
 from .compiler import Const, Program, Ref, Step
+from .creation import SeededRNG
 from .factory import from_host, tensor
 from .ops.graph import OPTIMIZERS, load
 from .tensor import Tensor
@@ -78,7 +79,7 @@ class Runner:
     # -- lifecycle --------------------------------------------------------------------------------
     def reset(self) -> None:
         """Make every leaf anew from the seed; forget optimizer state, batches and history."""
-        rng = np.random.default_rng(self.seed)
+        rng = SeededRNG(self.seed)
         self.values = {}
         self.leaves: dict[str, Tensor] = {}
         self.loaders: dict[str, Any] = {}

@@ -1,4 +1,5 @@
-"""The fast schema gate (fastjsonschema) and the full check (jsonschema) always agree."""
+"""The fast schema gate (fastjsonschema, generated and committed) and the full check (jsonschema)
+always agree, and the committed gate is the one the current schema generates."""
 from __future__ import annotations
 
 import json
@@ -6,6 +7,10 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import fastjsonschema
+import pytest
+
+from graphstudio.document import _gate, gate
 from graphstudio.document.problems import _validator, schema_valid
 
 VALUES = st.recursive(
@@ -32,3 +37,14 @@ def documents(draw):
 @given(documents())
 def test_fast_gate_agrees_with_jsonschema(raw):
     assert schema_valid(raw) == _validator().is_valid(raw)
+
+
+def test_committed_gate_is_made_from_the_current_schema():
+    assert _gate.SCHEMA == gate.schema_text(), "graph.schema.json changed: run python -m graphstudio.document.gate"
+    assert gate.validator() is _gate.validate  # start-up imports it rather than compiling the schema
+
+
+def test_committed_gate_is_what_the_generator_writes():
+    if _gate.VERSION != fastjsonschema.VERSION:
+        pytest.skip(f"_gate.py came from fastjsonschema {_gate.VERSION}; {fastjsonschema.VERSION} is installed")
+    assert gate.GENERATED.read_text(encoding="utf-8") == gate.source()
