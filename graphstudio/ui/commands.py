@@ -177,12 +177,15 @@ class MoveNodes(NodesCommand):
 
 
 class Connect(NodesCommand):
-    """Set input ``port`` of ``dst`` to the reference ``ref``; a taken input is replaced,
-    a variadic input gets the reference appended."""
+    """Set input ``port`` of ``dst`` to the reference ``ref``; a taken input is replaced. On a
+    variadic input the reference goes to place ``index`` of the list: a taken place is replaced,
+    the place after the last item (or None) appends."""
 
-    def __init__(self, target: Target, ref: str, dst: str, port: str, variadic: bool = False) -> None:
-        self.ref, self.dst, self.port, self.variadic = ref, dst, port, variadic
-        super().__init__(target, f"Connect {ref} → {dst}.{port}")
+    def __init__(self, target: Target, ref: str, dst: str, port: str, variadic: bool = False,
+                 index: int | None = None) -> None:
+        self.ref, self.dst, self.port, self.variadic, self.index = ref, dst, port, variadic, index
+        self.where = graph.place_name(port, index if variadic else None)
+        super().__init__(target, f"Connect {ref} → {dst}.{self.where}")
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return {self.dst}
@@ -190,11 +193,21 @@ class Connect(NodesCommand):
     def apply(self, nodes: list[Node]) -> None:
         node = _find(nodes, self.dst)
         if self.variadic:
-            old = node.inputs.get(self.port)
-            items = list(old) if isinstance(old, list) else ([old] if old is not None else [])
-            node.inputs[self.port] = items + [self.ref]
+            _put_item(node, self.port, self.index, self.ref)
         else:
             node.inputs[self.port] = self.ref
+
+
+def _put_item(node: Node, port: str, index: int | None, value: Any) -> None:
+    """Put ``value`` at place ``index`` of the list in ``node.inputs[port]``, replacing what is there,
+    or appending when ``index`` is None or past the end (a lone value becomes the list's first item)."""
+    old = node.inputs.get(port)
+    items = list(old) if isinstance(old, list) else ([old] if old is not None else [])
+    if index is not None and index < len(items):
+        items[index] = value
+    else:
+        items.append(value)
+    node.inputs[port] = items
 
 
 class Disconnect(NodesCommand):
@@ -202,7 +215,7 @@ class Disconnect(NodesCommand):
 
     def __init__(self, target: Target, dst: str, port: str, index: int | None = None) -> None:
         self.dst, self.port, self.index = dst, port, index
-        super().__init__(target, f"Disconnect {dst}.{port}")
+        super().__init__(target, f"Disconnect {dst}.{graph.place_name(port, index)}")
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return {self.dst}
@@ -221,17 +234,22 @@ class Disconnect(NodesCommand):
 
 
 class SetInput(NodesCommand):
-    """Set an input to a literal (``2``, ``[1, 2]``) or a reference typed in the inspector."""
+    """Set an input to a literal (``2``, ``[1, 2]``) or a reference typed in the inspector; with
+    ``index``, only that place of a variadic list (the place after the last appends)."""
 
-    def __init__(self, target: Target, node_id: str, port: str, value: Any) -> None:
-        self.node_id, self.port, self.value = node_id, port, plain(value)
-        super().__init__(target, f"Set {node_id}.{port}")
+    def __init__(self, target: Target, node_id: str, port: str, value: Any, index: int | None = None) -> None:
+        self.node_id, self.port, self.value, self.index = node_id, port, plain(value), index
+        super().__init__(target, f"Set {node_id}.{graph.place_name(port, index)}")
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return {self.node_id}
 
     def apply(self, nodes: list[Node]) -> None:
-        _find(nodes, self.node_id).inputs[self.port] = copy.deepcopy(self.value)
+        node = _find(nodes, self.node_id)
+        if self.index is None:
+            node.inputs[self.port] = copy.deepcopy(self.value)
+        else:
+            _put_item(node, self.port, self.index, copy.deepcopy(self.value))
 
 
 UNSET = object()

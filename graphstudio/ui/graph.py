@@ -187,6 +187,11 @@ def input_ports(node: Node) -> list[InputPort]:
 _PORTS: dict[Any, tuple[tuple[InputPort, ...], frozenset[str]]] = {}
 
 
+def place_name(port: str, index: int | None) -> str:
+    """An input as the user reads it: ``other``, or ``tensors[1]`` for a place in a variadic list."""
+    return port if index is None else f"{port}[{index}]"
+
+
 def output_names(node: Node, doc: Document | None = None, analysis_outputs: dict | None = None) -> tuple[str, ...]:
     """A node's outputs: the compiler's answer, else the registry's, else guessed from references to it."""
     if analysis_outputs and node.id in analysis_outputs:

@@ -124,8 +124,10 @@ class GraphModel(QObject):
     def auto_layout(self) -> bool:
         return self.move(layout(self.doc, outputs=self.analysis.outputs), "Auto-layout")
 
-    def connect(self, src: str, output: str | None, dst: str, port: str) -> str | None:
-        """Wire ``src``'s ``output`` into ``dst.port``. Returns the reason when refused (document unchanged)."""
+    def connect(self, src: str, output: str | None, dst: str, port: str, index: int | None = None) -> str | None:
+        """Wire ``src``'s ``output`` into ``dst.port`` (into place ``index`` of a variadic list: a taken
+        place is replaced, None or the place after the last appends). Returns the reason when refused
+        (document unchanged)."""
         if not (self.has(src) and self.has(dst)):
             return self.refuse("Cannot connect: the node no longer exists")
         src_node, dst_node = self.doc.node(src), self.doc.node(dst)
@@ -144,12 +146,12 @@ class GraphModel(QObject):
                 f"Refused: {src} → {dst}.{port} would make a cycle ({dst} already feeds {src}); "
                 "a computation graph must flow one way")
         ref = graph.make_ref(src, output, outputs)
-        cmd = C.Connect(self, ref, dst, port, ports[port].variadic)
+        cmd = C.Connect(self, ref, dst, port, ports[port].variadic, index)
         if cmd.is_noop:
             return None
         reason = self._rejected(cmd, dst)
         if reason:
-            return self.refuse(f"Refused: {src} → {dst}.{port}: {reason}")
+            return self.refuse(f"Refused: {src} → {dst}.{cmd.where}: {reason}")
         self.push(cmd)
         return None
 
@@ -174,20 +176,23 @@ class GraphModel(QObject):
         if self.has(dst):
             self.push(C.Disconnect(self, dst, port, index))
 
-    def set_input(self, node_id: str, port: str, value: Any) -> str | None:
-        """Set an input to a literal or a reference typed as text; references are checked like wires."""
+    def set_input(self, node_id: str, port: str, value: Any, index: int | None = None) -> str | None:
+        """Set an input (with ``index``, one place of a variadic list) to a literal or a reference typed
+        as text; references are checked like wires."""
         if isinstance(value, str):
             src, output = graph.parse_ref(value)
             if not self.has(src):
                 return self.refuse(f"No node with id '{src}'")
-            return self.connect(src, output, node_id, port)
+            return self.connect(src, output, node_id, port, index)
+        if index is not None and any(graph.iter_refs(value)):
+            return self.refuse("One place of a list takes one value: a number, a list of numbers, or a node id")
         for ref in graph.iter_refs(value):  # a variadic list may hold references
             src = graph.parse_ref(ref)[0]
             if not self.has(src):
                 return self.refuse(f"No node with id '{src}'")
             if graph.would_cycle(self.doc, src, node_id):
                 return self.refuse(f"Refused: {src} → {node_id}.{port} would make a cycle")
-        self.push(C.SetInput(self, node_id, port, value))
+        self.push(C.SetInput(self, node_id, port, value, index))
         return None
 
     def set_param(self, node_id: str, name: str, value: Any = C.UNSET) -> None:

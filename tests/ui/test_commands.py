@@ -65,6 +65,21 @@ def test_connect_variadic_appends(model, chain_doc):
     assert after.node("s").inputs == {"tensors": ["a", "b"]}
 
 
+def test_connect_at_a_place_of_a_list_replaces_it_or_appends_after_the_last(model, chain_doc):
+    chain_doc.nodes.append(Node("s", "stack", {"tensors": ["a", 1.0]}))
+    model.reset(chain_doc)
+    after = _check_undo_redo(model, lambda: model.connect("b", None, "s", "tensors", 1))  # the literal replaced
+    assert after.node("s").inputs == {"tensors": ["a", "b"]}
+    after = _check_undo_redo(model, lambda: model.connect("c", None, "s", "tensors", 2))
+    assert after.node("s").inputs == {"tensors": ["a", "b", "c"]}
+    assert model.connect("c", None, "s", "tensors", 2) is None and model.stack.count() == 2  # already there: no step
+    after = _check_undo_redo(model, lambda: model.set_input("s", "tensors", [[1, 2, 3]], 0))
+    assert after.node("s").inputs == {"tensors": [[[1, 2, 3]], "b", "c"]}
+    before = model.doc.copy()
+    assert "one value" in model.set_input("s", "tensors", ["a", "b"], 0)  # a list of wires is not one item
+    assert model.doc == before
+
+
 def test_disconnect(model, chain_doc):
     model.reset(chain_doc)
     after = _check_undo_redo(model, lambda: model.disconnect("b", "input"))
