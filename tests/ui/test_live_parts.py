@@ -30,7 +30,7 @@ def test_a_picture_is_chosen_by_rank():
     assert picture(np.float32(27.0)).kind == "scalar"
     assert picture(np.float32(27.0)).text == "27.0"
     vec = picture(np.arange(5, dtype=np.float32) - 2)
-    assert vec.kind == "vector" and len(vec.bars) == 5 and vec.bar_colors.count(True) == 2
+    assert vec.kind == "vector" and len(vec.bars) == 5 and len(vec.neg_bars) == 2
     assert len(picture(np.random.default_rng(0).normal(size=1000)).bars) == panels.MAX_BARS
     mat = picture(np.arange(12, dtype=np.float32).reshape(3, 4))
     assert mat.kind == "matrix" and (mat.image.width(), mat.image.height()) == (4, 3)

@@ -14,20 +14,13 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
-from .panels import BAD_COLOR, GRAD_COLOR, short
+from .panels import BAD_COLOR, GRAD_COLOR, font, metrics, short
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _font(size: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSizeF(size)
-    font.setBold(bold)
-    return font
 
 
 class NodeBadge(QGraphicsItem):
@@ -55,7 +48,7 @@ class NodeBadge(QGraphicsItem):
         self.text = " · ".join(parts)
         self.setToolTip(f"grad_fn = {grad_fn}\nrequires_grad = {requires_grad}\nis_leaf = {is_leaf}")
         self.prepareGeometryChange()
-        self._width = QFontMetricsF(_font(7.0)).horizontalAdvance(self.text) + 12
+        self._width = metrics(7.0).horizontalAdvance(self.text) + 12
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -68,12 +61,11 @@ class NodeBadge(QGraphicsItem):
         if not self.text:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = _font(7.0)
         pill = QRectF(0, 0, self._width, 15)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#fff1e4") if self.requires_grad else theme.colors()["header"])
         painter.drawRoundedRect(pill, 7, 7)
-        painter.setFont(font)
+        painter.setFont(font(7.0))
         painter.setPen(QColor("#a4500f") if self.requires_grad else theme.colors()["muted"])
         painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, self.text)
 
@@ -95,13 +87,18 @@ class SumBadge(QGraphicsItem):
         self.parts = list(parts)
         self.total = np.sum(np.stack([np.asarray(p) for p in parts]), axis=0) if parts else None
         names = " + ".join(f"g{str(i + 1).translate(SUBSCRIPTS)}" for i in range(len(parts)))
-        values = " + ".join(short(p) for p in parts)
-        self.text = f"{names} = {values} = {short(self.total)}" if len(parts) <= 3 else f"{names} = {short(self.total)}"
+        values = [short(p) for p in parts]
+        total = short(self.total)
+        text = f"{names} = {' + '.join(values)} = {total}" if len(parts) <= 3 else f"{names} = {total}"
+        if text == self.text:
+            return
+        self.text = text
         self.setToolTip("Gradient contributions of each use, summed where the tensor fans out:\n" +
-                        "\n".join(f"g{i + 1} = {short(p)}" for i, p in enumerate(parts)) +
-                        f"\nsum = {short(self.total)}")
-        self.prepareGeometryChange()
-        self._width = QFontMetricsF(_font(7.5, True)).horizontalAdvance(self.text) + 26
+                        "\n".join(f"g{i + 1} = {v}" for i, v in enumerate(values)) + f"\nsum = {total}")
+        width = metrics(7.5, True).horizontalAdvance(text) + 26
+        if width != self._width:
+            self.prepareGeometryChange()
+            self._width = width
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -114,7 +111,6 @@ class SumBadge(QGraphicsItem):
         if not self.text:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = _font(7.5, True)
         pill = QRectF(0, 0, self._width, 18)
         painter.setPen(QPen(GRAD_COLOR, 1.2))
         painter.setBrush(QColor("#fff6ee"))
@@ -123,7 +119,7 @@ class SumBadge(QGraphicsItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(QRectF(3, 3, 12, 12))
         painter.setPen(QColor("#ffffff"))
-        painter.setFont(font)
+        painter.setFont(font(7.5, True))
         painter.drawText(QRectF(3, 2, 12, 12), Qt.AlignmentFlag.AlignCenter, "+")
         painter.setPen(QColor("#a4500f"))
         painter.drawText(pill.adjusted(19, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, self.text)
@@ -154,7 +150,7 @@ class ErrorMarker(QGraphicsItem):
         painter.drawRoundedRect(self._box, 10, 10)
         painter.setPen(QPen(BAD_COLOR, 2.4))
         painter.drawRoundedRect(self._box, 10, 10)
-        painter.setFont(_font(7.5))
+        painter.setFont(font(7.5))
         painter.setPen(BAD_COLOR)
         painter.drawText(self._text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
                          "✖ " + self.message[:260])

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -120,26 +119,42 @@ def color_range(lo: float, hi: float, diverging: bool) -> tuple[float, float]:
     return lo, hi
 
 
+def _pack(rgb: tuple[int, int, int]) -> np.uint32:
+    return np.uint32(0xFF000000 | rgb[0] << 16 | rgb[1] << 8 | rgb[2])
+
+
 def to_rgb(a: np.ndarray, lo: float, hi: float, table: np.ndarray, clean: bool = False) -> np.ndarray:
     """Colour a 2-D array through ``table`` in one vectorised pass; NaN magenta, ±Inf red.
 
-    ``clean``: the caller knows there is no NaN or Inf (skips the checks)."""
-    x = a.astype(np.float64, copy=False)
-    bad = None if clean or a.dtype.kind not in "fc" else ~np.isfinite(x)
+    ``table``: ``lut`` (→ (h, w, 3) uint8) or ``lut32`` (→ (h, w) packed 0xffRRGGBB, a QImage's
+    RGB32 pixels). ``clean``: the caller knows there is no NaN or Inf and that ``lo..hi`` spans
+    the data (skips the checks and the clipping)."""
+    bad = None if clean or a.dtype.kind not in "fc" else ~np.isfinite(a)
     if bad is not None and not bad.any():
         bad = None
     span = hi - lo
     if span <= 0:
-        idx = np.zeros(x.shape, np.uint8)
+        idx = np.zeros(a.shape, np.uint8)
+    elif clean:
+        idx = ((a - lo) * (255.0 / span)).astype(np.uint8)
     else:
+        x = a.astype(np.float64, copy=False)
         if bad is not None:
             x = np.where(bad, lo, x)
         idx = ((x - lo) * (255.0 / span)).clip(0, 255).astype(np.uint8)
     rgb = table[idx]
     if bad is not None:
-        rgb[np.isnan(a)] = NAN_RGB
-        rgb[np.isinf(a)] = INF_RGB
+        packed = table.ndim == 1
+        rgb[np.isnan(a)] = _pack(NAN_RGB) if packed else NAN_RGB
+        rgb[np.isinf(a)] = _pack(INF_RGB) if packed else INF_RGB
     return rgb
+
+
+@functools.cache
+def lut32(name: str) -> np.ndarray:
+    """``lut`` packed as QImage RGB32 pixels: colouring is one gather, and the QImage wraps the result."""
+    t = lut(name).astype(np.uint32)
+    return 0xFF000000 | t[:, 0] << 16 | t[:, 1] << 8 | t[:, 2]
 
 
 def rgb_image(rgb: np.ndarray) -> QImage:
@@ -158,11 +173,14 @@ def heatmap(a: np.ndarray, diverging: bool = False,
     lo, hi, bad = known if known is not None else data_range(a)
     if a.dtype == np.bool_:
         a = a.astype(np.uint8)
-    sy, sx = max(1, math.ceil(a.shape[0] / MAX_HEAT_CELLS)), max(1, math.ceil(a.shape[1] / MAX_HEAT_CELLS))
-    a = a[::sy, ::sx]
+    if a.shape[0] > MAX_HEAT_CELLS or a.shape[1] > MAX_HEAT_CELLS:
+        a = a[::math.ceil(a.shape[0] / MAX_HEAT_CELLS), ::math.ceil(a.shape[1] / MAX_HEAT_CELLS)]
     lo, hi = color_range(lo, hi, diverging)
-    table = lut("diverging" if diverging else "viridis")
-    return rgb_image(to_rgb(a, lo, hi, table, clean=not bad)), lo, hi
+    pixels = np.ascontiguousarray(to_rgb(a, lo, hi, lut32("diverging" if diverging else "viridis"), clean=not bad))
+    h, w = pixels.shape
+    image = QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_RGB32)
+    image._pixels = pixels  # the QImage reads this buffer: it lives as long as the image
+    return image, lo, hi
 
 
 @functools.cache
@@ -174,59 +192,102 @@ def scale_image(diverging: bool) -> QImage:
 
 def slice_2d(a: np.ndarray, index: int) -> tuple[np.ndarray, tuple[int, ...]]:
     """The ``index``-th 2-D slice of an array of rank > 2 (over the leading dims), and its position."""
-    lead = a.shape[:-2]
-    count = int(np.prod(lead))
-    index = index % max(count, 1)
-    pos = tuple(int(i) for i in np.unravel_index(index, lead)) if count else tuple(0 for _ in lead)
-    return (a[pos] if count else np.zeros(a.shape[-2:], a.dtype)), pos
+    pos = slice_position(a.shape, index)
+    return (a[pos] if a.size else np.zeros(a.shape[-2:], a.dtype)), pos
+
+
+def slice_position(shape: tuple[int, ...], index: int) -> tuple[int, ...]:
+    """Where the ``index``-th 2-D slice sits among the leading dims (the index wraps around)."""
+    lead = shape[:-2]
+    count = math.prod(lead)
+    if not count:
+        return tuple(0 for _ in lead)
+    return tuple(int(i) for i in np.unravel_index(index % count, lead))
+
+
+def slice_label(shape: tuple[int, ...], index: int) -> str:
+    """``[1, 0, :, :]``: which slice of a rank > 2 array a panel shows ("" for lower ranks)."""
+    if len(shape) <= 2:
+        return ""
+    return "[" + ", ".join([*map(str, slice_position(shape, index)), ":", ":"]) + "]"
 
 
 # -- a prepared picture of one array ---------------------------------------------------------------
 
-@dataclass
 class Picture:
     """An array turned into what the painter needs, computed once per value."""
 
-    kind: str                      # scalar | vector | matrix | empty
-    caption: str
-    text: str = ""
-    bars: list[QRectF] = field(default_factory=list)
-    bar_colors: list[bool | None] = field(default_factory=list)  # True: negative, None: NaN/Inf
-    image: QImage | None = None
-    lo: float = 0.0
-    hi: float = 0.0
-    bad: int = 0
-    slice_text: str = ""
-    slices: int = 1
+    __slots__ = ("kind", "caption", "text", "image", "lo", "hi", "bad", "slice_text", "slices",
+                 "pos_bars", "neg_bars", "bad_bars")
 
-    def __post_init__(self) -> None:
-        self.hi_text, self.lo_text = fmt(self.hi), fmt(self.lo)  # the colour scale's ends, once per value
-        self.pos_bars = [b for b, n in zip(self.bars, self.bar_colors) if n is False]
-        self.neg_bars = [b for b, n in zip(self.bars, self.bar_colors) if n is True]
-        self.bad_bars = [b for b, n in zip(self.bars, self.bar_colors) if n is None]
+    def __init__(self, kind: str, caption: str, text: str = "", image: QImage | None = None, lo: float = 0.0,
+                 hi: float = 0.0, bad: int = 0, slice_text: str = "", slices: int = 1,
+                 bars: tuple[list[QRectF], list[QRectF], list[QRectF]] = ([], [], [])) -> None:
+        self.kind, self.caption, self.text, self.image = kind, caption, text, image  # kind: scalar|vector|matrix|empty
+        self.lo, self.hi, self.bad = lo, hi, bad
+        self.slice_text, self.slices = slice_text, slices
+        self.pos_bars, self.neg_bars, self.bad_bars = bars  # a vector's bars: positive, negative, NaN/Inf
+
+    @property
+    def bars(self) -> list[QRectF]:
+        return self.pos_bars + self.neg_bars + self.bad_bars
 
     @property
     def height(self) -> float:
-        return {"scalar": 18.0, "vector": 28.0, "matrix": HEAT_H + 4.0, "empty": 14.0}[self.kind]
+        return HEIGHTS[self.kind]
 
 
-def picture(a: np.ndarray, diverging: bool = False, slice_index: int = 0) -> Picture:
-    """The Picture for ``a``: chosen by its rank (see the module docstring)."""
+HEIGHTS = {"scalar": 18.0, "vector": 28.0, "matrix": HEAT_H + 4.0, "empty": 14.0}
+
+
+def kind_of(a: np.ndarray) -> str:
+    """Which picture an array gets, from its shape alone (a panel sizes itself before drawing)."""
+    if a.size == 0:
+        return "empty"
+    if a.ndim == 0 or a.size == 1 and a.ndim <= 1:
+        return "scalar"
+    return "vector" if a.ndim == 1 else "matrix"
+
+
+_SHARED: dict[tuple[int, bool, int], tuple[np.ndarray, Picture]] = {}
+
+
+def shared_picture(a: np.ndarray, diverging: bool = False, slice_index: int = 0,
+                   known: tuple[float, float, int] | None = None) -> Picture:
+    """``picture``, made once for an array that several panels show: a tensor with several uses
+    sends the same array along each wire. Entries are checked by identity (ids are reused)."""
+    key = (id(a), diverging, slice_index)
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0] is a:
+        return hit[1]
+    if len(_SHARED) > 4096:  # a few refreshes' worth; older arrays are gone anyway
+        _SHARED.clear()
+    pic = picture(a, diverging, slice_index, known)
+    _SHARED[key] = (a, pic)
+    return pic
+
+
+def picture(a: np.ndarray, diverging: bool = False, slice_index: int = 0,
+            known: tuple[float, float, int] | None = None) -> Picture:
+    """The Picture for ``a``: chosen by its rank (see the module docstring).
+
+    ``known``: ``data_range(a)`` when the caller has it already."""
     a = np.asarray(a)
     cap = caption(a)
-    if a.size == 0:
+    kind = kind_of(a)
+    if kind == "empty":
         return Picture("empty", cap, text="(empty)")
-    lo, hi, bad = data_range(a)
-    if a.ndim == 0 or a.size == 1 and a.ndim <= 1:
+    lo, hi, bad = known if known is not None else data_range(a)
+    if kind == "scalar":
         return Picture("scalar", cap, text=fmt(a.reshape(-1)[0]), bad=bad)
-    if a.ndim == 1:
+    if kind == "vector":
         return _vector(a, cap, bad)
     pic_slice = ""
     slices = 1
     if a.ndim > 2:
-        slices = int(np.prod(a.shape[:-2]))
-        a, pos = slice_2d(a, slice_index)
-        pic_slice = "[" + ", ".join([*map(str, pos), ":", ":"]) + "]"
+        slices = math.prod(a.shape[:-2])
+        pic_slice = slice_label(a.shape, slice_index)
+        a, _ = slice_2d(a, slice_index)
         lo, hi, _ = data_range(a)
     same = fmt(a.reshape(-1)[0]) if lo == hi and not bad else ""  # one colour says little: say the number
     image, lo, hi = heatmap(a, diverging, (lo, hi, bad))
@@ -245,13 +306,15 @@ def _vector(a: np.ndarray, cap: str, bad: int) -> Picture:
     width = WIDTH - 2 * PAD
     bw = width / n
     mid, half = 14.0, 11.0
-    bars, neg = [], []
-    for i, v in enumerate(finite):
-        h = max(1.0, abs(v) / m * half) if math.isfinite(x[i]) else 2 * half
-        top = mid - h if v >= 0 else mid
-        bars.append(QRectF(PAD + i * bw + 0.5, top, max(bw - 1.0, 1.0), h))
-        neg.append(bool(v < 0) if math.isfinite(x[i]) else None)
-    return Picture("vector", cap, bars=bars, bar_colors=neg, lo=-m, hi=m, bad=bad)
+    pos: list[QRectF] = []
+    neg: list[QRectF] = []
+    nonfinite: list[QRectF] = []
+    for i, v in enumerate(finite.tolist()):
+        ok = math.isfinite(x[i])
+        h = max(1.0, abs(v) / m * half) if ok else 2 * half
+        bar = QRectF(PAD + i * bw + 0.5, mid - h if v >= 0 else mid, max(bw - 1.0, 1.0), h)
+        (nonfinite if not ok else neg if v < 0 else pos).append(bar)
+    return Picture("vector", cap, lo=-m, hi=m, bad=bad, bars=(pos, neg, nonfinite))
 
 
 def _extreme(chunk: np.ndarray) -> float:
@@ -264,15 +327,17 @@ def _extreme(chunk: np.ndarray) -> float:
 
 _AA = QPainter.RenderHint.Antialiasing
 _NO_PEN = Qt.PenStyle.NoPen
-_ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
 _ALIGN_BOTTOM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
 _WHITE = QColor("#ffffff")
 _BAD_PEN = QPen(BAD_COLOR, 2.0)
 _GRAD_NEG = GRAD_COLOR.darker(160)
 _VALUE_NEG = QColor("#7a8fb8")
 
-#: Below this zoom (level of detail) text is too small to read: panels draw only their pictures.
+#: Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers
+#: (8.5 pt bold) below TEXT_LOD, leaving only pictures; the small print — captions, the colour
+#: scale's ends, nan/inf counts (6 pt, under 6 px tall here) — below SMALL_TEXT_LOD.
 TEXT_LOD = 0.45
+SMALL_TEXT_LOD = 0.7
 
 
 def _colors() -> dict[str, QColor]:
@@ -286,28 +351,84 @@ def _colors_of(name: str) -> dict[str, QColor]:
 
 
 @functools.cache
-def _font(size: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSizeF(size)
-    font.setBold(bold)
-    return font
+def font(size: float, bold: bool = False) -> QFont:
+    """A font of the live layer, made once (painting asks for the same few at every refresh)."""
+    f = QFont()
+    f.setPointSizeF(size)
+    f.setBold(bold)
+    return f
 
 
 @functools.cache
-def _ascent(size: float, bold: bool = False) -> float:
-    return QFontMetricsF(_font(size, bold)).ascent()
+def metrics(size: float, bold: bool = False) -> QFontMetricsF:
+    return QFontMetricsF(font(size, bold))
 
 
 @functools.lru_cache(maxsize=1024)
 def _caption_text(text: str, width: float) -> tuple[QStaticText, float]:
     """A caption elided to ``width``, laid out once (captions repeat: shape and dtype rarely change),
     and its top offset for vertical centring in the caption strip."""
-    small = _font(6.2)
-    fm = QFontMetricsF(small)
+    small = font(6.2)
+    fm = metrics(6.2)
     static = QStaticText(fm.elidedText(text, Qt.TextElideMode.ElideRight, width))
     static.setTextFormat(Qt.TextFormat.PlainText)
     static.prepare(font=small)
     return static, (CAPTION - fm.height()) / 2
+
+
+@functools.lru_cache(maxsize=4096)
+def _static(text: str, size: float, bold: bool = False) -> QStaticText:
+    """A label laid out once: numbers on panels repeat from refresh to refresh, and drawing a
+    prepared QStaticText skips the text layout that ``drawText`` does on every call."""
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.prepare(font=font(size, bold))
+    return static
+
+
+def _draw_centered(painter: QPainter, rect: QRectF, text: str, size: float, bold: bool = False) -> None:
+    static = _static(text, size, bold)
+    s = static.size()
+    painter.drawStaticText(QPointF(rect.center().x() - s.width() / 2, rect.center().y() - s.height() / 2), static)
+
+
+class _Card(QGraphicsItem):
+    """A panel's card and caption, behind its pictures and cached apart from them: during Train
+    the pictures change at every refresh, the card only when the shape, dtype or NaN state does."""
+
+    def __init__(self, panel: WirePanel) -> None:
+        super().__init__(panel)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.rect = panel.card()
+        self.caption = ""
+        self.bad = False
+
+    def show(self, rect: QRectF, caption: str, bad: bool) -> None:
+        if rect != self.rect:
+            self.prepareGeometryChange()
+            self.rect = rect
+        elif caption == self.caption and bad == self.bad:
+            return
+        self.caption, self.bad = caption, bad
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self.rect.adjusted(-2, -2, 2, 2)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        colors = _colors()
+        card = self.rect
+        painter.setRenderHint(_AA)
+        painter.setPen(_BAD_PEN if self.bad else QPen(colors["border"], 0.8))
+        painter.setBrush(colors["node"])
+        painter.drawRoundedRect(card, 5, 5)
+        if option.levelOfDetailFromTransform(painter.worldTransform()) >= SMALL_TEXT_LOD:
+            painter.setFont(font(6.2))
+            painter.setPen(colors["muted"])
+            static, dy = _caption_text(self.caption, card.width() - 2 * PAD)
+            painter.drawStaticText(QPointF(card.left() + PAD, card.top() + dy), static)
 
 
 class WirePanel(QGraphicsItem):
@@ -324,10 +445,12 @@ class WirePanel(QGraphicsItem):
         self.collapsed = False
         self.slice_index = 0
         self.on_open: Callable[[WirePanel], None] | None = None
-        self._value_pic: Picture | None = None
-        self._grad_pic: Picture | None = None
+        self._pics: dict[bool, Picture | None] = {}  # grad? → its picture, made when first painted
+        self._ranges: dict[bool, tuple[float, float, int]] = {}  # grad? → data_range of its array
         self._height = CAPTION
         self._laid_collapsed = False
+        self._bounds = self.card().adjusted(-2, -2, 2, 2)
+        self._card = _Card(self)
         self.setZValue(8)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -335,22 +458,48 @@ class WirePanel(QGraphicsItem):
         self.setVisible(False)
 
     # -- data ----------------------------------------------------------------------------------
+    # Setting an array costs no drawing work: a Train refresh hands new arrays to hundreds of panels,
+    # and only those on screen are painted, so the picture is made when paint first asks for it.
+    # Only the array's range is found at once (two reductions): it says whether the card is outlined
+    # for NaN/Inf, and the picture reuses it.
     def set_value(self, value: np.ndarray | None) -> None:
         self.value = value
-        self._value_pic = None if value is None else picture(value, False, self.slice_index)
-        self._relayout()
+        self._set_array(False, value)
 
     def set_grad(self, grad: np.ndarray | None, parts: list[np.ndarray] | None = None) -> None:
         self.grad = grad
         self.grad_parts = list(parts or ([] if grad is None else [grad]))
-        self._grad_pic = None if grad is None else picture(grad, True, self.slice_index)
-        self._relayout()
+        self._set_array(True, grad)
 
     def clear(self) -> None:
         self.value = self.grad = None
         self.grad_parts = []
-        self._value_pic = self._grad_pic = None
+        self._pics.clear()
+        self._ranges.clear()
         self._relayout()
+
+    def _set_array(self, grad: bool, a: np.ndarray | None) -> None:
+        self._pics.pop(grad, None)
+        if a is None:
+            self._ranges.pop(grad, None)
+        else:
+            self._ranges[grad] = data_range(np.asarray(a))
+        self._relayout()
+
+    def _pic(self, grad: bool) -> Picture | None:
+        pics = self._pics
+        if grad not in pics:
+            a = self.grad if grad else self.value
+            pics[grad] = None if a is None else shared_picture(a, grad, self.slice_index, self._ranges.get(grad))
+        return pics[grad]
+
+    @property
+    def _value_pic(self) -> Picture | None:
+        return self._pic(False)
+
+    @property
+    def _grad_pic(self) -> Picture | None:
+        return self._pic(True)
 
     def value_text(self) -> str:
         """What the panel shows for the value: the number of a scalar, a summary otherwise."""
@@ -363,7 +512,7 @@ class WirePanel(QGraphicsItem):
 
     @property
     def has_bad(self) -> bool:
-        return any(p is not None and p.bad for p in (self._value_pic, self._grad_pic))
+        return any(r[2] for r in self._ranges.values())
 
     def toggle(self) -> None:
         self.collapsed = not self.collapsed
@@ -374,8 +523,8 @@ class WirePanel(QGraphicsItem):
         if pic is None or pic.slices <= 1:
             return
         self.slice_index = (self.slice_index + delta) % pic.slices
-        self.set_value(self.value)
-        self.set_grad(self.grad, self.grad_parts)
+        self._pics.clear()
+        self._relayout()
 
     def _relayout(self) -> None:
         """Size the card for what it shows and have it repainted (its cached picture is stale).
@@ -384,13 +533,19 @@ class WirePanel(QGraphicsItem):
         every refresh during Train — costs one ``update`` and no re-indexing of the scene."""
         h = CAPTION
         if not self.collapsed:
-            for pic in (self._value_pic, self._grad_pic):
-                if pic is not None:
-                    h += pic.height + 2
+            for a in (self.value, self.grad):
+                if a is not None:
+                    h += HEIGHTS[kind_of(a)] + 2
         if h != self._height or self.collapsed != self._laid_collapsed:
             self.prepareGeometryChange()
             self._height = h
             self._laid_collapsed = self.collapsed
+            self._bounds = self.card().adjusted(-2, -2, 2, 2)
+        a = self.value if self.value is not None else self.grad
+        cap = ("▸ " if self.collapsed else "▾ ") + ("" if a is None else caption(np.asarray(a)))
+        if a is not None and not self.collapsed and np.ndim(a) > 2:
+            cap += " " + slice_label(np.shape(a), self.slice_index)
+        self._card.show(self.card(), cap, self.has_bad)
         visible = self.value is not None or self.grad is not None
         if visible != self.isVisible():
             self.setVisible(visible)
@@ -398,8 +553,7 @@ class WirePanel(QGraphicsItem):
 
     # -- geometry --------------------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
-        w = WIDTH if not self.collapsed else COLLAPSED_WIDTH
-        return QRectF(-w / 2 - 2, -self._height - 10, w + 4, self._height + 4)
+        return self._bounds  # asked several times per paint: made once per layout
 
     def card(self) -> QRectF:
         """The card sits just above the wire's midpoint (the item's origin)."""
@@ -414,36 +568,24 @@ class WirePanel(QGraphicsItem):
     # paint runs once per new value (the item caches its picture per device), for up to hundreds of
     # panels per Train refresh: Qt enums, colours and fonts are looked up once, here, not per call.
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        colors = _colors()
         card = self.card()
         left, top, width = card.left(), card.top(), card.width()
-        text = option.levelOfDetailFromTransform(painter.worldTransform()) >= TEXT_LOD
-        painter.setRenderHint(_AA)
-        bad = self.has_bad
-        painter.setPen(_BAD_PEN if bad else QPen(colors["border"], 0.8))
-        painter.setBrush(colors["node"])
-        painter.drawRoundedRect(card, 5, 5)
-        pic = self._value_pic or self._grad_pic
-        if text:
-            painter.setFont(_font(6.2))
-            cap = ("▸ " if self.collapsed else "▾ ") + (pic.caption if pic else "")
-            if pic is not None and pic.slice_text and not self.collapsed:
-                cap += " " + pic.slice_text
-            painter.setPen(colors["muted"])
-            static, dy = _caption_text(cap, width - 2 * PAD)
-            painter.drawStaticText(QPointF(left + PAD, top + dy), static)
         if self.collapsed:
             return
+        colors = _colors()
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        text, small = lod >= TEXT_LOD, lod >= SMALL_TEXT_LOD
+        painter.setRenderHint(_AA)
         y = top + CAPTION
         for p, grad in ((self._value_pic, False), (self._grad_pic, True)):
             if p is None:
                 continue
             h = p.height
-            self._paint_picture(painter, p, left, y, width, h, grad, colors, text)
+            self._paint_picture(painter, p, left, y, width, h, grad, colors, text, small)
             y += h + 2
 
     def _paint_picture(self, painter: QPainter, p: Picture, x: float, y: float, w: float, h: float, grad: bool,
-                       colors: dict, text: bool) -> None:
+                       colors: dict, text: bool, small: bool) -> None:
         accent = GRAD_COLOR if grad else VALUE_COLOR
         painter.setPen(_NO_PEN)
         painter.setBrush(accent)
@@ -457,26 +599,25 @@ class WirePanel(QGraphicsItem):
             painter.drawImage(target, image)
             bx = x + w - 28
             painter.drawImage(QRectF(bx, y + 2, 4, HEAT_H - 2), scale_image(grad))
-            if text:
-                if p.text:  # a uniform matrix: its one value over the heatmap
-                    painter.setFont(_font(8.0, True))
-                    painter.setPen(_WHITE)
-                    painter.drawText(target, _ALIGN_CENTER, p.text)
-                painter.setFont(_font(6.0))
+            if text and p.text:  # a uniform matrix: its one value over the heatmap
+                painter.setFont(font(8.0, True))
+                painter.setPen(_WHITE)
+                _draw_centered(painter, target, p.text, 8.0, True)
+            if small:
+                painter.setFont(font(6.0))
                 painter.setPen(BAD_COLOR if p.bad else colors["muted"])
-                ascent = _ascent(6.0)  # a point, not a rect: no layout pass per label
-                painter.drawText(QPointF(bx + 5, y - 1 + ascent), p.hi_text)
-                painter.drawText(QPointF(bx + 5, y + HEAT_H - 7 + ascent), p.lo_text)
+                painter.drawStaticText(QPointF(bx + 5, y - 1), _static(fmt(p.hi), 6.0))
+                painter.drawStaticText(QPointF(bx + 5, y + HEAT_H - 7), _static(fmt(p.lo), 6.0))
         elif kind in ("scalar", "empty"):
             r = QRectF(x, y, w, h)
             if not text:
                 painter.setBrush(BAD_COLOR if p.bad else accent.lighter(170))
                 painter.drawRect(r.adjusted(PAD + 4, 5, -PAD - 4, -5))
                 return
-            painter.setFont(_font(8.5, True) if kind == "scalar" else _font(6.5))
+            size, bold = (8.5, True) if kind == "scalar" else (6.5, False)
+            painter.setFont(font(size, bold))
             painter.setPen(BAD_COLOR if p.bad else (accent if grad else colors["text"]))
-            label = ("∇ " if grad else "") + p.text
-            painter.drawText(r.adjusted(PAD + 2, 0, -PAD, 0), _ALIGN_CENTER, label)
+            _draw_centered(painter, r.adjusted(PAD + 2, 0, -PAD, 0), ("∇ " if grad else "") + p.text, size, bold)
         elif kind == "vector":
             painter.save()
             painter.translate(x, y)
@@ -490,13 +631,14 @@ class WirePanel(QGraphicsItem):
                     painter.setBrush(color)
                     painter.drawRects(rects)
             painter.restore()
-        if p.bad and text:
-            painter.setFont(_font(6.0, True))
+        if p.bad and small:
+            painter.setFont(font(6.0, True))
             painter.setPen(BAD_COLOR)
             painter.drawText(QRectF(x, y, w - PAD, h), _ALIGN_BOTTOM_RIGHT, f"{p.bad} nan/inf")
 
     def restyle(self) -> None:
         self.update()
+        self._card.update()
 
     # -- interaction ----------------------------------------------------------------------------------
     def mousePressEvent(self, event: Any) -> None:
