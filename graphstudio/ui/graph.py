@@ -187,9 +187,43 @@ def input_ports(node: Node) -> list[InputPort]:
 _PORTS: dict[Any, tuple[tuple[InputPort, ...], frozenset[str]]] = {}
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One input row of a node box: an ordinary input, or one place in a variadic list.
+
+    A variadic list is drawn item by item, so each wire has a place of its own and the student sees
+    the order ``cat`` joins them in; one empty place follows the items, where a new wire appends.
+    ``index`` is the place in the list (as in ``Wire.index``), None for an ordinary input — and for a
+    lone value where a list belongs, which the compiler reports and which is shown as it is written.
+    ``value`` is the reference or literal there, None when the place is empty."""
+
+    port: InputPort
+    index: int | None = None
+    value: Any = None
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        """What a wire's ``(port, index)`` is matched with."""
+        return self.port.name, self.index
+
+
 def place_name(port: str, index: int | None) -> str:
     """An input as the user reads it: ``other``, or ``tensors[1]`` for a place in a variadic list."""
     return port if index is None else f"{port}[{index}]"
+
+
+def input_slots(node: Node) -> list[Slot]:
+    """A node's input rows, top to bottom (the canvas draws them; the layout counts them)."""
+    slots = []
+    for port in input_ports(node):
+        value = node.inputs.get(port.name)
+        if port.variadic and (value is None or isinstance(value, list)):
+            items = value or []
+            slots += [Slot(port, i, item) for i, item in enumerate(items)]
+            slots.append(Slot(port, len(items)))
+        else:
+            slots.append(Slot(port, None, value))
+    return slots
 
 
 def output_names(node: Node, doc: Document | None = None, analysis_outputs: dict | None = None) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPat
                                QStyleOptionGraphicsItem, QWidget)
 
 from . import theme
-from .graph import Wire
+from .graph import Wire, place_name
 from .layout import HEADER, ROW, node_size
 
 PORT_RADIUS = 5.5
@@ -28,13 +28,19 @@ _NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 class InputRow(NamedTuple):
     name: str
-    label: str          # "other = 2" for a literal; the name otherwise
+    label: str          # "other = 2" for a literal; the name (with "[i]" for a place in a list) otherwise
     connected: bool
     literal: bool
     known: bool = True
     variadic: bool = False
     optional: bool = False
     doc: str = ""
+    index: int | None = None  # the place in a variadic list (see graph.Slot)
+
+    @property
+    def key(self) -> tuple[str, int | None]:
+        """The row's port and place: how ``NodeItem.in_ports`` and wires find it."""
+        return self.name, self.index
 
 
 class OutputRow(NamedTuple):
@@ -60,16 +66,18 @@ class NodeView(NamedTuple):
 
 
 class PortItem(QGraphicsEllipseItem):
-    """A connection point; drag from it to wire (the scene handles the drag)."""
+    """A connection point; drag from it to wire (the scene handles the drag). An input of a variadic
+    list has one per place, told apart by ``index`` (None for every other port)."""
 
-    def __init__(self, parent: NodeItem, name: str, is_output: bool, variadic: bool = False, tip: str = "") -> None:
+    def __init__(self, parent: NodeItem, name: str, is_output: bool, index: int | None = None, tip: str = "") -> None:
         r = PORT_RADIUS
         super().__init__(-r, -r, 2 * r, 2 * r, parent)
         self.node_item = parent
         self.name = name
+        self.index = index
         self.is_output = is_output
-        self.variadic = variadic
         self.connected = False
+        self.literal = False
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip(tip)
@@ -118,7 +126,7 @@ class NodeItem(QGraphicsRectItem):
         # blitted on every other frame: a live run repaints the canvas up to 60 times a second.
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.view: NodeView | None = None
-        self.in_ports: dict[str, PortItem] = {}
+        self.in_ports: dict[tuple[str, int | None], PortItem] = {}  # by (port, place in a variadic list)
         self.out_ports: dict[str, PortItem] = {}
         self._size = node_size(1, 1)
         self.overview = False
@@ -145,6 +153,10 @@ class NodeItem(QGraphicsRectItem):
     def size(self) -> tuple[float, float]:
         return self._size
 
+    def in_port(self, name: str, index: int | None = None) -> PortItem | None:
+        """The input port of ``name`` (of place ``index`` in a variadic list), as a wire names it."""
+        return self.in_ports.get((name, index))
+
     def set_view(self, view: NodeView) -> bool:
         """Show a new summary; ports are rebuilt only when their names changed (then True)."""
         old = self.view
@@ -163,7 +175,7 @@ class NodeItem(QGraphicsRectItem):
         if bounds_change:
             self.setRect(self._work_out_bounds())
         w = self._size[0]
-        rebuilt = old is None or not same_inputs and [r.name for r in old.inputs] != [r.name for r in view.inputs] \
+        rebuilt = old is None or not same_inputs and [r.key for r in old.inputs] != [r.key for r in view.inputs] \
             or len(old.outputs) != len(view.outputs) or any(a.name != b.name for a, b in zip(old.outputs, view.outputs))
         if rebuilt:
             for port in [*self.in_ports.values(), *self.out_ports.values()]:
@@ -173,10 +185,9 @@ class NodeItem(QGraphicsRectItem):
             self.in_ports = {}
             self.out_ports = {}
             for i, row in enumerate(view.inputs):
-                tip = f"{row.name}{' (several tensors)' if row.variadic else ''}{' (optional)' if row.optional else ''}"
-                port = PortItem(self, row.name, False, row.variadic, tip + (f": {row.doc}" if row.doc else ""))
+                port = PortItem(self, row.name, False, row.index, _input_tip(row))
                 port.setPos(0, HEADER + i * ROW + ROW / 2)
-                self.in_ports[row.name] = port
+                self.in_ports[row.key] = port
             for i, row in enumerate(view.outputs):
                 port = PortItem(self, row.name, True, tip=f"{row.name}: drag onto an input to connect")
                 port.setPos(w, HEADER + i * ROW + ROW / 2)
@@ -186,7 +197,8 @@ class NodeItem(QGraphicsRectItem):
                     port.setFlag(_NO_CONTENTS, True)
         if rebuilt or not same_inputs:
             for row in view.inputs:
-                port = self.in_ports[row.name]
+                port = self.in_ports[row.key]
+                port.literal = row.literal
                 if port.connected != row.connected or rebuilt:
                     port.connected = row.connected
                     port.restyle()
@@ -284,7 +296,7 @@ class NodeItem(QGraphicsRectItem):
             painter.setFont(font)
             painter.setPen(c["literal"] if row.literal else (c["text"] if row.connected or row.optional
                                                              else c["muted"]))
-            width = half if view.outputs else w - 20
+            width = half if i < len(view.outputs) else w - 20  # rows below the outputs have the full width
             painter.drawText(QRectF(12, y, width, ROW), Qt.AlignmentFlag.AlignVCenter,
                              fm.elidedText(row.label, Qt.TextElideMode.ElideRight, width))
 
@@ -334,6 +346,17 @@ class NodeItem(QGraphicsRectItem):
             painter.drawEllipse(badge)
             painter.setFont(bold)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "!")
+
+
+def _input_tip(row: InputRow) -> str:
+    """An input port's tooltip: what it takes, and for a list's places what connecting there does."""
+    if row.index is None:
+        tip = f"{row.name}{' (several tensors)' if row.variadic else ''}{' (optional)' if row.optional else ''}"
+    elif row.connected or row.literal:
+        tip = f"{place_name(row.name, row.index)}: item {row.index} of the list (connect here to replace it)"
+    else:
+        tip = f"{place_name(row.name, row.index)}: connect here to add item {row.index} to the list"
+    return tip + (f": {row.doc}" if row.doc else "")
 
 
 class WireItem(QGraphicsPathItem):

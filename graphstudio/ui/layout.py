@@ -36,7 +36,7 @@ def default_size(doc: Document, outputs: dict[str, tuple[str, ...]] | None = Non
 
     def size(node_id: str) -> Size:
         node = by_id[node_id]
-        return node_size(len(graph.input_ports(node)), len(graph.output_names(node, doc, outputs)))
+        return node_size(len(graph.input_slots(node)), len(graph.output_names(node, doc, outputs)))
 
     return size
 
@@ -62,8 +62,9 @@ def _port_offsets(doc: Document, outputs: dict[str, tuple[str, ...]] | None
             continue
         outs = graph.output_names(by_id[w.src], doc, outputs)
         out_row = outs.index(w.output) if w.output in outs else 0
-        ins = [p.name for p in graph.input_ports(by_id[w.dst])]
-        rows[(w.src, w.dst)] = (out_row, ins.index(w.port) if w.port in ins else 0)
+        ins = [s.key for s in graph.input_slots(by_id[w.dst])]
+        key = (w.port, w.index)
+        rows[(w.src, w.dst)] = (out_row, ins.index(key) if key in ins else 0)
     return rows
 
 

@@ -74,20 +74,16 @@ def _output_row(name: str, spec: str, show_name: bool) -> OutputRow:
 
 
 def input_rows(node: Node) -> tuple[InputRow, ...]:
-    """The input rows of a node box: what the node alone decides (not the analysis)."""
+    """The input rows of a node box, one per ``graph.Slot``: what the node alone decides (not the analysis)."""
     rows = []
-    for port in graph.input_ports(node):
-        value = node.inputs.get(port.name)
+    for slot in graph.input_slots(node):
+        port, value = slot.port, slot.value
+        name = graph.place_name(port.name, slot.index)
         refs = list(graph.iter_refs(value))
         literal = value is not None and not (isinstance(value, str) or (isinstance(value, list) and refs))
-        if literal:
-            label = f"{port.name} = {_short(value)}"
-        elif isinstance(value, list) and port.variadic:
-            label = f"{port.name} [{len(value)}]"
-        else:
-            label = port.name
+        label = f"{name} = {_short(value)}" if literal else name
         rows.append(InputRow(port.name, label, bool(refs), literal, port.known, port.variadic, port.optional,
-                             port.doc))
+                             port.doc, slot.index))
     return tuple(rows)
 
 
@@ -256,7 +252,8 @@ class GraphScene(QGraphicsScene):
         src, dst = self.nodes.get(wire.src), self.nodes.get(wire.dst)
         item = self._wire_items.get(wire)
         name = None
-        if src is not None and dst is not None and wire.port in dst.in_ports:
+        inp = dst.in_port(wire.port, wire.index) if src is not None and dst is not None else None
+        if inp is not None:
             name = wire.output or next(iter(src.out_ports), None)
         if name is None or name not in src.out_ports:
             if item is not None:
@@ -268,7 +265,7 @@ class GraphScene(QGraphicsScene):
             if self.overview:
                 item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
             self.addItem(item)
-        item.set_ends(src.out_ports[name].scenePos(), dst.in_ports[wire.port].scenePos())
+        item.set_ends(src.out_ports[name].scenePos(), inp.scenePos())
 
     def _wires_of(self, node_id: str) -> list[WireItem]:
         """The wire items into and out of one node."""
@@ -285,7 +282,7 @@ class GraphScene(QGraphicsScene):
         for w in self._wires_of(item.node_id):
             src, dst = self.nodes[w.wire.src], self.nodes[w.wire.dst]
             name = w.wire.output or next(iter(src.out_ports))
-            w.set_ends(src.out_ports[name].scenePos(), dst.in_ports[w.wire.port].scenePos())
+            w.set_ends(src.out_ports[name].scenePos(), dst.in_port(w.wire.port, w.wire.index).scenePos())
 
     def select_ids(self, ids: list[str]) -> None:
         self.clearSelection()
@@ -532,14 +529,17 @@ class GraphScene(QGraphicsScene):
 
     def connect_ports(self, out: PortItem, inp: PortItem) -> str | None:
         """Wire two ports through the model; returns the refusal reason, if any."""
-        return self.model.connect(out.node_id, out.name, inp.node_id, inp.name)
+        return self.model.connect(out.node_id, out.name, inp.node_id, inp.name, inp.index)
 
     def contextMenuEvent(self, event: Any) -> None:
         port = self.port_at(event.scenePos())
         menu = QMenu()
         if port is not None and not port.is_output and port.connected:
-            menu.addAction(f"Disconnect {port.name}",
-                           lambda: self.model.disconnect(port.node_id, port.name))
+            menu.addAction(f"Disconnect {graph.place_name(port.name, port.index)}",
+                           lambda: self.model.disconnect(port.node_id, port.name, port.index))
+        elif port is not None and port.literal and port.index is not None:  # a value in a list: no wire to delete
+            menu.addAction(f"Remove {graph.place_name(port.name, port.index)}",
+                           lambda: self.model.disconnect(port.node_id, port.name, port.index))
         item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views() else QTransform())
         if isinstance(item, WireItem):
             wire = item.wire

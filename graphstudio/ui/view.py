@@ -206,7 +206,7 @@ class GraphView(QGraphicsView):
                 return op.kind != "sink"
 
             def then(new_id: str) -> None:
-                model.connect(new_id, None, start.node_id, start.name)
+                model.connect(new_id, None, start.node_id, start.name, start.index)
         return self.open_search(scene_pos, accept, then)
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
@@ -215,7 +215,7 @@ class GraphView(QGraphicsView):
             node = self.graph_scene.node_at(pos)
             port = self._literal_port_at(node, pos) if node is not None else None
             if port is not None:
-                self.edit_literal(node.node_id, port.name, pos)
+                self.edit_literal(node.node_id, port.name, pos, port.index)
                 event.accept()
                 return
             if node is None and not any(w.isUnderMouse() for w in self.graph_scene.wires):
@@ -233,25 +233,29 @@ class GraphView(QGraphicsView):
                 return port
         return None
 
-    def edit_literal(self, node_id: str, port: str, scene_pos: QPointF) -> Any:
-        """An inline editor for an unconnected input's literal value (a number, a list, or a node id)."""
+    def edit_literal(self, node_id: str, port: str, scene_pos: QPointF, index: int | None = None) -> Any:
+        """An inline editor for an unconnected input's literal value (a number, a list, or a node id);
+        with ``index``, for that place of a variadic list (the empty place after the last appends)."""
         from PySide6.QtWidgets import QLineEdit
 
         from . import values
 
         model = self.graph_scene.model
         editor = QLineEdit(self, windowFlags=Qt.WindowType.Popup)
-        editor.setText(values.format_value(model.doc.node(node_id).inputs.get(port)))
+        value = model.doc.node(node_id).inputs.get(port)
+        if index is not None:
+            value = value[index] if isinstance(value, list) and index < len(value) else None
+        editor.setText(values.format_value(value))
         editor.setPlaceholderText("a number, [1, 2], or a node id")
         editor.selectAll()
 
         def commit() -> None:
             try:
-                reason = model.set_input(node_id, port, values.parse_input(editor.text()))
+                reason = model.set_input(node_id, port, values.parse_input(editor.text()), index)
             except values.InvalidValue as exc:
                 reason = str(exc)
             if reason:
-                self.graph_scene.status.emit(f"{node_id}.{port}: {reason}")
+                self.graph_scene.status.emit(f"{node_id}.{graph.place_name(port, index)}: {reason}")
             editor.close()
 
         editor.returnPressed.connect(commit)

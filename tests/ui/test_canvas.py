@@ -70,7 +70,7 @@ def test_dragging_between_ports_connects(window, chain_doc):
     chain_doc.nodes.append(Node("d", "ones", {}, {"shape": [2, 3]}, (0.0, 200.0)))
     show(window, chain_doc)
     out = window.scene.nodes["d"].out_ports["out"].scenePos()
-    inp = window.scene.nodes["c"].in_ports["other"].scenePos()
+    inp = window.scene.nodes["c"].in_port("other").scenePos()
     mouse_drag(window, out, inp)
     assert window.model.doc.node("c").inputs["other"] == "d"
     assert any(w.wire.src == "d" and w.wire.dst == "c" for w in window.scene.wires)
@@ -81,7 +81,7 @@ def test_dragging_between_ports_connects(window, chain_doc):
 def test_dragging_from_input_to_output_connects_too(window, chain_doc):
     chain_doc.nodes.append(Node("d", "ones", {}, {"shape": [2, 3]}, (0.0, 200.0)))
     show(window, chain_doc)
-    inp = window.scene.nodes["c"].in_ports["other"].scenePos()
+    inp = window.scene.nodes["c"].in_port("other").scenePos()
     out = window.scene.nodes["d"].out_ports["out"].scenePos()
     mouse_drag(window, inp, out)
     assert window.model.doc.node("c").inputs["other"] == "d"
@@ -91,7 +91,7 @@ def test_cycle_by_drag_is_refused_with_reason(window, chain_doc, qtbot):
     show(window, chain_doc)
     before = window.model.doc.copy()
     out = window.scene.nodes["c"].out_ports["out"].scenePos()
-    inp = window.scene.nodes["b"].in_ports["input"].scenePos()
+    inp = window.scene.nodes["b"].in_port("input").scenePos()
     mouse_drag(window, out, inp)
     assert window.model.doc == before
     assert "cycle" in window.statusBar().currentMessage()
@@ -310,7 +310,7 @@ def test_a_wire_let_go_in_empty_space_offers_ops_that_take_it_and_connects(windo
 
 def test_a_wire_from_an_input_into_empty_space_offers_ops_with_outputs(window, chain_doc):
     show(window, chain_doc)
-    inp = window.scene.nodes["b"].in_ports["input"].scenePos()
+    inp = window.scene.nodes["b"].in_port("input").scenePos()
     mouse_drag(window, inp, inp + QPointF(-150.0, 250.0))
     popup = window.view.popup
     listed = [popup.list.item(i).text().split()[0] for i in range(popup.list.count())]
@@ -323,7 +323,7 @@ def test_a_wire_from_an_input_into_empty_space_offers_ops_with_outputs(window, c
 
 def test_double_click_on_a_literal_input_edits_it_inline(window, chain_doc):
     show(window, chain_doc)
-    port = window.scene.nodes["c"].in_ports["other"]
+    port = window.scene.nodes["c"].in_port("other")
     spot = port.scenePos() + QPointF(30.0, 0.0)  # on the row's text, right of the port
     QTest.mouseDClick(window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                       _vp(window, spot))

@@ -11,7 +11,7 @@ from graphstudio.ui import commands as C
 from graphstudio.ui import graph
 from graphstudio.ui.analysis import analyze
 
-ACTIONS = ("add", "remove", "move", "connect", "connect", "disconnect", "param", "param", "flag", "rename",
+ACTIONS = ("add", "remove", "move", "connect", "connect", "list", "disconnect", "param", "param", "flag", "rename",
            "duplicate", "literal", "undo", "undo", "redo", "layout")
 VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2, 4), st.just(1.0),
                    st.sampled_from([[2, 3], [3, 2], [3], [2, 3, 4], [1], [3, 3]]))
@@ -43,10 +43,21 @@ def _step(model, data) -> None:
         model.move({data.draw(st.sampled_from(ids)): (float(data.draw(st.integers(-9, 9)) * 50), 100.0)})
     elif action == "connect":
         src, dst = data.draw(st.sampled_from(ids)), data.draw(st.sampled_from(ids))
-        ports = graph.input_ports(doc.node(dst))
+        slots = graph.input_slots(doc.node(dst))  # a place in a list: taken (replace) or the empty last (append)
         outputs = model.outputs_of(doc.node(src))
-        if ports and outputs:
-            model.connect(src, data.draw(st.sampled_from(outputs)), dst, data.draw(st.sampled_from(ports)).name)
+        if slots and outputs:
+            slot = data.draw(st.sampled_from(slots))
+            model.connect(src, data.draw(st.sampled_from(outputs)), dst, slot.port.name, slot.index)
+    elif action == "list":  # a variadic list's places: append, replace, or a literal in one
+        places = {n.id: [s for s in graph.input_slots(n) if s.index is not None] for n in doc.nodes}
+        lists = [node_id for node_id, slots in places.items() if slots]
+        if lists:
+            node_id = data.draw(st.sampled_from(lists))
+            slot = data.draw(st.sampled_from(places[node_id]))
+            if data.draw(st.booleans()):
+                model.connect(data.draw(st.sampled_from(ids)), None, node_id, slot.port.name, slot.index)
+            else:
+                model.set_input(node_id, slot.port.name, data.draw(st.integers(-3, 3)), slot.index)
     elif action == "disconnect":
         wires = graph.wires(doc)
         if wires:

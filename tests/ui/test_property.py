@@ -12,7 +12,7 @@ from graphstudio.ui import commands as C
 from graphstudio.ui import graph
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "shared" / "examples").glob("*.json"))
-ACTIONS = ("add", "remove", "move", "connect", "disconnect", "param", "flag", "rename", "paste", "duplicate",
+ACTIONS = ("add", "remove", "move", "connect", "list", "disconnect", "param", "flag", "rename", "paste", "duplicate",
            "literal", "undo", "layout")
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.floats(-3, 3, allow_nan=False),
                        lambda inner: st.lists(inner, max_size=3), max_leaves=6)
@@ -41,10 +41,21 @@ def _step(model, scene, data) -> None:
         model.move({data.draw(st.sampled_from(ids)): (data.draw(st.floats(-1e4, 1e4)), data.draw(st.floats(-1e4, 1e4)))})
     elif action == "connect":
         src, dst = data.draw(st.sampled_from(ids)), data.draw(st.sampled_from(ids))
-        ports = graph.input_ports(doc.node(dst))
+        slots = graph.input_slots(doc.node(dst))  # a place in a list: taken (replace) or the empty last (append)
         outputs = model.outputs_of(doc.node(src))
-        if ports and outputs:
-            model.connect(src, data.draw(st.sampled_from(outputs)), dst, data.draw(st.sampled_from(ports)).name)
+        if slots and outputs:
+            slot = data.draw(st.sampled_from(slots))
+            model.connect(src, data.draw(st.sampled_from(outputs)), dst, slot.port.name, slot.index)
+    elif action == "list":  # a variadic list's places: append, replace, or a literal in one
+        places = {n.id: [s for s in graph.input_slots(n) if s.index is not None] for n in doc.nodes}
+        lists = [node_id for node_id, slots in places.items() if slots]
+        if lists:
+            node_id = data.draw(st.sampled_from(lists))
+            slot = data.draw(st.sampled_from(places[node_id]))
+            if data.draw(st.booleans()):
+                model.connect(data.draw(st.sampled_from(ids)), None, node_id, slot.port.name, slot.index)
+            else:
+                model.set_input(node_id, slot.port.name, data.draw(st.integers(-3, 3)), slot.index)
     elif action == "disconnect":
         wires = graph.wires(doc)
         if wires:
@@ -81,6 +92,10 @@ def _mirrors(scene, doc: Document) -> None:
     for node in doc.nodes:
         item = scene.nodes[node.id]
         assert (item.pos().x(), item.pos().y()) == node.pos
+        assert list(item.in_ports) == [s.key for s in graph.input_slots(node)]
+    for wire in scene.wires:  # each wire ends on its own input row (its place, for a list's item)
+        end = wire.path().currentPosition()
+        assert end == scene.nodes[wire.wire.dst].in_port(wire.wire.port, wire.wire.index).scenePos()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
