@@ -100,8 +100,7 @@ class LiveLayer(QObject):
             wire = self._wires.get(key)
             if wire is not None and dash.path() != wire.path():
                 dash.setPath(wire.path())
-        for key, badge in self.sums.items():
-            self._place_sum(key, badge)
+        self._place_sums()
 
     # -- edges --------------------------------------------------------------------------------------
     def set_edges(self, edges: list[Any]) -> None:
@@ -186,19 +185,22 @@ class LiveLayer(QObject):
         if node is None:
             return
         badge = self.sums.get(key)
-        if badge is None or badge.parentItem() is not node:
-            badge = SumBadge(node)
-            self.sums[key] = badge
+        new = badge is None or badge.parentItem() is not node
+        if new:
+            badge = self.sums[key] = SumBadge(node)
         badge.set_parts(parts)
-        self._place_sum(key, badge)
+        if new:
+            self._place_sums()
 
-    def _place_sum(self, key: str, badge: SumBadge) -> None:
-        node = badge.parentItem()
-        if not isinstance(node, NodeItem):
-            return
-        outputs = [k for k in self.sums if k.partition(":")[0] == key.partition(":")[0]]
-        row = outputs.index(key) if key in outputs else 0  # under the node badge, one row per output
-        badge.setPos(QPointF(0, node.size[1] + 22 + 20 * row))
+    def _place_sums(self) -> None:
+        """Each sum under its node's badge, one row per output (in the order they appeared)."""
+        rows: dict[str, int] = {}
+        for key, badge in self.sums.items():
+            node = badge.parentItem()
+            if isinstance(node, NodeItem):
+                node_id = key.partition(":")[0]
+                row = rows[node_id] = rows.get(node_id, -1) + 1
+                badge.setPos(QPointF(0, node.size[1] + 22 + 20 * row))
 
     def mark_error(self, node_id: str, message: str) -> bool:
         """Outline the node a run failed at. False when it is not on the canvas."""

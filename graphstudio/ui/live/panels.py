@@ -393,8 +393,10 @@ def _draw_centered(painter: QPainter, rect: QRectF, text: str, size: float, bold
 
 
 class _Card(QGraphicsItem):
-    """A panel's card and caption, behind its pictures and cached apart from them: during Train
-    the pictures change at every refresh, the card only when the shape, dtype or NaN state does."""
+    """What of a panel does not depend on the numbers, behind its pictures and cached apart from
+    them: the card, the caption, and per row the value/gradient accent, a matrix's colour bar, a
+    vector's zero line. During Train the pictures change at every refresh; this only when the
+    shape, dtype or NaN state does."""
 
     def __init__(self, panel: WirePanel) -> None:
         super().__init__(panel)
@@ -402,33 +404,56 @@ class _Card(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.rect = panel.card()
-        self.caption = ""
-        self.bad = False
+        self._bounds = self.rect.adjusted(-2, -2, 2, 2)
+        self.state: tuple = ()
 
-    def show(self, rect: QRectF, caption: str, bad: bool) -> None:
+    def show(self, rect: QRectF, caption: str, bad: bool, rows: tuple[tuple[str, bool], ...]) -> None:
+        """``rows``: (kind, grad?) of each picture, top to bottom (none when collapsed)."""
         if rect != self.rect:
             self.prepareGeometryChange()
             self.rect = rect
-        elif caption == self.caption and bad == self.bad:
+            self._bounds = rect.adjusted(-2, -2, 2, 2)
+        elif (caption, bad, rows) == self.state:
             return
-        self.caption, self.bad = caption, bad
+        self.state = (caption, bad, rows)
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return self.rect.adjusted(-2, -2, 2, 2)
+        return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         colors = _colors()
         card = self.rect
+        caption, bad, rows = self.state or ("", False, ())
         painter.setRenderHint(_AA)
-        painter.setPen(_BAD_PEN if self.bad else QPen(colors["border"], 0.8))
+        painter.setPen(_BAD_PEN if bad else QPen(colors["border"], 0.8))
         painter.setBrush(colors["node"])
         painter.drawRoundedRect(card, 5, 5)
+        x, w = card.left(), card.width()
         if option.levelOfDetailFromTransform(painter.worldTransform()) >= SMALL_TEXT_LOD:
             painter.setFont(font(6.2))
             painter.setPen(colors["muted"])
-            static, dy = _caption_text(self.caption, card.width() - 2 * PAD)
-            painter.drawStaticText(QPointF(card.left() + PAD, card.top() + dy), static)
+            static, dy = _caption_text(caption, w - 2 * PAD)
+            painter.drawStaticText(QPointF(x + PAD, card.top() + dy), static)
+        for kind, grad, y in _row_tops(rows, card.top()):
+            h = HEIGHTS[kind]
+            painter.setPen(_NO_PEN)
+            painter.setBrush(GRAD_COLOR if grad else VALUE_COLOR)
+            painter.drawRect(QRectF(x, y + 1, 2.5, h - 2))  # which is which: blue value, orange grad
+            if kind == "matrix":
+                painter.drawImage(QRectF(x + w - 28, y + 2, 4, HEAT_H - 2), scale_image(grad))
+            elif kind == "vector":
+                painter.setPen(QPen(colors["grid"], 0.8))
+                painter.drawLine(QPointF(x + PAD, y + 14.0), QPointF(x + WIDTH - PAD, y + 14.0))
+
+
+def _row_tops(rows: tuple[tuple[str, bool], ...], top: float) -> list[tuple[str, bool, float]]:
+    """Each picture row with the y of its top: rows stack under the caption, 2 apart."""
+    out, y = [], top + CAPTION
+    for kind, grad in rows:
+        out.append((kind, grad, y))
+        y += HEIGHTS[kind] + 2
+    return out
 
 
 class WirePanel(QGraphicsItem):
@@ -531,24 +556,23 @@ class WirePanel(QGraphicsItem):
 
         The geometry is announced only when the height changed: a new value of the same kind —
         every refresh during Train — costs one ``update`` and no re-indexing of the scene."""
-        h = CAPTION
-        if not self.collapsed:
-            for a in (self.value, self.grad):
-                if a is not None:
-                    h += HEIGHTS[kind_of(a)] + 2
+        shown = [(a, g) for a, g in ((self.value, False), (self.grad, True)) if a is not None]
+        rows = () if self.collapsed else tuple((kind_of(a), g) for a, g in shown)
+        h = CAPTION + sum(HEIGHTS[kind] + 2 for kind, _ in rows)
         if h != self._height or self.collapsed != self._laid_collapsed:
             self.prepareGeometryChange()
             self._height = h
             self._laid_collapsed = self.collapsed
             self._bounds = self.card().adjusted(-2, -2, 2, 2)
-        a = self.value if self.value is not None else self.grad
-        cap = ("▸ " if self.collapsed else "▾ ") + ("" if a is None else caption(np.asarray(a)))
-        if a is not None and not self.collapsed and np.ndim(a) > 2:
-            cap += " " + slice_label(np.shape(a), self.slice_index)
-        self._card.show(self.card(), cap, self.has_bad)
-        visible = self.value is not None or self.grad is not None
-        if visible != self.isVisible():
-            self.setVisible(visible)
+        cap = "▸ " if self.collapsed else "▾ "
+        if shown:
+            a = shown[0][0]
+            cap += caption(a)
+            if a.ndim > 2 and not self.collapsed:
+                cap += " " + slice_label(a.shape, self.slice_index)
+        self._card.show(self.card(), cap, self.has_bad, rows)
+        if bool(shown) != self.isVisible():
+            self.setVisible(bool(shown))
         self.update()
 
     # -- geometry --------------------------------------------------------------------------------
@@ -586,10 +610,8 @@ class WirePanel(QGraphicsItem):
 
     def _paint_picture(self, painter: QPainter, p: Picture, x: float, y: float, w: float, h: float, grad: bool,
                        colors: dict, text: bool, small: bool) -> None:
+        """What depends on the numbers (the card behind draws the rest)."""
         accent = GRAD_COLOR if grad else VALUE_COLOR
-        painter.setPen(_NO_PEN)
-        painter.setBrush(accent)
-        painter.drawRect(QRectF(x, y + 1, 2.5, h - 2))  # which is which: blue value, orange grad
         kind = p.kind
         if kind == "matrix" and p.image is not None:
             image = p.image
@@ -598,7 +620,6 @@ class WirePanel(QGraphicsItem):
             target = QRectF(x + PAD + 2, y + 2, iw * s, ih * s)
             painter.drawImage(target, image)
             bx = x + w - 28
-            painter.drawImage(QRectF(bx, y + 2, 4, HEAT_H - 2), scale_image(grad))
             if text and p.text:  # a uniform matrix: its one value over the heatmap
                 painter.setFont(font(8.0, True))
                 painter.setPen(_WHITE)
@@ -611,6 +632,7 @@ class WirePanel(QGraphicsItem):
         elif kind in ("scalar", "empty"):
             r = QRectF(x, y, w, h)
             if not text:
+                painter.setPen(_NO_PEN)
                 painter.setBrush(BAD_COLOR if p.bad else accent.lighter(170))
                 painter.drawRect(r.adjusted(PAD + 4, 5, -PAD - 4, -5))
                 return
@@ -621,8 +643,6 @@ class WirePanel(QGraphicsItem):
         elif kind == "vector":
             painter.save()
             painter.translate(x, y)
-            painter.setPen(QPen(colors["grid"], 0.8))
-            painter.drawLine(QPointF(PAD, 14.0), QPointF(WIDTH - PAD, 14.0))
             painter.setPen(_NO_PEN)
             for rects, color in ((p.pos_bars, accent),
                                  (p.neg_bars, _GRAD_NEG if grad else _VALUE_NEG),
