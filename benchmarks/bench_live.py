@@ -6,10 +6,11 @@
    rendered to a 1920×1080 QImage, best of N — after new values (every panel repaints its
    picture) and unchanged (cached); plus the GUI-thread cost of handing one Train snapshot to
    the 200 panels;
-2. event-loop latency during a 10,000-step Train of the XOR lesson: a QTimer pings every 10 ms,
+2. frames of an animated Step of that graph, the view fitted to it: each repaint timed;
+3. event-loop latency during a 10,000-step Train of the XOR lesson: a QTimer pings every 10 ms,
    we report how late the pings came (max, 99th percentile, median) and the training speed,
    against the same 10,000 steps with no GUI at all;
-3. trace cost: runner.step with trace=True vs trace=False (XOR lesson, and the 200-wire graph).
+4. trace cost: runner.step with trace=True vs trace=False (XOR lesson, and the 200-wire graph).
 """
 from __future__ import annotations
 
@@ -153,6 +154,43 @@ def frame_time(app, window, session) -> None:
     print(f"   handing one snapshot to the {len(panels)} panels (GUI thread, before painting) {t_update * 1e3:.1f} ms")
 
 
+def animation_frames(app, window, session) -> None:
+    """A Step of the 200-wire graph animated in the window, the view fitted to show every wire:
+    after each animation tick the viewport is repainted at once and timed — the frame the
+    student sees, with pulses moving and panels receiving their values wave by wave."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    window.model.reset(grid_graph())
+    session.set_animate(False)
+    session.step()
+    wait_idle(session)  # panels exist and hold values: the animated Step refreshes every one
+    window.view.fit()
+    viewport = window.view.viewport()
+    session.set_animate(True)
+    session.set_speed(20.0)
+    frames: list[float] = []
+
+    def frame() -> None:
+        t0 = time.perf_counter()
+        viewport.repaint()
+        frames.append(time.perf_counter() - t0)
+
+    session.animator._timer.timeout.connect(frame)  # right after each tick moved the pulses
+    loop = QEventLoop()
+    session.animator.finished.connect(loop.quit)
+    session.step()
+    QTimer.singleShot(120_000, loop.quit)
+    loop.exec()
+    session.animator._timer.timeout.disconnect(frame)
+    session.set_animate(False)
+    ms = np.array(frames) * 1e3
+    scale = window.view.transform().m11()
+    visible = sum(p.isVisible() for p in session.layer.panels.values())
+    print(f"2. animated Step, {visible} panels in a {viewport.width()}×{viewport.height()} view (zoom {scale:.2f}), "
+          f"{len(ms)} frames repainted whole: median {np.median(ms):.1f} ms  p90 {np.percentile(ms, 90):.1f} ms  "
+          f"max {ms.max():.1f} ms")
+
+
 def latency(app, window, session, steps: int = 10_000) -> None:
     from PySide6.QtCore import QTimer
 
@@ -187,7 +225,7 @@ def latency(app, window, session, steps: int = 10_000) -> None:
     elapsed = time.perf_counter() - t0
     timer.stop()
     late_ms = np.maximum(np.array(late), 0.0) * 1e3
-    print(f"2. Train {steps:,} steps of the XOR lesson with the window up, pinging every 10 ms:")
+    print(f"3. Train {steps:,} steps of the XOR lesson with the window up, pinging every 10 ms:")
     print(f"   ping late by: max {late_ms.max():.1f} ms  p99 {np.percentile(late_ms, 99):.1f} ms  "
           f"median {np.median(late_ms):.1f} ms  ({len(late)} pings)")
     print(f"   {steps / elapsed:,.0f} steps/s ({elapsed:.2f} s; {snaps[0]} snapshots = "
@@ -198,7 +236,7 @@ def latency(app, window, session, steps: int = 10_000) -> None:
 
 
 def trace_cost(blocks: int = 15, steps: int = 100) -> None:
-    print(f"3. trace cost, one runner.step (best of {blocks} interleaved blocks of {steps} steps):")
+    print(f"4. trace cost, one runner.step (best of {blocks} interleaved blocks of {steps} steps):")
     for name, doc in (("XOR lesson", load(XOR)), ("200-wire grid", grid_graph())):
         program = compile(doc)
         runners = {False: Runner(program, trace=False), True: Runner(program, trace=True)}
@@ -218,6 +256,7 @@ def main() -> None:
     app, window, session = make_window()
     try:
         frame_time(app, window, session)
+        animation_frames(app, window, session)
         latency(app, window, session)
     finally:
         session.shutdown()

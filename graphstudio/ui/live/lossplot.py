@@ -11,14 +11,14 @@ most of a redraw's cost — are regenerated a few times per run instead of on ev
 """
 from __future__ import annotations
 
-from typing import Any
-
+import math
 import time
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 REDRAW_MS = 150
 PENS = ["#e07b1a", "#2f6fdf", "#1f7a4d", "#c2506e", "#7a4fc0", "#2f8f9a"]
@@ -31,6 +31,7 @@ class _Series:
         self.x = np.empty(256)
         self.y = np.empty(256)
         self.n = 0
+        self.lo, self.hi = math.inf, -math.inf  # of the finite losses so far (the axis follows them)
 
     def extend(self, xs: list[float], ys: list[float]) -> None:
         need = self.n + len(xs)
@@ -40,6 +41,9 @@ class _Series:
             self.y = np.resize(self.y, size)
         self.x[self.n:need] = xs
         self.y[self.n:need] = ys
+        finite = [y for y in ys if math.isfinite(y)]
+        if finite:
+            self.lo, self.hi = min(self.lo, *finite), max(self.hi, *finite)
         self.n = need
 
 
@@ -57,11 +61,17 @@ class LossPlot(QWidget):
             item = self.plot.getAxis(axis)
             item.enableAutoSIPrefix(False)
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # repaints blit, no Python
+        # Fixed room for the tick labels: sized to fit, a new label ("0.75" after "0.8") would
+        # re-lay out the whole plot and rebuild both axes while training (~40 ms, measured).
+        self.plot.getAxis("left").setWidth(54)
         self.plot.disableAutoRange()
         self.plot.setXRange(0, 10, padding=0)
         self.plot.setYRange(0, 1, padding=0)
         self._xmax, self._yrange = 10.0, (0.0, 1.0)
         self.info = QLabel()
+        # its text changes at every refresh; a label that asked for a new width each time would
+        # re-lay out the plot beside it, and pyqtgraph then rebuilds both axes (~10 ms each)
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.info)
@@ -76,7 +86,9 @@ class LossPlot(QWidget):
         self._timer.timeout.connect(self.redraw)
         self._show_info()
 
-    def clear(self) -> None:
+    def clear(self, names: list[str] = ()) -> None:
+        """Empty the plot, with a curve ready for each optimizer in ``names``: made now, as the
+        graph loads, a curve and its legend entry do not stall the window at a Train's first step."""
         for curve in self.curves.values():
             self.plot.removeItem(curve)
         legend = self.plot.getPlotItem().legend
@@ -88,7 +100,17 @@ class LossPlot(QWidget):
         self._xmax, self._yrange = 10.0, (0.0, 1.0)
         self.plot.setXRange(0, 10, padding=0)
         self.plot.setYRange(0, 1, padding=0)
+        for name in names:
+            self._series(name)
         self._show_info()
+
+    def _series(self, name: str) -> _Series:
+        series = self.series.get(name)
+        if series is None:
+            series = self.series[name] = _Series()
+            pen = pg.mkPen(PENS[len(self.curves) % len(PENS)], width=2)
+            self.curves[name] = self.plot.plot([], [], pen=pen, name=name)
+        return series
 
     def add(self, history: list[dict[str, Any]], step: int, lrs: dict[str, float] | None = None) -> None:
         """Append history entries (``{"step": n, "loss": {optimizer id: value} | None}``)."""
@@ -99,12 +121,7 @@ class LossPlot(QWidget):
                 xs.append(float(entry["step"]))
                 ys.append(float(value))
         for name, (xs, ys) in batches.items():
-            series = self.series.get(name)
-            if series is None:
-                series = self.series[name] = _Series()
-                pen = pg.mkPen(PENS[len(self.curves) % len(PENS)], width=2)
-                self.curves[name] = self.plot.plot([], [], pen=pen, name=name)
-            series.extend(xs, ys)
+            self._series(name).extend(xs, ys)
         self.step = step
         if lrs is not None:
             self.lrs = dict(lrs)
@@ -138,10 +155,10 @@ class LossPlot(QWidget):
             while self._xmax < last:
                 self._xmax *= 2
             self.plot.setXRange(0, self._xmax, padding=0)
-        ys = np.concatenate([s.y[:s.n][np.isfinite(s.y[:s.n])] for s in filled])
-        if ys.size == 0:
+        finite = [s for s in filled if s.lo <= s.hi]
+        if not finite:
             return
-        lo, hi = float(min(ys.min(), 0.0)), float(ys.max())
+        lo, hi = min(0.0, *(s.lo for s in finite)), max(s.hi for s in finite)
         a, b = self._yrange
         if lo < a or hi > b or (hi - lo) < 0.25 * (b - a):
             span = (hi - lo) or 1.0

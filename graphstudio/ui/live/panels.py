@@ -335,9 +335,9 @@ _VALUE_NEG = QColor("#7a8fb8")
 
 #: Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers
 #: (8.5 pt bold) below TEXT_LOD, leaving only pictures; the small print — captions, the colour
-#: scale's ends, nan/inf counts (6 pt, under 6 px tall here) — below SMALL_TEXT_LOD.
+#: scale's ends, nan/inf counts (6 pt: about 4 px tall at zoom 0.5) — below SMALL_TEXT_LOD.
 TEXT_LOD = 0.45
-SMALL_TEXT_LOD = 0.7
+SMALL_TEXT_LOD = 0.55
 
 
 def _colors() -> dict[str, QColor]:

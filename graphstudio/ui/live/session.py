@@ -60,6 +60,7 @@ class LiveSession(QObject):
         worker.snapshot.connect(self._on_snapshot)
         worker.failed.connect(self._on_failed)
         worker.done.connect(self._on_done)
+        self.live.courtesy.acknowledged = True  # _flush_train tells it when a Train snapshot is shown
 
         self.layer = LiveLayer(self.scene, view.viewport(), self)
         self.layer.on_open = self.open_panel
@@ -90,6 +91,9 @@ class LiveSession(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(live.shutdown)
+
+    def _optimizer_ids(self) -> list[str]:
+        return [n.id for n in self.model.doc.nodes if n.op in OPTIMIZERS]
 
     def _show_bottom_docks(self) -> None:
         """The loss plot only where there is a loss to plot: a graph with no optimizer keeps the canvas
@@ -189,7 +193,7 @@ class LiveSession(QObject):
         self._needs_load = False
         self.snapshot = self.trained = None
         self.layer.clear()
-        self.loss_plot.clear()
+        self.loss_plot.clear(self._optimizer_ids())
         serial = self.live.request("load", (self.model.doc.copy(), self.model.base_dir, self.device))
         self._pending.add(serial)
 
@@ -235,7 +239,7 @@ class LiveSession(QObject):
         if self.model.doc.device != self._doc_device:
             self._doc_device = self.model.doc.device
             self._pick_doc_device()
-        self.loss_plot.clear()
+        self.loss_plot.clear(self._optimizer_ids())
         self.snapshot = self.trained = None
         self._update_buttons()
         return True
@@ -248,7 +252,7 @@ class LiveSession(QObject):
             self.layer.set_edges(snap.edges)
         if snap.kind == "reset":
             self.layer.clear()
-            self.loss_plot.clear()
+            self.loss_plot.clear(self._optimizer_ids())
             self.loss_plot.add([], 0, snap.lrs)
             self.snapshot, self.trained = snap, None
             self.toolbar.set_optimizers(snap.lrs)
@@ -286,6 +290,9 @@ class LiveSession(QObject):
                 self._show_now(snap)
             else:
                 self.shown.emit("train")
+        # Tell the engine once the repaint this asked for is done: posted paint events go out
+        # before a zero timer fires.
+        QTimer.singleShot(0, self.live.courtesy.shown)
 
     def _on_failed(self, serial: int, command: str, node_id: str, message: str) -> None:
         if serial <= self._ignore_upto:
