@@ -197,6 +197,27 @@ def test_train_coalesces_snapshots_and_traces_only_those():
     assert snaps[-1].new_history[-1]["step"] == 600
 
 
+def test_the_engine_waits_for_the_window_to_show_a_train_snapshot(monkeypatch, qapp):
+    import threading
+
+    from graphstudio.ui.live import worker as worker_module
+
+    monkeypatch.setattr(worker_module, "MAX_WAIT_S", 30.0)  # the bound, far away: only shown() can end the wait
+    courtesy = worker_module.Courtesy()
+    courtesy.sending()
+    courtesy.wait_shown()  # no window acknowledges snapshots: the engine does not wait
+    assert courtesy.waited == 0.0
+    courtesy.acknowledged = True
+    courtesy.sending()
+    engine = threading.Thread(target=courtesy.wait_shown)
+    engine.start()
+    engine.join(0.2)
+    assert engine.is_alive()  # still waiting for the window
+    courtesy.shown()
+    engine.join(5.0)
+    assert not engine.is_alive() and courtesy.waited < 5.0
+
+
 def test_compile_problems_and_bad_devices_are_reported_not_raised(shared_dir):
     bad = load(shared_dir / "examples" / "errors" / "mm_shape_mismatch.json")
     snaps, errors = run_worker(Worker(), ("load", (bad, None, "cpu")), ("forward", None))
