@@ -4,22 +4,31 @@
 
 Prints each case's time and the ratios the engine issue asks for. Run by hand;
 timing lives here, never in tests.
+
+NumPy's BLAS and PyTorch run on the same number of threads, one unless BENCH_THREADS says
+otherwise: on a small shared machine a two-thread matmul waits for whichever core is busy,
+and the same MLP step then took anywhere from 0.37 to 0.74 ms from one round to the next.
 """
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+THREADS = os.environ.get("BENCH_THREADS", "1")
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = THREADS  # before NumPy loads its BLAS
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import graphstudio.engine as gs  # noqa: E402
 
 try:
     import torch
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    torch.set_num_threads(int(THREADS))
 except ImportError:
     torch = None
 
@@ -165,7 +174,7 @@ def numpy_mlp():
 
 def main() -> None:
     libs = [("graphstudio", gs)] + ([("torch", torch)] if torch else [])
-    rows = []
+    rows = [f"BLAS and torch threads: {THREADS}"]
 
     def line(name, times, base_name):
         base = times[base_name]
