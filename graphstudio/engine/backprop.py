@@ -12,7 +12,8 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
-from typing import Any, Callable, Iterable, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 SECOND_BACKWARD = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -26,7 +27,7 @@ class _GradMode(threading.local):
     """Per-thread autograd state, as PyTorch's grad mode is per thread."""
 
     enabled = True
-    edge_log: "list[tuple[Node, int, Any]] | None" = None  # set by a tracing runner
+    edge_log: "list[Any] | None" = None  # set by a tracing runner: node, input index, grad, node, …
 
 
 grad_mode = _GradMode()
@@ -179,22 +180,32 @@ def run_backward(
     roots: Sequence[tuple[Node, int, Any]],
     retain_graph: bool,
     capture: dict[tuple[Node, int], Any] | None = None,
-    edge_log: list[tuple[Node, int, Any]] | None = None,
+    edge_log: list[Any] | None = None,
 ) -> None:
     """Propagate gradients from `roots` ((node, output_nr, grad) triples) to the leaves.
 
     Each node runs once, after every gradient flowing into it has been summed, so the
     pass is O(nodes + edges). With `capture` (autograd.grad), the gradients arriving at
     the captured (node, output_nr) pairs are stored there instead of in `.grad`.
-    `edge_log` (or the thread's `grad_mode.edge_log`) gets `(node, input_index, grad)` appended for
-    each gradient as it leaves a node along one edge, before fan-in sums it (the trace reads it).
+    `edge_log` (or the thread's `grad_mode.edge_log`) gets `node, input_index, grad` appended (flat:
+    three items per edge, so a large pass leaves no tuple per edge for the garbage collector to
+    scan) for each gradient as it leaves a node along one edge, before fan-in sums it (the trace
+    reads it).
     """
     # The pass makes no reference cycles (nodes never point at their outputs), so refcounting frees
     # everything; pausing the cyclic collector keeps it from rescanning a large graph mid-pass.
+    with gc_paused():
+        _propagate(roots, retain_graph, capture, grad_mode.edge_log if edge_log is None else edge_log)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a block that builds or walks a large acyclic structure:
+    collections it triggers would rescan every live object, again and again as the structure grows."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _propagate(roots, retain_graph, capture, grad_mode.edge_log if edge_log is None else edge_log)
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -202,7 +213,7 @@ def run_backward(
 
 def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
                capture: dict[tuple[Node, int], Any] | None,
-               edge_log: list[tuple[Node, int, Any]] | None) -> None:
+               edge_log: list[Any] | None) -> None:
     retained = _RETAINED if _RETAINED.data else None
     hooks = _HOOKS if _HOOKS.data else None
     buffers: dict[Node, Any] = {}
@@ -247,13 +258,13 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
                     if g.shape != nxt.shape or g.dtype != nxt.dtype:
                         g = _fit(g, nxt)
                     if edge_log is not None:
-                        edge_log.append((node, i, g))
+                        edge_log += (node, i, g)
                     prev = buffers.get(nxt)
                     buffers[nxt] = g if prev is None else prev + g
                 else:
                     g = _fit(g, nxt, nr)
                     if edge_log is not None:
-                        edge_log.append((node, i, g))
+                        edge_log += (node, i, g)
                     _accumulate(buffers, nxt, nr, g)
             left = deps[nxt] - 1
             deps[nxt] = left

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..document import Document, Problem
 from . import dtypes
+from .backprop import gc_paused
 from .registry import REGISTRY, Op, Param, ShapeError, Spec
 
 FLAGS = ("requires_grad", "retain_grad", "no_grad")
@@ -101,7 +102,8 @@ def compile(doc: Document, base_dir: str | None = None, memory_limit: int | None
 
 def check(doc: Document, base_dir: str | None = None, memory_limit: int | None = None) -> Analysis:
     limit = default_memory_limit() if memory_limit is None else memory_limit
-    return _Checker(doc, base_dir, limit).run()
+    with gc_paused():  # steps, specs and problems make no cycles (100k nodes: 3.3 -> 2.6 s)
+        return _Checker(doc, base_dir, limit).run()
 
 
 def default_memory_limit() -> int:

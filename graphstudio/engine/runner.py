@@ -251,7 +251,8 @@ class Runner:
         host, values, by_node = self._host, self.values, self._input_edges
         edges_of = {t._edge[0]: by_node[k] for k, t in values.items() if t._edge is not None and k in by_node}
         per_edge = self.trace.edge_grads
-        for node, i, grad in log:
+        items = iter(log)
+        for node, i, grad in zip(items, items, items):
             edges = edges_of.get(node)
             if edges is not None:
                 edge = edges[i]
