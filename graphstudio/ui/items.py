@@ -6,6 +6,8 @@ item redraws only when that summary changed.
 """
 from __future__ import annotations
 
+import functools
+
 import math
 from typing import Any, NamedTuple
 
@@ -359,6 +361,18 @@ def _input_tip(row: InputRow) -> str:
     return tip + (f": {row.doc}" if row.doc else "")
 
 
+_ANTIALIASING = QPainter.RenderHint.Antialiasing
+_NO_BRUSH = Qt.BrushStyle.NoBrush
+
+
+@functools.cache
+def _wire_pen(theme_name: str, selected: bool) -> QPen:
+    """Made once per theme: a repaint during a run strokes hundreds of wires."""
+    c = theme.colors()
+    return QPen(c["wire_selected"] if selected else c["wire"], 2.8 if selected else 1.8,
+                Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+
+
 class WireItem(QGraphicsPathItem):
     """A wire drawn as a horizontal-tangent bezier from an output port to an input port."""
 
@@ -381,12 +395,9 @@ class WireItem(QGraphicsPathItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # The selection colour is chosen at paint time, so no itemChange override is needed.
-        c = theme.colors()
-        selected = self.isSelected()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(c["wire_selected"] if selected else c["wire"], 2.8 if selected else 1.8,
-                            Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setRenderHint(_ANTIALIASING)
+        painter.setPen(_wire_pen(theme.current(), self.isSelected()))
+        painter.setBrush(_NO_BRUSH)
         path = self.path()
         if self._long:  # stroke only what can show: the painter's device, clip and exposed area
             visible = painter.worldTransform().inverted()[0].mapRect(QRectF(painter.viewport()))
