@@ -101,6 +101,12 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     return _call("gather", input, index, dim=dim)
 
 
+@_both
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """PyTorch's argument order (input, dim, index) for the registry's `index_select`."""
+    return _call("index_select", input, index, dim=dim)
+
+
 # -- shapes ------------------------------------------------------------------------------------
 @_method
 def view_as(self: Tensor, other: Tensor) -> Tensor:

@@ -138,6 +138,10 @@ REFS = {
     "tril": lambda a, diagonal=0: np.tril(a, k=diagonal),
     "triu": lambda a, diagonal=0: np.triu(a, k=diagonal),
     "diag": _diag,
+    "index_select": lambda a, index, dim: np.take(np.reshape(a, (1,)) if np.ndim(a) == 0 else a,
+                                                  np.reshape(index, (-1,)), axis=dim).reshape(
+        () if np.ndim(a) == 0 else tuple(np.shape(a)[:dim % max(np.ndim(a), 1)]) + (np.size(index),)
+        + tuple(np.shape(a)[dim % max(np.ndim(a), 1) + 1:])),
     "gather": lambda a, index, dim: np.take_along_axis(
         a[tuple(slice(0, n) if k != dim else slice(None) for k, n in enumerate(np.shape(index)))], np.asarray(index), dim),
 }

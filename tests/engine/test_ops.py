@@ -210,8 +210,8 @@ def _torch_fn(op):
             out[index_key(index)] = values
             return out
         return setitem
-    if name == "gather":  # torch's order: input, dim, index
-        return lambda x, index, dim: torch.gather(x, dim, index)
+    if name in ("gather", "index_select"):  # torch's order: input, dim, index
+        return lambda x, index, dim: getattr(torch, name)(x, dim, index)
     if name == "view":  # torch names the param `size`; the graph format says `shape`
         return lambda x, shape: x.view(shape)
     if hasattr(torch.nn.functional, name) and (op.category in ("Loss", "Activation", "Matrix") or not op.function):

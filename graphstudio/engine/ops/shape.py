@@ -899,6 +899,65 @@ class Gather(ShapeOp):
         return xp.reshape(acc, shape), None
 
 
+@register
+class IndexSelect(ShapeOp):
+    name, grad_fn, torch = "index_select", "IndexSelectBackward0", "torch.index_select({input}, {dim}, {index})"
+    doc = ("Whole slices picked along dim by a 1-D int64 index, in its order (repeats allowed: their gradients "
+           "add up); dim's size becomes the index's length.")
+    inputs = (T("input"), T("index", "int64, 1-D: which slices along dim, in order"))
+    params = (Param("dim", "int", 0, "the dim the index picks along", required=True),)
+    samples = (S(((3, 4), [2, 0]), {"dim": 1}), S(((3, 4), [1, 1, 0, 2]), {"dim": 0}),
+               S(((2, 3, 4), [3]), {"dim": -1}), S(((5,), [4, 0, 4]), {"dim": 0}),
+               S(((), [0]), {"dim": 0}),
+               S(((3, 4), [[0, 1]]), {"dim": 1}, error="index_select(): Index is supposed to be a vector"),
+               S(((), [0, 0]), {"dim": 0}, error="index_select(): Index to scalar can have only 1 value, got 2 value(s)"),
+               S(((3, 4), [0.0]), {"dim": 1}, dtypes=("float32", "float32"),
+                 error="index_select(): Expected dtype int32 or int64 for index"))
+
+    def infer(a, index, dim=0):
+        a, index = _tensor(a), _infer.need_tensor(index, "index")
+        if index.dtype not in (dtypes.int64, dtypes.int32):
+            raise ShapeError("index_select(): Expected dtype int32 or int64 for index")
+        if index.ndim > 1:
+            raise ShapeError("index_select(): Index is supposed to be a vector", IndexError)
+        d = _dim(dim, a.ndim)
+        n = index.shape[0] if index.ndim else 1
+        if a.ndim == 0:  # a scalar: one pick, of element 0
+            if n != 1:
+                raise ShapeError(f"index_select(): Index to scalar can have only 1 value, got {n} value(s)")
+            return Spec((), a.dtype)
+        return Spec(a.shape[:d] + (n,) + a.shape[d + 1:], a.dtype)
+
+    def forward(ctx, a, index, dim=0):
+        xp = ctx.xp
+        if index.ndim > 1 or index.dtype not in (xp.int64, xp.int32) or (a.ndim == 0 and math.prod(index.shape) != 1):
+            raise TypeError("index_select index")  # inference words it
+        d = _dim(dim, a.ndim)
+        scalar = a.ndim == 0
+        x = xp.reshape(a, (1,)) if scalar else a
+        index = xp.reshape(xp.astype(index, xp.int64), (-1,))
+        size = x.shape[d]
+        if index.shape[0]:
+            bad = [int(v) for v in (xp.min(index), xp.max(index)) if not 0 <= int(v) < size]
+            if bad:
+                raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad[0]} axis_dim={size}")
+        ctx.saved = (index,)
+        ctx.info = (d, tuple(x.shape), scalar)
+        out = xp.take(x, index, axis=d)
+        return xp.reshape(out, ()) if scalar else out
+
+    def backward(ctx, g):
+        index, = ctx.saved
+        d, shape, scalar = ctx.info
+        xp = ctx.xp
+        if scalar:
+            g = xp.reshape(g, (1,))
+        perm = (d,) + tuple(k for k in range(len(shape)) if k != d)  # dim d first: rows to scatter-add
+        back = tuple(perm.index(k) for k in range(len(shape)))
+        rows = xp.permute_dims(_index_add(xp, xp.permute_dims(g, perm), index, shape[d]), back)
+        return (xp.reshape(rows, ()) if scalar else rows), None
+
+
 def _tri_check(op: str, a: Spec) -> Spec:
     a = _tensor(a)
     if a.ndim < 2:
