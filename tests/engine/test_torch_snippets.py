@@ -791,6 +791,29 @@ out = torch.gather(w, 0, torch.tensor([[1, 0], [1, 1]]))
 out.sum().backward()
 r = [picked, -picked.mean(), g, g.squeeze(1), out, w.grad, out.grad_fn, logp[torch.arange(2), y]]
 """),
+    S("index_select_picks_whole_slices", """
+w = torch.arange(12.0).reshape(3, 4).requires_grad_()
+rows = w.index_select(0, torch.tensor([2, 0, 2]))
+cols = torch.index_select(w, 1, torch.tensor([3]))
+(rows.sum() + 2 * cols.sum()).backward()
+r = [rows, cols, rows.grad_fn, w.grad, torch.index_select(torch.tensor(5.0), 0, torch.tensor([0]))]
+"""),
+    S("index_select_out_of_range", """
+r = torch.arange(3.0).index_select(0, torch.tensor([5]))
+"""),
+    S("index_select_out_of_range_inner_dim", """
+r = torch.ones(2, 3).index_select(1, torch.tensor([5]))
+"""),
+    S("linalg_norms", """
+x = torch.tensor([[3.0, -4.0], [0.0, 1.0]], requires_grad=True)
+n = torch.linalg.norm(x, dim=1)
+n.sum().backward()
+r = [torch.linalg.norm(x), n, n.grad_fn, x.grad, torch.linalg.vector_norm(x, 1), torch.linalg.norm(x, 'fro'),
+     torch.linalg.vector_norm(x, float('inf'), dim=0, keepdim=True), torch.linalg.norm(x[0], ord=1)]
+"""),
+    S("broadcast_error_names_the_last_clashing_dim", """
+r = torch.ones(2, 3) + torch.ones(3, 2)
+"""),
     S("save_and_load_state_dict", """
 import io
 nn = torch.nn

@@ -939,6 +939,8 @@ class IndexSelect(ShapeOp):
         size = x.shape[d]
         if index.shape[0]:
             bad = [int(v) for v in (xp.min(index), xp.max(index)) if not 0 <= int(v) < size]
+            if bad and d == 0:  # PyTorch's CPU kernels word it two ways, by the dim
+                raise IndexError("index out of range in self")
             if bad:
                 raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad[0]} axis_dim={size}")
         ctx.saved = (index,)
