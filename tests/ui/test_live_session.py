@@ -343,3 +343,38 @@ def test_changing_the_graph_during_train_stops_it(qtbot, window, live):
     live.forward()
     settle(qtbot, live)
     assert live.layer.panel_at("bw", "tensor").value_text() == "27.0"
+
+
+def _grid_document(columns: int = 6, rows: int = 8):
+    """rows leaves, then columns of adds fed by two nodes of the column before: many wires."""
+    from graphstudio.document import Document, Node
+
+    nodes = [Node(f"c0r{r}", "randn", {}, {"shape": [2, 2], "requires_grad": True}) for r in range(rows)]
+    for c in range(1, columns + 1):
+        for r in range(rows):
+            nodes.append(Node(f"c{c}r{r}", "add", {"input": f"c{c - 1}r{r}", "other": f"c{c - 1}r{(r + 1) % rows}"}))
+    nodes += [Node("s", "sum", {"input": f"c{columns}r0"}), Node("bw", "backward", {"tensor": "s"})]
+    return Document(title="grid", nodes=nodes)
+
+
+def test_a_train_refresh_reaches_every_panel_a_slice_per_frame(qtbot, window, live):
+    from graphstudio.ui.live import session as session_module
+
+    window.model.reset(_grid_document())
+    live.set_animate(False)
+    live.step()
+    settle(qtbot, live)
+    snap = live.snapshot
+    assert len(snap.edges) > session_module.SLICE_EDGES  # more wires than one slice
+    trace = snap.trace.copy()
+    trace.values = {k: v + 1.0 for k, v in trace.values.items()}  # a refresh with new arrays
+    live._train_latest = type(snap)(**{**snap.__dict__, "kind": "train", "trace": trace})
+    live._flush_train()
+    panels = [live.layer.panel(i, create=False) for i in range(len(snap.edges))]
+    fresh = [p is not None and p.value is trace.values.get(snap.edges[i].source) for i, p in enumerate(panels)]
+    assert 0 < sum(fresh) < len(fresh)  # the first slice is out; the rest waits for the next turns
+    qtbot.waitUntil(lambda: not live._landing, timeout=5_000)
+    for i, e in enumerate(snap.edges):
+        panel = live.layer.panel(i, create=False)
+        if panel is not None and e.source in trace.values:
+            assert panel.value is trace.values[e.source], f"edge {i} ({e.source} → {e.target}) kept an old value"

@@ -14,6 +14,7 @@ the worker has nothing left to do *and* the animation has landed.
 from __future__ import annotations
 
 import gc
+from collections import deque
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,9 @@ from .panels import WirePanel
 from .toolbar import LiveToolbar
 from .viewer import TensorViewer
 from .worker import MAX_RATE, LiveThread, Snapshot
+
+#: Wire panels handed new values per event-loop turn while Train refreshes them (see _flush_train).
+SLICE_EDGES = 32
 
 
 class LiveSession(QObject):
@@ -53,6 +57,7 @@ class LiveSession(QObject):
         self._applying = False
         self._pending: set[int] = set()
         self._train_latest: Snapshot | None = None
+        self._landing: deque[Wave] = deque()            # a Train refresh still being handed out
         self._ignore_upto = 0                        # answers to requests up to this serial are stale
         self._frozen = False                         # gc.freeze() is in force (see train)
         self.live = LiveThread(None, max_rate)
@@ -169,6 +174,7 @@ class LiveSession(QObject):
 
     def shutdown(self) -> None:
         self.animator.cancel()
+        self._landing.clear()
         self.live.shutdown()
         self._unfreeze()
 
@@ -178,6 +184,7 @@ class LiveSession(QObject):
 
     def _request(self, command: str, arg: object = None) -> int:
         self.animator.finish()  # a new press lands the animation that is still playing
+        self._land(None)  # and a Train refresh still being handed out
         if self.error is not None:
             self.layer.clear_error()
             self.error = None
@@ -192,6 +199,7 @@ class LiveSession(QObject):
     def _load(self) -> None:
         self._needs_load = False
         self.snapshot = self.trained = None
+        self._landing.clear()
         self.layer.clear()
         self.loss_plot.clear(self._optimizer_ids())
         serial = self.live.request("load", (self.model.doc.copy(), self.model.base_dir, self.device))
@@ -202,6 +210,7 @@ class LiveSession(QObject):
         if device != self.device:
             self.device = device
             self._needs_load = True
+            self._landing.clear()
             self.layer.clear()
 
     def set_speed(self, speed: float) -> None:
@@ -235,6 +244,7 @@ class LiveSession(QObject):
             self.live.stop()
             self.animator.cancel()
             self._train_latest = None
+            self._landing.clear()
             self._say("Stopped the run: the graph changed")
         if self.model.doc.device != self._doc_device:
             self._doc_device = self.model.doc.device
@@ -251,6 +261,7 @@ class LiveSession(QObject):
         if self.layer.edges is not snap.edges:
             self.layer.set_edges(snap.edges)
         if snap.kind == "reset":
+            self._landing.clear()
             self.layer.clear()
             self.loss_plot.clear(self._optimizer_ids())
             self.loss_plot.add([], 0, snap.lrs)
@@ -282,17 +293,32 @@ class LiveSession(QObject):
             waves += self._backward_waves(snap)
         self.animator.play(waves)
 
-    def _flush_train(self) -> None:
+    def _flush_train(self, sliced: bool = True) -> None:
+        """Show the latest Train snapshot. During the run its waves are handed out ``SLICE_EDGES``
+        wires per event-loop turn, so each frame repaints a slice of the panels (a graph with
+        hundreds of wires would otherwise make one long frame per refresh); the last one lands
+        at once."""
         snap, self._train_latest = self._train_latest, None
         if snap is not None:
             if snap.trace is not None:
                 self.snapshot = snap
-                self._show_now(snap)
+                self._landing = deque(self._waves_now(snap))  # an unfinished refresh is outdated
             else:
                 self.shown.emit("train")
-        # Tell the engine once the repaint this asked for is done: posted paint events go out
-        # before a zero timer fires.
-        QTimer.singleShot(0, self.live.courtesy.shown)
+        self._land(SLICE_EDGES if sliced else None)
+
+    def _land(self, budget: int | None = SLICE_EDGES) -> None:
+        landed = 0
+        while self._landing and (budget is None or landed < budget):
+            wave = self._landing.popleft()
+            wave.on_done()
+            landed += len(wave.edges)
+        if self._landing:
+            QTimer.singleShot(0, self._land)  # the rest after the frame that shows this slice
+        else:
+            # Tell the engine once the repaint this asked for is done: posted paint events go out
+            # before a zero timer fires.
+            QTimer.singleShot(0, self.live.courtesy.shown)
 
     def _on_failed(self, serial: int, command: str, node_id: str, message: str) -> None:
         if serial <= self._ignore_upto:
@@ -308,7 +334,7 @@ class LiveSession(QObject):
     def _on_done(self, serial: int) -> None:
         self._pending.discard(serial)
         if not self._pending:
-            self._flush_train()
+            self._flush_train(sliced=False)
             self.loss_plot.flush()
             self._unfreeze()
         self._update_buttons()
@@ -330,13 +356,16 @@ class LiveSession(QObject):
         Nothing is cleared first (a panel is simply given its new value), so Train's refreshes
         do the least work and nothing flickers.
         """
+        for wave in self._waves_now(snap):
+            wave.on_done()
+
+    def _waves_now(self, snap: Snapshot) -> list[Wave]:
         waves = []
         if snap.kind in ("forward", "step", "train"):
             waves += self._forward_waves(snap, animated=False)
         if snap.kind in ("backward", "step", "train"):
             waves += self._backward_waves(snap, animated=False)
-        for wave in waves:
-            wave.on_done()
+        return waves
 
     def _forward_waves(self, snap: Snapshot, animated: bool = True) -> list[Wave]:
         """Values land wire by wire, in waves of equal source depth (see ``animation``)."""
