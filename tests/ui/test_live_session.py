@@ -378,3 +378,22 @@ def test_a_train_refresh_reaches_every_panel_a_slice_per_frame(qtbot, window, li
         panel = live.layer.panel(i, create=False)
         if panel is not None and e.source in trace.values:
             assert panel.value is trace.values[e.source], f"edge {i} ({e.source} → {e.target}) kept an old value"
+
+
+def test_the_cards_of_two_wires_into_one_node_do_not_cover_each_other(qtbot, window, live):
+    open_graph(window, BASICS)  # y feeds both inputs of yy = y * y
+    live.set_animate(False)
+    live.backward()
+    settle(qtbot, live)
+    qtbot.wait(10)  # the placement runs once the refresh has sized every card
+    cards = {}
+    for port in ("input", "other"):
+        panel = live.layer.panel_at("yy", port)
+        assert panel is not None and panel.isVisible()
+        card = panel.card().translated(panel.pos())
+        gap = min(abs(card.bottom() - panel.y()), abs(card.top() - panel.y()))
+        assert gap <= 10, f"the card of yy.{port} is {gap:.0f} away from its wire"  # beside its own wire
+        cards[port] = card
+    assert not cards["input"].intersects(cards["other"])
+    everything = [p.card().translated(p.pos()) for p in live.layer.panels.values() if p.isVisible()]
+    assert not any(a.intersects(b) for i, a in enumerate(everything) for b in everything[i + 1:])

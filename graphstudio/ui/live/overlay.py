@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Collection
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainterPath
 
 from ..items import NodeItem, WireItem
@@ -20,6 +20,9 @@ from .badges import ErrorMarker, NodeBadge, SumBadge
 from .panels import WireDash, WirePanel
 
 WireKey = tuple[str, str, "int | None"]
+
+GAP = 3.0       # between two cards placed apart
+COLUMN = 100.0  # width of the canvas strips that placed cards are filed in
 
 
 def structure(doc: Any) -> list[tuple]:
@@ -47,6 +50,7 @@ class LiveLayer(QObject):
         self._wires: dict[WireKey, WireItem] = {}
         self._structure = structure(scene.model.doc)
         self._relayout_due = False
+        self._place_due = False
         scene.model.changed.connect(self._model_changed)
         if viewport is not None:
             viewport.installEventFilter(self)
@@ -101,6 +105,46 @@ class LiveLayer(QObject):
             if wire is not None and dash.path() != wire.path():
                 dash.setPath(wire.path())
         self._place_sums()
+        self.place()
+
+    def place(self) -> None:
+        """Keep cards from covering one another: each goes above its wire where there is room,
+        else under it, else higher up (a stem keeps it attached).
+
+        Wires into one node (``y`` feeding both inputs of ``y * y``) have midpoints close
+        together, and their cards would hide all but one contribution. Cards are placed from
+        the top wire down, each clear of the cards placed before it."""
+        self._place_due = False
+        placed: dict[int, list[QRectF]] = {}  # placed cards (scene coordinates), by column of the canvas
+
+        def clash(card: QRectF) -> QRectF | None:
+            near = card.adjusted(-GAP, -GAP, GAP, GAP)
+            first, last = int(near.left() // COLUMN), int(near.right() // COLUMN)
+            for column in range(first, last + 1):
+                for r in placed.get(column, ()):
+                    if r.intersects(near):
+                        return r
+            return None
+
+        for panel in sorted((p for p in self.panels.values() if p.isVisible()), key=lambda p: (p.y(), p.x())):
+            pos = panel.pos()
+            above, under = panel.card_at(False).translated(pos), panel.card_at(True).translated(pos)
+            if clash(above) is not None and clash(under) is None:
+                card = under
+                panel.set_place(True)
+            else:
+                lift, card = 0.0, above
+                while (hit := clash(card)) is not None:
+                    lift += card.bottom() - hit.top() + GAP
+                    card = above.translated(0, -lift)
+                panel.set_place(False, lift)
+            for column in range(int(card.left() // COLUMN), int(card.right() // COLUMN) + 1):
+                placed.setdefault(column, []).append(card)
+
+    def _place_soon(self) -> None:
+        if not self._place_due:
+            self._place_due = True
+            QTimer.singleShot(0, self.place)  # once, after a refresh has sized every panel
 
     # -- edges --------------------------------------------------------------------------------------
     def set_edges(self, edges: list[Any]) -> None:
@@ -125,6 +169,7 @@ class LiveLayer(QObject):
             where = f"{e.port}[{e.index}]" if e.index is not None else e.port
             panel = WirePanel(key, f"{e.source} → {e.target}.{where}")
             panel.on_open = self.on_open
+            panel.on_resize = self._place_soon
             panel.setPos(self._wires[key].path().pointAtPercent(0.5))
             self.scene.addItem(panel)
             self.panels[key] = panel

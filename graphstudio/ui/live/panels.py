@@ -333,6 +333,9 @@ _BAD_PEN = QPen(BAD_COLOR, 2.0)
 _GRAD_NEG = GRAD_COLOR.darker(160)
 _VALUE_NEG = QColor("#7a8fb8")
 
+#: A card lifted less than this keeps no stem (it still touches its wire).
+STEM_MIN = 10.0
+
 #: Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers
 #: (8.5 pt bold) below TEXT_LOD, leaving only pictures; the small print — captions, the colour
 #: scale's ends, nan/inf counts (6 pt: about 4 px tall at zoom 0.5) — below SMALL_TEXT_LOD.
@@ -404,15 +407,16 @@ class _Card(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.rect = panel.card()
-        self._bounds = self.rect.adjusted(-2, -2, 2, 2)
+        self._bounds = self.rect.adjusted(-2, -2, 2, 2).united(QRectF(-3, -3, 6, 6))
         self.state: tuple = ()
 
     def show(self, rect: QRectF, caption: str, bad: bool, rows: tuple[tuple[str, bool], ...]) -> None:
-        """``rows``: (kind, grad?) of each picture, top to bottom (none when collapsed)."""
+        """``rows``: (kind, grad?) of each picture, top to bottom (none when collapsed). A card
+        lifted off its wire (see ``WirePanel.lift``) gets a stem down to the wire."""
         if rect != self.rect:
             self.prepareGeometryChange()
             self.rect = rect
-            self._bounds = rect.adjusted(-2, -2, 2, 2)
+            self._bounds = rect.adjusted(-2, -2, 2, 2).united(QRectF(-3, -3, 6, 6))
         elif (caption, bad, rows) == self.state:
             return
         self.state = (caption, bad, rows)
@@ -426,6 +430,11 @@ class _Card(QGraphicsItem):
         card = self.rect
         caption, bad, rows = self.state or ("", False, ())
         painter.setRenderHint(_AA)
+        if card.bottom() < -STEM_MIN:  # lifted: a stem down to its wire's midpoint, and a dot there
+            painter.setPen(QPen(colors["border"], 0.8))
+            painter.drawLine(QPointF(0, card.bottom()), QPointF(0, 0))
+            painter.setBrush(colors["border"])
+            painter.drawEllipse(QPointF(0, 0), 1.8, 1.8)
         painter.setPen(_BAD_PEN if bad else QPen(colors["border"], 0.8))
         painter.setBrush(colors["node"])
         painter.drawRoundedRect(card, 5, 5)
@@ -470,10 +479,13 @@ class WirePanel(QGraphicsItem):
         self.collapsed = False
         self.slice_index = 0
         self.on_open: Callable[[WirePanel], None] | None = None
+        self.on_resize: Callable[[], None] | None = None  # the card changed size or was shown or hidden
         self._pics: dict[bool, Picture | None] = {}  # grad? → its picture, made when first painted
         self._ranges: dict[bool, tuple[float, float, int]] = {}  # grad? → data_range of its array
         self._height = CAPTION
         self._laid_collapsed = False
+        self.lift = 0.0                      # how far the card sits above its usual place (LiveLayer.place);
+        self.below = False                   # or the card hangs under its wire instead
         self._bounds = self.card().adjusted(-2, -2, 2, 2)
         self._card = _Card(self)
         self.setZValue(8)
@@ -559,7 +571,8 @@ class WirePanel(QGraphicsItem):
         shown = [(a, g) for a, g in ((self.value, False), (self.grad, True)) if a is not None]
         rows = () if self.collapsed else tuple((kind_of(a), g) for a, g in shown)
         h = CAPTION + sum(HEIGHTS[kind] + 2 for kind, _ in rows)
-        if h != self._height or self.collapsed != self._laid_collapsed:
+        resized = h != self._height or self.collapsed != self._laid_collapsed or bool(shown) != self.isVisible()
+        if resized:
             self.prepareGeometryChange()
             self._height = h
             self._laid_collapsed = self.collapsed
@@ -574,15 +587,31 @@ class WirePanel(QGraphicsItem):
         if bool(shown) != self.isVisible():
             self.setVisible(bool(shown))
         self.update()
+        if resized and self.on_resize is not None:
+            self.on_resize()
 
     # -- geometry --------------------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
         return self._bounds  # asked several times per paint: made once per layout
 
     def card(self) -> QRectF:
-        """The card sits just above the wire's midpoint (the item's origin)."""
+        return self.card_at(self.below, self.lift)
+
+    def card_at(self, below: bool, lift: float = 0.0) -> QRectF:
+        """Where the card would be: just above the wire's midpoint (the item's origin), ``lift``
+        higher, or just under it."""
         w = WIDTH if not self.collapsed else COLLAPSED_WIDTH
-        return QRectF(-w / 2, -self._height - 8, w, self._height)
+        top = 8 if below else -self._height - 8 - lift
+        return QRectF(-w / 2, top, w, self._height)
+
+    def set_place(self, below: bool, lift: float = 0.0) -> None:
+        """Hang the card under its wire, or raise it off (a stem keeps it attached): clear of the
+        cards of neighbouring wires."""
+        if (below, lift) != (self.below, self.lift):
+            self.prepareGeometryChange()
+            self.below, self.lift = below, lift
+            self._bounds = self.card().adjusted(-2, -2, 2, 2)
+            self._relayout()
 
     def caption_rect(self) -> QRectF:
         c = self.card()
