@@ -397,3 +397,20 @@ def test_the_cards_of_two_wires_into_one_node_do_not_cover_each_other(qtbot, win
     assert not cards["input"].intersects(cards["other"])
     everything = [p.card().translated(p.pos()) for p in live.layer.panels.values() if p.isVisible()]
     assert not any(a.intersects(b) for i, a in enumerate(everything) for b in everything[i + 1:])
+
+
+def test_cards_of_a_tensor_used_ten_times_stay_near_their_wires(qtbot, window, live):
+    from graphstudio.ui.live import overlay
+
+    open_graph(window, LESSONS / "15_cat_vs_stack.json")  # t feeds ten list slots
+    live.set_animate(False)
+    live.backward()
+    settle(qtbot, live)
+    qtbot.wait(10)
+    uses = [p for (target, port, _), p in live.layer.panels.items() if port == "tensors"]
+    assert len(uses) == 10 and all(p.isVisible() for p in uses)
+    dealt = [p for p in uses if p.lift > overlay.MAX_LIFT]
+    assert dealt  # more cards than fit beside the wires: the rest are dealt in a cascade ...
+    assert all(p.lift <= overlay.MAX_LIFT + overlay.CASCADE * len(uses) for p in uses)  # ... not a tower
+    corners = {(p.card().translated(p.pos()).left(), p.card().translated(p.pos()).top()) for p in dealt}
+    assert len(corners) == len(dealt)  # each dealt card shows its own edge

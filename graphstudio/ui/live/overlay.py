@@ -22,6 +22,8 @@ from .panels import WireDash, WirePanel
 WireKey = tuple[str, str, "int | None"]
 
 GAP = 3.0       # between two cards placed apart
+MAX_LIFT = 200.0  # a card is raised at most this far above its wire, then dealt onto a cascade
+CASCADE = 7.0     # the offset of each card dealt onto a cascade
 COLUMN = 100.0  # width of the canvas strips that placed cards are filed in
 
 
@@ -109,13 +111,15 @@ class LiveLayer(QObject):
 
     def place(self) -> None:
         """Keep cards from covering one another: each goes above its wire where there is room,
-        else under it, else higher up (a stem keeps it attached).
+        else under it, else higher up (a stem keeps it attached); where many wires meet (one
+        tensor used ten times), the cards past MAX_LIFT are dealt in a cascade at the top.
 
         Wires into one node (``y`` feeding both inputs of ``y * y``) have midpoints close
         together, and their cards would hide all but one contribution. Cards are placed from
         the top wire down, each clear of the cards placed before it."""
         self._place_due = False
         placed: dict[int, list[QRectF]] = {}  # placed cards (scene coordinates), by column of the canvas
+        piles: list[QRectF] = []               # where cards were dealt in a cascade
 
         def clash(card: QRectF) -> QRectF | None:
             near = card.adjusted(-GAP, -GAP, GAP, GAP)
@@ -133,11 +137,17 @@ class LiveLayer(QObject):
                 card = under
                 panel.set_place(True)
             else:
-                lift, card = 0.0, above
-                while (hit := clash(card)) is not None:
+                lift, card, shift = 0.0, above, 0.0
+                while (hit := clash(card)) is not None and lift <= MAX_LIFT:
                     lift += card.bottom() - hit.top() + GAP
                     card = above.translated(0, -lift)
-                panel.set_place(False, lift)
+                if lift > MAX_LIFT:
+                    top = above.translated(0, -MAX_LIFT)
+                    dealt = sum(1 for r in piles if r.intersects(top))
+                    piles.append(top)
+                    lift, shift = MAX_LIFT + CASCADE * dealt, CASCADE * dealt
+                    card = above.translated(shift, -lift)
+                panel.set_place(False, lift, shift)
             for column in range(int(card.left() // COLUMN), int(card.right() // COLUMN) + 1):
                 placed.setdefault(column, []).append(card)
 

@@ -486,6 +486,7 @@ class WirePanel(QGraphicsItem):
         self._laid_collapsed = False
         self.lift = 0.0                      # how far the card sits above its usual place (LiveLayer.place);
         self.below = False                   # or the card hangs under its wire instead
+        self.shift = 0.0                     # to the right, dealt onto a cascade
         self._bounds = self.card().adjusted(-2, -2, 2, 2)
         self._card = _Card(self)
         self.setZValue(8)
@@ -595,21 +596,21 @@ class WirePanel(QGraphicsItem):
         return self._bounds  # asked several times per paint: made once per layout
 
     def card(self) -> QRectF:
-        return self.card_at(self.below, self.lift)
+        return self.card_at(self.below, self.lift, self.shift)
 
-    def card_at(self, below: bool, lift: float = 0.0) -> QRectF:
+    def card_at(self, below: bool, lift: float = 0.0, shift: float = 0.0) -> QRectF:
         """Where the card would be: just above the wire's midpoint (the item's origin), ``lift``
-        higher, or just under it."""
+        higher and ``shift`` to the right, or just under it."""
         w = WIDTH if not self.collapsed else COLLAPSED_WIDTH
         top = 8 if below else -self._height - 8 - lift
-        return QRectF(-w / 2, top, w, self._height)
+        return QRectF(-w / 2 + shift, top, w, self._height)
 
-    def set_place(self, below: bool, lift: float = 0.0) -> None:
+    def set_place(self, below: bool, lift: float = 0.0, shift: float = 0.0) -> None:
         """Hang the card under its wire, or raise it off (a stem keeps it attached): clear of the
         cards of neighbouring wires."""
-        if (below, lift) != (self.below, self.lift):
+        if (below, lift, shift) != (self.below, self.lift, self.shift):
             self.prepareGeometryChange()
-            self.below, self.lift = below, lift
+            self.below, self.lift, self.shift = below, lift, shift
             self._bounds = self.card().adjusted(-2, -2, 2, 2)
             self._relayout()
 
