@@ -80,13 +80,13 @@ def main() -> None:
     program = compile(loads(chain_graph(n)))
     cases = {"direct": direct(n), "runner": Runner(program).step, "traced": Runner(program, trace=True).step}
     times: dict[str, list[float]] = {k: [] for k in cases}
-    for _ in range(15):  # interleaved, so a slow moment of the machine hits every case alike
+    for _ in range(40):  # interleaved, so a slow moment of the machine hits every case alike
         for name, fn in cases.items():
             t0 = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - t0)
     t_direct, t_run, t_traced = (min(times[k]) for k in cases)
-    print(f"1,000-node graph, one step (best of 15 interleaved): direct API {t_direct * 1e3:.2f} ms  "
+    print(f"1,000-node graph, one step (best of 40 interleaved): direct API {t_direct * 1e3:.2f} ms  "
           f"runner {t_run * 1e3:.2f} ms ({t_run / t_direct:.2f}×)  runner+trace {t_traced * 1e3:.2f} ms "
           f"({t_traced / t_direct:.2f}×)  trace cost {t_traced / t_run:.2f}×")
 
