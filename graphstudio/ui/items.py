@@ -23,8 +23,13 @@ from .layout import HEADER, ROW, node_size
 PORT_RADIUS = 5.5
 PROBLEM_OVERHANG = 70.0  # how far a problem line may run past the box's right edge
 #: Below this scale a box's 8.5 pt text is under 4 px tall: the scene draws an overview instead
-#: (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene).
+#: (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene) —
+#: for a big graph, where it is also what keeps a repaint fast. A lesson-sized graph keeps its
+#: detail (up to SMALL_GRAPH_NODES boxes: every lesson has fewer than 40), squinted at but
+#: readable, down to SMALL_GRAPH_OVERVIEW_LOD.
 OVERVIEW_LOD = 0.4
+SMALL_GRAPH_OVERVIEW_LOD = 0.2
+SMALL_GRAPH_NODES = 60
 _NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 

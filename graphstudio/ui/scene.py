@@ -23,7 +23,7 @@ from graphstudio.document import Node
 
 from . import graph, theme
 from .analysis import Analysis, changed_nodes, format_spec
-from .items import OVERVIEW_LOD, InputRow, NodeItem, NodeView, OutputRow, PortItem, WireItem, bezier
+from .items import OVERVIEW_LOD, SMALL_GRAPH_NODES, SMALL_GRAPH_OVERVIEW_LOD, InputRow, NodeItem, NodeView, OutputRow, PortItem, WireItem, bezier
 from .layout import GRID, HEADER
 from .model import GraphModel
 
@@ -389,7 +389,7 @@ class GraphScene(QGraphicsScene):
         This runs before the items are painted, so it is where a paint finds out its scale and
         switches the items between painting themselves and leaving it to the overview."""
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        overview = lod < OVERVIEW_LOD
+        overview = lod < (OVERVIEW_LOD if len(self.nodes) > SMALL_GRAPH_NODES else SMALL_GRAPH_OVERVIEW_LOD)
         if overview != self.overview:
             self.set_overview(overview)
         self._draw_grid(painter, rect)

@@ -82,3 +82,17 @@ def test_far_out_nodes_and_ports_still_take_clicks(window):
     assert scene.overview
     assert all(item.flags() & item.GraphicsItemFlag.ItemHasNoContents for item in scene.nodes.values())
     assert all(wire.flags() & wire.GraphicsItemFlag.ItemHasNoContents for wire in scene.wires)
+
+
+def test_a_lesson_sized_graph_keeps_its_detail_where_a_big_one_turns_to_the_overview(window):
+    from graphstudio.ui.items import SMALL_GRAPH_NODES
+
+    scene = window.scene
+    window.model.reset(_doc())
+    _render(scene, 0.3)  # a wide lesson fitted into the window
+    assert not scene.overview  # its ids and ops are still drawn, if small
+    big = Document(nodes=[Node(f"n{i}", "ones", {}, {"shape": [2]}, (300.0 * (i % 20), 150.0 * (i // 20)))
+                          for i in range(SMALL_GRAPH_NODES + 1)])
+    window.model.reset(big)
+    _render(scene, 0.3)
+    assert scene.overview  # hundreds of boxes: the batched overview keeps the repaint fast
