@@ -128,7 +128,7 @@ def frame_time(app, window, session) -> None:
 
     def new_values(new: Any) -> float:
         t0 = time.perf_counter()
-        session._show_now(new)  # every panel gets new arrays: pictures made anew when painted
+        session.show_now(new, None)  # every panel gets new arrays at once: pictures made anew when painted
         return time.perf_counter() - t0
 
     def frames(repeat: int = 7) -> tuple[float, float]:

@@ -414,3 +414,19 @@ def test_cards_of_a_tensor_used_ten_times_stay_near_their_wires(qtbot, window, l
     assert all(p.lift <= overlay.MAX_LIFT + overlay.CASCADE * len(uses) for p in uses)  # ... not a tower
     corners = {(p.card().translated(p.pos()).left(), p.card().translated(p.pos()).top()) for p in dealt}
     assert len(corners) == len(dealt)  # each dealt card shows its own edge
+
+
+def test_forward_without_animation_hands_a_big_graph_out_in_slices_and_is_busy_until_done(qtbot, window, live,
+                                                                                            monkeypatch):
+    window.model.reset(_grid_document())
+    live.set_animate(False)
+    turns = []
+    land = live._land
+    monkeypatch.setattr(live, "_land", lambda *a: (turns.append(a), land(*a)))
+    live.forward()
+    settle(qtbot, live)  # busy until the last slice is out
+    snap = live.snapshot
+    assert len([t for t in turns if not t]) >= 1  # at least one more turn after the first slice
+    for i, e in enumerate(snap.edges):
+        panel = live.layer.panel(i, create=False)
+        assert panel is not None and panel.value is snap.trace.values[e.source]

@@ -180,7 +180,7 @@ class LiveSession(QObject):
 
     @property
     def busy(self) -> bool:
-        return bool(self._pending) or self.animator.running
+        return bool(self._pending) or self.animator.running or bool(self._landing)
 
     def _request(self, command: str, arg: object = None) -> int:
         self.animator.finish()  # a new press lands the animation that is still playing
@@ -284,7 +284,7 @@ class LiveSession(QObject):
         if snap.trace is None:
             return
         if not self.animate:
-            self._show_now(snap)
+            self.show_now(snap)
             return
         waves: list[Wave] = []
         if snap.kind in ("forward", "step"):
@@ -299,26 +299,29 @@ class LiveSession(QObject):
         hundreds of wires would otherwise make one long frame per refresh); the last one lands
         at once."""
         snap, self._train_latest = self._train_latest, None
+        if snap is not None and snap.trace is not None:
+            self.snapshot = snap
+            self.show_now(snap, SLICE_EDGES if sliced else None)
+            return
         if snap is not None:
-            if snap.trace is not None:
-                self.snapshot = snap
-                self._landing = deque(self._waves_now(snap))  # an unfinished refresh is outdated
-            else:
-                self.shown.emit("train")
+            self.shown.emit("train")
         self._land(SLICE_EDGES if sliced else None)
 
     def _land(self, budget: int | None = SLICE_EDGES) -> None:
-        landed = 0
+        landed, waves = 0, 0
         while self._landing and (budget is None or landed < budget):
             wave = self._landing.popleft()
             wave.on_done()
             landed += len(wave.edges)
+            waves += 1
         if self._landing:
             QTimer.singleShot(0, self._land)  # the rest after the frame that shows this slice
-        else:
-            # Tell the engine once the repaint this asked for is done: posted paint events go out
-            # before a zero timer fires.
-            QTimer.singleShot(0, self.live.courtesy.shown)
+            return
+        # Tell the engine once the repaint this asked for is done: posted paint events go out
+        # before a zero timer fires.
+        QTimer.singleShot(0, self.live.courtesy.shown)
+        if waves:  # this call finished showing something: the run may be over now
+            self._check_idle()
 
     def _on_failed(self, serial: int, command: str, node_id: str, message: str) -> None:
         if serial <= self._ignore_upto:
@@ -350,14 +353,14 @@ class LiveSession(QObject):
         self.toolbar.apply.setEnabled(not busy and self.trained is not None and bool(self.trained.leaves))
 
     # -- showing a snapshot ------------------------------------------------------------------------------------
-    def _show_now(self, snap: Snapshot) -> None:
-        """Everything at once: what a finished animation leaves, and what Train shows.
+    def show_now(self, snap: Snapshot, budget: int | None = SLICE_EDGES) -> None:
+        """What a finished animation leaves, without the animation: ``budget`` wires per event-loop
+        turn (None: all at once), so no frame repaints more than a slice of a big graph's panels.
 
         Nothing is cleared first (a panel is simply given its new value), so Train's refreshes
-        do the least work and nothing flickers.
-        """
-        for wave in self._waves_now(snap):
-            wave.on_done()
+        do the least work and nothing flickers. A refresh still being handed out is outdated."""
+        self._landing = deque(self._waves_now(snap))
+        self._land(budget)
 
     def _waves_now(self, snap: Snapshot) -> list[Wave]:
         waves = []
