@@ -72,30 +72,31 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return wrap(array, get_backend("cpu"), None)
 
 
-def _sized(op: str, size: tuple, dtype: Any, device: Any, requires_grad: bool, **more: Any) -> Tensor:
-    params = {"shape": parse_size(size), **more}
-    if dtype is not None or op in ("zeros", "ones", "rand", "randn"):
-        params["dtype"] = _name(dtype) or "float32"
+def _sized(op: str, args: tuple, size: Any, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+    """`torch.zeros(2, 3)`, `torch.zeros((2, 3))` and `torch.zeros(size=(2, 3))` alike."""
+    if size is not None and args:
+        raise TypeError(f"{op}() received an invalid combination of arguments: the size given twice")
+    params = {"shape": parse_size(args if size is None else (size,)), "dtype": _name(dtype) or "float32"}
     return _leaf(op, params, device, requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _sized("zeros", size, dtype, device, requires_grad)
+def zeros(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _sized("zeros", args, size, dtype, device, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _sized("ones", size, dtype, device, requires_grad)
+def ones(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _sized("ones", args, size, dtype, device, requires_grad)
 
 
 empty = zeros
 
 
-def rand(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _sized("rand", size, dtype, device, requires_grad)
+def rand(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _sized("rand", args, size, dtype, device, requires_grad)
 
 
-def randn(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _sized("randn", size, dtype, device, requires_grad)
+def randn(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _sized("randn", args, size, dtype, device, requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:

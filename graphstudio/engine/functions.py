@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from . import api
+from .backprop import is_grad_enabled
+from .creation import default_generator
 from .registry import REGISTRY, node_class
 from .tensor import INPLACE_OPS, Tensor, inplace_method, wrap
 
@@ -105,6 +107,20 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """PyTorch's argument order (input, dim, index) for the registry's `index_select`."""
     return _call("index_select", input, index, dim=dim)
+
+
+# -- random fills in place ------------------------------------------------------------------------
+@_method
+def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
+    """Normal random numbers in place, from the engine's seeded generator (the in-place rules of any
+    other op apply: `w.data.normal_(0, 0.01)` or under no_grad for a parameter)."""
+    return self.copy_(default_generator.rng.standard_normal(tuple(self.shape)) * std + mean)
+
+
+@_method
+def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
+    """Uniform random numbers in [a, b) in place (see normal_)."""
+    return self.copy_(default_generator.rng.uniform(a, b, size=tuple(self.shape)))
 
 
 # -- shapes ------------------------------------------------------------------------------------
@@ -310,6 +326,26 @@ def is_nonzero(input: Tensor) -> bool:
     return bool(input.item())
 
 
+def _with_out(name: str, fn: Callable) -> Callable:
+    """`torch.<name>(…, out=t)`: the result written into t (resized when its shape differs), as
+    PyTorch does for functions without autograd."""
+    def function(*args: Any, out: Any = None, **kwargs: Any) -> Any:
+        result = fn(*args, **kwargs)
+        if out is None:
+            return result
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        if not isinstance(result, Tensor):
+            raise NotImplementedError(f"{name}(): out= is not supported by GraphStudio's engine for several results")
+        if (result.requires_grad or out.requires_grad) and is_grad_enabled():
+            raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                               "but one of the arguments requires grad.")
+        return out._store(result.array, resize=True)
+
+    function.__name__, function.__doc__ = fn.__name__, fn.__doc__
+    return function
+
+
 def install() -> None:
     """Put the aliases, the compositions and the in-place methods on `torch` and on Tensor."""
     for alias, target in ALIASES.items():
@@ -320,6 +356,8 @@ def install() -> None:
         if op.method and alias not in Tensor.__dict__:
             setattr(Tensor, alias, api.make_method(fn))
     api.TORCH_FUNCTIONS.update(TORCH)
+    for name, fn in list(api.TORCH_FUNCTIONS.items()):
+        api.TORCH_FUNCTIONS[name] = _with_out(name, fn)
     for name, fn in METHODS.items():
         setattr(Tensor, name, fn)
     for name in INPLACE_OPS:

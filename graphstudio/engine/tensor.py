@@ -340,15 +340,20 @@ class Tensor:
         self.array, self._edge, self.requires_grad = result.array, result._edge, result.requires_grad
         return self
 
-    def _store(self, new: Any) -> "Tensor":
-        """Write an unrecorded result into this tensor, cast to its dtype as PyTorch's in-place ops do."""
+    def _store(self, new: Any, resize: bool = False) -> "Tensor":
+        """Write an unrecorded result into this tensor, cast to its dtype as PyTorch's in-place ops do
+        (`resize`: a result of another shape replaces the values, as an `out=` tensor takes it)."""
         if new.dtype != self.array.dtype:
             new_dt, old_dt = self._be.from_dtype[new.dtype], self.dtype
             if new_dt.category > old_dt.category:
                 raise RuntimeError(f"result type {_C_TYPE[new_dt.name]} can't be cast to the desired output type "
                                    f"{_C_TYPE[old_dt.name]}")
             new = self._be.xp.astype(new, self.array.dtype)
-        self._write(new)
+        if resize and tuple(new.shape) != tuple(self.array.shape):
+            self._new_version()
+            self.array = self._be.xp.asarray(new, copy=True)
+        else:
+            self._write(new)
         return self
 
     def _inplace(self, name: str, other: Any) -> "Tensor":

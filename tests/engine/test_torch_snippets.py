@@ -814,6 +814,40 @@ r = [torch.linalg.norm(x), n, n.grad_fn, x.grad, torch.linalg.vector_norm(x, 1),
     S("broadcast_error_names_the_last_clashing_dim", """
 r = torch.ones(2, 3) + torch.ones(3, 2)
 """),
+    S("size_keyword_of_factories", """
+r = [torch.zeros(size=(2, 3)), torch.ones(size=[2]), torch.randn(size=()).shape, torch.rand(size=(2, 4)).shape,
+     torch.randn(size=(3,), requires_grad=True).requires_grad, torch.empty(size=(1, 2)).shape]
+"""),
+    S("out_keyword", """
+x = torch.ones(2, 2)
+result = torch.empty(2, 2)
+torch.add(x, x, out=result)
+resized = torch.zeros(3)
+torch.mm(x, x, out=resized)
+view_target = torch.zeros(2, 2)
+v = view_target.view(4)
+torch.mul(x, 3, out=view_target)
+r = [result, resized, v]
+"""),
+    S("out_keyword_refuses_a_narrower_dtype", """
+r = torch.add(torch.ones(2), 0.5, out=torch.zeros(2, dtype=torch.int64))
+"""),
+    S("out_keyword_refuses_autograd", """
+w = torch.ones(2, requires_grad=True)
+r = torch.mul(w, 2, out=torch.zeros(2))
+"""),
+    S("random_fills_in_place", """
+torch.manual_seed(0)
+lin = torch.nn.Linear(3, 2)
+lin.weight.data.normal_(0, 0.01)
+lin.bias.data.fill_(0)
+u = torch.empty(4).uniform_(-1, 1)
+r = [lin.weight.shape, lin.bias, bool((u >= -1).all() and (u < 1).all()), lin.weight.requires_grad,
+     bool(lin.weight.abs().max() < 0.1)]
+"""),
+    S("random_fill_of_a_leaf_that_requires_grad", """
+r = torch.ones(2, requires_grad=True).normal_()
+"""),
     S("save_and_load_state_dict", """
 import io
 nn = torch.nn

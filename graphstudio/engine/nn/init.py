@@ -9,7 +9,6 @@ import math
 from typing import Any
 
 from ..backprop import no_grad
-from ..creation import default_generator
 from ..tensor import Tensor
 
 
@@ -60,11 +59,13 @@ def eye_(tensor: Tensor) -> Tensor:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
-    return _fill(tensor, default_generator.rng.uniform(a, b, size=tuple(tensor.shape)))
+    with no_grad():
+        return tensor.uniform_(a, b)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
-    return _fill(tensor, default_generator.rng.standard_normal(tuple(tensor.shape)) * std + mean)
+    with no_grad():
+        return tensor.normal_(mean, std)
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
