@@ -426,7 +426,7 @@ def test_forward_without_animation_hands_a_big_graph_out_in_slices_and_is_busy_u
     live.forward()
     settle(qtbot, live)  # busy until the last slice is out
     snap = live.snapshot
-    assert len([t for t in turns if not t]) >= 1  # at least one more turn after the first slice
+    assert len([t for t in turns if not t]) >= 1, turns  # at least one more turn after the first slice
     for i, e in enumerate(snap.edges):
         panel = live.layer.panel(i, create=False)
         assert panel is not None and panel.value is snap.trace.values[e.source]

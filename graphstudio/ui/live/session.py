@@ -296,16 +296,17 @@ class LiveSession(QObject):
     def _flush_train(self, sliced: bool = True) -> None:
         """Show the latest Train snapshot. During the run its waves are handed out ``SLICE_EDGES``
         wires per event-loop turn, so each frame repaints a slice of the panels (a graph with
-        hundreds of wires would otherwise make one long frame per refresh); the last one lands
-        at once."""
+        hundreds of wires would otherwise make one long frame per refresh); a snapshot still
+        waiting when the run ends (``sliced=False``) lands at once."""
         snap, self._train_latest = self._train_latest, None
-        if snap is not None and snap.trace is not None:
+        if snap is None:
+            return  # shown already (a refresh being handed out goes on)
+        if snap.trace is not None:
             self.snapshot = snap
             self.show_now(snap, SLICE_EDGES if sliced else None)
             return
-        if snap is not None:
-            self.shown.emit("train")
-        self._land(SLICE_EDGES if sliced else None)
+        self.shown.emit("train")
+        QTimer.singleShot(0, self.live.courtesy.shown)
 
     def _land(self, budget: int | None = SLICE_EDGES) -> None:
         landed, waves = 0, 0
