@@ -396,7 +396,8 @@ class WireItem(QGraphicsPathItem):
         self.restyle()
 
     def restyle(self) -> None:
-        self.setPen(QPen(theme.colors()["wire"], 2.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        # the item's own pen sets its bounding rect: as wide as paint's widest (a selected wire)
+        self.setPen(QPen(theme.colors()["wire"], 2.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         # The selection colour is chosen at paint time, so no itemChange override is needed.

@@ -24,7 +24,7 @@ WireKey = tuple[str, str, "int | None"]
 GAP = 3.0       # between two cards placed apart
 MAX_LIFT = 200.0  # a card is raised at most this far above its wire, then dealt onto a cascade
 CASCADE = 7.0     # the offset of each card dealt onto a cascade
-COLUMN = 100.0  # width of the canvas strips that placed cards are filed in
+CELL = 100.0      # side of the canvas squares that placed cards are filed in
 
 
 def structure(doc: Any) -> list[tuple]:
@@ -118,21 +118,26 @@ class LiveLayer(QObject):
         together, and their cards would hide all but one contribution. Cards are placed from
         the top wire down, each clear of the cards placed before it."""
         self._place_due = False
-        placed: dict[int, list[QRectF]] = {}  # placed cards (scene coordinates), by column of the canvas
-        piles: list[QRectF] = []               # where cards were dealt in a cascade
+        placed: dict[tuple[int, int], list[QRectF]] = {}  # placed cards (scene coordinates), by canvas cell
+        piles: list[QRectF] = []                            # where cards were dealt in a cascade
+
+        def cells(r: QRectF) -> list[tuple[int, int]]:
+            return [(i, j) for i in range(int(r.left() // CELL), int(r.right() // CELL) + 1)
+                    for j in range(int(r.top() // CELL), int(r.bottom() // CELL) + 1)]
 
         def clash(card: QRectF) -> QRectF | None:
             near = card.adjusted(-GAP, -GAP, GAP, GAP)
-            first, last = int(near.left() // COLUMN), int(near.right() // COLUMN)
-            for column in range(first, last + 1):
-                for r in placed.get(column, ()):
+            for cell in cells(near):
+                for r in placed.get(cell, ()):
                     if r.intersects(near):
                         return r
             return None
 
-        for panel in sorted((p for p in self.panels.values() if p.isVisible()), key=lambda p: (p.y(), p.x())):
+        # hidden cards too: one emptied for an animation keeps its place for the values to come
+        for panel in sorted(self.panels.values(), key=lambda p: (p.y(), p.x())):
             pos = panel.pos()
-            above, under = panel.card_at(False).translated(pos), panel.card_at(True).translated(pos)
+            above = panel.card_at(False, planned=True).translated(pos)
+            under = panel.card_at(True, planned=True).translated(pos)
             if clash(above) is not None and clash(under) is None:
                 card = under
                 panel.set_place(True)
@@ -148,8 +153,8 @@ class LiveLayer(QObject):
                     lift, shift = MAX_LIFT + CASCADE * dealt, CASCADE * dealt
                     card = above.translated(shift, -lift)
                 panel.set_place(False, lift, shift)
-            for column in range(int(card.left() // COLUMN), int(card.right() // COLUMN) + 1):
-                placed.setdefault(column, []).append(card)
+            for cell in cells(card):
+                placed.setdefault(cell, []).append(card)
 
     def _place_soon(self) -> None:
         if not self._place_due:
@@ -180,6 +185,7 @@ class LiveLayer(QObject):
             panel = WirePanel(key, f"{e.source} → {e.target}.{where}")
             panel.on_open = self.on_open
             panel.on_resize = self._place_soon
+            panel.no_grad = key in self.dashes
             panel.setPos(self._wires[key].path().pointAtPercent(0.5))
             self.scene.addItem(panel)
             self.panels[key] = panel
@@ -240,12 +246,12 @@ class LiveLayer(QObject):
         if node is None:
             return
         badge = self.sums.get(key)
-        new = badge is None or badge.parentItem() is not node
-        if new:
+        if badge is None or badge.parentItem() is not node:
             badge = self.sums[key] = SumBadge(node)
+            node_id = key.partition(":")[0]
+            row = sum(1 for k in self.sums if k.partition(":")[0] == node_id) - 1  # the node's outputs so far
+            badge.setPos(QPointF(0, node.size[1] + 22 + 20 * row))
         badge.set_parts(parts)
-        if new:
-            self._place_sums()
 
     def _place_sums(self) -> None:
         """Each sum under its node's badge, one row per output (in the order they appeared)."""

@@ -483,6 +483,7 @@ class WirePanel(QGraphicsItem):
         self._pics: dict[bool, Picture | None] = {}  # grad? → its picture, made when first painted
         self._ranges: dict[bool, tuple[float, float, int]] = {}  # grad? → data_range of its array
         self._height = CAPTION
+        self._footprint = CAPTION           # the height placement keeps for it (see footprint)
         self._laid_collapsed = False
         self.lift = 0.0                      # how far the card sits above its usual place (LiveLayer.place);
         self.below = False                   # or the card hangs under its wire instead
@@ -510,11 +511,13 @@ class WirePanel(QGraphicsItem):
         self._set_array(True, grad)
 
     def clear(self) -> None:
+        """Empty the card, keeping its place: an animation clears panels to refill them wave by
+        wave, and the cards should not be moved around meanwhile."""
         self.value = self.grad = None
         self.grad_parts = []
         self._pics.clear()
         self._ranges.clear()
-        self._relayout()
+        self._relayout(keep_place=True)
 
     def _set_array(self, grad: bool, a: np.ndarray | None) -> None:
         self._pics.pop(grad, None)
@@ -564,7 +567,7 @@ class WirePanel(QGraphicsItem):
         self._pics.clear()
         self._relayout()
 
-    def _relayout(self) -> None:
+    def _relayout(self, keep_place: bool = False) -> None:
         """Size the card for what it shows and have it repainted (its cached picture is stale).
 
         The geometry is announced only when the height changed: a new value of the same kind —
@@ -573,6 +576,9 @@ class WirePanel(QGraphicsItem):
         rows = () if self.collapsed else tuple((kind_of(a), g) for a, g in shown)
         h = CAPTION + sum(HEIGHTS[kind] + 2 for kind, _ in rows)
         resized = h != self._height or self.collapsed != self._laid_collapsed or bool(shown) != self.isVisible()
+        footprint = self._footprint if keep_place else self._planned_height()
+        moved_out = footprint != self._footprint
+        self._footprint = footprint
         if resized:
             self.prepareGeometryChange()
             self._height = h
@@ -588,8 +594,18 @@ class WirePanel(QGraphicsItem):
         if bool(shown) != self.isVisible():
             self.setVisible(bool(shown))
         self.update()
-        if resized and self.on_resize is not None:
+        if moved_out and self.on_resize is not None:
             self.on_resize()
+
+    def _planned_height(self) -> float:
+        """What the card shows, plus the gradient row that a value on a wire carrying gradients
+        will get: placement keeps that room, so a gradient landing does not move the cards around."""
+        if self.collapsed:
+            return CAPTION
+        kinds = [kind_of(a) for a in (self.value, self.grad) if a is not None]
+        if self.grad is None and self.value is not None and not self.no_grad and np.asarray(self.value).dtype.kind == "f":
+            kinds.append(kinds[0])
+        return CAPTION + sum(HEIGHTS[k] + 2 for k in kinds)
 
     # -- geometry --------------------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
@@ -598,12 +614,14 @@ class WirePanel(QGraphicsItem):
     def card(self) -> QRectF:
         return self.card_at(self.below, self.lift, self.shift)
 
-    def card_at(self, below: bool, lift: float = 0.0, shift: float = 0.0) -> QRectF:
+    def card_at(self, below: bool, lift: float = 0.0, shift: float = 0.0, planned: bool = False) -> QRectF:
         """Where the card would be: just above the wire's midpoint (the item's origin), ``lift``
-        higher and ``shift`` to the right, or just under it."""
+        higher and ``shift`` to the right, or just under it (``planned``: with the room kept for
+        a gradient to come, see _planned_height)."""
         w = WIDTH if not self.collapsed else COLLAPSED_WIDTH
-        top = 8 if below else -self._height - 8 - lift
-        return QRectF(-w / 2 + shift, top, w, self._height)
+        h = self._footprint if planned else self._height
+        top = 8 if below else -h - 8 - lift
+        return QRectF(-w / 2 + shift, top, w, h)
 
     def set_place(self, below: bool, lift: float = 0.0, shift: float = 0.0) -> None:
         """Hang the card under its wire, or raise it off (a stem keeps it attached): clear of the
