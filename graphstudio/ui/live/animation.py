@@ -37,11 +37,23 @@ def node_of(key: str) -> str:
     return key.partition(":")[0]
 
 
+_LAST: list = [None, None, None]  # edges, order, depths of the last call: every snapshot of a run asks again
+
+
 def depths(edges: Iterable[EdgeLike], order: Iterable[str] = ()) -> dict[str, int]:
     """Longest path (in wires) from a node without inputs, for every node named by ``edges``.
 
     ``order`` is a topological order of the node ids (the compiler's); missing ids are appended.
+    A run's snapshots share one edge list (never mutated): asked again for it, the answer is kept.
     """
+    order = list(order)
+    if _LAST[0] is edges and _LAST[1] == order:
+        return _LAST[2]
+    _LAST[:] = [edges, order, _depths(edges, order)]
+    return _LAST[2]
+
+
+def _depths(edges: Iterable[EdgeLike], order: list[str]) -> dict[str, int]:
     incoming: dict[str, list[str]] = {}
     ids: list[str] = list(order)
     for e in edges:
