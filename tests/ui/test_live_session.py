@@ -430,3 +430,20 @@ def test_forward_without_animation_hands_a_big_graph_out_in_slices_and_is_busy_u
     for i, e in enumerate(snap.edges):
         panel = live.layer.panel(i, create=False)
         assert panel is not None and panel.value is snap.trace.values[e.source]
+
+
+def test_opening_another_lesson_after_a_run_starts_clean(qtbot, window, live):
+    open_graph(window, BASICS)
+    live.set_animate(False)
+    live.backward()  # node badges and sum badges on the old graph's boxes
+    settle(qtbot, live)
+    assert live.layer.sums
+    for lesson in sorted(LESSONS.glob("1[2-6]_*.json")) + [XOR]:
+        open_graph(window, lesson)  # the scene drops the old boxes, and the overlays on them go too
+        live.step()
+        settle(qtbot, live)
+    live.forward()
+    settle(qtbot, live)
+    assert live.error is None
+    panel = live.layer.panel_at("loss", "input")
+    assert panel is not None and panel.value is not None and panel.value.shape == (4, 2)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Collection
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainterPath
 
@@ -20,6 +21,11 @@ from .badges import ErrorMarker, NodeBadge, SumBadge
 from .panels import WireDash, WirePanel
 
 WireKey = tuple[str, str, "int | None"]
+
+
+def _gone(item: Any) -> bool:
+    """An overlay on a node box goes with the box when the scene rebuilds or drops it."""
+    return not shiboken6.isValid(item) or item.scene() is None
 
 GAP = 3.0       # between two cards placed apart
 MAX_LIFT = 200.0  # a card is raised at most this far above its wire, then dealt onto a cascade
@@ -78,9 +84,9 @@ class LiveLayer(QObject):
             for key in [k for k in store if k not in self._wires]:
                 self.scene.removeItem(store.pop(key))
         for store in (self.badges, self.sums):
-            for key in [k for k, item in store.items() if item.scene() is None]:
+            for key in [k for k, item in store.items() if _gone(item)]:
                 store.pop(key)
-        if self.error is not None and self.error.scene() is None:
+        if self.error is not None and _gone(self.error):
             self.error, self.error_node = None, None
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -235,7 +241,7 @@ class LiveLayer(QObject):
         if node is None:
             return
         badge = self.badges.get(node_id)
-        if badge is None or badge.parentItem() is not node:
+        if badge is None or _gone(badge) or badge.parentItem() is not node:
             badge = NodeBadge(node)
             self.badges[node_id] = badge
         badge.setPos(QPointF(0, node.size[1] + 4))
@@ -246,7 +252,7 @@ class LiveLayer(QObject):
         if node is None:
             return
         badge = self.sums.get(key)
-        if badge is None or badge.parentItem() is not node:
+        if badge is None or _gone(badge) or badge.parentItem() is not node:
             badge = self.sums[key] = SumBadge(node)
             node_id = key.partition(":")[0]
             row = sum(1 for k in self.sums if k.partition(":")[0] == node_id) - 1  # the node's outputs so far
@@ -290,6 +296,8 @@ class LiveLayer(QObject):
         self.clear_error()
 
     def _remove(self, item: Any) -> None:
+        if not shiboken6.isValid(item):  # went with its node, when the scene rebuilt it
+            return
         if item.scene() is not None:
             item.scene().removeItem(item)
         item.setParentItem(None)
