@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from graphstudio.document import Document, Node
 from graphstudio.ui import commands as C
 from graphstudio.ui import graph
+
+from .edits import connect_somewhere, edit_a_list
 from graphstudio.ui.analysis import analyze
 
 ACTIONS = ("add", "remove", "move", "connect", "connect", "list", "disconnect", "param", "param", "flag", "rename",
@@ -42,22 +44,9 @@ def _step(model, data) -> None:
     elif action == "move":
         model.move({data.draw(st.sampled_from(ids)): (float(data.draw(st.integers(-9, 9)) * 50), 100.0)})
     elif action == "connect":
-        src, dst = data.draw(st.sampled_from(ids)), data.draw(st.sampled_from(ids))
-        slots = graph.input_slots(doc.node(dst))  # a place in a list: taken (replace) or the empty last (append)
-        outputs = model.outputs_of(doc.node(src))
-        if slots and outputs:
-            slot = data.draw(st.sampled_from(slots))
-            model.connect(src, data.draw(st.sampled_from(outputs)), dst, slot.port.name, slot.index)
+        connect_somewhere(model, data)
     elif action == "list":  # a variadic list's places: append, replace, or a literal in one
-        places = {n.id: [s for s in graph.input_slots(n) if s.index is not None] for n in doc.nodes}
-        lists = [node_id for node_id, slots in places.items() if slots]
-        if lists:
-            node_id = data.draw(st.sampled_from(lists))
-            slot = data.draw(st.sampled_from(places[node_id]))
-            if data.draw(st.booleans()):
-                model.connect(data.draw(st.sampled_from(ids)), None, node_id, slot.port.name, slot.index)
-            else:
-                model.set_input(node_id, slot.port.name, data.draw(st.integers(-3, 3)), slot.index)
+        edit_a_list(model, data)
     elif action == "disconnect":
         wires = graph.wires(doc)
         if wires:
