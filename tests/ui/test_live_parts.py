@@ -405,3 +405,14 @@ def test_the_loss_dock_shows_only_for_graphs_that_train(window):
     assert not window.live.loss_dock.isVisible()
     window.model.reset(load(examples / "24_xor_mlp_adam.json"))
     assert window.live.loss_dock.isVisible()
+
+
+def test_the_shared_picture_cache_never_keeps_an_array_alive(qapp):
+    import weakref
+
+    a = np.arange(16.0).reshape(4, 4)
+    first = panels.shared_picture(a)
+    assert panels.shared_picture(a) is first  # two wires of one tensor: one picture
+    gone = weakref.ref(a)
+    del a
+    assert gone() is None and not any(ref() is None for ref, _ in panels._SHARED.values())

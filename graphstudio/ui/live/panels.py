@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 from typing import Any, Callable
 
 import numpy as np
@@ -249,21 +250,24 @@ def kind_of(a: np.ndarray) -> str:
     return "vector" if a.ndim == 1 else "matrix"
 
 
-_SHARED: dict[tuple[int, bool, int], tuple[np.ndarray, Picture]] = {}
+_SHARED: dict[tuple[int, bool, int], tuple[weakref.ref, Picture]] = {}
 
 
 def shared_picture(a: np.ndarray, diverging: bool = False, slice_index: int = 0,
                    known: tuple[float, float, int] | None = None) -> Picture:
     """``picture``, made once for an array that several panels show: a tensor with several uses
-    sends the same array along each wire. Entries are checked by identity (ids are reused)."""
+    sends the same array along each wire. An entry lives as long as its array (a weak reference:
+    the cache never keeps a step's tensors alive), and is checked by identity."""
     key = (id(a), diverging, slice_index)
     hit = _SHARED.get(key)
-    if hit is not None and hit[0] is a:
+    if hit is not None and hit[0]() is a:
         return hit[1]
-    if len(_SHARED) > 4096:  # a few refreshes' worth; older arrays are gone anyway
-        _SHARED.clear()
     pic = picture(a, diverging, slice_index, known)
-    _SHARED[key] = (a, pic)
+    try:
+        ref = weakref.ref(a, lambda _, key=key: _SHARED.pop(key, None))
+    except TypeError:  # a NumPy scalar (a summed 0-d gradient) takes no weak reference: cheap to redo
+        return pic
+    _SHARED[key] = (ref, pic)
     return pic
 
 
