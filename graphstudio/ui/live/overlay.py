@@ -23,6 +23,11 @@ from .panels import WireDash, WirePanel
 WireKey = tuple[str, str, "int | None"]
 
 
+def _under(badge: SumBadge, node: NodeItem, row: int) -> None:
+    """A sum under its node's badge, one row per output of the node."""
+    badge.setPos(QPointF(0, node.size[1] + 22 + 20 * row))
+
+
 def _gone(item: Any) -> bool:
     """An overlay on a node box goes with the box when the scene rebuilds or drops it."""
     return not shiboken6.isValid(item) or item.scene() is None
@@ -255,8 +260,7 @@ class LiveLayer(QObject):
         if badge is None or _gone(badge) or badge.parentItem() is not node:
             badge = self.sums[key] = SumBadge(node)
             node_id = key.partition(":")[0]
-            row = sum(1 for k in self.sums if k.partition(":")[0] == node_id) - 1  # the node's outputs so far
-            badge.setPos(QPointF(0, node.size[1] + 22 + 20 * row))
+            _under(badge, node, sum(1 for k in self.sums if k.partition(":")[0] == node_id) - 1)
         badge.set_parts(parts)
 
     def _place_sums(self) -> None:
@@ -266,8 +270,8 @@ class LiveLayer(QObject):
             node = badge.parentItem()
             if isinstance(node, NodeItem):
                 node_id = key.partition(":")[0]
-                row = rows[node_id] = rows.get(node_id, -1) + 1
-                badge.setPos(QPointF(0, node.size[1] + 22 + 20 * row))
+                rows[node_id] = rows.get(node_id, -1) + 1
+                _under(badge, node, rows[node_id])
 
     def mark_error(self, node_id: str, message: str) -> bool:
         """Outline the node a run failed at. False when it is not on the canvas."""

@@ -33,7 +33,7 @@ from .toolbar import LiveToolbar
 from .viewer import TensorViewer
 from .worker import MAX_RATE, LiveThread, Snapshot
 
-#: Wire panels handed new values per event-loop turn while Train refreshes them (see _flush_train).
+#: Wire panels handed new values per event-loop turn by a refresh without animation (see show_now).
 SLICE_EDGES = 32
 
 
@@ -57,7 +57,7 @@ class LiveSession(QObject):
         self._applying = False
         self._pending: set[int] = set()
         self._train_latest: Snapshot | None = None
-        self._landing: deque[Wave] = deque()            # a Train refresh still being handed out
+        self._landing: deque[Wave] = deque()            # waves of a refresh still being handed out
         self._ignore_upto = 0                        # answers to requests up to this serial are stale
         self._frozen = False                         # gc.freeze() is in force (see train)
         self.live = LiveThread(None, max_rate)
@@ -184,7 +184,7 @@ class LiveSession(QObject):
 
     def _request(self, command: str, arg: object = None) -> int:
         self.animator.finish()  # a new press lands the animation that is still playing
-        self._land(None)  # and a Train refresh still being handed out
+        self._land(None)  # and a refresh still being handed out
         if self.error is not None:
             self.layer.clear_error()
             self.error = None
