@@ -416,3 +416,23 @@ def test_the_shared_picture_cache_never_keeps_an_array_alive(qapp):
     gone = weakref.ref(a)
     del a
     assert gone() is None and not any(ref() is None for ref, _ in panels._SHARED.values())
+
+
+def test_no_train_snapshot_goes_out_while_the_window_is_still_showing_one(monkeypatch, qapp):
+    from graphstudio.ui.live import worker as worker_module
+
+    clock = [100.0]
+    monkeypatch.setattr(worker_module.time, "monotonic", lambda: clock[0])
+    courtesy = worker_module.Courtesy()
+    assert courtesy.ready()  # no window listening: snapshots go out at their rate
+    courtesy.acknowledged = True
+    assert courtesy.ready()
+    courtesy.sending()
+    assert not courtesy.ready()  # the window has not shown it yet
+    clock[0] += 0.120  # a big graph's refresh: several frames
+    courtesy.shown()
+    assert not courtesy.ready()  # as long again, for the window to answer everything else
+    clock[0] += 0.119
+    assert not courtesy.ready()
+    clock[0] += 0.002
+    assert courtesy.ready()

@@ -9,9 +9,10 @@ Three things are deliberately cheap for a long Train:
 
 * Stop is a number, not a message: ``cancel_upto`` is compared with each command's serial after
   every step, so Stop takes effect within one step even though the queue is busy.
-* Snapshots are coalesced: at most ``max_rate`` per second. Only the steps that will be shown
-  are traced (``runner.tracing`` is switched on just for them), so the untraced steps in between
-  pay nothing for the animation's bookkeeping.
+* Snapshots are coalesced: at most ``max_rate`` per second, and none while the window is still
+  showing the last one. Only the steps that will be shown are traced (``runner.tracing`` is
+  switched on just for them), so the untraced steps in between pay nothing for the animation's
+  bookkeeping.
 * History goes out incrementally (the entries since the previous snapshot), not as a copy of
   everything so far.
 
@@ -73,6 +74,7 @@ class Courtesy(QObject):
         self.acknowledged = False  # whether a window calls ``shown`` for the snapshots it receives
         self._shown = threading.Event()
         self._shown.set()
+        self._sent_at = self._shown_at = self._took = 0.0
         self.timer = QTimer(self)
         self.timer.setInterval(BEAT_MS)
         self.timer.timeout.connect(self._beat)
@@ -93,6 +95,7 @@ class Courtesy(QObject):
 
     def sending(self) -> None:
         """Worker: a snapshot goes out now; ``wait_shown`` will wait for the window to show it."""
+        self._sent_at = time.monotonic()
         self._shown.clear()
 
     def wait_shown(self) -> None:
@@ -105,7 +108,19 @@ class Courtesy(QObject):
 
     def shown(self) -> None:
         """GUI thread: the last snapshot is on screen (handled, and the repaint it asked for done)."""
+        now = time.monotonic()
+        if not self._shown.is_set():  # the answer to a snapshot sent: how long showing it took
+            self._took = now - self._sent_at
+        self._shown_at = now
         self._shown.set()
+
+    def ready(self) -> bool:
+        """Worker: may another Train snapshot go out? Not while the window is still showing the last
+        (a big graph's refresh takes several frames), nor sooner after it than that took: the
+        window spends at most half its time on refreshes. The engine trains on, untraced."""
+        if not self.acknowledged:
+            return True
+        return self._shown.is_set() and time.monotonic() - self._shown_at >= self._took
 
 
 @dataclass
@@ -246,7 +261,7 @@ class Worker(QObject):
             while (n == 0 or done < n) and serial > self.cancel_upto:
                 self._apply_lr()
                 final = n != 0 and done == n - 1
-                show = final or time.monotonic() - last_emit >= period
+                show = final or (time.monotonic() - last_emit >= period and (courtesy is None or courtesy.ready()))
                 runner.tracing = show
                 runner.step()
                 done += 1
