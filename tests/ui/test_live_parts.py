@@ -436,3 +436,14 @@ def test_no_train_snapshot_goes_out_while_the_window_is_still_showing_one(monkey
     assert not courtesy.ready()
     clock[0] += 0.002
     assert courtesy.ready()
+
+
+def test_a_new_train_does_not_wait_for_a_snapshot_the_window_dropped(qapp):
+    from graphstudio.ui.live import worker as worker_module
+
+    courtesy = worker_module.Courtesy()
+    courtesy.acknowledged = True
+    courtesy.sending()  # ... and the window dropped it as stale: an edit stopped that run
+    assert not courtesy.ready()
+    courtesy.restart()  # the next Train
+    assert courtesy.ready()

@@ -447,3 +447,18 @@ def test_opening_another_lesson_after_a_run_starts_clean(qtbot, window, live):
     assert live.error is None
     panel = live.layer.panel_at("loss", "input")
     assert panel is not None and panel.value is not None and panel.value.shape == (4, 2)
+
+
+def test_a_train_after_an_edit_stopped_one_still_refreshes_the_canvas(qtbot, window, live):
+    open_graph(window, XOR)
+    live.set_animate(False)
+    live.train(0)
+    qtbot.waitUntil(lambda: live.loss_plot.step > 20, timeout=20_000)
+    open_graph(window, BASICS)  # the run stops, and its last snapshots are dropped as stale
+    settle(qtbot, live, 5_000)
+    open_graph(window, XOR)
+    shown: list[str] = []
+    live.shown.connect(shown.append)
+    live.train(3000)
+    settle(qtbot, live, 30_000)
+    assert shown.count("forward") > 2  # refreshes during the run, not only the last

@@ -114,6 +114,12 @@ class Courtesy(QObject):
         self._shown_at = now
         self._shown.set()
 
+    def restart(self) -> None:
+        """Worker, as a Train begins: nothing is waiting to be shown (a snapshot the window dropped
+        as stale, after an edit stopped the last run, will never be answered)."""
+        self._took = 0.0
+        self._shown.set()
+
     def ready(self) -> bool:
         """Worker: may another Train snapshot go out? Not while the window is still showing the last
         (a big graph's refresh takes several frames), nor sooner after it than that took: the
@@ -257,6 +263,8 @@ class Worker(QObject):
         done = 0
         emitted_last = False
         courtesy = self.courtesy
+        if courtesy is not None:
+            courtesy.restart()
         try:
             while (n == 0 or done < n) and serial > self.cancel_upto:
                 self._apply_lr()
