@@ -107,3 +107,22 @@ def test_anomaly_detection_names_the_node_that_made_a_nan():
     run(doc)  # without detection: nan flows on, as in PyTorch
     with pytest.raises(RunError, match=r"node 's' \(sqrt\): produced non-finite"):
         run(doc, detect_anomaly=True)
+
+
+def test_the_trace_off_the_cpu_is_host_numpy_arrays_equal_to_the_cpus():
+    """What a GPU run hands the editor: host copies (array-api-strict stands in for CuPy here)."""
+    doc = load(LESSONS / "24_xor_mlp_adam.json")
+    cpu, other = (run(doc, steps=3, trace=True, device=d).trace for d in ("cpu", "strict"))
+    for key, value in cpu.values.items():
+        assert type(other.values[key]) is np.ndarray
+        np.testing.assert_allclose(other.values[key], value, rtol=1e-5, atol=1e-6)
+    for key, grad in cpu.grads.items():
+        assert (other.grads[key] is None) == (grad is None)
+        if grad is not None:
+            assert type(other.grads[key]) is np.ndarray
+            np.testing.assert_allclose(other.grads[key], grad, rtol=1e-5, atol=1e-6)
+    assert cpu.edge_grads.keys() == other.edge_grads.keys()
+    for i, parts in cpu.edge_grads.items():
+        for mine, theirs in zip(other.edge_grads[i], parts):
+            assert type(mine) is np.ndarray
+            np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
