@@ -39,9 +39,11 @@ def source() -> str:
 @lru_cache(maxsize=1)
 def validator() -> Callable[[Any], Any]:
     """fastjsonschema's validator for the schema: raises JsonSchemaException on an invalid document."""
-    from . import _gate
-
-    if _gate.SCHEMA == schema_text():
+    try:
+        from . import _gate
+    except ImportError:  # made by a newer fastjsonschema than the one installed: compile instead
+        _gate = None
+    if _gate is not None and _gate.SCHEMA == schema_text():
         return _gate.validate
     import json
 

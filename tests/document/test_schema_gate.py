@@ -48,3 +48,18 @@ def test_committed_gate_is_what_the_generator_writes():
     if _gate.VERSION != fastjsonschema.VERSION:
         pytest.skip(f"_gate.py came from fastjsonschema {_gate.VERSION}; {fastjsonschema.VERSION} is installed")
     assert gate.GENERATED.read_text(encoding="utf-8") == gate.source()
+
+
+def test_a_gate_made_by_a_newer_fastjsonschema_falls_back_to_compiling(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "graphstudio.document._gate", None)  # its import fails, as on an older one
+    gate.validator.cache_clear()
+    try:
+        check = gate.validator()
+        assert check is not _gate.validate
+        check({"graphstudio": 1, "nodes": []})
+        with pytest.raises(fastjsonschema.JsonSchemaException):
+            check({"graphstudio": 1})
+    finally:
+        gate.validator.cache_clear()
