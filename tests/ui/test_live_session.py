@@ -422,7 +422,7 @@ def test_forward_without_animation_hands_a_big_graph_out_in_slices_and_is_busy_u
     live.set_animate(False)
     turns = []
     land = live._land
-    monkeypatch.setattr(live, "_land", lambda *a: (turns.append(a), land(*a)))
+    monkeypatch.setattr(live, "_land", lambda *a, **k: (turns.append(a), land(*a, **k)))
     live.forward()
     settle(qtbot, live)  # busy until the last slice is out
     snap = live.snapshot
@@ -462,3 +462,18 @@ def test_a_train_after_an_edit_stopped_one_still_refreshes_the_canvas(qtbot, win
     live.train(3000)
     settle(qtbot, live, 30_000)
     assert shown.count("forward") > 2  # refreshes during the run, not only the last
+
+
+def test_backward_without_animation_keeps_every_value_of_the_forward_it_ran(qtbot, window, live):
+    window.model.reset(_grid_document())  # more wires than one slice
+    live.set_animate(False)
+    shown: list[str] = []
+    live.shown.connect(shown.append)
+    live.backward()  # no fresh forward: the worker runs one and sends it first
+    settle(qtbot, live)
+    assert "forward" in shown and "backward" in shown
+    snap = live.snapshot
+    for i, e in enumerate(snap.edges):
+        panel = live.layer.panel(i, create=False)
+        assert panel is not None and panel.value is not None, f"edge {i} ({e.source} → {e.target}) has no value"
+        np.testing.assert_array_equal(panel.value, snap.trace.values[e.source])

@@ -58,6 +58,8 @@ class LiveSession(QObject):
         self._pending: set[int] = set()
         self._train_latest: Snapshot | None = None
         self._landing: deque[Wave] = deque()            # waves of a refresh still being handed out
+        self._landing_kind = ""                          # … of a snapshot of this kind
+        self._land_due = False                           # a turn of handing out is scheduled
         self._ignore_upto = 0                        # answers to requests up to this serial are stale
         self._frozen = False                         # gc.freeze() is in force (see train)
         self.live = LiveThread(None, max_rate)
@@ -184,7 +186,7 @@ class LiveSession(QObject):
 
     def _request(self, command: str, arg: object = None) -> int:
         self.animator.finish()  # a new press lands the animation that is still playing
-        self._land(None)  # and a refresh still being handed out
+        self._land(None, announce=False)  # and a refresh still being handed out (not idle: a command comes)
         if self.error is not None:
             self.layer.clear_error()
             self.error = None
@@ -239,12 +241,12 @@ class LiveSession(QObject):
         if self._applying:  # the runner already holds exactly what was just written
             return False
         self._needs_load = True
-        if self.busy:  # a run of the old graph: stop it, and show nothing more from it
+        self._landing.clear()  # values of the old graph, still being handed out
+        if self._pending or self.animator.running:  # a run of the old graph: stop it, show nothing more
             self._ignore_upto = self.live.serial
             self.live.stop()
             self.animator.cancel()
             self._train_latest = None
-            self._landing.clear()
             self._say("Stopped the run: the graph changed")
         if self.model.doc.device != self._doc_device:
             self._doc_device = self.model.doc.device
@@ -308,7 +310,7 @@ class LiveSession(QObject):
         self.shown.emit("train")
         QTimer.singleShot(0, self.live.courtesy.shown)
 
-    def _land(self, budget: int | None = SLICE_EDGES) -> None:
+    def _land(self, budget: int | None = SLICE_EDGES, announce: bool = True) -> None:
         landed, waves = 0, 0
         while self._landing and (budget is None or landed < budget):
             wave = self._landing.popleft()
@@ -316,13 +318,19 @@ class LiveSession(QObject):
             landed += len(wave.edges)
             waves += 1
         if self._landing:
-            QTimer.singleShot(0, self._land)  # the rest after the frame that shows this slice
+            if not self._land_due:  # one chain of turns at a time
+                self._land_due = True
+                QTimer.singleShot(0, self._land_next)  # the rest after the frame that shows this slice
             return
         # Tell the engine once the repaint this asked for is done: posted paint events go out
         # before a zero timer fires.
         QTimer.singleShot(0, self.live.courtesy.shown)
-        if waves:  # this call finished showing something: the run may be over now
+        if waves and announce:  # this call finished showing something: the run may be over now
             self._check_idle()
+
+    def _land_next(self) -> None:
+        self._land_due = False
+        self._land()
 
     def _on_failed(self, serial: int, command: str, node_id: str, message: str) -> None:
         if serial <= self._ignore_upto:
@@ -359,8 +367,11 @@ class LiveSession(QObject):
         turn (None: all at once), so no frame repaints more than a slice of a big graph's panels.
 
         Nothing is cleared first (a panel is simply given its new value), so Train's refreshes
-        do the least work and nothing flickers. A refresh still being handed out is outdated."""
-        self._landing = deque(self._waves_now(snap))
+        do the least work and nothing flickers. A Train refresh still being handed out is
+        outdated by the next; any other (the forward before a backward) lands first."""
+        if self._landing and not (snap.kind == "train" and self._landing_kind == "train"):
+            self._land(None, announce=False)
+        self._landing, self._landing_kind = deque(self._waves_now(snap)), snap.kind
         self._land(budget)
 
     def _waves_now(self, snap: Snapshot) -> list[Wave]:
