@@ -14,7 +14,7 @@ from . import api
 from .backprop import is_grad_enabled
 from .creation import default_generator
 from .registry import REGISTRY, node_class
-from .tensor import INPLACE_OPS, Tensor, inplace_method, wrap
+from .tensor import _C_TYPE, INPLACE_OPS, Tensor, inplace_method, wrap
 
 # Other names PyTorch gives the same op: alias → registry op.
 ALIASES = {
@@ -114,13 +114,20 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Normal random numbers in place, from the engine's seeded generator (the in-place rules of any
     other op apply: `w.data.normal_(0, 0.01)` or under no_grad for a parameter)."""
+    _float_only(self, "normal_kernel_cpu")
     return self.copy_(default_generator.rng.standard_normal(tuple(self.shape)) * std + mean)
 
 
 @_method
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Uniform random numbers in [a, b) in place (see normal_)."""
+    _float_only(self, "check_uniform_bounds")
     return self.copy_(default_generator.rng.uniform(a, b, size=tuple(self.shape)))
+
+
+def _float_only(t: Tensor, kernel: str) -> None:
+    if not t.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for {_C_TYPE[t.dtype.name]!r}')
 
 
 # -- shapes ------------------------------------------------------------------------------------

@@ -845,6 +845,9 @@ u = torch.empty(4).uniform_(-1, 1)
 r = [lin.weight.shape, lin.bias, bool((u >= -1).all() and (u < 1).all()), lin.weight.requires_grad,
      bool(lin.weight.abs().max() < 0.1)]
 """),
+    S("random_fill_of_an_integer_tensor", """
+r = torch.zeros(3, dtype=torch.int64).normal_()
+"""),
     S("random_fill_of_a_leaf_that_requires_grad", """
 r = torch.ones(2, requires_grad=True).normal_()
 """),
