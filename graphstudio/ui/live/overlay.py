@@ -122,8 +122,9 @@ class LiveLayer(QObject):
 
     def place(self) -> None:
         """Keep cards from covering one another: each goes above its wire where there is room,
-        else under it, else higher up (a stem keeps it attached); where many wires meet (one
-        tensor used ten times), the cards past MAX_LIFT are dealt in a cascade at the top.
+        else under it, else higher up or further down (a stem keeps it attached); where many
+        wires meet (one tensor used ten times), the cards that fit in neither within MAX_LIFT
+        are dealt in a cascade at the top.
 
         Wires into one node (``y`` feeding both inputs of ``y * y``) have midpoints close
         together, and their cards would hide all but one contribution. Cards are placed from
@@ -153,17 +154,21 @@ class LiveLayer(QObject):
                 card = under
                 panel.set_place(True)
             else:
-                lift, card, shift = 0.0, above, 0.0
-                while (hit := clash(card)) is not None and lift <= MAX_LIFT:
-                    lift += card.bottom() - hit.top() + GAP
-                    card = above.translated(0, -lift)
-                if lift > MAX_LIFT:
+                below, lift, shift, card = False, 0.0, 0.0, above
+                for side, start in ((False, above), (True, under)):  # higher up, else further down
+                    below, lift, card = side, 0.0, start
+                    while (hit := clash(card)) is not None and lift <= MAX_LIFT:
+                        lift += (card.bottom() - hit.top() if not side else hit.bottom() - card.top()) + GAP
+                        card = start.translated(0, lift if side else -lift)
+                    if lift <= MAX_LIFT:
+                        break
+                else:  # no room within MAX_LIFT either way: deal it onto a cascade above
                     top = above.translated(0, -MAX_LIFT)
                     dealt = sum(1 for r in piles if r.intersects(top))
                     piles.append(top)
-                    lift, shift = MAX_LIFT + CASCADE * dealt, CASCADE * dealt
+                    below, lift, shift = False, MAX_LIFT + CASCADE * dealt, CASCADE * dealt
                     card = above.translated(shift, -lift)
-                panel.set_place(False, lift, shift)
+                panel.set_place(below, lift, shift)
             for cell in cells(card):
                 placed.setdefault(cell, []).append(card)
 

@@ -434,9 +434,10 @@ class _Card(QGraphicsItem):
         card = self.rect
         caption, bad, rows = self.state or ("", False, ())
         painter.setRenderHint(_AA)
-        if card.bottom() < -STEM_MIN:  # lifted: a stem down to its wire's midpoint, and a dot there
+        end = card.bottom() if card.bottom() < -STEM_MIN else card.top() if card.top() > STEM_MIN else None
+        if end is not None:  # moved off its wire: a stem to the wire's midpoint, and a dot there
             painter.setPen(QPen(colors["border"], 0.8))
-            painter.drawLine(QPointF(0, card.bottom()), QPointF(0, 0))
+            painter.drawLine(QPointF(0, end), QPointF(0, 0))
             painter.setBrush(colors["border"])
             painter.drawEllipse(QPointF(0, 0), 1.8, 1.8)
         painter.setPen(_BAD_PEN if bad else QPen(colors["border"], 0.8))
@@ -620,11 +621,11 @@ class WirePanel(QGraphicsItem):
 
     def card_at(self, below: bool, lift: float = 0.0, shift: float = 0.0, planned: bool = False) -> QRectF:
         """Where the card would be: just above the wire's midpoint (the item's origin), ``lift``
-        higher and ``shift`` to the right, or just under it (``planned``: with the room kept for
-        a gradient to come, see _planned_height)."""
+        higher and ``shift`` to the right, or under it, ``lift`` further down (``planned``: with
+        the room kept for a gradient to come, see _planned_height)."""
         w = WIDTH if not self.collapsed else COLLAPSED_WIDTH
         h = self._footprint if planned else self._height
-        top = 8 if below else -h - 8 - lift
+        top = 8 + lift if below else -h - 8 - lift
         return QRectF(-w / 2 + shift, top, w, h)
 
     def set_place(self, below: bool, lift: float = 0.0, shift: float = 0.0) -> None:
