@@ -30,3 +30,9 @@ def edit_a_list(model, data) -> None:
                           slot.index)
         else:
             model.set_input(node_id, slot.port.name, data.draw(st.integers(-3, 3)), slot.index)
+
+
+def disconnect_somewhere(model, data) -> None:
+    wires = graph.wires(model.doc)
+    if wires:
+        model.remove([], [data.draw(st.sampled_from(wires))])

@@ -10,7 +10,7 @@ from graphstudio.document import Document, Node
 from graphstudio.ui import commands as C
 from graphstudio.ui import graph
 
-from .edits import connect_somewhere, edit_a_list
+from .edits import connect_somewhere, disconnect_somewhere, edit_a_list
 from graphstudio.ui.analysis import analyze
 
 ACTIONS = ("add", "remove", "move", "connect", "connect", "list", "disconnect", "param", "param", "flag", "rename",
@@ -48,9 +48,7 @@ def _step(model, data) -> None:
     elif action == "list":  # a variadic list's places: append, replace, or a literal in one
         edit_a_list(model, data)
     elif action == "disconnect":
-        wires = graph.wires(doc)
-        if wires:
-            model.remove([], [data.draw(st.sampled_from(wires))])
+        disconnect_somewhere(model, data)
     elif action == "param":
         node = doc.node(data.draw(st.sampled_from(ids)))
         cls = graph.op_class(node.op)

@@ -11,7 +11,7 @@ from graphstudio.document import Document, Node, dumps, load
 from graphstudio.ui import commands as C
 from graphstudio.ui import graph
 
-from .edits import connect_somewhere, edit_a_list
+from .edits import connect_somewhere, disconnect_somewhere, edit_a_list
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "shared" / "examples").glob("*.json"))
 ACTIONS = ("add", "remove", "move", "connect", "list", "disconnect", "param", "flag", "rename", "paste", "duplicate",
@@ -46,10 +46,7 @@ def _step(model, scene, data) -> None:
     elif action == "list":  # a variadic list's places: append, replace, or a literal in one
         edit_a_list(model, data)
     elif action == "disconnect":
-        wires = graph.wires(doc)
-        if wires:
-            wire = data.draw(st.sampled_from(wires))
-            model.remove([], [wire])
+        disconnect_somewhere(model, data)
     elif action == "param":
         node = doc.node(data.draw(st.sampled_from(ids)))
         cls = graph.op_class(node.op)
