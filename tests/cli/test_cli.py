@@ -31,8 +31,8 @@ def test_error_file_exits_with_its_code_and_one_line(error_example_path):
     assert error_example_path.name in lines[0]
 
 
-def test_json_report_of_the_autograd_lesson(shared_dir):
-    result = graphstudio("--run", shared_dir / "examples" / "autograd_basics.json", "--json")
+def test_json_report_of_the_autograd_lesson(examples_dir):
+    result = graphstudio("--run", examples_dir / "autograd_basics.json", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["graphstudio"] == 1 and data["device"] == "cpu" and data["steps"] == 1
@@ -42,24 +42,24 @@ def test_json_report_of_the_autograd_lesson(shared_dir):
     assert data["history"] == [{"step": 1, "loss": None}]
 
 
-def test_table_report_names_every_output(shared_dir):
-    result = graphstudio("--run", shared_dir / "examples" / "autograd_basics.json")
+def test_table_report_names_every_output(examples_dir):
+    result = graphstudio("--run", examples_dir / "autograd_basics.json")
     assert result.returncode == 0
     for key in ("x", "y", "yy", "z", "out"):
         assert any(line.split()[0] == key for line in result.stdout.splitlines() if line.strip())
 
 
-def test_steps_and_seed_override(shared_dir):
-    result = graphstudio("--run", shared_dir / "examples" / "linear_regression_sgd.json", "--json", "--steps", "3")
+def test_steps_and_seed_override(examples_dir):
+    result = graphstudio("--run", examples_dir / "linear_regression_sgd.json", "--json", "--steps", "3")
     assert json.loads(result.stdout)["steps"] == 3
 
 
-def test_cuda_without_a_gpu_fails_with_exit_1(shared_dir):
+def test_cuda_without_a_gpu_fails_with_exit_1(examples_dir):
     from graphstudio.engine import cuda
 
     if cuda.is_available():
         pytest.skip("this machine has a CUDA device")
-    result = graphstudio("--run", shared_dir / "examples" / "autograd_basics.json", "--device", "cuda")
+    result = graphstudio("--run", examples_dir / "autograd_basics.json", "--device", "cuda")
     assert result.returncode == 1
     assert "CUDA" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
@@ -76,14 +76,14 @@ def test_validate_lists_every_problem(tmp_path):
     assert "'a'" in lines[0] and "'b'" in lines[1] and "'c'" in lines[2]
 
 
-def test_validate_a_good_file(shared_dir):
-    assert graphstudio("--validate", shared_dir / "examples" / "xor_mlp_adam.json").returncode == 0
+def test_validate_a_good_file(examples_dir):
+    assert graphstudio("--validate", examples_dir / "xor_mlp_adam.json").returncode == 0
 
 
-def test_headless_run_imports_no_qt(shared_dir):
+def test_headless_run_imports_no_qt(examples_dir):
     code = (
         "import sys; from graphstudio.cli import main; "
-        f"rc = main(['--run', r'{shared_dir / 'examples' / 'autograd_basics.json'}', '--json']); "
+        f"rc = main(['--run', r'{examples_dir / 'autograd_basics.json'}', '--json']); "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]; "
         "print('QT', bad, file=sys.stderr); sys.exit(1 if bad else rc)"
     )

@@ -67,9 +67,9 @@ def test_valid_documents_survive_save_and_load(doc: Document):
 
 
 @pytest.fixture(scope="module")
-def example_texts(shared_dir: Path) -> list[bytes]:
-    paths = sorted((shared_dir / "examples").glob("*.json"))
-    assert paths, "shared examples not found"
+def example_texts(examples_dir: Path) -> list[bytes]:
+    paths = sorted((examples_dir).glob("*.json"))
+    assert paths, "reference graphs not found"
     return [p.read_bytes() for p in paths]
 
 

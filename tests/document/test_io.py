@@ -1,4 +1,4 @@
-"""Graph files on disk: round trips of the shared examples, error reporting, atomic save."""
+"""Graph files on disk: round trips of the reference graphs, error reporting, atomic save."""
 from __future__ import annotations
 
 import json
@@ -16,13 +16,13 @@ from graphstudio.document.problems import schema
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE_SCHEMA = REPO / "graphstudio" / "document" / "graph.schema.json"
 
-#: Files in shared/examples/errors/ that are broken as files; the others are valid documents
+#: Files in tests/data/examples/errors/ that are broken as files; the others are valid documents
 #: whose problems (unknown op, cycle, shapes, ...) are for the op registry and runner to find.
 FORMAT_ERRORS = {"not_json": "not valid JSON: Expecting value (line 2, column 1)",
                  "newer_version": "(format version 99); this version reads up to 1"}
 
 
-# --- the shared examples -------------------------------------------------------------------
+# --- the reference graphs -------------------------------------------------------------------
 
 
 def test_example_round_trips(example_path: Path):

@@ -6,10 +6,7 @@ import pytest
 
 import graphstudio.engine as gs
 
-try:
-    import torch
-except ImportError:
-    torch = None
+from tests.oracle import needs_torch, torch
 
 
 def test_the_lesson_from_the_notes():
@@ -188,7 +185,7 @@ def test_printing_matches_pytorch():
     assert repr(gs.ones(2).shape) == "torch.Size([2])" and repr(gs.float32) == "torch.float32"
 
 
-@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@needs_torch
 @pytest.mark.parametrize("name,options", [
     ("SGD", {"lr": 0.1}),
     ("SGD", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.01}),
@@ -217,7 +214,7 @@ def test_optimizers_follow_torch_update_rules(name, options):
     np.testing.assert_allclose(results[0], results[1], rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@needs_torch
 def test_a_students_snippet_runs_with_only_the_import_changed():
     snippet = """
 x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)

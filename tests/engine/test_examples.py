@@ -1,4 +1,4 @@
-"""Every reference graph in shared/examples runs and matches PyTorch's answers in its `expect` block."""
+"""Every reference graph in tests/data/examples runs and matches PyTorch's answers in its `expect` block."""
 from __future__ import annotations
 
 import json

@@ -17,14 +17,12 @@ from graphstudio.document import load
 from graphstudio.engine.compiler import compile
 from graphstudio.engine.export_code import export
 from graphstudio.engine.runner import Runner
+from tests.data import EXAMPLES_DIR
 
-try:
-    import torch
-except ImportError:
-    torch = None
+from tests.oracle import needs_torch, torch
 
 ROOT = Path(__file__).resolve().parents[2]
-GRAPHS = sorted((ROOT.parent / "shared" / "examples").glob("*.json")) + sorted((ROOT / "resources" / "examples").glob("*.json"))
+GRAPHS = sorted(EXAMPLES_DIR.glob("*.json")) + sorted((ROOT / "resources" / "examples").glob("*.json"))
 RANDOM_OPS = {"rand", "randn", "randint", "dropout", "dataset"}
 
 
@@ -60,7 +58,7 @@ def test_exported_script_runs_under_graphstudio_and_matches_the_runner(path):
                                    err_msg=key)
 
 
-@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@needs_torch
 @pytest.mark.parametrize("path", GRAPHS, ids=[p.stem for p in GRAPHS])
 def test_exported_script_runs_under_pytorch_with_the_same_results(path):
     program = _program(path)
@@ -86,7 +84,7 @@ def compile_source(script: str):
 def test_cli_prints_the_script(capsys):
     from graphstudio.cli import main
 
-    assert main(["--export-code", str(ROOT.parent / "shared" / "examples" / "autograd_basics.json")]) == 0
+    assert main(["--export-code", str(EXAMPLES_DIR / "autograd_basics.json")]) == 0
     out = capsys.readouterr().out
     assert "x = torch.ones([2, 2], requires_grad=True)" in out and "out.backward()" in out
     assert gs is not None

@@ -2,8 +2,8 @@
 
 - each lesson loads, has a title and notes (with the equivalent PyTorch code), compiles with no
   problems, passes `graphstudio --validate` and runs;
-- lessons copied from shared/examples (paired by their node ids and ops) give the results PyTorch
-  gives, as recorded in the shared file's `expect`;
+- lessons copied from the reference graphs (tests/data/examples) (paired by their node ids and ops) give the results PyTorch
+  gives, as recorded in the reference's `expect`;
 - lessons that train end with a lower loss than they start with;
 - the library as a whole covers the concepts a PyTorch course needs.
 """
@@ -23,14 +23,15 @@ from graphstudio.engine.ops.graph import OPTIMIZERS
 from graphstudio.engine.runner import Runner
 from graphstudio.report import report, to_table
 
+from tests.data import EXAMPLES_DIR
+
 from .expectations import assert_matches_expect
 
 REPO = Path(__file__).resolve().parents[2]
 LESSONS_DIR = REPO / "resources" / "examples"
-SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
 
 LESSONS = sorted(LESSONS_DIR.glob("*.json"))
-SHARED = sorted(SHARED_EXAMPLES.glob("*.json"))
+REFERENCES = sorted(EXAMPLES_DIR.glob("*.json"))
 
 #: What the library must teach somewhere: op names, and the per-node flags (as "flag:NAME").
 REQUIRED = (
@@ -68,7 +69,7 @@ def test_lesson_loads_compiles_and_runs(path: Path):
     assert doc.notes.strip(), "a lesson needs notes"
     assert "```python" in doc.notes, "the notes give the equivalent PyTorch code in a fenced block"
     assert "seed" in raw and "steps" in raw, "a lesson states its seed and steps"
-    assert "expect" not in raw, "expected results belong to shared/examples, not to lessons"
+    assert "expect" not in raw, "expected results belong to the reference graphs (tests/data/examples), not to lessons"
     assert all("pos" not in n for n in raw["nodes"]), "the editor lays lessons out: no pos"
     got = _run(path)
     assert got["steps"] == doc.steps
@@ -86,18 +87,17 @@ def _same_nodes(a: list[dict], b: list[dict]) -> bool:
                for x, y in zip(a, b))
 
 
-def _lesson_for(shared: Path) -> Path | None:
+def _lesson_for(reference: Path) -> Path | None:
     """The lesson with the same node ids and ops (several lessons may share a graph's outline,
     e.g. a variation with other data or params: then the one with identical nodes)."""
-    ref = json.loads(shared.read_text(encoding="utf-8"))["nodes"]
+    ref = json.loads(reference.read_text(encoding="utf-8"))["nodes"]
     candidates = [(p, json.loads(p.read_text(encoding="utf-8"))["nodes"]) for p in LESSONS]
     candidates = [(p, nodes) for p, nodes in candidates if _signature(nodes) == _signature(ref)]
     identical = [p for p, nodes in candidates if _same_nodes(ref, nodes)]
     return (identical or [p for p, _ in candidates] or [None])[0]
 
 
-@pytest.mark.skipif(not SHARED, reason=f"no reference graphs in {SHARED_EXAMPLES}")
-@pytest.mark.parametrize("shared", SHARED, ids=[p.stem for p in SHARED])
+@pytest.mark.parametrize("shared", REFERENCES, ids=[p.stem for p in REFERENCES])
 def test_copied_lesson_matches_the_reference(shared: Path):
     """Every reference graph is in the library, and the copy gives PyTorch's results."""
     lesson = _lesson_for(shared)

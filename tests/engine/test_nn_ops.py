@@ -10,12 +10,8 @@ import pytest
 import graphstudio.engine as gs
 from graphstudio.engine.nn import functional as F
 
-try:
-    import torch
-except ImportError:
-    torch = None
+from tests.oracle import needs_torch, torch
 
-needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 
 
 # -- dropout --------------------------------------------------------------------------------------

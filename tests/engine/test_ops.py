@@ -18,10 +18,7 @@ from graphstudio.engine.registry import REGISTRY, ShapeError, Spec
 
 from .references import REFERENCES
 
-try:
-    import torch
-except ImportError:  # the README's test command works without torch
-    torch = None
+from tests.oracle import needs_torch, torch
 
 OPS = {name: op for name, op in REGISTRY.items() if op.kind == "op"}
 CASES = [(name, i) for name, op in OPS.items() for i, s in enumerate(op.samples) if s.error is None]
@@ -221,7 +218,7 @@ def _torch_fn(op):
     return lambda x, *a, **k: getattr(x, name)(*a, **k)
 
 
-@pytest.mark.skipif(torch is None, reason="PyTorch is not installed (CI installs the CPU build)")
+@needs_torch
 @pytest.mark.parametrize("name,i", CASES)
 def test_matches_pytorch(name, i):
     op = OPS[name]

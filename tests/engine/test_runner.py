@@ -9,6 +9,7 @@ import pytest
 from graphstudio.document import Document, Node, load
 from graphstudio.engine.compiler import compile
 from graphstudio.engine.runner import RunError, Runner
+from tests.data import EXAMPLES_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "resources" / "examples"
@@ -99,7 +100,7 @@ def test_reset_makes_leaves_anew():
 
 def test_run_errors_name_the_node():
     with pytest.raises(RunError, match=r"node 'bw2' \(backward\): Trying to backward through the graph a second time"):
-        run(load(ROOT.parent / "shared" / "examples" / "errors" / "backward_twice.json"))
+        run(load(EXAMPLES_DIR / "errors" / "backward_twice.json"))
 
 
 def test_anomaly_detection_names_the_node_that_made_a_nan():

@@ -19,10 +19,7 @@ import pytest
 
 import graphstudio.engine as gs
 
-try:
-    import torch
-except ImportError:
-    torch = None
+from tests.oracle import needs_torch, torch
 
 SHAPES = "shapes"  # option: random values, so compare shapes and dtypes only
 
@@ -1672,7 +1669,7 @@ def _is_error(result):
     return isinstance(result, tuple) and result[0] == "error"
 
 
-@pytest.mark.skipif(torch is None, reason="PyTorch is not installed (CI installs the CPU build)")
+@needs_torch
 @pytest.mark.parametrize("code,options,match", SNIPPETS)
 def test_snippet_matches_pytorch(code, options, match):
     shapes = SHAPES in options

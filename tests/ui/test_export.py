@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage
 
 from graphstudio.document import DocumentError, load
 from graphstudio.ui.export import export_image, export_scene, image_size, svg_available
+from tests.data import EXAMPLES_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +37,7 @@ def test_png_has_the_scene_size_and_content(qapp, tmp_path: Path, example_path: 
 @pytest.mark.skipif(not svg_available(), reason="QtSvg (PySide6-Addons) is not installed")
 def test_svg(qapp, tmp_path: Path):
     out = tmp_path / "graph.svg"
-    export_image(ROOT.parent / "shared" / "examples" / "xor_mlp_adam.json", out)
+    export_image(EXAMPLES_DIR / "xor_mlp_adam.json", out)
     text = out.read_text()
     assert text.lstrip().startswith("<?xml") and "<svg" in text and "logits" in text
 
@@ -46,7 +47,7 @@ def test_bad_inputs(qapp, tmp_path: Path):
     bad.write_text("{")
     with pytest.raises(DocumentError):
         export_image(bad, tmp_path / "x.png")
-    good = ROOT.parent / "shared" / "examples" / "autograd_basics.json"
+    good = EXAMPLES_DIR / "autograd_basics.json"
     with pytest.raises(ValueError, match="use one of"):
         export_image(good, tmp_path / "x.gif")
     with pytest.raises(OSError):
@@ -66,7 +67,7 @@ def test_export_image_in_a_fresh_process_without_display(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     code = ("import sys; from graphstudio.ui.export import export_image; "
             "export_image(sys.argv[1], sys.argv[2])")
-    graph = ROOT.parent / "shared" / "examples" / "mm_relu_split.json"
+    graph = EXAMPLES_DIR / "mm_relu_split.json"
     subprocess.run([sys.executable, "-c", code, str(graph), str(out)], check=True, cwd=ROOT, env=env, timeout=120)
     assert not QImage(str(out)).isNull()
 

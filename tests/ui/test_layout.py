@@ -1,4 +1,4 @@
-"""Auto-layout: left to right in data-flow order, no overlapping boxes, on every shared example."""
+"""Auto-layout: left to right in data-flow order, no overlapping boxes, on every reference graph."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -218,8 +218,8 @@ def test_the_engine_waits_for_the_window_to_show_a_train_snapshot(monkeypatch, q
     assert not engine.is_alive() and courtesy.waited < 5.0
 
 
-def test_compile_problems_and_bad_devices_are_reported_not_raised(shared_dir):
-    bad = load(shared_dir / "examples" / "errors" / "mm_shape_mismatch.json")
+def test_compile_problems_and_bad_devices_are_reported_not_raised(examples_dir):
+    bad = load(examples_dir / "errors" / "mm_shape_mismatch.json")
     snaps, errors = run_worker(Worker(), ("load", (bad, None, "cpu")), ("forward", None))
     assert not snaps and len(errors) == 1 and errors[0][0] == "load" and errors[0][1]
     good = load(LESSONS / "03_autograd_basics.json")
@@ -330,9 +330,9 @@ def test_screenshot_writes_an_image(qapp, tmp_path, capsys):
     assert not image.isNull() and image.width() > 400 and image.height() > 300
 
 
-def test_screenshot_failures_are_one_line(qapp, tmp_path, capsys, shared_dir):
+def test_screenshot_failures_are_one_line(qapp, tmp_path, capsys, examples_dir):
     from graphstudio.ui.live.screenshot import screenshot
-    errors = shared_dir / "examples" / "errors"
+    errors = examples_dir / "errors"
     assert screenshot(str(tmp_path / "missing.json"), str(tmp_path / "a.png"), "forward") == 2
     assert screenshot(str(errors / "cycle.json"), str(tmp_path / "b.png"), "forward") == 2
     assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(tmp_path / "c.png"), "sideways") == 2

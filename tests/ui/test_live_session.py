@@ -161,8 +161,8 @@ def test_the_event_loop_keeps_running_during_train(qtbot, window, live):
     assert max(delays) < 0.25, f"the GUI thread stalled for {max(delays) * 1000:.0f} ms"
 
 
-def test_a_run_time_error_marks_the_node(qtbot, window, live, shared_dir):
-    open_graph(window, shared_dir / "examples" / "errors" / "backward_twice.json")
+def test_a_run_time_error_marks_the_node(qtbot, window, live, examples_dir):
+    open_graph(window, examples_dir / "errors" / "backward_twice.json")
     before = window.model.doc.copy()
     live.set_animate(False)
     with qtbot.waitSignal(live.failed, timeout=10_000) as blocker:

@@ -12,8 +12,9 @@ from graphstudio.ui import commands as C
 from graphstudio.ui import graph
 
 from .edits import connect_somewhere, disconnect_somewhere, edit_a_list
+from tests.data import EXAMPLES_DIR
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "shared" / "examples").glob("*.json"))
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))
 ACTIONS = ("add", "remove", "move", "connect", "list", "disconnect", "param", "flag", "rename", "paste", "duplicate",
            "literal", "undo", "layout")
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.floats(-3, 3, allow_nan=False),

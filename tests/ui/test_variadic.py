@@ -12,14 +12,15 @@ from PySide6.QtTest import QTest
 from graphstudio.document import Document, Node, load
 
 from .test_canvas import _vp, mouse_drag, show
+from tests.data import EXAMPLES_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 JOINING = {"cat", "stack"}
 
 
 def _joining_examples() -> list[Path]:
-    """The shared reference graphs and the lessons that use ``cat`` or ``stack``."""
-    paths = sorted((ROOT.parent / "shared" / "examples").glob("*.json")) + sorted((ROOT / "resources" / "examples")
+    """The reference graphs and the lessons that use ``cat`` or ``stack``."""
+    paths = sorted(EXAMPLES_DIR.glob("*.json")) + sorted((ROOT / "resources" / "examples")
                                                                                  .glob("*.json"))
     return [p for p in paths if any(n.get("op") in JOINING for n in json.loads(p.read_text("utf-8"))["nodes"])]
 
