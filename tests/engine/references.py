@@ -123,6 +123,7 @@ REFERENCES = {
     "to": _to,
 }
 
+from .references_conv import REFS as _CONV  # noqa: E402
 from .references_nn import REFS as _NN  # noqa: E402
 from .references_reduce import REFS as _REDUCE  # noqa: E402
 from .references_shape import REFS as _SHAPE  # noqa: E402
@@ -130,3 +131,4 @@ from .references_shape import REFS as _SHAPE  # noqa: E402
 REFERENCES.update(_SHAPE)
 REFERENCES.update(_REDUCE)
 REFERENCES.update(_NN)
+REFERENCES.update(_CONV)

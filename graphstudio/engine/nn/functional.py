@@ -10,7 +10,7 @@ from ..registry import REGISTRY
 
 NAMES = ("sigmoid", "tanh", "linear", "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
          "binary_cross_entropy_with_logits", "binary_cross_entropy", "gelu", "softplus", "smooth_l1_loss",
-         "huber_loss")
+         "huber_loss", "conv2d", "max_pool2d", "avg_pool2d")
 INPLACE = ("relu", "leaky_relu", "elu", "silu", "hardtanh", "dropout")  # these also take inplace=True
 
 globals().update({name: FUNCTIONS[name] for name in NAMES if name in FUNCTIONS})
