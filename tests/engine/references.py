@@ -121,6 +121,7 @@ REFERENCES = {
     "hardtanh": lambda a, min_val=-1.0, max_val=1.0: np.clip(a, min_val, max_val),
     "detach": lambda a: a,
     "to": _to,
+    "bernoulli": lambda a, p=None: a,  # the samples are probabilities of exactly 0 and 1
 }
 
 from .references_conv import REFS as _CONV  # noqa: E402
