@@ -182,9 +182,10 @@ def broadcast_shapes(*shapes: Any) -> Any:
 
 @_torch
 def broadcast_tensors(*tensors: Tensor) -> tuple:
-    """Each tensor expanded to the shape they broadcast to together (views, as `expand`)."""
+    """Each tensor expanded to the shape they broadcast to together (views, as `expand`); one that has
+    that shape already is handed back itself, as PyTorch does."""
     shape = tuple(broadcast_shapes(*(t.shape for t in tensors)))
-    return tuple(_call("expand", t, size=shape) for t in tensors)
+    return tuple(t if tuple(t.shape) == shape else _call("expand", t, size=shape) for t in tensors)
 
 
 @_both

@@ -1611,6 +1611,12 @@ torch.set_printoptions(profile="default")
 r = [a, b, c, d, repr(torch.arange(10))]
 """),
     # -- what newer and older tutorials ask of torch.autograd and torch.accelerator -----------------------
+    S("broadcast_tensors_hands_back_a_tensor_of_the_full_shape", """
+a = torch.ones(3, requires_grad=True)
+x, y = torch.broadcast_tensors(a, torch.ones(3))
+u, v = torch.broadcast_tensors(a, torch.ones(2, 3))
+r = [x is a, x.grad_fn, u.grad_fn, v.grad_fn, u.shape]
+"""),
     S("accelerator_as_pytorch", """
 acc = torch.accelerator
 r = [acc.current_accelerator(), acc.current_accelerator(check_available=True), acc.is_available(),
