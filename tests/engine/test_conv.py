@@ -73,7 +73,8 @@ def test_layers_print_and_shape_their_parameters_as_pytorchs(make):
     assert repr(ours) == repr(theirs)
     assert [tuple(p.shape) for p in ours.parameters()] == [tuple(p.shape) for p in theirs.parameters()]
     x = np.random.default_rng(0).standard_normal((2, ours.in_channels if hasattr(ours, "in_channels") else 3, 9, 9))
-    assert tuple(ours(gs.tensor(x, dtype=gs.float32)).shape) == tuple(theirs(torch.tensor(x, dtype=torch.float32)).shape)
+    ours_out, theirs_out = ours(gs.tensor(x, dtype=gs.float32)), theirs(torch.tensor(x, dtype=torch.float32))
+    assert tuple(ours_out.shape) == tuple(theirs_out.shape)
 
 
 def test_conv2d_starts_uniform_within_one_over_sqrt_fan_in():
