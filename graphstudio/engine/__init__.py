@@ -27,7 +27,8 @@ _functions.install()
 globals().update(_api.TORCH_FUNCTIONS)
 
 from . import autograd  # noqa: E402
-from . import cuda, linalg, nn, optim, utils  # noqa: E402
+from . import accelerator, cuda, linalg, nn, optim, utils  # noqa: E402
+from . import distributions  # noqa: E402  (uses nn)
 from .serialization import load, save  # noqa: E402
 
 from .misc import allclose, equal, get_default_dtype, is_tensor, numel  # noqa: E402

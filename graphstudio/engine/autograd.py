@@ -1,10 +1,35 @@
-"""The `torch.autograd` namespace: `backward` and `grad`, checked in PyTorch's words, then run."""
+"""The `torch.autograd` namespace: `backward` and `grad`, checked in PyTorch's words, then run;
+`Function` (a student's own op) and the old tutorials' `Variable`."""
 from __future__ import annotations
 
 from typing import Any, Sequence
 
+from . import function  # noqa: F401  (torch.autograd.function)
 from .backprop import enable_grad, inference_mode, no_grad, run_backward, set_grad_enabled  # noqa: F401
-from .tensor import Tensor, wrap
+from .function import Function, FunctionCtx  # noqa: F401
+from .tensor import Tensor, _created_requiring_grad, wrap
+
+
+class _VariableType(type):
+    """Every tensor is a Variable (PyTorch merged the two in 0.4); calling Variable makes a tensor."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor)
+
+    def __call__(cls, data: Any = None, requires_grad: bool = False, volatile: bool = False) -> Tensor:
+        if data is None:
+            from .factory import empty
+
+            return empty(0)
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+        t = data.detach()
+        return _created_requiring_grad(t) if requires_grad else t
+
+
+class Variable(metaclass=_VariableType):
+    """`Variable(x, requires_grad=True)`: a new leaf on x's memory, as in pre-0.4 tutorials (`.data` works
+    on any tensor)."""
 
 
 def _roots(outputs: Sequence[Tensor], grads: Sequence[Any] | None) -> list:

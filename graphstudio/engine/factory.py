@@ -7,9 +7,10 @@ import numpy as np
 
 from . import dtypes
 from .backend import get_backend
+from .backprop import grad_mode
 from .creation import default_generator, parse_size, to_array
 from .registry import REGISTRY
-from .tensor import Tensor, _created_requiring_grad, wrap
+from .tensor import _C_TYPE, Tensor, _created_requiring_grad, wrap
 
 
 def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:
@@ -80,10 +81,39 @@ def _sized(op: str, args: tuple, size: Any, dtype: Any, device: Any, requires_gr
     return _leaf(op, params, device, requires_grad)
 
 
+def _with_out(fn: Any) -> Any:
+    """`torch.zeros(2, 3, out=t)`: the new values written into t (resized to the new shape), in t's dtype
+    and on t's device, as PyTorch's factories take `out=`."""
+    name = fn.__name__
+
+    def factory(*args: Any, out: Tensor | None = None, **kwargs: Any) -> Tensor:
+        if out is None:
+            return fn(*args, **kwargs)
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        want = dtypes.from_name(kwargs.get("dtype"))
+        if want is not None and want is not out.dtype:
+            raise RuntimeError(f"dtype {_C_TYPE[want.name]} does not match dtype of out parameter "
+                               f"({_C_TYPE[out.dtype.name]})")
+        if out.requires_grad and grad_mode.enabled:
+            raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic "
+                               "differentiation, but one of the arguments requires grad.")
+        requires_grad = kwargs.pop("requires_grad", False)
+        result = fn(*args, **{**kwargs, "dtype": out.dtype, "device": out.device})
+        out._store(result.array, resize=True)
+        return out.requires_grad_() if requires_grad else out
+
+    factory.__name__ = factory.__qualname__ = name
+    factory.__doc__ = fn.__doc__
+    return factory
+
+
+@_with_out
 def zeros(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _sized("zeros", args, size, dtype, device, requires_grad)
 
 
+@_with_out
 def ones(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _sized("ones", args, size, dtype, device, requires_grad)
 
@@ -91,23 +121,28 @@ def ones(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, re
 empty = zeros
 
 
+@_with_out
 def rand(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _sized("rand", args, size, dtype, device, requires_grad)
 
 
+@_with_out
 def randn(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _sized("randn", args, size, dtype, device, requires_grad)
 
 
+@_with_out
 def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _leaf("full", {"shape": parse_size((size,)), "fill_value": fill_value, "dtype": _name(dtype)},
                  device, requires_grad)
 
 
+@_with_out
 def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     return _leaf("eye", {"n": n, "m": m, "dtype": _name(dtype) or "float32"}, device, requires_grad)
 
 
+@_with_out
 def arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     if end is None:
@@ -115,12 +150,14 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Any = None, de
     return _leaf("arange", {"start": start, "end": end, "step": step, "dtype": _name(dtype)}, device, requires_grad)
 
 
+@_with_out
 def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     return _leaf("linspace", {"start": start, "end": end, "steps": steps, "dtype": _name(dtype) or "float32"},
                  device, requires_grad)
 
 
+@_with_out
 def randint(*args: Any, size: Any = None, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """randint(high, size) or randint(low, high, size), as in PyTorch."""
     args = list(args)
@@ -131,11 +168,13 @@ def randint(*args: Any, size: Any = None, dtype: Any = None, device: Any = None,
                  device, requires_grad)
 
 
+@_with_out
 def randperm(n: int, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """0 … n-1 in a random order (drawn from the seeded generator)."""
     return _leaf("randperm", {"n": n, "dtype": _name(dtype) or "int64"}, device, requires_grad)
 
 
+@_with_out
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:
     """Normal random numbers: numbers mean and std with a size, or tensors of means / stds (one draw each)."""

@@ -125,6 +125,19 @@ def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     return self.copy_(default_generator.rng.uniform(a, b, size=tuple(self.shape)))
 
 
+@_method
+def bernoulli_(self: Tensor, p: Any = 0.5) -> Tensor:
+    """1 with probability p (a number, or a tensor that broadcasts to self), else 0, in place (see normal_)."""
+    shape = tuple(self.shape)
+    if isinstance(p, Tensor):
+        probs = p.expand(shape).host()
+    elif not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    else:
+        probs = p
+    return self.copy_(default_generator.rng.random(shape) < probs)
+
+
 def _float_only(t: Tensor, kernel: str) -> None:
     if not t.dtype.is_floating_point:
         raise NotImplementedError(f'"{kernel}" not implemented for {_C_TYPE[t.dtype.name]!r}')
@@ -169,9 +182,10 @@ def broadcast_shapes(*shapes: Any) -> Any:
 
 @_torch
 def broadcast_tensors(*tensors: Tensor) -> tuple:
-    """Each tensor expanded to the shape they broadcast to together (views, as `expand`)."""
+    """Each tensor expanded to the shape they broadcast to together (views, as `expand`); one that has
+    that shape already is handed back itself, as PyTorch does."""
     shape = tuple(broadcast_shapes(*(t.shape for t in tensors)))
-    return tuple(_call("expand", t, size=shape) for t in tensors)
+    return tuple(t if tuple(t.shape) == shape else _call("expand", t, size=shape) for t in tensors)
 
 
 @_both

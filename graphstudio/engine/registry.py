@@ -102,6 +102,7 @@ class Sample:
     positive: bool = False
     dtypes: tuple | None = None
     distinct: bool = False  # inputs whose values must not tie (max, sort-like ops)
+    gradcheck: bool = True  # False: inputs on the edge of the op's domain, where finite differences step outside
 
 
 class Op:

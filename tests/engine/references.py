@@ -121,8 +121,10 @@ REFERENCES = {
     "hardtanh": lambda a, min_val=-1.0, max_val=1.0: np.clip(a, min_val, max_val),
     "detach": lambda a: a,
     "to": _to,
+    "bernoulli": lambda a, p=None: a,  # the samples are probabilities of exactly 0 and 1
 }
 
+from .references_conv import REFS as _CONV  # noqa: E402
 from .references_nn import REFS as _NN  # noqa: E402
 from .references_reduce import REFS as _REDUCE  # noqa: E402
 from .references_shape import REFS as _SHAPE  # noqa: E402
@@ -130,3 +132,4 @@ from .references_shape import REFS as _SHAPE  # noqa: E402
 REFERENCES.update(_SHAPE)
 REFERENCES.update(_REDUCE)
 REFERENCES.update(_NN)
+REFERENCES.update(_CONV)

@@ -23,7 +23,7 @@ from tests.oracle import needs_torch, torch
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPHS = sorted(EXAMPLES_DIR.glob("*.json")) + sorted((ROOT / "resources" / "examples").glob("*.json"))
-RANDOM_OPS = {"rand", "randn", "randint", "dropout", "dataset"}
+RANDOM_OPS = {"rand", "randn", "randint", "dropout", "bernoulli", "dataset"}
 
 
 def _program(path):

@@ -829,6 +829,21 @@ r = [result, resized, v]
     S("out_keyword_refuses_a_narrower_dtype", """
 r = torch.add(torch.ones(2), 0.5, out=torch.zeros(2, dtype=torch.int64))
 """),
+    S("factories_take_out", """
+ints, doubles, floats = torch.empty(7, dtype=torch.int64), torch.empty(1, dtype=torch.float64), torch.empty(2)
+r = [torch.zeros(2, 3, out=ints) is ints, ints, torch.full((2,), 7, out=ints), torch.eye(2, out=doubles),
+     torch.arange(5, out=floats), torch.linspace(0, 1, 3, out=doubles), torch.ones(2, out=floats, requires_grad=True)]
+"""),
+    S("random_factories_take_out", """
+doubles = torch.empty(1, dtype=torch.float64)
+r = [torch.rand(2, 3, out=doubles), torch.randn(4, out=doubles), torch.normal(0.0, 1.0, (3,), out=doubles)]
+""", SHAPES),
+    S("factory_out_dtype_must_match", """
+r = torch.zeros(3, dtype=torch.float64, out=torch.empty(3))
+"""),
+    S("factory_out_refuses_autograd", """
+r = torch.ones(2, out=torch.empty(3, requires_grad=True))
+"""),
     S("out_keyword_refuses_autograd", """
 w = torch.ones(2, requires_grad=True)
 r = torch.mul(w, 2, out=torch.zeros(2))
@@ -1594,6 +1609,25 @@ torch.set_printoptions(threshold=5, edgeitems=2)
 d = repr(torch.arange(10))
 torch.set_printoptions(profile="default")
 r = [a, b, c, d, repr(torch.arange(10))]
+"""),
+    # -- what newer and older tutorials ask of torch.autograd and torch.accelerator -----------------------
+    S("broadcast_tensors_hands_back_a_tensor_of_the_full_shape", """
+a = torch.ones(3, requires_grad=True)
+x, y = torch.broadcast_tensors(a, torch.ones(3))
+u, v = torch.broadcast_tensors(a, torch.ones(2, 3))
+r = [x is a, x.grad_fn, u.grad_fn, v.grad_fn, u.shape]
+"""),
+    S("accelerator_as_pytorch", """
+acc = torch.accelerator
+r = [acc.current_accelerator(), acc.current_accelerator(check_available=True), acc.is_available(),
+     acc.device_count(), acc.is_available() == torch.cuda.is_available()]
+"""),
+    S("variable_as_old_tutorials", """
+from_autograd = torch.autograd
+x = from_autograd.Variable(torch.ones(2, 2), requires_grad=True)
+y = (x * 3).sum()
+y.backward()
+r = [x, x.grad, x.data, y, isinstance(y, from_autograd.Variable), from_autograd.Variable(y).requires_grad]
 """),
 ]
 

@@ -1,6 +1,6 @@
 """`torch.nn`: the functional API (from the registry), layers, containers and `nn.init`."""
 from . import functional, init  # noqa: F401
-from .modules import (ELU, GELU, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Dropout, Flatten, Hardtanh,  # noqa: F401
-                      HuberLoss, Identity, L1Loss, LeakyReLU, Linear, LogSoftmax, Module, ModuleDict, ModuleList,
-                      MSELoss, NLLLoss, Parameter, ReLU, ReLU6, Sequential, Sigmoid, SiLU, SmoothL1Loss, Softmax,
-                      Softplus, Tanh)
+from .modules import (ELU, GELU, AvgPool2d, BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss, Dropout,  # noqa: F401
+                      Flatten, Hardtanh, HuberLoss, Identity, L1Loss, LeakyReLU, Linear, LogSoftmax, MaxPool2d, Module,
+                      ModuleDict, ModuleList, MSELoss, NLLLoss, Parameter, ReLU, ReLU6, Sequential, Sigmoid, SiLU,
+                      SmoothL1Loss, Softmax, Softplus, Tanh)

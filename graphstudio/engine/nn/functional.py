@@ -10,7 +10,7 @@ from ..registry import REGISTRY
 
 NAMES = ("sigmoid", "tanh", "linear", "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
          "binary_cross_entropy_with_logits", "binary_cross_entropy", "gelu", "softplus", "smooth_l1_loss",
-         "huber_loss")
+         "huber_loss", "conv2d", "avg_pool2d")
 INPLACE = ("relu", "leaky_relu", "elu", "silu", "hardtanh", "dropout")  # these also take inplace=True
 
 globals().update({name: FUNCTIONS[name] for name in NAMES if name in FUNCTIONS})
@@ -55,6 +55,15 @@ def log_softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype:
     if dtype is not None:
         input = input.to(dtype)
     return call(REGISTRY["log_softmax"], (input,), {"dim": dim})
+
+
+def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """The largest value of each window (the registry's max_pool2d); the indices are not offered."""
+    if return_indices:
+        raise NotImplementedError("max_pool2d(..., return_indices=True) is not supported by GraphStudio's engine")
+    return call(REGISTRY["max_pool2d"], (input,), {"kernel_size": kernel_size, "stride": stride, "padding": padding,
+                                                  "dilation": dilation, "ceil_mode": ceil_mode})
 
 
 def relu6(input: Any, inplace: bool = False) -> Any:
