@@ -65,6 +65,15 @@ def spec_of(x: Any) -> Any:
     return x
 
 
+def records(op: type[Op], name: str | None, out_dtype: Any, be: Any, tensors: Any) -> bool:
+    """Whether an op call joins the autograd graph, as PyTorch decides: grad mode on, an op with a
+    grad_fn, a floating-point result (whole numbers carry no gradient) and an input requiring grad.
+
+    The one rule for every entry point (`unary`, `binary`, `apply`)."""
+    return (grad_mode.enabled and name is not None and op.differentiable
+            and be.from_dtype[out_dtype].is_floating_point and any(t.requires_grad for t in tensors))
+
+
 def _float_array(t: Tensor) -> Any:
     return t._be.xp.astype(t.array, t._be.to_dtype[dtypes.DEFAULT_FLOAT])
 
@@ -80,7 +89,9 @@ def unary(op: type[Op], a: Tensor) -> Tensor:
         out = op.forward(ctx, x)
     except (ValueError, TypeError, IndexError) as e:
         raise _explain(op, (a,), {}, e) from None
-    if a.requires_grad and grad_mode.enabled:
+    if out is a.array and op.returns_input:
+        return a
+    if a.requires_grad and records(op, op.grad_fn, out.dtype, be, (a,)):
         ctx.next_functions = (a._edge or a._leaf_edge(),)
         ctx.needs = (True,)
         ctx.shape = out.shape
@@ -124,12 +135,17 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
     except (ValueError, TypeError, IndexError) as e:
         raise _explain(op, (a, b), {}, e) from None
     needs_a = a.requires_grad
-    if (needs_a or needs_b) and grad_mode.enabled:
-        ctx.next_functions = (
-            (a._edge or a._leaf_edge()) if needs_a else NO_EDGE,
-            (b._edge or b._leaf_edge()) if needs_b else NO_EDGE,
-        )
-        ctx.needs = (needs_a, needs_b)
+    if (needs_a or needs_b) and records(op, op.grad_fn, out.dtype, be, (a, b) if needs_b else (a,)):
+        edge_a = (a._edge or a._leaf_edge()) if needs_a else NO_EDGE
+        if not op.derivative:
+            ctx.next_functions = ((edge_a, _edge(b)) if needs_a and needs_b else (edge_a,) if needs_a else (_edge(b),))
+            ctx.needs = (needs_a, needs_b)
+        elif op.number_edge or isinstance(b, Tensor):
+            ctx.next_functions = (edge_a, (b._edge or b._leaf_edge()) if needs_b else NO_EDGE)
+            ctx.needs = (needs_a, needs_b)
+        else:  # PyTorch's overload for a Python number has one input
+            ctx.next_functions = (edge_a,)
+            ctx.needs = (needs_a, False)
         ctx.shape = out.shape
         ctx.dtype = out.dtype
         return wrap(out, be, (ctx, 0))
@@ -198,11 +214,12 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
         out = op.forward(ctx, *arrays, **params)
     except (ValueError, TypeError, IndexError) as e:
         raise _explain(op, args, params, e) from None
-    record = grad_mode.enabled and op.differentiable and any(t.requires_grad for t in tensors)
+    if op.returns_input and out is args[0].array:
+        return args[0]
     be = op.output_device(params) or be
     if n_out == 1 and not isinstance(out, (list, tuple)):
-        if record and name and be.from_dtype[out.dtype].is_floating_point:  # whole numbers carry no gradient
-            _link(ctx, args)
+        if records(op, name, out.dtype, be, tensors):
+            _link(ctx, op, args)
             ctx.shape, ctx.dtype = out.shape, out.dtype
             return wrap(out, be, (ctx, 0))
         return wrap(out, be, None)
@@ -210,9 +227,10 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     multi = node_class(type(ctx).__name__, op, len(out), multi=True)
     if type(ctx) is not multi:  # the count may depend on the input's size (split); same slots, so re-class
         ctx.__class__ = multi
-    if not (record and name):
+    floating = [o for o in out if be.from_dtype[o.dtype].is_floating_point]
+    if not (floating and records(op, name, floating[0].dtype, be, tensors)):
         return tuple(wrap(o, be, None) for o in out)
-    _link(ctx, args)
+    _link(ctx, op, args)
     ctx.shape = tuple(o.shape for o in out)
     ctx.dtype = tuple(o.dtype for o in out)
     return tuple(wrap(o, be, (ctx, i) if be.from_dtype[o.dtype].is_floating_point else None) for i, o in enumerate(out))
@@ -230,7 +248,7 @@ def default_plan(op: type[Op]) -> tuple:
     return plan
 
 
-def _link(ctx: Any, args: tuple) -> None:
+def _link(ctx: Any, op: type[Op], args: tuple) -> None:
     edges, needs = [], []
     for a in args:
         for t in a if isinstance(a, (list, tuple)) else (a,):
@@ -240,8 +258,10 @@ def _link(ctx: Any, args: tuple) -> None:
             else:
                 edges.append(NO_EDGE)
                 needs.append(False)
-    ctx.next_functions = tuple(edges)
     ctx.needs = tuple(needs)
+    if not op.derivative:  # PyTorch's NotImplemented node: edges to the inputs that require grad only
+        edges = [e for e, n in zip(edges, needs) if n]
+    ctx.next_functions = tuple(edges)
 
 
 def _cast_args(op: type[Op], be: Any, args: tuple, tensors: list[Tensor]) -> list:

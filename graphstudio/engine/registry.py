@@ -123,6 +123,11 @@ class Op:
     method: ClassVar[bool] = True        # also a Tensor method (x.mm(y))
     function: ClassVar[bool] = True      # also a torch-level function (torch.mm)
     grad_fn_tensor: ClassVar[str | None] = None  # another grad_fn name when the 2nd input is a tensor
+    derivative: ClassVar[bool] = True    # False: recorded (grad_fn "NotImplemented") but backward refuses;
+                                         # its node has edges to the inputs that require grad only
+    returns_input: ClassVar[bool] = False  # a forward that hands back its input array means "the input tensor
+                                           # itself" (no node), as PyTorch's no-op flatten, contiguous, to
+    number_edge: ClassVar[bool] = True   # a Python-number 2nd input keeps an edge (add, mul) or has none (pow)
     node_cls: ClassVar[type[Node]]
     node_cls_b: ClassVar[type[Node]]
 
@@ -181,7 +186,7 @@ def node_class(name: str, op: type[Op], n_outputs: int = 1, multi: bool | None =
     return cls
 
 
-_CPP_NODES = ("CopySlices", "CopyBackwards")
+_CPP_NODES = ("CopySlices", "CopyBackwards", "NotImplemented")
 
 
 def register(cls: type[Op]) -> type[Op]:

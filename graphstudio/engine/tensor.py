@@ -454,8 +454,6 @@ class Tensor:
 
     def contiguous(self, memory_format: Any = None) -> "Tensor":
         """This tensor itself when already contiguous, else a row-major copy (the `contiguous` op)."""
-        if self.is_contiguous():
-            return self
         from . import api
 
         return api.call(api.REGISTRY["contiguous"], (self,))

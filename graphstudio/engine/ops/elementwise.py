@@ -100,6 +100,7 @@ class Div(Binary):
 class Pow(Op):
     name, grad_fn, torch = "pow", "PowBackward0", "torch.pow({input}, {exponent})"
     grad_fn_tensor = "PowBackward1"  # PyTorch's name when the exponent is a tensor
+    number_edge = False
     doc = "Elementwise power input ** exponent (a number or a tensor)."
     inputs = (T("input"), T("exponent", scalar_ok=True))
     cast = "promote"
@@ -771,22 +772,24 @@ _INT_SAMPLES = (S(([7, -7, 9, 0], [2, 2, -4, 3])), S(([7.5, -7.5, 2.0], [2.0, 2.
 
 @register
 class FloorDivide(Binary):
-    name, grad_fn, torch = "floor_divide", None, "torch.floor_divide({input}, {other})"
-    doc = "Elementwise floor(input / other): whole numbers stay whole (`a // b`); no gradient."
-    differentiable = False
+    name, grad_fn, torch = "floor_divide", "NotImplemented", "torch.floor_divide({input}, {other})"
+    derivative = False
+    doc = ("Elementwise floor(input / other): whole numbers stay whole (`a // b`). Recorded on float inputs "
+           "that require grad, as PyTorch, by a node whose backward refuses: it has no derivative.")
     samples = _INT_SAMPLES
 
     def forward(ctx, a, b):
         return ctx.xp.floor_divide(a, b)
 
     def backward(ctx, g):
-        return None, None
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
 @register
 class Remainder(Binary):
     name, grad_fn, torch = "remainder", "RemainderBackward0", "torch.remainder({input}, {other})"
     grad_fn_tensor = "RemainderBackward1"
+    number_edge = False
     doc = "Elementwise input - floor(input / other) * other: the sign of other, as Python's `%` (`a % b`)."
     samples = _INT_SAMPLES
 
@@ -803,6 +806,7 @@ class Remainder(Binary):
 class Fmod(Binary):
     name, grad_fn, torch = "fmod", "FmodBackward0", "torch.fmod({input}, {other})"
     grad_fn_tensor = "FmodBackward1"
+    number_edge = False
     doc = "Elementwise input - trunc(input / other) * other: the sign of input, as C's fmod."
     samples = _INT_SAMPLES
 

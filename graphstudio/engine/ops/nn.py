@@ -150,6 +150,7 @@ class Dropout(Op):
     params = (Param("p", "float", 0.5, "probability of zeroing an element", min=0.0, max=1.0),
               Param("training", "bool", True, "drop (training) or pass through (evaluation)"))
     method = False
+    returns_input = True
     # The mask is random, so samples compare with PyTorch only where dropout is the identity;
     # tests/engine/test_nn_ops.py checks the mask and its scaling.
     samples = (S(((3, 4),), {"p": 0.0}), S(((3, 4),), {"p": 0.5, "training": False}), S(((2, 3),), {"training": False}),
@@ -158,9 +159,9 @@ class Dropout(Op):
                  error="result type Float can't be cast to the desired output type Long"))
 
     @classmethod
-    def grad_fn_name(cls, params: dict) -> str:
-        # PyTorch hands back the input itself when nothing is dropped; here it is an identity node.
-        return "MulBackward0" if params.get("training", True) and params.get("p", 0.5) > 0 else "AliasBackward0"
+    def grad_fn_name(cls, params: dict) -> str | None:
+        # PyTorch hands back the input itself when nothing is dropped: no node.
+        return "MulBackward0" if params.get("training", True) and params.get("p", 0.5) > 0 else None
 
     def infer(a, p=0.5, training=True):
         a = _infer.need_tensor(a, "input")
@@ -174,7 +175,6 @@ class Dropout(Op):
         if not 0.0 <= p <= 1.0:
             raise ValueError("dropout probability")
         if not training or p == 0:
-            ctx.saved = ()
             return a
         xp = ctx.xp
         if not is_float(xp, a.dtype):

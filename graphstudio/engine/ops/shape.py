@@ -283,10 +283,11 @@ class Flatten(ShapeOp):
         a = _tensor(a)
         return Spec(_flat_shape(a.shape, start_dim, end_dim), a.dtype)
 
+    returns_input = True
+
     def forward(ctx, a, start_dim=0, end_dim=-1):
         shape = _flat_shape(tuple(a.shape), start_dim, end_dim)
-        if shape == tuple(a.shape):  # nothing merged: PyTorch hands back the input itself
-            ctx.info = shape
+        if shape == tuple(a.shape) and a.ndim:  # nothing merged: PyTorch hands back the input itself
             return a
         return _reshape(ctx, a, shape, Flatten)
 
@@ -363,13 +364,15 @@ class Contiguous(ShapeOp):
     name, grad_fn, torch = "contiguous", "CloneBackward0", "{input}.contiguous()"
     doc = "The values in row-major order in memory: the input itself if already so, else a copy."
     function = False
+    returns_input = True
     samples = (S(((3, 4),)), S(((),)))
 
     def infer(a):
         return _tensor(a)
 
     def forward(ctx, a):
-        flags = getattr(a, "flags", None)  # NumPy and CuPy arrays say; others are copied to be sure
+        flags = getattr(getattr(a, "_array", a), "flags", None)  # NumPy, CuPy and array-api-strict (over NumPy)
+                                                                  # arrays say; others are copied to be sure
         if flags is not None and flags.c_contiguous:
             return a
         return ctx.xp.reshape(a, tuple(a.shape), copy=True)  # a fresh row-major copy

@@ -1,0 +1,89 @@
+"""The autograd graph an expression records, compared with PyTorch's node by node.
+
+Each case builds a result from `x` (a float64 leaf requiring grad) and `y` (one that does not);
+both libraries must record the same graph: the same `grad_fn` name, or none, and the same
+`next_functions`, followed down to the leaves. An expression that returns its input unchanged
+must return the very same tensor in both.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import graphstudio.engine as gs
+
+from tests.oracle import needs_torch, torch
+
+CASES = {
+    "floordiv operator": lambda t, x, y: x // 2,
+    "floordiv reflected": lambda t, x, y: 2 // x,
+    "floordiv tensors": lambda t, x, y: x // y,
+    "floor_divide": lambda t, x, y: t.floor_divide(x, 2),
+    "floor_divide int": lambda t, x, y: t.floor_divide(t.tensor([7, -7]), 2),
+    "remainder number": lambda t, x, y: x % 2,
+    "remainder function": lambda t, x, y: t.remainder(x, 2.5),
+    "remainder tensors": lambda t, x, y: x % x,
+    "fmod number": lambda t, x, y: t.fmod(x, 2),
+    "pow number": lambda t, x, y: x ** 2,
+    "add number": lambda t, x, y: x + 2,
+    "mul reflected": lambda t, x, y: 2 * x,
+}
+
+
+def _graph(node, depth=0):
+    """A node and everything behind it, as names (PyTorch's and ours print the same)."""
+    if node is None:
+        return None
+    if depth > 6:
+        return node.name()
+    return (node.name(), tuple((_graph(n, depth + 1), nr) for n, nr in node.next_functions))
+
+
+def _run(lib, case):
+    x = lib.tensor([1.5, -2.5, 3.25], dtype=lib.float64, requires_grad=True)
+    y = lib.tensor([0.5, 2.0, -1.25], dtype=lib.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = CASES[case](lib, x, y)
+    return out
+
+
+@needs_torch
+@pytest.mark.parametrize("case", list(CASES))
+def test_records_the_graph_pytorch_records(case):
+    ours, theirs = _run(gs, case), _run(torch, case)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
+    assert ours.dtype.name == str(theirs.dtype).removeprefix("torch.")
+    assert ours.requires_grad == theirs.requires_grad
+    assert _graph(ours.grad_fn) == _graph(theirs.grad_fn)
+
+
+SAME = {
+    "flatten one dim": lambda t, x: t.flatten(x, 1, 1),
+    "flatten 1-d": lambda t, x: x.flatten(),
+    "dropout p=0": lambda t, x: t.nn.functional.dropout(x, 0.0),
+    "dropout eval": lambda t, x: t.nn.functional.dropout(x, 0.5, training=False),
+    "contiguous": lambda t, x: x.contiguous(),
+    "to same dtype": lambda t, x: x.to(t.float64),
+    "to same device": lambda t, x: x.to("cpu"),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("case", list(SAME))
+def test_a_no_op_hands_back_the_input_itself(case):
+    for lib in (gs, torch):
+        x = lib.ones(*((3,) if case == "flatten 1-d" else (2, 3)), dtype=lib.float64, requires_grad=True)
+        assert SAME[case](lib, x) is x, lib.__name__
+
+
+@needs_torch
+def test_contiguous_of_a_transpose_copies_as_pytorch():
+    results = []
+    for lib in (gs, torch):
+        x = lib.ones(2, 3, dtype=lib.float64, requires_grad=True)
+        out = x.t().contiguous()
+        results.append((out.grad_fn.name(), out.is_contiguous()))
+    assert results[0] == results[1]
