@@ -72,8 +72,8 @@ def host_array(data: Any, dtype: dtypes.dtype | None) -> np.ndarray:
             raise ValueError(_ragged(data) or f"could not make a tensor from ragged data: {e}") from None
         if arr.dtype == object or arr.dtype.kind in "US":
             raise TypeError(f"new(): invalid data type '{'str' if arr.dtype.kind in 'US' else _odd_type(data)}'")
-        if arr.dtype.kind == "f":
-            arr = arr.astype(np.float32)
+        if arr.dtype.kind == "f" and dtype is None:
+            arr = arr.astype(np.float32)  # Python floats are parsed as float64: cast only once, to the dtype asked
         elif arr.dtype.kind in "iu":
             arr = arr.astype(np.int64)
     if dtype is not None:
