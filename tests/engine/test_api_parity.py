@@ -30,3 +30,54 @@ def test_float64_literal_keeps_every_bit_in_a_graph_file():
     runner = Runner(compile(doc))
     runner.run()
     np.testing.assert_array_equal(runner.outputs()["x"].host(), torch.tensor([FLOAT64_LITERALS], dtype=torch.float64).numpy())
+
+
+def _spacing_cases(seed: int, count: int):
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        start = float(np.round(rng.uniform(-20, 20), rng.integers(0, 4)))
+        step = float(np.round(rng.uniform(0.001, 2), rng.integers(2, 6))) * rng.choice([1, -1])
+        end = start + step * int(rng.integers(1, 3000)) + float(rng.uniform(-0.5, 0.5)) * step
+        yield start, end, step
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+def test_arange_equals_pytorch_bit_for_bit(dtype):
+    cases = [(-8.0, 8.0, 0.1), (0.0, 1.0, 0.01), (-1.0, 1.0, 1 / 3), (0, 10, 1), (5.5, -3.2, -0.7)]
+    cases += list(_spacing_cases(0, 150))
+    for start, end, step in cases:
+        if dtype.startswith("int") and int(step) == 0:
+            continue
+        ours = gs.arange(start, end, step, dtype=getattr(gs, dtype)).numpy()
+        theirs = torch.arange(start, end, step, dtype=getattr(torch, dtype)).numpy()
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_array_equal(ours, theirs, err_msg=f"arange({start}, {end}, {step}, {dtype})")
+
+
+def test_arange_default_dtype_and_the_d2l_relu_gradient():
+    x = gs.arange(-8.0, 8.0, 0.1, requires_grad=True)
+    tx = torch.arange(-8.0, 8.0, 0.1, requires_grad=True)
+    gs.relu(x).sum().backward()
+    torch.relu(tx).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+def test_linspace_equals_pytorch_bit_for_bit(dtype):
+    rng = np.random.default_rng(1)
+    cases = [(-8.0, 8.0, 161), (0.0, 1.0, 7), (3.0, 3.0, 4), (1.0, -1.0, 2), (2.5, 9.0, 1), (0.0, 1.0, 0)]
+    cases += [(float(np.round(rng.uniform(-50, 50), rng.integers(0, 5))),
+               float(np.round(rng.uniform(-50, 50), rng.integers(0, 5))), int(rng.integers(0, 5000))) for _ in range(150)]
+    for start, end, steps in cases:
+        ours = gs.linspace(start, end, steps, dtype=getattr(gs, dtype)).numpy()
+        theirs = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+        np.testing.assert_array_equal(ours, theirs, err_msg=f"linspace({start}, {end}, {steps}, {dtype})")
+
+
+def test_arange_and_linspace_in_a_graph_file_equal_pytorch():
+    doc = Document(nodes=[Node("a", "arange", params={"start": -8.0, "end": 8.0, "step": 0.1}),
+                          Node("l", "linspace", params={"start": -1.3, "end": 7.1, "steps": 101, "dtype": "float64"})])
+    runner = Runner(compile(doc))
+    runner.run()
+    np.testing.assert_array_equal(runner.outputs()["a"].host(), torch.arange(-8.0, 8.0, 0.1).numpy())
+    np.testing.assert_array_equal(runner.outputs()["l"].host(), torch.linspace(-1.3, 7.1, 101, dtype=torch.float64).numpy())

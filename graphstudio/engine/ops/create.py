@@ -13,6 +13,7 @@ import numpy as np
 from .. import dtypes
 from ..creation import host_array
 from ..registry import Op, Param, Sample, ShapeError, Spec, register
+from ._spacing import arange_values, linspace_values
 
 DTYPE_CHOICES = ("float32", "float64", "int64", "bool")
 SHAPE = Param("shape", "shape", (2, 2), "the size of each dimension", required=True)
@@ -196,14 +197,20 @@ class Arange(Leaf):
             raise ShapeError("arange: step must be nonzero")
         if (end - start) * step < 0:
             raise ShapeError("upper bound and larger bound inconsistent with step sign")
-        n = max(0, math.ceil((end - start) / step))
         whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
-        return Spec((n,), dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32")))
+        dtype = dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32"))
+        if dtype is dtypes.int64 and int(step) != 0:  # PyTorch counts int64 ranges on the truncated bounds
+            start, end, step = int(start), int(end), int(step)
+            span = end - start + step - (1 if step > 0 else -1)
+            n = max(0, abs(span) // abs(step) * (1 if (span >= 0) == (step > 0) else -1))
+        else:
+            n = max(0, math.ceil((end - start) / step))
+        return Spec((n,), dtype)
 
     @staticmethod
     def make(rng, end, start=0, step=1, dtype=None, requires_grad=False):
         spec = Arange.infer(start=start, end=end, step=step, dtype=dtype)
-        return (start + step * np.arange(spec.shape[0], dtype=np.float64)).astype(spec.dtype.name)
+        return arange_values(start, step, spec.shape[0], spec.dtype.name)
 
 
 @register
@@ -222,7 +229,7 @@ class Linspace(Leaf):
 
     @staticmethod
     def make(rng, steps, start=0.0, end=1.0, dtype="float32", requires_grad=False):
-        return np.linspace(start, end, steps).astype(_np({"dtype": dtype}))
+        return linspace_values(start, end, steps, _np({"dtype": dtype}))
 
 
 @register
