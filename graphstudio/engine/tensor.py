@@ -80,9 +80,24 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: "Tensor | None") -> None:
-        if value is not None and tuple(value.shape) != tuple(self.shape):
-            raise RuntimeError(f"assigned grad has data of a different size: {value.shape} vs {self.shape}")
+        if value is not None:
+            self._check_assigned_grad(value)
         self._grad = value
+
+    def _check_assigned_grad(self, value: Any) -> None:
+        """PyTorch's checks of `t.grad = value`: a tensor of the same size and dtype."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+        if tuple(value.shape) != tuple(self.shape):
+            raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                               f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size")
+        if value.dtype is not self.dtype:
+            raise RuntimeError(
+                f"attempting to assign a gradient with dtype '{_CPP_TYPE[value.dtype.name]}' to a tensor with grad_dtype "
+                f"'{_C_TYPE[self.dtype.name]}'. The gradient must match the tensor's grad_dtype (defaults to the tensor's "
+                "dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. "
+                "Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break downstream "
+                "systems that assume they match.")
 
     @property
     def retains_grad(self) -> bool:
@@ -531,6 +546,7 @@ def _created_requiring_grad(t: Tensor) -> Tensor:
 
 
 _C_TYPE = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
+_CPP_TYPE = {"float32": "float", "float64": "double", "int32": "int", "int64": "long int", "bool": "bool"}
 
 # Ops PyTorch also has as in-place methods (`x.clamp_(0, 1)`, `x.sqrt_()`): each runs the op and writes
 # the result into the tensor (or, when autograd records it, rebinds the tensor to the op's output).

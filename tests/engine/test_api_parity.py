@@ -81,3 +81,51 @@ def test_arange_and_linspace_in_a_graph_file_equal_pytorch():
     runner.run()
     np.testing.assert_array_equal(runner.outputs()["a"].host(), torch.arange(-8.0, 8.0, 0.1).numpy())
     np.testing.assert_array_equal(runner.outputs()["l"].host(), torch.linspace(-1.3, 7.1, 101, dtype=torch.float64).numpy())
+
+
+def _assign_grad(lib, value_of):
+    a = lib.ones(2, requires_grad=True)
+    a.grad = value_of(lib)
+
+
+EXCEPTION_CASES = {
+    "tensor(2, 3)": lambda lib: lib.tensor(2, 3),
+    "tensor([1.], 2)": lambda lib: lib.tensor([1.0], 2),
+    "randn_like(int)": lambda lib: lib.randn_like(lib.tensor([1, 2])),
+    "rand_like(int)": lambda lib: lib.rand_like(lib.tensor([1, 2])),
+    "randn_like(bool)": lambda lib: lib.randn_like(lib.tensor([True])),
+    "randn(int64)": lambda lib: lib.randn(2, dtype=lib.int64),
+    "rand(int32)": lambda lib: lib.rand(2, dtype=lib.int32),
+    "grad = 0.": lambda lib: _assign_grad(lib, lambda t: 0.0),
+    "grad = 1": lambda lib: _assign_grad(lib, lambda t: 1),
+    "grad = list": lambda lib: _assign_grad(lib, lambda t: [1.0, 2.0]),
+    "grad of another size": lambda lib: _assign_grad(lib, lambda t: t.ones(3, 2)),
+    "grad of another dtype": lambda lib: _assign_grad(lib, lambda t: t.ones(2, dtype=t.float64)),
+    "grad of an int dtype": lambda lib: _assign_grad(lib, lambda t: t.ones(2, dtype=t.int64)),
+    "randperm(-1)": lambda lib: lib.randperm(-1),
+    "eye(-1)": lambda lib: lib.eye(-1),
+    "eye(2, -1)": lambda lib: lib.eye(2, -1),
+    "normal(0, -1, size)": lambda lib: lib.normal(0.0, -1.0, size=(2,)),
+    "normal(0, -0.5, size)": lambda lib: lib.normal(0.0, -0.5, size=(2,)),
+    "normal(tensor, tensor<0)": lambda lib: lib.normal(lib.zeros(2), lib.tensor([1.0, -1.0])),
+    "normal(tensor, -1)": lambda lib: lib.normal(lib.zeros(2), -1.0),
+    "normal(0., tensor<0)": lambda lib: lib.normal(0.0, lib.tensor([1.0, -1.0])),
+    "normal_(0, -1e-7)": lambda lib: lib.zeros(2).normal_(0.0, -1e-7),
+}
+
+
+@pytest.mark.parametrize("case", EXCEPTION_CASES)
+def test_exception_type_and_message_are_pytorchs(case):
+    with pytest.raises(Exception) as theirs:
+        EXCEPTION_CASES[case](torch)
+    with pytest.raises(Exception) as ours:
+        EXCEPTION_CASES[case](gs)
+    assert (type(ours.value).__name__, str(ours.value)) == (type(theirs.value).__name__, str(theirs.value))
+
+
+def test_assigning_a_matching_grad_or_none_still_works():
+    a = gs.ones(2, requires_grad=True)
+    a.grad = gs.full((2,), 3.0)
+    assert a.grad.tolist() == [3.0, 3.0]
+    a.grad = None
+    assert a.grad is None
