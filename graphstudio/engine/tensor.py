@@ -7,6 +7,7 @@ are attached by `graphstudio.engine.api`, from the registry.
 """
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -41,6 +42,8 @@ class Size(tuple):
 
 class Tensor:
     __slots__ = ("array", "requires_grad", "_grad", "_be", "_edge", "_retains", "__weakref__")
+    _defined_in = __name__
+    __module__ = "torch"  # `type(x)` prints <class 'torch.Tensor'>, as in students' notes
 
     def __init__(self, *args: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False):
         """`torch.Tensor(...)`, PyTorch's legacy constructor: float32 unless dtype says otherwise;
@@ -268,7 +271,7 @@ class Tensor:
 
     def __reduce_ex__(self, protocol: Any) -> tuple:
         """Copied (copy, deepcopy, pickle) as values, device and requires_grad; the graph is left behind."""
-        return _rebuild, (type(self), self.host().copy(), str(self.device), bool(self.requires_grad))
+        return _rebuild, (_class_ref(type(self)), self.host().copy(), str(self.device), bool(self.requires_grad))
 
     def __deepcopy__(self, memo: dict) -> "Tensor":
         if not self.is_leaf:
@@ -580,9 +583,16 @@ def inplace_method(name: str) -> Any:
 _refcount = sys.getrefcount
 
 
-def _rebuild(cls: type, values: Any, device: str, requires_grad: bool) -> Any:
+def _class_ref(cls: type) -> "type | tuple[str, str]":
+    """What pickle stores for a tensor's class: where the class really lives when it shows PyTorch's module."""
+    return (cls._defined_in, cls.__qualname__) if "_defined_in" in cls.__dict__ else cls
+
+
+def _rebuild(cls: "type | tuple[str, str]", values: Any, device: str, requires_grad: bool) -> Any:
     from .factory import from_host
 
+    if isinstance(cls, tuple):
+        cls = getattr(importlib.import_module(cls[0]), cls[1])
     t = from_host(values, device)
     if cls is not type(t):
         return cls(t, requires_grad=requires_grad)  # a Parameter

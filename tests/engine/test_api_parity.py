@@ -129,3 +129,20 @@ def test_assigning_a_matching_grad_or_none_still_works():
     assert a.grad.tolist() == [3.0, 3.0]
     a.grad = None
     assert a.grad is None
+
+
+def test_printed_types_are_pytorchs_and_isinstance_still_holds():
+    import pickle
+    import re
+
+    def shown(lib):
+        x = lib.ones(2)
+        p = lib.nn.Parameter(lib.ones(2))
+        seeded = re.sub(r"0x[0-9a-f]+", "ADDR", repr(lib.manual_seed(0)))
+        return str(type(x)), str(type(p)), str(type(lib.Generator())), seeded
+
+    assert shown(gs) == shown(torch)
+    p = gs.nn.Parameter(gs.ones(2))
+    assert isinstance(p, gs.Tensor) and isinstance(gs.default_generator, gs.Generator)
+    again = pickle.loads(pickle.dumps([gs.ones(2), p]))
+    assert type(again[0]) is gs.Tensor and type(again[1]) is gs.nn.Parameter and again[1].requires_grad
