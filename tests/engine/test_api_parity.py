@@ -146,3 +146,49 @@ def test_printed_types_are_pytorchs_and_isinstance_still_holds():
     assert isinstance(p, gs.Tensor) and isinstance(gs.default_generator, gs.Generator)
     again = pickle.loads(pickle.dumps([gs.ones(2), p]))
     assert type(again[0]) is gs.Tensor and type(again[1]) is gs.nn.Parameter and again[1].requires_grad
+
+
+OPTIMIZERS = {
+    "sgd momentum": ("SGD", {"lr": 0.01, "momentum": 0.9}),
+    "sgd nesterov decay": ("SGD", {"lr": 0.01, "momentum": 0.8, "nesterov": True, "weight_decay": 0.1}),
+    "sgd dampening": ("SGD", {"lr": 0.01, "momentum": 0.5, "dampening": 0.3}),
+    "adam": ("Adam", {"lr": 0.05}),
+    "adam amsgrad decay": ("Adam", {"lr": 0.05, "amsgrad": True, "weight_decay": 0.1}),
+    "adam decoupled": ("Adam", {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    "adamw": ("AdamW", {"lr": 0.05}),
+    "adamw amsgrad maximize": ("AdamW", {"lr": 0.05, "amsgrad": True, "maximize": True, "weight_decay": 0.3}),
+    "rmsprop momentum": ("RMSprop", {"lr": 0.01, "momentum": 0.9}),
+    "rmsprop centered": ("RMSprop", {"lr": 0.01, "centered": True, "weight_decay": 0.1}),
+}
+
+
+def _train_dynamic_net(lib, optimizer, options):
+    """PyTorch's dynamic_net tutorial, shortened: 0-d and vector parameters, one of them used only on some
+    steps (its .grad stays None on the others)."""
+    x = lib.linspace(-1.0, 1.0, 50, dtype=lib.float64)
+    y = lib.sin(3 * x)
+    values = {"a": [0.1], "b": [-0.2, 0.4], "c": 0.3, "d": 0.05, "e": -0.01}
+    params = {k: lib.nn.Parameter(lib.tensor(v, dtype=lib.float64)) for k, v in values.items()}
+    opt = getattr(lib.optim, optimizer)(params.values(), **options)
+    losses = []
+    for exp in [3, 5, 4, 6, 3, 3, 4, 5, 6, 5, 3, 6]:
+        pred = params["a"] + params["b"][0] * x + params["b"][1] * x ** 2 + params["c"] * x ** 3
+        for e in range(4, exp):
+            pred = pred + params["e"] * x ** e
+        if exp % 2:
+            pred = pred + params["d"] * x
+        loss = ((pred - y) ** 2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses, {k: p.detach().numpy().copy() for k, p in params.items()}
+
+
+@pytest.mark.parametrize("case", OPTIMIZERS)
+def test_optimizer_state_when_a_parameter_gets_no_gradient_equals_pytorch(case):
+    ours_losses, ours = _train_dynamic_net(gs, *OPTIMIZERS[case])
+    theirs_losses, theirs = _train_dynamic_net(torch, *OPTIMIZERS[case])
+    np.testing.assert_allclose(ours_losses, theirs_losses, rtol=1e-10)
+    for name in theirs:
+        np.testing.assert_allclose(ours[name], theirs[name], rtol=1e-10, atol=1e-14, err_msg=name)
