@@ -11,7 +11,7 @@ from . import ops as _ops  # noqa: F401  (fills the registry)
 from . import api as _api
 from .backprop import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
-from .creation import default_generator, manual_seed
+from .creation import Generator, default_generator, manual_seed
 from .dtypes import bool_ as bool  # noqa: A001
 from .dtypes import double, dtype, float, float32, float64, int32, int64, long  # noqa: A001
 from .dtypes import int32 as int  # noqa: A001

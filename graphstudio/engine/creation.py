@@ -28,13 +28,15 @@ class SeededRNG:
         return getattr(self._rng, name)
 
 
-class _Generator:
-    """The global generator that `manual_seed` resets (torch.default_generator)."""
+class Generator:
+    """A random generator (torch.Generator); `default_generator` is the one `manual_seed` resets."""
 
-    def __init__(self, seed: int = 0):
-        self.manual_seed(seed)
+    __module__ = "torch._C"  # PyTorch's, as `type(g)` and `torch.manual_seed(0)` print it
 
-    def manual_seed(self, seed: int) -> "_Generator":
+    def __init__(self, device: Any = None):
+        self.manual_seed(67280421310721)  # PyTorch's seed for a new generator
+
+    def manual_seed(self, seed: int) -> "Generator":
         self.seed = int(seed)
         self.rng = SeededRNG(self.seed)
         return self
@@ -43,10 +45,10 @@ class _Generator:
         return self.seed
 
 
-default_generator = _Generator(0)
+default_generator = Generator().manual_seed(0)
 
 
-def manual_seed(seed: int) -> _Generator:
+def manual_seed(seed: int) -> Generator:
     """Seed every random op (rand, randn, randint, dropout, shuffles)."""
     return default_generator.manual_seed(seed)
 
@@ -72,8 +74,8 @@ def host_array(data: Any, dtype: dtypes.dtype | None) -> np.ndarray:
             raise ValueError(_ragged(data) or f"could not make a tensor from ragged data: {e}") from None
         if arr.dtype == object or arr.dtype.kind in "US":
             raise TypeError(f"new(): invalid data type '{'str' if arr.dtype.kind in 'US' else _odd_type(data)}'")
-        if arr.dtype.kind == "f":
-            arr = arr.astype(np.float32)
+        if arr.dtype.kind == "f" and dtype is None:
+            arr = arr.astype(np.float32)  # Python floats are parsed as float64: cast only once, to the dtype asked
         elif arr.dtype.kind in "iu":
             arr = arr.astype(np.int64)
     if dtype is not None:

@@ -9,13 +9,21 @@ from . import dtypes
 from .backend import get_backend
 from .backprop import grad_mode
 from .creation import default_generator, parse_size, to_array
-from .registry import REGISTRY
+from .dispatch import torch_error
+from .ops.create import negative_std
+from .registry import REGISTRY, ShapeError
 from .tensor import _C_TYPE, Tensor, _created_requiring_grad, wrap
 
 
 def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:
-    """Run a creation op of the registry and put the result on `device`."""
-    arr = REGISTRY[op_name].make(default_generator.rng, **params)
+    """Run a creation op of the registry and put the result on `device`; what its inference refuses
+    raises PyTorch's exception."""
+    op = REGISTRY[op_name]
+    try:
+        op.infer(**params)
+    except ShapeError as e:
+        raise torch_error(e) from None
+    arr = op.make(default_generator.rng, **params)
     return from_host(arr, device, requires_grad)
 
 
@@ -30,7 +38,7 @@ def _name(dtype: Any) -> str | None:
     return None if d is None else d.name
 
 
-def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of `data` (nested lists, a number, an array or a tensor); the dtype
     comes from the data (whole numbers int64, others float32) unless given."""
     be = get_backend(device)
@@ -182,6 +190,10 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, dtype: Any = No
         m = mean.host() if isinstance(mean, Tensor) else mean
         s = std.host() if isinstance(std, Tensor) else std
         like = mean if isinstance(mean, Tensor) else std
+        if isinstance(std, Tensor) and (np.asarray(s) < 0).any():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+        if not isinstance(std, Tensor) and s < 0:
+            raise RuntimeError(negative_std(s))
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         arr = (default_generator.rng.standard_normal(shape) * s + m).astype(like.dtype.name)
         return from_host(arr, device or like.device, requires_grad)

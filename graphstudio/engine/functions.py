@@ -13,6 +13,7 @@ from typing import Any, Callable
 from . import api
 from .backprop import is_grad_enabled
 from .creation import default_generator
+from .ops.create import negative_std
 from .registry import REGISTRY, node_class
 from .tensor import _C_TYPE, INPLACE_OPS, Tensor, inplace_method, wrap
 
@@ -115,6 +116,8 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Normal random numbers in place, from the engine's seeded generator (the in-place rules of any
     other op apply: `w.data.normal_(0, 0.01)` or under no_grad for a parameter)."""
     _float_only(self, "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(negative_std(std))
     return self.copy_(default_generator.rng.standard_normal(tuple(self.shape)) * std + mean)
 
 

@@ -92,7 +92,7 @@ class Optimizer:
                     g = p.grad.array
                     if group["maximize"]:
                         g = -g
-                    if group["weight_decay"]:
+                    if group["weight_decay"] and not group.get("decoupled_weight_decay"):
                         g = g + group["weight_decay"] * p.array  # L2 penalty, as every torch.optim rule adds it
                     self.update(p, g, self.state.setdefault(p, {}), group)
 
@@ -134,7 +134,8 @@ class SGD(Optimizer):
         if momentum:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = g * 1  # a copy: it is updated in place later
+                # a copy, updated in place later (an array even for a 0-d parameter: `g * 1` would be a scalar)
+                buf = state["momentum_buffer"] = p._be.xp.asarray(g, copy=True)
             else:
                 buf *= momentum
                 buf += (1 - group["dampening"]) * g
@@ -164,6 +165,8 @@ class Adam(Optimizer):
     def update(self, p: Tensor, g: Any, state: dict, group: dict) -> None:
         xp = p._be.xp
         b1, b2 = group["betas"]
+        if group["decoupled_weight_decay"] and group["weight_decay"]:
+            p.array *= 1 - group["lr"] * group["weight_decay"]  # AdamW: decay the weights, not the gradient
         if not state:
             state["step"] = 0
             state["exp_avg"] = xp.zeros_like(p.array)
@@ -184,6 +187,17 @@ class Adam(Optimizer):
             v = vmax
         denom = xp.sqrt(v) / bc2_sqrt + group["eps"]
         p.array -= step_size * (m / denom)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (the weights shrink by lr * weight_decay each step)."""
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach: Any = None, capturable: bool = False, differentiable: bool = False, fused: Any = None):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)
 
 
 class RMSprop(Optimizer):

@@ -7,6 +7,7 @@ are attached by `graphstudio.engine.api`, from the registry.
 """
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -41,6 +42,8 @@ class Size(tuple):
 
 class Tensor:
     __slots__ = ("array", "requires_grad", "_grad", "_be", "_edge", "_retains", "__weakref__")
+    _defined_in = __name__
+    __module__ = "torch"  # `type(x)` prints <class 'torch.Tensor'>, as in students' notes
 
     def __init__(self, *args: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False):
         """`torch.Tensor(...)`, PyTorch's legacy constructor: float32 unless dtype says otherwise;
@@ -80,9 +83,24 @@ class Tensor:
 
     @grad.setter
     def grad(self, value: "Tensor | None") -> None:
-        if value is not None and tuple(value.shape) != tuple(self.shape):
-            raise RuntimeError(f"assigned grad has data of a different size: {value.shape} vs {self.shape}")
+        if value is not None:
+            self._check_assigned_grad(value)
         self._grad = value
+
+    def _check_assigned_grad(self, value: Any) -> None:
+        """PyTorch's checks of `t.grad = value`: a tensor of the same size and dtype."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+        if tuple(value.shape) != tuple(self.shape):
+            raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                               f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size")
+        if value.dtype is not self.dtype:
+            raise RuntimeError(
+                f"attempting to assign a gradient with dtype '{_CPP_TYPE[value.dtype.name]}' to a tensor with grad_dtype "
+                f"'{_C_TYPE[self.dtype.name]}'. The gradient must match the tensor's grad_dtype (defaults to the tensor's "
+                "dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. "
+                "Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break downstream "
+                "systems that assume they match.")
 
     @property
     def retains_grad(self) -> bool:
@@ -253,7 +271,7 @@ class Tensor:
 
     def __reduce_ex__(self, protocol: Any) -> tuple:
         """Copied (copy, deepcopy, pickle) as values, device and requires_grad; the graph is left behind."""
-        return _rebuild, (type(self), self.host().copy(), str(self.device), bool(self.requires_grad))
+        return _rebuild, (_class_ref(type(self)), self.host().copy(), str(self.device), bool(self.requires_grad))
 
     def __deepcopy__(self, memo: dict) -> "Tensor":
         if not self.is_leaf:
@@ -529,6 +547,7 @@ def _created_requiring_grad(t: Tensor) -> Tensor:
 
 
 _C_TYPE = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
+_CPP_TYPE = {"float32": "float", "float64": "double", "int32": "int", "int64": "long int", "bool": "bool"}
 
 # Ops PyTorch also has as in-place methods (`x.clamp_(0, 1)`, `x.sqrt_()`): each runs the op and writes
 # the result into the tensor (or, when autograd records it, rebinds the tensor to the op's output).
@@ -562,9 +581,16 @@ def inplace_method(name: str) -> Any:
 _refcount = sys.getrefcount
 
 
-def _rebuild(cls: type, values: Any, device: str, requires_grad: bool) -> Any:
+def _class_ref(cls: type) -> "type | tuple[str, str]":
+    """What pickle stores for a tensor's class: where the class really lives when it shows PyTorch's module."""
+    return (cls._defined_in, cls.__qualname__) if "_defined_in" in cls.__dict__ else cls
+
+
+def _rebuild(cls: "type | tuple[str, str]", values: Any, device: str, requires_grad: bool) -> Any:
     from .factory import from_host
 
+    if isinstance(cls, tuple):
+        cls = getattr(importlib.import_module(cls[0]), cls[1])
     t = from_host(values, device)
     if cls is not type(t):
         return cls(t, requires_grad=requires_grad)  # a Parameter

@@ -21,6 +21,8 @@ class Parameter(Tensor):
     """A tensor that a Module registers as trainable: a leaf with requires_grad=True."""
 
     __slots__ = ()
+    _defined_in = __name__
+    __module__ = "torch.nn.parameter"  # PyTorch's, as `type(p)` prints it
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> "Parameter":
         src = data if data is not None else from_host(__import__("numpy").zeros(0, dtype="float32"))

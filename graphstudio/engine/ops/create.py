@@ -13,6 +13,8 @@ import numpy as np
 from .. import dtypes
 from ..creation import host_array
 from ..registry import Op, Param, Sample, ShapeError, Spec, register
+from ..tensor import _C_TYPE as C_TYPE
+from ._spacing import arange_values, linspace_values
 
 DTYPE_CHOICES = ("float32", "float64", "int64", "bool")
 SHAPE = Param("shape", "shape", (2, 2), "the size of each dimension", required=True)
@@ -39,6 +41,19 @@ class Leaf(Op):
     @classmethod
     def infer(cls, **params: Any) -> Spec:
         return Spec(_shape(params["shape"]), dtypes.from_name(params.get("dtype") or "float32"))
+
+
+def _float_spec(params: dict, kernel: str) -> Spec:
+    """The spec of a random float leaf; PyTorch has no kernel drawing these numbers as integers."""
+    spec = Leaf.infer(**params)
+    if not spec.dtype.is_floating_point:
+        raise ShapeError(f'"{kernel}" not implemented for {C_TYPE[spec.dtype.name]!r}', raise_as=NotImplementedError)
+    return spec
+
+
+def negative_std(std: float) -> str:
+    """PyTorch's message for a negative standard deviation (the number as C++ prints a double)."""
+    return f"normal expects std >= 0.0, but found std {std:g}"
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
@@ -173,6 +188,9 @@ class Eye(Leaf):
     def infer(cls, **params: Any) -> Spec:
         n = params["n"]
         m = params.get("m")
+        for name, size in (("n", n), ("m", m)):
+            if size is not None and size < 0:
+                raise ShapeError(f"{name} must be greater or equal to 0, got {size}")
         return Spec((n, n if m is None else m), dtypes.from_name(params.get("dtype") or "float32"))
 
     @staticmethod
@@ -196,14 +214,20 @@ class Arange(Leaf):
             raise ShapeError("arange: step must be nonzero")
         if (end - start) * step < 0:
             raise ShapeError("upper bound and larger bound inconsistent with step sign")
-        n = max(0, math.ceil((end - start) / step))
         whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
-        return Spec((n,), dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32")))
+        dtype = dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32"))
+        if dtype is dtypes.int64 and int(step) != 0:  # PyTorch counts int64 ranges on the truncated bounds
+            start, end, step = int(start), int(end), int(step)
+            span = end - start + step - (1 if step > 0 else -1)
+            n = max(0, abs(span) // abs(step) * (1 if (span >= 0) == (step > 0) else -1))
+        else:
+            n = max(0, math.ceil((end - start) / step))
+        return Spec((n,), dtype)
 
     @staticmethod
     def make(rng, end, start=0, step=1, dtype=None, requires_grad=False):
         spec = Arange.infer(start=start, end=end, step=step, dtype=dtype)
-        return (start + step * np.arange(spec.shape[0], dtype=np.float64)).astype(spec.dtype.name)
+        return arange_values(start, step, spec.shape[0], spec.dtype.name)
 
 
 @register
@@ -222,14 +246,19 @@ class Linspace(Leaf):
 
     @staticmethod
     def make(rng, steps, start=0.0, end=1.0, dtype="float32", requires_grad=False):
-        return np.linspace(start, end, steps).astype(_np({"dtype": dtype}))
+        return linspace_values(start, end, steps, _np({"dtype": dtype}))
 
 
 @register
 class Rand(Leaf):
     name, torch = "rand", "torch.rand({shape})"
     doc = "Uniform random numbers in [0, 1) (seeded by the file's seed)."
-    samples = (Sample((), {"shape": [3, 2]}),)
+    samples = (Sample((), {"shape": [3, 2]}),
+               Sample((), {"shape": [2], "dtype": "int64"}, error='"check_uniform_bounds" not implemented for \'Long\''))
+
+    @classmethod
+    def infer(cls, **params: Any) -> Spec:
+        return _float_spec(params, "check_uniform_bounds")
 
     @staticmethod
     def make(rng, shape, dtype="float32", requires_grad=False):
@@ -240,7 +269,12 @@ class Rand(Leaf):
 class Randn(Leaf):
     name, torch = "randn", "torch.randn({shape})"
     doc = "Normal random numbers, mean 0 and standard deviation 1 (seeded)."
-    samples = (Sample((), {"shape": [3, 2]}),)
+    samples = (Sample((), {"shape": [3, 2]}),
+               Sample((), {"shape": [2], "dtype": "int64"}, error='"normal_kernel_cpu" not implemented for \'Long\''))
+
+    @classmethod
+    def infer(cls, **params: Any) -> Spec:
+        return _float_spec(params, "normal_kernel_cpu")
 
     @staticmethod
     def make(rng, shape, dtype="float32", requires_grad=False):
@@ -272,13 +306,13 @@ class Randperm(Leaf):
     name, torch = "randperm", "torch.randperm({n})"
     doc = "The whole numbers 0 … n-1 in a random order (seeded): a shuffled index, e.g. for mini-batches."
     params = (Param("n", "int", 5, "how many", required=True, min=0), _dtype("int64"), REQUIRES_GRAD)
-    samples = (Sample((), {"n": 6}), Sample((), {"n": 0}), Sample((), {"n": -1}, error="n must be non-negative, got-1"))
+    samples = (Sample((), {"n": 6}), Sample((), {"n": 0}), Sample((), {"n": -1}, error="Trying to create tensor with negative dimension -1: [-1]"))
 
     @classmethod
     def infer(cls, **params: Any) -> Spec:
         n = params["n"]
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise ShapeError(f"n must be non-negative, got{n}")
+            raise ShapeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
         return Spec((n,), dtypes.from_name(params.get("dtype") or "int64"))
 
     @staticmethod
@@ -294,12 +328,12 @@ class Normal(Leaf):
     params = (Param("mean", "float", 0.0, "the mean"), Param("std", "float", 1.0, "the standard deviation", min=0.0),
               SHAPE, _dtype("float32"), REQUIRES_GRAD)
     samples = (Sample((), {"mean": 2.0, "std": 0.5, "shape": [3, 2]}),
-               Sample((), {"std": -1.0, "shape": [2]}, error="normal expects std >= 0.0, but found std -1.0"))
+               Sample((), {"std": -1.0, "shape": [2]}, error="normal expects std >= 0.0, but found std -1"))
 
     @classmethod
     def infer(cls, **params: Any) -> Spec:
         if params.get("std", 1.0) < 0:
-            raise ShapeError(f"normal expects std >= 0.0, but found std {params['std']}")
+            raise ShapeError(negative_std(params["std"]))
         return Spec(_shape(params["shape"]), dtypes.from_name(params.get("dtype") or "float32"))
 
     @staticmethod
