@@ -72,7 +72,7 @@ def host_array(data: Any, dtype: dtypes.dtype | None) -> np.ndarray:
             raise ValueError(_ragged(data) or f"could not make a tensor from ragged data: {e}") from None
         if arr.dtype == object or arr.dtype.kind in "US":
             raise TypeError(f"new(): invalid data type '{'str' if arr.dtype.kind in 'US' else _odd_type(data)}'")
-        if arr.dtype.kind == "f":
+        if arr.dtype.kind == "f" and dtype is None:  # with a dtype, Python's doubles go to it directly
             arr = arr.astype(np.float32)
         elif arr.dtype.kind in "iu":
             arr = arr.astype(np.int64)
