@@ -2,6 +2,7 @@
 `Function` (a student's own op) and the old tutorials' `Variable`."""
 from __future__ import annotations
 
+import warnings
 from typing import Any, Sequence
 
 from . import function  # noqa: F401  (torch.autograd.function)
@@ -32,7 +33,9 @@ class Variable(metaclass=_VariableType):
     on any tensor)."""
 
 
-def _roots(outputs: Sequence[Tensor], grads: Sequence[Any] | None) -> list:
+def _roots(outputs: Sequence[Tensor], grads: Sequence[Any] | None, create_graph: bool = False) -> list:
+    """(node, output_nr, gradient) per output: arrays, or Tensors when the pass builds a graph (a given
+    gradient that requires grad then stays in the graph, as for a Hessian-vector product)."""
     roots = []
     for i, out in enumerate(outputs):
         if not out.requires_grad:
@@ -57,9 +60,18 @@ def _roots(outputs: Sequence[Tensor], grads: Sequence[Any] | None) -> list:
                 )
             if arr.dtype != out.array.dtype:
                 arr = be.xp.astype(arr, out.array.dtype)
+        if create_graph:
+            arr = g.to(out.dtype) if isinstance(g, Tensor) else wrap(arr, be, None)
         node, nr = out._edge or out._leaf_edge()
         roots.append((node, nr, arr))
     return roots
+
+
+_CYCLE_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "
+    "which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you "
+    "have to use this function, make sure to reset the .grad fields of your parameters to None after use to break "
+    "the cycle and avoid the leak.")
 
 
 def _as_list(x: Any) -> list:
@@ -70,40 +82,46 @@ def _as_list(x: Any) -> list:
 
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
              create_graph: bool = False, inputs: Any = None) -> None:
-    """Accumulate d(tensors)/d(leaf) into every leaf's `.grad` (or only `inputs`' when given)."""
-    if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by GraphStudio's engine")
+    """Accumulate d(tensors)/d(leaf) into every leaf's `.grad` (or only `inputs`' when given).
+
+    `create_graph`: the gradients are recorded, so they can be differentiated again; it implies
+    `retain_graph` unless that is given, as in PyTorch."""
+    retain = create_graph if retain_graph is None else bool(retain_graph)
     tensors = _as_list(tensors)
-    roots = _roots(tensors, _as_list(grad_tensors))
+    roots = _roots(tensors, _as_list(grad_tensors), create_graph)
     if inputs is None:
-        run_backward(roots, bool(retain_graph))
+        if create_graph:
+            warnings.warn(_CYCLE_WARNING, UserWarning, stacklevel=3)
+        run_backward(roots, retain, create_graph=create_graph)
         return
     wanted = _as_list(inputs)
-    captured = _run_capture(roots, wanted, bool(retain_graph))
+    captured = _run_capture(roots, wanted, retain, create_graph)
     for t, g in zip(wanted, captured):
         if g is not None:
             t._accumulate_grad(g)
 
 
-def _run_capture(roots: list, inputs: list[Tensor], retain_graph: bool) -> list:
+def _run_capture(roots: list, inputs: list[Tensor], retain_graph: bool, create_graph: bool = False) -> list:
     keys = []
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
         keys.append(t._edge or t._leaf_edge())
     capture = {k: None for k in keys}
-    run_backward(roots, retain_graph, capture=capture)
+    run_backward(roots, retain_graph, capture=capture, create_graph=create_graph)
     return [capture[k] for k in keys]
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
          create_graph: bool = False, allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
-    """The gradients of `outputs` with respect to `inputs`, returned instead of stored in `.grad`."""
-    if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported by GraphStudio's engine")
+    """The gradients of `outputs` with respect to `inputs`, returned instead of stored in `.grad`.
+
+    `create_graph`: they are recorded (and require grad where they depend on something that does), so
+    they can be differentiated again; it implies `retain_graph` unless that is given, as in PyTorch."""
     outputs, inputs = _as_list(outputs), _as_list(inputs)
-    roots = _roots(outputs, _as_list(grad_outputs))
-    captured = _run_capture(roots, inputs, bool(retain_graph))
+    roots = _roots(outputs, _as_list(grad_outputs), create_graph)
+    captured = _run_capture(roots, inputs, create_graph if retain_graph is None else bool(retain_graph),
+                            create_graph)
     result = []
     for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
@@ -114,7 +132,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                     f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior."
                 )
-        result.append(None if g is None else wrap(g, t._be, None))
+        result.append(g if g is None or isinstance(g, Tensor) else wrap(g, t._be, None))
     return tuple(result)
 
 

@@ -149,10 +149,12 @@ def _sum_to(grad: Any, shape: tuple, xp: Any) -> Any:
     return grad
 
 
-def _fit(grad: Any, node: Node, index: int | None = None) -> Any:
+def _fit(grad: Any, node: Node, index: int | None = None, xp: Any = None) -> Any:
+    """The gradient in the shape and dtype of `node`'s output; `xp`: the namespace `grad` belongs to
+    (the node's array library unless the pass builds a graph)."""
     shape = node.shape if index is None else node.shape[index]
     dtype = node.dtype if index is None else node.dtype[index]
-    xp = node.xp
+    xp = node.xp if xp is None else xp
     if grad.shape != shape:
         grad = _sum_to(grad, shape, xp)
     if grad.dtype != dtype:
@@ -181,6 +183,7 @@ def run_backward(
     retain_graph: bool,
     capture: dict[tuple[Node, int], Any] | None = None,
     edge_log: list[Any] | None = None,
+    create_graph: bool = False,
 ) -> None:
     """Propagate gradients from `roots` ((node, output_nr, grad) triples) to the leaves.
 
@@ -191,7 +194,20 @@ def run_backward(
     three items per edge, so a large pass leaves no tuple per edge for the garbage collector to
     scan) for each gradient as it leaves a node along one edge, before fan-in sums it (the trace
     reads it).
+    `create_graph`: the gradients (roots' included) are Tensors and every step is recorded, so the
+    result can be differentiated again (see higher_order).
     """
+    if create_graph:
+        from .higher_order import TENSOR_XP, graph_vjp
+
+        prev = grad_mode.enabled
+        grad_mode.enabled = True
+        try:
+            _propagate(roots, retain_graph, capture, grad_mode.edge_log if edge_log is None else edge_log,
+                       (graph_vjp, TENSOR_XP))
+        finally:
+            grad_mode.enabled = prev
+        return
     # The pass makes no reference cycles (nodes never point at their outputs), so refcounting frees
     # everything; pausing the cyclic collector keeps it from rescanning a large graph mid-pass.
     with gc_paused():
@@ -213,7 +229,8 @@ def gc_paused() -> Iterator[None]:
 
 def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
                capture: dict[tuple[Node, int], Any] | None,
-               edge_log: list[Any] | None) -> None:
+               edge_log: list[Any] | None, graph: tuple | None = None) -> None:
+    """`graph`: (vjp over Tensors, its namespace) when the pass builds a graph, else None."""
     retained = _RETAINED if _RETAINED.data else None
     hooks = _HOOKS if _HOOKS.data else None
     buffers: dict[Node, Any] = {}
@@ -245,9 +262,10 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             raise RuntimeError(SECOND_BACKWARD)
         if _DIRTY and saved:
             _check_saved(node, saved)
-        if node.multi:
-            grad = [g if g is not None else node.xp.zeros(s, dtype=d) for g, s, d in zip(grad, node.shape, node.dtype)]
-        grads = node.vjp(grad)
+        if graph is not None:
+            grads = graph[0](node, grad)
+        else:
+            grads = node.vjp(filled(node, grad) if node.multi else grad)
         if not retain_graph and saved:
             node.saved = None
         for i, ((nxt, nr), g) in enumerate(zip(node.next_functions, grads)):
@@ -256,13 +274,13 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             if g is not None:
                 if not nxt.multi:
                     if g.shape != nxt.shape or g.dtype != nxt.dtype:
-                        g = _fit(g, nxt)
+                        g = _fit(g, nxt, None, graph and graph[1])
                     if edge_log is not None:
                         edge_log += (node, i, g)
                     prev = buffers.get(nxt)
                     buffers[nxt] = g if prev is None else prev + g
                 else:
-                    g = _fit(g, nxt, nr)
+                    g = _fit(g, nxt, nr, graph and graph[1])
                     if edge_log is not None:
                         edge_log += (node, i, g)
                     _accumulate(buffers, nxt, nr, g)
@@ -273,6 +291,11 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
                     ready.append(nxt)
                 else:  # every gradient towards it was None (e.g. only through integer outputs)
                     _skip(nxt, deps, buffers, ready)
+
+
+def filled(node: Node, grads: list) -> list:
+    """A multi-output node's gradients with zeros for the outputs that received none."""
+    return [g if g is not None else node.xp.zeros(s, dtype=d) for g, s, d in zip(grads, node.shape, node.dtype)]
 
 
 def _skip(node: Node, deps: dict, buffers: dict, ready: list) -> None:
@@ -412,16 +435,17 @@ def add_hook(node: Node, output_nr: int, fn: Callable, backend: Any) -> Removabl
 
 
 def _run_hooks(node: Node, grad: Any) -> Any:
-    from .tensor import wrap
+    from .tensor import Tensor, wrap
 
     for nr, fn, be in list(_HOOKS[node]):
         g = grad[nr] if node.multi else grad
         if g is None:
             continue
-        out = fn(wrap(g, be, None))
+        graph = isinstance(g, Tensor)  # a pass that builds a graph hands the hook its gradient as is
+        out = fn(g if graph else wrap(g, be, None))
         if out is None:
             continue
-        arr = out.array
+        arr = out if graph else out.array
         if tuple(arr.shape) != tuple(g.shape):
             raise RuntimeError(f"hook 'hook' has changed the size of value: expected {list(g.shape)} but got "
                                f"{list(arr.shape)}")

@@ -105,6 +105,9 @@ class Sample:
     gradcheck: bool = True  # False: inputs on the edge of the op's domain, where finite differences step outside
 
 
+OUT = "out"  # in an op's `double_backward`: this entry of ctx.saved is the op's output
+
+
 class Op:
     """Base of every op definition. Subclasses fill in the class attributes and methods."""
 
@@ -128,6 +131,10 @@ class Op:
     returns_input: ClassVar[bool] = False  # a forward that hands back its input array means "the input tensor
                                            # itself" (no node), as PyTorch's no-op flatten, contiguous, to
     number_edge: ClassVar[bool] = True   # a Python-number 2nd input keeps an edge (add, mul) or has none (pow)
+    # What each entry of `ctx.saved` is, so the backward can run on Tensors and be differentiated again
+    # (create_graph=True): an input's index, OUT, or None (a constant, e.g. a mask). None on the op: its
+    # backward works on arrays only. Declared on the op itself, never inherited (see higher_order).
+    double_backward: ClassVar[tuple | None] = None
     node_cls: ClassVar[type[Node]]
     node_cls_b: ClassVar[type[Node]]
 

@@ -146,6 +146,11 @@ class Tensor:
         return self._edge
 
     def _accumulate_grad(self, g: Any) -> None:
+        """Add a gradient into `.grad`: an array, or a Tensor from a pass that builds a graph (then, as
+        PyTorch, `.grad` becomes a copy of it (CopyBackwards), or the sum of the two (AddBackward0))."""
+        if isinstance(g, Tensor):
+            self._grad = _graph_copy(g) if self._grad is None else self._grad + g
+            return
         if self._grad is None:
             self._grad = wrap(g, self._be, None)
         else:
@@ -608,6 +613,16 @@ def _autograd() -> Any:
 
 
 _AUTOGRAD = None
+
+
+def _graph_copy(g: Tensor) -> Tensor:
+    """A copy of a gradient that keeps its graph: what AccumulateGrad stores, named as PyTorch names it."""
+    from .registry import REGISTRY, node_class
+
+    copy = g.clone()
+    if copy.grad_fn is not None:
+        copy.grad_fn.__class__ = node_class("CopyBackwards", REGISTRY["clone"])
+    return copy
 
 
 def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:

@@ -189,3 +189,10 @@ def test_legacy_constructors_make_float32():
     assert torch.Tensor(2, 3).shape == (2, 3)
     assert torch.LongTensor([1.7]).tolist() == [1]
     assert torch.tensor([1.5]).int().dtype is torch.int32 and torch.int is torch.int32
+
+
+def test_python_floats_reach_a_float64_tensor_unrounded():
+    """torch.tensor([0.3], dtype=float64) holds the double 0.3, not 0.3 rounded through float32."""
+    assert torch.tensor([0.3, 1.2], dtype=torch.float64).tolist() == [0.3, 1.2]
+    assert torch.tensor(0.1, dtype=torch.float64).item() == 0.1
+    assert torch.tensor([0.1]).dtype is torch.float32

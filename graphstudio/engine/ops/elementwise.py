@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from .. import dtypes
-from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
+from ..registry import OUT, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
 
 T, S = Port, Sample
@@ -40,6 +40,7 @@ class Unary(Op):
 @register
 class Add(Binary):
     name, grad_fn, torch = "add", "AddBackward0", "torch.add({input}, {other})"
+    double_backward = ()
     doc = "Elementwise sum input + other, broadcasting shapes."
 
     def forward(ctx, a, b):
@@ -52,6 +53,7 @@ class Add(Binary):
 @register
 class Sub(Binary):
     name, grad_fn, torch = "sub", "SubBackward0", "torch.sub({input}, {other})"
+    double_backward = ()
     doc = "Elementwise difference input - other, broadcasting shapes."
 
     def forward(ctx, a, b):
@@ -64,6 +66,7 @@ class Sub(Binary):
 @register
 class Mul(Binary):
     name, grad_fn, torch = "mul", "MulBackward0", "torch.mul({input}, {other})"
+    double_backward = (0, 1)
     doc = "Elementwise product input * other, broadcasting shapes."
 
     def forward(ctx, a, b):
@@ -79,6 +82,7 @@ class Mul(Binary):
 @register
 class Div(Binary):
     name, grad_fn, torch = "div", "DivBackward0", "torch.div({input}, {other})"
+    double_backward = (0, 1)
     doc = "Elementwise true division input / other (whole numbers give floats)."
     cast = "promote_float"
 
@@ -99,6 +103,7 @@ class Div(Binary):
 @register
 class Pow(Op):
     name, grad_fn, torch = "pow", "PowBackward0", "torch.pow({input}, {exponent})"
+    double_backward = (0, 1, OUT)
     grad_fn_tensor = "PowBackward1"  # PyTorch's name when the exponent is a tensor
     number_edge = False
     doc = "Elementwise power input ** exponent (a number or a tensor)."
@@ -129,6 +134,7 @@ class Pow(Op):
 @register
 class Neg(Unary):
     name, grad_fn, torch = "neg", "NegBackward0", "torch.neg({input})"
+    double_backward = ()
     doc = "Elementwise negation -input."
     cast = None
 
@@ -145,6 +151,7 @@ class Neg(Unary):
 @register
 class Exp(Unary):
     name, grad_fn, torch = "exp", "ExpBackward0", "torch.exp({input})"
+    double_backward = (OUT,)
     doc = "Elementwise e ** input."
 
     def forward(ctx, a):
@@ -159,6 +166,7 @@ class Exp(Unary):
 @register
 class Log(Unary):
     name, grad_fn, torch = "log", "LogBackward0", "torch.log({input})"
+    double_backward = (0,)
     doc = "Elementwise natural logarithm."
     samples = (S(((3, 4),), positive=True), S(((),), positive=True))
 
@@ -173,6 +181,7 @@ class Log(Unary):
 @register
 class Sqrt(Unary):
     name, grad_fn, torch = "sqrt", "SqrtBackward0", "torch.sqrt({input})"
+    double_backward = (OUT,)
     doc = "Elementwise square root."
     samples = (S(((3, 4),), positive=True),)
 
@@ -188,6 +197,7 @@ class Sqrt(Unary):
 @register
 class Abs(Unary):
     name, grad_fn, torch = "abs", "AbsBackward0", "torch.abs({input})"
+    double_backward = (0,)
     doc = "Elementwise absolute value (its gradient at 0 is 0, as in PyTorch)."
     cast = None
 
@@ -205,6 +215,7 @@ class Abs(Unary):
 @register
 class Sin(Unary):
     name, grad_fn, torch = "sin", "SinBackward0", "torch.sin({input})"
+    double_backward = (0,)
     doc = "Elementwise sine."
 
     def forward(ctx, a):
@@ -218,6 +229,7 @@ class Sin(Unary):
 @register
 class Cos(Unary):
     name, grad_fn, torch = "cos", "CosBackward0", "torch.cos({input})"
+    double_backward = (0,)
     doc = "Elementwise cosine."
 
     def forward(ctx, a):
@@ -231,6 +243,7 @@ class Cos(Unary):
 @register
 class Log1p(Unary):
     name, grad_fn, torch = "log1p", "Log1PBackward0", "torch.log1p({input})"
+    double_backward = (0,)
     doc = "Elementwise log(1 + input), accurate for small inputs."
     samples = (S(((3, 4),), positive=True), S(((),), positive=True), S(([1, 2, 3],)))
 
@@ -245,6 +258,7 @@ class Log1p(Unary):
 @register
 class Expm1(Unary):
     name, grad_fn, torch = "expm1", "Expm1Backward0", "torch.expm1({input})"
+    double_backward = (OUT,)
     doc = "Elementwise e ** input - 1, accurate for small inputs."
     samples = (S(((3, 4),)), S(((),)), S(([1, 2, 3],)))
 
@@ -260,6 +274,7 @@ class Expm1(Unary):
 @register
 class Square(Unary):
     name, grad_fn, torch = "square", "PowBackward0", "torch.square({input})"
+    double_backward = (0,)
     doc = "Elementwise input * input (whole numbers stay whole; bools become int64)."
     cast = None
     samples = (S(((3, 4),)), S(((),)), S(([1, -2, 3],)), S(([True, False],)))
@@ -282,6 +297,7 @@ class Square(Unary):
 @register
 class Reciprocal(Unary):
     name, grad_fn, torch = "reciprocal", "ReciprocalBackward0", "torch.reciprocal({input})"
+    double_backward = (OUT,)
     doc = "Elementwise 1 / input (whole numbers give floats)."
     samples = (S(((3, 4),), positive=True), S(((),), positive=True), S(([1, 2, 4],)))
 
@@ -392,6 +408,7 @@ class Round(_Stepwise):
 @register
 class Relu(Unary):
     name, grad_fn, torch = "relu", "ReluBackward0", "torch.relu({input})"
+    double_backward = (OUT,)
     category = "Activation"
     doc = "max(input, 0) elementwise: passes positives, zeroes negatives (gradient 0 at 0)."
     cast = None
@@ -406,12 +423,16 @@ class Relu(Unary):
         return out
 
     def backward(ctx, g):
-        return (_mask(ctx.xp, ctx.saved[0] > 0, g),)
+        out = ctx.saved[0]
+        # `out * 0` (0 wherever the mask is off), not zeros: in a graph-building pass the gradient then
+        # depends on the output and requires grad, as PyTorch's threshold_backward
+        return (ctx.xp.where(out > 0, g, out * 0),)
 
 
 @register
 class Sigmoid(Unary):
     name, grad_fn, torch = "sigmoid", "SigmoidBackward0", "torch.sigmoid({input})"
+    double_backward = (OUT,)
     category = "Activation"
     doc = "1 / (1 + e^-input) elementwise: squashes to (0, 1)."
 
@@ -429,6 +450,7 @@ class Sigmoid(Unary):
 @register
 class Tanh(Unary):
     name, grad_fn, torch = "tanh", "TanhBackward0", "torch.tanh({input})"
+    double_backward = (OUT,)
     category = "Activation"
     doc = "Hyperbolic tangent elementwise: squashes to (-1, 1)."
 
@@ -483,6 +505,7 @@ class Clamp(Op):
 @register
 class Where(Op):
     name, grad_fn, torch = "where", "WhereBackward0", "torch.where({condition}, {input}, {other})"
+    double_backward = (None,)
     doc = "Pick input where condition is True, other elsewhere (broadcasting all three)."
     inputs = (T("condition"), T("input", scalar_ok=True), T("other", scalar_ok=True))
     cast = None

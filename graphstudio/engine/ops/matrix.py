@@ -27,6 +27,7 @@ def _dims(a: Spec, b: Spec, op: str) -> None:
 @register
 class Mm(Op):
     name, grad_fn, torch = "mm", "MmBackward0", "torch.mm({input}, {mat2})"
+    double_backward = (0, 1)
     category = "Matrix"
     doc = "Matrix product of two 2-D tensors: [n, k] @ [k, m] → [n, m]."
     inputs = (T("input", "2-D"), T("mat2", "2-D"))
@@ -60,6 +61,7 @@ class Mm(Op):
 @register
 class Bmm(Op):
     name, grad_fn, torch = "bmm", "BmmBackward0", "torch.bmm({input}, {mat2})"
+    double_backward = (0, 1)
     category = "Matrix"
     doc = "Batched matrix product of 3-D tensors: [b, n, k] @ [b, k, m] → [b, n, m]."
     inputs = (T("input", "3-D"), T("mat2", "3-D"))
@@ -96,6 +98,7 @@ _MATMUL_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "Squeeze
 @register
 class Matmul(Op):
     name, grad_fn, torch = "matmul", "MmBackward0", "torch.matmul({input}, {other})"
+    double_backward = (0, 1)
     category = "Matrix"
     doc = "General matrix product: vectors, matrices, and batches with broadcast batch dims."
     inputs = (T("input"), T("other"))
@@ -161,6 +164,7 @@ _C_TYPES = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "L
 @register
 class Dot(Op):
     name, grad_fn, torch = "dot", "DotBackward0", "torch.dot({input}, {tensor})"
+    double_backward = (0, 1)
     category = "Matrix"
     doc = "Dot product of two 1-D tensors of the same length: the sum of their elementwise products."
     inputs = (T("input", "1-D"), T("tensor", "1-D"))
@@ -267,6 +271,7 @@ _LINEAR_NAMES = {(1, True): "ViewBackward0", (1, False): "SqueezeBackward4", (2,
 @register
 class Linear(Op):
     name, grad_fn, torch = "linear", "AddmmBackward0", "torch.nn.functional.linear({input}, {weight}, {bias})"
+    double_backward = (0, 1)
     category = "Matrix"
     doc = "A fully connected layer: input @ weightᵀ + bias, weight [out, in], bias [out]."
     inputs = (T("input", "[..., in]"), T("weight", "[out, in]"), T("bias", "[out]", optional=True))

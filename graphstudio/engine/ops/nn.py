@@ -224,6 +224,7 @@ _PAIR_SAMPLES = (
 @register
 class MseLoss(_PairLoss):
     name, grad_fn = "mse_loss", "MseLossBackward0"
+    double_backward = (0, 1)
     torch = "torch.nn.functional.mse_loss({input}, {target}, reduction={reduction!r})"
     doc = "Mean squared error: (input - target)² averaged (or summed, or kept per element)."
     cast = "promote"
@@ -243,12 +244,13 @@ class MseLoss(_PairLoss):
         if a.shape != t.shape:
             _warn_broadcast(a, t)
         d = a - t
-        ctx.saved = (d,)
+        ctx.saved = (a, t)  # not d: the backward then also runs on Tensors, linked to both inputs
         ctx.info = reduction
         return _reduce(xp, d * d, reduction)
 
     def backward(ctx, g):
-        d, = ctx.saved
+        a, t = ctx.saved
+        d = a - t
         ga = d * (_loss_scale(g, ctx.info, math.prod(d.shape)) * 2.0)
         return ga, (-ga if ctx.needs[1] else None)
 

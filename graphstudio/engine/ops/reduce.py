@@ -111,6 +111,7 @@ class _Reduce(Op):
 @register
 class Sum(_Reduce):
     name, grad_fn = "sum", "SumBackward0"
+    double_backward = ()
     torch = "torch.sum({input}, dim={dim}, keepdim={keepdim})"
     doc = "Add up the elements over dim (an int, a list of dims, or none: all); bools and ints give int64."
     samples = (S(((3, 4),)), S(((3, 4),), {"dim": 1}), S(((2, 3, 4),), {"dim": [0, 2]}),
@@ -151,6 +152,7 @@ def _mean_error(dt: dtypes.dtype) -> ShapeError:
 @register
 class Mean(_Reduce):
     name, grad_fn = "mean", "MeanBackward0"
+    double_backward = ()
     torch = "torch.mean({input}, dim={dim}, keepdim={keepdim})"
     doc = "The average of the elements over dim (an int, a list of dims, or none: all); floats only."
     samples = (S(((3, 4),)), S(((3, 4),), {"dim": 0}), S(((2, 3, 4),), {"dim": [1, 2], "keepdim": True}),

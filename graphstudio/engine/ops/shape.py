@@ -123,6 +123,7 @@ class ShapeOp(Op):
 @register
 class Tr(ShapeOp):
     name, grad_fn, torch = "t", "TBackward0", "torch.t({input})"
+    double_backward = ()
     doc = "Transpose a matrix: rows become columns (0-D and 1-D tensors come back unchanged)."
     samples = (S(((3, 4),)), S(((5,),)), S(((),)),
                S(((2, 3, 4),), error="t() expects a tensor with <= 2 dimensions, but self is 3D"))
@@ -153,6 +154,7 @@ def _swap(ndim: int, dim0: Any, dim1: Any) -> list[int]:
 @register
 class Transpose(ShapeOp):
     name, grad_fn, torch = "transpose", "TransposeBackward0", "torch.transpose({input}, {dim0}, {dim1})"
+    double_backward = ()
     doc = "Swap two dimensions (a view: the data is not moved)."
     params = (Param("dim0", "int", 0, "the first dim to swap", required=True),
               Param("dim1", "int", 1, "the second dim to swap", required=True))
@@ -189,6 +191,7 @@ def _permutation(ndim: int, dims: Any) -> list[int]:
 @register
 class Permute(ShapeOp):
     name, grad_fn, torch = "permute", "PermuteBackward0", "torch.permute({input}, {dims})"
+    double_backward = ()
     doc = "Reorder the dimensions: dims[i] is the input dim that becomes dim i (a view)."
     params = (Param("dims", "dims", (1, 0), "the input's dims in their new order", required=True),)
     samples = (S(((2, 3, 4),), {"dims": (2, 0, 1)}), S(((3, 4),), {"dims": (1, 0)}), S(((2, 3, 4),), {"dims": (0, -1, 1)}),
@@ -215,6 +218,7 @@ class Permute(ShapeOp):
 @register
 class View(ShapeOp):
     name, grad_fn, torch = "view", "ViewBackward0", "{input}.view({shape})"
+    double_backward = ()
     doc = "The same data with a new shape, never copied: fails on a layout that would need a copy."
     # PyTorch's keyword is `size` (x.view(size=...)); the docs, the graph files and GraphStudio say `shape`.
     params = (Param("shape", "shape", (-1,), "the new shape; one -1 is worked out from the others", required=True),)
@@ -241,6 +245,7 @@ class View(ShapeOp):
 @register
 class Reshape(ShapeOp):
     name, grad_fn, torch = "reshape", "ViewBackward0", "torch.reshape({input}, {shape})"
+    double_backward = ()
     doc = "The same values with a new shape: a view when the layout allows, else a copy."
     params = (Param("shape", "shape", (-1,), "the new shape; one -1 is worked out from the others", required=True),)
     samples = (S(((3, 4),), {"shape": (2, 6)}), S(((2, 3, 4),), {"shape": (-1, 4)}), S(((),), {"shape": (1,)}),
@@ -384,6 +389,7 @@ class Contiguous(ShapeOp):
 @register
 class Clone(ShapeOp):
     name, grad_fn, torch = "clone", "CloneBackward0", "torch.clone({input})"
+    double_backward = ()
     doc = "A copy with its own memory (same layout); the gradient flows back unchanged."
     samples = (S(((3, 4),)), S(((),)), S(((2, 3, 4),)))
 
@@ -427,6 +433,7 @@ def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
 @register
 class Expand(ShapeOp):
     name, grad_fn, torch = "expand", "ExpandBackward0", "{input}.expand({size})"
+    double_backward = ()
     doc = "Repeat size-1 dims (and add leading dims) without copying; -1 keeps a dim's size."
     params = (Param("size", "shape", (2, 2), "the new size; -1 keeps a dim as it is", required=True),)
     samples = (S(((3, 1),), {"size": (3, 4)}), S(((3,),), {"size": (2, 3)}), S(((3, 1),), {"size": (2, -1, 5)}),

@@ -1,0 +1,175 @@
+"""Backward passes that build a graph (`create_graph=True`), for second and higher derivatives.
+
+An op opts in with `double_backward` (see `registry.Op`): what each entry of its `ctx.saved` is.
+Its ordinary backward then runs unchanged, on Tensors instead of arrays: `ctx.saved` holds tensors
+linked into the graph (an input's edge, or the node's own output), `ctx.xp` is `TENSOR_XP`, whose
+array-API functions run recorded ops, and the arithmetic is the Tensor's operators. So one backward
+formula serves both passes. Any other node computes its gradients on arrays, and they come back
+behind a `DelayedError` node that raises if a later backward reaches it (as PyTorch's
+`once_differentiable`): never a silently wrong second derivative.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from . import api, factory, functions
+from .backprop import Node, filled
+from .registry import OUT, REGISTRY
+from .tensor import Tensor, wrap
+
+
+def _call(name: str, *inputs: Any, **params: Any) -> Tensor:
+    return api.call(REGISTRY[name], inputs, params)
+
+
+class _TensorNamespace:
+    """The array-API functions that backward formulas call (`ctx.xp.…`), as recorded ops on Tensors."""
+
+    @staticmethod
+    def zeros_like(t: Tensor) -> Tensor:
+        return factory.zeros_like(t)
+
+    @staticmethod
+    def zeros(shape: tuple, dtype: Any) -> Tensor:
+        return factory.zeros(tuple(shape), dtype=dtype)
+
+    @staticmethod
+    def where(cond: Tensor, a: Any, b: Any) -> Tensor:
+        return _call("where", cond, a, b)
+
+    @staticmethod
+    def sign(t: Tensor) -> Tensor:
+        return _call("sign", t)
+
+    @staticmethod
+    def sin(t: Tensor) -> Tensor:
+        return _call("sin", t)
+
+    @staticmethod
+    def cos(t: Tensor) -> Tensor:
+        return _call("cos", t)
+
+    @staticmethod
+    def log(t: Tensor) -> Tensor:
+        return _call("log", t)
+
+    @staticmethod
+    def reshape(t: Tensor, shape: tuple, copy: Any = None) -> Tensor:
+        return _call("reshape", t, shape=tuple(shape))
+
+    @staticmethod
+    def broadcast_to(t: Tensor, shape: tuple) -> Tensor:
+        return _call("expand", t, size=tuple(shape))
+
+    @staticmethod
+    def broadcast_arrays(*ts: Tensor) -> tuple:
+        return functions.broadcast_tensors(*ts)
+
+    @staticmethod
+    def permute_dims(t: Tensor, perm: tuple) -> Tensor:
+        return _call("permute", t, dims=tuple(perm))
+
+    @staticmethod
+    def matrix_transpose(t: Tensor) -> Tensor:
+        return _call("transpose", t, dim0=-2, dim1=-1)
+
+    @staticmethod
+    def sum(t: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+        if axis == ():
+            return t  # the array API's "reduce over no axis"; PyTorch's dim=[] would mean every dim
+        dim = list(axis) if isinstance(axis, tuple) else axis
+        return _call("sum", t, dim=dim, keepdim=keepdims)
+
+    @staticmethod
+    def astype(t: Tensor, dtype: Any) -> Tensor:
+        """`dtype` is the array library's (what the engine keeps on a node)."""
+        if t.array.dtype == dtype:
+            return t
+        return _call("to", t, dtype=t._be.from_dtype[dtype])
+
+
+TENSOR_XP = _TensorNamespace()
+
+
+class _GraphCtx:
+    """A node seen by its op's backward during a graph-building pass: tensors saved, tensor namespace."""
+
+    __slots__ = ("node", "saved")
+    xp = TENSOR_XP
+
+    def __init__(self, node: Node, saved: tuple):
+        self.node, self.saved = node, saved
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.node, name)  # needs, info, shape, dtype: as recorded
+
+
+class DelayedError(Node):
+    """The grad_fn of a gradient computed by a backward that cannot itself be differentiated."""
+
+    __slots__ = ()
+
+    def vjp(self, grad: Any) -> Sequence[Any]:
+        raise RuntimeError(self.info)
+
+
+DelayedError.__qualname__ = "torch::autograd::DelayedError"  # its name() in PyTorch
+
+
+def supports_double_backward(op: Any) -> bool:
+    """Whether `op` declared what it saves, so its backward can run on Tensors (never inherited:
+    a subclass may save something else)."""
+    return op.__dict__.get("double_backward") is not None
+
+
+def graph_vjp(node: Node, grad: Any) -> Sequence[Any]:
+    """`node`'s gradients for its inputs as Tensors that record how they were computed."""
+    op = getattr(type(node), "op", None)
+    if op is None or not supports_double_backward(op):
+        return _once_differentiable(node, grad)
+    be = grad._be
+    saved = getattr(node, "saved", ())
+    saved = saved if isinstance(saved, tuple) else (saved,)
+    linked = tuple(_linked(node, be, value, role) for value, role in zip(saved, op.double_backward))
+    return op.backward(_GraphCtx(node, linked), grad)
+
+
+def _linked(node: Node, be: Any, value: Any, role: Any) -> Any:
+    """A saved array as a Tensor on the edge it came from (an input's, or the node's own output)."""
+    if value is None or value.__class__ in (bool, int, float):
+        return value
+    if role is OUT:
+        edge = (node, 0)
+    elif role is None:
+        edge = None
+    else:
+        edge = node.next_functions[role]
+        if edge[0] is None:
+            edge = None
+    return wrap(value, be, edge)
+
+
+def _once_differentiable(node: Node, grad: Any) -> list:
+    grads = grad if node.multi else [grad]
+    be = next(g._be for g in grads if g is not None)
+    arrays = [None if g is None else g.array for g in grads]
+    result = node.vjp(filled(node, arrays) if node.multi else arrays[0])
+    edges = tuple(e for e in node.next_functions if e[0] is not None)
+    edges += tuple(g._edge or g._leaf_edge() for g in grads if g is not None and g.requires_grad)
+    message = (f"the derivative of {_name(node)}'s backward is not implemented: GraphStudio's engine cannot "
+               "differentiate it a second time (create_graph=True, then another backward). Ops that support double "
+               f"backward: {', '.join(op.name for op in REGISTRY.values() if supports_double_backward(op))}")
+    out = []
+    for g in result:
+        if g is None:
+            out.append(None)
+            continue
+        err = DelayedError()
+        err.next_functions, err.saved, err.info = edges, (), message
+        err.xp, err.shape, err.dtype = node.xp, g.shape, g.dtype
+        out.append(wrap(g, be, (err, 0)))
+    return out
+
+
+def _name(node: Node) -> str:
+    return type(node).__name__
