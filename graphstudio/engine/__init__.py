@@ -7,6 +7,13 @@ from __future__ import annotations
 
 __version__ = "2.13.0+graphstudio"  # the PyTorch API this engine follows
 
+import warnings as _warnings
+
+# PyTorch computes log(-1), 1/0 and overflow silently (nan, inf); NumPy warns on each. Its
+# warnings are dropped where our code calls NumPy, and only there: a user's own NumPy code
+# keeps its warnings. A filter (not np.seterr) so that every thread, the editor's too, is quiet.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"graphstudio\.")
+
 from . import ops as _ops  # noqa: F401  (fills the registry)
 from . import api as _api
 from .backprop import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled

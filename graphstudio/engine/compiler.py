@@ -823,8 +823,8 @@ _CHECKS = {
 
 def _param_problem(p: Param, value: Any) -> str | None:
     """Why `value` does not fit `p` (None when it does): the inspector's and the file's check."""
-    if value is None and (p.default is None or not p.required):
-        return None
+    if value is None:
+        return None if p.nullable else "cannot be null"
     if p.type in ("choice", "dtype"):
         if p.choices and value not in p.choices:
             return f"expected one of {', '.join(map(str, p.choices))}, got {_show(value)}"

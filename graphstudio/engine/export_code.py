@@ -6,6 +6,10 @@ ports become variable names, placeholders for params become their values, and a
 valid PyTorch). Params that differ from their defaults but have no placeholder are
 added as keywords. The script runs under `torch` and, unchanged but for the import,
 under `graphstudio.engine` — the tests run both.
+
+Nothing a file says may run when the script does: every text from the file reaches the
+script as a `repr` literal (the title's docstring too) or as a name the schema limits
+to an identifier.
 """
 from __future__ import annotations
 
@@ -98,7 +102,8 @@ def export(program: Program) -> str:
     """The PyTorch script of a compiled graph."""
     w = _Writer(program)
     doc = program.doc
-    lines = [f'"""{doc.title or "A GraphStudio graph"} — exported from GraphStudio."""', "import torch", ""]
+    docstring = f"{doc.title or 'A GraphStudio graph'} — exported from GraphStudio."
+    lines = [repr(docstring), "import torch", ""]
     if any(s.kind == "data" for s in program.steps):
         lines[1:1] = ["from graphstudio.engine.datasets import BatchLoader, make_dataset"]
     lines.append(f"torch.manual_seed({doc.seed})")

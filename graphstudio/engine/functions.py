@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import api
+from . import api, dtypes
 from .backprop import is_grad_enabled
 from .creation import default_generator
 from .ops.create import negative_std
@@ -76,12 +76,14 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode == "floor":
         return _call("floor_divide", input, other)
     if rounding_mode == "trunc":
+        whole = (isinstance(input, Tensor) and not input.dtype.is_floating_point
+                 and (not isinstance(other, Tensor) or not other.dtype.is_floating_point) and not isinstance(other, float))
+        if whole and input.dtype is dtypes.bool_:
+            raise NotImplementedError('"div_trunc_cpu" not implemented for \'Bool\'')
+        if whole:  # exact in integers, and raises on a zero divisor as PyTorch
+            return _call("floor_divide", input - _call("fmod", input, other), other)
         q = _call("div", input, other)
-        whole = not q.dtype.is_floating_point or (
-            isinstance(input, Tensor) and not input.dtype.is_floating_point
-            and (not isinstance(other, Tensor) or not other.dtype.is_floating_point) and not isinstance(other, float))
-        q = _call("trunc", q)
-        return q.to(input.dtype if isinstance(input, Tensor) else other.dtype) if whole else q
+        return _call("trunc", q) if q.dtype.is_floating_point else q
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 

@@ -87,6 +87,12 @@ class Param:
     max: float | None = None
     required: bool = False
 
+    @property
+    def nullable(self) -> bool:
+        """Whether `null` is a value of this param: its type says "or none", or it is optional
+        with no default (null then means "not given"). Anything else refuses null at validation."""
+        return self.type.endswith("_or_none") or (self.default is None and not self.required)
+
 
 @dataclass(frozen=True)
 class Sample:

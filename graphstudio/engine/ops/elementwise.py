@@ -793,6 +793,14 @@ _INT_SAMPLES = (S(([7, -7, 9, 0], [2, 2, -4, 3])), S(([7.5, -7.5, 2.0], [2.0, 2.
                 S(((3, 4), (2, 4)), error="must match the size"))
 
 
+def _whole_divisor(xp, a, b) -> None:
+    """Whole-number division by zero has no answer: PyTorch raises, NumPy would give 0 and warn."""
+    if not xp.isdtype(a.dtype, "integral"):
+        return
+    if bool(b == 0) if b.__class__ in _SCALARS else bool(xp.any(b == 0)):
+        raise RuntimeError("ZeroDivisionError")
+
+
 @register
 class FloorDivide(Binary):
     name, grad_fn, torch = "floor_divide", "NotImplemented", "torch.floor_divide({input}, {other})"
@@ -802,6 +810,7 @@ class FloorDivide(Binary):
     samples = _INT_SAMPLES
 
     def forward(ctx, a, b):
+        _whole_divisor(ctx.xp, a, b)
         return ctx.xp.floor_divide(a, b)
 
     def backward(ctx, g):
@@ -817,6 +826,7 @@ class Remainder(Binary):
     samples = _INT_SAMPLES
 
     def forward(ctx, a, b):
+        _whole_divisor(ctx.xp, a, b)
         ctx.saved = (a, b)
         return ctx.xp.remainder(a, b)
 
@@ -835,6 +845,7 @@ class Fmod(Binary):
 
     def forward(ctx, a, b):
         xp = ctx.xp
+        _whole_divisor(xp, a, b)
         r = xp.remainder(a, b)
         ctx.saved = (a, b)
         return xp.where((r != 0) & ((r < 0) != (a < 0)), r - b, r)
