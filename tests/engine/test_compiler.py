@@ -178,3 +178,12 @@ def test_the_checkers_work_is_bounded_by_the_file_not_by_a_count_in_it():
         tracemalloc.stop()
     assert peak < 20 << 20
     assert [(p.node_id, "at most 10000 outputs" in p.message) for p in analysis.problems] == [("c", True), ("u", True)]
+
+
+def test_a_tensor_literal_is_bounded():
+    from graphstudio.engine.ops.create import MAX_LITERAL_NUMBERS
+
+    d = doc({"id": "t", "op": "tensor", "params": {"data": [0.5] * (MAX_LITERAL_NUMBERS + 1)}},
+            {"id": "r", "op": "relu", "inputs": {"input": [[1.0] * 1001] * 1000}})
+    assert [(p.node_id, "more than a graph file may hold" in p.message) for p in check(d).problems] == [
+        ("t", True), ("r", True)]
