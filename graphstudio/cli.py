@@ -49,7 +49,7 @@ def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: i
     from .engine.backend import DeviceError
     from .engine.compiler import CompileError
     from .engine.runner import RunError, Runner
-    from .report import to_json, to_table
+    from .report import HistorySpool, to_table, write_json
 
     try:
         _, program = load_and_compile(path)
@@ -57,14 +57,19 @@ def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: i
         return _fail(str(e), 2)
     if steps is not None and steps < 1:
         return _fail(f"{path}: --steps must be at least 1, got {steps}", 2)
-    try:
-        runner = Runner(program, device=device, seed=seed, detect_anomaly=anomaly)
-        runner.run(steps)
-    except (RunError, DeviceError) as e:
-        return _fail(f"{path}: {e}", 1)
-    except MemoryError:
-        return _fail(f"{path}: out of memory while running", 1)
-    print(to_json(runner) if as_json else to_table(runner))
+    with HistorySpool() as spool:  # --json has every step's entry; the runner keeps a bounded summary
+        try:
+            runner = Runner(program, device=device, seed=seed, detect_anomaly=anomaly,
+                            on_step=spool.add if as_json else None)
+            runner.run(steps)
+        except (RunError, DeviceError) as e:
+            return _fail(f"{path}: {e}", 1)
+        except MemoryError:
+            return _fail(f"{path}: out of memory while running", 1)
+        if as_json:
+            write_json(runner, sys.stdout, spool)
+        else:
+            print(to_table(runner))
     return 0
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from .model import Document
 from .problems import DocumentError, Problem
 
+MAX_FILE_BYTES = 32 << 20  # a graph file is a lesson, not a data set: larger is refused before parsing
+
 
 class _DuplicateKey(Exception):
     pass
@@ -42,6 +44,8 @@ def _decode(data: bytes, source: str) -> str:
 
 def loads(data: str | bytes, source: str = "<memory>") -> Document:
     """Parse and validate a graph file's text (or raw bytes, which must be UTF-8)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DocumentError(source, [Problem(_too_large())])
     text = _decode(bytes(data), source) if isinstance(data, (bytes, bytearray, memoryview)) else data
     text = text.removeprefix("\ufeff")  # a BOM, as some Windows editors write
     try:
@@ -64,11 +68,15 @@ def load(path: str | os.PathLike[str]) -> Document:
     source = os.fsdecode(path)
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            data = f.read(MAX_FILE_BYTES + 1)  # no more: /dev/zero or a huge file ends here
     except (OSError, ValueError) as exc:  # ValueError: e.g. a NUL byte in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DocumentError(source, [Problem(f"cannot read the file: {reason}")]) from exc
     return loads(data, source)
+
+
+def _too_large() -> str:
+    return f"the file is larger than {MAX_FILE_BYTES >> 20} MB, the most a graph file may be"
 
 
 def dumps(doc: Document) -> str:

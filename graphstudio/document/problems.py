@@ -118,6 +118,15 @@ def locate(raw: Any, parts: Sequence[str | int], message: str) -> Problem:
     return Problem(message, path=format_path(parts) or None)
 
 
+def _plain_numbers(items: Any) -> bool:
+    """Whether every item is a finite float or an int of a sane size: nothing for ``scan`` to find."""
+    for v in items:
+        t = type(v)
+        if not (t is float and math.isfinite(v) or t is int and v.bit_length() <= _MAX_INT_BITS):
+            return False
+    return True
+
+
 def scan(raw: Any) -> list[Problem]:
     """Find what the schema cannot: too-deep nesting, non-JSON values, NaN/inf, lone surrogates.
 
@@ -139,7 +148,8 @@ def scan(raw: Any) -> list[Problem]:
                 else:
                     stack.append((item, path + (key,)))
         elif isinstance(value, (list, tuple)):
-            stack.extend((value[i], path + (i,)) for i in reversed(range(len(value))))
+            if not _plain_numbers(value):  # a tensor literal's row is checked here, not item by item
+                stack.extend((value[i], path + (i,)) for i in reversed(range(len(value))))
         elif isinstance(value, str):
             if _SURROGATE.search(value):
                 bad = "not valid Unicode (a lone surrogate such as \\ud800)"

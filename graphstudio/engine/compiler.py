@@ -11,7 +11,6 @@ steps (`_declare`, `_resolve`, `_infer`), so the registry's `infer` is the one s
 from __future__ import annotations
 
 import heapq
-import os
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +18,11 @@ from typing import Any
 from ..document import Document, Problem
 from . import dtypes
 from .backprop import gc_paused
+from .memory import bytes_text as _bytes
+from .memory import default_memory_limit
 from .registry import REGISTRY, Op, Param, ShapeError, Spec
 
 FLAGS = ("requires_grad", "retain_grad", "no_grad")
-DEFAULT_MEMORY_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -104,15 +104,6 @@ def check(doc: Document, base_dir: str | None = None, memory_limit: int | None =
     limit = default_memory_limit() if memory_limit is None else memory_limit
     with gc_paused():  # steps, specs and problems make no cycles (100k nodes: 3.3 -> 2.6 s)
         return _Checker(doc, base_dir, limit).run()
-
-
-def default_memory_limit() -> int:
-    """A share of the free memory: a typo in a shape must not freeze the machine."""
-    try:
-        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        free = 8 << 30
-    return int(free * DEFAULT_MEMORY_SHARE)
 
 
 # -- one node at a time: what both the full check and the incremental Checker run ---------------
@@ -282,6 +273,27 @@ def _answer(step: Step, args: list, base_dir: str | None) -> tuple:
     return specs, outputs, None, sizes, grad
 
 
+def _held(specs: tuple | None) -> int:
+    """The bytes a node's outputs hold."""
+    return sum(spec.numel * spec.dtype.itemsize for spec in specs) if specs else 0
+
+
+def _over_run(held: Any, limit: int) -> Problem | None:
+    """The whole run against the limit: ``held`` gives (node, bytes of its outputs, whether it
+    computes) for every node without problems, in dependency order. A run keeps every output (the
+    trace the editor shows) and an op at work needs as much again as its outputs for temporaries
+    (a leaf or data set only holds its value); the problem goes to the first node where that sum
+    passes the limit (the nodes after it tell the same story)."""
+    total = 0
+    for node, size, computes in held:
+        need = total + (2 * size if computes else size)
+        if need > limit:
+            return Problem(f"the run would need {_bytes(need)} by this node (every output so far and "
+                           f"this op's temporaries), over the memory limit of {_bytes(limit)}", node.id, node.op)
+        total += size
+    return None
+
+
 def _frozen(args: list) -> tuple:
     """Input specs as a dict key (a variadic port's list becomes a tuple)."""
     return tuple(tuple(a) if isinstance(a, list) else a for a in args)
@@ -359,14 +371,18 @@ class _Checker:
         deps = {sid: {r.node for r in _refs_obj(step.inputs)} & self.steps.keys() for sid, step in self.steps.items()}
         order_ids, stuck = _order([n.id for n in nodes if n.id in self.steps], deps)
         for cycle in _cycles(stuck):
-            text = " → ".join(cycle + [cycle[0]])
+            message = _cycle_message(cycle)
             for sid in cycle:
                 node = self.nodes[sid]
-                self.add(sid, [Problem(f"cycle: {text}", node.id, node.op)])
+                self.add(sid, [Problem(message, node.id, node.op)])
         self.bad.update(stuck)
         order = [self.steps[sid] for sid in order_ids]
         for step in order:
             self.infer(step)
+        over = _over_run(((self.nodes[s.id], _held(s.specs), s.kind == "op") for s in order if s.id not in self.bad),
+                         self.limit)
+        if over is not None:
+            self.add(over.node_id, [over])
         index = {n.id: i for i, n in enumerate(nodes)}
         self.a.problems.sort(key=lambda p: index.get(p.node_id, -1))  # file order, as the user reads it
         if not self.a.problems:
@@ -510,10 +526,10 @@ class Checker:
             order, stuck = _order(stepped, {i: recs[i].deps for i in stepped})
             cycles: dict[str, list[Problem]] = {}
             for cycle in _cycles(stuck):
-                text = " → ".join(cycle + [cycle[0]])
+                message = _cycle_message(cycle)
                 for sid in cycle:
                     node = recs[sid].node
-                    cycles.setdefault(sid, []).append(Problem(f"cycle: {text}", node.id, node.op))
+                    cycles.setdefault(sid, []).append(Problem(message, node.id, node.op))
             for i in stepped:
                 rec = recs[i]
                 cyc = cycles.get(i, [])
@@ -549,7 +565,12 @@ class Checker:
         self._ids = ids
 
         # 5. the analysis, in file order
+        over = _over_run(((recs[i].node, recs[i].held, recs[i].step.kind == "op") for i in self._order
+                          if not recs[i].bad), limit)
         problems = [p for i in ids for p in recs[i].problems]
+        if over is not None:
+            at = sum(len(recs[i].problems) for i in ids[:ids.index(over.node_id)])
+            problems.insert(at, over)
         analysis = Analysis(problems, dict(self._specs), dict(self._outputs))
         if program and not problems:
             steps = [recs[i].final_step() for i in self._order]
@@ -603,6 +624,7 @@ class Checker:
         elif rec.size >= _BIG:
             self._big.discard(step.id)
         rec.size = size
+        rec.held = _held(specs)
         return specs != before[0] or bad != before[1]
 
     def _forget_inference(self, rec: _Rec) -> None:
@@ -612,6 +634,7 @@ class Checker:
         rec.entries = {}
         rec.specs, rec.outputs, rec.bad, rec.inf, rec.inferred, rec.size, rec.final = (
             None, rec.step.outputs, True, [], False, 0, None)
+        rec.held = 0
         self._big.discard(rec.step.id)
         self._outputs[rec.step.id] = rec.step.outputs
         rec.refresh()
@@ -647,7 +670,7 @@ class _Rec:
 
     __slots__ = ("node", "op", "inputs", "params", "step", "decl", "signature", "inputs_resolved", "res",
                  "dangling", "srcs", "refs", "deps", "cyc", "inf", "specs", "outputs", "bad", "inferred",
-                 "entries", "size", "problems", "final", "memo")
+                 "entries", "size", "held", "problems", "final", "memo")
 
     def __init__(self, node: Any):
         self.node = node
@@ -668,6 +691,7 @@ class _Rec:
         self.inferred = False
         self.entries: dict[str, Spec | None] = {}
         self.size = 0
+        self.held = 0  # bytes of all its outputs (the whole-run check)
         self.final: Step | None = None
         self.memo: dict = {}  # input specs → the registry's answer (see _infer)
         self.refresh()
@@ -756,6 +780,17 @@ def _refs_obj(inputs: tuple) -> list[Ref]:
 
 
 
+CYCLE_SHOWN = 8  # nodes of a cycle named in its message; the rest are counted
+
+
+def _cycle_message(cycle: list[str]) -> str:
+    """One message for every node on ``cycle``, of bounded length: every node on a long cycle
+    carries it, so its length must not grow with the cycle."""
+    if len(cycle) <= CYCLE_SHOWN:
+        return "cycle: " + " → ".join(cycle + [cycle[0]])
+    return f"cycle of {len(cycle)} nodes: " + " → ".join(cycle[:CYCLE_SHOWN]) + " → … → " + cycle[0]
+
+
 def _cycles(stuck: dict[str, set[str]]) -> list[list[str]]:
     """The cycles among nodes that never became ready (each node reported once)."""
     seen: set[str] = set()
@@ -838,14 +873,6 @@ def _param_problem(p: Param, value: Any) -> str | None:
         if p.max is not None and value > p.max:
             return f"must be at most {p.max}, got {value}"
     return None
-
-
-def _bytes(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} bytes"
 
 
 def _close(word: str, choices: Any) -> list[str]:

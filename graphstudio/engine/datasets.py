@@ -15,7 +15,10 @@ import os
 
 import numpy as np
 
+from .memory import MemoryLimitError, ensure_fits
+
 DATASETS: tuple[str, ...] = ("linear", "moons", "circles", "spirals", "xor", "blobs", "csv")
+GENERATE_BYTES_PER_VALUE = 32  # a float64 value and the temporaries a generator makes around it
 
 
 class DatasetError(ValueError):
@@ -181,6 +184,11 @@ def make_dataset(
         raise DatasetError(f"n_samples must be at least 1, got {n_samples}")
     if noise < 0:
         raise DatasetError(f"noise must be 0 or more, got {noise}")
+    features = int(n_features) if name == "linear" else 2
+    try:  # refused before allocating: generating holds float64 columns and their temporaries
+        ensure_fits(n_samples * (features + 1) * GENERATE_BYTES_PER_VALUE, f"n_samples={n_samples}")
+    except MemoryLimitError as e:
+        raise DatasetError(str(e)) from None
     rng = np.random.default_rng(int(seed))
     if name == "linear":
         if int(n_features) < 1:

@@ -8,6 +8,7 @@ own gradient contribution; without it the run pays nothing for tracing.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from .backend import get_backend
 from .backprop import AccumulateGrad, grad_mode, no_grad
 from .compiler import Const, Program, Ref, Step
 from .creation import SeededRNG
+from .history import Entry, History
 from .factory import from_host, tensor
 from .ops.graph import OPTIMIZERS, load
 from .tensor import Tensor
@@ -64,7 +66,8 @@ class Trace:
 
 class Runner:
     def __init__(self, program: Program, device: str | None = None, seed: int | None = None,
-                 trace: bool = False, detect_anomaly: bool = False):
+                 trace: bool = False, detect_anomaly: bool = False, on_step: Callable[[Entry], None] | None = None):
+        """``on_step`` hears every step's history entry (the history itself keeps a bounded summary)."""
         self.program = program
         self.backend = get_backend(device or program.doc.device)
         self.seed = program.doc.seed if seed is None else seed
@@ -72,7 +75,8 @@ class Runner:
         self.detect_anomaly = detect_anomaly
         self.edges = _edges(program)
         self.values: dict[str, Tensor] = {}
-        self.history: list[dict[str, Any]] = []
+        self.on_step = on_step
+        self.history = History(on_step)
         self.trace: Trace | None = None  # the last step's, when tracing
         self.reset()
 
@@ -101,7 +105,7 @@ class Runner:
                 self.loaders[step.id] = BatchLoader(x, y, batch_size=step.params["batch_size"],
                                                     shuffle=step.params["shuffle"], seed=step.params["seed"])
         self.optimizers = {s.id: self._optimizer(s) for s in self.program.sinks if s.op.name in OPTIMIZERS}
-        self.history = []
+        self.history = History(self.on_step)
         self.trace = None
 
     def _optimizer(self, sink: Step) -> optim.Optimizer | None:
@@ -114,7 +118,7 @@ class Runner:
             options["betas"] = tuple(options["betas"])
         return cls(params, **options)
 
-    def run(self, steps: int | None = None) -> list[dict[str, Any]]:
+    def run(self, steps: int | None = None) -> History:
         for _ in range(self.program.doc.steps if steps is None else steps):
             self.step()
         return self.history

@@ -21,6 +21,8 @@ from graphstudio.document import load
 from . import theme
 
 MARGIN = 24.0
+MAX_SIDE = 16_384             # pixels on either side of a raster image
+MAX_PIXELS = 16_777_216       # 64 MB of ARGB32: a long graph is drawn smaller, never larger than this
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP"}
 
 
@@ -51,9 +53,12 @@ def source_rect(scene: object) -> QRectF:
 
 
 def image_size(scene: object, scale: float = 2.0) -> QSize:
-    """Pixel size of the image ``export_scene`` writes at ``scale``."""
+    """Pixel size of the image ``export_scene`` writes at ``scale``: scaled down where needed so that
+    neither side passes MAX_SIDE nor the whole MAX_PIXELS (a 3,000-node chain is a long strip)."""
     rect = source_rect(scene)
-    return QSize(math.ceil(rect.width() * scale), math.ceil(rect.height() * scale))
+    w, h = rect.width(), rect.height()
+    scale = min(scale, MAX_SIDE / w, MAX_SIDE / h, math.sqrt(MAX_PIXELS / (w * h)))
+    return QSize(max(1, math.floor(w * scale)), max(1, math.floor(h * scale)))
 
 
 def export_scene(scene: object, out_path: str | os.PathLike[str], scale: float = 2.0) -> None:

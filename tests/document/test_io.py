@@ -222,3 +222,35 @@ def test_interrupted_save_removes_temp_and_reraises(tmp_path: Path, monkeypatch)
 def test_save_into_missing_folder_is_a_document_error(tmp_path: Path):
     with pytest.raises(DocumentError, match="cannot save"):
         save(_doc(), tmp_path / "no" / "g.json")
+
+
+def test_a_file_larger_than_a_graph_may_be_is_refused_before_reading_it_all(tmp_path):
+    from graphstudio.document.io import MAX_FILE_BYTES
+
+    big = tmp_path / "big.graph.json"
+    with open(big, "wb") as f:
+        f.truncate(4 * MAX_FILE_BYTES)  # sparse: costs no disk
+    for path in (big, "/dev/zero"):
+        with pytest.raises(DocumentError) as e:
+            load(path)
+        assert str(e.value).startswith(f"{path}: ") and "larger than 32 MB" in str(e.value)
+
+
+def test_loading_a_tensor_literal_holds_a_small_multiple_of_the_file(tmp_path):
+    """A literal of 10⁶ numbers (9 MB of text): the checks must not hold a path per number (before: 23×)."""
+    import random
+    import tracemalloc
+
+    rng = random.Random(0)
+    raw = {"graphstudio": 1, "nodes": [{"id": "t", "op": "tensor",
+                                        "params": {"data": [round(rng.random(), 6) for _ in range(10**6)]}}]}
+    path = tmp_path / "literal.graph.json"
+    path.write_text(json.dumps(raw))
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * size

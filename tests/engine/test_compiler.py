@@ -130,3 +130,60 @@ def test_corrupted_files_end_in_one_line_never_a_traceback(tmp_path, capsys, raw
 def test_document_round_trip_keeps_compiling():
     d = loads(json.dumps(VALID))
     assert check(d).problems == []
+
+
+GIB = 1 << 30
+
+
+def test_memory_limit_is_over_the_whole_run_not_per_output():
+    """Four ones of [51252, 51252] (9.8 GiB each) and two adds fit the limit one by one, not together:
+    on a 23 GiB machine the run is refused before anything is allocated."""
+    big = {"shape": [51252, 51252]}
+    d = doc(*({"id": f"o{i}", "op": "ones", "params": big} for i in range(4)),
+            {"id": "s1", "op": "add", "inputs": {"input": "o0", "other": "o1"}},
+            {"id": "s2", "op": "add", "inputs": {"input": "o2", "other": "o3"}})
+    (p,) = check(d, memory_limit=23 * GIB // 2).problems
+    assert p.node_id == "o1" and "the run would need" in p.message and "memory limit of 11.5 GB" in p.message
+
+
+def test_an_ops_temporaries_count_toward_the_run():
+    d = doc({"id": "a", "op": "ones", "params": {"shape": [1000]}},
+            {"id": "b", "op": "exp", "inputs": {"input": "a"}})
+    assert not check(d, memory_limit=4000 + 2 * 4000).problems
+    (p,) = check(d, memory_limit=4000 + 2 * 4000 - 1).problems
+    assert p.node_id == "b" and "11.7 KB" in p.message
+
+
+def test_a_long_cycles_messages_stay_short():
+    n = 5000
+    d = doc(*({"id": f"n{i}", "op": "relu", "inputs": {"input": f"n{(i + 1) % n}"}} for i in range(n)))
+    problems = check(d).problems
+    assert len(problems) == n and all(len(p.message) < 200 for p in problems)
+    assert problems[0].message.startswith(f"cycle of {n} nodes: n0 → n1")
+
+
+def test_the_checkers_work_is_bounded_by_the_file_not_by_a_count_in_it():
+    """A 60-byte file asking for 10⁸ chunks must not build 10⁸ output names (the editor checks on every edit)."""
+    import tracemalloc
+
+    d = doc({"id": "x", "op": "zeros", "params": {"shape": [0]}},
+            {"id": "c", "op": "chunk", "inputs": {"input": "x"}, "params": {"chunks": 100_000_000}},
+            {"id": "u", "op": "unbind", "inputs": {"input": "z"}},
+            {"id": "z", "op": "zeros", "params": {"shape": [10**9, 0]}})
+    tracemalloc.start()
+    try:
+        analysis = check(d)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 << 20
+    assert [(p.node_id, "at most 10000 outputs" in p.message) for p in analysis.problems] == [("c", True), ("u", True)]
+
+
+def test_a_tensor_literal_is_bounded():
+    from graphstudio.engine.ops.create import MAX_LITERAL_NUMBERS
+
+    d = doc({"id": "t", "op": "tensor", "params": {"data": [0.5] * (MAX_LITERAL_NUMBERS + 1)}},
+            {"id": "r", "op": "relu", "inputs": {"input": [[1.0] * 1001] * 1000}})
+    assert [(p.node_id, "more than a graph file may hold" in p.message) for p in check(d).problems] == [
+        ("t", True), ("r", True)]

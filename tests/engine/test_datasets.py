@@ -145,3 +145,19 @@ def test_csv_empty_file(tmp_path):
     (tmp_path / "d.csv").write_text("a,b\n")
     with pytest.raises(DatasetError, match="empty"):
         make_dataset("csv", path="d.csv", base_dir=str(tmp_path))
+
+
+@pytest.mark.parametrize("name", ["moons", "linear"])
+def test_a_huge_sample_count_is_refused_before_allocating(name):
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(DatasetError, match=r"n_samples=1000000000 would need .* over the memory limit"):
+            make_dataset(name, n_samples=10**9)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20 and time.perf_counter() - start < 1

@@ -80,3 +80,20 @@ def test_many_qt_calls_do_not_exhaust_none(qapp):
     for _ in range(200_000):
         p.setX(1.0)
     assert sys.getrefcount(None) > 1000
+
+
+def test_a_long_graph_is_drawn_within_the_image_bounds(qapp, tmp_path: Path):
+    """A 400-node chain is 100,000 px wide at 2×: the image is scaled down to fit, not allocated whole."""
+    import json
+
+    from graphstudio.ui import export
+
+    nodes = [{"id": "n0", "op": "ones", "params": {"shape": [2]}, "pos": [0, 0]}]
+    nodes += [{"id": f"n{i}", "op": "relu", "inputs": {"input": f"n{i - 1}"}, "pos": [250 * i, 0]} for i in range(1, 400)]
+    graph = tmp_path / "chain.graph.json"
+    graph.write_text(json.dumps({"graphstudio": 1, "nodes": nodes}))
+    out = tmp_path / "chain.png"
+    export_image(graph, out)
+    image = QImage(str(out))
+    assert not image.isNull() and image.width() <= export.MAX_SIDE
+    assert image.width() * image.height() <= export.MAX_PIXELS and image.height() >= 10

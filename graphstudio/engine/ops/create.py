@@ -95,6 +95,9 @@ class TensorLeaf(Leaf):
         return host_array(data, dtypes.from_name(dtype))
 
 
+MAX_LITERAL_NUMBERS = 1_000_000  # a literal is for teaching; data comes from a dataset node
+
+
 def _data_spec(data: Any, dtype: str | None) -> Spec:
     """Shape and dtype of nested lists, without building an array (the editor calls this per edit)."""
     shape = []
@@ -104,6 +107,10 @@ def _data_spec(data: Any, dtype: str | None) -> Spec:
         if not level:
             break
         level = level[0]
+    numel = math.prod(shape)
+    if numel > MAX_LITERAL_NUMBERS:
+        raise ShapeError(f"a tensor literal of {numel} numbers is more than a graph file may hold "
+                         f"({MAX_LITERAL_NUMBERS}); read large data from a csv dataset")
     kinds = set()
     _check_nested(data, tuple(shape), 0, kinds)
     if dtype:

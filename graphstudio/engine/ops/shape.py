@@ -638,13 +638,25 @@ class Stack(ShapeOp):
 
 
 # -- splitting -----------------------------------------------------------------------------
-def _split_sizes(shape: tuple, sections: Any, dim: Any) -> tuple[int, list[int]]:
+MAX_PIECES = 10_000  # outputs of one graph node: each is a port in the editor and a name in the checker
+
+
+def _piece_count(n: int, op: str, most: int | None) -> int:
+    """``n``, or a ShapeError when it is over ``most`` (inference for a graph node passes MAX_PIECES;
+    the Python API, like PyTorch, has no such bound)."""
+    if most is not None and n > most:
+        raise ShapeError(f"{op} would make {n} pieces; a node has at most {most} outputs")
+    return n
+
+
+def _split_sizes(shape: tuple, sections: Any, dim: Any, most: int | None = None) -> tuple[int, list[int]]:
     """(dim, piece sizes) of `split`: equal pieces of an int size (the last may be smaller), or given sizes."""
     if not shape:
         raise ShapeError("split expects at least a 1-dimensional tensor")
     d = _dim(dim, len(shape))
     n = shape[d]
     if isinstance(sections, (list, tuple)):
+        _piece_count(len(sections), "split", most)
         sizes = [_int(s, "split_sizes") for s in sections]
         if any(s < 0 for s in sizes):
             raise ShapeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
@@ -658,11 +670,11 @@ def _split_sizes(shape: tuple, sections: Any, dim: Any) -> tuple[int, list[int]]
         raise ShapeError(f"split expects split_size be non-negative, but got split_size={k}")
     if k == 0 and n != 0:
         raise ShapeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
-    count = max(-(-n // k), 1) if k else 1
+    count = _piece_count(max(-(-n // k), 1) if k else 1, "split", most)
     return d, [k] * (count - 1) + [n - k * (count - 1)]
 
 
-def _chunk_sizes(shape: tuple, chunks: Any, dim: Any) -> tuple[int, list[int]]:
+def _chunk_sizes(shape: tuple, chunks: Any, dim: Any, most: int | None = None) -> tuple[int, list[int]]:
     if not shape:
         raise ShapeError("chunk expects at least a 1-dimensional tensor")
     c = _int(chunks, "chunks")
@@ -671,8 +683,8 @@ def _chunk_sizes(shape: tuple, chunks: Any, dim: Any) -> tuple[int, list[int]]:
     d = _dim(dim, len(shape))
     n = shape[d]
     if n == 0:
-        return d, [0] * c  # PyTorch keeps the count of empty chunks
-    return _split_sizes(shape, -(-n // c), d)
+        return d, [0] * _piece_count(c, "chunk", most)  # PyTorch keeps the count of empty chunks
+    return _split_sizes(shape, -(-n // c), d, most)
 
 
 def _pieces(ctx: Any, a: Any, d: int, sizes: list[int], op: type[Op], name: str) -> tuple:
@@ -742,7 +754,7 @@ class Split(_Pieces):
 
     def infer(tensor, split_size_or_sections=1, dim=0):
         a = _infer.need_tensor(tensor, "tensor")
-        d, sizes = _split_sizes(a.shape, split_size_or_sections, dim)
+        d, sizes = _split_sizes(a.shape, split_size_or_sections, dim, MAX_PIECES)
         return tuple(Spec(a.shape[:d] + (n,) + a.shape[d + 1:], a.dtype) for n in sizes)
 
     def forward(ctx, a, split_size_or_sections=1, dim=0):
@@ -766,13 +778,13 @@ class Chunk(_Pieces):
     @classmethod
     def count_from_params(cls, params: dict) -> int:
         try:
-            return max(_int(params.get("chunks"), "chunks"), 1)  # at most this many; infer knows exactly
+            return min(max(_int(params.get("chunks"), "chunks"), 1), MAX_PIECES)  # at most; infer knows exactly
         except ShapeError:
             return 1
 
     def infer(input, chunks=2, dim=0):
         a = _tensor(input)
-        d, sizes = _chunk_sizes(a.shape, chunks, dim)
+        d, sizes = _chunk_sizes(a.shape, chunks, dim, MAX_PIECES)
         return tuple(Spec(a.shape[:d] + (n,) + a.shape[d + 1:], a.dtype) for n in sizes)
 
     def forward(ctx, a, chunks=2, dim=0):
@@ -801,7 +813,7 @@ class Unbind(_Pieces):
         if a.ndim == 0:
             raise ShapeError(f"Dimension specified as {dim} but tensor has no dimensions")
         d = _dim(dim, a.ndim)
-        return tuple(Spec(a.shape[:d] + a.shape[d + 1:], a.dtype) for _ in range(a.shape[d]))
+        return tuple(Spec(a.shape[:d] + a.shape[d + 1:], a.dtype) for _ in range(_piece_count(a.shape[d], "unbind", MAX_PIECES)))
 
     def forward(ctx, a, dim=0):
         if a.ndim == 0:

@@ -321,7 +321,7 @@ class Worker(QObject):
         runner = self.runner
         assert runner is not None
         history = runner.history
-        new = [dict(h, loss=dict(h["loss"]) if h["loss"] else None) for h in history[self._sent_history:]]
+        new = [dict(h, loss=dict(h["loss"]) if h["loss"] else None) for h in history.since(self._sent_history)]
         self._sent_history = len(history)
         be = runner.backend
         leaves = {k: be.to_numpy(t.array).copy() for k, t in runner.leaves.items() if t.requires_grad}
