@@ -134,7 +134,7 @@ class SGD(Optimizer):
         if momentum:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = g * 1  # a copy: it is updated in place later
+                buf = state["momentum_buffer"] = p._be.xp.asarray(g, copy=True)  # an array (0-dim too): updated in place
             else:
                 buf *= momentum
                 buf += (1 - group["dampening"]) * g
