@@ -215,6 +215,22 @@ def test_optimizers_follow_torch_update_rules(name, options):
 
 
 @needs_torch
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_momentum_keeps_updating_the_buffer_of_a_0_dim_parameter(nesterov):
+    """A 0-dim buffer must stay an array that the update writes into (found by the graph fuzzer)."""
+    results = []
+    for lib in (gs, torch):
+        w = lib.tensor(-1.25, dtype=lib.float64, requires_grad=True)
+        opt = lib.optim.SGD([w], lr=0.1, momentum=0.9, nesterov=nesterov)
+        for _ in range(4):
+            opt.zero_grad()
+            (w * w).backward()
+            opt.step()
+        results.append(w.item())
+    assert results[0] == pytest.approx(results[1], rel=1e-12)
+
+
+@needs_torch
 def test_a_students_snippet_runs_with_only_the_import_changed():
     snippet = """
 x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)

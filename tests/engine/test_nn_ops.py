@@ -163,3 +163,23 @@ def test_max_and_min_declare_the_elementwise_op_for_a_tensor_second_argument():
     x = gs.tensor([[1.0, 5.0], [7.0, 2.0]])
     values, indices = gs.max(x, 1)
     assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0]
+
+
+@needs_torch
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("input_dtype,target_dtype", [("float64", "float32"), ("float32", "float64")])
+def test_bce_with_logits_has_the_targets_dtype_as_pytorch(reduction, input_dtype, target_dtype):
+    """PyTorch's result takes the target's dtype, not the promoted one (found by the graph fuzzer)."""
+    x = np.array([[0.5, -1.25], [2.0, 0.0]])
+    t = np.array([[0.0, 1.0], [0.5, 1.0]])
+    results = []
+    for lib in (gs, torch):
+        xs = lib.tensor(x, dtype=getattr(lib, input_dtype), requires_grad=True)
+        out = lib.nn.functional.binary_cross_entropy_with_logits(xs, lib.tensor(t, dtype=getattr(lib, target_dtype)),
+                                                                 reduction=reduction)
+        out.sum().backward()
+        results.append((str(out.dtype), str(xs.grad.dtype), out.detach().numpy(), xs.grad.numpy()))
+    (dt, gdt, value, grad), (t_dt, t_gdt, t_value, t_grad) = results
+    assert (dt, gdt) == (t_dt, t_gdt)
+    np.testing.assert_allclose(value, t_value, rtol=1e-6)
+    np.testing.assert_allclose(grad, t_grad, rtol=1e-6)

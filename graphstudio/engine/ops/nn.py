@@ -419,19 +419,20 @@ class BinaryCrossEntropyWithLogits(_PairLoss):
         if not x.dtype.is_floating_point:
             raise ShapeError(f'"log_sigmoid_cpu" not implemented for \'{torch_name(x.dtype)}\'')
         _check_reduction(reduction)
-        return Spec(x.shape if reduction == "none" else (), dtypes.promote(x.dtype, t.dtype))
+        return Spec(x.shape if reduction == "none" else (), t.dtype)  # PyTorch: the target's dtype
 
     def forward(ctx, x, t, reduction="mean"):
         xp = ctx.xp
         if x.shape != t.shape or reduction not in _REDUCTIONS:
             raise ValueError("binary_cross_entropy_with_logits: shapes or reduction")
+        out_dtype = t.dtype
         x, t = _same_float_pair(xp, x, t)
         e = xp.exp(-xp.abs(x))
         loss = xp.maximum(x, 0.0) - x * t
         loss += xp.log1p(e)
         ctx.saved = (x, t, e)
         ctx.info = reduction
-        return _reduce(xp, loss, reduction)
+        return xp.astype(_reduce(xp, loss, reduction), out_dtype)
 
     def backward(ctx, g):
         x, t, e = ctx.saved
