@@ -49,7 +49,8 @@ class LiveToolbar(QToolBar):
 
         self.forward = self._button("Forward", "Run the graph forward: values travel along the wires",
                                     self.forwardRequested.emit, "F5")
-        self.backward = self._button("Backward", "Run the sinks (backward, optimizers): gradients travel back",
+        self.backward = self._button("Backward", "Gradients travel back: the backward and optimizer nodes, or, with "
+                                     "none, backward() on the selected scalar (or the only scalar output)",
                                      self.backwardRequested.emit, "F6")
         self.step = self._button("Step", "One training step: zero_grad → forward → backward → optimizer step",
                                  self.stepRequested.emit, "F7")
