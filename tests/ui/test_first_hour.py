@@ -174,3 +174,48 @@ def test_search_ranks_name_then_prefix_then_substring_then_description_in_palett
     assert kinds == sorted(kinds) and kinds[0] == 0 and 3 in kinds  # "normal" mentions the mean: listed last
     assert listed.index("normal") > max(i for i, k in enumerate(kinds) if k < 3)
     assert "mean" in (op_class("normal").doc or "").lower()
+
+
+def sgd_graph(lr: float) -> Document:
+    return Document(nodes=[Node("w", "ones", {}, {"shape": [3], "requires_grad": True}, (0.0, 0.0)),
+                           Node("loss", "sum", {"input": "w"}, {}, (300.0, 0.0)),
+                           Node("opt", "sgd", {"loss": "loss"}, {"lr": lr}, (600.0, 0.0))])
+
+
+def test_lr_and_docks_follow_the_open_document(qtbot, window, live, tmp_path):
+    from graphstudio.document import save
+    path = tmp_path / "g.json"
+    save(sgd_graph(0.1), path)
+    assert window.open_path(path, ask=False)
+    bar = live.toolbar
+    assert bar.lr.text() == "0.1" and bar.lr.isEnabled()  # before any run
+    assert "opt lr 0.1" in live.loss_plot.info.text()
+    press(window, bar.step)
+    settle(qtbot, live)
+    click_node(window, "w")
+    assert live.viewer.subject.startswith("w")
+    window.new_document()
+    assert bar.lr.text() == "" and not bar.lr.isEnabled()
+    assert live.viewer.subject == "" and live.viewer.value_pane.array is None
+    assert "no optimizer" in live.loss_plot.info.text() and not live.loss_plot.curves
+    window.model.reset(sgd_graph(0.5))
+    assert bar.lr.text() == "0.5"
+
+
+def test_loss_plot_follows_the_data_labels_the_last_loss_and_has_a_log_scale(qtbot):
+    from graphstudio.ui.live.lossplot import LossPlot
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.add([{"step": i, "loss": {"opt": 10.0 ** -i}} for i in range(1, 61)], 60, {"opt": 0.1})
+    plot.flush()
+    (x0, x1), _ = plot.plot.viewRange()
+    assert x1 == pytest.approx(60)  # not half as far again
+    assert plot.labels["opt"].isVisible() and plot.labels["opt"].textItem.toPlainText() == "1e-60"
+    QTest.mouseClick(plot.log_scale, Qt.MouseButton.LeftButton, pos=QPoint(8, plot.log_scale.height() // 2))
+    assert plot.log
+    _, (y0, y1) = plot.plot.viewRange()
+    assert y0 <= -60 and y1 >= -1  # every decade in view
+    plot.add([{"step": 61, "loss": {"opt": 1e-61}}], 61)
+    plot.redraw()
+    (x0, x1), _ = plot.plot.viewRange()
+    assert 61 <= x1 <= 61 * 1.1 + 1e-9

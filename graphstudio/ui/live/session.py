@@ -89,6 +89,8 @@ class LiveSession(QObject):
         self._bottom_shown: bool | None = None
         self._show_bottom_docks()
         self.model.changed.connect(self._show_bottom_docks)
+        self._resets = -1
+        self.model.changed.connect(self._follow_document)
         self._connect_toolbar()
         self.scene.selectionChanged.connect(self._selection_changed)
 
@@ -112,6 +114,31 @@ class LiveSession(QObject):
 
     def _optimizer_ids(self) -> list[str]:
         return [n.id for n in self.model.doc.nodes if n.op in OPTIMIZERS]
+
+    def doc_lrs(self) -> dict[str, float]:
+        """Each optimizer's learning rate as the graph sets it (its op's default when unset)."""
+        lrs = {}
+        for n in self.model.doc.nodes:
+            if n.op in OPTIMIZERS:
+                default = next((p.default for p in graph.op_class(n.op).params if p.name == "lr"), None)
+                lr = n.params.get("lr", default)
+                if isinstance(lr, (int, float)):
+                    lrs[n.id] = float(lr)
+        return lrs
+
+    def _follow_document(self) -> None:
+        """The toolbar's lr, the Loss and Tensor docks belong to the open document: another document
+        starts them afresh; an edit that adds, removes or retunes an optimizer shows its lr until a run
+        reports the live one."""
+        lrs = self.doc_lrs()
+        if self.model.resets != self._resets:
+            self._resets = self.model.resets
+            self.viewer.clear()
+            self.loss_plot.clear(self._optimizer_ids(), lrs)
+            self.toolbar.set_optimizers(lrs)
+        elif self.snapshot is None or set(lrs) != set(self.toolbar.lrs):
+            self.toolbar.set_optimizers(lrs)
+            self.loss_plot.set_lrs(lrs)
 
     def _show_bottom_docks(self) -> None:
         """The loss plot only where there is a loss to plot: a graph with no optimizer keeps the canvas
