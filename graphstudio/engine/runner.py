@@ -201,8 +201,10 @@ class Runner:
             return [self._arg(x) for x in v]
         return v
 
-    def backward(self) -> None:
-        """Every sink in file order; records the step's losses."""
+    def backward(self, root: str | None = None) -> None:
+        """Every sink in file order, then ``values[root].backward()`` when ``root`` is given (the
+        editor's Backward on a graph with no backward node: ``out.backward()`` as a student writes
+        it); records the step's losses."""
         losses: dict[str, float] = {}
         log: list | None = [] if self.trace is not None else None
         previous = grad_mode.edge_log  # per thread: two windows may trace at once
@@ -210,6 +212,8 @@ class Runner:
         try:
             for sink in self.program.sinks:
                 self._run_sink(sink, losses)
+            if root is not None:
+                self._backward_from(root)
         finally:
             grad_mode.edge_log = previous
         self.history.append({"step": len(self.history) + 1, "loss": losses or None})
@@ -234,6 +238,13 @@ class Runner:
             losses[sink.id] = float(loss.item())
         except Exception as e:
             raise RunError(sink.id, sink.op.name, str(e)) from None
+
+    def _backward_from(self, key: str) -> None:
+        node_id = key.split(":")[0]
+        try:
+            self.values[key].backward()
+        except Exception as e:
+            raise RunError(node_id, self.program.step(node_id).op.name, str(e)) from None
 
     # -- tracing ------------------------------------------------------------------------------------
     def _trace_forward(self) -> Trace:

@@ -209,7 +209,7 @@ class Inspector(QScrollArea):
 
     def _input_row(self, form: QFormLayout, port: graph.InputPort) -> None:
         edit = QLineEdit()
-        edit.setPlaceholderText("not connected" + (" (optional)" if port.optional else ""))
+        edit.setPlaceholderText(("optional: " if port.optional else "") + "a node id, a number or a list (1, 2)")
         edit.setToolTip((port.doc + "\n" if port.doc else "")
                         + "A node id (x or x:name), a number, or a list; empty disconnects.")
         key = f"input:{port.name}"
@@ -290,11 +290,17 @@ class Inspector(QScrollArea):
 
     def _json_row(self, form: QFormLayout, name: str, kind: str, label: str, default: Any, tip: str = "") -> None:
         edit = QLineEdit()
+        base = kind.removesuffix("_or_none")
+        if base in values.LIST_KINDS and base != "data":
+            tip += f"\ntype {values.example(base)}, ({values.example(base)}) or [{values.example(base)}]"
         edit.setToolTip(tip)
         if default is not None:
             edit.setPlaceholderText(values.format_value(default))
         elif kind.endswith("_or_none"):
-            edit.setPlaceholderText("none")
+            base = kind.removesuffix("_or_none")
+            edit.setPlaceholderText("none" + (f", or e.g. {values.example(base)}" if base in values.LIST_KINDS else ""))
+        elif kind in values.LIST_KINDS:
+            edit.setPlaceholderText(f"e.g. {values.example(kind)}")
 
         def commit() -> None:
             node = self.model.doc.node(self.node_id)

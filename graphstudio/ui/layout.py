@@ -231,3 +231,28 @@ def overlaps(rects: list[tuple[float, float, float, float]]) -> list[tuple[int, 
             if ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah:
                 out.append((i, j))
     return out
+
+
+Box = tuple[float, float, float, float]  # x, y, width, height
+
+
+def free_spot(taken: list[Box], want: tuple[float, float], size: Size, gap: float = GRID,
+              reach: int = 40) -> tuple[float, float]:
+    """The top-left nearest ``want`` (in steps of ``2 * GRID``) where a box of ``size`` keeps ``gap``
+    from every ``taken`` box: a new node lands where the student looks without hiding another
+    node or its wires. ``want`` itself when nothing within ``reach`` steps is free."""
+    w, h = size
+    x0, y0 = want
+    step = 2 * GRID
+
+    def free(x: float, y: float) -> bool:
+        return all(x + w + gap <= tx or tx + tw + gap <= x or y + h + gap <= ty or ty + th + gap <= y
+                   for tx, ty, tw, th in taken)
+
+    for r in range(reach + 1):
+        ring = [(dx, dy) for dx in range(-r, r + 1) for dy in range(-r, r + 1) if max(abs(dx), abs(dy)) == r]
+        ring.sort(key=lambda d: (d[0] * d[0] + d[1] * d[1], abs(d[1]), -d[0]))  # nearest, then same row, right first
+        for dx, dy in ring:
+            if free(x0 + dx * step, y0 + dy * step):
+                return x0 + dx * step, y0 + dy * step
+    return want

@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.actions: dict[str, QAction] = {}
 
         self.palette_panel = Palette()
-        self.palette_panel.activated.connect(lambda op: self.view.add_op_at(op, self.view.visible_scene_rect().center()))
+        self.palette_panel.activated.connect(self._add_from_palette)
         self.inspector = Inspector(self.model)
         self.lesson = LessonPanel(self.model)
         ops = self._dock("Ops", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -83,6 +83,11 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_title()
         self.autosaver.start()
+
+    def _add_from_palette(self, op: str) -> None:
+        """Double-click or Enter in the palette: beside the one selected node, else mid-view."""
+        ids = self.scene.selected_ids()
+        self.view.add_op_near(op, ids[0] if len(ids) == 1 else None)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

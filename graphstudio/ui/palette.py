@@ -43,6 +43,21 @@ def matches(op: Any, text: str) -> int | None:
     return None
 
 
+def ranked(text: str, accept: Any = None) -> list[Any]:
+    """Every op matching ``text``, best first: exact name, name prefix, name substring, then
+    category or description; by name within a rank. ``accept``: None, or a test an op must pass.
+    The palette and the quick-add popup both list in this order, and Enter takes the first."""
+    found = []
+    for _cat, ops in all_ops():
+        for op in ops:
+            if accept is not None and not accept(op):
+                continue
+            rank = matches(op, text)
+            if rank is not None:
+                found.append((rank, op.name, op))
+    return [op for _rank, _name, op in sorted(found, key=lambda r: (r[0], r[1]))]
+
+
 class OpTree(QTreeWidget):
     """The palette tree; dragging an op leaf carries its name under ``MIME_OP``."""
 
@@ -94,32 +109,44 @@ class Palette(QWidget):
             self.tree.addTopLevelItem(top)
             for op in ops:
                 leaf = QTreeWidgetItem([op.name])
-                leaf.setData(0, OP_ROLE, op.name)
-                leaf.setToolTip(0, f"{op.name} ({op.category})\n{op.doc}" if op.doc else op.name)
-                leaf.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+                self._make_leaf(leaf, op)
                 top.addChild(leaf)
                 self.items[op.name] = leaf
+        self.matches = QTreeWidgetItem(["Matches"])
+        self.matches.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.tree.insertTopLevelItem(0, self.matches)
+        self.matches.setHidden(True)
         self.tree.expandAll()
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self._activate_first)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self._activate(item))
 
     def filter(self, text: str) -> None:
-        """Show only ops matching ``text`` (name, category or doc); hide emptied categories."""
-        from . import graph
+        """Searching shows one list of the matches in ``ranked`` order (the quick-add popup's order),
+        each with its category; an empty search brings the categories back."""
+        searching = bool(text.strip())
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
-            shown = 0
-            for j in range(top.childCount()):
-                leaf = top.child(j)
-                ok = matches(graph.op_class(leaf.data(0, OP_ROLE)), text) is not None
-                leaf.setHidden(not ok)
-                shown += ok
-            top.setHidden(shown == 0)
-            top.setExpanded(True)
+            top.setHidden(searching if top is not self.matches else not searching)
+        self.matches.takeChildren()
+        if searching:
+            for op in ranked(text):
+                leaf = QTreeWidgetItem([f"{op.name}    ·  {op.category}"])
+                self._make_leaf(leaf, op)
+                self.matches.addChild(leaf)
+            self.matches.setText(0, f"Matches ({self.matches.childCount()})")
+            self.matches.setExpanded(True)
 
     def visible_ops(self) -> list[str]:
-        return [name for name, leaf in self.items.items() if not leaf.isHidden() and not leaf.parent().isHidden()]
+        """The ops shown, top to bottom."""
+        return [top.child(j).data(0, OP_ROLE) for i in range(self.tree.topLevelItemCount())
+                if not (top := self.tree.topLevelItem(i)).isHidden() for j in range(top.childCount())]
+
+    @staticmethod
+    def _make_leaf(leaf: QTreeWidgetItem, op: Any) -> None:
+        leaf.setData(0, OP_ROLE, op.name)
+        leaf.setToolTip(0, f"{op.name} ({op.category})\n{op.doc}" if op.doc else op.name)
+        leaf.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
 
     def _activate(self, item: QTreeWidgetItem) -> None:
         op = item.data(0, OP_ROLE)
@@ -154,18 +181,10 @@ class OpSearchPopup(QFrame):
         self.filter("")
 
     def filter(self, text: str) -> None:
-        ranked = []
-        for _cat, ops in all_ops():
-            for op in ops:
-                if self.accept_op is not None and not self.accept_op(op):
-                    continue
-                rank = matches(op, text)
-                if rank is not None:
-                    ranked.append((rank, op.name, op))
         self.list.clear()
-        for _rank, name, op in sorted(ranked, key=lambda r: (r[0], r[1])):
-            item = QListWidgetItem(f"{name}    ·  {op.category}")
-            item.setData(OP_ROLE, name)
+        for op in ranked(text, self.accept_op):
+            item = QListWidgetItem(f"{op.name}    ·  {op.category}")
+            item.setData(OP_ROLE, op.name)
             item.setToolTip(op.doc)
             self.list.addItem(item)
         if self.list.count():

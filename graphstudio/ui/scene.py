@@ -300,6 +300,14 @@ class GraphScene(QGraphicsScene):
     def selected_wires(self) -> list[graph.Wire]:
         return [i.wire for i in self.selectedItems() if isinstance(i, WireItem)]
 
+    def node_boxes(self) -> list[tuple[float, float, float, float]]:
+        """Each node's box in scene coordinates (x, y, width, height)."""
+        boxes = []
+        for item in self.nodes.values():
+            r = item.mapRectToScene(item.box())
+            boxes.append((r.x(), r.y(), r.width(), r.height()))
+        return boxes
+
     def content_rect(self) -> QRectF:
         """The bounding rect of the nodes and wires (the scene rect itself is huge, for panning)."""
         rect = QRectF()

@@ -1,14 +1,14 @@
 """Parsing what a student types into the inspector's text fields, with errors worth reading.
 
 Shapes, dims and tensor data are JSON in the file, so the inspector accepts JSON (``[2, 3]``)
-and says precisely what is wrong (``expected a list of whole numbers ≥ 0, like [2, 3]``)
+and what a PyTorch user types (``2, 3`` or ``(2, 3)``), and says precisely what is wrong (``expected a list of whole numbers ≥ 0, like [2, 3]``)
 rather than silently keeping an old value. Pure Python, so every rule is unit-testable.
 """
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
-
 
 
 class InvalidValue(ValueError):
@@ -51,6 +51,18 @@ def _shape(v: Any) -> tuple | None:
     return (len(v),) + (_shape(v[0]) if v else ())
 
 
+#: Param types that hold a list, where ``2, 3`` and ``(2, 3)`` mean ``[2, 3]`` as in a PyTorch call.
+LIST_KINDS = ("shape", "dims", "int_or_ints", "data")
+
+
+def pythonic_list(text: str) -> str:
+    """``2, 3``, ``(2, 3)`` and ``(2,)`` — what a PyTorch user types for a shape — as JSON lists."""
+    text = text.strip().replace("(", "[").replace(")", "]")
+    if "," in text and not text.startswith("["):
+        text = f"[{text}]"
+    return re.sub(r",\s*\]", "]", text)
+
+
 def format_value(value: Any) -> str:
     """How a param value appears in its text field (JSON; ``None`` as an empty field)."""
     if value is None:
@@ -78,10 +90,12 @@ def parse_value(kind: str, text: str) -> Any:
         if optional:
             return None
         raise InvalidValue("a value is needed")
+    if base in LIST_KINDS:
+        text = pythonic_list(text)
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidValue(f"not valid JSON ({exc.msg} at column {exc.colno}); write e.g. {_example(base)}") from None
+        raise InvalidValue(f"not valid JSON ({exc.msg} at column {exc.colno}); write e.g. {example(base)}") from None
     if value is None and optional:
         return None
     return _check(base, value, optional)
@@ -126,9 +140,8 @@ def parse_input(text: str) -> Any:
     if not text:
         raise InvalidValue("a value is needed (a number, a list, or a node id)")
     try:
-        value = json.loads(text)
+        value = json.loads(pythonic_list(text) if text[0] in "([" or _numbers_with_commas(text) else text)
     except json.JSONDecodeError:
-        import re
         if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?", text):
             return text
         raise InvalidValue("expected a number, a list like [1, 2], or a node id like x or x:name") from None
@@ -139,6 +152,11 @@ def parse_input(text: str) -> Any:
     raise InvalidValue("expected a number, a list like [1, 2], or a node id like x or x:name")
 
 
-def _example(kind: str) -> str:
-    return {"shape": "[2, 3]", "dims": "[0, 1]", "int_or_ints": "2", "dim": "0",
+def _numbers_with_commas(text: str) -> bool:
+    return "," in text and all(re.fullmatch(r"\s*-?[0-9.eE+-]+\s*", part) for part in text.split(","))
+
+
+def example(kind: str) -> str:
+    """What to type for a param of type ``kind``, as a hint."""
+    return {"shape": "2, 3", "dims": "0, 1", "int_or_ints": "2", "dim": "0",
             "data": "[[1, 2], [3, 4]]", "number": "0.5", "float": "0.5"}.get(kind, "1")

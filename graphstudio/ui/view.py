@@ -13,7 +13,7 @@ from PySide6.QtGui import QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from . import graph
-from .layout import HEADER, NODE_WIDTH, ROW
+from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
 from .scene import GraphScene
 
 MIME_OP = "application/x-graphstudio-op"
@@ -168,7 +168,19 @@ class GraphView(QGraphicsView):
         if self.graph_scene.snap_to_grid:
             g = self.graph_scene.grid_size
             x, y = round(x / g) * g, round(y / g) * g
-        return self.graph_scene.model.add_node(op, (float(x), float(y)))
+        model = self.graph_scene.model
+        fresh = graph.new_node(model.doc, op)
+        size = node_size(len(graph.input_slots(fresh)), len(graph.output_names(fresh)))
+        return model.add_node(op, free_spot(self.graph_scene.node_boxes(), (float(x), float(y)), size))
+
+    def add_op_near(self, op: str, node_id: str | None = None) -> str | None:
+        """Add ``op`` beside ``node_id`` (to its right, where its result would flow), else in the
+        middle of what the view shows; in free space either way."""
+        item = self.graph_scene.nodes.get(node_id) if node_id else None
+        if item is None:
+            return self.add_op_at(op, self.visible_scene_rect().center())
+        box = item.mapRectToScene(item.box())
+        return self.add_op_at(op, QPointF(box.right() + H_GAP + NODE_WIDTH / 2, box.top() + HEADER / 2))
 
     def open_search(self, scene_pos: QPointF, accept: Any = None, then: Any = None) -> Any:
         """The quick-add popup at ``scene_pos``; ``accept`` filters the ops, ``then(node_id)`` follows the add."""

@@ -10,6 +10,7 @@ from graphstudio.document import Document, Node, load
 from graphstudio.engine.compiler import compile
 from graphstudio.engine.runner import RunError, Runner
 from tests.data import EXAMPLES_DIR
+from tests.oracle import needs_torch, torch
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "resources" / "examples"
@@ -127,3 +128,21 @@ def test_the_trace_off_the_cpu_is_host_numpy_arrays_equal_to_the_cpus():
         for mine, theirs in zip(other.edge_grads[i], parts):
             assert type(mine) is np.ndarray
             np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
+
+
+@needs_torch
+def test_backward_from_a_root_is_out_backward_as_in_pytorch():
+    doc = Document(nodes=[Node("x", "ones", {}, {"shape": [2, 2], "requires_grad": True}),
+                          Node("y", "add", {"input": "x", "other": 2}),
+                          Node("z", "mul", {"input": "y", "other": "y"}),
+                          Node("out", "mean", {"input": "z"})])
+    runner = Runner(compile(doc), trace=True)
+    runner.forward()
+    runner.backward("out")
+    x = torch.ones(2, 2, requires_grad=True)
+    ((x + 2) * (x + 2)).mean().backward()
+    np.testing.assert_allclose(runner.trace.grads["x"], x.grad.numpy())
+    assert runner.trace.edge_grads  # the gradient's way back is traced, for the canvas
+    with pytest.raises(RunError, match=r"node 'z' \(mul\): grad can be implicitly created only for scalar outputs"):
+        runner.forward()
+        runner.backward("z")

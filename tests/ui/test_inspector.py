@@ -141,6 +141,9 @@ def test_multi_selection_shows_a_hint(window, doc):
     ("shape", "[2, 3]", [2, 3]), ("shape", "4", [4]), ("dims", "[0, -1]", [0, -1]),
     ("int_or_ints", "2", 2), ("dim_or_none", "", None), ("number_or_none", "0.5", 0.5),
     ("data", "[[1, 2], [3, 4]]", [[1, 2], [3, 4]]), ("data", "3", 3),
+    ("shape", "2, 3", [2, 3]), ("shape", "(5, 3)", [5, 3]), ("shape", "(4,)", [4]), ("shape", " [2, 3,] ", [2, 3]),
+    ("dims", "0, 1", [0, 1]), ("int_or_ints", "(1, 2)", [1, 2]), ("data", "((1, 2), (3, 4))", [[1, 2], [3, 4]]),
+    ("dims_or_none", "(0, 1)", [0, 1]),
 ])
 def test_parse_value_accepts(kind, text, value):
     assert values.parse_value(kind, text) == value
@@ -148,8 +151,24 @@ def test_parse_value_accepts(kind, text, value):
 
 @pytest.mark.parametrize("kind, text", [
     ("shape", "[2.5]"), ("shape", "[true]"), ("dims", "x"), ("data", "[[1, 2], [3]]"), ("data", '["a"]'),
-    ("dim_or_none", "1.5"), ("shape", ""),
+    ("dim_or_none", "1.5"), ("shape", ""), ("shape", "2 3"), ("shape", "(2, -1)"),
 ])
 def test_parse_value_refuses(kind, text):
     with pytest.raises(values.InvalidValue):
         values.parse_value(kind, text)
+
+
+@pytest.mark.parametrize("text, value", [("(1, 2)", [1, 2]), ("1, 2", [1, 2]), ("[1, 2]", [1, 2]), ("x", "x"),
+                                         ("x:name", "x:name"), ("-0.5", -0.5)])
+def test_inputs_take_python_tuples_and_bare_lists(text, value):
+    assert values.parse_input(text) == value
+
+
+def test_empty_fields_hint_what_can_be_typed(window, doc):
+    window.model.reset(doc)
+    window.scene.select_ids(["s"])
+    hint = window.inspector.widgets["input:input"].placeholderText()
+    assert "node id" in hint and "number" in hint
+    assert "0, 1" in window.inspector.widgets["dim"].placeholderText()
+    window.scene.select_ids(["a"])
+    assert "(2, 3)" in window.inspector.widgets["shape"].toolTip()

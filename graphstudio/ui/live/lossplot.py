@@ -5,7 +5,8 @@ NumPy buffers. Redrawing is what costs: a pyqtgraph plot repaints its axes (tick
 range) whenever the data grows — about 20 ms here — so the curves are redrawn at most every
 ``REDRAW_MS`` (the last batch is never left undrawn), with clip-to-view and automatic
 downsampling so 100,000 steps cost no more to draw than a thousand. The view range is set here,
-not auto-ranged: the step axis doubles when the curve reaches its end and the loss axis moves
+not auto-ranged: the step axis grows by a tenth when the curve reaches its end (and ends at the
+last step when the run ends) and the loss axis moves
 only when a point leaves it (or the curve has shrunk to a small part of it), so the axes —
 most of a redraw's cost — are regenerated a few times per run instead of on every redraw.
 """
@@ -18,9 +19,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 REDRAW_MS = 150
+GROWTH = 1.1  # while a run goes on, the step axis reaches 10% past the last step
 PENS = ["#e07b1a", "#2f6fdf", "#1f7a4d", "#c2506e", "#7a4fc0", "#2f8f9a"]
 
 
@@ -32,6 +34,7 @@ class _Series:
         self.y = np.empty(256)
         self.n = 0
         self.lo, self.hi = math.inf, -math.inf  # of the finite losses so far (the axis follows them)
+        self.positive_lo = math.inf              # the smallest finite loss above 0 (the log axis's floor)
 
     def extend(self, xs: list[float], ys: list[float]) -> None:
         need = self.n + len(xs)
@@ -44,6 +47,7 @@ class _Series:
         finite = [y for y in ys if math.isfinite(y)]
         if finite:
             self.lo, self.hi = min(self.lo, *finite), max(self.hi, *finite)
+            self.positive_lo = min(self.positive_lo, *(y for y in finite if y > 0), math.inf)
         self.n = need
 
 
@@ -72,10 +76,18 @@ class LossPlot(QWidget):
         # its text changes at every refresh; a label that asked for a new width each time would
         # re-lay out the plot beside it, and pyqtgraph then rebuilds both axes (~10 ms each)
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.log_scale = QCheckBox("log scale")
+        self.log_scale.setToolTip("Loss on a logarithmic axis: a long run's slow progress stays visible")
+        self.log_scale.toggled.connect(self.set_log)
+        top = QHBoxLayout()
+        top.addWidget(self.info, 1)
+        top.addWidget(self.log_scale)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.info)
+        layout.addLayout(top)
         layout.addWidget(self.plot)
+        self.log = False
+        self.labels: dict[str, pg.TextItem] = {}   # the current loss, written beside each curve's end
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.series: dict[str, _Series] = {}
         self.step = 0
@@ -86,11 +98,13 @@ class LossPlot(QWidget):
         self._timer.timeout.connect(self.redraw)
         self._show_info()
 
-    def clear(self, names: list[str] = ()) -> None:
+    def clear(self, names: list[str] = (), lrs: dict[str, float] | None = None) -> None:
         """Empty the plot, with a curve ready for each optimizer in ``names``: made now, as the
-        graph loads, a curve and its legend entry do not stall the window at a Train's first step."""
-        for curve in self.curves.values():
-            self.plot.removeItem(curve)
+        graph loads, a curve and its legend entry do not stall the window at a Train's first step.
+        ``lrs``: the optimizers' learning rates as the graph sets them (the caption shows them)."""
+        for item in [*self.curves.values(), *self.labels.values()]:
+            self.plot.removeItem(item)
+        self.labels = {}
         legend = self.plot.getPlotItem().legend
         if legend is not None:
             legend.clear()
@@ -102,14 +116,19 @@ class LossPlot(QWidget):
         self.plot.setYRange(0, 1, padding=0)
         for name in names:
             self._series(name)
+        if lrs is not None:
+            self.lrs = dict(lrs)
         self._show_info()
 
     def _series(self, name: str) -> _Series:
         series = self.series.get(name)
         if series is None:
             series = self.series[name] = _Series()
-            pen = pg.mkPen(PENS[len(self.curves) % len(PENS)], width=2)
-            self.curves[name] = self.plot.plot([], [], pen=pen, name=name)
+            colour = PENS[len(self.curves) % len(PENS)]
+            self.curves[name] = self.plot.plot([], [], pen=pg.mkPen(colour, width=2), name=name)
+            label = self.labels[name] = pg.TextItem(color=colour, anchor=(1, 1))
+            label.hide()
+            self.plot.addItem(label, ignoreBounds=True)
         return series
 
     def add(self, history: list[dict[str, Any]], step: int, lrs: dict[str, float] | None = None) -> None:
@@ -132,37 +151,63 @@ class LossPlot(QWidget):
         elif not self._timer.isActive():
             self._timer.start(int(wait * 1000) + 1)
 
-    def flush(self) -> None:
-        """Draw now what is waiting (the run has ended: no reason to wait)."""
-        if self._timer.isActive():
-            self.redraw()
+    def set_lrs(self, lrs: dict[str, float]) -> None:
+        """The learning rates the caption shows."""
+        self.lrs = dict(lrs)
+        self._show_info()
 
-    def redraw(self) -> None:
-        """Hand the buffers to the curves (views, no copies) and update the caption."""
+    def flush(self) -> None:
+        """Draw now what is waiting, with the step axis ending at the last step (the run has ended)."""
+        self.redraw(exact=True)
+
+    def set_log(self, on: bool) -> None:
+        """Loss on a log axis (losses ≤ 0 are left out there, as a log axis cannot show them)."""
+        self.log = bool(on)
+        if self.log_scale.isChecked() != self.log:
+            self.log_scale.setChecked(self.log)
+        self.plot.setLogMode(y=self.log)
+        self._yrange = (math.inf, -math.inf)  # refit for the new axis
+        self.redraw(exact=True)
+
+    def redraw(self, exact: bool = False) -> None:
+        """Hand the buffers to the curves (views, no copies), label each curve's last loss, and
+        update the caption; ``exact``: the step axis ends at the last step."""
         self._timer.stop()
         self._drawn = time.monotonic()
         for name, series in self.series.items():
             self.curves[name].setData(series.x[:series.n], series.y[:series.n])
-        self._fit()
+            label = self.labels[name]
+            y = float(series.y[series.n - 1]) if series.n else math.nan
+            if math.isfinite(y) and (y > 0 or not self.log):
+                label.setText(f"{y:.4g}")
+                label.setPos(float(series.x[series.n - 1]), math.log10(y) if self.log else y)
+                label.show()
+            else:
+                label.hide()
+        self._fit(exact)
 
-    def _fit(self) -> None:
+    def _fit(self, exact: bool = False) -> None:
         """Grow the ranges in steps (see the module docstring)."""
         filled = [s for s in self.series.values() if s.n]
         if not filled:
             return
         last = max(s.x[s.n - 1] for s in filled)
-        if last > self._xmax:
-            while self._xmax < last:
-                self._xmax *= 2
+        if last > self._xmax or (exact and last != self._xmax):
+            self._xmax = max(1.0, float(last)) if exact else float(last) * GROWTH
             self.plot.setXRange(0, self._xmax, padding=0)
         finite = [s for s in filled if s.lo <= s.hi]
+        if self.log:
+            finite = [s for s in finite if s.positive_lo < math.inf]
         if not finite:
             return
-        lo, hi = min(0.0, *(s.lo for s in finite)), max(s.hi for s in finite)
+        if self.log:
+            lo, hi = (math.log10(min(s.positive_lo for s in finite)), math.log10(max(s.hi for s in finite)))
+        else:
+            lo, hi = min(0.0, *(s.lo for s in finite)), max(s.hi for s in finite)
         a, b = self._yrange
         if lo < a or hi > b or (hi - lo) < 0.25 * (b - a):
             span = (hi - lo) or 1.0
-            self._yrange = (lo, hi + 0.08 * span)
+            self._yrange = (lo - (0.05 * span if self.log else 0.0), hi + 0.08 * span)
             self.plot.setYRange(*self._yrange, padding=0)
 
     def losses(self, name: str) -> np.ndarray:

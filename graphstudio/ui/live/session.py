@@ -20,15 +20,17 @@ from typing import Any
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPushButton
 
 from graphstudio.engine.ops.graph import OPTIMIZERS
 
 from .animation import Animator, Wave, backward_waves, forward_waves, node_of
+from .. import graph
 from .apply import ApplyTrainedValues
 from .lossplot import LossPlot
 from .overlay import LiveLayer
 from .panels import WirePanel
+from .target import backward_choice
 from .toolbar import LiveToolbar
 from .viewer import TensorViewer
 from .worker import MAX_RATE, LiveThread, Snapshot
@@ -87,8 +89,19 @@ class LiveSession(QObject):
         self._bottom_shown: bool | None = None
         self._show_bottom_docks()
         self.model.changed.connect(self._show_bottom_docks)
+        self._resets = -1
+        self.model.changed.connect(self._follow_document)
         self._connect_toolbar()
         self.scene.selectionChanged.connect(self._selection_changed)
+
+        self._offered: tuple[str, str] | None = None   # the node the status bar's button would add
+        self._offer_text = ""
+        self.offer_button = QPushButton()
+        self.offer_button.hide()
+        self.offer_button.clicked.connect(self.take_offer)
+        status = window.statusBar()
+        status.addWidget(self.offer_button)
+        status.messageChanged.connect(lambda text: text == self._offer_text or self.offer_button.hide())
 
         self._doc_device = self.model.doc.device
         self._pick_doc_device()
@@ -101,6 +114,31 @@ class LiveSession(QObject):
 
     def _optimizer_ids(self) -> list[str]:
         return [n.id for n in self.model.doc.nodes if n.op in OPTIMIZERS]
+
+    def doc_lrs(self) -> dict[str, float]:
+        """Each optimizer's learning rate as the graph sets it (its op's default when unset)."""
+        lrs = {}
+        for n in self.model.doc.nodes:
+            if n.op in OPTIMIZERS:
+                default = next((p.default for p in graph.op_class(n.op).params if p.name == "lr"), None)
+                lr = n.params.get("lr", default)
+                if isinstance(lr, (int, float)):
+                    lrs[n.id] = float(lr)
+        return lrs
+
+    def _follow_document(self) -> None:
+        """The toolbar's lr, the Loss and Tensor docks belong to the open document: another document
+        starts them afresh; an edit that adds, removes or retunes an optimizer shows its lr until a run
+        reports the live one."""
+        lrs = self.doc_lrs()
+        if self.model.resets != self._resets:
+            self._resets = self.model.resets
+            self.viewer.clear()
+            self.loss_plot.clear(self._optimizer_ids(), lrs)
+            self.toolbar.set_optimizers(lrs)
+        elif self.snapshot is None or set(lrs) != set(self.toolbar.lrs):
+            self.toolbar.set_optimizers(lrs)
+            self.loss_plot.set_lrs(lrs)
 
     def _show_bottom_docks(self) -> None:
         """The loss plot only where there is a loss to plot: a graph with no optimizer keeps the canvas
@@ -143,19 +181,34 @@ class LiveSession(QObject):
     def forward(self) -> int:
         return self._request("forward")
 
-    def backward(self) -> int:
-        return self._request("backward")
+    def backward(self) -> int | None:
+        """As ``out.backward()``: the graph's sinks, or, with none, the node ``target`` picks.
+        None when there is nothing to run backward from (the status bar says what to do)."""
+        choice = backward_choice(self.model.doc, self.model.analysis, self.scene.selected_ids())
+        if choice.root is None and choice.message:
+            self.offer(choice.message, "backward", choice.offer)
+            return None
+        serial = self._request("backward", choice.root)
+        if choice.message:
+            self._say(choice.message)
+        return serial
 
     def step(self) -> int:
         return self._request("step")
 
-    def train(self, steps: int = 0) -> int:
+    def train(self, steps: int = 0) -> int | None:
         """``steps`` steps at full speed (0: until Stop).
 
         While it trains, everything already alive is frozen out of the garbage collector: a full
         collection would otherwise walk the whole heap (Qt wrappers, torch, NumPy — tens of ms,
         holding the GIL) while snapshots pour in, and the window would stop answering. Only what
-        the run makes is collected; the freeze is lifted when the worker has nothing left to do."""
+        the run makes is collected; the freeze is lifted when the worker has nothing left to do.
+        None when the graph has no optimizer to train (the status bar offers to add one)."""
+        if not self._optimizer_ids():
+            choice = backward_choice(self.model.doc, self.model.analysis, self.scene.selected_ids(), sinks=False)
+            self.offer("Train needs an optimizer: add an sgd node and wire the loss (a scalar) into it",
+                       "sgd", choice.root or choice.offer)
+            return None
         if not self._frozen:
             gc.freeze()
             self._frozen = True
@@ -546,6 +599,38 @@ class LiveSession(QObject):
         self._say(f"Applied the trained values of {', '.join(leaves)} (Undo puts them back)" if pushed
                   else "The graph already holds these values")
         return None
+
+    def offer(self, text: str, op: str, source: str | None) -> None:
+        """Say ``text``, with a button that adds ``op`` wired to ``source`` (none without a source)."""
+        self._offered = (op, source) if source is not None and self.model.has(source) else None
+        button = self.offer_button
+        if self._offered is not None:
+            button.setText(f"Add {op} node ← {source}")
+        self._offer_text = text
+        self.window.statusBar().showMessage(text, 30000)
+        button.setVisible(self._offered is not None)
+
+    def take_offer(self) -> str | None:
+        """Add the offered node beside its source, wired, as one undo step; select it. Its id, or None."""
+        if self._offered is None:
+            return None
+        op, source = self._offered
+        self._offered = None
+        self.offer_button.hide()
+        stack = self.model.stack
+        stack.beginMacro(f"Add {op} and connect")
+        try:
+            new_id = self.window.view.add_op_near(op, source)  # type: ignore[attr-defined]
+            if new_id is not None:
+                port = graph.input_ports(self.model.doc.node(new_id))[0].name
+                self.model.connect(source, None, new_id, port)
+        finally:
+            stack.endMacro()
+        if new_id is not None:
+            self.scene.select_ids([new_id])
+            self._say(f"Added {new_id} ({op}) fed by {source}: press "
+                      f"{'Backward' if op == 'backward' else 'Train'} again")
+        return new_id
 
     def _say(self, text: str) -> str:
         self.window.statusBar().showMessage(text, 8000)

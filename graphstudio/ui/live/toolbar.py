@@ -49,7 +49,8 @@ class LiveToolbar(QToolBar):
 
         self.forward = self._button("Forward", "Run the graph forward: values travel along the wires",
                                     self.forwardRequested.emit, "F5")
-        self.backward = self._button("Backward", "Run the sinks (backward, optimizers): gradients travel back",
+        self.backward = self._button("Backward", "Gradients travel back: the backward and optimizer nodes, or, with "
+                                     "none, backward() on the selected scalar (or the only scalar output)",
                                      self.backwardRequested.emit, "F6")
         self.step = self._button("Step", "One training step: zero_grad → forward → backward → optimizer step",
                                  self.stepRequested.emit, "F7")
@@ -99,7 +100,7 @@ class LiveToolbar(QToolBar):
         self.lr.editingFinished.connect(self._lr_edited)
         self.optimizer.currentIndexChanged.connect(lambda _i: self._show_lr())
         self.addWidget(self.lr)
-        self._lrs: dict[str, float] = {}
+        self.lrs: dict[str, float] = {}
         self.set_optimizers({})
         self.set_busy(False)
 
@@ -149,8 +150,8 @@ class LiveToolbar(QToolBar):
     # -- learning rate ---------------------------------------------------------------------------------
     def set_optimizers(self, lrs: dict[str, float]) -> None:
         """The optimizers of the graph and their current lr; the field is off when there are none."""
-        changed = list(lrs) != list(self._lrs)
-        self._lrs = dict(lrs)
+        changed = list(lrs) != list(self.lrs)
+        self.lrs = dict(lrs)
         if changed:
             self.optimizer.blockSignals(True)
             self.optimizer.clear()
@@ -166,7 +167,7 @@ class LiveToolbar(QToolBar):
 
     def _show_lr(self) -> None:
         target = self.optimizer.currentData()
-        value = self._lrs.get(target) if target else next(iter(self._lrs.values()), None)
+        value = self.lrs.get(target) if target else next(iter(self.lrs.values()), None)
         self.lr.setText("" if value is None else f"{value:g}")
 
     def _lr_edited(self) -> None:

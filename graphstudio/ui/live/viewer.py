@@ -182,12 +182,15 @@ class TensorPane(QWidget):
             self.hist_curve.setData([], [])
 
 
+PROMPT = "<i>Click a wire panel or select a node after a run.</i>"
+
+
 class TensorViewer(QWidget):
     """Value on the left, gradient on the right, for a wire or a node output."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = QLabel("<i>Click a wire panel or select a node after a run.</i>")
+        self.heading = QLabel(PROMPT)
         self.heading.setWordWrap(True)
         self.value_pane = TensorPane("value", False)
         self.grad_pane = TensorPane("gradient", True)
@@ -199,6 +202,13 @@ class TensorViewer(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(split, 1)
         self.subject = ""
+
+    def clear(self) -> None:
+        """Nothing shown (another document is open)."""
+        self.subject = ""
+        self.heading.setText(PROMPT)
+        self.value_pane.set_array(None)
+        self.grad_pane.set_array(None)
 
     def show_tensor(self, subject: str, value: np.ndarray | None, grad: np.ndarray | None, grad_note: str = "") -> None:
         self.subject = subject

@@ -235,14 +235,15 @@ class Worker(QObject):
         self._fresh_forward = True
         self._emit("forward", serial)
 
-    def _backward(self, serial: int, _arg: object) -> None:
+    def _backward(self, serial: int, root: object) -> None:
+        """The sinks' backward; ``root`` (a value key or None) also gets ``backward()``."""
         runner = self._traced()
         if not self._fresh_forward:  # Backward on its own: run the forward it needs first
             runner.forward()
             self._emit("forward", serial)
         self._fresh_forward = False
         self._apply_lr()
-        runner.backward()
+        runner.backward(root if isinstance(root, str) else None)
         self._emit("backward", serial)
 
     def _step(self, serial: int, _arg: object) -> None:

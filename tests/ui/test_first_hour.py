@@ -1,0 +1,221 @@
+"""A student's first hour, driven as a student drives the window: build the PyTorch tutorial's
+first autograd example on an empty canvas, Forward and Backward without a backward node; what
+Backward and Train say when they cannot guess; where new nodes land; typing shapes as in PyTorch."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+
+from graphstudio.document import Document, Node
+from graphstudio.ui.live.target import backward_choice
+
+from tests.oracle import needs_torch, torch
+from tests.ui.student import click_node, drop_op, press, type_into, wire
+
+
+@pytest.fixture
+def live(window):
+    session = window.live
+    session.set_animate(False)
+    yield session
+    session.shutdown()
+
+
+def settle(qtbot, session) -> None:
+    qtbot.waitUntil(lambda: not session.busy, timeout=10_000)
+
+
+def build_first_example(window) -> dict[str, str]:
+    """x = ones(2, 2, requires_grad=True); y = x + 2; z = y * y * 3; out = z.mean() — with the mouse."""
+    ids = {}
+    for name, op, at in [("x", "ones", QPoint(120, 200)), ("y", "add", QPoint(340, 200)),
+                         ("yy", "mul", QPoint(560, 200)), ("z", "mul", QPoint(560, 420)),
+                         ("out", "mean", QPoint(780, 420))]:
+        ids[name] = drop_op(window, op, at)
+    inspector = window.inspector
+    click_node(window, ids["x"])
+    type_into(inspector.widgets["shape"], "2, 2")
+    box = inspector.flag_boxes["requires_grad"]
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))  # on the tick box
+    wire(window, ids["x"], ids["y"], "input")
+    wire(window, ids["y"], ids["yy"], "input")
+    wire(window, ids["y"], ids["yy"], "other")
+    wire(window, ids["yy"], ids["z"], "input")
+    wire(window, ids["z"], ids["out"], "input")
+    click_node(window, ids["y"])
+    type_into(inspector.widgets["input:other"], "2")
+    click_node(window, ids["z"])
+    type_into(inspector.widgets["input:other"], "3")
+    window.scene.clearSelection()
+    return ids
+
+
+@needs_torch
+def test_the_first_example_built_by_mouse_runs_backward_without_a_backward_node(qtbot, window, live):
+    ids = build_first_example(window)
+    doc = window.model.doc
+    assert doc.node(ids["x"]).params["shape"] == [2, 2] and doc.node(ids["x"]).params["requires_grad"] is True
+    assert not window.model.analysis.problems
+    press(window, live.toolbar.forward)
+    settle(qtbot, live)
+    press(window, live.toolbar.backward)
+    settle(qtbot, live)
+    assert f"{ids['out']}.backward()" in window.statusBar().currentMessage()
+    x = torch.ones(2, 2, requires_grad=True)
+    out = ((x + 2) * (x + 2) * 3).mean()
+    out.backward()
+    assert live.open_node(ids["x"])
+    np.testing.assert_allclose(live.viewer.grad_pane.array, x.grad.numpy())
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, np.full((2, 2), 4.5))
+    assert live.error is None
+
+
+def two_ends() -> Document:
+    return Document(nodes=[
+        Node("x", "ones", {}, {"shape": [3], "requires_grad": True}, (0.0, 0.0)),
+        Node("s", "sum", {"input": "x"}, {}, (300.0, 0.0)),
+        Node("m", "mul", {"input": "x", "other": 3}, {}, (300.0, 200.0)),
+        Node("t", "sum", {"input": "m"}, {}, (600.0, 200.0)),
+    ])
+
+
+def test_backward_asks_which_output_and_runs_the_selected_scalar(qtbot, window, live):
+    window.model.reset(two_ends())
+    press(window, live.toolbar.backward)
+    assert "Select one of s, t" in window.statusBar().currentMessage()
+    assert not live.busy  # nothing ran
+    click_node(window, "t")
+    press(window, live.toolbar.backward)
+    settle(qtbot, live)
+    assert live.open_node("x")
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, np.full(3, 3.0))
+
+
+def test_backward_on_a_tensor_offers_a_backward_node_wired_to_it(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("x", "ones", {}, {"shape": [2, 3], "requires_grad": True}, (0.0, 0.0)),
+                                       Node("r", "relu", {"input": "x"}, {}, (300.0, 0.0))]))
+    press(window, live.toolbar.backward)
+    assert "r is not a scalar" in window.statusBar().currentMessage()
+    button = live.offer_button
+    assert button.isVisible() and "backward" in button.text()
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    (new,) = [n for n in window.model.doc.nodes if n.op == "backward"]
+    assert new.inputs["tensor"] == "r"
+    assert not button.isVisible()
+    boxes = window.scene.node_boxes()
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    window.model.stack.undo()  # adding and wiring: one step
+    assert [n.op for n in window.model.doc.nodes] == ["ones", "relu"]
+
+
+def test_train_without_an_optimizer_offers_sgd_on_the_loss(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("w", "ones", {}, {"shape": [3], "requires_grad": True}, (0.0, 0.0)),
+                                       Node("loss", "sum", {"input": "w"}, {}, (300.0, 0.0))]))
+    press(window, live.toolbar.train)
+    assert "optimizer" in window.statusBar().currentMessage()
+    assert not live.busy
+    QTest.mouseClick(live.offer_button, Qt.MouseButton.LeftButton)
+    (sgd,) = [n for n in window.model.doc.nodes if n.op == "sgd"]
+    assert sgd.inputs == {"loss": "loss"}
+
+
+def test_backward_choice_with_a_sink_leaves_it_to_the_sinks(window):
+    window.model.reset(Document(nodes=[Node("x", "ones", {}, {"shape": [1], "requires_grad": True}, (0.0, 0.0)),
+                                       Node("bw", "backward", {"tensor": "x"}, {}, (300.0, 0.0))]))
+    assert backward_choice(window.model.doc, window.model.analysis, []).root is None
+    assert backward_choice(window.model.doc, window.model.analysis, [], sinks=False).root == "x"
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def test_a_tab_added_node_never_lands_on_another(window, qtbot):
+    window.model.reset(Document(nodes=[Node("ones", "ones", {}, {"shape": [2]}, (0.0, 0.0))]))
+    window.view.resetTransform()
+    item = window.scene.nodes["ones"]
+    spot = item.mapToScene(item.box().center())
+    window.view.centerOn(spot)
+    QTest.mouseMove(window.view.viewport(), window.view.mapFromScene(spot))
+    popup = window.view.open_search(spot)
+    QTest.keyClicks(popup.search, "relu")
+    QTest.keyClick(popup.search, Qt.Key.Key_Return)
+    boxes = window.scene.node_boxes()
+    assert len(boxes) == 2 and not _overlap(*boxes)
+    relu = window.scene.nodes["relu"].sceneBoundingRect()
+    assert relu.center().x() - spot.x() < 400 and abs(relu.center().y() - spot.y()) < 400  # still near
+
+
+def test_palette_double_click_puts_the_node_beside_the_selected_one(window):
+    window.model.reset(Document(nodes=[Node("a", "ones", {}, {"shape": [2]}, (0.0, 0.0)),
+                                       Node("c", "relu", {"input": "a"}, {}, (300.0, 0.0))]))
+    click_node(window, "a")
+    type_into(window.palette_panel.search, "exp")
+    exp = window.model.doc.node("exp")
+    boxes = window.scene.node_boxes()
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert exp.pos[0] > 0 and abs(exp.pos[1]) < 300  # to the right of a, on its row or near it
+
+
+def test_search_ranks_name_then_prefix_then_substring_then_description_in_palette_and_popup(window):
+    palette = window.palette_panel
+    type_into(palette.search, "mean")  # Enter adds the first
+    assert [n.op for n in window.model.doc.nodes] == ["mean"]
+    listed = palette.visible_ops()
+    popup = window.view.open_search(QPointF(0, 0))
+    QTest.keyClicks(popup.search, "mean")
+    assert [popup.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(popup.list.count())] == listed
+    popup.close()
+    from graphstudio.ui.graph import op_class
+    names = [n.lower() for n in listed]
+    kinds = [0 if n == "mean" else 1 if n.startswith("mean") else 2 if "mean" in n else 3 for n in names]
+    assert kinds == sorted(kinds) and kinds[0] == 0 and 3 in kinds  # "normal" mentions the mean: listed last
+    assert listed.index("normal") > max(i for i, k in enumerate(kinds) if k < 3)
+    assert "mean" in (op_class("normal").doc or "").lower()
+
+
+def sgd_graph(lr: float) -> Document:
+    return Document(nodes=[Node("w", "ones", {}, {"shape": [3], "requires_grad": True}, (0.0, 0.0)),
+                           Node("loss", "sum", {"input": "w"}, {}, (300.0, 0.0)),
+                           Node("opt", "sgd", {"loss": "loss"}, {"lr": lr}, (600.0, 0.0))])
+
+
+def test_lr_and_docks_follow_the_open_document(qtbot, window, live, tmp_path):
+    from graphstudio.document import save
+    path = tmp_path / "g.json"
+    save(sgd_graph(0.1), path)
+    assert window.open_path(path, ask=False)
+    bar = live.toolbar
+    assert bar.lr.text() == "0.1" and bar.lr.isEnabled()  # before any run
+    assert "opt lr 0.1" in live.loss_plot.info.text()
+    press(window, bar.step)
+    settle(qtbot, live)
+    click_node(window, "w")
+    assert live.viewer.subject.startswith("w")
+    window.new_document()
+    assert bar.lr.text() == "" and not bar.lr.isEnabled()
+    assert live.viewer.subject == "" and live.viewer.value_pane.array is None
+    assert "no optimizer" in live.loss_plot.info.text() and not live.loss_plot.curves
+    window.model.reset(sgd_graph(0.5))
+    assert bar.lr.text() == "0.5"
+
+
+def test_loss_plot_follows_the_data_labels_the_last_loss_and_has_a_log_scale(qtbot):
+    from graphstudio.ui.live.lossplot import LossPlot
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.add([{"step": i, "loss": {"opt": 10.0 ** -i}} for i in range(1, 61)], 60, {"opt": 0.1})
+    plot.flush()
+    (x0, x1), _ = plot.plot.viewRange()
+    assert x1 == pytest.approx(60)  # not half as far again
+    assert plot.labels["opt"].isVisible() and plot.labels["opt"].textItem.toPlainText() == "1e-60"
+    QTest.mouseClick(plot.log_scale, Qt.MouseButton.LeftButton, pos=QPoint(8, plot.log_scale.height() // 2))
+    assert plot.log
+    _, (y0, y1) = plot.plot.viewRange()
+    assert y0 <= -60 and y1 >= -1  # every decade in view
+    plot.add([{"step": 61, "loss": {"opt": 1e-61}}], 61)
+    plot.redraw()
+    (x0, x1), _ = plot.plot.viewRange()
+    assert 61 <= x1 <= 61 * 1.1 + 1e-9
