@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from . import api, factory, functions
+from . import api, dtypes, factory, functions
 from .backprop import Node, filled
 from .registry import OUT, REGISTRY
 from .tensor import Tensor, wrap
@@ -54,6 +54,18 @@ class _TensorNamespace:
         return _call("log", t)
 
     @staticmethod
+    def exp(t: Tensor) -> Tensor:
+        return _call("exp", t)
+
+    @staticmethod
+    def abs(t: Tensor) -> Tensor:
+        return _call("abs", t)
+
+    @staticmethod
+    def matmul(a: Tensor, b: Tensor) -> Tensor:
+        return _call("matmul", a, b)
+
+    @staticmethod
     def reshape(t: Tensor, shape: tuple, copy: Any = None) -> Tensor:
         return _call("reshape", t, shape=tuple(shape))
 
@@ -82,10 +94,10 @@ class _TensorNamespace:
 
     @staticmethod
     def astype(t: Tensor, dtype: Any) -> Tensor:
-        """`dtype` is the array library's (what the engine keeps on a node)."""
-        if t.array.dtype == dtype:
-            return t
-        return _call("to", t, dtype=t._be.from_dtype[dtype])
+        """`dtype`: the engine's, or the array library's (what the engine keeps on a node)."""
+        if not isinstance(dtype, dtypes.dtype):
+            dtype = t._be.from_dtype[dtype]
+        return t if t.dtype is dtype else _call("to", t, dtype=dtype)
 
 
 TENSOR_XP = _TensorNamespace()

@@ -94,7 +94,7 @@ def test_gradient_penalty_reaches_the_weights():
         mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
         score = lib.tanh(lib.relu(mixed.mm(w1) + b1)).matmul(w2)
         (g,) = lib.autograd.grad(score, mixed, grad_outputs=lib.ones_like(score), create_graph=True)
-        penalty = ((g.norm(2, dim=1) if lib is torch else g.pow(2).sum(dim=1).sqrt()) - 1).pow(2).mean()
+        penalty = ((g.norm(2, dim=1) - 1) ** 2).mean()
         penalty.backward()
         return penalty, w1.grad, b1.grad, w2.grad
 
@@ -181,7 +181,13 @@ def test_a_plain_backward_is_unchanged():
 
 
 # -- every sample of the ops that support double backward -------------------------------------------
-DOUBLE = [(name, i) for name, i in CASES if supports_double_backward(OPS[name]) and OPS[name].samples[i].gradcheck]
+def _zero_vector_norm(name, sample):
+    """The norm of a zero vector: its second derivative is NaN in PyTorch, 0 here (docs/decisions.md)."""
+    return name == "norm" and isinstance(sample.inputs[0], list) and sample.params.get("p", 2) == 2
+
+
+DOUBLE = [(name, i) for name, i in CASES if supports_double_backward(OPS[name]) and OPS[name].samples[i].gradcheck
+          and not _zero_vector_norm(name, OPS[name].samples[i])]
 
 
 def test_the_ops_the_notes_differentiate_twice_support_it():
@@ -205,8 +211,8 @@ def test_double_backward_matches_pytorch(name, i):
     tts = [torch.tensor(a, requires_grad=a.dtype.kind == "f") if isinstance(a, np.ndarray) else a for a in arrays]
     tout = _torch_fn(op)(*_group(op, tts), **_torch_params(op, sample.params))
     (out,), (tout,) = outputs(out), outputs(tout)
-    if not tout.requires_grad:
-        assert not out.requires_grad
+    if not tout.requires_grad or tout.numel() == 0:
+        assert out.requires_grad == tout.requires_grad
         return
     leaves = [t for t in ts if isinstance(t, gs.Tensor) and t.requires_grad]
     tleaves = [t for t in tts if isinstance(t, torch.Tensor) and t.requires_grad]
@@ -220,6 +226,9 @@ def test_double_backward_matches_pytorch(name, i):
         np.testing.assert_allclose(g, tg, rtol=1e-9, atol=1e-12)
 
     live = [k for k, tg in enumerate(tgrads) if tg is not None and tg.requires_grad]
+    if not live:  # a constant gradient (sign, floor, …): nothing to differentiate again
+        assert not any(g is not None and g.requires_grad for g in grads)
+        return
     ws = [rng.standard_normal(tuple(tleaves[k].shape)) for k in live]
     assert all(grads[k] is not None and grads[k].requires_grad for k in live)
     total = sum((grads[k] * gs.tensor(w)).sum() for k, w in zip(live, ws))
