@@ -343,7 +343,7 @@ def _retain(node: Node, grad: Any) -> None:
         if tensor is not None:
             g = grad[nr] if node.multi else grad
             if g is not None:
-                tensor._accumulate_grad(g)
+                tensor._accumulate_grad(getattr(g, "array", g))  # values only, even from a recorded pass, as PyTorch
 
 
 # -- in-place changes to values the graph saved --------------------------------------------------

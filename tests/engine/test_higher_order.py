@@ -139,6 +139,62 @@ def test_grads_require_grad_only_where_they_depend_on_the_graph():
     _assert_same(*_both(scenario))
 
 
+def test_hooks_retain_grad_and_inputs_see_recorded_gradients():
+    def scenario(lib):
+        x = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        w = lib.tensor([1.5, 0.3, -0.7], dtype=lib.float64, requires_grad=True)
+        h = x * w
+        h.retain_grad()
+        seen = []
+        h.register_hook(lambda g: seen.append(g.requires_grad) or g * h)  # the hook's result joins the graph
+        y = (h.sin() * x).sum()
+        y.backward(create_graph=True, inputs=[x])
+        (gg,) = lib.autograd.grad(x.grad.sum(), w)
+        return x.grad, seen[0], h.grad, h.grad.requires_grad, gg, w.grad is None
+
+    _assert_same(*_both(scenario))
+
+
+def test_mixed_float32_and_float64_inputs():
+    def scenario(lib):
+        x = lib.tensor([0.5, 1.5], dtype=lib.float32, requires_grad=True)
+        y = lib.tensor([2.0, -1.0], dtype=lib.float64, requires_grad=True)
+        (gx, gy) = lib.autograd.grad((x * y * y).exp().sum(), (x, y), create_graph=True)
+        (hx, hy) = lib.autograd.grad((gx * gy).sum(), (x, y))
+        return gx.dtype == lib.float32, hx.dtype == lib.float32, gx.double(), gy, hx.double(), hy
+
+    ours, theirs = _both(scenario)
+    assert ours[:2] == theirs[:2] == (True, True)
+    for o, t in zip(ours[2:], theirs[2:]):
+        np.testing.assert_allclose(_np(o), _np(t), rtol=1e-6)
+
+
+def test_backward_create_graph_warns_as_pytorch():
+    x = gs.tensor(1.0, requires_grad=True)
+    with pytest.warns(UserWarning, match="create a reference cycle between the parameter and its gradient"):
+        (x * x).backward(create_graph=True)
+
+
+def test_a_custom_function_is_differentiated_once():
+    class Cube(gs.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x ** 2 * g
+
+    x = gs.tensor([1.0, 2.0], dtype=gs.float64, requires_grad=True)
+    (g,) = gs.autograd.grad(Cube.apply(x).sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.detach().numpy(), [3.0, 12.0])
+    assert g.grad_fn.name() == "torch::autograd::DelayedError"
+    with pytest.raises(RuntimeError, match="derivative of CubeBackward's backward is not implemented"):
+        gs.autograd.grad(g.sum(), x)
+
+
 # -- graph retention and errors -------------------------------------------------------------------
 def test_create_graph_retains_the_graph_by_default():
     def scenario(lib):
