@@ -2,7 +2,7 @@
 
 An op opts in with `double_backward` (see `registry.Op`): what each entry of its `ctx.saved` is.
 Its ordinary backward then runs unchanged, on Tensors instead of arrays: `ctx.saved` holds tensors
-linked into the graph (an input's edge, or the node's own output), `ctx.xp` is `TENSOR_XP`, whose
+linked into the graph (an input's edge, or the node's own output), `ctx.xp` is a `tensor_namespace`, whose
 array-API functions run recorded ops, and the arithmetic is the Tensor's operators. So one backward
 formula serves both passes. Any other node computes its gradients on arrays, and they come back
 behind a `DelayedError` node that raises if a later backward reaches it (as PyTorch's
@@ -23,15 +23,18 @@ def _call(name: str, *inputs: Any, **params: Any) -> Tensor:
 
 
 class _TensorNamespace:
-    """The array-API functions that backward formulas call (`ctx.xp.…`), as recorded ops on Tensors."""
+    """The array-API functions that backward formulas call (`ctx.xp.…`), as recorded ops on Tensors
+    of one device (where new tensors are made)."""
+
+    def __init__(self, be: Any):
+        self.be = be
 
     @staticmethod
     def zeros_like(t: Tensor) -> Tensor:
         return factory.zeros_like(t)
 
-    @staticmethod
-    def zeros(shape: tuple, dtype: Any) -> Tensor:
-        return factory.zeros(tuple(shape), dtype=dtype)
+    def zeros(self, shape: tuple, dtype: Any) -> Tensor:
+        return factory.zeros(tuple(shape), dtype=dtype, device=self.be.device)
 
     @staticmethod
     def where(cond: Tensor, a: Any, b: Any) -> Tensor:
@@ -100,17 +103,24 @@ class _TensorNamespace:
         return t if t.dtype is dtype else _call("to", t, dtype=dtype)
 
 
-TENSOR_XP = _TensorNamespace()
+_NAMESPACES: dict[Any, _TensorNamespace] = {}
+
+
+def tensor_namespace(be: Any) -> _TensorNamespace:
+    """The namespace for Tensors on backend `be` (one per backend)."""
+    ns = _NAMESPACES.get(be)
+    if ns is None:
+        ns = _NAMESPACES[be] = _TensorNamespace(be)
+    return ns
 
 
 class _GraphCtx:
     """A node seen by its op's backward during a graph-building pass: tensors saved, tensor namespace."""
 
-    __slots__ = ("node", "saved")
-    xp = TENSOR_XP
+    __slots__ = ("node", "saved", "xp")
 
-    def __init__(self, node: Node, saved: tuple):
-        self.node, self.saved = node, saved
+    def __init__(self, node: Node, saved: tuple, xp: _TensorNamespace):
+        self.node, self.saved, self.xp = node, saved, xp
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.node, name)  # needs, info, shape, dtype: as recorded
@@ -143,7 +153,7 @@ def graph_vjp(node: Node, grad: Any) -> Sequence[Any]:
     saved = getattr(node, "saved", ())
     saved = saved if isinstance(saved, tuple) else (saved,)
     linked = tuple(_linked(node, be, value, role) for value, role in zip(saved, op.double_backward))
-    return op.backward(_GraphCtx(node, linked), grad)
+    return op.backward(_GraphCtx(node, linked, tensor_namespace(be)), grad)
 
 
 def _linked(node: Node, be: Any, value: Any, role: Any) -> Any:
