@@ -127,12 +127,16 @@ class _GraphCtx:
 
 
 class DelayedError(Node):
-    """The grad_fn of a gradient computed by a backward that cannot itself be differentiated."""
+    """The grad_fn of a gradient computed by a backward that cannot itself be differentiated
+    (`info`: the name of that backward's node)."""
 
     __slots__ = ()
 
     def vjp(self, grad: Any) -> Sequence[Any]:
-        raise RuntimeError(self.info)
+        supported = ", ".join(op.name for op in REGISTRY.values() if supports_double_backward(op))
+        raise RuntimeError(f"the derivative of {self.info}'s backward is not implemented: GraphStudio's engine "
+                           "cannot differentiate it a second time (create_graph=True, then another backward). "
+                           f"Ops that support double backward: {supported}")
 
 
 DelayedError.__qualname__ = "torch::autograd::DelayedError"  # its name() in PyTorch
@@ -172,26 +176,22 @@ def _linked(node: Node, be: Any, value: Any, role: Any) -> Any:
 
 
 def _once_differentiable(node: Node, grad: Any) -> list:
+    """The node's gradients computed on arrays, each behind a DelayedError node that depends on
+    everything they might (the node's inputs and the incoming gradients)."""
     grads = grad if node.multi else [grad]
     be = next(g._be for g in grads if g is not None)
     arrays = [None if g is None else g.array for g in grads]
     result = node.vjp(filled(node, arrays) if node.multi else arrays[0])
     edges = tuple(e for e in node.next_functions if e[0] is not None)
     edges += tuple(g._edge or g._leaf_edge() for g in grads if g is not None and g.requires_grad)
-    message = (f"the derivative of {_name(node)}'s backward is not implemented: GraphStudio's engine cannot "
-               "differentiate it a second time (create_graph=True, then another backward). Ops that support double "
-               f"backward: {', '.join(op.name for op in REGISTRY.values() if supports_double_backward(op))}")
     out = []
     for g in result:
         if g is None:
             out.append(None)
             continue
         err = DelayedError()
-        err.next_functions, err.saved, err.info = edges, (), message
+        err.next_functions, err.saved, err.info = edges, (), type(node).__name__
         err.xp, err.shape, err.dtype = node.xp, g.shape, g.dtype
         out.append(wrap(g, be, (err, 0)))
     return out
 
-
-def _name(node: Node) -> str:
-    return type(node).__name__
