@@ -66,6 +66,18 @@ def test_backward_create_graph_leaves_a_differentiable_grad():
     _assert_same(*_both(scenario))
 
 
+def test_the_notes_pattern_keep_the_grad_then_zero_it_then_backward_it():
+    def scenario(lib):
+        x = lib.tensor(3.0, requires_grad=True)
+        (x ** 3).backward(create_graph=True)
+        dy = x.grad.clone()
+        x.grad.data.zero_()
+        dy.backward()
+        return dy.detach(), x.grad, dy.grad_fn.name()
+
+    _assert_same(*_both(scenario))
+
+
 def test_hessian_vector_product():
     def scenario(lib):
         gen = np.random.default_rng(0)
