@@ -198,13 +198,13 @@ def run_backward(
     result can be differentiated again (see higher_order).
     """
     if create_graph:
-        from .higher_order import TENSOR_XP, graph_vjp
+        from .higher_order import graph_vjp, tensor_namespace
 
         prev = grad_mode.enabled
         grad_mode.enabled = True
         try:
             _propagate(roots, retain_graph, capture, grad_mode.edge_log if edge_log is None else edge_log,
-                       (graph_vjp, TENSOR_XP))
+                       (graph_vjp, tensor_namespace))
         finally:
             grad_mode.enabled = prev
         return
@@ -230,7 +230,7 @@ def gc_paused() -> Iterator[None]:
 def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
                capture: dict[tuple[Node, int], Any] | None,
                edge_log: list[Any] | None, graph: tuple | None = None) -> None:
-    """`graph`: (vjp over Tensors, its namespace) when the pass builds a graph, else None."""
+    """`graph`: (vjp over Tensors, backend → its namespace) when the pass builds a graph, else None."""
     retained = _RETAINED if _RETAINED.data else None
     hooks = _HOOKS if _HOOKS.data else None
     buffers: dict[Node, Any] = {}
@@ -274,13 +274,13 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             if g is not None:
                 if not nxt.multi:
                     if g.shape != nxt.shape or g.dtype != nxt.dtype:
-                        g = _fit(g, nxt, None, graph and graph[1])
+                        g = _fit(g, nxt, None, graph and graph[1](g._be))
                     if edge_log is not None:
                         edge_log += (node, i, g)
                     prev = buffers.get(nxt)
                     buffers[nxt] = g if prev is None else prev + g
                 else:
-                    g = _fit(g, nxt, nr, graph and graph[1])
+                    g = _fit(g, nxt, nr, graph and graph[1](g._be))
                     if edge_log is not None:
                         edge_log += (node, i, g)
                     _accumulate(buffers, nxt, nr, g)
@@ -343,7 +343,7 @@ def _retain(node: Node, grad: Any) -> None:
         if tensor is not None:
             g = grad[nr] if node.multi else grad
             if g is not None:
-                tensor._accumulate_grad(g)
+                tensor._accumulate_grad(getattr(g, "array", g))  # values only, even from a recorded pass, as PyTorch
 
 
 # -- in-place changes to values the graph saved --------------------------------------------------

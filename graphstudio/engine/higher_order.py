@@ -2,7 +2,7 @@
 
 An op opts in with `double_backward` (see `registry.Op`): what each entry of its `ctx.saved` is.
 Its ordinary backward then runs unchanged, on Tensors instead of arrays: `ctx.saved` holds tensors
-linked into the graph (an input's edge, or the node's own output), `ctx.xp` is `TENSOR_XP`, whose
+linked into the graph (an input's edge, or the node's own output), `ctx.xp` is a `tensor_namespace`, whose
 array-API functions run recorded ops, and the arithmetic is the Tensor's operators. So one backward
 formula serves both passes. Any other node computes its gradients on arrays, and they come back
 behind a `DelayedError` node that raises if a later backward reaches it (as PyTorch's
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from . import api, factory, functions
+from . import api, dtypes, factory, functions
 from .backprop import Node, filled
 from .registry import OUT, REGISTRY
 from .tensor import Tensor, wrap
@@ -23,15 +23,18 @@ def _call(name: str, *inputs: Any, **params: Any) -> Tensor:
 
 
 class _TensorNamespace:
-    """The array-API functions that backward formulas call (`ctx.xp.…`), as recorded ops on Tensors."""
+    """The array-API functions that backward formulas call (`ctx.xp.…`), as recorded ops on Tensors
+    of one device (where new tensors are made)."""
+
+    def __init__(self, be: Any):
+        self.be = be
 
     @staticmethod
     def zeros_like(t: Tensor) -> Tensor:
         return factory.zeros_like(t)
 
-    @staticmethod
-    def zeros(shape: tuple, dtype: Any) -> Tensor:
-        return factory.zeros(tuple(shape), dtype=dtype)
+    def zeros(self, shape: tuple, dtype: Any) -> Tensor:
+        return factory.zeros(tuple(shape), dtype=dtype, device=self.be.device)
 
     @staticmethod
     def where(cond: Tensor, a: Any, b: Any) -> Tensor:
@@ -52,6 +55,18 @@ class _TensorNamespace:
     @staticmethod
     def log(t: Tensor) -> Tensor:
         return _call("log", t)
+
+    @staticmethod
+    def exp(t: Tensor) -> Tensor:
+        return _call("exp", t)
+
+    @staticmethod
+    def abs(t: Tensor) -> Tensor:
+        return _call("abs", t)
+
+    @staticmethod
+    def matmul(a: Tensor, b: Tensor) -> Tensor:
+        return _call("matmul", a, b)
 
     @staticmethod
     def reshape(t: Tensor, shape: tuple, copy: Any = None) -> Tensor:
@@ -82,35 +97,46 @@ class _TensorNamespace:
 
     @staticmethod
     def astype(t: Tensor, dtype: Any) -> Tensor:
-        """`dtype` is the array library's (what the engine keeps on a node)."""
-        if t.array.dtype == dtype:
-            return t
-        return _call("to", t, dtype=t._be.from_dtype[dtype])
+        """`dtype`: the engine's, or the array library's (what the engine keeps on a node)."""
+        if not isinstance(dtype, dtypes.dtype):
+            dtype = t._be.from_dtype[dtype]
+        return t if t.dtype is dtype else _call("to", t, dtype=dtype)
 
 
-TENSOR_XP = _TensorNamespace()
+_NAMESPACES: dict[Any, _TensorNamespace] = {}
+
+
+def tensor_namespace(be: Any) -> _TensorNamespace:
+    """The namespace for Tensors on backend `be` (one per backend)."""
+    ns = _NAMESPACES.get(be)
+    if ns is None:
+        ns = _NAMESPACES[be] = _TensorNamespace(be)
+    return ns
 
 
 class _GraphCtx:
     """A node seen by its op's backward during a graph-building pass: tensors saved, tensor namespace."""
 
-    __slots__ = ("node", "saved")
-    xp = TENSOR_XP
+    __slots__ = ("node", "saved", "xp")
 
-    def __init__(self, node: Node, saved: tuple):
-        self.node, self.saved = node, saved
+    def __init__(self, node: Node, saved: tuple, xp: _TensorNamespace):
+        self.node, self.saved, self.xp = node, saved, xp
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.node, name)  # needs, info, shape, dtype: as recorded
 
 
 class DelayedError(Node):
-    """The grad_fn of a gradient computed by a backward that cannot itself be differentiated."""
+    """The grad_fn of a gradient computed by a backward that cannot itself be differentiated
+    (`info`: the name of that backward's node)."""
 
     __slots__ = ()
 
     def vjp(self, grad: Any) -> Sequence[Any]:
-        raise RuntimeError(self.info)
+        supported = ", ".join(op.name for op in REGISTRY.values() if supports_double_backward(op))
+        raise RuntimeError(f"the derivative of {self.info}'s backward is not implemented: GraphStudio's engine "
+                           "cannot differentiate it a second time (create_graph=True, then another backward). "
+                           f"Ops that support double backward: {supported}")
 
 
 DelayedError.__qualname__ = "torch::autograd::DelayedError"  # its name() in PyTorch
@@ -131,7 +157,7 @@ def graph_vjp(node: Node, grad: Any) -> Sequence[Any]:
     saved = getattr(node, "saved", ())
     saved = saved if isinstance(saved, tuple) else (saved,)
     linked = tuple(_linked(node, be, value, role) for value, role in zip(saved, op.double_backward))
-    return op.backward(_GraphCtx(node, linked), grad)
+    return op.backward(_GraphCtx(node, linked, tensor_namespace(be)), grad)
 
 
 def _linked(node: Node, be: Any, value: Any, role: Any) -> Any:
@@ -150,26 +176,22 @@ def _linked(node: Node, be: Any, value: Any, role: Any) -> Any:
 
 
 def _once_differentiable(node: Node, grad: Any) -> list:
+    """The node's gradients computed on arrays, each behind a DelayedError node that depends on
+    everything they might (the node's inputs and the incoming gradients)."""
     grads = grad if node.multi else [grad]
     be = next(g._be for g in grads if g is not None)
     arrays = [None if g is None else g.array for g in grads]
     result = node.vjp(filled(node, arrays) if node.multi else arrays[0])
     edges = tuple(e for e in node.next_functions if e[0] is not None)
     edges += tuple(g._edge or g._leaf_edge() for g in grads if g is not None and g.requires_grad)
-    message = (f"the derivative of {_name(node)}'s backward is not implemented: GraphStudio's engine cannot "
-               "differentiate it a second time (create_graph=True, then another backward). Ops that support double "
-               f"backward: {', '.join(op.name for op in REGISTRY.values() if supports_double_backward(op))}")
     out = []
     for g in result:
         if g is None:
             out.append(None)
             continue
         err = DelayedError()
-        err.next_functions, err.saved, err.info = edges, (), message
+        err.next_functions, err.saved, err.info = edges, (), type(node).__name__
         err.xp, err.shape, err.dtype = node.xp, g.shape, g.dtype
         out.append(wrap(g, be, (err, 0)))
     return out
 
-
-def _name(node: Node) -> str:
-    return type(node).__name__

@@ -196,3 +196,10 @@ def test_python_floats_reach_a_float64_tensor_unrounded():
     assert torch.tensor([0.3, 1.2], dtype=torch.float64).tolist() == [0.3, 1.2]
     assert torch.tensor(0.1, dtype=torch.float64).item() == 0.1
     assert torch.tensor([0.1]).dtype is torch.float32
+
+
+def test_where_with_a_number_keeps_a_0dim_float64_tensor_float64():
+    """A reduction's 0-dim result is a NumPy float64 (a float subclass) inside: still a tensor to where."""
+    total = torch.tensor([3.0, 4.0], dtype=torch.float64).sum()
+    assert torch.where(total == 0, 0.5, total).dtype is torch.float64
+    assert torch.where(total == 0, total, 1).dtype is torch.float64

@@ -331,6 +331,7 @@ class _Stepwise(Unary):
 @register
 class Sign(_Stepwise):
     name, grad_fn, torch = "sign", "SignBackward0", "torch.sign({input})"
+    double_backward = ()
     doc = "Elementwise -1, 0 or 1 by the sign of input (its gradient is 0)."
     samples = (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([True, False],)), S(([0.3, -1.5, 2.0],)))
 
@@ -362,7 +363,7 @@ class _Rounding(_Stepwise):
 def _rounding(name: str, kernel: str, doc: str) -> type[Op]:
     return register(type(name.capitalize(), (_Rounding,), {
         "name": name, "grad_fn": f"{name.capitalize()}Backward0", "torch": f"torch.{name}({{input}})",
-        "doc": doc, "kernel": kernel, "xp_fn": name,
+        "doc": doc, "kernel": kernel, "xp_fn": name, "double_backward": (),
         "samples": (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([1.5, -1.5, 2.2],)),
                     S(([True],), error=f'"{kernel}" not implemented for \'Bool\'')),
     }))
@@ -375,6 +376,7 @@ Ceil = _rounding("ceil", "ceil_vml_cpu", "Elementwise smallest whole number >= i
 @register
 class Round(_Stepwise):
     name, grad_fn, torch = "round", "RoundBackward0", "torch.round({input}, decimals={decimals})"
+    double_backward = ()
     doc = "Elementwise round to the nearest whole number (halves to even), or to `decimals` places; gradient 0."
     kernel = "round_cpu"
     params = (Param("decimals", "int", 0, "how many decimal places to keep (negative: round to tens, …)"),)
@@ -467,6 +469,7 @@ class Tanh(Unary):
 @register
 class Clamp(Op):
     name, grad_fn, torch = "clamp", "ClampBackward1", "torch.clamp({input}, min={min}, max={max})"
+    double_backward = (0,)
     doc = "Limit every element to [min, max]; the gradient passes only where no limit applied."
     inputs = (T("input"),)
     params = (Param("min", "number_or_none", None, "lower bound (none: no bound)"),
@@ -526,8 +529,9 @@ class Where(Op):
     def forward(ctx, c, a, b):
         xp = ctx.xp
         dt = _where_dtype(xp, a, b)
-        a = xp.asarray(a, dtype=dt) if isinstance(a, (int, float)) else xp.astype(a, dt)
-        b = xp.asarray(b, dtype=dt) if isinstance(b, (int, float)) else xp.astype(b, dt)
+        # a Python number, by its exact class: a 0-dim result can be a NumPy float64, a float subclass
+        a = xp.asarray(a, dtype=dt) if a.__class__ in _SCALARS else xp.astype(a, dt)
+        b = xp.asarray(b, dtype=dt) if b.__class__ in _SCALARS else xp.astype(b, dt)
         ctx.saved = (c,)
         return xp.where(c, a, b)
 
@@ -547,7 +551,7 @@ def _scalars_dtype(a, b) -> dtypes.dtype:
 
 
 def _where_dtype(xp, a, b):
-    arrays = [x for x in (a, b) if not isinstance(x, (int, float))]
+    arrays = [x for x in (a, b) if x.__class__ not in _SCALARS]
     if not arrays:
         return getattr(xp, {"bool": "bool", "int64": "int64"}.get(_scalars_dtype(a, b).name, "float32"))
     if len(arrays) == 2 and arrays[0].dtype != arrays[1].dtype:
@@ -562,6 +566,7 @@ _C_NAMES = {"float32": "float", "float64": "double", "int32": "int", "int64": "l
 @register
 class MaskedFill(Op):
     name, grad_fn, torch = "masked_fill", "MaskedFillBackward0", "torch.masked_fill({input}, {mask}, {value})"
+    double_backward = (None,)
     doc = "Replace the elements where mask is True by value (mask broadcasts to input's shape)."
     inputs = (T("input"), T("mask", "bool, broadcastable to input"), T("value", "a number or a 0-dim tensor",
                                                                       scalar_ok=True))
@@ -692,6 +697,7 @@ def _mask(xp, keep, g):
 @register
 class Log2(Unary):
     name, grad_fn, torch = "log2", "Log2Backward0", "torch.log2({input})"
+    double_backward = (0,)
     doc = "Elementwise base-2 logarithm."
     samples = (S(((3, 4),), positive=True), S(([1, 2, 8],)))
 
@@ -706,6 +712,7 @@ class Log2(Unary):
 @register
 class Log10(Unary):
     name, grad_fn, torch = "log10", "Log10Backward0", "torch.log10({input})"
+    double_backward = (0,)
     doc = "Elementwise base-10 logarithm."
     samples = (S(((3, 4),), positive=True), S(([1, 10, 1000],)))
 
@@ -720,6 +727,7 @@ class Log10(Unary):
 @register
 class Tan(Unary):
     name, grad_fn, torch = "tan", "TanBackward0", "torch.tan({input})"
+    double_backward = (OUT,)
     doc = "Elementwise tangent."
     samples = (S(((3, 4),)), S(((),)))
 
@@ -736,6 +744,7 @@ class Tan(Unary):
 @register
 class Rsqrt(Unary):
     name, grad_fn, torch = "rsqrt", "RsqrtBackward0", "torch.rsqrt({input})"
+    double_backward = (OUT,)
     doc = "Elementwise 1 / sqrt(input)."
     samples = (S(((3, 4),), positive=True), S(([1, 4, 16],)))
 
@@ -752,6 +761,7 @@ class Rsqrt(Unary):
 @register
 class Trunc(_Stepwise):
     name, grad_fn, torch = "trunc", "TruncBackward0", "torch.trunc({input})"
+    double_backward = ()
     doc = "Elementwise rounding toward zero: drops the fractional part (its gradient is 0)."
     samples = (S(((3, 4),)), S(([1.7, -1.7, 2.2],)), S(([3, -2],)))
 
@@ -766,6 +776,7 @@ class Trunc(_Stepwise):
 @register
 class Frac(Unary):
     name, grad_fn, torch = "frac", "FracBackward0", "torch.frac({input})"
+    double_backward = ()
     doc = "Elementwise fractional part: input - trunc(input), with input's sign."
     cast = None
     samples = (S(((3, 4),)), S(([1.75, -1.25, 3.3],)),

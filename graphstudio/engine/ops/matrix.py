@@ -201,6 +201,7 @@ class Dot(Op):
 @register
 class Outer(Op):
     name, grad_fn, torch = "outer", "MulBackward0", "torch.outer({input}, {vec2})"
+    double_backward = (0, 1)
     category = "Matrix"
     doc = "Outer product of two 1-D tensors: out[i, j] = input[i] * vec2[j], shape [n, m]."
     inputs = (T("input", "1-D [n]"), T("vec2", "1-D [m]"))
@@ -233,6 +234,7 @@ class Outer(Op):
 @register
 class Mv(Op):
     name, grad_fn, torch = "mv", "MvBackward0", "torch.mv({input}, {vec})"
+    double_backward = (0, 1)
     category = "Matrix"
     doc = "Matrix-vector product: [n, m] @ [m] → [n]."
     inputs = (T("input", "2-D [n, m]"), T("vec", "1-D [m]"))

@@ -12,7 +12,7 @@ import warnings
 
 from .. import dtypes
 from ..creation import default_generator
-from ..registry import DimError, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
+from ..registry import OUT, DimError, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
 from .reduce import is_float, torch_name
 
@@ -73,6 +73,7 @@ def _loss_scale(g, reduction: str, n: int):
 @register
 class Softmax(Op):
     name, grad_fn = "softmax", "SoftmaxBackward0"
+    double_backward = (OUT,)
     torch = "torch.nn.functional.softmax({input}, dim={dim})"
     category = "Activation"
     doc = "exp(x) / sum(exp(x)) along dim: each slice becomes probabilities that sum to 1."
@@ -102,13 +103,13 @@ class Softmax(Op):
         out, = ctx.saved
         xp = ctx.xp
         gy = g * out
-        gy -= out * xp.sum(gy, axis=ctx.info, keepdims=True)
-        return (gy,)
+        return (gy - out * xp.sum(gy, axis=ctx.info, keepdims=True),)  # out of place: also runs on Tensors
 
 
 @register
 class LogSoftmax(Op):
     name, grad_fn = "log_softmax", "LogSoftmaxBackward0"
+    double_backward = (OUT,)
     torch = "torch.nn.functional.log_softmax({input}, dim={dim})"
     category = "Activation"
     doc = "log(softmax(x)) along dim, computed stably as x - max - log(sum(exp(x - max)))."

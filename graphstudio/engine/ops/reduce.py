@@ -12,7 +12,7 @@ import math
 import warnings
 
 from .. import dtypes
-from ..registry import DimError, Op, Param, Port, Sample, ShapeError, Spec, register
+from ..registry import OUT, DimError, Op, Param, Port, Sample, ShapeError, Spec, register
 from . import _infer
 
 T, S = Port, Sample
@@ -584,6 +584,7 @@ class Argmin(_Arg):
 @register
 class Norm(_Reduce):
     name, grad_fn = "norm", "LinalgVectorNormBackward0"
+    double_backward = (0, OUT)
     torch = "torch.norm({input}, p={p}, dim={dim}, keepdim={keepdim})"
     doc = ("The vector p-norm over dim (none: all elements): p=2 the length, p=1 the sum of |x|, inf the "
            "largest |x|; the gradient at a zero vector is 0.")

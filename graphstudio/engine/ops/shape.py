@@ -276,6 +276,7 @@ def _flat_shape(shape: tuple, start_dim: Any, end_dim: Any) -> tuple[int, ...]:
 @register
 class Flatten(ShapeOp):
     name, grad_fn, torch = "flatten", "ViewBackward0", "torch.flatten({input}, {start_dim}, {end_dim})"
+    double_backward = ()
     doc = "Merge the dims from start_dim to end_dim into one (all of them by default)."
     params = (Param("start_dim", "int", 0, "the first dim to merge"),
               Param("end_dim", "int", -1, "the last dim to merge (counted in)"))
@@ -317,6 +318,7 @@ def _squeezed(shape: tuple, dim: Any) -> tuple[int, ...]:
 @register
 class Squeeze(ShapeOp):
     name, grad_fn, torch = "squeeze", "SqueezeBackward0", "torch.squeeze({input}, {dim})"
+    double_backward = ()
     doc = "Remove dims of size 1: all of them, or only `dim` (left alone if its size is not 1)."
     params = (Param("dim", "dim_or_none", None, "the dim to remove if it has size 1 (none: every size-1 dim)"),)
     samples = (S(((3, 1, 4, 1),)), S(((3, 1, 4, 1),), {"dim": 1}), S(((3, 1, 4, 1),), {"dim": 0}),
@@ -346,6 +348,7 @@ class Squeeze(ShapeOp):
 @register
 class Unsqueeze(ShapeOp):
     name, grad_fn, torch = "unsqueeze", "UnsqueezeBackward0", "torch.unsqueeze({input}, {dim})"
+    double_backward = ()
     doc = "Insert a new dim of size 1 at position dim (-1: at the end)."
     params = (Param("dim", "int", 0, "where the new dim goes", required=True),)
     samples = (S(((3, 4),), {"dim": 0}), S(((3, 4),), {"dim": -1}), S(((3, 4),), {"dim": 1}), S(((),), {"dim": 0}),
@@ -367,6 +370,7 @@ class Unsqueeze(ShapeOp):
 @register
 class Contiguous(ShapeOp):
     name, grad_fn, torch = "contiguous", "CloneBackward0", "{input}.contiguous()"
+    double_backward = ()
     doc = "The values in row-major order in memory: the input itself if already so, else a copy."
     function = False
     returns_input = True
@@ -477,6 +481,7 @@ def _repeated(shape: tuple, repeats: Any) -> tuple[int, ...]:
 @register
 class Repeat(ShapeOp):
     name, grad_fn, torch = "repeat", "RepeatBackward0", "{input}.repeat({repeats})"
+    double_backward = ()
     doc = "Tile the tensor: repeats[i] copies along dim i (more repeats than dims adds leading dims); a copy."
     params = (Param("repeats", "shape", (2, 1), "copies along each dim; extra leading entries add dims", required=True),)
     function = False
@@ -564,6 +569,7 @@ def _cat_dim(specs: list, dim: Any) -> int:
 @register
 class Cat(ShapeOp):
     name, grad_fn, torch = "cat", "CatBackward0", "torch.cat({tensors}, dim={dim})"
+    double_backward = ()
     doc = "Join tensors end to end along an existing dim; all other sizes must match."
     inputs = (T("tensors", "the tensors to join", variadic=True),)
     params = (Param("dim", "int", 0, "the dim to join along"),)
@@ -602,6 +608,7 @@ class Cat(ShapeOp):
 @register
 class Stack(ShapeOp):
     name, grad_fn, torch = "stack", "StackBackward0", "torch.stack({tensors}, dim={dim})"
+    double_backward = ()
     doc = "Join same-shaped tensors along a new dim (stack 3 of [4] at dim 0 → [3, 4])."
     inputs = (T("tensors", "the tensors to stack (all the same shape)", variadic=True),)
     params = (Param("dim", "int", 0, "where the new dim goes"),)
