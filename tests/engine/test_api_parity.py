@@ -192,3 +192,54 @@ def test_optimizer_state_when_a_parameter_gets_no_gradient_equals_pytorch(case):
     np.testing.assert_allclose(ours_losses, theirs_losses, rtol=1e-10)
     for name in theirs:
         np.testing.assert_allclose(ours[name], theirs[name], rtol=1e-10, atol=1e-14, err_msg=name)
+
+
+LOSSES = {  # module, functional, (input, target) maker
+    "MSELoss": ("mse_loss", lambda lib: (lib.tensor([[0.5, -1.0], [2.0, 0.25]]), lib.tensor([[0.0, 1.0], [1.5, 0.5]]))),
+    "L1Loss": ("l1_loss", lambda lib: (lib.tensor([[0.5, -1.0], [2.0, 0.25]]), lib.tensor([[0.0, 1.0], [1.5, 0.5]]))),
+    "SmoothL1Loss": ("smooth_l1_loss", lambda lib: (lib.tensor([0.5, -1.0, 2.0]), lib.tensor([0.0, 1.0, 1.9]))),
+    "CrossEntropyLoss": ("cross_entropy", lambda lib: (lib.tensor([[0.5, -1.0, 2.0], [0.1, 0.2, 0.3]]), lib.tensor([2, 0]))),
+    "NLLLoss": ("nll_loss", lambda lib: (lib.tensor([[-0.5, -1.0, -2.0], [-0.1, -0.2, -3.0]]), lib.tensor([2, 0]))),
+    "BCELoss": ("binary_cross_entropy", lambda lib: (lib.tensor([0.2, 0.7, 0.9]), lib.tensor([0.0, 1.0, 0.5]))),
+    "BCEWithLogitsLoss": ("binary_cross_entropy_with_logits",
+                          lambda lib: (lib.tensor([0.2, -0.7, 1.9]), lib.tensor([0.0, 1.0, 0.5]))),
+}
+LEGACY = [{"size_average": False}, {"size_average": True}, {"reduce": False}, {"reduce": True},
+          {"size_average": False, "reduce": False}, {"size_average": True, "reduce": True},
+          {"size_average": False, "reduce": True}, {"size_average": False, "reduction": "mean"}]
+
+
+def _legacy_loss(lib, module, functional, legacy):
+    input, target = LOSSES[module][1](lib)
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated") as caught:
+        layer = getattr(lib.nn, module)(**legacy)
+        by_module = layer(input, target)
+        by_function = getattr(lib.nn.functional, functional)(input, target, **legacy)
+    messages = sorted(str(w.message) for w in caught if "size_average" in str(w.message))
+    return layer.reduction, by_module.detach().numpy(), by_function.detach().numpy(), messages
+
+
+@pytest.mark.parametrize("module", LOSSES)
+def test_legacy_size_average_and_reduce_map_to_reduction_as_pytorch(module):
+    for legacy in LEGACY:
+        ours = _legacy_loss(gs, module, LOSSES[module][0], legacy)
+        theirs = _legacy_loss(torch, module, LOSSES[module][0], legacy)
+        assert ours[0] == theirs[0] and ours[3] == theirs[3], legacy
+        for a, b in zip(ours[1:3], theirs[1:3]):
+            np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=str(legacy))
+
+
+def test_legacy_flags_given_by_position_as_old_tutorials_do():
+    x, y = gs.tensor([1.0, 2.0]), gs.tensor([0.0, 0.0])
+    tx, ty = torch.tensor([1.0, 2.0]), torch.tensor([0.0, 0.0])
+    with pytest.warns(UserWarning):
+        assert gs.nn.MSELoss(False)(x, y).item() == torch.nn.MSELoss(False)(tx, ty).item()
+    with pytest.warns(UserWarning):
+        assert gs.nn.functional.l1_loss(x, y, None, False).tolist() == torch.nn.functional.l1_loss(tx, ty, None, False).tolist()
+
+
+def test_a_loss_weight_is_refused_rather_than_ignored():
+    with pytest.raises(NotImplementedError, match="weight"):
+        gs.nn.CrossEntropyLoss(weight=gs.tensor([1.0, 2.0]))
+    with pytest.raises(NotImplementedError, match="pos_weight"):
+        gs.nn.functional.binary_cross_entropy_with_logits(gs.zeros(2), gs.zeros(2), pos_weight=gs.ones(2))
