@@ -111,6 +111,10 @@ EXCEPTION_CASES = {
     "normal(tensor, -1)": lambda lib: lib.normal(lib.zeros(2), -1.0),
     "normal(0., tensor<0)": lambda lib: lib.normal(0.0, lib.tensor([1.0, -1.0])),
     "normal_(0, -1e-7)": lambda lib: lib.zeros(2).normal_(0.0, -1e-7),
+    "arange step 0": lambda lib: lib.arange(0, 5, 0),
+    "arange int64 step truncated to 0": lambda lib: lib.arange(0, 5, 0.5, dtype=lib.int64),
+    "arange against the step sign": lambda lib: lib.arange(5, 0, 1),
+    "arange float against the step sign": lambda lib: lib.arange(0.0, 1.0, -0.1),
 }
 
 
