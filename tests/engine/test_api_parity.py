@@ -25,6 +25,18 @@ def test_float64_literal_keeps_every_bit_in_the_python_api():
         assert gs.tensor(0.109, dtype=getattr(gs, dt)).item() == torch.tensor(0.109, dtype=getattr(torch, dt)).item()
 
 
+def test_a_list_of_tensors_takes_the_promoted_dtype_of_its_elements():
+    def made(lib):
+        d, i32 = lib.float64, lib.int32
+        lists = [[lib.tensor(0.109, dtype=d)], [0.1, lib.tensor(0.2, dtype=d)], [1, lib.tensor(0.2, dtype=d)],
+                 [lib.tensor(1), lib.tensor(0.2)], [lib.tensor(1, dtype=i32), lib.tensor(2)], [0.5, lib.tensor(2)],
+                 [lib.tensor(2, dtype=i32), 3], [lib.tensor(2, dtype=i32)], [lib.tensor(True), True],
+                 [lib.tensor([0.109], dtype=d)]]
+        return [(str(t.dtype), t.tolist()) for t in map(lib.tensor, lists)]
+
+    assert made(gs) == made(torch)
+
+
 def test_float64_literal_keeps_every_bit_in_a_graph_file():
     doc = Document(nodes=[Node("x", "tensor", params={"data": [FLOAT64_LITERALS], "dtype": "float64"})])
     runner = Runner(compile(doc))
@@ -91,6 +103,7 @@ def _assign_grad(lib, value_of):
 EXCEPTION_CASES = {
     "tensor(2, 3)": lambda lib: lib.tensor(2, 3),
     "tensor([1.], 2)": lambda lib: lib.tensor([1.0], 2),
+    "tensor([a 2-element tensor])": lambda lib: lib.tensor([lib.tensor([1.0, 2.0])]),
     "randn_like(int)": lambda lib: lib.randn_like(lib.tensor([1, 2])),
     "rand_like(int)": lambda lib: lib.rand_like(lib.tensor([1, 2])),
     "randn_like(bool)": lambda lib: lib.randn_like(lib.tensor([True])),
