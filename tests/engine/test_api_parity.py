@@ -260,3 +260,32 @@ def test_a_loss_weight_is_refused_rather_than_ignored():
         gs.nn.CrossEntropyLoss(weight=gs.tensor([1.0, 2.0]))
     with pytest.raises(NotImplementedError, match="pos_weight"):
         gs.nn.functional.binary_cross_entropy_with_logits(gs.zeros(2), gs.zeros(2), pos_weight=gs.ones(2))
+
+
+@pytest.mark.parametrize("optimizer, params", [("sgd", {"lr": 0.05, "momentum": 0.9}),
+                                               ("rmsprop", {"lr": 0.05, "momentum": 0.5}),
+                                               ("adam", {"lr": 0.05})])
+def test_a_graph_trains_a_0_dim_parameter_with_momentum_as_pytorch(optimizer, params):
+    steps = 6
+    doc = Document(steps=steps, nodes=[
+        Node("w", "tensor", params={"data": 0.5, "dtype": "float64", "requires_grad": True}),
+        Node("x", "tensor", params={"data": [1.0, 2.0, 3.0], "dtype": "float64"}),
+        Node("y", "mul", {"input": "w", "other": "x"}),
+        Node("d", "sub", {"input": "y", "other": 4.0}),
+        Node("sq", "mul", {"input": "d", "other": "d"}),
+        Node("loss", "sum", {"input": "sq"}),
+        Node("opt", optimizer, {"loss": "loss"}, params),
+    ])
+    runner = Runner(compile(doc))
+    runner.run()
+    w = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    opt = {"sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}[optimizer]([w], **params)
+    losses = []
+    for _ in range(steps):
+        loss = ((w * torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64) - 4.0) ** 2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    np.testing.assert_allclose([h["loss"]["opt"] for h in runner.history], losses, rtol=1e-12)
+    assert runner.outputs()["w"].item() == pytest.approx(w.item(), rel=1e-12)
