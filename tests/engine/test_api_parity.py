@@ -289,3 +289,18 @@ def test_a_graph_trains_a_0_dim_parameter_with_momentum_as_pytorch(optimizer, pa
         losses.append(loss.item())
     np.testing.assert_allclose([h["loss"]["opt"] for h in runner.history], losses, rtol=1e-12)
     assert runner.outputs()["w"].item() == pytest.approx(w.item(), rel=1e-12)
+
+
+def test_long_arange_and_linspace_equal_pytorch_on_one_thread():
+    """Past 32,768 elements PyTorch splits arange across threads (each restarting its vectors); on one
+    thread every element is comparable, across the blocks the engine computes them in."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for dt in ("float32", "float64"):
+            ours = gs.arange(-3.3, 250.0, 0.00123, dtype=getattr(gs, dt)).numpy()
+            np.testing.assert_array_equal(ours, torch.arange(-3.3, 250.0, 0.00123, dtype=getattr(torch, dt)).numpy())
+            ours = gs.linspace(5.0, -1.25, 150001, dtype=getattr(gs, dt)).numpy()
+            np.testing.assert_array_equal(ours, torch.linspace(5.0, -1.25, 150001, dtype=getattr(torch, dt)).numpy())
+    finally:
+        torch.set_num_threads(threads)
