@@ -403,12 +403,10 @@ class _Checker:
 
     def infer(self, step: Step) -> None:
         specs = None
-        missing = []
-        if not (step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs))):
-            missing = _missing_pieces(self.nodes[step.id], step.op, step.inputs, lambda i: self.steps[i].specs)
-        if missing:
-            self.add(step.id, missing)
-        elif not (step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs))):
+        clean = not (step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs)))
+        missing = _missing_pieces(self.nodes[step.id], step.op, step.inputs, lambda i: self.steps[i].specs) \
+            if clean else []
+        if clean and not missing:
             args = [self.spec_of(v) for v in step.inputs]
             specs, outputs, problems = _infer(self.nodes[step.id], step, args, self.base_dir, self.limit)
             if outputs != step.outputs:
@@ -418,6 +416,7 @@ class _Checker:
                 step.specs = specs
             self.add(step.id, problems)
         else:
+            self.add(step.id, missing)
             self.bad.add(step.id)
         self.a.specs.update(_spec_entries(step.id, step.outputs, specs, step.op.tuple_output))
 
