@@ -56,8 +56,13 @@ class Step:
     def kind(self) -> str:
         return self.op.kind
 
+    @property
+    def keyed_by_id(self) -> bool:
+        """Whether its one output goes by the bare id (a tuple of pieces is "id:0" even when alone)."""
+        return len(self.outputs) == 1 and not self.op.tuple_output
+
     def output_key(self, i: int) -> str:
-        return self.id if len(self.outputs) == 1 else f"{self.id}:{self.outputs[i]}"
+        return self.id if self.keyed_by_id else f"{self.id}:{self.outputs[i]}"
 
 
 @dataclass
@@ -173,9 +178,12 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
                 problem(f"node '{src}' ({target.op.name}) has no outputs to connect", path)
                 return None
             if not name:
-                return Ref(src, 0, src if len(outs) == 1 else f"{src}:{outs[0]}")
+                return Ref(src, 0, src if target.keyed_by_id else f"{src}:{outs[0]}")
+            if target.op.tuple_output and name.isdigit() and str(int(name)) == name:
+                return Ref(src, int(name), v)  # a piece: checked against the count once the input's shape is known
             if name not in outs:
-                problem(f"node '{src}' has no output '{name}' (outputs: {', '.join(outs)})", path)
+                known = "0, 1, …: one per piece" if target.op.tuple_output else ", ".join(outs)
+                problem(f"node '{src}' has no output '{name}' (outputs: {known})", path)
                 return None
             return Ref(src, outs.index(name), f"{src}:{name}")
         if isinstance(v, bool) or isinstance(v, (int, float)):
@@ -299,9 +307,27 @@ def _frozen(args: list) -> tuple:
     return tuple(tuple(a) if isinstance(a, list) else a for a in args)
 
 
-def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None) -> dict[str, Spec | None]:
+def _missing_pieces(node: Any, op: type[Op], inputs: tuple, specs_of: Any) -> list[Problem]:
+    """References to a piece that a tuple of pieces turned out not to have, once its count is known;
+    ``specs_of(id)`` gives a node's inferred output specs (None when not inferred)."""
+    problems = []
+    for port, v in zip(op.inputs, inputs):
+        for i, r in enumerate(v if isinstance(v, list) else [v]):
+            if not isinstance(r, Ref):
+                continue
+            specs = specs_of(r.node)
+            if specs is not None and r.output >= len(specs):
+                path = f"inputs.{port.name}" + (f"[{i}]" if isinstance(v, list) else "")
+                names = ", ".join(str(k) for k in range(len(specs))) or "none"
+                problems.append(Problem(f"node '{r.node}' has no output '{r.output}' (outputs: {names})",
+                                        node.id, node.op, path))
+    return problems
+
+
+def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None, tuple_output: bool = False
+                  ) -> dict[str, Spec | None]:
     """What a node adds to ``Analysis.specs``: each output's key (``id`` or ``id:name``) and ``id`` itself."""
-    one = len(outputs) == 1
+    one = len(outputs) == 1 and not tuple_output
     if specs is None:
         out: dict[str, Spec | None] = {node_id if one else f"{node_id}:{name}": None for name in outputs}
         out.setdefault(node_id, None)
@@ -393,7 +419,10 @@ class _Checker:
 
     def infer(self, step: Step) -> None:
         specs = None
-        if not (step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs))):
+        clean = not (step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs)))
+        missing = _missing_pieces(self.nodes[step.id], step.op, step.inputs, lambda i: self.steps[i].specs) \
+            if clean else []
+        if clean and not missing:
             args = [self.spec_of(v) for v in step.inputs]
             specs, outputs, problems = _infer(self.nodes[step.id], step, args, self.base_dir, self.limit)
             if outputs != step.outputs:
@@ -403,8 +432,9 @@ class _Checker:
                 step.specs = specs
             self.add(step.id, problems)
         else:
+            self.add(step.id, missing)
             self.bad.add(step.id)
-        self.a.specs.update(_spec_entries(step.id, step.outputs, specs))
+        self.a.specs.update(_spec_entries(step.id, step.outputs, specs, step.op.tuple_output))
 
     def spec_of(self, v: Any) -> Any:
         if isinstance(v, Ref):
@@ -590,20 +620,21 @@ class Checker:
                 if recs[r.node].bad:
                     bad = True
                     break
-        if bad:
-            specs, outputs, problems = None, step.outputs, []
+        problems = [] if bad else _missing_pieces(rec.node, step.op, rec.inputs_resolved, lambda i: recs[i].specs)
+        if bad or problems:
+            specs, outputs, bad = None, step.outputs, True
         else:
             args = [_spec_in(v, recs) for v in rec.inputs_resolved]
             specs, outputs, problems = _infer(rec.node, step, args, self.base_dir, limit, rec.memo)
             bad = bool(problems)
         node_id = step.id
-        if len(outputs) == 1 and len(rec.entries) == 1 and node_id in rec.entries:  # the common case
+        if len(outputs) == 1 and not step.op.tuple_output and len(rec.entries) == 1 and node_id in rec.entries:
             spec = specs[0] if specs else None
             if rec.entries[node_id] != spec:
                 self._specs[node_id] = spec
                 rec.entries = {node_id: spec}
         else:
-            entries = _spec_entries(node_id, outputs, specs)
+            entries = _spec_entries(node_id, outputs, specs, step.op.tuple_output)
             if entries != rec.entries:
                 for key in rec.entries.keys() - entries.keys():
                     del self._specs[key]

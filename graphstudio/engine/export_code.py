@@ -49,7 +49,7 @@ class _Writer:
         if isinstance(v, Ref):
             step = self.p.step(v.node)
             var = self.names[v.node]
-            if len(step.outputs) == 1:
+            if step.keyed_by_id:
                 return var
             name = step.outputs[v.output]
             if step.kind == "data":

@@ -124,6 +124,9 @@ class Op:
     inputs: ClassVar[tuple[Port, ...]] = ()
     params: ClassVar[tuple[Param, ...]] = ()
     outputs: ClassVar[tuple[str, ...]] = ("out",)
+    # A tuple of pieces whose count may wait for the input's shape (split, chunk, unbind): outputs are
+    # "id:0", "id:1", … even for a single piece, and references to them are checked once inferred.
+    tuple_output: ClassVar[bool] = False
     torch: ClassVar[str] = ""            # call template, e.g. "torch.mm({input}, {mat2})"
     grad_fn: ClassVar[str | None] = None
     cast: ClassVar[str | None] = None    # "promote": common dtype of inputs; "float": ints become float32

@@ -163,7 +163,7 @@ class Runner:
             for step in self.program.steps:
                 if step.kind == "leaf":
                     continue
-                plain = (step.kind == "op" and len(step.outputs) == 1 and not self.detect_anomaly
+                plain = (step.kind == "op" and step.keyed_by_id and not self.detect_anomaly
                          and all(isinstance(v, Ref) for v in step.inputs)
                          and not any(step.flags.get(f) for f in ("no_grad", "retain_grad")))
                 names = [v.name for v in step.inputs] if plain else None

@@ -717,6 +717,8 @@ def _join_grads(ctx: Any, grads: Any) -> tuple:
 class _Pieces(ShapeOp):
     """Ops with one output per piece, named "0", "1", …; their count comes from `infer`."""
 
+    tuple_output = True
+
     @classmethod
     def output_names(cls, params: dict, *inputs: Any) -> tuple[str, ...]:
         """Output names; give the input Spec(s) to get the exact count, which may depend on the input's size."""
