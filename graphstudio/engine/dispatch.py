@@ -204,6 +204,8 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     arrays = _cast_args(op, be, args, tensors)
     if plan is None:
         name = op.grad_fn_name(params)
+        if op.grad_fn_tensor and isinstance(args[1], Tensor):
+            name = op.grad_fn_tensor
         n_out = len(op.output_names(params))
         node = node_class(name or "NoneBackward", op, n_out)
     else:
@@ -256,7 +258,8 @@ def _link(ctx: Any, op: type[Op], args: tuple) -> None:
                 edges.append(_edge(t))
                 needs.append(t.requires_grad)
             else:
-                edges.append(NO_EDGE)
+                if op.number_edge or not isinstance(t, _Number):  # see Op.number_edge
+                    edges.append(NO_EDGE)
                 needs.append(False)
     ctx.needs = tuple(needs)
     if not op.derivative:  # PyTorch's NotImplemented node: edges to the inputs that require grad only

@@ -356,14 +356,15 @@ class Tensor:
             self._write(new)
         return self
 
-    def _inplace(self, name: str, other: Any) -> "Tensor":
+    def _inplace(self, name: str, other: Any, **params: Any) -> "Tensor":
         from . import api
 
+        fn = api.FUNCTIONS[name]
         if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
             if self.requires_grad and self.is_leaf:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-            return self._rebind(api.FUNCTIONS[name](self, other))
-        return self._store(api.FUNCTIONS[name](self, other).array)  # PyTorch's result type, then cast back
+            return self._rebind(fn(self, other, **params))
+        return self._store(fn(self, other, **params).array)  # PyTorch's result type, then cast back
 
     def _write(self, new: Any) -> None:
         """Write values into this tensor's memory, so views of it see them (as in PyTorch).
@@ -383,11 +384,11 @@ class Tensor:
         self.array = old[...]
         mark_modified(self, old, self.array, held)
 
-    def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return self._inplace("add", other if alpha == 1 else other * alpha)
+    def __iadd__(self, other: Any) -> "Tensor":
+        return self._inplace("add", other)
 
-    def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return self._inplace("sub", other if alpha == 1 else other * alpha)
+    def __isub__(self, other: Any) -> "Tensor":
+        return self._inplace("sub", other)
 
     def mul_(self, other: Any) -> "Tensor":
         return self._inplace("mul", other)
@@ -395,8 +396,6 @@ class Tensor:
     def div_(self, other: Any) -> "Tensor":
         return self._inplace("div", other)
 
-    __iadd__ = add_
-    __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
 

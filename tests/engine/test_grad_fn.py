@@ -27,8 +27,25 @@ CASES = {
     "remainder tensors": lambda t, x, y: x % x,
     "fmod number": lambda t, x, y: t.fmod(x, 2),
     "pow number": lambda t, x, y: x ** 2,
+    "pow reflected": lambda t, x, y: 2 ** x,
     "add number": lambda t, x, y: x + 2,
     "mul reflected": lambda t, x, y: 2 * x,
+    "rsub operator": lambda t, x, y: 2 - x,
+    "rsub int tensor": lambda t, x, y: 2 - t.tensor([1, 2]),
+    "rsub function": lambda t, x, y: t.rsub(x, 2),
+    "rsub alpha": lambda t, x, y: t.rsub(x, 2, alpha=3),
+    "rsub tensors": lambda t, x, y: t.rsub(x, y),
+    "rtruediv": lambda t, x, y: 2 / x,
+    "rtruediv int tensor": lambda t, x, y: 2 / t.tensor([1, 2]),
+    "add alpha": lambda t, x, y: t.add(x, y, alpha=2),
+    "sub alpha": lambda t, x, y: t.sub(x, x, alpha=0.5),
+    "add number alpha": lambda t, x, y: t.add(x, 2, alpha=3),
+    "add deprecated positional": lambda t, x, y: t.add(x, 10, y),
+    "add method alpha": lambda t, x, y: x.add(y, alpha=-1),
+    "sub method deprecated positional": lambda t, x, y: x.sub(2, y),
+    "sub_ alpha": lambda t, x, y: y.clone().sub_(x, alpha=2),
+    "add_ deprecated positional": lambda t, x, y: x.detach().clone().add_(10, y),
+    "add int alpha": lambda t, x, y: t.add(t.tensor([1, 2]), t.tensor([3, 4]), alpha=3),
 }
 
 
@@ -50,8 +67,14 @@ def _run(lib, case):
     return out
 
 
+KNOWN = {  # differences kept on purpose: see docs/decisions.md
+    "pow reflected": "2 ** x records PowBackward1 with a None edge for the 2 (PyTorch: PowBackward2, one edge)",
+}
+
+
 @needs_torch
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN[c], strict=True))
+                                  if c in KNOWN else c for c in CASES])
 def test_records_the_graph_pytorch_records(case):
     ours, theirs = _run(gs, case), _run(torch, case)
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)

@@ -10,6 +10,7 @@ from graphstudio.document import Document, Node, load
 from graphstudio.engine.compiler import compile
 from graphstudio.engine.runner import RunError, Runner
 from tests.data import EXAMPLES_DIR
+from tests.oracle import needs_torch, torch
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "resources" / "examples"
@@ -127,3 +128,37 @@ def test_the_trace_off_the_cpu_is_host_numpy_arrays_equal_to_the_cpus():
         for mine, theirs in zip(other.edge_grads[i], parts):
             assert type(mine) is np.ndarray
             np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-6)
+
+
+def _graph(*nodes):
+    return Document(nodes=[Node(**n) for n in nodes])
+
+
+@needs_torch
+def test_add_and_sub_take_alpha_in_a_graph_file_as_pytorch():
+    doc = _graph({"id": "x", "op": "tensor", "params": {"data": [1.5, -2.0], "dtype": "float64", "requires_grad": True}},
+                 {"id": "w", "op": "tensor", "params": {"data": [0.5, 3.0], "dtype": "float64", "requires_grad": True}},
+                 {"id": "a", "op": "add", "inputs": {"input": "x", "other": "w"}, "params": {"alpha": 2}},
+                 {"id": "s", "op": "sub", "inputs": {"input": "a", "other": 4}, "params": {"alpha": -0.5}},
+                 {"id": "r", "op": "rsub", "inputs": {"input": "s", "other": "w"}, "params": {"alpha": 3}},
+                 {"id": "out", "op": "sum", "inputs": {"input": "r"}},
+                 {"id": "bw", "op": "backward", "inputs": {"tensor": "out"}})
+    trace = run(doc, trace=True).trace
+    x = torch.tensor([1.5, -2.0], dtype=torch.float64, requires_grad=True)
+    w = torch.tensor([0.5, 3.0], dtype=torch.float64, requires_grad=True)
+    r = torch.rsub(torch.sub(torch.add(x, w, alpha=2), 4, alpha=-0.5), w, alpha=3)
+    r.sum().backward()
+    np.testing.assert_allclose(trace.values["r"], r.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(trace.grads["x"], x.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(trace.grads["w"], w.grad.numpy(), rtol=1e-12)
+    assert trace.grad_fns["r"] == r.grad_fn.name()
+
+
+def test_no_op_nodes_hand_their_input_on_in_a_graph():
+    doc = _graph({"id": "x", "op": "ones", "params": {"shape": [2, 3], "requires_grad": True}},
+                 {"id": "f", "op": "flatten", "inputs": {"input": "x"}, "params": {"start_dim": 1, "end_dim": 1}},
+                 {"id": "c", "op": "contiguous", "inputs": {"input": "f"}},
+                 {"id": "t", "op": "to", "inputs": {"input": "c"}, "params": {"dtype": "float32"}},
+                 {"id": "d", "op": "dropout", "inputs": {"input": "t"}, "params": {"p": 0.0}})
+    values = run(doc).values
+    assert all(values[k] is values["x"] for k in "fctd")
