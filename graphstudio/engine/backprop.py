@@ -327,20 +327,49 @@ def _retain(node: Node, grad: Any) -> None:
 # PyTorch counts the in-place changes of every tensor (its version) and refuses to backward through an
 # op whose saved input or output changed since. Here the count lives with the arrays: an in-place op
 # moves the tensor onto a new array object (a view of the same memory when written in place, so views
-# still see the change) and marks the old object; a node that saved a marked array cannot run backward.
+# still see the change) and marks the old object when a node saved it; a node that saved a marked array
+# cannot run backward.
 _DIRTY: dict[int, tuple] = {}    # id(old array) → (weakref, version, version cell, tensor ref, producer, exempt node)
 _VERSION: dict[int, tuple] = {}  # id(array in use) → (weakref, version cell): arrays that had in-place changes
+_SAVED: dict[int, weakref.KeyedRef] = {}  # id(array) → weak reference: arrays a recorded node saved for backward
+_NOT_ARRAYS = (int, float, bool, type(None))
+
+
+def _unsave(ref: weakref.KeyedRef) -> None:
+    if _SAVED.get(ref.key) is ref:
+        del _SAVED[ref.key]
+
+
+def note_saved(saved: Any) -> None:
+    """Record the arrays a node saved for its backward (called when the node is recorded): an in-place
+    change to one of them is then marked, and backward through the node refuses (see _check_saved)."""
+    for arr in saved if isinstance(saved, (tuple, list)) else (saved,):
+        if arr.__class__ in _NOT_ARRAYS:
+            continue
+        key = id(arr)
+        ref = _SAVED.get(key)
+        if ref is None or ref() is not arr:
+            try:
+                _SAVED[key] = weakref.KeyedRef(arr, _unsave, key)
+            except TypeError:  # an array type without weak references: no check for it
+                pass
+
+
+def was_saved(arr: Any) -> bool:
+    """Whether a recorded node saved this very array (it may have been freed since: then harmlessly True)."""
+    ref = _SAVED.get(id(arr))
+    return ref is not None and ref() is arr
 
 
 def _forget(table: dict, key: int) -> Callable:
     return lambda _ref: table.pop(key, None)
 
 
-def mark_modified(tensor: Any, old: Any, new: Any, held: bool = True, exempt: Node | None = None) -> None:
+def mark_modified(tensor: Any, old: Any, new: Any, exempt: Node | None = None) -> None:
     """`tensor` changes in place: its values move from array `old` to array `new` (version + 1).
 
-    `held`: something besides the tensor may hold `old` (when nothing does, no node saved it and
-    there is nothing to mark); `exempt`: the node of the in-place op itself, which may keep `old`.
+    `old` is marked only when a node saved it (`note_saved`); `exempt`: the node of the in-place op
+    itself, which may keep `old`.
     """
     if old is new:
         return
@@ -352,7 +381,7 @@ def mark_modified(tensor: Any, old: Any, new: Any, held: bool = True, exempt: No
     expected = cell[0]
     cell[0] += 1
     try:
-        if held:
+        if was_saved(old):
             _DIRTY[id(old)] = (weakref.ref(old, _forget(_DIRTY, id(old))), expected, cell, weakref.ref(tensor),
                                tensor._edge, exempt)
         _VERSION[id(new)] = (weakref.ref(new, _forget(_VERSION, id(new))), cell)

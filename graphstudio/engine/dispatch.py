@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import dtypes
-from .backprop import grad_mode
+from .backprop import grad_mode, note_saved
 from .registry import Op, ShapeError, Spec, node_class
 from .tensor import Tensor, wrap
 
@@ -94,6 +94,7 @@ def unary(op: type[Op], a: Tensor) -> Tensor:
     if a.requires_grad and records(op, op.grad_fn, out.dtype, be, (a,)):
         ctx.next_functions = (a._edge or a._leaf_edge(),)
         ctx.needs = (True,)
+        note_saved(getattr(ctx, "saved", ()))
         ctx.shape = out.shape
         ctx.dtype = out.dtype
         return wrap(out, be, (ctx, 0))
@@ -146,6 +147,7 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
         else:  # PyTorch's overload for a Python number has one input
             ctx.next_functions = (edge_a,)
             ctx.needs = (needs_a, False)
+        note_saved(getattr(ctx, "saved", ()))
         ctx.shape = out.shape
         ctx.dtype = out.dtype
         return wrap(out, be, (ctx, 0))
@@ -265,6 +267,7 @@ def _link(ctx: Any, op: type[Op], args: tuple) -> None:
     if not op.derivative:  # PyTorch's NotImplemented node: edges to the inputs that require grad only
         edges = [e for e, n in zip(edges, needs) if n]
     ctx.next_functions = tuple(edges)
+    note_saved(getattr(ctx, "saved", ()))
 
 
 def _cast_args(op: type[Op], be: Any, args: tuple, tensors: list[Tensor]) -> list:

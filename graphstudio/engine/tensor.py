@@ -7,7 +7,6 @@ are attached by `graphstudio.engine.api`, from the registry.
 """
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from . import dtypes
@@ -380,9 +379,8 @@ class Tensor:
     def _new_version(self) -> None:
         """About to change in place: a fresh array object over the same memory (see backprop.mark_modified)."""
         old = self.array
-        held = _refcount(old) > 3  # self.array, `old` and the call's argument: else no node saved it
         self.array = old[...]
-        mark_modified(self, old, self.array, held)
+        mark_modified(self, old, self.array)
 
     def __iadd__(self, other: Any) -> "Tensor":
         return self._inplace("add", other)
@@ -556,9 +554,6 @@ def inplace_method(name: str) -> Any:
     method.__name__ = name + "_"
     method.__doc__ = f"In place: `x.{name}_(...)` is `x = x.{name}(...)` written into x's memory."
     return method
-
-
-_refcount = sys.getrefcount
 
 
 def _rebuild(cls: type, values: Any, device: str, requires_grad: bool) -> Any:

@@ -110,3 +110,51 @@ def test_contiguous_of_a_transpose_copies_as_pytorch():
         out = x.t().contiguous()
         results.append((out.grad_fn.name(), out.is_contiguous()))
     assert results[0] == results[1]
+
+
+INPLACE = {  # an op that uses w, then w changes in place: backward fails where the op saved w
+    "mul saves the other factor": lambda t, x, w: x * w,
+    "add saves nothing": lambda t, x, w: x + w,
+    "exp saves its output": lambda t, x, w: (x * 1).exp(),
+    "div saves the divisor": lambda t, x, w: x / w,
+    "sum saves nothing": lambda t, x, w: (x * 2).sum() + w.sum(),
+    "matmul saves both": lambda t, x, w: t.outer(x, w).sum(0),
+    "a saved leaf written through setitem": lambda t, x, w: x * w,
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("case", list(INPLACE))
+def test_in_place_change_fails_backward_only_where_a_node_saved_the_array(case):
+    outcomes = []
+    for lib in (gs, torch):
+        x = lib.tensor([1.5, -2.0], requires_grad=True)
+        w = lib.tensor([0.5, 3.0])
+        out = INPLACE[case](lib, x, w)
+        if case == "exp saves its output":
+            out.add_(1)
+        elif case.startswith("a saved leaf"):
+            w[0] = 2.0
+        else:
+            w.mul_(2)
+        try:
+            out.sum().backward()
+            outcomes.append(("ok", x.grad.tolist()))
+        except RuntimeError as e:
+            outcomes.append(("error", str(e).split(" is at version")[0]))
+    assert outcomes[0] == outcomes[1]
+    assert ("modified by an inplace operation" in str(outcomes[0])) == (outcomes[0][0] == "error")
+
+
+def test_saved_arrays_are_recorded_when_the_node_is():
+    from graphstudio.engine.backprop import was_saved
+
+    x = gs.tensor([1.5, -2.0], requires_grad=True)
+    w = gs.tensor([0.5, 3.0])
+    x + w
+    assert not was_saved(w.array)
+    with gs.no_grad():
+        x * w
+    assert not was_saved(w.array)
+    x * w
+    assert was_saved(w.array)
