@@ -331,32 +331,34 @@ def _retain(node: Node, grad: Any) -> None:
 # cannot run backward.
 _DIRTY: dict[int, tuple] = {}    # id(old array) → (weakref, version, version cell, tensor ref, producer, exempt node)
 _VERSION: dict[int, tuple] = {}  # id(array in use) → (weakref, version cell): arrays that had in-place changes
-_SAVED: dict[int, weakref.KeyedRef] = {}  # id(array) → weak reference: arrays a recorded node saved for backward
+_SAVED: dict[int, weakref.ref] = {}  # id(array) → weak reference: arrays a recorded node saved for backward
+_SWEEP_AT = [4096]  # _SAVED's size at which entries whose array is gone are dropped
 _NOT_ARRAYS = (int, float, bool, type(None))
+_weak = weakref.ref
 
 
-def _unsave(ref: weakref.KeyedRef) -> None:
-    if _SAVED.get(ref.key) is ref:
-        del _SAVED[ref.key]
-
-
-def note_saved(saved: Any) -> None:
+def note_saved(node: Node) -> None:
     """Record the arrays a node saved for its backward (called when the node is recorded): an in-place
-    change to one of them is then marked, and backward through the node refuses (see _check_saved)."""
-    for arr in saved if isinstance(saved, (tuple, list)) else (saved,):
-        if arr.__class__ in _NOT_ARRAYS:
-            continue
-        key = id(arr)
-        ref = _SAVED.get(key)
-        if ref is None or ref() is not arr:
+    change to one of them is then marked, and backward through a node that saved it refuses (_check_saved).
+
+    Plain weak references (CPython shares one per array) with an occasional sweep of the dead: cheaper per
+    op than a callback per reference. An array outlives the record's purpose when its nodes are gone; marking
+    it then costs a check in later backward passes, never a wrong answer."""
+    saved = node.saved
+    for arr in saved if saved.__class__ is tuple else saved if isinstance(saved, list) else (saved,):
+        if arr.__class__ not in _NOT_ARRAYS:
             try:
-                _SAVED[key] = weakref.KeyedRef(arr, _unsave, key)
+                _SAVED[id(arr)] = _weak(arr)
             except TypeError:  # an array type without weak references: no check for it
                 pass
+    if len(_SAVED) > _SWEEP_AT[0]:
+        for key in [k for k, ref in _SAVED.items() if ref() is None]:
+            del _SAVED[key]
+        _SWEEP_AT[0] = max(4096, 2 * len(_SAVED))
 
 
 def was_saved(arr: Any) -> bool:
-    """Whether a recorded node saved this very array (it may have been freed since: then harmlessly True)."""
+    """Whether a recorded node saved this very array."""
     ref = _SAVED.get(id(arr))
     return ref is not None and ref() is arr
 

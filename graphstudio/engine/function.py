@@ -156,6 +156,6 @@ def _record(ctx: BackwardCFunction, args: tuple, result: Any) -> Any:
     ctx._saved_tensors = tuple(wrap(t.array, t._be, None) if t is not None and any(t is o for o in outputs) else t
                                for t in ctx._to_save)
     ctx.saved = tuple(t.array for t in ctx._to_save if t is not None)
-    note_saved(ctx.saved)
+    note_saved(ctx)
     del ctx._to_save
     return type(result)(linked) if many else linked[0]

@@ -12,6 +12,7 @@ import warnings
 from typing import Any, Callable
 
 from . import api
+from .dispatch import binary
 from .backprop import is_grad_enabled
 from .creation import default_generator
 from .registry import REGISTRY, node_class
@@ -56,6 +57,7 @@ def _renamed(t: Tensor, name: str, op: str) -> Tensor:
 
 # -- arithmetic with PyTorch's extra keywords ------------------------------------------------------
 _add, _sub, _div = (api.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the registry's (fast) functions
+_ADD, _SUB = REGISTRY["add"], REGISTRY["sub"]
 
 
 def _deprecated_alpha(name: str, other: Any, rest: tuple, alpha: Any) -> tuple[Any, Any]:
@@ -74,15 +76,17 @@ def _deprecated_alpha(name: str, other: Any, rest: tuple, alpha: Any) -> tuple[A
 @_both
 def add(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     """input + alpha * other; also the deprecated `add(input, alpha, other)`."""
-    other, alpha = _deprecated_alpha("add", other, rest, alpha)
-    return _add(input, other) if alpha == 1 else _add(input, other, alpha=alpha)
+    if rest:
+        other, alpha = _deprecated_alpha("add", other, rest, alpha)
+    return binary(_ADD, input, other) if alpha == 1 else _add(input, other, alpha=alpha)
 
 
 @_both
 def sub(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     """input - alpha * other; also the deprecated `sub(input, alpha, other)`."""
-    other, alpha = _deprecated_alpha("sub", other, rest, alpha)
-    return _sub(input, other) if alpha == 1 else _sub(input, other, alpha=alpha)
+    if rest:
+        other, alpha = _deprecated_alpha("sub", other, rest, alpha)
+    return binary(_SUB, input, other) if alpha == 1 else _sub(input, other, alpha=alpha)
 
 
 @_method
