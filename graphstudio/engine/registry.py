@@ -137,6 +137,7 @@ class Op:
     grad_fn_tensor: ClassVar[str | None] = None  # another grad_fn name when the 2nd input is a tensor
     derivative: ClassVar[bool] = True    # False: recorded (grad_fn "NotImplemented") but backward refuses;
                                          # its node has edges to the inputs that require grad only
+    fast_defaults: ClassVar[bool] = False  # with every param at its default, the short path (dispatch.binary) runs it
     returns_input: ClassVar[bool] = False  # a forward that hands back its input array means "the input tensor
                                            # itself" (no node), as PyTorch's no-op flatten, contiguous, to
     number_edge: ClassVar[bool] = True   # a Python-number 2nd input keeps an edge (add, mul) or has none (pow)

@@ -8,7 +8,6 @@ are attached by `graphstudio.engine.api`, from the registry.
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 from . import dtypes
@@ -379,14 +378,15 @@ class Tensor:
             self._write(new)
         return self
 
-    def _inplace(self, name: str, other: Any) -> "Tensor":
+    def _inplace(self, name: str, other: Any, **params: Any) -> "Tensor":
         from . import api
 
+        fn = api.FUNCTIONS[name]
         if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
             if self.requires_grad and self.is_leaf:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-            return self._rebind(api.FUNCTIONS[name](self, other))
-        return self._store(api.FUNCTIONS[name](self, other).array)  # PyTorch's result type, then cast back
+            return self._rebind(fn(self, other, **params))
+        return self._store(fn(self, other, **params).array)  # PyTorch's result type, then cast back
 
     def _write(self, new: Any) -> None:
         """Write values into this tensor's memory, so views of it see them (as in PyTorch).
@@ -402,15 +402,14 @@ class Tensor:
     def _new_version(self) -> None:
         """About to change in place: a fresh array object over the same memory (see backprop.mark_modified)."""
         old = self.array
-        held = _refcount(old) > 3  # self.array, `old` and the call's argument: else no node saved it
         self.array = old[...]
-        mark_modified(self, old, self.array, held)
+        mark_modified(self, old, self.array)
 
-    def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return self._inplace("add", other if alpha == 1 else other * alpha)
+    def __iadd__(self, other: Any) -> "Tensor":
+        return self._inplace("add", other)
 
-    def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return self._inplace("sub", other if alpha == 1 else other * alpha)
+    def __isub__(self, other: Any) -> "Tensor":
+        return self._inplace("sub", other)
 
     def mul_(self, other: Any) -> "Tensor":
         return self._inplace("mul", other)
@@ -418,8 +417,6 @@ class Tensor:
     def div_(self, other: Any) -> "Tensor":
         return self._inplace("div", other)
 
-    __iadd__ = add_
-    __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
 
@@ -581,9 +578,6 @@ def inplace_method(name: str) -> Any:
     method.__name__ = name + "_"
     method.__doc__ = f"In place: `x.{name}_(...)` is `x = x.{name}(...)` written into x's memory."
     return method
-
-
-_refcount = sys.getrefcount
 
 
 def _class_ref(cls: type) -> "type | tuple[str, str]":

@@ -37,30 +37,78 @@ class Unary(Op):
         return _infer.as_float(_infer.need_tensor(a, "input"))
 
 
-@register
-class Add(Binary):
-    name, grad_fn, torch = "add", "AddBackward0", "torch.add({input}, {other})"
-    double_backward = ()
-    doc = "Elementwise sum input + other, broadcasting shapes."
+class _Scaled(Binary):
+    """`input ± alpha * other` (PyTorch's `alpha` keyword); with alpha at 1, the short path runs it."""
 
-    def forward(ctx, a, b):
-        return a + b
+    params = (Param("alpha", "float", 1, "multiplier of other"),)
+    fast_defaults = True
+    samples = BINARY_SAMPLES + (S(((3, 4), (3, 4)), {"alpha": 2}), S(((3,), 2.5), {"alpha": -0.5}),
+                                S(([1, 2], [3, 4]), {"alpha": 2.5}, dtypes=("int64", "int64"),
+                                  error="For integral input tensors, argument alpha must not be a floating point "
+                                        "number."))
+
+    def infer(a, b, alpha=1):
+        out = _infer.elementwise(_infer.need_tensor(a, "input"), b)
+        if isinstance(alpha, float) and not out.dtype.is_floating_point:
+            raise ShapeError("For integral input tensors, argument alpha must not be a floating point number.")
+        return out
+
+    def scaled(ctx, a, b, alpha):
+        """alpha * b, refused (as inference says) where PyTorch refuses a float alpha: whole-number operands."""
+        if isinstance(alpha, float) and _whole(ctx.xp, a) and _whole(ctx.xp, b):
+            raise TypeError("float alpha for whole numbers")
+        return alpha * b
+
+
+def _whole(xp, v):
+    kind = getattr(v, "dtype", None)
+    return isinstance(v, int) if kind is None else not xp.isdtype(kind, "real floating")
+
+
+@register
+class Add(_Scaled):
+    name, grad_fn, torch = "add", "AddBackward0", "torch.add({input}, {other}, alpha={alpha})"
+    double_backward = ()
+    doc = "Elementwise sum input + alpha * other, broadcasting shapes."
+
+    def forward(ctx, a, b, alpha=1):
+        ctx.info = alpha
+        return a + b if alpha == 1 else a + Add.scaled(ctx, a, b, alpha)
 
     def backward(ctx, g):
-        return g, g
+        alpha = ctx.info
+        return g, (g if alpha == 1 else alpha * g) if ctx.needs[1] else None
 
 
 @register
-class Sub(Binary):
-    name, grad_fn, torch = "sub", "SubBackward0", "torch.sub({input}, {other})"
+class Sub(_Scaled):
+    name, grad_fn, torch = "sub", "SubBackward0", "torch.sub({input}, {other}, alpha={alpha})"
     double_backward = ()
-    doc = "Elementwise difference input - other, broadcasting shapes."
+    doc = "Elementwise difference input - alpha * other, broadcasting shapes."
 
-    def forward(ctx, a, b):
-        return a - b
+    def forward(ctx, a, b, alpha=1):
+        ctx.info = alpha
+        return a - b if alpha == 1 else a - Sub.scaled(ctx, a, b, alpha)
 
     def backward(ctx, g):
-        return g, -g if ctx.needs[1] else None
+        return g, -ctx.info * g if ctx.needs[1] else None
+
+
+@register
+class Rsub(_Scaled):
+    name, grad_fn, torch = "rsub", "RsubBackward1", "torch.rsub({input}, {other}, alpha={alpha})"
+    grad_fn_tensor = "RsubBackward0"  # PyTorch's name when other is a tensor
+    number_edge = False
+    method = False
+    double_backward = ()
+    doc = "Elementwise other - alpha * input, broadcasting shapes (`2 - x`)."
+
+    def forward(ctx, a, b, alpha=1):
+        ctx.info = alpha
+        return b - a if alpha == 1 else b - Rsub.scaled(ctx, b, a, alpha)
+
+    def backward(ctx, g):
+        return (-ctx.info * g if ctx.needs[0] else None), (g if ctx.needs[1] else None)
 
 
 @register

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import operator
-import sys
 from typing import Any
 
 from .. import dtypes
@@ -1750,14 +1749,13 @@ def _setitem(self: Tensor, key: Any, value: Any) -> None:
     if be.device.type != "strict":
         native = _native_key(key, be.xp)
         if native is not None:
-            held = sys.getrefcount(self.array) > 2  # beyond self.array and the argument: a node may have saved it
             view = self.array[...]  # the tensor's next version: the same memory, a new array object
             try:
                 view[native] = value.array if isinstance(value, Tensor) else value
             except (ValueError, IndexError, TypeError):
                 pass  # the general path says what is wrong, in PyTorch's words
             else:
-                mark_modified(self, self.array, view, held)
+                mark_modified(self, self.array, view)
                 self.array = view
                 return
     self._write(_call_setitem(api, op, self, key, value).array)
