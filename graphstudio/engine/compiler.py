@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Document, Problem
+from ..document.problems import clip
 from . import dtypes
 from .backprop import gc_paused
 from .registry import REGISTRY, Op, Param, ShapeError, Spec
@@ -127,7 +128,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
     if op is None:
         close = _close(node.op, REGISTRY)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        problem(f"unknown op '{node.op}'{hint}", "op")
+        problem(f"unknown op '{clip(node.op)}'{hint}", "op")
         return None, problems
     params = op.defaults()
     flags = {}
@@ -140,7 +141,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
             continue
         spec = next((p for p in op.params if p.name == key), None)
         if spec is None:
-            problem(f"unknown param '{key}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
+            problem(f"unknown param '{clip(key)}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
                     f"params.{key}")
             continue
         msg = _param_problem(spec, value)
@@ -175,7 +176,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
                 dangling = True
                 close = _close(src, hint_ids())
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                problem(f"no node '{src}'{hint}", path)
+                problem(f"no node '{clip(src)}'{hint}", path)
                 return None
             outs = target.outputs
             if not outs:
@@ -184,7 +185,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
             if not name:
                 return Ref(src, 0, src if len(outs) == 1 else f"{src}:{outs[0]}")
             if name not in outs:
-                problem(f"node '{src}' has no output '{name}' (outputs: {', '.join(outs)})", path)
+                problem(f"node '{clip(src)}' has no output '{clip(name)}' (outputs: {', '.join(outs)})", path)
                 return None
             return Ref(src, outs.index(name), f"{src}:{name}")
         if isinstance(v, bool) or isinstance(v, (int, float)):
@@ -206,7 +207,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
     ports = {p.name: p for p in step.op.inputs}
     for key in node.inputs:
         if key not in ports:
-            problem(f"unknown input '{key}' (takes: {', '.join(ports) or 'none'})", f"inputs.{key}")
+            problem(f"unknown input '{clip(key)}' (takes: {', '.join(ports) or 'none'})", f"inputs.{key}")
     resolved = []
     for port in step.op.inputs:
         path = f"inputs.{port.name}"
@@ -251,7 +252,7 @@ def _infer(node: Any, step: Step, args: list, base_dir: str | None, limit: int,
     problems = []
     for spec, size in zip(specs, sizes):
         if size > limit:
-            problems.append(Problem(f"output {list(spec.shape)} {spec.dtype.name} would need {_bytes(size)}, "
+            problems.append(Problem(f"output {clip(str(list(spec.shape)))} {spec.dtype.name} would need {_bytes(size)}, "
                                     f"over the memory limit of {_bytes(limit)}", node.id, node.op))
     if grad:
         problems.append(Problem("only Tensors of floating point dtype can require gradients", node.id, node.op,
@@ -359,7 +360,7 @@ class _Checker:
         deps = {sid: {r.node for r in _refs_obj(step.inputs)} & self.steps.keys() for sid, step in self.steps.items()}
         order_ids, stuck = _order([n.id for n in nodes if n.id in self.steps], deps)
         for cycle in _cycles(stuck):
-            text = " → ".join(cycle + [cycle[0]])
+            text = clip(" → ".join(cycle + [cycle[0]]), 120)
             for sid in cycle:
                 node = self.nodes[sid]
                 self.add(sid, [Problem(f"cycle: {text}", node.id, node.op)])
@@ -510,7 +511,7 @@ class Checker:
             order, stuck = _order(stepped, {i: recs[i].deps for i in stepped})
             cycles: dict[str, list[Problem]] = {}
             for cycle in _cycles(stuck):
-                text = " → ".join(cycle + [cycle[0]])
+                text = clip(" → ".join(cycle + [cycle[0]]), 120)
                 for sid in cycle:
                     node = recs[sid].node
                     cycles.setdefault(sid, []).append(Problem(f"cycle: {text}", node.id, node.op))
@@ -841,6 +842,8 @@ def _param_problem(p: Param, value: Any) -> str | None:
 
 
 def _bytes(n: int) -> str:
+    if n >= 1 << 60:  # past any machine, and maybe past what a float holds (a shape of 10**3000)
+        return f"about 10^{int((n.bit_length() - 1) * 0.30103)} bytes"
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"

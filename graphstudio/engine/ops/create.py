@@ -194,10 +194,13 @@ class Arange(Leaf):
         start, end, step = params.get("start", 0), params["end"], params.get("step", 1)
         if step == 0:
             raise ShapeError("arange: step must be nonzero")
-        if (end - start) * step < 0:
-            raise ShapeError("upper bound and larger bound inconsistent with step sign")
-        n = max(0, math.ceil((end - start) / step))
         whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
+        try:  # whole numbers exactly (an end of 10**3000 is a size for the memory check, not a float)
+            if (end - start) * step < 0:
+                raise ShapeError("upper bound and larger bound inconsistent with step sign")
+            n = max(0, -((start - end) // step) if whole else math.ceil((end - start) / step))
+        except OverflowError:
+            raise ShapeError("arange: the range is too large") from None
         return Spec((n,), dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32")))
 
     @staticmethod
