@@ -10,11 +10,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument (`--steps abc`) is one line, as every other failure."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="graphstudio", description="A visual computation-graph editor for learning autograd.")
+    p = _Parser(prog="graphstudio", description="A visual computation-graph editor for learning autograd.")
     p.add_argument("file", nargs="?", help="a graph file to open in the editor")
     p.add_argument("--run", metavar="FILE", help="run FILE headless and print a report")
     p.add_argument("--validate", metavar="FILE", help="list every problem in FILE (exit 0 when none, 2 otherwise)")
@@ -31,8 +38,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str, code: int) -> int:
-    print(" ".join(str(message).split()), file=sys.stderr)
+    from .document.problems import one_line
+
+    print(one_line(" ".join(str(message).split())), file=sys.stderr)
     return code
+
+
+def _file_of(args: argparse.Namespace) -> str | None:
+    """The graph file the command works on, to name it in a message."""
+    return (args.run or args.validate or args.export_code or (args.export_image or [None])[0]
+            or (args.screenshot or [None, None])[1] or args.file)
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of our output went away (`| head`): stop without a word, as PyTorch's
+    scripts and Unix tools do. Python's recipe: stdout to devnull, so the exit flush is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
 
 
 def load_and_compile(path: str):
@@ -120,25 +143,33 @@ def export(path: str, out: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.run:
-            return run(args.run, args.json, args.steps, args.device, args.seed, args.detect_anomaly)
-        if args.validate:
-            return validate(args.validate)
-        if args.export_code:
-            return export_code(args.export_code)
-        if args.export_image:
-            return export(*args.export_image)
-        if args.screenshot:
-            from .ui.live.screenshot import screenshot
-
-            return screenshot(args.screenshot[1], args.screenshot[0], args.after)
-        from .ui.app import main as editor
-
-        return editor(args.file)
+        code = _dispatch(args)
+        sys.stdout.flush()  # here, not at exit: a reader that went away is seen below
+        return code
     except KeyboardInterrupt:
-        return _fail("interrupted", 1)
+        return _fail(f"{_file_of(args) or 'graphstudio'}: interrupted", 1)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except Exception as e:  # the promise: never a traceback, always one line
         return _fail(f"graphstudio: internal error: {type(e).__name__}: {e}", 1)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.run:
+        return run(args.run, args.json, args.steps, args.device, args.seed, args.detect_anomaly)
+    if args.validate:
+        return validate(args.validate)
+    if args.export_code:
+        return export_code(args.export_code)
+    if args.export_image:
+        return export(*args.export_image)
+    if args.screenshot:
+        from .ui.live.screenshot import screenshot
+
+        return screenshot(args.screenshot[1], args.screenshot[0], args.after)
+    from .ui.app import main as editor
+
+    return editor(args.file)
 
 
 if __name__ == "__main__":

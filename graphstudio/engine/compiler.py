@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Document, Problem
+from ..document.problems import clip
 from . import dtypes
 from .backprop import gc_paused
 from .memory import bytes_text as _bytes
@@ -123,7 +124,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
     if op is None:
         close = _close(node.op, REGISTRY)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        problem(f"unknown op '{node.op}'{hint}", "op")
+        problem(f"unknown op '{clip(node.op)}'{hint}", "op")
         return None, problems
     params = op.defaults()
     flags = {}
@@ -136,7 +137,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
             continue
         spec = next((p for p in op.params if p.name == key), None)
         if spec is None:
-            problem(f"unknown param '{key}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
+            problem(f"unknown param '{clip(key)}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
                     f"params.{key}")
             continue
         msg = _param_problem(spec, value)
@@ -171,7 +172,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
                 dangling = True
                 close = _close(src, hint_ids())
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                problem(f"no node '{src}'{hint}", path)
+                problem(f"no node '{clip(src)}'{hint}", path)
                 return None
             outs = target.outputs
             if not outs:
@@ -183,7 +184,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
                 return Ref(src, int(name), v)  # a piece: checked against the count once the input's shape is known
             if name not in outs:
                 known = "0, 1, …: one per piece" if target.op.tuple_output else ", ".join(outs)
-                problem(f"node '{src}' has no output '{name}' (outputs: {known})", path)
+                problem(f"node '{clip(src)}' has no output '{clip(name)}' (outputs: {clip(known)})", path)
                 return None
             return Ref(src, outs.index(name), f"{src}:{name}")
         if isinstance(v, bool) or isinstance(v, (int, float)):
@@ -205,7 +206,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
     ports = {p.name: p for p in step.op.inputs}
     for key in node.inputs:
         if key not in ports:
-            problem(f"unknown input '{key}' (takes: {', '.join(ports) or 'none'})", f"inputs.{key}")
+            problem(f"unknown input '{clip(key)}' (takes: {', '.join(ports) or 'none'})", f"inputs.{key}")
     resolved = []
     for port in step.op.inputs:
         path = f"inputs.{port.name}"
@@ -250,7 +251,7 @@ def _infer(node: Any, step: Step, args: list, base_dir: str | None, limit: int,
     problems = []
     for spec, size in zip(specs, sizes):
         if size > limit:
-            problems.append(Problem(f"output {list(spec.shape)} {spec.dtype.name} would need {_bytes(size)}, "
+            problems.append(Problem(f"output {clip(str(list(spec.shape)))} {spec.dtype.name} would need {_bytes(size)}, "
                                     f"over the memory limit of {_bytes(limit)}", node.id, node.op))
     if grad:
         problems.append(Problem("only Tensors of floating point dtype can require gradients", node.id, node.op,
@@ -817,9 +818,10 @@ CYCLE_SHOWN = 8  # nodes of a cycle named in its message; the rest are counted
 def _cycle_message(cycle: list[str]) -> str:
     """One message for every node on ``cycle``, of bounded length: every node on a long cycle
     carries it, so its length must not grow with the cycle."""
+    names = [clip(sid) for sid in cycle]
     if len(cycle) <= CYCLE_SHOWN:
-        return "cycle: " + " → ".join(cycle + [cycle[0]])
-    return f"cycle of {len(cycle)} nodes: " + " → ".join(cycle[:CYCLE_SHOWN]) + " → … → " + cycle[0]
+        return "cycle: " + " → ".join(names + [names[0]])
+    return f"cycle of {len(cycle)} nodes: " + " → ".join(names[:CYCLE_SHOWN]) + " → … → " + names[0]
 
 
 def _cycles(stuck: dict[str, set[str]]) -> list[list[str]]:

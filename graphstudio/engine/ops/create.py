@@ -219,18 +219,21 @@ class Arange(Leaf):
         start, end, step = params.get("start", 0), params["end"], params.get("step", 1)
         if step == 0:
             raise ShapeError("step must be nonzero")
-        if (end - start) * step < 0:
-            raise ShapeError("upper bound and lower bound inconsistent with step sign")
-        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
-        dtype = dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32"))
-        if dtype is dtypes.int64:  # PyTorch counts int64 ranges on the truncated bounds
-            start, end, step = int(start), int(end), int(step)
-            if step == 0:
-                raise ShapeError("step must be nonzero", raise_as=ValueError)
-            span = end - start + step - (1 if step > 0 else -1)
-            n = max(0, abs(span) // abs(step) * (1 if (span >= 0) == (step > 0) else -1))
-        else:
-            n = max(0, math.ceil((end - start) / step))
+        try:  # whole numbers exactly (an end of 10**3000 is a size for the memory check, not a float)
+            if (end - start) * step < 0:
+                raise ShapeError("upper bound and lower bound inconsistent with step sign")
+            whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
+            dtype = dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32"))
+            if dtype is dtypes.int64:  # PyTorch counts int64 ranges on the truncated bounds
+                start, end, step = int(start), int(end), int(step)
+                if step == 0:
+                    raise ShapeError("step must be nonzero", raise_as=ValueError)
+                span = end - start + step - (1 if step > 0 else -1)
+                n = max(0, abs(span) // abs(step) * (1 if (span >= 0) == (step > 0) else -1))
+            else:
+                n = max(0, math.ceil((end - start) / step))
+        except OverflowError:
+            raise ShapeError("arange: the range is too large") from None
         return Spec((n,), dtype)
 
     @staticmethod
