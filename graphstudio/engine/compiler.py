@@ -908,8 +908,13 @@ def _param_problem(p: Param, value: Any) -> str | None:
     return None
 
 
+CLOSE_MAX_LENGTH = 100  # no suggestion for a longer word: difflib's time grows with its square
+
+
 def _close(word: str, choices: Any) -> list[str]:
     """The nearest spelling among `choices`, for "did you mean …" (difflib loads only when needed)."""
+    if len(word) > CLOSE_MAX_LENGTH:
+        return []
     import difflib
 
     return difflib.get_close_matches(word, choices, n=1)

@@ -6,6 +6,7 @@ Dialogs go through ``ask`` / ``warn`` so tests can answer them.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any, Callable
@@ -38,7 +39,7 @@ def lessons_dir() -> Path:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings | None = None, recovery_path: str | os.PathLike[str] | None = None,
+    def __init__(self, settings: QSettings | None = None, recovery_dir: str | os.PathLike[str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else QSettings("GraphStudio", "GraphStudio")
@@ -47,7 +48,7 @@ class MainWindow(QMainWindow):
         self.view = GraphView(self.scene)
         self.setCentralWidget(self.view)
         self.untitled_name = "Untitled"
-        self.autosaver = Autosaver(self.model, Path(recovery_path) if recovery_path else None, parent=self)
+        self.autosaver = Autosaver(self.model, Path(recovery_dir) if recovery_dir else None, parent=self)
         self.actions: dict[str, QAction] = {}
 
         self.palette_panel = Palette()
@@ -305,20 +306,28 @@ class MainWindow(QMainWindow):
         return True
 
     def offer_recovery(self) -> bool:
-        """On start: if the last session left unsaved work, offer it back. True when restored."""
-        if not self.autosaver.pending():
-            return False
-        try:
-            doc, original = self.autosaver.restore()
-        except DocumentError:
-            self.autosaver.clear()
-            return False
+        """On start: offer back the unsaved work of an editor window that did not close normally
+        (the newest; each window left its own). True when restored into this window."""
         B = QMessageBox.StandardButton
-        where = f" (from {os.path.basename(original)})" if original else ""
-        answer = self.ask("Restore unsaved work?",
-                          f"GraphStudio closed with unsaved changes{where}. Restore them?", B.Yes | B.No, B.Yes)
-        if answer != B.Yes:
-            self.autosaver.clear()
+        for orphan in self.autosaver.orphans():
+            try:
+                doc, original = self.autosaver.read(orphan)
+            except DocumentError as exc:
+                with contextlib.suppress(OSError):  # (another editor may have taken it meanwhile)
+                    aside = self.autosaver.keep_aside(orphan)
+                    self.warn("Unsaved work could not be read",
+                              f"{exc}\nIt is kept at {aside}: this version of GraphStudio cannot restore it.")
+                continue
+            where = f" (from {os.path.basename(original)})" if original else ""
+            answer = self.ask("Restore unsaved work?",
+                              f"GraphStudio closed with unsaved changes{where}. Restore them?", B.Yes | B.No, B.Yes)
+            if answer != B.Yes:
+                self.autosaver.discard(orphan)
+                continue
+            with contextlib.suppress(OSError):
+                self.autosaver.adopt(orphan)
+                break
+        else:
             return False
         self.model.reset(doc, original, modified=True)
         self._update_title()
@@ -327,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
-            self.autosaver.timer.stop()
+            self.autosaver.close()
             event.accept()
         else:
             event.ignore()

@@ -47,7 +47,7 @@ def chain_doc() -> Document:
 def window(qtbot, tmp_path: Path):
     from graphstudio.ui.mainwindow import MainWindow
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings=settings, recovery_path=tmp_path / "recovery" / "recovery.graph.json")
+    win = MainWindow(settings=settings, recovery_dir=tmp_path / "recovery")
     win.questions = []
 
     def ask(title, text, buttons, default):  # tests that expect a question replace this

@@ -39,7 +39,7 @@ def screenshot(graph_path: str, out_path: str, after: str | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="graphstudio-shot-") as tmp:
         settings = QSettings(os.path.join(tmp, "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(settings=settings, recovery_path=os.path.join(tmp, "recovery.graph.json"))
+        window = MainWindow(settings=settings, recovery_dir=os.path.join(tmp, "recovery"))
         warnings: list[str] = []
         window.warn = lambda title, text: warnings.append(text)  # type: ignore[method-assign]
         session: LiveSession | None = None
