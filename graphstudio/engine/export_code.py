@@ -38,6 +38,11 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
+def _left_out(p: Any, value: Any, defaults: dict) -> bool:
+    """A param the call leaves out: None, or at its default (unless the op requires it)."""
+    return value is None or (value == defaults.get(p.name) and not p.required)
+
+
 class _Writer:
     def __init__(self, program: Program):
         self.p = program
@@ -67,9 +72,14 @@ class _Writer:
         defaults = op.defaults()
         template = op.torch
         extra = []
+        written = [p.name for p in op.params if "{" + p.name in template
+                   and not _left_out(p, step.params.get(p.name, p.default), defaults)]
+        last_written = max((template.index("{" + name) for name in written), default=-1)
         for p in op.params:
             value = step.params.get(p.name, p.default)
-            at_default = value == defaults.get(p.name) and not p.required
+            if value is None and "{" + p.name in template and template.index("{" + p.name) < last_written:
+                values[p.name] = None if "{" + p.name + "!r}" in template else "None"
+                continue
             if p.name == "index":
                 from .ops.shape import index_source
 
@@ -78,7 +88,7 @@ class _Writer:
                 values[p.name] = f"torch.{value}" if "torch.{" not in template else str(value)
             else:
                 values[p.name] = _literal(value) if "{" + p.name + "!r}" not in template else value
-            if at_default or value is None:
+            if _left_out(p, value, defaults):
                 template = re.sub(r"(?<=\()\s*\w+=\{" + p.name + r"(!r)?\}\s*(,\s*)?", "", template)
                 template = re.sub(r",\s*\w+=\{" + p.name + r"(!r)?\}", "", template)
                 template = re.sub(r",\s*\{" + p.name + r"(!r)?\}(?=\))", "", template)  # a trailing positional

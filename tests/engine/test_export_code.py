@@ -168,3 +168,22 @@ def test_a_graph_file_squeezes_several_dims_as_pytorch():
     ours, theirs = _runner_report(doc), _script_report(doc)
     assert ours["outputs"]["q"] == theirs["outputs"]["q"]
     assert theirs["outputs"]["q"]["shape"] == [3, 4] and theirs["outputs"]["q"]["grad_fn"] == "SqueezeBackward2"
+
+
+@needs_torch
+def test_an_exported_reduction_keeps_dim_none_before_keepdim():
+    """`torch.sum(x, keepdim=True)` is no PyTorch call; `torch.sum(x, dim=None, keepdim=True)` is."""
+    doc = {"graphstudio": 1, "nodes": [
+        {"id": "x", "op": "tensor", "params": {"data": [[1.0, 2.0], [3.0, 4.5]], "requires_grad": True}},
+        {"id": "s", "op": "sum", "inputs": {"input": "x"}, "params": {"dim": None, "keepdim": True}},
+    ]}
+    assert "torch.sum(x, dim=None, keepdim=True)" in export(compile(loads_doc(doc)))
+    assert _script_report(doc)["outputs"]["s"] == _runner_report(doc)["outputs"]["s"]
+
+
+def loads_doc(doc: dict):
+    import json
+
+    from graphstudio.document import loads
+
+    return loads(json.dumps(doc))
