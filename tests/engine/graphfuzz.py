@@ -229,6 +229,13 @@ class _Graph:
                 if op.category == "Shape" else frozenset()
             self.values.append(Value(ref, spec, rg, upstream, reaches if rg else frozenset(), aliases))
 
+    def consume(self, v: Value) -> None:
+        """An op reading a named output (`"n3:values"`, `"n5:1"`), so those references get exercised."""
+        if self.draw(st.booleans()):
+            self.add_op("sum", Sample(((),)), [v])
+        elif v.spec.dtype is not dtypes.bool_:
+            self.add_op("mul", Sample(((), ())), [v, self.draw(st.sampled_from([2, 0.5]))])
+
     # -- sinks --------------------------------------------------------------------------------
     def differentiable(self) -> list[Value]:
         return [v for v in self.values if v.requires_grad and v.spec.dtype.is_floating_point]
@@ -344,6 +351,9 @@ def graphs(draw: Any) -> dict:
         g.constant_leaf()
     for _ in range(draw(st.integers(1, 5))):
         g.block()
+    for v in [v for v in g.values if ":" in v.ref]:
+        if draw(st.booleans()):
+            g.consume(v)
     steps = 1
     candidates = g.differentiable()
     if candidates:
