@@ -49,8 +49,6 @@ def _known_difference(op: str, sample: Sample) -> bool:
         return True  # known: dropout that changes nothing records a node
     if op == "dropout":
         return True  # random unless p is 0 (above)
-    if op == "conv2d" and isinstance(p.get("padding"), str):
-        return True  # unfixed: a graph file's conv2d padding takes no "same"/"valid" (int_or_ints)
     return False
 
 

@@ -187,3 +187,19 @@ def loads_doc(doc: dict):
     from graphstudio.document import loads
 
     return loads(json.dumps(doc))
+
+
+@needs_torch
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_a_graph_file_pads_a_convolution_by_name_as_pytorch(padding):
+    """conv2d's padding takes "same" and "valid" in a file too (the op's own samples were refused)."""
+    weight = [[[[1.0, 0.5], [0.0, -1.0]]]]
+    doc = {"graphstudio": 1, "nodes": [
+        {"id": "x", "op": "tensor", "params": {"data": [[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.5]]]],
+                                               "requires_grad": True}},
+        {"id": "y", "op": "conv2d", "inputs": {"input": "x", "weight": weight}, "params": {"padding": padding}},
+        {"id": "loss", "op": "sum", "inputs": {"input": "y"}},
+        {"id": "bw", "op": "backward", "inputs": {"tensor": "loss"}},
+    ]}
+    ours, theirs = _runner_report(doc), _script_report(doc)
+    assert ours["outputs"] == theirs["outputs"]
