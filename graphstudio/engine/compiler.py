@@ -883,6 +883,8 @@ _CHECKS = {
     "dims_or_none": (lambda v: _is_int(v) or isinstance(v, list) and all(_is_int(x) for x in v),
                      "an integer or a list of integers"),
     "dim_or_none": (_is_int, "an integer"),
+    "padding": (lambda v: _is_int(v) or isinstance(v, list) and all(_is_int(x) for x in v) or v in ("same", "valid"),
+                'an integer, a list of integers, "same" or "valid"'),
     "number_or_none": (_is_num, "a number"),
     "floats": (lambda v: isinstance(v, list) and all(_is_num(x) for x in v), "a list of numbers"),
     "data": (lambda v: _is_num(v) or isinstance(v, (list, bool)), "a number or nested lists of numbers"),

@@ -76,7 +76,7 @@ class Port:
 @dataclass(frozen=True)
 class Param:
     """A non-tensor argument. `type` is one of: int, float, bool, str, choice, shape, dims,
-    int_or_ints, dim_or_none, data, dtype, number_or_none."""
+    int_or_ints, dim_or_none, data, dtype, number_or_none, padding (int_or_ints, "same" or "valid")."""
 
     name: str
     type: str

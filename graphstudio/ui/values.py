@@ -76,6 +76,9 @@ def _listify(v: Any) -> Any:
     return [_listify(x) for x in v] if isinstance(v, (list, tuple)) else v
 
 
+PADDING_NAMES = ("same", "valid")  # conv2d's padding by name, as PyTorch's
+
+
 def parse_value(kind: str, text: str) -> Any:
     """The value for a param of type ``kind`` from its text; ``InvalidValue`` says what is wrong.
 
@@ -83,7 +86,7 @@ def parse_value(kind: str, text: str) -> Any:
     ``null`` as none; for the others an empty field is an error.
     """
     text = text.strip()
-    if kind == "str":
+    if kind == "str" or kind == "padding" and text in PADDING_NAMES:
         return text
     base, optional = (kind[: -len("_or_none")], True) if kind.endswith("_or_none") else (kind, False)
     if not text:
@@ -117,6 +120,10 @@ def _check(kind: str, value: Any, optional: bool) -> Any:
         if _is_int(value) or _ints(value):
             return value
         raise InvalidValue(f"expected a whole number or a list of them, like 2 or [1, 2]{none}")
+    if kind == "padding":
+        if _is_int(value) or _ints(value) or value in PADDING_NAMES:
+            return value
+        raise InvalidValue(f"expected a whole number, a list of them, same or valid{none}")
     if kind in ("dim", "int"):
         if _is_int(value):
             return value

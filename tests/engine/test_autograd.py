@@ -244,3 +244,18 @@ result = (x.grad.tolist(), w.grad.tolist(), z.item(), z.grad_fn.name(), y.shape[
     exec(snippet, ours)
     exec(snippet, theirs)
     assert ours["result"] == theirs["result"]
+
+
+@needs_torch
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_of_a_0_dim_tensor_along_dim_0_is_a_copy(name):
+    """Its values do not follow later in-place updates of the input (found by the graph fuzzer: an
+    optimizer step showed through the values)."""
+    seen = []
+    for lib in (gs, torch):
+        x = lib.tensor(1.5, requires_grad=True)
+        values = getattr(lib, name)(x, dim=0).values
+        with lib.no_grad():
+            x.add_(1.0)
+        seen.append(values.item())
+    assert seen[0] == seen[1] == 1.5

@@ -144,6 +144,7 @@ def test_multi_selection_shows_a_hint(window, doc):
     ("shape", "2, 3", [2, 3]), ("shape", "(5, 3)", [5, 3]), ("shape", "(4,)", [4]), ("shape", " [2, 3,] ", [2, 3]),
     ("dims", "0, 1", [0, 1]), ("int_or_ints", "(1, 2)", [1, 2]), ("data", "((1, 2), (3, 4))", [[1, 2], [3, 4]]),
     ("dims_or_none", "(0, 1)", [0, 1]),
+    ("padding", "same", "same"), ('padding', '"valid"', "valid"), ("padding", "[1, 2]", [1, 2]),
 ])
 def test_parse_value_accepts(kind, text, value):
     assert values.parse_value(kind, text) == value
@@ -151,6 +152,7 @@ def test_parse_value_accepts(kind, text, value):
 
 @pytest.mark.parametrize("kind, text", [
     ("shape", "[2.5]"), ("shape", "[true]"), ("dims", "x"), ("data", "[[1, 2], [3]]"), ("data", '["a"]'),
+    ("padding", '"full"'),
     ("dim_or_none", "1.5"), ("shape", ""), ("shape", "2 3"), ("shape", "(2, -1)"),
 ])
 def test_parse_value_refuses(kind, text):

@@ -434,7 +434,7 @@ def _extreme_forward(ctx, a, dim, keepdim, reduce, arg):
         if not -1 <= dim <= 0:
             raise IndexError("dim out of range")
         ctx.info = ()
-        return a, xp.zeros((), dtype=xp.int64)
+        return xp.asarray(a, copy=True), xp.zeros((), dtype=xp.int64)  # a new tensor, as PyTorch: no alias
     axis = dim % a.ndim if -a.ndim <= dim < a.ndim else dim
     values = reduce(a, axis=axis, keepdims=keepdim)
     index = arg(a, axis=axis, keepdims=keepdim)

@@ -319,7 +319,7 @@ class Squeeze(ShapeOp):
     name, grad_fn, torch = "squeeze", "SqueezeBackward0", "torch.squeeze({input}, {dim})"
     double_backward = ()
     doc = "Remove dims of size 1: all of them, or only `dim` (left alone if its size is not 1)."
-    params = (Param("dim", "dim_or_none", None, "the dim to remove if it has size 1 (none: every size-1 dim)"),)
+    params = (Param("dim", "dims_or_none", None, "the dim(s) to remove if their size is 1 (none: every size-1 dim)"),)
     samples = (S(((3, 1, 4, 1),)), S(((3, 1, 4, 1),), {"dim": 1}), S(((3, 1, 4, 1),), {"dim": 0}),
                S(((3, 1, 4, 1),), {"dim": (1, -1)}), S(((1, 1),)), S(((),), {"dim": 0}),
                S(((3, 1),), {"dim": 2}, error="Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
