@@ -9,13 +9,17 @@ from . import dtypes
 from .backend import get_backend
 from .backprop import grad_mode
 from .creation import default_generator, parse_size, to_array
-from .registry import REGISTRY
+from .dispatch import torch_error
+from .registry import REGISTRY, ShapeError
 from .tensor import _C_TYPE, Tensor, _created_requiring_grad, wrap
 
 
 def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:
     """Run a creation op of the registry and put the result on `device`."""
-    arr = REGISTRY[op_name].make(default_generator.rng, **params)
+    try:
+        arr = REGISTRY[op_name].make(default_generator.rng, **params)
+    except ShapeError as e:
+        raise torch_error(e) from None
     return from_host(arr, device, requires_grad)
 
 

@@ -187,15 +187,19 @@ class Arange(Leaf):
     params = (Param("start", "float", 0, "first value"), Param("end", "float", None, "stop before this", required=True),
               Param("step", "float", 1, "spacing"), _dtype(None), REQUIRES_GRAD)
     samples = (Sample((), {"end": 12, "dtype": "float32"}), Sample((), {"start": 1, "end": 2, "step": 0.25}),
-               Sample((), {"end": 5}), Sample((), {"end": 5, "step": 0}, error="step must be nonzero"))
+               Sample((), {"end": 5}), Sample((), {"end": 5, "step": 0}, error="step must be nonzero"),
+               Sample((), {"start": 3, "end": 0}, error="upper bound and lower bound inconsistent with step sign"),
+               Sample((), {"end": 2, "dtype": "bool"}, error="\"arange_cpu\" not implemented for 'Bool'"))
 
     @classmethod
     def infer(cls, **params: Any) -> Spec:
         start, end, step = params.get("start", 0), params["end"], params.get("step", 1)
         if step == 0:
-            raise ShapeError("arange: step must be nonzero")
+            raise ShapeError("step must be nonzero")
         if (end - start) * step < 0:
-            raise ShapeError("upper bound and larger bound inconsistent with step sign")
+            raise ShapeError("upper bound and lower bound inconsistent with step sign")
+        if params.get("dtype") == "bool":
+            raise ShapeError("\"arange_cpu\" not implemented for 'Bool'")
         n = max(0, math.ceil((end - start) / step))
         whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
         return Spec((n,), dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32")))
@@ -222,6 +226,7 @@ class Linspace(Leaf):
 
     @staticmethod
     def make(rng, steps, start=0.0, end=1.0, dtype="float32", requires_grad=False):
+        Linspace.infer(steps=steps, dtype=dtype)
         return np.linspace(start, end, steps).astype(_np({"dtype": dtype}))
 
 

@@ -15,13 +15,25 @@ def _mT(xp, a):
     return xp.matrix_transpose(a)
 
 
+_C_TYPES = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
 _CPP_TYPES = {"float32": "float", "float64": "double", "int32": "int", "int64": "long int", "bool": "bool"}
 
 
 def _dims(a: Spec, b: Spec, op: str) -> None:
-    if a.dtype is not b.dtype:
-        raise ShapeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[a.dtype.name]} != "
-                         f"{_CPP_TYPES[b.dtype.name]}")
+    """Refuse operands of two dtypes in the words of the kernel PyTorch routes `op` to."""
+    if a.dtype is b.dtype:
+        return
+    ta, tb = _C_TYPES[a.dtype.name], _C_TYPES[b.dtype.name]
+    if op == "dot" or op == "matmul" and a.ndim == b.ndim == 1:
+        raise ShapeError(f"dot : expected both vectors to have same dtype, but found {ta} and {tb}")
+    if op == "mv" or op == "matmul" and b.ndim == 1:
+        raise ShapeError(f"addmv input tensors must have the same dtype, but got {tb}, {ta}, and {tb}")
+    if op == "bmm" or b.ndim >= 3:
+        raise ShapeError(f"expected scalar type {ta} but found {tb}")
+    raise ShapeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[a.dtype.name]} != "
+                     f"{_CPP_TYPES[b.dtype.name]}")
 
 
 @register
@@ -63,18 +75,18 @@ class Bmm(Op):
     category = "Matrix"
     doc = "Batched matrix product of 3-D tensors: [b, n, k] @ [b, k, m] → [b, n, m]."
     inputs = (T("input", "3-D"), T("mat2", "3-D"))
-    samples = (S(((2, 3, 4), (2, 4, 5))), S(((2, 3, 4), (2, 5, 2)), error="bmm"),
+    samples = (S(((2, 3, 4), (2, 4, 5))), S(((2, 3, 4), (2, 5, 2)), error="Expected size for first two dimensions of batch2"),
                S(((2, 3, 4), (3, 4, 2)), error="batch1 and batch2"))
 
     def infer(a, b):
         a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "mat2")
         if a.ndim != 3 or b.ndim != 3:
-            raise ShapeError(f"batch1 must be a 3D tensor and batch2 must be a 3D tensor (got {list(a.shape)} and {list(b.shape)})")
+            raise ShapeError(f"batch{1 if a.ndim != 3 else 2} must be a 3D tensor")
         if a.shape[0] != b.shape[0]:
             raise ShapeError(f"batch1 and batch2 must have same number of batches, got {a.shape[0]} and {b.shape[0]}")
         if a.shape[2] != b.shape[1]:
             raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, {a.shape[2]}] "
-                             f"but got: [{b.shape[0]}, {b.shape[1]}] (bmm of {list(a.shape)} and {list(b.shape)})")
+                             f"but got: [{b.shape[0]}, {b.shape[1]}].")
         _dims(a, b, "bmm")
         return Spec((a.shape[0], a.shape[1], b.shape[2]), a.dtype)
 
@@ -153,9 +165,6 @@ class Matmul(Op):
             if b.ndim == 1:
                 gb = xp.reshape(xp.sum(xp.reshape(gb, (-1, b.shape[0])), axis=0), b.shape)
         return ga, gb
-
-
-_C_TYPES = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
 
 
 @register

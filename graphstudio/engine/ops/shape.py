@@ -398,7 +398,8 @@ class Clone(ShapeOp):
 def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
     size = _ints(size, "size")
     if len(size) < len(shape):
-        raise ShapeError(f"expand({_TENSOR_TYPES[dtype.name]}{{{list(shape)}}}, size={list(size)}): the number of "
+        kind = "CPUBoolType" if dtype is dtypes.bool_ else _TENSOR_TYPES[dtype.name]  # PyTorch's words for bool
+        raise ShapeError(f"expand({kind}{{{list(shape)}}}, size={list(size)}): the number of "
                          f"sizes provided ({len(size)}) must be greater or equal to the number of dimensions in the "
                          f"tensor ({len(shape)})")
     lead = len(size) - len(shape)

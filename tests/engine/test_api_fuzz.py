@@ -1,0 +1,51 @@
+"""The Python API fuzzed against PyTorch: random short programs of torch calls, run under both.
+
+CI runs a few hundred programs; the long profile sets ``GRAPHSTUDIO_FUZZ_EXAMPLES`` (e.g. 10000) and
+optionally ``GRAPHSTUDIO_FUZZ_SEED``. The seed is fixed, so a run is repeatable. `FOUND` holds what
+the fuzzer found, each as the smallest expression that showed it, compared directly.
+"""
+from __future__ import annotations
+
+import pytest
+
+import graphstudio.engine as gs
+from tests.engine.apifuzz import compare_runs, run_expression
+from tests.oracle import needs_torch, torch
+
+FOUND = [
+    # clamp with a float bound on an integer tensor: PyTorch's result is float32 (it kept the int dtype, gave 1)
+    "torch.tensor([2, -3]).clamp(None, 1.5)",
+    "torch.tensor([2], dtype=torch.int32).clamp(0.5, 2.5)",
+    "torch.tensor([True, False]).clamp(0)",
+    # a bool tensor with a Python bool stays bool (it became int64)
+    "torch.tensor([True, False]) + True",
+    "torch.tensor([True, False]) * False",
+    "torch.tensor([True, False]) ** False",
+    "torch.tensor([True, False]).__iadd__(True)",
+    # no kernel for two bool operands (NumPy's int8 crashed the engine, or `//` answered)
+    "torch.tensor([True]) // torch.tensor([True])",
+    "torch.tensor([True]) % True",
+    "True ** torch.tensor([True])",
+    # creation errors as PyTorch words and types them (ShapeError leaked; 'larger bound')
+    "torch.arange(4, 0, 1)",
+    "torch.arange(0, 4, 0)",
+    "torch.arange(0, 2, dtype=torch.bool)",
+    "torch.linspace(0, 1, -1)",
+    # matrix products of two dtypes: the message of the kernel PyTorch routes to
+    "torch.ones(2, 2, dtype=torch.int32) @ torch.ones(2)",
+    "torch.mv(torch.ones(2, 2), torch.ones(2, dtype=torch.int32))",
+    "torch.ones(2, dtype=torch.int32) @ torch.ones(2)",
+    "torch.ones(2, 2) @ torch.ones(2, 2, 2, dtype=torch.int32)",
+    "torch.ones(2, dtype=torch.int32) @ torch.ones(2, 2)",
+    "torch.bmm(torch.ones(3), torch.ones(1, 1))",
+    "torch.bmm(torch.ones(2, 2, 2), torch.ones(3))",
+    "torch.bmm(torch.ones(2, 2, 2), torch.ones(2, 3, 2))",
+    "torch.tensor([True]).expand([])",
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("code", FOUND)
+def test_found_by_the_fuzzer(code):
+    difference = compare_runs(run_expression(code, torch), run_expression(code, gs))
+    assert difference is None, difference
