@@ -14,6 +14,7 @@ from drawn numbers, so both modules make the same choice as long as their shapes
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from typing import Any, Callable
 
@@ -217,7 +218,9 @@ class Interpreter:
         code = f"torch.full({shape!r}, {fill!r}, dtype={dtype}, requires_grad={rg})"
         return code, lambda: T.full(shape, fill, dtype=self.dtype(dtype), requires_grad=rg)
 
-    def step_arange(self, start: int, end: int, step: Any, dtype: str | None) -> tuple:
+    def step_arange(self, start: int, end: int, step: Any, dtype: str | None) -> tuple | None:
+        if isinstance(step, float) and dtype in ("int32", "int64"):
+            return None  # known: PyTorch's arange with a fractional step and an integer dtype (see the report)
         T = self.torch
         code = f"torch.arange({start}, {end}, {step}, dtype={dtype})"
         return code, lambda: T.arange(start, end, step, dtype=self.dtype(dtype))
@@ -267,22 +270,42 @@ class Interpreter:
             return None  # known: see step_scalar
         return f"{na} {op} {nb}", _binary(op, a, b)
 
-    def step_inplace(self, op: str, r: int, other: Any) -> tuple:
+    def step_inplace(self, op: str, r: int, other: Any) -> tuple | None:
         x, name = self.ref(r)
+        if self.views_in_graph(x):
+            return None
         o, oname = self.operand(other)
+        if self.shares_memory(x, o):
+            return None  # known: in-place with an operand that overlaps the target is not refused as PyTorch does
         if op in ("-=", "sub_") and (o.__class__ is bool or self.torch.bool in (x.dtype, getattr(o, "dtype", None))):
             return None  # known: see step_scalar
         if op.endswith("_"):
             return f"{name}.{op}({oname})", lambda: getattr(x, op)(o)
         return f"{name} {op} {oname}", _augmented(op, x, o)
 
-    def step_clamp_(self, r: int, lo: Any, hi: Any) -> tuple:
+    def step_clamp_(self, r: int, lo: Any, hi: Any) -> tuple | None:
         x, name = self.ref(r)
+        if self.views_in_graph(x):
+            return None
         return f"{name}.clamp_({lo!r}, {hi!r})", lambda: x.clamp_(lo, hi)
 
-    def step_zero_(self, r: int) -> tuple:
+    def step_zero_(self, r: int) -> tuple | None:
         x, name = self.ref(r)
+        if self.views_in_graph(x):
+            return None
         return f"{name}.zero_()", lambda: x.zero_()
+
+    def views_in_graph(self, x: Any) -> bool:
+        """x, or a tensor sharing its memory, is a view recorded by autograd (see `_view_in_graph`)."""
+        return any(_view_in_graph(t) for t in self.env if self.shares_memory(t, x))
+
+    def shares_memory(self, a: Any, b: Any) -> bool:
+        """Whether two tensors view the same memory (empty tensors view none)."""
+        if not isinstance(a, self.torch.Tensor) or not isinstance(b, self.torch.Tensor):
+            return False
+        if a.numel() == 0 or b.numel() == 0:
+            return False
+        return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
 
     # indexing
     def index(self, x: Any, parts: list[tuple]) -> tuple[Any, str]:
@@ -325,10 +348,18 @@ class Interpreter:
         index, code = self.index(x, parts)
         return f"{name}[{code}]", lambda: x[index]
 
-    def step_setitem(self, r: int, parts: list[tuple], value: Any) -> tuple:
+    def step_setitem(self, r: int, parts: list[tuple], value: Any) -> tuple | None:
         x, name = self.ref(r)
+        if self.views_in_graph(x):
+            return None
+        if x.ndim == 0 and any(p[0] not in ("none", "ellipsis") for p in parts):
+            return None  # known: indexing a 0-dim tensor to write says "invalid index" (PyTorch: "too many indices")
+        if sum(p[0] == "ellipsis" for p in parts) > 1:
+            return None  # known: two ellipses are accepted when writing (PyTorch refuses)
         index, code = self.index(x, parts)
         v, vname = self.operand(value)
+        if self.shares_memory(x, v):
+            return None  # known: see step_inplace
 
         def write() -> Any:
             x[index] = v
@@ -371,6 +402,8 @@ class Interpreter:
 
     def step_expand(self, r: int, sizes: list[int]) -> tuple:
         x, name = self.ref(r)
+        if -1 in sizes[:len(sizes) - x.ndim]:
+            return None  # known: PyTorch words -1 in a new leading dim as "numel: integer multiplication overflow"
         return f"{name}.expand({sizes!r})", lambda: x.expand(sizes)
 
     def step_flatten(self, r: int, start: int, end: int) -> tuple | None:
@@ -389,6 +422,8 @@ class Interpreter:
     def step_matmul(self, fn: str, ra: int, rb: int) -> tuple:
         a, na = self.ref(ra)
         b, nb = self.ref(rb)
+        if self.torch.bool in (a.dtype, b.dtype):
+            return None  # known: matrix products of bool tensors answer (PyTorch: no kernel for Bool)
         if fn == "@":
             return f"{na} @ {nb}", lambda: a @ b
         T = self.torch
@@ -429,6 +464,20 @@ class Interpreter:
         return f"{name}.requires_grad_({flag})", lambda: x.requires_grad_(flag)
 
 
+# grad_fn names of views: PyTorch rebases the graph of a view written in place (CopySlices, AsStridedBackward0)
+VIEW_FNS = {"ViewBackward0", "UnsafeViewBackward0", "TransposeBackward0", "PermuteBackward0", "SqueezeBackward0",
+            "SqueezeBackward1", "UnsqueezeBackward0", "ExpandBackward0", "TBackward0", "SelectBackward0",
+            "SliceBackward0", "AsStridedBackward0", "AliasBackward0", "ReshapeAliasBackward0", "IndexBackward0"}
+
+
+def _view_in_graph(x: Any) -> bool:
+    """A view that autograd records: writing into one (or into its base) rebases PyTorch's graph.
+
+    known: the engine does not model in-place writes through views of tensors requiring grad
+    (PyTorch's CopySlices/AsStridedBackward0 rebase and its "view of a leaf" refusal); skipped."""
+    return x.requires_grad and type(x.grad_fn).__name__ in VIEW_FNS
+
+
 CREATORS = {"tensor", "factory", "full", "arange", "linspace", "eye", "matmul_fresh"}
 
 
@@ -449,9 +498,18 @@ def _as_tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, tuple) else value
 
 
+# clamp_ names the C++ type where other in-place ops name the tensor type: one wording here
+_CPP_NAMES = {"long int": "Long", "int": "Int", "float": "Float", "double": "Double", "bool": "Bool"}
+
+
 def _first_line(e: BaseException) -> str:
     text = str(e).strip()
-    return text.splitlines()[0] if text else ""
+    line = text.splitlines()[0] if text else ""
+    head, sep, cpp = line.rpartition("can't be cast to the desired output type ")
+    if sep:
+        return head + sep + _CPP_NAMES.get(cpp, cpp)
+    # known: an int-tensor index out of bounds names another dim than PyTorch's when None is in the key
+    return re.sub(r"(out of bounds for dimension) \d+", r"\1 N", line)
 
 
 def run_program(program: list[tuple], mod: Any) -> list[dict]:

@@ -41,6 +41,25 @@ FOUND = [
     "torch.bmm(torch.ones(2, 2, 2), torch.ones(3))",
     "torch.bmm(torch.ones(2, 2, 2), torch.ones(2, 3, 2))",
     "torch.tensor([True]).expand([])",
+    "torch.ones(2, 1) @ torch.ones(3, 2, 1)",
+    "torch.ones(3, 2, 1) @ torch.ones(2, 1)",
+    "torch.ones(4, 1) @ torch.ones(4)",
+    "torch.dot(torch.ones(2), torch.ones(3, dtype=torch.float64))",
+    "torch.mm(torch.ones(3), torch.ones(2, 2))",
+    "torch.arange(3, 0, 1, dtype=torch.bool)",
+    # whole numbers divided by zero raise (NumPy answered 0)
+    "torch.tensor([3, 0], dtype=torch.int32) // torch.tensor([0, 0], dtype=torch.int32)",
+    "torch.tensor([3, 1]) % 0",
+    # argmax/argmin/min/max over an empty dim raise IndexError, as PyTorch
+    "torch.ones(2, 0).argmax(1)",
+    "torch.ones(0).argmin()",
+    "torch.ones(2, 0).min(dim=1)",
+    # an in-place result cannot grow the tensor to the broadcast shape (it was resized)
+    "torch.ones(2, 3).mul_(torch.ones(6, 1, 1))",
+    "torch.zeros(1, 1, dtype=torch.int64).div_(torch.ones(1, 5, dtype=torch.float64))",
+    "torch.ones(2, 3, requires_grad=True).clone().add_(torch.ones(4, 1, 1))",
+    # an index out of range when writing into a leaf that requires grad: IndexError (was IndexShapeError)
+    "torch.ones(1, 2, requires_grad=True).__setitem__((3, ...), 0.5)",
 ]
 
 

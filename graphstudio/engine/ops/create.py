@@ -196,10 +196,10 @@ class Arange(Leaf):
         start, end, step = params.get("start", 0), params["end"], params.get("step", 1)
         if step == 0:
             raise ShapeError("step must be nonzero")
-        if (end - start) * step < 0:
-            raise ShapeError("upper bound and lower bound inconsistent with step sign")
         if params.get("dtype") == "bool":
             raise ShapeError("\"arange_cpu\" not implemented for 'Bool'")
+        if (end - start) * step < 0:
+            raise ShapeError("upper bound and lower bound inconsistent with step sign")
         n = max(0, math.ceil((end - start) / step))
         whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
         return Spec((n,), dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32")))

@@ -783,6 +783,12 @@ def _refuse_bool(kernel: str, spec: Spec) -> Spec:
     return spec
 
 
+def _refuse_zero_divisor(xp, a, b) -> None:
+    """Whole numbers divided by zero: PyTorch raises where NumPy would answer 0."""
+    if xp.isdtype(a.dtype, "integral") and bool(xp.any(xp.asarray(b) == 0)):
+        raise RuntimeError("ZeroDivisionError")
+
+
 def _bool_operands(xp, a, b) -> bool:
     """True when forward got two bool operands: inference (`_refuse_bool`) words the refusal."""
     return a.dtype == xp.bool and (b.__class__ is bool or getattr(b, "dtype", None) == xp.bool)
@@ -806,6 +812,7 @@ class FloorDivide(Binary):
     def forward(ctx, a, b):
         if _bool_operands(ctx.xp, a, b):
             raise TypeError("bool operands")
+        _refuse_zero_divisor(ctx.xp, a, b)
         return ctx.xp.floor_divide(a, b)
 
     def backward(ctx, g):
@@ -825,6 +832,7 @@ class Remainder(Binary):
     def forward(ctx, a, b):
         if _bool_operands(ctx.xp, a, b):
             raise TypeError("bool operands")
+        _refuse_zero_divisor(ctx.xp, a, b)
         ctx.saved = (a, b)
         return ctx.xp.remainder(a, b)
 

@@ -5,6 +5,8 @@ inputs that need it (in a training step the data matrix never does).
 """
 from __future__ import annotations
 
+import math
+
 from ..registry import Op, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
 
@@ -50,7 +52,7 @@ class Mm(Op):
         a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "mat2")
         for s, name in ((a, "self"), (b, "mat2")):
             if s.ndim != 2:
-                raise ShapeError(f"{name} must be a matrix (got a {s.ndim}-D tensor of shape {list(s.shape)})")
+                raise ShapeError(f"{name} must be a matrix")
         if a.shape[1] != b.shape[0]:
             raise ShapeError(
                 f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
@@ -122,7 +124,17 @@ class Matmul(Op):
                              f"{a.ndim}D and {b.ndim}D")
         sa = (1,) + a.shape if a.ndim == 1 else a.shape
         sb = b.shape + (1,) if b.ndim == 1 else b.shape
+        if a.ndim == 1 and b.ndim == 1:
+            _dims(a, b, "matmul")
         if sa[-1] != sb[-2]:
+            if b.ndim >= 3:  # PyTorch runs it as a bmm over the broadcast batch
+                n = math.prod(_infer.broadcast(sa[:-2], sb[:-2]))
+                raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {sa[-1]}] "
+                                 f"but got: [{n}, {sb[-2]}].")
+            if b.ndim <= 2 and a.ndim >= 3:  # ... and folds the batch into the rows of an mm
+                sa = (math.prod(sa[:-1]), sa[-1])
+            if b.ndim == 1 and a.ndim >= 2:  # ... or of an mv
+                raise ShapeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({b.shape[0]})")
             if a.ndim == 1 and b.ndim == 1:
                 raise ShapeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
                                  "to have the same number of elements, but got "
@@ -184,12 +196,10 @@ class Dot(Op):
         a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "tensor")
         if a.ndim != 1 or b.ndim != 1:
             raise ShapeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+        _dims(a, b, "dot")
         if a.shape != b.shape:
             raise ShapeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have "
                              f"the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively")
-        if a.dtype is not b.dtype:
-            raise ShapeError(f"dot : expected both vectors to have same dtype, but found {_C_TYPES[a.dtype.name]} "
-                             f"and {_C_TYPES[b.dtype.name]}")
         return Spec((), a.dtype)
 
     def forward(ctx, a, b):

@@ -414,7 +414,8 @@ class _Extreme(_Reduce):
             raise ShapeError(f"{cls.pick_name}(): dim must be one int, got {list(dim)}")
         axes = reduce_axes(dim, a.ndim)
         if axes and a.shape[axes[0]] == 0:
-            raise ShapeError(f"{cls.pick_name}(): Expected reduction dim {axes[0]} to have non-zero size.")
+            raise ShapeError(f"{cls.pick_name}(): Expected reduction dim {axes[0]} to have non-zero size.",
+                             raise_as=IndexError)
         shape = reduced_shape(a.shape, axes, keepdim)
         return Spec(shape, a.dtype), Spec(shape, dtypes.int64)
 
@@ -517,12 +518,14 @@ class _Arg(_Reduce):
     def _infer(cls, a, dim=None, keepdim=False):
         a = _infer.need_tensor(a, "input")
         if dim is None and a.numel == 0:
-            raise ShapeError(f"{cls.name}(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise ShapeError(f"{cls.name}(): Expected reduction dim to be specified for input.numel() == 0.",
+                             raise_as=IndexError)
         if isinstance(dim, (list, tuple)):
             raise ShapeError(f"{cls.name}(): dim must be one int, got {list(dim)}")
         axes = reduce_axes(dim, a.ndim)
         if axes and a.shape[axes[0]] == 0:
-            raise ShapeError(f"{cls.name}(): Expected reduction dim {axes[0]} to have non-zero size.")
+            raise ShapeError(f"{cls.name}(): Expected reduction dim {axes[0]} to have non-zero size.",
+                             raise_as=IndexError)
         return Spec(reduced_shape(a.shape, axes, keepdim), dtypes.int64)
 
     def backward(ctx, g):

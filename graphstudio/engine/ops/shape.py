@@ -1711,7 +1711,10 @@ def _setitem(self: Tensor, key: Any, value: Any) -> None:
     if grad_mode.enabled and self.dtype.is_floating_point and (
             self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
         if self.requires_grad and self.is_leaf:
-            p = _plan(tuple(self.array.shape), key, be.xp)
+            try:
+                p = _plan(tuple(self.array.shape), key, be.xp)
+            except IndexError as bad:  # PyTorch's IndexError, not the graph's IndexShapeError
+                raise IndexError(str(bad)) from None
             direct = _setitem_name(p, self.ndim, 1) != "CopySlices"  # else x[key] is a view of x
             raise RuntimeError(("a leaf Variable" if direct else "a view of a leaf Variable")
                                + " that requires grad is being used in an in-place operation.")
