@@ -6,11 +6,28 @@ the fuzzer found, each as the smallest expression that showed it, compared direc
 """
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, given, seed, settings
 
 import graphstudio.engine as gs
-from tests.engine.apifuzz import compare_runs, run_expression
+from tests.engine.apifuzz import compare_runs, programs, run_expression, run_program
 from tests.oracle import needs_torch, torch
+
+EXAMPLES = int(os.environ.get("GRAPHSTUDIO_FUZZ_EXAMPLES", "300"))
+SEED = int(os.environ.get("GRAPHSTUDIO_FUZZ_SEED", "20261205"))
+
+
+@needs_torch
+@seed(SEED)
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@given(programs())
+def test_programs_run_as_under_pytorch(program):
+    difference = compare_runs(run_program(program, torch), run_program(program, gs))
+    assert difference is None, difference
+
 
 FOUND = [
     # clamp with a float bound on an integer tensor: PyTorch's result is float32 (it kept the int dtype, gave 1)
@@ -60,6 +77,10 @@ FOUND = [
     "torch.ones(2, 3, requires_grad=True).clone().add_(torch.ones(4, 1, 1))",
     # an index out of range when writing into a leaf that requires grad: IndexError (was IndexShapeError)
     "torch.ones(1, 2, requires_grad=True).__setitem__((3, ...), 0.5)",
+    "torch.ones(1, requires_grad=True).__setitem__(torch.tensor([2]), 0.5)",
+    "torch.tensor(1.0).__setitem__((0,), 2.0)",
+    "torch.tensor(1.0)[0, :]",
+    "torch.tensor([True]).argmin()",
 ]
 
 
@@ -68,3 +89,11 @@ FOUND = [
 def test_found_by_the_fuzzer(code):
     difference = compare_runs(run_expression(code, torch), run_expression(code, gs))
     assert difference is None, difference
+
+
+def test_a_write_with_an_index_out_of_range_changes_nothing():
+    """NumPy writes the indices before the bad one; PyTorch checks them all first."""
+    x = gs.tensor([3.25, 1.5])
+    with pytest.raises(IndexError, match="out of bounds"):
+        x[..., gs.tensor([0, -3])] = 2.0
+    assert x.tolist() == [3.25, 1.5]

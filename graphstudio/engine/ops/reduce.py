@@ -517,6 +517,8 @@ class _Arg(_Reduce):
     @classmethod
     def _infer(cls, a, dim=None, keepdim=False):
         a = _infer.need_tensor(a, "input")
+        if a.dtype is dtypes.bool_:
+            raise ShapeError(f"{cls.name}(): does not support bool input")
         if dim is None and a.numel == 0:
             raise ShapeError(f"{cls.name}(): Expected reduction dim to be specified for input.numel() == 0.",
                              raise_as=IndexError)
@@ -533,6 +535,8 @@ class _Arg(_Reduce):
 
 
 def _arg_forward(xp, fn, a, dim, keepdim):
+    if a.dtype == xp.bool:
+        raise TypeError("no bool kernel")  # inference words it
     if dim is None:  # the index into the flattened tensor
         out = fn(a)
         return xp.reshape(out, (1,) * a.ndim) if keepdim else out
@@ -550,6 +554,7 @@ _ARG_SAMPLES = (
     S(((3, 4),), {"dim": None, "keepdim": True}), S(((),)), S(((3, 4),), dtypes=("int64",)),
     S(((3, 4),), {"dim": -3}, error="Dimension out of range"),
     S(((0, 2),), error="Expected reduction dim to be specified for input.numel() == 0"),
+    S(([True, False],), error="does not support bool input"),
 )
 
 
