@@ -166,8 +166,10 @@ def _with_scalar(op: type[Op], be: Any, x: Any, value: Any) -> tuple[Any, Any]:
         want = dtypes.DEFAULT_FLOAT
     if want is not t:
         x = be.xp.astype(x, be.to_dtype[want])
-    if isinstance(value, bool) or want.is_floating_point:
-        value = float(value) if want.is_floating_point else int(value)
+    if want.is_floating_point:
+        value = float(value)
+    elif isinstance(value, bool) and want is not dtypes.bool_:
+        value = int(value)
     return x, value
 
 

@@ -358,6 +358,7 @@ class Tensor:
 
     def _rebind(self, result: "Tensor") -> "Tensor":
         """Take the result of the out-of-place op, graph node included (a recorded in-place op)."""
+        self._check_fits(result.array)
         mark_modified(self, self.array, result.array, exempt=result._edge[0] if result._edge else None)
         self.array, self._edge, self.requires_grad = result.array, result._edge, result.requires_grad
         return self
@@ -365,6 +366,8 @@ class Tensor:
     def _store(self, new: Any, resize: bool = False) -> "Tensor":
         """Write an unrecorded result into this tensor, cast to its dtype as PyTorch's in-place ops do
         (`resize`: a result of another shape replaces the values, as an `out=` tensor takes it)."""
+        if not resize:
+            self._check_fits(new)
         if new.dtype != self.array.dtype:
             new_dt, old_dt = self._be.from_dtype[new.dtype], self.dtype
             if new_dt.category > old_dt.category:
@@ -377,6 +380,12 @@ class Tensor:
         else:
             self._write(new)
         return self
+
+    def _check_fits(self, new: Any) -> None:
+        """An in-place result must keep the tensor's shape: `x.mul_(y)` cannot grow x to the broadcast shape."""
+        if tuple(new.shape) != tuple(self.array.shape) and new.ndim >= self.array.ndim:
+            raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match the broadcast shape "
+                               f"{list(new.shape)}")
 
     def _inplace(self, name: str, other: Any, **params: Any) -> "Tensor":
         from . import api

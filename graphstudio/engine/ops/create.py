@@ -212,13 +212,17 @@ class Arange(Leaf):
     params = (Param("start", "float", 0, "first value"), Param("end", "float", None, "stop before this", required=True),
               Param("step", "float", 1, "spacing"), _dtype(None), REQUIRES_GRAD)
     samples = (Sample((), {"end": 12, "dtype": "float32"}), Sample((), {"start": 1, "end": 2, "step": 0.25}),
-               Sample((), {"end": 5}), Sample((), {"end": 5, "step": 0}, error="step must be nonzero"))
+               Sample((), {"end": 5}), Sample((), {"end": 5, "step": 0}, error="step must be nonzero"),
+               Sample((), {"start": 3, "end": 0}, error="upper bound and lower bound inconsistent with step sign"),
+               Sample((), {"end": 2, "dtype": "bool"}, error="\"arange_cpu\" not implemented for 'Bool'"))
 
     @classmethod
     def infer(cls, **params: Any) -> Spec:
         start, end, step = params.get("start", 0), params["end"], params.get("step", 1)
         if step == 0:
             raise ShapeError("step must be nonzero")
+        if params.get("dtype") == "bool":
+            raise ShapeError("\"arange_cpu\" not implemented for 'Bool'")
         try:  # whole numbers exactly (an end of 10**3000 is a size for the memory check, not a float)
             if (end - start) * step < 0:
                 raise ShapeError("upper bound and lower bound inconsistent with step sign")
@@ -258,6 +262,7 @@ class Linspace(Leaf):
 
     @staticmethod
     def make(rng, steps, start=0.0, end=1.0, dtype="float32", requires_grad=False):
+        Linspace.infer(steps=steps, dtype=dtype)
         return linspace_values(start, end, steps, _np({"dtype": dtype}))
 
 

@@ -158,13 +158,17 @@ class Pow(Op):
     inputs = (T("input"), T("exponent", scalar_ok=True))
     cast = "promote"
     samples = (S(((3, 4), 2)), S(((3, 4), 3)), S(((3,), 0.5), positive=True), S(((2, 3), (2, 3)), positive=True),
-               S(((2, 3), (3, 2)), error="must match the size"))
+               S(((2, 3), (3, 2)), error="must match the size"),
+               S(([True], [True]), error="\"pow\" not implemented for 'Bool'"))
 
     def infer(a, b):
-        return _infer.elementwise(_infer.need_tensor(a, "input"), b)
+        spec = _infer.elementwise(_infer.need_tensor(a, "input"), b)
+        return _refuse_bool("pow", spec) if isinstance(b, Spec) else spec  # `bool_tensor ** True` has a kernel
 
     def forward(ctx, a, b):
-        out = a ** b
+        if b.__class__ not in _SCALARS and _bool_operands(ctx.xp, a, b):
+            raise TypeError("bool operands")
+        out = (a | (not b)) if b.__class__ is bool and a.dtype == ctx.xp.bool else a ** b  # x**True is x, x**False True
         ctx.saved = (a, b, None) if b.__class__ in _SCALARS else (a, b, out)  # the output only for d/d exponent
         return out
 
@@ -523,6 +527,7 @@ class Clamp(Op):
     params = (Param("min", "number_or_none", None, "lower bound (none: no bound)"),
               Param("max", "number_or_none", None, "upper bound (none: no bound)"))
     samples = (S(((3, 4),), {"min": -0.5, "max": 0.5}), S(((5,),), {"min": 0.0}), S(((5,),), {"max": 0.1}),
+               S(([3, -2, 1],), {"min": -1.5, "max": 2.5}), S(([True, False],), {"min": 0}),
                S(((3,),), {}, error="At least one of 'min' or 'max' must not be None"))
 
     def infer(a, min=None, max=None):
@@ -535,6 +540,13 @@ class Clamp(Op):
         xp = ctx.xp
         if min is None and max is None:
             raise ValueError("no bound")
+        have = dtypes.from_name(str(a.dtype).rsplit(".", 1)[-1])
+        want = have
+        for bound in (min, max):
+            if bound is not None:
+                want = dtypes.scalar_result(want, bound)  # a float bound makes an integer tensor float32
+        if want is not have:
+            a = xp.astype(a, getattr(xp, want.name))
         ctx.saved = (a,)
         ctx.info = (min, max)
         out = a
@@ -847,6 +859,18 @@ class Frac(Unary):
 
 
 # -- integer division and remainders ---------------------------------------------------------------
+def _refuse_bool(kernel: str, spec: Spec) -> Spec:
+    """PyTorch has no `kernel` for two bool operands (NumPy would quietly answer in int8)."""
+    if spec.dtype is dtypes.bool_:
+        raise ShapeError(f'"{kernel}" not implemented for \'Bool\'')
+    return spec
+
+
+def _bool_operands(xp, a, b) -> bool:
+    """True when forward got two bool operands: inference (`_refuse_bool`) words the refusal."""
+    return a.dtype == xp.bool and (b.__class__ is bool or getattr(b, "dtype", None) == xp.bool)
+
+
 _INT_SAMPLES = (S(([7, -7, 9, 0], [2, 2, -4, 3])), S(([7.5, -7.5, 2.0], [2.0, 2.0, -0.75])), S(([7, -7], 3)),
                 S(([7.5, -7.5], 2.0)), S(([5, 6], 2.5)), S(((3, 4), (3, 4)), positive=True),
                 S(((3, 4), (2, 4)), error="must match the size"))
@@ -866,9 +890,14 @@ class FloorDivide(Binary):
     derivative = False
     doc = ("Elementwise floor(input / other): whole numbers stay whole (`a // b`). Recorded on float inputs "
            "that require grad, as PyTorch, by a node whose backward refuses: it has no derivative.")
-    samples = _INT_SAMPLES
+    samples = _INT_SAMPLES + (S(([True], [True]), error="\"div_floor_cpu\" not implemented for 'Bool'"),)
+
+    def infer(a, b):
+        return _refuse_bool("div_floor_cpu", Binary.infer(a, b))
 
     def forward(ctx, a, b):
+        if _bool_operands(ctx.xp, a, b):
+            raise TypeError("bool operands")
         _whole_divisor(ctx.xp, a, b)
         return ctx.xp.floor_divide(a, b)
 
@@ -882,9 +911,14 @@ class Remainder(Binary):
     grad_fn_tensor = "RemainderBackward1"
     number_edge = False
     doc = "Elementwise input - floor(input / other) * other: the sign of other, as Python's `%` (`a % b`)."
-    samples = _INT_SAMPLES
+    samples = _INT_SAMPLES + (S(([True], [True]), error="\"remainder_cpu\" not implemented for 'Bool'"),)
+
+    def infer(a, b):
+        return _refuse_bool("remainder_cpu", Binary.infer(a, b))
 
     def forward(ctx, a, b):
+        if _bool_operands(ctx.xp, a, b):
+            raise TypeError("bool operands")
         _whole_divisor(ctx.xp, a, b)
         ctx.saved = (a, b)
         return ctx.xp.remainder(a, b)

@@ -410,7 +410,8 @@ class Clone(ShapeOp):
 def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
     size = _ints(size, "size")
     if len(size) < len(shape):
-        raise ShapeError(f"expand({_TENSOR_TYPES[dtype.name]}{{{list(shape)}}}, size={list(size)}): the number of "
+        kind = "CPUBoolType" if dtype is dtypes.bool_ else _TENSOR_TYPES[dtype.name]  # PyTorch's words for bool
+        raise ShapeError(f"expand({kind}{{{list(shape)}}}, size={list(size)}): the number of "
                          f"sizes provided ({len(size)}) must be greater or equal to the number of dimensions in the "
                          f"tensor ({len(shape)})")
     lead = len(size) - len(shape)
@@ -1250,7 +1251,7 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
         raise IndexShapeError("an index can only have a single ellipsis ('...')")
     used = sum(1 if c[0] in ("int", "slice", "ints") else c[1].ndim if c[0] == "mask" else 0 for c in comps)
     if used > ndim:
-        if ndim == 0 and any(c[0] == "int" for c in comps):
+        if ndim == 0 and single and items[0][0] == "int":  # `x[0]`; PyTorch words `x[(0,)]` as too many
             raise IndexShapeError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                                   "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         raise IndexShapeError(f"too many indices for tensor of dimension {ndim}")
@@ -1740,8 +1741,15 @@ def _setitem(self: Tensor, key: Any, value: Any) -> None:
     if grad_mode.enabled and self.dtype.is_floating_point and (
             self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
         if self.requires_grad and self.is_leaf:
-            p = _plan(tuple(self.array.shape), key, be.xp)
-            direct = _setitem_name(p, self.ndim, 1) != "CopySlices"  # else x[key] is a view of x
+            shape = tuple(self.array.shape)
+            try:  # PyTorch takes the basic items first (a view), then refuses the leaf, then reads tensor items
+                _plan(shape, _basic_items(key), be.xp)
+            except IndexError as bad:
+                raise IndexError(str(bad)) from None
+            try:
+                direct = _setitem_name(_plan(shape, key, be.xp), self.ndim, 1) != "CopySlices"
+            except IndexError:
+                direct = True
             raise RuntimeError(("a leaf Variable" if direct else "a view of a leaf Variable")
                                + " that requires grad is being used in an in-place operation.")
         self._rebind(_call_setitem(api, op, self, key, value))
@@ -1751,6 +1759,8 @@ def _setitem(self: Tensor, key: Any, value: Any) -> None:
         if native is not None:
             view = self.array[...]  # the tensor's next version: the same memory, a new array object
             try:
+                if any(hasattr(k, "dtype") for k in native):
+                    view[native]  # noqa: B018  (reading checks every index: NumPy writes up to a bad one)
                 view[native] = value.array if isinstance(value, Tensor) else value
             except (ValueError, IndexError, TypeError):
                 pass  # the general path says what is wrong, in PyTorch's words
@@ -1759,6 +1769,20 @@ def _setitem(self: Tensor, key: Any, value: Any) -> None:
                 self.array = view
                 return
     self._write(_call_setitem(api, op, self, key, value).array)
+
+
+def _basic_items(key: Any) -> tuple:
+    """The key with each tensor or list item replaced by a full slice per dim it indexes."""
+    items = key if isinstance(key, tuple) else (key,)
+    out: list = []
+    for k in items:
+        if isinstance(k, Tensor):
+            out += [slice(None)] * (k.ndim if k.dtype is dtypes.bool_ else 1)
+        elif isinstance(k, list):
+            out.append(slice(None))
+        else:
+            out.append(k)
+    return tuple(out)
 
 
 def _call_setitem(api: Any, op: type[Op], self: Tensor, key: Any, value: Any) -> Tensor:
