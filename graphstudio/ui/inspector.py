@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QValidator
+from PySide6.QtGui import QPalette, QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QScrollArea,
                                QSpinBox, QVBoxLayout, QWidget)
 
@@ -122,7 +122,8 @@ class Inspector(QScrollArea):
         label = QLabel(text)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
-        label.setStyleSheet("color: gray; padding: 16px;")
+        label.setMargin(16)
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # no style sheet: it follows the theme
         self._set_page(label)
 
     def _build(self, node: Node) -> None:
@@ -135,7 +136,7 @@ class Inspector(QScrollArea):
         if cls is not None and cls.doc:
             doc = QLabel(cls.doc)
             doc.setWordWrap(True)
-            doc.setStyleSheet("color: gray;")
+            doc.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             outer.addWidget(doc)
         elif cls is None:
             outer.addWidget(QLabel(f"'{node.op}' is not an op this version knows."))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
@@ -94,6 +94,24 @@ class GraphView(QGraphicsView):
         if delta:
             self.zoom_at(1.0015 ** delta, event.position())
         event.accept()
+
+    def resizeEvent(self, event: Any) -> None:
+        """A dock opening or closing resizes the view: what the student had selected (a node just
+        added, the one whose tensor is being viewed) stays in view, and nothing else moves."""
+        old = event.oldSize()  # the viewport has its new size already; the scroll position is the old one
+        scale = self.zoom_level
+        before = QRectF(self.mapToScene(QPoint(0, 0)), QSizeF(old.width() / scale, old.height() / scale))
+        chosen = QRectF()
+        for item in self.graph_scene.selectedItems():
+            chosen = chosen.united(item.sceneBoundingRect())
+        super().resizeEvent(event)
+        if chosen.isEmpty() or not before.intersects(chosen):
+            return
+        after = self.visible_scene_rect()
+        if not after.contains(chosen):
+            dx = max(0.0, chosen.right() - after.right()) + min(0.0, chosen.left() - after.left())
+            dy = max(0.0, chosen.bottom() - after.bottom()) + min(0.0, chosen.top() - after.top())
+            self.pan(-dx * scale, -dy * scale)
 
     # -- pan ----------------------------------------------------------------------------------
     def mousePressEvent(self, event: Any) -> None:

@@ -219,3 +219,29 @@ def test_loss_plot_follows_the_data_labels_the_last_loss_and_has_a_log_scale(qtb
     plot.redraw()
     (x0, x1), _ = plot.plot.viewRange()
     assert 61 <= x1 <= 61 * 1.1 + 1e-9
+
+
+def test_opening_a_dock_keeps_the_selected_node_in_view(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("a", "ones", {}, {"shape": [2]}, (0.0, 0.0))]))
+    view = window.view
+    view.resetTransform()
+    seen = view.visible_scene_rect()
+    item = window.scene.nodes["a"]
+    item.setPos(seen.center().x(), seen.bottom() - item.box().height() - 10)  # low in the view
+    click_node(window, "a")
+    assert not live.viewer_dock.isVisible()
+    live.viewer_dock.show()
+    qtbot.waitUntil(lambda: view.height() < 700)
+    QTest.qWait(20)
+    assert view.visible_scene_rect().contains(item.sceneBoundingRect())
+
+
+def test_the_inspector_placeholder_follows_the_theme(qtbot, window):
+    page = window.inspector.widget()
+    window.set_theme("dark")
+    qtbot.wait(10)
+    dark = page.grab().toImage().pixelColor(5, 5)
+    window.set_theme("light")
+    qtbot.wait(10)
+    light = page.grab().toImage().pixelColor(5, 5)
+    assert dark.lightness() < 100 < light.lightness()
