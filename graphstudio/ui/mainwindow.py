@@ -119,7 +119,9 @@ class MainWindow(QMainWindow):
         self._action("save", "&Save", self.save, K.Save, file)
         self._action("save_as", "Save &As…", self.save_as, K.SaveAs, file)
         file.addSeparator()
-        self._action("export", "&Export Image…", self.export_dialog, None, file)
+        export = file.addMenu("&Export")
+        self._action("export", "&Image…", self.export_dialog, None, export)
+        self._action("export_code", "&PyTorch script…", self.export_code_dialog, None, export)
         file.addSeparator()
         self._action("quit", "&Quit", self.close, K.Quit, file)
 
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self._action("cut", "Cu&t", self.cut, K.Cut, edit)
         self._action("copy", "&Copy", self.copy, K.Copy, edit)
         self._action("paste", "&Paste", self.paste, K.Paste, edit)
+        self._action("copy_code", "Copy as P&yTorch code", self.copy_code, "Ctrl+Shift+C", edit)
         self._action("duplicate", "&Duplicate", self.duplicate, "Ctrl+D", edit)
         self._action("delete", "De&lete", self.delete, [QKeySequence.StandardKey.Delete, "Backspace"], edit)
         edit.addSeparator()
@@ -347,6 +350,40 @@ class MainWindow(QMainWindow):
                 export_scene(self.scene, path)
             except (OSError, ValueError) as exc:
                 self.warn("Cannot export", str(exc))
+
+    def pytorch_code(self) -> str | None:
+        """The graph as the PyTorch script it stands for; None (and the first problem in the status
+        bar) when it does not compile."""
+        from graphstudio.engine.compiler import CompileError, compile
+        from graphstudio.engine.export_code import export
+        try:
+            return export(compile(self.model.doc.copy(), self.model.base_dir))
+        except CompileError as exc:
+            first = exc.problems[0]
+            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            self.statusBar().showMessage(f"Cannot write the PyTorch code: {first}{more}", 10000)
+            return None
+
+    def export_code_dialog(self) -> None:
+        code = self.pytorch_code()
+        if code is None:
+            return
+        start = os.path.splitext(self.model.path or self.untitled_name.split(" ")[0])[0] + ".py"
+        path, _ = QFileDialog.getSaveFileName(self, "Export PyTorch script", start, "Python script (*.py)")
+        if not path:
+            return
+        try:
+            Path(path).write_text(code, encoding="utf-8")
+        except OSError as exc:
+            self.warn("Cannot export", f"{path}: {exc.strerror or exc}")
+            return
+        self.statusBar().showMessage(f"Wrote {path}: run it with python to check the numbers in PyTorch", 8000)
+
+    def copy_code(self) -> None:
+        code = self.pytorch_code()
+        if code is not None:
+            QGuiApplication.clipboard().setText(code)
+            self.statusBar().showMessage("Copied the graph as PyTorch code", 4000)
 
     # -- edit actions -------------------------------------------------------------------------------
     def copy(self) -> bool:

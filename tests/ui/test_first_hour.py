@@ -245,3 +245,31 @@ def test_the_inspector_placeholder_follows_the_theme(qtbot, window):
     qtbot.wait(10)
     light = page.grab().toImage().pixelColor(5, 5)
     assert dark.lightness() < 100 < light.lightness()
+
+
+@needs_torch
+def test_copy_as_pytorch_code_and_export_script_run_in_pytorch(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QFileDialog
+
+    from graphstudio.ui.mainwindow import lessons_dir
+    assert window.open_path(lessons_dir() / "03_autograd_basics.json", ask=False)
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    code = QGuiApplication.clipboard().text()
+    scope: dict = {}
+    exec(compile(code, "copied.py", "exec"), scope)
+    np.testing.assert_array_equal(scope["x"].grad.numpy(), np.full((2, 2), 4.5))
+    target = tmp_path / "basics.py"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    export_menu = next(a.menu() for a in file_menu.actions() if a.menu() is not None and "Export" in a.text())
+    next(a for a in export_menu.actions() if "PyTorch" in a.text()).trigger()
+    assert target.read_text(encoding="utf-8") == code
+
+
+def test_code_of_a_graph_with_problems_says_why_instead(window):
+    window.model.reset(Document(nodes=[Node("r", "relu", {}, {}, (0.0, 0.0))]))
+    window.actions["copy_code"].trigger()
+    assert window.statusBar().currentMessage().startswith("Cannot write the PyTorch code: ")
+    assert "r" in window.statusBar().currentMessage()
