@@ -163,14 +163,17 @@ class Inspector(QScrollArea):
         for key in extra:  # params this op does not declare: still visible and editable as JSON
             self._json_row(form, key, "any", key, None)
 
-        form.addRow(_section("Autograd"))
         kind = graph.node_kind(node.op)
         allowed = {"requires_grad": kind in ("leaf", "unknown"), "retain_grad": kind in ("op", "unknown"),
                    "no_grad": kind in ("op", "unknown")}
+        # Only the flags that mean something for this op, and one the file set where it does not (to untick).
+        shown = [f for f in graph.FLAGS if allowed[f] or node.params.get(f) is True]
+        if shown:
+            form.addRow(_section("Autograd"))
         tips = {"requires_grad": "track operations on this leaf so .grad is filled by backward()",
                 "retain_grad": "keep .grad on this non-leaf, like tensor.retain_grad()",
                 "no_grad": "run this node under torch.no_grad(): its result does not track gradients"}
-        for flag in graph.FLAGS:
+        for flag in shown:
             box = QCheckBox(flag)
             box.setToolTip(tips[flag])
             box.toggled.connect(lambda on, f=flag: self._commit(lambda: self.model.set_flag(self.node_id, f, on)))

@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         self._fill_lessons()
         self._action("about", "&About GraphStudio", self.about, None, help_)
         self._fill_recent()
+        self.view.canvas_actions = [self.actions[k] for k in ("paste", "select_all", "fit", "layout")]
 
     def _fill_lessons(self) -> None:
         self.lessons_menu.clear()

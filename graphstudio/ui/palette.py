@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QLineEdit, QListWidget
 from .view import MIME_OP
 
 OP_ROLE = Qt.ItemDataRole.UserRole
+POPUP_WIDTH = 380  # the longest op name and its category side by side
 
 
 def all_ops() -> list[tuple[str, list[Any]]]:
@@ -173,7 +174,7 @@ class OpSearchPopup(QFrame):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
-        self.resize(260, 320)
+        self.resize(POPUP_WIDTH, 340)
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self.accept_current)
         self.list.itemActivated.connect(lambda _item: self.accept_current())

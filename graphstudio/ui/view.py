@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QCursor, QKeyEvent, QPainter
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtGui import QAction, QCursor, QKeyEvent, QPainter
+from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
 from . import graph
 from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
@@ -39,6 +39,7 @@ class GraphView(QGraphicsView):
         self._pan_from: QPoint | None = None
         self._space = False
         self.popup: Any = None
+        self.canvas_actions: list[QAction] = []  # the window's actions the empty canvas's menu lists
 
     # -- zoom ---------------------------------------------------------------------------------
     @property
@@ -217,11 +218,18 @@ class GraphView(QGraphicsView):
                 stack.endMacro()
 
         popup.chosen.connect(add)
-        popup.move(self.mapToGlobal(self.mapFromScene(scene_pos)))
+        popup.move(self._inside_window(self.mapToGlobal(self.mapFromScene(scene_pos)), popup.size()))
         popup.show()
         popup.search.setFocus()
         self.popup = popup
         return popup
+
+    def _inside_window(self, at: QPoint, size: Any) -> QPoint:
+        """``at`` moved just enough for a box of ``size`` there to stay inside the window."""
+        frame = self.window().geometry()
+        x = max(frame.left(), min(at.x(), frame.left() + frame.width() - size.width()))
+        y = max(frame.top(), min(at.y(), frame.top() + frame.height() - size.height()))
+        return QPoint(x, y)
 
     def wire_dropped(self, start: Any, scene_pos: QPointF) -> Any:
         """A wire let go in empty space: offer the ops that can take it, then connect the new node."""
@@ -240,6 +248,24 @@ class GraphView(QGraphicsView):
             def then(new_id: str) -> None:
                 model.connect(new_id, None, start.node_id, start.name, start.index)
         return self.open_search(scene_pos, accept, then)
+
+    def contextMenuEvent(self, event: Any) -> None:
+        """Right-click on empty canvas: add a node there, and the window's canvas actions."""
+        pos = self.mapToScene(event.pos())
+        if self.itemAt(event.pos()) is not None:
+            super().contextMenuEvent(event)
+            return
+        self.canvas_menu(pos).exec(event.globalPos())
+        event.accept()
+
+    def canvas_menu(self, scene_pos: QPointF) -> QMenu:
+        """The empty canvas's menu at ``scene_pos``: Add node… (as Tab), then ``canvas_actions``."""
+        menu = QMenu(self)
+        menu.addAction("Add node here…\tTab", lambda: self.open_search(scene_pos))
+        if self.canvas_actions:
+            menu.addSeparator()
+            menu.addActions(self.canvas_actions)
+        return menu
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
         pos = self.mapToScene(event.position().toPoint())

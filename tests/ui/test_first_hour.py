@@ -273,3 +273,37 @@ def test_code_of_a_graph_with_problems_says_why_instead(window):
     window.actions["copy_code"].trigger()
     assert window.statusBar().currentMessage().startswith("Cannot write the PyTorch code: ")
     assert "r" in window.statusBar().currentMessage()
+
+
+def test_right_click_on_empty_canvas_offers_add_node_and_the_canvas_actions(qtbot, window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+    vp = window.view.viewport()
+    where = QPoint(300, 300)
+    seen = []
+
+    def pick() -> None:
+        menu = QApplication.activePopupWidget()
+        seen.extend(a.text() for a in menu.actions())
+        menu.actions()[0].trigger()
+        menu.close()
+
+    QTimer.singleShot(50, pick)
+    QApplication.sendEvent(vp, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, vp.mapToGlobal(where)))
+    assert seen[0].startswith("Add node here") and "&Paste" in seen and "&Fit Graph" in seen
+    popup = window.view.popup
+    QTest.keyClicks(popup.search, "relu")
+    QTest.keyClick(popup.search, Qt.Key.Key_Return)
+    node = window.scene.nodes["relu"]
+    spot = window.view.mapToScene(where)
+    assert node.mapRectToScene(node.box()).adjusted(-60, -60, 60, 60).contains(spot)
+
+
+def test_the_tab_popup_is_wide_and_stays_inside_the_window(window):
+    view = window.view
+    corner = view.mapToScene(QPoint(view.viewport().width() - 5, view.viewport().height() - 5))
+    popup = view.open_search(corner)
+    assert popup.width() >= 360
+    assert window.frameGeometry().contains(popup.frameGeometry())
+    popup.close()
