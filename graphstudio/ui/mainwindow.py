@@ -25,6 +25,7 @@ from .lesson import LessonPanel
 from .model import GraphModel
 from .palette import Palette
 from .scene import GraphScene
+from .start import StartPage, lessons
 from .view import GraphView
 
 FILTER = "GraphStudio graphs (*.json);;All files (*)"
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.untitled_name = "Untitled"
         self.autosaver = Autosaver(self.model, Path(recovery_path) if recovery_path else None, parent=self)
         self.actions: dict[str, QAction] = {}
+        self.lessons = lessons(lessons_dir())
 
         self.palette_panel = Palette()
         self.palette_panel.activated.connect(self._add_from_palette)
@@ -83,6 +85,15 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_title()
         self.autosaver.start()
+        self.start_page = StartPage(self.view, self.lessons)
+        self.start_page.lessonChosen.connect(self.open_lesson)
+        self.start_page.recentChosen.connect(lambda path: self.open_path(path))
+        self.start_page.emptyChosen.connect(self.hide_start_page)
+        self.model.changed.connect(self._graph_changed)
+        if self.model.doc.nodes:
+            self.start_page.hide()
+        else:
+            self.show_start_page()
 
     def _add_from_palette(self, op: str) -> None:
         """Double-click or Enter in the palette: beside the one selected node, else mid-view."""
@@ -163,6 +174,7 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
 
         help_ = bar.addMenu("&Help")
+        self._action("start_page", "&Start Page", self.show_start_page, None, help_)
         self.lessons_menu = help_.addMenu("&Lessons")
         self._fill_lessons()
         self._action("about", "&About GraphStudio", self.about, None, help_)
@@ -171,14 +183,9 @@ class MainWindow(QMainWindow):
 
     def _fill_lessons(self) -> None:
         self.lessons_menu.clear()
-        folder = lessons_dir()
-        paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
-        for path in paths:
-            try:
-                title = load(path).title or path.stem
-            except DocumentError:
-                continue
-            self.lessons_menu.addAction(title, lambda p=path: self.open_lesson(p))
+        for lesson in self.lessons:
+            self.lessons_menu.addAction(f"{lesson.number}. {lesson.title.replace('&', '&&')}",
+                                        lambda p=lesson.path: self.open_lesson(p))
         if self.lessons_menu.isEmpty():
             self.lessons_menu.addAction("(no lessons installed)").setEnabled(False)
 
@@ -239,6 +246,19 @@ class MainWindow(QMainWindow):
             self.view.resetTransform()
             self.view.centerOn(0, 0)
             self._update_title()
+            self.show_start_page()
+
+    def show_start_page(self) -> None:
+        self.start_page.show_with(self.recent_files())
+
+    def _graph_changed(self) -> None:
+        if self.model.doc.nodes:  # the student has begun: the canvas is theirs
+            self.hide_start_page()
+
+    def hide_start_page(self) -> None:
+        if self.start_page.isVisible():
+            self.start_page.hide()
+            self.view.setFocus()
 
     def open_dialog(self) -> None:
         if not self.maybe_save():

@@ -307,3 +307,58 @@ def test_the_tab_popup_is_wide_and_stays_inside_the_window(window):
     assert popup.width() >= 360
     assert window.frameGeometry().contains(popup.frameGeometry())
     popup.close()
+
+
+def test_the_start_page_greets_a_first_launch_and_opens_a_lesson(qtbot, window):
+    page = window.start_page
+    assert page.isVisible()
+    gallery = page.gallery
+    assert gallery.count() == len(window.lessons) >= 20
+    texts = [gallery.item(i).text() for i in range(gallery.count())]
+    assert texts[2].startswith("3. Autograd basics") and "\n" in texts[2]  # numbered, title then summary
+    assert not gallery.item(2).icon().isNull()
+    gallery.scrollToItem(gallery.item(2))
+    rect = gallery.visualItemRect(gallery.item(2))
+    double_click(gallery, rect.center())
+    assert window.model.doc.title.startswith("Autograd basics") and not page.isVisible()
+    window.new_document()  # File › New: the page again, the lesson gone
+    assert page.isVisible() and not window.model.doc.nodes
+
+
+def test_the_start_page_goes_when_the_student_builds_and_comes_back_from_help(qtbot, window):
+    page = window.start_page
+    QTest.keyClick(page.gallery, Qt.Key.Key_Escape)
+    assert not page.isVisible()
+    window.actions["start_page"].trigger()
+    assert page.isVisible()
+    QTest.mouseClick(page.empty, Qt.MouseButton.LeftButton)  # "Start with an empty canvas"
+    assert not page.isVisible() and window.view.hasFocus()
+    window.actions["start_page"].trigger()
+    drop_op(window, "ones", QPoint(200, 200))  # building hides it
+    assert not page.isVisible()
+
+
+def test_the_start_page_lists_recent_files(qtbot, window, tmp_path):
+    from graphstudio.document import save
+    path = tmp_path / "mine.json"
+    save(sgd_graph(0.1), path)
+    window._remember(str(path))
+    window.show_start_page()
+    recent = window.start_page.recent
+    assert recent.item(0).text().startswith("mine.json")
+    double_click(recent, recent.visualItemRect(recent.item(0)).center())
+    assert window.model.path == str(path) and not window.start_page.isVisible()
+
+
+def double_click(view, at: QPoint) -> None:
+    """As a mouse does it: a click, then the second press that makes it a double-click."""
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+
+
+def test_lesson_summaries_are_one_plain_sentence():
+    from graphstudio.ui.start import summary
+    assert summary("The first **autograd**\nexample, as a graph:\n\nNext paragraph.") == \
+        "The first autograd example, as a graph"
+    assert summary("Leaves keep `.grad`. Others do not.") == "Leaves keep .grad."
+    assert summary("x" * 300).endswith("…") and len(summary("x" * 300)) == 110
