@@ -362,3 +362,38 @@ def test_lesson_summaries_are_one_plain_sentence():
         "The first autograd example, as a graph"
     assert summary("Leaves keep `.grad`. Others do not.") == "Leaves keep .grad."
     assert summary("x" * 300).endswith("…") and len(summary("x" * 300)) == 110
+
+
+def test_a_dragged_wire_lights_the_ports_that_take_it_and_says_why_others_refuse(qtbot, window):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from graphstudio.ui.items import OK
+    window.model.reset(Document(nodes=[
+        Node("a", "ones", {}, {"shape": [2, 3]}, (0.0, 0.0)),
+        Node("m", "mm", {"input": "a"}, {}, (300.0, 0.0)),
+        Node("r", "relu", {"input": "m"}, {}, (600.0, 0.0)),
+        Node("s", "sigmoid", {}, {}, (300.0, 200.0)),
+    ]))
+    window.view.resetTransform()
+    window.view.centerOn(window.scene.content_rect().center())
+    scene, vp = window.scene, window.view.viewport()
+    start = window.view.mapFromScene(scene.nodes["r"].out_ports["out"].scenePos())
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    assert scene.nodes["s"].in_port("input").verdict == OK  # lit: it would take r
+    assert "cycle" in scene.nodes["m"].in_port("mat2").verdict  # m feeds r already
+    assert "cycle" in scene.nodes["m"].in_port("mat2").toolTip()
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    assert scene.nodes["s"].in_port("input").verdict is None  # back to normal after the drag
+
+    start = window.view.mapFromScene(scene.nodes["a"].out_ports["out"].scenePos())
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    mat2 = scene.nodes["m"].in_port("mat2")
+    assert mat2.verdict == OK  # no cycle; the shapes are checked when the wire reaches it
+    over = QPointF(window.view.mapFromScene(mat2.scenePos()))
+    QApplication.sendEvent(vp, QMouseEvent(QEvent.Type.MouseMove, over, vp.mapToGlobal(over), Qt.MouseButton.NoButton,
+                                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    assert mat2.verdict.startswith("Refused: a → m.mat2") and mat2.verdict in window.statusBar().currentMessage()
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, over.toPoint())
+    assert "mat2" not in window.model.doc.node("m").inputs
