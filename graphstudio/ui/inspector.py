@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette, QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QScrollArea,
                                QSpinBox, QVBoxLayout, QWidget)
@@ -63,6 +63,8 @@ def _error_label() -> QLabel:
 class Inspector(QScrollArea):
     """Shows and edits one selected node; ``show_node(None)`` or several ids shows a hint."""
 
+    left = Signal()  # Esc: the student is done here (the window gives the canvas the keyboard back)
+
     def __init__(self, model: GraphModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
@@ -76,6 +78,21 @@ class Inspector(QScrollArea):
         self._renamed_to: str | None = None
         model.changed.connect(self.refresh)
         self._blank("Select a node to edit it.")
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.left.emit()
+            return
+        super().keyPressEvent(event)
+
+    def edit(self) -> bool:
+        """Put the keyboard in the first field (the id); Tab goes on to the next. False: no node shown."""
+        first = self.widgets.get("id")
+        if first is None:
+            return False
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        first.selectAll()
+        return True
 
     # -- building -------------------------------------------------------------------------------
     def show_ids(self, ids: list[str]) -> None:

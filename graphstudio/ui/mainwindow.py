@@ -21,6 +21,7 @@ from graphstudio.document import Document, DocumentError, load, save
 from . import theme
 from .autosave import Autosaver
 from .inspector import Inspector
+from .keyboard import KEYS, KeyboardNavigator
 from .lesson import LessonPanel
 from .model import GraphModel
 from .palette import Palette
@@ -85,6 +86,9 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_title()
         self.autosaver.start()
+        self.keyboard = KeyboardNavigator(self.view, lambda text: self.statusBar().showMessage(text, 15000),
+                                          self.inspector.edit)
+        self.inspector.left.connect(self.view.setFocus)
         self.start_page = StartPage(self.view, self.lessons)
         self.start_page.lessonChosen.connect(self.open_lesson)
         self.start_page.recentChosen.connect(lambda path: self.open_path(path))
@@ -177,6 +181,7 @@ class MainWindow(QMainWindow):
         self._action("start_page", "&Start Page", self.show_start_page, None, help_)
         self.lessons_menu = help_.addMenu("&Lessons")
         self._fill_lessons()
+        self._action("keyboard", "&Keyboard", self.show_keyboard_help, "F1", help_)
         self._action("about", "&About GraphStudio", self.about, None, help_)
         self._fill_recent()
         self.view.canvas_actions = [self.actions[k] for k in ("paste", "select_all", "fit", "layout")]
@@ -445,6 +450,24 @@ class MainWindow(QMainWindow):
         theme.apply(name, QApplication.instance())  # type: ignore[arg-type]
         self.settings.setValue("theme", name)
         self.scene.restyle()
+
+    def keyboard_help(self) -> str:
+        """Every key: the canvas's own, then each menu and toolbar action that has a shortcut."""
+        rows = [(k, what) for k, what in KEYS]
+        for action in self.findChildren(QAction):
+            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            if keys and action.text():
+                rows.append((keys, action.text().replace("&", "").rstrip("…")))
+        body = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for k, what in dict(rows).items())
+        return f"<table>{body}</table>"
+
+    def show_keyboard_help(self) -> None:
+        box = self.findChild(QMessageBox, "keyboard_help") or QMessageBox(self)
+        box.setObjectName("keyboard_help")
+        box.setWindowTitle("Keyboard")
+        box.setText(self.keyboard_help())
+        box.setModal(False)
+        box.show()
 
     def about(self) -> None:
         import graphstudio

@@ -166,6 +166,7 @@ class OpSearchPopup(QFrame):
 
     def __init__(self, parent: QWidget | None = None, accept: Any = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one popup per Tab: none piles up
         self.accept_op = accept  # None, or a test: only ops it accepts are listed
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.search = QLineEdit(placeholderText="Add op…")
@@ -190,6 +191,14 @@ class OpSearchPopup(QFrame):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
+
+    def hideEvent(self, event: Any) -> None:
+        """The keyboard goes back to the canvas that opened the popup."""
+        super().hideEvent(event)
+        opener = self.parentWidget()
+        if opener is not None:
+            opener.activateWindow()
+            opener.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def choose(self, op: str) -> None:
         self.chosen.emit(op)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QAction, QCursor, QKeyEvent, QPainter
+from PySide6.QtGui import QAction, QCursor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
-from . import graph
+from . import graph, theme
 from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
 from .scene import GraphScene
 
@@ -95,6 +95,24 @@ class GraphView(QGraphicsView):
         if delta:
             self.zoom_at(1.0015 ** delta, event.position())
         event.accept()
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """A frame round the canvas while it has the keyboard: the keys act here."""
+        super().drawForeground(painter, rect)
+        if self.hasFocus():
+            painter.save()
+            painter.resetTransform()
+            painter.setPen(QPen(theme.colors()["selected"], 3))
+            painter.drawRect(self.viewport().rect().adjusted(1, 1, -2, -2))
+            painter.restore()
+
+    def focusInEvent(self, event: Any) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()
+
+    def focusOutEvent(self, event: Any) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()
 
     def resizeEvent(self, event: Any) -> None:
         """A dock opening or closing resizes the view: what the student had selected (a node just

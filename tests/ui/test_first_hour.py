@@ -397,3 +397,107 @@ def test_a_dragged_wire_lights_the_ports_that_take_it_and_says_why_others_refuse
     assert mat2.verdict.startswith("Refused: a → m.mat2") and mat2.verdict in window.statusBar().currentMessage()
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, over.toPoint())
     assert "mat2" not in window.model.doc.node("m").inputs
+
+
+def key(window, k, text: str = "") -> None:
+    """A key press where the keyboard is now (the focused widget), as a student types."""
+    from PySide6.QtWidgets import QApplication
+    target = QApplication.focusWidget() or window
+    if text:
+        QTest.keyClicks(target, text)
+    else:
+        QTest.keyClick(target, k)
+
+
+def add_wired(window, op: str) -> None:
+    """C, Tab, the op's name, Enter: a new node wired to the selected one."""
+    key(window, Qt.Key.Key_C)
+    key(window, Qt.Key.Key_Tab)
+    key(window, None, op)
+    key(window, Qt.Key.Key_Return)
+
+
+def inspect(window, *fields: str) -> None:
+    """Enter: into the inspector's id field; each text typed into the next field (Tab), Enter; Esc: back."""
+    key(window, Qt.Key.Key_Return)
+    for i, text in enumerate(fields):
+        if i:
+            key(window, Qt.Key.Key_Tab)
+        if text:  # a field reached by the keyboard has its text selected: typing replaces it
+            key(window, None, text)
+            key(window, Qt.Key.Key_Return)
+    key(window, Qt.Key.Key_Escape)
+
+
+def focused():
+    from PySide6.QtWidgets import QApplication
+    return QApplication.focusWidget()
+
+
+@needs_torch
+def test_the_first_example_with_the_keyboard_alone(qtbot, window, live):
+    key(window, Qt.Key.Key_Escape)  # the start page goes; the canvas has the keyboard
+    assert window.view.hasFocus()
+    key(window, Qt.Key.Key_Tab)
+    key(window, None, "ones")
+    key(window, Qt.Key.Key_Return)
+    assert window.scene.selected_ids() == ["ones"] and window.view.hasFocus()
+    inspect(window, "x", "2, 2")
+    assert window.view.hasFocus()
+    key(window, Qt.Key.Key_Return)  # the requires_grad box: Tab past the fields, Space ticks it
+    for _ in range(3):  # id, shape, dtype
+        key(window, Qt.Key.Key_Tab)
+    assert focused() is window.inspector.flag_boxes["requires_grad"]
+    key(window, Qt.Key.Key_Space)
+    key(window, Qt.Key.Key_Escape)
+    add_wired(window, "add")
+    inspect(window, "y", "", "2")
+    add_wired(window, "mul")
+    inspect(window, "yy")
+    key(window, Qt.Key.Key_Left)   # along the wire back to y
+    assert window.scene.selected_ids() == ["y"]
+    key(window, Qt.Key.Key_C)
+    key(window, Qt.Key.Key_Right)  # to yy
+    key(window, Qt.Key.Key_P)      # its next port: other
+    assert "yy.other" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Return)
+    add_wired(window, "mul")
+    inspect(window, "z", "", "3")
+    add_wired(window, "mean")
+    inspect(window, "out")
+    doc = window.model.doc
+    assert {n.id: n.inputs for n in doc.nodes} == {
+        "x": {}, "y": {"input": "x", "other": 2}, "yy": {"input": "y", "other": "y"},
+        "z": {"input": "yy", "other": 3}, "out": {"input": "z"}}
+    assert doc.node("x").params == {"shape": [2, 2], "requires_grad": True}
+    boxes = window.scene.node_boxes()
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    key(window, Qt.Key.Key_F5)  # Forward
+    settle(qtbot, live)
+    key(window, Qt.Key.Key_F6)  # Backward, on out
+    settle(qtbot, live)
+    assert "out.backward()" in window.statusBar().currentMessage()
+    assert live.open_node("x")
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, np.full((2, 2), 4.5))
+
+
+def test_help_keyboard_lists_every_key(window):
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    text = window.keyboard_help()
+    for expected in ("Forward", "F5", "Backward", "F6", "Tab", "Copy as PyTorch code", "Ctrl+Shift+C", "← →"):
+        assert expected in text
+    from PySide6.QtWidgets import QMessageBox
+    assert window.findChild(QMessageBox, "keyboard_help").isVisible()
+
+
+def test_the_canvas_shows_when_it_has_the_keyboard(qtbot, window):
+    window.hide_start_page()
+    view = window.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    focused_edge = view.viewport().grab().toImage().pixelColor(1, view.viewport().height() // 2)
+    window.palette_panel.search.setFocus()
+    qtbot.waitUntil(lambda: not view.hasFocus())
+    plain_edge = view.viewport().grab().toImage().pixelColor(1, view.viewport().height() // 2)
+    from graphstudio.ui import theme
+    assert focused_edge == theme.colors()["selected"] and plain_edge != focused_edge
