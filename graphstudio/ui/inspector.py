@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette, QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QScrollArea,
                                QSpinBox, QVBoxLayout, QWidget)
 
@@ -63,6 +63,8 @@ def _error_label() -> QLabel:
 class Inspector(QScrollArea):
     """Shows and edits one selected node; ``show_node(None)`` or several ids shows a hint."""
 
+    left = Signal()  # Esc: the student is done here (the window gives the canvas the keyboard back)
+
     def __init__(self, model: GraphModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
@@ -76,6 +78,21 @@ class Inspector(QScrollArea):
         self._renamed_to: str | None = None
         model.changed.connect(self.refresh)
         self._blank("Select a node to edit it.")
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.left.emit()
+            return
+        super().keyPressEvent(event)
+
+    def edit(self) -> bool:
+        """Put the keyboard in the first field (the id); Tab goes on to the next. False: no node shown."""
+        first = self.widgets.get("id")
+        if first is None:
+            return False
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        first.selectAll()
+        return True
 
     # -- building -------------------------------------------------------------------------------
     def show_ids(self, ids: list[str]) -> None:
@@ -122,7 +139,8 @@ class Inspector(QScrollArea):
         label = QLabel(text)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
-        label.setStyleSheet("color: gray; padding: 16px;")
+        label.setMargin(16)
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # no style sheet: it follows the theme
         self._set_page(label)
 
     def _build(self, node: Node) -> None:
@@ -135,7 +153,7 @@ class Inspector(QScrollArea):
         if cls is not None and cls.doc:
             doc = QLabel(cls.doc)
             doc.setWordWrap(True)
-            doc.setStyleSheet("color: gray;")
+            doc.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             outer.addWidget(doc)
         elif cls is None:
             outer.addWidget(QLabel(f"'{node.op}' is not an op this version knows."))
@@ -162,14 +180,17 @@ class Inspector(QScrollArea):
         for key in extra:  # params this op does not declare: still visible and editable as JSON
             self._json_row(form, key, "any", key, None)
 
-        form.addRow(_section("Autograd"))
         kind = graph.node_kind(node.op)
         allowed = {"requires_grad": kind in ("leaf", "unknown"), "retain_grad": kind in ("op", "unknown"),
                    "no_grad": kind in ("op", "unknown")}
+        # Only the flags that mean something for this op, and one the file set where it does not (to untick).
+        shown = [f for f in graph.FLAGS if allowed[f] or node.params.get(f) is True]
+        if shown:
+            form.addRow(_section("Autograd"))
         tips = {"requires_grad": "track operations on this leaf so .grad is filled by backward()",
                 "retain_grad": "keep .grad on this non-leaf, like tensor.retain_grad()",
                 "no_grad": "run this node under torch.no_grad(): its result does not track gradients"}
-        for flag in graph.FLAGS:
+        for flag in shown:
             box = QCheckBox(flag)
             box.setToolTip(tips[flag])
             box.toggled.connect(lambda on, f=flag: self._commit(lambda: self.model.set_flag(self.node_id, f, on)))

@@ -72,6 +72,9 @@ class NodeView(NamedTuple):
     flags: tuple[str, ...]
 
 
+OK = "ok"  # a port's verdict while a wire is dragged: it would take the wire
+
+
 class PortItem(QGraphicsEllipseItem):
     """A connection point; drag from it to wire (the scene handles the drag). An input of a variadic
     list has one per place, told apart by ``index`` (None for every other port)."""
@@ -88,8 +91,10 @@ class PortItem(QGraphicsEllipseItem):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip(tip)
+        self.tip = tip
         self.setZValue(2)
         self._hover = False
+        self.verdict: str | None = None  # while a wire is dragged: OK, or why this port would refuse it
         self.restyle()
 
     @property
@@ -98,9 +103,23 @@ class PortItem(QGraphicsEllipseItem):
 
     def restyle(self) -> None:
         c = theme.colors()
-        self.setPen(QPen(c["port"], 1.6))
         filled = self.connected or self._hover
-        self.setBrush(QBrush(c["selected"] if self._hover else (c["port"] if filled else c["port_free"])))
+        brush = c["selected"] if self._hover else (c["port"] if filled else c["port_free"])
+        if self.verdict == OK:
+            self.setPen(QPen(c["ok_spec"], 3.0))
+            brush = c["ok_spec"]
+        elif self.verdict is not None:
+            self.setPen(QPen(c["problem"], 1.6, Qt.PenStyle.DashLine))
+        else:
+            self.setPen(QPen(c["port"], 1.6))
+        self.setBrush(QBrush(brush))
+
+    def set_verdict(self, verdict: str | None) -> None:
+        """While a wire is dragged: ``OK`` lights the port up; a reason marks it and is its tooltip."""
+        self.verdict = verdict
+        self.setScale(1.35 if verdict == OK or self._hover else 1.0)
+        self.setToolTip(self.tip if verdict in (None, OK) else verdict)
+        self.restyle()
 
     def hoverEnterEvent(self, event: Any) -> None:
         self._hover = True
@@ -110,7 +129,7 @@ class PortItem(QGraphicsEllipseItem):
 
     def hoverLeaveEvent(self, event: Any) -> None:
         self._hover = False
-        self.setScale(1.0)
+        self.setScale(1.35 if self.verdict == OK else 1.0)
         self.restyle()
         super().hoverLeaveEvent(event)
 

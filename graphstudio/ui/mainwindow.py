@@ -22,10 +22,12 @@ from graphstudio.document import Document, DocumentError, load, save
 from . import theme
 from .autosave import Autosaver
 from .inspector import Inspector
+from .keyboard import KEYS, KeyboardNavigator
 from .lesson import LessonPanel
 from .model import GraphModel
 from .palette import Palette
 from .scene import GraphScene
+from .start import StartPage, lessons
 from .view import GraphView
 
 FILTER = "GraphStudio graphs (*.json);;All files (*)"
@@ -50,6 +52,7 @@ class MainWindow(QMainWindow):
         self.untitled_name = "Untitled"
         self.autosaver = Autosaver(self.model, Path(recovery_dir) if recovery_dir else None, parent=self)
         self.actions: dict[str, QAction] = {}
+        self.lessons = lessons(lessons_dir())
 
         self.palette_panel = Palette()
         self.palette_panel.activated.connect(self._add_from_palette)
@@ -84,6 +87,18 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_title()
         self.autosaver.start()
+        self.keyboard = KeyboardNavigator(self.view, lambda text: self.statusBar().showMessage(text, 15000),
+                                          self.inspector.edit)
+        self.inspector.left.connect(self.view.setFocus)
+        self.start_page = StartPage(self.view, self.lessons)
+        self.start_page.lessonChosen.connect(self.open_lesson)
+        self.start_page.recentChosen.connect(lambda path: self.open_path(path))
+        self.start_page.emptyChosen.connect(self.hide_start_page)
+        self.model.changed.connect(self._graph_changed)
+        if self.model.doc.nodes:
+            self.start_page.hide()
+        else:
+            self.show_start_page()
 
     def _add_from_palette(self, op: str) -> None:
         """Double-click or Enter in the palette: beside the one selected node, else mid-view."""
@@ -120,7 +135,9 @@ class MainWindow(QMainWindow):
         self._action("save", "&Save", self.save, K.Save, file)
         self._action("save_as", "Save &As…", self.save_as, K.SaveAs, file)
         file.addSeparator()
-        self._action("export", "&Export Image…", self.export_dialog, None, file)
+        export = file.addMenu("&Export")
+        self._action("export", "&Image…", self.export_dialog, None, export)
+        self._action("export_code", "&PyTorch script…", self.export_code_dialog, None, export)
         file.addSeparator()
         self._action("quit", "&Quit", self.close, K.Quit, file)
 
@@ -135,6 +152,7 @@ class MainWindow(QMainWindow):
         self._action("cut", "Cu&t", self.cut, K.Cut, edit)
         self._action("copy", "&Copy", self.copy, K.Copy, edit)
         self._action("paste", "&Paste", self.paste, K.Paste, edit)
+        self._action("copy_code", "Copy as P&yTorch code", self.copy_code, "Ctrl+Shift+C", edit)
         self._action("duplicate", "&Duplicate", self.duplicate, "Ctrl+D", edit)
         self._action("delete", "De&lete", self.delete, [QKeySequence.StandardKey.Delete, "Backspace"], edit)
         edit.addSeparator()
@@ -161,21 +179,19 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
 
         help_ = bar.addMenu("&Help")
+        self._action("start_page", "&Start Page", self.show_start_page, None, help_)
         self.lessons_menu = help_.addMenu("&Lessons")
         self._fill_lessons()
+        self._action("keyboard", "&Keyboard", self.show_keyboard_help, "F1", help_)
         self._action("about", "&About GraphStudio", self.about, None, help_)
         self._fill_recent()
+        self.view.canvas_actions = [self.actions[k] for k in ("paste", "select_all", "fit", "layout")]
 
     def _fill_lessons(self) -> None:
         self.lessons_menu.clear()
-        folder = lessons_dir()
-        paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
-        for path in paths:
-            try:
-                title = load(path).title or path.stem
-            except DocumentError:
-                continue
-            self.lessons_menu.addAction(title, lambda p=path: self.open_lesson(p))
+        for lesson in self.lessons:
+            self.lessons_menu.addAction(f"{lesson.number}. {lesson.title.replace('&', '&&')}",
+                                        lambda p=lesson.path: self.open_lesson(p))
         if self.lessons_menu.isEmpty():
             self.lessons_menu.addAction("(no lessons installed)").setEnabled(False)
 
@@ -236,6 +252,19 @@ class MainWindow(QMainWindow):
             self.view.resetTransform()
             self.view.centerOn(0, 0)
             self._update_title()
+            self.show_start_page()
+
+    def show_start_page(self) -> None:
+        self.start_page.show_with(self.recent_files())
+
+    def _graph_changed(self) -> None:
+        if self.model.doc.nodes:  # the student has begun: the canvas is theirs
+            self.hide_start_page()
+
+    def hide_start_page(self) -> None:
+        if self.start_page.isVisible():
+            self.start_page.hide()
+            self.view.setFocus()
 
     def open_dialog(self) -> None:
         if not self.maybe_save():
@@ -357,6 +386,40 @@ class MainWindow(QMainWindow):
             except (OSError, ValueError) as exc:
                 self.warn("Cannot export", str(exc))
 
+    def pytorch_code(self) -> str | None:
+        """The graph as the PyTorch script it stands for; None (and the first problem in the status
+        bar) when it does not compile."""
+        from graphstudio.engine.compiler import CompileError, compile
+        from graphstudio.engine.export_code import export
+        try:
+            return export(compile(self.model.doc.copy(), self.model.base_dir))
+        except CompileError as exc:
+            first = exc.problems[0]
+            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            self.statusBar().showMessage(f"Cannot write the PyTorch code: {first}{more}", 10000)
+            return None
+
+    def export_code_dialog(self) -> None:
+        code = self.pytorch_code()
+        if code is None:
+            return
+        start = os.path.splitext(self.model.path or self.untitled_name.split(" ")[0])[0] + ".py"
+        path, _ = QFileDialog.getSaveFileName(self, "Export PyTorch script", start, "Python script (*.py)")
+        if not path:
+            return
+        try:
+            Path(path).write_text(code, encoding="utf-8")
+        except OSError as exc:
+            self.warn("Cannot export", f"{path}: {exc.strerror or exc}")
+            return
+        self.statusBar().showMessage(f"Wrote {path}: run it with python to check the numbers in PyTorch", 8000)
+
+    def copy_code(self) -> None:
+        code = self.pytorch_code()
+        if code is not None:
+            QGuiApplication.clipboard().setText(code)
+            self.statusBar().showMessage("Copied the graph as PyTorch code", 4000)
+
     # -- edit actions -------------------------------------------------------------------------------
     def copy(self) -> bool:
         ids = self.scene.selected_ids()
@@ -396,6 +459,24 @@ class MainWindow(QMainWindow):
         theme.apply(name, QApplication.instance())  # type: ignore[arg-type]
         self.settings.setValue("theme", name)
         self.scene.restyle()
+
+    def keyboard_help(self) -> str:
+        """Every key: the canvas's own, then each menu and toolbar action that has a shortcut."""
+        rows = [(k, what) for k, what in KEYS]
+        for action in self.findChildren(QAction):
+            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            if keys and action.text():
+                rows.append((keys, action.text().replace("&", "").rstrip("…")))
+        body = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for k, what in dict(rows).items())
+        return f"<table>{body}</table>"
+
+    def show_keyboard_help(self) -> None:
+        box = self.findChild(QMessageBox, "keyboard_help") or QMessageBox(self)
+        box.setObjectName("keyboard_help")
+        box.setWindowTitle("Keyboard")
+        box.setText(self.keyboard_help())
+        box.setModal(False)
+        box.show()
 
     def about(self) -> None:
         import graphstudio

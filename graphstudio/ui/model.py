@@ -128,32 +128,47 @@ class GraphModel(QObject):
         """Wire ``src``'s ``output`` into ``dst.port`` (into place ``index`` of a variadic list: a taken
         place is replaced, None or the place after the last appends). Returns the reason when refused
         (document unchanged)."""
+        cmd = self._connection(src, output, dst, port, index)
+        if isinstance(cmd, str):
+            return self.refuse(cmd)
+        if cmd is not None:
+            self.push(cmd)
+        return None
+
+    def connect_problem(self, src: str, output: str | None, dst: str, port: str,
+                        index: int | None = None) -> str | None:
+        """Why ``connect`` with these arguments would be refused, or None; nothing changes (a wire
+        being dragged asks this of the port under the pointer)."""
+        cmd = self._connection(src, output, dst, port, index)
+        return cmd if isinstance(cmd, str) else None
+
+    def _connection(self, src: str, output: str | None, dst: str, port: str,
+                    index: int | None) -> C.Connect | str | None:
+        """The command that makes the wire, the reason it is refused, or None when it is there already."""
         if not (self.has(src) and self.has(dst)):
-            return self.refuse("Cannot connect: the node no longer exists")
+            return "Cannot connect: the node no longer exists"
         src_node, dst_node = self.doc.node(src), self.doc.node(dst)
         ports = {p.name: p for p in graph.input_ports(dst_node)}
         if port not in ports:
-            return self.refuse(f"Cannot connect: {dst} ({dst_node.op}) has no input '{port}'")
+            return f"Cannot connect: {dst} ({dst_node.op}) has no input '{port}'"
         outputs = self.outputs_of(src_node)
         if not outputs:
-            return self.refuse(f"Cannot connect: {src} ({src_node.op}) has no outputs")
+            return f"Cannot connect: {src} ({src_node.op}) has no outputs"
         if output is None:
             output = outputs[0]
         if output not in outputs:
-            return self.refuse(f"Cannot connect: {src} ({src_node.op}) has no output '{output}'")
+            return f"Cannot connect: {src} ({src_node.op}) has no output '{output}'"
         if graph.would_cycle(self.doc, src, dst):
-            return self.refuse(
-                f"Refused: {src} → {dst}.{port} would make a cycle ({dst} already feeds {src}); "
-                "a computation graph must flow one way")
+            return (f"Refused: {src} → {dst}.{port} would make a cycle ({dst} already feeds {src}); "
+                    "a computation graph must flow one way")
         ref = graph.make_ref(src, output, outputs)
         cmd = C.Connect(self, ref, dst, port, ports[port].variadic, index)
         if cmd.is_noop:
             return None
         reason = self._rejected(cmd, dst)
         if reason:
-            return self.refuse(f"Refused: {src} → {dst}.{cmd.where}: {reason}")
-        self.push(cmd)
-        return None
+            return f"Refused: {src} → {dst}.{cmd.where}: {reason}"
+        return cmd
 
     def _rejected(self, cmd: C.NodesCommand, node_id: str) -> str | None:
         """The compiler's new complaint about ``node_id`` if ``cmd`` were applied, else None.

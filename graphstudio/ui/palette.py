@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QLineEdit, QListWidget
 from .view import MIME_OP
 
 OP_ROLE = Qt.ItemDataRole.UserRole
+POPUP_WIDTH = 380  # the longest op name and its category side by side
 
 
 def all_ops() -> list[tuple[str, list[Any]]]:
@@ -165,6 +166,7 @@ class OpSearchPopup(QFrame):
 
     def __init__(self, parent: QWidget | None = None, accept: Any = None) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one popup per Tab: none piles up
         self.accept_op = accept  # None, or a test: only ops it accepts are listed
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.search = QLineEdit(placeholderText="Add op…")
@@ -173,7 +175,7 @@ class OpSearchPopup(QFrame):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
-        self.resize(260, 320)
+        self.resize(POPUP_WIDTH, 340)
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self.accept_current)
         self.list.itemActivated.connect(lambda _item: self.accept_current())
@@ -189,6 +191,14 @@ class OpSearchPopup(QFrame):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
+
+    def hideEvent(self, event: Any) -> None:
+        """The keyboard goes back to the canvas that opened the popup."""
+        super().hideEvent(event)
+        opener = self.parentWidget()
+        if opener is not None:
+            opener.activateWindow()
+            opener.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def choose(self, op: str) -> None:
         self.chosen.emit(op)

@@ -23,7 +23,8 @@ from graphstudio.document import Node
 
 from . import graph, theme
 from .analysis import Analysis, changed_nodes, format_spec
-from .items import OVERVIEW_LOD, SMALL_GRAPH_NODES, SMALL_GRAPH_OVERVIEW_LOD, InputRow, NodeItem, NodeView, OutputRow, PortItem, WireItem, bezier
+from .items import (OK, OVERVIEW_LOD, SMALL_GRAPH_NODES, SMALL_GRAPH_OVERVIEW_LOD, InputRow, NodeItem, NodeView,
+                    OutputRow, PortItem, WireItem, bezier)
 from .layout import GRID, HEADER
 from .model import GraphModel
 
@@ -126,6 +127,7 @@ class GraphScene(QGraphicsScene):
         self.syncing = False
         self._drag_port: PortItem | None = None
         self._drag_path: QGraphicsPathItem | None = None
+        self._checked: set[int] = set()  # ports the dragged wire has had the model's full verdict on
         self._press_pos: dict[str, QPointF] = {}
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
         model.changed.connect(self.sync)
@@ -485,6 +487,7 @@ class GraphScene(QGraphicsScene):
 
     def _start_wire(self, port: PortItem) -> None:
         self._drag_port = port
+        self._judge_ports(port)
         path = QGraphicsPathItem()
         path.setPen(QPen(theme.colors()["selected"], 2, Qt.PenStyle.DashLine))
         path.setZValue(5)
@@ -492,8 +495,46 @@ class GraphScene(QGraphicsScene):
         self._drag_path = path
         self._drag_to(port.scenePos())
 
+    def _judge_ports(self, start: PortItem) -> None:
+        """Light up the ports a wire from ``start`` could reach: the other side of every other node,
+        unless it would close a cycle (the full check, shapes included, runs on the port under the
+        pointer: see ``_check_port``)."""
+        doc = self.model.doc
+        for item in self.nodes.values():
+            if item is start.node_item:
+                continue
+            for port in (item.in_ports.values() if start.is_output else item.out_ports.values()):
+                src, dst = (start.node_id, port.node_id) if start.is_output else (port.node_id, start.node_id)
+                port.set_verdict(f"Refused: {dst} already feeds {src}, so this wire would make a cycle"
+                                 if graph.would_cycle(doc, src, dst) else OK)
+        self._checked: set[int] = set()
+
+    def _check_port(self, pos: QPointF) -> None:
+        """The port under a dragged wire: the model's full verdict, once; a refusal says why at once."""
+        port = self.port_at(pos)
+        if port is None or port.verdict is None or id(port) in self._checked:
+            return
+        self._checked.add(id(port))
+        start = self._drag_port
+        assert start is not None
+        if port.verdict == OK:
+            out, inp = (start, port) if start.is_output else (port, start)
+            reason = self.model.connect_problem(out.node_id, out.name, inp.node_id, inp.name, inp.index)
+            if reason:
+                port.set_verdict(reason)
+        if port.verdict != OK:
+            self.status.emit(port.verdict)
+            QToolTip.showText(QCursor.pos(), port.verdict)
+
+    def _clear_verdicts(self) -> None:
+        for item in self.nodes.values():
+            for port in [*item.in_ports.values(), *item.out_ports.values()]:
+                if port.verdict is not None:
+                    port.set_verdict(None)
+
     def _drag_to(self, pos: QPointF) -> None:
         assert self._drag_port is not None and self._drag_path is not None
+        self._check_port(pos)
         start = self._drag_port.scenePos()
         a, b = (start, pos) if self._drag_port.is_output else (pos, start)
         self._drag_path.setPath(bezier(a, b))
@@ -504,6 +545,7 @@ class GraphScene(QGraphicsScene):
         Returns the refusal reason, if any; it is also shown as a tooltip at the cursor.
         """
         start, self._drag_port = self._drag_port, None
+        self._clear_verdicts()
         if self._drag_path is not None:
             self.removeItem(self._drag_path)
             self._drag_path = None

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QCursor, QKeyEvent, QPainter
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QAction, QCursor, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
-from . import graph
+from . import graph, theme
 from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
 from .scene import GraphScene
 
@@ -39,6 +39,7 @@ class GraphView(QGraphicsView):
         self._pan_from: QPoint | None = None
         self._space = False
         self.popup: Any = None
+        self.canvas_actions: list[QAction] = []  # the window's actions the empty canvas's menu lists
 
     # -- zoom ---------------------------------------------------------------------------------
     @property
@@ -94,6 +95,42 @@ class GraphView(QGraphicsView):
         if delta:
             self.zoom_at(1.0015 ** delta, event.position())
         event.accept()
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """A frame round the canvas while it has the keyboard: the keys act here."""
+        super().drawForeground(painter, rect)
+        if self.hasFocus():
+            painter.save()
+            painter.resetTransform()
+            painter.setPen(QPen(theme.colors()["selected"], 3))
+            painter.drawRect(self.viewport().rect().adjusted(1, 1, -2, -2))
+            painter.restore()
+
+    def focusInEvent(self, event: Any) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()
+
+    def focusOutEvent(self, event: Any) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()
+
+    def resizeEvent(self, event: Any) -> None:
+        """A dock opening or closing resizes the view: what the student had selected (a node just
+        added, the one whose tensor is being viewed) stays in view, and nothing else moves."""
+        old = event.oldSize()  # the viewport has its new size already; the scroll position is the old one
+        scale = self.zoom_level
+        before = QRectF(self.mapToScene(QPoint(0, 0)), QSizeF(old.width() / scale, old.height() / scale))
+        chosen = QRectF()
+        for item in self.graph_scene.selectedItems():
+            chosen = chosen.united(item.sceneBoundingRect())
+        super().resizeEvent(event)
+        if chosen.isEmpty() or not before.intersects(chosen):
+            return
+        after = self.visible_scene_rect()
+        if not after.contains(chosen):
+            dx = max(0.0, chosen.right() - after.right()) + min(0.0, chosen.left() - after.left())
+            dy = max(0.0, chosen.bottom() - after.bottom()) + min(0.0, chosen.top() - after.top())
+            self.pan(-dx * scale, -dy * scale)
 
     # -- pan ----------------------------------------------------------------------------------
     def mousePressEvent(self, event: Any) -> None:
@@ -199,11 +236,18 @@ class GraphView(QGraphicsView):
                 stack.endMacro()
 
         popup.chosen.connect(add)
-        popup.move(self.mapToGlobal(self.mapFromScene(scene_pos)))
+        popup.move(self._inside_window(self.mapToGlobal(self.mapFromScene(scene_pos)), popup.size()))
         popup.show()
         popup.search.setFocus()
         self.popup = popup
         return popup
+
+    def _inside_window(self, at: QPoint, size: Any) -> QPoint:
+        """``at`` moved just enough for a box of ``size`` there to stay inside the window."""
+        frame = self.window().geometry()
+        x = max(frame.left(), min(at.x(), frame.left() + frame.width() - size.width()))
+        y = max(frame.top(), min(at.y(), frame.top() + frame.height() - size.height()))
+        return QPoint(x, y)
 
     def wire_dropped(self, start: Any, scene_pos: QPointF) -> Any:
         """A wire let go in empty space: offer the ops that can take it, then connect the new node."""
@@ -222,6 +266,24 @@ class GraphView(QGraphicsView):
             def then(new_id: str) -> None:
                 model.connect(new_id, None, start.node_id, start.name, start.index)
         return self.open_search(scene_pos, accept, then)
+
+    def contextMenuEvent(self, event: Any) -> None:
+        """Right-click on empty canvas: add a node there, and the window's canvas actions."""
+        pos = self.mapToScene(event.pos())
+        if self.itemAt(event.pos()) is not None:
+            super().contextMenuEvent(event)
+            return
+        self.canvas_menu(pos).exec(event.globalPos())
+        event.accept()
+
+    def canvas_menu(self, scene_pos: QPointF) -> QMenu:
+        """The empty canvas's menu at ``scene_pos``: Add node… (as Tab), then ``canvas_actions``."""
+        menu = QMenu(self)
+        menu.addAction("Add node here…\tTab", lambda: self.open_search(scene_pos))
+        if self.canvas_actions:
+            menu.addSeparator()
+            menu.addActions(self.canvas_actions)
+        return menu
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
         pos = self.mapToScene(event.position().toPoint())

@@ -100,7 +100,7 @@ class LiveSession(QObject):
         self.offer_button.hide()
         self.offer_button.clicked.connect(self.take_offer)
         status = window.statusBar()
-        status.addWidget(self.offer_button)
+        status.insertPermanentWidget(0, self.offer_button)  # permanent: a message never covers it
         status.messageChanged.connect(lambda text: text == self._offer_text or self.offer_button.hide())
 
         self._doc_device = self.model.doc.device
