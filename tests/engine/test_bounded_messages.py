@@ -57,7 +57,7 @@ def test_a_10000_node_cycle_gives_short_lines(tmp_path, capsys):
     path = _write(tmp_path, nodes)
     assert main(["--run", str(path)]) == 2
     (line,) = _lines(capsys)
-    assert "cycle: n0 → n1 → " in line and line.endswith("→ n0 (and 9999 more problems)")
+    assert "cycle of 10000 nodes: n0 → n1 → " in line and line.endswith("→ n0 (and 9999 more problems)")
     assert len(line) < 300
     assert main(["--validate", str(path)]) == 2
     lines = _lines(capsys)
