@@ -501,3 +501,24 @@ def test_the_canvas_shows_when_it_has_the_keyboard(qtbot, window):
     plain_edge = view.viewport().grab().toImage().pixelColor(1, view.viewport().height() // 2)
     from graphstudio.ui import theme
     assert focused_edge == theme.colors()["selected"] and plain_edge != focused_edge
+
+
+def test_backward_with_nothing_requiring_grad_says_where_to_tick_it(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("x", "ones", {}, {"shape": [2]}, (0.0, 0.0)),
+                                       Node("out", "sum", {"input": "x"}, {}, (300.0, 0.0))]))
+    press(window, live.toolbar.backward)
+    message = window.statusBar().currentMessage()
+    assert "requires_grad" in message and "select x" in message
+    assert not live.busy
+
+
+def test_a_node_added_beside_the_edge_of_the_view_is_scrolled_into_view(window):
+    window.hide_start_page()
+    view = window.view
+    view.resetTransform()
+    seen = view.visible_scene_rect()
+    window.model.reset(Document(nodes=[Node("a", "ones", {}, {"shape": [2]}, (seen.right() - 200, seen.center().y()))]))
+    click_node(window, "a")
+    type_into(window.palette_panel.search, "relu")  # beside a: off the right edge, so the view follows
+    item = window.scene.nodes["relu"]
+    assert view.visible_scene_rect().contains(item.mapRectToScene(item.box()))
