@@ -522,3 +522,18 @@ def test_a_node_added_beside_the_edge_of_the_view_is_scrolled_into_view(window):
     type_into(window.palette_panel.search, "relu")  # beside a: off the right edge, so the view follows
     item = window.scene.nodes["relu"]
     assert view.visible_scene_rect().contains(item.mapRectToScene(item.box()))
+
+
+@needs_torch
+def test_backward_from_a_node_with_two_outputs_starts_at_its_first(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("x", "tensor", {}, {"data": [1.0, 5.0, 2.0], "requires_grad": True},
+                                            (0.0, 0.0)),
+                                       Node("m", "max", {"input": "x"}, {"dim": 0}, (300.0, 0.0))]))
+    click_node(window, "m")
+    press(window, live.toolbar.backward)
+    settle(qtbot, live)
+    assert live.error is None
+    x = torch.tensor([1.0, 5.0, 2.0], requires_grad=True)
+    x.max(dim=0).values.backward()
+    assert live.open_node("x")
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, x.grad.numpy())
