@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from graphstudio.document import Document, Node
@@ -537,3 +538,15 @@ def test_backward_from_a_node_with_two_outputs_starts_at_its_first(qtbot, window
     x.max(dim=0).values.backward()
     assert live.open_node("x")
     np.testing.assert_array_equal(live.viewer.grad_pane.array, x.grad.numpy())
+
+
+def test_every_action_has_a_shortcut_listed_in_help_keyboard(window):
+    text = window.keyboard_help()
+    toolbar = window.live.toolbar
+    actions = [a for k, a in window.actions.items() if not k.startswith("theme_") and k != "about"]
+    actions += [toolbar.forward, toolbar.backward, toolbar.step, toolbar.train, toolbar.stop, toolbar.reset,
+                toolbar.apply]
+    for action in actions:
+        keys = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText) if action.shortcuts() else ""
+        assert keys, action.text()
+        assert keys in text and action.text().replace("&", "").rstrip("…") in text
