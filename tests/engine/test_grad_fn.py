@@ -163,5 +163,7 @@ def test_saved_arrays_are_recorded_when_the_node_is():
     with gs.no_grad():
         x * w
     assert not was_saved(w.array)
-    x * w
-    assert was_saved(w.array)
+    x * w  # a node freed at once holds nothing
+    assert not was_saved(w.array)
+    y = x * w
+    assert was_saved(w.array) and not was_saved(y.array)
