@@ -163,7 +163,7 @@ class Runner:
                          and all(isinstance(v, Ref) for v in step.inputs)
                          and not any(step.flags.get(f) for f in ("no_grad", "retain_grad")))
                 names = [v.name for v in step.inputs] if plain else None
-                fast = api.fast_path(step.op) if plain and not step.params else None
+                fast = api.fast_path(step.op) if plain and step.params == step.op.defaults() else None
                 plans.append((step, fast, step.op, names, step.output_key(0)))
             self.__dict__["_plans_cache"] = plans
         return plans
