@@ -6,6 +6,7 @@ engine sums each back to its input's shape. `ctx.needs` says which inputs want o
 from __future__ import annotations
 
 import math
+from typing import Any, ClassVar
 
 from .. import dtypes
 from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
@@ -1011,24 +1012,47 @@ def _quiet():
 _ACT_SAMPLES = (S(((3, 4),)), S(((),)), S(([-2.0, -0.5, 0.3, 1.5, 25.0],)))
 
 
+def _float_input(a: Any, kernel: str) -> Spec:
+    """The input of an op whose PyTorch CPU kernel exists for floats only: ints and bools are refused."""
+    spec = _infer.need_tensor(a, "input")
+    if not spec.dtype.is_floating_point:
+        raise ShapeError(f'"{kernel}" not implemented for \'{_C_TYPES[spec.dtype.name]}\'', raise_as=NotImplementedError)
+    return spec
+
+
+def _int_samples(kernel: str) -> tuple:
+    return (S(([1, -2, 3],), error=f'"{kernel}" not implemented for \'Long\''),
+            S(([True, False],), error=f'"{kernel}" not implemented for \'Bool\''))
+
+
+def _floats_only(xp: Any, a: Any) -> None:
+    """At run time, as `_float_input` at inference: the dispatcher words the error from `infer`."""
+    if not xp.isdtype(a.dtype, "real floating"):
+        raise TypeError("a float-only kernel got whole numbers or booleans")
+
+
 class _Activation(Unary):
     category = "Activation"
     method = False
-    samples = _ACT_SAMPLES
+    cast = None  # ints reach the kernel, which refuses them as PyTorch's does
+    kernel: ClassVar[str]  # PyTorch's CPU kernel, which its message for int and bool inputs names
 
-    def infer(a, **params):
-        return _infer.as_float(_infer.need_tensor(a, "input"))
+    @classmethod
+    def infer(cls, a, **params):
+        return _float_input(a, cls.kernel)
 
 
 @register
 class LeakyRelu(_Activation):
     name, grad_fn, torch = "leaky_relu", "LeakyReluBackward0", \
         "torch.nn.functional.leaky_relu({input}, negative_slope={negative_slope})"
+    kernel = "leaky_relu_cpu"
     doc = "input where positive, else negative_slope * input (a small slope keeps some gradient)."
     params = (Param("negative_slope", "float", 0.01, "the slope for negative inputs"),)
-    samples = _ACT_SAMPLES + (S(((3, 4),), {"negative_slope": 0.2}),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"negative_slope": 0.2}),) + _int_samples("leaky_relu_cpu")
 
     def forward(ctx, a, negative_slope=0.01):
+        _floats_only(ctx.xp, a)
         ctx.saved = (a,)
         ctx.info = negative_slope
         return ctx.xp.where(a > 0, a, a * negative_slope)
@@ -1040,11 +1064,13 @@ class LeakyRelu(_Activation):
 @register
 class Elu(_Activation):
     name, grad_fn, torch = "elu", "EluBackward0", "torch.nn.functional.elu({input}, alpha={alpha})"
+    kernel = "elu_cpu"
     doc = "input where positive, else alpha * (e^input - 1): smooth, saturating at -alpha."
     params = (Param("alpha", "float", 1.0, "the value negative inputs approach"),)
-    samples = _ACT_SAMPLES + (S(((3, 4),), {"alpha": 0.5}),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"alpha": 0.5}),) + _int_samples("elu_cpu")
 
     def forward(ctx, a, alpha=1.0):
+        _floats_only(ctx.xp, a)
         xp = ctx.xp
         neg = alpha * xp.expm1(xp.minimum(a, xp.zeros_like(a)))
         ctx.saved = (a, neg)
@@ -1081,14 +1107,16 @@ class Gelu(_Activation):
     doc = "input * Φ(input), Φ the standard normal CDF (approximate='tanh': the tanh formula)."
     params = (Param("approximate", "choice", "none", "exact erf, or the tanh approximation", choices=("none", "tanh")),)
     samples = _ACT_SAMPLES + (S(((3, 4),), {"approximate": "tanh"}), S(((2, 3),), {"approximate": "erf"},
-                                                                       error="approximate argument must be either none or tanh."))
+                                                                       error="approximate argument must be either none or tanh.")) \
+        + _int_samples("GeluKernelImpl")
 
     def infer(a, approximate="none"):
         if approximate not in ("none", "tanh"):
             raise ShapeError("approximate argument must be either none or tanh.")
-        return _infer.as_float(_infer.need_tensor(a, "input"))
+        return _float_input(a, "GeluKernelImpl")
 
     def forward(ctx, a, approximate="none"):
+        _floats_only(ctx.xp, a)
         xp = ctx.xp
         ctx.saved = (a,)
         ctx.info = approximate
@@ -1115,9 +1143,12 @@ class Gelu(_Activation):
 @register
 class Silu(_Activation):
     name, grad_fn, torch = "silu", "SiluBackward0", "torch.nn.functional.silu({input})"
+    kernel = "silu_cpu"
     doc = "input * sigmoid(input) (also called swish)."
+    samples = _ACT_SAMPLES + _int_samples("silu_cpu")
 
     def forward(ctx, a):
+        _floats_only(ctx.xp, a)
         s = 1 / (1 + ctx.xp.exp(-a))
         ctx.saved = (a, s)
         return a * s
@@ -1131,11 +1162,13 @@ class Silu(_Activation):
 class Softplus(_Activation):
     name, grad_fn, torch = "softplus", "SoftplusBackward0", \
         "torch.nn.functional.softplus({input}, beta={beta}, threshold={threshold})"
+    kernel = "softplus_cpu"
     doc = "log(1 + e^(beta·input)) / beta: a smooth relu; linear where beta·input > threshold."
     params = (Param("beta", "float", 1.0, "the sharpness"), Param("threshold", "float", 20.0, "linear above this"))
-    samples = _ACT_SAMPLES + (S(((3, 4),), {"beta": 2.0, "threshold": 1.0}),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"beta": 2.0, "threshold": 1.0}),) + _int_samples("softplus_cpu")
 
     def forward(ctx, a, beta=1.0, threshold=20.0):
+        _floats_only(ctx.xp, a)
         xp = ctx.xp
         z = a * beta
         ctx.saved = (z,)
