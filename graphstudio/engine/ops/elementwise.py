@@ -529,7 +529,14 @@ def _where_dtype(xp, a, b):
         return getattr(xp, {"bool": "bool", "int64": "int64"}.get(_scalars_dtype(a, b).name, "float32"))
     if len(arrays) == 2 and arrays[0].dtype != arrays[1].dtype:
         return xp.result_type(arrays[0].dtype, arrays[1].dtype)
-    return arrays[0].dtype
+    dt = arrays[0].dtype
+    number = b if arrays[0] is a else a
+    if len(arrays) == 1 and not isinstance(number, bool):  # a number of a higher kind lifts the dtype, as PyTorch
+        if isinstance(number, float) and not xp.isdtype(dt, "real floating"):
+            return xp.float32
+        if isinstance(number, int) and xp.isdtype(dt, "bool"):
+            return xp.int64
+    return dt
 
 
 
