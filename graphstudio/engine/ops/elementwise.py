@@ -450,6 +450,7 @@ class Clamp(Op):
     params = (Param("min", "number_or_none", None, "lower bound (none: no bound)"),
               Param("max", "number_or_none", None, "upper bound (none: no bound)"))
     samples = (S(((3, 4),), {"min": -0.5, "max": 0.5}), S(((5,),), {"min": 0.0}), S(((5,),), {"max": 0.1}),
+               S(([-2, 0, 1, 3],), {"min": -0.5, "max": 1.5}), S(([-2, 0, 1, 3],), {"min": 0, "max": 2}),
                S(((3,),), {}, error="At least one of 'min' or 'max' must not be None"))
 
     def infer(a, min=None, max=None):
@@ -462,6 +463,8 @@ class Clamp(Op):
         xp = ctx.xp
         if min is None and max is None:
             raise ValueError("no bound")
+        if not xp.isdtype(a.dtype, "real floating") and any(isinstance(v, float) for v in (min, max)):
+            a = xp.astype(a, xp.float32)  # an int tensor with a float bound gives float32, as PyTorch
         ctx.saved = (a,)
         ctx.info = (min, max)
         out = a
