@@ -250,7 +250,7 @@ class _Graph:
 
     def backward_sink(self, v: Value, retain_graph: bool) -> None:
         node: dict = {"id": self.new_id("bw"), "op": "backward", "inputs": {"tensor": v.ref}}
-        if v.spec.shape != () and self.draw(st.booleans()):
+        if v.spec.shape != () and (v.spec.numel == 0 or self.draw(st.booleans())):  # no literal for [0, 6]
             v = self.reduce_to_scalar(v)
             node["inputs"]["tensor"] = v.ref
         if v.spec.shape != ():
