@@ -81,6 +81,7 @@ FOUND = [
     "torch.tensor(1.0).__setitem__((0,), 2.0)",
     "torch.tensor(1.0)[0, :]",
     "torch.tensor([True]).argmin()",
+    "torch.mv(torch.tensor(0.0), torch.tensor(0.0))",
 ]
 
 

@@ -257,6 +257,8 @@ class Mv(Op):
 
     def infer(a, v):
         a, v = _infer.need_tensor(a, "input"), _infer.need_tensor(v, "vec")
+        if a.ndim == 0:  # PyTorch sizes the result by the matrix's first dim before it checks
+            raise ShapeError("Dimension specified as 0 but tensor has no dimensions", raise_as=IndexError)
         if a.ndim != 2 or v.ndim != 1:
             raise ShapeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
         if a.shape[1] != v.shape[0]:
