@@ -77,7 +77,8 @@ class Bmm(Op):
     category = "Matrix"
     doc = "Batched matrix product of 3-D tensors: [b, n, k] @ [b, k, m] → [b, n, m]."
     inputs = (T("input", "3-D"), T("mat2", "3-D"))
-    samples = (S(((2, 3, 4), (2, 4, 5))), S(((2, 3, 4), (2, 5, 2)), error="Expected size for first two dimensions of batch2"),
+    samples = (S(((2, 3, 4), (2, 4, 5))),
+               S(((2, 3, 4), (2, 5, 2)), error="Expected size for first two dimensions of batch2"),
                S(((2, 3, 4), (3, 4, 2)), error="batch1 and batch2"))
 
     def infer(a, b):
