@@ -82,6 +82,7 @@ FOUND = [
     "torch.tensor(1.0)[0, :]",
     "torch.tensor([True]).argmin()",
     "torch.mv(torch.tensor(0.0), torch.tensor(0.0))",
+    "torch.arange(1)[torch.tensor([-2, 1])]",
 ]
 
 
