@@ -207,7 +207,7 @@ class Dot(Op):
         if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape or a.dtype != b.dtype:
             raise ValueError("dot shapes")
         ctx.saved = (a, b)
-        return ctx.xp.sum(a * b)
+        return ctx.xp.sum(a * b, dtype=a.dtype)  # NumPy would sum int32 as int64
 
     def backward(ctx, g):
         a, b = ctx.saved
