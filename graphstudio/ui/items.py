@@ -21,6 +21,7 @@ from .graph import Wire, place_name
 from .layout import HEADER, ROW, node_size
 
 PORT_RADIUS = 5.5
+TEXT_PT = 8.5  # a box's op and port names (its id is larger, the inferred shapes smaller)
 PROBLEM_OVERHANG = 70.0  # how far a problem line may run past the box's right edge
 #: Below this scale a box's 8.5 pt text is under 4 px tall: the scene draws an overview instead
 #: (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene) —
@@ -272,7 +273,7 @@ class NodeItem(QGraphicsRectItem):
             painter.drawRoundedRect(box.adjusted(-4, -4, 4, 4), 9, 9)
 
         base = QFont(painter.font())
-        base.setPointSizeF(8.5)
+        base.setPointSizeF(TEXT_PT)
         bold = QFont(base)
         bold.setBold(True)
         bold.setPointSizeF(9.5)

@@ -86,7 +86,8 @@ class SumBadge(QGraphicsItem):
     def set_parts(self, parts: list[np.ndarray]) -> None:
         self.parts = list(parts)
         self.total = np.sum(np.stack([np.asarray(p) for p in parts]), axis=0) if parts else None
-        names = " + ".join(f"g{str(i + 1).translate(SUBSCRIPTS)}" for i in range(len(parts)))
+        g = [f"g{str(i + 1).translate(SUBSCRIPTS)}" for i in range(len(parts))]
+        names = " + ".join(g if len(g) <= 3 else [g[0], g[1], "…", g[-1]])
         values = [short(p) for p in parts]
         total = short(self.total)
         text = f"{names} = {' + '.join(values)} = {total}" if len(parts) <= 3 else f"{names} = {total}"
