@@ -415,11 +415,12 @@ class WireItem(QGraphicsPathItem):
                 path = self._visible_part(visible.adjusted(-8, -8, 8, 8))
         painter.drawPath(path)
 
-    def set_ends(self, a: QPointF, b: QPointF) -> None:
-        """Lay the wire from output port ``a`` to input port ``b`` (the only way its path is set)."""
-        self.setPath(bezier(a, b))
+    def set_ends(self, a: QPointF, b: QPointF, corners: list[tuple[float, float]] | None = None) -> None:
+        """Lay the wire from output port ``a`` to input port ``b`` (the only way its path is set):
+        the bezier, or through ``corners`` (a detour around node boxes, see ``routing``)."""
+        self.setPath(bezier(a, b) if corners is None else rounded(corners))
         self._ends = (a.x(), a.y(), b.x(), b.y())
-        self._long = abs(b.x() - a.x()) + abs(b.y() - a.y()) > 2 * PIECE_LENGTH
+        self._long = corners is None and abs(b.x() - a.x()) + abs(b.y() - a.y()) > 2 * PIECE_LENGTH
         self._pieces = None
 
     def _visible_part(self, rect: QRectF) -> QPainterPath:
@@ -451,6 +452,30 @@ def bezier(a: QPointF, b: QPointF) -> QPainterPath:
     path = QPainterPath(a)
     path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
     return path
+
+
+CORNER = 12.0  # radius of a detour's corners
+
+
+def rounded(corners: list[tuple[float, float]]) -> QPainterPath:
+    """Straight runs through ``corners`` (first and last: the ports), each corner rounded."""
+    path = QPainterPath(QPointF(*corners[0]))
+    for prev, at, nxt in zip(corners, corners[1:], corners[2:]):
+        r = min(CORNER, math.dist(prev, at) / 2, math.dist(at, nxt) / 2)
+        if r < 0.5:
+            path.lineTo(*at)
+            continue
+        into, out = _toward(at, prev, r), _toward(at, nxt, r)
+        path.lineTo(*into)
+        path.quadTo(QPointF(*at), QPointF(*out))
+    path.lineTo(*corners[-1])
+    return path
+
+
+def _toward(p: tuple[float, float], q: tuple[float, float], d: float) -> tuple[float, float]:
+    """The point ``d`` from ``p`` toward ``q``."""
+    length = math.dist(p, q) or 1.0
+    return p[0] + (q[0] - p[0]) * d / length, p[1] + (q[1] - p[1]) * d / length
 
 
 PIECE_LENGTH = 300.0  # scene units of curve per piece when a long wire is cut for painting

@@ -301,7 +301,10 @@ class LiveLayer(QObject):
             badge = NodeBadge(node)
             self.badges[node_id] = badge
         badge.setPos(QPointF(0, node.size[1] + 4))
+        before = badge.boundingRect()
         badge.set_meta(grad_fn, requires_grad, is_leaf)
+        if badge.boundingRect() != before:
+            self._place_soon()  # the cards keep clear of the badge
 
     def set_sum(self, key: str, parts: list[np.ndarray]) -> None:
         node = self.scene.nodes.get(key.partition(":")[0])
@@ -312,7 +315,10 @@ class LiveLayer(QObject):
             badge = self.sums[key] = SumBadge(node)
             node_id = key.partition(":")[0]
             _under(badge, node, sum(1 for k in self.sums if k.partition(":")[0] == node_id) - 1)
+        before = badge.boundingRect()
         badge.set_parts(parts)
+        if badge.boundingRect() != before:
+            self._place_soon()
 
     def _place_sums(self) -> None:
         """Each sum under its node's badge, one row per output (in the order they appeared)."""
@@ -331,6 +337,7 @@ class LiveLayer(QObject):
         if node is None:
             return False
         self.error, self.error_node = ErrorMarker(node, message), node_id
+        self._place_soon()
         return True
 
     def clear_error(self) -> None:
