@@ -387,6 +387,7 @@ class WireItem(QGraphicsPathItem):
         self.wire = wire
         self._ends: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
         self._long = False  # long enough to be stroked piece by piece (see paint)
+        self._routed = False  # around node boxes (see routing), not the bezier
         self._pieces: list[tuple] | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         # paint() is told which part of the wire needs painting (option.exposedRect), so a long wire
@@ -421,7 +422,20 @@ class WireItem(QGraphicsPathItem):
         self.setPath(bezier(a, b) if corners is None else rounded(corners))
         self._ends = (a.x(), a.y(), b.x(), b.y())
         self._long = corners is None and abs(b.x() - a.x()) + abs(b.y() - a.y()) > 2 * PIECE_LENGTH
+        self._routed = corners is not None
         self._pieces = None
+
+    def point_at(self, t: float) -> tuple[float, float]:
+        """A point along the wire, ``t`` from 0 (its output port) to 1: by the curve's parameter
+        for the bezier (no path walk: cards ask for hundreds), by length for a detour."""
+        if self._routed:
+            p = self.path().pointAtPercent(t)
+            return p.x(), p.y()
+        ax, ay, bx, by = self._ends
+        dx = max(40.0, abs(bx - ax) * 0.5)
+        u = 1.0 - t
+        c0, c1, c2, c3 = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        return c0 * ax + c1 * (ax + dx) + c2 * (bx - dx) + c3 * bx, (c0 + c1) * ay + (c2 + c3) * by
 
     def _visible_part(self, rect: QRectF) -> QPainterPath:
         """The pieces of the curve that may cross ``rect`` (exact sub-curves: stroking a wire thousands

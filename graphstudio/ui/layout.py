@@ -19,7 +19,7 @@ NODE_WIDTH = 184.0
 HEADER = 30.0
 ROW = 34.0
 PAD = 8.0
-H_GAP = 136.0   # room for a value card between two columns (with the ports and a margin)
+H_GAP = 144.0   # room for a value card between two columns (with the ports and a margin)
 V_GAP = 36.0
 GRID = 20.0
 

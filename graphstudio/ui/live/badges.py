@@ -90,7 +90,8 @@ class SumBadge(QGraphicsItem):
         names = " + ".join(g if len(g) <= 3 else [g[0], g[1], "…", g[-1]])
         values = [short(p) for p in parts]
         total = short(self.total)
-        text = f"{names} = {' + '.join(values)} = {total}" if len(parts) <= 3 else f"{names} = {total}"
+        readable = len(parts) <= 3 and all(len(v) <= 7 for v in values)  # the sum in numbers, when short
+        text = f"{names} = {' + '.join(values)} = {total}" if readable else f"{names} = {total}"
         if text == self.text:
             return
         self.text = text

@@ -20,7 +20,7 @@ from ..items import NodeItem, WireItem
 from . import placement
 from .badges import ErrorMarker, NodeBadge, SumBadge
 from .panels import WireDash, WirePanel
-from .placement import PORT, Card, Obstacles
+from .placement import PORT, Card, Rect
 
 WireKey = tuple[str, str, "int | None"]
 
@@ -46,9 +46,11 @@ def _gone(item: Any) -> bool:
 #: A tensor used this many times or more gets one card at its output (value and summed gradient);
 #: the cards of its uses are shown only where there is room right beside their wires.
 FANOUT = 3
-WIRE_ANCHORS = (0.5, 0.35, 0.65, 0.2, 0.8)   # where along a wire its card may hang, best first
-USE_ANCHORS = (0.75, 0.85, 0.6)              # a fan-out use's card: near the node it feeds
+WIRE_ANCHORS = (0.5, 0.3, 0.7)   # where along a wire its card may hang, best first
+USE_ANCHORS = (0.75, 0.85)       # a fan-out use's card: near the node it feeds
 USE_REACH = 2
+RESULT_REACH = 18                # a result card goes further to find room: it must be seen
+RESULT_FAR = 48
 
 
 def structure(doc: Any) -> list[tuple]:
@@ -130,13 +132,14 @@ class LiveLayer(QObject):
         self._place_sums()
         self.place()
 
-    def _obstacles(self) -> Obstacles:
+    def _obstacles(self) -> list[Rect]:
         """Every node box with its ports, flags, labels and badges (its children), in scene coordinates."""
         rects = []
         for node in self.scene.nodes.values():
-            r = node.sceneBoundingRect().united(node.mapRectToScene(node.childrenBoundingRect()))
-            rects.append((r.left(), r.top(), r.right(), r.bottom()))
-        return Obstacles(rects)
+            for item in (node, *(c for c in node.childItems() if c.isVisible())):
+                r = item.sceneBoundingRect()
+                rects.append((r.left(), r.top(), r.right(), r.bottom()))
+        return rects
 
     def place(self) -> None:
         """Give every card a free place near what it shows (see ``placement``): result cards at
@@ -155,19 +158,19 @@ class LiveLayer(QObject):
         for key, panel in sorted(self.results.items()):
             port = self._port(key)
             if port is not None:
-                todo.append((panel, Card([_xy(port.scenePos())], *panel.size(planned=True), style=PORT)))
+                todo.append((panel, Card([_xy(port.scenePos())], *panel.size(planned=True), style=PORT,
+                                         reach=RESULT_REACH, far=RESULT_FAR)))
         normal, uses = [], []
         for key, panel in self.panels.items():
             wire = self._wires.get(key)
             if wire is None:
                 continue
-            path = wire.path()
             source = _source(wire)
             if source in self.results and fed[source] >= FANOUT:
-                uses.append((panel, Card([_xy(path.pointAtPercent(t)) for t in USE_ANCHORS],
+                uses.append((panel, Card([wire.point_at(t) for t in USE_ANCHORS],
                                          *panel.size(planned=True), reach=USE_REACH)))
             else:
-                anchors = [_xy(path.pointAtPercent(t)) for t in WIRE_ANCHORS]
+                anchors = [wire.point_at(t) for t in WIRE_ANCHORS]
                 normal.append((anchors[0][1], anchors[0][0], panel,
                                Card(anchors, *panel.size(planned=True))))
         todo += [(panel, card) for _, _, panel, card in sorted(normal, key=lambda n: (n[0], n[1]))]

@@ -493,6 +493,7 @@ class WirePanel(QGraphicsItem):
         self._laid_collapsed = False
         self._laid_width = WIDTH
         self.label = ""                      # a result card's name: its scalar reads "out = 27.0"
+        self.label_size = 8.5
         self.width = WIDTH
         self.offset: tuple[float, float] | None = None  # the card's top-left from the item's origin (LiveLayer.place)
         self.crowded = False                 # no free place near its wire: not shown
@@ -511,9 +512,11 @@ class WirePanel(QGraphicsItem):
     # for NaN/Inf, and the picture reuses it.
     def set_value(self, value: np.ndarray | None) -> None:
         self.value = value
-        if self.label:  # a result card is as wide as "loss = 0.0213"
+        if self.label:  # "loss = 0.0213" on a result card: a size smaller, or a wider card, when long
             words = f"{self.label} = {short(value)}" if value is not None and kind_of(np.asarray(value)) == "scalar" else ""
-            self.width = max(WIDTH, metrics(8.5, True).horizontalAdvance(words) + 2 * PAD + 12)
+            room = WIDTH - 2 * PAD - 8
+            self.label_size = next((s for s in (8.5, 7.5) if metrics(s, True).horizontalAdvance(words) <= room), 7.5)
+            self.width = max(WIDTH, metrics(self.label_size, True).horizontalAdvance(words) + 2 * PAD + 8)
         self._set_array(False, value)
 
     def set_grad(self, grad: np.ndarray | None, parts: list[np.ndarray] | None = None) -> None:
@@ -707,6 +710,8 @@ class WirePanel(QGraphicsItem):
                 painter.drawRect(r.adjusted(PAD + 4, 5, -PAD - 4, -5))
                 return
             size, bold = (8.5, True) if kind == "scalar" else (6.5, False)
+            if self.label and kind == "scalar" and not grad:
+                size = self.label_size
             painter.setFont(font(size, bold))
             painter.setPen(BAD_COLOR if p.bad else (accent if grad else colors["text"]))
             words = ("∇ " if grad else f"{self.label} = " if self.label and kind == "scalar" else "") + p.text

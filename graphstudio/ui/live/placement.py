@@ -8,8 +8,9 @@ their ports, labels and badges) and from every card placed before it wins. A car
 candidate within its reach is left out (``None``): a hidden card is better than one that hides
 a node, and its wire still answers a click.
 
-The offset lists are made once per card size and style, so placing the cards of a 200-node graph
-is mostly a few rectangle tests per card.
+The offset lists are made once per card size and style, and a card's candidates are all tested in
+one NumPy pass over a small window of the canvas, so a crowded graph (most cards finding no room)
+costs no more than an open one.
 """
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ import functools
 import math
 from typing import Iterable, NamedTuple, Sequence
 
+import numpy as np
+
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
 GAP = 4.0          # between a card and anything else
-CELL = 120.0       # side of the canvas squares obstacles are filed in
+RES = 6.0          # side of the canvas squares free space is reckoned in
 STEP = 14.0        # between two candidate offsets
 WIRE = "wire"      # a card beside a wire: above or under it, centred on the anchor
 PORT = "port"      # a card at an output port: to its right
@@ -32,40 +35,12 @@ class Card(NamedTuple):
     width: float
     height: float
     style: str = WIRE
-    reach: int = 12                          # how many STEPs a card may move away from its anchors
-
-
-class Obstacles:
-    """Rectangles filed by canvas square, so a test looks only at its neighbours."""
-
-    def __init__(self, rects: Iterable[Rect] = ()) -> None:
-        self._grid: dict[tuple[int, int], list[Rect]] = {}
-        for r in rects:
-            self.add(r)
-
-    @staticmethod
-    def _cells(r: Rect) -> Iterable[tuple[int, int]]:
-        for i in range(int(r[0] // CELL), int(r[2] // CELL) + 1):
-            for j in range(int(r[1] // CELL), int(r[3] // CELL) + 1):
-                yield i, j
-
-    def add(self, r: Rect) -> None:
-        for cell in self._cells(r):
-            self._grid.setdefault(cell, []).append(r)
-
-    def free(self, r: Rect, gap: float = GAP) -> bool:
-        """No rectangle within ``gap`` of ``r``."""
-        left, top, right, bottom = r[0] - gap, r[1] - gap, r[2] + gap, r[3] + gap
-        grid = self._grid
-        for cell in self._cells((left, top, right, bottom)):
-            for o in grid.get(cell, ()):
-                if o[0] < right and left < o[2] and o[1] < bottom and top < o[3]:
-                    return False
-        return True
+    reach: int = 8                           # how many STEPs a card may move away from its anchors
+    far: int = 0                             # with no room within reach: this many, tried next
 
 
 @functools.lru_cache(maxsize=256)
-def offsets(width: float, height: float, style: str, reach: int, anchors: int) -> tuple[tuple[int, float, float], ...]:
+def offsets(width: float, height: float, style: str, reach: int, anchors: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(anchor index, left, top) of every candidate, relative to its anchor, nearest first.
 
     Beside a wire the card sits just above it (else under it) centred on the anchor, then moves
@@ -76,40 +51,88 @@ def offsets(width: float, height: float, style: str, reach: int, anchors: int) -
         for i in range(-reach, reach + 1):
             for j in range(0, reach + 1):
                 dx, dy = i * STEP, j * STEP
+                cost = math.hypot(dx, dy) + 30.0 * a
                 if style == PORT:
-                    if i < 0:
-                        continue
-                    for sign in (1, -1) if j else (1,):
-                        cost = math.hypot(dx, dy) + 30.0 * a
-                        out.append((cost, a, PORT_CLEAR + dx, -height / 2 + sign * dy))
+                    if i >= 0:
+                        out += [(cost, a, PORT_CLEAR + dx, -height / 2 + sign * dy) for sign in ((1, -1) if j else (1,))]
                 else:
-                    cost = math.hypot(dx, dy) + 30.0 * a
                     out.append((cost, a, -width / 2 + dx, -height - 7.0 - dy))
                     out.append((cost + 2.0, a, -width / 2 + dx, 7.0 + dy))
     out.sort()
-    return tuple((a, x, y) for _, a, x, y in out)
+    table = np.array([o[1:] for o in out])
+    return table[:, 0].astype(np.intp), table[:, 1].copy(), table[:, 2].copy()
 
 
-def place(cards: Sequence[Card], obstacles: Obstacles) -> list[tuple[int, Rect] | None]:
+class _Occupancy:
+    """The canvas around the cards in RES-sized squares, a square taken when anything (with GAP
+    around it) touches it: a card whose squares are all free keeps GAP from everything.
+
+    ``fits(rows, cols)``: where a card of that many squares has room (its top-left square), made
+    once per card size from an integral image of the squares, then kept up to date as cards
+    are placed — a placed card only takes room, so that is clearing a block of it."""
+
+    def __init__(self, left: float, top: float, right: float, bottom: float) -> None:
+        self.left, self.top = left, top
+        self.grid = np.zeros((int((bottom - top) / RES) + 2, int((right - left) / RES) + 2), np.uint8)
+        self._fits: dict[tuple[int, int], np.ndarray] = {}
+
+    def take(self, r: Rect) -> None:
+        i0, j0 = int((r[1] - GAP - self.top) // RES), int((r[0] - GAP - self.left) // RES)
+        i1, j1 = math.ceil((r[3] + GAP - self.top) / RES), math.ceil((r[2] + GAP - self.left) / RES)
+        h, w = self.grid.shape
+        if i1 > 0 and j1 > 0 and i0 < h and j0 < w:
+            self.grid[max(i0, 0):i1, max(j0, 0):j1] = 1
+            for (rows, cols), fits in self._fits.items():
+                fits[max(i0 - rows + 1, 0):i1, max(j0 - cols + 1, 0):j1] = False
+
+    def fits(self, rows: int, cols: int) -> np.ndarray:
+        fits = self._fits.get((rows, cols))
+        if fits is None:
+            h, w = self.grid.shape
+            sums = np.zeros((h + 1, w + 1), np.int32)
+            np.cumsum(self.grid, axis=0, out=sums[1:, 1:])
+            np.cumsum(sums[1:, 1:], axis=1, out=sums[1:, 1:])
+            fits = np.zeros((h, w), bool)
+            if rows <= h and cols <= w:
+                fits[:h - rows + 1, :w - cols + 1] = (sums[rows:, cols:] - sums[:-rows or None, cols:]
+                                                      - sums[rows:, :-cols or None] + sums[:-rows or None, :-cols or None]) == 0
+            self._fits[(rows, cols)] = fits
+        return fits
+
+
+def place(cards: Sequence[Card], obstacles: Iterable[Rect]) -> list[tuple[int, Rect] | None]:
     """For each card, in order (earlier cards get the better places): the anchor it hangs from
     and its rectangle, or None when nothing within its reach is free. Placed cards become
-    obstacles for the cards after them."""
+    obstacles for the cards after them.
+
+    Every candidate of a card is tested at once, by looking it up in the room left for a card
+    of its size (``_Occupancy.fits``)."""
+    if not cards:
+        return []
+    # every candidate's top-left square lies inside the room
+    margin = max(max(c.reach, c.far) for c in cards) * STEP + max(max(c.width, c.height) for c in cards) + PORT_CLEAR + 2 * RES
+    xs = [a[0] for c in cards for a in c.anchors]
+    ys = [a[1] for c in cards for a in c.anchors]
+    room = _Occupancy(min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
+    for r in obstacles:
+        room.take(r)
     out: list[tuple[int, Rect] | None] = []
     for card in cards:
         w, h = card.width, card.height
+        fits = room.fits(math.ceil(h / RES), math.ceil(w / RES))
+        anchors = np.asarray(card.anchors, dtype=np.float64)
         found = None
-        anchors = card.anchors
-        for a, x, y in offsets(w, h, card.style, card.reach, len(anchors)):
-            ax, ay = anchors[a]
-            r = (ax + x, ay + y, ax + x + w, ay + y + h)
-            if obstacles.free(r):
-                found = (a, r)
+        for reach in (card.reach, card.far) if card.far else (card.reach,):
+            which, dx, dy = offsets(w, h, card.style, reach, len(card.anchors))
+            # each candidate's top-left snapped to its square (a card moves less than RES for it)
+            i = np.round((anchors[which, 1] + dy - room.top) / RES).astype(np.intp)
+            j = np.round((anchors[which, 0] + dx - room.left) / RES).astype(np.intp)
+            free = fits[i, j]
+            k = int(np.argmax(free))
+            if free[k]:
+                left, top = room.left + j[k] * RES, room.top + i[k] * RES
+                found = int(which[k]), (float(left), float(top), float(left) + w, float(top) + h)
+                room.take(found[1])
                 break
-        if found is not None:
-            obstacles.add(found[1])
         out.append(found)
     return out
-
-
-def intersects(a: Rect, b: Rect) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
