@@ -330,6 +330,24 @@ def test_screenshot_writes_an_image(qapp, tmp_path, capsys):
     assert not image.isNull() and image.width() > 400 and image.height() > 300
 
 
+def test_screenshot_takes_a_window_size_and_a_theme(qapp, tmp_path, capsys):
+    from graphstudio.ui import theme
+    from graphstudio.ui.live.screenshot import screenshot
+    out = tmp_path / "dark.png"
+    before = theme.current()
+    try:
+        assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(out), None, "1366x768", "dark") == 0
+        image = QImage(str(out))
+        assert (image.width(), image.height()) == (1366, 768)
+        assert image.pixelColor(image.width() // 2, image.height() // 2).lightness() < 100  # the dark canvas
+    finally:
+        theme.apply(before)
+    assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(out), None, "big") == 2
+    assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(out), None, "800x600", "pink") == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2 and "--size" in lines[0] and "--theme" in lines[1]
+
+
 def test_screenshot_failures_are_one_line(qapp, tmp_path, capsys, examples_dir):
     from graphstudio.ui.live.screenshot import screenshot
     errors = examples_dir / "errors"

@@ -135,7 +135,7 @@ class ErrorMarker(QGraphicsItem):
         self.message = message
         w, h = parent.size
         self._box = QRectF(-6, -6, w + 12, h + 12)
-        self._text = QRectF(0, h + 22, max(w + 90, 280), 46)
+        self._text = QRectF(0, h + 22, max(w + 90, 280), 32)  # three lines: clear of the box below
         self.setZValue(9)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setToolTip(message)

@@ -340,6 +340,8 @@ class LiveLayer(QObject):
         if node is None:
             return False
         self.error, self.error_node = ErrorMarker(node, message), node_id
+        for view in self.scene.views():  # the failed node in sight, whatever the zoom left out
+            view.ensureVisible(self.error.sceneBoundingRect(), 40, 40)
         self._place_soon()
         return True
 

@@ -88,16 +88,26 @@ class _Occupancy:
     def fits(self, rows: int, cols: int) -> np.ndarray:
         fits = self._fits.get((rows, cols))
         if fits is None:
-            h, w = self.grid.shape
-            sums = np.zeros((h + 1, w + 1), np.int32)
-            np.cumsum(self.grid, axis=0, out=sums[1:, 1:])
-            np.cumsum(sums[1:, 1:], axis=1, out=sums[1:, 1:])
-            fits = np.zeros((h, w), bool)
-            if rows <= h and cols <= w:
-                fits[:h - rows + 1, :w - cols + 1] = (sums[rows:, cols:] - sums[:-rows or None, cols:]
-                                                      - sums[rows:, :-cols or None] + sums[:-rows or None, :-cols or None]) == 0
+            taken = self.grid.astype(bool)
+            _spread(taken, cols, axis=1)  # taken[i, j]: a square in grid[i, j:j + cols] is taken
+            _spread(taken, rows, axis=0)
+            fits = ~taken
+            fits[-rows:, :] = False  # a card there would run off the room
+            fits[:, -cols:] = False
             self._fits[(rows, cols)] = fits
         return fits
+
+
+def _spread(a: np.ndarray, n: int, axis: int) -> None:
+    """In place: ``a[i] |= a[i + 1] | … | a[i + n - 1]`` along ``axis`` (by doubling: log2(n) passes)."""
+    span = 1
+    while span < n:
+        step = min(span, n - span)
+        if axis == 1:
+            a[:, :-step] |= a[:, step:]
+        else:
+            a[:-step] |= a[step:]
+        span += step
 
 
 def place(cards: Sequence[Card], obstacles: Iterable[Rect]) -> list[tuple[int, Rect] | None]:
@@ -110,7 +120,7 @@ def place(cards: Sequence[Card], obstacles: Iterable[Rect]) -> list[tuple[int, R
     if not cards:
         return []
     # every candidate's top-left square lies inside the room
-    margin = max(max(c.reach, c.far) for c in cards) * STEP + max(max(c.width, c.height) for c in cards) + PORT_CLEAR + 2 * RES
+    margin = max(c.reach for c in cards) * STEP + max(max(c.width, c.height) for c in cards) + PORT_CLEAR + 2 * RES
     xs = [a[0] for c in cards for a in c.anchors]
     ys = [a[1] for c in cards for a in c.anchors]
     room = _Occupancy(min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
@@ -127,7 +137,11 @@ def place(cards: Sequence[Card], obstacles: Iterable[Rect]) -> list[tuple[int, R
             # each candidate's top-left snapped to its square (a card moves less than RES for it)
             i = np.round((anchors[which, 1] + dy - room.top) / RES).astype(np.intp)
             j = np.round((anchors[which, 0] + dx - room.left) / RES).astype(np.intp)
-            free = fits[i, j]
+            if reach > card.reach:  # may reach past the room: those candidates are not free
+                inside = (i >= 0) & (i < fits.shape[0]) & (j >= 0) & (j < fits.shape[1])
+                free = fits[np.where(inside, i, 0), np.where(inside, j, 0)] & inside
+            else:
+                free = fits[i, j]
             k = int(np.argmax(free))
             if free[k]:
                 left, top = room.left + j[k] * RES, room.top + i[k] * RES
