@@ -465,3 +465,21 @@ def test_a_new_train_does_not_wait_for_a_snapshot_the_window_dropped(qapp):
     assert not courtesy.ready()
     courtesy.restart()  # the next Train
     assert courtesy.ready()
+
+
+def test_a_uniform_matrix_keeps_its_cells_in_view(qapp):
+    """A 2×2 of 4.5 is drawn as four cells (lines between them), not as one block of colour."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtWidgets import QGraphicsScene
+    scene = QGraphicsScene()
+    panel = WirePanel(("t", "input", None), "w")
+    scene.addItem(panel)
+    panel.set_value(np.full((2, 2), 4.5, np.float32))
+    card = panel.card()
+    heat = QRectF(card.left() + panels.PAD + 2, card.top() + panels.CAPTION + 2, panels.HEAT_H, panels.HEAT_H)
+    image = _render(scene, QRectF(card.left(), card.top(), 120, 100))
+    scale = image.width() / 120
+    row = int((heat.top() - card.top() + 3) * scale)  # near the top of the cells, above the number
+    colors = {image.pixelColor(int((heat.left() - card.left() + x) * scale), row).name()
+              for x in np.linspace(2, heat.width() - 2, 60)}
+    assert len(colors) >= 2, colors  # the cell colour and the line between the two columns
