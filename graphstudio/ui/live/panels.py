@@ -334,6 +334,7 @@ _AA = QPainter.RenderHint.Antialiasing
 _NO_PEN = Qt.PenStyle.NoPen
 _ALIGN_BOTTOM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
 _WHITE = QColor("#ffffff")
+_BACKING = QColor(20, 20, 30, 150)
 _BAD_PEN = QPen(BAD_COLOR, 2.0)
 _GRAD_NEG = GRAD_COLOR.darker(160)
 _VALUE_NEG = QColor("#7a8fb8")
@@ -693,7 +694,12 @@ class WirePanel(QGraphicsItem):
                 painter.drawLines([*(QLineF(left + i * s, top, left + i * s, bottom) for i in range(1, iw)),
                                    *(QLineF(left, top + j * s, right, top + j * s) for j in range(1, ih))])
             bx = x + w - 28
-            if text and p.text:  # a uniform matrix: its one value over the heatmap
+            if text and p.text:  # a uniform matrix: its one value over the heatmap, on a dark backing
+                size = _static(p.text, 8.0, True).size()
+                painter.setPen(_NO_PEN)
+                painter.setBrush(_BACKING)
+                painter.drawRoundedRect(QRectF(target.center().x() - size.width() / 2 - 2, target.center().y()
+                                               - size.height() / 2, size.width() + 4, size.height()), 2, 2)
                 painter.setFont(font(8.0, True))
                 painter.setPen(_WHITE)
                 _draw_centered(painter, target, p.text, 8.0, True)
