@@ -40,18 +40,24 @@ from graphstudio.engine.runner import Runner  # noqa: E402
 XOR = ROOT / "resources" / "examples" / "24_xor_mlp_adam.json"
 
 
-def grid_graph(columns: int = 10, rows: int = 10, size: int = 8) -> Document:
+#: Between two columns and two rows of the grid graph: room for every wire's card (value and gradient).
+PITCH_X, PITCH_Y = 340.0, 250.0
+
+
+def grid_graph(columns: int = 10, rows: int = 10, size: int = 8, train: bool = False) -> Document:
     """rows leaves, then `columns` columns of adds, each fed by two nodes of the column before:
-    2 · rows · columns wires (200 by default), every one carrying a size×size matrix."""
-    nodes = [Node(f"c0r{r}", "randn", {}, {"shape": [size, size], "requires_grad": True}, (0.0, r * 170.0))
+    2 · rows · columns wires (200 by default), every one carrying a size×size matrix; then a sum,
+    and a backward (``train``: an sgd) from it."""
+    nodes = [Node(f"c0r{r}", "randn", {}, {"shape": [size, size], "requires_grad": True}, (0.0, r * PITCH_Y))
              for r in range(rows)]
     for c in range(1, columns + 1):
         for r in range(rows):
             a, b = f"c{c - 1}r{r}", f"c{c - 1}r{(r + 1) % rows}"
-            nodes.append(Node(f"c{c}r{r}", "add", {"input": a, "other": b}, {}, (c * 300.0, r * 170.0)))
+            nodes.append(Node(f"c{c}r{r}", "add", {"input": a, "other": b}, {}, (c * PITCH_X, r * PITCH_Y)))
     last = f"c{columns}r0"
-    nodes.append(Node("s", "sum", {"input": last}, {}, ((columns + 1) * 300.0, 0.0)))
-    nodes.append(Node("bw", "backward", {"tensor": "s"}, {}, ((columns + 2) * 300.0, 0.0)))
+    nodes.append(Node("s", "sum", {"input": last}, {}, ((columns + 1) * PITCH_X, 0.0)))
+    nodes.append(Node("opt", "sgd", {"loss": "s"}, {"lr": 0.001}, ((columns + 2) * PITCH_X, 0.0)) if train else
+                 Node("bw", "backward", {"tensor": "s"}, {}, ((columns + 2) * PITCH_X, 0.0)))
     return Document(title="200 wires", nodes=nodes)
 
 
@@ -308,7 +314,7 @@ def place_and_route(app, window, session, laid_out: bool) -> None:
     t_edit, t_place, t_route = best(edit), best(layer.place), best(route_all)
     hidden = sum(p.crowded for p in layer.panels.values())
     detours = sum(item.path().elementCount() > 4 for item in scene.wires)
-    print(f"5. {'auto-laid out' if laid_out else 'packed (the file places boxes 300 × 170 apart)'}: "
+    print(f"5. {'auto-laid out' if laid_out else f'placed by the file ({PITCH_X:.0f} × {PITCH_Y:.0f} apart)'}: "
           f"{len(scene.nodes)} nodes, {len(scene.wires)} wires ({detours} routed around boxes), {cards} cards shown "
           f"({hidden} left out for want of room), best of 7 (target < 30 ms):")
     print(f"   an edit (one node moved): scene sync + every card placed {t_edit * 1e3:6.1f} ms")
@@ -323,7 +329,7 @@ def main() -> None:
         frame_time(app, window, session)
         animation_frames(app, window, session)
         latency(app, window, session, load(XOR), "XOR lesson", 10_000)
-        latency(app, window, session, grid_graph(), "200-wire grid (200 panels refreshed)", 2_000)
+        latency(app, window, session, grid_graph(train=True), "200-wire grid (200 panels refreshed)", 2_000)
     finally:
         session.shutdown()
         window.model.stack.setClean()

@@ -34,7 +34,7 @@ MAX_BARS = 40
 HEAT_W, HEAT_H = 50.0, 36.0
 COLLAPSED_WIDTH = 64.0
 MAX_HEAT_CELLS = 256          # per side: bigger matrices are sampled before colouring
-GRID_CELLS = 12               # per side: a heatmap this small gets lines between its cells
+GRID_CELLS = 12               # per side: a uniform heatmap this small gets lines between its cells
 VALUE_COLOR = QColor("#2f6fdf")
 GRAD_COLOR = QColor("#e07b1a")
 BAD_COLOR = QColor("#d0342c")
@@ -688,7 +688,7 @@ class WirePanel(QGraphicsItem):
             s = min(HEAT_W / iw, HEAT_H / ih)
             target = QRectF(x + PAD + 2, y + 2, iw * s, ih * s)
             painter.drawImage(target, image)
-            if iw <= GRID_CELLS and ih <= GRID_CELLS and iw * ih > 1:  # a small matrix keeps its shape in view
+            if p.text and iw <= GRID_CELLS and ih <= GRID_CELLS and iw * ih > 1:  # uniform: lines keep its shape
                 painter.setPen(QPen(colors["node"], 0.8))
                 left, top, right, bottom = target.left(), target.top(), target.right(), target.bottom()
                 painter.drawLines([*(QLineF(left + i * s, top, left + i * s, bottom) for i in range(1, iw)),
