@@ -1,6 +1,6 @@
 """Wires around nodes: a wire whose curve would pass through a node box takes a detour.
 
-Pure Python (rectangles are ``(left, top, right, bottom)`` tuples). A wire is drawn as the
+No Qt (rectangles are ``(left, top, right, bottom)`` tuples). A wire is drawn as the
 editor's bezier (``items.bezier``) when that curve clears every node body but its own ends'.
 Otherwise it leaves its output port to the right, runs along a free horizontal lane — level with
 one of its ends, or just above or under a box in its way — and comes back into its input port
@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
+
 Rect = tuple[float, float, float, float]
 Point = tuple[float, float]
 
 CELL = 160.0
 LEAD = 24.0        # a detour leaves its port and enters the next this far straight
 CLEARANCE = 14.0   # between a detour's lane and the box it passes
+REACH = 600.0      # how far above or below its ends a detour's lane may run
 SPACING = 12.0     # between the points of a bezier checked against the boxes
 
 
@@ -62,53 +65,59 @@ def _cells(r: Rect) -> Iterable[tuple[int, int]]:
             yield i, j
 
 
-def bezier_points(a: Point, b: Point) -> list[Point]:
-    """Points along ``items.bezier``'s curve from ``a`` to ``b`` (the same control points), at
-    most about SPACING apart."""
+def bezier_points(a: Point, b: Point) -> np.ndarray:
+    """(n, 2) points along ``items.bezier``'s curve from ``a`` to ``b`` (the same control points),
+    at most about SPACING apart."""
     dx = max(40.0, abs(b[0] - a[0]) * 0.5)
     n = max(8, int((abs(b[0] - a[0]) + abs(b[1] - a[1]) + 2 * dx) / SPACING))
-    p0, p1, p2, p3 = a, (a[0] + dx, a[1]), (b[0] - dx, b[1]), b
-    out = []
-    for k in range(n + 1):
-        t = k / n
-        u = 1 - t
-        c0, c1, c2, c3 = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
-        out.append((c0 * p0[0] + c1 * p1[0] + c2 * p2[0] + c3 * p3[0], c0 * p0[1] + c1 * p1[1] + c2 * p2[1] + c3 * p3[1]))
-    return out
+    t = np.linspace(0.0, 1.0, n + 1)
+    u = 1.0 - t
+    c0, c1, c2, c3 = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+    return np.stack([c0 * a[0] + c1 * (a[0] + dx) + c2 * (b[0] - dx) + c3 * b[0],
+                     (c0 + c1) * a[1] + (c2 + c3) * b[1]], axis=1)
 
 
 def curve_clear(a: Point, b: Point, bodies: Bodies, ends: tuple[str, str]) -> bool:
     """Does the bezier from ``a`` to ``b`` stay out of every body but its ends'?"""
     points = bezier_points(a, b)
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    near = bodies.near((min(xs), min(ys), max(xs), max(ys))) - set(ends)
-    for node_id in near:
-        left, top, right, bottom = bodies.boxes[node_id]
-        if any(left < x < right and top < y < bottom for x, y in points):
-            return False
-    return True
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    near = [bodies.boxes[i] for i in bodies.near((x0, y0, x1, y1)) if i not in ends]
+    if not near:
+        return True
+    boxes = np.asarray(near)
+    x, y = points[:, :1], points[:, 1:]
+    inside = (boxes[:, 0] < x) & (x < boxes[:, 2]) & (boxes[:, 1] < y) & (y < boxes[:, 3])
+    return not inside.any()
 
 
 def detour(a: Point, b: Point, bodies: Bodies, ends: tuple[str, str]) -> list[Point] | None:
     """The corners of a route from ``a`` to ``b`` around the bodies, or None when the bezier is
-    clear (or no lane is: the wire keeps its curve)."""
+    clear (or no lane within REACH is: the wire keeps its curve).
+
+    The boxes across the lane's span, each widened by CLEARANCE, are merged into blocked bands:
+    every band's edge is a free lane, and so is the level of either end outside every band. The
+    nearest lane whose two vertical runs (beside the ports) are clear wins."""
     if curve_clear(a, b, bodies, ends):
         return None
     x1, x2 = a[0] + LEAD, b[0] - LEAD
     lo, hi = min(x1, x2), max(x1, x2)
-    span = (lo, min(a[1], b[1]) - 2000.0, hi, max(a[1], b[1]) + 2000.0)
-    lanes = {a[1], b[1]}
-    for node_id in bodies.near(span):
-        left, top, right, bottom = bodies.boxes[node_id]
-        if left < hi and lo < right:
-            lanes.update((top - CLEARANCE, bottom + CLEARANCE))
-    src, dst = ends
+    top, bottom = min(a[1], b[1]), max(a[1], b[1])
+    near = [(i, bodies.boxes[i]) for i in bodies.near((lo - LEAD, top - REACH, hi + LEAD, bottom + REACH))]
+    bands: list[list[float]] = []
+    for t, bm in sorted((r[1] - CLEARANCE, r[3] + CLEARANCE) for _, r in near if r[0] < hi + 3 and lo - 3 < r[2]):
+        if bands and t <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], bm)
+        else:
+            bands.append([t, bm])
+    lanes = [y for band in bands for y in band]
+    lanes += [y for y in (a[1], b[1]) if not any(t < y < bm for t, bm in bands)]
+    beside = [[r for i, r in near if i not in ends and r[0] < x + 3 and x - 3 < r[2]] for x in (x1, x2)]
     for y in sorted(lanes, key=lambda y: (abs(y - a[1]) + abs(y - b[1]), y)):
-        legs = [(x1, min(a[1], y), x1, max(a[1], y)), (lo, y, hi, y), (x2, min(y, b[1]), x2, max(y, b[1]))]
-        if not any(bodies.hit(_pad(leg), () if i == 1 else (src, dst)) for i, leg in enumerate(legs)):
+        if all(not _blocks(r, y0, y1) for rs, (y0, y1) in zip(beside, ((a[1], y), (y, b[1]))) for r in rs):
             return [a, (x1, a[1]), (x1, y), (x2, y), (x2, b[1]), b]
     return None
 
 
-def _pad(r: Rect, d: float = 3.0) -> Rect:
-    return r[0] - d, r[1] - d, r[2] + d, r[3] + d
+def _blocks(r: Rect, y0: float, y1: float) -> bool:
+    """Does box ``r`` stand in a vertical run from ``y0`` to ``y1`` (beside it, see ``detour``)?"""
+    return r[1] - 3 < max(y0, y1) and min(y0, y1) < r[3] + 3
