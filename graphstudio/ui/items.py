@@ -173,6 +173,7 @@ class NodeItem(QGraphicsRectItem):
         if old is not None and old.inputs is view.inputs and old[:5] == view[:5] and old.problems == view.problems \
                 and old.flags == view.flags and [r[0] for r in old.outputs] == [r[0] for r in view.outputs]:
             self.view = view  # the common case after an edit upstream: only the shapes shown changed
+            self._tip_outputs()
             self.update()
             return False
         same_inputs = old is not None and old.inputs is view.inputs  # the scene reuses rows of an unedited node
@@ -197,7 +198,7 @@ class NodeItem(QGraphicsRectItem):
                 port.setPos(0, HEADER + i * ROW + ROW / 2)
                 self.in_ports[row.key] = port
             for i, row in enumerate(view.outputs):
-                port = PortItem(self, row.name, True, tip=f"{row.name}: drag onto an input to connect")
+                port = PortItem(self, row.name, True)
                 port.setPos(w, HEADER + i * ROW + ROW / 2)
                 self.out_ports[row.name] = port
             if self.overview:
@@ -210,6 +211,7 @@ class NodeItem(QGraphicsRectItem):
                 if port.connected != row.connected or rebuilt:
                     port.connected = row.connected
                     port.restyle()
+        self._tip_outputs()
         if old is None or (view.id, view.op, view.problems, view.doc) != (old.id, old.op, old.problems, old.doc):
             tips = [f"{view.id} ({view.op})"]
             if view.problems:
@@ -219,6 +221,14 @@ class NodeItem(QGraphicsRectItem):
             self.setToolTip("\n".join(tips))
         self.update()
         return rebuilt
+
+    def _tip_outputs(self) -> None:
+        """An output port's tooltip says its shape and dtype: the box prints them small."""
+        assert self.view is not None
+        for row in self.view.outputs:
+            port = self.out_ports.get(row.name)
+            if port is not None:
+                port.setToolTip(f"{row.name}: {row.spec} — drag onto an input to connect")
 
     # -- geometry ---------------------------------------------------------------------------
     def _work_out_bounds(self) -> QRectF:

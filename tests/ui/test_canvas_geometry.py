@@ -151,3 +151,36 @@ def test_cards_move_to_free_space_when_nodes_are_dragged_onto_them(qtbot, window
         drag_onto_cards(qtbot, window, live)
         found += [f"{path.name}: {p}" for p in problems(window, live) if p.startswith("card ")]  # (boxes may overlap now)
     assert not found, "\n".join(found)
+
+
+def test_a_student_dragging_a_box_onto_a_card_moves_the_card_and_a_pan_moves_none(qtbot, window, live, monkeypatch):
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.student import drag
+
+    run(qtbot, window, live, lessons_dir() / "03_autograd_basics.json")
+    placed = []
+    place = live.layer.place
+    monkeypatch.setattr(live.layer, "place", lambda: (placed.append(1), place()))
+    vp = window.view.viewport()
+    for kind, at in ((QEvent.Type.MouseButtonPress, QPointF(5, 5)), (QEvent.Type.MouseMove, QPointF(60, 40)),
+                     (QEvent.Type.MouseMove, QPointF(90, 70))):  # a middle-button pan over empty canvas
+        QApplication.sendEvent(vp, QMouseEvent(kind, at, vp.mapToGlobal(at), Qt.MouseButton.MiddleButton,
+                                               Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.wait(5)
+    assert not placed  # panning leaves the cards where they are
+    QApplication.sendEvent(vp, QMouseEvent(QEvent.Type.MouseButtonRelease, QPointF(90, 70), vp.mapToGlobal(QPointF(90, 70)),
+                                           Qt.MouseButton.MiddleButton, Qt.MouseButton.NoButton,
+                                           Qt.KeyboardModifier.NoModifier))
+    card = live.layer.panel_at("y", "input")
+    target = card.mapRectToScene(card.card()).center()
+    node = window.scene.nodes["z"]
+    window.view.centerOn(target)
+    header = node.mapToScene(QPointF(40, 12))
+    drag(window, header, target)
+    qtbot.wait(10)
+    assert placed and window.scene.nodes["z"].pos() != node.mapFromScene(header)  # moved, and the cards re-placed
+    found = [p for p in problems(window, live) if p.startswith("card ")]
+    assert not found, "\n".join(found)

@@ -115,7 +115,8 @@ class LiveLayer(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
         dragging = kind == QEvent.Type.MouseMove and \
-            event.buttons() != Qt.MouseButton.NoButton  # type: ignore[attr-defined]
+            event.buttons() != Qt.MouseButton.NoButton and \
+            isinstance(self.scene.mouseGrabberItem(), NodeItem)  # type: ignore[attr-defined]  (not a pan)
         if (dragging or kind == QEvent.Type.MouseButtonRelease) and not self._relayout_due \
                 and (self.panels or self.dashes or self.sums or self.results):
             self._relayout_due = True
