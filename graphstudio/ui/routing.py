@@ -17,8 +17,9 @@ Rect = tuple[float, float, float, float]
 Point = tuple[float, float]
 
 CELL = 160.0
-LEAD = 24.0        # a detour leaves its port and enters the next this far straight
-CLEARANCE = 14.0   # between a detour's lane and the box it passes
+LEAD = 24.0        # a detour leaves its port and enters the next at least this far straight
+STAGGER = 8.0
+ABOVE, BELOW = 20.0, 23.0  # a lane passes this far above a box (clear of its flags) or below it (of its badge)
 REACH = 600.0      # how far above or below its ends a detour's lane may run
 SPACING = 12.0     # between the points of a bezier checked against the boxes
 
@@ -94,17 +95,17 @@ def detour(a: Point, b: Point, bodies: Bodies, ends: tuple[str, str]) -> list[Po
     """The corners of a route from ``a`` to ``b`` around the bodies, or None when the bezier is
     clear (or no lane within REACH is: the wire keeps its curve).
 
-    The boxes across the lane's span, each widened by CLEARANCE, are merged into blocked bands:
+    The boxes across the lane's span, each widened by ABOVE and BELOW, are merged into blocked bands:
     every band's edge is a free lane, and so is the level of either end outside every band. The
     nearest lane whose two vertical runs (beside the ports) are clear wins."""
     if curve_clear(a, b, bodies, ends):
         return None
-    x1, x2 = a[0] + LEAD, b[0] - LEAD
+    x1, x2 = a[0] + _lead(a[1]), b[0] - _lead(b[1])
     lo, hi = min(x1, x2), max(x1, x2)
     top, bottom = min(a[1], b[1]), max(a[1], b[1])
     near = [(i, bodies.boxes[i]) for i in bodies.near((lo - LEAD, top - REACH, hi + LEAD, bottom + REACH))]
     bands: list[list[float]] = []
-    for t, bm in sorted((r[1] - CLEARANCE, r[3] + CLEARANCE) for _, r in near if r[0] < hi + 3 and lo - 3 < r[2]):
+    for t, bm in sorted((r[1] - ABOVE, r[3] + BELOW) for _, r in near if r[0] < hi + 3 and lo - 3 < r[2]):
         if bands and t <= bands[-1][1]:
             bands[-1][1] = max(bands[-1][1], bm)
         else:
@@ -116,6 +117,13 @@ def detour(a: Point, b: Point, bodies: Bodies, ends: tuple[str, str]) -> list[Po
         if all(not _blocks(r, y0, y1) for rs, (y0, y1) in zip(beside, ((a[1], y), (y, b[1]))) for r in rs):
             return [a, (x1, a[1]), (x1, y), (x2, y), (x2, b[1]), b]
     return None
+
+
+def _lead(y: float) -> float:
+    """How far a detour runs straight from a port: staggered by the port's height, so the vertical
+    runs of detours from (or into) different ports of one column lie side by side, not on top of
+    each other."""
+    return LEAD + STAGGER * (int(y // 34.0) % 3)
 
 
 def _blocks(r: Rect, y0: float, y1: float) -> bool:
