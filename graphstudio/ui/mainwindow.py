@@ -372,8 +372,8 @@ class MainWindow(QMainWindow):
 
     def _fit_soon(self) -> None:
         """Fit now and again once the window has settled its size (docks resize after show)."""
-        self.view.fit()
-        QTimer.singleShot(0, self.view.fit)
+        self.view.open_view()
+        QTimer.singleShot(0, self.view.open_view)
 
     def export_dialog(self) -> None:
         from .export import export_scene, svg_available
