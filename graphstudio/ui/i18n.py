@@ -33,6 +33,7 @@ CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "W
              "Microsoft YaHei UI", "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC")
 
 _current = ENGLISH
+_chosen = False
 _translators: list[QTranslator] = []
 _live: list[tuple[QObject, Callable[[], None]]] = []
 
@@ -73,9 +74,16 @@ def initial_language(settings: QSettings, system: QLocale | None = None) -> str:
     return "zh_CN" if name.startswith("zh") else ENGLISH
 
 
+def start(settings: QSettings) -> None:
+    """Choose the language once per process: the remembered one, or the system's on a first start;
+    nothing when it was chosen already (another window, ``--lang``)."""
+    if not _chosen:
+        set_language(initial_language(settings))
+
+
 def set_language(language_: str, settings: QSettings | None = None) -> None:
     """Switch the interface to ``language_`` now, everywhere, and remember it in ``settings``."""
-    global _current
+    global _current, _chosen
     if language_ not in LANGUAGES:
         raise ValueError(f"unknown language {language_!r} (one of {', '.join(LANGUAGES)})")
     app = QCoreApplication.instance()
@@ -89,7 +97,7 @@ def set_language(language_: str, settings: QSettings | None = None) -> None:
             if translator.load(name, folder):
                 app.installTranslator(translator)
                 _translators.append(translator)
-    _current = language_
+    _current, _chosen = language_, True
     if settings is not None:
         settings.setValue(SETTINGS_KEY, language_)
     if isinstance(app, QApplication):
