@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self._action("select_all", QT_TR_NOOP("Select &All"), self.select_all, K.SelectAll, edit)
 
         view = self._menu(bar, QT_TR_NOOP("&View"))
+        view.setObjectName("view_menu")  # found by name: its title depends on the language
         self._action("zoom_in", QT_TR_NOOP("Zoom &In"), self.view.zoom_in, [K.ZoomIn, "Ctrl+="], view)
         self._action("zoom_out", QT_TR_NOOP("Zoom &Out"), self.view.zoom_out, K.ZoomOut, view)
         self._action("fit", QT_TR_NOOP("&Fit Graph"), self.view.fit, "Ctrl+0", view)

@@ -21,11 +21,14 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
 
 from graphstudio.document import Node
 
-from . import graph, theme
+from graphstudio.engine.op_help import op_help
+
+from . import graph, i18n, theme
 from .analysis import Analysis, changed_nodes, format_spec
 from .items import (OK, OVERVIEW_LOD, SMALL_GRAPH_NODES, SMALL_GRAPH_OVERVIEW_LOD, InputRow, NodeItem, NodeView,
                     OutputRow, PortItem, WireItem, bezier)
 from .layout import GRID, HEADER
+from .i18n import tr
 from .model import GraphModel
 
 SCENE_EXTENT = 50_000.0
@@ -58,7 +61,8 @@ def node_static(node: Node) -> tuple:
     """What a node box shows that the node alone decides: category, kind, doc, input rows, flags."""
     cls = graph.op_class(node.op)
     return (cls.category if cls else None, cls.kind if cls else "unknown",
-            cls.doc if cls else f"'{node.op}' is not an op this version knows.", input_rows(node),
+            op_help(cls, i18n.language()).doc if cls else tr("'{op}' is not an op this version knows.").format(op=node.op),
+            input_rows(node),
             tuple(f for f in graph.FLAGS if node.params.get(f) is True))
 
 
@@ -505,8 +509,8 @@ class GraphScene(QGraphicsScene):
                 continue
             for port in (item.in_ports.values() if start.is_output else item.out_ports.values()):
                 src, dst = (start.node_id, port.node_id) if start.is_output else (port.node_id, start.node_id)
-                port.set_verdict(f"Refused: {dst} already feeds {src}, so this wire would make a cycle"
-                                 if graph.would_cycle(doc, src, dst) else OK)
+                port.set_verdict(tr("Refused: {dst} already feeds {src}, so this wire would make a cycle")
+                                 .format(dst=dst, src=src) if graph.would_cycle(doc, src, dst) else OK)
         self._checked: set[int] = set()
 
     def _check_port(self, pos: QPointF) -> None:
@@ -563,7 +567,7 @@ class GraphScene(QGraphicsScene):
             if target is None:
                 return None
         if target.is_output == start.is_output:
-            reason = "Connect an output (right side) to an input (left side)"
+            reason = tr("Connect an output (right side) to an input (left side)")
             self.status.emit(reason)
             return reason
         out, inp = (start, target) if start.is_output else (target, start)
@@ -580,22 +584,22 @@ class GraphScene(QGraphicsScene):
         port = self.port_at(event.scenePos())
         menu = QMenu()
         if port is not None and not port.is_output and port.connected:
-            menu.addAction(f"Disconnect {graph.place_name(port.name, port.index)}",
+            menu.addAction(tr("Disconnect {place}").format(place=graph.place_name(port.name, port.index)),
                            lambda: self.model.disconnect(port.node_id, port.name, port.index))
         elif port is not None and port.literal and port.index is not None:  # a value in a list: no wire to delete
-            menu.addAction(f"Remove {graph.place_name(port.name, port.index)}",
+            menu.addAction(tr("Remove {place}").format(place=graph.place_name(port.name, port.index)),
                            lambda: self.model.disconnect(port.node_id, port.name, port.index))
         item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views() else QTransform())
         if isinstance(item, WireItem):
             wire = item.wire
-            menu.addAction("Delete wire", lambda: self.model.disconnect(wire.dst, wire.port, wire.index))
+            menu.addAction(tr("Delete wire"), lambda: self.model.disconnect(wire.dst, wire.port, wire.index))
         node = self.node_at(event.scenePos())
         if node is not None and port is None:
             if not node.isSelected():
                 self.select_ids([node.node_id])
             ids = self.selected_ids()
-            menu.addAction("Duplicate", lambda: self.model.duplicate(ids))
-            menu.addAction("Delete", lambda: self.model.remove(ids))
+            menu.addAction(tr("Duplicate"), lambda: self.model.duplicate(ids))
+            menu.addAction(tr("Delete"), lambda: self.model.remove(ids))
         if not menu.isEmpty():
             menu.exec(event.screenPos())
             event.accept()

@@ -15,9 +15,10 @@ from .i18n import tr
 
 
 def error_text(message: str) -> str:
-    """PyTorch's ``message`` verbatim, then what it means where the interface's language explains it."""
+    """PyTorch's ``message`` verbatim, then (on the same line) what it means where the interface's
+    language explains it."""
     why = explanation(message, i18n.language())
-    return f"{message}\n{why}" if why else message
+    return f"{message} —— {why}" if why else message
 
 
 def problem_text(problem: Problem) -> str:
