@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--export-image", nargs=2, metavar=("FILE", "OUT"), help="draw FILE's canvas to OUT (.png)")
     p.add_argument("--screenshot", nargs=2, metavar=("OUT", "FILE"), help="save the editor window with FILE to OUT")
     p.add_argument("--after", choices=("forward", "backward", "train"), help="with --screenshot: run this phase first")
+    p.add_argument("--lang", metavar="LANGUAGE", help="the editor's (and --screenshot's) interface language for this "
+                                                      "session: en or zh_CN (the headless commands stay English)")
     return p
 
 
@@ -166,10 +168,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.screenshot:
         from .ui.live.screenshot import screenshot
 
-        return screenshot(args.screenshot[1], args.screenshot[0], args.after)
+        return screenshot(args.screenshot[1], args.screenshot[0], args.after, args.lang)
     from .ui.app import main as editor
 
-    return editor(args.file)
+    return editor(args.file, args.lang)
 
 
 if __name__ == "__main__":
