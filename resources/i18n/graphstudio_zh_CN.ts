@@ -2,24 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>Autosave failed: {why}</source>
         <translation>自动保存失败：{why}</translation>
     </message>
     <message>
-        <source>Add {op} '{node}'</source>
+        <source>Add {op} &apos;{node}&apos;</source>
         <extracomment>ids to select after redo / undo (None: keep the current selection)</extracomment>
-        <translation>添加 {op} '{node}'</translation>
+        <translation>添加 {op} &apos;{node}&apos;</translation>
     </message>
     <message>
-        <source>Delete '{node}'</source>
-        <translation>删除 '{node}'</translation>
+        <source>Delete &apos;{node}&apos;</source>
+        <translation>删除 &apos;{node}&apos;</translation>
     </message>
     <message numerus="yes">
         <source>Delete %n nodes</source>
         <translation>
-            <numerusform>删除 %n 个节点</numerusform></translation>
+            <numerusform>删除 %n 个节点</numerusform>
+        </translation>
     </message>
     <message>
         <source>Connect {wire}</source>
@@ -42,8 +43,8 @@
         <translation>在 {node} 上清除 {flag}</translation>
     </message>
     <message>
-        <source>Rename '{old}' to '{new}'</source>
-        <translation>把 '{old}' 重命名为 '{new}'</translation>
+        <source>Rename &apos;{old}&apos; to &apos;{new}&apos;</source>
+        <translation>把 &apos;{old}&apos; 重命名为 &apos;{new}&apos;</translation>
     </message>
     <message>
         <source>Duplicate 1 node</source>
@@ -56,16 +57,18 @@
     <message numerus="yes">
         <source>Duplicate %n nodes</source>
         <translation>
-            <numerusform>复制 %n 个节点</numerusform></translation>
+            <numerusform>复制 %n 个节点</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Paste %n nodes</source>
         <translation>
-            <numerusform>粘贴 %n 个节点</numerusform></translation>
+            <numerusform>粘贴 %n 个节点</numerusform>
+        </translation>
     </message>
     <message>
         <source>{port}: drag onto an input to connect</source>
-        <extracomment>Below this scale a box's 8.5 pt text is under 4 px tall: the scene draws an overview instead (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene) — for a big graph, where it is also what keeps a repaint fast. A lesson-sized graph keeps its detail (up to SMALL_GRAPH_NODES boxes: every lesson has fewer than 40), squinted at but readable, down to SMALL_GRAPH_OVERVIEW_LOD.</extracomment>
+        <extracomment>Below this scale a box&apos;s 8.5 pt text is under 4 px tall: the scene draws an overview instead (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene) — for a big graph, where it is also what keeps a repaint fast. A lesson-sized graph keeps its detail (up to SMALL_GRAPH_NODES boxes: every lesson has fewer than 40), squinted at but readable, down to SMALL_GRAPH_OVERVIEW_LOD.</extracomment>
         <translation>{port}：拖到一个输入上即可连接</translation>
     </message>
     <message>
@@ -90,7 +93,7 @@
     </message>
     <message>
         <source>Tab / double-click</source>
-        <extracomment>The canvas's own keys, for Help › Keyboard (the menus' shortcuts are listed from their actions); untranslated here, shown through ``tr``.</extracomment>
+        <extracomment>The canvas&apos;s own keys, for Help › Keyboard (the menus&apos; shortcuts are listed from their actions); untranslated here, shown through ``tr``.</extracomment>
         <translation>Tab / 双击</translation>
     </message>
     <message>
@@ -98,7 +101,7 @@
         <translation>添加节点（输入以搜索，Enter 添加第一个匹配项）</translation>
     </message>
     <message>
-        <source>follow the wires to the selected node's source / consumer</source>
+        <source>follow the wires to the selected node&apos;s source / consumer</source>
         <translation>沿连线走到所选节点的来源 / 使用者</translation>
     </message>
     <message>
@@ -106,7 +109,7 @@
         <translation>上方 / 下方最近的节点</translation>
     </message>
     <message>
-        <source>connect from the selected node's output; arrows then choose the node</source>
+        <source>connect from the selected node&apos;s output; arrows then choose the node</source>
         <translation>从所选节点的输出开始连接；然后用方向键选择节点</translation>
     </message>
     <message>
@@ -194,16 +197,16 @@
         <translation>无法连接：该节点已不存在</translation>
     </message>
     <message>
-        <source>Cannot connect: {node} ({op}) has no input '{port}'</source>
-        <translation>无法连接：{node}（{op}）没有输入 '{port}'</translation>
+        <source>Cannot connect: {node} ({op}) has no input &apos;{port}&apos;</source>
+        <translation>无法连接：{node}（{op}）没有输入 &apos;{port}&apos;</translation>
     </message>
     <message>
         <source>Cannot connect: {node} ({op}) has no outputs</source>
         <translation>无法连接：{node}（{op}）没有输出</translation>
     </message>
     <message>
-        <source>Cannot connect: {node} ({op}) has no output '{output}'</source>
-        <translation>无法连接：{node}（{op}）没有输出 '{output}'</translation>
+        <source>Cannot connect: {node} ({op}) has no output &apos;{output}&apos;</source>
+        <translation>无法连接：{node}（{op}）没有输出 &apos;{output}&apos;</translation>
     </message>
     <message>
         <source>Refused: {wire} would make a cycle ({dst} already feeds {src}); a computation graph must flow one way</source>
@@ -214,8 +217,8 @@
         <translation>已拒绝：{wire}：{reason}</translation>
     </message>
     <message>
-        <source>No node with id '{node}'</source>
-        <translation>没有 id 为 '{node}' 的节点</translation>
+        <source>No node with id &apos;{node}&apos;</source>
+        <translation>没有 id 为 &apos;{node}&apos; 的节点</translation>
     </message>
     <message>
         <source>One place of a list takes one value: a number, a list of numbers, or a node id</source>
@@ -226,20 +229,20 @@
         <translation>已拒绝：{wire} 会形成环</translation>
     </message>
     <message>
-        <source>'{id}' is not a valid id: use letters, digits and _, not starting with a digit</source>
-        <translation>'{id}' 不是有效的 id：请使用字母、数字和 _，且不能以数字开头</translation>
+        <source>&apos;{id}&apos; is not a valid id: use letters, digits and _, not starting with a digit</source>
+        <translation>&apos;{id}&apos; 不是有效的 id：请使用字母、数字和 _，且不能以数字开头</translation>
     </message>
     <message>
-        <source>The id '{id}' is already used by another node</source>
-        <translation>id '{id}' 已被另一个节点使用</translation>
+        <source>The id &apos;{id}&apos; is already used by another node</source>
+        <translation>id &apos;{id}&apos; 已被另一个节点使用</translation>
     </message>
     <message>
         <source>Cannot paste: {why}</source>
         <translation>无法粘贴：{why}</translation>
     </message>
     <message>
-        <source>Unknown op '{op}'</source>
-        <translation>未知的算子 '{op}'</translation>
+        <source>Unknown op &apos;{op}&apos;</source>
+        <translation>未知的算子 &apos;{op}&apos;</translation>
     </message>
     <message>
         <source>Loss</source>
@@ -333,15 +336,16 @@
     <message numerus="yes">
         <source>%n nodes selected.</source>
         <translation>
-            <numerusform>已选择 %n 个节点。</numerusform></translation>
+            <numerusform>已选择 %n 个节点。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Select a node to edit it.</source>
         <translation>选择一个节点来编辑它。</translation>
     </message>
     <message>
-        <source>'{op}' is not an op this version knows.</source>
-        <translation>此版本不认识算子 '{op}'。</translation>
+        <source>&apos;{op}&apos; is not an op this version knows.</source>
+        <translation>此版本不认识算子 &apos;{op}&apos;。</translation>
     </message>
     <message>
         <source>Inputs</source>
@@ -402,7 +406,8 @@
     <message numerus="yes">
         <source>Apply trained values (%n tensors)</source>
         <translation>
-            <numerusform>应用训练后的值（%n 个张量）</numerusform></translation>
+            <numerusform>应用训练后的值（%n 个张量）</numerusform>
+        </translation>
     </message>
     <message>
         <source>leaf</source>
@@ -421,7 +426,7 @@
         <translation>对数坐标</translation>
     </message>
     <message>
-        <source>Loss on a logarithmic axis: a long run's slow progress stays visible</source>
+        <source>Loss on a logarithmic axis: a long run&apos;s slow progress stays visible</source>
         <translation>损失使用对数坐标轴：长时间运行的缓慢进展也看得见</translation>
     </message>
     <message>
@@ -438,7 +443,7 @@
     </message>
     <message>
         <source>click the caption to collapse, the body to open the tensor viewer</source>
-        <extracomment>A card lifted less than this keeps no stem (it still touches its wire). Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers (8.5 pt bold) below TEXT_LOD, leaving only pictures; the small print — captions, the colour scale's ends, nan/inf counts (6 pt: about 4 px tall at zoom 0.5) — below SMALL_TEXT_LOD.</extracomment>
+        <extracomment>A card lifted less than this keeps no stem (it still touches its wire). Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers (8.5 pt bold) below TEXT_LOD, leaving only pictures; the small print — captions, the colour scale&apos;s ends, nan/inf counts (6 pt: about 4 px tall at zoom 0.5) — below SMALL_TEXT_LOD.</extracomment>
         <translation>点击标题折叠，点击内容打开张量查看器</translation>
     </message>
     <message>
@@ -470,8 +475,8 @@
         <translation>{node} 不是标量：backward() 需要单个值（先用 mean 或 sum 归约），或添加一个带 gradient 的 backward 节点</translation>
     </message>
     <message>
-        <source>CUDA is unavailable: CuPy is not installed (pip install 'graphstudio[gpu]')</source>
-        <translation>CUDA 不可用：未安装 CuPy（pip install 'graphstudio[gpu]'）</translation>
+        <source>CUDA is unavailable: CuPy is not installed (pip install &apos;graphstudio[gpu]&apos;)</source>
+        <translation>CUDA 不可用：未安装 CuPy（pip install &apos;graphstudio[gpu]&apos;）</translation>
     </message>
     <message>
         <source>CUDA is unavailable: CuPy finds no CUDA device (or driver) on this machine</source>
@@ -566,8 +571,8 @@
         <translation>学习率作用于哪个优化器</translation>
     </message>
     <message>
-        <source>Learning rate: takes effect from the next step (param_groups[..]['lr'])</source>
-        <translation>学习率：从下一步起生效（param_groups[..]['lr']）</translation>
+        <source>Learning rate: takes effect from the next step (param_groups[..][&apos;lr&apos;])</source>
+        <translation>学习率：从下一步起生效（param_groups[..][&apos;lr&apos;]）</translation>
     </message>
     <message>
         <source>CUDA is unavailable</source>
@@ -912,7 +917,8 @@
     <message numerus="yes">
         <source>⚠ %n problems</source>
         <translation>
-            <numerusform>⚠ %n 个问题</numerusform></translation>
+            <numerusform>⚠ %n 个问题</numerusform>
+        </translation>
     </message>
     <message>
         <source>(click to go to the next)</source>
@@ -967,7 +973,7 @@
         <translation>把算子从算子面板拖到画布上，或按 Tab 输入它的名字。</translation>
     </message>
     <message>
-        <source>Drag from a node's output (right) to another node's input (left) to wire them.</source>
+        <source>Drag from a node&apos;s output (right) to another node&apos;s input (left) to wire them.</source>
         <translation>从一个节点的输出（右侧）拖到另一个节点的输入（左侧），把它们连起来。</translation>
     </message>
     <message>
@@ -1011,12 +1017,12 @@
         <translation>（暂无）</translation>
     </message>
     <message>
-        <source>node '{node}' ({op})</source>
-        <translation>节点 '{node}'（{op}）</translation>
+        <source>node &apos;{node}&apos; ({op})</source>
+        <translation>节点 &apos;{node}&apos;（{op}）</translation>
     </message>
     <message>
-        <source>node '{node}'</source>
-        <translation>节点 '{node}'</translation>
+        <source>node &apos;{node}&apos;</source>
+        <translation>节点 &apos;{node}&apos;</translation>
     </message>
     <message>
         <source>: </source>
