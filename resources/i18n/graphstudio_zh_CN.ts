@@ -422,6 +422,14 @@
         <translation>每次使用贡献的梯度，在张量分叉处相加：</translation>
     </message>
     <message>
+        <source>step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
         <source>log scale</source>
         <translation>对数坐标</translation>
     </message>

@@ -21,10 +21,11 @@ from graphstudio.ui import i18n
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL_OPS = [op for group in ops_by_category().values() for op in group]
-#: Op names, PyTorch's argument names (the inspector's field labels) and the values a param takes are
+OP_NAMES = {op.name for op in ALL_OPS}
+#: In the inspector, PyTorch's argument names (its field labels) and the values a param takes are
 #: what the file and PyTorch call them.
-OP_NAMES = ({op.name for op in ALL_OPS} | {p.name for op in ALL_OPS for p in (*op.inputs, *op.params)}
-            | {str(c) for op in ALL_OPS for p in op.params for c in p.choices})
+ARG_NAMES = ({p.name for op in ALL_OPS for p in (*op.inputs, *op.params)}
+             | {str(c) for op in ALL_OPS for p in op.params for c in p.choices})
 #: Words that stay as they are in Chinese: names, keys, units of PyTorch and of files.
 KEPT = {"GraphStudio", "PyTorch", "Python", "NumPy", "CuPy", "CUDA", "CPU", "GPU", "English", "Tab", "Enter", "Esc",
         "Ctrl", "Shift", "Alt", "Backspace", "Del", "Delete", "Space", "PNG", "SVG", "JSON", "NaN", "Inf", "lr", "id",
@@ -40,7 +41,8 @@ def zh(qapp):
 
 
 def untranslated(text: str, ids: set[str]) -> bool:
-    """A visible text with an English word that is not an op name, a node id or a PyTorch identifier."""
+    """A visible text with an English word that is not an op name, a node id (or in the inspector an
+    argument name) or a PyTorch identifier."""
     plain = re.sub(r"<[^>]+>|&(?=\w)|&nbsp;", " ", text or "")
     if CJK.search(plain):
         return False
@@ -75,6 +77,8 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
     for w in [root, *root.findChildren(QWidget)]:
         kind = type(w).__name__
         found.append((f"{kind} tooltip", w.toolTip()))
+        if hasattr(w, "getPlotItem"):  # a pyqtgraph plot: its axes' titles
+            found.extend(("axis", w.getPlotItem().getAxis(side).labelText) for side in ("left", "bottom"))
         if isinstance(w, QDockWidget):
             found.append(("dock", w.windowTitle()))
         elif isinstance(w, QLabel):
@@ -130,12 +134,13 @@ def test_every_visible_text_of_the_main_window_is_chinese(window, zh, monkeypatc
     window.model.reset(one_op_per_category())
     ids = {n.id for n in window.model.doc.nodes}
     texts: list[tuple[str, str]] = []
+    inspector: list[tuple[str, str]] = []
     window.show_start_page()
     texts += [("start page: " + w, t) for w, t in visible_texts(window.start_page)]
     window.hide_start_page()
     for node_id in sorted(ids):  # the inspector for one op of each category
         window.inspector.show_ids([node_id])
-        texts += [(f"inspector {node_id}: {w}", t) for w, t in visible_texts(window.inspector)]
+        inspector += [(f"inspector {node_id}: {w}", t) for w, t in visible_texts(window.inspector)]
     window.inspector.show_ids(sorted(ids)[:2])
     texts += visible_texts(window)
     window.show_keyboard_help()
@@ -145,7 +150,8 @@ def test_every_visible_text_of_the_main_window_is_chinese(window, zh, monkeypatc
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: about.extend([title, text]))
     window.about()
     texts += [("about", t) for t in about]
-    bad = sorted({(where, text) for where, text in texts if untranslated(text, ids)})
+    bad = sorted({(where, text) for where, text in texts if untranslated(text, ids)}
+                 | {(where, text) for where, text in inspector if untranslated(text, ids | ARG_NAMES)})
     assert not bad, f"{len(bad)} untranslated: {bad[:15]}"
 
 

@@ -58,8 +58,6 @@ class LossPlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = pg.PlotWidget(background=None)
-        self.plot.setLabel("bottom", "step")
-        self.plot.setLabel("left", "loss")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.addLegend(offset=(-8, 8))
         self.plot.setClipToView(True)
@@ -101,6 +99,8 @@ class LossPlot(QWidget):
         i18n.live(self, self._retranslate)
 
     def _retranslate(self) -> None:
+        self.plot.setLabel("bottom", tr("step"))
+        self.plot.setLabel("left", tr("loss"))
         self.log_scale.setText(tr("log scale"))
         self.log_scale.setToolTip(tr("Loss on a logarithmic axis: a long run's slow progress stays visible"))
         self._show_info()
