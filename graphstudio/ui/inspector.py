@@ -262,7 +262,7 @@ class Inspector(QScrollArea):
             try:
                 value = values.parse_input(text)
             except values.InvalidValue as exc:
-                self._fail(key, str(exc))
+                self._fail(key, exc.words(tr))
                 return
             reason = self.model.set_input(self.node_id, port.name, value)
             self._fail(key, reason) if reason else self._ok(key)
@@ -348,7 +348,7 @@ class Inspector(QScrollArea):
             try:
                 value = values.parse_value(kind, text)
             except values.InvalidValue as exc:
-                self._fail(name, str(exc))
+                self._fail(name, exc.words(tr))
                 return
             self._ok(name)
             if value is None and default is None:

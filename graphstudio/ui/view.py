@@ -334,7 +334,7 @@ class GraphView(QGraphicsView):
             try:
                 reason = model.set_input(node_id, port, values.parse_input(editor.text()), index)
             except values.InvalidValue as exc:
-                reason = str(exc)
+                reason = exc.words(tr)
             if reason:
                 self.graph_scene.status.emit(f"{node_id}.{graph.place_name(port, index)}: {reason}")
             editor.close()

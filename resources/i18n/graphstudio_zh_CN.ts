@@ -1036,5 +1036,58 @@
         <source>: </source>
         <translation>：</translation>
     </message>
+    <message>
+        <source>, or nothing for none</source>
+        <translation>，或留空表示 none</translation>
+    </message>
+    <message>
+        <source>expected a number, a list like [1, 2], or a node id like x or x:name</source>
+        <translation>应为一个数、像 [1, 2] 这样的列表，或像 x 或 x:name 这样的节点 id</translation>
+    </message>
+    <message>
+        <source>a value is needed</source>
+        <extracomment>Param types that hold a list, where ``2, 3`` and ``(2, 3)`` mean ``[2, 3]`` as in a PyTorch call.</extracomment>
+        <translation>需要一个值</translation>
+    </message>
+    <message>
+        <source>not valid JSON ({why} at column {column}); write e.g. {example}</source>
+        <translation>不是有效的 JSON（第 {column} 列：{why}）；请写成例如 {example}</translation>
+    </message>
+    <message>
+        <source>expected a list of whole numbers ≥ 0, like [2, 3]</source>
+        <translation>应为由 ≥ 0 的整数组成的列表，例如 [2, 3]</translation>
+    </message>
+    <message>
+        <source>expected a dimension or a list of them, like 0 or [0, 1]</source>
+        <translation>应为一个维度或维度列表，例如 0 或 [0, 1]</translation>
+    </message>
+    <message>
+        <source>expected a whole number or a list of them, like 2 or [1, 2]</source>
+        <translation>应为一个整数或整数列表，例如 2 或 [1, 2]</translation>
+    </message>
+    <message>
+        <source>expected a whole number, a list of them, same or valid</source>
+        <translation>应为一个整数、整数列表、same 或 valid</translation>
+    </message>
+    <message>
+        <source>expected a whole number</source>
+        <translation>应为一个整数</translation>
+    </message>
+    <message>
+        <source>expected a number</source>
+        <translation>应为一个数</translation>
+    </message>
+    <message>
+        <source>expected nested lists of numbers with equal lengths, like [[1, 2], [3, 4]]</source>
+        <translation>应为长度一致的嵌套数字列表，例如 [[1, 2], [3, 4]]</translation>
+    </message>
+    <message>
+        <source>expected a number or nested lists of numbers, like [[1, 2], [3, 4]]</source>
+        <translation>应为一个数或嵌套的数字列表，例如 [[1, 2], [3, 4]]</translation>
+    </message>
+    <message>
+        <source>a value is needed (a number, a list, or a node id)</source>
+        <translation>需要一个值（一个数、一个列表或一个节点 id）</translation>
+    </message>
 </context>
 </TS>

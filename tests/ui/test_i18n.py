@@ -203,3 +203,12 @@ def test_screenshot_refuses_an_unknown_language(tmp_path: Path, capsys):
     lesson = sorted(Path(i18n.CATALOG_DIR.parent / "examples").glob("03_*.json"))[0]
     assert screenshot(str(lesson), str(tmp_path / "x.png"), None, "klingon") == 2
     assert "--lang must be one of en, zh_CN" in capsys.readouterr().err
+
+
+def test_a_value_the_inspector_refuses_is_explained_in_chinese(window, zh):
+    window.model.reset(Document(nodes=[Node("z", "zeros", params={"shape": [2]})]))
+    window.inspector.show_ids(["z"])
+    field = window.inspector.widgets["shape"]
+    field.setText("[2, -1]")
+    field.editingFinished.emit()
+    assert window.inspector.error("shape") == "应为由 ≥ 0 的整数组成的列表，例如 [2, 3]"
