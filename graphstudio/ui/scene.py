@@ -82,6 +82,8 @@ def _output_row(name: str, spec: str, show_name: bool) -> OutputRow:
 def input_rows(node: Node) -> tuple[InputRow, ...]:
     """The input rows of a node box, one per ``graph.Slot``: what the node alone decides (not the analysis)."""
     rows = []
+    cls = graph.op_class(node.op)
+    docs = op_help(cls, i18n.language()).inputs if cls is not None else {}
     for slot in graph.input_slots(node):
         port, value = slot.port, slot.value
         name = graph.place_name(port.name, slot.index)
@@ -89,7 +91,7 @@ def input_rows(node: Node) -> tuple[InputRow, ...]:
         literal = value is not None and not (isinstance(value, str) or (isinstance(value, list) and refs))
         label = f"{name} = {_short(value)}" if literal else name
         rows.append(InputRow(port.name, label, bool(refs), literal, port.known, port.variadic, port.optional,
-                             port.doc, slot.index))
+                             docs.get(port.name) or port.doc, slot.index))
     return tuple(rows)
 
 
@@ -137,6 +139,13 @@ class GraphScene(QGraphicsScene):
         model.changed.connect(self.sync)
         model.selectRequested.connect(self.select_ids)
         model.message.connect(self.status)
+        i18n.notifier.changed.connect(self._language_changed)
+        self.sync()
+
+    def _language_changed(self, _language: str) -> None:
+        """Op help in the boxes' tooltips follows the interface's language: every node is looked at again."""
+        self._shown.clear()
+        self._resets = -1
         self.sync()
 
     # -- model → items ---------------------------------------------------------------------------

@@ -212,3 +212,15 @@ def test_a_value_the_inspector_refuses_is_explained_in_chinese(window, zh):
     field.setText("[2, -1]")
     field.editingFinished.emit()
     assert window.inspector.error("shape") == "应为由 ≥ 0 的整数组成的列表，例如 [2, 3]"
+
+
+def test_node_tooltips_follow_the_language(window):
+    window.model.reset(Document(nodes=[Node("m", "mm", pos=(0.0, 0.0))]))
+    item = window.scene.nodes["m"]
+    assert "Matrix product" in item.toolTip()
+    i18n.set_language("zh_CN")
+    try:
+        assert "矩阵乘积" in window.scene.nodes["m"].toolTip()
+    finally:
+        i18n.set_language("en")
+    assert "Matrix product" in window.scene.nodes["m"].toolTip()
