@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--after", choices=("forward", "backward", "train"), help="with --screenshot: run this phase first")
     p.add_argument("--size", default="1400x860", help="with --screenshot: the window's size, WIDTHxHEIGHT")
     p.add_argument("--theme", help="with --screenshot: light or dark")
+    p.add_argument("--lang", metavar="LANGUAGE", help="the editor's (and --screenshot's) interface language for this "
+                                                      "session: en or zh_CN (the headless commands stay English)")
     return p
 
 
@@ -168,10 +170,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.screenshot:
         from .ui.live.screenshot import screenshot
 
-        return screenshot(args.screenshot[1], args.screenshot[0], args.after, args.size, args.theme)
+        return screenshot(args.screenshot[1], args.screenshot[0], args.after, args.size, args.theme, args.lang)
     from .ui.app import main as editor
 
-    return editor(args.file)
+    return editor(args.file, args.lang)
 
 
 if __name__ == "__main__":

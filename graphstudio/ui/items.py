@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPat
 
 from . import theme
 from .graph import Wire, place_name
+from .i18n import tr
 from .layout import HEADER, ROW, node_size
 
 PORT_RADIUS = 5.5
@@ -217,7 +218,7 @@ class NodeItem(QGraphicsRectItem):
                 port.setPos(0, HEADER + i * ROW + ROW / 2)
                 self.in_ports[row.key] = port
             for i, row in enumerate(view.outputs):
-                port = PortItem(self, row.name, True)
+                port = PortItem(self, row.name, True, tip=tr("{port}: drag onto an input to connect").format(port=row.name))
                 port.setPos(w, HEADER + i * ROW + ROW / 2)
                 self.out_ports[row.name] = port
             if self.overview:
@@ -372,7 +373,8 @@ class NodeItem(QGraphicsRectItem):
         if problem:
             painter.setFont(small)
             painter.setPen(c["problem"])
-            text = view.problems[0] + (f"  (+{len(view.problems) - 1} more)" if len(view.problems) > 1 else "")
+            more = tr("  (+{count} more)").format(count=len(view.problems) - 1) if len(view.problems) > 1 else ""
+            text = view.problems[0] + more
             width = w + PROBLEM_OVERHANG - 2
             painter.drawText(QRectF(2, h + 2, width, 2 * fms.lineSpacing() + 2),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
@@ -388,11 +390,13 @@ class NodeItem(QGraphicsRectItem):
 def _input_tip(row: InputRow) -> str:
     """An input port's tooltip: what it takes, and for a list's places what connecting there does."""
     if row.index is None:
-        tip = f"{row.name}{' (several tensors)' if row.variadic else ''}{' (optional)' if row.optional else ''}"
+        tip = row.name + (tr(" (several tensors)") if row.variadic else "") + (tr(" (optional)") if row.optional else "")
     elif row.connected or row.literal:
-        tip = f"{place_name(row.name, row.index)}: item {row.index} of the list (connect here to replace it)"
+        tip = tr("{place}: item {index} of the list (connect here to replace it)").format(
+            place=place_name(row.name, row.index), index=row.index)
     else:
-        tip = f"{place_name(row.name, row.index)}: connect here to add item {row.index} to the list"
+        tip = tr("{place}: connect here to add item {index} to the list").format(
+            place=place_name(row.name, row.index), index=row.index)
     return tip + (f": {row.doc}" if row.doc else "")
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
 from . import graph, theme
 from .items import TEXT_PT
+from .i18n import tr
 from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
 from .scene import GraphScene
 
@@ -230,7 +231,7 @@ class GraphView(QGraphicsView):
     def add_op_at(self, op: str, scene_pos: QPointF) -> str | None:
         """Add ``op`` with its header centred under ``scene_pos`` (snapped to the grid)."""
         if graph.op_class(op) is None:
-            self.graph_scene.status.emit(f"Unknown op '{op}'")
+            self.graph_scene.status.emit(tr("Unknown op '{op}'").format(op=op))
             return None
         x, y = scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - HEADER / 2
         if self.graph_scene.snap_to_grid:
@@ -264,7 +265,7 @@ class GraphView(QGraphicsView):
                 self.add_op_at(op, scene_pos)
                 return
             stack = self.graph_scene.model.stack
-            stack.beginMacro(f"Add {op} and connect")  # one undo step for both
+            stack.beginMacro(tr("Add {op} and connect").format(op=op))  # one undo step for both
             try:
                 then(self.add_op_at(op, scene_pos))
             finally:
@@ -314,7 +315,7 @@ class GraphView(QGraphicsView):
     def canvas_menu(self, scene_pos: QPointF) -> QMenu:
         """The empty canvas's menu at ``scene_pos``: Add node… (as Tab), then ``canvas_actions``."""
         menu = QMenu(self)
-        menu.addAction("Add node here…\tTab", lambda: self.open_search(scene_pos))
+        menu.addAction(tr("Add node here…") + "\tTab", lambda: self.open_search(scene_pos))
         if self.canvas_actions:
             menu.addSeparator()
             menu.addActions(self.canvas_actions)
@@ -357,14 +358,14 @@ class GraphView(QGraphicsView):
         if index is not None:
             value = value[index] if isinstance(value, list) and index < len(value) else None
         editor.setText(values.format_value(value))
-        editor.setPlaceholderText("a number, [1, 2], or a node id")
+        editor.setPlaceholderText(tr("a number, [1, 2], or a node id"))
         editor.selectAll()
 
         def commit() -> None:
             try:
                 reason = model.set_input(node_id, port, values.parse_input(editor.text()), index)
             except values.InvalidValue as exc:
-                reason = str(exc)
+                reason = exc.words(tr)
             if reason:
                 self.graph_scene.status.emit(f"{node_id}.{graph.place_name(port, index)}: {reason}")
             editor.close()

@@ -26,6 +26,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainte
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
+from ..i18n import tr
 
 WIDTH = 88.0                  # fits in the gap the auto-layout leaves between two nodes
 CAPTION = 13.0
@@ -503,7 +504,7 @@ class WirePanel(QGraphicsItem):
         self.setZValue(8)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setToolTip(f"{title}\nclick the caption to collapse, the body to open the tensor viewer")
+        self.setToolTip(title + "\n" + tr("click the caption to collapse, the body to open the tensor viewer"))
         self.setVisible(False)
 
     # -- data ----------------------------------------------------------------------------------
