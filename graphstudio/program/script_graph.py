@@ -289,37 +289,57 @@ def _manual_sgd_lr(rec: Recorder, calls: list[BackwardEvent], where: str) -> flo
     return lr
 
 
+def _upstream(rec: Recorder, t: Tensor) -> set[int]:
+    """The leaves requiring grad that `t` was computed from (ids of the tensors)."""
+    out, todo, seen = set(), [t], set()
+    while todo:
+        x = todo.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        where = rec.produced.get(id(x))
+        if where is None:
+            if x.requires_grad and x.is_leaf:
+                out.add(id(x))
+            continue
+        for a in rec.events[where[0]].args:
+            todo.extend(v for v in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(v, Tensor))
+    return out
+
+
 def build(rec: Recorder, namespace: dict, script: str) -> dict:
     """The graph file (as a dict) for a recorded run of `script`."""
     b = _Builder(rec, namespace, script)
     name = os.path.basename(script)
-    steps, graph, sinks = 1, list(range(len(rec.events))), []
+    steps, graph = 1, list(range(len(rec.events)))
     optimizers = [v for k, v in namespace.items() if isinstance(v, Optimizer) and not k.startswith("_")]
     if rec.backwards:
         steps, graph = _loop(rec)
-    calls = [c for c in rec.backwards if rec.backwards and c.site == rec.backwards[0].site]
-    if steps > 1 or optimizers:
-        targets = [calls[0].tensor]
+    calls = [c for c in rec.backwards if c.site == rec.backwards[0].site]
+    trains = steps > 1 or bool(optimizers)
+    if trains:  # the backward() calls of the loop's first iteration, one per loss
+        backwards = rec.backwards[:rec.backwards.index(calls[1])] if len(calls) > 1 else rec.backwards
     else:
         last_reset = max((i for i, c in enumerate(rec.backwards) if i and c.grads_fresh), default=0)
         if last_reset:
             b.notes.append(f"The gradients are reset before line {rec.backwards[last_reset].line}, so the graph "
                            "keeps only the backward() calls from there on.")
-        targets = [c.tensor for c in rec.backwards[last_reset:] if c.index <= len(rec.events)]
-        targets += [c.gradient for c in rec.backwards[last_reset:] if isinstance(c.gradient, Tensor)]
+        backwards = rec.backwards[last_reset:]
+    targets = [c.tensor for c in backwards] + [c.gradient for c in backwards if isinstance(c.gradient, Tensor)]
     kept = _kept(rec, graph, targets)
     for i in kept:
         b.op_node(i)
+    for t in rec.unused:
+        b.leaf(t)
     if steps > 1:
         changed = _changing_data(rec, kept, calls)
         if changed:
             b.notes.append(f"`{'`, `'.join(changed)}` change at every iteration of the script's loop; the graph "
                            "holds their first iteration's values at every step.")
-    where = f"{name}:{calls[0].line}" if calls else name
-    if optimizers or steps > 1:
-        b.nodes.append(_optimizer_sink(b, optimizers, calls, where))
+    if trains:
+        b.nodes += _optimizer_sinks(b, optimizers, backwards, calls, name)
     else:
-        for c in rec.backwards[last_reset:]:
+        for c in backwards:
             node_id = b.ids.new("backward")
             inputs = {"tensor": b.tensor_ref(c.tensor)}
             if isinstance(c.gradient, Tensor):
@@ -335,41 +355,45 @@ def build(rec: Recorder, namespace: dict, script: str) -> dict:
             "seed": 0, "steps": steps, "nodes": b.nodes, "script": script_key}
 
 
-def _optimizer_sink(b: _Builder, optimizers: list, calls: list[BackwardEvent], where: str) -> dict:
-    loss = b.tensor_ref(calls[0].tensor)
-    if len(optimizers) > 1:
-        raise ScriptGraphError(f"{where}: the script builds {len(optimizers)} optimizers; a graph trains with one")
-    if optimizers:
-        opt = optimizers[0]
-        cls = type(opt).__name__
-        if cls not in _OPTIMIZER_OPS:
-            raise ScriptGraphError(f"{where}: torch.optim.{cls} has no optimizer node "
-                                   f"(there are {', '.join(OPTIMIZERS.values())})")
-        if len(opt.param_groups) != 1:
-            raise ScriptGraphError(f"{where}: the optimizer has {len(opt.param_groups)} parameter groups; "
-                                   "an optimizer node has one")
-        op = REGISTRY[_OPTIMIZER_OPS[cls]]
-        group = opt.param_groups[0]
-        defaults = op.defaults()
-        params = {k: _plain(group[k]) for k in defaults if k in group and _plain(group[k]) != _plain(defaults[k])}
-        params["lr"] = group["lr"]
-        trained = {id(p) for p in group["params"]}
-        upstream = {k for k, node_id in b.leaf_ids.items() if b.rec.leaves[k].tensor.requires_grad}
-        if trained != upstream:
-            raise ScriptGraphError(f"{where}: the optimizer updates other tensors than the ones the loss depends on; "
-                                   "an optimizer node updates every leaf upstream of its loss that requires grad")
-        var = next(k for k, v in b.ns.items() if v is opt)
-        node_id = b.ids.new(var)
-        b.names[node_id] = var
-    else:
+def _optimizer_sinks(b: _Builder, optimizers: list, backwards: list[BackwardEvent], calls: list[BackwardEvent],
+                     name: str) -> list[dict]:
+    """One optimizer node per optimizer of the script, on the loss whose leaves it updates."""
+    if not optimizers:
+        where = f"{name}:{calls[0].line}"
         lr = _manual_sgd_lr(b.rec, calls, where)
         if lr is None:
             raise ScriptGraphError(f"{where}: the loop calls backward() {len(calls)} times without updating "
                                    "anything; a graph repeats a loop only to train")
-        op, params = REGISTRY["sgd"], {"lr": lr}
         node_id = b.ids.new("sgd")
+        b.lines[node_id] = calls[0].line
         b.notes.append(f"The script's update `p -= {lr} * p.grad` (then zeroing `.grad`) is what an `sgd` "
                        f"node with lr={lr} does. The node zeroes `.grad` before each backward instead of "
                        "after each update, so after the last step `.grad` holds the last gradient.")
-    b.lines[node_id] = calls[0].line
-    return {"id": node_id, "op": op.name, "inputs": {"loss": loss}, "params": params}
+        return [{"id": node_id, "op": "sgd", "inputs": {"loss": b.tensor_ref(calls[0].tensor)}, "params": {"lr": lr}}]
+    losses = {id(c.tensor): c for c in backwards}
+    sinks = []
+    for opt in optimizers:
+        var = next(k for k, v in b.ns.items() if v is opt)
+        cls = type(opt).__name__
+        if cls not in _OPTIMIZER_OPS:
+            raise ScriptGraphError(f"{name}: {var} = torch.optim.{cls}(...) has no optimizer node "
+                                   f"(there are {', '.join(OPTIMIZERS.values())})")
+        if len(opt.param_groups) != 1:
+            raise ScriptGraphError(f"{name}: {var} has {len(opt.param_groups)} parameter groups; "
+                                   "an optimizer node has one")
+        group = opt.param_groups[0]
+        trained = {id(p) for p in group["params"]}
+        call = next((c for c in losses.values() if _upstream(b.rec, c.tensor) == trained), None)
+        if call is None:
+            raise ScriptGraphError(f"{name}: {var} updates other tensors than the ones a loss depends on; "
+                                   "an optimizer node updates every leaf upstream of its loss that requires grad")
+        op = REGISTRY[_OPTIMIZER_OPS[cls]]
+        defaults = op.defaults()
+        params = {k: _plain(group[k]) for k in defaults if k in group and _plain(group[k]) != _plain(defaults[k])}
+        params["lr"] = group["lr"]
+        node_id = b.ids.new(var)
+        b.names[node_id] = var
+        b.lines[node_id] = call.line
+        sinks.append((call.index, {"id": node_id, "op": op.name, "inputs": {"loss": b.tensor_ref(call.tensor)},
+                                   "params": params}))
+    return [sink for _, sink in sorted(sinks, key=lambda s: s[0])]

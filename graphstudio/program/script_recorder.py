@@ -116,6 +116,7 @@ class Recorder:
         self.leaves: dict[int, Leaf] = {}                # id(tensor) -> Leaf
         self.site_names: dict[tuple, str] = {}           # site -> the variable that holds its result
         self.leaf_names: dict[int, str] = {}             # id(leaf) -> the variable that holds it
+        self.unused: list[Tensor] = []                   # tensors of the script's variables no op took
         self._last_stack: tuple = ()
         self._repeat = 0
 
@@ -144,7 +145,12 @@ class Recorder:
         if frame is None:
             return
         for name, value in list(frame.f_locals.items()):
-            if type(value) is not Tensor and not isinstance(value, Tensor) or name.startswith("_"):
+            if name.startswith("_"):
+                continue
+            if type(value) is tuple or isinstance(value, tuple) and hasattr(value, "_fields"):
+                self._name_pieces(name, value)
+                continue
+            if not isinstance(value, Tensor):
                 continue
             key = id(value)
             if key in self.produced:
@@ -152,6 +158,12 @@ class Recorder:
                 self.site_names.setdefault(event.site, name)
             elif key in self.leaves:
                 self.leaf_names.setdefault(key, name)
+
+    def _name_pieces(self, name: str, value: tuple) -> None:
+        """`sp = torch.split(...)`, `mx = x.max(dim=1)`: a tuple of one op's outputs names that op."""
+        where = [self.produced.get(id(t)) for t in value]
+        if value and all(w is not None and w[0] == where[0][0] for w in where):  # type: ignore[index]
+            self.site_names.setdefault(self.events[where[0][0]].site, name)  # type: ignore[index]
 
     # -- the listener ------------------------------------------------------------------------------
     def _see_leaf(self, t: Tensor, line: int) -> None:
@@ -198,6 +210,13 @@ class Recorder:
         """Name what the script's top-level variables hold at its end (their last iteration's values)."""
         frame = types.SimpleNamespace(f_locals=namespace)
         self._name_from(frame)  # type: ignore[arg-type]
+        grads = {id(leaf.tensor.grad) for leaf in self.leaves.values()}
+        for name, value in namespace.items():  # tensors no op took (a creation lesson) are leaves too
+            if isinstance(value, Tensor) and not name.startswith("_") and id(value) not in self.produced \
+                    and id(value) not in self.leaves and id(value) not in grads:
+                self._see_leaf(value, 0)
+                self.leaf_names[id(value)] = name
+                self.unused.append(value)
 
 
 def run(script: str) -> tuple[Recorder, dict]:
