@@ -10,7 +10,7 @@
 - Without a loop, each `backward()` is a `backward` sink (those before a reset of the gradients
   drop out: a graph cannot zero `.grad` between its sinks).
 - Each node's script line (and the script's variable, where one holds it) is kept in the
-  top-level `script` key, since a node has no key of its own for it.
+  top-level `script` key (see `script_source`), since a node has no key of its own for it.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from graphstudio.engine.registry import REGISTRY
 from graphstudio.engine.tensor import Tensor
 
 from .script_recorder import BackwardEvent, OpEvent, Recorder
+from .script_source import SCRIPT_KEY
 
 _OPTIMIZER_OPS = {cls: op for op, cls in OPTIMIZERS.items()}
 
@@ -188,11 +189,19 @@ class _Builder:
         raise ScriptGraphError(f"{os.path.basename(self.script)}: a backward() on a tensor no recorded op made")
 
 
+def _source_lines(script: str) -> list[str]:
+    try:
+        with open(script, encoding="utf-8") as f:
+            return f.read().splitlines()
+    except (OSError, ValueError):
+        return []
+
+
 def _assignment_lines(script: str) -> dict[str, int]:
     """The first line that assigns each name at the script's top level (where a leaf was made)."""
     try:
-        tree = ast.parse(open(script, encoding="utf-8").read())
-    except (OSError, SyntaxError, ValueError):
+        tree = ast.parse("\n".join(_source_lines(script)))
+    except (SyntaxError, ValueError):
         return {}
     out: dict[str, int] = {}
     for stmt in tree.body:
@@ -349,10 +358,12 @@ def build(rec: Recorder, namespace: dict, script: str) -> dict:
                 node["params"] = {"retain_graph": True}
             b.nodes.append(node)
             b.lines[node_id] = c.line
-    script_key = {"file": name, "lines": b.lines, "names": b.names}
+    source = _source_lines(script)
+    code = {str(n): source[n - 1].strip() for n in sorted(set(b.lines.values())) if 0 < n <= len(source)}
+    script_key = {"file": name, "lines": b.lines, "code": code, "names": b.names}
     notes = [f"Imported from `{name}`."] + b.notes
     return {"graphstudio": 1, "title": os.path.splitext(name)[0], "notes": "\n\n".join(notes), "device": "cpu",
-            "seed": 0, "steps": steps, "nodes": b.nodes, "script": script_key}
+            "seed": 0, "steps": steps, "nodes": b.nodes, SCRIPT_KEY: script_key}
 
 
 def _optimizer_sinks(b: _Builder, optimizers: list, backwards: list[BackwardEvent], calls: list[BackwardEvent],
@@ -393,7 +404,7 @@ def _optimizer_sinks(b: _Builder, optimizers: list, backwards: list[BackwardEven
         params["lr"] = group["lr"]
         node_id = b.ids.new(var)
         b.names[node_id] = var
-        b.lines[node_id] = call.line
+        b.lines[node_id] = b.assigned.get(var) or call.line
         sinks.append((call.index, {"id": node_id, "op": op.name, "inputs": {"loss": b.tensor_ref(call.tensor)},
                                    "params": params}))
     return [sink for _, sink in sorted(sinks, key=lambda s: s[0])]

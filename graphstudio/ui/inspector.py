@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QSpinBox, QVBoxLayout, QWidget)
 
 from graphstudio.document import Node
+from graphstudio.program.script_source import script_line
 
 from . import commands as C
 from . import graph, values
@@ -157,6 +158,13 @@ class Inspector(QScrollArea):
             outer.addWidget(doc)
         elif cls is None:
             outer.addWidget(QLabel(f"'{node.op}' is not an op this version knows."))
+        origin = script_line(self.model.doc.extra, node.id)
+        if origin is not None:
+            where = QLabel(f"from {origin}")
+            where.setObjectName("script_line")
+            where.setWordWrap(True)
+            where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            outer.addWidget(where)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         outer.addLayout(form)

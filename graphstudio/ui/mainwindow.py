@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action("new", "&New", self.new_document, K.New, file)
         self._action("open", "&Open…", self.open_dialog, K.Open, file)
+        self._action("open_script", "Open &Python script…", self.open_script_dialog, "Ctrl+Shift+O", file)
         self.recent_menu = file.addMenu("Open &Recent")
         self._action("save", "&Save", self.save, K.Save, file)
         self._action("save_as", "Save &As…", self.save_as, K.SaveAs, file)
@@ -287,6 +288,40 @@ class MainWindow(QMainWindow):
         self.model.reset(doc, os.path.abspath(path))
         self.autosaver.clear()
         self._remember(path)
+        self._update_title()
+        self._fit_soon()
+        return True
+
+    def open_script_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = os.path.dirname(self.model.path) if self.model.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open Python script", start, "PyTorch script (*.py)")
+        if path:
+            self.open_script(path, ask=False)
+
+    def open_script(self, path: str | os.PathLike[str], ask: bool = True) -> bool:
+        """Run a PyTorch script (only now: the user asked) and open the graph it computed, laid out,
+        as an untitled document. Where the script stops is reported in one line; nothing changes."""
+        from graphstudio.program.script_import import ScriptImportError, import_script
+
+        from .layout import layout
+
+        if ask and not self.maybe_save():
+            return False
+        path = os.fspath(path)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            doc = Document.from_dict(import_script(path), source=path)
+        except (ScriptImportError, DocumentError) as exc:
+            QApplication.restoreOverrideCursor()
+            self.warn("Cannot open the script", str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        for node_id, pos in layout(doc).items():
+            doc.node(node_id).pos = pos
+        self.untitled_name = Path(path).stem
+        self.model.reset(doc, None, modified=True)
         self._update_title()
         self._fit_soon()
         return True
