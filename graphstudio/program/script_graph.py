@@ -65,6 +65,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _shortest(values: np.ndarray) -> Any:
+    """Nested lists of the values, float32 ones written as their shortest decimal (2.9, not 2.9000000953…)."""
+    if values.dtype != np.float32:
+        return values.tolist()
+    flat = [float(str(v)) if np.isfinite(v) else float(v) for v in values.reshape(-1)]
+    out: Any = np.array(flat, dtype=object).reshape(values.shape).tolist() if values.ndim else flat[0]
+    return out
+
+
 def _index_item(item: Any) -> Any:
     if isinstance(item, slice):
         parts = ["" if v is None else str(int(v)) for v in (item.start, item.stop)]
@@ -94,6 +103,8 @@ class _Builder:
         self.event_ids: dict[int, str] = {}    # event index -> node id
         self.leaf_ids: dict[int, str] = {}     # id(leaf tensor) -> node id
         self.notes: list[str] = []
+        named = {id(v): (k, v) for k, v in namespace.items() if isinstance(v, (Module, Optimizer)) and k[0] != "_"}
+        self.objects = list({**rec.objects, **named}.values())  # (variable, optimizer or module)
         self.param_names = self._module_parameters()
         self.assigned = _assignment_lines(script)
 
@@ -102,8 +113,8 @@ class _Builder:
 
     def _module_parameters(self) -> dict[int, str]:
         out = {}
-        for var, value in self.ns.items():
-            if isinstance(value, Module) and not var.startswith("_"):
+        for var, value in self.objects:
+            if isinstance(value, Module):
                 for pname, p in value.named_parameters():
                     out.setdefault(id(p), f"{var}.{pname}")
         return out
@@ -116,7 +127,7 @@ class _Builder:
         leaf = self.rec.leaves[key]
         expr = self.param_names.get(key) or self.rec.leaf_names.get(key)
         node_id = self.ids.new(expr.replace(".", "_") if expr else "tensor")
-        params: dict[str, Any] = {"data": leaf.value.tolist()}
+        params: dict[str, Any] = {"data": _shortest(leaf.value)}
         if t.dtype.name != "float32":
             params["dtype"] = t.dtype.name
         if t.requires_grad and t.is_leaf:
@@ -235,8 +246,24 @@ def _kept(rec: Recorder, candidates: list[int], targets: list[Tensor]) -> list[i
     return sorted(keep)
 
 
+def _loss_sites(rec: Recorder, t: Tensor) -> list[tuple]:
+    """The sites of the ops `t` was computed from, in the order they ran."""
+    found, todo = set(), [t]
+    while todo:
+        where = rec.produced.get(id(todo.pop()))
+        if where is None or where[0] in found:
+            continue
+        found.add(where[0])
+        for a in rec.events[where[0]].args:
+            todo.extend(v for v in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(v, Tensor))
+    return [rec.events[i].site for i in sorted(found)]
+
+
 def _loop(rec: Recorder) -> tuple[int, list[int]]:
-    """(steps, the op events of the graph): one iteration of the loop around the first backward."""
+    """(steps, the op events of the graph): one iteration of the loop around the first backward.
+
+    Every iteration must compute its loss with the same ops; ops beside it (a print every tenth
+    epoch) may differ, and the graph has the ones that ran in the first iteration."""
     first = rec.backwards[0]
     calls = [b for b in rec.backwards if b.site == first.site]
     n = len(calls)
@@ -246,14 +273,12 @@ def _loop(rec: Recorder) -> tuple[int, list[int]]:
     chunk1 = range(0, calls[0].index)
     chunk2 = range(calls[0].index, calls[1].index)
     sites1 = {events[i].site for i in chunk1}
-    sites2 = [events[i].site for i in chunk2]
     graph = [i for i in chunk1] + [i for i in chunk2 if events[i].site not in sites1]
-    for k in range(2, n):
-        later = [events[i].site for i in range(calls[k - 1].index, calls[k].index)]
-        if later != sites2:
-            line = events[calls[k - 1].index].line if calls[k - 1].index < len(events) else calls[k - 1].line
-            raise ScriptGraphError(f"iteration {k + 1} of the loop runs other ops than the ones before it (line {line}); "
-                                   "a graph runs the same ops at every step")
+    expected = _loss_sites(rec, calls[0].tensor)
+    for k, call in enumerate(calls[1:], start=2):
+        if _loss_sites(rec, call.tensor) != expected:
+            raise ScriptGraphError(f"line {call.line}: at iteration {k} the loop computes its loss with other ops "
+                                   "than at iteration 1; a graph runs the same ops at every step")
     return n, graph
 
 
@@ -321,7 +346,7 @@ def build(rec: Recorder, namespace: dict, script: str) -> dict:
     b = _Builder(rec, namespace, script)
     name = os.path.basename(script)
     steps, graph = 1, list(range(len(rec.events)))
-    optimizers = [v for k, v in namespace.items() if isinstance(v, Optimizer) and not k.startswith("_")]
+    optimizers = [(k, v) for k, v in b.objects if isinstance(v, Optimizer)]
     if rec.backwards:
         steps, graph = _loop(rec)
     calls = [c for c in rec.backwards if c.site == rec.backwards[0].site]
@@ -383,8 +408,7 @@ def _optimizer_sinks(b: _Builder, optimizers: list, backwards: list[BackwardEven
         return [{"id": node_id, "op": "sgd", "inputs": {"loss": b.tensor_ref(calls[0].tensor)}, "params": {"lr": lr}}]
     losses = {id(c.tensor): c for c in backwards}
     sinks = []
-    for opt in optimizers:
-        var = next(k for k, v in b.ns.items() if v is opt)
+    for var, opt in optimizers:
         cls = type(opt).__name__
         if cls not in _OPTIMIZER_OPS:
             raise ScriptGraphError(f"{name}: {var} = torch.optim.{cls}(...) has no optimizer node "

@@ -21,6 +21,8 @@ import graphstudio
 import graphstudio.engine as engine
 from graphstudio.engine import recording
 from graphstudio.engine.backprop import grad_mode
+from graphstudio.engine.nn import Module
+from graphstudio.engine.optim import Optimizer
 from graphstudio.engine.registry import Op
 from graphstudio.engine.tensor import Tensor
 
@@ -117,6 +119,7 @@ class Recorder:
         self.site_names: dict[tuple, str] = {}           # site -> the variable that holds its result
         self.leaf_names: dict[int, str] = {}             # id(leaf) -> the variable that holds it
         self.unused: list[Tensor] = []                   # tensors of the script's variables no op took
+        self.objects: dict[int, tuple[str, Any]] = {}    # id -> (variable, optimizer or module), first name seen
         self._last_stack: tuple = ()
         self._repeat = 0
 
@@ -150,6 +153,8 @@ class Recorder:
             if type(value) is tuple or isinstance(value, tuple) and hasattr(value, "_fields"):
                 self._name_pieces(name, value)
                 continue
+            if isinstance(value, (Optimizer, Module)):
+                self.objects.setdefault(id(value), (name, value))
             if not isinstance(value, Tensor):
                 continue
             key = id(value)
