@@ -28,13 +28,13 @@ def import_script(path: str, timeout: float = TIME_LIMIT_S) -> dict[str, Any]:
     if not os.path.isfile(path):
         raise ScriptImportError(f"{path}: no such file")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "graph.json")
         try:
             subprocess.run([sys.executable, "-m", "graphstudio.program.script_import", path, out],
                            cwd=os.path.dirname(path), env=env, timeout=timeout, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         except subprocess.TimeoutExpired:
             raise ScriptImportError(f"{path}: still running after {timeout:g} s; stopped") from None
         try:

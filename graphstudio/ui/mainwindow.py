@@ -21,6 +21,7 @@ from graphstudio.document import Document, DocumentError, load, save
 
 from . import theme
 from .autosave import Autosaver
+from .code_panel import CodePanel
 from .inspector import Inspector
 from .keyboard import KEYS, KeyboardNavigator
 from .lesson import LessonPanel
@@ -61,6 +62,10 @@ class MainWindow(QMainWindow):
         ops = self._dock("Ops", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         inspector = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         lesson = self._dock("Lesson", self.lesson, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.code_panel = CodePanel(self.model, self.scene)
+        code = self._dock("Code", self.code_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(lesson, code)
+        lesson.raise_()
         self.resizeDocks([inspector, lesson], [560, 240], Qt.Orientation.Vertical)
         self.resizeDocks([ops, inspector], [200, 300], Qt.Orientation.Horizontal)
 
@@ -523,6 +528,7 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         if not self.scene.syncing:
             self.inspector.show_ids(self.scene.selected_ids())
+            self.code_panel.highlight()
 
     def _update_status(self) -> None:
         self.device_label.setText(f"Device: {self.model.doc.device}")
