@@ -350,9 +350,14 @@ def build(rec: Recorder, namespace: dict, script: str) -> dict:
     if rec.backwards:
         steps, graph = _loop(rec)
     calls = [c for c in rec.backwards if c.site == rec.backwards[0].site]
-    trains = steps > 1 or bool(optimizers)
+    trains = bool(optimizers) or steps > 1 and _manual_sgd_lr(rec, calls, f"{name}:{calls[0].line}") is not None
     if trains:  # the backward() calls of the loop's first iteration, one per loss
         backwards = rec.backwards[:rec.backwards.index(calls[1])] if len(calls) > 1 else rec.backwards
+    elif steps > 1:  # backward() again and again, nothing updated: the gradients add up, step after step
+        backwards = rec.backwards[:rec.backwards.index(calls[1])]
+        if any(c.grads_fresh for c in calls[1:]):
+            raise ScriptGraphError(f"{name}:{calls[1].line}: the loop resets the gradients but changes nothing; "
+                                   "a graph's steps either train or let the gradients add up")
     else:
         last_reset = max((i for i, c in enumerate(rec.backwards) if i and c.grads_fresh), default=0)
         if last_reset:
@@ -397,9 +402,6 @@ def _optimizer_sinks(b: _Builder, optimizers: list, backwards: list[BackwardEven
     if not optimizers:
         where = f"{name}:{calls[0].line}"
         lr = _manual_sgd_lr(b.rec, calls, where)
-        if lr is None:
-            raise ScriptGraphError(f"{where}: the loop calls backward() {len(calls)} times without updating "
-                                   "anything; a graph repeats a loop only to train")
         node_id = b.ids.new("sgd")
         b.lines[node_id] = calls[0].line
         b.notes.append(f"The script's update `p -= {lr} * p.grad` (then zeroing `.grad`) is what an `sgd` "

@@ -172,6 +172,8 @@ class Recorder:
 
     # -- the listener ------------------------------------------------------------------------------
     def _see_leaf(self, t: Tensor, line: int) -> None:
+        if id(t) in self.produced and t.requires_grad and t.is_leaf:  # `(x * 0.1).requires_grad_()`: a new leaf
+            del self.produced[id(t)]
         if id(t) not in self.produced and id(t) not in self.leaves:
             self.leaves[id(t)] = Leaf(t, np.array(t.detach().numpy(), copy=True), line)
 
