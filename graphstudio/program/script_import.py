@@ -28,7 +28,8 @@ def import_script(path: str, timeout: float = TIME_LIMIT_S) -> dict[str, Any]:
     if not os.path.isfile(path):
         raise ScriptImportError(f"{path}: no such file")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    paths = os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=paths)  # plots drawn off-screen, never shown
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "graph.json")
         try:

@@ -30,7 +30,8 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(graphstudio.__file__))
 
 #: What `import torch...` gives the script: the engine's module for each name PyTorch has.
 TORCH_MODULES = {"torch": "graphstudio.engine", "torch.nn": "graphstudio.engine.nn",
-                 "torch.nn.functional": "graphstudio.engine.nn.functional", "torch.nn.init": "graphstudio.engine.nn.init",
+                 "torch.nn.functional": "graphstudio.engine.nn.functional",
+                 "torch.nn.init": "graphstudio.engine.nn.init",
                  "torch.optim": "graphstudio.engine.optim", "torch.utils": "graphstudio.engine.utils",
                  "torch.utils.data": "graphstudio.engine.utils.data", "torch.autograd": "graphstudio.engine.autograd"}
 
@@ -153,7 +154,7 @@ class Recorder:
             if type(value) is tuple or isinstance(value, tuple) and hasattr(value, "_fields"):
                 self._name_pieces(name, value)
                 continue
-            if isinstance(value, (Optimizer, Module)):
+            if isinstance(value, (Optimizer, Module)) and name != "self":  # a module's own frame says `self`
                 self.objects.setdefault(id(value), (name, value))
             if not isinstance(value, Tensor):
                 continue

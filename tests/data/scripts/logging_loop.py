@@ -37,4 +37,4 @@ def main():
 
 
 if __name__ == "__main__":
-    trained, final_loss = main()
+    model, final_loss = main()
