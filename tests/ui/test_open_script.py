@@ -1,9 +1,12 @@
 """File › Open Python script…: the script's graph opens laid out, and the inspector shows each node's line."""
 from __future__ import annotations
 
+import numpy as np
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel
 
 from tests.data import SCRIPTS_DIR
+from tests.oracle import needs_torch, torch
 
 
 def test_open_python_script_from_the_file_menu(window, monkeypatch):
@@ -30,3 +33,30 @@ def test_a_script_that_fails_is_one_warning_and_changes_nothing(window, tmp_path
     assert window.model.doc is before
     assert window.warnings == ["bad.py:3: x.frobnicate(): not supported by GraphStudio's engine "
                                "(AttributeError: 'Tensor' object has no attribute 'frobnicate')"]
+
+
+@needs_torch
+def test_a_students_training_loop_steps_retunes_and_goes_back_to_code(qtbot, window):
+    """The issue's promise: open the loop from the notes, Step and see w's and b's gradients, change
+    lr on the canvas, and copy the result back as code that PyTorch runs."""
+    live = window.live
+    live.set_animate(False)
+    try:
+        assert window.open_script(str(SCRIPTS_DIR / "linreg_manual.py"), ask=False)
+        live.step()
+        qtbot.waitUntil(lambda: not live.busy and live.snapshot is not None, timeout=10_000)
+        grads = live.snapshot.trace.grads
+        x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+        y = np.array([1.0, 3.1, 4.9, 7.2, 8.8])
+        np.testing.assert_allclose(grads["w"].ravel(), [np.mean(2 * (0 - y) * x)], rtol=1e-5)  # at w = b = 0
+        np.testing.assert_allclose(grads["b"].ravel(), [np.mean(2 * (0 - y))], rtol=1e-5)
+        assert live.toolbar.lr.text() == "0.02"
+        window.model.set_param("sgd", "lr", 0.05)
+        window.actions["copy_code"].trigger()
+        code = QGuiApplication.clipboard().text()
+        assert "torch.optim.SGD([w, b], lr=0.05)" in code
+        scope: dict = {}
+        exec(compile(code, "copied.py", "exec"), scope)  # noqa: S102 - our own export, under real PyTorch
+        assert scope["torch"] is torch and scope["loss"].item() < 0.05
+    finally:
+        live.shutdown()
