@@ -251,7 +251,8 @@ def _infer(node: Any, step: Step, args: list, base_dir: str | None, limit: int,
     problems = []
     for spec, size in zip(specs, sizes):
         if size > limit:
-            problems.append(Problem(f"output {clip(str(list(spec.shape)))} {spec.dtype.name} would need {_bytes(size)}, "
+            shape = clip(str(list(spec.shape)))
+            problems.append(Problem(f"output {shape} {spec.dtype.name} would need {_bytes(size)}, "
                                     f"over the memory limit of {_bytes(limit)}", node.id, node.op))
     if grad:
         problems.append(Problem("only Tensors of floating point dtype can require gradients", node.id, node.op,

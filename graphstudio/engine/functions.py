@@ -110,8 +110,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode == "floor":
         return _call("floor_divide", input, other)
     if rounding_mode == "trunc":
-        whole = (isinstance(input, Tensor) and not input.dtype.is_floating_point
-                 and (not isinstance(other, Tensor) or not other.dtype.is_floating_point) and not isinstance(other, float))
+        whole = (isinstance(input, Tensor) and not input.dtype.is_floating_point and not isinstance(other, float)
+                 and (not isinstance(other, Tensor) or not other.dtype.is_floating_point))
         if whole and input.dtype is dtypes.bool_:
             raise NotImplementedError('"div_trunc_cpu" not implemented for \'Bool\'')
         if whole:  # exact in integers, and raises on a zero divisor as PyTorch
