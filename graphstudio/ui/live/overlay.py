@@ -51,6 +51,7 @@ USE_ANCHORS = (0.75, 0.85)       # a fan-out use's card: near the node it feeds
 USE_REACH = 2
 RESULT_REACH = 18                # a result card goes further to find room: it must be seen
 RESULT_FAR = 48
+BADGE_OVERHANG = 30.0            # how far past its box's right edge a badge or sum may reach in its kept room
 
 
 def structure(doc: Any) -> list[tuple]:
@@ -133,14 +134,41 @@ class LiveLayer(QObject):
         self._place_sums()
         self.place()
 
+    def _fanouts(self) -> dict[str, int]:
+        """Node id → how many of its outputs feed two or more wires (each gets a sum under the box)."""
+        uses: dict[str, int] = {}
+        for wire in self._wires.values():
+            uses[_source(wire)] = uses.get(_source(wire), 0) + 1
+        rows: dict[str, int] = {}
+        for key, n in uses.items():
+            if n > 1:
+                rows[key.partition(":")[0]] = rows.get(key.partition(":")[0], 0) + 1
+        return rows
+
+    @staticmethod
+    def _reserved(node: NodeItem, sums: int) -> QRectF:
+        """The room under a box kept for what a run writes there (its badge and sums), in the node's
+        coordinates: the cards stay out of it before the badges arrive, so they need not move then."""
+        w, h = node.size
+        return QRectF(-4, h, w + BADGE_OVERHANG, 22 + 20 * sums + 2)
+
     def _obstacles(self) -> list[Rect]:
-        """Every node box with its ports, flags, labels and badges (its children), in scene coordinates."""
+        """Every node box with its ports, flags, labels and badges (its children) and the room kept
+        for them, in scene coordinates."""
         rects = []
-        for node in self.scene.nodes.values():
-            for item in (node, *(c for c in node.childItems() if c.isVisible())):
-                r = item.sceneBoundingRect()
+        fanouts = self._fanouts()
+        for node_id, node in self.scene.nodes.items():
+            for r in (node.sceneBoundingRect(), node.mapRectToScene(self._reserved(node, fanouts.get(node_id, 0))),
+                      *(c.sceneBoundingRect() for c in node.childItems() if c.isVisible())):
                 rects.append((r.left(), r.top(), r.right(), r.bottom()))
         return rects
+
+    def _outgrown(self, badge: Any, node: NodeItem) -> None:
+        """Re-place the cards when a badge grew out of the room kept for it."""
+        node_id = node.node_id
+        room = self._reserved(node, self._fanouts().get(node_id, 0)) if badge.text else QRectF()
+        if not room.contains(badge.mapRectToParent(badge.boundingRect())):
+            self._place_soon()
 
     def place(self) -> None:
         """Give every card a free place near what it shows (see ``placement``): result cards at
@@ -308,7 +336,7 @@ class LiveLayer(QObject):
         before = badge.boundingRect()
         badge.set_meta(grad_fn, requires_grad, is_leaf)
         if badge.boundingRect() != before:
-            self._place_soon()  # the cards keep clear of the badge
+            self._outgrown(badge, node)
 
     def set_sum(self, key: str, parts: list[np.ndarray]) -> None:
         node = self.scene.nodes.get(key.partition(":")[0])
@@ -322,7 +350,7 @@ class LiveLayer(QObject):
         before = badge.boundingRect()
         badge.set_parts(parts)
         if badge.boundingRect() != before:
-            self._place_soon()
+            self._outgrown(badge, node)
 
     def _place_sums(self) -> None:
         """Each sum under its node's badge, one row per output (in the order they appeared)."""

@@ -688,11 +688,13 @@ class WirePanel(QGraphicsItem):
             s = min(HEAT_W / iw, HEAT_H / ih)
             target = QRectF(x + PAD + 2, y + 2, iw * s, ih * s)
             painter.drawImage(target, image)
-            if p.text and iw <= GRID_CELLS and ih <= GRID_CELLS and iw * ih > 1:  # uniform: lines keep its shape
+            if small and p.text and iw <= GRID_CELLS and ih <= GRID_CELLS and iw * ih > 1:  # uniform: lines keep its shape
                 painter.setPen(QPen(colors["node"], 0.8))
+                painter.setRenderHint(_AA, False)  # straight lines: several times cheaper unsmoothed
                 left, top, right, bottom = target.left(), target.top(), target.right(), target.bottom()
                 painter.drawLines([*(QLineF(left + i * s, top, left + i * s, bottom) for i in range(1, iw)),
                                    *(QLineF(left, top + j * s, right, top + j * s) for j in range(1, ih))])
+                painter.setRenderHint(_AA)
             bx = x + w - 28
             if text and p.text:  # a uniform matrix: its one value over the heatmap, on a dark backing
                 size = _static(p.text, 8.0, True).size()
