@@ -4,8 +4,9 @@ The scene rebuilds its wire items after every edit and moves them while a node i
 and neither class is ours to change. So the layer keeps its own items (panels, dashes) keyed by
 the *wire* — ``(target node, port, list index)``, which is also how the engine names an edge —
 and follows the scene: after each model change it finds the new wire items (a structural edit
-also clears the values shown, which are stale now), and while the mouse drags on the canvas it
-re-places its items once per event-loop turn.
+also clears the values shown, which are stale now), and while a box is dragged it re-places its
+items once per event-loop turn. Result cards (an output's value at its port) are keyed by the
+output. Every card goes to free space near what it shows (``place``, see ``placement``).
 """
 from __future__ import annotations
 

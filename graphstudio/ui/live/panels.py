@@ -631,18 +631,15 @@ class WirePanel(QGraphicsItem):
 
     def card(self) -> QRectF:
         """The card in item coordinates: where ``set_place`` put it, else just above the item's origin."""
-        return self.card_at(self.offset)
+        w, h = self.size()
+        x, y = self.offset if self.offset is not None else (-w / 2, -h - 8)
+        return QRectF(x, y, w, h)
 
     def size(self, planned: bool = False) -> tuple[float, float]:
         """Width and height of the card (``planned``: with the room kept for a gradient to come,
         see _planned_height)."""
         w = self.width if not self.collapsed else COLLAPSED_WIDTH
         return w, self._footprint if planned else self._height
-
-    def card_at(self, offset: tuple[float, float] | None) -> QRectF:
-        w, h = self.size()
-        x, y = offset if offset is not None else (-w / 2, -h - 8)
-        return QRectF(x, y, w, h)
 
     def set_place(self, offset: tuple[float, float] | None, crowded: bool = False) -> None:
         """Put the card at ``offset`` from the item's origin (the point of its wire or port it
