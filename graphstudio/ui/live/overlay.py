@@ -36,6 +36,18 @@ def _source(wire: WireItem) -> str:
     return f"{wire.wire.src}:{wire.wire.output}" if wire.wire.output else wire.wire.src
 
 
+def _fanouts(wires: Collection[WireItem]) -> dict[str, int]:
+    """Node id → how many of its outputs feed two or more wires (each gets a sum under the box)."""
+    uses: dict[str, int] = {}
+    for wire in wires:
+        uses[_source(wire)] = uses.get(_source(wire), 0) + 1
+    rows: dict[str, int] = {}
+    for key, n in uses.items():
+        if n > 1:
+            rows[key.partition(":")[0]] = rows.get(key.partition(":")[0], 0) + 1
+    return rows
+
+
 def _xy(p: QPointF) -> tuple[float, float]:
     return p.x(), p.y()
 
@@ -79,6 +91,7 @@ class LiveLayer(QObject):
         self.on_open: Callable[[WirePanel], None] | None = None
         self.on_stale: Callable[[], bool] | None = None   # True: clear what is shown
         self._wires: dict[WireKey, WireItem] = {}
+        self._fanouts: dict[str, int] = {}
         self._structure = structure(scene.model.doc)
         self._relayout_due = False
         self._place_due = False
@@ -101,6 +114,7 @@ class LiveLayer(QObject):
 
     def _index_wires(self) -> None:
         self._wires = {(w.wire.dst, w.wire.port, w.wire.index): w for w in self.scene.wires}
+        self._fanouts = _fanouts(self._wires.values())
 
     def _drop_orphans(self) -> None:
         for store in (self.panels, self.dashes):
@@ -135,17 +149,6 @@ class LiveLayer(QObject):
         self._place_sums()
         self.place()
 
-    def _fanouts(self) -> dict[str, int]:
-        """Node id → how many of its outputs feed two or more wires (each gets a sum under the box)."""
-        uses: dict[str, int] = {}
-        for wire in self._wires.values():
-            uses[_source(wire)] = uses.get(_source(wire), 0) + 1
-        rows: dict[str, int] = {}
-        for key, n in uses.items():
-            if n > 1:
-                rows[key.partition(":")[0]] = rows.get(key.partition(":")[0], 0) + 1
-        return rows
-
     @staticmethod
     def _reserved(node: NodeItem, sums: int) -> QRectF:
         """The room under a box kept for what a run writes there (its badge and sums), in the node's
@@ -157,9 +160,8 @@ class LiveLayer(QObject):
         """Every node box with its ports, flags, labels and badges (its children) and the room kept
         for them, in scene coordinates."""
         rects = []
-        fanouts = self._fanouts()
         for node_id, node in self.scene.nodes.items():
-            for r in (node.sceneBoundingRect(), node.mapRectToScene(self._reserved(node, fanouts.get(node_id, 0))),
+            for r in (node.sceneBoundingRect(), node.mapRectToScene(self._reserved(node, self._fanouts.get(node_id, 0))),
                       *(c.sceneBoundingRect() for c in node.childItems() if c.isVisible())):
                 rects.append((r.left(), r.top(), r.right(), r.bottom()))
         return rects
@@ -167,7 +169,7 @@ class LiveLayer(QObject):
     def _outgrown(self, badge: Any, node: NodeItem) -> None:
         """Re-place the cards when a badge grew out of the room kept for it."""
         node_id = node.node_id
-        room = self._reserved(node, self._fanouts().get(node_id, 0)) if badge.text else QRectF()
+        room = self._reserved(node, self._fanouts.get(node_id, 0)) if badge.text else QRectF()
         if not room.contains(badge.mapRectToParent(badge.boundingRect())):
             self._place_soon()
 
