@@ -503,7 +503,8 @@ class WirePanel(QGraphicsItem):
         self.setZValue(8)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setToolTip(f"{title}\nclick the caption to collapse, the body to open the tensor viewer")
+        self._tip_for: object = ()         # the (shape, dtype) the tooltip names (None: no value yet)
+        self._tip(None)
         self.setVisible(False)
 
     # -- data ----------------------------------------------------------------------------------
@@ -609,11 +610,21 @@ class WirePanel(QGraphicsItem):
             if a.ndim > 2 and not self.collapsed:
                 cap += " " + slice_label(a.shape, self.slice_index)
         self._card.show(self.card(), cap, self.has_bad, rows)
+        self._tip(shown[0][0] if shown else None)
         if visible != self.isVisible():
             self.setVisible(visible)
         self.update()
         if moved_out and self.on_resize is not None:
             self.on_resize()
+
+    def _tip(self, a: np.ndarray | None) -> None:
+        """The tooltip: what the card shows, its shape and dtype in words (the caption is small print)."""
+        what = None if a is None else (a.shape, a.dtype)
+        if what == self._tip_for:
+            return
+        self._tip_for = what
+        where = "" if a is None else f"\n{caption(a)}"
+        self.setToolTip(f"{self.title}{where}\nclick the caption to collapse, the body to open the tensor viewer")
 
     def _planned_height(self) -> float:
         """What the card shows, plus the gradient row that a value on a wire carrying gradients
