@@ -10,11 +10,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument (`--steps abc`) is one line, as every other failure."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="graphstudio", description="A visual computation-graph editor for learning autograd.")
+    p = _Parser(prog="graphstudio", description="A visual computation-graph editor for learning autograd.")
     p.add_argument("file", nargs="?", help="a graph file to open in the editor")
     p.add_argument("--run", metavar="FILE", help="run FILE headless and print a report")
     p.add_argument("--validate", metavar="FILE", help="list every problem in FILE (exit 0 when none, 2 otherwise)")
@@ -24,17 +31,38 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="with --run: seed instead of the file's")
     p.add_argument("--detect-anomaly", action="store_true", help="with --run: fail on the first nan or inf")
     p.add_argument("--export-code", metavar="FILE", help="print FILE as the PyTorch script it stands for")
+    p.add_argument("--import", dest="import_script", metavar="SCRIPT",
+                   help="run a PyTorch SCRIPT on GraphStudio's engine and write the graph it computed")
+    p.add_argument("-o", "--output", metavar="FILE", help="with --import: write the graph to FILE (default: stdout)")
     p.add_argument("--export-image", nargs=2, metavar=("FILE", "OUT"), help="draw FILE's canvas to OUT (.png)")
     p.add_argument("--screenshot", nargs=2, metavar=("OUT", "FILE"), help="save the editor window with FILE to OUT")
     p.add_argument("--after", choices=("forward", "backward", "train"), help="with --screenshot: run this phase first")
     p.add_argument("--size", default="1400x860", help="with --screenshot: the window's size, WIDTHxHEIGHT")
     p.add_argument("--theme", help="with --screenshot: light or dark")
+    p.add_argument("--lang", metavar="LANGUAGE", help="the editor's (and --screenshot's) interface language for this "
+                                                      "session: en or zh_CN (the headless commands stay English)")
     return p
 
 
 def _fail(message: str, code: int) -> int:
-    print(" ".join(str(message).split()), file=sys.stderr)
+    from .document.problems import one_line
+
+    print(one_line(" ".join(str(message).split())), file=sys.stderr)
     return code
+
+
+def _file_of(args: argparse.Namespace) -> str | None:
+    """The graph file the command works on, to name it in a message."""
+    return (args.run or args.validate or args.export_code or args.import_script or (args.export_image or [None])[0]
+            or (args.screenshot or [None, None])[1] or args.file)
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of our output went away (`| head`): stop without a word, as PyTorch's
+    scripts and Unix tools do. Python's recipe: stdout to devnull, so the exit flush is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
 
 
 def load_and_compile(path: str):
@@ -106,6 +134,29 @@ def export_code(path: str) -> int:
     return 0
 
 
+def import_script(script: str, out: str | None) -> int:
+    """Run the script in a child process and write its graph: exit 1 when it cannot become one."""
+    import json
+
+    from .document import DocumentError, dumps, loads, save
+    from .program.script_import import ScriptImportError, import_script as run_script
+
+    try:
+        doc = loads(json.dumps(run_script(script)), source=script)
+    except ScriptImportError as e:
+        return _fail(str(e), 1)
+    except DocumentError as e:
+        return _fail(f"{script}: the graph made from it is not valid: {e}", 1)
+    if out is None:
+        sys.stdout.write(dumps(doc))
+        return 0
+    try:
+        save(doc, out)
+    except OSError as e:
+        return _fail(f"{out}: {e.strerror or e}", 1)
+    return 0
+
+
 def export(path: str, out: str) -> int:
     from .document import DocumentError
     from .ui.export import export_image
@@ -122,25 +173,35 @@ def export(path: str, out: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.run:
-            return run(args.run, args.json, args.steps, args.device, args.seed, args.detect_anomaly)
-        if args.validate:
-            return validate(args.validate)
-        if args.export_code:
-            return export_code(args.export_code)
-        if args.export_image:
-            return export(*args.export_image)
-        if args.screenshot:
-            from .ui.live.screenshot import screenshot
-
-            return screenshot(args.screenshot[1], args.screenshot[0], args.after, args.size, args.theme)
-        from .ui.app import main as editor
-
-        return editor(args.file)
+        code = _dispatch(args)
+        sys.stdout.flush()  # here, not at exit: a reader that went away is seen below
+        return code
     except KeyboardInterrupt:
-        return _fail("interrupted", 1)
+        return _fail(f"{_file_of(args) or 'graphstudio'}: interrupted", 1)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except Exception as e:  # the promise: never a traceback, always one line
         return _fail(f"graphstudio: internal error: {type(e).__name__}: {e}", 1)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.run:
+        return run(args.run, args.json, args.steps, args.device, args.seed, args.detect_anomaly)
+    if args.validate:
+        return validate(args.validate)
+    if args.export_code:
+        return export_code(args.export_code)
+    if args.import_script:
+        return import_script(args.import_script, args.output)
+    if args.export_image:
+        return export(*args.export_image)
+    if args.screenshot:
+        from .ui.live.screenshot import screenshot
+
+        return screenshot(args.screenshot[1], args.screenshot[0], args.after, args.size, args.theme, args.lang)
+    from .ui.app import main as editor
+
+    return editor(args.file, args.lang)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import stat
+import time
 from typing import Any
 
 from .model import Document
@@ -112,6 +114,7 @@ def save(doc: Document, path: str | os.PathLike[str]) -> None:
             os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))  # keep the old file's permissions
         os.replace(tmp, target)
         tmp = None
+        _remove_stale_temps(folder, name)
     except OSError as exc:
         raise DocumentError(os.fsdecode(path), [Problem(f"cannot save: {exc.strerror or exc}")]) from exc
     finally:
@@ -121,15 +124,63 @@ def save(doc: Document, path: str | os.PathLike[str]) -> None:
     _fsync_dir(folder)
 
 
+#: A save takes milliseconds: a temp file older than this whose writer is gone was left by a kill.
+STALE_AFTER_S = 60
+#: What follows ``.{name}.`` in a temp file's name: the writer's pid (older versions wrote none), a tag.
+_TEMP_TAIL = re.compile(r"(?:(?P<pid>[0-9]+)-)?[0-9a-f]{8}\.tmp")
+
+
 def _create_temp(folder: str, name: str) -> tuple[int, str]:
-    """Create a new hidden temp file beside the target (mode 0o666 minus umask, like a normal file)."""
+    """Create a new hidden temp file beside the target (mode 0o666 minus umask, like a normal file),
+    named with our pid, so a later save can tell a killed writer's leftover from a live one's."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
-        tmp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
             continue
+
+
+def _remove_stale_temps(folder: str, name: str) -> None:
+    """Delete the temp files a killed save of ``name`` left behind; best effort.
+
+    Only our own pattern, and only stale ones: older than STALE_AFTER_S and not of a live process
+    (another editor saving the same file right now keeps its temp file).
+    """
+    prefix, now = f".{name}.", time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = entry.name.startswith(prefix) and _TEMP_TAIL.fullmatch(entry.name, len(prefix))
+        if not match:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < STALE_AFTER_S:
+            continue
+        if match["pid"] and _alive(int(match["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs here. On Windows no check is needed (nor safe: os.kill ends
+    the process): a live writer's open temp file cannot be deleted there."""
+    if os.name == "nt":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _fsync_dir(folder: str) -> None:

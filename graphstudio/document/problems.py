@@ -24,15 +24,26 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def one_line(text: str) -> str:
-    """Escape line breaks and other control characters, so a message stays one line."""
-    if text.isprintable():
+#: The most characters of a file's text a message echoes (an id, an op name, a value), and the
+#: most a whole message line may have: a file may hold a 10 MB name or a 10,000-node cycle.
+MAX_ECHO = 40
+MAX_LINE = 400
+
+
+def clip(text: str, limit: int = MAX_ECHO) -> str:
+    """``text`` cut to ``limit`` characters around a "…", keeping its start and its end (where a
+    cycle returns to its first node, and a message ends in "(and 3 more problems)")."""
+    if len(text) <= limit:
         return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
 
 
-def _clip(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def one_line(text: str) -> str:
+    """Escape line breaks and other control characters, and cut to MAX_LINE: one short line."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return clip(text, MAX_LINE)
 
 
 @dataclass(frozen=True)
@@ -47,8 +58,8 @@ class Problem:
     def __str__(self) -> str:
         parts = []
         if self.node_id is not None:
-            head = f"node '{_clip(self.node_id)}'"
-            parts.append(f"{head} ({_clip(self.op)})" if self.op else head)
+            head = f"node '{clip(self.node_id)}'"
+            parts.append(f"{head} ({clip(self.op)})" if self.op else head)
         if self.path:
             parts.append(self.path)
         parts.append(self.message)
@@ -80,7 +91,7 @@ def show(value: Any) -> str:
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
     if isinstance(value, str):
-        return json.dumps(_clip(value), ensure_ascii=False)
+        return json.dumps(clip(value), ensure_ascii=False)
     if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, dict):
@@ -88,7 +99,7 @@ def show(value: Any) -> str:
     if isinstance(value, int) and value.bit_length() > 128:
         return "a very large integer"
     if isinstance(value, (int, float)):
-        return _clip(repr(value))
+        return clip(repr(value))
     return f"a Python {type(value).__name__}"
 
 
@@ -101,8 +112,8 @@ def format_path(parts: Iterable[str | int]) -> str:
         elif _IDENT.match(part):
             out += f".{part}" if out else part
         else:
-            out += f"[{json.dumps(_clip(part), ensure_ascii=False)}]"
-    return _clip(out, 80)
+            out += f"[{json.dumps(clip(part), ensure_ascii=False)}]"
+    return clip(out, 80)
 
 
 def locate(raw: Any, parts: Sequence[str | int], message: str) -> Problem:
@@ -271,7 +282,7 @@ def _describe(error: Any) -> Iterator[tuple[list, str]]:
     elif kind == "minimum":
         yield path, f"expected at least {error.validator_value}, got {show(value)}"
     else:
-        yield path, _clip(error.message, 120)
+        yield path, clip(error.message, 120)
 
 
 def _in_inputs(path: list) -> bool:

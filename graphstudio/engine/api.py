@@ -19,8 +19,8 @@ _SIZE_TYPES = ("shape", "dims")
 
 
 def fast_path(op: type[Op]) -> Callable | None:
-    """unary/binary for ops with one or two plain inputs and no params, else None."""
-    if op.params or not op.differentiable or any(p.variadic or p.optional for p in op.inputs):
+    """unary/binary for ops with one or two plain inputs and no params (or `fast_defaults`), else None."""
+    if op.params and not op.fast_defaults or not op.differentiable or any(p.variadic or p.optional for p in op.inputs):
         return None
     if len(op.inputs) == 1 and not op.inputs[0].scalar_ok:
         return unary
@@ -96,7 +96,7 @@ def _numpy_names(op: type[Op], kwargs: dict) -> dict:
 
 def make_function(op: type[Op]) -> Callable:
     fast = fast_path(op)
-    if fast is not None:
+    if fast is not None and not op.params:
         if len(op.inputs) == 1:
             def fn(input: Tensor) -> Tensor:
                 return fast(op, input)
@@ -109,6 +109,8 @@ def make_function(op: type[Op]) -> Callable:
 
         def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
             if not kwargs and len(args) == n_ports:  # every param at its default: x.sum(), x.mean()
+                if fast is not None:
+                    return fast(op, *args)
                 return _named(op, op._defaults, apply(op, args, op.defaults(), default_plan(op)))
             if other_op is not None and (len(args) > 1 and isinstance(args[1], Tensor) or "other" in kwargs):
                 return call(other_op, (args[0], args[1] if len(args) > 1 else kwargs["other"]))  # max(a, b)
@@ -174,9 +176,9 @@ def _operators() -> dict[str, Callable]:
 
     return {
         "__add__": lambda a, b: binary(add, a, b), "__radd__": lambda a, b: binary(add, a, b),
-        "__sub__": lambda a, b: binary(sub, a, b), "__rsub__": lambda a, b: binary(sub, b, a),
+        "__sub__": lambda a, b: binary(sub, a, b), "__rsub__": lambda a, b: binary(op["rsub"], a, b),
         "__mul__": lambda a, b: binary(mul, a, b), "__rmul__": lambda a, b: binary(mul, a, b),
-        "__truediv__": lambda a, b: binary(div, a, b), "__rtruediv__": lambda a, b: binary(div, b, a),
+        "__truediv__": lambda a, b: binary(div, a, b), "__rtruediv__": _reflected_div(div, op["mul"], op["reciprocal"]),
         "__pow__": lambda a, b: binary(pow_, a, b), "__rpow__": lambda a, b: binary(pow_, b, a),
         "__matmul__": lambda a, b: binary(matmul, a, b), "__rmatmul__": lambda a, b: binary(matmul, b, a),
         "__floordiv__": lambda a, b: binary(fdiv, a, b), "__rfloordiv__": lambda a, b: binary(fdiv, b, a),
@@ -190,6 +192,15 @@ def _operators() -> dict[str, Callable]:
         "__eq__": compare(op["eq"]), "__ne__": compare(op["ne"]), "__lt__": compare(op["lt"]),
         "__le__": compare(op["le"]), "__gt__": compare(op["gt"]), "__ge__": compare(op["ge"]),
     }
+
+
+def _reflected_div(div: type[Op], mul: type[Op], reciprocal: type[Op]) -> Callable:
+    """`number / x` as PyTorch computes and records it: `reciprocal(x) * number` (MulBackward0)."""
+    def rtruediv(a: Tensor, b: Any) -> Any:
+        if isinstance(b, (int, float)):
+            return binary(mul, unary(reciprocal, a), b)
+        return binary(div, b, a)
+    return rtruediv
 
 
 def _install() -> None:

@@ -55,7 +55,7 @@ class device:
 class Backend:
     """One device: its namespace `xp`, dtype tables, and the way to the host."""
 
-    __slots__ = ("device", "xp", "native", "to_dtype", "from_dtype", "__weakref__")
+    __slots__ = ("device", "xp", "native", "to_dtype", "from_dtype", "floats", "__weakref__")
 
     def __init__(self, dev: device, xp: Any, native: Any):
         self.device = dev
@@ -65,6 +65,7 @@ class Backend:
         self.to_dtype = {d: xp.asarray(0, dtype=getattr(xp, "bool" if d is dtypes.bool_ else d.name)).dtype
                          for d in dtypes.DTYPES.values()}
         self.from_dtype = {v: k for k, v in self.to_dtype.items()}
+        self.floats = tuple(v for k, v in self.to_dtype.items() if k.is_floating_point)  # `in` tests identity first
 
     def asarray(self, data: Any, dtype: dtypes.dtype | None = None) -> Any:
         return self.xp.asarray(data, dtype=None if dtype is None else self.to_dtype[dtype])

@@ -350,20 +350,64 @@ def _retain(node: Node, grad: Any) -> None:
 # PyTorch counts the in-place changes of every tensor (its version) and refuses to backward through an
 # op whose saved input or output changed since. Here the count lives with the arrays: an in-place op
 # moves the tensor onto a new array object (a view of the same memory when written in place, so views
-# still see the change) and marks the old object; a node that saved a marked array cannot run backward.
+# still see the change) and marks the old object when a node saved it; a node that saved a marked array
+# cannot run backward.
 _DIRTY: dict[int, tuple] = {}    # id(old array) → (weakref, version, version cell, tensor ref, producer, exempt node)
 _VERSION: dict[int, tuple] = {}  # id(array in use) → (weakref, version cell): arrays that had in-place changes
+_SAVED: dict[int, weakref.ref] = {}  # id(array) → weak reference: arrays a live recorded node saved
+_PENDING: list[weakref.ref] = []  # nodes recorded with saved arrays since _SAVED was last brought up to date
+_LIMIT = 4096  # _PENDING's length that brings _SAVED up to date, and _SAVED's that sweeps it
+_NOT_ARRAYS = (int, float, bool, type(None))
+_weak = weakref.ref
+
+
+def note_saved(node: Node) -> None:
+    """Record that a node saved arrays for its backward (called when the node is recorded): an in-place
+    change to one of them is then marked, and backward through a node that saved it refuses (_check_saved).
+
+    The node is noted weakly and its arrays read when an in-place change asks (`was_saved`): most graphs are
+    freed before any in-place change, and then their nodes cost one weak reference each."""
+    _PENDING.append(_weak(node))
+    if len(_PENDING) > _LIMIT:
+        _update_saved()
+
+
+def _update_saved() -> None:
+    """Move the saved arrays of the pending nodes still alive into _SAVED; drop _SAVED's dead entries."""
+    for ref in _PENDING:
+        node = ref()
+        saved = None if node is None else node.saved
+        if not saved:
+            continue
+        for arr in saved if isinstance(saved, (tuple, list)) else (saved,):
+            if arr.__class__ not in _NOT_ARRAYS:
+                try:
+                    _SAVED[id(arr)] = _weak(arr)
+                except TypeError:  # an array type without weak references: no check for it
+                    pass
+    _PENDING.clear()
+    if len(_SAVED) > _LIMIT:
+        for key in [k for k, ref in _SAVED.items() if ref() is None]:
+            del _SAVED[key]
+
+
+def was_saved(arr: Any) -> bool:
+    """Whether a recorded node saved this very array (and was alive when last asked)."""
+    if _PENDING:
+        _update_saved()
+    ref = _SAVED.get(id(arr))
+    return ref is not None and ref() is arr
 
 
 def _forget(table: dict, key: int) -> Callable:
     return lambda _ref: table.pop(key, None)
 
 
-def mark_modified(tensor: Any, old: Any, new: Any, held: bool = True, exempt: Node | None = None) -> None:
+def mark_modified(tensor: Any, old: Any, new: Any, exempt: Node | None = None) -> None:
     """`tensor` changes in place: its values move from array `old` to array `new` (version + 1).
 
-    `held`: something besides the tensor may hold `old` (when nothing does, no node saved it and
-    there is nothing to mark); `exempt`: the node of the in-place op itself, which may keep `old`.
+    `old` is marked only when a node saved it (`note_saved`); `exempt`: the node of the in-place op
+    itself, which may keep `old`.
     """
     if old is new:
         return
@@ -375,7 +419,7 @@ def mark_modified(tensor: Any, old: Any, new: Any, held: bool = True, exempt: No
     expected = cell[0]
     cell[0] += 1
     try:
-        if held:
+        if was_saved(old):
             _DIRTY[id(old)] = (weakref.ref(old, _forget(_DIRTY, id(old))), expected, cell, weakref.ref(tensor),
                                tensor._edge, exempt)
         _VERSION[id(new)] = (weakref.ref(new, _forget(_VERSION, id(new))), cell)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Document, Problem
+from ..document.problems import clip
 from . import dtypes
 from .backprop import gc_paused
 from .memory import bytes_text as _bytes
@@ -56,8 +57,13 @@ class Step:
     def kind(self) -> str:
         return self.op.kind
 
+    @property
+    def keyed_by_id(self) -> bool:
+        """Whether its one output goes by the bare id (a tuple of pieces is "id:0" even when alone)."""
+        return len(self.outputs) == 1 and not self.op.tuple_output
+
     def output_key(self, i: int) -> str:
-        return self.id if len(self.outputs) == 1 else f"{self.id}:{self.outputs[i]}"
+        return self.id if self.keyed_by_id else f"{self.id}:{self.outputs[i]}"
 
 
 @dataclass
@@ -118,7 +124,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
     if op is None:
         close = _close(node.op, REGISTRY)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        problem(f"unknown op '{node.op}'{hint}", "op")
+        problem(f"unknown op '{clip(node.op)}'{hint}", "op")
         return None, problems
     params = op.defaults()
     flags = {}
@@ -131,7 +137,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
             continue
         spec = next((p for p in op.params if p.name == key), None)
         if spec is None:
-            problem(f"unknown param '{key}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
+            problem(f"unknown param '{clip(key)}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
                     f"params.{key}")
             continue
         msg = _param_problem(spec, value)
@@ -166,16 +172,19 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
                 dangling = True
                 close = _close(src, hint_ids())
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                problem(f"no node '{src}'{hint}", path)
+                problem(f"no node '{clip(src)}'{hint}", path)
                 return None
             outs = target.outputs
             if not outs:
                 problem(f"node '{src}' ({target.op.name}) has no outputs to connect", path)
                 return None
             if not name:
-                return Ref(src, 0, src if len(outs) == 1 else f"{src}:{outs[0]}")
+                return Ref(src, 0, src if target.keyed_by_id else f"{src}:{outs[0]}")
+            if target.op.tuple_output and name.isdigit() and str(int(name)) == name:
+                return Ref(src, int(name), v)  # a piece: checked against the count once the input's shape is known
             if name not in outs:
-                problem(f"node '{src}' has no output '{name}' (outputs: {', '.join(outs)})", path)
+                known = "0, 1, …: one per piece" if target.op.tuple_output else ", ".join(outs)
+                problem(f"node '{clip(src)}' has no output '{clip(name)}' (outputs: {clip(known)})", path)
                 return None
             return Ref(src, outs.index(name), f"{src}:{name}")
         if isinstance(v, bool) or isinstance(v, (int, float)):
@@ -197,7 +206,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
     ports = {p.name: p for p in step.op.inputs}
     for key in node.inputs:
         if key not in ports:
-            problem(f"unknown input '{key}' (takes: {', '.join(ports) or 'none'})", f"inputs.{key}")
+            problem(f"unknown input '{clip(key)}' (takes: {', '.join(ports) or 'none'})", f"inputs.{key}")
     resolved = []
     for port in step.op.inputs:
         path = f"inputs.{port.name}"
@@ -242,7 +251,7 @@ def _infer(node: Any, step: Step, args: list, base_dir: str | None, limit: int,
     problems = []
     for spec, size in zip(specs, sizes):
         if size > limit:
-            problems.append(Problem(f"output {list(spec.shape)} {spec.dtype.name} would need {_bytes(size)}, "
+            problems.append(Problem(f"output {clip(str(list(spec.shape)))} {spec.dtype.name} would need {_bytes(size)}, "
                                     f"over the memory limit of {_bytes(limit)}", node.id, node.op))
     if grad:
         problems.append(Problem("only Tensors of floating point dtype can require gradients", node.id, node.op,
@@ -299,9 +308,27 @@ def _frozen(args: list) -> tuple:
     return tuple(tuple(a) if isinstance(a, list) else a for a in args)
 
 
-def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None) -> dict[str, Spec | None]:
+def _missing_pieces(node: Any, op: type[Op], inputs: tuple, specs_of: Any) -> list[Problem]:
+    """References to a piece that a tuple of pieces turned out not to have, once its count is known;
+    ``specs_of(id)`` gives a node's inferred output specs (None when not inferred)."""
+    problems = []
+    for port, v in zip(op.inputs, inputs):
+        for i, r in enumerate(v if isinstance(v, list) else [v]):
+            if not isinstance(r, Ref):
+                continue
+            specs = specs_of(r.node)
+            if specs is not None and r.output >= len(specs):
+                path = f"inputs.{port.name}" + (f"[{i}]" if isinstance(v, list) else "")
+                names = ", ".join(str(k) for k in range(len(specs))) or "none"
+                problems.append(Problem(f"node '{r.node}' has no output '{r.output}' (outputs: {names})",
+                                        node.id, node.op, path))
+    return problems
+
+
+def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None, tuple_output: bool = False
+                  ) -> dict[str, Spec | None]:
     """What a node adds to ``Analysis.specs``: each output's key (``id`` or ``id:name``) and ``id`` itself."""
-    one = len(outputs) == 1
+    one = len(outputs) == 1 and not tuple_output
     if specs is None:
         out: dict[str, Spec | None] = {node_id if one else f"{node_id}:{name}": None for name in outputs}
         out.setdefault(node_id, None)
@@ -393,7 +420,10 @@ class _Checker:
 
     def infer(self, step: Step) -> None:
         specs = None
-        if not (step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs))):
+        clean = not (step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs)))
+        missing = _missing_pieces(self.nodes[step.id], step.op, step.inputs, lambda i: self.steps[i].specs) \
+            if clean else []
+        if clean and not missing:
             args = [self.spec_of(v) for v in step.inputs]
             specs, outputs, problems = _infer(self.nodes[step.id], step, args, self.base_dir, self.limit)
             if outputs != step.outputs:
@@ -403,8 +433,9 @@ class _Checker:
                 step.specs = specs
             self.add(step.id, problems)
         else:
+            self.add(step.id, missing)
             self.bad.add(step.id)
-        self.a.specs.update(_spec_entries(step.id, step.outputs, specs))
+        self.a.specs.update(_spec_entries(step.id, step.outputs, specs, step.op.tuple_output))
 
     def spec_of(self, v: Any) -> Any:
         if isinstance(v, Ref):
@@ -590,20 +621,21 @@ class Checker:
                 if recs[r.node].bad:
                     bad = True
                     break
-        if bad:
-            specs, outputs, problems = None, step.outputs, []
+        problems = [] if bad else _missing_pieces(rec.node, step.op, rec.inputs_resolved, lambda i: recs[i].specs)
+        if bad or problems:
+            specs, outputs, bad = None, step.outputs, True
         else:
             args = [_spec_in(v, recs) for v in rec.inputs_resolved]
             specs, outputs, problems = _infer(rec.node, step, args, self.base_dir, limit, rec.memo)
             bad = bool(problems)
         node_id = step.id
-        if len(outputs) == 1 and len(rec.entries) == 1 and node_id in rec.entries:  # the common case
+        if len(outputs) == 1 and not step.op.tuple_output and len(rec.entries) == 1 and node_id in rec.entries:
             spec = specs[0] if specs else None
             if rec.entries[node_id] != spec:
                 self._specs[node_id] = spec
                 rec.entries = {node_id: spec}
         else:
-            entries = _spec_entries(node_id, outputs, specs)
+            entries = _spec_entries(node_id, outputs, specs, step.op.tuple_output)
             if entries != rec.entries:
                 for key in rec.entries.keys() - entries.keys():
                     del self._specs[key]
@@ -786,9 +818,10 @@ CYCLE_SHOWN = 8  # nodes of a cycle named in its message; the rest are counted
 def _cycle_message(cycle: list[str]) -> str:
     """One message for every node on ``cycle``, of bounded length: every node on a long cycle
     carries it, so its length must not grow with the cycle."""
+    names = [clip(sid) for sid in cycle]
     if len(cycle) <= CYCLE_SHOWN:
-        return "cycle: " + " → ".join(cycle + [cycle[0]])
-    return f"cycle of {len(cycle)} nodes: " + " → ".join(cycle[:CYCLE_SHOWN]) + " → … → " + cycle[0]
+        return "cycle: " + " → ".join(names + [names[0]])
+    return f"cycle of {len(cycle)} nodes: " + " → ".join(names[:CYCLE_SHOWN]) + " → … → " + names[0]
 
 
 def _cycles(stuck: dict[str, set[str]]) -> list[list[str]]:
@@ -850,6 +883,8 @@ _CHECKS = {
     "dims_or_none": (lambda v: _is_int(v) or isinstance(v, list) and all(_is_int(x) for x in v),
                      "an integer or a list of integers"),
     "dim_or_none": (_is_int, "an integer"),
+    "padding": (lambda v: _is_int(v) or isinstance(v, list) and all(_is_int(x) for x in v) or v in ("same", "valid"),
+                'an integer, a list of integers, "same" or "valid"'),
     "number_or_none": (_is_num, "a number"),
     "floats": (lambda v: isinstance(v, list) and all(_is_num(x) for x in v), "a list of numbers"),
     "data": (lambda v: _is_num(v) or isinstance(v, (list, bool)), "a number or nested lists of numbers"),
@@ -875,8 +910,13 @@ def _param_problem(p: Param, value: Any) -> str | None:
     return None
 
 
+CLOSE_MAX_LENGTH = 100  # no suggestion for a longer word: difflib's time grows with its square
+
+
 def _close(word: str, choices: Any) -> list[str]:
     """The nearest spelling among `choices`, for "did you mean …" (difflib loads only when needed)."""
+    if len(word) > CLOSE_MAX_LENGTH:
+        return []
     import difflib
 
     return difflib.get_close_matches(word, choices, n=1)

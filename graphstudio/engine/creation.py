@@ -67,7 +67,8 @@ def host_array(data: Any, dtype: dtypes.dtype | None) -> np.ndarray:
             arr = arr.astype(np.float32)
     else:
         if isinstance(data, (list, tuple)) and any(isinstance(v, Tensor) for v in data):
-            data = [v.host() if isinstance(v, Tensor) else v for v in data]
+            dtype = dtype or _sequence_dtype(data)
+            data = [_element(v) if isinstance(v, Tensor) else v for v in data]
         try:
             arr = np.asarray(data)
         except ValueError as e:
@@ -83,6 +84,37 @@ def host_array(data: Any, dtype: dtypes.dtype | None) -> np.ndarray:
     elif arr.dtype.kind not in "fib" or arr.dtype == np.float16:
         arr = arr.astype(np.float32)
     return arr
+
+
+def _element(t: Any) -> np.ndarray:
+    """A tensor inside a list is one number, as PyTorch reads it (`.item()`)."""
+    if t.numel() != 1:
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    return t.host().reshape(())
+
+
+def _sequence_dtype(data: Any) -> dtypes.dtype:
+    """PyTorch's dtype for a list holding tensors: every element's own type (a tensor's dtype, a Python
+    float the default float type), promoted together."""
+    from .tensor import Tensor
+
+    result = dtypes.bool_
+    stack = [data]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+            continue
+        if isinstance(v, Tensor):
+            kind = v.dtype
+        elif isinstance(v, (bool, np.bool_)):
+            kind = dtypes.bool_
+        elif isinstance(v, (int, np.integer)):
+            kind = dtypes.int64
+        else:
+            kind = dtypes.DEFAULT_FLOAT
+        result = dtypes.promote(result, kind)
+    return result
 
 
 def _odd_type(data: Any) -> str:

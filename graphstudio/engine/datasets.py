@@ -15,6 +15,7 @@ import os
 
 import numpy as np
 
+from ..document.problems import clip
 from .memory import MemoryLimitError, ensure_fits
 
 DATASETS: tuple[str, ...] = ("linear", "moons", "circles", "spirals", "xor", "blobs", "csv")
@@ -115,37 +116,56 @@ def _resolve_target(target, names: list[str] | None, n_cols: int, shown: str) ->
     return index % n_cols
 
 
-def _load_csv(path, base_dir, target, header):
-    """Read a numeric CSV; errors give the line and column as an editor shows them (1-based)."""
-    if not path:
+def _csv_file(path, base_dir) -> str:
+    """The real path of a data set's CSV file, which must lie inside the graph's folder (``base_dir``;
+    the current folder when there is none, as for an exported script): a shared lesson may not
+    read the rest of the machine. Absolute paths, ``..`` and symlinks leading out are refused."""
+    if not path or not isinstance(path, str):
         raise DatasetError("the csv dataset needs a 'path' to a CSV file")
-    full = os.path.join(base_dir, path) if base_dir and not os.path.isabs(path) else str(path)
+    shown = clip(path)
+    if "\0" in path or os.path.isabs(path) or os.path.splitdrive(path)[0]:
+        raise DatasetError(f"CSV path {shown!r} must be relative to the graph's folder")
+    folder = os.path.realpath(base_dir or os.getcwd())
+    full = os.path.realpath(os.path.join(folder, path))
+    if os.path.commonpath([folder, full]) != folder:
+        raise DatasetError(f"CSV path {shown!r} leads outside the graph's folder")
     if not os.path.isfile(full):
-        raise DatasetError(f"CSV file not found: {full}")
-    with open(full, newline="", encoding="utf-8-sig") as f:
-        rows = [(line, row) for line, row in enumerate(csv.reader(f), start=1) if any(c.strip() for c in row)]
+        raise DatasetError(f"CSV file not found: {shown}")
+    return full
+
+
+def _load_csv(path, base_dir, target, header):
+    """Read a numeric CSV; errors give the line and column as an editor shows them (1-based), but
+    never what the file holds."""
+    full = _csv_file(path, base_dir)
+    try:
+        with open(full, newline="", encoding="utf-8-sig") as f:
+            rows = [(line, row) for line, row in enumerate(csv.reader(f), start=1) if any(c.strip() for c in row)]
+    except UnicodeDecodeError:
+        raise DatasetError(f"CSV {path}: not UTF-8 text") from None
+    except (csv.Error, OSError) as e:
+        raise DatasetError(f"CSV {path}: cannot be read ({type(e).__name__})") from None
     names = None
     if header and rows:
         names = [c.strip() for c in rows.pop(0)[1]]
     if not rows:
-        raise DatasetError(f"CSV file is empty: {full}")
+        raise DatasetError(f"CSV file is empty: {path}")
     n_cols = len(names) if names is not None else len(rows[0][1])
     if n_cols < 2:
-        raise DatasetError(f"CSV {full}: needs at least 2 columns (features and a label), found {n_cols}")
+        raise DatasetError(f"CSV {path}: needs at least 2 columns (features and a label), found {n_cols}")
     data = np.empty((len(rows), n_cols), dtype=np.float64)
     for i, (line, row) in enumerate(rows):
         if len(row) != n_cols:
-            raise DatasetError(f"CSV {full}: row {line} has {len(row)} cells, expected {n_cols}")
+            raise DatasetError(f"CSV {path}: row {line} has {len(row)} cells, expected {n_cols}")
         for j, cell in enumerate(row):
             try:
                 value = float(cell)
             except ValueError:
                 value = math.nan
             if not math.isfinite(value):
-                column = f"{j + 1} ({names[j]!r})" if names else f"{j + 1}"
-                raise DatasetError(f"CSV {full}: row {line}, column {column}: {cell.strip()!r} is not a number")
+                raise DatasetError(f"CSV {path}: row {line}, column {j + 1} is not a number")
             data[i, j] = value
-    t = _resolve_target(target, names, n_cols, full)
+    t = _resolve_target(target, names, n_cols, path)
     x = np.delete(data, t, axis=1).astype(np.float32)
     labels = data[:, t]
     if np.all(labels == np.round(labels)):

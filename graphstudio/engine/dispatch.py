@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import dtypes
-from .backprop import grad_mode
+from . import dtypes, recording
+from .backprop import grad_mode, note_saved
 from .registry import Op, ShapeError, Spec, node_class
 from .tensor import Tensor, wrap
 
@@ -65,13 +65,13 @@ def spec_of(x: Any) -> Any:
     return x
 
 
-def records(op: type[Op], name: str | None, out_dtype: Any, be: Any, tensors: Any) -> bool:
-    """Whether an op call joins the autograd graph, as PyTorch decides: grad mode on, an op with a
-    grad_fn, a floating-point result (whole numbers carry no gradient) and an input requiring grad.
+def records(op: type[Op], name: str | None, out_dtype: Any, be: Any, input_needs_grad: bool) -> bool:
+    """Whether an op call joins the autograd graph, as PyTorch decides: an input requiring grad, grad
+    mode on, an op with a grad_fn, and a floating-point result (whole numbers carry no gradient).
 
     The one rule for every entry point (`unary`, `binary`, `apply`)."""
-    return (grad_mode.enabled and name is not None and op.differentiable
-            and be.from_dtype[out_dtype].is_floating_point and any(t.requires_grad for t in tensors))
+    return (input_needs_grad and grad_mode.enabled and name is not None and op.differentiable
+            and out_dtype in be.floats)
 
 
 def _float_array(t: Tensor) -> Any:
@@ -84,20 +84,33 @@ def unary(op: type[Op], a: Tensor) -> Tensor:
     if op.cast == "float" and not dtypes_of(be, x).is_floating_point:
         x = _float_array(a)
     ctx = op.node_cls()
-    ctx.xp = be.xp
+    ctx.xp, ctx.saved = be.xp, ()  # forward replaces `saved` with what its backward needs
     try:
         out = op.forward(ctx, x)
     except (ValueError, TypeError, IndexError) as e:
         raise _explain(op, (a,), {}, e) from None
     if out is a.array and op.returns_input:
         return a
-    if a.requires_grad and records(op, op.grad_fn, out.dtype, be, (a,)):
+    if records(op, op.grad_fn, out.dtype, be, a.requires_grad):
         ctx.next_functions = (a._edge or a._leaf_edge(),)
         ctx.needs = (True,)
+        if ctx.saved:
+            note_saved(ctx)
         ctx.shape = out.shape
         ctx.dtype = out.dtype
-        return wrap(out, be, (ctx, 0))
-    return wrap(out, be, None)
+        result = wrap(out, be, (ctx, 0))
+    else:
+        result = wrap(out, be, None)
+    if recording.observer is not None:
+        recording.observer.op(op, (a,), {}, result)
+    return result
+
+
+def _heard(op: type[Op], args: tuple, params: dict, result: Any) -> Any:
+    """`result`, told to the recording listener when one is on (see recording)."""
+    if recording.observer is not None:
+        recording.observer.op(op, args, params, result)
+    return result
 
 
 def dtypes_of(be: Any, arr: Any) -> dtypes.dtype:
@@ -129,13 +142,13 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
         ctx = op.node_cls()
     else:
         return NotImplemented
-    ctx.xp = be.xp
+    ctx.xp, ctx.saved = be.xp, ()  # forward replaces `saved` with what its backward needs
     try:
         out = op.forward(ctx, x, y)
     except (ValueError, TypeError, IndexError) as e:
         raise _explain(op, (a, b), {}, e) from None
     needs_a = a.requires_grad
-    if (needs_a or needs_b) and records(op, op.grad_fn, out.dtype, be, (a, b) if needs_b else (a,)):
+    if records(op, op.grad_fn, out.dtype, be, needs_a or needs_b):
         edge_a = (a._edge or a._leaf_edge()) if needs_a else NO_EDGE
         if not op.derivative:
             ctx.next_functions = ((edge_a, _edge(b)) if needs_a and needs_b else (edge_a,) if needs_a else (_edge(b),))
@@ -146,10 +159,16 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
         else:  # PyTorch's overload for a Python number has one input
             ctx.next_functions = (edge_a,)
             ctx.needs = (needs_a, False)
+        if ctx.saved:
+            note_saved(ctx)
         ctx.shape = out.shape
         ctx.dtype = out.dtype
-        return wrap(out, be, (ctx, 0))
-    return wrap(out, be, None)
+        result = wrap(out, be, (ctx, 0))
+    else:
+        result = wrap(out, be, None)
+    if recording.observer is not None:
+        recording.observer.op(op, (a, b), {}, result)
+    return result
 
 
 def _with_scalar(op: type[Op], be: Any, x: Any, value: Any) -> tuple[Any, Any]:
@@ -162,8 +181,10 @@ def _with_scalar(op: type[Op], be: Any, x: Any, value: Any) -> tuple[Any, Any]:
         want = dtypes.DEFAULT_FLOAT
     if want is not t:
         x = be.xp.astype(x, be.to_dtype[want])
-    if isinstance(value, bool) or want.is_floating_point:
-        value = float(value) if want.is_floating_point else int(value)
+    if want.is_floating_point:
+        value = float(value)
+    elif isinstance(value, bool) and want is not dtypes.bool_:
+        value = int(value)
     return x, value
 
 
@@ -204,12 +225,14 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     arrays = _cast_args(op, be, args, tensors)
     if plan is None:
         name = op.grad_fn_name(params)
+        if op.grad_fn_tensor and isinstance(args[1], Tensor):
+            name = op.grad_fn_tensor
         n_out = len(op.output_names(params))
         node = node_class(name or "NoneBackward", op, n_out)
     else:
         name, n_out, node = plan
     ctx = node()
-    ctx.xp = be.xp
+    ctx.xp, ctx.saved = be.xp, ()  # forward replaces `saved` with what its backward needs
     try:
         out = op.forward(ctx, *arrays, **params)
     except (ValueError, TypeError, IndexError) as e:
@@ -218,22 +241,23 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
         return args[0]
     be = op.output_device(params) or be
     if n_out == 1 and not isinstance(out, (list, tuple)):
-        if records(op, name, out.dtype, be, tensors):
+        if records(op, name, out.dtype, be, any(t.requires_grad for t in tensors)):
             _link(ctx, op, args)
             ctx.shape, ctx.dtype = out.shape, out.dtype
-            return wrap(out, be, (ctx, 0))
-        return wrap(out, be, None)
+            return _heard(op, args, params, wrap(out, be, (ctx, 0)))
+        return _heard(op, args, params, wrap(out, be, None))
     out = tuple(out)
     multi = node_class(type(ctx).__name__, op, len(out), multi=True)
     if type(ctx) is not multi:  # the count may depend on the input's size (split); same slots, so re-class
         ctx.__class__ = multi
     floating = [o for o in out if be.from_dtype[o.dtype].is_floating_point]
-    if not (floating and records(op, name, floating[0].dtype, be, tensors)):
-        return tuple(wrap(o, be, None) for o in out)
+    if not (floating and records(op, name, floating[0].dtype, be, any(t.requires_grad for t in tensors))):
+        return _heard(op, args, params, tuple(wrap(o, be, None) for o in out))
     _link(ctx, op, args)
     ctx.shape = tuple(o.shape for o in out)
     ctx.dtype = tuple(o.dtype for o in out)
-    return tuple(wrap(o, be, (ctx, i) if be.from_dtype[o.dtype].is_floating_point else None) for i, o in enumerate(out))
+    return _heard(op, args, params, tuple(wrap(o, be, (ctx, i) if be.from_dtype[o.dtype].is_floating_point else None)
+                                          for i, o in enumerate(out)))
 
 
 def default_plan(op: type[Op]) -> tuple:
@@ -250,18 +274,24 @@ def default_plan(op: type[Op]) -> tuple:
 
 def _link(ctx: Any, op: type[Op], args: tuple) -> None:
     edges, needs = [], []
-    for a in args:
+    ports = op.inputs
+    for i, a in enumerate(args):
         for t in a if isinstance(a, (list, tuple)) else (a,):
-            if isinstance(t, Tensor):
+            if i < len(ports) and not ports[i].differentiable:
+                needs.append(False)
+            elif isinstance(t, Tensor):
                 edges.append(_edge(t))
                 needs.append(t.requires_grad)
             else:
-                edges.append(NO_EDGE)
+                if op.number_edge or not isinstance(t, _Number):  # see Op.number_edge
+                    edges.append(NO_EDGE)
                 needs.append(False)
     ctx.needs = tuple(needs)
     if not op.derivative:  # PyTorch's NotImplemented node: edges to the inputs that require grad only
         edges = [e for e, n in zip(edges, needs) if n]
     ctx.next_functions = tuple(edges)
+    if ctx.saved:
+        note_saved(ctx)
 
 
 def _cast_args(op: type[Op], be: Any, args: tuple, tensors: list[Tensor]) -> list:

@@ -5,7 +5,9 @@ ports become variable names, placeholders for params become their values, and a
 `, name={name}` whose param is at its default is dropped (so `torch.max(x)` stays
 valid PyTorch). Params that differ from their defaults but have no placeholder are
 added as keywords. The script runs under `torch` and, unchanged but for the import,
-under `graphstudio.engine` — the tests run both.
+under `graphstudio.engine` — the tests run both. With `report=True` the script ends by
+printing the runner's JSON report (outputs and loss history) for what it computed, so
+PyTorch's answers can be compared with the runner's key by key.
 
 Nothing a file says may run when the script does: every text from the file reaches the
 script as a `repr` literal (the title's docstring too) or as a name the schema limits
@@ -23,7 +25,7 @@ from .ops.graph import OPTIMIZERS
 RESERVED = {"torch", "step", "BatchLoader", "make_dataset"} | set(dir(__import__("builtins")))
 
 
-def _names(program: Program) -> dict[str, str]:
+def variable_names(program: Program) -> dict[str, str]:
     """A Python variable per node id (ids that are keywords or builtins get a trailing _)."""
     out = {}
     for step in program.steps + program.sinks:
@@ -40,16 +42,21 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
+def _left_out(p: Any, value: Any, defaults: dict) -> bool:
+    """A param the call leaves out: None, or at its default (unless the op requires it)."""
+    return value is None or (value == defaults.get(p.name) and not p.required)
+
+
 class _Writer:
     def __init__(self, program: Program):
         self.p = program
-        self.names = _names(program)
+        self.names = variable_names(program)
 
     def ref(self, v: Any) -> str:
         if isinstance(v, Ref):
             step = self.p.step(v.node)
             var = self.names[v.node]
-            if len(step.outputs) == 1:
+            if step.keyed_by_id:
                 return var
             name = step.outputs[v.output]
             if step.kind == "data":
@@ -69,9 +76,14 @@ class _Writer:
         defaults = op.defaults()
         template = op.torch
         extra = []
+        written = [p.name for p in op.params if "{" + p.name in template
+                   and not _left_out(p, step.params.get(p.name, p.default), defaults)]
+        last_written = max((template.index("{" + name) for name in written), default=-1)
         for p in op.params:
             value = step.params.get(p.name, p.default)
-            at_default = value == defaults.get(p.name) and not p.required
+            if value is None and "{" + p.name in template and template.index("{" + p.name) < last_written:
+                values[p.name] = None if "{" + p.name + "!r}" in template else "None"
+                continue
             if p.name == "index":
                 from .ops.shape import index_source
 
@@ -80,7 +92,7 @@ class _Writer:
                 values[p.name] = f"torch.{value}" if "torch.{" not in template else str(value)
             else:
                 values[p.name] = _literal(value) if "{" + p.name + "!r}" not in template else value
-            if at_default or value is None:
+            if _left_out(p, value, defaults):
                 template = re.sub(r"(?<=\()\s*\w+=\{" + p.name + r"(!r)?\}\s*(,\s*)?", "", template)
                 template = re.sub(r",\s*\w+=\{" + p.name + r"(!r)?\}", "", template)
                 template = re.sub(r",\s*\{" + p.name + r"(!r)?\}(?=\))", "", template)  # a trailing positional
@@ -98,8 +110,29 @@ class _Writer:
         return text
 
 
-def export(program: Program) -> str:
-    """The PyTorch script of a compiled graph."""
+REPORT_FUNCTION = '''
+def record(t):
+    """One output as `graphstudio --run --json` reports it."""
+    grad = t.grad if t.is_leaf or t.retains_grad else None
+    return {"shape": list(t.shape), "dtype": str(t.dtype).rpartition(".")[2], "value": t.tolist(),
+            "grad": None if grad is None else grad.tolist(), "requires_grad": t.requires_grad,
+            "is_leaf": t.is_leaf, "grad_fn": None if t.grad_fn is None else t.grad_fn.name()}
+'''
+
+
+def _report_lines(program: Program, w: _Writer) -> list[str]:
+    """The script's closing lines: print every node output and the loss history as JSON."""
+    items = []
+    for step in program.steps:
+        for i in range(len(step.outputs)):
+            ref = w.ref(Ref(step.id, i, step.output_key(i)))
+            items.append(f"    {step.output_key(i)!r}: record({ref}),")
+    return ["", "import json", *REPORT_FUNCTION.strip().splitlines(), "",
+            'print(json.dumps({"outputs": {', *items, '}, "history": history}))']
+
+
+def export(program: Program, report: bool = False) -> str:
+    """The PyTorch script of a compiled graph; `report`: it prints its results as the runner's JSON."""
     w = _Writer(program)
     doc = program.doc
     docstring = f"{doc.title or 'A GraphStudio graph'} — exported from GraphStudio."
@@ -142,8 +175,10 @@ def export(program: Program) -> str:
                 body += ["with torch.no_grad():", "    " + call]
             else:
                 body.append(call)
-            if step.flags.get("retain_grad"):
-                body.append(f"{var}.retain_grad()")
+            if step.flags.get("retain_grad"):  # as the runner: each output that requires grad
+                for i in range(len(step.outputs)):
+                    ref = w.ref(Ref(step.id, i, step.output_key(i)))
+                    body += [f"if {ref}.requires_grad:", f"    {ref}.retain_grad()"]
     for sink in program.sinks:
         if sink.op.name == "backward":
             tensor, gradient = (w.ref(v) for v in sink.inputs)
@@ -154,8 +189,15 @@ def export(program: Program) -> str:
         else:
             opt, loss = optimizers[sink.id], w.ref(sink.inputs[0])
             body += [f"{opt}.zero_grad()", f"{loss}.backward()", f"{opt}.step()"]
+            if report:
+                body.append(f"losses[{sink.id!r}] = {loss}.item()")
+    if report:
+        body = ["losses = {}", *body, 'history.append({"step": len(history) + 1, "loss": losses or None})']
+        lines.append("history = []")
     if doc.steps > 1:
         lines += ["", f"for step in range({doc.steps}):"] + ["    " + b for b in body]
     else:
         lines += [""] + body
+    if report:
+        lines += _report_lines(program, w)
     return "\n".join(lines) + "\n"

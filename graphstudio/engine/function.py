@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .backprop import SECOND_BACKWARD, Node, grad_mode, no_grad
+from .backprop import SECOND_BACKWARD, Node, grad_mode, no_grad, note_saved
 from .tensor import Tensor, wrap
 
 _LEGACY = ("Legacy autograd function with non-static forward method is deprecated. Please use new-style autograd "
@@ -156,5 +156,6 @@ def _record(ctx: BackwardCFunction, args: tuple, result: Any) -> Any:
     ctx._saved_tensors = tuple(wrap(t.array, t._be, None) if t is not None and any(t is o for o in outputs) else t
                                for t in ctx._to_save)
     ctx.saved = tuple(t.array for t in ctx._to_save if t is not None)
+    note_saved(ctx)
     del ctx._to_save
     return type(result)(linked) if many else linked[0]

@@ -8,9 +8,11 @@ either. `install()` puts everything in place; `graphstudio.engine` calls it once
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 from . import api, dtypes
+from .dispatch import binary
 from .backprop import is_grad_enabled
 from .creation import default_generator
 from .ops.create import negative_std
@@ -56,16 +58,48 @@ def _renamed(t: Tensor, name: str, op: str) -> Tensor:
 
 # -- arithmetic with PyTorch's extra keywords ------------------------------------------------------
 _add, _sub, _div = (api.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the registry's (fast) functions
+_ADD, _SUB = REGISTRY["add"], REGISTRY["sub"]
+
+
+def _deprecated_alpha(name: str, other: Any, rest: tuple, alpha: Any) -> tuple[Any, Any]:
+    """(other, alpha), reading PyTorch's deprecated overload `add(input, alpha, other)` (a number, then
+    the tensor) with its warning; any other third positional argument is refused as PyTorch does."""
+    if not rest:
+        return other, alpha
+    if len(rest) > 1 or alpha != 1 or isinstance(other, Tensor) or not isinstance(rest[0], Tensor):
+        raise TypeError(f"{name}() takes 2 positional arguments but {2 + len(rest)} were given")
+    warnings.warn(f"This overload of {name} is deprecated:\n\t{name}(Tensor input, Number alpha, Tensor other, *, "
+                  f"Tensor out = None)\nConsider using one of the following signatures instead:\n\t{name}(Tensor "
+                  "input, Tensor other, *, Number alpha = 1, Tensor out = None)", UserWarning, stacklevel=3)
+    return rest[0], other
 
 
 @_both
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    return _add(input, other if alpha == 1 else other * alpha)
+def add(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
+    """input + alpha * other; also the deprecated `add(input, alpha, other)`."""
+    if rest:
+        other, alpha = _deprecated_alpha("add", other, rest, alpha)
+    return binary(_ADD, input, other) if alpha == 1 else _add(input, other, alpha=alpha)
 
 
 @_both
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    return _sub(input, other if alpha == 1 else other * alpha)
+def sub(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
+    """input - alpha * other; also the deprecated `sub(input, alpha, other)`."""
+    if rest:
+        other, alpha = _deprecated_alpha("sub", other, rest, alpha)
+    return binary(_SUB, input, other) if alpha == 1 else _sub(input, other, alpha=alpha)
+
+
+@_method
+def add_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
+    other, alpha = _deprecated_alpha("add_", other, rest, alpha)
+    return self._inplace("add", other, alpha=alpha)
+
+
+@_method
+def sub_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
+    other, alpha = _deprecated_alpha("sub_", other, rest, alpha)
+    return self._inplace("sub", other, alpha=alpha)
 
 
 @_both

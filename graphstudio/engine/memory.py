@@ -26,6 +26,8 @@ def default_memory_limit() -> int:
 
 def bytes_text(n: float) -> str:
     """``n`` bytes for a message: 512 bytes, 1.5 KB, 37.3 GB."""
+    if n >= 1 << 60:  # past any machine, and maybe past what a float holds (a shape of 10**3000)
+        return f"about 10^{int((int(n).bit_length() - 1) * 0.30103)} bytes"
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"

@@ -63,7 +63,8 @@ class Port:
     """A tensor input, named as PyTorch names the argument.
 
     `scalar_ok`: a Python number may stand in (as `x + 2`); `variadic`: a list of tensors
-    (`cat`'s `tensors`); `optional`: may be left out (`linear`'s `bias`).
+    (`cat`'s `tensors`); `optional`: may be left out (`linear`'s `bias`); `differentiable` False: an
+    index, mask or class target, which PyTorch's node has no edge for (`where`'s condition).
     """
 
     name: str
@@ -71,12 +72,13 @@ class Port:
     scalar_ok: bool = False
     variadic: bool = False
     optional: bool = False
+    differentiable: bool = True
 
 
 @dataclass(frozen=True)
 class Param:
     """A non-tensor argument. `type` is one of: int, float, bool, str, choice, shape, dims,
-    int_or_ints, dim_or_none, data, dtype, number_or_none."""
+    int_or_ints, dim_or_none, data, dtype, number_or_none, padding (int_or_ints, "same" or "valid")."""
 
     name: str
     type: str
@@ -124,6 +126,9 @@ class Op:
     inputs: ClassVar[tuple[Port, ...]] = ()
     params: ClassVar[tuple[Param, ...]] = ()
     outputs: ClassVar[tuple[str, ...]] = ("out",)
+    # A tuple of pieces whose count may wait for the input's shape (split, chunk, unbind): outputs are
+    # "id:0", "id:1", … even for a single piece, and references to them are checked once inferred.
+    tuple_output: ClassVar[bool] = False
     torch: ClassVar[str] = ""            # call template, e.g. "torch.mm({input}, {mat2})"
     grad_fn: ClassVar[str | None] = None
     cast: ClassVar[str | None] = None    # "promote": common dtype of inputs; "float": ints become float32
@@ -134,6 +139,7 @@ class Op:
     grad_fn_tensor: ClassVar[str | None] = None  # another grad_fn name when the 2nd input is a tensor
     derivative: ClassVar[bool] = True    # False: recorded (grad_fn "NotImplemented") but backward refuses;
                                          # its node has edges to the inputs that require grad only
+    fast_defaults: ClassVar[bool] = False  # with every param at its default, the short path (dispatch.binary) runs it
     returns_input: ClassVar[bool] = False  # a forward that hands back its input array means "the input tensor
                                            # itself" (no node), as PyTorch's no-op flatten, contiguous, to
     number_edge: ClassVar[bool] = True   # a Python-number 2nd input keeps an edge (add, mul) or has none (pow)
@@ -191,12 +197,24 @@ def node_class(name: str, op: type[Op], n_outputs: int = 1, multi: bool | None =
     key = (name, op, n_outputs, multi)
     cls = _NODE_CLASSES.get(key)
     if cls is None:
-        cls = type(name, (Node,), {"__slots__": (), "vjp": op.backward, "op": op, "n_outputs": n_outputs,
+        cls = type(name, (Node,), {"__slots__": (), "vjp": _edge_gradients(op), "op": op, "n_outputs": n_outputs,
                                    "multi": multi})
         if name in _CPP_NODES:  # C++ nodes: PyTorch's name() is qualified, the class name is not
             cls.__qualname__ = "torch::autograd::" + name
         _NODE_CLASSES[key] = cls
     return cls
+
+
+def _edge_gradients(op: type[Op]) -> Any:
+    """The op's backward, keeping the gradients of the inputs that have an edge (see Port.differentiable)."""
+    keep = tuple(p.differentiable for p in op.inputs)
+    if all(keep):
+        return op.backward
+    backward = op.backward
+
+    def vjp(ctx: Node, grad: Any) -> tuple:
+        return tuple(g for g, k in zip(backward(ctx, grad), keep) if k)
+    return vjp
 
 
 _CPP_NODES = ("CopySlices", "CopyBackwards", "NotImplemented")

@@ -8,10 +8,9 @@ are attached by `graphstudio.engine.api`, from the registry.
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
-from . import dtypes
+from . import dtypes, recording
 from .backprop import AccumulateGrad, grad_mode, run_backward, mark_modified
 from .backend import Backend, get_backend
 from .printing import format_tensor
@@ -159,13 +158,18 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Compute the gradient of this tensor with respect to every leaf that requires grad."""
+        listener = recording.observer
+        if listener is not None:
+            listener.before_backward(self, gradient, retain_graph)
         edge = self._edge
         if gradient is None and inputs is None and not create_graph and edge is not None and self.array.size == 1 \
                 and type(edge[0]) is not AccumulateGrad:  # loss.backward(): the short way, same checks
             run_backward([(edge[0], edge[1], self._be.xp.ones(self.array.shape, dtype=self.array.dtype))],
                          bool(retain_graph))
-            return
-        _autograd().backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
+        else:
+            _autograd().backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
+        if listener is not None:
+            listener.after_backward(self)
 
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: a leaf with requires_grad=False."""
@@ -359,6 +363,7 @@ class Tensor:
 
     def _rebind(self, result: "Tensor") -> "Tensor":
         """Take the result of the out-of-place op, graph node included (a recorded in-place op)."""
+        self._check_fits(result.array)
         mark_modified(self, self.array, result.array, exempt=result._edge[0] if result._edge else None)
         self.array, self._edge, self.requires_grad = result.array, result._edge, result.requires_grad
         return self
@@ -366,6 +371,8 @@ class Tensor:
     def _store(self, new: Any, resize: bool = False) -> "Tensor":
         """Write an unrecorded result into this tensor, cast to its dtype as PyTorch's in-place ops do
         (`resize`: a result of another shape replaces the values, as an `out=` tensor takes it)."""
+        if not resize:
+            self._check_fits(new)
         if new.dtype != self.array.dtype:
             new_dt, old_dt = self._be.from_dtype[new.dtype], self.dtype
             if new_dt.category > old_dt.category:
@@ -379,14 +386,21 @@ class Tensor:
             self._write(new)
         return self
 
-    def _inplace(self, name: str, other: Any) -> "Tensor":
+    def _check_fits(self, new: Any) -> None:
+        """An in-place result must keep the tensor's shape: `x.mul_(y)` cannot grow x to the broadcast shape."""
+        if tuple(new.shape) != tuple(self.array.shape) and new.ndim >= self.array.ndim:
+            raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match the broadcast shape "
+                               f"{list(new.shape)}")
+
+    def _inplace(self, name: str, other: Any, **params: Any) -> "Tensor":
         from . import api
 
+        fn = api.FUNCTIONS[name]
         if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
             if self.requires_grad and self.is_leaf:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-            return self._rebind(api.FUNCTIONS[name](self, other))
-        return self._store(api.FUNCTIONS[name](self, other).array)  # PyTorch's result type, then cast back
+            return self._rebind(fn(self, other, **params))
+        return self._store(fn(self, other, **params).array)  # PyTorch's result type, then cast back
 
     def _write(self, new: Any) -> None:
         """Write values into this tensor's memory, so views of it see them (as in PyTorch).
@@ -402,15 +416,14 @@ class Tensor:
     def _new_version(self) -> None:
         """About to change in place: a fresh array object over the same memory (see backprop.mark_modified)."""
         old = self.array
-        held = _refcount(old) > 3  # self.array, `old` and the call's argument: else no node saved it
         self.array = old[...]
-        mark_modified(self, old, self.array, held)
+        mark_modified(self, old, self.array)
 
-    def add_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return self._inplace("add", other if alpha == 1 else other * alpha)
+    def __iadd__(self, other: Any) -> "Tensor":
+        return self._inplace("add", other)
 
-    def sub_(self, other: Any, alpha: Any = 1) -> "Tensor":
-        return self._inplace("sub", other if alpha == 1 else other * alpha)
+    def __isub__(self, other: Any) -> "Tensor":
+        return self._inplace("sub", other)
 
     def mul_(self, other: Any) -> "Tensor":
         return self._inplace("mul", other)
@@ -418,8 +431,6 @@ class Tensor:
     def div_(self, other: Any) -> "Tensor":
         return self._inplace("div", other)
 
-    __iadd__ = add_
-    __isub__ = sub_
     __imul__ = mul_
     __itruediv__ = div_
 
@@ -581,9 +592,6 @@ def inplace_method(name: str) -> Any:
     method.__name__ = name + "_"
     method.__doc__ = f"In place: `x.{name}_(...)` is `x = x.{name}(...)` written into x's memory."
     return method
-
-
-_refcount = sys.getrefcount
 
 
 def _class_ref(cls: type) -> "type | tuple[str, str]":

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, qInstallMessageHandler
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QGraphicsItem
 
@@ -34,13 +34,27 @@ def svg_available() -> bool:
     return True
 
 
+#: What Qt's offscreen platform says of window features it lacks ("This plugin does not support
+#: propagateSizeHints()"): harmless, and no part of the one-line contract of a headless command.
+_QT_NOISE = ("This plugin does not support ",)
+
+
+def _qt_message(kind: object, context: object, message: str) -> None:
+    """Qt's messages on stderr, as Qt prints them, but for the offscreen platform's noise."""
+    if not message.startswith(_QT_NOISE):
+        category = getattr(context, "category", None)
+        print(f"{category}: {message}" if category and category != "default" else message, file=sys.stderr)
+
+
 def ensure_app() -> QApplication:
-    """The running QApplication, or a new one (offscreen when there is no display to talk to)."""
+    """The running QApplication, or a new one (offscreen when there is no display to talk to,
+    with Qt's messages filtered of the offscreen noise)."""
     app = QApplication.instance()
     if app is not None:
         return app  # type: ignore[return-value]
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    qInstallMessageHandler(_qt_message)
     return QApplication(["graphstudio"])
 
 
@@ -140,5 +154,4 @@ def export_image(graph_path: str | os.PathLike[str], out_path: str | os.PathLike
     try:
         export_scene(scene, out_path)
     finally:
-        scene.clear()
-        scene.deleteLater()
+        scene.dispose()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPat
 
 from . import theme
 from .graph import Wire, place_name
+from .i18n import tr
 from .layout import HEADER, ROW, node_size
 
 PORT_RADIUS = 5.5
@@ -73,6 +74,9 @@ class NodeView(NamedTuple):
     flags: tuple[str, ...]
 
 
+OK = "ok"  # a port's verdict while a wire is dragged: it would take the wire
+
+
 class PortItem(QGraphicsEllipseItem):
     """A connection point; drag from it to wire (the scene handles the drag). An input of a variadic
     list has one per place, told apart by ``index`` (None for every other port)."""
@@ -89,8 +93,10 @@ class PortItem(QGraphicsEllipseItem):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setToolTip(tip)
+        self.tip = tip
         self.setZValue(2)
         self._hover = False
+        self.verdict: str | None = None  # while a wire is dragged: OK, or why this port would refuse it
         self.restyle()
 
     @property
@@ -99,9 +105,23 @@ class PortItem(QGraphicsEllipseItem):
 
     def restyle(self) -> None:
         c = theme.colors()
-        self.setPen(QPen(c["port"], 1.6))
         filled = self.connected or self._hover
-        self.setBrush(QBrush(c["selected"] if self._hover else (c["port"] if filled else c["port_free"])))
+        brush = c["selected"] if self._hover else (c["port"] if filled else c["port_free"])
+        if self.verdict == OK:
+            self.setPen(QPen(c["ok_spec"], 3.0))
+            brush = c["ok_spec"]
+        elif self.verdict is not None:
+            self.setPen(QPen(c["problem"], 1.6, Qt.PenStyle.DashLine))
+        else:
+            self.setPen(QPen(c["port"], 1.6))
+        self.setBrush(QBrush(brush))
+
+    def set_verdict(self, verdict: str | None) -> None:
+        """While a wire is dragged: ``OK`` lights the port up; a reason marks it and is its tooltip."""
+        self.verdict = verdict
+        self.setScale(1.35 if verdict == OK or self._hover else 1.0)
+        self.setToolTip(self.tip if verdict in (None, OK) else verdict)
+        self.restyle()
 
     def hoverEnterEvent(self, event: Any) -> None:
         self._hover = True
@@ -111,7 +131,7 @@ class PortItem(QGraphicsEllipseItem):
 
     def hoverLeaveEvent(self, event: Any) -> None:
         self._hover = False
-        self.setScale(1.0)
+        self.setScale(1.35 if self.verdict == OK else 1.0)
         self.restyle()
         super().hoverLeaveEvent(event)
 
@@ -198,7 +218,7 @@ class NodeItem(QGraphicsRectItem):
                 port.setPos(0, HEADER + i * ROW + ROW / 2)
                 self.in_ports[row.key] = port
             for i, row in enumerate(view.outputs):
-                port = PortItem(self, row.name, True)
+                port = PortItem(self, row.name, True, tip=tr("{port}: drag onto an input to connect").format(port=row.name))
                 port.setPos(w, HEADER + i * ROW + ROW / 2)
                 self.out_ports[row.name] = port
             if self.overview:
@@ -353,7 +373,8 @@ class NodeItem(QGraphicsRectItem):
         if problem:
             painter.setFont(small)
             painter.setPen(c["problem"])
-            text = view.problems[0] + (f"  (+{len(view.problems) - 1} more)" if len(view.problems) > 1 else "")
+            more = tr("  (+{count} more)").format(count=len(view.problems) - 1) if len(view.problems) > 1 else ""
+            text = view.problems[0] + more
             width = w + PROBLEM_OVERHANG - 2
             painter.drawText(QRectF(2, h + 2, width, 2 * fms.lineSpacing() + 2),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
@@ -369,11 +390,13 @@ class NodeItem(QGraphicsRectItem):
 def _input_tip(row: InputRow) -> str:
     """An input port's tooltip: what it takes, and for a list's places what connecting there does."""
     if row.index is None:
-        tip = f"{row.name}{' (several tensors)' if row.variadic else ''}{' (optional)' if row.optional else ''}"
+        tip = row.name + (tr(" (several tensors)") if row.variadic else "") + (tr(" (optional)") if row.optional else "")
     elif row.connected or row.literal:
-        tip = f"{place_name(row.name, row.index)}: item {row.index} of the list (connect here to replace it)"
+        tip = tr("{place}: item {index} of the list (connect here to replace it)").format(
+            place=place_name(row.name, row.index), index=row.index)
     else:
-        tip = f"{place_name(row.name, row.index)}: connect here to add item {row.index} to the list"
+        tip = tr("{place}: connect here to add item {index} to the list").format(
+            place=place_name(row.name, row.index), index=row.index)
     return tip + (f": {row.doc}" if row.doc else "")
 
 

@@ -21,10 +21,14 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
 
 from graphstudio.document import Node
 
-from . import graph, routing, theme
+from graphstudio.engine.op_help import op_help
+
+from . import graph, i18n, routing, theme
 from .analysis import Analysis, changed_nodes, format_spec
-from .items import OVERVIEW_LOD, SMALL_GRAPH_NODES, SMALL_GRAPH_OVERVIEW_LOD, InputRow, NodeItem, NodeView, OutputRow, PortItem, WireItem, bezier
+from .items import (OK, OVERVIEW_LOD, SMALL_GRAPH_NODES, SMALL_GRAPH_OVERVIEW_LOD, InputRow, NodeItem, NodeView,
+                    OutputRow, PortItem, WireItem, bezier)
 from .layout import GRID, HEADER
+from .i18n import tr
 from .model import GraphModel
 
 SCENE_EXTENT = 50_000.0
@@ -57,7 +61,8 @@ def node_static(node: Node) -> tuple:
     """What a node box shows that the node alone decides: category, kind, doc, input rows, flags."""
     cls = graph.op_class(node.op)
     return (cls.category if cls else None, cls.kind if cls else "unknown",
-            cls.doc if cls else f"'{node.op}' is not an op this version knows.", input_rows(node),
+            op_help(cls, i18n.language()).doc if cls else tr("'{op}' is not an op this version knows.").format(op=node.op),
+            input_rows(node),
             tuple(f for f in graph.FLAGS if node.params.get(f) is True))
 
 
@@ -77,6 +82,8 @@ def _output_row(name: str, spec: str, show_name: bool) -> OutputRow:
 def input_rows(node: Node) -> tuple[InputRow, ...]:
     """The input rows of a node box, one per ``graph.Slot``: what the node alone decides (not the analysis)."""
     rows = []
+    cls = graph.op_class(node.op)
+    docs = op_help(cls, i18n.language()).inputs if cls is not None else {}
     for slot in graph.input_slots(node):
         port, value = slot.port, slot.value
         name = graph.place_name(port.name, slot.index)
@@ -84,7 +91,7 @@ def input_rows(node: Node) -> tuple[InputRow, ...]:
         literal = value is not None and not (isinstance(value, str) or (isinstance(value, list) and refs))
         label = f"{name} = {_short(value)}" if literal else name
         rows.append(InputRow(port.name, label, bool(refs), literal, port.known, port.variadic, port.optional,
-                             port.doc, slot.index))
+                             docs.get(port.name) or port.doc, slot.index))
     return tuple(rows)
 
 
@@ -127,11 +134,29 @@ class GraphScene(QGraphicsScene):
         self.syncing = False
         self._drag_port: PortItem | None = None
         self._drag_path: QGraphicsPathItem | None = None
+        self._checked: set[int] = set()  # ports the dragged wire has had the model's full verdict on
         self._press_pos: dict[str, QPointF] = {}
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT))
         model.changed.connect(self.sync)
         model.selectRequested.connect(self.select_ids)
         model.message.connect(self.status)
+        i18n.notifier.changed.connect(self._language_changed)
+        self.sync()
+
+    def dispose(self) -> None:
+        """Stop following the model and the language, drop every item, and go: for a scene made for
+        one picture, whose C++ side outlives its last use until the event loop runs again."""
+        self.model.changed.disconnect(self.sync)
+        self.model.selectRequested.disconnect(self.select_ids)
+        self.model.message.disconnect(self.status)
+        i18n.notifier.changed.disconnect(self._language_changed)
+        self.clear()
+        self.deleteLater()
+
+    def _language_changed(self, _language: str) -> None:
+        """Op help in the boxes' tooltips follows the interface's language: every node is looked at again."""
+        self._shown.clear()
+        self._resets = -1
         self.sync()
 
     # -- model → items ---------------------------------------------------------------------------
@@ -522,6 +547,7 @@ class GraphScene(QGraphicsScene):
 
     def _start_wire(self, port: PortItem) -> None:
         self._drag_port = port
+        self._judge_ports(port)
         path = QGraphicsPathItem()
         path.setPen(QPen(theme.colors()["selected"], 2, Qt.PenStyle.DashLine))
         path.setZValue(5)
@@ -529,8 +555,46 @@ class GraphScene(QGraphicsScene):
         self._drag_path = path
         self._drag_to(port.scenePos())
 
+    def _judge_ports(self, start: PortItem) -> None:
+        """Light up the ports a wire from ``start`` could reach: the other side of every other node,
+        unless it would close a cycle (the full check, shapes included, runs on the port under the
+        pointer: see ``_check_port``)."""
+        doc = self.model.doc
+        for item in self.nodes.values():
+            if item is start.node_item:
+                continue
+            for port in (item.in_ports.values() if start.is_output else item.out_ports.values()):
+                src, dst = (start.node_id, port.node_id) if start.is_output else (port.node_id, start.node_id)
+                port.set_verdict(tr("Refused: {dst} already feeds {src}, so this wire would make a cycle")
+                                 .format(dst=dst, src=src) if graph.would_cycle(doc, src, dst) else OK)
+        self._checked: set[int] = set()
+
+    def _check_port(self, pos: QPointF) -> None:
+        """The port under a dragged wire: the model's full verdict, once; a refusal says why at once."""
+        port = self.port_at(pos)
+        if port is None or port.verdict is None or id(port) in self._checked:
+            return
+        self._checked.add(id(port))
+        start = self._drag_port
+        assert start is not None
+        if port.verdict == OK:
+            out, inp = (start, port) if start.is_output else (port, start)
+            reason = self.model.connect_problem(out.node_id, out.name, inp.node_id, inp.name, inp.index)
+            if reason:
+                port.set_verdict(reason)
+        if port.verdict != OK:
+            self.status.emit(port.verdict)
+            QToolTip.showText(QCursor.pos(), port.verdict)
+
+    def _clear_verdicts(self) -> None:
+        for item in self.nodes.values():
+            for port in [*item.in_ports.values(), *item.out_ports.values()]:
+                if port.verdict is not None:
+                    port.set_verdict(None)
+
     def _drag_to(self, pos: QPointF) -> None:
         assert self._drag_port is not None and self._drag_path is not None
+        self._check_port(pos)
         start = self._drag_port.scenePos()
         a, b = (start, pos) if self._drag_port.is_output else (pos, start)
         self._drag_path.setPath(bezier(a, b))
@@ -541,6 +605,7 @@ class GraphScene(QGraphicsScene):
         Returns the refusal reason, if any; it is also shown as a tooltip at the cursor.
         """
         start, self._drag_port = self._drag_port, None
+        self._clear_verdicts()
         if self._drag_path is not None:
             self.removeItem(self._drag_path)
             self._drag_path = None
@@ -558,7 +623,7 @@ class GraphScene(QGraphicsScene):
             if target is None:
                 return None
         if target.is_output == start.is_output:
-            reason = "Connect an output (right side) to an input (left side)"
+            reason = tr("Connect an output (right side) to an input (left side)")
             self.status.emit(reason)
             return reason
         out, inp = (start, target) if start.is_output else (target, start)
@@ -575,22 +640,22 @@ class GraphScene(QGraphicsScene):
         port = self.port_at(event.scenePos())
         menu = QMenu()
         if port is not None and not port.is_output and port.connected:
-            menu.addAction(f"Disconnect {graph.place_name(port.name, port.index)}",
+            menu.addAction(tr("Disconnect {place}").format(place=graph.place_name(port.name, port.index)),
                            lambda: self.model.disconnect(port.node_id, port.name, port.index))
         elif port is not None and port.literal and port.index is not None:  # a value in a list: no wire to delete
-            menu.addAction(f"Remove {graph.place_name(port.name, port.index)}",
+            menu.addAction(tr("Remove {place}").format(place=graph.place_name(port.name, port.index)),
                            lambda: self.model.disconnect(port.node_id, port.name, port.index))
         item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views() else QTransform())
         if isinstance(item, WireItem):
             wire = item.wire
-            menu.addAction("Delete wire", lambda: self.model.disconnect(wire.dst, wire.port, wire.index))
+            menu.addAction(tr("Delete wire"), lambda: self.model.disconnect(wire.dst, wire.port, wire.index))
         node = self.node_at(event.scenePos())
         if node is not None and port is None:
             if not node.isSelected():
                 self.select_ids([node.node_id])
             ids = self.selected_ids()
-            menu.addAction("Duplicate", lambda: self.model.duplicate(ids))
-            menu.addAction("Delete", lambda: self.model.remove(ids))
+            menu.addAction(tr("Duplicate"), lambda: self.model.duplicate(ids))
+            menu.addAction(tr("Delete"), lambda: self.model.remove(ids))
         if not menu.isEmpty():
             menu.exec(event.screenPos())
             event.accept()

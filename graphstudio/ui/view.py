@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QCursor, QKeyEvent, QPainter
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QAction, QCursor, QKeyEvent, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
-from . import graph
+from . import graph, theme
 from .items import TEXT_PT
+from .i18n import tr
 from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
 from .scene import GraphScene
 
@@ -42,6 +43,7 @@ class GraphView(QGraphicsView):
         self._pan_from: QPoint | None = None
         self._space = False
         self.popup: Any = None
+        self.canvas_actions: list[QAction] = []  # the window's actions the empty canvas's menu lists
 
     # -- zoom ---------------------------------------------------------------------------------
     @property
@@ -126,6 +128,42 @@ class GraphView(QGraphicsView):
             self.zoom_at(1.0015 ** delta, event.position())
         event.accept()
 
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """A frame round the canvas while it has the keyboard: the keys act here."""
+        super().drawForeground(painter, rect)
+        if self.hasFocus():
+            painter.save()
+            painter.resetTransform()
+            painter.setPen(QPen(theme.colors()["selected"], 3))
+            painter.drawRect(self.viewport().rect().adjusted(1, 1, -2, -2))
+            painter.restore()
+
+    def focusInEvent(self, event: Any) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()
+
+    def focusOutEvent(self, event: Any) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()
+
+    def resizeEvent(self, event: Any) -> None:
+        """A dock opening or closing resizes the view: what the student had selected (a node just
+        added, the one whose tensor is being viewed) stays in view, and nothing else moves."""
+        old = event.oldSize()  # the viewport has its new size already; the scroll position is the old one
+        scale = self.zoom_level
+        before = QRectF(self.mapToScene(QPoint(0, 0)), QSizeF(old.width() / scale, old.height() / scale))
+        chosen = QRectF()
+        for item in self.graph_scene.selectedItems():
+            chosen = chosen.united(item.sceneBoundingRect())
+        super().resizeEvent(event)
+        if chosen.isEmpty() or not before.intersects(chosen):
+            return
+        after = self.visible_scene_rect()
+        if not after.contains(chosen):
+            dx = max(0.0, chosen.right() - after.right()) + min(0.0, chosen.left() - after.left())
+            dy = max(0.0, chosen.bottom() - after.bottom()) + min(0.0, chosen.top() - after.top())
+            self.pan(-dx * scale, -dy * scale)
+
     # -- pan ----------------------------------------------------------------------------------
     def mousePressEvent(self, event: Any) -> None:
         if event.button() == Qt.MouseButton.MiddleButton or (self._space and event.button() == Qt.MouseButton.LeftButton):
@@ -193,7 +231,7 @@ class GraphView(QGraphicsView):
     def add_op_at(self, op: str, scene_pos: QPointF) -> str | None:
         """Add ``op`` with its header centred under ``scene_pos`` (snapped to the grid)."""
         if graph.op_class(op) is None:
-            self.graph_scene.status.emit(f"Unknown op '{op}'")
+            self.graph_scene.status.emit(tr("Unknown op '{op}'").format(op=op))
             return None
         x, y = scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - HEADER / 2
         if self.graph_scene.snap_to_grid:
@@ -202,7 +240,11 @@ class GraphView(QGraphicsView):
         model = self.graph_scene.model
         fresh = graph.new_node(model.doc, op)
         size = node_size(len(graph.input_slots(fresh)), len(graph.output_names(fresh)))
-        return model.add_node(op, free_spot(self.graph_scene.node_boxes(), (float(x), float(y)), size))
+        new_id = model.add_node(op, free_spot(self.graph_scene.node_boxes(), (float(x), float(y)), size))
+        item = self.graph_scene.nodes.get(new_id)
+        if item is not None:
+            self.ensureVisible(item, 40, 40)  # the student sees what they added
+        return new_id
 
     def add_op_near(self, op: str, node_id: str | None = None) -> str | None:
         """Add ``op`` beside ``node_id`` (to its right, where its result would flow), else in the
@@ -223,18 +265,25 @@ class GraphView(QGraphicsView):
                 self.add_op_at(op, scene_pos)
                 return
             stack = self.graph_scene.model.stack
-            stack.beginMacro(f"Add {op} and connect")  # one undo step for both
+            stack.beginMacro(tr("Add {op} and connect").format(op=op))  # one undo step for both
             try:
                 then(self.add_op_at(op, scene_pos))
             finally:
                 stack.endMacro()
 
         popup.chosen.connect(add)
-        popup.move(self.mapToGlobal(self.mapFromScene(scene_pos)))
+        popup.move(self._inside_window(self.mapToGlobal(self.mapFromScene(scene_pos)), popup.size()))
         popup.show()
         popup.search.setFocus()
         self.popup = popup
         return popup
+
+    def _inside_window(self, at: QPoint, size: Any) -> QPoint:
+        """``at`` moved just enough for a box of ``size`` there to stay inside the window."""
+        frame = self.window().geometry()
+        x = max(frame.left(), min(at.x(), frame.left() + frame.width() - size.width()))
+        y = max(frame.top(), min(at.y(), frame.top() + frame.height() - size.height()))
+        return QPoint(x, y)
 
     def wire_dropped(self, start: Any, scene_pos: QPointF) -> Any:
         """A wire let go in empty space: offer the ops that can take it, then connect the new node."""
@@ -253,6 +302,24 @@ class GraphView(QGraphicsView):
             def then(new_id: str) -> None:
                 model.connect(new_id, None, start.node_id, start.name, start.index)
         return self.open_search(scene_pos, accept, then)
+
+    def contextMenuEvent(self, event: Any) -> None:
+        """Right-click on empty canvas: add a node there, and the window's canvas actions."""
+        pos = self.mapToScene(event.pos())
+        if self.itemAt(event.pos()) is not None:
+            super().contextMenuEvent(event)
+            return
+        self.canvas_menu(pos).exec(event.globalPos())
+        event.accept()
+
+    def canvas_menu(self, scene_pos: QPointF) -> QMenu:
+        """The empty canvas's menu at ``scene_pos``: Add node… (as Tab), then ``canvas_actions``."""
+        menu = QMenu(self)
+        menu.addAction(tr("Add node here…") + "\tTab", lambda: self.open_search(scene_pos))
+        if self.canvas_actions:
+            menu.addSeparator()
+            menu.addActions(self.canvas_actions)
+        return menu
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
         pos = self.mapToScene(event.position().toPoint())
@@ -291,14 +358,14 @@ class GraphView(QGraphicsView):
         if index is not None:
             value = value[index] if isinstance(value, list) and index < len(value) else None
         editor.setText(values.format_value(value))
-        editor.setPlaceholderText("a number, [1, 2], or a node id")
+        editor.setPlaceholderText(tr("a number, [1, 2], or a node id"))
         editor.selectAll()
 
         def commit() -> None:
             try:
                 reason = model.set_input(node_id, port, values.parse_input(editor.text()), index)
             except values.InvalidValue as exc:
-                reason = str(exc)
+                reason = exc.words(tr)
             if reason:
                 self.graph_scene.status.emit(f"{node_id}.{graph.place_name(port, index)}: {reason}")
             editor.close()

@@ -61,8 +61,9 @@ def _softplus(a, beta=1.0, threshold=20.0):
 
 
 REFERENCES = {
-    "add": lambda a, b: a + b,
-    "sub": lambda a, b: a - b,
+    "add": lambda a, b, alpha=1: a + alpha * b,
+    "sub": lambda a, b, alpha=1: a - alpha * b,
+    "rsub": lambda a, b, alpha=1: b - alpha * a,
     "mul": lambda a, b: a * b,
     "div": lambda a, b: a / b,
     "pow": lambda a, b: np.power(a, b),

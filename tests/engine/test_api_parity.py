@@ -25,6 +25,18 @@ def test_float64_literal_keeps_every_bit_in_the_python_api():
         assert gs.tensor(0.109, dtype=getattr(gs, dt)).item() == torch.tensor(0.109, dtype=getattr(torch, dt)).item()
 
 
+def test_a_list_of_tensors_takes_the_promoted_dtype_of_its_elements():
+    def made(lib):
+        d, i32 = lib.float64, lib.int32
+        lists = [[lib.tensor(0.109, dtype=d)], [0.1, lib.tensor(0.2, dtype=d)], [1, lib.tensor(0.2, dtype=d)],
+                 [lib.tensor(1), lib.tensor(0.2)], [lib.tensor(1, dtype=i32), lib.tensor(2)], [0.5, lib.tensor(2)],
+                 [lib.tensor(2, dtype=i32), 3], [lib.tensor(2, dtype=i32)], [lib.tensor(True), True],
+                 [lib.tensor([0.109], dtype=d)]]
+        return [(str(t.dtype), t.tolist()) for t in map(lib.tensor, lists)]
+
+    assert made(gs) == made(torch)
+
+
 def test_float64_literal_keeps_every_bit_in_a_graph_file():
     doc = Document(nodes=[Node("x", "tensor", params={"data": [FLOAT64_LITERALS], "dtype": "float64"})])
     runner = Runner(compile(doc))
@@ -91,6 +103,7 @@ def _assign_grad(lib, value_of):
 EXCEPTION_CASES = {
     "tensor(2, 3)": lambda lib: lib.tensor(2, 3),
     "tensor([1.], 2)": lambda lib: lib.tensor([1.0], 2),
+    "tensor([a 2-element tensor])": lambda lib: lib.tensor([lib.tensor([1.0, 2.0])]),
     "randn_like(int)": lambda lib: lib.randn_like(lib.tensor([1, 2])),
     "rand_like(int)": lambda lib: lib.rand_like(lib.tensor([1, 2])),
     "randn_like(bool)": lambda lib: lib.randn_like(lib.tensor([True])),
@@ -111,6 +124,10 @@ EXCEPTION_CASES = {
     "normal(tensor, -1)": lambda lib: lib.normal(lib.zeros(2), -1.0),
     "normal(0., tensor<0)": lambda lib: lib.normal(0.0, lib.tensor([1.0, -1.0])),
     "normal_(0, -1e-7)": lambda lib: lib.zeros(2).normal_(0.0, -1e-7),
+    "arange step 0": lambda lib: lib.arange(0, 5, 0),
+    "arange int64 step truncated to 0": lambda lib: lib.arange(0, 5, 0.5, dtype=lib.int64),
+    "arange against the step sign": lambda lib: lib.arange(5, 0, 1),
+    "arange float against the step sign": lambda lib: lib.arange(0.0, 1.0, -0.1),
 }
 
 
@@ -192,3 +209,98 @@ def test_optimizer_state_when_a_parameter_gets_no_gradient_equals_pytorch(case):
     np.testing.assert_allclose(ours_losses, theirs_losses, rtol=1e-10)
     for name in theirs:
         np.testing.assert_allclose(ours[name], theirs[name], rtol=1e-10, atol=1e-14, err_msg=name)
+
+
+LOSSES = {  # module, functional, (input, target) maker
+    "MSELoss": ("mse_loss", lambda lib: (lib.tensor([[0.5, -1.0], [2.0, 0.25]]), lib.tensor([[0.0, 1.0], [1.5, 0.5]]))),
+    "L1Loss": ("l1_loss", lambda lib: (lib.tensor([[0.5, -1.0], [2.0, 0.25]]), lib.tensor([[0.0, 1.0], [1.5, 0.5]]))),
+    "SmoothL1Loss": ("smooth_l1_loss", lambda lib: (lib.tensor([0.5, -1.0, 2.0]), lib.tensor([0.0, 1.0, 1.9]))),
+    "CrossEntropyLoss": ("cross_entropy", lambda lib: (lib.tensor([[0.5, -1.0, 2.0], [0.1, 0.2, 0.3]]), lib.tensor([2, 0]))),
+    "NLLLoss": ("nll_loss", lambda lib: (lib.tensor([[-0.5, -1.0, -2.0], [-0.1, -0.2, -3.0]]), lib.tensor([2, 0]))),
+    "BCELoss": ("binary_cross_entropy", lambda lib: (lib.tensor([0.2, 0.7, 0.9]), lib.tensor([0.0, 1.0, 0.5]))),
+    "BCEWithLogitsLoss": ("binary_cross_entropy_with_logits",
+                          lambda lib: (lib.tensor([0.2, -0.7, 1.9]), lib.tensor([0.0, 1.0, 0.5]))),
+}
+LEGACY = [{"size_average": False}, {"size_average": True}, {"reduce": False}, {"reduce": True},
+          {"size_average": False, "reduce": False}, {"size_average": True, "reduce": True},
+          {"size_average": False, "reduce": True}, {"size_average": False, "reduction": "mean"}]
+
+
+def _legacy_loss(lib, module, functional, legacy):
+    input, target = LOSSES[module][1](lib)
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated") as caught:
+        layer = getattr(lib.nn, module)(**legacy)
+        by_module = layer(input, target)
+        by_function = getattr(lib.nn.functional, functional)(input, target, **legacy)
+    messages = sorted(str(w.message) for w in caught if "size_average" in str(w.message))
+    return layer.reduction, by_module.detach().numpy(), by_function.detach().numpy(), messages
+
+
+@pytest.mark.parametrize("module", LOSSES)
+def test_legacy_size_average_and_reduce_map_to_reduction_as_pytorch(module):
+    for legacy in LEGACY:
+        ours = _legacy_loss(gs, module, LOSSES[module][0], legacy)
+        theirs = _legacy_loss(torch, module, LOSSES[module][0], legacy)
+        assert ours[0] == theirs[0] and ours[3] == theirs[3], legacy
+        for a, b in zip(ours[1:3], theirs[1:3]):
+            np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=str(legacy))
+
+
+def test_legacy_flags_given_by_position_as_old_tutorials_do():
+    x, y = gs.tensor([1.0, 2.0]), gs.tensor([0.0, 0.0])
+    tx, ty = torch.tensor([1.0, 2.0]), torch.tensor([0.0, 0.0])
+    with pytest.warns(UserWarning):
+        assert gs.nn.MSELoss(False)(x, y).item() == torch.nn.MSELoss(False)(tx, ty).item()
+    with pytest.warns(UserWarning):
+        assert gs.nn.functional.l1_loss(x, y, None, False).tolist() == torch.nn.functional.l1_loss(tx, ty, None, False).tolist()
+
+
+def test_a_loss_weight_is_refused_rather_than_ignored():
+    with pytest.raises(NotImplementedError, match="weight"):
+        gs.nn.CrossEntropyLoss(weight=gs.tensor([1.0, 2.0]))
+    with pytest.raises(NotImplementedError, match="pos_weight"):
+        gs.nn.functional.binary_cross_entropy_with_logits(gs.zeros(2), gs.zeros(2), pos_weight=gs.ones(2))
+
+
+@pytest.mark.parametrize("optimizer, params", [("sgd", {"lr": 0.05, "momentum": 0.9}),
+                                               ("rmsprop", {"lr": 0.05, "momentum": 0.5}),
+                                               ("adam", {"lr": 0.05})])
+def test_a_graph_trains_a_0_dim_parameter_with_momentum_as_pytorch(optimizer, params):
+    steps = 6
+    doc = Document(steps=steps, nodes=[
+        Node("w", "tensor", params={"data": 0.5, "dtype": "float64", "requires_grad": True}),
+        Node("x", "tensor", params={"data": [1.0, 2.0, 3.0], "dtype": "float64"}),
+        Node("y", "mul", {"input": "w", "other": "x"}),
+        Node("d", "sub", {"input": "y", "other": 4.0}),
+        Node("sq", "mul", {"input": "d", "other": "d"}),
+        Node("loss", "sum", {"input": "sq"}),
+        Node("opt", optimizer, {"loss": "loss"}, params),
+    ])
+    runner = Runner(compile(doc))
+    runner.run()
+    w = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    opt = {"sgd": torch.optim.SGD, "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam}[optimizer]([w], **params)
+    losses = []
+    for _ in range(steps):
+        loss = ((w * torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64) - 4.0) ** 2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    np.testing.assert_allclose([h["loss"]["opt"] for h in runner.history], losses, rtol=1e-12)
+    assert runner.outputs()["w"].item() == pytest.approx(w.item(), rel=1e-12)
+
+
+def test_long_arange_and_linspace_equal_pytorch_on_one_thread():
+    """Past 32,768 elements PyTorch splits arange across threads (each restarting its vectors); on one
+    thread every element is comparable, across the blocks the engine computes them in."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for dt in ("float32", "float64"):
+            ours = gs.arange(-3.3, 250.0, 0.00123, dtype=getattr(gs, dt)).numpy()
+            np.testing.assert_array_equal(ours, torch.arange(-3.3, 250.0, 0.00123, dtype=getattr(torch, dt)).numpy())
+            ours = gs.linspace(5.0, -1.25, 150001, dtype=getattr(gs, dt)).numpy()
+            np.testing.assert_array_equal(ours, torch.linspace(5.0, -1.25, 150001, dtype=getattr(torch, dt)).numpy())
+    finally:
+        torch.set_num_threads(threads)

@@ -244,3 +244,33 @@ result = (x.grad.tolist(), w.grad.tolist(), z.item(), z.grad_fn.name(), y.shape[
     exec(snippet, ours)
     exec(snippet, theirs)
     assert ours["result"] == theirs["result"]
+
+
+@needs_torch
+@pytest.mark.parametrize("name", ["max", "min"])
+def test_max_of_a_0_dim_tensor_along_dim_0_is_a_copy(name):
+    """Its values do not follow later in-place updates of the input (found by the graph fuzzer: an
+    optimizer step showed through the values)."""
+    seen = []
+    for lib in (gs, torch):
+        x = lib.tensor(1.5, requires_grad=True)
+        values = getattr(lib, name)(x, dim=0).values
+        with lib.no_grad():
+            x.add_(1.0)
+        seen.append(values.item())
+    assert seen[0] == seen[1] == 1.5
+
+
+@needs_torch
+@pytest.mark.parametrize("data", [[1, 2], [True, True], [1.5, 2.0]])
+@pytest.mark.parametrize("number", [0.5, 3, True])
+def test_where_with_a_python_number_types_its_result_as_pytorch(data, number):
+    """A float number lifts an int or bool tensor to float32, an int lifts bool to int64 (found by the
+    graph fuzzer: `where(c, int_tensor, 0.5)` kept int64 and truncated 0.5)."""
+    results = []
+    for lib in (gs, torch):
+        c, x = lib.tensor([True, False]), lib.tensor(data)
+        for out in (lib.where(c, x, number), lib.where(c, number, x)):
+            results.append((str(out.dtype), out.tolist()))
+    half = len(results) // 2
+    assert results[:half] == results[half:]

@@ -187,3 +187,14 @@ def test_a_tensor_literal_is_bounded():
             {"id": "r", "op": "relu", "inputs": {"input": [[1.0] * 1001] * 1000}})
     assert [(p.node_id, "more than a graph file may hold" in p.message) for p in check(d).problems] == [
         ("t", True), ("r", True)]
+
+
+def test_a_huge_name_is_checked_in_time_linear_in_it():
+    """No "did you mean" for a 6-MB op name: difflib spends seconds on it (and the editor checks per edit)."""
+    import time
+
+    d = doc({"id": "a", "op": "tensor" * 1_000_000},
+            {"id": "b", "op": "relu", "inputs": {"input": "x" * 1_000_000}})
+    start = time.perf_counter()
+    assert [p.node_id for p in check(d).problems] == ["a", "b"]
+    assert time.perf_counter() - start < 0.5

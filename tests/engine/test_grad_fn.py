@@ -27,8 +27,32 @@ CASES = {
     "remainder tensors": lambda t, x, y: x % x,
     "fmod number": lambda t, x, y: t.fmod(x, 2),
     "pow number": lambda t, x, y: x ** 2,
+    "pow reflected": lambda t, x, y: 2 ** x,
     "add number": lambda t, x, y: x + 2,
     "mul reflected": lambda t, x, y: 2 * x,
+    "rsub operator": lambda t, x, y: 2 - x,
+    "rsub int tensor": lambda t, x, y: 2 - t.tensor([1, 2]),
+    "rsub function": lambda t, x, y: t.rsub(x, 2),
+    "rsub alpha": lambda t, x, y: t.rsub(x, 2, alpha=3),
+    "rsub tensors": lambda t, x, y: t.rsub(x, y),
+    "rtruediv": lambda t, x, y: 2 / x,
+    "rtruediv int tensor": lambda t, x, y: 2 / t.tensor([1, 2]),
+    "add alpha": lambda t, x, y: t.add(x, y, alpha=2),
+    "sub alpha": lambda t, x, y: t.sub(x, x, alpha=0.5),
+    "add number alpha": lambda t, x, y: t.add(x, 2, alpha=3),
+    "add deprecated positional": lambda t, x, y: t.add(x, 10, y),
+    "add method alpha": lambda t, x, y: x.add(y, alpha=-1),
+    "sub method deprecated positional": lambda t, x, y: x.sub(2, y),
+    "sub_ alpha": lambda t, x, y: y.clone().sub_(x, alpha=2),
+    "add_ deprecated positional": lambda t, x, y: x.detach().clone().add_(10, y),
+    "where": lambda t, x, y: t.where(y > 0, x, x * 2),
+    "where number": lambda t, x, y: t.where(y > 0, x, 0.0),
+    "masked_fill number": lambda t, x, y: x.masked_fill(y > 0, 1.0),
+    "masked_fill tensor": lambda t, x, y: x.masked_fill(y > 0, t.tensor(1.0, dtype=t.float64)),
+    "gather": lambda t, x, y: t.gather(x, 0, t.tensor([2, 0])),
+    "index_select": lambda t, x, y: t.index_select(x, 0, t.tensor([2, 0])),
+    "nll_loss": lambda t, x, y: t.nn.functional.nll_loss(x.reshape(1, 3), t.tensor([1])),
+    "add int alpha": lambda t, x, y: t.add(t.tensor([1, 2]), t.tensor([3, 4]), alpha=3),
 }
 
 
@@ -50,8 +74,14 @@ def _run(lib, case):
     return out
 
 
+KNOWN = {  # differences kept on purpose: see docs/decisions.md
+    "pow reflected": "2 ** x records PowBackward1 with a None edge for the 2 (PyTorch: PowBackward2, one edge)",
+}
+
+
 @needs_torch
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN[c], strict=True))
+                                  if c in KNOWN else c for c in CASES])
 def test_records_the_graph_pytorch_records(case):
     ours, theirs = _run(gs, case), _run(torch, case)
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
@@ -87,3 +117,53 @@ def test_contiguous_of_a_transpose_copies_as_pytorch():
         out = x.t().contiguous()
         results.append((out.grad_fn.name(), out.is_contiguous()))
     assert results[0] == results[1]
+
+
+INPLACE = {  # an op that uses w, then w changes in place: backward fails where the op saved w
+    "mul saves the other factor": lambda t, x, w: x * w,
+    "add saves nothing": lambda t, x, w: x + w,
+    "exp saves its output": lambda t, x, w: (x * 1).exp(),
+    "div saves the divisor": lambda t, x, w: x / w,
+    "sum saves nothing": lambda t, x, w: (x * 2).sum() + w.sum(),
+    "matmul saves both": lambda t, x, w: t.outer(x, w).sum(0),
+    "a saved leaf written through setitem": lambda t, x, w: x * w,
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("case", list(INPLACE))
+def test_in_place_change_fails_backward_only_where_a_node_saved_the_array(case):
+    outcomes = []
+    for lib in (gs, torch):
+        x = lib.tensor([1.5, -2.0], requires_grad=True)
+        w = lib.tensor([0.5, 3.0])
+        out = INPLACE[case](lib, x, w)
+        if case == "exp saves its output":
+            out.add_(1)
+        elif case.startswith("a saved leaf"):
+            w[0] = 2.0
+        else:
+            w.mul_(2)
+        try:
+            out.sum().backward()
+            outcomes.append(("ok", x.grad.tolist()))
+        except RuntimeError as e:
+            outcomes.append(("error", str(e).split(" is at version")[0]))
+    assert outcomes[0] == outcomes[1]
+    assert ("modified by an inplace operation" in str(outcomes[0])) == (outcomes[0][0] == "error")
+
+
+def test_saved_arrays_are_recorded_when_the_node_is():
+    from graphstudio.engine.backprop import was_saved
+
+    x = gs.tensor([1.5, -2.0], requires_grad=True)
+    w = gs.tensor([0.5, 3.0])
+    x + w
+    assert not was_saved(w.array)
+    with gs.no_grad():
+        x * w
+    assert not was_saved(w.array)
+    x * w  # a node freed at once holds nothing
+    assert not was_saved(w.array)
+    y = x * w
+    assert was_saved(w.array) and not was_saved(y.array)

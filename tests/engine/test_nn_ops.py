@@ -183,3 +183,15 @@ def test_bce_with_logits_has_the_targets_dtype_as_pytorch(reduction, input_dtype
     assert (dt, gdt) == (t_dt, t_gdt)
     np.testing.assert_allclose(value, t_value, rtol=1e-6)
     np.testing.assert_allclose(grad, t_grad, rtol=1e-6)
+
+
+@needs_torch
+@pytest.mark.parametrize("probs,labels", [([0.5, 0.25], [1.0, 1.25]), ([0.5, 0.25], [-0.5, 1.0]),
+                                          ([1.5, 0.25], [1.25, 0.0])])
+def test_binary_cross_entropy_refuses_what_pytorch_refuses(probs, labels):
+    """Targets outside [0, 1] are refused (the input is checked first), as PyTorch (found by the graph fuzzer)."""
+    with pytest.raises(RuntimeError) as theirs:
+        torch.nn.functional.binary_cross_entropy(torch.tensor(probs), torch.tensor(labels))
+    with pytest.raises(RuntimeError) as ours:
+        F.binary_cross_entropy(gs.tensor(probs), gs.tensor(labels))
+    assert str(ours.value) == str(theirs.value)

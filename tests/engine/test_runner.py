@@ -146,3 +146,50 @@ def test_backward_from_a_root_is_out_backward_as_in_pytorch():
     with pytest.raises(RunError, match=r"node 'z' \(mul\): grad can be implicitly created only for scalar outputs"):
         runner.forward()
         runner.backward("z")
+
+
+def _graph(*nodes):
+    return Document(nodes=[Node(**n) for n in nodes])
+
+
+@needs_torch
+def test_add_and_sub_take_alpha_in_a_graph_file_as_pytorch():
+    doc = _graph({"id": "x", "op": "tensor", "params": {"data": [1.5, -2.0], "dtype": "float64", "requires_grad": True}},
+                 {"id": "w", "op": "tensor", "params": {"data": [0.5, 3.0], "dtype": "float64", "requires_grad": True}},
+                 {"id": "a", "op": "add", "inputs": {"input": "x", "other": "w"}, "params": {"alpha": 2}},
+                 {"id": "s", "op": "sub", "inputs": {"input": "a", "other": 4}, "params": {"alpha": -0.5}},
+                 {"id": "r", "op": "rsub", "inputs": {"input": "s", "other": "w"}, "params": {"alpha": 3}},
+                 {"id": "out", "op": "sum", "inputs": {"input": "r"}},
+                 {"id": "bw", "op": "backward", "inputs": {"tensor": "out"}})
+    trace = run(doc, trace=True).trace
+    x = torch.tensor([1.5, -2.0], dtype=torch.float64, requires_grad=True)
+    w = torch.tensor([0.5, 3.0], dtype=torch.float64, requires_grad=True)
+    r = torch.rsub(torch.sub(torch.add(x, w, alpha=2), 4, alpha=-0.5), w, alpha=3)
+    r.sum().backward()
+    np.testing.assert_allclose(trace.values["r"], r.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(trace.grads["x"], x.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(trace.grads["w"], w.grad.numpy(), rtol=1e-12)
+    assert trace.grad_fns["r"] == r.grad_fn.name()
+
+
+def test_no_op_nodes_hand_their_input_on_in_a_graph():
+    doc = _graph({"id": "x", "op": "ones", "params": {"shape": [2, 3], "requires_grad": True}},
+                 {"id": "f", "op": "flatten", "inputs": {"input": "x"}, "params": {"start_dim": 1, "end_dim": 1}},
+                 {"id": "c", "op": "contiguous", "inputs": {"input": "f"}},
+                 {"id": "t", "op": "to", "inputs": {"input": "c"}, "params": {"dtype": "float32"}},
+                 {"id": "d", "op": "dropout", "inputs": {"input": "t"}, "params": {"p": 0.0}})
+    values = run(doc).values
+    assert all(values[k] is values["x"] for k in "fctd")
+
+
+def test_trace_gives_each_where_input_its_own_gradient():
+    doc = _graph({"id": "x", "op": "tensor", "params": {"data": [1.5, -2.0, 3.0], "requires_grad": True}},
+                 {"id": "c", "op": "gt", "inputs": {"input": "x", "other": 0}},
+                 {"id": "w", "op": "where", "inputs": {"condition": "c", "input": "x", "other": 0.0}},
+                 {"id": "out", "op": "sum", "inputs": {"input": "w"}},
+                 {"id": "bw", "op": "backward", "inputs": {"tensor": "out"}})
+    runner = run(doc, trace=True)
+    grads = runner.trace.edge_grads
+    assert edge_index(runner, "c", "w", "condition") not in grads
+    (g,) = grads[edge_index(runner, "x", "w", "input")]
+    np.testing.assert_allclose(g, [1.0, 0.0, 1.0])

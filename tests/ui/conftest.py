@@ -45,9 +45,11 @@ def chain_doc() -> Document:
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path):
+    from graphstudio.ui import i18n
     from graphstudio.ui.mainwindow import MainWindow
+    i18n.set_language("en")  # whatever the machine's locale: tests read the English texts
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings=settings, recovery_path=tmp_path / "recovery" / "recovery.graph.json")
+    win = MainWindow(settings=settings, recovery_dir=tmp_path / "recovery")
     win.questions = []
 
     def ask(title, text, buttons, default):  # tests that expect a question replace this

@@ -123,6 +123,22 @@ def test_several_outputs_are_named(window):
     assert [r.name for r in rows] == ["values", "indices"] and all(r.show_name for r in rows)
 
 
+def test_pieces_get_a_port_each_once_the_input_shape_is_known(window):
+    from graphstudio.ui.analysis import compiler_available
+    show(window, Document(nodes=[Node("a", "ones", {}, {"shape": [3, 2]}, (0.0, 0.0)),
+                                 Node("p", "split", {"tensor": "a"}, {"split_size_or_sections": 1}, (300.0, 0.0)),
+                                 Node("c", "chunk", {"input": "a"}, {"chunks": 1}, (300.0, 200.0)),
+                                 Node("y", "mul", {"input": "p:2", "other": 2.0}, {}, (600.0, 0.0))]))
+    if compiler_available():
+        assert [r.name for r in window.scene.nodes["p"].view.outputs] == ["0", "1", "2"]
+        assert [(r.name, r.spec) for r in window.scene.nodes["c"].view.outputs] == [("0", "[3, 2] float32")]
+        assert not window.model.analysis.problems
+        assert any(w.wire.src == "p" and w.wire.dst == "y" for w in window.scene.wires)
+        window.model.set_param("a", "shape", [2, 2])
+        assert [r.name for r in window.scene.nodes["p"].view.outputs] == ["0", "1"]
+        assert "has no output '2'" in str(window.model.analysis.problems[0])
+
+
 def test_moving_a_node_is_one_undoable_command(window, chain_doc):
     show(window, chain_doc)
     item = window.scene.nodes["b"]

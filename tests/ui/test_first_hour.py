@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from graphstudio.document import Document, Node
@@ -219,3 +220,333 @@ def test_loss_plot_follows_the_data_labels_the_last_loss_and_has_a_log_scale(qtb
     plot.redraw()
     (x0, x1), _ = plot.plot.viewRange()
     assert 61 <= x1 <= 61 * 1.1 + 1e-9
+
+
+def test_opening_a_dock_keeps_the_selected_node_in_view(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("a", "ones", {}, {"shape": [2]}, (0.0, 0.0))]))
+    view = window.view
+    view.resetTransform()
+    seen = view.visible_scene_rect()
+    item = window.scene.nodes["a"]
+    item.setPos(seen.center().x(), seen.bottom() - item.box().height() - 10)  # low in the view
+    click_node(window, "a")
+    assert not live.viewer_dock.isVisible()
+    live.viewer_dock.show()
+    qtbot.waitUntil(lambda: view.height() < 700)
+    QTest.qWait(20)
+    assert view.visible_scene_rect().contains(item.sceneBoundingRect())
+
+
+def test_the_inspector_placeholder_follows_the_theme(qtbot, window):
+    page = window.inspector.widget()
+    window.set_theme("dark")
+    qtbot.wait(10)
+    dark = page.grab().toImage().pixelColor(5, 5)
+    window.set_theme("light")
+    qtbot.wait(10)
+    light = page.grab().toImage().pixelColor(5, 5)
+    assert dark.lightness() < 100 < light.lightness()
+
+
+@needs_torch
+def test_copy_as_pytorch_code_and_export_script_run_in_pytorch(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QFileDialog
+
+    from graphstudio.ui.mainwindow import lessons_dir
+    assert window.open_path(lessons_dir() / "03_autograd_basics.json", ask=False)
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    code = QGuiApplication.clipboard().text()
+    scope: dict = {}
+    exec(compile(code, "copied.py", "exec"), scope)
+    np.testing.assert_array_equal(scope["x"].grad.numpy(), np.full((2, 2), 4.5))
+    target = tmp_path / "basics.py"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    export_menu = next(a.menu() for a in file_menu.actions() if a.menu() is not None and "Export" in a.text())
+    next(a for a in export_menu.actions() if "PyTorch" in a.text()).trigger()
+    assert target.read_text(encoding="utf-8") == code
+
+
+def test_code_of_a_graph_with_problems_says_why_instead(window):
+    window.model.reset(Document(nodes=[Node("r", "relu", {}, {}, (0.0, 0.0))]))
+    window.actions["copy_code"].trigger()
+    assert window.statusBar().currentMessage().startswith("Cannot write the PyTorch code: ")
+    assert "r" in window.statusBar().currentMessage()
+
+
+def test_right_click_on_empty_canvas_offers_add_node_and_the_canvas_actions(qtbot, window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+    vp = window.view.viewport()
+    where = QPoint(300, 300)
+    seen = []
+
+    def pick() -> None:
+        menu = QApplication.activePopupWidget()
+        seen.extend(a.text() for a in menu.actions())
+        menu.actions()[0].trigger()
+        menu.close()
+
+    QTimer.singleShot(50, pick)
+    QApplication.sendEvent(vp, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, vp.mapToGlobal(where)))
+    assert seen[0].startswith("Add node here") and "&Paste" in seen and "&Fit Graph" in seen
+    popup = window.view.popup
+    QTest.keyClicks(popup.search, "relu")
+    QTest.keyClick(popup.search, Qt.Key.Key_Return)
+    node = window.scene.nodes["relu"]
+    spot = window.view.mapToScene(where)
+    assert node.mapRectToScene(node.box()).adjusted(-60, -60, 60, 60).contains(spot)
+
+
+def test_the_tab_popup_is_wide_and_stays_inside_the_window(window):
+    view = window.view
+    corner = view.mapToScene(QPoint(view.viewport().width() - 5, view.viewport().height() - 5))
+    popup = view.open_search(corner)
+    assert popup.width() >= 360
+    assert window.frameGeometry().contains(popup.frameGeometry())
+    popup.close()
+
+
+def test_the_start_page_greets_a_first_launch_and_opens_a_lesson(qtbot, window):
+    page = window.start_page
+    assert page.isVisible()
+    gallery = page.gallery
+    assert gallery.count() == len(window.lessons) >= 20
+    texts = [gallery.item(i).text() for i in range(gallery.count())]
+    assert texts[2].startswith("3. Autograd basics") and "\n" in texts[2]  # numbered, title then summary
+    assert not gallery.item(2).icon().isNull()
+    gallery.scrollToItem(gallery.item(2))
+    rect = gallery.visualItemRect(gallery.item(2))
+    double_click(gallery, rect.center())
+    assert window.model.doc.title.startswith("Autograd basics") and not page.isVisible()
+    window.new_document()  # File › New: the page again, the lesson gone
+    assert page.isVisible() and not window.model.doc.nodes
+
+
+def test_the_start_page_goes_when_the_student_builds_and_comes_back_from_help(qtbot, window):
+    page = window.start_page
+    QTest.keyClick(page.gallery, Qt.Key.Key_Escape)
+    assert not page.isVisible()
+    window.actions["start_page"].trigger()
+    assert page.isVisible()
+    QTest.mouseClick(page.empty, Qt.MouseButton.LeftButton)  # "Start with an empty canvas"
+    assert not page.isVisible() and window.view.hasFocus()
+    window.actions["start_page"].trigger()
+    drop_op(window, "ones", QPoint(200, 200))  # building hides it
+    assert not page.isVisible()
+
+
+def test_the_start_page_lists_recent_files(qtbot, window, tmp_path):
+    from graphstudio.document import save
+    path = tmp_path / "mine.json"
+    save(sgd_graph(0.1), path)
+    window._remember(str(path))
+    window.show_start_page()
+    recent = window.start_page.recent
+    assert recent.item(0).text().startswith("mine.json")
+    double_click(recent, recent.visualItemRect(recent.item(0)).center())
+    assert window.model.path == str(path) and not window.start_page.isVisible()
+
+
+def double_click(view, at: QPoint) -> None:
+    """As a mouse does it: a click, then the second press that makes it a double-click."""
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at)
+
+
+def test_lesson_summaries_are_one_plain_sentence():
+    from graphstudio.ui.start import summary
+    assert summary("The first **autograd**\nexample, as a graph:\n\nNext paragraph.") == \
+        "The first autograd example, as a graph"
+    assert summary("Leaves keep `.grad`. Others do not.") == "Leaves keep .grad."
+    assert summary("x" * 300).endswith("…") and len(summary("x" * 300)) == 110
+
+
+def test_a_dragged_wire_lights_the_ports_that_take_it_and_says_why_others_refuse(qtbot, window):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from graphstudio.ui.items import OK
+    window.model.reset(Document(nodes=[
+        Node("a", "ones", {}, {"shape": [2, 3]}, (0.0, 0.0)),
+        Node("m", "mm", {"input": "a"}, {}, (300.0, 0.0)),
+        Node("r", "relu", {"input": "m"}, {}, (600.0, 0.0)),
+        Node("s", "sigmoid", {}, {}, (300.0, 200.0)),
+    ]))
+    window.view.resetTransform()
+    window.view.centerOn(window.scene.content_rect().center())
+    scene, vp = window.scene, window.view.viewport()
+    start = window.view.mapFromScene(scene.nodes["r"].out_ports["out"].scenePos())
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    assert scene.nodes["s"].in_port("input").verdict == OK  # lit: it would take r
+    assert "cycle" in scene.nodes["m"].in_port("mat2").verdict  # m feeds r already
+    assert "cycle" in scene.nodes["m"].in_port("mat2").toolTip()
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    assert scene.nodes["s"].in_port("input").verdict is None  # back to normal after the drag
+
+    start = window.view.mapFromScene(scene.nodes["a"].out_ports["out"].scenePos())
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    mat2 = scene.nodes["m"].in_port("mat2")
+    assert mat2.verdict == OK  # no cycle; the shapes are checked when the wire reaches it
+    over = QPointF(window.view.mapFromScene(mat2.scenePos()))
+    QApplication.sendEvent(vp, QMouseEvent(QEvent.Type.MouseMove, over, vp.mapToGlobal(over), Qt.MouseButton.NoButton,
+                                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    assert mat2.verdict.startswith("Refused: a → m.mat2") and mat2.verdict in window.statusBar().currentMessage()
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, over.toPoint())
+    assert "mat2" not in window.model.doc.node("m").inputs
+
+
+def key(window, k, text: str = "") -> None:
+    """A key press where the keyboard is now (the focused widget), as a student types."""
+    from PySide6.QtWidgets import QApplication
+    target = QApplication.focusWidget() or window
+    if text:
+        QTest.keyClicks(target, text)
+    else:
+        QTest.keyClick(target, k)
+
+
+def add_wired(window, op: str) -> None:
+    """C, Tab, the op's name, Enter: a new node wired to the selected one."""
+    key(window, Qt.Key.Key_C)
+    key(window, Qt.Key.Key_Tab)
+    key(window, None, op)
+    key(window, Qt.Key.Key_Return)
+
+
+def inspect(window, *fields: str) -> None:
+    """Enter: into the inspector's id field; each text typed into the next field (Tab), Enter; Esc: back."""
+    key(window, Qt.Key.Key_Return)
+    for i, text in enumerate(fields):
+        if i:
+            key(window, Qt.Key.Key_Tab)
+        if text:  # a field reached by the keyboard has its text selected: typing replaces it
+            key(window, None, text)
+            key(window, Qt.Key.Key_Return)
+    key(window, Qt.Key.Key_Escape)
+
+
+def focused():
+    from PySide6.QtWidgets import QApplication
+    return QApplication.focusWidget()
+
+
+@needs_torch
+def test_the_first_example_with_the_keyboard_alone(qtbot, window, live):
+    key(window, Qt.Key.Key_Escape)  # the start page goes; the canvas has the keyboard
+    assert window.view.hasFocus()
+    key(window, Qt.Key.Key_Tab)
+    key(window, None, "ones")
+    key(window, Qt.Key.Key_Return)
+    assert window.scene.selected_ids() == ["ones"] and window.view.hasFocus()
+    inspect(window, "x", "2, 2")
+    assert window.view.hasFocus()
+    key(window, Qt.Key.Key_Return)  # the requires_grad box: Tab past the fields, Space ticks it
+    for _ in range(3):  # id, shape, dtype
+        key(window, Qt.Key.Key_Tab)
+    assert focused() is window.inspector.flag_boxes["requires_grad"]
+    key(window, Qt.Key.Key_Space)
+    key(window, Qt.Key.Key_Escape)
+    add_wired(window, "add")
+    inspect(window, "y", "", "2")
+    add_wired(window, "mul")
+    inspect(window, "yy")
+    key(window, Qt.Key.Key_Left)   # along the wire back to y
+    assert window.scene.selected_ids() == ["y"]
+    key(window, Qt.Key.Key_C)
+    key(window, Qt.Key.Key_Right)  # to yy
+    key(window, Qt.Key.Key_P)      # its next port: other
+    assert "yy.other" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Return)
+    add_wired(window, "mul")
+    inspect(window, "z", "", "3")
+    add_wired(window, "mean")
+    inspect(window, "out")
+    doc = window.model.doc
+    assert {n.id: n.inputs for n in doc.nodes} == {
+        "x": {}, "y": {"input": "x", "other": 2}, "yy": {"input": "y", "other": "y"},
+        "z": {"input": "yy", "other": 3}, "out": {"input": "z"}}
+    assert doc.node("x").params == {"shape": [2, 2], "requires_grad": True}
+    boxes = window.scene.node_boxes()
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    key(window, Qt.Key.Key_F5)  # Forward
+    settle(qtbot, live)
+    key(window, Qt.Key.Key_F6)  # Backward, on out
+    settle(qtbot, live)
+    assert "out.backward()" in window.statusBar().currentMessage()
+    assert live.open_node("x")
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, np.full((2, 2), 4.5))
+
+
+def test_help_keyboard_lists_every_key(window):
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    text = window.keyboard_help()
+    for expected in ("Forward", "F5", "Backward", "F6", "Tab", "Copy as PyTorch code", "Ctrl+Shift+C", "← →"):
+        assert expected in text
+    from PySide6.QtWidgets import QMessageBox
+    assert window.findChild(QMessageBox, "keyboard_help").isVisible()
+
+
+def test_the_canvas_shows_when_it_has_the_keyboard(qtbot, window):
+    window.hide_start_page()
+    view = window.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    focused_edge = view.viewport().grab().toImage().pixelColor(1, view.viewport().height() // 2)
+    window.palette_panel.search.setFocus()
+    qtbot.waitUntil(lambda: not view.hasFocus())
+    plain_edge = view.viewport().grab().toImage().pixelColor(1, view.viewport().height() // 2)
+    from graphstudio.ui import theme
+    assert focused_edge == theme.colors()["selected"] and plain_edge != focused_edge
+
+
+def test_backward_with_nothing_requiring_grad_says_where_to_tick_it(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("x", "ones", {}, {"shape": [2]}, (0.0, 0.0)),
+                                       Node("out", "sum", {"input": "x"}, {}, (300.0, 0.0))]))
+    press(window, live.toolbar.backward)
+    message = window.statusBar().currentMessage()
+    assert "requires_grad" in message and "select x" in message
+    assert not live.busy
+
+
+def test_a_node_added_beside_the_edge_of_the_view_is_scrolled_into_view(window):
+    window.hide_start_page()
+    view = window.view
+    view.resetTransform()
+    seen = view.visible_scene_rect()
+    window.model.reset(Document(nodes=[Node("a", "ones", {}, {"shape": [2]}, (seen.right() - 200, seen.center().y()))]))
+    click_node(window, "a")
+    type_into(window.palette_panel.search, "relu")  # beside a: off the right edge, so the view follows
+    item = window.scene.nodes["relu"]
+    assert view.visible_scene_rect().contains(item.mapRectToScene(item.box()))
+
+
+@needs_torch
+def test_backward_from_a_node_with_two_outputs_starts_at_its_first(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("x", "tensor", {}, {"data": [1.0, 5.0, 2.0], "requires_grad": True},
+                                            (0.0, 0.0)),
+                                       Node("m", "max", {"input": "x"}, {"dim": 0}, (300.0, 0.0))]))
+    click_node(window, "m")
+    press(window, live.toolbar.backward)
+    settle(qtbot, live)
+    assert live.error is None
+    x = torch.tensor([1.0, 5.0, 2.0], requires_grad=True)
+    x.max(dim=0).values.backward()
+    assert live.open_node("x")
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, x.grad.numpy())
+
+
+def test_every_action_has_a_shortcut_listed_in_help_keyboard(window):
+    text = window.keyboard_help()
+    toolbar = window.live.toolbar
+    actions = [a for k, a in window.actions.items() if not k.startswith("theme_") and k != "about"]
+    actions += [toolbar.forward, toolbar.backward, toolbar.step, toolbar.train, toolbar.stop, toolbar.reset,
+                toolbar.apply]
+    for action in actions:
+        keys = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText) if action.shortcuts() else ""
+        assert keys, action.text()
+        assert keys in text and action.text().replace("&", "").rstrip("…") in text

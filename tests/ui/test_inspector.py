@@ -35,8 +35,8 @@ def test_widgets_follow_param_types(window, doc):
     assert isinstance(ins.widgets["shape"], QLineEdit) and ins.widgets["shape"].text() == "[2, 3]"
     assert isinstance(ins.widgets["dtype"], QComboBox)
     assert isinstance(ins.widgets["id"], QLineEdit) and ins.widgets["id"].text() == "a"
-    assert set(ins.flag_boxes) == {"requires_grad", "retain_grad", "no_grad"}
-    assert ins.flag_boxes["requires_grad"].isEnabled() and not ins.flag_boxes["retain_grad"].isEnabled()
+    assert set(ins.flag_boxes) == {"requires_grad"}  # a leaf: only what applies to it
+    assert ins.flag_boxes["requires_grad"].isEnabled()
     ins = select(window, "lin")
     assert isinstance(ins.widgets["steps"], QSpinBox) and ins.widgets["steps"].value() == 5
     assert isinstance(ins.widgets["end"], QDoubleSpinBox)
@@ -144,6 +144,7 @@ def test_multi_selection_shows_a_hint(window, doc):
     ("shape", "2, 3", [2, 3]), ("shape", "(5, 3)", [5, 3]), ("shape", "(4,)", [4]), ("shape", " [2, 3,] ", [2, 3]),
     ("dims", "0, 1", [0, 1]), ("int_or_ints", "(1, 2)", [1, 2]), ("data", "((1, 2), (3, 4))", [[1, 2], [3, 4]]),
     ("dims_or_none", "(0, 1)", [0, 1]),
+    ("padding", "same", "same"), ('padding', '"valid"', "valid"), ("padding", "[1, 2]", [1, 2]),
 ])
 def test_parse_value_accepts(kind, text, value):
     assert values.parse_value(kind, text) == value
@@ -151,6 +152,7 @@ def test_parse_value_accepts(kind, text, value):
 
 @pytest.mark.parametrize("kind, text", [
     ("shape", "[2.5]"), ("shape", "[true]"), ("dims", "x"), ("data", "[[1, 2], [3]]"), ("data", '["a"]'),
+    ("padding", '"full"'),
     ("dim_or_none", "1.5"), ("shape", ""), ("shape", "2 3"), ("shape", "(2, -1)"),
 ])
 def test_parse_value_refuses(kind, text):
@@ -172,3 +174,14 @@ def test_empty_fields_hint_what_can_be_typed(window, doc):
     assert "0, 1" in window.inspector.widgets["dim"].placeholderText()
     window.scene.select_ids(["a"])
     assert "(2, 3)" in window.inspector.widgets["shape"].toolTip()
+
+
+def test_panels_show_only_the_flags_that_apply(window, doc):
+    window.model.reset(doc)
+    assert set(select(window, "s").flag_boxes) == {"retain_grad", "no_grad"}
+    assert select(window, "opt").flag_boxes == {}  # an optimizer: no autograd boxes at all
+    window.model.set_param("opt", "no_grad", True)  # set in a file where it means nothing: shown, to untick
+    window.scene.select_ids([])
+    box = select(window, "opt").flag_boxes["no_grad"]
+    box.setChecked(False)
+    assert "no_grad" not in window.model.doc.node("opt").params

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
@@ -10,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from graphstudio.document import Document, Node, load, save
 
 B = QMessageBox.StandardButton
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_save_open_round_trip(window, chain_doc, tmp_path: Path):
@@ -65,6 +69,40 @@ def test_open_asks_before_losing_work(window, chain_doc, tmp_path: Path):
     assert [n.id for n in window.model.doc.nodes] == ["z"]
 
 
+CRASHING_EDITOR = """
+import os, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from graphstudio.document import load
+from graphstudio.ui.autosave import Autosaver
+from graphstudio.ui.model import GraphModel
+model = GraphModel()
+model.reset(load(sys.argv[2]), sys.argv[2])
+model.set_param("a", "shape", [int(sys.argv[3])])
+assert Autosaver(model, Path(sys.argv[1])).tick()
+os._exit(0)  # killed: no close, so the recovery file and a lock naming a dead process stay behind
+"""
+
+
+def crash_editor(folder: Path, src: Path, size: int) -> None:
+    """An editor in another process edits ``src`` (a's shape becomes [size]), autosaves, and dies."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-c", CRASHING_EDITOR, str(folder), str(src), str(size)], check=True, env=env,
+                   timeout=120)
+
+
+def fresh_window(window, qtbot):
+    from graphstudio.ui.mainwindow import MainWindow
+
+    fresh = MainWindow(settings=window.settings, recovery_dir=window.autosaver.folder)
+    qtbot.addWidget(fresh)
+    fresh.questions, fresh.warnings = [], []
+    fresh.ask = lambda title, *a: fresh.questions.append(title) or B.Yes
+    fresh.warn = lambda title, text: fresh.warnings.append(text)
+    return fresh
+
+
 def test_autosave_and_recovery(window, chain_doc, qtbot, tmp_path: Path):
     src = tmp_path / "chain.json"
     save(chain_doc, src)
@@ -72,35 +110,74 @@ def test_autosave_and_recovery(window, chain_doc, qtbot, tmp_path: Path):
     autosaver = window.autosaver
     assert not autosaver.tick()  # nothing unsaved: nothing written
     window.model.set_param("a", "shape", [9, 9])
-    edited = window.model.doc.copy()
     assert autosaver.tick()
     assert autosaver.path.is_file()
     assert not autosaver.tick()  # no newer work since
 
-    # a new session finds the recovery file and offers it back
-    from graphstudio.ui.mainwindow import MainWindow
-    fresh = MainWindow(settings=window.settings, recovery_path=autosaver.path)
-    qtbot.addWidget(fresh)
-    asked = []
-    fresh.ask = lambda title, *a: asked.append(title) or B.Yes
+    # an editor killed with unsaved work: the next start offers it back
+    crash_editor(autosaver.folder, src, 7)
+    fresh = fresh_window(window, qtbot)
     assert fresh.offer_recovery()
-    assert asked == ["Restore unsaved work?"]
-    assert fresh.model.doc == edited
-    assert fresh.model.modified and fresh.model.path == str(src.resolve())
+    assert fresh.questions == ["Restore unsaved work?"]
+    assert fresh.model.doc.node("a").params["shape"] == [7]
+    assert fresh.model.modified and fresh.model.path == str(src)
     assert fresh.windowTitle().startswith("chain.json*")
+    assert fresh.autosaver.path.is_file()  # the work stays on disk, now as the fresh window's
     assert fresh.save()
-    assert not autosaver.path.exists()  # a clean save removes the recovery file
-    assert load(src) == edited
-    fresh.autosaver.timer.stop()
+    assert not fresh.autosaver.path.exists()  # a clean save removes the recovery file
+    assert load(src).node("a").params["shape"] == [7]
+    assert autosaver.path.is_file()  # the first window's live work was never touched
 
 
-def test_declined_recovery_is_removed(window, chain_doc, tmp_path: Path):
+def test_each_killed_window_leaves_its_own_work(window, chain_doc, qtbot, tmp_path: Path):
+    src = tmp_path / "chain.json"
+    save(chain_doc, src)
+    crash_editor(window.autosaver.folder, src, 5)
+    crash_editor(window.autosaver.folder, src, 6)
+    first, second = fresh_window(window, qtbot), fresh_window(window, qtbot)
+    assert first.offer_recovery() and second.offer_recovery()
+    shapes = {w.model.doc.node("a").params["shape"][0] for w in (first, second)}
+    assert shapes == {5, 6}
+    assert not fresh_window(window, qtbot).offer_recovery()  # both taken: nothing left to offer
+
+
+def test_a_live_editors_work_is_not_taken_for_a_crash(window, chain_doc, qtbot):
     window.model.reset(chain_doc)
     window.model.set_param("a", "shape", [3])
     assert window.autosaver.tick()
+    beside = fresh_window(window, qtbot)
+    assert not beside.offer_recovery() and beside.questions == []
+    assert window.autosaver.path.is_file()
+
+
+def test_an_unreadable_recovery_file_is_kept_aside_and_reported(window, qtbot):
+    folder = window.autosaver.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    newer = folder / "from-a-newer-version.graph.json"
+    newer.write_text('{"graphstudio": 99, "nodes": []}')
+    fresh = fresh_window(window, qtbot)
+    assert not fresh.offer_recovery()
+    aside = folder / "from-a-newer-version.graph.json.unreadable"
+    assert aside.read_text() == '{"graphstudio": 99, "nodes": []}' and not newer.exists()
+    assert len(fresh.warnings) == 1 and "newer GraphStudio" in fresh.warnings[0] and str(aside) in fresh.warnings[0]
+    assert not fresh_window(window, qtbot).offer_recovery()  # reported once, kept, not offered again
+
+
+def test_declined_recovery_is_removed(window, chain_doc, qtbot, tmp_path: Path):
+    src = tmp_path / "chain.json"
+    save(chain_doc, src)
+    crash_editor(window.autosaver.folder, src, 3)
     window.ask = lambda *a: B.No
     assert not window.offer_recovery()
-    assert not window.autosaver.pending()
+    assert not window.autosaver.orphans() and not list(window.autosaver.folder.glob("*.graph.json"))
+
+
+def test_a_normal_close_removes_the_recovery_file_and_lock(window, chain_doc):
+    window.model.reset(chain_doc)
+    window.model.set_param("a", "shape", [3])
+    assert window.autosaver.tick()
+    assert window.close()  # the fixture's ask answers Discard
+    assert list(window.autosaver.folder.iterdir()) == []
 
 
 def test_autosave_timer_runs_every_30_seconds(window):

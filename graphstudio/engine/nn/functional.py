@@ -33,6 +33,62 @@ def _with_inplace(name: str) -> Any:
 
 globals().update({name: _with_inplace(name) for name in INPLACE})
 
+# PyTorch's arguments of each loss after (input, target), in its positional order.
+LOSS_ARGUMENTS = {
+    "mse_loss": ("size_average", "reduce", "reduction", "weight"),
+    "l1_loss": ("size_average", "reduce", "reduction", "weight"),
+    "cross_entropy": ("weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"),
+    "nll_loss": ("weight", "size_average", "ignore_index", "reduce", "reduction"),
+    "binary_cross_entropy": ("weight", "size_average", "reduce", "reduction"),
+    "binary_cross_entropy_with_logits": ("weight", "size_average", "reduce", "reduction", "pos_weight"),
+    "huber_loss": ("reduction", "delta", "weight"),
+    "smooth_l1_loss": ("size_average", "reduce", "reduction", "beta"),
+}
+
+
+def legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
+    """PyTorch's mapping of the old `size_average`/`reduce` flags to `reduction`, with its warning."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                  UserWarning, stacklevel=4)
+    return reduction
+
+
+def loss_options(name: str, args: tuple, kwargs: dict, positional: tuple[str, ...] | None = None) -> dict:
+    """A loss's arguments bound by PyTorch's names and order; the legacy flags become `reduction`, and a
+    per-element weight (not supported) says so rather than being ignored."""
+    positional = LOSS_ARGUMENTS[name] if positional is None else positional
+    if len(args) > len(positional):
+        raise TypeError(f"{name}() takes at most {len(positional)} optional positional arguments ({len(args)} given)")
+    options = dict(zip(positional, args))
+    for key, value in kwargs.items():
+        if key in options:
+            raise TypeError(f"{name}() got multiple values for argument '{key}'")
+        options[key] = value
+    size_average, reduce = options.pop("size_average", None), options.pop("reduce", None)
+    if size_average is not None or reduce is not None:
+        options["reduction"] = legacy_reduction(size_average, reduce)
+    for key in ("weight", "pos_weight"):
+        if options.pop(key, None) is not None:
+            raise NotImplementedError(f"{name}({key}=...) is not supported by GraphStudio's engine")
+    return options
+
+
+def _loss(name: str) -> Any:
+    fn = FUNCTIONS[name]
+
+    def f(input: Any, target: Any, *args: Any, **kwargs: Any) -> Any:
+        return fn(input, target, **loss_options(name, args, kwargs))
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = fn.__doc__
+    return f
+
+
+globals().update({name: _loss(name) for name in LOSS_ARGUMENTS})
+
 
 def _implicit_dim(name: str, ndim: int) -> int:
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "

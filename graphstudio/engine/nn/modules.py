@@ -600,14 +600,17 @@ Hardtanh = _activation("Hardtanh", F.hardtanh, (("min_val", -1.0), ("max_val", 1
 
 # -- losses --------------------------------------------------------------------------------------------
 def _loss(name: str, fn_name: str, extra: tuple = ()) -> type[Module]:
-    """A loss layer: `Loss(reduction=…)(input, target)` is `F.<fn>(input, target, reduction=…)`."""
+    """A loss layer: `Loss(reduction=…)(input, target)` is `F.<fn>(input, target, reduction=…)`; its
+    arguments are PyTorch's (the functional's, but for its trailing weight), the legacy ones included."""
     names = ["reduction"] + [k for k, _ in extra]
+    positional = F.LOSS_ARGUMENTS[fn_name]
+    if positional[-1] == "weight" and positional[0] != "weight":
+        positional = positional[:-1]
 
-    def __init__(self: Module, *args: Any, reduction: str = "mean", **kwargs: Any) -> None:
+    def __init__(self: Module, *args: Any, **kwargs: Any) -> None:
         Module.__init__(self)
-        object.__setattr__(self, "reduction", reduction)
-        values = dict(extra)
-        values.update(kwargs)
+        values = {"reduction": "mean", **dict(extra)}
+        values.update(F.loss_options(name, args, kwargs, positional))
         for k, v in values.items():
             object.__setattr__(self, k, v)
 

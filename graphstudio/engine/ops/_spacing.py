@@ -11,6 +11,7 @@ import numpy as np
 
 _SPLITTER = 134217729.0  # 2**27 + 1: Veltkamp's split of a double into two 26-bit halves
 _VECTOR_BYTES = 32  # the AVX2 vector PyTorch's range kernels fill
+_BLOCK = 1 << 16  # elements computed at a time, so the temporaries stay small beside the result
 
 
 def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -54,16 +55,21 @@ def arange_values(start: float, step: float, n: int, dtype: np.dtype) -> np.ndar
     vectors is computed element by element.
     """
     dtype = np.dtype(dtype)
-    index = np.arange(n)
-    if dtype.kind != "f":
-        return (int(start) + int(step) * index).astype(dtype)
-    out = fma(step, index.astype(np.float64), start).astype(dtype)
+    out = np.empty(n, dtype)
     width = _VECTOR_BYTES // dtype.itemsize
-    vectorised = n - n % (2 * width) if n >= 2 * width else 0
-    if vectorised:
-        lane = index[:vectorised] % width
-        base = out[:vectorised][index[:vectorised] - lane].astype(np.float64)
-        out[:vectorised] = fma(lane.astype(np.float64), step, base).astype(dtype)
+    vectorised = n - n % (2 * width)  # (_BLOCK is a multiple of every vector width)
+    for low in range(0, n, _BLOCK):
+        index = np.arange(low, min(n, low + _BLOCK))
+        if dtype.kind != "f":
+            out[low:low + len(index)] = int(start) + int(step) * index
+            continue
+        block = fma(step, index.astype(np.float64), start).astype(dtype)
+        in_vectors = index < vectorised
+        if in_vectors.any():
+            lane = (index % width)[in_vectors]
+            base = fma(step, (index[in_vectors] - lane).astype(np.float64), start).astype(dtype)
+            block[in_vectors] = fma(lane.astype(np.float64), step, base).astype(dtype)
+        out[low:low + len(index)] = block
     return out
 
 
@@ -77,6 +83,11 @@ def linspace_values(start: float, end: float, steps: int, dtype: np.dtype) -> np
     first, last = (compute(v) if dtype.kind == "f" else compute(int(v)) for v in (start, end))
     step = compute((last - first) / compute(steps - 1))
     half = steps // 2
-    up = fma(step, np.arange(half, dtype=compute), first, compute)
-    down = fma(-step, np.arange(steps - half - 1, -1, -1, dtype=compute), last, compute)
-    return np.concatenate([up, down]).astype(dtype)
+    out = np.empty(steps, dtype)
+    for low in range(0, steps, _BLOCK):
+        index = np.arange(low, min(steps, low + _BLOCK))
+        up = index < half
+        block = np.where(up, fma(step, index.astype(compute), first, compute),
+                         fma(-step, (steps - 1 - index).astype(compute), last, compute))
+        out[low:low + len(index)] = block.astype(dtype)
+    return out

@@ -151,7 +151,7 @@ class Conv2d(Op):
     inputs = (T("input", "[N, C, H, W] or [C, H, W]"), T("weight", "[out_channels, C/groups, kh, kw]"),
               T("bias", "[out_channels]", optional=True))
     params = (Param("stride", "int_or_ints", 1, "step between windows: one number or [rows, columns]"),
-              Param("padding", "int_or_ints", 0, "zeros added on each side: one number, [rows, columns], "
+              Param("padding", "padding", 0, "zeros added on each side: one number, [rows, columns], "
                                                  "or 'same' / 'valid'"),
               Param("dilation", "int_or_ints", 1, "spacing between kernel elements"),
               Param("groups", "int", 1, "split the channels into this many independent convolutions", min=1))

@@ -212,23 +212,32 @@ class Arange(Leaf):
     params = (Param("start", "float", 0, "first value"), Param("end", "float", None, "stop before this", required=True),
               Param("step", "float", 1, "spacing"), _dtype(None), REQUIRES_GRAD)
     samples = (Sample((), {"end": 12, "dtype": "float32"}), Sample((), {"start": 1, "end": 2, "step": 0.25}),
-               Sample((), {"end": 5}), Sample((), {"end": 5, "step": 0}, error="step must be nonzero"))
+               Sample((), {"end": 5}), Sample((), {"end": 5, "step": 0}, error="step must be nonzero"),
+               Sample((), {"start": 3, "end": 0}, error="upper bound and lower bound inconsistent with step sign"),
+               Sample((), {"end": 2, "dtype": "bool"}, error="\"arange_cpu\" not implemented for 'Bool'"))
 
     @classmethod
     def infer(cls, **params: Any) -> Spec:
         start, end, step = params.get("start", 0), params["end"], params.get("step", 1)
         if step == 0:
-            raise ShapeError("arange: step must be nonzero")
-        if (end - start) * step < 0:
-            raise ShapeError("upper bound and larger bound inconsistent with step sign")
-        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
-        dtype = dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32"))
-        if dtype is dtypes.int64 and int(step) != 0:  # PyTorch counts int64 ranges on the truncated bounds
-            start, end, step = int(start), int(end), int(step)
-            span = end - start + step - (1 if step > 0 else -1)
-            n = max(0, abs(span) // abs(step) * (1 if (span >= 0) == (step > 0) else -1))
-        else:
-            n = max(0, math.ceil((end - start) / step))
+            raise ShapeError("step must be nonzero")
+        if params.get("dtype") == "bool":
+            raise ShapeError("\"arange_cpu\" not implemented for 'Bool'")
+        try:  # whole numbers exactly (an end of 10**3000 is a size for the memory check, not a float)
+            if (end - start) * step < 0:
+                raise ShapeError("upper bound and lower bound inconsistent with step sign")
+            whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end, step))
+            dtype = dtypes.from_name(params.get("dtype") or ("int64" if whole else "float32"))
+            if dtype is dtypes.int64:  # PyTorch counts int64 ranges on the truncated bounds
+                start, end, step = int(start), int(end), int(step)
+                if step == 0:
+                    raise ShapeError("step must be nonzero", raise_as=ValueError)
+                span = end - start + step - (1 if step > 0 else -1)
+                n = max(0, abs(span) // abs(step) * (1 if (span >= 0) == (step > 0) else -1))
+            else:
+                n = max(0, math.ceil((end - start) / step))
+        except OverflowError:
+            raise ShapeError("arange: the range is too large") from None
         return Spec((n,), dtype)
 
     @staticmethod
@@ -253,6 +262,7 @@ class Linspace(Leaf):
 
     @staticmethod
     def make(rng, steps, start=0.0, end=1.0, dtype="float32", requires_grad=False):
+        Linspace.infer(steps=steps, dtype=dtype)
         return linspace_values(start, end, steps, _np({"dtype": dtype}))
 
 

@@ -6,6 +6,7 @@ engine sums each back to its input's shape. `ctx.needs` says which inputs want o
 from __future__ import annotations
 
 import math
+from typing import Any, ClassVar
 
 from .. import dtypes
 from ..registry import OUT, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
@@ -37,30 +38,78 @@ class Unary(Op):
         return _infer.as_float(_infer.need_tensor(a, "input"))
 
 
-@register
-class Add(Binary):
-    name, grad_fn, torch = "add", "AddBackward0", "torch.add({input}, {other})"
-    double_backward = ()
-    doc = "Elementwise sum input + other, broadcasting shapes."
+class _Scaled(Binary):
+    """`input ± alpha * other` (PyTorch's `alpha` keyword); with alpha at 1, the short path runs it."""
 
-    def forward(ctx, a, b):
-        return a + b
+    params = (Param("alpha", "float", 1, "multiplier of other"),)
+    fast_defaults = True
+    samples = BINARY_SAMPLES + (S(((3, 4), (3, 4)), {"alpha": 2}), S(((3,), 2.5), {"alpha": -0.5}),
+                                S(([1, 2], [3, 4]), {"alpha": 2.5}, dtypes=("int64", "int64"),
+                                  error="For integral input tensors, argument alpha must not be a floating point "
+                                        "number."))
+
+    def infer(a, b, alpha=1):
+        out = _infer.elementwise(_infer.need_tensor(a, "input"), b)
+        if isinstance(alpha, float) and not out.dtype.is_floating_point:
+            raise ShapeError("For integral input tensors, argument alpha must not be a floating point number.")
+        return out
+
+    def scaled(ctx, a, b, alpha):
+        """alpha * b, refused (as inference says) where PyTorch refuses a float alpha: whole-number operands."""
+        if isinstance(alpha, float) and _whole(ctx.xp, a) and _whole(ctx.xp, b):
+            raise TypeError("float alpha for whole numbers")
+        return alpha * b
+
+
+def _whole(xp, v):
+    kind = getattr(v, "dtype", None)
+    return isinstance(v, int) if kind is None else not xp.isdtype(kind, "real floating")
+
+
+@register
+class Add(_Scaled):
+    name, grad_fn, torch = "add", "AddBackward0", "torch.add({input}, {other}, alpha={alpha})"
+    double_backward = ()
+    doc = "Elementwise sum input + alpha * other, broadcasting shapes."
+
+    def forward(ctx, a, b, alpha=1):
+        ctx.info = alpha
+        return a + b if alpha == 1 else a + Add.scaled(ctx, a, b, alpha)
 
     def backward(ctx, g):
-        return g, g
+        alpha = ctx.info
+        return g, (g if alpha == 1 else alpha * g) if ctx.needs[1] else None
 
 
 @register
-class Sub(Binary):
-    name, grad_fn, torch = "sub", "SubBackward0", "torch.sub({input}, {other})"
+class Sub(_Scaled):
+    name, grad_fn, torch = "sub", "SubBackward0", "torch.sub({input}, {other}, alpha={alpha})"
     double_backward = ()
-    doc = "Elementwise difference input - other, broadcasting shapes."
+    doc = "Elementwise difference input - alpha * other, broadcasting shapes."
 
-    def forward(ctx, a, b):
-        return a - b
+    def forward(ctx, a, b, alpha=1):
+        ctx.info = alpha
+        return a - b if alpha == 1 else a - Sub.scaled(ctx, a, b, alpha)
 
     def backward(ctx, g):
-        return g, -g if ctx.needs[1] else None
+        return g, -ctx.info * g if ctx.needs[1] else None
+
+
+@register
+class Rsub(_Scaled):
+    name, grad_fn, torch = "rsub", "RsubBackward1", "torch.rsub({input}, {other}, alpha={alpha})"
+    grad_fn_tensor = "RsubBackward0"  # PyTorch's name when other is a tensor
+    number_edge = False
+    method = False
+    double_backward = ()
+    doc = "Elementwise other - alpha * input, broadcasting shapes (`2 - x`)."
+
+    def forward(ctx, a, b, alpha=1):
+        ctx.info = alpha
+        return b - a if alpha == 1 else b - Rsub.scaled(ctx, b, a, alpha)
+
+    def backward(ctx, g):
+        return (-ctx.info * g if ctx.needs[0] else None), (g if ctx.needs[1] else None)
 
 
 @register
@@ -110,13 +159,17 @@ class Pow(Op):
     inputs = (T("input"), T("exponent", scalar_ok=True))
     cast = "promote"
     samples = (S(((3, 4), 2)), S(((3, 4), 3)), S(((3,), 0.5), positive=True), S(((2, 3), (2, 3)), positive=True),
-               S(((2, 3), (3, 2)), error="must match the size"))
+               S(((2, 3), (3, 2)), error="must match the size"),
+               S(([True], [True]), error="\"pow\" not implemented for 'Bool'"))
 
     def infer(a, b):
-        return _infer.elementwise(_infer.need_tensor(a, "input"), b)
+        spec = _infer.elementwise(_infer.need_tensor(a, "input"), b)
+        return _refuse_bool("pow", spec) if isinstance(b, Spec) else spec  # `bool_tensor ** True` has a kernel
 
     def forward(ctx, a, b):
-        out = a ** b
+        if b.__class__ not in _SCALARS and _bool_operands(ctx.xp, a, b):
+            raise TypeError("bool operands")
+        out = (a | (not b)) if b.__class__ is bool and a.dtype == ctx.xp.bool else a ** b  # x**True is x, x**False True
         ctx.saved = (a, b, None) if b.__class__ in _SCALARS else (a, b, out)  # the output only for d/d exponent
         return out
 
@@ -475,6 +528,8 @@ class Clamp(Op):
     params = (Param("min", "number_or_none", None, "lower bound (none: no bound)"),
               Param("max", "number_or_none", None, "upper bound (none: no bound)"))
     samples = (S(((3, 4),), {"min": -0.5, "max": 0.5}), S(((5,),), {"min": 0.0}), S(((5,),), {"max": 0.1}),
+               S(([3, -2, 1],), {"min": -1.5, "max": 2.5}), S(([True, False],), {"min": 0}),
+               S(([-2, 0, 1, 3],), {"min": -0.5, "max": 1.5}), S(([-2, 0, 1, 3],), {"min": 0, "max": 2}),
                S(((3,),), {}, error="At least one of 'min' or 'max' must not be None"))
 
     def infer(a, min=None, max=None):
@@ -487,6 +542,13 @@ class Clamp(Op):
         xp = ctx.xp
         if min is None and max is None:
             raise ValueError("no bound")
+        have = dtypes.from_name(str(a.dtype).rsplit(".", 1)[-1])
+        want = have
+        for bound in (min, max):
+            if bound is not None:
+                want = dtypes.scalar_result(want, bound)  # a float bound makes an integer tensor float32
+        if want is not have:
+            a = xp.astype(a, getattr(xp, want.name))
         ctx.saved = (a,)
         ctx.info = (min, max)
         out = a
@@ -510,7 +572,7 @@ class Where(Op):
     name, grad_fn, torch = "where", "WhereBackward0", "torch.where({condition}, {input}, {other})"
     double_backward = (None,)
     doc = "Pick input where condition is True, other elsewhere (broadcasting all three)."
-    inputs = (T("condition"), T("input", scalar_ok=True), T("other", scalar_ok=True))
+    inputs = (T("condition", differentiable=False), T("input", scalar_ok=True), T("other", scalar_ok=True))
     cast = None
     method = False
     samples = (S(((3, 4), (3, 4), (3, 4)), dtypes=("bool", None, None)),
@@ -556,7 +618,14 @@ def _where_dtype(xp, a, b):
         return getattr(xp, {"bool": "bool", "int64": "int64"}.get(_scalars_dtype(a, b).name, "float32"))
     if len(arrays) == 2 and arrays[0].dtype != arrays[1].dtype:
         return xp.result_type(arrays[0].dtype, arrays[1].dtype)
-    return arrays[0].dtype
+    dt = arrays[0].dtype
+    number = b if arrays[0] is a else a
+    if len(arrays) == 1 and not isinstance(number, bool):  # a number of a higher kind lifts the dtype, as PyTorch
+        if isinstance(number, float) and not xp.isdtype(dt, "real floating"):
+            return xp.float32
+        if isinstance(number, int) and xp.isdtype(dt, "bool"):
+            return xp.int64
+    return dt
 
 
 
@@ -568,8 +637,9 @@ class MaskedFill(Op):
     name, grad_fn, torch = "masked_fill", "MaskedFillBackward0", "torch.masked_fill({input}, {mask}, {value})"
     double_backward = (None,)
     doc = "Replace the elements where mask is True by value (mask broadcasts to input's shape)."
-    inputs = (T("input"), T("mask", "bool, broadcastable to input"), T("value", "a number or a 0-dim tensor",
-                                                                      scalar_ok=True))
+    inputs = (T("input"), T("mask", "bool, broadcastable to input", differentiable=False),
+              T("value", "a number or a 0-dim tensor", scalar_ok=True))
+    number_edge = False
     samples = (S(((3, 4), (3, 4), 0.0), dtypes=(None, "bool")), S(((3, 4), (4,), -1.5), dtypes=(None, "bool")),
                S(((3, 4), (3, 1), ()), dtypes=(None, "bool", None)), S(([1, 2, 3], [True, False, True], 9)),
                S(((3, 4), (3, 4), 0.0), error="masked_fill_ only supports boolean masks, but got mask with dtype double"),
@@ -799,6 +869,18 @@ class Frac(Unary):
 
 
 # -- integer division and remainders ---------------------------------------------------------------
+def _refuse_bool(kernel: str, spec: Spec) -> Spec:
+    """PyTorch has no `kernel` for two bool operands (NumPy would quietly answer in int8)."""
+    if spec.dtype is dtypes.bool_:
+        raise ShapeError(f'"{kernel}" not implemented for \'Bool\'')
+    return spec
+
+
+def _bool_operands(xp, a, b) -> bool:
+    """True when forward got two bool operands: inference (`_refuse_bool`) words the refusal."""
+    return a.dtype == xp.bool and (b.__class__ is bool or getattr(b, "dtype", None) == xp.bool)
+
+
 _INT_SAMPLES = (S(([7, -7, 9, 0], [2, 2, -4, 3])), S(([7.5, -7.5, 2.0], [2.0, 2.0, -0.75])), S(([7, -7], 3)),
                 S(([7.5, -7.5], 2.0)), S(([5, 6], 2.5)), S(((3, 4), (3, 4)), positive=True),
                 S(((3, 4), (2, 4)), error="must match the size"))
@@ -818,9 +900,14 @@ class FloorDivide(Binary):
     derivative = False
     doc = ("Elementwise floor(input / other): whole numbers stay whole (`a // b`). Recorded on float inputs "
            "that require grad, as PyTorch, by a node whose backward refuses: it has no derivative.")
-    samples = _INT_SAMPLES
+    samples = _INT_SAMPLES + (S(([True], [True]), error="\"div_floor_cpu\" not implemented for 'Bool'"),)
+
+    def infer(a, b):
+        return _refuse_bool("div_floor_cpu", Binary.infer(a, b))
 
     def forward(ctx, a, b):
+        if _bool_operands(ctx.xp, a, b):
+            raise TypeError("bool operands")
         _whole_divisor(ctx.xp, a, b)
         return ctx.xp.floor_divide(a, b)
 
@@ -834,9 +921,14 @@ class Remainder(Binary):
     grad_fn_tensor = "RemainderBackward1"
     number_edge = False
     doc = "Elementwise input - floor(input / other) * other: the sign of other, as Python's `%` (`a % b`)."
-    samples = _INT_SAMPLES
+    samples = _INT_SAMPLES + (S(([True], [True]), error="\"remainder_cpu\" not implemented for 'Bool'"),)
+
+    def infer(a, b):
+        return _refuse_bool("remainder_cpu", Binary.infer(a, b))
 
     def forward(ctx, a, b):
+        if _bool_operands(ctx.xp, a, b):
+            raise TypeError("bool operands")
         _whole_divisor(ctx.xp, a, b)
         ctx.saved = (a, b)
         return ctx.xp.remainder(a, b)
@@ -1060,24 +1152,47 @@ def _quiet():
 _ACT_SAMPLES = (S(((3, 4),)), S(((),)), S(([-2.0, -0.5, 0.3, 1.5, 25.0],)))
 
 
+def _float_input(a: Any, kernel: str) -> Spec:
+    """The input of an op whose PyTorch CPU kernel exists for floats only: ints and bools are refused."""
+    spec = _infer.need_tensor(a, "input")
+    if not spec.dtype.is_floating_point:
+        raise ShapeError(f'"{kernel}" not implemented for \'{_C_TYPES[spec.dtype.name]}\'', raise_as=NotImplementedError)
+    return spec
+
+
+def _int_samples(kernel: str) -> tuple:
+    return (S(([1, -2, 3],), error=f'"{kernel}" not implemented for \'Long\''),
+            S(([True, False],), error=f'"{kernel}" not implemented for \'Bool\''))
+
+
+def _floats_only(xp: Any, a: Any) -> None:
+    """At run time, as `_float_input` at inference: the dispatcher words the error from `infer`."""
+    if not xp.isdtype(a.dtype, "real floating"):
+        raise TypeError("a float-only kernel got whole numbers or booleans")
+
+
 class _Activation(Unary):
     category = "Activation"
     method = False
-    samples = _ACT_SAMPLES
+    cast = None  # ints reach the kernel, which refuses them as PyTorch's does
+    kernel: ClassVar[str]  # PyTorch's CPU kernel, which its message for int and bool inputs names
 
-    def infer(a, **params):
-        return _infer.as_float(_infer.need_tensor(a, "input"))
+    @classmethod
+    def infer(cls, a, **params):
+        return _float_input(a, cls.kernel)
 
 
 @register
 class LeakyRelu(_Activation):
     name, grad_fn, torch = "leaky_relu", "LeakyReluBackward0", \
         "torch.nn.functional.leaky_relu({input}, negative_slope={negative_slope})"
+    kernel = "leaky_relu_cpu"
     doc = "input where positive, else negative_slope * input (a small slope keeps some gradient)."
     params = (Param("negative_slope", "float", 0.01, "the slope for negative inputs"),)
-    samples = _ACT_SAMPLES + (S(((3, 4),), {"negative_slope": 0.2}),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"negative_slope": 0.2}),) + _int_samples("leaky_relu_cpu")
 
     def forward(ctx, a, negative_slope=0.01):
+        _floats_only(ctx.xp, a)
         ctx.saved = (a,)
         ctx.info = negative_slope
         return ctx.xp.where(a > 0, a, a * negative_slope)
@@ -1089,11 +1204,13 @@ class LeakyRelu(_Activation):
 @register
 class Elu(_Activation):
     name, grad_fn, torch = "elu", "EluBackward0", "torch.nn.functional.elu({input}, alpha={alpha})"
+    kernel = "elu_cpu"
     doc = "input where positive, else alpha * (e^input - 1): smooth, saturating at -alpha."
     params = (Param("alpha", "float", 1.0, "the value negative inputs approach"),)
-    samples = _ACT_SAMPLES + (S(((3, 4),), {"alpha": 0.5}),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"alpha": 0.5}),) + _int_samples("elu_cpu")
 
     def forward(ctx, a, alpha=1.0):
+        _floats_only(ctx.xp, a)
         xp = ctx.xp
         neg = alpha * xp.expm1(xp.minimum(a, xp.zeros_like(a)))
         ctx.saved = (a, neg)
@@ -1130,14 +1247,16 @@ class Gelu(_Activation):
     doc = "input * Φ(input), Φ the standard normal CDF (approximate='tanh': the tanh formula)."
     params = (Param("approximate", "choice", "none", "exact erf, or the tanh approximation", choices=("none", "tanh")),)
     samples = _ACT_SAMPLES + (S(((3, 4),), {"approximate": "tanh"}), S(((2, 3),), {"approximate": "erf"},
-                                                                       error="approximate argument must be either none or tanh."))
+                                                                       error="approximate argument must be either none or tanh.")) \
+        + _int_samples("GeluKernelImpl")
 
     def infer(a, approximate="none"):
         if approximate not in ("none", "tanh"):
             raise ShapeError("approximate argument must be either none or tanh.")
-        return _infer.as_float(_infer.need_tensor(a, "input"))
+        return _float_input(a, "GeluKernelImpl")
 
     def forward(ctx, a, approximate="none"):
+        _floats_only(ctx.xp, a)
         xp = ctx.xp
         ctx.saved = (a,)
         ctx.info = approximate
@@ -1164,9 +1283,12 @@ class Gelu(_Activation):
 @register
 class Silu(_Activation):
     name, grad_fn, torch = "silu", "SiluBackward0", "torch.nn.functional.silu({input})"
+    kernel = "silu_cpu"
     doc = "input * sigmoid(input) (also called swish)."
+    samples = _ACT_SAMPLES + _int_samples("silu_cpu")
 
     def forward(ctx, a):
+        _floats_only(ctx.xp, a)
         s = 1 / (1 + ctx.xp.exp(-a))
         ctx.saved = (a, s)
         return a * s
@@ -1180,11 +1302,13 @@ class Silu(_Activation):
 class Softplus(_Activation):
     name, grad_fn, torch = "softplus", "SoftplusBackward0", \
         "torch.nn.functional.softplus({input}, beta={beta}, threshold={threshold})"
+    kernel = "softplus_cpu"
     doc = "log(1 + e^(beta·input)) / beta: a smooth relu; linear where beta·input > threshold."
     params = (Param("beta", "float", 1.0, "the sharpness"), Param("threshold", "float", 20.0, "linear above this"))
-    samples = _ACT_SAMPLES + (S(((3, 4),), {"beta": 2.0, "threshold": 1.0}),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"beta": 2.0, "threshold": 1.0}),) + _int_samples("softplus_cpu")
 
     def forward(ctx, a, beta=1.0, threshold=20.0):
+        _floats_only(ctx.xp, a)
         xp = ctx.xp
         z = a * beta
         ctx.saved = (z,)

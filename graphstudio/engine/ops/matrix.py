@@ -5,6 +5,8 @@ inputs that need it (in a training step the data matrix never does).
 """
 from __future__ import annotations
 
+import math
+
 from ..registry import Op, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
 
@@ -15,13 +17,25 @@ def _mT(xp, a):
     return xp.matrix_transpose(a)
 
 
+_C_TYPES = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
 _CPP_TYPES = {"float32": "float", "float64": "double", "int32": "int", "int64": "long int", "bool": "bool"}
 
 
 def _dims(a: Spec, b: Spec, op: str) -> None:
-    if a.dtype is not b.dtype:
-        raise ShapeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[a.dtype.name]} != "
-                         f"{_CPP_TYPES[b.dtype.name]}")
+    """Refuse operands of two dtypes in the words of the kernel PyTorch routes `op` to."""
+    if a.dtype is b.dtype:
+        return
+    ta, tb = _C_TYPES[a.dtype.name], _C_TYPES[b.dtype.name]
+    if op == "dot" or op == "matmul" and a.ndim == b.ndim == 1:
+        raise ShapeError(f"dot : expected both vectors to have same dtype, but found {ta} and {tb}")
+    if op == "mv" or op == "matmul" and b.ndim == 1:
+        raise ShapeError(f"addmv input tensors must have the same dtype, but got {tb}, {ta}, and {tb}")
+    if op == "bmm" or b.ndim >= 3:
+        raise ShapeError(f"expected scalar type {ta} but found {tb}")
+    raise ShapeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[a.dtype.name]} != "
+                     f"{_CPP_TYPES[b.dtype.name]}")
 
 
 @register
@@ -39,7 +53,7 @@ class Mm(Op):
         a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "mat2")
         for s, name in ((a, "self"), (b, "mat2")):
             if s.ndim != 2:
-                raise ShapeError(f"{name} must be a matrix (got a {s.ndim}-D tensor of shape {list(s.shape)})")
+                raise ShapeError(f"{name} must be a matrix")
         if a.shape[1] != b.shape[0]:
             raise ShapeError(
                 f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
@@ -65,18 +79,19 @@ class Bmm(Op):
     category = "Matrix"
     doc = "Batched matrix product of 3-D tensors: [b, n, k] @ [b, k, m] → [b, n, m]."
     inputs = (T("input", "3-D"), T("mat2", "3-D"))
-    samples = (S(((2, 3, 4), (2, 4, 5))), S(((2, 3, 4), (2, 5, 2)), error="bmm"),
+    samples = (S(((2, 3, 4), (2, 4, 5))),
+               S(((2, 3, 4), (2, 5, 2)), error="Expected size for first two dimensions of batch2"),
                S(((2, 3, 4), (3, 4, 2)), error="batch1 and batch2"))
 
     def infer(a, b):
         a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "mat2")
         if a.ndim != 3 or b.ndim != 3:
-            raise ShapeError(f"batch1 must be a 3D tensor and batch2 must be a 3D tensor (got {list(a.shape)} and {list(b.shape)})")
+            raise ShapeError(f"batch{1 if a.ndim != 3 else 2} must be a 3D tensor")
         if a.shape[0] != b.shape[0]:
             raise ShapeError(f"batch1 and batch2 must have same number of batches, got {a.shape[0]} and {b.shape[0]}")
         if a.shape[2] != b.shape[1]:
             raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, {a.shape[2]}] "
-                             f"but got: [{b.shape[0]}, {b.shape[1]}] (bmm of {list(a.shape)} and {list(b.shape)})")
+                             f"but got: [{b.shape[0]}, {b.shape[1]}].")
         _dims(a, b, "bmm")
         return Spec((a.shape[0], a.shape[1], b.shape[2]), a.dtype)
 
@@ -113,7 +128,17 @@ class Matmul(Op):
                              f"{a.ndim}D and {b.ndim}D")
         sa = (1,) + a.shape if a.ndim == 1 else a.shape
         sb = b.shape + (1,) if b.ndim == 1 else b.shape
+        if a.ndim == 1 and b.ndim == 1:
+            _dims(a, b, "matmul")
         if sa[-1] != sb[-2]:
+            if b.ndim >= 3:  # PyTorch runs it as a bmm over the broadcast batch
+                n = math.prod(_infer.broadcast(sa[:-2], sb[:-2]))
+                raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {sa[-1]}] "
+                                 f"but got: [{n}, {sb[-2]}].")
+            if b.ndim <= 2 and a.ndim >= 3:  # ... and folds the batch into the rows of an mm
+                sa = (math.prod(sa[:-1]), sa[-1])
+            if b.ndim == 1 and a.ndim >= 2:  # ... or of an mv
+                raise ShapeError(f"size mismatch, got input ({sa[0]}), mat ({sa[0]}x{sa[1]}), vec ({b.shape[0]})")
             if a.ndim == 1 and b.ndim == 1:
                 raise ShapeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
                                  "to have the same number of elements, but got "
@@ -158,9 +183,6 @@ class Matmul(Op):
         return ga, gb
 
 
-_C_TYPES = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
-
-
 @register
 class Dot(Op):
     name, grad_fn, torch = "dot", "DotBackward0", "torch.dot({input}, {tensor})"
@@ -179,19 +201,17 @@ class Dot(Op):
         a, b = _infer.need_tensor(a, "input"), _infer.need_tensor(b, "tensor")
         if a.ndim != 1 or b.ndim != 1:
             raise ShapeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+        _dims(a, b, "dot")
         if a.shape != b.shape:
             raise ShapeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have "
                              f"the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively")
-        if a.dtype is not b.dtype:
-            raise ShapeError(f"dot : expected both vectors to have same dtype, but found {_C_TYPES[a.dtype.name]} "
-                             f"and {_C_TYPES[b.dtype.name]}")
         return Spec((), a.dtype)
 
     def forward(ctx, a, b):
         if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape or a.dtype != b.dtype:
             raise ValueError("dot shapes")
         ctx.saved = (a, b)
-        return ctx.xp.sum(a * b)
+        return ctx.xp.sum(a * b, dtype=a.dtype)  # NumPy would sum int32 as int64
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -244,6 +264,8 @@ class Mv(Op):
 
     def infer(a, v):
         a, v = _infer.need_tensor(a, "input"), _infer.need_tensor(v, "vec")
+        if a.ndim == 0:  # PyTorch sizes the result by the matrix's first dim before it checks
+            raise ShapeError("Dimension specified as 0 but tensor has no dimensions", raise_as=IndexError)
         if a.ndim != 2 or v.ndim != 1:
             raise ShapeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
         if a.shape[1] != v.shape[0]:

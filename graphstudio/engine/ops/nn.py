@@ -454,7 +454,8 @@ class BinaryCrossEntropy(_PairLoss):
     torch = "torch.nn.functional.binary_cross_entropy({input}, {target}, reduction={reduction!r})"
     doc = ("Binary cross entropy -(t·log p + (1-t)·log(1-p)) of probabilities p in [0, 1] (each log clamped "
            "at -100, as PyTorch); from logits, binary_cross_entropy_with_logits is the stable choice.")
-    samples = (S((_PROBS, _LABELS)), S((_PROBS, _PROBS), {"reduction": "sum"}), S((_PROBS, _LABELS), {"reduction": "none"}),
+    samples = (S((_PROBS, _LABELS), gradcheck=False), S((_PROBS, _PROBS), {"reduction": "sum"}),
+               S((_PROBS, _LABELS), {"reduction": "none"}, gradcheck=False),  # labels 0 and 1: the edge of the target's domain
                S(((3, 4), (4,)), positive=True, error="Using a target size (torch.Size([4])) that is different to the "
                                                       "input size (torch.Size([3, 4])) is deprecated"),
                S(((3, 4), (3, 4)), dtypes=("float32", "float64"), error="Found dtype Double but expected Float"),
@@ -482,6 +483,8 @@ class BinaryCrossEntropy(_PairLoss):
             lo, hi = float(xp.min(x)), float(xp.max(x))
             if not (lo >= 0.0 and hi <= 1.0):  # NaN fails too, as in PyTorch
                 raise RuntimeError("all elements of input should be between 0 and 1")
+            if not (float(xp.min(t)) >= 0.0 and float(xp.max(t)) <= 1.0):
+                raise RuntimeError("all elements of target should be between 0 and 1")
             inside = lo > 0.0 and hi < 1.0
         if inside:
             log_p = xp.maximum(xp.log(x), -100.0)
@@ -631,7 +634,7 @@ class CrossEntropy(Op):
     category = "Loss"
     doc = ("Softmax cross entropy of logits [N, C] (or [C], or [N, C, d…]) against int64 class indices: "
            "-log softmax(input)[target], averaged over the targets not ignored; gradient (softmax - one_hot) / N.")
-    inputs = (T("input", "logits [N, C]"), T("target", "class indices [N], int64"))
+    inputs = (T("input", "logits [N, C]"), T("target", "class indices [N], int64", differentiable=False))
     params = (_IGNORE, REDUCTION,
               Param("label_smoothing", "float", 0.0, "mix the one-hot target with the uniform distribution",
                     min=0.0, max=1.0))
@@ -703,7 +706,7 @@ class NllLoss(Op):
     category = "Loss"
     doc = ("Negative log likelihood: -input[target] for log-probabilities [N, C] (from log_softmax) and int64 "
            "class indices, averaged over the targets not ignored.")
-    inputs = (T("input", "log-probabilities [N, C]"), T("target", "class indices [N], int64"))
+    inputs = (T("input", "log-probabilities [N, C]"), T("target", "class indices [N], int64", differentiable=False))
     params = (_IGNORE, REDUCTION)
     method = False
     samples = (S(((3, 4), (3,)), dtypes=(None, "int64")), S(((3, 4), [0, 2, 3]), {"reduction": "sum"}),

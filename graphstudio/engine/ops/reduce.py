@@ -416,7 +416,8 @@ class _Extreme(_Reduce):
             raise ShapeError(f"{cls.pick_name}(): dim must be one int, got {list(dim)}")
         axes = reduce_axes(dim, a.ndim)
         if axes and a.shape[axes[0]] == 0:
-            raise ShapeError(f"{cls.pick_name}(): Expected reduction dim {axes[0]} to have non-zero size.")
+            raise ShapeError(f"{cls.pick_name}(): Expected reduction dim {axes[0]} to have non-zero size.",
+                             raise_as=IndexError)
         shape = reduced_shape(a.shape, axes, keepdim)
         return Spec(shape, a.dtype), Spec(shape, dtypes.int64)
 
@@ -434,7 +435,7 @@ def _extreme_forward(ctx, a, dim, keepdim, reduce, arg):
         if not -1 <= dim <= 0:
             raise IndexError("dim out of range")
         ctx.info = ()
-        return a, xp.zeros((), dtype=xp.int64)
+        return xp.asarray(a, copy=True), xp.zeros((), dtype=xp.int64)  # a new tensor, as PyTorch: no alias
     axis = dim % a.ndim if -a.ndim <= dim < a.ndim else dim
     values = reduce(a, axis=axis, keepdims=keepdim)
     index = arg(a, axis=axis, keepdims=keepdim)
@@ -518,13 +519,17 @@ class _Arg(_Reduce):
     @classmethod
     def _infer(cls, a, dim=None, keepdim=False):
         a = _infer.need_tensor(a, "input")
+        if a.dtype is dtypes.bool_:
+            raise ShapeError(f"{cls.name}(): does not support bool input")
         if dim is None and a.numel == 0:
-            raise ShapeError(f"{cls.name}(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise ShapeError(f"{cls.name}(): Expected reduction dim to be specified for input.numel() == 0.",
+                             raise_as=IndexError)
         if isinstance(dim, (list, tuple)):
             raise ShapeError(f"{cls.name}(): dim must be one int, got {list(dim)}")
         axes = reduce_axes(dim, a.ndim)
         if axes and a.shape[axes[0]] == 0:
-            raise ShapeError(f"{cls.name}(): Expected reduction dim {axes[0]} to have non-zero size.")
+            raise ShapeError(f"{cls.name}(): Expected reduction dim {axes[0]} to have non-zero size.",
+                             raise_as=IndexError)
         return Spec(reduced_shape(a.shape, axes, keepdim), dtypes.int64)
 
     def backward(ctx, g):
@@ -532,6 +537,8 @@ class _Arg(_Reduce):
 
 
 def _arg_forward(xp, fn, a, dim, keepdim):
+    if a.dtype == xp.bool:
+        raise TypeError("no bool kernel")  # inference words it
     if dim is None:  # the index into the flattened tensor
         out = fn(a)
         return xp.reshape(out, (1,) * a.ndim) if keepdim else out
@@ -549,6 +556,7 @@ _ARG_SAMPLES = (
     S(((3, 4),), {"dim": None, "keepdim": True}), S(((),)), S(((3, 4),), dtypes=("int64",)),
     S(((3, 4),), {"dim": -3}, error="Dimension out of range"),
     S(((0, 2),), error="Expected reduction dim to be specified for input.numel() == 0"),
+    S(([True, False],), error="does not support bool input"),
 )
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import operator
-import sys
 from typing import Any
 
 from .. import dtypes
@@ -320,7 +319,7 @@ class Squeeze(ShapeOp):
     name, grad_fn, torch = "squeeze", "SqueezeBackward0", "torch.squeeze({input}, {dim})"
     double_backward = ()
     doc = "Remove dims of size 1: all of them, or only `dim` (left alone if its size is not 1)."
-    params = (Param("dim", "dim_or_none", None, "the dim to remove if it has size 1 (none: every size-1 dim)"),)
+    params = (Param("dim", "dims_or_none", None, "the dim(s) to remove if their size is 1 (none: every size-1 dim)"),)
     samples = (S(((3, 1, 4, 1),)), S(((3, 1, 4, 1),), {"dim": 1}), S(((3, 1, 4, 1),), {"dim": 0}),
                S(((3, 1, 4, 1),), {"dim": (1, -1)}), S(((1, 1),)), S(((),), {"dim": 0}),
                S(((3, 1),), {"dim": 2}, error="Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
@@ -411,7 +410,8 @@ class Clone(ShapeOp):
 def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
     size = _ints(size, "size")
     if len(size) < len(shape):
-        raise ShapeError(f"expand({_TENSOR_TYPES[dtype.name]}{{{list(shape)}}}, size={list(size)}): the number of "
+        kind = "CPUBoolType" if dtype is dtypes.bool_ else _TENSOR_TYPES[dtype.name]  # PyTorch's words for bool
+        raise ShapeError(f"expand({kind}{{{list(shape)}}}, size={list(size)}): the number of "
                          f"sizes provided ({len(size)}) must be greater or equal to the number of dimensions in the "
                          f"tensor ({len(shape)})")
     lead = len(size) - len(shape)
@@ -717,6 +717,8 @@ def _join_grads(ctx: Any, grads: Any) -> tuple:
 class _Pieces(ShapeOp):
     """Ops with one output per piece, named "0", "1", …; their count comes from `infer`."""
 
+    tuple_output = True
+
     @classmethod
     def output_names(cls, params: dict, *inputs: Any) -> tuple[str, ...]:
         """Output names; give the input Spec(s) to get the exact count, which may depend on the input's size."""
@@ -887,7 +889,7 @@ class Gather(ShapeOp):
     name, grad_fn, torch = "gather", "GatherBackward0", "torch.gather({input}, {dim}, {index})"
     doc = ("Pick along dim by an index tensor: out[i][j] = input[i][index[i][j]] for dim 1 (the index has the "
            "input's number of dims); repeated picks add up their gradients.")
-    inputs = (T("input"), T("index", "int64, the same number of dims as input"))
+    inputs = (T("input"), T("index", "int64, the same number of dims as input", differentiable=False))
     params = (Param("dim", "int", 0, "the dim the index picks along", required=True),)
     samples = (S(((3, 4), [[0, 3], [1, 1], [2, 0]]), {"dim": 1}), S(((3, 4), [[2, 0, 1, 1]]), {"dim": 0}),
                S(((2, 3, 4), [[[0], [2]]]), {"dim": 2}), S(((5,), [4, 0, 4]), {"dim": 0}),
@@ -933,7 +935,7 @@ class IndexSelect(ShapeOp):
     name, grad_fn, torch = "index_select", "IndexSelectBackward0", "torch.index_select({input}, {dim}, {index})"
     doc = ("Whole slices picked along dim by a 1-D int64 index, in its order (repeats allowed: their gradients "
            "add up); dim's size becomes the index's length.")
-    inputs = (T("input"), T("index", "int64, 1-D: which slices along dim, in order"))
+    inputs = (T("input"), T("index", "int64, 1-D: which slices along dim, in order", differentiable=False))
     params = (Param("dim", "int", 0, "the dim the index picks along", required=True),)
     samples = (S(((3, 4), [2, 0]), {"dim": 1}), S(((3, 4), [1, 1, 0, 2]), {"dim": 0}),
                S(((2, 3, 4), [3]), {"dim": -1}), S(((5,), [4, 0, 4]), {"dim": 0}),
@@ -1249,7 +1251,7 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
         raise IndexShapeError("an index can only have a single ellipsis ('...')")
     used = sum(1 if c[0] in ("int", "slice", "ints") else c[1].ndim if c[0] == "mask" else 0 for c in comps)
     if used > ndim:
-        if ndim == 0 and any(c[0] == "int" for c in comps):
+        if ndim == 0 and single and items[0][0] == "int":  # `x[0]`; PyTorch words `x[(0,)]` as too many
             raise IndexShapeError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                                   "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         raise IndexShapeError(f"too many indices for tensor of dimension {ndim}")
@@ -1310,7 +1312,10 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             if math.prod(arr.shape):
                 lo, hi = int(xp.min(arr)), int(xp.max(arr))
                 if (hi >= n or lo < -n) and not bad:
-                    bad.append(f"index {hi if hi >= n else lo} is out of bounds for dimension {d} with size {n}")
+                    flat = xp.reshape(arr, (-1,))
+                    first = int(flat[int(xp.argmax((flat >= n) | (flat < -n)))])  # PyTorch names the first
+                    bad.append(f"index {first} is out of bounds for dimension {d} with size {n}" if n else
+                               "index is out of bounds for dimension with size 0")  # PyTorch's words for size 0
                 if lo < 0:
                     arr = xp.where(arr < 0, arr + n, arr)
             adv.append((len(mid), arr))
@@ -1739,8 +1744,15 @@ def _setitem(self: Tensor, key: Any, value: Any) -> None:
     if grad_mode.enabled and self.dtype.is_floating_point and (
             self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
         if self.requires_grad and self.is_leaf:
-            p = _plan(tuple(self.array.shape), key, be.xp)
-            direct = _setitem_name(p, self.ndim, 1) != "CopySlices"  # else x[key] is a view of x
+            shape = tuple(self.array.shape)
+            try:  # PyTorch takes the basic items first (a view), then refuses the leaf, then reads tensor items
+                _plan(shape, _basic_items(key), be.xp)
+            except IndexError as bad:
+                raise IndexError(str(bad)) from None
+            try:
+                direct = _setitem_name(_plan(shape, key, be.xp), self.ndim, 1) != "CopySlices"
+            except IndexError:
+                direct = True
             raise RuntimeError(("a leaf Variable" if direct else "a view of a leaf Variable")
                                + " that requires grad is being used in an in-place operation.")
         self._rebind(_call_setitem(api, op, self, key, value))
@@ -1748,17 +1760,32 @@ def _setitem(self: Tensor, key: Any, value: Any) -> None:
     if be.device.type != "strict":
         native = _native_key(key, be.xp)
         if native is not None:
-            held = sys.getrefcount(self.array) > 2  # beyond self.array and the argument: a node may have saved it
             view = self.array[...]  # the tensor's next version: the same memory, a new array object
             try:
+                if any(hasattr(k, "dtype") for k in native):
+                    view[native]  # noqa: B018  (reading checks every index: NumPy writes up to a bad one)
                 view[native] = value.array if isinstance(value, Tensor) else value
             except (ValueError, IndexError, TypeError):
                 pass  # the general path says what is wrong, in PyTorch's words
             else:
-                mark_modified(self, self.array, view, held)
+                mark_modified(self, self.array, view)
                 self.array = view
                 return
     self._write(_call_setitem(api, op, self, key, value).array)
+
+
+def _basic_items(key: Any) -> tuple:
+    """The key with each tensor or list item replaced by a full slice per dim it indexes."""
+    items = key if isinstance(key, tuple) else (key,)
+    out: list = []
+    for k in items:
+        if isinstance(k, Tensor):
+            out += [slice(None)] * (k.ndim if k.dtype is dtypes.bool_ else 1)
+        elif isinstance(k, list):
+            out.append(slice(None))
+        else:
+            out.append(k)
+    return tuple(out)
 
 
 def _call_setitem(api: Any, op: type[Op], self: Tensor, key: Any, value: Any) -> Tensor:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
+from ..i18n import tr
 from .panels import BAD_COLOR, GRAD_COLOR, font, metrics, short
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -43,8 +44,8 @@ class NodeBadge(QGraphicsItem):
         self.grad_fn, self.requires_grad, self.is_leaf = grad_fn, requires_grad, is_leaf
         parts = [grad_fn] if grad_fn else []
         if is_leaf:
-            parts.append("leaf")
-        parts.append("requires_grad" if requires_grad else "no grad")
+            parts.append(tr("leaf"))
+        parts.append("requires_grad" if requires_grad else tr("no grad"))
         self.text = " · ".join(parts)
         self.setToolTip(f"grad_fn = {grad_fn}\nrequires_grad = {requires_grad}\nis_leaf = {is_leaf}")
         self.prepareGeometryChange()
@@ -95,7 +96,7 @@ class SumBadge(QGraphicsItem):
         if text == self.text:
             return
         self.text = text
-        self.setToolTip("Gradient contributions of each use, summed where the tensor fans out:\n" +
+        self.setToolTip(tr("Gradient contributions of each use, summed where the tensor fans out:") + "\n" +
                         "\n".join(f"g{i + 1} = {v}" for i, v in enumerate(values)) + f"\nsum = {total}")
         width = metrics(7.5, True).horizontalAdvance(text) + 26
         if width != self._width:

@@ -26,6 +26,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainte
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
+from ..i18n import tr
 
 WIDTH = 88.0                  # fits in the gap the auto-layout leaves between two nodes
 CAPTION = 13.0
@@ -624,7 +625,7 @@ class WirePanel(QGraphicsItem):
             return
         self._tip_for = what
         where = "" if a is None else f"\n{caption(a)}"
-        self.setToolTip(f"{self.title}{where}\nclick the caption to collapse, the body to open the tensor viewer")
+        self.setToolTip(f"{self.title}{where}\n" + tr("click the caption to collapse, the body to open the tensor viewer"))
 
     def _planned_height(self) -> float:
         """What the card shows, plus the gradient row that a value on a wire carrying gradients

@@ -19,13 +19,15 @@ from typing import Any
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPushButton
+from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QPushButton
 
 from graphstudio.engine.ops.graph import OPTIMIZERS
 
 from .animation import Animator, Wave, backward_waves, forward_waves, node_of
-from .. import graph
+from .. import graph, i18n
+from ..i18n import tr
+from ..wording import error_text
 from .apply import ApplyTrainedValues
 from .lossplot import LossPlot
 from .overlay import FANOUT, LiveLayer
@@ -81,8 +83,8 @@ class LiveSession(QObject):
         window.addToolBar(self.toolbar)
         self.loss_plot = LossPlot()
         self.viewer = TensorViewer()
-        self.loss_dock = self._dock("Loss", self.loss_plot)
-        self.viewer_dock = self._dock("Tensor", self.viewer)
+        self.loss_dock = self._dock(QT_TR_NOOP("Loss"), self.loss_plot)
+        self.viewer_dock = self._dock(QT_TR_NOOP("Tensor"), self.viewer)
         window.tabifyDockWidget(self.loss_dock, self.viewer_dock)
         window.resizeDocks([self.loss_dock], [230], Qt.Orientation.Vertical)
         self.loss_dock.raise_()
@@ -100,7 +102,7 @@ class LiveSession(QObject):
         self.offer_button.hide()
         self.offer_button.clicked.connect(self.take_offer)
         status = window.statusBar()
-        status.addWidget(self.offer_button)
+        status.insertPermanentWidget(0, self.offer_button)  # permanent: a message never covers it
         status.messageChanged.connect(lambda text: text == self._offer_text or self.offer_button.hide())
 
         self._doc_device = self.model.doc.device
@@ -152,13 +154,14 @@ class LiveSession(QObject):
                 self.loss_dock.raise_()
 
     def _dock(self, title: str, widget: Any) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
+        dock = QDockWidget(self.window)
         dock.setObjectName("Live" + title)
+        i18n.live(dock, lambda: dock.setWindowTitle(tr(title)))
         dock.setWidget(widget)
         self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        for action in self.window.menuBar().actions():  # the editor's View menu lists its docks
-            if action.menu() is not None and action.text().replace("&", "") == "View":
-                action.menu().addAction(dock.toggleViewAction())
+        view_menu = self.window.findChild(QMenu, "view_menu")  # the editor's View menu lists its docks
+        if view_menu is not None:
+            view_menu.addAction(dock.toggleViewAction())
         return dock
 
     def _connect_toolbar(self) -> None:
@@ -188,7 +191,11 @@ class LiveSession(QObject):
         if choice.root is None and choice.message:
             self.offer(choice.message, "backward", choice.offer)
             return None
-        serial = self._request("backward", choice.root)
+        root = choice.root
+        if root is not None:  # the value key of the node's first output (``id:name`` when it has several)
+            outputs = self.model.outputs_of(self.model.doc.node(root))
+            root = root if len(outputs) <= 1 else f"{root}:{outputs[0]}"
+        serial = self._request("backward", root)
         if choice.message:
             self._say(choice.message)
         return serial
@@ -206,7 +213,7 @@ class LiveSession(QObject):
         None when the graph has no optimizer to train (the status bar offers to add one)."""
         if not self._optimizer_ids():
             choice = backward_choice(self.model.doc, self.model.analysis, self.scene.selected_ids(), sinks=False)
-            self.offer("Train needs an optimizer: add an sgd node and wire the loss (a scalar) into it",
+            self.offer(tr("Train needs an optimizer: add an sgd node and wire the loss (a scalar) into it"),
                        "sgd", choice.root or choice.offer)
             return None
         if not self._frozen:
@@ -278,15 +285,15 @@ class LiveSession(QObject):
 
     def set_lr(self, lr: float, optimizer: str | None = None) -> None:
         self.live.worker.set_lr(lr, optimizer)
-        self.window.statusBar().showMessage(f"learning rate {lr:g} from the next step", 4000)
+        self.window.statusBar().showMessage(tr("learning rate {lr} from the next step").format(lr=f"{lr:g}"), 4000)
 
     def _pick_doc_device(self) -> None:
         want = self.model.doc.device or "cpu"
         if not self.toolbar.select_device(want):
             self.toolbar.select_device("cpu")
             if want != "cpu":
-                self.window.statusBar().showMessage(f"The graph asks for {want}, which is unavailable here: "
-                                                    "running on the CPU", 8000)
+                self.window.statusBar().showMessage(tr("The graph asks for {device}, which is unavailable here: "
+                                                       "running on the CPU").format(device=want), 8000)
         self.set_device(self.toolbar.current_device())
 
     def _on_stale(self) -> bool:
@@ -300,7 +307,7 @@ class LiveSession(QObject):
             self.live.stop()
             self.animator.cancel()
             self._train_latest = None
-            self._say("Stopped the run: the graph changed")
+            self._say(tr("Stopped the run: the graph changed"))
         if self.model.doc.device != self._doc_device:
             self._doc_device = self.model.doc.device
             self._pick_doc_device()
@@ -393,7 +400,7 @@ class LiveSession(QObject):
         self.error = (node_id, message)
         if node_id:
             self.layer.mark_error(node_id, message)
-        self.window.statusBar().showMessage(f"Run failed: {message}", 15000)
+        self.window.statusBar().showMessage(tr("Run failed: {why}").format(why=error_text(message)), 15000)
         self.failed.emit(node_id, message)
 
     def _on_done(self, serial: int) -> None:
@@ -584,8 +591,8 @@ class LiveSession(QObject):
 
     # -- the viewer -------------------------------------------------------------------------------------------
     def open_panel(self, panel: WirePanel) -> None:
-        note = f"sum of {len(panel.grad_parts)} contributions" if len(panel.grad_parts) > 1 else \
-            ("gradient that flowed back along this wire" if panel.grad is not None else "")
+        note = tr("sum of {count} contributions").format(count=len(panel.grad_parts)) if len(panel.grad_parts) > 1 \
+            else (tr("gradient that flowed back along this wire") if panel.grad is not None else "")
         self.viewer.show_tensor(panel.title, panel.value, panel.grad, note)
         self.viewer_dock.show()
         self.viewer_dock.raise_()
@@ -605,8 +612,8 @@ class LiveSession(QObject):
             parts = [p for i, e in enumerate(snap.edges) if e.source == key for p in grads.get(i, [])]
             if parts:
                 grad = np.sum(np.stack(parts), axis=0)
-                note = "the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)"
-        self.viewer.show_tensor(f"{key}  ({snap.meta[key].grad_fn or 'leaf'})", snap.trace.values[key], grad, note)
+                note = tr("the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)")
+        self.viewer.show_tensor(f"{key}  ({snap.meta[key].grad_fn or tr('leaf')})", snap.trace.values[key], grad, note)
         return True
 
     def _selection_changed(self) -> None:
@@ -622,18 +629,18 @@ class LiveSession(QObject):
         snap = self.trained
         leaves = {} if snap is None else {k: v for k, v in snap.leaves.items() if self.model.has(k)}
         if not leaves:
-            return self._say("Nothing to apply: run Step or Train first")
+            return self._say(tr("Nothing to apply: run Step or Train first"))
         try:
             cmd = ApplyTrainedValues(self.model, leaves)
         except ValueError as e:
-            return self._say(f"Cannot apply the trained values: {e}")
+            return self._say(tr("Cannot apply the trained values: {why}").format(why=e))
         self._applying = True
         try:
             pushed = self.model.push(cmd)
         finally:
             self._applying = False
-        self._say(f"Applied the trained values of {', '.join(leaves)} (Undo puts them back)" if pushed
-                  else "The graph already holds these values")
+        self._say(tr("Applied the trained values of {leaves} (Undo puts them back)").format(leaves=", ".join(leaves))
+                  if pushed else tr("The graph already holds these values"))
         return None
 
     def offer(self, text: str, op: str, source: str | None) -> None:
@@ -641,7 +648,7 @@ class LiveSession(QObject):
         self._offered = (op, source) if source is not None and self.model.has(source) else None
         button = self.offer_button
         if self._offered is not None:
-            button.setText(f"Add {op} node ← {source}")
+            button.setText(tr("Add {op} node ← {source}").format(op=op, source=source))
         self._offer_text = text
         self.window.statusBar().showMessage(text, 30000)
         button.setVisible(self._offered is not None)
@@ -654,7 +661,7 @@ class LiveSession(QObject):
         self._offered = None
         self.offer_button.hide()
         stack = self.model.stack
-        stack.beginMacro(f"Add {op} and connect")
+        stack.beginMacro(tr("Add {op} and connect").format(op=op))
         try:
             new_id = self.window.view.add_op_near(op, source)  # type: ignore[attr-defined]
             if new_id is not None:
@@ -664,8 +671,9 @@ class LiveSession(QObject):
             stack.endMacro()
         if new_id is not None:
             self.scene.select_ids([new_id])
-            self._say(f"Added {new_id} ({op}) fed by {source}: press "
-                      f"{'Backward' if op == 'backward' else 'Train'} again")
+            again = tr("Backward") if op == "backward" else tr("Train")
+            self._say(tr("Added {node} ({op}) fed by {source}: press {button} again").format(
+                node=new_id, op=op, source=source, button=again))
         return new_id
 
     def _say(self, text: str) -> str:

@@ -1,0 +1,103 @@
+"""The Python API fuzzed against PyTorch: random short programs of torch calls, run under both.
+
+CI runs a few hundred programs; the long profile sets ``GRAPHSTUDIO_FUZZ_EXAMPLES`` (e.g. 10000) and
+optionally ``GRAPHSTUDIO_FUZZ_SEED``. The seed is fixed, so a run is repeatable. `FOUND` holds what
+the fuzzer found, each as the smallest expression that showed it, compared directly.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, seed, settings
+
+import graphstudio.engine as gs
+from tests.engine.apifuzz import compare_runs, programs, run_expression, run_program
+from tests.oracle import needs_torch, torch
+
+EXAMPLES = int(os.environ.get("GRAPHSTUDIO_FUZZ_EXAMPLES", "300"))
+SEED = int(os.environ.get("GRAPHSTUDIO_FUZZ_SEED", "20261205"))
+
+
+@needs_torch
+@seed(SEED)
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@given(programs())
+def test_programs_run_as_under_pytorch(program):
+    difference = compare_runs(run_program(program, torch), run_program(program, gs))
+    assert difference is None, difference
+
+
+FOUND = [
+    # clamp with a float bound on an integer tensor: PyTorch's result is float32 (it kept the int dtype, gave 1)
+    "torch.tensor([2, -3]).clamp(None, 1.5)",
+    "torch.tensor([2], dtype=torch.int32).clamp(0.5, 2.5)",
+    "torch.tensor([True, False]).clamp(0)",
+    # a bool tensor with a Python bool stays bool (it became int64)
+    "torch.tensor([True, False]) + True",
+    "torch.tensor([True, False]) * False",
+    "torch.tensor([True, False]) ** False",
+    "torch.tensor([True, False]).__iadd__(True)",
+    # no kernel for two bool operands (NumPy's int8 crashed the engine, or `//` answered)
+    "torch.tensor([True]) // torch.tensor([True])",
+    "torch.tensor([True]) % True",
+    "True ** torch.tensor([True])",
+    # creation errors as PyTorch words and types them (ShapeError leaked; 'larger bound')
+    "torch.arange(4, 0, 1)",
+    "torch.arange(0, 4, 0)",
+    "torch.arange(0, 2, dtype=torch.bool)",
+    "torch.linspace(0, 1, -1)",
+    # matrix products of two dtypes: the message of the kernel PyTorch routes to
+    "torch.ones(2, 2, dtype=torch.int32) @ torch.ones(2)",
+    "torch.mv(torch.ones(2, 2), torch.ones(2, dtype=torch.int32))",
+    "torch.ones(2, dtype=torch.int32) @ torch.ones(2)",
+    "torch.ones(2, 2) @ torch.ones(2, 2, 2, dtype=torch.int32)",
+    "torch.ones(2, dtype=torch.int32) @ torch.ones(2, 2)",
+    "torch.bmm(torch.ones(3), torch.ones(1, 1))",
+    "torch.bmm(torch.ones(2, 2, 2), torch.ones(3))",
+    "torch.bmm(torch.ones(2, 2, 2), torch.ones(2, 3, 2))",
+    "torch.tensor([True]).expand([])",
+    "torch.ones(2, 1) @ torch.ones(3, 2, 1)",
+    "torch.ones(3, 2, 1) @ torch.ones(2, 1)",
+    "torch.ones(4, 1) @ torch.ones(4)",
+    "torch.dot(torch.ones(2), torch.ones(3, dtype=torch.float64))",
+    "torch.mm(torch.ones(3), torch.ones(2, 2))",
+    "torch.arange(3, 0, 1, dtype=torch.bool)",
+    # whole numbers divided by zero raise (NumPy answered 0)
+    "torch.tensor([3, 0], dtype=torch.int32) // torch.tensor([0, 0], dtype=torch.int32)",
+    "torch.tensor([3, 1]) % 0",
+    # argmax/argmin/min/max over an empty dim raise IndexError, as PyTorch
+    "torch.ones(2, 0).argmax(1)",
+    "torch.ones(0).argmin()",
+    "torch.ones(2, 0).min(dim=1)",
+    # an in-place result cannot grow the tensor to the broadcast shape (it was resized)
+    "torch.ones(2, 3).mul_(torch.ones(6, 1, 1))",
+    "torch.zeros(1, 1, dtype=torch.int64).div_(torch.ones(1, 5, dtype=torch.float64))",
+    "torch.ones(2, 3, requires_grad=True).clone().add_(torch.ones(4, 1, 1))",
+    # an index out of range when writing into a leaf that requires grad: IndexError (was IndexShapeError)
+    "torch.ones(1, 2, requires_grad=True).__setitem__((3, ...), 0.5)",
+    "torch.ones(1, requires_grad=True).__setitem__(torch.tensor([2]), 0.5)",
+    "torch.tensor(1.0).__setitem__((0,), 2.0)",
+    "torch.tensor(1.0)[0, :]",
+    "torch.tensor([True]).argmin()",
+    "torch.mv(torch.tensor(0.0), torch.tensor(0.0))",
+    "torch.arange(1)[torch.tensor([-2, 1])]",
+    "torch.ones(2, 0)[:, torch.tensor([0])]",
+    "torch.dot(torch.tensor([3, 4], dtype=torch.int32), torch.tensor([1, 2], dtype=torch.int32))",
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("code", FOUND)
+def test_found_by_the_fuzzer(code):
+    difference = compare_runs(run_expression(code, torch), run_expression(code, gs))
+    assert difference is None, difference
+
+
+def test_a_write_with_an_index_out_of_range_changes_nothing():
+    """NumPy writes the indices before the bad one; PyTorch checks them all first."""
+    x = gs.tensor([3.25, 1.5])
+    with pytest.raises(IndexError, match="out of bounds"):
+        x[..., gs.tensor([0, -3])] = 2.0
+    assert x.tolist() == [3.25, 1.5]
