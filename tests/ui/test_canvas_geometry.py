@@ -184,3 +184,22 @@ def test_a_student_dragging_a_box_onto_a_card_moves_the_card_and_a_pan_moves_non
     assert placed and window.scene.nodes["z"].pos() != node.mapFromScene(header)  # moved, and the cards re-placed
     found = [p for p in problems(window, live) if p.startswith("card ")]
     assert not found, "\n".join(found)
+
+
+def test_a_graph_too_big_to_fit_readably_opens_at_the_readable_zoom_on_its_start(qtbot, window, tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(random_graph(3)))  # 40 columns' worth of boxes: no readable fit
+    assert window.open_path(path, ask=False)
+    qtbot.wait(1)
+    view = window.view
+    assert abs(view.zoom_level - view.readable_zoom()) < 1e-6
+    seen = view.visible_scene_rect()
+    first = min(window.scene.nodes.values(), key=lambda n: (n.x(), n.y()))
+    assert seen.contains(first.sceneBoundingRect())  # the start of the graph is in view
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps({**random_graph(3), "nodes": [{"id": "x", "op": "ones", "params": {"shape": [2]}},
+                                                              {"id": "y", "op": "relu", "inputs": {"input": "x"}}]}))
+    assert window.open_path(small, ask=False)  # small: fitted, whole
+    qtbot.wait(1)
+    assert view.zoom_level >= view.readable_zoom() - 1e-6
+    assert all(view.visible_scene_rect().contains(n.sceneBoundingRect()) for n in window.scene.nodes.values())

@@ -483,3 +483,12 @@ def test_a_uniform_matrix_keeps_its_cells_in_view(qapp):
     colors = {image.pixelColor(int((heat.left() - card.left() + x) * scale), row).name()
               for x in np.linspace(2, heat.width() - 2, 60)}
     assert len(colors) >= 2, colors  # the cell colour and the line between the two columns
+
+
+def test_a_card_tooltip_says_the_shape_and_dtype_its_caption_prints_small(qapp):
+    panel = WirePanel(("t", "input", None), "x → t.input")
+    assert "x → t.input" in panel.toolTip() and "float" not in panel.toolTip()
+    panel.set_value(np.zeros((2, 3), np.float32))
+    assert "[2, 3] float32" in panel.toolTip()
+    panel.set_value(np.zeros((4,), np.int64))
+    assert "[4] int64" in panel.toolTip() and "[2, 3]" not in panel.toolTip()

@@ -136,7 +136,8 @@ class ErrorMarker(QGraphicsItem):
         self.message = message
         w, h = parent.size
         self._box = QRectF(-6, -6, w + 12, h + 12)
-        self._text = QRectF(0, h + 22, max(w + 90, 280), 32)  # three lines: clear of the box below
+        lines = metrics(7.5).lineSpacing()
+        self._text = QRectF(0, h + 22, max(w + 90, 280), 2 * lines + 2)  # two lines: clear of the box below
         self.setZValue(9)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setToolTip(message)
@@ -155,5 +156,6 @@ class ErrorMarker(QGraphicsItem):
         painter.drawRoundedRect(self._box, 10, 10)
         painter.setFont(font(7.5))
         painter.setPen(BAD_COLOR)
+        text = metrics(7.5).elidedText("✖ " + self.message, Qt.TextElideMode.ElideRight, 1.8 * self._text.width())
         painter.drawText(self._text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                         "✖ " + self.message[:260])
+                         text)  # the whole message: the tooltip and the status bar

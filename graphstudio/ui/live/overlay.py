@@ -4,8 +4,9 @@ The scene rebuilds its wire items after every edit and moves them while a node i
 and neither class is ours to change. So the layer keeps its own items (panels, dashes) keyed by
 the *wire* — ``(target node, port, list index)``, which is also how the engine names an edge —
 and follows the scene: after each model change it finds the new wire items (a structural edit
-also clears the values shown, which are stale now), and while the mouse drags on the canvas it
-re-places its items once per event-loop turn.
+also clears the values shown, which are stale now), and while a box is dragged it re-places its
+items once per event-loop turn. Result cards (an output's value at its port) are keyed by the
+output. Every card goes to free space near what it shows (``place``, see ``placement``).
 """
 from __future__ import annotations
 
@@ -35,6 +36,18 @@ def _source(wire: WireItem) -> str:
     return f"{wire.wire.src}:{wire.wire.output}" if wire.wire.output else wire.wire.src
 
 
+def _fanouts(wires: Collection[WireItem]) -> dict[str, int]:
+    """Node id → how many of its outputs feed two or more wires (each gets a sum under the box)."""
+    uses: dict[str, int] = {}
+    for wire in wires:
+        uses[_source(wire)] = uses.get(_source(wire), 0) + 1
+    rows: dict[str, int] = {}
+    for key, n in uses.items():
+        if n > 1:
+            rows[key.partition(":")[0]] = rows.get(key.partition(":")[0], 0) + 1
+    return rows
+
+
 def _xy(p: QPointF) -> tuple[float, float]:
     return p.x(), p.y()
 
@@ -51,6 +64,7 @@ USE_ANCHORS = (0.75, 0.85)       # a fan-out use's card: near the node it feeds
 USE_REACH = 2
 RESULT_REACH = 18                # a result card goes further to find room: it must be seen
 RESULT_FAR = 48
+BADGE_OVERHANG = 30.0            # how far past its box's right edge a badge or sum may reach in its kept room
 
 
 def structure(doc: Any) -> list[tuple]:
@@ -77,6 +91,7 @@ class LiveLayer(QObject):
         self.on_open: Callable[[WirePanel], None] | None = None
         self.on_stale: Callable[[], bool] | None = None   # True: clear what is shown
         self._wires: dict[WireKey, WireItem] = {}
+        self._fanouts: dict[str, int] = {}
         self._structure = structure(scene.model.doc)
         self._relayout_due = False
         self._place_due = False
@@ -99,6 +114,7 @@ class LiveLayer(QObject):
 
     def _index_wires(self) -> None:
         self._wires = {(w.wire.dst, w.wire.port, w.wire.index): w for w in self.scene.wires}
+        self._fanouts = _fanouts(self._wires.values())
 
     def _drop_orphans(self) -> None:
         for store in (self.panels, self.dashes):
@@ -133,14 +149,29 @@ class LiveLayer(QObject):
         self._place_sums()
         self.place()
 
+    @staticmethod
+    def _reserved(node: NodeItem, sums: int) -> QRectF:
+        """The room under a box kept for what a run writes there (its badge and sums), in the node's
+        coordinates: the cards stay out of it before the badges arrive, so they need not move then."""
+        w, h = node.size
+        return QRectF(-4, h, w + BADGE_OVERHANG, 22 + 20 * sums + 2)
+
     def _obstacles(self) -> list[Rect]:
-        """Every node box with its ports, flags, labels and badges (its children), in scene coordinates."""
+        """Every node box with its ports, flags, labels and badges (its children) and the room kept
+        for them, in scene coordinates."""
         rects = []
-        for node in self.scene.nodes.values():
-            for item in (node, *(c for c in node.childItems() if c.isVisible())):
-                r = item.sceneBoundingRect()
+        for node_id, node in self.scene.nodes.items():
+            for r in (node.sceneBoundingRect(), node.mapRectToScene(self._reserved(node, self._fanouts.get(node_id, 0))),
+                      *(c.sceneBoundingRect() for c in node.childItems() if c.isVisible())):
                 rects.append((r.left(), r.top(), r.right(), r.bottom()))
         return rects
+
+    def _outgrown(self, badge: Any, node: NodeItem) -> None:
+        """Re-place the cards when a badge grew out of the room kept for it."""
+        node_id = node.node_id
+        room = self._reserved(node, self._fanouts.get(node_id, 0)) if badge.text else QRectF()
+        if not room.contains(badge.mapRectToParent(badge.boundingRect())):
+            self._place_soon()
 
     def place(self) -> None:
         """Give every card a free place near what it shows (see ``placement``): result cards at
@@ -308,7 +339,7 @@ class LiveLayer(QObject):
         before = badge.boundingRect()
         badge.set_meta(grad_fn, requires_grad, is_leaf)
         if badge.boundingRect() != before:
-            self._place_soon()  # the cards keep clear of the badge
+            self._outgrown(badge, node)
 
     def set_sum(self, key: str, parts: list[np.ndarray]) -> None:
         node = self.scene.nodes.get(key.partition(":")[0])
@@ -322,7 +353,7 @@ class LiveLayer(QObject):
         before = badge.boundingRect()
         badge.set_parts(parts)
         if badge.boundingRect() != before:
-            self._place_soon()
+            self._outgrown(badge, node)
 
     def _place_sums(self) -> None:
         """Each sum under its node's badge, one row per output (in the order they appeared)."""

@@ -504,7 +504,8 @@ class WirePanel(QGraphicsItem):
         self.setZValue(8)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setToolTip(title + "\n" + tr("click the caption to collapse, the body to open the tensor viewer"))
+        self._tip_for: object = ()         # the (shape, dtype) the tooltip names (None: no value yet)
+        self._tip(None)
         self.setVisible(False)
 
     # -- data ----------------------------------------------------------------------------------
@@ -610,11 +611,21 @@ class WirePanel(QGraphicsItem):
             if a.ndim > 2 and not self.collapsed:
                 cap += " " + slice_label(a.shape, self.slice_index)
         self._card.show(self.card(), cap, self.has_bad, rows)
+        self._tip(shown[0][0] if shown else None)
         if visible != self.isVisible():
             self.setVisible(visible)
         self.update()
         if moved_out and self.on_resize is not None:
             self.on_resize()
+
+    def _tip(self, a: np.ndarray | None) -> None:
+        """The tooltip: what the card shows, its shape and dtype in words (the caption is small print)."""
+        what = None if a is None else (a.shape, a.dtype)
+        if what == self._tip_for:
+            return
+        self._tip_for = what
+        where = "" if a is None else f"\n{caption(a)}"
+        self.setToolTip(f"{self.title}{where}\n" + tr("click the caption to collapse, the body to open the tensor viewer"))
 
     def _planned_height(self) -> float:
         """What the card shows, plus the gradient row that a value on a wire carrying gradients
@@ -632,18 +643,15 @@ class WirePanel(QGraphicsItem):
 
     def card(self) -> QRectF:
         """The card in item coordinates: where ``set_place`` put it, else just above the item's origin."""
-        return self.card_at(self.offset)
+        w, h = self.size()
+        x, y = self.offset if self.offset is not None else (-w / 2, -h - 8)
+        return QRectF(x, y, w, h)
 
     def size(self, planned: bool = False) -> tuple[float, float]:
         """Width and height of the card (``planned``: with the room kept for a gradient to come,
         see _planned_height)."""
         w = self.width if not self.collapsed else COLLAPSED_WIDTH
         return w, self._footprint if planned else self._height
-
-    def card_at(self, offset: tuple[float, float] | None) -> QRectF:
-        w, h = self.size()
-        x, y = offset if offset is not None else (-w / 2, -h - 8)
-        return QRectF(x, y, w, h)
 
     def set_place(self, offset: tuple[float, float] | None, crowded: bool = False) -> None:
         """Put the card at ``offset`` from the item's origin (the point of its wire or port it
@@ -689,11 +697,13 @@ class WirePanel(QGraphicsItem):
             s = min(HEAT_W / iw, HEAT_H / ih)
             target = QRectF(x + PAD + 2, y + 2, iw * s, ih * s)
             painter.drawImage(target, image)
-            if p.text and iw <= GRID_CELLS and ih <= GRID_CELLS and iw * ih > 1:  # uniform: lines keep its shape
+            if small and p.text and iw <= GRID_CELLS and ih <= GRID_CELLS and iw * ih > 1:  # uniform: lines keep its shape
                 painter.setPen(QPen(colors["node"], 0.8))
+                painter.setRenderHint(_AA, False)  # straight lines: several times cheaper unsmoothed
                 left, top, right, bottom = target.left(), target.top(), target.right(), target.bottom()
                 painter.drawLines([*(QLineF(left + i * s, top, left + i * s, bottom) for i in range(1, iw)),
                                    *(QLineF(left, top + j * s, right, top + j * s) for j in range(1, ih))])
+                painter.setRenderHint(_AA)
             bx = x + w - 28
             if text and p.text:  # a uniform matrix: its one value over the heatmap, on a dark backing
                 size = _static(p.text, 8.0, True).size()
