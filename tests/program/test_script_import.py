@@ -157,6 +157,12 @@ def test_script_runs_in_its_folder_with_a_time_limit(tmp_path):
         import_script(slow, timeout=2)
 
 
+def test_syntax_error_names_its_line(tmp_path):
+    path = _script(tmp_path, "import torch\nx = (1,\n")
+    with pytest.raises(ScriptImportError, match=r"^student.py:2: SyntaxError: '\(' was never closed$"):
+        import_script(path)
+
+
 def test_script_error_is_one_line(tmp_path):
     path = _script(tmp_path, "import torch\na = torch.ones(2, 3)\nb = torch.ones(4, 5)\nc = a @ b\n")
     with pytest.raises(ScriptImportError, match=r"^student.py:4: c = a @ b: RuntimeError: "):
