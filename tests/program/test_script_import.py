@@ -212,3 +212,16 @@ def test_importing_an_exported_lesson_gives_the_same_report(path, tmp_path):
         assert (a["loss"] is None) == (b["loss"] is None)
         if a["loss"] is not None:
             assert close(list(a["loss"].values()), list(b["loss"].values()))
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=[p.stem for p in SCRIPTS])
+def test_an_imported_script_exported_and_imported_again_is_the_same_graph(path, tmp_path):
+    first = import_script(str(path))
+    again = tmp_path / "again.py"
+    again.write_text(export(compile(loads(json.dumps(first)))))
+    second = import_script(str(again))
+    assert sorted(n["id"] for n in first["nodes"]) == sorted(n["id"] for n in second["nodes"])
+    a, b = graph_report(first), graph_report(second)
+    for key, rec in a["outputs"].items():
+        assert close(rec["value"], b["outputs"][key]["value"]) and close(rec["grad"], b["outputs"][key]["grad"]), key
+    assert [h["loss"] for h in a["history"]] == [h["loss"] for h in b["history"]]
