@@ -25,15 +25,14 @@ from .ops.graph import OPTIMIZERS
 RESERVED = {"torch", "step", "BatchLoader", "make_dataset"} | set(dir(__import__("builtins")))
 
 
+def python_name(node_id: str) -> str:
+    """The script's variable for a node id: the id, with a trailing _ where it is a keyword or builtin."""
+    return node_id + "_" if keyword.iskeyword(node_id) or node_id in RESERVED else node_id
+
+
 def variable_names(program: Program) -> dict[str, str]:
-    """A Python variable per node id (ids that are keywords or builtins get a trailing _)."""
-    out = {}
-    for step in program.steps + program.sinks:
-        name = step.id
-        if keyword.iskeyword(name) or name in RESERVED:
-            name += "_"
-        out[step.id] = name
-    return out
+    """A Python variable per node id (see python_name)."""
+    return {step.id: python_name(step.id) for step in program.steps + program.sinks}
 
 
 def _literal(value: Any) -> str:

@@ -15,12 +15,12 @@
 from __future__ import annotations
 
 import ast
-import keyword
 import os
 from typing import Any
 
 import numpy as np
 
+from graphstudio.engine.export_code import python_name
 from graphstudio.engine.nn import Module
 from graphstudio.engine.ops.graph import OPTIMIZERS
 from graphstudio.engine.optim import Optimizer
@@ -38,18 +38,18 @@ class ScriptGraphError(ValueError):
 
 
 class _Ids:
-    """Unique node ids that are Python identifiers, preferring the script's own names."""
+    """Unique node ids that are Python variables as they are, preferring the script's own names."""
 
     def __init__(self) -> None:
         self.taken: set[str] = set()
 
     def new(self, name: str) -> str:
         name = "".join(c if c.isalnum() or c == "_" else "_" for c in name) or "node"
-        if name[0].isdigit() or keyword.iskeyword(name):
+        if name[0].isdigit():
             name = "_" + name
-        out, k = name, 1
+        out, k = python_name(name), 1  # `pow_`, not `pow`: the id an exported script's variable gives back
         while out in self.taken:
-            out, k = f"{name}_{k}", k + 1
+            out, k = python_name(f"{name}_{k}"), k + 1
         self.taken.add(out)
         return out
 

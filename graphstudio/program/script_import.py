@@ -50,8 +50,10 @@ def import_script(path: str, timeout: float = TIME_LIMIT_S) -> dict[str, Any]:
 
 def _where_it_stopped(script: str, error: BaseException) -> str:
     """`file:line: the line's code: the error`, at the script's innermost frame in the traceback."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if os.path.abspath(f.filename) == script]
     name = os.path.basename(script)
+    if isinstance(error, SyntaxError) and error.filename and os.path.abspath(error.filename) == script:
+        return f"{name}:{error.lineno}: SyntaxError: {error.msg}"
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if os.path.abspath(f.filename) == script]
     message = f"{type(error).__name__}: {error}".replace("graphstudio.engine", "torch")
     if isinstance(error, (AttributeError, ImportError, NotImplementedError)):
         message = f"not supported by GraphStudio's engine ({message})"

@@ -157,6 +157,12 @@ def test_script_runs_in_its_folder_with_a_time_limit(tmp_path):
         import_script(slow, timeout=2)
 
 
+def test_syntax_error_names_its_line(tmp_path):
+    path = _script(tmp_path, "import torch\nx = (1,\n")
+    with pytest.raises(ScriptImportError, match=r"^student.py:2: SyntaxError: '\(' was never closed$"):
+        import_script(path)
+
+
 def test_script_error_is_one_line(tmp_path):
     path = _script(tmp_path, "import torch\na = torch.ones(2, 3)\nb = torch.ones(4, 5)\nc = a @ b\n")
     with pytest.raises(ScriptImportError, match=r"^student.py:4: c = a @ b: RuntimeError: "):
@@ -206,3 +212,16 @@ def test_importing_an_exported_lesson_gives_the_same_report(path, tmp_path):
         assert (a["loss"] is None) == (b["loss"] is None)
         if a["loss"] is not None:
             assert close(list(a["loss"].values()), list(b["loss"].values()))
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=[p.stem for p in SCRIPTS])
+def test_an_imported_script_exported_and_imported_again_is_the_same_graph(path, tmp_path):
+    first = import_script(str(path))
+    again = tmp_path / "again.py"
+    again.write_text(export(compile(loads(json.dumps(first)))))
+    second = import_script(str(again))
+    assert sorted(n["id"] for n in first["nodes"]) == sorted(n["id"] for n in second["nodes"])
+    a, b = graph_report(first), graph_report(second)
+    for key, rec in a["outputs"].items():
+        assert close(rec["value"], b["outputs"][key]["value"]) and close(rec["grad"], b["outputs"][key]["grad"]), key
+    assert [h["loss"] for h in a["history"]] == [h["loss"] for h in b["history"]]
