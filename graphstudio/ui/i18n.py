@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -36,13 +36,6 @@ _current = ENGLISH
 _chosen = False
 _translators: list[QTranslator] = []
 _live: list[tuple[QObject, Callable[[], None]]] = []
-
-
-class _Notifier(QObject):
-    changed = Signal(str)
-
-
-notifier = _Notifier()
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -107,7 +100,6 @@ def set_language(language_: str, settings: QSettings | None = None) -> None:
             apply()
         else:
             _live.remove((owner, apply))
-    notifier.changed.emit(language_)
 
 
 def live(owner: QObject, apply: Callable[[], None]) -> None:

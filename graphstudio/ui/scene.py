@@ -139,10 +139,9 @@ class GraphScene(QGraphicsScene):
         model.changed.connect(self.sync)
         model.selectRequested.connect(self.select_ids)
         model.message.connect(self.status)
-        i18n.notifier.changed.connect(self._language_changed)
         self.sync()
 
-    def _language_changed(self, _language: str) -> None:
+    def language_changed(self) -> None:
         """Op help in the boxes' tooltips follows the interface's language: every node is looked at again."""
         self._shown.clear()
         self._resets = -1
