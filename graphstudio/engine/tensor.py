@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import dtypes
+from . import dtypes, recording
 from .backprop import AccumulateGrad, grad_mode, run_backward, mark_modified
 from .backend import Backend, get_backend
 from .printing import format_tensor
@@ -158,13 +158,18 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
                  inputs: Any = None) -> None:
         """Compute the gradient of this tensor with respect to every leaf that requires grad."""
+        listener = recording.observer
+        if listener is not None:
+            listener.before_backward(self, gradient, retain_graph)
         edge = self._edge
         if gradient is None and inputs is None and not create_graph and edge is not None and self.array.size == 1 \
                 and type(edge[0]) is not AccumulateGrad:  # loss.backward(): the short way, same checks
             run_backward([(edge[0], edge[1], self._be.xp.ones(self.array.shape, dtype=self.array.dtype))],
                          bool(retain_graph))
-            return
-        _autograd().backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
+        else:
+            _autograd().backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
+        if listener is not None:
+            listener.after_backward(self)
 
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: a leaf with requires_grad=False."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QSpinBox, QVBoxLayout, QWidget)
 
 from graphstudio.document import Node
+from graphstudio.program.script_source import script_line
 
 from . import commands as C
 from graphstudio.engine.op_help import OpHelp, category_name, op_help
@@ -170,6 +171,13 @@ class Inspector(QScrollArea):
             outer.addWidget(doc)
         elif cls is None:
             outer.addWidget(QLabel(tr("'{op}' is not an op this version knows.").format(op=node.op)))
+        origin = script_line(self.model.doc.extra, node.id)
+        if origin is not None:
+            where = QLabel(tr("from {origin}").format(origin=origin))
+            where.setObjectName("script_line")
+            where.setWordWrap(True)
+            where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            outer.addWidget(where)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         outer.addLayout(form)

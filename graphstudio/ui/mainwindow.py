@@ -23,6 +23,7 @@ from graphstudio.document.translations import translated
 from . import i18n, theme
 from .autosave import Autosaver
 from .i18n import live, tr
+from .code_panel import CodePanel
 from .inspector import Inspector
 from .keyboard import KEYS, KeyboardNavigator
 from .lesson import LessonPanel
@@ -68,6 +69,10 @@ class MainWindow(QMainWindow):
         ops = self._dock(QT_TR_NOOP("Ops"), self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         inspector = self._dock(QT_TR_NOOP("Inspector"), self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         lesson = self._dock(QT_TR_NOOP("Lesson"), self.lesson, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.code_panel = CodePanel(self.model, self.scene)
+        code = self._dock(QT_TR_NOOP("Code"), self.code_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(lesson, code)
+        lesson.raise_()
         self.resizeDocks([inspector, lesson], [560, 240], Qt.Orientation.Vertical)
         self.resizeDocks([ops, inspector], [200, 300], Qt.Orientation.Horizontal)
 
@@ -149,6 +154,7 @@ class MainWindow(QMainWindow):
         file = self._menu(bar, QT_TR_NOOP("&File"))
         self._action("new", QT_TR_NOOP("&New"), self.new_document, K.New, file)
         self._action("open", QT_TR_NOOP("&Open…"), self.open_dialog, K.Open, file)
+        self._action("open_script", QT_TR_NOOP("Open &Python script…"), self.open_script_dialog, "Ctrl+Shift+O", file)
         self.recent_menu = self._menu(file, QT_TR_NOOP("Open &Recent"))
         self._action("save", QT_TR_NOOP("&Save"), self.save, K.Save, file)
         self._action("save_as", QT_TR_NOOP("Save &As…"), self.save_as, K.SaveAs, file)
@@ -347,6 +353,40 @@ class MainWindow(QMainWindow):
         self._fit_soon()
         return True
 
+    def open_script_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = os.path.dirname(self.model.path) if self.model.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open Python script", start, "PyTorch script (*.py)")
+        if path:
+            self.open_script(path, ask=False)
+
+    def open_script(self, path: str | os.PathLike[str], ask: bool = True) -> bool:
+        """Run a PyTorch script (only now: the user asked) and open the graph it computed, laid out,
+        as an untitled document. Where the script stops is reported in one line; nothing changes."""
+        from graphstudio.program.script_import import ScriptImportError, import_script
+
+        from .layout import layout
+
+        if ask and not self.maybe_save():
+            return False
+        path = os.fspath(path)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            doc = Document.from_dict(import_script(path), source=path)
+        except (ScriptImportError, DocumentError) as exc:
+            QApplication.restoreOverrideCursor()
+            self.warn("Cannot open the script", str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        for node_id, pos in layout(doc).items():
+            doc.node(node_id).pos = pos
+        self.untitled_name = Path(path).stem
+        self.model.reset(doc, None, modified=True)
+        self._update_title()
+        self._fit_soon()
+        return True
+
     def open_lesson(self, path: Path) -> bool:
         """Open a shipped lesson as an untitled copy, so Save never overwrites the original."""
         if not self.maybe_save():
@@ -430,8 +470,8 @@ class MainWindow(QMainWindow):
 
     def _fit_soon(self) -> None:
         """Fit now and again once the window has settled its size (docks resize after show)."""
-        self.view.fit()
-        QTimer.singleShot(0, self.view.fit)
+        self.view.open_view()
+        QTimer.singleShot(0, self.view.open_view)
 
     def export_dialog(self) -> None:
         from .export import export_scene, svg_available
@@ -548,6 +588,7 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         if not self.scene.syncing:
             self.inspector.show_ids(self.scene.selected_ids())
+            self.code_panel.highlight()
 
     def _update_status(self) -> None:
         self.device_label.setText(tr("Device: {device}").format(device=self.model.doc.device))

@@ -23,7 +23,7 @@ from graphstudio.document import Node
 
 from graphstudio.engine.op_help import op_help
 
-from . import graph, i18n, theme
+from . import graph, i18n, routing, theme
 from .analysis import Analysis, changed_nodes, format_spec
 from .items import (OK, OVERVIEW_LOD, SMALL_GRAPH_NODES, SMALL_GRAPH_OVERVIEW_LOD, InputRow, NodeItem, NodeView,
                     OutputRow, PortItem, WireItem, bezier)
@@ -122,6 +122,7 @@ class GraphScene(QGraphicsScene):
         self._static: dict[str, tuple] = {}      # node id → node_static() of that Node object
         self._analysis: Analysis | None = None   # the analysis the items last showed
         self._wire_items: dict[graph.Wire, WireItem] = {}
+        self._bodies: routing.Bodies | None = None         # node boxes, for routing wires around them
         self._in_wires: dict[str, list[graph.Wire]] = {}   # node id → wires written in its inputs
         self._referrers: dict[str, set[str]] = {}          # node id → ids of nodes with a wire from it
         self._wires_dropped = False
@@ -179,7 +180,10 @@ class GraphScene(QGraphicsScene):
                     self._static.pop(node_id, None)
                     self._unknown.discard(node_id)
             if edited or moved or removed:
+                self._bodies = None
                 self._sync_wires(nodes, index, edited | moved, moved | removed, removed)
+                if len(moved) < len(self.nodes):  # (after a reset every wire was laid just now)
+                    self._relay_near(moved)
             self._overview_data = None
         finally:
             self.syncing = False
@@ -280,7 +284,38 @@ class GraphScene(QGraphicsScene):
             if self.overview:
                 item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
             self.addItem(item)
-        item.set_ends(src.out_ports[name].scenePos(), inp.scenePos())
+        self._lay(item, src.out_ports[name].scenePos(), inp.scenePos())
+
+    def _body(self, node_id: str) -> routing.Rect:
+        r = self.nodes[node_id].mapRectToScene(self.nodes[node_id].box())
+        return r.left(), r.top(), r.right(), r.bottom()
+
+    def bodies(self) -> routing.Bodies:
+        """The node boxes that wires go around (made again after an edit that moved or resized one)."""
+        if self._bodies is None:
+            self._bodies = routing.Bodies({node_id: self._body(node_id) for node_id in self.nodes})
+        return self._bodies
+
+    def _lay(self, item: WireItem, a: QPointF, b: QPointF) -> None:
+        """Set a wire's ends: its bezier, or a detour where the bezier would cross a node box."""
+        corners = routing.detour((a.x(), a.y()), (b.x(), b.y()), self.bodies(), (item.wire.src, item.wire.dst))
+        item.set_ends(a, b, corners)
+
+    def _relay_near(self, node_ids: set[str]) -> None:
+        """Lay again the wires that pass over these boxes (they may have to go around them now)."""
+        seen: set[int] = set()
+        for node_id in node_ids:
+            node = self.nodes.get(node_id)
+            if node is None:
+                continue
+            for item in self.items(node.mapRectToScene(node.box())):
+                if isinstance(item, WireItem) and id(item) not in seen and node_id not in (item.wire.src, item.wire.dst):
+                    seen.add(id(item))
+                    src, dst = self.nodes.get(item.wire.src), self.nodes.get(item.wire.dst)
+                    if src is not None and dst is not None:
+                        name = item.wire.output or next(iter(src.out_ports))
+                        self._lay(item, src.out_ports[name].scenePos(),
+                                  dst.in_port(item.wire.port, item.wire.index).scenePos())
 
     def _wires_of(self, node_id: str) -> list[WireItem]:
         """The wire items into and out of one node."""
@@ -294,10 +329,12 @@ class GraphScene(QGraphicsScene):
         if self.syncing:
             return
         self._overview_data = None
+        self.bodies().move(item.node_id, self._body(item.node_id))
         for w in self._wires_of(item.node_id):
             src, dst = self.nodes[w.wire.src], self.nodes[w.wire.dst]
             name = w.wire.output or next(iter(src.out_ports))
-            w.set_ends(src.out_ports[name].scenePos(), dst.in_port(w.wire.port, w.wire.index).scenePos())
+            self._lay(w, src.out_ports[name].scenePos(), dst.in_port(w.wire.port, w.wire.index).scenePos())
+        self._relay_near({item.node_id})
 
     def select_ids(self, ids: list[str]) -> None:
         self.clearSelection()

@@ -13,12 +13,15 @@ from PySide6.QtGui import QAction, QCursor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
 from . import graph, theme
+from .items import TEXT_PT
 from .i18n import tr
 from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
 from .scene import GraphScene
 
 MIME_OP = "application/x-graphstudio-op"
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # far enough out to fit a graph of a thousand nodes
+READABLE_PX = 9.0   # a node's text is at least this tall (pixels) when a graph opens
+RESULT_ROOM = 140.0  # right of a graph: where the result cards of its last nodes go
 
 
 class GraphView(QGraphicsView):
@@ -80,6 +83,34 @@ class GraphView(QGraphicsView):
         elif self.zoom_level < MIN_ZOOM:
             self.setTransform(self.transform().fromScale(MIN_ZOOM, MIN_ZOOM))
         self.centerOn(rect.center())
+
+    def readable_zoom(self) -> float:
+        """The zoom at which a node's id, op and port names are READABLE_PX tall on this screen."""
+        return READABLE_PX / (TEXT_PT * self.logicalDpiY() / 72.0)
+
+    def open_view(self) -> None:
+        """How a graph opens: whole when its node text stays readable (with room on the right for
+        the result cards a run will show), else at the readable zoom with its start in view — the
+        left edge, centred on the first column — rather than fitted into a thumbnail."""
+        rect = self.graph_scene.content_rect()
+        if rect.isEmpty():
+            self.fit()
+            return
+        rect = rect.adjusted(-40, -40, 40 + RESULT_ROOM, 40)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        zoom = min(max(self.zoom_level, self.readable_zoom()), 1.5)
+        self.setTransform(self.transform().fromScale(zoom, zoom))
+        seen = self.visible_scene_rect()
+        if seen.width() >= rect.width() and seen.height() >= rect.height():
+            self.centerOn(rect.center())
+            return
+        first = [n.sceneBoundingRect() for n in self.graph_scene.nodes.values()
+                 if n.sceneBoundingRect().left() < rect.left() + 40 + NODE_WIDTH]
+        column = QRectF()
+        for r in first:
+            column = column.united(r)
+        y = column.center().y() if column.height() <= seen.height() else column.top() + seen.height() / 2 - 40
+        self.centerOn(rect.left() + seen.width() / 2, y)
 
     def zoom_at(self, factor: float, viewport_pos: QPointF) -> None:
         """Zoom keeping the scene point under ``viewport_pos`` where it is (zoom to cursor)."""

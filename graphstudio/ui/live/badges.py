@@ -87,10 +87,12 @@ class SumBadge(QGraphicsItem):
     def set_parts(self, parts: list[np.ndarray]) -> None:
         self.parts = list(parts)
         self.total = np.sum(np.stack([np.asarray(p) for p in parts]), axis=0) if parts else None
-        names = " + ".join(f"g{str(i + 1).translate(SUBSCRIPTS)}" for i in range(len(parts)))
+        g = [f"g{str(i + 1).translate(SUBSCRIPTS)}" for i in range(len(parts))]
+        names = " + ".join(g if len(g) <= 3 else [g[0], g[1], "…", g[-1]])
         values = [short(p) for p in parts]
         total = short(self.total)
-        text = f"{names} = {' + '.join(values)} = {total}" if len(parts) <= 3 else f"{names} = {total}"
+        readable = len(parts) <= 3 and all(len(v) <= 7 for v in values)  # the sum in numbers, when short
+        text = f"{names} = {' + '.join(values)} = {total}" if readable else f"{names} = {total}"
         if text == self.text:
             return
         self.text = text
@@ -134,7 +136,7 @@ class ErrorMarker(QGraphicsItem):
         self.message = message
         w, h = parent.size
         self._box = QRectF(-6, -6, w + 12, h + 12)
-        self._text = QRectF(0, h + 22, max(w + 90, 280), 46)
+        self._text = QRectF(0, h + 22, max(w + 90, 280), 32)  # three lines: clear of the box below
         self.setZValue(9)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setToolTip(message)

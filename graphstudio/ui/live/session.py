@@ -30,7 +30,7 @@ from ..i18n import tr
 from ..wording import error_text
 from .apply import ApplyTrainedValues
 from .lossplot import LossPlot
-from .overlay import LiveLayer
+from .overlay import FANOUT, LiveLayer
 from .panels import WirePanel
 from .target import backward_choice
 from .toolbar import LiveToolbar
@@ -467,9 +467,13 @@ class LiveSession(QObject):
             for node_id in {snap.edges[i].target for i in edges}:
                 self._badge(snap, node_id, keys)
 
+        def done() -> None:
+            self._show_results(snap, None if snap.kind == "forward" else ...)
+            self.shown.emit("forward")
+
         waves = [Wave([], False, start)]
         waves += [Wave(g, False, lambda g=g: land(g)) for g in groups]
-        waves.append(Wave([], False, lambda: self.shown.emit("forward")))
+        waves.append(Wave([], False, done))
         return waves
 
     def _backward_waves(self, snap: Snapshot, animated: bool = True) -> list[Wave]:
@@ -507,8 +511,40 @@ class LiveSession(QObject):
         groups = backward_waves(snap.edges, set(grads), snap.order)
         waves = [Wave([], True, start)]
         waves += [Wave(g, True, lambda g=g: land(g)) for g in groups]
-        waves.append(Wave([], True, lambda: self.shown.emit("backward")))
+        def done() -> None:
+            self._show_results(snap, grads)
+            self.shown.emit("backward")
+
+        waves.append(Wave([], True, done))
         return waves
+
+    def _show_results(self, snap: Snapshot, grads: Any) -> None:
+        """Result cards for the outputs that feed nothing (the answer: ``out = 27.0``) and for
+        those used ``FANOUT`` times or more (one card instead of a pile). Their gradient: the
+        ``.grad`` PyTorch keeps, or the sum of the contributions that flowed back along the uses;
+        ``grads``: those contributions (``gradients``), None for none yet, ``...`` to keep what
+        the cards show."""
+        assert snap.trace is not None
+        trace, layer = snap.trace, self.layer
+        uses: dict[str, list[int]] = {}
+        for i, e in enumerate(snap.edges):
+            uses.setdefault(e.source, []).append(i)
+        shown = []
+        for key, value in trace.values.items():
+            mine = uses.get(key, [])
+            if mine and len(mine) < FANOUT:
+                continue
+            if grads is ...:
+                panel = layer.results.get(key)
+                grad = None if panel is None else panel.grad
+            else:
+                parts = [p for j in mine for p in (grads or {}).get(j, ())]
+                grad = trace.grads.get(key) if not parts else parts[0] if len(parts) == 1 else \
+                    np.sum(np.stack(parts), axis=0)
+            meta = snap.meta.get(key)
+            layer.show_result(key, value, grad, no_grad=meta is None or not meta.requires_grad)
+            shown.append(key)
+        layer.drop_results(keep=shown)
 
     def gradients(self, snap: Snapshot) -> dict[int, list[np.ndarray]]:
         """Edge index → the gradient contributions that flowed back along it (seeds for sink inputs)."""
