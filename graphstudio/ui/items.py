@@ -248,7 +248,7 @@ class NodeItem(QGraphicsRectItem):
         for row in self.view.outputs:
             port = self.out_ports.get(row.name)
             if port is not None:
-                port.setToolTip(f"{row.name}: {row.spec} — drag onto an input to connect")
+                port.setToolTip(tr("{port}: {spec} — drag onto an input to connect").format(port=row.name, spec=row.spec))
 
     # -- geometry ---------------------------------------------------------------------------
     def _work_out_bounds(self) -> QRectF:

@@ -72,6 +72,10 @@
         <translation>{port}：拖到一个输入上即可连接</translation>
     </message>
     <message>
+        <source>{port}: {spec} — drag onto an input to connect</source>
+        <translation>{port}：{spec} —— 拖到一个输入上即可连接</translation>
+    </message>
+    <message>
         <source>  (+{count} more)</source>
         <translation>  （还有 {count} 个）</translation>
     </message>
@@ -348,6 +352,10 @@
         <translation>此版本不认识算子 &apos;{op}&apos;。</translation>
     </message>
     <message>
+        <source>from {origin}</source>
+        <translation>来自 {origin}</translation>
+    </message>
+    <message>
         <source>Inputs</source>
         <translation>输入</translation>
     </message>
@@ -451,7 +459,7 @@
     </message>
     <message>
         <source>click the caption to collapse, the body to open the tensor viewer</source>
-        <extracomment>A card lifted less than this keeps no stem (it still touches its wire). Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers (8.5 pt bold) below TEXT_LOD, leaving only pictures; the small print — captions, the colour scale&apos;s ends, nan/inf counts (6 pt: about 4 px tall at zoom 0.5) — below SMALL_TEXT_LOD.</extracomment>
+        <extracomment>A card this close to its wire or port keeps no stem (it touches what it describes). Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers (8.5 pt bold) below TEXT_LOD, leaving only pictures; the small print — captions, the colour scale&apos;s ends, nan/inf counts (6 pt: about 4 px tall at zoom 0.5) — below SMALL_TEXT_LOD.</extracomment>
         <translation>点击标题折叠，点击内容打开张量查看器</translation>
     </message>
     <message>
@@ -659,6 +667,10 @@
         <translation>课程</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -669,6 +681,10 @@
     <message>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Python script…</source>
+        <translation>打开 Python 脚本(&amp;P)…</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
@@ -1088,6 +1104,10 @@
     <message>
         <source>a value is needed (a number, a list, or a node id)</source>
         <translation>需要一个值（一个数、一个列表或一个节点 id）</translation>
+    </message>
+    <message>
+        <source>The graph has problems, so it is no script yet:</source>
+        <translation>计算图有问题，所以还不能生成脚本：</translation>
     </message>
 </context>
 </TS>
