@@ -597,7 +597,8 @@ class MainWindow(QMainWindow):
             count = tr("⚠ 1 problem") if len(problems) == 1 else tr("⚠ %n problems", None, len(problems))
             self.problems_button.setText(count)
             tip = "\n".join(problem_text(p) for p in problems[:20])
-            self.problems_button.setToolTip(tip + ("\n…" if len(problems) > 20 else "") + "\n" + tr("(click to go to the next)"))
+            self.problems_button.setToolTip(tip + ("\n…" if len(problems) > 20 else "") + "\n"
+                                            + tr("(click to go to the next)"))
         else:
             self.problems_button.setText(tr("✓ no problems"))
             self.problems_button.setToolTip(tr("The checker found nothing wrong with this graph."))

@@ -61,7 +61,8 @@ def node_static(node: Node) -> tuple:
     """What a node box shows that the node alone decides: category, kind, doc, input rows, flags."""
     cls = graph.op_class(node.op)
     return (cls.category if cls else None, cls.kind if cls else "unknown",
-            op_help(cls, i18n.language()).doc if cls else tr("'{op}' is not an op this version knows.").format(op=node.op),
+            op_help(cls, i18n.language()).doc if cls
+            else tr("'{op}' is not an op this version knows.").format(op=node.op),
             input_rows(node),
             tuple(f for f in graph.FLAGS if node.params.get(f) is True))
 

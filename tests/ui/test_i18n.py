@@ -107,7 +107,8 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
 
 def one_op_per_category() -> Document:
     groups = ops_by_category()
-    nodes = [Node(f"n{i}", groups[cat][0].name, pos=(i * 300.0, 0.0)) for i, cat in enumerate(CATEGORIES) if groups[cat]]
+    nodes = [Node(f"n{i}", groups[cat][0].name, pos=(i * 300.0, 0.0))
+             for i, cat in enumerate(CATEGORIES) if groups[cat]]
     return Document(nodes=nodes)
 
 
