@@ -832,7 +832,7 @@
     </message>
     <message>
         <source>Save the changes to {name}?</source>
-        <translation>保存对 {name} 的更改吗？</translation>
+        <translation>保存对“{name}”的更改吗？</translation>
     </message>
     <message>
         <source>Open graph</source>

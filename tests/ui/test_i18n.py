@@ -225,3 +225,12 @@ def test_node_tooltips_follow_the_language(window):
     finally:
         i18n.set_language("en")
     assert "Matrix product" in window.scene.nodes["m"].toolTip()
+
+
+def test_the_windows_own_dialogs_ask_in_chinese(window, zh):
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2]})]))
+    window.model.set_param("a", "shape", [3])  # unsaved work
+    asked: list[tuple[str, str]] = []
+    window.ask = lambda title, text, buttons, default: asked.append((title, text)) or QMessageBox.StandardButton.Cancel
+    window.new_document()
+    assert asked == [("未保存的更改", "保存对“未命名”的更改吗？")]
