@@ -118,16 +118,14 @@ def test_catalog_is_complete_and_up_to_date_with_the_code(tmp_path: Path):
     ts, qm = i18n.ts_path("zh_CN"), i18n.qm_path("zh_CN")
     fresh = tmp_path / ts.name
     shutil.copy(ts, fresh)
-    sources = sorted(str(p) for p in (i18n.CATALOG_DIR.parents[1] / "graphstudio" / "ui").rglob("*.py"))
-    subprocess.run(["pyside6-lupdate", "-no-obsolete", "-locations", "none", *sources, "-ts", str(fresh)],
-                   check=True, capture_output=True)
+    subprocess.run(i18n.lupdate(fresh), check=True, capture_output=True)
     assert fresh.read_text(encoding="utf-8") == ts.read_text(encoding="utf-8"), \
         "the catalog is stale: run python -m graphstudio.ui.i18n and translate what is new"
     for message in ET.parse(ts).iter("message"):
         translation = message.find("translation")
         text = "".join(translation.itertext())
         assert translation.get("type") is None and text.strip(), f"not translated: {message.find('source').text!r}"
-    subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(tmp_path / qm.name)], check=True, capture_output=True)
+    subprocess.run(i18n.lrelease(ts, tmp_path / qm.name), check=True, capture_output=True)
     assert (tmp_path / qm.name).read_bytes() == qm.read_bytes(), "the .qm is stale: run python -m graphstudio.ui.i18n"
 
 
