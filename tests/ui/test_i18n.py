@@ -8,6 +8,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtGui import QFont
@@ -141,6 +142,7 @@ def test_every_visible_text_of_the_main_window_is_chinese(window, zh, monkeypatc
         window.inspector.show_ids([node_id])
         inspector += [(f"inspector {node_id}: {w}", t) for w, t in visible_texts(window.inspector)]
     window.inspector.show_ids(sorted(ids)[:2])
+    window.live.viewer.show_tensor("n0", np.arange(6.0).reshape(2, 3), np.full((2, 3), np.nan), "")
     texts += visible_texts(window)
     window.show_keyboard_help()
     box = window.findChild(QMessageBox, "keyboard_help")
