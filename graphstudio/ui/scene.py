@@ -143,6 +143,16 @@ class GraphScene(QGraphicsScene):
         model.message.connect(self.status)
         self.sync()
 
+    def dispose(self) -> None:
+        """Stop following the model, drop every item, and go: for a scene made for one picture, whose
+        C++ side outlives its last use until the event loop runs again. (The language reaches a scene
+        only through its window, so a picture's scene has nothing to undo there.)"""
+        self.model.changed.disconnect(self.sync)
+        self.model.selectRequested.disconnect(self.select_ids)
+        self.model.message.disconnect(self.status)
+        self.clear()
+        self.deleteLater()
+
     def language_changed(self) -> None:
         """Op help in the boxes' tooltips follows the interface's language: every node is looked at again."""
         self._shown.clear()
