@@ -234,3 +234,12 @@ def test_the_windows_own_dialogs_ask_in_chinese(window, zh):
     window.ask = lambda title, text, buttons, default: asked.append((title, text)) or QMessageBox.StandardButton.Cancel
     window.new_document()
     assert asked == [("未保存的更改", "保存对“未命名”的更改吗？")]
+
+
+def test_the_node_a_run_failed_at_explains_pytorchs_message_in_chinese(window, zh):
+    from graphstudio.ui.live.badges import ErrorMarker
+
+    window.model.reset(Document(nodes=[Node("m", "mm", pos=(0.0, 0.0))]))
+    message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
+    marker = ErrorMarker(window.scene.nodes["m"], message)
+    assert marker.message == message and marker.toolTip().startswith(message + " —— 矩阵乘法要求")
