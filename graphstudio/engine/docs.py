@@ -23,7 +23,8 @@ WORDS = {
     },
     "zh_CN": {
         "title": "算子参考",
-        "intro": "由 `python -m graphstudio.engine.docs zh_CN` 从算子注册表生成；每个算子在那里只有一个定义"
+        "intro": "由 `python -m graphstudio.engine.docs zh_CN` 从算子注册表生成；"
+                 "每个算子在那里只有一个定义"
                  "（端口、参数、推断、前向、反向、PyTorch 名称）。英文版：[ops.md](ops.md)。",
         "one_of": "（取值之一：{}）", "required": "必填", "default": "默认 `{}`",
         "list": "（列表）", "optional": "（可选）", "scalar": "（张量或数）",

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 from .i18n import tr
 from .model import GraphModel
 from .scene import GraphScene
+from .wording import problem_text
 
 _ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w, ]*?)\s*=[^=]")
 _CALLED = re.compile(r"^\s*([A-Za-z_]\w*)(?:\[\d+\]|\.\w+)*\.(zero_grad|step|backward)\(")
@@ -78,7 +79,7 @@ class CodePanel(QPlainTextEdit):
         except CompileError as exc:
             self.owners = {}
             self.setPlainText("# " + tr("The graph has problems, so it is no script yet:") + "\n" +
-                              "\n".join(f"# {p}" for p in exc.problems))
+                              "\n".join(f"# {problem_text(p)}" for p in exc.problems))
             return
         backward_sinks = [s.id for s in program.sinks if s.op.name == "backward"]
         self.owners = line_owners(code, variable_names(program), backward_sinks)

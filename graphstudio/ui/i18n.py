@@ -1,9 +1,9 @@
 """The interface's language: Qt's translation system, the language remembered, fonts with CJK glyphs.
 
-Every user-visible text goes through ``tr(text)`` (``pyside6-lupdate`` finds these calls, and
-``QT_TR_NOOP(text)`` for a text kept to translate later, and writes
-``resources/i18n/graphstudio_<language>.ts``, all in one context, the empty one; ``pyside6-lrelease`` compiles it to the
-``.qm`` loaded here: ``python -m graphstudio.ui.i18n`` does both). A text set once on a widget is set
+Every user-visible text goes through ``tr(text)``: ``pyside6-lupdate`` finds these calls (and
+``QT_TR_NOOP(text)``, a text kept to translate later) and writes ``resources/i18n/graphstudio_<language>.ts``,
+all in one context, the empty one; ``pyside6-lrelease`` compiles it to the ``.qm`` loaded here
+(``python -m graphstudio.ui.i18n`` runs both). A text set once on a widget is set
 through ``live(owner, apply)``, which applies it again whenever the language changes, so
 View › Language switches at once, without a restart. The first start follows the system locale;
 the choice is then remembered in the settings. The headless CLI never comes here: it stays English.
@@ -11,12 +11,11 @@ the choice is then remembered in the settings. The headless CLI never comes here
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Callable
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -36,13 +35,6 @@ _current = ENGLISH
 _chosen = False
 _translators: list[QTranslator] = []
 _live: list[tuple[QObject, Callable[[], None]]] = []
-
-
-class _Notifier(QObject):
-    changed = Signal(str)
-
-
-notifier = _Notifier()
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -107,7 +99,6 @@ def set_language(language_: str, settings: QSettings | None = None) -> None:
             apply()
         else:
             _live.remove((owner, apply))
-    notifier.changed.emit(language_)
 
 
 def live(owner: QObject, apply: Callable[[], None]) -> None:
@@ -125,22 +116,30 @@ def _forget(apply: Callable[[], None]) -> None:
 
 def use_cjk_fallback(app: QApplication) -> None:
     """Let every font of the interface fall back to a font with Chinese glyphs (no tofu boxes)."""
-    for family in {app.font().family(), QFont("monospace").family(), "Sans Serif", "monospace"}:
-        known = QFont.substitutes(family)
-        QFont.insertSubstitutions(family, [f for f in CJK_FONTS if f not in known])
+    for family in {app.font().family(), QFont("monospace").family()}:
+        known = {f.lower() for f in QFont.substitutes(family)}
+        QFont.insertSubstitutions(family, [f for f in CJK_FONTS if f.lower() not in known])
+
+
+def lupdate(ts: Path) -> list[str]:
+    """The command that brings the catalog ``ts`` up to date with the editor's code (no line numbers
+    kept, so it changes only when a text does)."""
+    sources = sorted(str(p) for p in Path(__file__).parent.rglob("*.py"))
+    return ["pyside6-lupdate", "-no-obsolete", "-locations", "none", *sources, "-ts", str(ts)]
+
+
+def lrelease(ts: Path, qm: Path) -> list[str]:
+    """The command that compiles the catalog ``ts`` to ``qm``."""
+    return ["pyside6-lrelease", str(ts), "-qm", str(qm)]
 
 
 def update_catalogs() -> None:
     """Regenerate the catalogs from the code: lupdate the .ts of every language, lrelease the .qm."""
-    sources = sorted(str(p) for p in (CATALOG_DIR.parents[1] / "graphstudio" / "ui").rglob("*.py"))
     for language_ in LANGUAGES:
-        if language_ == ENGLISH:
-            continue
-        subprocess.run(["pyside6-lupdate", "-no-obsolete", "-locations", "none", *sources,
-                        "-ts", str(ts_path(language_))], check=True)
-        subprocess.run(["pyside6-lrelease", str(ts_path(language_)), "-qm", str(qm_path(language_))], check=True)
+        if language_ != ENGLISH:
+            subprocess.run(lupdate(ts_path(language_)), check=True)
+            subprocess.run(lrelease(ts_path(language_), qm_path(language_)), check=True)
 
 
 if __name__ == "__main__":
     update_catalogs()
-    sys.exit(0)

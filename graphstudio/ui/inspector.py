@@ -254,7 +254,8 @@ class Inspector(QScrollArea):
         edit.setPlaceholderText(tr("optional: a node id, a number or a list (1, 2)") if port.optional
                                 else tr("a node id, a number or a list (1, 2)"))
         doc = (self._help.inputs.get(port.name) if self._help else None) or port.doc
-        edit.setToolTip((doc + "\n" if doc else "") + tr("A node id (x or x:name), a number, or a list; empty disconnects."))
+        edit.setToolTip((doc + "\n" if doc else "")
+                        + tr("A node id (x or x:name), a number, or a list; empty disconnects."))
         key = f"input:{port.name}"
 
         def commit() -> None:

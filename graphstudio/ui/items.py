@@ -218,7 +218,8 @@ class NodeItem(QGraphicsRectItem):
                 port.setPos(0, HEADER + i * ROW + ROW / 2)
                 self.in_ports[row.key] = port
             for i, row in enumerate(view.outputs):
-                port = PortItem(self, row.name, True, tip=tr("{port}: drag onto an input to connect").format(port=row.name))
+                tip = tr("{port}: drag onto an input to connect").format(port=row.name)
+                port = PortItem(self, row.name, True, tip=tip)
                 port.setPos(w, HEADER + i * ROW + ROW / 2)
                 self.out_ports[row.name] = port
             if self.overview:
@@ -248,7 +249,8 @@ class NodeItem(QGraphicsRectItem):
         for row in self.view.outputs:
             port = self.out_ports.get(row.name)
             if port is not None:
-                port.setToolTip(f"{row.name}: {row.spec} — drag onto an input to connect")
+                port.setToolTip(tr("{port}: {spec} — drag onto an input to connect").format(port=row.name,
+                                                                                           spec=row.spec))
 
     # -- geometry ---------------------------------------------------------------------------
     def _work_out_bounds(self) -> QRectF:
@@ -390,7 +392,8 @@ class NodeItem(QGraphicsRectItem):
 def _input_tip(row: InputRow) -> str:
     """An input port's tooltip: what it takes, and for a list's places what connecting there does."""
     if row.index is None:
-        tip = row.name + (tr(" (several tensors)") if row.variadic else "") + (tr(" (optional)") if row.optional else "")
+        tip = (row.name + (tr(" (several tensors)") if row.variadic else "")
+               + (tr(" (optional)") if row.optional else ""))
     elif row.connected or row.literal:
         tip = tr("{place}: item {index} of the list (connect here to replace it)").format(
             place=place_name(row.name, row.index), index=row.index)

@@ -132,7 +132,8 @@ class KeyboardNavigator(QObject):
         dst = self.selected()
         assert dst is not None
         reason = self.model.connect(source, None, dst, slot.port.name, slot.index)
-        self.say(reason or tr("Wired {wire}").format(wire=f"{source} → {dst}.{graph.place_name(slot.port.name, slot.index)}"))
+        wire = f"{source} → {dst}.{graph.place_name(slot.port.name, slot.index)}"
+        self.say(reason or tr("Wired {wire}").format(wire=wire))
 
     def add_wired(self) -> None:
         """Tab while connecting: the op search; the new node lands beside the source, wired to it."""

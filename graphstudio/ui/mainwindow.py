@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.model.changed.connect(self._update_status)
         self.model.stack.cleanChanged.connect(self._update_title)
         self._build_menus()
-        i18n.notifier.changed.connect(self._language_changed)
+        i18n.live(self, self._language_changed)
         from .live import attach_live
 
         self.live = attach_live(self)  # Run toolbar, loss and tensor docks, wire panels
@@ -283,10 +283,12 @@ class MainWindow(QMainWindow):
             self.actions[key].setText(f"{word} {text}" if can and text else word)
             self.actions[key].setEnabled(can)
 
-    def _language_changed(self, language: str) -> None:
+    def _language_changed(self) -> None:
+        """After the texts: the Language menu's tick, the status bar and the canvas's tooltips."""
         for code, action in self.language_actions.items():
-            action.setChecked(code == language)
+            action.setChecked(code == i18n.language())
         self._update_status()
+        self.scene.language_changed()
 
     def _update_title(self, *_: object) -> None:
         if not shiboken6.isValid(self.model.stack):
@@ -599,7 +601,8 @@ class MainWindow(QMainWindow):
             count = tr("⚠ 1 problem") if len(problems) == 1 else tr("⚠ %n problems", None, len(problems))
             self.problems_button.setText(count)
             tip = "\n".join(problem_text(p) for p in problems[:20])
-            self.problems_button.setToolTip(tip + ("\n…" if len(problems) > 20 else "") + "\n" + tr("(click to go to the next)"))
+            self.problems_button.setToolTip(tip + ("\n…" if len(problems) > 20 else "") + "\n"
+                                            + tr("(click to go to the next)"))
         else:
             self.problems_button.setText(tr("✓ no problems"))
             self.problems_button.setToolTip(tr("The checker found nothing wrong with this graph."))

@@ -61,7 +61,8 @@ def node_static(node: Node) -> tuple:
     """What a node box shows that the node alone decides: category, kind, doc, input rows, flags."""
     cls = graph.op_class(node.op)
     return (cls.category if cls else None, cls.kind if cls else "unknown",
-            op_help(cls, i18n.language()).doc if cls else tr("'{op}' is not an op this version knows.").format(op=node.op),
+            op_help(cls, i18n.language()).doc if cls
+            else tr("'{op}' is not an op this version knows.").format(op=node.op),
             input_rows(node),
             tuple(f for f in graph.FLAGS if node.params.get(f) is True))
 
@@ -140,20 +141,19 @@ class GraphScene(QGraphicsScene):
         model.changed.connect(self.sync)
         model.selectRequested.connect(self.select_ids)
         model.message.connect(self.status)
-        i18n.notifier.changed.connect(self._language_changed)
         self.sync()
 
     def dispose(self) -> None:
-        """Stop following the model and the language, drop every item, and go: for a scene made for
-        one picture, whose C++ side outlives its last use until the event loop runs again."""
+        """Stop following the model, drop every item, and go: for a scene made for one picture, whose
+        C++ side outlives its last use until the event loop runs again. (The language reaches a scene
+        only through its window, so a picture's scene has nothing to undo there.)"""
         self.model.changed.disconnect(self.sync)
         self.model.selectRequested.disconnect(self.select_ids)
         self.model.message.disconnect(self.status)
-        i18n.notifier.changed.disconnect(self._language_changed)
         self.clear()
         self.deleteLater()
 
-    def _language_changed(self, _language: str) -> None:
+    def language_changed(self) -> None:
         """Op help in the boxes' tooltips follows the interface's language: every node is looked at again."""
         self._shown.clear()
         self._resets = -1

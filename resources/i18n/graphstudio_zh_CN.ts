@@ -72,6 +72,10 @@
         <translation>{port}：拖到一个输入上即可连接</translation>
     </message>
     <message>
+        <source>{port}: {spec} — drag onto an input to connect</source>
+        <translation>{port}：{spec} —— 拖到一个输入上即可连接</translation>
+    </message>
+    <message>
         <source>  (+{count} more)</source>
         <translation>  （还有 {count} 个）</translation>
     </message>
@@ -680,7 +684,7 @@
     </message>
     <message>
         <source>Open &amp;Python script…</source>
-        <translation>打开 &amp;Python 脚本…</translation>
+        <translation>打开 Python 脚本(&amp;P)…</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
@@ -832,7 +836,7 @@
     </message>
     <message>
         <source>Save the changes to {name}?</source>
-        <translation>保存对 {name} 的更改吗？</translation>
+        <translation>保存对“{name}”的更改吗？</translation>
     </message>
     <message>
         <source>Open graph</source>
@@ -1119,7 +1123,7 @@
     </message>
     <message>
         <source>The graph has problems, so it is no script yet:</source>
-        <translation>计算图还有问题，暂时无法生成脚本：</translation>
+        <translation>计算图有问题，所以还不能生成脚本：</translation>
     </message>
 </context>
 </TS>

@@ -49,4 +49,5 @@ def test_lesson_names_the_english_term_where_it_first_uses_a_chinese_one(path: P
         first = prose.find(term)
         if first >= 0:
             after = prose[first + len(term):first + len(term) + 40]
-            assert re.match(r"\**（[^）]*[A-Za-z]", after), f"first {term!r} is not followed by （{english}）: {after!r}"
+            assert re.match(r"\**（[^）]*[A-Za-z]", after), \
+                f"first {term!r} is not followed by （{english}）: {after!r}"

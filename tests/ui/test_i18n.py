@@ -8,6 +8,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtGui import QFont
@@ -107,7 +108,8 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
 
 def one_op_per_category() -> Document:
     groups = ops_by_category()
-    nodes = [Node(f"n{i}", groups[cat][0].name, pos=(i * 300.0, 0.0)) for i, cat in enumerate(CATEGORIES) if groups[cat]]
+    nodes = [Node(f"n{i}", groups[cat][0].name, pos=(i * 300.0, 0.0))
+             for i, cat in enumerate(CATEGORIES) if groups[cat]]
     return Document(nodes=nodes)
 
 
@@ -117,16 +119,14 @@ def test_catalog_is_complete_and_up_to_date_with_the_code(tmp_path: Path):
     ts, qm = i18n.ts_path("zh_CN"), i18n.qm_path("zh_CN")
     fresh = tmp_path / ts.name
     shutil.copy(ts, fresh)
-    sources = sorted(str(p) for p in (i18n.CATALOG_DIR.parents[1] / "graphstudio" / "ui").rglob("*.py"))
-    subprocess.run(["pyside6-lupdate", "-no-obsolete", "-locations", "none", *sources, "-ts", str(fresh)],
-                   check=True, capture_output=True)
+    subprocess.run(i18n.lupdate(fresh), check=True, capture_output=True)
     assert fresh.read_text(encoding="utf-8") == ts.read_text(encoding="utf-8"), \
         "the catalog is stale: run python -m graphstudio.ui.i18n and translate what is new"
     for message in ET.parse(ts).iter("message"):
         translation = message.find("translation")
         text = "".join(translation.itertext())
         assert translation.get("type") is None and text.strip(), f"not translated: {message.find('source').text!r}"
-    subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(tmp_path / qm.name)], check=True, capture_output=True)
+    subprocess.run(i18n.lrelease(ts, tmp_path / qm.name), check=True, capture_output=True)
     assert (tmp_path / qm.name).read_bytes() == qm.read_bytes(), "the .qm is stale: run python -m graphstudio.ui.i18n"
 
 
@@ -142,6 +142,7 @@ def test_every_visible_text_of_the_main_window_is_chinese(window, zh, monkeypatc
         window.inspector.show_ids([node_id])
         inspector += [(f"inspector {node_id}: {w}", t) for w, t in visible_texts(window.inspector)]
     window.inspector.show_ids(sorted(ids)[:2])
+    window.live.viewer.show_tensor("n0", np.arange(6.0).reshape(2, 3), np.full((2, 3), np.nan), "")
     texts += visible_texts(window)
     window.show_keyboard_help()
     box = window.findChild(QMessageBox, "keyboard_help")
@@ -201,7 +202,7 @@ def test_screenshot_refuses_an_unknown_language(tmp_path: Path, capsys):
     from graphstudio.ui.live.screenshot import screenshot
 
     lesson = sorted(Path(i18n.CATALOG_DIR.parent / "examples").glob("03_*.json"))[0]
-    assert screenshot(str(lesson), str(tmp_path / "x.png"), None, language="klingon") == 2
+    assert screenshot(str(lesson), str(tmp_path / "x.png"), language="klingon") == 2
     assert "--lang must be one of en, zh_CN" in capsys.readouterr().err
 
 
@@ -224,3 +225,21 @@ def test_node_tooltips_follow_the_language(window):
     finally:
         i18n.set_language("en")
     assert "Matrix product" in window.scene.nodes["m"].toolTip()
+
+
+def test_the_windows_own_dialogs_ask_in_chinese(window, zh):
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2]})]))
+    window.model.set_param("a", "shape", [3])  # unsaved work
+    asked: list[tuple[str, str]] = []
+    window.ask = lambda title, text, buttons, default: asked.append((title, text)) or QMessageBox.StandardButton.Cancel
+    window.new_document()
+    assert asked == [("未保存的更改", "保存对“未命名”的更改吗？")]
+
+
+def test_the_node_a_run_failed_at_explains_pytorchs_message_in_chinese(window, zh):
+    from graphstudio.ui.live.badges import ErrorMarker
+
+    window.model.reset(Document(nodes=[Node("m", "mm", pos=(0.0, 0.0))]))
+    message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
+    marker = ErrorMarker(window.scene.nodes["m"], message)
+    assert marker.message == message and marker.toolTip().startswith(message + " —— 矩阵乘法要求")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
 from ..i18n import tr
+from ..wording import error_text
 from .panels import BAD_COLOR, GRAD_COLOR, font, metrics, short
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -129,7 +130,8 @@ class SumBadge(QGraphicsItem):
 
 
 class ErrorMarker(QGraphicsItem):
-    """A red frame around the node a run failed at, with the message under it."""
+    """A red frame around the node a run failed at, with the message under it (PyTorch's, verbatim; the
+    tooltip adds what it means where the interface's language explains it)."""
 
     def __init__(self, parent: Any, message: str) -> None:
         super().__init__(parent)
@@ -140,7 +142,7 @@ class ErrorMarker(QGraphicsItem):
         self._text = QRectF(0, h + 22, max(w + 90, 280), 2 * lines + 2)  # two lines: clear of the box below
         self.setZValue(9)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setToolTip(message)
+        self.setToolTip(error_text(message))
 
     def boundingRect(self) -> QRectF:
         return self._box.adjusted(-3, -3, 3, 3).united(self._text)

@@ -59,7 +59,8 @@ class LiveToolbar(QToolBar):
         self.step = self._button(QT_TR_NOOP("Step"),
                                  QT_TR_NOOP("One training step: zero_grad → forward → backward → optimizer step"),
                                  self.stepRequested.emit, "F7")
-        self.train = self._button(QT_TR_NOOP("Train"), QT_TR_NOOP("Run many steps at full speed (the loss plot follows)"),
+        self.train = self._button(QT_TR_NOOP("Train"),
+                                  QT_TR_NOOP("Run many steps at full speed (the loss plot follows)"),
                                   lambda: self.trainRequested.emit(self.steps.value()), "F8")
         self.steps = QSpinBox()
         self.steps.setRange(0, 10_000_000)

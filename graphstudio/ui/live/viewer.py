@@ -180,7 +180,8 @@ class TensorPane(QWidget):
         lo, hi = color_range(lo, hi, self.diverging)
         table = lut("diverging" if self.diverging else "viridis")
         self.image.setImage(to_rgb(m[::sy, ::sx], lo, hi, table), autoLevels=False)
-        self.heat.setToolTip(tr("colour scale: {low} … {high}; NaN magenta, Inf red").format(low=fmt(lo), high=fmt(hi)))
+        self.heat.setToolTip(tr("colour scale: {low} … {high}; NaN magenta, Inf red").format(low=fmt(lo),
+                                                                                            high=fmt(hi)))
 
     def _histogram(self) -> None:
         assert self.array is not None
