@@ -13,8 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QLineEdit, QListWidget, QListWidgetItem, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from .view import MIME_OP
-
+MIME_OP = "application/x-graphstudio-op"  # a drag from the palette carries the op name under this type
 OP_ROLE = Qt.ItemDataRole.UserRole
 POPUP_WIDTH = 380  # the longest op name and its category side by side
 

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
 from . import graph, theme
 from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
+from .palette import MIME_OP, OpSearchPopup
 from .scene import GraphScene
 
-MIME_OP = "application/x-graphstudio-op"
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # far enough out to fit a graph of a thousand nodes
 
 
@@ -221,7 +221,6 @@ class GraphView(QGraphicsView):
 
     def open_search(self, scene_pos: QPointF, accept: Any = None, then: Any = None) -> Any:
         """The quick-add popup at ``scene_pos``; ``accept`` filters the ops, ``then(node_id)`` follows the add."""
-        from .palette import OpSearchPopup
         popup = OpSearchPopup(self, accept)
 
         def add(op: str) -> None:
