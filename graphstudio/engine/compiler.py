@@ -17,6 +17,7 @@ from typing import Any
 
 from ..document import Document, Problem
 from ..document.problems import clip
+from ..document.references import format_ref, parse_ref, sources
 from . import dtypes
 from .backprop import gc_paused
 from .memory import bytes_text as _bytes
@@ -63,7 +64,7 @@ class Step:
         return len(self.outputs) == 1 and not self.op.tuple_output
 
     def output_key(self, i: int) -> str:
-        return self.id if self.keyed_by_id else f"{self.id}:{self.outputs[i]}"
+        return self.id if self.keyed_by_id else format_ref(self.id, self.outputs[i])
 
 
 @dataclass
@@ -166,7 +167,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
     def value(v: Any, path: str, scalar_ok: bool) -> Any:
         nonlocal dangling
         if isinstance(v, str):
-            src, _, name = v.partition(":")
+            src, name = parse_ref(v)
             target = steps.get(src)
             if target is None:
                 dangling = True
@@ -179,14 +180,14 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
                 problem(f"node '{src}' ({target.op.name}) has no outputs to connect", path)
                 return None
             if not name:
-                return Ref(src, 0, src if target.keyed_by_id else f"{src}:{outs[0]}")
+                return Ref(src, 0, src if target.keyed_by_id else format_ref(src, outs[0]))
             if target.op.tuple_output and name.isdigit() and str(int(name)) == name:
                 return Ref(src, int(name), v)  # a piece: checked against the count once the input's shape is known
             if name not in outs:
                 known = "0, 1, …: one per piece" if target.op.tuple_output else ", ".join(outs)
                 problem(f"node '{clip(src)}' has no output '{clip(name)}' (outputs: {clip(known)})", path)
                 return None
-            return Ref(src, outs.index(name), f"{src}:{name}")
+            return Ref(src, outs.index(name), format_ref(src, name))
         if isinstance(v, bool) or isinstance(v, (int, float)):
             if scalar_ok:
                 return v
@@ -330,12 +331,12 @@ def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None, t
     """What a node adds to ``Analysis.specs``: each output's key (``id`` or ``id:name``) and ``id`` itself."""
     one = len(outputs) == 1 and not tuple_output
     if specs is None:
-        out: dict[str, Spec | None] = {node_id if one else f"{node_id}:{name}": None for name in outputs}
+        out: dict[str, Spec | None] = {node_id if one else format_ref(node_id, name): None for name in outputs}
         out.setdefault(node_id, None)
         return out
     out = {}
     for i, spec in enumerate(specs):
-        out[node_id if one else f"{node_id}:{outputs[i]}"] = spec
+        out[node_id if one else format_ref(node_id, outputs[i])] = spec
         if i == 0:
             out[node_id] = spec
     return out
@@ -745,7 +746,7 @@ class _Rec:
             return
         steps = _StepView(recs)
         self.inputs_resolved, self.res, self.dangling = _resolve(self.node, self.step, steps, lambda: hint_ids)
-        self.srcs = frozenset(_text_refs(self.node.inputs))
+        self.srcs = frozenset(sources(self.node.inputs))
         self.refs = _refs_obj(self.inputs_resolved)
         self.deps = frozenset(r.node for r in self.refs)
         self.refresh()
@@ -771,15 +772,6 @@ class _StepView:
     def get(self, node_id: str) -> Step | None:
         rec = self.recs.get(node_id)
         return None if rec is None else rec.step
-
-
-def _text_refs(inputs: dict) -> list[str]:
-    out = []
-    for v in inputs.values():
-        for x in v if isinstance(v, list) else (v,):
-            if isinstance(x, str):
-                out.append(x.partition(":")[0])
-    return out
 
 
 def _json_copy(v: Any) -> Any:

@@ -17,6 +17,7 @@ import numpy as np
 from . import api, optim
 from .backend import get_backend
 from .backprop import AccumulateGrad, grad_mode, no_grad
+from ..document.references import source_of
 from .compiler import Const, Program, Ref, Step
 from .creation import SeededRNG
 from .history import Entry, History
@@ -240,7 +241,7 @@ class Runner:
             raise RunError(sink.id, sink.op.name, str(e)) from None
 
     def _backward_from(self, key: str) -> None:
-        node_id = key.split(":")[0]
+        node_id = source_of(key)
         try:
             self.values[key].backward()
         except Exception as e:

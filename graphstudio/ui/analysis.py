@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphstudio.document import Document, Problem
+from graphstudio.document.references import format_ref, iter_refs, source_of
 
 from . import graph
 
@@ -45,7 +46,7 @@ class Analysis:
         """The Spec of one output: ``"id"`` for the first output, ``"id:name"`` for the others."""
         if outputs and output == outputs[0] and node_id in self.specs:
             return self.specs[node_id]
-        return self.specs.get(f"{node_id}:{output}")
+        return self.specs.get(format_ref(node_id, output))
 
 
 def compiler_available() -> bool:
@@ -104,8 +105,8 @@ def changed_nodes(old: Analysis | None, new: Analysis) -> set[str] | None:
             continue
         for key, value in after.items():
             if key not in before or before[key] != value:
-                ids.add(key.partition(":")[0])
-        ids.update(key.partition(":")[0] for key in before.keys() - after.keys())
+                ids.add(source_of(key))
+        ids.update(source_of(key) for key in before.keys() - after.keys())
     a, b = old.by_node(), new.by_node()
     if a != b:
         ids.update(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
@@ -122,8 +123,8 @@ def fallback(doc: Document) -> Analysis:
         if graph.op_class(node.op) is None:
             problems.append(Problem(f"unknown op {node.op!r}", node.id, node.op))
         for port, value in node.inputs.items():
-            for ref in graph.iter_refs(value):
-                src = graph.parse_ref(ref)[0]
+            for ref in iter_refs(value):
+                src = source_of(ref)
                 if src not in ids:
                     problems.append(Problem(f"no node with id {src!r}", node.id, node.op, f"inputs.{port}"))
         outputs[node.id] = graph.output_names(node, doc)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
                                QToolTip)
 
 from graphstudio.document import Node
+from graphstudio.document.references import iter_refs
 
 from . import graph, theme
 from .analysis import Analysis, changed_nodes, format_spec
@@ -81,7 +82,7 @@ def input_rows(node: Node) -> tuple[InputRow, ...]:
     for slot in graph.input_slots(node):
         port, value = slot.port, slot.value
         name = graph.place_name(port.name, slot.index)
-        refs = list(graph.iter_refs(value))
+        refs = list(iter_refs(value))
         literal = value is not None and not (isinstance(value, str) or (isinstance(value, list) and refs))
         label = f"{name} = {_short(value)}" if literal else name
         rows.append(InputRow(port.name, label, bool(refs), literal, port.known, port.variadic, port.optional,

@@ -16,6 +16,8 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainterPath
 
+from graphstudio.document.references import source_of
+
 from ..items import NodeItem, WireItem
 from .badges import ErrorMarker, NodeBadge, SumBadge
 from .panels import WireDash, WirePanel
@@ -258,14 +260,14 @@ class LiveLayer(QObject):
         badge.set_meta(grad_fn, requires_grad, is_leaf)
 
     def set_sum(self, key: str, parts: list[np.ndarray]) -> None:
-        node = self.scene.nodes.get(key.partition(":")[0])
+        node = self.scene.nodes.get(source_of(key))
         if node is None:
             return
         badge = self.sums.get(key)
         if badge is None or _gone(badge) or badge.parentItem() is not node:
             badge = self.sums[key] = SumBadge(node)
-            node_id = key.partition(":")[0]
-            _under(badge, node, sum(1 for k in self.sums if k.partition(":")[0] == node_id) - 1)
+            node_id = source_of(key)
+            _under(badge, node, sum(1 for k in self.sums if source_of(k) == node_id) - 1)
         badge.set_parts(parts)
 
     def _place_sums(self) -> None:
@@ -274,7 +276,7 @@ class LiveLayer(QObject):
         for key, badge in self.sums.items():
             node = badge.parentItem()
             if isinstance(node, NodeItem):
-                node_id = key.partition(":")[0]
+                node_id = source_of(key)
                 rows[node_id] = rows.get(node_id, -1) + 1
                 _under(badge, node, rows[node_id])
 

@@ -22,9 +22,10 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPushButton
 
+from graphstudio.document.references import source_of
 from graphstudio.engine.ops.graph import OPTIMIZERS
 
-from .animation import Animator, Wave, backward_waves, forward_waves, node_of
+from .animation import Animator, Wave, backward_waves, forward_waves
 from .. import graph
 from .apply import ApplyTrainedValues
 from .lossplot import LossPlot
@@ -441,7 +442,7 @@ class LiveSession(QObject):
         trace, layer = snap.trace, self.layer
         keys = self._keys_by_node(snap)
         groups = forward_waves(snap.edges, snap.order)
-        sources = {node_of(snap.edges[i].source) for i in (groups[0] if groups else [])}
+        sources = {source_of(snap.edges[i].source) for i in (groups[0] if groups else [])}
 
         def start() -> None:
             if animated:  # empty panels, so the student sees each value arrive
@@ -526,7 +527,7 @@ class LiveSession(QObject):
     def _keys_by_node(snap: Snapshot) -> dict[str, list[str]]:
         keys: dict[str, list[str]] = {}
         for key in snap.meta:
-            keys.setdefault(node_of(key), []).append(key)
+            keys.setdefault(source_of(key), []).append(key)
         return keys
 
     @staticmethod
