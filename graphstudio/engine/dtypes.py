@@ -10,13 +10,15 @@ from __future__ import annotations
 class dtype:
     """A tensor element type; prints as PyTorch does (`torch.float32`)."""
 
-    __slots__ = ("name", "category", "itemsize", "is_floating_point")
+    __slots__ = ("name", "category", "itemsize", "is_floating_point", "scalar_type", "c_type")
 
-    def __init__(self, name: str, category: int, itemsize: int):
+    def __init__(self, name: str, category: int, itemsize: int, scalar_type: str, c_type: str):
         self.name = name
         self.category = category  # 0 bool, 1 integer, 2 floating: PyTorch's promotion order
         self.itemsize = itemsize
         self.is_floating_point = category == 2
+        self.scalar_type = scalar_type  # ATen's name ("Float"), as PyTorch's kernel messages print it
+        self.c_type = c_type  # the C++ type's name ("long int"), as PyTorch's dtype-mismatch messages print it
 
     def __repr__(self) -> str:
         return f"torch.{self.name}"
@@ -25,11 +27,11 @@ class dtype:
         return self.name
 
 
-bool_ = dtype("bool", 0, 1)
-int32 = dtype("int32", 1, 4)
-int64 = dtype("int64", 1, 8)
-float32 = dtype("float32", 2, 4)
-float64 = dtype("float64", 2, 8)
+bool_ = dtype("bool", 0, 1, "Bool", "bool")
+int32 = dtype("int32", 1, 4, "Int", "int")
+int64 = dtype("int64", 1, 8, "Long", "long int")
+float32 = dtype("float32", 2, 4, "Float", "float")
+float64 = dtype("float64", 2, 8, "Double", "double")
 
 DTYPES: dict[str, dtype] = {d.name: d for d in (float32, float64, int32, int64, bool_)}
 DEFAULT_FLOAT = float32

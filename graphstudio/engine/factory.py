@@ -12,7 +12,7 @@ from .creation import default_generator, parse_size, to_array
 from .dispatch import torch_error
 from .ops.create import negative_std
 from .registry import REGISTRY, ShapeError
-from .tensor import _C_TYPE, Tensor, _created_requiring_grad, wrap
+from .tensor import Tensor, _created_requiring_grad, wrap
 
 
 def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:
@@ -101,8 +101,8 @@ def _with_out(fn: Any) -> Any:
             raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
         want = dtypes.from_name(kwargs.get("dtype"))
         if want is not None and want is not out.dtype:
-            raise RuntimeError(f"dtype {_C_TYPE[want.name]} does not match dtype of out parameter "
-                               f"({_C_TYPE[out.dtype.name]})")
+            raise RuntimeError(f"dtype {want.scalar_type} does not match dtype of out parameter "
+                               f"({out.dtype.scalar_type})")
         if out.requires_grad and grad_mode.enabled:
             raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic "
                                "differentiation, but one of the arguments requires grad.")

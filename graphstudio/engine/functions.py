@@ -17,7 +17,7 @@ from .backprop import is_grad_enabled
 from .creation import default_generator
 from .ops.create import negative_std
 from .registry import REGISTRY, node_class
-from .tensor import _C_TYPE, INPLACE_OPS, Tensor, inplace_method, wrap
+from .tensor import INPLACE_OPS, Tensor, inplace_method, wrap
 
 # Other names PyTorch gives the same op: alias → registry op.
 ALIASES = {
@@ -179,7 +179,7 @@ def bernoulli_(self: Tensor, p: Any = 0.5) -> Tensor:
 
 def _float_only(t: Tensor, kernel: str) -> None:
     if not t.dtype.is_floating_point:
-        raise NotImplementedError(f'"{kernel}" not implemented for {_C_TYPE[t.dtype.name]!r}')
+        raise NotImplementedError(f'"{kernel}" not implemented for {t.dtype.scalar_type!r}')
 
 
 # -- shapes ------------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ class Tensor:
         if value.dtype is not self.dtype:
             raise RuntimeError(
                 f"attempting to assign a gradient with dtype '{_CPP_TYPE[value.dtype.name]}' to a tensor with grad_dtype "
-                f"'{_C_TYPE[self.dtype.name]}'. The gradient must match the tensor's grad_dtype (defaults to the tensor's "
+                f"'{self.dtype.scalar_type}'. The gradient must match the tensor's grad_dtype (defaults to the tensor's "
                 "dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. "
                 "Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break downstream "
                 "systems that assume they match.")
@@ -371,8 +371,8 @@ class Tensor:
         if new.dtype != self.array.dtype:
             new_dt, old_dt = self._be.from_dtype[new.dtype], self.dtype
             if new_dt.category > old_dt.category:
-                raise RuntimeError(f"result type {_C_TYPE[new_dt.name]} can't be cast to the desired output type "
-                                   f"{_C_TYPE[old_dt.name]}")
+                raise RuntimeError(f"result type {new_dt.scalar_type} can't be cast to the desired output type "
+                                   f"{old_dt.scalar_type}")
             new = self._be.xp.astype(new, self.array.dtype)
         if resize and tuple(new.shape) != tuple(self.array.shape):
             self._new_version()
@@ -557,7 +557,6 @@ def _created_requiring_grad(t: Tensor) -> Tensor:
     return t.requires_grad_(True)
 
 
-_C_TYPE = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
 _CPP_TYPE = {"float32": "float", "float64": "double", "int32": "int", "int64": "long int", "bool": "bool"}
 
 # Ops PyTorch also has as in-place methods (`x.clamp_(0, 1)`, `x.sqrt_()`): each runs the op and writes

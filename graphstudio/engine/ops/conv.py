@@ -13,7 +13,6 @@ from typing import Any, NamedTuple
 
 from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
-from .matrix import _CPP_TYPES
 from .reduce import is_float, torch_name
 
 T, S = Port, Sample
@@ -203,7 +202,7 @@ class Conv2d(Op):
                 raise ShapeError(f"Given weight of size {list(w.shape)}, expected bias to be 1-dimensional with "
                                  f"{w.shape[0]} elements, but got bias of size {list(b.shape)} instead")
             if b.dtype is not x.dtype:
-                raise ShapeError(f"Input type ({_CPP_TYPES[x.dtype.name]}) and bias type ({_CPP_TYPES[b.dtype.name]}) "
+                raise ShapeError(f"Input type ({x.dtype.c_type}) and bias type ({b.dtype.c_type}) "
                                  "should be the same")
         if x.dtype.name == "bool":
             raise ShapeError("\"slow_conv2d_cpu\" not implemented for 'Bool'")

@@ -13,7 +13,6 @@ import numpy as np
 from .. import dtypes
 from ..creation import host_array
 from ..registry import Op, Param, Sample, ShapeError, Spec, register
-from ..tensor import _C_TYPE as C_TYPE
 from ._spacing import arange_values, linspace_values
 
 DTYPE_CHOICES = ("float32", "float64", "int64", "bool")
@@ -47,7 +46,7 @@ def _float_spec(params: dict, kernel: str) -> Spec:
     """The spec of a random float leaf; PyTorch has no kernel drawing these numbers as integers."""
     spec = Leaf.infer(**params)
     if not spec.dtype.is_floating_point:
-        raise ShapeError(f'"{kernel}" not implemented for {C_TYPE[spec.dtype.name]!r}', raise_as=NotImplementedError)
+        raise ShapeError(f'"{kernel}" not implemented for {spec.dtype.scalar_type!r}', raise_as=NotImplementedError)
     return spec
 
 

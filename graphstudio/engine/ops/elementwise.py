@@ -619,10 +619,6 @@ def _where_dtype(xp, a, b):
     return arrays[0].dtype
 
 
-
-_C_NAMES = {"float32": "float", "float64": "double", "int32": "int", "int64": "long", "bool": "bool"}
-
-
 @register
 class MaskedFill(Op):
     name, grad_fn, torch = "masked_fill", "MaskedFillBackward0", "torch.masked_fill({input}, {mask}, {value})"
@@ -633,6 +629,8 @@ class MaskedFill(Op):
     samples = (S(((3, 4), (3, 4), 0.0), dtypes=(None, "bool")), S(((3, 4), (4,), -1.5), dtypes=(None, "bool")),
                S(((3, 4), (3, 1), ()), dtypes=(None, "bool", None)), S(([1, 2, 3], [True, False, True], 9)),
                S(((3, 4), (3, 4), 0.0), error="masked_fill_ only supports boolean masks, but got mask with dtype double"),
+               S(((3, 4), (3, 4), 0.0), dtypes=(None, "int64"),
+                 error="masked_fill_ only supports boolean masks, but got mask with dtype long int"),
                S(((3, 4), (2, 3, 4), 0.0), dtypes=(None, "bool"),
                  error="masked_fill_ with a mask of shape [2, 3, 4] cannot write into a tensor of shape [3, 4]"),
                S(((3, 4), (3, 4), (2,)), dtypes=(None, "bool"),
@@ -642,7 +640,7 @@ class MaskedFill(Op):
         a, m = _infer.need_tensor(a, "input"), _infer.need_tensor(mask, "mask")
         if m.dtype is not dtypes.bool_:
             raise ShapeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                             f"{_C_NAMES[m.dtype.name]}")
+                             f"{m.dtype.c_type}")
         if isinstance(value, Spec) and value.ndim:
             raise ShapeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                              f"{value.ndim} dimension(s).")
@@ -845,7 +843,7 @@ class Frac(Unary):
     def infer(a):
         a = _infer.need_tensor(a, "input")
         if not a.dtype.is_floating_point:
-            raise ShapeError(f'"frac_cpu" not implemented for \'{_C_TYPES[a.dtype.name]}\'')
+            raise ShapeError(f'"frac_cpu" not implemented for \'{a.dtype.scalar_type}\'')
         return a
 
     def forward(ctx, a):
@@ -949,7 +947,6 @@ class Fmod(Binary):
 
 
 # -- bitwise and logical ----------------------------------------------------------------------------
-_C_TYPES = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
 
 
 class _Bitwise(Binary):
@@ -964,7 +961,7 @@ class _Bitwise(Binary):
     def _infer(cls, a, b):
         spec = _infer.elementwise(_infer.need_tensor(a, "input"), b)
         if spec.dtype.is_floating_point:
-            raise ShapeError(f'"{cls.name}_cpu" not implemented for \'{_C_TYPES[spec.dtype.name]}\'')
+            raise ShapeError(f'"{cls.name}_cpu" not implemented for \'{spec.dtype.scalar_type}\'')
         return spec
 
     def backward(ctx, g):
@@ -1001,7 +998,7 @@ class BitwiseNot(Unary):
     def infer(a):
         a = _infer.need_tensor(a, "input")
         if a.dtype.is_floating_point:
-            raise ShapeError(f'"bitwise_not_cpu" not implemented for \'{_C_TYPES[a.dtype.name]}\'')
+            raise ShapeError(f'"bitwise_not_cpu" not implemented for \'{a.dtype.scalar_type}\'')
         return a
 
     def forward(ctx, a):

@@ -17,25 +17,19 @@ def _mT(xp, a):
     return xp.matrix_transpose(a)
 
 
-_C_TYPES = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
-
-
-_CPP_TYPES = {"float32": "float", "float64": "double", "int32": "int", "int64": "long int", "bool": "bool"}
-
-
 def _dims(a: Spec, b: Spec, op: str) -> None:
     """Refuse operands of two dtypes in the words of the kernel PyTorch routes `op` to."""
     if a.dtype is b.dtype:
         return
-    ta, tb = _C_TYPES[a.dtype.name], _C_TYPES[b.dtype.name]
+    ta, tb = a.dtype.scalar_type, b.dtype.scalar_type
     if op == "dot" or op == "matmul" and a.ndim == b.ndim == 1:
         raise ShapeError(f"dot : expected both vectors to have same dtype, but found {ta} and {tb}")
     if op == "mv" or op == "matmul" and b.ndim == 1:
         raise ShapeError(f"addmv input tensors must have the same dtype, but got {tb}, {ta}, and {tb}")
     if op == "bmm" or b.ndim >= 3:
         raise ShapeError(f"expected scalar type {ta} but found {tb}")
-    raise ShapeError(f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPES[a.dtype.name]} != "
-                     f"{_CPP_TYPES[b.dtype.name]}")
+    raise ShapeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.c_type} != "
+                     f"{b.dtype.c_type}")
 
 
 @register
@@ -304,8 +298,8 @@ class Linear(Op):
     def infer(x, w, b=None):
         x, w = _infer.need_tensor(x, "input"), _infer.need_tensor(w, "weight")
         if x.dtype is not w.dtype:
-            raise ShapeError(f"mat1 and mat2 must have the same dtype, but got {_C_TYPES[x.dtype.name]} and "
-                             f"{_C_TYPES[w.dtype.name]}")
+            raise ShapeError(f"mat1 and mat2 must have the same dtype, but got {x.dtype.scalar_type} and "
+                             f"{w.dtype.scalar_type}")
         if w.ndim != 2:
             raise ShapeError(f"linear: weight must be 2-D [out, in], got {list(w.shape)}")
         if x.ndim == 0 or x.shape[-1] != w.shape[1]:
