@@ -100,6 +100,7 @@ class GraphScene(QGraphicsScene):
 
     status = Signal(str)
     wire_dropped = Signal(object, QPointF)  # (the port the wire started from, where it was let go)
+    wires_moved = Signal()  # a dragged node took its wires along (a sync that re-lays wires emits model.changed)
 
     def __init__(self, model: GraphModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -283,10 +284,13 @@ class GraphScene(QGraphicsScene):
         if self.syncing:
             return
         self._overview_data = None
-        for w in self._wires_of(item.node_id):
+        wires = self._wires_of(item.node_id)
+        for w in wires:
             src, dst = self.nodes[w.wire.src], self.nodes[w.wire.dst]
             name = w.wire.output or next(iter(src.out_ports))
             w.set_ends(src.out_ports[name].scenePos(), dst.in_port(w.wire.port, w.wire.index).scenePos())
+        if wires:
+            self.wires_moved.emit()
 
     def select_ids(self, ids: list[str]) -> None:
         self.clearSelection()

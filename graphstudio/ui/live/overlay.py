@@ -13,7 +13,7 @@ from typing import Any, Callable, Collection
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QObject, QPointF, QRectF, QTimer
 from PySide6.QtGui import QPainterPath
 
 from graphstudio.document.references import source_of
@@ -50,7 +50,7 @@ def structure(doc: Any) -> list[tuple]:
 
 
 class LiveLayer(QObject):
-    def __init__(self, scene: Any, viewport: QObject | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, scene: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.scene = scene
         self.edges: list[Any] = []                 # the engine's edges of the current program
@@ -67,8 +67,7 @@ class LiveLayer(QObject):
         self._relayout_due = False
         self._place_due = False
         scene.model.changed.connect(self._model_changed)
-        if viewport is not None:
-            viewport.installEventFilter(self)
+        scene.wires_moved.connect(self._wires_moved)
         self._index_wires()
 
     # -- following the scene ----------------------------------------------------------------------
@@ -96,15 +95,10 @@ class LiveLayer(QObject):
         if self.error is not None and _gone(self.error):
             self.error, self.error_node = None, None
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        dragging = kind == QEvent.Type.MouseMove and \
-            event.buttons() != Qt.MouseButton.NoButton  # type: ignore[attr-defined]
-        if (dragging or kind == QEvent.Type.MouseButtonRelease) and not self._relayout_due \
-                and (self.panels or self.dashes or self.sums):
+    def _wires_moved(self) -> None:
+        if not self._relayout_due and (self.panels or self.dashes or self.sums):
             self._relayout_due = True
-            QTimer.singleShot(0, self.relayout)  # after the scene has moved the nodes and wires
-        return False
+            QTimer.singleShot(0, self.relayout)  # once per drag step, however many nodes moved
 
     def relayout(self) -> None:
         """Put panels at their wires' midpoints and dashes on their wires' paths."""

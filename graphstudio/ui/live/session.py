@@ -72,7 +72,7 @@ class LiveSession(QObject):
         worker.done.connect(self._on_done)
         self.live.courtesy.acknowledged = True  # _flush_train tells it when a Train snapshot is shown
 
-        self.layer = LiveLayer(self.scene, view.viewport(), self)
+        self.layer = LiveLayer(self.scene, self)
         self.layer.on_open = self.open_panel
         self.layer.on_stale = self._on_stale
         self.animator = Animator(self.scene, self.layer.path_of, self)
