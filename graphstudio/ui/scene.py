@@ -100,7 +100,8 @@ class GraphScene(QGraphicsScene):
 
     status = Signal(str)
     wire_dropped = Signal(object, QPointF)  # (the port the wire started from, where it was let go)
-    wires_moved = Signal()  # a dragged node took its wires along (a sync that re-lays wires emits model.changed)
+    wires_changed = Signal()  # wires were added or removed (``wires`` is the new list)
+    wires_moved = Signal()  # a dragged node took its wires along
 
     def __init__(self, model: GraphModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -251,6 +252,7 @@ class GraphScene(QGraphicsScene):
         if self._wires_dropped or len(self._wire_items) != count:  # which wires are drawn changed
             self.wires = [self._wire_items[w] for n in nodes for w in self._in_wires.get(n.id, ())
                           if w in self._wire_items]
+            self.wires_changed.emit()
 
     def _place_wire(self, wire: graph.Wire) -> None:
         """Lay (or make, or drop) the item of one wire from its ports' places."""

@@ -67,12 +67,12 @@ class LiveLayer(QObject):
         self._relayout_due = False
         self._place_due = False
         scene.model.changed.connect(self._model_changed)
+        scene.wires_changed.connect(self._index_wires)
         scene.wires_moved.connect(self._wires_moved)
         self._index_wires()
 
     # -- following the scene ----------------------------------------------------------------------
-    def _model_changed(self) -> None:
-        self._index_wires()
+    def _model_changed(self) -> None:  # after the scene's sync (connected first), so wires are indexed
         now = structure(self.scene.model.doc)
         if now != self._structure:
             self._structure = now
