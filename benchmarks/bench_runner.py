@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 import graphstudio.engine as gs  # noqa: E402
 from graphstudio.document import loads  # noqa: E402
-from graphstudio.engine.compiler import check, compile  # noqa: E402
-from graphstudio.engine.runner import Runner  # noqa: E402
+from graphstudio.program.compiler import check, compile  # noqa: E402
+from graphstudio.program.runner import Runner  # noqa: E402
 
 
 def chain_graph(n: int) -> str:

@@ -123,16 +123,7 @@ ALLOWED = {
 }
 
 
-_NOT_YET = {
-    "cli": "graphstudio.report is not in the program package yet",
-    "engine": "the compiler still lives in the engine until the program package lands",
-}
-
-
-@pytest.mark.parametrize("layer", [
-    pytest.param(layer, marks=pytest.mark.xfail(strict=True, reason=_NOT_YET[layer])) if layer in _NOT_YET else layer
-    for layer in sorted(ALLOWED)
-])
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
 def test_layer_imports_point_one_way(layer: str) -> None:
     wrong = sorted(
         f"{module} imports {target}"

@@ -1,6 +1,6 @@
 """The editor's view of the compiler: ``analyze(doc)`` after every edit, never raising.
 
-The compiler (``graphstudio.engine.compiler.check``) is the one judge of a graph; the editor
+The compiler (``graphstudio.program.compiler.check``) is the one judge of a graph; the editor
 only shows its verdict. Two guards live here so the canvas never dies on a half-built graph:
 a compiler crash becomes one problem instead of an exception in a Qt slot, and while the
 compiler module does not exist yet (or cannot be imported) a minimal structural check
@@ -51,7 +51,7 @@ class Analysis:
 
 def compiler_available() -> bool:
     try:
-        from graphstudio.engine.compiler import check  # noqa: F401
+        from graphstudio.program.compiler import check  # noqa: F401
     except Exception:
         return False
     return True
@@ -60,7 +60,7 @@ def compiler_available() -> bool:
 def new_checker() -> Any:
     """An incremental checker for ``analyze`` to reuse edit after edit, or None without the compiler."""
     try:
-        from graphstudio.engine.compiler import Checker
+        from graphstudio.program.compiler import Checker
     except Exception:
         return None
     return Checker()
@@ -74,7 +74,7 @@ def analyze(doc: Document, base_dir: str | None = None, checker: Any = None) -> 
     changed since its last call.
     """
     try:
-        from graphstudio.engine.compiler import check
+        from graphstudio.program.compiler import check
     except Exception:
         return fallback(doc)
     try:

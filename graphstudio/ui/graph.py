@@ -25,7 +25,7 @@ def registry() -> dict[str, Any]:
     """The op registry (imported lazily, once: loading the engine fills it)."""
     global _REGISTRY
     if _REGISTRY is None:
-        import graphstudio.engine  # noqa: F401  (registers the ops)
+        import graphstudio.program  # noqa: F401  (registers every op, the graph-only nodes too)
         from graphstudio.engine.registry import REGISTRY
 
         _REGISTRY = REGISTRY

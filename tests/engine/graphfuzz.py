@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-import graphstudio.engine  # noqa: F401 - registers every op
+import graphstudio.program  # noqa: F401 - registers every op, the graph-only nodes too
 from graphstudio.engine import dtypes
 from graphstudio.engine.registry import REGISTRY, Sample, ShapeError, Spec
 

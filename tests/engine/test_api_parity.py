@@ -8,8 +8,8 @@ import pytest
 
 import graphstudio.engine as gs
 from graphstudio.document import Document, Node
-from graphstudio.engine.compiler import compile
-from graphstudio.engine.runner import Runner
+from graphstudio.program.compiler import compile
+from graphstudio.program.runner import Runner
 from tests.oracle import needs_torch, torch
 
 pytestmark = needs_torch

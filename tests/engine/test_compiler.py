@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from graphstudio.cli import main
 from graphstudio.document import Document, Node, loads
-from graphstudio.engine.compiler import check
+from graphstudio.program.compiler import check
 
 
 def doc(*nodes):

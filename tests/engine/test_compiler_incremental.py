@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphstudio.document import Document, Node
-from graphstudio.engine.compiler import Checker, check
+from graphstudio.program.compiler import Checker, check
 
 LIMIT = 64  # bytes: small, so a [2, 3, 4] float32 output already meets the memory-limit problem
 
@@ -162,7 +162,7 @@ def test_a_value_of_another_json_type_is_an_edit():
 
 def test_unchanged_graph_reinfers_nothing(monkeypatch):
     """After an edit only the edited node and the nodes its shapes reach are inferred again."""
-    import graphstudio.engine.compiler as compiler
+    import graphstudio.program.compiler as compiler
 
     nodes = [Node("x", "ones", {}, {"shape": [2, 3]})]
     nodes += [Node(f"r{i}", "relu", {"input": f"r{i - 1}" if i else "x"}) for i in range(20)]

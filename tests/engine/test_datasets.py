@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from graphstudio.engine.datasets import DATASETS, BatchLoader, DatasetError, make_dataset
+from graphstudio.program.datasets import DATASETS, BatchLoader, DatasetError, make_dataset
 
 CLASSIFICATION = {"moons": 2, "circles": 2, "spirals": 2, "xor": 2, "blobs": 3}
 

@@ -5,9 +5,9 @@ import json
 import os
 
 from graphstudio.document import load
-from graphstudio.engine.compiler import compile
-from graphstudio.engine.runner import Runner
-from graphstudio.report import report
+from graphstudio.program.compiler import compile
+from graphstudio.program.runner import Runner
+from graphstudio.program.report import report
 
 from .expectations import assert_matches_expect
 

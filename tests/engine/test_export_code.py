@@ -14,9 +14,9 @@ import pytest
 
 import graphstudio.engine as gs
 from graphstudio.document import load
-from graphstudio.engine.compiler import compile
-from graphstudio.engine.export_code import export
-from graphstudio.engine.runner import Runner
+from graphstudio.program.compiler import compile
+from graphstudio.program.export_code import export
+from graphstudio.program.runner import Runner
 from tests.data import EXAMPLES_DIR
 
 from tests.oracle import needs_torch, torch
@@ -91,8 +91,8 @@ def test_cli_prints_the_script(capsys):
 
 
 def test_op_reference_is_up_to_date():
-    """docs/ops.md is generated from the registry; regenerate it with python -m graphstudio.engine.docs."""
-    from graphstudio.engine.docs import reference
+    """docs/ops.md is generated from the registry; regenerate it with python -m graphstudio.program.docs."""
+    from graphstudio.program.docs import reference
 
     assert (ROOT / "docs" / "ops.md").read_text(encoding="utf-8") == reference()
 
@@ -116,7 +116,7 @@ def _runner_report(doc: dict) -> dict:
     import json
 
     from graphstudio.document import loads
-    from graphstudio.report import report
+    from graphstudio.program.report import report
 
     runner = Runner(compile(loads(json.dumps(doc))))
     runner.run()

@@ -18,8 +18,8 @@ import pytest
 
 from graphstudio.document import DocumentError
 from graphstudio.document.model import Document
-from graphstudio.engine.compiler import CompileError, compile
-from graphstudio.engine.export_code import export
+from graphstudio.program.compiler import CompileError, compile
+from graphstudio.program.export_code import export
 from tests.data import EXAMPLES_DIR
 from tests.oracle import needs_torch
 

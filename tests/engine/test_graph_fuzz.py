@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 
 from graphstudio.document import loads
-from graphstudio.engine.compiler import compile
-from graphstudio.engine.export_code import export
-from graphstudio.engine.runner import RunError, Runner
-from graphstudio.report import report
+from graphstudio.program.compiler import compile
+from graphstudio.program.export_code import export
+from graphstudio.program.runner import RunError, Runner
+from graphstudio.program.report import report
 from tests.engine.graphfuzz import graphs
 from tests.oracle import needs_torch, torch
 

@@ -18,10 +18,10 @@ import pytest
 
 from graphstudio import cli
 from graphstudio.document import load
-from graphstudio.engine.compiler import check
-from graphstudio.engine.ops.graph import OPTIMIZERS
-from graphstudio.engine.runner import Runner
-from graphstudio.report import report, to_table
+from graphstudio.program.compiler import check
+from graphstudio.program.nodes import OPTIMIZERS
+from graphstudio.program.runner import Runner
+from graphstudio.program.report import report, to_table
 
 from tests.data import EXAMPLES_DIR
 

@@ -11,7 +11,7 @@ import pytest
 
 from graphstudio.cli import main
 from graphstudio.document import Document, Node
-from graphstudio.engine.compiler import check
+from graphstudio.program.compiler import check
 from graphstudio.engine.registry import REGISTRY
 
 PARAMS = [(op.name, p) for op in REGISTRY.values() for p in op.params]

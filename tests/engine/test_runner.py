@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from graphstudio.document import Document, Node, load
-from graphstudio.engine.compiler import compile
-from graphstudio.engine.runner import RunError, Runner
+from graphstudio.program.compiler import compile
+from graphstudio.program.runner import RunError, Runner
 from tests.data import EXAMPLES_DIR
 from tests.oracle import needs_torch, torch
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPushButton
 
 from graphstudio.document.references import source_of
-from graphstudio.engine.ops.graph import OPTIMIZERS
+from graphstudio.program.nodes import OPTIMIZERS
 
 from .animation import Animator, Wave, backward_waves, forward_waves
 from .. import graph

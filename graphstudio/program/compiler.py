@@ -15,14 +15,16 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..document import Document, Problem
-from ..document.problems import clip
-from ..document.references import format_ref, parse_ref, sources
-from . import dtypes
-from .backprop import gc_paused
+from graphstudio.document import Document, Problem
+from graphstudio.document.problems import clip
+from graphstudio.document.references import format_ref, parse_ref, sources
+from graphstudio.engine import dtypes
+from graphstudio.engine.backprop import gc_paused
+from graphstudio.engine.ops.create import _data_spec
+from graphstudio.engine.registry import REGISTRY, Op, Param, ShapeError, Spec
+
 from .memory import bytes_text as _bytes
 from .memory import default_memory_limit
-from .registry import REGISTRY, Op, Param, ShapeError, Spec
 
 FLAGS = ("requires_grad", "retain_grad", "no_grad")
 
@@ -194,8 +196,6 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
             return Const(v, Spec((), dtypes.bool_ if isinstance(v, bool) else
                                  dtypes.int64 if isinstance(v, int) else dtypes.float32))
         if isinstance(v, list):
-            from .ops.create import _data_spec
-
             try:
                 return Const(v, _data_spec(v, None))
             except ShapeError as e:

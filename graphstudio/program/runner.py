@@ -14,16 +14,18 @@ from typing import Any
 
 import numpy as np
 
-from . import api, optim
-from .backend import get_backend
-from .backprop import AccumulateGrad, grad_mode, no_grad
-from ..document.references import source_of
+from graphstudio.document.references import source_of
+from graphstudio.engine import api, optim
+from graphstudio.engine.backend import get_backend
+from graphstudio.engine.backprop import AccumulateGrad, grad_mode, no_grad
+from graphstudio.engine.creation import SeededRNG
+from graphstudio.engine.factory import from_host, tensor
+from graphstudio.engine.tensor import Tensor
+
 from .compiler import Const, Program, Ref, Step
-from .creation import SeededRNG
+from .datasets import BatchLoader
 from .history import Entry, History
-from .factory import from_host, tensor
-from .ops.graph import OPTIMIZERS, load
-from .tensor import Tensor
+from .nodes import OPTIMIZERS, load
 
 
 class RunError(RuntimeError):
@@ -100,8 +102,6 @@ class Runner:
                 self.leaves[step.id] = t
                 self.values[step.id] = t
             elif step.kind == "data":
-                from .datasets import BatchLoader
-
                 x, y = load(step.params, self.program.base_dir)
                 self.loaders[step.id] = BatchLoader(x, y, batch_size=step.params["batch_size"],
                                                     shuffle=step.params["shuffle"], seed=step.params["seed"])

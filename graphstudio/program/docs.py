@@ -1,10 +1,12 @@
-"""The op reference (docs/ops.md), written from the registry: `python -m graphstudio.engine.docs`."""
+"""The op reference (docs/ops.md), written from the registry: `python -m graphstudio.program.docs`."""
 from __future__ import annotations
 
 import sys
 
-from . import ops  # noqa: F401  (fills the registry)
-from .registry import CATEGORIES, ops_by_category
+from graphstudio.engine import ops  # noqa: F401  (fills the registry)
+from graphstudio.engine.registry import CATEGORIES, ops_by_category
+
+from . import nodes  # noqa: F401  (adds the graph-only nodes)
 
 
 def _param(p) -> str:
@@ -14,7 +16,7 @@ def _param(p) -> str:
 
 
 def reference() -> str:
-    lines = ["# Op reference", "", "Generated from the op registry by `python -m graphstudio.engine.docs`; "
+    lines = ["# Op reference", "", "Generated from the op registry by `python -m graphstudio.program.docs`; "
              "every op is one definition there (ports, params, inference, forward, backward, PyTorch name).", ""]
     groups = ops_by_category()
     for cat in CATEGORIES:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import dtypes
-from ..registry import Op, Param, Port, Sample, ShapeError, Spec, register
-from . import _infer
+from graphstudio.engine import dtypes
+from graphstudio.engine.ops import _infer
+from graphstudio.engine.registry import Op, Param, Port, Sample, ShapeError, Spec, register
+
+from .datasets import DatasetError, make_dataset
 
 
 class Sink(Op):
@@ -52,6 +54,7 @@ class Optimizer(Sink):
     """zero_grad(), loss.backward(), step() on every leaf upstream of `loss` that requires grad."""
 
     category = "Optimize"
+    torch_class: str  # the torch.optim class the runner steps with and the code export writes
     inputs = (Port("loss", "a scalar to minimise"),)
     samples = (Sample(((),)),)
 
@@ -66,6 +69,7 @@ class Optimizer(Sink):
 @register
 class Sgd(Optimizer):
     name, torch = "sgd", "torch.optim.SGD(params, lr={lr}, momentum={momentum})"
+    torch_class = "SGD"
     doc = "Stochastic gradient descent: p -= lr * grad (with optional momentum and weight decay)."
     params = (Param("lr", "float", 0.01, "learning rate", min=0.0),
               Param("momentum", "float", 0.0, "momentum factor", min=0.0),
@@ -77,6 +81,7 @@ class Sgd(Optimizer):
 @register
 class Adam(Optimizer):
     name, torch = "adam", "torch.optim.Adam(params, lr={lr})"
+    torch_class = "Adam"
     doc = "Adam: steps scaled by running averages of the gradient and its square."
     params = (Param("lr", "float", 0.001, "learning rate", min=0.0),
               Param("betas", "floats", (0.9, 0.999), "averaging coefficients (beta1, beta2)"),
@@ -88,6 +93,7 @@ class Adam(Optimizer):
 @register
 class Rmsprop(Optimizer):
     name, torch = "rmsprop", "torch.optim.RMSprop(params, lr={lr})"
+    torch_class = "RMSprop"
     doc = "RMSprop: divide the gradient by a running root-mean-square of recent gradients."
     params = (Param("lr", "float", 0.01, "learning rate", min=0.0),
               Param("alpha", "float", 0.99, "smoothing constant", min=0.0, max=1.0),
@@ -97,7 +103,7 @@ class Rmsprop(Optimizer):
               Param("centered", "bool", False, "normalise by the gradient's variance"))
 
 
-OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
+OPTIMIZERS = {cls.name: cls.torch_class for cls in Optimizer.__subclasses__()}  # op name → torch.optim class
 
 
 @register
@@ -140,8 +146,6 @@ def load(params: dict, base_dir: str | None) -> tuple:
     key = tuple((k, params.get(k)) for k in DATA_PARAMS) + (base_dir,)
     hit = _CACHE.get(key)
     if hit is None:
-        from ..datasets import DatasetError, make_dataset
-
         kwargs = {k: params[k] for k in DATA_PARAMS if k in params and params[k] is not None}
         try:
             hit = make_dataset(base_dir=base_dir, **kwargs)

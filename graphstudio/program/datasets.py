@@ -15,7 +15,8 @@ import os
 
 import numpy as np
 
-from ..document.problems import clip
+from graphstudio.document.problems import clip
+
 from .memory import MemoryLimitError, ensure_fits
 
 DATASETS: tuple[str, ...] = ("linear", "moons", "circles", "spirals", "xor", "blobs", "csv")

@@ -19,8 +19,11 @@ import keyword
 import re
 from typing import Any
 
+from graphstudio.engine.ops.shape import index_source
+
 from .compiler import Const, Program, Ref, Step
-from .ops.graph import OPTIMIZERS
+from .nodes import OPTIMIZERS
+from .runner import _upstream_leaves
 
 RESERVED = {"torch", "step", "BatchLoader", "make_dataset"} | set(dir(__import__("builtins")))
 
@@ -85,8 +88,6 @@ class _Writer:
                 values[p.name] = None if "{" + p.name + "!r}" in template else "None"
                 continue
             if p.name == "index":
-                from .ops.shape import index_source
-
                 values[p.name] = index_source(value)
             elif p.type == "dtype" and value:
                 values[p.name] = f"torch.{value}" if "torch.{" not in template else str(value)
@@ -138,7 +139,7 @@ def export(program: Program, report: bool = False) -> str:
     docstring = f"{doc.title or 'A GraphStudio graph'} — exported from GraphStudio."
     lines = [repr(docstring), "import torch", ""]
     if any(s.kind == "data" for s in program.steps):
-        lines[1:1] = ["from graphstudio.engine.datasets import BatchLoader, make_dataset"]
+        lines[1:1] = ["from graphstudio.program.datasets import BatchLoader, make_dataset"]
     lines.append(f"torch.manual_seed({doc.seed})")
     for step in program.steps:
         var = w.names[step.id]
@@ -155,8 +156,6 @@ def export(program: Program, report: bool = False) -> str:
     optimizers = {}
     for sink in program.sinks:
         if sink.op.name in OPTIMIZERS:
-            from .runner import _upstream_leaves
-
             params = [w.names[s] for s in _upstream_leaves(program, sink)
                       if program.step(s).flags.get("requires_grad") or program.step(s).params.get("requires_grad")]
             opt = w.names[sink.id]

@@ -14,8 +14,9 @@ from typing import IO, Any
 
 import numpy as np
 
-from .engine.runner import Runner
-from .engine.tensor import Tensor
+from graphstudio.engine.tensor import Tensor
+
+from .runner import Runner
 
 
 def _plain(x: Any) -> Any:
