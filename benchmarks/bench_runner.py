@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import graphstudio.engine as gs  # noqa: E402
 from graphstudio.document import loads  # noqa: E402
+import graphstudio.engine as gs  # noqa: E402
 from graphstudio.program.compiler import check, compile  # noqa: E402
 from graphstudio.program.runner import Runner  # noqa: E402
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import graphstudio.engine as gs
 from graphstudio.document import Document, Node
+import graphstudio.engine as gs
 from graphstudio.program.compiler import compile
 from graphstudio.program.runner import Runner
 from tests.oracle import needs_torch, torch

@@ -20,8 +20,8 @@ from graphstudio import cli
 from graphstudio.document import load
 from graphstudio.program.compiler import check
 from graphstudio.program.nodes import OPTIMIZERS
-from graphstudio.program.runner import Runner
 from graphstudio.program.report import report, to_table
+from graphstudio.program.runner import Runner
 
 from tests.data import EXAMPLES_DIR
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import graphstudio.engine as gs
 from graphstudio.document import load
+import graphstudio.engine as gs
 from graphstudio.program.compiler import compile
 from graphstudio.program.export_code import export
 from graphstudio.program.runner import Runner

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, seed, settings
 from graphstudio.document import loads
 from graphstudio.program.compiler import compile
 from graphstudio.program.export_code import export
-from graphstudio.program.runner import RunError, Runner
 from graphstudio.program.report import report
-from tests.engine.graphfuzz import graphs
+from graphstudio.program.runner import RunError, Runner
+from tests.program.graphfuzz import graphs
 from tests.oracle import needs_torch, torch
 
 EXAMPLES = int(os.environ.get("GRAPHSTUDIO_FUZZ_EXAMPLES", "300"))

@@ -11,8 +11,8 @@ import pytest
 
 from graphstudio.cli import main
 from graphstudio.document import Document, Node
-from graphstudio.program.compiler import check
 from graphstudio.engine.registry import REGISTRY
+from graphstudio.program.compiler import check
 
 PARAMS = [(op.name, p) for op in REGISTRY.values() for p in op.params]
 

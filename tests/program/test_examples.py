@@ -6,8 +6,8 @@ import os
 
 from graphstudio.document import load
 from graphstudio.program.compiler import compile
-from graphstudio.program.runner import Runner
 from graphstudio.program.report import report
+from graphstudio.program.runner import Runner
 
 from .expectations import assert_matches_expect
 
