@@ -15,6 +15,8 @@ import weakref
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from .dtypes import DTYPES
+
 SECOND_BACKWARD = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you call "
@@ -183,7 +185,7 @@ def run_backward(
     retain_graph: bool,
     capture: dict[tuple[Node, int], Any] | None = None,
     edge_log: list[Any] | None = None,
-    create_graph: bool = False,
+    graph: tuple[Callable, Callable] | None = None,
 ) -> None:
     """Propagate gradients from `roots` ((node, output_nr, grad) triples) to the leaves.
 
@@ -194,17 +196,15 @@ def run_backward(
     three items per edge, so a large pass leaves no tuple per edge for the garbage collector to
     scan) for each gradient as it leaves a node along one edge, before fan-in sums it (the trace
     reads it).
-    `create_graph`: the gradients (roots' included) are Tensors and every step is recorded, so the
-    result can be differentiated again (see higher_order).
+    `graph` (create_graph: higher_order's vjp over Tensors and backend → Tensor namespace): the
+    gradients (roots' included) are Tensors and every step is recorded, so the result can be
+    differentiated again.
     """
-    if create_graph:
-        from .higher_order import graph_vjp, tensor_namespace
-
+    if graph is not None:
         prev = grad_mode.enabled
         grad_mode.enabled = True
         try:
-            _propagate(roots, retain_graph, capture, grad_mode.edge_log if edge_log is None else edge_log,
-                       (graph_vjp, tensor_namespace))
+            _propagate(roots, retain_graph, capture, grad_mode.edge_log if edge_log is None else edge_log, graph)
         finally:
             grad_mode.enabled = prev
         return
@@ -420,10 +420,7 @@ def _check_saved(node: Node, saved: Any) -> None:
         if entry is None or entry[0]() is not arr or entry[5] is node:
             continue
         _, expected, cell, tensor_ref, producer, _exempt = entry
-        from .dtypes import DTYPES
-
-        kind = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
-        name = next((kind[d] for d in DTYPES if str(arr.dtype).endswith(d)), "Float")
+        name = next((d.scalar_type for n, d in DTYPES.items() if str(arr.dtype).endswith(n)), "Float")
         which = ""
         tensor = tensor_ref()
         if producer is not None and producer[0] is node:
@@ -457,26 +454,23 @@ class RemovableHandle:
             self._hooks.remove(self._entry)
 
 
-def add_hook(node: Node, output_nr: int, fn: Callable, backend: Any) -> RemovableHandle:
-    """Call `fn(grad)` when the gradient of `node`'s output arrives; a tensor it returns replaces the gradient."""
-    entry = (output_nr, fn, backend)
+def add_hook(node: Node, output_nr: int, fn: Callable) -> RemovableHandle:
+    """Call `fn(grad)` when the gradient of `node`'s output arrives (an array, or a Tensor in a pass that
+    builds a graph); a gradient it returns (of the same kind) replaces it."""
+    entry = (output_nr, fn)
     hooks = _HOOKS.setdefault(node, [])
     hooks.append(entry)
     return RemovableHandle(hooks, entry)
 
 
 def _run_hooks(node: Node, grad: Any) -> Any:
-    from .tensor import Tensor, wrap
-
-    for nr, fn, be in list(_HOOKS[node]):
+    for nr, fn in list(_HOOKS[node]):
         g = grad[nr] if node.multi else grad
         if g is None:
             continue
-        graph = isinstance(g, Tensor)  # a pass that builds a graph hands the hook its gradient as is
-        out = fn(g if graph else wrap(g, be, None))
-        if out is None:
+        arr = fn(g)
+        if arr is None:
             continue
-        arr = out if graph else out.array
         if tuple(arr.shape) != tuple(g.shape):
             raise RuntimeError(f"hook 'hook' has changed the size of value: expected {list(g.shape)} but got "
                                f"{list(arr.shape)}")

@@ -11,7 +11,7 @@ import importlib
 from typing import Any
 
 from . import dtypes
-from .backprop import AccumulateGrad, grad_mode, run_backward, mark_modified
+from .backprop import AccumulateGrad, add_hook, grad_mode, mark_modified, retain, run_backward
 from .backend import Backend, get_backend
 from .printing import format_tensor
 
@@ -111,8 +111,6 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.is_leaf or self._retains:
             return
-        from .backprop import retain
-
         retain(self._edge[0], self._edge[1], self)
         self._retains = True
 
@@ -120,10 +118,16 @@ class Tensor:
         """Call `hook(grad)` when this tensor's gradient is computed; a tensor it returns is used instead."""
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        from .backprop import add_hook
-
         node, nr = self._edge or self._leaf_edge()
-        return add_hook(node, nr, hook, self._be)
+        be = self._be
+
+        def on_grad(g: Any) -> Any:  # an array, or already a Tensor in a pass that builds a graph
+            if isinstance(g, Tensor):
+                return hook(g)
+            out = hook(wrap(g, be, None))
+            return None if out is None else out.array
+
+        return add_hook(node, nr, on_grad)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         if not self.is_leaf:
