@@ -354,34 +354,47 @@ def _retain(node: Node, grad: Any) -> None:
 # cannot run backward.
 _DIRTY: dict[int, tuple] = {}    # id(old array) → (weakref, version, version cell, tensor ref, producer, exempt node)
 _VERSION: dict[int, tuple] = {}  # id(array in use) → (weakref, version cell): arrays that had in-place changes
-_SAVED: dict[int, weakref.ref] = {}  # id(array) → weak reference: arrays a recorded node saved for backward
-_SWEEP_AT = [4096]  # _SAVED's size at which entries whose array is gone are dropped
+_SAVED: dict[int, weakref.ref] = {}  # id(array) → weak reference: arrays a live recorded node saved
+_PENDING: list[weakref.ref] = []  # nodes recorded with saved arrays since _SAVED was last brought up to date
+_LIMIT = 4096  # _PENDING's length that brings _SAVED up to date, and _SAVED's that sweeps it
 _NOT_ARRAYS = (int, float, bool, type(None))
 _weak = weakref.ref
 
 
 def note_saved(node: Node) -> None:
-    """Record the arrays a node saved for its backward (called when the node is recorded): an in-place
+    """Record that a node saved arrays for its backward (called when the node is recorded): an in-place
     change to one of them is then marked, and backward through a node that saved it refuses (_check_saved).
 
-    Plain weak references (CPython shares one per array) with an occasional sweep of the dead: cheaper per
-    op than a callback per reference. An array outlives the record's purpose when its nodes are gone; marking
-    it then costs a check in later backward passes, never a wrong answer."""
-    saved = node.saved
-    for arr in saved if saved.__class__ is tuple else saved if isinstance(saved, list) else (saved,):
-        if arr.__class__ not in _NOT_ARRAYS:
-            try:
-                _SAVED[id(arr)] = _weak(arr)
-            except TypeError:  # an array type without weak references: no check for it
-                pass
-    if len(_SAVED) > _SWEEP_AT[0]:
+    The node is noted weakly and its arrays read when an in-place change asks (`was_saved`): most graphs are
+    freed before any in-place change, and then their nodes cost one weak reference each."""
+    _PENDING.append(_weak(node))
+    if len(_PENDING) > _LIMIT:
+        _update_saved()
+
+
+def _update_saved() -> None:
+    """Move the saved arrays of the pending nodes still alive into _SAVED; drop _SAVED's dead entries."""
+    for ref in _PENDING:
+        node = ref()
+        saved = None if node is None else node.saved
+        if not saved:
+            continue
+        for arr in saved if isinstance(saved, (tuple, list)) else (saved,):
+            if arr.__class__ not in _NOT_ARRAYS:
+                try:
+                    _SAVED[id(arr)] = _weak(arr)
+                except TypeError:  # an array type without weak references: no check for it
+                    pass
+    _PENDING.clear()
+    if len(_SAVED) > _LIMIT:
         for key in [k for k, ref in _SAVED.items() if ref() is None]:
             del _SAVED[key]
-        _SWEEP_AT[0] = max(4096, 2 * len(_SAVED))
 
 
 def was_saved(arr: Any) -> bool:
-    """Whether a recorded node saved this very array."""
+    """Whether a recorded node saved this very array (and was alive when last asked)."""
+    if _PENDING:
+        _update_saved()
     ref = _SAVED.get(id(arr))
     return ref is not None and ref() is arr
 

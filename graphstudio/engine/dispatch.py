@@ -258,9 +258,12 @@ def default_plan(op: type[Op]) -> tuple:
 
 def _link(ctx: Any, op: type[Op], args: tuple) -> None:
     edges, needs = [], []
-    for a in args:
+    ports = op.inputs
+    for i, a in enumerate(args):
         for t in a if isinstance(a, (list, tuple)) else (a,):
-            if isinstance(t, Tensor):
+            if i < len(ports) and not ports[i].differentiable:
+                needs.append(False)
+            elif isinstance(t, Tensor):
                 edges.append(_edge(t))
                 needs.append(t.requires_grad)
             else:

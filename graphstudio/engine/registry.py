@@ -63,7 +63,8 @@ class Port:
     """A tensor input, named as PyTorch names the argument.
 
     `scalar_ok`: a Python number may stand in (as `x + 2`); `variadic`: a list of tensors
-    (`cat`'s `tensors`); `optional`: may be left out (`linear`'s `bias`).
+    (`cat`'s `tensors`); `optional`: may be left out (`linear`'s `bias`); `differentiable` False: an
+    index, mask or class target, which PyTorch's node has no edge for (`where`'s condition).
     """
 
     name: str
@@ -71,6 +72,7 @@ class Port:
     scalar_ok: bool = False
     variadic: bool = False
     optional: bool = False
+    differentiable: bool = True
 
 
 @dataclass(frozen=True)
@@ -195,12 +197,24 @@ def node_class(name: str, op: type[Op], n_outputs: int = 1, multi: bool | None =
     key = (name, op, n_outputs, multi)
     cls = _NODE_CLASSES.get(key)
     if cls is None:
-        cls = type(name, (Node,), {"__slots__": (), "vjp": op.backward, "op": op, "n_outputs": n_outputs,
+        cls = type(name, (Node,), {"__slots__": (), "vjp": _edge_gradients(op), "op": op, "n_outputs": n_outputs,
                                    "multi": multi})
         if name in _CPP_NODES:  # C++ nodes: PyTorch's name() is qualified, the class name is not
             cls.__qualname__ = "torch::autograd::" + name
         _NODE_CLASSES[key] = cls
     return cls
+
+
+def _edge_gradients(op: type[Op]) -> Any:
+    """The op's backward, keeping the gradients of the inputs that have an edge (see Port.differentiable)."""
+    keep = tuple(p.differentiable for p in op.inputs)
+    if all(keep):
+        return op.backward
+    backward = op.backward
+
+    def vjp(ctx: Node, grad: Any) -> tuple:
+        return tuple(g for g, k in zip(backward(ctx, grad), keep) if k)
+    return vjp
 
 
 _CPP_NODES = ("CopySlices", "CopyBackwards", "NotImplemented")

@@ -168,7 +168,7 @@ class Runner:
                          and all(isinstance(v, Ref) for v in step.inputs)
                          and not any(step.flags.get(f) for f in ("no_grad", "retain_grad")))
                 names = [v.name for v in step.inputs] if plain else None
-                fast = api.fast_path(step.op) if plain and not step.params else None
+                fast = api.fast_path(step.op) if plain and step.params == step.op.defaults() else None
                 plans.append((step, fast, step.op, names, step.output_key(0)))
             self.__dict__["_plans_cache"] = plans
         return plans
@@ -313,7 +313,9 @@ class Runner:
             for i, e in enumerate(self.edges):
                 step = self.program.step(e.target)
                 slots = by_step.setdefault(e.target, [None] * _flat_count(step))
-                slots[_flat_position(step, e.port, e.index)] = i
+                pos = _flat_position(step, e.port, e.index)
+                if pos is not None:
+                    slots[pos] = i
             cache = {step.output_key(j): by_step.get(step.id, [None] * _flat_count(step))
                      for step in self.program.steps if step.kind != "leaf" for j in range(len(step.outputs))}
             self.__dict__["_input_edges_cache"] = cache
@@ -348,16 +350,17 @@ def _edges(program: Program) -> list[Edge]:
 
 
 def _flat_count(step: Step) -> int:
-    return sum(len(v) if isinstance(v, list) else 1 for v in step.inputs)
+    return sum(len(v) if isinstance(v, list) else 1 for p, v in zip(step.op.inputs, step.inputs) if p.differentiable)
 
 
-def _flat_position(step: Step, port: str, index: int | None) -> int:
-    """Where an input sits in the flat list of a grad_fn's next_functions."""
+def _flat_position(step: Step, port: str, index: int | None) -> int | None:
+    """Where an input sits in the flat list of a grad_fn's next_functions (None: a port with no edge)."""
     pos = 0
     for p, v in zip(step.op.inputs, step.inputs):
         if p.name == port:
-            return pos + (index or 0)
-        pos += len(v) if isinstance(v, list) else 1
+            return pos + (index or 0) if p.differentiable else None
+        if p.differentiable:
+            pos += len(v) if isinstance(v, list) else 1
     return pos
 
 

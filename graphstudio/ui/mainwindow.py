@@ -136,10 +136,10 @@ class MainWindow(QMainWindow):
         self._action("save_as", "Save &As…", self.save_as, K.SaveAs, file)
         file.addSeparator()
         export = file.addMenu("&Export")
-        self._action("export", "&Image…", self.export_dialog, None, export)
-        self._action("export_code", "&PyTorch script…", self.export_code_dialog, None, export)
+        self._action("export", "&Image…", self.export_dialog, "Ctrl+E", export)
+        self._action("export_code", "&PyTorch script…", self.export_code_dialog, "Ctrl+Shift+E", export)
         file.addSeparator()
-        self._action("quit", "&Quit", self.close, K.Quit, file)
+        self._action("quit", "&Quit", self.close, "Ctrl+Q", file)  # K.Quit is empty on some desktops
 
         edit = bar.addMenu("&Edit")
         undo = self.model.stack.createUndoAction(self, "&Undo")
@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self._action("fit", "&Fit Graph", self.view.fit, "Ctrl+0", view)
         view.addSeparator()
         self._action("layout", "Auto-&layout", self.auto_layout, "Ctrl+L", view)
-        snap = self._action("snap", "&Snap to Grid", lambda: None, None, view)
+        snap = self._action("snap", "&Snap to Grid", lambda: None, "Ctrl+G", view)
         snap.setCheckable(True)
         snap.setChecked(True)
         snap.toggled.connect(lambda on: setattr(self.scene, "snap_to_grid", on))
@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
 
         help_ = bar.addMenu("&Help")
-        self._action("start_page", "&Start Page", self.show_start_page, None, help_)
+        self._action("start_page", "&Start Page", self.show_start_page, "Ctrl+Shift+H", help_)
         self.lessons_menu = help_.addMenu("&Lessons")
         self._fill_lessons()
         self._action("keyboard", "&Keyboard", self.show_keyboard_help, "F1", help_)

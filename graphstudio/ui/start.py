@@ -127,7 +127,8 @@ class StartPage(QFrame):
             item.setData(Qt.ItemDataRole.UserRole, str(lesson.path))
             item.setSizeHint(self.gallery.gridSize())
             self.gallery.addItem(item)
-        self.gallery.itemActivated.connect(lambda item: self.lessonChosen.emit(Path(item.data(Qt.ItemDataRole.UserRole))))
+        self.gallery.itemActivated.connect(
+            lambda item: self.lessonChosen.emit(Path(item.data(Qt.ItemDataRole.UserRole))))
 
         own = QVBoxLayout()
         own.addWidget(QLabel("<h3>Build your own</h3>"))

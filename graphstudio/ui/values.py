@@ -1,7 +1,8 @@
 """Parsing what a student types into the inspector's text fields, with errors worth reading.
 
 Shapes, dims and tensor data are JSON in the file, so the inspector accepts JSON (``[2, 3]``)
-and what a PyTorch user types (``2, 3`` or ``(2, 3)``), and says precisely what is wrong (``expected a list of whole numbers ≥ 0, like [2, 3]``)
+and what a PyTorch user types (``2, 3`` or ``(2, 3)``), and says precisely what is wrong
+(``expected a list of whole numbers ≥ 0, like [2, 3]``)
 rather than silently keeping an old value. Pure Python, so every rule is unit-testable.
 """
 from __future__ import annotations

@@ -208,7 +208,11 @@ class GraphView(QGraphicsView):
         model = self.graph_scene.model
         fresh = graph.new_node(model.doc, op)
         size = node_size(len(graph.input_slots(fresh)), len(graph.output_names(fresh)))
-        return model.add_node(op, free_spot(self.graph_scene.node_boxes(), (float(x), float(y)), size))
+        new_id = model.add_node(op, free_spot(self.graph_scene.node_boxes(), (float(x), float(y)), size))
+        item = self.graph_scene.nodes.get(new_id)
+        if item is not None:
+            self.ensureVisible(item, 40, 40)  # the student sees what they added
+        return new_id
 
     def add_op_near(self, op: str, node_id: str | None = None) -> str | None:
         """Add ``op`` beside ``node_id`` (to its right, where its result would flow), else in the

@@ -45,6 +45,13 @@ CASES = {
     "sub method deprecated positional": lambda t, x, y: x.sub(2, y),
     "sub_ alpha": lambda t, x, y: y.clone().sub_(x, alpha=2),
     "add_ deprecated positional": lambda t, x, y: x.detach().clone().add_(10, y),
+    "where": lambda t, x, y: t.where(y > 0, x, x * 2),
+    "where number": lambda t, x, y: t.where(y > 0, x, 0.0),
+    "masked_fill number": lambda t, x, y: x.masked_fill(y > 0, 1.0),
+    "masked_fill tensor": lambda t, x, y: x.masked_fill(y > 0, t.tensor(1.0, dtype=t.float64)),
+    "gather": lambda t, x, y: t.gather(x, 0, t.tensor([2, 0])),
+    "index_select": lambda t, x, y: t.index_select(x, 0, t.tensor([2, 0])),
+    "nll_loss": lambda t, x, y: t.nn.functional.nll_loss(x.reshape(1, 3), t.tensor([1])),
     "add int alpha": lambda t, x, y: t.add(t.tensor([1, 2]), t.tensor([3, 4]), alpha=3),
 }
 
@@ -156,5 +163,7 @@ def test_saved_arrays_are_recorded_when_the_node_is():
     with gs.no_grad():
         x * w
     assert not was_saved(w.array)
-    x * w
-    assert was_saved(w.array)
+    x * w  # a node freed at once holds nothing
+    assert not was_saved(w.array)
+    y = x * w
+    assert was_saved(w.array) and not was_saved(y.array)

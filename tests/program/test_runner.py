@@ -180,3 +180,16 @@ def test_no_op_nodes_hand_their_input_on_in_a_graph():
                  {"id": "d", "op": "dropout", "inputs": {"input": "t"}, "params": {"p": 0.0}})
     values = run(doc).values
     assert all(values[k] is values["x"] for k in "fctd")
+
+
+def test_trace_gives_each_where_input_its_own_gradient():
+    doc = _graph({"id": "x", "op": "tensor", "params": {"data": [1.5, -2.0, 3.0], "requires_grad": True}},
+                 {"id": "c", "op": "gt", "inputs": {"input": "x", "other": 0}},
+                 {"id": "w", "op": "where", "inputs": {"condition": "c", "input": "x", "other": 0.0}},
+                 {"id": "out", "op": "sum", "inputs": {"input": "w"}},
+                 {"id": "bw", "op": "backward", "inputs": {"tensor": "out"}})
+    runner = run(doc, trace=True)
+    grads = runner.trace.edge_grads
+    assert edge_index(runner, "c", "w", "condition") not in grads
+    (g,) = grads[edge_index(runner, "x", "w", "input")]
+    np.testing.assert_allclose(g, [1.0, 0.0, 1.0])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from graphstudio.document import Document, Node
@@ -501,3 +502,51 @@ def test_the_canvas_shows_when_it_has_the_keyboard(qtbot, window):
     plain_edge = view.viewport().grab().toImage().pixelColor(1, view.viewport().height() // 2)
     from graphstudio.ui import theme
     assert focused_edge == theme.colors()["selected"] and plain_edge != focused_edge
+
+
+def test_backward_with_nothing_requiring_grad_says_where_to_tick_it(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("x", "ones", {}, {"shape": [2]}, (0.0, 0.0)),
+                                       Node("out", "sum", {"input": "x"}, {}, (300.0, 0.0))]))
+    press(window, live.toolbar.backward)
+    message = window.statusBar().currentMessage()
+    assert "requires_grad" in message and "select x" in message
+    assert not live.busy
+
+
+def test_a_node_added_beside_the_edge_of_the_view_is_scrolled_into_view(window):
+    window.hide_start_page()
+    view = window.view
+    view.resetTransform()
+    seen = view.visible_scene_rect()
+    window.model.reset(Document(nodes=[Node("a", "ones", {}, {"shape": [2]}, (seen.right() - 200, seen.center().y()))]))
+    click_node(window, "a")
+    type_into(window.palette_panel.search, "relu")  # beside a: off the right edge, so the view follows
+    item = window.scene.nodes["relu"]
+    assert view.visible_scene_rect().contains(item.mapRectToScene(item.box()))
+
+
+@needs_torch
+def test_backward_from_a_node_with_two_outputs_starts_at_its_first(qtbot, window, live):
+    window.model.reset(Document(nodes=[Node("x", "tensor", {}, {"data": [1.0, 5.0, 2.0], "requires_grad": True},
+                                            (0.0, 0.0)),
+                                       Node("m", "max", {"input": "x"}, {"dim": 0}, (300.0, 0.0))]))
+    click_node(window, "m")
+    press(window, live.toolbar.backward)
+    settle(qtbot, live)
+    assert live.error is None
+    x = torch.tensor([1.0, 5.0, 2.0], requires_grad=True)
+    x.max(dim=0).values.backward()
+    assert live.open_node("x")
+    np.testing.assert_array_equal(live.viewer.grad_pane.array, x.grad.numpy())
+
+
+def test_every_action_has_a_shortcut_listed_in_help_keyboard(window):
+    text = window.keyboard_help()
+    toolbar = window.live.toolbar
+    actions = [a for k, a in window.actions.items() if not k.startswith("theme_") and k != "about"]
+    actions += [toolbar.forward, toolbar.backward, toolbar.step, toolbar.train, toolbar.stop, toolbar.reset,
+                toolbar.apply]
+    for action in actions:
+        keys = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText) if action.shortcuts() else ""
+        assert keys, action.text()
+        assert keys in text and action.text().replace("&", "").rstrip("…") in text

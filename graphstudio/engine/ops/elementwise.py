@@ -570,7 +570,7 @@ class Where(Op):
     name, grad_fn, torch = "where", "WhereBackward0", "torch.where({condition}, {input}, {other})"
     double_backward = (None,)
     doc = "Pick input where condition is True, other elsewhere (broadcasting all three)."
-    inputs = (T("condition"), T("input", scalar_ok=True), T("other", scalar_ok=True))
+    inputs = (T("condition", differentiable=False), T("input", scalar_ok=True), T("other", scalar_ok=True))
     cast = None
     method = False
     samples = (S(((3, 4), (3, 4), (3, 4)), dtypes=("bool", None, None)),
@@ -624,8 +624,9 @@ class MaskedFill(Op):
     name, grad_fn, torch = "masked_fill", "MaskedFillBackward0", "torch.masked_fill({input}, {mask}, {value})"
     double_backward = (None,)
     doc = "Replace the elements where mask is True by value (mask broadcasts to input's shape)."
-    inputs = (T("input"), T("mask", "bool, broadcastable to input"), T("value", "a number or a 0-dim tensor",
-                                                                      scalar_ok=True))
+    inputs = (T("input"), T("mask", "bool, broadcastable to input", differentiable=False),
+              T("value", "a number or a 0-dim tensor", scalar_ok=True))
+    number_edge = False
     samples = (S(((3, 4), (3, 4), 0.0), dtypes=(None, "bool")), S(((3, 4), (4,), -1.5), dtypes=(None, "bool")),
                S(((3, 4), (3, 1), ()), dtypes=(None, "bool", None)), S(([1, 2, 3], [True, False, True], 9)),
                S(((3, 4), (3, 4), 0.0), error="masked_fill_ only supports boolean masks, but got mask with dtype double"),

@@ -634,7 +634,7 @@ class CrossEntropy(Op):
     category = "Loss"
     doc = ("Softmax cross entropy of logits [N, C] (or [C], or [N, C, d…]) against int64 class indices: "
            "-log softmax(input)[target], averaged over the targets not ignored; gradient (softmax - one_hot) / N.")
-    inputs = (T("input", "logits [N, C]"), T("target", "class indices [N], int64"))
+    inputs = (T("input", "logits [N, C]"), T("target", "class indices [N], int64", differentiable=False))
     params = (_IGNORE, REDUCTION,
               Param("label_smoothing", "float", 0.0, "mix the one-hot target with the uniform distribution",
                     min=0.0, max=1.0))
@@ -706,7 +706,7 @@ class NllLoss(Op):
     category = "Loss"
     doc = ("Negative log likelihood: -input[target] for log-probabilities [N, C] (from log_softmax) and int64 "
            "class indices, averaged over the targets not ignored.")
-    inputs = (T("input", "log-probabilities [N, C]"), T("target", "class indices [N], int64"))
+    inputs = (T("input", "log-probabilities [N, C]"), T("target", "class indices [N], int64", differentiable=False))
     params = (_IGNORE, REDUCTION)
     method = False
     samples = (S(((3, 4), (3,)), dtypes=(None, "int64")), S(((3, 4), [0, 2, 3]), {"reduction": "sum"}),

@@ -889,7 +889,7 @@ class Gather(ShapeOp):
     name, grad_fn, torch = "gather", "GatherBackward0", "torch.gather({input}, {dim}, {index})"
     doc = ("Pick along dim by an index tensor: out[i][j] = input[i][index[i][j]] for dim 1 (the index has the "
            "input's number of dims); repeated picks add up their gradients.")
-    inputs = (T("input"), T("index", "int64, the same number of dims as input"))
+    inputs = (T("input"), T("index", "int64, the same number of dims as input", differentiable=False))
     params = (Param("dim", "int", 0, "the dim the index picks along", required=True),)
     samples = (S(((3, 4), [[0, 3], [1, 1], [2, 0]]), {"dim": 1}), S(((3, 4), [[2, 0, 1, 1]]), {"dim": 0}),
                S(((2, 3, 4), [[[0], [2]]]), {"dim": 2}), S(((5,), [4, 0, 4]), {"dim": 0}),
@@ -935,7 +935,7 @@ class IndexSelect(ShapeOp):
     name, grad_fn, torch = "index_select", "IndexSelectBackward0", "torch.index_select({input}, {dim}, {index})"
     doc = ("Whole slices picked along dim by a 1-D int64 index, in its order (repeats allowed: their gradients "
            "add up); dim's size becomes the index's length.")
-    inputs = (T("input"), T("index", "int64, 1-D: which slices along dim, in order"))
+    inputs = (T("input"), T("index", "int64, 1-D: which slices along dim, in order", differentiable=False))
     params = (Param("dim", "int", 0, "the dim the index picks along", required=True),)
     samples = (S(((3, 4), [2, 0]), {"dim": 1}), S(((3, 4), [1, 1, 0, 2]), {"dim": 0}),
                S(((2, 3, 4), [3]), {"dim": -1}), S(((5,), [4, 0, 4]), {"dim": 0}),

@@ -189,7 +189,11 @@ class LiveSession(QObject):
         if choice.root is None and choice.message:
             self.offer(choice.message, "backward", choice.offer)
             return None
-        serial = self._request("backward", choice.root)
+        root = choice.root
+        if root is not None:  # the value key of the node's first output (``id:name`` when it has several)
+            outputs = self.model.outputs_of(self.model.doc.node(root))
+            root = root if len(outputs) <= 1 else f"{root}:{outputs[0]}"
+        serial = self._request("backward", root)
         if choice.message:
             self._say(choice.message)
         return serial

@@ -55,12 +55,12 @@ def backward_choice(doc: Document, analysis: Analysis, selected: list[str], sink
         else None
     if chosen is not None:
         if is_scalar(analysis, chosen):
-            return Choice(chosen, f"Backward: {chosen}.backward()")
+            return _from(doc, chosen)
         return _not_scalar(chosen)
     ends = outputs(doc)
     scalars = [n for n in ends if is_scalar(analysis, n)]
     if len(scalars) == 1:
-        return Choice(scalars[0], f"Backward: {scalars[0]}.backward()")
+        return _from(doc, scalars[0])
     if not ends:
         return Choice(None, "Nothing to run backward from: build a graph first (Tab adds a node)")
     if scalars:
@@ -70,6 +70,19 @@ def backward_choice(doc: Document, analysis: Analysis, selected: list[str], sink
         return _not_scalar(ends[0])
     return Choice(None, f"No scalar output to run backward() from ({', '.join(ends)} are tensors): reduce one "
                         "with mean or sum, or select it and add a backward node with a gradient")
+
+
+def _from(doc: Document, root: str) -> Choice:
+    """``root.backward()``, unless nothing before it requires grad: then PyTorch would only say "does
+    not require grad", so this says where to tick ``requires_grad`` instead."""
+    nodes = {n.id: n for n in doc.nodes}
+    before = graph.upstream(doc, root) | {root}
+    if any(nodes[i].params.get("requires_grad") is True for i in before if i in nodes):
+        return Choice(root, f"Backward: {root}.backward()")
+    leaves = [i for i in before if i in nodes and graph.node_kind(nodes[i].op) == "leaf"]
+    where = f" (select {', '.join(sorted(leaves))} and tick it in the inspector)" if leaves else ""
+    return Choice(None, f"Nothing for {root}.backward() to differentiate: no tensor before it has "
+                        f"requires_grad{where}")
 
 
 def _not_scalar(node_id: str) -> Choice:

@@ -66,10 +66,10 @@ class LiveToolbar(QToolBar):
         self.stop = self._button("Stop", "Stop training (takes effect within one step) and the animation",
                                  self.stopRequested.emit, "Shift+F5")
         self.reset = self._button("Reset", "Make every leaf anew: trained values go back to their initial values",
-                                  self.resetRequested.emit)
+                                  self.resetRequested.emit, "Ctrl+R")
         self.apply = self._button("Apply trained values",
                                   "Write the trained leaves into the graph as tensor data (undoable), "
-                                  "so a saved file keeps what was learned", self.applyRequested.emit)
+                                  "so a saved file keeps what was learned", self.applyRequested.emit, "Ctrl+Shift+A")
         self.addSeparator()
 
         self.animate = QCheckBox("Animate")
