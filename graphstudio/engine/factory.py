@@ -8,11 +8,11 @@ import numpy as np
 from . import dtypes
 from .backend import get_backend
 from .backprop import grad_mode
-from .creation import default_generator, parse_size, to_array
+from .creation import default_generator
 from .dispatch import torch_error
 from .ops.create import negative_std
 from .registry import REGISTRY, ShapeError
-from .tensor import Tensor, _created_requiring_grad, wrap
+from .tensor import Tensor, _created_requiring_grad, parse_size, to_array, wrap
 
 
 def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
-from ..creation import host_array
+from ..tensor import host_array
 from ..registry import Op, Param, Sample, ShapeError, Spec, register
 from ._spacing import arange_values, linspace_values
 
