@@ -108,8 +108,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="the engine core imports the torch namespace back (tensor, dispatch, api, "
-                   "autograd, backprop, creation, factory, function, registry, ops) until engine/core lands")
 def test_no_import_cycle() -> None:
     assert _cycles(GRAPH) == []
 

@@ -14,8 +14,8 @@ import warnings as _warnings
 # keeps its warnings. A filter (not np.seterr) so that every thread, the editor's too, is quiet.
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"graphstudio\.")
 
-from . import ops as _ops  # noqa: F401  (fills the registry)
 from . import api as _api
+from . import binding as _binding  # noqa: F401  (Tensor's op methods, torch's functions)
 from .backprop import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import device
 from .creation import Generator, default_generator, manual_seed
@@ -27,10 +27,6 @@ from .factory import (BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTens
                       randint, randn, randn_like, randperm, tensor, zeros, zeros_like)
 from .tensor import Size, Tensor
 
-_api._install()
-from . import functions as _functions  # noqa: E402
-
-_functions.install()
 globals().update(_api.TORCH_FUNCTIONS)
 
 from . import autograd  # noqa: E402

@@ -11,6 +11,7 @@ import collections
 from typing import Any, Callable
 
 from . import dtypes
+from . import ops  # noqa: F401  (fills the registry the functions are made from)
 from .dispatch import apply, binary, default_plan, unary
 from .registry import REGISTRY, Op
 from .tensor import Tensor
@@ -160,7 +161,7 @@ FUNCTIONS: dict[str, Callable] = {}   # every op as a function (nn.functional pi
 TORCH_FUNCTIONS: dict[str, Callable] = {}  # those PyTorch has at torch level (torch.mm, not torch.contiguous)
 
 
-def _operators() -> dict[str, Callable]:
+def operators() -> dict[str, Callable]:
     """Python operators on Tensor, each the registry op PyTorch maps it to."""
     op = REGISTRY
     add, sub, mul, div, pow_, matmul, neg = (op[n] for n in ("add", "sub", "mul", "div", "pow", "matmul", "neg"))
@@ -203,7 +204,7 @@ def _reflected_div(div: type[Op], mul: type[Op], reciprocal: type[Op]) -> Callab
     return rtruediv
 
 
-def _install() -> None:
+def _make_functions() -> None:
     for name, op in REGISTRY.items():
         if op.kind != "op":
             continue
@@ -211,11 +212,10 @@ def _install() -> None:
         FUNCTIONS[name] = fn
         if op.function:
             TORCH_FUNCTIONS[name] = fn
-        if op.method and name not in Tensor.__dict__:
-            setattr(Tensor, name, make_method(fn))
-    for name, method in _operators().items():
-        setattr(Tensor, name, method)
 
 
 def to_copy(t: Tensor, be: Any, dt: dtypes.dtype) -> Tensor:
     return call(REGISTRY["to"], (t,), {"device": str(be.device), "dtype": dt.name})
+
+
+_make_functions()

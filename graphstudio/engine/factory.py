@@ -12,7 +12,7 @@ from .creation import default_generator
 from .dispatch import torch_error
 from .ops.create import negative_std
 from .registry import REGISTRY, ShapeError
-from .tensor import Tensor, _created_requiring_grad, parse_size, to_array, wrap
+from .tensor import Tensor, _created_requiring_grad, from_host, parse_size, to_array, wrap
 
 
 def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:
@@ -25,12 +25,6 @@ def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tenso
         raise torch_error(e) from None
     arr = op.make(default_generator.rng, **params)
     return from_host(arr, device, requires_grad)
-
-
-def from_host(arr: np.ndarray, device: Any = None, requires_grad: bool = False) -> Tensor:
-    be = get_backend(device)
-    t = wrap(arr if be.device.type == "cpu" else be.xp.asarray(arr), be, None)
-    return _created_requiring_grad(t) if requires_grad else t
 
 
 def _name(dtype: Any) -> str | None:

@@ -13,11 +13,11 @@ from typing import Any, Callable
 
 from . import api, dtypes
 from .dispatch import binary
-from .backprop import is_grad_enabled
+from .backprop import grad_mode, is_grad_enabled
 from .creation import default_generator
 from .ops.create import negative_std
 from .registry import REGISTRY, node_class
-from .tensor import INPLACE_OPS, Tensor, inplace_method, wrap
+from .tensor import Tensor, wrap
 
 # Other names PyTorch gives the same op: alias → registry op.
 ALIASES = {
@@ -61,6 +61,16 @@ _add, _sub, _div = (api.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the regi
 _ADD, _SUB = REGISTRY["add"], REGISTRY["sub"]
 
 
+def inplace(self: Tensor, name: str, other: Any, **params: Any) -> Tensor:
+    """`self <name>= other`: written into self's memory, or rebound to the recorded result."""
+    fn = api.FUNCTIONS[name]
+    if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
+        if self.requires_grad and self.is_leaf:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        return self._rebind(fn(self, other, **params))
+    return self._store(fn(self, other, **params).array)  # PyTorch's result type, then cast back
+
+
 def _deprecated_alpha(name: str, other: Any, rest: tuple, alpha: Any) -> tuple[Any, Any]:
     """(other, alpha), reading PyTorch's deprecated overload `add(input, alpha, other)` (a number, then
     the tensor) with its warning; any other third positional argument is refused as PyTorch does."""
@@ -93,13 +103,13 @@ def sub(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
 @_method
 def add_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     other, alpha = _deprecated_alpha("add_", other, rest, alpha)
-    return self._inplace("add", other, alpha=alpha)
+    return inplace(self, "add", other, alpha=alpha)
 
 
 @_method
 def sub_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     other, alpha = _deprecated_alpha("sub_", other, rest, alpha)
-    return self._inplace("sub", other, alpha=alpha)
+    return inplace(self, "sub", other, alpha=alpha)
 
 
 @_both
@@ -386,7 +396,7 @@ def is_nonzero(input: Tensor) -> bool:
     return bool(input.item())
 
 
-def _with_out(name: str, fn: Callable) -> Callable:
+def with_out(name: str, fn: Callable) -> Callable:
     """`torch.<name>(…, out=t)`: the result written into t (resized when its shape differs), as
     PyTorch does for functions without autograd."""
     def function(*args: Any, out: Any = None, **kwargs: Any) -> Any:
@@ -404,23 +414,3 @@ def _with_out(name: str, fn: Callable) -> Callable:
 
     function.__name__, function.__doc__ = fn.__name__, fn.__doc__
     return function
-
-
-def install() -> None:
-    """Put the aliases, the compositions and the in-place methods on `torch` and on Tensor."""
-    for alias, target in ALIASES.items():
-        op = REGISTRY[target]
-        fn = api.FUNCTIONS[target]
-        if op.function:
-            api.TORCH_FUNCTIONS.setdefault(alias, fn)
-        if op.method and alias not in Tensor.__dict__:
-            setattr(Tensor, alias, api.make_method(fn))
-    api.TORCH_FUNCTIONS.update(TORCH)
-    for name, fn in list(api.TORCH_FUNCTIONS.items()):
-        api.TORCH_FUNCTIONS[name] = _with_out(name, fn)
-    for name, fn in METHODS.items():
-        setattr(Tensor, name, fn)
-    for name in INPLACE_OPS:
-        if hasattr(Tensor, name) and name + "_" not in Tensor.__dict__:
-            setattr(Tensor, name + "_", inplace_method(name))
-

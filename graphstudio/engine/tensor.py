@@ -2,8 +2,9 @@
 
 `_edge` is how this tensor appears as an input to a recorded op: `(grad_fn,
 output_nr)` for results of ops, `(AccumulateGrad, 0)` for leaves that require grad
-(made on first use), None otherwise. The methods of registry ops (x.mm, x.sum, …)
-are attached by `graphstudio.engine.api`, from the registry.
+(made on first use), None otherwise. This module imports nothing above the registry:
+the methods that run ops (x.mm, x[0], x.to, x.add_), make tensors (x.new_zeros) or start a
+backward pass (x.backward) are attached by `graphstudio.engine.binding`.
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .backprop import AccumulateGrad, add_hook, grad_mode, mark_modified, retain, run_backward
+from .backprop import AccumulateGrad, add_hook, grad_mode, mark_modified, retain
 from .backend import Backend, get_backend
 from .printing import format_tensor
+from .registry import REGISTRY, node_class
 
 
 class Size(tuple):
@@ -159,17 +161,6 @@ class Tensor:
         else:
             self._grad.array = self._grad.array + g
 
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
-                 inputs: Any = None) -> None:
-        """Compute the gradient of this tensor with respect to every leaf that requires grad."""
-        edge = self._edge
-        if gradient is None and inputs is None and not create_graph and edge is not None and self.array.size == 1 \
-                and type(edge[0]) is not AccumulateGrad:  # loss.backward(): the short way, same checks
-            run_backward([(edge[0], edge[1], self._be.xp.ones(self.array.shape, dtype=self.array.dtype))],
-                         bool(retain_graph))
-            return
-        _autograd().backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
-
     def detach(self) -> "Tensor":
         """The same data, cut from the graph: a leaf with requires_grad=False."""
         return wrap(self.array[...], self._be, None)
@@ -301,28 +292,7 @@ class Tensor:
             return format(self.item(), spec)
         return repr(self)
 
-    # -- moving between devices and dtypes ---------------------------------------------------
-    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
-        """`to(device)`, `to(dtype)`, `to(device, dtype)` or `to(other_tensor)`, as in PyTorch."""
-        from .backend import DeviceError, device as _device
-
-        dev = kwargs.pop("device", None)
-        dt = kwargs.pop("dtype", None)
-        for a in args:
-            if isinstance(a, Tensor):
-                dev, dt = a.device, a.dtype
-            elif isinstance(a, dtypes.dtype):
-                dt = a
-            elif a is not None:
-                dev = a
-        be = self._be if dev is None else get_backend(dev)
-        dt = self.dtype if dt is None else dtypes.from_name(dt)
-        if be is self._be and dt is self.dtype:
-            return self
-        from .api import to_copy
-
-        return to_copy(self, be, dt)
-
+    # -- moving between devices and dtypes (`to` is bound in binding: it runs the `to` op) ----
     def cpu(self) -> "Tensor":
         return self.to("cpu")
 
@@ -346,9 +316,7 @@ class Tensor:
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            from .ops.shape import _TENSOR_TYPES
-
-            return _TENSOR_TYPES[self.dtype.name]
+            return f"torch.{self.dtype.scalar_type}Tensor"
         return self.to(dtypes.from_name(dtype))
 
     # -- in place ----------------------------------------------------------------------------
@@ -391,16 +359,6 @@ class Tensor:
             raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match the broadcast shape "
                                f"{list(new.shape)}")
 
-    def _inplace(self, name: str, other: Any, **params: Any) -> "Tensor":
-        from . import api
-
-        fn = api.FUNCTIONS[name]
-        if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
-            if self.requires_grad and self.is_leaf:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-            return self._rebind(fn(self, other, **params))
-        return self._store(fn(self, other, **params).array)  # PyTorch's result type, then cast back
-
     def _write(self, new: Any) -> None:
         """Write values into this tensor's memory, so views of it see them (as in PyTorch).
 
@@ -418,20 +376,6 @@ class Tensor:
         self.array = old[...]
         mark_modified(self, old, self.array)
 
-    def __iadd__(self, other: Any) -> "Tensor":
-        return self._inplace("add", other)
-
-    def __isub__(self, other: Any) -> "Tensor":
-        return self._inplace("sub", other)
-
-    def mul_(self, other: Any) -> "Tensor":
-        return self._inplace("mul", other)
-
-    def div_(self, other: Any) -> "Tensor":
-        return self._inplace("div", other)
-
-    __imul__ = mul_
-    __itruediv__ = div_
 
     def zero_(self) -> "Tensor":
         return self.fill_(0)
@@ -485,12 +429,6 @@ class Tensor:
         start = base.__array_interface__["data"][0] if hasattr(base, "__array_interface__") else base.data.ptr
         return (self.data_ptr() - int(start)) // self._raw().itemsize
 
-    def contiguous(self, memory_format: Any = None) -> "Tensor":
-        """This tensor itself when already contiguous, else a row-major copy (the `contiguous` op)."""
-        from . import api
-
-        return api.call(api.REGISTRY["contiguous"], (self,))
-
     @property
     def nbytes(self) -> int:
         return self.numel() * self.dtype.itemsize
@@ -507,28 +445,6 @@ class Tensor:
         if isinstance(element, (Tensor, int, float, bool)):
             return bool((self == element).any().item())
         raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a {type(element)}.")
-
-    # -- new tensors like this one ------------------------------------------------------------
-    def _new(self, fn: str, *args: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> "Tensor":
-        from . import factory
-
-        return getattr(factory, fn)(*args, dtype=dtype or self.dtype, device=device or self.device,
-                                    requires_grad=requires_grad)
-
-    def new_zeros(self, *size: Any, **kwargs: Any) -> "Tensor":
-        return self._new("zeros", *size, **kwargs)
-
-    def new_ones(self, *size: Any, **kwargs: Any) -> "Tensor":
-        return self._new("ones", *size, **kwargs)
-
-    def new_empty(self, *size: Any, **kwargs: Any) -> "Tensor":
-        return self._new("zeros", *size, **kwargs)
-
-    def new_full(self, size: Any, fill_value: Any, **kwargs: Any) -> "Tensor":
-        return self._new("full", size, fill_value, **kwargs)
-
-    def new_tensor(self, data: Any, **kwargs: Any) -> "Tensor":
-        return self._new("tensor", data, **kwargs)
 
     def type_as(self, other: "Tensor") -> "Tensor":
         return self.to(other.dtype)
@@ -598,8 +514,6 @@ def _class_ref(cls: type) -> "type | tuple[str, str]":
 
 
 def _rebuild(cls: "type | tuple[str, str]", values: Any, device: str, requires_grad: bool) -> Any:
-    from .factory import from_host
-
     if isinstance(cls, tuple):
         cls = getattr(importlib.import_module(cls[0]), cls[1])
     t = from_host(values, device)
@@ -608,27 +522,19 @@ def _rebuild(cls: "type | tuple[str, str]", values: Any, device: str, requires_g
     return t.requires_grad_(True) if requires_grad else t
 
 
-def _autograd() -> Any:
-    """The autograd module, imported on first use (it imports this one)."""
-    global _AUTOGRAD
-    if _AUTOGRAD is None:
-        from . import autograd
-
-        _AUTOGRAD = autograd
-    return _AUTOGRAD
-
-
-_AUTOGRAD = None
-
-
 def _graph_copy(g: Tensor) -> Tensor:
     """A copy of a gradient that keeps its graph: what AccumulateGrad stores, named as PyTorch names it."""
-    from .registry import REGISTRY, node_class
-
     copy = g.clone()
     if copy.grad_fn is not None:
         copy.grad_fn.__class__ = node_class("CopyBackwards", REGISTRY["clone"])
     return copy
+
+
+def from_host(arr: np.ndarray, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor around a host (NumPy) array, moved to `device` when that is not the CPU."""
+    be = get_backend(device)
+    t = wrap(arr if be.device.type == "cpu" else be.xp.asarray(arr), be, None)
+    return _created_requiring_grad(t) if requires_grad else t
 
 
 def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:

@@ -18,7 +18,7 @@ import operator
 from typing import Any
 
 from .. import dtypes
-from ..registry import REGISTRY, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
+from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from ..tensor import Tensor
 from . import _infer
 
@@ -26,8 +26,6 @@ T, S = Port, Sample
 
 VIEW_ERROR = ("view size is not compatible with input tensor's size and stride (at least one dimension spans "
               "across two contiguous subspaces). Use .reshape(...) instead.")
-_TENSOR_TYPES = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int32": "torch.IntTensor",
-                 "int64": "torch.LongTensor", "bool": "torch.BoolTensor"}
 _NO_COPY_FAILURES = (ValueError, AttributeError, TypeError)  # how backends say "reshape needs a copy"
 
 
@@ -410,7 +408,7 @@ class Clone(ShapeOp):
 def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
     size = _ints(size, "size")
     if len(size) < len(shape):
-        kind = "CPUBoolType" if dtype is dtypes.bool_ else _TENSOR_TYPES[dtype.name]  # PyTorch's words for bool
+        kind = "CPUBoolType" if dtype is dtypes.bool_ else f"torch.{dtype.scalar_type}Tensor"  # PyTorch's words for bool
         raise ShapeError(f"expand({kind}{{{list(shape)}}}, size={list(size)}): the number of "
                          f"sizes provided ({len(size)}) must be greater or equal to the number of dimensions in the "
                          f"tensor ({len(shape)})")
@@ -1531,28 +1529,6 @@ class Index(ShapeOp):
         return (out,)
 
 
-def _getitem(self: Tensor, key: Any) -> Tensor:
-    """`x[key]` as in PyTorch: ints, slices, None, ..., lists, int and bool tensors (the `index` op)."""
-    from .. import api
-
-    if isinstance(key, list):  # x[[0, 2]] picks rows 0 and 2; only a tuple spreads over dims
-        spread = any(v is None or v is Ellipsis or isinstance(v, slice) for v in key)
-        key = tuple(key) if spread else (key,)
-    try:
-        return api.call(REGISTRY["index"], (self,), {"index": key})
-    except RuntimeError:
-        try:  # PyTorch raises IndexError (ValueError for steps) where the index is at fault
-            _plan(tuple(self.array.shape), key, self._be.xp)
-        except IndexError as e:
-            raise IndexError(str(e)) from None
-        except ShapeError as e:
-            raise ValueError(str(e)) from None
-        raise
-
-
-Tensor.__getitem__ = _getitem
-
-
 # -- writing: x[...] = values --------------------------------------------------------------
 def _value_shape(vshape: tuple, out: tuple) -> tuple:
     """The values' shape with extra leading 1s dropped, checked to broadcast to the indexed shape."""
@@ -1713,120 +1689,3 @@ def _native_key(key: Any, xp: Any) -> Any:
     if arrays > 1 or (arrays and ints):
         return None
     return tuple(out)
-
-
-_SETITEM = None
-
-
-def _setitem(self: Tensor, key: Any, value: Any) -> None:
-    """`x[key] = value` as in PyTorch: written in place when nothing is recorded, else out of place with
-    a new grad_fn (CopySlices) that routes the gradient to value and to the rest of x."""
-    from .. import api
-    from ..backprop import grad_mode, mark_modified
-
-    global _SETITEM
-    op = _SETITEM = _SETITEM or REGISTRY["setitem"]
-    if isinstance(key, list):
-        spread = any(v is None or v is Ellipsis or isinstance(v, slice) for v in key)
-        key = tuple(key) if spread else (key,)
-    be = self._be
-    if isinstance(value, Tensor):
-        if value._be is not be:
-            raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
-                               f"{be.device} and {value._be.device}!")
-    elif not isinstance(value, (int, float)):
-        from ..factory import tensor
-
-        value = tensor(value, dtype=self.dtype, device=be.device)
-    if grad_mode.enabled and self.dtype.is_floating_point and (
-            self.requires_grad or isinstance(value, Tensor) and value.requires_grad):
-        if self.requires_grad and self.is_leaf:
-            shape = tuple(self.array.shape)
-            try:  # PyTorch takes the basic items first (a view), then refuses the leaf, then reads tensor items
-                _plan(shape, _basic_items(key), be.xp)
-            except IndexError as bad:
-                raise IndexError(str(bad)) from None
-            try:
-                direct = _setitem_name(_plan(shape, key, be.xp), self.ndim, 1) != "CopySlices"
-            except IndexError:
-                direct = True
-            raise RuntimeError(("a leaf Variable" if direct else "a view of a leaf Variable")
-                               + " that requires grad is being used in an in-place operation.")
-        self._rebind(_call_setitem(api, op, self, key, value))
-        return
-    if be.device.type != "strict":
-        native = _native_key(key, be.xp)
-        if native is not None:
-            view = self.array[...]  # the tensor's next version: the same memory, a new array object
-            try:
-                if any(hasattr(k, "dtype") for k in native):
-                    view[native]  # noqa: B018  (reading checks every index: NumPy writes up to a bad one)
-                view[native] = value.array if isinstance(value, Tensor) else value
-            except (ValueError, IndexError, TypeError):
-                pass  # the general path says what is wrong, in PyTorch's words
-            else:
-                mark_modified(self, self.array, view)
-                self.array = view
-                return
-    self._write(_call_setitem(api, op, self, key, value).array)
-
-
-def _basic_items(key: Any) -> tuple:
-    """The key with each tensor or list item replaced by a full slice per dim it indexes."""
-    items = key if isinstance(key, tuple) else (key,)
-    out: list = []
-    for k in items:
-        if isinstance(k, Tensor):
-            out += [slice(None)] * (k.ndim if k.dtype is dtypes.bool_ else 1)
-        elif isinstance(k, list):
-            out.append(slice(None))
-        else:
-            out.append(k)
-    return tuple(out)
-
-
-def _call_setitem(api: Any, op: type[Op], self: Tensor, key: Any, value: Any) -> Tensor:
-    try:
-        return api.call(op, (self, value), {"index": key})
-    except RuntimeError as e:
-        try:
-            _plan(tuple(self.array.shape), key, self._be.xp)
-        except IndexError as bad:
-            raise IndexError(str(bad)) from None
-        except ShapeError as bad:
-            raise ValueError(str(bad)) from None
-        raise e from None
-
-
-Tensor.__setitem__ = _setitem
-
-
-# -- transposes as attributes: x.T, x.mT -----------------------------------------------------
-def _T(self: Tensor) -> Tensor:
-    """All dims reversed (the transpose of a matrix), by `permute`, as PyTorch records it."""
-    from .. import api
-
-    n = self.array.ndim
-    if n > 2:
-        import warnings
-
-        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
-                      "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
-                      "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
-                      "tensor.", UserWarning, stacklevel=2)
-    return api.call(REGISTRY["permute"], (self,), {"dims": tuple(range(n - 1, -1, -1))})
-
-
-def _mT(self: Tensor) -> Tensor:
-    """The last two dims swapped (a batch of matrices transposed), by `transpose`."""
-    from .. import api
-
-    if self.array.ndim < 2:
-        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
-                           f"Got {self.array.ndim}-D tensor.")
-    return api.call(REGISTRY["transpose"], (self,), {"dim0": -2, "dim1": -1})
-
-
-Tensor.T = property(_T)
-Tensor.mT = property(_mT)
-Tensor.mH = property(_mT)  # real tensors only: the conjugate is the tensor itself
