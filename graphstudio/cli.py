@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str, code: int) -> int:
-    from .document.problems import one_line
+    from graphstudio.document.problems import one_line
 
     print(one_line(" ".join(str(message).split())), file=sys.stderr)
     return code
@@ -60,19 +60,19 @@ def _quiet_broken_pipe() -> int:
 
 def load_and_compile(path: str):
     """The document and its Program, or raises DocumentError / CompileError (exit 2)."""
-    from .document import load
-    from .program.compiler import compile
+    from graphstudio.document import load
+    from graphstudio.program.compiler import compile
 
     doc = load(path)
     return doc, compile(doc, base_dir=os.path.dirname(os.path.abspath(path)), source=path)
 
 
 def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: int | None, anomaly: bool) -> int:
-    from .document import DocumentError
-    from .engine.backend import DeviceError
-    from .program.compiler import CompileError
-    from .program.runner import RunError, Runner
-    from .program.report import HistorySpool, to_table, write_json
+    from graphstudio.document import DocumentError
+    from graphstudio.engine.core.backend import DeviceError
+    from graphstudio.program.compiler import CompileError
+    from graphstudio.program.runner import RunError, Runner
+    from graphstudio.program.report import HistorySpool, to_table, write_json
 
     try:
         _, program = load_and_compile(path)
@@ -97,8 +97,8 @@ def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: i
 
 
 def validate(path: str) -> int:
-    from .document import DocumentError, load
-    from .program.compiler import check
+    from graphstudio.document import DocumentError, load
+    from graphstudio.program.compiler import check
 
     try:
         doc = load(path)
@@ -115,9 +115,9 @@ def validate(path: str) -> int:
 
 
 def export_code(path: str) -> int:
-    from .document import DocumentError
-    from .program.compiler import CompileError
-    from .program.export_code import export
+    from graphstudio.document import DocumentError
+    from graphstudio.program.compiler import CompileError
+    from graphstudio.program.export_code import export
 
     try:
         _, program = load_and_compile(path)
@@ -128,8 +128,8 @@ def export_code(path: str) -> int:
 
 
 def export(path: str, out: str) -> int:
-    from .document import DocumentError
-    from .ui.export import export_image
+    from graphstudio.document import DocumentError
+    from graphstudio.ui.export import export_image
 
     try:
         export_image(path, out)
@@ -164,10 +164,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.export_image:
         return export(*args.export_image)
     if args.screenshot:
-        from .ui.live.screenshot import screenshot
+        from graphstudio.ui.live.screenshot import screenshot
 
         return screenshot(args.screenshot[1], args.screenshot[0], args.after)
-    from .ui.app import main as editor
+    from graphstudio.ui.app import main as editor
 
     return editor(args.file)
 

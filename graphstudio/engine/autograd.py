@@ -5,12 +5,12 @@ from __future__ import annotations
 import warnings
 from typing import Any, Sequence
 
-from . import function  # noqa: F401  (torch.autograd.function)
-from .backprop import enable_grad, inference_mode, no_grad, run_backward, set_grad_enabled  # noqa: F401
+from .core import custom_function as function  # noqa: F401  (torch.autograd.function)
+from .core.custom_function import Function, FunctionCtx  # noqa: F401
+from .core.grad_graph import enable_grad, inference_mode, no_grad, run_backward, set_grad_enabled  # noqa: F401
+from .core.higher_order import graph_vjp, tensor_namespace
+from .core.tensor import Tensor, _created_requiring_grad, wrap
 from .factory import empty
-from .function import Function, FunctionCtx  # noqa: F401
-from .higher_order import graph_vjp, tensor_namespace
-from .tensor import Tensor, _created_requiring_grad, wrap
 
 
 class _VariableType(type):

@@ -5,14 +5,14 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
-from .backend import get_backend
-from .backprop import grad_mode
-from .creation import default_generator
-from .dispatch import torch_error
-from .ops.create import negative_std
-from .registry import REGISTRY, ShapeError
-from .tensor import Tensor, _created_requiring_grad, from_host, parse_size, to_array, wrap
+from .core import dtypes
+from .core.backend import get_backend
+from .core.dispatch import torch_error
+from .core.generator import default_generator
+from .core.grad_graph import grad_mode
+from .core.ops.create import negative_std
+from .core.registry import REGISTRY, ShapeError
+from .core.tensor import Tensor, _created_requiring_grad, from_host, parse_size, to_array, wrap
 
 
 def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:

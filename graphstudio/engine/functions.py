@@ -1,7 +1,7 @@
 """Torch-level functions and Tensor methods that are other names for registry ops, or short
 compositions of them (`hstack` is `cat`, `tile` is `repeat`, `x.view_as(y)` is `view`).
 
-No op is defined here: every call goes through the registry (`api.call`), so values, gradients
+No op is defined here: every call goes through the registry (`op_functions.call`), so values, gradients
 and grad_fn names come from the one definition of each op. The few functions whose output shape
 depends on the values (`nonzero`, `unique`) record no graph node: PyTorch gives them no gradient
 either. `install()` puts everything in place; `graphstudio.engine` calls it once.
@@ -11,13 +11,13 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable
 
-from . import api, dtypes
-from .dispatch import binary
-from .backprop import grad_mode, is_grad_enabled
-from .creation import default_generator
-from .ops.create import negative_std
-from .registry import REGISTRY, node_class
-from .tensor import Tensor, wrap
+from .core import dtypes, op_functions
+from .core.dispatch import binary
+from .core.generator import default_generator
+from .core.grad_graph import grad_mode, is_grad_enabled
+from .core.ops.create import negative_std
+from .core.registry import REGISTRY, node_class
+from .core.tensor import Tensor, wrap
 
 # Other names PyTorch gives the same op: alias → registry op.
 ALIASES = {
@@ -46,7 +46,7 @@ def _method(fn: Callable) -> Callable:
 
 
 def _call(name: str, *inputs: Any, **params: Any) -> Any:
-    return api.call(REGISTRY[name], inputs, params)
+    return op_functions.call(REGISTRY[name], inputs, params)
 
 
 def _renamed(t: Tensor, name: str, op: str) -> Tensor:
@@ -57,13 +57,13 @@ def _renamed(t: Tensor, name: str, op: str) -> Tensor:
 
 
 # -- arithmetic with PyTorch's extra keywords ------------------------------------------------------
-_add, _sub, _div = (api.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the registry's (fast) functions
+_add, _sub, _div = (op_functions.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the registry's (fast) functions
 _ADD, _SUB = REGISTRY["add"], REGISTRY["sub"]
 
 
 def inplace(self: Tensor, name: str, other: Any, **params: Any) -> Tensor:
     """`self <name>= other`: written into self's memory, or rebound to the recorded result."""
-    fn = api.FUNCTIONS[name]
+    fn = op_functions.FUNCTIONS[name]
     if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
         if self.requires_grad and self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -216,9 +216,9 @@ def broadcast_to(input: Tensor, size: Any) -> Tensor:
 @_torch
 def broadcast_shapes(*shapes: Any) -> Any:
     """The shape that tensors of these shapes broadcast to (PyTorch's rules and message)."""
-    from .ops._infer import broadcast
-    from .registry import ShapeError
-    from .tensor import Size
+    from .core.ops._infer import broadcast
+    from .core.registry import ShapeError
+    from .core.tensor import Size
 
     out: tuple = ()
     try:
@@ -346,7 +346,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     return input[mask]
 
 
-_where = api.FUNCTIONS["where"]
+_where = op_functions.FUNCTIONS["where"]
 
 
 @_torch

@@ -18,10 +18,10 @@ from typing import Any
 from graphstudio.document import Document, Problem
 from graphstudio.document.problems import clip
 from graphstudio.document.references import format_ref, parse_ref, sources
-from graphstudio.engine import dtypes
-from graphstudio.engine.backprop import gc_paused
-from graphstudio.engine.ops.create import _data_spec
-from graphstudio.engine.registry import REGISTRY, Op, Param, ShapeError, Spec
+from graphstudio.engine.core import dtypes
+from graphstudio.engine.core.grad_graph import gc_paused
+from graphstudio.engine.core.ops.create import _data_spec
+from graphstudio.engine.core.registry import REGISTRY, Op, Param, ShapeError, Spec
 
 from .memory import bytes_text as _bytes
 from .memory import default_memory_limit

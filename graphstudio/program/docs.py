@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import sys
 
-from graphstudio.engine import ops  # noqa: F401  (fills the registry)
-from graphstudio.engine.registry import CATEGORIES, ops_by_category
+from graphstudio.engine.core import ops  # noqa: F401  (fills the registry)
+from graphstudio.engine.core.registry import CATEGORIES, ops_by_category
 
 from . import nodes  # noqa: F401  (adds the graph-only nodes)
 

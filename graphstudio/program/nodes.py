@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphstudio.engine import dtypes
-from graphstudio.engine.ops import _infer
-from graphstudio.engine.registry import Op, Param, Port, Sample, ShapeError, Spec, register
+from graphstudio.engine.core import dtypes
+from graphstudio.engine.core.ops import _infer
+from graphstudio.engine.core.registry import Op, Param, Port, Sample, ShapeError, Spec, register
 
 from .datasets import DatasetError, make_dataset
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from graphstudio.engine.tensor import Tensor
+from graphstudio.engine.core.tensor import Tensor
 
 from .runner import Runner
 

@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 
 from graphstudio.document.references import source_of
-from graphstudio.engine import api, optim
-from graphstudio.engine.backend import get_backend
-from graphstudio.engine.backprop import AccumulateGrad, grad_mode, no_grad
-from graphstudio.engine.creation import SeededRNG
+from graphstudio.engine.core import op_functions
+from graphstudio.engine import optim
+from graphstudio.engine.core.backend import get_backend
+from graphstudio.engine.core.grad_graph import AccumulateGrad, grad_mode, no_grad
+from graphstudio.engine.core.generator import SeededRNG
 from graphstudio.engine.factory import from_host, tensor
-from graphstudio.engine.tensor import Tensor
+from graphstudio.engine.core.tensor import Tensor
 
 from .compiler import Const, Program, Ref, Step
 from .datasets import BatchLoader
@@ -140,7 +141,7 @@ class Runner:
                     values[key] = (fast(op, values[names[0]], values[names[1]]) if len(names) == 2
                                    else fast(op, values[names[0]]))
                 elif names is not None:
-                    values[key] = api.call(op, [values[n] for n in names], step.params)
+                    values[key] = op_functions.call(op, [values[n] for n in names], step.params)
                 elif step.kind == "data":
                     x, y = self.loaders[step.id].next_batch()
                     values[step.output_key(0)] = from_host(x, self.backend)
@@ -168,7 +169,7 @@ class Runner:
                          and all(isinstance(v, Ref) for v in step.inputs)
                          and not any(step.flags.get(f) for f in ("no_grad", "retain_grad")))
                 names = [v.name for v in step.inputs] if plain else None
-                fast = api.fast_path(step.op) if plain and step.params == step.op.defaults() else None
+                fast = op_functions.fast_path(step.op) if plain and step.params == step.op.defaults() else None
                 plans.append((step, fast, step.op, names, step.output_key(0)))
             self.__dict__["_plans_cache"] = plans
         return plans
@@ -177,9 +178,9 @@ class Runner:
         args = tuple(self._arg(v) for v in step.inputs)
         if step.flags.get("no_grad"):
             with no_grad():
-                out = api.call(step.op, args, step.params)
+                out = op_functions.call(step.op, args, step.params)
         else:
-            out = api.call(step.op, args, step.params)
+            out = op_functions.call(step.op, args, step.params)
         outs = out if isinstance(out, tuple) else (out,)
         for i, t in enumerate(outs):
             self.values[step.output_key(i)] = t

@@ -26,7 +26,7 @@ def registry() -> dict[str, Any]:
     global _REGISTRY
     if _REGISTRY is None:
         import graphstudio.program  # noqa: F401  (registers every op, the graph-only nodes too)
-        from graphstudio.engine.registry import REGISTRY
+        from graphstudio.engine.core.registry import REGISTRY
 
         _REGISTRY = REGISTRY
     return _REGISTRY

@@ -22,7 +22,7 @@ def all_ops() -> list[tuple[str, list[Any]]]:
     """(category, ops sorted by name) for every category that has ops, in registry order."""
     from . import graph
     graph.registry()
-    from graphstudio.engine.registry import ops_by_category
+    from graphstudio.engine.core.registry import ops_by_category
     return [(cat, sorted(ops, key=lambda o: o.name)) for cat, ops in ops_by_category().items() if ops]
 
 

@@ -20,8 +20,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 import graphstudio.program  # noqa: F401 - registers every op, the graph-only nodes too
-from graphstudio.engine import dtypes
-from graphstudio.engine.registry import REGISTRY, Sample, ShapeError, Spec
+from graphstudio.engine.core import dtypes
+from graphstudio.engine.core.registry import REGISTRY, Sample, ShapeError, Spec
 
 FLOATS = ("float32", "float64")
 

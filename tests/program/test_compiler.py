@@ -181,7 +181,7 @@ def test_the_checkers_work_is_bounded_by_the_file_not_by_a_count_in_it():
 
 
 def test_a_tensor_literal_is_bounded():
-    from graphstudio.engine.ops.create import MAX_LITERAL_NUMBERS
+    from graphstudio.engine.core.ops.create import MAX_LITERAL_NUMBERS
 
     d = doc({"id": "t", "op": "tensor", "params": {"data": [0.5] * (MAX_LITERAL_NUMBERS + 1)}},
             {"id": "r", "op": "relu", "inputs": {"input": [[1.0] * 1001] * 1000}})

@@ -38,7 +38,7 @@ def _ref(data, doc: Document) -> str:
 
 def _port(data, node: Node) -> str:
     """Mostly a port the node's op has, so most wires count."""
-    from graphstudio.engine.registry import REGISTRY
+    from graphstudio.engine.core.registry import REGISTRY
 
     op = REGISTRY.get(node.op)
     ports = [p.name for p in op.inputs] if op is not None else []

@@ -9,7 +9,7 @@ from graphstudio.program.compiler import compile
 from graphstudio.program.report import report
 from graphstudio.program.runner import Runner
 
-from .expectations import assert_matches_expect
+from tests.program.expectations import assert_matches_expect
 
 
 def run_file(path):

@@ -25,7 +25,7 @@ from graphstudio.program.runner import Runner
 
 from tests.data import EXAMPLES_DIR
 
-from .expectations import assert_matches_expect
+from tests.program.expectations import assert_matches_expect
 
 REPO = Path(__file__).resolve().parents[2]
 LESSONS_DIR = REPO / "resources" / "examples"

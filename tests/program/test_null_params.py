@@ -11,7 +11,7 @@ import pytest
 
 from graphstudio.cli import main
 from graphstudio.document import Document, Node
-from graphstudio.engine.registry import REGISTRY
+from graphstudio.engine.core.registry import REGISTRY
 from graphstudio.program.compiler import check
 
 PARAMS = [(op.name, p) for op in REGISTRY.values() for p in op.params]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSlider, 
 
 def cuda_status() -> tuple[int, str]:
     """How many CUDA devices the engine can use, and why none when there are none."""
-    from graphstudio.engine.backend import cuda_device_count
+    from graphstudio.engine.core.backend import cuda_device_count
 
     count = cuda_device_count()
     if count:

@@ -207,7 +207,7 @@ class Worker(QObject):
 
     def _load(self, serial: int, doc: Document, base_dir: str | None, device: str) -> None:
         """Compile and make a Runner (leaves made afresh). Problems are reported, never raised."""
-        from graphstudio.engine.backend import DeviceError
+        from graphstudio.engine.core.backend import DeviceError
         from graphstudio.program.compiler import CompileError, compile
 
         self.runner = None

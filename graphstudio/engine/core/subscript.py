@@ -9,9 +9,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from . import api, dtypes
-from .backprop import grad_mode, mark_modified
-from .factory import tensor
+from ..factory import tensor
+from . import dtypes, op_functions
+from .grad_graph import grad_mode, mark_modified
 from .ops.shape import _native_key, _plan, _setitem_name
 from .registry import REGISTRY, Op, ShapeError
 from .tensor import Tensor
@@ -23,7 +23,7 @@ def getitem(self: Tensor, key: Any) -> Tensor:
         spread = any(v is None or v is Ellipsis or isinstance(v, slice) for v in key)
         key = tuple(key) if spread else (key,)
     try:
-        return api.call(REGISTRY["index"], (self,), {"index": key})
+        return op_functions.call(REGISTRY["index"], (self,), {"index": key})
     except RuntimeError:
         try:  # PyTorch raises IndexError (ValueError for steps) where the index is at fault
             _plan(tuple(self.array.shape), key, self._be.xp)
@@ -97,7 +97,7 @@ def _basic_items(key: Any) -> tuple:
 
 def _call_setitem(op: type[Op], self: Tensor, key: Any, value: Any) -> Tensor:
     try:
-        return api.call(op, (self, value), {"index": key})
+        return op_functions.call(op, (self, value), {"index": key})
     except RuntimeError as e:
         try:
             _plan(tuple(self.array.shape), key, self._be.xp)
@@ -116,7 +116,7 @@ def reversed_dims(self: Tensor) -> Tensor:
                       "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
                       "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
                       "tensor.", UserWarning, stacklevel=2)
-    return api.call(REGISTRY["permute"], (self,), {"dims": tuple(range(n - 1, -1, -1))})
+    return op_functions.call(REGISTRY["permute"], (self,), {"dims": tuple(range(n - 1, -1, -1))})
 
 
 def matrix_transpose(self: Tensor) -> Tensor:
@@ -124,4 +124,4 @@ def matrix_transpose(self: Tensor) -> Tensor:
     if self.array.ndim < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
                            f"Got {self.array.ndim}-D tensor.")
-    return api.call(REGISTRY["transpose"], (self,), {"dim0": -2, "dim1": -1})
+    return op_functions.call(REGISTRY["transpose"], (self,), {"dim0": -2, "dim1": -1})

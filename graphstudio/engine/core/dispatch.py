@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import dtypes
-from .backprop import grad_mode, note_saved
+from .grad_graph import grad_mode, note_saved
 from .registry import Op, ShapeError, Spec, node_class
 from .tensor import Tensor, wrap
 

@@ -1,7 +1,7 @@
 """Where Tensor gets the methods that run ops, and `torch` its functions: all attached here, once.
 
 The engine's modules import one way (dtypes, backend → backprop → registry → tensor → ops →
-dispatch → api → factory → functions, autograd); `tensor.py` defines what a tensor is and does on
+dispatch → op_functions → factory → functions, autograd); `tensor.py` defines what a tensor is and does on
 its own. A method that runs an op, makes a tensor or starts a backward pass needs a module above
 `tensor.py`, so it is defined or collected here and attached when `graphstudio.engine` loads. To
 find where `x.mm`, `x[0]`, `x.to(...)` or `x.add_` come from, start here.
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import api, autograd, dtypes, factory, functions, subscript
+from .. import autograd, factory, functions
+from . import dtypes, op_functions, subscript
 from .backend import get_backend
-from .backprop import AccumulateGrad, run_backward
+from .grad_graph import AccumulateGrad, run_backward
 from .registry import REGISTRY
 from .tensor import INPLACE_OPS, Tensor, inplace_method
 
@@ -46,12 +47,12 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     dt = self.dtype if dt is None else dtypes.from_name(dt)
     if be is self._be and dt is self.dtype:
         return self
-    return api.to_copy(self, be, dt)
+    return op_functions.to_copy(self, be, dt)
 
 
 def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
     """This tensor itself when already contiguous, else a row-major copy (the `contiguous` op)."""
-    return api.call(REGISTRY["contiguous"], (self,))
+    return op_functions.call(REGISTRY["contiguous"], (self,))
 
 
 def _inplace_operator(name: str) -> Callable:
@@ -88,20 +89,20 @@ def _bind() -> None:
     compositions and the in-place variants."""
     for name, method in TENSOR_METHODS.items():
         setattr(Tensor, name, method)
-    for name, fn in api.FUNCTIONS.items():
+    for name, fn in op_functions.FUNCTIONS.items():
         if REGISTRY[name].method and name not in Tensor.__dict__:
-            setattr(Tensor, name, api.make_method(fn))
-    for name, method in api.operators().items():
+            setattr(Tensor, name, op_functions.make_method(fn))
+    for name, method in op_functions.operators().items():
         setattr(Tensor, name, method)
     for alias, target in functions.ALIASES.items():
-        op, fn = REGISTRY[target], api.FUNCTIONS[target]
+        op, fn = REGISTRY[target], op_functions.FUNCTIONS[target]
         if op.function:
-            api.TORCH_FUNCTIONS.setdefault(alias, fn)
+            op_functions.TORCH_FUNCTIONS.setdefault(alias, fn)
         if op.method and alias not in Tensor.__dict__:
-            setattr(Tensor, alias, api.make_method(fn))
-    api.TORCH_FUNCTIONS.update(functions.TORCH)
-    for name, fn in list(api.TORCH_FUNCTIONS.items()):
-        api.TORCH_FUNCTIONS[name] = functions.with_out(name, fn)
+            setattr(Tensor, alias, op_functions.make_method(fn))
+    op_functions.TORCH_FUNCTIONS.update(functions.TORCH)
+    for name, fn in list(op_functions.TORCH_FUNCTIONS.items()):
+        op_functions.TORCH_FUNCTIONS[name] = functions.with_out(name, fn)
     for name, fn in functions.METHODS.items():
         setattr(Tensor, name, fn)
     for name in INPLACE_OPS:

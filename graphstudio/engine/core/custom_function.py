@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .backprop import SECOND_BACKWARD, Node, grad_mode, no_grad, note_saved
+from .grad_graph import SECOND_BACKWARD, Node, grad_mode, no_grad, note_saved
 from .tensor import Tensor, wrap
 
 _LEGACY = ("Legacy autograd function with non-static forward method is deprecated. Please use new-style autograd "

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
-from .backprop import AccumulateGrad, add_hook, grad_mode, mark_modified, retain
 from .backend import Backend, get_backend
+from .grad_graph import AccumulateGrad, add_hook, grad_mode, mark_modified, retain
 from .printing import format_tensor
 from .registry import REGISTRY, node_class
 

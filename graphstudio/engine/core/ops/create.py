@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
-from ..tensor import host_array
 from ..registry import Op, Param, Sample, ShapeError, Spec, register
+from ..tensor import host_array
 from ._spacing import arange_values, linspace_values
 
 DTYPE_CHOICES = ("float32", "float64", "int64", "bool")

@@ -11,7 +11,7 @@ import math
 import warnings
 
 from .. import dtypes
-from ..creation import default_generator
+from ..generator import default_generator
 from ..registry import OUT, DimError, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
 from .reduce import is_float, torch_name

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
 from . import dtypes
-from .backprop import Node
+from .grad_graph import Node
 
 CATEGORIES = ("Create", "Math", "Matrix", "Shape", "Reduce", "Activation", "Loss", "Autograd", "Optimize", "Data")
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from . import api, dtypes, factory, functions
-from .backprop import Node, filled
+from .. import factory, functions
+from . import dtypes, op_functions
+from .grad_graph import Node, filled
 from .registry import OUT, REGISTRY
 from .tensor import Tensor, wrap
 
 
 def _call(name: str, *inputs: Any, **params: Any) -> Tensor:
-    return api.call(REGISTRY[name], inputs, params)
+    return op_functions.call(REGISTRY[name], inputs, params)
 
 
 class _TensorNamespace:

@@ -6,7 +6,7 @@ for the generated tests are the draws that chance cannot change: probabilities o
 """
 from __future__ import annotations
 
-from ..creation import default_generator
+from ..generator import default_generator
 from ..registry import Op, Param, Port, Sample, ShapeError, register
 from . import _infer
 from .reduce import is_float, torch_name

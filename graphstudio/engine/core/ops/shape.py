@@ -1655,7 +1655,7 @@ class SetItem(ShapeOp):
             if ctx.needs[1]:
                 gv = xp.reshape(xp.take(flat, lin), out)
         if gv is not None:
-            from ..backprop import _sum_to
+            from ..grad_graph import _sum_to
 
             if tuple(gv.shape) != fitted:
                 gv = _sum_to(gv, fitted, xp) if fitted else xp.sum(gv)
