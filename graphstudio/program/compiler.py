@@ -85,7 +85,10 @@ class Program:
 
 
 @dataclass
-class Analysis:
+class CheckResult:
+    """What ``check`` finds: every problem, each output's Spec, each node's output names, and the
+    program when there is no problem."""
+
     problems: list[Problem] = field(default_factory=list)
     specs: dict[str, Spec | None] = field(default_factory=dict)
     outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -109,7 +112,7 @@ def compile(doc: Document, base_dir: str | None = None, memory_limit: int | None
     return analysis.program
 
 
-def check(doc: Document, base_dir: str | None = None, memory_limit: int | None = None) -> Analysis:
+def check(doc: Document, base_dir: str | None = None, memory_limit: int | None = None) -> CheckResult:
     limit = default_memory_limit() if memory_limit is None else memory_limit
     with gc_paused():  # steps, specs and problems make no cycles (100k nodes: 3.3 -> 2.6 s)
         return _Checker(doc, base_dir, limit).run()
@@ -328,7 +331,7 @@ def _missing_pieces(node: Any, op: type[Op], inputs: tuple, specs_of: Any) -> li
 
 def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None, tuple_output: bool = False
                   ) -> dict[str, Spec | None]:
-    """What a node adds to ``Analysis.specs``: each output's key (``id`` or ``id:name``) and ``id`` itself."""
+    """What a node adds to ``CheckResult.specs``: each output's key (``id`` or ``id:name``) and ``id`` itself."""
     one = len(outputs) == 1 and not tuple_output
     if specs is None:
         out: dict[str, Spec | None] = {node_id if one else format_ref(node_id, name): None for name in outputs}
@@ -372,7 +375,7 @@ class _Checker:
 
     def __init__(self, doc: Document, base_dir: str | None, limit: int):
         self.doc, self.base_dir, self.limit = doc, base_dir, limit
-        self.a = Analysis()
+        self.a = CheckResult()
         self.steps: dict[str, Step] = {}
         self.nodes = {n.id: n for n in doc.nodes}
         self.bad: set[str] = set()  # nodes with a problem: their dependents stay quiet
@@ -382,7 +385,7 @@ class _Checker:
             self.a.problems.extend(problems)
             self.bad.add(node_id)
 
-    def run(self) -> Analysis:
+    def run(self) -> CheckResult:
         nodes = self.doc.nodes
         for node in nodes:
             step, problems = _declare(node)
@@ -482,8 +485,8 @@ class Checker:
         self._data: set[str] = set()             # data nodes
         self._big: set[str] = set()              # nodes with an output of _BIG bytes or more
 
-    def check(self, doc: Document, base_dir: str | None = None, program: bool = True) -> Analysis:
-        """What ``check(doc, base_dir)`` gives; ``program=False`` leaves ``Analysis.program`` None
+    def check(self, doc: Document, base_dir: str | None = None, program: bool = True) -> CheckResult:
+        """What ``check(doc, base_dir)`` gives; ``program=False`` leaves ``CheckResult.program`` None
         (the editor only shows problems and shapes)."""
         nodes = doc.nodes
         ids = [n.id for n in nodes]
@@ -603,7 +606,7 @@ class Checker:
         if over is not None:
             at = sum(len(recs[i].problems) for i in ids[:ids.index(over.node_id)])
             problems.insert(at, over)
-        analysis = Analysis(problems, dict(self._specs), dict(self._outputs))
+        analysis = CheckResult(problems, dict(self._specs), dict(self._outputs))
         if program and not problems:
             steps = [recs[i].final_step() for i in self._order]
             sinks = [recs[i].final_step() for i in ids if recs[i].step.kind == "sink"]
