@@ -31,14 +31,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="with --run: seed instead of the file's")
     p.add_argument("--detect-anomaly", action="store_true", help="with --run: fail on the first nan or inf")
     p.add_argument("--export-code", metavar="FILE", help="print FILE as the PyTorch script it stands for")
+    p.add_argument("--import", dest="import_script", metavar="SCRIPT",
+                   help="run a PyTorch SCRIPT on GraphStudio's engine and write the graph it computed")
+    p.add_argument("-o", "--output", metavar="FILE", help="with --import: write the graph to FILE (default: stdout)")
     p.add_argument("--export-image", nargs=2, metavar=("FILE", "OUT"), help="draw FILE's canvas to OUT (.png)")
     p.add_argument("--screenshot", nargs=2, metavar=("OUT", "FILE"), help="save the editor window with FILE to OUT")
     p.add_argument("--after", choices=("forward", "backward", "train"), help="with --screenshot: run this phase first")
+    p.add_argument("--size", default="1400x860", help="with --screenshot: the window's size, WIDTHxHEIGHT")
+    p.add_argument("--theme", help="with --screenshot: light or dark")
+    p.add_argument("--lang", metavar="LANGUAGE", help="the editor's (and --screenshot's) interface language for this "
+                                                      "session: en or zh_CN (the headless commands stay English)")
     return p
 
 
 def _fail(message: str, code: int) -> int:
-    from graphstudio.document.problems import one_line
+    from .document.problems import one_line
 
     print(one_line(" ".join(str(message).split())), file=sys.stderr)
     return code
@@ -46,7 +53,7 @@ def _fail(message: str, code: int) -> int:
 
 def _file_of(args: argparse.Namespace) -> str | None:
     """The graph file the command works on, to name it in a message."""
-    return (args.run or args.validate or args.export_code or (args.export_image or [None])[0]
+    return (args.run or args.validate or args.export_code or args.import_script or (args.export_image or [None])[0]
             or (args.screenshot or [None, None])[1] or args.file)
 
 
@@ -60,19 +67,19 @@ def _quiet_broken_pipe() -> int:
 
 def load_and_compile(path: str):
     """The document and its Program, or raises DocumentError / CompileError (exit 2)."""
-    from graphstudio.document import load
-    from graphstudio.program.compiler import compile
+    from .document import load
+    from .program.compiler import compile
 
     doc = load(path)
     return doc, compile(doc, base_dir=os.path.dirname(os.path.abspath(path)), source=path)
 
 
 def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: int | None, anomaly: bool) -> int:
-    from graphstudio.document import DocumentError
-    from graphstudio.engine.core.backend import DeviceError
-    from graphstudio.program.compiler import CompileError
-    from graphstudio.program.runner import RunError, Runner
-    from graphstudio.program.report import HistorySpool, to_table, write_json
+    from .document import DocumentError
+    from .engine.core.backend import DeviceError
+    from .program.compiler import CompileError
+    from .program.runner import RunError, Runner
+    from .program.report import HistorySpool, to_table, write_json
 
     try:
         _, program = load_and_compile(path)
@@ -97,8 +104,8 @@ def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: i
 
 
 def validate(path: str) -> int:
-    from graphstudio.document import DocumentError, load
-    from graphstudio.program.compiler import check
+    from .document import DocumentError, load
+    from .program.compiler import check
 
     try:
         doc = load(path)
@@ -115,9 +122,9 @@ def validate(path: str) -> int:
 
 
 def export_code(path: str) -> int:
-    from graphstudio.document import DocumentError
-    from graphstudio.program.compiler import CompileError
-    from graphstudio.program.export_code import export
+    from .document import DocumentError
+    from .program.compiler import CompileError
+    from .program.export_code import export
 
     try:
         _, program = load_and_compile(path)
@@ -127,9 +134,32 @@ def export_code(path: str) -> int:
     return 0
 
 
+def import_script(script: str, out: str | None) -> int:
+    """Run the script in a child process and write its graph: exit 1 when it cannot become one."""
+    import json
+
+    from .document import DocumentError, dumps, loads, save
+    from .program.script_import import ScriptImportError, import_script as run_script
+
+    try:
+        doc = loads(json.dumps(run_script(script)), source=script)
+    except ScriptImportError as e:
+        return _fail(str(e), 1)
+    except DocumentError as e:
+        return _fail(f"{script}: the graph made from it is not valid: {e}", 1)
+    if out is None:
+        sys.stdout.write(dumps(doc))
+        return 0
+    try:
+        save(doc, out)
+    except OSError as e:
+        return _fail(f"{out}: {e.strerror or e}", 1)
+    return 0
+
+
 def export(path: str, out: str) -> int:
-    from graphstudio.document import DocumentError
-    from graphstudio.ui.export import export_image
+    from .document import DocumentError
+    from .ui.export import export_image
 
     try:
         export_image(path, out)
@@ -161,15 +191,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         return validate(args.validate)
     if args.export_code:
         return export_code(args.export_code)
+    if args.import_script:
+        return import_script(args.import_script, args.output)
     if args.export_image:
         return export(*args.export_image)
     if args.screenshot:
-        from graphstudio.ui.live.screenshot import screenshot
+        from .ui.live.screenshot import screenshot
 
-        return screenshot(args.screenshot[1], args.screenshot[0], args.after)
-    from graphstudio.ui.app import main as editor
+        return screenshot(args.screenshot[1], args.screenshot[0], args.after, args.size, args.theme, args.lang)
+    from .ui.app import main as editor
 
-    return editor(args.file)
+    return editor(args.file, args.lang)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from .runner import _upstream_leaves
 RESERVED = {"torch", "step", "BatchLoader", "make_dataset"} | set(dir(__import__("builtins")))
 
 
-def _names(program: Program) -> dict[str, str]:
+def variable_names(program: Program) -> dict[str, str]:
     """A Python variable per node id (ids that are keywords or builtins get a trailing _)."""
     out = {}
     for step in program.steps + program.sinks:
@@ -53,7 +53,7 @@ def _left_out(p: Any, value: Any, defaults: dict) -> bool:
 class _Writer:
     def __init__(self, program: Program):
         self.p = program
-        self.names = _names(program)
+        self.names = variable_names(program)
 
     def ref(self, v: Any) -> str:
         if isinstance(v, Ref):

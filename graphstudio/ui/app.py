@@ -6,17 +6,25 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 
-def main(path: str | None = None) -> int:
+def main(path: str | None = None, language: str | None = None) -> int:
     """Start the editor, offer to restore unsaved work from last time, open ``path`` if given.
 
     Each window of an editor that did not close normally left its own recovery file: each one
     restored gets a window of its own. Returns the application's exit status. A file that cannot
-    be opened is reported in a dialog and the editor starts with an empty graph.
+    be opened is reported in a dialog and the editor starts with an empty graph. ``language``
+    (``--lang``) sets the interface language for this session, without remembering it.
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("GraphStudio")
     app.setOrganizationName("GraphStudio")
+    from . import i18n
     from .mainwindow import MainWindow
+
+    if language is not None:
+        if language not in i18n.LANGUAGES:
+            print(f"graphstudio: --lang must be one of {', '.join(i18n.LANGUAGES)}, not {language!r}", file=sys.stderr)
+            return 2
+        i18n.set_language(language)
 
     window = MainWindow()
     window.show()

@@ -20,6 +20,7 @@ from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer, Signal
 
 from graphstudio.document import Document, DocumentError, load, save
 
+from .i18n import tr
 from .model import GraphModel
 
 INTERVAL_MS = 30_000
@@ -83,7 +84,7 @@ class Autosaver(QObject):
             self._hold_lock()
             save(doc, self.path)
         except (OSError, DocumentError) as exc:
-            self.failed.emit(f"Autosave failed: {exc}")
+            self.failed.emit(tr("Autosave failed: {why}").format(why=exc))
             return False
         self._written = self.model.revision
         return True

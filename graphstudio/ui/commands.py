@@ -26,6 +26,7 @@ from graphstudio.document import Document, Node, plain
 from graphstudio.document.references import drop_refs, iter_refs, source_of
 
 from . import graph
+from .i18n import tr
 
 
 class Target(Protocol):
@@ -132,7 +133,7 @@ class AddNode(NodesCommand):
     def __init__(self, target: Target, node: Node) -> None:
         self.node = copy.deepcopy(node)
         self.select_after, self.select_before = [node.id], []
-        super().__init__(target, f"Add {node.op} '{node.id}'")
+        super().__init__(target, tr("Add {op} '{node}'").format(op=node.op, node=node.id))
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return set()
@@ -147,8 +148,10 @@ class RemoveNodes(NodesCommand):
     def __init__(self, target: Target, ids: list[str] | set[str]) -> None:
         self.ids = set(ids)
         self.select_after, self.select_before = [], sorted(self.ids)
-        what = f"'{next(iter(self.ids))}'" if len(self.ids) == 1 else f"{len(self.ids)} nodes"
-        super().__init__(target, f"Delete {what}")
+        if len(self.ids) == 1:
+            super().__init__(target, tr("Delete '{node}'").format(node=next(iter(self.ids))))
+        else:
+            super().__init__(target, tr("Delete %n nodes", None, len(self.ids)))
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return _referring_to(nodes, self.ids)
@@ -186,7 +189,7 @@ class Connect(NodesCommand):
                  index: int | None = None) -> None:
         self.ref, self.dst, self.port, self.variadic, self.index = ref, dst, port, variadic, index
         self.where = graph.place_name(port, index if variadic else None)
-        super().__init__(target, f"Connect {ref} → {dst}.{self.where}")
+        super().__init__(target, tr("Connect {wire}").format(wire=f"{ref} → {dst}.{self.where}"))
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return {self.dst}
@@ -216,7 +219,7 @@ class Disconnect(NodesCommand):
 
     def __init__(self, target: Target, dst: str, port: str, index: int | None = None) -> None:
         self.dst, self.port, self.index = dst, port, index
-        super().__init__(target, f"Disconnect {dst}.{graph.place_name(port, index)}")
+        super().__init__(target, tr("Disconnect {place}").format(place=f"{dst}.{graph.place_name(port, index)}"))
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return {self.dst}
@@ -240,7 +243,7 @@ class SetInput(NodesCommand):
 
     def __init__(self, target: Target, node_id: str, port: str, value: Any, index: int | None = None) -> None:
         self.node_id, self.port, self.value, self.index = node_id, port, plain(value), index
-        super().__init__(target, f"Set {node_id}.{graph.place_name(port, index)}")
+        super().__init__(target, tr("Set {place}").format(place=f"{node_id}.{graph.place_name(port, index)}"))
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return {self.node_id}
@@ -262,7 +265,7 @@ class SetParam(NodesCommand):
     def __init__(self, target: Target, node_id: str, name: str, value: Any = UNSET) -> None:
         self.node_id, self.name = node_id, name
         self.value = value if value is UNSET else plain(value)
-        super().__init__(target, f"Set {node_id}.{name}")
+        super().__init__(target, tr("Set {place}").format(place=f"{node_id}.{name}"))
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return {self.node_id}
@@ -282,7 +285,8 @@ class SetFlag(NodesCommand):
         if flag not in graph.FLAGS:
             raise ValueError(f"not a flag: {flag}")
         self.node_id, self.flag, self.on = node_id, flag, bool(on)
-        super().__init__(target, f"{'Set' if on else 'Clear'} {flag} on {node_id}")
+        super().__init__(target, (tr("Set {flag} on {node}") if on else tr("Clear {flag} on {node}")).format(
+            flag=flag, node=node_id))
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return {self.node_id}
@@ -301,7 +305,7 @@ class Rename(NodesCommand):
     def __init__(self, target: Target, old: str, new: str) -> None:
         self.old, self.new = old, new
         self.select_after, self.select_before = [new], [old]
-        super().__init__(target, f"Rename '{old}' to '{new}'")
+        super().__init__(target, tr("Rename '{old}' to '{new}'").format(old=old, new=new))
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return {self.old} | _referring_to(nodes, {self.old})
@@ -314,10 +318,14 @@ class Rename(NodesCommand):
 class Paste(NodesCommand):
     """Append nodes already made ready by ``graph.merge`` (ids free, wires resolvable)."""
 
-    def __init__(self, target: Target, nodes: list[Node], text: str = "Paste") -> None:
+    def __init__(self, target: Target, nodes: list[Node], duplicate: bool = False) -> None:
         self.nodes = copy.deepcopy(nodes)
         self.select_after, self.select_before = [n.id for n in nodes], []
-        super().__init__(target, f"{text} {len(nodes)} node{'s' if len(nodes) != 1 else ''}")
+        if len(nodes) == 1:
+            text = tr("Duplicate 1 node") if duplicate else tr("Paste 1 node")
+        else:
+            text = tr("Duplicate %n nodes", None, len(nodes)) if duplicate else tr("Paste %n nodes", None, len(nodes))
+        super().__init__(target, text)
 
     def touches(self, nodes: list[Node]) -> set[str]:
         return set()

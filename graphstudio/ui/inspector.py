@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtGui import QPalette, QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QScrollArea,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from graphstudio.document import Node
+from graphstudio.program.script_source import script_line
 
 from . import commands as C
-from . import graph, values
+from graphstudio.engine.op_help import OpHelp, category_name, op_help
+
+from . import graph, i18n, values
+from .i18n import tr
 from .model import GraphModel
 
 INT_LIMIT = 2**31 - 1
-DEFAULT_CHOICE = "(default)"
+DEFAULT_CHOICE = QT_TR_NOOP("(default)")  # shown through tr()
 
 
 class FloatSpin(QDoubleSpinBox):
@@ -76,8 +80,15 @@ class Inspector(QScrollArea):
         self.flag_boxes: dict[str, QCheckBox] = {}
         self._loaders: list[Callable[[Node], None]] = []
         self._renamed_to: str | None = None
+        self._ids: list[str] = []
+        self._help: OpHelp | None = None
         model.changed.connect(self.refresh)
-        self._blank("Select a node to edit it.")
+        i18n.live(self, self._retranslate)
+
+    def _retranslate(self) -> None:
+        """Build the page again in the interface's language (the same node, or the same hint)."""
+        self._signature = None
+        self.show_ids(self._ids)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -99,16 +110,17 @@ class Inspector(QScrollArea):
         if len(ids) == 1:
             self.show_node(ids[0])
         elif ids:
-            self.node_id = None
-            self._blank(f"{len(ids)} nodes selected.")
+            self.node_id, self._ids = None, list(ids)
+            self._blank(tr("%n nodes selected.", None, len(ids)))
         else:
             self.show_node(None)
 
     def show_node(self, node_id: str | None) -> None:
         if node_id is None or not self.model.has(node_id):
-            self.node_id = None
-            self._blank("Select a node to edit it.")
+            self.node_id, self._ids = None, []
+            self._blank(tr("Select a node to edit it."))
             return
+        self._ids = [node_id]
         node = self.model.doc.node(node_id)
         cls = graph.op_class(node.op)
         declared = {p.name for p in cls.params} if cls else set()
@@ -148,15 +160,24 @@ class Inspector(QScrollArea):
         cls = graph.op_class(node.op)
         page = QWidget()
         outer = QVBoxLayout(page)
-        title = QLabel(f"<b>{node.op}</b>" + (f" <span style='color:gray'>· {cls.category}</span>" if cls else ""))
+        category = category_name(cls.category, i18n.language()) if cls else ""
+        title = QLabel(f"<b>{node.op}</b>" + (f" <span style='color:gray'>· {category}</span>" if cls else ""))
         outer.addWidget(title)
-        if cls is not None and cls.doc:
-            doc = QLabel(cls.doc)
+        self._help = op_help(cls, i18n.language()) if cls is not None else None
+        if self._help is not None and self._help.doc:
+            doc = QLabel(self._help.doc)
             doc.setWordWrap(True)
             doc.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             outer.addWidget(doc)
         elif cls is None:
-            outer.addWidget(QLabel(f"'{node.op}' is not an op this version knows."))
+            outer.addWidget(QLabel(tr("'{op}' is not an op this version knows.").format(op=node.op)))
+        origin = script_line(self.model.doc.extra, node.id)
+        if origin is not None:
+            where = QLabel(tr("from {origin}").format(origin=origin))
+            where.setObjectName("script_line")
+            where.setWordWrap(True)
+            where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            outer.addWidget(where)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         outer.addLayout(form)
@@ -167,13 +188,13 @@ class Inspector(QScrollArea):
 
         ports = graph.input_ports(node)
         if ports:
-            form.addRow(_section("Inputs"))
+            form.addRow(_section(tr("Inputs")))
         for port in ports:
             self._input_row(form, port)
 
         params = [p for p in (cls.params if cls else ()) if p.name not in graph.FLAGS]
         if params:
-            form.addRow(_section("Settings"))
+            form.addRow(_section(tr("Settings")))
         for p in params:
             self._param_row(form, p)
         extra = [k for k in node.params if k not in graph.FLAGS and k not in {p.name for p in params}]
@@ -186,10 +207,10 @@ class Inspector(QScrollArea):
         # Only the flags that mean something for this op, and one the file set where it does not (to untick).
         shown = [f for f in graph.FLAGS if allowed[f] or node.params.get(f) is True]
         if shown:
-            form.addRow(_section("Autograd"))
-        tips = {"requires_grad": "track operations on this leaf so .grad is filled by backward()",
-                "retain_grad": "keep .grad on this non-leaf, like tensor.retain_grad()",
-                "no_grad": "run this node under torch.no_grad(): its result does not track gradients"}
+            form.addRow(_section(tr("Autograd")))
+        tips = {"requires_grad": tr("track operations on this leaf so .grad is filled by backward()"),
+                "retain_grad": tr("keep .grad on this non-leaf, like tensor.retain_grad()"),
+                "no_grad": tr("run this node under torch.no_grad(): its result does not track gradients")}
         for flag in shown:
             box = QCheckBox(flag)
             box.setToolTip(tips[flag])
@@ -230,9 +251,10 @@ class Inspector(QScrollArea):
 
     def _input_row(self, form: QFormLayout, port: graph.InputPort) -> None:
         edit = QLineEdit()
-        edit.setPlaceholderText(("optional: " if port.optional else "") + "a node id, a number or a list (1, 2)")
-        edit.setToolTip((port.doc + "\n" if port.doc else "")
-                        + "A node id (x or x:name), a number, or a list; empty disconnects.")
+        edit.setPlaceholderText(tr("optional: a node id, a number or a list (1, 2)") if port.optional
+                                else tr("a node id, a number or a list (1, 2)"))
+        doc = (self._help.inputs.get(port.name) if self._help else None) or port.doc
+        edit.setToolTip((doc + "\n" if doc else "") + tr("A node id (x or x:name), a number, or a list; empty disconnects."))
         key = f"input:{port.name}"
 
         def commit() -> None:
@@ -248,7 +270,7 @@ class Inspector(QScrollArea):
             try:
                 value = values.parse_input(text)
             except values.InvalidValue as exc:
-                self._fail(key, str(exc))
+                self._fail(key, exc.words(tr))
                 return
             reason = self.model.set_input(self.node_id, port.name, value)
             self._fail(key, reason) if reason else self._ok(key)
@@ -260,7 +282,8 @@ class Inspector(QScrollArea):
     def _param_row(self, form: QFormLayout, p: Any) -> None:
         name = p.name
         current: Callable[[Node], Any] = lambda n: n.params.get(name, p.default)  # noqa: E731
-        tip = (p.doc or "") + (f"\ndefault: {values.format_value(p.default) or 'none'}")
+        doc = (self._help.params.get(name) if self._help else None) or p.doc or ""
+        tip = doc + "\n" + tr("default: {value}").format(value=values.format_value(p.default) or "none")
         kind = p.type
         if kind == "int" and p.default is not None:
             spin = QSpinBox()
@@ -285,12 +308,12 @@ class Inspector(QScrollArea):
             load = lambda n: _quiet(box, box.setChecked, bool(current(n)))  # noqa: E731
         elif kind in ("choice", "dtype") or p.choices:
             combo = QComboBox()
-            options = ([DEFAULT_CHOICE] if p.default is None else []) + [str(c) for c in p.choices]
+            options = ([tr(DEFAULT_CHOICE)] if p.default is None else []) + [str(c) for c in p.choices]
             combo.addItems(options)
 
             def chosen(index: int) -> None:
                 text = combo.itemText(index)
-                value = C.UNSET if text == DEFAULT_CHOICE else next(c for c in p.choices if str(c) == text)
+                value = C.UNSET if text == tr(DEFAULT_CHOICE) else next(c for c in p.choices if str(c) == text)
                 self._commit(lambda: self.model.set_param(self.node_id, name, value))
 
             combo.currentIndexChanged.connect(chosen)
@@ -298,7 +321,7 @@ class Inspector(QScrollArea):
 
             def load(n: Node) -> None:
                 value = n.params.get(name, p.default)
-                text = DEFAULT_CHOICE if value is None else str(value)
+                text = tr(DEFAULT_CHOICE) if value is None else str(value)
                 if combo.findText(text) < 0:
                     combo.addItem(text)  # a value the file has but the op does not list: shown, not lost
                 _quiet(combo, combo.setCurrentIndex, combo.findText(text))
@@ -313,15 +336,16 @@ class Inspector(QScrollArea):
         edit = QLineEdit()
         base = kind.removesuffix("_or_none")
         if base in values.LIST_KINDS and base != "data":
-            tip += f"\ntype {values.example(base)}, ({values.example(base)}) or [{values.example(base)}]"
+            tip += "\n" + tr("type {a}, ({a}) or [{a}]").format(a=values.example(base))
         edit.setToolTip(tip)
         if default is not None:
             edit.setPlaceholderText(values.format_value(default))
         elif kind.endswith("_or_none"):
             base = kind.removesuffix("_or_none")
-            edit.setPlaceholderText("none" + (f", or e.g. {values.example(base)}" if base in values.LIST_KINDS else ""))
+            edit.setPlaceholderText(tr("none, or e.g. {example}").format(example=values.example(base))
+                                    if base in values.LIST_KINDS else "none")
         elif kind in values.LIST_KINDS:
-            edit.setPlaceholderText(f"e.g. {values.example(kind)}")
+            edit.setPlaceholderText(tr("e.g. {example}").format(example=values.example(kind)))
 
         def commit() -> None:
             node = self.model.doc.node(self.node_id)
@@ -332,7 +356,7 @@ class Inspector(QScrollArea):
             try:
                 value = values.parse_value(kind, text)
             except values.InvalidValue as exc:
-                self._fail(name, str(exc))
+                self._fail(name, exc.words(tr))
                 return
             self._ok(name)
             if value is None and default is None:

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsPat
 
 from . import theme
 from .graph import Wire, place_name
+from .i18n import tr
 from .layout import HEADER, ROW, node_size
 
 PORT_RADIUS = 5.5
+TEXT_PT = 8.5  # a box's op and port names (its id is larger, the inferred shapes smaller)
 PROBLEM_OVERHANG = 70.0  # how far a problem line may run past the box's right edge
 #: Below this scale a box's 8.5 pt text is under 4 px tall: the scene draws an overview instead
 #: (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene) —
@@ -191,6 +193,7 @@ class NodeItem(QGraphicsRectItem):
         if old is not None and old.inputs is view.inputs and old[:5] == view[:5] and old.problems == view.problems \
                 and old.flags == view.flags and [r[0] for r in old.outputs] == [r[0] for r in view.outputs]:
             self.view = view  # the common case after an edit upstream: only the shapes shown changed
+            self._tip_outputs()
             self.update()
             return False
         same_inputs = old is not None and old.inputs is view.inputs  # the scene reuses rows of an unedited node
@@ -215,7 +218,7 @@ class NodeItem(QGraphicsRectItem):
                 port.setPos(0, HEADER + i * ROW + ROW / 2)
                 self.in_ports[row.key] = port
             for i, row in enumerate(view.outputs):
-                port = PortItem(self, row.name, True, tip=f"{row.name}: drag onto an input to connect")
+                port = PortItem(self, row.name, True, tip=tr("{port}: drag onto an input to connect").format(port=row.name))
                 port.setPos(w, HEADER + i * ROW + ROW / 2)
                 self.out_ports[row.name] = port
             if self.overview:
@@ -228,6 +231,7 @@ class NodeItem(QGraphicsRectItem):
                 if port.connected != row.connected or rebuilt:
                     port.connected = row.connected
                     port.restyle()
+        self._tip_outputs()
         if old is None or (view.id, view.op, view.problems, view.doc) != (old.id, old.op, old.problems, old.doc):
             tips = [f"{view.id} ({view.op})"]
             if view.problems:
@@ -237,6 +241,14 @@ class NodeItem(QGraphicsRectItem):
             self.setToolTip("\n".join(tips))
         self.update()
         return rebuilt
+
+    def _tip_outputs(self) -> None:
+        """An output port's tooltip says its shape and dtype: the box prints them small."""
+        assert self.view is not None
+        for row in self.view.outputs:
+            port = self.out_ports.get(row.name)
+            if port is not None:
+                port.setToolTip(f"{row.name}: {row.spec} — drag onto an input to connect")
 
     # -- geometry ---------------------------------------------------------------------------
     def _work_out_bounds(self) -> QRectF:
@@ -291,7 +303,7 @@ class NodeItem(QGraphicsRectItem):
             painter.drawRoundedRect(box.adjusted(-4, -4, 4, 4), 9, 9)
 
         base = QFont(painter.font())
-        base.setPointSizeF(8.5)
+        base.setPointSizeF(TEXT_PT)
         bold = QFont(base)
         bold.setBold(True)
         bold.setPointSizeF(9.5)
@@ -361,7 +373,8 @@ class NodeItem(QGraphicsRectItem):
         if problem:
             painter.setFont(small)
             painter.setPen(c["problem"])
-            text = view.problems[0] + (f"  (+{len(view.problems) - 1} more)" if len(view.problems) > 1 else "")
+            more = tr("  (+{count} more)").format(count=len(view.problems) - 1) if len(view.problems) > 1 else ""
+            text = view.problems[0] + more
             width = w + PROBLEM_OVERHANG - 2
             painter.drawText(QRectF(2, h + 2, width, 2 * fms.lineSpacing() + 2),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
@@ -377,11 +390,13 @@ class NodeItem(QGraphicsRectItem):
 def _input_tip(row: InputRow) -> str:
     """An input port's tooltip: what it takes, and for a list's places what connecting there does."""
     if row.index is None:
-        tip = f"{row.name}{' (several tensors)' if row.variadic else ''}{' (optional)' if row.optional else ''}"
+        tip = row.name + (tr(" (several tensors)") if row.variadic else "") + (tr(" (optional)") if row.optional else "")
     elif row.connected or row.literal:
-        tip = f"{place_name(row.name, row.index)}: item {row.index} of the list (connect here to replace it)"
+        tip = tr("{place}: item {index} of the list (connect here to replace it)").format(
+            place=place_name(row.name, row.index), index=row.index)
     else:
-        tip = f"{place_name(row.name, row.index)}: connect here to add item {row.index} to the list"
+        tip = tr("{place}: connect here to add item {index} to the list").format(
+            place=place_name(row.name, row.index), index=row.index)
     return tip + (f": {row.doc}" if row.doc else "")
 
 
@@ -405,6 +420,7 @@ class WireItem(QGraphicsPathItem):
         self.wire = wire
         self._ends: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
         self._long = False  # long enough to be stroked piece by piece (see paint)
+        self._routed = False  # around node boxes (see routing), not the bezier
         self._pieces: list[tuple] | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         # paint() is told which part of the wire needs painting (option.exposedRect), so a long wire
@@ -433,12 +449,26 @@ class WireItem(QGraphicsPathItem):
                 path = self._visible_part(visible.adjusted(-8, -8, 8, 8))
         painter.drawPath(path)
 
-    def set_ends(self, a: QPointF, b: QPointF) -> None:
-        """Lay the wire from output port ``a`` to input port ``b`` (the only way its path is set)."""
-        self.setPath(bezier(a, b))
+    def set_ends(self, a: QPointF, b: QPointF, corners: list[tuple[float, float]] | None = None) -> None:
+        """Lay the wire from output port ``a`` to input port ``b`` (the only way its path is set):
+        the bezier, or through ``corners`` (a detour around node boxes, see ``routing``)."""
+        self.setPath(bezier(a, b) if corners is None else rounded(corners))
         self._ends = (a.x(), a.y(), b.x(), b.y())
-        self._long = abs(b.x() - a.x()) + abs(b.y() - a.y()) > 2 * PIECE_LENGTH
+        self._long = corners is None and abs(b.x() - a.x()) + abs(b.y() - a.y()) > 2 * PIECE_LENGTH
+        self._routed = corners is not None
         self._pieces = None
+
+    def point_at(self, t: float) -> tuple[float, float]:
+        """A point along the wire, ``t`` from 0 (its output port) to 1: by the curve's parameter
+        for the bezier (no path walk: cards ask for hundreds), by length for a detour."""
+        if self._routed:
+            p = self.path().pointAtPercent(t)
+            return p.x(), p.y()
+        ax, ay, bx, by = self._ends
+        dx = max(40.0, abs(bx - ax) * 0.5)
+        u = 1.0 - t
+        c0, c1, c2, c3 = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        return c0 * ax + c1 * (ax + dx) + c2 * (bx - dx) + c3 * bx, (c0 + c1) * ay + (c2 + c3) * by
 
     def _visible_part(self, rect: QRectF) -> QPainterPath:
         """The pieces of the curve that may cross ``rect`` (exact sub-curves: stroking a wire thousands
@@ -469,6 +499,30 @@ def bezier(a: QPointF, b: QPointF) -> QPainterPath:
     path = QPainterPath(a)
     path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
     return path
+
+
+CORNER = 12.0  # radius of a detour's corners
+
+
+def rounded(corners: list[tuple[float, float]]) -> QPainterPath:
+    """Straight runs through ``corners`` (first and last: the ports), each corner rounded."""
+    path = QPainterPath(QPointF(*corners[0]))
+    for prev, at, nxt in zip(corners, corners[1:], corners[2:]):
+        r = min(CORNER, math.dist(prev, at) / 2, math.dist(at, nxt) / 2)
+        if r < 0.5:
+            path.lineTo(*at)
+            continue
+        into, out = _toward(at, prev, r), _toward(at, nxt, r)
+        path.lineTo(*into)
+        path.quadTo(QPointF(*at), QPointF(*out))
+    path.lineTo(*corners[-1])
+    return path
+
+
+def _toward(p: tuple[float, float], q: tuple[float, float], d: float) -> tuple[float, float]:
+    """The point ``d`` from ``p`` toward ``q``."""
+    length = math.dist(p, q) or 1.0
+    return p[0] + (q[0] - p[0]) * d / length, p[1] + (q[1] - p[1]) * d / length
 
 
 PIECE_LENGTH = 300.0  # scene units of curve per piece when a long wire is cut for painting

@@ -14,20 +14,22 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QT_TR_NOOP, QEvent, QObject, QPointF, Qt
 
 from . import graph
+from .i18n import tr
 
-#: The canvas's own keys, for Help › Keyboard (the menus' shortcuts are listed from their actions).
-KEYS = (("Tab / double-click", "add a node (type to search, Enter adds the first match)"),
-        ("← →", "follow the wires to the selected node's source / consumer"),
-        ("↑ ↓", "the nearest node above / below"),
-        ("C", "connect from the selected node's output; arrows then choose the node"),
-        ("P", "while connecting: the next input port of the chosen node"),
-        ("Enter", "while connecting: make the wire; otherwise edit the node in the inspector"),
-        ("C then Tab", "add a node beside the selected one, wired to it"),
-        ("Esc", "cancel connecting; in the inspector, back to the canvas"),
-        ("Space + drag", "pan"), ("Delete", "delete the selection"))
+#: The canvas's own keys, for Help › Keyboard (the menus' shortcuts are listed from their actions);
+#: untranslated here, shown through ``tr``.
+KEYS = ((QT_TR_NOOP("Tab / double-click"), QT_TR_NOOP("add a node (type to search, Enter adds the first match)")),
+        ("← →", QT_TR_NOOP("follow the wires to the selected node's source / consumer")),
+        ("↑ ↓", QT_TR_NOOP("the nearest node above / below")),
+        ("C", QT_TR_NOOP("connect from the selected node's output; arrows then choose the node")),
+        ("P", QT_TR_NOOP("while connecting: the next input port of the chosen node")),
+        ("Enter", QT_TR_NOOP("while connecting: make the wire; otherwise edit the node in the inspector")),
+        (QT_TR_NOOP("C then Tab"), QT_TR_NOOP("add a node beside the selected one, wired to it")),
+        ("Esc", QT_TR_NOOP("cancel connecting; in the inspector, back to the canvas")),
+        (QT_TR_NOOP("Space + drag"), QT_TR_NOOP("pan")), (QT_TR_NOOP("Delete"), QT_TR_NOOP("delete the selection")))
 
 
 class KeyboardNavigator(QObject):
@@ -73,7 +75,7 @@ class KeyboardNavigator(QObject):
             self.finish() if self.source is not None else self.edit_node()
         elif key == Qt.Key.Key_Escape and self.source is not None:
             self.source = None
-            self.say("Connecting cancelled")
+            self.say(tr("Connecting cancelled"))
         elif key == Qt.Key.Key_Tab and self.source is not None:
             self.add_wired()
         else:
@@ -111,26 +113,26 @@ class KeyboardNavigator(QObject):
     def start_connecting(self) -> None:
         node_id = self.selected()
         if node_id is None:
-            self.say("Select a node first (arrows), then C connects from its output")
+            self.say(tr("Select a node first (arrows), then C connects from its output"))
             return
         if not self.model.outputs_of(self.model.doc.node(node_id)):
-            self.say(f"{node_id} has no output to connect from")
+            self.say(tr("{node} has no output to connect from").format(node=node_id))
             return
         self.source, self.port_index = node_id, 0
-        self.say(f"Connect {node_id} → … : arrows choose the node, P the port, Enter wires it; "
-                 "Tab adds a new node wired to it; Esc cancels")
+        self.say(tr("Connect {node} → … : arrows choose the node, P the port, Enter wires it; "
+                    "Tab adds a new node wired to it; Esc cancels").format(node=node_id))
 
     def finish(self) -> None:
         slot = self.target_port()
         if slot is None:
-            self.say("Choose another node with the arrows (Esc cancels)")
+            self.say(tr("Choose another node with the arrows (Esc cancels)"))
             return
         source, self.source = self.source, None
         assert source is not None
         dst = self.selected()
         assert dst is not None
         reason = self.model.connect(source, None, dst, slot.port.name, slot.index)
-        self.say(reason or f"Wired {source} → {dst}.{graph.place_name(slot.port.name, slot.index)}")
+        self.say(reason or tr("Wired {wire}").format(wire=f"{source} → {dst}.{graph.place_name(slot.port.name, slot.index)}"))
 
     def add_wired(self) -> None:
         """Tab while connecting: the op search; the new node lands beside the source, wired to it."""
@@ -158,7 +160,7 @@ class KeyboardNavigator(QObject):
             return
         slot = self.target_port()
         if slot is None:
-            self.say(f"Connect {self.source} → … : choose a node with inputs (arrows)")
+            self.say(tr("Connect {node} → … : choose a node with inputs (arrows)").format(node=self.source))
             return
-        self.say(f"Connect {self.source} → {self.selected()}.{graph.place_name(slot.port.name, slot.index)}: "
-                 "Enter wires it, P another port, Esc cancels")
+        self.say(tr("Connect {wire}: Enter wires it, P another port, Esc cancels").format(
+            wire=f"{self.source} → {self.selected()}.{graph.place_name(slot.port.name, slot.index)}"))

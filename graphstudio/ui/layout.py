@@ -19,8 +19,8 @@ NODE_WIDTH = 184.0
 HEADER = 30.0
 ROW = 34.0
 PAD = 8.0
-H_GAP = 96.0
-V_GAP = 36.0
+H_GAP = 144.0   # room for a value card between two columns (with the ports and a margin)
+V_GAP = 56.0    # room under a box for its autograd badge and a sum, above the next for its flags
 GRID = 20.0
 
 Size = tuple[float, float]

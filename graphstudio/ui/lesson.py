@@ -1,8 +1,13 @@
-"""The lesson panel: the graph's title and notes (Markdown), the text a teacher wrote beside the graph."""
+"""The lesson panel: the graph's title and notes (Markdown), the text a teacher wrote beside the graph,
+in the interface's language where the file has a translation (``translations``)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from graphstudio.document.translations import translated
+
+from . import i18n
+from .i18n import tr
 from .model import GraphModel
 
 
@@ -13,7 +18,7 @@ def lesson_markdown(title: str, notes: str) -> str:
         parts.append(f"### {title.strip()}")
     if notes.strip():
         parts.append(notes)
-    return "\n\n".join(parts) or "*This graph has no lesson notes.*"
+    return "\n\n".join(parts) or "*" + tr("This graph has no lesson notes.") + "*"
 
 
 class LessonPanel(QTextBrowser):
@@ -21,12 +26,13 @@ class LessonPanel(QTextBrowser):
         super().__init__(parent)
         self.model = model
         self.setOpenExternalLinks(True)
-        self._shown: tuple[str, str] | None = None
+        self._shown: tuple[str, str, str] | None = None
         model.changed.connect(self.refresh)
-        self.refresh()
+        i18n.live(self, self.refresh)
 
     def refresh(self) -> None:
-        key = (self.model.doc.title, self.model.doc.notes)
+        language = i18n.language()
+        key = (*translated(self.model.doc, language), language)
         if key != self._shown:
             self._shown = key
-            self.setMarkdown(lesson_markdown(*key))
+            self.setMarkdown(lesson_markdown(*key[:2]))

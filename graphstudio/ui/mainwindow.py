@@ -12,15 +12,18 @@ from pathlib import Path
 from typing import Any, Callable
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QT_TR_NOOP, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox,
                                QToolButton, QWidget)
 
 from graphstudio.document import Document, DocumentError, load, save
+from graphstudio.document.translations import translated
 
-from . import theme
+from . import i18n, theme
 from .autosave import Autosaver
+from .i18n import live, tr
+from .code_panel import CodePanel
 from .inspector import Inspector
 from .keyboard import KEYS, KeyboardNavigator
 from .lesson import LessonPanel
@@ -28,9 +31,13 @@ from .model import GraphModel
 from .palette import Palette
 from .scene import GraphScene
 from .start import StartPage, lessons
+from .wording import problem_text
 from .view import GraphView
 
-FILTER = "GraphStudio graphs (*.json);;All files (*)"
+def graph_filter() -> str:
+    return tr("GraphStudio graphs (*.json);;All files (*)")
+
+
 MAX_RECENT = 8
 
 
@@ -45,11 +52,12 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else QSettings("GraphStudio", "GraphStudio")
+        i18n.start(self.settings)
         self.model = GraphModel(parent=self)
         self.scene = GraphScene(self.model, self)
         self.view = GraphView(self.scene)
         self.setCentralWidget(self.view)
-        self.untitled_name = "Untitled"
+        self.lesson_stem: str | None = None  # the lesson an untitled copy was opened from
         self.autosaver = Autosaver(self.model, Path(recovery_dir) if recovery_dir else None, parent=self)
         self.actions: dict[str, QAction] = {}
         self.lessons = lessons(lessons_dir())
@@ -58,9 +66,13 @@ class MainWindow(QMainWindow):
         self.palette_panel.activated.connect(self._add_from_palette)
         self.inspector = Inspector(self.model)
         self.lesson = LessonPanel(self.model)
-        ops = self._dock("Ops", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        inspector = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        lesson = self._dock("Lesson", self.lesson, Qt.DockWidgetArea.RightDockWidgetArea)
+        ops = self._dock(QT_TR_NOOP("Ops"), self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        inspector = self._dock(QT_TR_NOOP("Inspector"), self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        lesson = self._dock(QT_TR_NOOP("Lesson"), self.lesson, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.code_panel = CodePanel(self.model, self.scene)
+        code = self._dock(QT_TR_NOOP("Code"), self.code_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(lesson, code)
+        lesson.raise_()
         self.resizeDocks([inspector, lesson], [560, 240], Qt.Orientation.Vertical)
         self.resizeDocks([ops, inspector], [200, 300], Qt.Orientation.Horizontal)
 
@@ -78,6 +90,7 @@ class MainWindow(QMainWindow):
         self.model.changed.connect(self._update_status)
         self.model.stack.cleanChanged.connect(self._update_title)
         self._build_menus()
+        i18n.notifier.changed.connect(self._language_changed)
         from .live import attach_live
 
         self.live = attach_live(self)  # Run toolbar, loss and tensor docks, wire panels
@@ -106,8 +119,10 @@ class MainWindow(QMainWindow):
         self.view.add_op_near(op, ids[0] if len(ids) == 1 else None)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
+        """A dock titled ``title`` (English, translated where shown; its object name stays English)."""
+        dock = QDockWidget(self)
         dock.setObjectName(title)
+        live(dock, lambda: dock.setWindowTitle(tr(title)))
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -115,7 +130,9 @@ class MainWindow(QMainWindow):
     # -- menus ------------------------------------------------------------------------------------
     def _action(self, key: str, text: str, slot: Callable[[], Any], shortcut: Any = None,
                 menu: QMenu | None = None) -> QAction:
-        action = QAction(text, self)
+        """An action whose ``text`` (English, marked with QT_TR_NOOP) is shown in the interface's language."""
+        action = QAction(self)
+        live(action, lambda: action.setText(tr(text)))
         if shortcut is not None:
             shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
             action.setShortcuts([QKeySequence(s) for s in shortcuts])
@@ -125,75 +142,97 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         return action
 
+    def _menu(self, parent: Any, title: str) -> QMenu:
+        """A menu of ``parent`` (the menu bar or a menu) titled ``title``, shown in the interface's language."""
+        menu = parent.addMenu("")
+        live(menu, lambda: menu.setTitle(tr(title)))
+        return menu
+
     def _build_menus(self) -> None:
         K = QKeySequence.StandardKey
         bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action("new", "&New", self.new_document, K.New, file)
-        self._action("open", "&Open…", self.open_dialog, K.Open, file)
-        self.recent_menu = file.addMenu("Open &Recent")
-        self._action("save", "&Save", self.save, K.Save, file)
-        self._action("save_as", "Save &As…", self.save_as, K.SaveAs, file)
+        file = self._menu(bar, QT_TR_NOOP("&File"))
+        self._action("new", QT_TR_NOOP("&New"), self.new_document, K.New, file)
+        self._action("open", QT_TR_NOOP("&Open…"), self.open_dialog, K.Open, file)
+        self._action("open_script", QT_TR_NOOP("Open &Python script…"), self.open_script_dialog, "Ctrl+Shift+O", file)
+        self.recent_menu = self._menu(file, QT_TR_NOOP("Open &Recent"))
+        self._action("save", QT_TR_NOOP("&Save"), self.save, K.Save, file)
+        self._action("save_as", QT_TR_NOOP("Save &As…"), self.save_as, K.SaveAs, file)
         file.addSeparator()
-        export = file.addMenu("&Export")
-        self._action("export", "&Image…", self.export_dialog, "Ctrl+E", export)
-        self._action("export_code", "&PyTorch script…", self.export_code_dialog, "Ctrl+Shift+E", export)
+        export = self._menu(file, QT_TR_NOOP("&Export"))
+        self._action("export", QT_TR_NOOP("&Image…"), self.export_dialog, "Ctrl+E", export)
+        self._action("export_code", QT_TR_NOOP("&PyTorch script…"), self.export_code_dialog, "Ctrl+Shift+E", export)
         file.addSeparator()
-        self._action("quit", "&Quit", self.close, "Ctrl+Q", file)  # K.Quit is empty on some desktops
+        self._action("quit", QT_TR_NOOP("&Quit"), self.close, "Ctrl+Q", file)  # K.Quit is empty on some desktops
 
-        edit = bar.addMenu("&Edit")
-        undo = self.model.stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts(QKeySequence.keyBindings(K.Undo))
-        redo = self.model.stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts(QKeySequence.keyBindings(K.Redo))
-        edit.addActions([undo, redo])
-        self.actions["undo"], self.actions["redo"] = undo, redo
+        edit = self._menu(bar, QT_TR_NOOP("&Edit"))
+        stack = self.model.stack
+        undo = self._action("undo", QT_TR_NOOP("&Undo"), stack.undo, K.Undo, edit)
+        redo = self._action("redo", QT_TR_NOOP("&Redo"), stack.redo, K.Redo, edit)
+        for action, able, text in ((undo, stack.canUndoChanged, stack.undoTextChanged),
+                                   (redo, stack.canRedoChanged, stack.redoTextChanged)):
+            able.connect(action.setEnabled)
+            text.connect(self._undo_texts)
+        live(undo, self._undo_texts)
         edit.addSeparator()
-        self._action("cut", "Cu&t", self.cut, K.Cut, edit)
-        self._action("copy", "&Copy", self.copy, K.Copy, edit)
-        self._action("paste", "&Paste", self.paste, K.Paste, edit)
-        self._action("copy_code", "Copy as P&yTorch code", self.copy_code, "Ctrl+Shift+C", edit)
-        self._action("duplicate", "&Duplicate", self.duplicate, "Ctrl+D", edit)
-        self._action("delete", "De&lete", self.delete, [QKeySequence.StandardKey.Delete, "Backspace"], edit)
+        self._action("cut", QT_TR_NOOP("Cu&t"), self.cut, K.Cut, edit)
+        self._action("copy", QT_TR_NOOP("&Copy"), self.copy, K.Copy, edit)
+        self._action("paste", QT_TR_NOOP("&Paste"), self.paste, K.Paste, edit)
+        self._action("copy_code", QT_TR_NOOP("Copy as P&yTorch code"), self.copy_code, "Ctrl+Shift+C", edit)
+        self._action("duplicate", QT_TR_NOOP("&Duplicate"), self.duplicate, "Ctrl+D", edit)
+        self._action("delete", QT_TR_NOOP("De&lete"), self.delete, [QKeySequence.StandardKey.Delete, "Backspace"],
+                     edit)
         edit.addSeparator()
-        self._action("select_all", "Select &All", self.select_all, K.SelectAll, edit)
+        self._action("select_all", QT_TR_NOOP("Select &All"), self.select_all, K.SelectAll, edit)
 
-        view = bar.addMenu("&View")
-        self._action("zoom_in", "Zoom &In", self.view.zoom_in, [K.ZoomIn, "Ctrl+="], view)
-        self._action("zoom_out", "Zoom &Out", self.view.zoom_out, K.ZoomOut, view)
-        self._action("fit", "&Fit Graph", self.view.fit, "Ctrl+0", view)
+        view = self._menu(bar, QT_TR_NOOP("&View"))
+        view.setObjectName("view_menu")  # found by name: its title depends on the language
+        self._action("zoom_in", QT_TR_NOOP("Zoom &In"), self.view.zoom_in, [K.ZoomIn, "Ctrl+="], view)
+        self._action("zoom_out", QT_TR_NOOP("Zoom &Out"), self.view.zoom_out, K.ZoomOut, view)
+        self._action("fit", QT_TR_NOOP("&Fit Graph"), self.view.fit, "Ctrl+0", view)
         view.addSeparator()
-        self._action("layout", "Auto-&layout", self.auto_layout, "Ctrl+L", view)
-        snap = self._action("snap", "&Snap to Grid", lambda: None, "Ctrl+G", view)
+        self._action("layout", QT_TR_NOOP("Auto-&layout"), self.auto_layout, "Ctrl+L", view)
+        snap = self._action("snap", QT_TR_NOOP("&Snap to Grid"), lambda: None, "Ctrl+G", view)
         snap.setCheckable(True)
         snap.setChecked(True)
         snap.toggled.connect(lambda on: setattr(self.scene, "snap_to_grid", on))
-        themes = view.addMenu("&Theme")
+        themes = self._menu(view, QT_TR_NOOP("&Theme"))
         group = QActionGroup(self)
-        for name in ("light", "dark"):
-            action = self._action("theme_" + name, name.title(), lambda n=name: self.set_theme(n), None, themes)
+        for name, text in (("light", QT_TR_NOOP("Light")), ("dark", QT_TR_NOOP("Dark"))):
+            action = self._action("theme_" + name, text, lambda n=name: self.set_theme(n), None, themes)
             action.setCheckable(True)
             group.addAction(action)
+        languages = self._menu(view, QT_TR_NOOP("&Language"))
+        self.language_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for code, name in i18n.LANGUAGES.items():  # each language named in itself, never translated
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == i18n.language())
+            action.triggered.connect(lambda _checked=False, c=code: i18n.set_language(c, self.settings))
+            self.language_actions[code] = action
+            group.addAction(action)
+            languages.addAction(action)
         view.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view.addAction(dock.toggleViewAction())
 
-        help_ = bar.addMenu("&Help")
-        self._action("start_page", "&Start Page", self.show_start_page, "Ctrl+Shift+H", help_)
-        self.lessons_menu = help_.addMenu("&Lessons")
-        self._fill_lessons()
-        self._action("keyboard", "&Keyboard", self.show_keyboard_help, "F1", help_)
-        self._action("about", "&About GraphStudio", self.about, None, help_)
+        help_ = self._menu(bar, QT_TR_NOOP("&Help"))
+        self._action("start_page", QT_TR_NOOP("&Start Page"), self.show_start_page, "Ctrl+Shift+H", help_)
+        self.lessons_menu = self._menu(help_, QT_TR_NOOP("&Lessons"))
+        live(self.lessons_menu, self._fill_lessons)
+        self._action("keyboard", QT_TR_NOOP("&Keyboard"), self.show_keyboard_help, "F1", help_)
+        self._action("about", QT_TR_NOOP("&About GraphStudio"), self.about, None, help_)
         self._fill_recent()
         self.view.canvas_actions = [self.actions[k] for k in ("paste", "select_all", "fit", "layout")]
 
     def _fill_lessons(self) -> None:
         self.lessons_menu.clear()
         for lesson in self.lessons:
-            self.lessons_menu.addAction(f"{lesson.number}. {lesson.title.replace('&', '&&')}",
+            title = translated(lesson.doc, i18n.language())[0] or lesson.title
+            self.lessons_menu.addAction(f"{lesson.number}. {title.replace('&', '&&')}",
                                         lambda p=lesson.path: self.open_lesson(p))
         if self.lessons_menu.isEmpty():
-            self.lessons_menu.addAction("(no lessons installed)").setEnabled(False)
+            self.lessons_menu.addAction(tr("(no lessons installed)")).setEnabled(False)
 
     # -- recent files ------------------------------------------------------------------------------
     def recent_files(self) -> list[str]:
@@ -223,7 +262,28 @@ class MainWindow(QMainWindow):
 
     # -- file life cycle ---------------------------------------------------------------------------
     def display_name(self) -> str:
-        return Path(self.model.path).name if self.model.path else self.untitled_name
+        if self.model.path:
+            return Path(self.model.path).name
+        return tr("{lesson} (lesson)").format(lesson=self.lesson_stem) if self.lesson_stem else tr("Untitled")
+
+    def _file_stem(self) -> str:
+        """The file name a Save or Export dialog proposes first (without the folder and suffix)."""
+        return os.path.splitext(self.model.path)[0] if self.model.path else self.lesson_stem or "untitled"
+
+    def _undo_texts(self, *_: object) -> None:
+        """Undo and Redo name the step they act on (as the step was named when made)."""
+        stack = self.model.stack
+        if not shiboken6.isValid(stack):
+            return
+        for key, word, can, text in (("undo", tr("&Undo"), stack.canUndo(), stack.undoText()),
+                                     ("redo", tr("&Redo"), stack.canRedo(), stack.redoText())):
+            self.actions[key].setText(f"{word} {text}" if can and text else word)
+            self.actions[key].setEnabled(can)
+
+    def _language_changed(self, language: str) -> None:
+        for code, action in self.language_actions.items():
+            action.setChecked(code == language)
+        self._update_status()
 
     def _update_title(self, *_: object) -> None:
         if not shiboken6.isValid(self.model.stack):
@@ -236,7 +296,7 @@ class MainWindow(QMainWindow):
         if not self.model.modified:
             return True
         B = QMessageBox.StandardButton
-        answer = self.ask("Unsaved changes", f"Save the changes to {self.display_name()}?",
+        answer = self.ask(tr("Unsaved changes"), tr("Save the changes to {name}?").format(name=self.display_name()),
                           B.Save | B.Discard | B.Cancel, B.Save)
         if answer == B.Save:
             return self.save()
@@ -247,7 +307,7 @@ class MainWindow(QMainWindow):
 
     def new_document(self) -> None:
         if self.maybe_save():
-            self.untitled_name = "Untitled"
+            self.lesson_stem = None
             self.model.reset(Document())
             self.view.resetTransform()
             self.view.centerOn(0, 0)
@@ -270,7 +330,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return
         start = os.path.dirname(self.model.path) if self.model.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open graph", start, FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open graph"), start, graph_filter())
         if path:
             self.open_path(path, ask=False)
 
@@ -282,11 +342,45 @@ class MainWindow(QMainWindow):
         try:
             doc = load(path)
         except DocumentError as exc:
-            self.warn("Cannot open the graph", str(exc))
+            self.warn(tr("Cannot open the graph"), str(exc))
             return False
         self.model.reset(doc, os.path.abspath(path))
         self.autosaver.clear()
         self._remember(path)
+        self._update_title()
+        self._fit_soon()
+        return True
+
+    def open_script_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = os.path.dirname(self.model.path) if self.model.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open Python script", start, "PyTorch script (*.py)")
+        if path:
+            self.open_script(path, ask=False)
+
+    def open_script(self, path: str | os.PathLike[str], ask: bool = True) -> bool:
+        """Run a PyTorch script (only now: the user asked) and open the graph it computed, laid out,
+        as an untitled document. Where the script stops is reported in one line; nothing changes."""
+        from graphstudio.program.script_import import ScriptImportError, import_script
+
+        from .layout import layout
+
+        if ask and not self.maybe_save():
+            return False
+        path = os.fspath(path)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            doc = Document.from_dict(import_script(path), source=path)
+        except (ScriptImportError, DocumentError) as exc:
+            QApplication.restoreOverrideCursor()
+            self.warn("Cannot open the script", str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        for node_id, pos in layout(doc).items():
+            doc.node(node_id).pos = pos
+        self.untitled_name = Path(path).stem
+        self.model.reset(doc, None, modified=True)
         self._update_title()
         self._fit_soon()
         return True
@@ -298,9 +392,9 @@ class MainWindow(QMainWindow):
         try:
             doc = load(path)
         except DocumentError as exc:
-            self.warn("Cannot open the lesson", str(exc))
+            self.warn(tr("Cannot open the lesson"), str(exc))
             return False
-        self.untitled_name = f"{path.stem} (lesson)"
+        self.lesson_stem = path.stem
         self.model.reset(doc, None)
         self._update_title()
         self._fit_soon()
@@ -312,8 +406,8 @@ class MainWindow(QMainWindow):
         return self.save_to(self.model.path)
 
     def save_as(self) -> bool:
-        start = self.model.path or f"{self.untitled_name.split(' ')[0]}.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Save graph", start, FILTER)
+        start = self.model.path or f"{self._file_stem()}.json"
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save graph"), start, graph_filter())
         if not path:
             return False
         if not os.path.splitext(path)[1]:
@@ -324,14 +418,14 @@ class MainWindow(QMainWindow):
         try:
             save(self.model.doc, path)
         except DocumentError as exc:
-            self.warn("Cannot save the graph", str(exc))
+            self.warn(tr("Cannot save the graph"), str(exc))
             return False
         self.model.path = os.path.abspath(path)
         self.model.stack.setClean()
         self.autosaver.clear()
         self._remember(path)
         self._update_title()
-        self.statusBar().showMessage(f"Saved {path}", 4000)
+        self.statusBar().showMessage(tr("Saved {path}").format(path=path), 4000)
         return True
 
     def offer_recovery(self) -> bool:
@@ -344,12 +438,14 @@ class MainWindow(QMainWindow):
             except DocumentError as exc:
                 with contextlib.suppress(OSError):  # (another editor may have taken it meanwhile)
                     aside = self.autosaver.keep_aside(orphan)
-                    self.warn("Unsaved work could not be read",
-                              f"{exc}\nIt is kept at {aside}: this version of GraphStudio cannot restore it.")
+                    self.warn(tr("Unsaved work could not be read"),
+                              f"{exc}\n" + tr("It is kept at {path}: this version of GraphStudio cannot restore it.")
+                              .format(path=aside))
                 continue
-            where = f" (from {os.path.basename(original)})" if original else ""
-            answer = self.ask("Restore unsaved work?",
-                              f"GraphStudio closed with unsaved changes{where}. Restore them?", B.Yes | B.No, B.Yes)
+            where = tr(" (from {name})").format(name=os.path.basename(original)) if original else ""
+            answer = self.ask(tr("Restore unsaved work?"),
+                              tr("GraphStudio closed with unsaved changes{where}. Restore them?").format(where=where),
+                              B.Yes | B.No, B.Yes)
             if answer != B.Yes:
                 self.autosaver.discard(orphan)
                 continue
@@ -372,19 +468,19 @@ class MainWindow(QMainWindow):
 
     def _fit_soon(self) -> None:
         """Fit now and again once the window has settled its size (docks resize after show)."""
-        self.view.fit()
-        QTimer.singleShot(0, self.view.fit)
+        self.view.open_view()
+        QTimer.singleShot(0, self.view.open_view)
 
     def export_dialog(self) -> None:
         from .export import export_scene, svg_available
-        filters = "PNG image (*.png)" + (";;SVG image (*.svg)" if svg_available() else "")
-        start = os.path.splitext(self.model.path or self.untitled_name)[0] + ".png"
-        path, _ = QFileDialog.getSaveFileName(self, "Export image", start, filters)
+        filters = tr("PNG image (*.png)") + (";;" + tr("SVG image (*.svg)") if svg_available() else "")
+        start = self._file_stem() + ".png"
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export image"), start, filters)
         if path:
             try:
                 export_scene(self.scene, path)
             except (OSError, ValueError) as exc:
-                self.warn("Cannot export", str(exc))
+                self.warn(tr("Cannot export"), str(exc))
 
     def pytorch_code(self) -> str | None:
         """The graph as the PyTorch script it stands for; None (and the first problem in the status
@@ -395,30 +491,32 @@ class MainWindow(QMainWindow):
             return export(compile(self.model.doc.copy(), self.model.base_dir))
         except CompileError as exc:
             first = exc.problems[0]
-            more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-            self.statusBar().showMessage(f"Cannot write the PyTorch code: {first}{more}", 10000)
+            more = tr(" (and {count} more)").format(count=len(exc.problems) - 1) if len(exc.problems) > 1 else ""
+            self.statusBar().showMessage(tr("Cannot write the PyTorch code: {why}").format(why=f"{first}{more}"),
+                                         10000)
             return None
 
     def export_code_dialog(self) -> None:
         code = self.pytorch_code()
         if code is None:
             return
-        start = os.path.splitext(self.model.path or self.untitled_name.split(" ")[0])[0] + ".py"
-        path, _ = QFileDialog.getSaveFileName(self, "Export PyTorch script", start, "Python script (*.py)")
+        start = self._file_stem() + ".py"
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export PyTorch script"), start, tr("Python script (*.py)"))
         if not path:
             return
         try:
             Path(path).write_text(code, encoding="utf-8")
         except OSError as exc:
-            self.warn("Cannot export", f"{path}: {exc.strerror or exc}")
+            self.warn(tr("Cannot export"), f"{path}: {exc.strerror or exc}")
             return
-        self.statusBar().showMessage(f"Wrote {path}: run it with python to check the numbers in PyTorch", 8000)
+        self.statusBar().showMessage(tr("Wrote {path}: run it with python to check the numbers in PyTorch")
+                                     .format(path=path), 8000)
 
     def copy_code(self) -> None:
         code = self.pytorch_code()
         if code is not None:
             QGuiApplication.clipboard().setText(code)
-            self.statusBar().showMessage("Copied the graph as PyTorch code", 4000)
+            self.statusBar().showMessage(tr("Copied the graph as PyTorch code"), 4000)
 
     # -- edit actions -------------------------------------------------------------------------------
     def copy(self) -> bool:
@@ -462,7 +560,7 @@ class MainWindow(QMainWindow):
 
     def keyboard_help(self) -> str:
         """Every key: the canvas's own, then each menu and toolbar action that has a shortcut."""
-        rows = [(k, what) for k, what in KEYS]
+        rows = [(tr(k), tr(what)) for k, what in KEYS]
         for action in self.findChildren(QAction):
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             if keys and action.text():
@@ -473,34 +571,36 @@ class MainWindow(QMainWindow):
     def show_keyboard_help(self) -> None:
         box = self.findChild(QMessageBox, "keyboard_help") or QMessageBox(self)
         box.setObjectName("keyboard_help")
-        box.setWindowTitle("Keyboard")
+        box.setWindowTitle(tr("Keyboard"))
         box.setText(self.keyboard_help())
         box.setModal(False)
         box.show()
 
     def about(self) -> None:
         import graphstudio
-        QMessageBox.about(self, "About GraphStudio",
-                          f"GraphStudio {graphstudio.__version__}\nA visual computation-graph editor for learning "
-                          "tensors and autograd.")
+        QMessageBox.about(self, tr("About GraphStudio"),
+                          f"GraphStudio {graphstudio.__version__}\n"
+                          + tr("A visual computation-graph editor for learning tensors and autograd."))
 
     # -- status ------------------------------------------------------------------------------------
     def _selection_changed(self) -> None:
         if not self.scene.syncing:
             self.inspector.show_ids(self.scene.selected_ids())
+            self.code_panel.highlight()
 
     def _update_status(self) -> None:
-        self.device_label.setText(f"Device: {self.model.doc.device}")
+        self.device_label.setText(tr("Device: {device}").format(device=self.model.doc.device))
         problems = self.model.analysis.problems
         if problems:
-            self.problems_button.setText(f"⚠ {len(problems)} problem{'s' if len(problems) != 1 else ''}")
-            tip = "\n".join(str(p) for p in problems[:20])
-            self.problems_button.setToolTip(tip + ("\n…" if len(problems) > 20 else "") + "\n(click to go to the next)")
+            count = tr("⚠ 1 problem") if len(problems) == 1 else tr("⚠ %n problems", None, len(problems))
+            self.problems_button.setText(count)
+            tip = "\n".join(problem_text(p) for p in problems[:20])
+            self.problems_button.setToolTip(tip + ("\n…" if len(problems) > 20 else "") + "\n" + tr("(click to go to the next)"))
         else:
-            self.problems_button.setText("✓ no problems")
-            self.problems_button.setToolTip("The checker found nothing wrong with this graph.")
+            self.problems_button.setText(tr("✓ no problems"))
+            self.problems_button.setToolTip(tr("The checker found nothing wrong with this graph."))
         if not self.model.analysis.compiler:
-            self.problems_button.setText(self.problems_button.text() + " (shapes unavailable)")
+            self.problems_button.setText(self.problems_button.text() + tr(" (shapes unavailable)"))
         self._update_title()
 
     def next_problem(self) -> None:
@@ -513,4 +613,4 @@ class MainWindow(QMainWindow):
         self.scene.select_ids([node_id])
         self.view.centerOn(self.scene.nodes[node_id])
         problem = next(p for p in self.model.analysis.problems if p.node_id == node_id)
-        self.statusBar().showMessage(str(problem), 8000)
+        self.statusBar().showMessage(problem_text(problem), 8000)

@@ -22,6 +22,7 @@ from graphstudio.document.references import format_ref, iter_refs, parse_ref, so
 from . import commands as C
 from . import graph
 from .analysis import Analysis, analyze, new_checker
+from .i18n import tr
 from .layout import default_size, layout
 
 
@@ -110,7 +111,7 @@ class GraphModel(QObject):
         loose = [w for w in wires if w.dst not in ids]
         if not ids and not loose:
             return
-        self.stack.beginMacro("Delete")
+        self.stack.beginMacro(tr("Delete"))
         # variadic items are removed from the highest index down, so indices stay valid
         for w in sorted(loose, key=lambda w: (w.dst, w.port, -(w.index or 0))):
             self.push(C.Disconnect(self, w.dst, w.port, w.index))
@@ -118,12 +119,12 @@ class GraphModel(QObject):
             self.push(C.RemoveNodes(self, ids))
         self.stack.endMacro()
 
-    def move(self, positions: dict[str, tuple[float, float]], text: str = "Move") -> bool:
+    def move(self, positions: dict[str, tuple[float, float]], text: str | None = None) -> bool:
         positions = {k: v for k, v in positions.items() if self.has(k)}
-        return bool(positions) and self.push(C.MoveNodes(self, positions, text))
+        return bool(positions) and self.push(C.MoveNodes(self, positions, text or tr("Move")))
 
     def auto_layout(self) -> bool:
-        return self.move(layout(self.doc, outputs=self.analysis.outputs), "Auto-layout")
+        return self.move(layout(self.doc, outputs=self.analysis.outputs), tr("Auto-layout"))
 
     def connect(self, src: str, output: str | None, dst: str, port: str, index: int | None = None) -> str | None:
         """Wire ``src``'s ``output`` into ``dst.port`` (into place ``index`` of a variadic list: a taken
@@ -147,28 +148,29 @@ class GraphModel(QObject):
                     index: int | None) -> C.Connect | str | None:
         """The command that makes the wire, the reason it is refused, or None when it is there already."""
         if not (self.has(src) and self.has(dst)):
-            return "Cannot connect: the node no longer exists"
+            return tr("Cannot connect: the node no longer exists")
         src_node, dst_node = self.doc.node(src), self.doc.node(dst)
         ports = {p.name: p for p in graph.input_ports(dst_node)}
         if port not in ports:
-            return f"Cannot connect: {dst} ({dst_node.op}) has no input '{port}'"
+            return tr("Cannot connect: {node} ({op}) has no input '{port}'").format(node=dst, op=dst_node.op, port=port)
         outputs = self.outputs_of(src_node)
         if not outputs:
-            return f"Cannot connect: {src} ({src_node.op}) has no outputs"
+            return tr("Cannot connect: {node} ({op}) has no outputs").format(node=src, op=src_node.op)
         if output is None:
             output = outputs[0]
         if output not in outputs:
-            return f"Cannot connect: {src} ({src_node.op}) has no output '{output}'"
+            return tr("Cannot connect: {node} ({op}) has no output '{output}'").format(node=src, op=src_node.op,
+                                                                                       output=output)
         if graph.would_cycle(self.doc, src, dst):
-            return (f"Refused: {src} → {dst}.{port} would make a cycle ({dst} already feeds {src}); "
-                    "a computation graph must flow one way")
+            return tr("Refused: {wire} would make a cycle ({dst} already feeds {src}); "
+                      "a computation graph must flow one way").format(wire=f"{src} → {dst}.{port}", dst=dst, src=src)
         ref = format_ref(src, output, outputs)
         cmd = C.Connect(self, ref, dst, port, ports[port].variadic, index)
         if cmd.is_noop:
             return None
         reason = self._rejected(cmd, dst)
         if reason:
-            return f"Refused: {src} → {dst}.{cmd.where}: {reason}"
+            return tr("Refused: {wire}: {reason}").format(wire=f"{src} → {dst}.{cmd.where}", reason=reason)
         return cmd
 
     def _rejected(self, cmd: C.NodesCommand, node_id: str) -> str | None:
@@ -198,16 +200,16 @@ class GraphModel(QObject):
         if isinstance(value, str):
             src, output = parse_ref(value)
             if not self.has(src):
-                return self.refuse(f"No node with id '{src}'")
+                return self.refuse(tr("No node with id '{node}'").format(node=src))
             return self.connect(src, output, node_id, port, index)
         if index is not None and any(iter_refs(value)):
-            return self.refuse("One place of a list takes one value: a number, a list of numbers, or a node id")
+            return self.refuse(tr("One place of a list takes one value: a number, a list of numbers, or a node id"))
         for ref in iter_refs(value):  # a variadic list may hold references
             src = source_of(ref)
             if not self.has(src):
-                return self.refuse(f"No node with id '{src}'")
+                return self.refuse(tr("No node with id '{node}'").format(node=src))
             if graph.would_cycle(self.doc, src, node_id):
-                return self.refuse(f"Refused: {src} → {node_id}.{port} would make a cycle")
+                return self.refuse(tr("Refused: {wire} would make a cycle").format(wire=f"{src} → {node_id}.{port}"))
         self.push(C.SetInput(self, node_id, port, value, index))
         return None
 
@@ -223,9 +225,10 @@ class GraphModel(QObject):
         if new == old:
             return None
         if not graph.IDENT.match(new):
-            return self.refuse(f"'{new}' is not a valid id: use letters, digits and _, not starting with a digit")
+            return self.refuse(tr("'{id}' is not a valid id: use letters, digits and _, not starting with a digit")
+                               .format(id=new))
         if self.has(new):
-            return self.refuse(f"The id '{new}' is already used by another node")
+            return self.refuse(tr("The id '{id}' is already used by another node").format(id=new))
         self.push(C.Rename(self, old, new))
         return None
 
@@ -239,7 +242,7 @@ class GraphModel(QObject):
         try:
             clip = loads(text, "clipboard")
         except DocumentError as exc:
-            return self.refuse(f"Cannot paste: {exc}")
+            return self.refuse(tr("Cannot paste: {why}").format(why=exc))
         if not clip.nodes:
             return []
         nodes = graph.merge(self.doc, clip, at=at)
@@ -251,7 +254,7 @@ class GraphModel(QObject):
         if not clip.nodes:
             return []
         nodes = graph.merge(self.doc, clip)
-        self.push(C.Paste(self, nodes, "Duplicate"))
+        self.push(C.Paste(self, nodes, duplicate=True))
         return [n.id for n in nodes]
 
 

@@ -2,7 +2,8 @@
 and the quick-add search popup (Tab or double-click on the canvas).
 
 Both read the registry directly, so a newly defined op shows up with no UI change; the op's
-``doc`` is the tooltip, which is where a student first reads what an op does.
+``doc`` is the tooltip, which is where a student first reads what an op does (in the interface's
+language: ``op_help``); a search matches the description and category in either language.
 """
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QLineEdit, QListWidget, QListWidgetItem, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from graphstudio.engine.op_help import category_name, op_help
+
+from . import i18n
+from .graph import op_class
+from .i18n import tr
 
 MIME_OP = "application/x-graphstudio-op"  # a drag from the palette carries the op name under this type
 OP_ROLE = Qt.ItemDataRole.UserRole
@@ -39,6 +46,9 @@ def matches(op: Any, text: str) -> int | None:
     if text in name:
         return 2
     if text in op.category.lower() or text in (op.doc or "").lower():
+        return 4
+    language = i18n.language()
+    if text in category_name(op.category, language).lower() or text in op_help(op, language).doc.lower():
         return 4
     return None
 
@@ -95,7 +105,7 @@ class Palette(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.search = QLineEdit(placeholderText="Search ops…")
+        self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.tree = OpTree()
         layout = QVBoxLayout(self)
@@ -103,8 +113,9 @@ class Palette(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
         self.items: dict[str, QTreeWidgetItem] = {}
+        self.categories: dict[str, QTreeWidgetItem] = {}
         for cat, ops in all_ops():
-            top = QTreeWidgetItem([cat])
+            top = self.categories[cat] = QTreeWidgetItem([cat])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(top)
             for op in ops:
@@ -112,7 +123,7 @@ class Palette(QWidget):
                 self._make_leaf(leaf, op)
                 top.addChild(leaf)
                 self.items[op.name] = leaf
-        self.matches = QTreeWidgetItem(["Matches"])
+        self.matches = QTreeWidgetItem([""])
         self.matches.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.tree.insertTopLevelItem(0, self.matches)
         self.matches.setHidden(True)
@@ -120,6 +131,17 @@ class Palette(QWidget):
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self._activate_first)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self._activate(item))
+        i18n.live(self, self._retranslate)
+
+    def _retranslate(self) -> None:
+        """Category names, tooltips and the search's hint in the interface's language."""
+        self.search.setPlaceholderText(tr("Search ops…"))
+        language = i18n.language()
+        for cat, top in self.categories.items():
+            top.setText(0, category_name(cat, language))
+        for leaf in self.items.values():
+            self._make_leaf(leaf, op_class(leaf.data(0, OP_ROLE)))
+        self.filter(self.search.text())
 
     def filter(self, text: str) -> None:
         """Searching shows one list of the matches in ``ranked`` order (the quick-add popup's order),
@@ -131,10 +153,10 @@ class Palette(QWidget):
         self.matches.takeChildren()
         if searching:
             for op in ranked(text):
-                leaf = QTreeWidgetItem([f"{op.name}    ·  {op.category}"])
+                leaf = QTreeWidgetItem([f"{op.name}    ·  {category_name(op.category, i18n.language())}"])
                 self._make_leaf(leaf, op)
                 self.matches.addChild(leaf)
-            self.matches.setText(0, f"Matches ({self.matches.childCount()})")
+            self.matches.setText(0, tr("Matches ({count})").format(count=self.matches.childCount()))
             self.matches.setExpanded(True)
 
     def visible_ops(self) -> list[str]:
@@ -145,7 +167,9 @@ class Palette(QWidget):
     @staticmethod
     def _make_leaf(leaf: QTreeWidgetItem, op: Any) -> None:
         leaf.setData(0, OP_ROLE, op.name)
-        leaf.setToolTip(0, f"{op.name} ({op.category})\n{op.doc}" if op.doc else op.name)
+        help_ = op_help(op, i18n.language())
+        category = category_name(op.category, i18n.language())
+        leaf.setToolTip(0, f"{op.name} ({category})\n{help_.doc}" if help_.doc else op.name)
         leaf.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
 
     def _activate(self, item: QTreeWidgetItem) -> None:
@@ -168,7 +192,7 @@ class OpSearchPopup(QFrame):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one popup per Tab: none piles up
         self.accept_op = accept  # None, or a test: only ops it accepts are listed
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.search = QLineEdit(placeholderText="Add op…")
+        self.search = QLineEdit(placeholderText=tr("Add op…"))
         self.list = QListWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -184,9 +208,9 @@ class OpSearchPopup(QFrame):
     def filter(self, text: str) -> None:
         self.list.clear()
         for op in ranked(text, self.accept_op):
-            item = QListWidgetItem(f"{op.name}    ·  {op.category}")
+            item = QListWidgetItem(f"{op.name}    ·  {category_name(op.category, i18n.language())}")
             item.setData(OP_ROLE, op.name)
-            item.setToolTip(op.doc)
+            item.setToolTip(op_help(op, i18n.language()).doc)
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)

@@ -22,11 +22,14 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
 from graphstudio.document import Node
 from graphstudio.document.references import iter_refs
 
-from . import graph, theme
+from graphstudio.engine.op_help import op_help
+
+from . import graph, i18n, routing, theme
 from .analysis import Analysis, changed_nodes, format_spec
 from .items import (OK, OVERVIEW_LOD, SMALL_GRAPH_NODES, SMALL_GRAPH_OVERVIEW_LOD, InputRow, NodeItem, NodeView,
                     OutputRow, PortItem, WireItem, bezier)
 from .layout import GRID, HEADER
+from .i18n import tr
 from .model import GraphModel
 
 SCENE_EXTENT = 50_000.0
@@ -59,7 +62,8 @@ def node_static(node: Node) -> tuple:
     """What a node box shows that the node alone decides: category, kind, doc, input rows, flags."""
     cls = graph.op_class(node.op)
     return (cls.category if cls else None, cls.kind if cls else "unknown",
-            cls.doc if cls else f"'{node.op}' is not an op this version knows.", input_rows(node),
+            op_help(cls, i18n.language()).doc if cls else tr("'{op}' is not an op this version knows.").format(op=node.op),
+            input_rows(node),
             tuple(f for f in graph.FLAGS if node.params.get(f) is True))
 
 
@@ -79,6 +83,8 @@ def _output_row(name: str, spec: str, show_name: bool) -> OutputRow:
 def input_rows(node: Node) -> tuple[InputRow, ...]:
     """The input rows of a node box, one per ``graph.Slot``: what the node alone decides (not the analysis)."""
     rows = []
+    cls = graph.op_class(node.op)
+    docs = op_help(cls, i18n.language()).inputs if cls is not None else {}
     for slot in graph.input_slots(node):
         port, value = slot.port, slot.value
         name = graph.place_name(port.name, slot.index)
@@ -86,7 +92,7 @@ def input_rows(node: Node) -> tuple[InputRow, ...]:
         literal = value is not None and not (isinstance(value, str) or (isinstance(value, list) and refs))
         label = f"{name} = {_short(value)}" if literal else name
         rows.append(InputRow(port.name, label, bool(refs), literal, port.known, port.variadic, port.optional,
-                             port.doc, slot.index))
+                             docs.get(port.name) or port.doc, slot.index))
     return tuple(rows)
 
 
@@ -119,6 +125,7 @@ class GraphScene(QGraphicsScene):
         self._static: dict[str, tuple] = {}      # node id → node_static() of that Node object
         self._analysis: Analysis | None = None   # the analysis the items last showed
         self._wire_items: dict[graph.Wire, WireItem] = {}
+        self._bodies: routing.Bodies | None = None         # node boxes, for routing wires around them
         self._in_wires: dict[str, list[graph.Wire]] = {}   # node id → wires written in its inputs
         self._referrers: dict[str, set[str]] = {}          # node id → ids of nodes with a wire from it
         self._wires_dropped = False
@@ -136,6 +143,13 @@ class GraphScene(QGraphicsScene):
         model.changed.connect(self.sync)
         model.selectRequested.connect(self.select_ids)
         model.message.connect(self.status)
+        i18n.notifier.changed.connect(self._language_changed)
+        self.sync()
+
+    def _language_changed(self, _language: str) -> None:
+        """Op help in the boxes' tooltips follows the interface's language: every node is looked at again."""
+        self._shown.clear()
+        self._resets = -1
         self.sync()
 
     # -- model → items ---------------------------------------------------------------------------
@@ -170,7 +184,10 @@ class GraphScene(QGraphicsScene):
                     self._static.pop(node_id, None)
                     self._unknown.discard(node_id)
             if edited or moved or removed:
+                self._bodies = None
                 self._sync_wires(nodes, index, edited | moved, moved | removed, removed)
+                if len(moved) < len(self.nodes):  # (after a reset every wire was laid just now)
+                    self._relay_near(moved)
             self._overview_data = None
         finally:
             self.syncing = False
@@ -272,7 +289,38 @@ class GraphScene(QGraphicsScene):
             if self.overview:
                 item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
             self.addItem(item)
-        item.set_ends(src.out_ports[name].scenePos(), inp.scenePos())
+        self._lay(item, src.out_ports[name].scenePos(), inp.scenePos())
+
+    def _body(self, node_id: str) -> routing.Rect:
+        r = self.nodes[node_id].mapRectToScene(self.nodes[node_id].box())
+        return r.left(), r.top(), r.right(), r.bottom()
+
+    def bodies(self) -> routing.Bodies:
+        """The node boxes that wires go around (made again after an edit that moved or resized one)."""
+        if self._bodies is None:
+            self._bodies = routing.Bodies({node_id: self._body(node_id) for node_id in self.nodes})
+        return self._bodies
+
+    def _lay(self, item: WireItem, a: QPointF, b: QPointF) -> None:
+        """Set a wire's ends: its bezier, or a detour where the bezier would cross a node box."""
+        corners = routing.detour((a.x(), a.y()), (b.x(), b.y()), self.bodies(), (item.wire.src, item.wire.dst))
+        item.set_ends(a, b, corners)
+
+    def _relay_near(self, node_ids: set[str]) -> None:
+        """Lay again the wires that pass over these boxes (they may have to go around them now)."""
+        seen: set[int] = set()
+        for node_id in node_ids:
+            node = self.nodes.get(node_id)
+            if node is None:
+                continue
+            for item in self.items(node.mapRectToScene(node.box())):
+                if isinstance(item, WireItem) and id(item) not in seen and node_id not in (item.wire.src, item.wire.dst):
+                    seen.add(id(item))
+                    src, dst = self.nodes.get(item.wire.src), self.nodes.get(item.wire.dst)
+                    if src is not None and dst is not None:
+                        name = item.wire.output or next(iter(src.out_ports))
+                        self._lay(item, src.out_ports[name].scenePos(),
+                                  dst.in_port(item.wire.port, item.wire.index).scenePos())
 
     def _wires_of(self, node_id: str) -> list[WireItem]:
         """The wire items into and out of one node."""
@@ -286,13 +334,13 @@ class GraphScene(QGraphicsScene):
         if self.syncing:
             return
         self._overview_data = None
-        wires = self._wires_of(item.node_id)
-        for w in wires:
+        self.bodies().move(item.node_id, self._body(item.node_id))
+        for w in self._wires_of(item.node_id):
             src, dst = self.nodes[w.wire.src], self.nodes[w.wire.dst]
             name = w.wire.output or next(iter(src.out_ports))
-            w.set_ends(src.out_ports[name].scenePos(), dst.in_port(w.wire.port, w.wire.index).scenePos())
-        if wires:
-            self.wires_moved.emit()
+            self._lay(w, src.out_ports[name].scenePos(), dst.in_port(w.wire.port, w.wire.index).scenePos())
+        self._relay_near({item.node_id})
+        self.wires_moved.emit()
 
     def select_ids(self, ids: list[str]) -> None:
         self.clearSelection()
@@ -512,8 +560,8 @@ class GraphScene(QGraphicsScene):
                 continue
             for port in (item.in_ports.values() if start.is_output else item.out_ports.values()):
                 src, dst = (start.node_id, port.node_id) if start.is_output else (port.node_id, start.node_id)
-                port.set_verdict(f"Refused: {dst} already feeds {src}, so this wire would make a cycle"
-                                 if graph.would_cycle(doc, src, dst) else OK)
+                port.set_verdict(tr("Refused: {dst} already feeds {src}, so this wire would make a cycle")
+                                 .format(dst=dst, src=src) if graph.would_cycle(doc, src, dst) else OK)
         self._checked: set[int] = set()
 
     def _check_port(self, pos: QPointF) -> None:
@@ -570,7 +618,7 @@ class GraphScene(QGraphicsScene):
             if target is None:
                 return None
         if target.is_output == start.is_output:
-            reason = "Connect an output (right side) to an input (left side)"
+            reason = tr("Connect an output (right side) to an input (left side)")
             self.status.emit(reason)
             return reason
         out, inp = (start, target) if start.is_output else (target, start)
@@ -587,22 +635,22 @@ class GraphScene(QGraphicsScene):
         port = self.port_at(event.scenePos())
         menu = QMenu()
         if port is not None and not port.is_output and port.connected:
-            menu.addAction(f"Disconnect {graph.place_name(port.name, port.index)}",
+            menu.addAction(tr("Disconnect {place}").format(place=graph.place_name(port.name, port.index)),
                            lambda: self.model.disconnect(port.node_id, port.name, port.index))
         elif port is not None and port.literal and port.index is not None:  # a value in a list: no wire to delete
-            menu.addAction(f"Remove {graph.place_name(port.name, port.index)}",
+            menu.addAction(tr("Remove {place}").format(place=graph.place_name(port.name, port.index)),
                            lambda: self.model.disconnect(port.node_id, port.name, port.index))
         item = self.itemAt(event.scenePos(), self.views()[0].transform() if self.views() else QTransform())
         if isinstance(item, WireItem):
             wire = item.wire
-            menu.addAction("Delete wire", lambda: self.model.disconnect(wire.dst, wire.port, wire.index))
+            menu.addAction(tr("Delete wire"), lambda: self.model.disconnect(wire.dst, wire.port, wire.index))
         node = self.node_at(event.scenePos())
         if node is not None and port is None:
             if not node.isSelected():
                 self.select_ids([node.node_id])
             ids = self.selected_ids()
-            menu.addAction("Duplicate", lambda: self.model.duplicate(ids))
-            menu.addAction("Delete", lambda: self.model.remove(ids))
+            menu.addAction(tr("Duplicate"), lambda: self.model.duplicate(ids))
+            menu.addAction(tr("Delete"), lambda: self.model.remove(ids))
         if not menu.isEmpty():
             menu.exec(event.screenPos())
             event.accept()

@@ -12,21 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout, QWidget)
 
 from graphstudio.document import Document, DocumentError, load
+from graphstudio.document.translations import translated
 
-from . import graph, theme
+from . import graph, i18n, theme
+from .i18n import tr
 from .layout import default_size
 from .model import place_missing
 
 THUMB = QSize(200, 110)
-HINTS = ("Drag an op from the palette onto the canvas, or press Tab and type its name.",
-         "Drag from a node's output (right) to another node's input (left) to wire them.",
-         "Press Forward to see the values flow, then Backward for the gradients.")
+HINTS = (QT_TR_NOOP("Drag an op from the palette onto the canvas, or press Tab and type its name."),
+         QT_TR_NOOP("Drag from a node's output (right) to another node's input (left) to wire them."),
+         QT_TR_NOOP("Press Forward to see the values flow, then Backward for the gradients."))
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,20 @@ def lessons(folder: Path) -> list[Lesson]:
     return found
 
 
+def _cjk(char: str) -> bool:
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
 def summary(notes: str, limit: int = 110) -> str:
-    """The notes' first sentence as plain text, at most ``limit`` characters."""
-    text = " ".join(line.strip() for line in notes.strip().split("\n\n")[0].splitlines())
+    """The notes' first sentence as plain text, at most ``limit`` characters (a Chinese sentence ends
+    at its full stop, with no space after it; its lines join without one)."""
+    text = ""
+    for line in (line.strip() for line in notes.strip().split("\n\n")[0].splitlines()):
+        if text and line and not (_cjk(text[-1]) or _cjk(line[0])):
+            text += " "
+        text += line
     text = re.sub(r"[*`#>]", "", text)
-    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].rstrip(":;, ")
+    first = re.split(r"(?<=[.!?])\s|(?<=[。！？])", text, maxsplit=1)[0].rstrip(":;, ：；，")
     return first if len(first) <= limit else first[:limit - 1].rstrip() + "…"
 
 
@@ -109,8 +120,7 @@ class StartPage(QFrame):
         self.setAutoFillBackground(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.lesson_list = lesson_list
-        title = QLabel("<h2>Welcome to GraphStudio</h2>Build PyTorch computations as graphs and watch values "
-                       "and gradients flow. Start with a lesson, or build your own.")
+        title = self.title = QLabel()
         title.setWordWrap(True)
 
         self.gallery = QListWidget()
@@ -122,8 +132,7 @@ class StartPage(QFrame):
         self.gallery.setWordWrap(True)
         self.gallery.setUniformItemSizes(True)
         for lesson in lesson_list:
-            item = QListWidgetItem(QIcon(thumbnail(lesson.doc)), f"{lesson.number}. {lesson.title}\n{lesson.summary}")
-            item.setToolTip(f"{lesson.title}\n\n{lesson.summary}\n\n{lesson.path.name}")
+            item = QListWidgetItem(QIcon(thumbnail(lesson.doc)), "")
             item.setData(Qt.ItemDataRole.UserRole, str(lesson.path))
             item.setSizeHint(self.gallery.gridSize())
             self.gallery.addItem(item)
@@ -131,22 +140,28 @@ class StartPage(QFrame):
             lambda item: self.lessonChosen.emit(Path(item.data(Qt.ItemDataRole.UserRole))))
 
         own = QVBoxLayout()
-        own.addWidget(QLabel("<h3>Build your own</h3>"))
-        for i, hint in enumerate(HINTS, 1):
-            label = QLabel(f"{i}. {hint}")
+        self.own_header = QLabel()
+        own.addWidget(self.own_header)
+        self.hint_labels = []
+        for _hint in HINTS:
+            label = QLabel()
             label.setWordWrap(True)
             own.addWidget(label)
-        self.empty = QPushButton("Start with an empty canvas")
+            self.hint_labels.append(label)
+        self.empty = QPushButton()
         self.empty.clicked.connect(self.emptyChosen.emit)
         own.addWidget(self.empty)
-        own.addWidget(QLabel("<h3>Recent files</h3>"))
+        self.recent_header = QLabel()
+        own.addWidget(self.recent_header)
         self.recent = QListWidget()
         self.recent.itemActivated.connect(lambda item: self.recentChosen.emit(item.data(Qt.ItemDataRole.UserRole)))
         own.addWidget(self.recent, 1)
-        own.addWidget(QLabel("<i>Help › Start Page brings this page back; Esc closes it.</i>"))
+        self.footer = QLabel()
+        own.addWidget(self.footer)
 
         lessons_box = QVBoxLayout()
-        lessons_box.addWidget(QLabel("<h3>Lessons</h3>Double-click a lesson to open it."))
+        self.lessons_header = QLabel()
+        lessons_box.addWidget(self.lessons_header)
         lessons_box.addWidget(self.gallery, 1)
         columns = QHBoxLayout()
         columns.addLayout(lessons_box, 3)
@@ -157,6 +172,28 @@ class StartPage(QFrame):
         layout.addLayout(columns, 1)
         canvas.installEventFilter(self)
         self.setGeometry(canvas.rect())
+        i18n.live(self, self._retranslate)
+
+    def _retranslate(self) -> None:
+        """Every text of the page in the interface's language, the lessons' titles and summaries too."""
+        self.title.setText("<h2>" + tr("Welcome to GraphStudio") + "</h2>"
+                           + tr("Build PyTorch computations as graphs and watch values and gradients flow. "
+                                "Start with a lesson, or build your own."))
+        self.own_header.setText("<h3>" + tr("Build your own") + "</h3>")
+        for i, (label, hint) in enumerate(zip(self.hint_labels, HINTS), 1):
+            label.setText(f"{i}. {tr(hint)}")
+        self.empty.setText(tr("Start with an empty canvas"))
+        self.recent_header.setText("<h3>" + tr("Recent files") + "</h3>")
+        self.footer.setText("<i>" + tr("Help › Start Page brings this page back; Esc closes it.") + "</i>")
+        self.lessons_header.setText("<h3>" + tr("Lessons") + "</h3>" + tr("Double-click a lesson to open it."))
+        for row, lesson in enumerate(self.lesson_list):
+            title, notes = translated(lesson.doc, i18n.language())
+            title, first = title or lesson.title, summary(notes)
+            item = self.gallery.item(row)
+            item.setText(f"{lesson.number}. {title}\n{first}")
+            item.setToolTip(f"{title}\n\n{first}\n\n{lesson.path.name}")
+        if self.recent.count() == 1 and not self.recent.item(0).flags() & Qt.ItemFlag.ItemIsEnabled:
+            self.recent.item(0).setText(tr("(none yet)"))
 
     def show_with(self, recent: list[str]) -> None:
         """Show the page, listing ``recent`` files (paths)."""
@@ -167,7 +204,7 @@ class StartPage(QFrame):
             item.setToolTip(path)
             self.recent.addItem(item)
         if not recent:
-            placeholder = QListWidgetItem("(none yet)")
+            placeholder = QListWidgetItem(tr("(none yet)"))
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.recent.addItem(placeholder)
         self.setGeometry(self.parentWidget().rect())

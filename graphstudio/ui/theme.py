@@ -29,6 +29,10 @@ CATEGORY_COLORS = {
 }
 
 
+def names() -> tuple[str, ...]:
+    return tuple(_CANVAS)
+
+
 def current() -> str:
     return _CURRENT
 

@@ -12,8 +12,29 @@ import re
 from typing import Any
 
 
+def QT_TR_NOOP(text: str) -> str:  # noqa: N802  (the name pyside6-lupdate looks for)
+    """Mark ``text`` for the translation catalog without importing Qt into this pure module."""
+    return text
+
+
+NOTHING_FOR_NONE = QT_TR_NOOP(", or nothing for none")
+NOT_AN_INPUT = QT_TR_NOOP("expected a number, a list like [1, 2], or a node id like x or x:name")
+
+
 class InvalidValue(ValueError):
-    """A typed value the param cannot take; the message is shown under the field."""
+    """A typed value the param cannot take; the message is shown under the field.
+
+    ``text`` is the message with ``{fields}`` still to fill (so the editor can translate it first);
+    ``optional`` adds that an empty field means none. ``str()`` is the English message.
+    """
+
+    def __init__(self, text: str, optional: bool = False, **fields: Any) -> None:
+        self.text, self.optional, self.fields = text, optional, fields
+        super().__init__(self.words(lambda s: s))
+
+    def words(self, translate: Any) -> str:
+        """The message with each marked text passed through ``translate`` (the editor's ``tr``)."""
+        return translate(self.text).format(**self.fields) + (translate(NOTHING_FOR_NONE) if self.optional else "")
 
 
 def _is_int(v: Any) -> bool:
@@ -93,52 +114,52 @@ def parse_value(kind: str, text: str) -> Any:
     if not text:
         if optional:
             return None
-        raise InvalidValue("a value is needed")
+        raise InvalidValue(QT_TR_NOOP("a value is needed"))
     if base in LIST_KINDS:
         text = pythonic_list(text)
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidValue(f"not valid JSON ({exc.msg} at column {exc.colno}); write e.g. {example(base)}") from None
+        raise InvalidValue(QT_TR_NOOP("not valid JSON ({why} at column {column}); write e.g. {example}"),
+                           why=exc.msg, column=exc.colno, example=example(base)) from None
     if value is None and optional:
         return None
     return _check(base, value, optional)
 
 
 def _check(kind: str, value: Any, optional: bool) -> Any:
-    none = ", or nothing for none" if optional else ""
     if kind == "shape":
         if _is_int(value) and value >= 0:
             return [value]
         if _ints(value) and all(x >= 0 for x in value):
             return value
-        raise InvalidValue(f"expected a list of whole numbers ≥ 0, like [2, 3]{none}")
+        raise InvalidValue(QT_TR_NOOP("expected a list of whole numbers ≥ 0, like [2, 3]"), optional)
     if kind == "dims":
         if _is_int(value) or _ints(value):
             return value
-        raise InvalidValue(f"expected a dimension or a list of them, like 0 or [0, 1]{none}")
+        raise InvalidValue(QT_TR_NOOP("expected a dimension or a list of them, like 0 or [0, 1]"), optional)
     if kind == "int_or_ints":
         if _is_int(value) or _ints(value):
             return value
-        raise InvalidValue(f"expected a whole number or a list of them, like 2 or [1, 2]{none}")
+        raise InvalidValue(QT_TR_NOOP("expected a whole number or a list of them, like 2 or [1, 2]"), optional)
     if kind == "padding":
         if _is_int(value) or _ints(value) or value in PADDING_NAMES:
             return value
-        raise InvalidValue(f"expected a whole number, a list of them, same or valid{none}")
+        raise InvalidValue(QT_TR_NOOP("expected a whole number, a list of them, same or valid"), optional)
     if kind in ("dim", "int"):
         if _is_int(value):
             return value
-        raise InvalidValue(f"expected a whole number{none}")
+        raise InvalidValue(QT_TR_NOOP("expected a whole number"), optional)
     if kind in ("number", "float"):
         if _is_num(value):
             return value
-        raise InvalidValue(f"expected a number{none}")
+        raise InvalidValue(QT_TR_NOOP("expected a number"), optional)
     if kind == "data":
         if _rectangular(value):
             return value
         if isinstance(value, list):
-            raise InvalidValue("expected nested lists of numbers with equal lengths, like [[1, 2], [3, 4]]")
-        raise InvalidValue("expected a number or nested lists of numbers, like [[1, 2], [3, 4]]")
+            raise InvalidValue(QT_TR_NOOP("expected nested lists of numbers with equal lengths, like [[1, 2], [3, 4]]"))
+        raise InvalidValue(QT_TR_NOOP("expected a number or nested lists of numbers, like [[1, 2], [3, 4]]"))
     return value  # a type this editor does not know: any JSON value, the checker judges it
 
 
@@ -146,18 +167,18 @@ def parse_input(text: str) -> Any:
     """An input typed in the inspector: a number or nested list literal, or a node reference."""
     text = text.strip()
     if not text:
-        raise InvalidValue("a value is needed (a number, a list, or a node id)")
+        raise InvalidValue(QT_TR_NOOP("a value is needed (a number, a list, or a node id)"))
     try:
         value = json.loads(pythonic_list(text) if text[0] in "([" or _numbers_with_commas(text) else text)
     except json.JSONDecodeError:
         if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?", text):
             return text
-        raise InvalidValue("expected a number, a list like [1, 2], or a node id like x or x:name") from None
+        raise InvalidValue(NOT_AN_INPUT) from None
     if isinstance(value, str) or _rectangular(value):
         return value
     if isinstance(value, list) and all(isinstance(v, str) or _rectangular(v) for v in value):
         return value  # a variadic input: a list of references and literals
-    raise InvalidValue("expected a number, a list like [1, 2], or a node id like x or x:name")
+    raise InvalidValue(NOT_AN_INPUT)
 
 
 def _numbers_with_commas(text: str) -> bool:

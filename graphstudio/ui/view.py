@@ -13,11 +13,15 @@ from PySide6.QtGui import QAction, QCursor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
 
 from . import graph, theme
+from .items import TEXT_PT
+from .i18n import tr
 from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
 from .palette import MIME_OP, OpSearchPopup
 from .scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # far enough out to fit a graph of a thousand nodes
+READABLE_PX = 9.0   # a node's text is at least this tall (pixels) when a graph opens
+RESULT_ROOM = 140.0  # right of a graph: where the result cards of its last nodes go
 
 
 class GraphView(QGraphicsView):
@@ -79,6 +83,34 @@ class GraphView(QGraphicsView):
         elif self.zoom_level < MIN_ZOOM:
             self.setTransform(self.transform().fromScale(MIN_ZOOM, MIN_ZOOM))
         self.centerOn(rect.center())
+
+    def readable_zoom(self) -> float:
+        """The zoom at which a node's id, op and port names are READABLE_PX tall on this screen."""
+        return READABLE_PX / (TEXT_PT * self.logicalDpiY() / 72.0)
+
+    def open_view(self) -> None:
+        """How a graph opens: whole when its node text stays readable (with room on the right for
+        the result cards a run will show), else at the readable zoom with its start in view — the
+        left edge, centred on the first column — rather than fitted into a thumbnail."""
+        rect = self.graph_scene.content_rect()
+        if rect.isEmpty():
+            self.fit()
+            return
+        rect = rect.adjusted(-40, -40, 40 + RESULT_ROOM, 40)
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        zoom = min(max(self.zoom_level, self.readable_zoom()), 1.5)
+        self.setTransform(self.transform().fromScale(zoom, zoom))
+        seen = self.visible_scene_rect()
+        if seen.width() >= rect.width() and seen.height() >= rect.height():
+            self.centerOn(rect.center())
+            return
+        first = [n.sceneBoundingRect() for n in self.graph_scene.nodes.values()
+                 if n.sceneBoundingRect().left() < rect.left() + 40 + NODE_WIDTH]
+        column = QRectF()
+        for r in first:
+            column = column.united(r)
+        y = column.center().y() if column.height() <= seen.height() else column.top() + seen.height() / 2 - 40
+        self.centerOn(rect.left() + seen.width() / 2, y)
 
     def zoom_at(self, factor: float, viewport_pos: QPointF) -> None:
         """Zoom keeping the scene point under ``viewport_pos`` where it is (zoom to cursor)."""
@@ -199,7 +231,7 @@ class GraphView(QGraphicsView):
     def add_op_at(self, op: str, scene_pos: QPointF) -> str | None:
         """Add ``op`` with its header centred under ``scene_pos`` (snapped to the grid)."""
         if graph.op_class(op) is None:
-            self.graph_scene.status.emit(f"Unknown op '{op}'")
+            self.graph_scene.status.emit(tr("Unknown op '{op}'").format(op=op))
             return None
         x, y = scene_pos.x() - NODE_WIDTH / 2, scene_pos.y() - HEADER / 2
         if self.graph_scene.snap_to_grid:
@@ -232,7 +264,7 @@ class GraphView(QGraphicsView):
                 self.add_op_at(op, scene_pos)
                 return
             stack = self.graph_scene.model.stack
-            stack.beginMacro(f"Add {op} and connect")  # one undo step for both
+            stack.beginMacro(tr("Add {op} and connect").format(op=op))  # one undo step for both
             try:
                 then(self.add_op_at(op, scene_pos))
             finally:
@@ -282,7 +314,7 @@ class GraphView(QGraphicsView):
     def canvas_menu(self, scene_pos: QPointF) -> QMenu:
         """The empty canvas's menu at ``scene_pos``: Add node… (as Tab), then ``canvas_actions``."""
         menu = QMenu(self)
-        menu.addAction("Add node here…\tTab", lambda: self.open_search(scene_pos))
+        menu.addAction(tr("Add node here…") + "\tTab", lambda: self.open_search(scene_pos))
         if self.canvas_actions:
             menu.addSeparator()
             menu.addActions(self.canvas_actions)
@@ -325,14 +357,14 @@ class GraphView(QGraphicsView):
         if index is not None:
             value = value[index] if isinstance(value, list) and index < len(value) else None
         editor.setText(values.format_value(value))
-        editor.setPlaceholderText("a number, [1, 2], or a node id")
+        editor.setPlaceholderText(tr("a number, [1, 2], or a node id"))
         editor.selectAll()
 
         def commit() -> None:
             try:
                 reason = model.set_input(node_id, port, values.parse_input(editor.text()), index)
             except values.InvalidValue as exc:
-                reason = str(exc)
+                reason = exc.words(tr)
             if reason:
                 self.graph_scene.status.emit(f"{node_id}.{graph.place_name(port, index)}: {reason}")
             editor.close()

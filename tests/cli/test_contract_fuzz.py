@@ -77,6 +77,11 @@ def _enlarged(value: Any, draw: Any) -> Any:
     return {**value, **{f"k{i}": i for i in range(draw(st.sampled_from((1, 100))))}}
 
 
+def _odd(draw: Any) -> Any:
+    """A copy of one of ODD_VALUES: later mutations must not change the shared ones."""
+    return json.loads(json.dumps(draw(st.sampled_from(ODD_VALUES))))
+
+
 @st.composite
 def mutants(draw: Any) -> tuple[str, Any]:
     """(the example's name, a mutant of it)."""
@@ -88,13 +93,13 @@ def mutants(draw: Any) -> tuple[str, Any]:
         path = draw(st.sampled_from(_paths(tree)))
         how = draw(st.sampled_from(("delete", "retype", "duplicate", "enlarge", "rename")))
         if not path:
-            tree = draw(st.sampled_from(ODD_VALUES)) if how == "retype" else tree
+            tree = _odd(draw) if how == "retype" else tree
             continue
         parent, key = _get(tree, path[:-1]), path[-1]
         if how == "delete":
             del parent[key]
         elif how == "retype":
-            parent[key] = draw(st.sampled_from(ODD_VALUES))
+            parent[key] = _odd(draw)
         elif how == "duplicate":
             if isinstance(parent, list):
                 parent.insert(key, json.loads(json.dumps(parent[key])))

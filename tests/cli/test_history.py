@@ -1,12 +1,10 @@
 """A long run stays flat in memory; `--json` still has every step's entry and the optimizers' state."""
 from __future__ import annotations
 
-import io
 import json
 import tracemalloc
 
 import numpy as np
-import pytest
 
 from graphstudio.cli import load_and_compile, main
 from graphstudio.document import Document, Node, save
@@ -54,6 +52,7 @@ def test_a_run_of_many_steps_stays_flat_in_memory(tmp_path):
     assert len(runner.history) == 16_000 and after - before < 1 << 20
 
 
+@needs_torch
 def test_json_streams_every_step_and_states_as_pytorch(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(history_module, "KEEP", 2)  # a history of 2 + 2 kept entries: --json still lists all
     path = _adam_graph(tmp_path)
@@ -62,8 +61,6 @@ def test_json_streams_every_step_and_states_as_pytorch(tmp_path, capsys, monkeyp
     assert data["steps"] == 7 and [h["step"] for h in data["history"]] == list(range(1, 8))
     assert set(data["state"]) == {"opt"} and set(data["state"]["opt"]) == {"w"}
     state = data["state"]["opt"]["w"]
-    if torch is None:
-        pytest.skip("PyTorch is not installed")
     w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
     opt = torch.optim.Adam([w], lr=0.1)
     losses = []

@@ -94,15 +94,18 @@ def index_parts(draw: Any) -> Any:
 indices = st.lists(index_parts(), min_size=1, max_size=3).filter(lambda parts: parts.count(("ellipsis",)) <= 1)
 
 
+operands = st.one_of(small_scalars, refs.map(lambda r: ("ref", r)))  # a number, or a tensor made earlier
+
+
 def operations() -> Any:
     return st.one_of(
         st.tuples(st.just("scalar"), st.sampled_from(BINARY + COMPARE), refs, small_scalars, st.booleans()),
         st.tuples(st.just("binary"), st.sampled_from(BINARY + COMPARE), refs, refs),
-        st.tuples(st.just("inplace"), st.sampled_from(INPLACE), refs, st.one_of(small_scalars, refs.map(lambda r: ("ref", r)))),
+        st.tuples(st.just("inplace"), st.sampled_from(INPLACE), refs, operands),
         st.tuples(st.just("clamp_"), refs, st.one_of(st.none(), floats), st.one_of(st.none(), floats)),
         st.tuples(st.just("zero_"), refs),
         st.tuples(st.just("getitem"), refs, indices),
-        st.tuples(st.just("setitem"), refs, indices, st.one_of(small_scalars, refs.map(lambda r: ("ref", r)))),
+        st.tuples(st.just("setitem"), refs, indices, operands),
         st.tuples(st.just("reduce"), st.sampled_from(REDUCTIONS), refs, st.one_of(st.none(), dims), st.booleans()),
         st.tuples(st.just("view"), st.sampled_from(["view", "reshape"]), refs, st.integers(0, 4)),
         st.tuples(st.just("transpose"), refs, dims, dims),
@@ -132,14 +135,6 @@ def programs(draw: Any, max_steps: int = 8) -> list[tuple]:
 
 # -- the interpreter ---------------------------------------------------------------------------
 
-def _literal(value: Any) -> str:
-    return repr(value)
-
-
-def _index_code(parts: list[str]) -> str:
-    return ", ".join(parts) if len(parts) != 1 else parts[0] + ("," if parts[0].startswith("(") else "")
-
-
 class Interpreter:
     """Runs one program against ``mod`` (``torch`` or ``graphstudio.engine``), recording each step."""
 
@@ -160,7 +155,7 @@ class Interpreter:
     def operand(self, value: Any) -> tuple[Any, str]:
         if isinstance(value, tuple):
             return self.ref(value[1])
-        return value, _literal(value)
+        return value, repr(value)
 
     def run(self, program: list[tuple]) -> list[dict]:
         with warnings.catch_warnings():

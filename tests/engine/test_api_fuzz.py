@@ -81,6 +81,10 @@ FOUND = [
     "torch.tensor(1.0).__setitem__((0,), 2.0)",
     "torch.tensor(1.0)[0, :]",
     "torch.tensor([True]).argmin()",
+    "torch.mv(torch.tensor(0.0), torch.tensor(0.0))",
+    "torch.arange(1)[torch.tensor([-2, 1])]",
+    "torch.ones(2, 0)[:, torch.tensor([0])]",
+    "torch.dot(torch.tensor([3, 4], dtype=torch.int32), torch.tensor([1, 2], dtype=torch.int32))",
 ]
 
 

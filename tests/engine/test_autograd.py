@@ -259,3 +259,18 @@ def test_max_of_a_0_dim_tensor_along_dim_0_is_a_copy(name):
             x.add_(1.0)
         seen.append(values.item())
     assert seen[0] == seen[1] == 1.5
+
+
+@needs_torch
+@pytest.mark.parametrize("data", [[1, 2], [True, True], [1.5, 2.0]])
+@pytest.mark.parametrize("number", [0.5, 3, True])
+def test_where_with_a_python_number_types_its_result_as_pytorch(data, number):
+    """A float number lifts an int or bool tensor to float32, an int lifts bool to int64 (found by the
+    graph fuzzer: `where(c, int_tensor, 0.5)` kept int64 and truncated 0.5)."""
+    results = []
+    for lib in (gs, torch):
+        c, x = lib.tensor([True, False]), lib.tensor(data)
+        for out in (lib.where(c, x, number), lib.where(c, number, x)):
+            results.append((str(out.dtype), out.tolist()))
+    half = len(results) // 2
+    assert results[:half] == results[half:]

@@ -103,8 +103,8 @@ class _Graph:
         n = int(np.prod(shape, dtype=np.int64))
         if dtype == "bool":
             data = rng.random(shape) > 0.5
-        elif dtype == "int64":
-            data = rng.integers(-3 if not positive else 1, 4, size=shape)
+        elif dtype == "int64":  # distinct, so sorts and arg-extremes have no ties to break
+            data = rng.permutation(n).reshape(shape) + (1 if positive else -(n // 2))
         else:
             data = rng.standard_normal(n)
             if distinct:
@@ -151,7 +151,7 @@ class _Graph:
         name = self.draw(st.sampled_from(sorted(OPS)))
         op = REGISTRY[name]
         sample = self.draw(st.sampled_from(OPS[name]))
-        float_dtype = self.draw(st.sampled_from(FLOATS))
+        float_dtype = self.draw(st.sampled_from(FLOATS + ("int64",)))  # ops that refuse ints are left out
         ports = list(op.inputs)
         items = list(sample.inputs)
         broadcast = self.draw(st.booleans())
@@ -250,7 +250,7 @@ class _Graph:
 
     def backward_sink(self, v: Value, retain_graph: bool) -> None:
         node: dict = {"id": self.new_id("bw"), "op": "backward", "inputs": {"tensor": v.ref}}
-        if v.spec.shape != () and self.draw(st.booleans()):
+        if v.spec.shape != () and (v.spec.numel == 0 or self.draw(st.booleans())):  # no literal for [0, 6]
             v = self.reduce_to_scalar(v)
             node["inputs"]["tensor"] = v.ref
         if v.spec.shape != ():

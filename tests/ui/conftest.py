@@ -45,7 +45,9 @@ def chain_doc() -> Document:
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path):
+    from graphstudio.ui import i18n
     from graphstudio.ui.mainwindow import MainWindow
+    i18n.set_language("en")  # whatever the machine's locale: tests read the English texts
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = MainWindow(settings=settings, recovery_dir=tmp_path / "recovery")
     win.questions = []

@@ -354,3 +354,11 @@ def test_double_click_on_a_literal_input_edits_it_inline(window, chain_doc):
     window.view.literal_editor.returnPressed.emit()
     assert window.model.doc.node("c").inputs["other"] == 2
     assert "c.other" in window.statusBar().currentMessage()
+
+
+def test_an_output_port_tooltip_says_the_shape_the_box_prints_small(window, chain_doc):
+    window.model.reset(chain_doc)
+    port = next(iter(window.scene.nodes["b"].out_ports.values()))
+    assert "[2, 3] float32" in port.toolTip()
+    window.model.set_param("a", "shape", [4, 3])  # an edit upstream: only the shapes shown change
+    assert "[4, 3] float32" in next(iter(window.scene.nodes["b"].out_ports.values())).toolTip()

@@ -330,6 +330,24 @@ def test_screenshot_writes_an_image(qapp, tmp_path, capsys):
     assert not image.isNull() and image.width() > 400 and image.height() > 300
 
 
+def test_screenshot_takes_a_window_size_and_a_theme(qapp, tmp_path, capsys):
+    from graphstudio.ui import theme
+    from graphstudio.ui.live.screenshot import screenshot
+    out = tmp_path / "dark.png"
+    before = theme.current()
+    try:
+        assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(out), None, "1366x768", "dark") == 0
+        image = QImage(str(out))
+        assert (image.width(), image.height()) == (1366, 768)
+        assert image.pixelColor(image.width() // 2, image.height() // 2).lightness() < 100  # the dark canvas
+    finally:
+        theme.apply(before)
+    assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(out), None, "big") == 2
+    assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(out), None, "800x600", "pink") == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2 and "--size" in lines[0] and "--theme" in lines[1]
+
+
 def test_screenshot_failures_are_one_line(qapp, tmp_path, capsys, examples_dir):
     from graphstudio.ui.live.screenshot import screenshot
     errors = examples_dir / "errors"
@@ -447,3 +465,21 @@ def test_a_new_train_does_not_wait_for_a_snapshot_the_window_dropped(qapp):
     assert not courtesy.ready()
     courtesy.restart()  # the next Train
     assert courtesy.ready()
+
+
+def test_a_uniform_matrix_keeps_its_cells_in_view(qapp):
+    """A 2×2 of 4.5 is drawn as four cells (lines between them), not as one block of colour."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtWidgets import QGraphicsScene
+    scene = QGraphicsScene()
+    panel = WirePanel(("t", "input", None), "w")
+    scene.addItem(panel)
+    panel.set_value(np.full((2, 2), 4.5, np.float32))
+    card = panel.card()
+    heat = QRectF(card.left() + panels.PAD + 2, card.top() + panels.CAPTION + 2, panels.HEAT_H, panels.HEAT_H)
+    image = _render(scene, QRectF(card.left(), card.top(), 120, 100))
+    scale = image.width() / 120
+    row = int((heat.top() - card.top() + 3) * scale)  # near the top of the cells, above the number
+    colors = {image.pixelColor(int((heat.left() - card.left() + x) * scale), row).name()
+              for x in np.linspace(2, heat.width() - 2, 60)}
+    assert len(colors) >= 2, colors  # the cell colour and the line between the two columns

@@ -414,21 +414,24 @@ def test_the_cards_of_two_wires_into_one_node_do_not_cover_each_other(qtbot, win
     assert not any(a.intersects(b) for i, a in enumerate(everything) for b in everything[i + 1:])
 
 
-def test_cards_of_a_tensor_used_ten_times_stay_near_their_wires(qtbot, window, live):
-    from graphstudio.ui.live import overlay
-
+def test_a_tensor_used_ten_times_gets_one_card_at_its_output_not_a_pile(qtbot, window, live):
     open_graph(window, LESSONS / "15_cat_vs_stack.json")  # t feeds ten list slots
     live.set_animate(False)
     live.backward()
     settle(qtbot, live)
     qtbot.wait(10)
-    uses = [p for (target, port, _), p in live.layer.panels.items() if port == "tensors"]
-    assert len(uses) == 10 and all(p.isVisible() for p in uses)
-    dealt = [p for p in uses if p.lift > overlay.MAX_LIFT]
-    assert dealt  # more cards than fit beside the wires: the rest are dealt in a cascade ...
-    assert all(p.lift <= overlay.MAX_LIFT + overlay.CASCADE * len(uses) for p in uses)  # ... not a tower
-    corners = {(p.card().translated(p.pos()).left(), p.card().translated(p.pos()).top()) for p in dealt}
-    assert len(corners) == len(dealt)  # each dealt card shows its own edge
+    card = live.layer.results["t"]
+    assert card.isVisible() and card.grad is not None
+    assert np.allclose(card.grad, 10.0)  # the ten contributions of 1, summed: t.grad
+    port = window.scene.nodes["t"].out_ports["out"] if "out" in window.scene.nodes["t"].out_ports else \
+        next(iter(window.scene.nodes["t"].out_ports.values()))
+    rect = card.mapRectToScene(card.card())
+    assert rect.left() > port.scenePos().x() and abs(rect.center().y() - port.scenePos().y()) < 60  # at t's output
+    shown = [p.mapRectToScene(p.card()) for (_, port_name, _), p in live.layer.panels.items()
+             if port_name == "tensors" and p.isVisible()]
+    assert len(shown) < 10  # the uses' own cards only where there is room beside their wires
+    everything = shown + [rect]
+    assert not any(a.intersects(b) for i, a in enumerate(everything) for b in everything[i + 1:])
 
 
 def test_forward_without_animation_hands_a_big_graph_out_in_slices_and_is_busy_until_done(qtbot, window, live,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import autograd, factory, functions
-from . import dtypes, op_functions, subscript
+from . import dtypes, op_functions, recording, subscript
 from .backend import get_backend
 from .grad_graph import AccumulateGrad, run_backward
 from .registry import REGISTRY
@@ -23,13 +23,18 @@ from .tensor import INPLACE_OPS, Tensor, inplace_method
 def backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
              inputs: Any = None) -> None:
     """Compute the gradient of this tensor with respect to every leaf that requires grad."""
+    listener = recording.observer
+    if listener is not None:
+        listener.before_backward(self, gradient, retain_graph)
     edge = self._edge
     if gradient is None and inputs is None and not create_graph and edge is not None and self.array.size == 1 \
             and type(edge[0]) is not AccumulateGrad:  # loss.backward(): the short way, same checks
         run_backward([(edge[0], edge[1], self._be.xp.ones(self.array.shape, dtype=self.array.dtype))],
                      bool(retain_graph))
-        return
-    autograd.backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
+    else:
+        autograd.backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
+    if listener is not None:
+        listener.after_backward(self)
 
 
 def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:

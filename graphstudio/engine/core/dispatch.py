@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import dtypes
+from . import dtypes, recording
 from .grad_graph import grad_mode, note_saved
 from .registry import Op, ShapeError, Spec, node_class
 from .tensor import Tensor, wrap
@@ -98,8 +98,19 @@ def unary(op: type[Op], a: Tensor) -> Tensor:
             note_saved(ctx)
         ctx.shape = out.shape
         ctx.dtype = out.dtype
-        return wrap(out, be, (ctx, 0))
-    return wrap(out, be, None)
+        result = wrap(out, be, (ctx, 0))
+    else:
+        result = wrap(out, be, None)
+    if recording.observer is not None:
+        recording.observer.op(op, (a,), {}, result)
+    return result
+
+
+def _heard(op: type[Op], args: tuple, params: dict, result: Any) -> Any:
+    """`result`, told to the recording listener when one is on (see recording)."""
+    if recording.observer is not None:
+        recording.observer.op(op, args, params, result)
+    return result
 
 
 def dtypes_of(be: Any, arr: Any) -> dtypes.dtype:
@@ -152,8 +163,12 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
             note_saved(ctx)
         ctx.shape = out.shape
         ctx.dtype = out.dtype
-        return wrap(out, be, (ctx, 0))
-    return wrap(out, be, None)
+        result = wrap(out, be, (ctx, 0))
+    else:
+        result = wrap(out, be, None)
+    if recording.observer is not None:
+        recording.observer.op(op, (a, b), {}, result)
+    return result
 
 
 def _with_scalar(op: type[Op], be: Any, x: Any, value: Any) -> tuple[Any, Any]:
@@ -229,19 +244,20 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
         if records(op, name, out.dtype, be, any(t.requires_grad for t in tensors)):
             _link(ctx, op, args)
             ctx.shape, ctx.dtype = out.shape, out.dtype
-            return wrap(out, be, (ctx, 0))
-        return wrap(out, be, None)
+            return _heard(op, args, params, wrap(out, be, (ctx, 0)))
+        return _heard(op, args, params, wrap(out, be, None))
     out = tuple(out)
     multi = node_class(type(ctx).__name__, op, len(out), multi=True)
     if type(ctx) is not multi:  # the count may depend on the input's size (split); same slots, so re-class
         ctx.__class__ = multi
     floating = [o for o in out if be.from_dtype[o.dtype].is_floating_point]
     if not (floating and records(op, name, floating[0].dtype, be, any(t.requires_grad for t in tensors))):
-        return tuple(wrap(o, be, None) for o in out)
+        return _heard(op, args, params, tuple(wrap(o, be, None) for o in out))
     _link(ctx, op, args)
     ctx.shape = tuple(o.shape for o in out)
     ctx.dtype = tuple(o.dtype for o in out)
-    return tuple(wrap(o, be, (ctx, i) if be.from_dtype[o.dtype].is_floating_point else None) for i, o in enumerate(out))
+    return _heard(op, args, params, tuple(wrap(o, be, (ctx, i) if be.from_dtype[o.dtype].is_floating_point else None)
+                                          for i, o in enumerate(out)))
 
 
 def default_plan(op: type[Op]) -> tuple:

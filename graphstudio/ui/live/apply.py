@@ -12,6 +12,7 @@ import numpy as np
 from graphstudio.document import Node
 
 from ..commands import NodesCommand, Target
+from ..i18n import tr
 
 
 def data_list(a: np.ndarray) -> object:
@@ -44,7 +45,8 @@ class ApplyTrainedValues(NodesCommand):
                 raise ValueError(f"'{node_id}' holds NaN or Inf, which a graph file cannot store")
         self.leaves = {k: np.array(v, copy=True) for k, v in leaves.items()}
         n = len(leaves)
-        super().__init__(target, f"Apply trained values ({n} tensor{'s' if n != 1 else ''})")
+        super().__init__(target, tr("Apply trained values (1 tensor)") if n == 1
+                         else tr("Apply trained values (%n tensors)", None, n))
 
     def apply(self, nodes: list[Node]) -> None:
         for node in nodes:

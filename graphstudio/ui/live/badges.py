@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
+from ..i18n import tr
 from .panels import BAD_COLOR, GRAD_COLOR, font, metrics, short
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -43,8 +44,8 @@ class NodeBadge(QGraphicsItem):
         self.grad_fn, self.requires_grad, self.is_leaf = grad_fn, requires_grad, is_leaf
         parts = [grad_fn] if grad_fn else []
         if is_leaf:
-            parts.append("leaf")
-        parts.append("requires_grad" if requires_grad else "no grad")
+            parts.append(tr("leaf"))
+        parts.append("requires_grad" if requires_grad else tr("no grad"))
         self.text = " · ".join(parts)
         self.setToolTip(f"grad_fn = {grad_fn}\nrequires_grad = {requires_grad}\nis_leaf = {is_leaf}")
         self.prepareGeometryChange()
@@ -86,14 +87,16 @@ class SumBadge(QGraphicsItem):
     def set_parts(self, parts: list[np.ndarray]) -> None:
         self.parts = list(parts)
         self.total = np.sum(np.stack([np.asarray(p) for p in parts]), axis=0) if parts else None
-        names = " + ".join(f"g{str(i + 1).translate(SUBSCRIPTS)}" for i in range(len(parts)))
+        g = [f"g{str(i + 1).translate(SUBSCRIPTS)}" for i in range(len(parts))]
+        names = " + ".join(g if len(g) <= 3 else [g[0], g[1], "…", g[-1]])
         values = [short(p) for p in parts]
         total = short(self.total)
-        text = f"{names} = {' + '.join(values)} = {total}" if len(parts) <= 3 else f"{names} = {total}"
+        readable = len(parts) <= 3 and all(len(v) <= 7 for v in values)  # the sum in numbers, when short
+        text = f"{names} = {' + '.join(values)} = {total}" if readable else f"{names} = {total}"
         if text == self.text:
             return
         self.text = text
-        self.setToolTip("Gradient contributions of each use, summed where the tensor fans out:\n" +
+        self.setToolTip(tr("Gradient contributions of each use, summed where the tensor fans out:") + "\n" +
                         "\n".join(f"g{i + 1} = {v}" for i, v in enumerate(values)) + f"\nsum = {total}")
         width = metrics(7.5, True).horizontalAdvance(text) + 26
         if width != self._width:
@@ -133,7 +136,7 @@ class ErrorMarker(QGraphicsItem):
         self.message = message
         w, h = parent.size
         self._box = QRectF(-6, -6, w + 12, h + 12)
-        self._text = QRectF(0, h + 22, max(w + 90, 280), 46)
+        self._text = QRectF(0, h + 22, max(w + 90, 280), 32)  # three lines: clear of the box below
         self.setZValue(9)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setToolTip(message)

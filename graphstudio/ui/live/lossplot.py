@@ -21,6 +21,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from .. import i18n
+from ..i18n import tr
+
 REDRAW_MS = 150
 GROWTH = 1.1  # while a run goes on, the step axis reaches 10% past the last step
 PENS = ["#e07b1a", "#2f6fdf", "#1f7a4d", "#c2506e", "#7a4fc0", "#2f8f9a"]
@@ -55,8 +58,6 @@ class LossPlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = pg.PlotWidget(background=None)
-        self.plot.setLabel("bottom", "step")
-        self.plot.setLabel("left", "loss")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.addLegend(offset=(-8, 8))
         self.plot.setClipToView(True)
@@ -76,8 +77,7 @@ class LossPlot(QWidget):
         # its text changes at every refresh; a label that asked for a new width each time would
         # re-lay out the plot beside it, and pyqtgraph then rebuilds both axes (~10 ms each)
         self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.log_scale = QCheckBox("log scale")
-        self.log_scale.setToolTip("Loss on a logarithmic axis: a long run's slow progress stays visible")
+        self.log_scale = QCheckBox()
         self.log_scale.toggled.connect(self.set_log)
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
@@ -96,6 +96,13 @@ class LossPlot(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.redraw)
+        i18n.live(self, self._retranslate)
+
+    def _retranslate(self) -> None:
+        self.plot.setLabel("bottom", tr("step"))
+        self.plot.setLabel("left", tr("loss"))
+        self.log_scale.setText(tr("log scale"))
+        self.log_scale.setToolTip(tr("Loss on a logarithmic axis: a long run's slow progress stays visible"))
         self._show_info()
 
     def clear(self, names: list[str] = (), lrs: dict[str, float] | None = None) -> None:
@@ -216,6 +223,7 @@ class LossPlot(QWidget):
         return np.empty(0) if s is None else s.y[:s.n].copy()
 
     def _show_info(self) -> None:
-        lr = ", ".join(f"{k} lr {v:g}" for k, v in self.lrs.items()) or "no optimizer"
+        lr = ", ".join(f"{k} lr {v:g}" for k, v in self.lrs.items()) or tr("no optimizer")
         last = ", ".join(f"{k} {s.y[s.n - 1]:.4g}" for k, s in self.series.items() if s.n)
-        self.info.setText(f"step {self.step}  ·  {lr}" + (f"  ·  loss {last}" if last else ""))
+        self.info.setText(tr("step {step}").format(step=self.step) + f"  ·  {lr}"
+                          + ("  ·  " + tr("loss {values}").format(values=last) if last else ""))

@@ -16,11 +16,13 @@ import shiboken6
 from PySide6.QtCore import QObject, QPointF, QRectF, QTimer
 from PySide6.QtGui import QPainterPath
 
-from graphstudio.document.references import source_of
+from graphstudio.document.references import parse_ref, source_of
 
 from ..items import NodeItem, WireItem
+from . import placement
 from .badges import ErrorMarker, NodeBadge, SumBadge
 from .panels import WireDash, WirePanel
+from .placement import PORT, Card, Rect
 
 WireKey = tuple[str, str, "int | None"]
 
@@ -30,14 +32,27 @@ def _under(badge: SumBadge, node: NodeItem, row: int) -> None:
     badge.setPos(QPointF(0, node.size[1] + 22 + 20 * row))
 
 
+def _source(wire: WireItem) -> str:
+    """The output key (``"x"`` or ``"x:name"``) a wire carries."""
+    return f"{wire.wire.src}:{wire.wire.output}" if wire.wire.output else wire.wire.src
+
+
+def _xy(p: QPointF) -> tuple[float, float]:
+    return p.x(), p.y()
+
+
 def _gone(item: Any) -> bool:
     """An overlay on a node box goes with the box when the scene rebuilds or drops it."""
     return not shiboken6.isValid(item) or item.scene() is None
 
-GAP = 3.0       # between two cards placed apart
-MAX_LIFT = 200.0  # a card is raised at most this far above its wire, then dealt onto a cascade
-CASCADE = 7.0     # the offset of each card dealt onto a cascade
-CELL = 100.0      # side of the canvas squares that placed cards are filed in
+#: A tensor used this many times or more gets one card at its output (value and summed gradient);
+#: the cards of its uses are shown only where there is room right beside their wires.
+FANOUT = 3
+WIRE_ANCHORS = (0.5, 0.3, 0.7)   # where along a wire its card may hang, best first
+USE_ANCHORS = (0.75, 0.85)       # a fan-out use's card: near the node it feeds
+USE_REACH = 2
+RESULT_REACH = 18                # a result card goes further to find room: it must be seen
+RESULT_FAR = 48
 
 
 def structure(doc: Any) -> list[tuple]:
@@ -56,6 +71,7 @@ class LiveLayer(QObject):
         self.edges: list[Any] = []                 # the engine's edges of the current program
         self.panels: dict[WireKey, WirePanel] = {}
         self.dashes: dict[WireKey, WireDash] = {}
+        self.results: dict[str, WirePanel] = {}   # output key → its result card (see show_result)
         self.badges: dict[str, NodeBadge] = {}
         self.sums: dict[str, SumBadge] = {}        # output key → badge
         self.error: ErrorMarker | None = None
@@ -89,6 +105,8 @@ class LiveLayer(QObject):
         for store in (self.panels, self.dashes):
             for key in [k for k in store if k not in self._wires]:
                 self.scene.removeItem(store.pop(key))
+        for key in [k for k in self.results if self._port(k) is None]:
+            self.scene.removeItem(self.results.pop(key))
         for store in (self.badges, self.sums):
             for key in [k for k, item in store.items() if _gone(item)]:
                 store.pop(key)
@@ -96,19 +114,13 @@ class LiveLayer(QObject):
             self.error, self.error_node = None, None
 
     def _wires_moved(self) -> None:
-        if not self._relayout_due and (self.panels or self.dashes or self.sums):
+        if not self._relayout_due and (self.panels or self.dashes or self.sums or self.results):
             self._relayout_due = True
             QTimer.singleShot(0, self.relayout)  # once per drag step, however many nodes moved
 
     def relayout(self) -> None:
-        """Put panels at their wires' midpoints and dashes on their wires' paths."""
+        """Dashes onto their wires' paths, sums under their nodes, and every card to a free place."""
         self._relayout_due = False
-        for key, panel in self.panels.items():
-            wire = self._wires.get(key)
-            if wire is not None:
-                p = wire.path().pointAtPercent(0.5)
-                if panel.pos() != p:
-                    panel.setPos(p)
         for key, dash in self.dashes.items():
             wire = self._wires.get(key)
             if wire is not None and dash.path() != wire.path():
@@ -116,57 +128,58 @@ class LiveLayer(QObject):
         self._place_sums()
         self.place()
 
+    def _obstacles(self) -> list[Rect]:
+        """Every node box with its ports, flags, labels and badges (its children), in scene coordinates."""
+        rects = []
+        for node in self.scene.nodes.values():
+            for item in (node, *(c for c in node.childItems() if c.isVisible())):
+                r = item.sceneBoundingRect()
+                rects.append((r.left(), r.top(), r.right(), r.bottom()))
+        return rects
+
     def place(self) -> None:
-        """Keep cards from covering one another: each goes above its wire where there is room,
-        else under it, else higher up or further down (a stem keeps it attached); where many
-        wires meet (one tensor used ten times), the cards that fit in neither within MAX_LIFT
-        are dealt in a cascade at the top.
+        """Give every card a free place near what it shows (see ``placement``): result cards at
+        their output ports first, then the cards of the wires, top to bottom, each beside its
+        wire; the cards of a fan-out's uses last, and only right beside their wires.
 
-        Wires into one node (``y`` feeding both inputs of ``y * y``) have midpoints close
-        together, and their cards would hide all but one contribution. Cards are placed from
-        the top wire down, each clear of the cards placed before it."""
+        Cards without a value yet keep their place too: one emptied for an animation keeps it for
+        the values to come."""
         self._place_due = False
-        placed: dict[tuple[int, int], list[QRectF]] = {}  # placed cards (scene coordinates), by canvas cell
-        piles: list[QRectF] = []                            # where cards were dealt in a cascade
-
-        def cells(r: QRectF) -> list[tuple[int, int]]:
-            return [(i, j) for i in range(int(r.left() // CELL), int(r.right() // CELL) + 1)
-                    for j in range(int(r.top() // CELL), int(r.bottom() // CELL) + 1)]
-
-        def clash(card: QRectF) -> QRectF | None:
-            near = card.adjusted(-GAP, -GAP, GAP, GAP)
-            for cell in cells(near):
-                for r in placed.get(cell, ()):
-                    if r.intersects(near):
-                        return r
-            return None
-
-        # hidden cards too: one emptied for an animation keeps its place for the values to come
-        for panel in sorted(self.panels.values(), key=lambda p: (p.y(), p.x())):
-            pos = panel.pos()
-            above = panel.card_at(False, planned=True).translated(pos)
-            under = panel.card_at(True, planned=True).translated(pos)
-            if clash(above) is not None and clash(under) is None:
-                card = under
-                panel.set_place(True)
+        fed: dict[str, int] = {}
+        for key in self.panels:
+            wire = self._wires.get(key)
+            if wire is not None:
+                fed[_source(wire)] = fed.get(_source(wire), 0) + 1
+        todo: list[tuple[WirePanel, Card]] = []
+        for key, panel in sorted(self.results.items()):
+            port = self._port(key)
+            if port is not None:
+                todo.append((panel, Card([_xy(port.scenePos())], *panel.size(planned=True), style=PORT,
+                                         reach=RESULT_REACH, far=RESULT_FAR)))
+        normal, uses = [], []
+        for key, panel in self.panels.items():
+            wire = self._wires.get(key)
+            if wire is None:
+                continue
+            source = _source(wire)
+            if source in self.results and fed[source] >= FANOUT:
+                uses.append((panel, Card([wire.point_at(t) for t in USE_ANCHORS],
+                                         *panel.size(planned=True), reach=USE_REACH)))
             else:
-                below, lift, shift, card = False, 0.0, 0.0, above
-                for side, start in ((False, above), (True, under)):  # higher up, else further down
-                    below, lift, card = side, 0.0, start
-                    while (hit := clash(card)) is not None and lift <= MAX_LIFT:
-                        lift += (card.bottom() - hit.top() if not side else hit.bottom() - card.top()) + GAP
-                        card = start.translated(0, lift if side else -lift)
-                    if lift <= MAX_LIFT:
-                        break
-                else:  # no room within MAX_LIFT either way: deal it onto a cascade above
-                    top = above.translated(0, -MAX_LIFT)
-                    dealt = sum(1 for r in piles if r.intersects(top))
-                    piles.append(top)
-                    below, lift, shift = False, MAX_LIFT + CASCADE * dealt, CASCADE * dealt
-                    card = above.translated(shift, -lift)
-                panel.set_place(below, lift, shift)
-            for cell in cells(card):
-                placed.setdefault(cell, []).append(card)
+                anchors = [wire.point_at(t) for t in WIRE_ANCHORS]
+                normal.append((anchors[0][1], anchors[0][0], panel,
+                               Card(anchors, *panel.size(planned=True))))
+        todo += [(panel, card) for _, _, panel, card in sorted(normal, key=lambda n: (n[0], n[1]))]
+        todo += uses
+        for (panel, card), spot in zip(todo, placement.place([c for _, c in todo], self._obstacles())):
+            if spot is None:
+                panel.set_place(None, crowded=True)
+                continue
+            a, (left, top, _, _) = spot
+            ax, ay = card.anchors[a]
+            if panel.x() != ax or panel.y() != ay:
+                panel.setPos(ax, ay)
+            panel.set_place((left - ax, top - ay))
 
     def _place_soon(self) -> None:
         if not self._place_due:
@@ -217,7 +230,43 @@ class LiveLayer(QObject):
         if panel is not None:
             panel.set_grad(grad, parts)
 
+    def _port(self, key: str) -> Any:
+        """The output port an output key names, or None when it is not on the canvas."""
+        node_id, name = parse_ref(key)
+        node = self.scene.nodes.get(node_id)
+        if node is None or not node.out_ports:
+            return None
+        return node.out_ports.get(name) if name else next(iter(node.out_ports.values()))
+
+    def show_result(self, key: str, value: np.ndarray | None, grad: np.ndarray | None, no_grad: bool) -> None:
+        """The card at an output: the value (and gradient) of a tensor that feeds nothing — the
+        answer, ``out = 27.0`` — or of one used many times, shown once instead of a pile."""
+        panel = self.results.get(key)
+        if panel is None:
+            port = self._port(key)
+            if port is None:
+                return
+            panel = WirePanel((source_of(key), key, None), key)
+            panel.label = key
+            panel.on_open = self.on_open
+            panel.on_resize = self._place_soon
+            panel.setPos(port.scenePos())
+            self.scene.addItem(panel)
+            self.results[key] = panel
+        panel.no_grad = no_grad
+        if value is not panel.value:
+            panel.set_value(value)
+        if grad is not panel.grad:
+            panel.set_grad(grad)
+
+    def drop_results(self, keep: Collection[str] = ()) -> None:
+        for key in [k for k in self.results if k not in keep]:
+            self.scene.removeItem(self.results.pop(key))
+
     def clear_grads(self) -> None:
+        for panel in self.results.values():
+            if panel.grad is not None:
+                panel.set_grad(None)
         for panel in self.panels.values():
             if panel.grad is not None:
                 panel.set_grad(None)
@@ -251,7 +300,10 @@ class LiveLayer(QObject):
             badge = NodeBadge(node)
             self.badges[node_id] = badge
         badge.setPos(QPointF(0, node.size[1] + 4))
+        before = badge.boundingRect()
         badge.set_meta(grad_fn, requires_grad, is_leaf)
+        if badge.boundingRect() != before:
+            self._place_soon()  # the cards keep clear of the badge
 
     def set_sum(self, key: str, parts: list[np.ndarray]) -> None:
         node = self.scene.nodes.get(source_of(key))
@@ -262,7 +314,10 @@ class LiveLayer(QObject):
             badge = self.sums[key] = SumBadge(node)
             node_id = source_of(key)
             _under(badge, node, sum(1 for k in self.sums if source_of(k) == node_id) - 1)
+        before = badge.boundingRect()
         badge.set_parts(parts)
+        if badge.boundingRect() != before:
+            self._place_soon()
 
     def _place_sums(self) -> None:
         """Each sum under its node's badge, one row per output (in the order they appeared)."""
@@ -281,6 +336,9 @@ class LiveLayer(QObject):
         if node is None:
             return False
         self.error, self.error_node = ErrorMarker(node, message), node_id
+        for view in self.scene.views():  # the failed node in sight, whatever the zoom left out
+            view.ensureVisible(self.error.sceneBoundingRect(), 40, 40)
+        self._place_soon()
         return True
 
     def clear_error(self) -> None:
@@ -290,7 +348,7 @@ class LiveLayer(QObject):
 
     def clear(self) -> None:
         """Forget every value shown (a reset, or an edit that made them stale)."""
-        for store in (self.panels, self.dashes):
+        for store in (self.panels, self.dashes, self.results):
             for item in store.values():
                 self.scene.removeItem(item)
             store.clear()

@@ -20,12 +20,13 @@ import weakref
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
                            QStaticText)
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
+from ..i18n import tr
 
 WIDTH = 88.0                  # fits in the gap the auto-layout leaves between two nodes
 CAPTION = 13.0
@@ -34,6 +35,7 @@ MAX_BARS = 40
 HEAT_W, HEAT_H = 50.0, 36.0
 COLLAPSED_WIDTH = 64.0
 MAX_HEAT_CELLS = 256          # per side: bigger matrices are sampled before colouring
+GRID_CELLS = 12               # per side: a uniform heatmap this small gets lines between its cells
 VALUE_COLOR = QColor("#2f6fdf")
 GRAD_COLOR = QColor("#e07b1a")
 BAD_COLOR = QColor("#d0342c")
@@ -333,11 +335,12 @@ _AA = QPainter.RenderHint.Antialiasing
 _NO_PEN = Qt.PenStyle.NoPen
 _ALIGN_BOTTOM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
 _WHITE = QColor("#ffffff")
+_BACKING = QColor(20, 20, 30, 150)
 _BAD_PEN = QPen(BAD_COLOR, 2.0)
 _GRAD_NEG = GRAD_COLOR.darker(160)
 _VALUE_NEG = QColor("#7a8fb8")
 
-#: A card lifted less than this keeps no stem (it still touches its wire).
+#: A card this close to its wire or port keeps no stem (it touches what it describes).
 STEM_MIN = 10.0
 
 #: Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers
@@ -416,7 +419,7 @@ class _Card(QGraphicsItem):
 
     def show(self, rect: QRectF, caption: str, bad: bool, rows: tuple[tuple[str, bool], ...]) -> None:
         """``rows``: (kind, grad?) of each picture, top to bottom (none when collapsed). A card
-        lifted off its wire (see ``WirePanel.lift``) gets a stem down to the wire."""
+        placed apart from its wire (see ``WirePanel.set_place``) gets a stem to it."""
         if rect != self.rect:
             self.prepareGeometryChange()
             self.rect = rect
@@ -434,10 +437,10 @@ class _Card(QGraphicsItem):
         card = self.rect
         caption, bad, rows = self.state or ("", False, ())
         painter.setRenderHint(_AA)
-        end = card.bottom() if card.bottom() < -STEM_MIN else card.top() if card.top() > STEM_MIN else None
-        if end is not None:  # moved off its wire: a stem to the wire's midpoint, and a dot there
+        near = QPointF(min(max(0.0, card.left()), card.right()), min(max(0.0, card.top()), card.bottom()))
+        if abs(near.x()) + abs(near.y()) > STEM_MIN:  # apart from what it describes: a stem to it, and a dot there
             painter.setPen(QPen(colors["border"], 0.8))
-            painter.drawLine(QPointF(0, end), QPointF(0, 0))
+            painter.drawLine(near, QPointF(0, 0))
             painter.setBrush(colors["border"])
             painter.drawEllipse(QPointF(0, 0), 1.8, 1.8)
         painter.setPen(_BAD_PEN if bad else QPen(colors["border"], 0.8))
@@ -490,15 +493,18 @@ class WirePanel(QGraphicsItem):
         self._height = CAPTION
         self._footprint = CAPTION           # the height placement keeps for it (see footprint)
         self._laid_collapsed = False
-        self.lift = 0.0                      # how far the card sits above its usual place (LiveLayer.place);
-        self.below = False                   # or the card hangs under its wire instead
-        self.shift = 0.0                     # to the right, dealt onto a cascade
+        self._laid_width = WIDTH
+        self.label = ""                      # a result card's name: its scalar reads "out = 27.0"
+        self.label_size = 8.5
+        self.width = WIDTH
+        self.offset: tuple[float, float] | None = None  # the card's top-left from the item's origin (LiveLayer.place)
+        self.crowded = False                 # no free place near its wire: not shown
         self._bounds = self.card().adjusted(-2, -2, 2, 2)
         self._card = _Card(self)
         self.setZValue(8)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.setToolTip(f"{title}\nclick the caption to collapse, the body to open the tensor viewer")
+        self.setToolTip(title + "\n" + tr("click the caption to collapse, the body to open the tensor viewer"))
         self.setVisible(False)
 
     # -- data ----------------------------------------------------------------------------------
@@ -508,6 +514,11 @@ class WirePanel(QGraphicsItem):
     # for NaN/Inf, and the picture reuses it.
     def set_value(self, value: np.ndarray | None) -> None:
         self.value = value
+        if self.label:  # "loss = 0.0213" on a result card: a size smaller, or a wider card, when long
+            words = f"{self.label} = {short(value)}" if value is not None and kind_of(np.asarray(value)) == "scalar" else ""
+            room = WIDTH - 2 * PAD - 8
+            self.label_size = next((s for s in (8.5, 7.5) if metrics(s, True).horizontalAdvance(words) <= room), 7.5)
+            self.width = max(WIDTH, metrics(self.label_size, True).horizontalAdvance(words) + 2 * PAD + 8)
         self._set_array(False, value)
 
     def set_grad(self, grad: np.ndarray | None, parts: list[np.ndarray] | None = None) -> None:
@@ -580,24 +591,27 @@ class WirePanel(QGraphicsItem):
         shown = [(a, g) for a, g in ((self.value, False), (self.grad, True)) if a is not None]
         rows = () if self.collapsed else tuple((kind_of(a), g) for a, g in shown)
         h = CAPTION + sum(HEIGHTS[kind] + 2 for kind, _ in rows)
-        resized = h != self._height or self.collapsed != self._laid_collapsed or bool(shown) != self.isVisible()
+        visible = bool(shown) and not self.crowded
+        resized = h != self._height or self.collapsed != self._laid_collapsed or visible != self.isVisible() \
+            or self.width != self._laid_width
         footprint = self._footprint if keep_place else self._planned_height()
-        moved_out = footprint != self._footprint
+        moved_out = footprint != self._footprint or self.width != self._laid_width
         self._footprint = footprint
         if resized:
             self.prepareGeometryChange()
             self._height = h
             self._laid_collapsed = self.collapsed
+            self._laid_width = self.width
             self._bounds = self.card().adjusted(-2, -2, 2, 2)
-        cap = "▸ " if self.collapsed else "▾ "
+        cap = ("▸ " if self.collapsed else "▾ ") + (f"{self.label} · " if self.label else "")
         if shown:
             a = shown[0][0]
             cap += caption(a)
             if a.ndim > 2 and not self.collapsed:
                 cap += " " + slice_label(a.shape, self.slice_index)
         self._card.show(self.card(), cap, self.has_bad, rows)
-        if bool(shown) != self.isVisible():
-            self.setVisible(bool(shown))
+        if visible != self.isVisible():
+            self.setVisible(visible)
         self.update()
         if moved_out and self.on_resize is not None:
             self.on_resize()
@@ -617,25 +631,28 @@ class WirePanel(QGraphicsItem):
         return self._bounds  # asked several times per paint: made once per layout
 
     def card(self) -> QRectF:
-        return self.card_at(self.below, self.lift, self.shift)
+        """The card in item coordinates: where ``set_place`` put it, else just above the item's origin."""
+        return self.card_at(self.offset)
 
-    def card_at(self, below: bool, lift: float = 0.0, shift: float = 0.0, planned: bool = False) -> QRectF:
-        """Where the card would be: just above the wire's midpoint (the item's origin), ``lift``
-        higher and ``shift`` to the right, or under it, ``lift`` further down (``planned``: with
-        the room kept for a gradient to come, see _planned_height)."""
-        w = WIDTH if not self.collapsed else COLLAPSED_WIDTH
-        h = self._footprint if planned else self._height
-        top = 8 + lift if below else -h - 8 - lift
-        return QRectF(-w / 2 + shift, top, w, h)
+    def size(self, planned: bool = False) -> tuple[float, float]:
+        """Width and height of the card (``planned``: with the room kept for a gradient to come,
+        see _planned_height)."""
+        w = self.width if not self.collapsed else COLLAPSED_WIDTH
+        return w, self._footprint if planned else self._height
 
-    def set_place(self, below: bool, lift: float = 0.0, shift: float = 0.0) -> None:
-        """Hang the card under its wire, or raise it off (a stem keeps it attached): clear of the
-        cards of neighbouring wires."""
-        if (below, lift, shift) != (self.below, self.lift, self.shift):
+    def card_at(self, offset: tuple[float, float] | None) -> QRectF:
+        w, h = self.size()
+        x, y = offset if offset is not None else (-w / 2, -h - 8)
+        return QRectF(x, y, w, h)
+
+    def set_place(self, offset: tuple[float, float] | None, crowded: bool = False) -> None:
+        """Put the card at ``offset`` from the item's origin (the point of its wire or port it
+        describes; a stem joins them when the card sits apart), or hide it: ``crowded``."""
+        if (offset, crowded) != (self.offset, self.crowded):
             self.prepareGeometryChange()
-            self.below, self.lift, self.shift = below, lift, shift
+            self.offset, self.crowded = offset, crowded
             self._bounds = self.card().adjusted(-2, -2, 2, 2)
-            self._relayout()
+            self._relayout(keep_place=True)
 
     def caption_rect(self) -> QRectF:
         c = self.card()
@@ -672,8 +689,18 @@ class WirePanel(QGraphicsItem):
             s = min(HEAT_W / iw, HEAT_H / ih)
             target = QRectF(x + PAD + 2, y + 2, iw * s, ih * s)
             painter.drawImage(target, image)
+            if p.text and iw <= GRID_CELLS and ih <= GRID_CELLS and iw * ih > 1:  # uniform: lines keep its shape
+                painter.setPen(QPen(colors["node"], 0.8))
+                left, top, right, bottom = target.left(), target.top(), target.right(), target.bottom()
+                painter.drawLines([*(QLineF(left + i * s, top, left + i * s, bottom) for i in range(1, iw)),
+                                   *(QLineF(left, top + j * s, right, top + j * s) for j in range(1, ih))])
             bx = x + w - 28
-            if text and p.text:  # a uniform matrix: its one value over the heatmap
+            if text and p.text:  # a uniform matrix: its one value over the heatmap, on a dark backing
+                size = _static(p.text, 8.0, True).size()
+                painter.setPen(_NO_PEN)
+                painter.setBrush(_BACKING)
+                painter.drawRoundedRect(QRectF(target.center().x() - size.width() / 2 - 2, target.center().y()
+                                               - size.height() / 2, size.width() + 4, size.height()), 2, 2)
                 painter.setFont(font(8.0, True))
                 painter.setPen(_WHITE)
                 _draw_centered(painter, target, p.text, 8.0, True)
@@ -690,9 +717,12 @@ class WirePanel(QGraphicsItem):
                 painter.drawRect(r.adjusted(PAD + 4, 5, -PAD - 4, -5))
                 return
             size, bold = (8.5, True) if kind == "scalar" else (6.5, False)
+            if self.label and kind == "scalar" and not grad:
+                size = self.label_size
             painter.setFont(font(size, bold))
             painter.setPen(BAD_COLOR if p.bad else (accent if grad else colors["text"]))
-            _draw_centered(painter, r.adjusted(PAD + 2, 0, -PAD, 0), ("∇ " if grad else "") + p.text, size, bold)
+            words = ("∇ " if grad else f"{self.label} = " if self.label and kind == "scalar" else "") + p.text
+            _draw_centered(painter, r.adjusted(PAD + 2, 0, -PAD, 0), words, size, bold)
         elif kind == "vector":
             painter.save()
             painter.translate(x, y)

@@ -1,4 +1,4 @@
-"""``graphstudio --screenshot OUT FILE [--after forward|backward|train]``: the editor window, headless.
+"""``graphstudio --screenshot OUT FILE [--after forward|backward|train] [--lang zh_CN]``: the editor window, headless.
 
 For documentation and CI: the same window a student sees, with live attached, after a phase has
 run and its animation has landed, grabbed to an image. Nothing is written to the user's
@@ -26,26 +26,41 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def screenshot(graph_path: str, out_path: str, after: str | None = None) -> int:
+def screenshot(graph_path: str, out_path: str, after: str | None = None, size: str = "1400x860",
+               theme_name: str | None = None, language: str | None = None) -> int:
+    """``size``: the window's, ``WIDTHxHEIGHT``; ``theme_name``: light or dark (else the default);
+    ``language``: the interface's (else English)."""
     if after is not None and after not in PHASES:
         return _fail(f"graphstudio: --after must be one of {', '.join(PHASES)}, not {after!r}", 2)
+    try:
+        width, height = (int(v) for v in size.lower().split("x"))
+    except ValueError:
+        return _fail(f"graphstudio: --size must be WIDTHxHEIGHT (1920x1080), not {size!r}", 2)
     from PySide6.QtCore import QSettings
 
+    from .. import i18n, theme
     from ..export import ensure_app
 
+    if language is not None and language not in i18n.LANGUAGES:
+        return _fail(f"graphstudio: --lang must be one of {', '.join(i18n.LANGUAGES)}, not {language!r}", 2)
     app = ensure_app()
+    i18n.set_language(language or i18n.ENGLISH)  # not the user's remembered choice: a picture for the docs
     from ..mainwindow import MainWindow
     from .session import LiveSession
 
     with tempfile.TemporaryDirectory(prefix="graphstudio-shot-") as tmp:
         settings = QSettings(os.path.join(tmp, "settings.ini"), QSettings.Format.IniFormat)
+        if theme_name is not None:
+            if theme_name not in theme.names():
+                return _fail(f"graphstudio: --theme must be one of {', '.join(theme.names())}, not {theme_name!r}", 2)
+            settings.setValue("theme", theme_name)
         window = MainWindow(settings=settings, recovery_dir=os.path.join(tmp, "recovery"))
         warnings: list[str] = []
         window.warn = lambda title, text: warnings.append(text)  # type: ignore[method-assign]
         session: LiveSession | None = None
         try:
             session = window.live
-            window.resize(1400, 860)
+            window.resize(width, height)
             window.show()
             if not window.open_path(graph_path, ask=False):
                 why = warnings[0] if warnings else "cannot open the graph"

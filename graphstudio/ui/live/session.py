@@ -19,17 +19,19 @@ from typing import Any
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QPushButton
+from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QPushButton
 
 from graphstudio.document.references import source_of
 from graphstudio.program.nodes import OPTIMIZERS
 
 from .animation import Animator, Wave, backward_waves, forward_waves
-from .. import graph
+from .. import graph, i18n
+from ..i18n import tr
+from ..wording import error_text
 from .apply import ApplyTrainedValues
 from .lossplot import LossPlot
-from .overlay import LiveLayer
+from .overlay import FANOUT, LiveLayer
 from .panels import WirePanel
 from .target import backward_choice
 from .toolbar import LiveToolbar
@@ -82,8 +84,8 @@ class LiveSession(QObject):
         window.addToolBar(self.toolbar)
         self.loss_plot = LossPlot()
         self.viewer = TensorViewer()
-        self.loss_dock = self._dock("Loss", self.loss_plot)
-        self.viewer_dock = self._dock("Tensor", self.viewer)
+        self.loss_dock = self._dock(QT_TR_NOOP("Loss"), self.loss_plot)
+        self.viewer_dock = self._dock(QT_TR_NOOP("Tensor"), self.viewer)
         window.tabifyDockWidget(self.loss_dock, self.viewer_dock)
         window.resizeDocks([self.loss_dock], [230], Qt.Orientation.Vertical)
         self.loss_dock.raise_()
@@ -153,13 +155,14 @@ class LiveSession(QObject):
                 self.loss_dock.raise_()
 
     def _dock(self, title: str, widget: Any) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
+        dock = QDockWidget(self.window)
         dock.setObjectName("Live" + title)
+        i18n.live(dock, lambda: dock.setWindowTitle(tr(title)))
         dock.setWidget(widget)
         self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        for action in self.window.menuBar().actions():  # the editor's View menu lists its docks
-            if action.menu() is not None and action.text().replace("&", "") == "View":
-                action.menu().addAction(dock.toggleViewAction())
+        view_menu = self.window.findChild(QMenu, "view_menu")  # the editor's View menu lists its docks
+        if view_menu is not None:
+            view_menu.addAction(dock.toggleViewAction())
         return dock
 
     def _connect_toolbar(self) -> None:
@@ -211,7 +214,7 @@ class LiveSession(QObject):
         None when the graph has no optimizer to train (the status bar offers to add one)."""
         if not self._optimizer_ids():
             choice = backward_choice(self.model.doc, self.model.analysis, self.scene.selected_ids(), sinks=False)
-            self.offer("Train needs an optimizer: add an sgd node and wire the loss (a scalar) into it",
+            self.offer(tr("Train needs an optimizer: add an sgd node and wire the loss (a scalar) into it"),
                        "sgd", choice.root or choice.offer)
             return None
         if not self._frozen:
@@ -283,15 +286,15 @@ class LiveSession(QObject):
 
     def set_lr(self, lr: float, optimizer: str | None = None) -> None:
         self.live.worker.set_lr(lr, optimizer)
-        self.window.statusBar().showMessage(f"learning rate {lr:g} from the next step", 4000)
+        self.window.statusBar().showMessage(tr("learning rate {lr} from the next step").format(lr=f"{lr:g}"), 4000)
 
     def _pick_doc_device(self) -> None:
         want = self.model.doc.device or "cpu"
         if not self.toolbar.select_device(want):
             self.toolbar.select_device("cpu")
             if want != "cpu":
-                self.window.statusBar().showMessage(f"The graph asks for {want}, which is unavailable here: "
-                                                    "running on the CPU", 8000)
+                self.window.statusBar().showMessage(tr("The graph asks for {device}, which is unavailable here: "
+                                                       "running on the CPU").format(device=want), 8000)
         self.set_device(self.toolbar.current_device())
 
     def _on_stale(self) -> bool:
@@ -305,7 +308,7 @@ class LiveSession(QObject):
             self.live.stop()
             self.animator.cancel()
             self._train_latest = None
-            self._say("Stopped the run: the graph changed")
+            self._say(tr("Stopped the run: the graph changed"))
         if self.model.doc.device != self._doc_device:
             self._doc_device = self.model.doc.device
             self._pick_doc_device()
@@ -398,7 +401,7 @@ class LiveSession(QObject):
         self.error = (node_id, message)
         if node_id:
             self.layer.mark_error(node_id, message)
-        self.window.statusBar().showMessage(f"Run failed: {message}", 15000)
+        self.window.statusBar().showMessage(tr("Run failed: {why}").format(why=error_text(message)), 15000)
         self.failed.emit(node_id, message)
 
     def _on_done(self, serial: int) -> None:
@@ -465,9 +468,13 @@ class LiveSession(QObject):
             for node_id in {snap.edges[i].target for i in edges}:
                 self._badge(snap, node_id, keys)
 
+        def done() -> None:
+            self._show_results(snap, None if snap.kind == "forward" else ...)
+            self.shown.emit("forward")
+
         waves = [Wave([], False, start)]
         waves += [Wave(g, False, lambda g=g: land(g)) for g in groups]
-        waves.append(Wave([], False, lambda: self.shown.emit("forward")))
+        waves.append(Wave([], False, done))
         return waves
 
     def _backward_waves(self, snap: Snapshot, animated: bool = True) -> list[Wave]:
@@ -505,8 +512,40 @@ class LiveSession(QObject):
         groups = backward_waves(snap.edges, set(grads), snap.order)
         waves = [Wave([], True, start)]
         waves += [Wave(g, True, lambda g=g: land(g)) for g in groups]
-        waves.append(Wave([], True, lambda: self.shown.emit("backward")))
+        def done() -> None:
+            self._show_results(snap, grads)
+            self.shown.emit("backward")
+
+        waves.append(Wave([], True, done))
         return waves
+
+    def _show_results(self, snap: Snapshot, grads: Any) -> None:
+        """Result cards for the outputs that feed nothing (the answer: ``out = 27.0``) and for
+        those used ``FANOUT`` times or more (one card instead of a pile). Their gradient: the
+        ``.grad`` PyTorch keeps, or the sum of the contributions that flowed back along the uses;
+        ``grads``: those contributions (``gradients``), None for none yet, ``...`` to keep what
+        the cards show."""
+        assert snap.trace is not None
+        trace, layer = snap.trace, self.layer
+        uses: dict[str, list[int]] = {}
+        for i, e in enumerate(snap.edges):
+            uses.setdefault(e.source, []).append(i)
+        shown = []
+        for key, value in trace.values.items():
+            mine = uses.get(key, [])
+            if mine and len(mine) < FANOUT:
+                continue
+            if grads is ...:
+                panel = layer.results.get(key)
+                grad = None if panel is None else panel.grad
+            else:
+                parts = [p for j in mine for p in (grads or {}).get(j, ())]
+                grad = trace.grads.get(key) if not parts else parts[0] if len(parts) == 1 else \
+                    np.sum(np.stack(parts), axis=0)
+            meta = snap.meta.get(key)
+            layer.show_result(key, value, grad, no_grad=meta is None or not meta.requires_grad)
+            shown.append(key)
+        layer.drop_results(keep=shown)
 
     def gradients(self, snap: Snapshot) -> dict[int, list[np.ndarray]]:
         """Edge index → the gradient contributions that flowed back along it (seeds for sink inputs)."""
@@ -553,8 +592,8 @@ class LiveSession(QObject):
 
     # -- the viewer -------------------------------------------------------------------------------------------
     def open_panel(self, panel: WirePanel) -> None:
-        note = f"sum of {len(panel.grad_parts)} contributions" if len(panel.grad_parts) > 1 else \
-            ("gradient that flowed back along this wire" if panel.grad is not None else "")
+        note = tr("sum of {count} contributions").format(count=len(panel.grad_parts)) if len(panel.grad_parts) > 1 \
+            else (tr("gradient that flowed back along this wire") if panel.grad is not None else "")
         self.viewer.show_tensor(panel.title, panel.value, panel.grad, note)
         self.viewer_dock.show()
         self.viewer_dock.raise_()
@@ -574,8 +613,8 @@ class LiveSession(QObject):
             parts = [p for i, e in enumerate(snap.edges) if e.source == key for p in grads.get(i, [])]
             if parts:
                 grad = np.sum(np.stack(parts), axis=0)
-                note = "the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)"
-        self.viewer.show_tensor(f"{key}  ({snap.meta[key].grad_fn or 'leaf'})", snap.trace.values[key], grad, note)
+                note = tr("the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)")
+        self.viewer.show_tensor(f"{key}  ({snap.meta[key].grad_fn or tr('leaf')})", snap.trace.values[key], grad, note)
         return True
 
     def _selection_changed(self) -> None:
@@ -591,18 +630,18 @@ class LiveSession(QObject):
         snap = self.trained
         leaves = {} if snap is None else {k: v for k, v in snap.leaves.items() if self.model.has(k)}
         if not leaves:
-            return self._say("Nothing to apply: run Step or Train first")
+            return self._say(tr("Nothing to apply: run Step or Train first"))
         try:
             cmd = ApplyTrainedValues(self.model, leaves)
         except ValueError as e:
-            return self._say(f"Cannot apply the trained values: {e}")
+            return self._say(tr("Cannot apply the trained values: {why}").format(why=e))
         self._applying = True
         try:
             pushed = self.model.push(cmd)
         finally:
             self._applying = False
-        self._say(f"Applied the trained values of {', '.join(leaves)} (Undo puts them back)" if pushed
-                  else "The graph already holds these values")
+        self._say(tr("Applied the trained values of {leaves} (Undo puts them back)").format(leaves=", ".join(leaves))
+                  if pushed else tr("The graph already holds these values"))
         return None
 
     def offer(self, text: str, op: str, source: str | None) -> None:
@@ -610,7 +649,7 @@ class LiveSession(QObject):
         self._offered = (op, source) if source is not None and self.model.has(source) else None
         button = self.offer_button
         if self._offered is not None:
-            button.setText(f"Add {op} node ← {source}")
+            button.setText(tr("Add {op} node ← {source}").format(op=op, source=source))
         self._offer_text = text
         self.window.statusBar().showMessage(text, 30000)
         button.setVisible(self._offered is not None)
@@ -623,7 +662,7 @@ class LiveSession(QObject):
         self._offered = None
         self.offer_button.hide()
         stack = self.model.stack
-        stack.beginMacro(f"Add {op} and connect")
+        stack.beginMacro(tr("Add {op} and connect").format(op=op))
         try:
             new_id = self.window.view.add_op_near(op, source)  # type: ignore[attr-defined]
             if new_id is not None:
@@ -633,8 +672,9 @@ class LiveSession(QObject):
             stack.endMacro()
         if new_id is not None:
             self.scene.select_ids([new_id])
-            self._say(f"Added {new_id} ({op}) fed by {source}: press "
-                      f"{'Backward' if op == 'backward' else 'Train'} again")
+            again = tr("Backward") if op == "backward" else tr("Train")
+            self._say(tr("Added {node} ({op}) fed by {source}: press {button} again").format(
+                node=new_id, op=op, source=source, button=again))
         return new_id
 
     def _say(self, text: str) -> str:

@@ -15,6 +15,7 @@ from graphstudio.document import Document
 
 from .. import graph
 from ..analysis import Analysis
+from ..i18n import tr
 
 
 @dataclass(frozen=True)
@@ -62,14 +63,15 @@ def backward_choice(doc: Document, analysis: Analysis, selected: list[str], sink
     if len(scalars) == 1:
         return _from(doc, scalars[0])
     if not ends:
-        return Choice(None, "Nothing to run backward from: build a graph first (Tab adds a node)")
+        return Choice(None, tr("Nothing to run backward from: build a graph first (Tab adds a node)"))
     if scalars:
-        return Choice(None, f"Which output? Select one of {', '.join(scalars)} and press Backward again, "
-                            "or add a backward node")
+        return Choice(None, tr("Which output? Select one of {nodes} and press Backward again, "
+                               "or add a backward node").format(nodes=", ".join(scalars)))
     if len(ends) == 1:
         return _not_scalar(ends[0])
-    return Choice(None, f"No scalar output to run backward() from ({', '.join(ends)} are tensors): reduce one "
-                        "with mean or sum, or select it and add a backward node with a gradient")
+    return Choice(None, tr("No scalar output to run backward() from ({nodes} are tensors): reduce one "
+                           "with mean or sum, or select it and add a backward node with a gradient")
+                  .format(nodes=", ".join(ends)))
 
 
 def _from(doc: Document, root: str) -> Choice:
@@ -78,13 +80,14 @@ def _from(doc: Document, root: str) -> Choice:
     nodes = {n.id: n for n in doc.nodes}
     before = graph.upstream(doc, root) | {root}
     if any(nodes[i].params.get("requires_grad") is True for i in before if i in nodes):
-        return Choice(root, f"Backward: {root}.backward()")
+        return Choice(root, tr("Backward: {call}").format(call=f"{root}.backward()"))
     leaves = [i for i in before if i in nodes and graph.node_kind(nodes[i].op) == "leaf"]
-    where = f" (select {', '.join(sorted(leaves))} and tick it in the inspector)" if leaves else ""
-    return Choice(None, f"Nothing for {root}.backward() to differentiate: no tensor before it has "
-                        f"requires_grad{where}")
+    where = tr(" (select {nodes} and tick it in the inspector)").format(nodes=", ".join(sorted(leaves))) \
+        if leaves else ""
+    return Choice(None, tr("Nothing for {call} to differentiate: no tensor before it has requires_grad{where}")
+                  .format(call=f"{root}.backward()", where=where))
 
 
 def _not_scalar(node_id: str) -> Choice:
-    return Choice(None, f"{node_id} is not a scalar: backward() needs one value (reduce it with mean or sum "
-                        "first), or add a backward node with a gradient", node_id)
+    return Choice(None, tr("{node} is not a scalar: backward() needs one value (reduce it with mean or sum "
+                           "first), or add a backward node with a gradient").format(node=node_id), node_id)

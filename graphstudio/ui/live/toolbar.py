@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import importlib.util
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtGui import QAction, QDoubleValidator, QStandardItemModel
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSlider, QSpinBox, QToolBar, QWidget
+
+from .. import i18n
+from ..i18n import tr
 
 
 def cuda_status() -> tuple[int, str]:
@@ -20,8 +23,8 @@ def cuda_status() -> tuple[int, str]:
     if count:
         return count, ""
     if importlib.util.find_spec("cupy") is None:
-        return 0, "CUDA is unavailable: CuPy is not installed (pip install 'graphstudio[gpu]')"
-    return 0, "CUDA is unavailable: CuPy finds no CUDA device (or driver) on this machine"
+        return 0, tr("CUDA is unavailable: CuPy is not installed (pip install 'graphstudio[gpu]')")
+    return 0, tr("CUDA is unavailable: CuPy finds no CUDA device (or driver) on this machine")
 
 
 class LiveToolbar(QToolBar):
@@ -38,75 +41,91 @@ class LiveToolbar(QToolBar):
     lrChanged = Signal(float, object)   # lr, optimizer id (None: all)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Run", parent)
+        super().__init__(parent)
         self.setObjectName("LiveToolbar")
         self.device = QComboBox()
-        self.device.setToolTip("Where the graph runs")
         self.populate_devices(*cuda_status())
         self.device.currentIndexChanged.connect(lambda _i: self.deviceChanged.emit(self.current_device()))
         self.addWidget(self.device)
         self.addSeparator()
 
-        self.forward = self._button("Forward", "Run the graph forward: values travel along the wires",
+        self.forward = self._button(QT_TR_NOOP("Forward"),
+                                    QT_TR_NOOP("Run the graph forward: values travel along the wires"),
                                     self.forwardRequested.emit, "F5")
-        self.backward = self._button("Backward", "Gradients travel back: the backward and optimizer nodes, or, with "
-                                     "none, backward() on the selected scalar (or the only scalar output)",
+        self.backward = self._button(QT_TR_NOOP("Backward"),
+                                     QT_TR_NOOP("Gradients travel back: the backward and optimizer nodes, or, with "
+                                                "none, backward() on the selected scalar (or the only scalar output)"),
                                      self.backwardRequested.emit, "F6")
-        self.step = self._button("Step", "One training step: zero_grad → forward → backward → optimizer step",
+        self.step = self._button(QT_TR_NOOP("Step"),
+                                 QT_TR_NOOP("One training step: zero_grad → forward → backward → optimizer step"),
                                  self.stepRequested.emit, "F7")
-        self.train = self._button("Train", "Run many steps at full speed (the loss plot follows)",
+        self.train = self._button(QT_TR_NOOP("Train"), QT_TR_NOOP("Run many steps at full speed (the loss plot follows)"),
                                   lambda: self.trainRequested.emit(self.steps.value()), "F8")
         self.steps = QSpinBox()
         self.steps.setRange(0, 10_000_000)
         self.steps.setValue(100)
-        self.steps.setSpecialValueText("until Stop")
-        self.steps.setSuffix(" steps")
-        self.steps.setToolTip("How many steps Train runs (0: until Stop)")
         self.addWidget(self.steps)
-        self.stop = self._button("Stop", "Stop training (takes effect within one step) and the animation",
+        self.stop = self._button(QT_TR_NOOP("Stop"),
+                                 QT_TR_NOOP("Stop training (takes effect within one step) and the animation"),
                                  self.stopRequested.emit, "Shift+F5")
-        self.reset = self._button("Reset", "Make every leaf anew: trained values go back to their initial values",
+        self.reset = self._button(QT_TR_NOOP("Reset"),
+                                  QT_TR_NOOP("Make every leaf anew: trained values go back to their initial values"),
                                   self.resetRequested.emit, "Ctrl+R")
-        self.apply = self._button("Apply trained values",
-                                  "Write the trained leaves into the graph as tensor data (undoable), "
-                                  "so a saved file keeps what was learned", self.applyRequested.emit, "Ctrl+Shift+A")
+        self.apply = self._button(QT_TR_NOOP("Apply trained values"),
+                                  QT_TR_NOOP("Write the trained leaves into the graph as tensor data (undoable), "
+                                             "so a saved file keeps what was learned"),
+                                  self.applyRequested.emit, "Ctrl+Shift+A")
         self.addSeparator()
 
-        self.animate = QCheckBox("Animate")
+        self.animate = QCheckBox()
         self.animate.setChecked(True)
-        self.animate.setToolTip("Off: run at full speed; the panels show the latest values")
         self.animate.toggled.connect(self.animateChanged.emit)
         self.addWidget(self.animate)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(1, 20)
         self.speed.setValue(5)
         self.speed.setFixedWidth(90)
-        self.speed.setToolTip("Animation speed")
         self.speed.valueChanged.connect(lambda v: self.speedChanged.emit(float(v)))
-        self.addWidget(QLabel(" speed "))
+        self.speed_label = QLabel()
+        self.addWidget(self.speed_label)
         self.addWidget(self.speed)
         self.addSeparator()
 
         self.addWidget(QLabel(" lr "))
         self.optimizer = QComboBox()
-        self.optimizer.setToolTip("Which optimizer the learning rate applies to")
         self.optimizer_action = self.addWidget(self.optimizer)
         self.lr = QLineEdit()
         self.lr.setFixedWidth(72)
         validator = QDoubleValidator(0.0, 1e6, 10)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.lr.setValidator(validator)
-        self.lr.setToolTip("Learning rate: takes effect from the next step (param_groups[..]['lr'])")
         self.lr.editingFinished.connect(self._lr_edited)
         self.optimizer.currentIndexChanged.connect(lambda _i: self._show_lr())
         self.addWidget(self.lr)
         self.lrs: dict[str, float] = {}
         self.set_optimizers({})
         self.set_busy(False)
+        i18n.live(self, self._retranslate)
+
+    def _retranslate(self) -> None:
+        """The toolbar's own words in the interface's language (the actions see to theirs)."""
+        self.setWindowTitle(tr("Run"))
+        self.device.setToolTip(tr("Where the graph runs"))
+        self.steps.setSpecialValueText(tr("until Stop"))
+        self.steps.setSuffix(tr(" steps"))
+        self.steps.setToolTip(tr("How many steps Train runs (0: until Stop)"))
+        self.animate.setText(tr("Animate"))
+        self.animate.setToolTip(tr("Off: run at full speed; the panels show the latest values"))
+        self.speed.setToolTip(tr("Animation speed"))
+        self.speed_label.setText(" " + tr("speed") + " ")
+        self.optimizer.setToolTip(tr("Which optimizer the learning rate applies to"))
+        self.lr.setToolTip(tr("Learning rate: takes effect from the next step (param_groups[..]['lr'])"))
 
     def _button(self, text: str, tip: str, slot: object, shortcut: str | None = None) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(tip + (f" ({shortcut})" if shortcut else ""))
+        """An action named ``text`` with the tooltip ``tip`` (both marked QT_TR_NOOP, shown translated)."""
+        action = QAction(self)
+        i18n.live(action, lambda: (action.setText(tr(text)),
+                                   action.setToolTip(tr(tip) + (f" ({shortcut})" if shortcut else ""))))
         if shortcut:
             action.setShortcut(shortcut)
         action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
@@ -127,7 +146,7 @@ class LiveToolbar(QToolBar):
             model = self.device.model()
             if isinstance(model, QStandardItemModel):
                 model.item(1).setEnabled(False)
-            self.device.setItemData(1, reason or "CUDA is unavailable", Qt.ItemDataRole.ToolTipRole)
+            self.device.setItemData(1, reason or tr("CUDA is unavailable"), Qt.ItemDataRole.ToolTipRole)
         self.device.setCurrentIndex(0)
         self.device.blockSignals(False)
 

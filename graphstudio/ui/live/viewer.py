@@ -11,10 +11,12 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TR_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QLabel, QSpinBox, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
+from .. import i18n
+from ..i18n import tr
 from .panels import BAD_COLOR, GRAD_COLOR, VALUE_COLOR, color_range, data_range, fmt, lut, slice_2d, to_rgb
 
 BAD_BACKGROUND = QColor("#ffd9d6")
@@ -91,13 +93,13 @@ class TensorPane(QWidget):
         self.diverging = diverging
         self.array: np.ndarray | None = None
         self.stats: dict[str, float] = {}
-        self.title = QLabel(f"<b>{title}</b>")
+        self.title = QLabel()
         self.title.setStyleSheet(f"color: {(GRAD_COLOR if diverging else VALUE_COLOR).name()}")
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
         self.slice = QSpinBox()
-        self.slice.setPrefix("slice ")
+
         self.slice.valueChanged.connect(lambda _v: self._draw())
         self.model = ArrayModel()
         self.table = QTableView()
@@ -113,23 +115,31 @@ class TensorPane(QWidget):
         self.hist_curve = self.hist.plot([], [], stepMode="center", fillLevel=0,
                                          brush=(GRAD_COLOR if diverging else VALUE_COLOR))
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.table, "Table")
-        self.tabs.addTab(self.heat, "Heatmap")
-        self.tabs.addTab(self.hist, "Histogram")
+        for tab in (self.table, self.heat, self.hist):
+            self.tabs.addTab(tab, "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
         layout.addWidget(self.info)
         layout.addWidget(self.slice)
         layout.addWidget(self.tabs, 1)
-        self.set_array(None)
+        self._note = ""
+
+        def retranslate() -> None:  # the title (marked QT_TR_NOOP by the caller), tabs, and the statistics' words
+            self.title.setText(f"<b>{tr(title)}</b>")
+            self.slice.setPrefix(tr("slice "))
+            for i, name in enumerate((tr("Table"), tr("Heatmap"), tr("Histogram"))):
+                self.tabs.setTabText(i, name)
+            self.set_array(self.array, self._note)
+        i18n.live(self, retranslate)
 
     def set_array(self, array: np.ndarray | None, note: str = "") -> None:
         self.array = None if array is None else np.asarray(array)
+        self._note = note
         a = self.array
         if a is None:
             self.stats = {}
-            self.info.setText(note or "<i>nothing yet</i>")
+            self.info.setText(note or "<i>" + tr("nothing yet") + "</i>")
             self.slice.setVisible(False)
             self.model.set_array(np.zeros((0, 0)))
             self.image.clear()
@@ -139,7 +149,8 @@ class TensorPane(QWidget):
         s = self.stats
         parts = [f"[{', '.join(map(str, a.shape))}] {a.dtype.name}"]
         if "min" in s:
-            parts.append(" · ".join(f"{k} {fmt(s[k])}" for k in ("min", "max", "mean", "norm")))
+            words = {"min": tr("min"), "max": tr("max"), "mean": tr("mean"), "norm": tr("norm")}
+            parts.append(" · ".join(f"{words[k]} {fmt(s[k])}" for k in ("min", "max", "mean", "norm")))
         if s["nan"] or s["inf"]:
             parts.append(f"<span style='color:{BAD_COLOR.name()}'><b>{s['nan']} NaN · {s['inf']} Inf</b></span>")
         if note:
@@ -169,7 +180,7 @@ class TensorPane(QWidget):
         lo, hi = color_range(lo, hi, self.diverging)
         table = lut("diverging" if self.diverging else "viridis")
         self.image.setImage(to_rgb(m[::sy, ::sx], lo, hi, table), autoLevels=False)
-        self.heat.setToolTip(f"colour scale: {fmt(lo)} … {fmt(hi)}; NaN magenta, Inf red")
+        self.heat.setToolTip(tr("colour scale: {low} … {high}; NaN magenta, Inf red").format(low=fmt(lo), high=fmt(hi)))
 
     def _histogram(self) -> None:
         assert self.array is not None
@@ -182,7 +193,7 @@ class TensorPane(QWidget):
             self.hist_curve.setData([], [])
 
 
-PROMPT = "<i>Click a wire panel or select a node after a run.</i>"
+PROMPT = QT_TR_NOOP("Click a wire panel or select a node after a run.")
 
 
 class TensorViewer(QWidget):
@@ -190,10 +201,10 @@ class TensorViewer(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.heading = QLabel(PROMPT)
+        self.heading = QLabel()
         self.heading.setWordWrap(True)
-        self.value_pane = TensorPane("value", False)
-        self.grad_pane = TensorPane("gradient", True)
+        self.value_pane = TensorPane(QT_TR_NOOP("value"), False)
+        self.grad_pane = TensorPane(QT_TR_NOOP("gradient"), True)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.value_pane)
         split.addWidget(self.grad_pane)
@@ -202,11 +213,12 @@ class TensorViewer(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(split, 1)
         self.subject = ""
+        i18n.live(self, lambda: None if self.subject else self.heading.setText(f"<i>{tr(PROMPT)}</i>"))
 
     def clear(self) -> None:
         """Nothing shown (another document is open)."""
         self.subject = ""
-        self.heading.setText(PROMPT)
+        self.heading.setText(f"<i>{tr(PROMPT)}</i>")
         self.value_pane.set_array(None)
         self.grad_pane.set_array(None)
 
@@ -214,4 +226,4 @@ class TensorViewer(QWidget):
         self.subject = subject
         self.heading.setText(f"<b>{subject}</b>")
         self.value_pane.set_array(value)
-        self.grad_pane.set_array(grad, grad_note if grad is not None else (grad_note or "no gradient (yet)"))
+        self.grad_pane.set_array(grad, grad_note if grad is not None else (grad_note or tr("no gradient (yet)")))

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
-from .reduce import is_float, torch_name
+from .reduce import is_float
 
 T, S = Port, Sample
 
@@ -194,7 +194,7 @@ class Conv2d(Op):
                 raise ShapeError(f"Input type ({_TENSOR_TYPE[x.dtype.name]}) and weight type "
                                  f"({_TENSOR_TYPE[w.dtype.name]}) should be the same or input should be a MKLDNN "
                                  "tensor and weight is a dense tensor")
-            raise ShapeError(f"expected scalar type {torch_name(x.dtype)} but found {torch_name(w.dtype)}")
+            raise ShapeError(f"expected scalar type {x.dtype.scalar_type} but found {w.dtype.scalar_type}")
         geo = _conv_geometry(x.shape, w.shape, stride, padding, dilation, groups)
         if b is not None:
             b = _infer.need_tensor(b, "bias")

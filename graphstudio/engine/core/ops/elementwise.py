@@ -6,6 +6,7 @@ engine sums each back to its input's shape. `ctx.needs` says which inputs want o
 from __future__ import annotations
 
 import math
+from typing import Any, ClassVar
 
 from .. import dtypes
 from ..registry import OUT, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
@@ -528,6 +529,7 @@ class Clamp(Op):
               Param("max", "number_or_none", None, "upper bound (none: no bound)"))
     samples = (S(((3, 4),), {"min": -0.5, "max": 0.5}), S(((5,),), {"min": 0.0}), S(((5,),), {"max": 0.1}),
                S(([3, -2, 1],), {"min": -1.5, "max": 2.5}), S(([True, False],), {"min": 0}),
+               S(([-2, 0, 1, 3],), {"min": -0.5, "max": 1.5}), S(([-2, 0, 1, 3],), {"min": 0, "max": 2}),
                S(((3,),), {}, error="At least one of 'min' or 'max' must not be None"))
 
     def infer(a, min=None, max=None):
@@ -616,7 +618,14 @@ def _where_dtype(xp, a, b):
         return getattr(xp, {"bool": "bool", "int64": "int64"}.get(_scalars_dtype(a, b).name, "float32"))
     if len(arrays) == 2 and arrays[0].dtype != arrays[1].dtype:
         return xp.result_type(arrays[0].dtype, arrays[1].dtype)
-    return arrays[0].dtype
+    dt = arrays[0].dtype
+    number = b if arrays[0] is a else a
+    if len(arrays) == 1 and not isinstance(number, bool):  # a number of a higher kind lifts the dtype, as PyTorch
+        if isinstance(number, float) and not xp.isdtype(dt, "real floating"):
+            return xp.float32
+        if isinstance(number, int) and xp.isdtype(dt, "bool"):
+            return xp.int64
+    return dt
 
 
 @register
@@ -1140,24 +1149,47 @@ def _quiet():
 _ACT_SAMPLES = (S(((3, 4),)), S(((),)), S(([-2.0, -0.5, 0.3, 1.5, 25.0],)))
 
 
+def _float_input(a: Any, kernel: str) -> Spec:
+    """The input of an op whose PyTorch CPU kernel exists for floats only: ints and bools are refused."""
+    spec = _infer.need_tensor(a, "input")
+    if not spec.dtype.is_floating_point:
+        raise ShapeError(f'"{kernel}" not implemented for \'{spec.dtype.scalar_type}\'', raise_as=NotImplementedError)
+    return spec
+
+
+def _int_samples(kernel: str) -> tuple:
+    return (S(([1, -2, 3],), error=f'"{kernel}" not implemented for \'Long\''),
+            S(([True, False],), error=f'"{kernel}" not implemented for \'Bool\''))
+
+
+def _floats_only(xp: Any, a: Any) -> None:
+    """At run time, as `_float_input` at inference: the dispatcher words the error from `infer`."""
+    if not xp.isdtype(a.dtype, "real floating"):
+        raise TypeError("a float-only kernel got whole numbers or booleans")
+
+
 class _Activation(Unary):
     category = "Activation"
     method = False
-    samples = _ACT_SAMPLES
+    cast = None  # ints reach the kernel, which refuses them as PyTorch's does
+    kernel: ClassVar[str]  # PyTorch's CPU kernel, which its message for int and bool inputs names
 
-    def infer(a, **params):
-        return _infer.as_float(_infer.need_tensor(a, "input"))
+    @classmethod
+    def infer(cls, a, **params):
+        return _float_input(a, cls.kernel)
 
 
 @register
 class LeakyRelu(_Activation):
     name, grad_fn, torch = "leaky_relu", "LeakyReluBackward0", \
         "torch.nn.functional.leaky_relu({input}, negative_slope={negative_slope})"
+    kernel = "leaky_relu_cpu"
     doc = "input where positive, else negative_slope * input (a small slope keeps some gradient)."
     params = (Param("negative_slope", "float", 0.01, "the slope for negative inputs"),)
-    samples = _ACT_SAMPLES + (S(((3, 4),), {"negative_slope": 0.2}),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"negative_slope": 0.2}),) + _int_samples("leaky_relu_cpu")
 
     def forward(ctx, a, negative_slope=0.01):
+        _floats_only(ctx.xp, a)
         ctx.saved = (a,)
         ctx.info = negative_slope
         return ctx.xp.where(a > 0, a, a * negative_slope)
@@ -1169,11 +1201,13 @@ class LeakyRelu(_Activation):
 @register
 class Elu(_Activation):
     name, grad_fn, torch = "elu", "EluBackward0", "torch.nn.functional.elu({input}, alpha={alpha})"
+    kernel = "elu_cpu"
     doc = "input where positive, else alpha * (e^input - 1): smooth, saturating at -alpha."
     params = (Param("alpha", "float", 1.0, "the value negative inputs approach"),)
-    samples = _ACT_SAMPLES + (S(((3, 4),), {"alpha": 0.5}),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"alpha": 0.5}),) + _int_samples("elu_cpu")
 
     def forward(ctx, a, alpha=1.0):
+        _floats_only(ctx.xp, a)
         xp = ctx.xp
         neg = alpha * xp.expm1(xp.minimum(a, xp.zeros_like(a)))
         ctx.saved = (a, neg)
@@ -1210,14 +1244,16 @@ class Gelu(_Activation):
     doc = "input * Φ(input), Φ the standard normal CDF (approximate='tanh': the tanh formula)."
     params = (Param("approximate", "choice", "none", "exact erf, or the tanh approximation", choices=("none", "tanh")),)
     samples = _ACT_SAMPLES + (S(((3, 4),), {"approximate": "tanh"}), S(((2, 3),), {"approximate": "erf"},
-                                                                       error="approximate argument must be either none or tanh."))
+                                                                       error="approximate argument must be either none or tanh.")) \
+        + _int_samples("GeluKernelImpl")
 
     def infer(a, approximate="none"):
         if approximate not in ("none", "tanh"):
             raise ShapeError("approximate argument must be either none or tanh.")
-        return _infer.as_float(_infer.need_tensor(a, "input"))
+        return _float_input(a, "GeluKernelImpl")
 
     def forward(ctx, a, approximate="none"):
+        _floats_only(ctx.xp, a)
         xp = ctx.xp
         ctx.saved = (a,)
         ctx.info = approximate
@@ -1244,9 +1280,12 @@ class Gelu(_Activation):
 @register
 class Silu(_Activation):
     name, grad_fn, torch = "silu", "SiluBackward0", "torch.nn.functional.silu({input})"
+    kernel = "silu_cpu"
     doc = "input * sigmoid(input) (also called swish)."
+    samples = _ACT_SAMPLES + _int_samples("silu_cpu")
 
     def forward(ctx, a):
+        _floats_only(ctx.xp, a)
         s = 1 / (1 + ctx.xp.exp(-a))
         ctx.saved = (a, s)
         return a * s
@@ -1260,11 +1299,13 @@ class Silu(_Activation):
 class Softplus(_Activation):
     name, grad_fn, torch = "softplus", "SoftplusBackward0", \
         "torch.nn.functional.softplus({input}, beta={beta}, threshold={threshold})"
+    kernel = "softplus_cpu"
     doc = "log(1 + e^(beta·input)) / beta: a smooth relu; linear where beta·input > threshold."
     params = (Param("beta", "float", 1.0, "the sharpness"), Param("threshold", "float", 20.0, "linear above this"))
-    samples = _ACT_SAMPLES + (S(((3, 4),), {"beta": 2.0, "threshold": 1.0}),)
+    samples = _ACT_SAMPLES + (S(((3, 4),), {"beta": 2.0, "threshold": 1.0}),) + _int_samples("softplus_cpu")
 
     def forward(ctx, a, beta=1.0, threshold=20.0):
+        _floats_only(ctx.xp, a)
         xp = ctx.xp
         z = a * beta
         ctx.saved = (z,)

@@ -73,7 +73,8 @@ class Bmm(Op):
     category = "Matrix"
     doc = "Batched matrix product of 3-D tensors: [b, n, k] @ [b, k, m] → [b, n, m]."
     inputs = (T("input", "3-D"), T("mat2", "3-D"))
-    samples = (S(((2, 3, 4), (2, 4, 5))), S(((2, 3, 4), (2, 5, 2)), error="Expected size for first two dimensions of batch2"),
+    samples = (S(((2, 3, 4), (2, 4, 5))),
+               S(((2, 3, 4), (2, 5, 2)), error="Expected size for first two dimensions of batch2"),
                S(((2, 3, 4), (3, 4, 2)), error="batch1 and batch2"))
 
     def infer(a, b):
@@ -204,7 +205,7 @@ class Dot(Op):
         if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape or a.dtype != b.dtype:
             raise ValueError("dot shapes")
         ctx.saved = (a, b)
-        return ctx.xp.sum(a * b)
+        return ctx.xp.sum(a * b, dtype=a.dtype)  # NumPy would sum int32 as int64
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -257,6 +258,8 @@ class Mv(Op):
 
     def infer(a, v):
         a, v = _infer.need_tensor(a, "input"), _infer.need_tensor(v, "vec")
+        if a.ndim == 0:  # PyTorch sizes the result by the matrix's first dim before it checks
+            raise ShapeError("Dimension specified as 0 but tensor has no dimensions", raise_as=IndexError)
         if a.ndim != 2 or v.ndim != 1:
             raise ShapeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
         if a.shape[1] != v.shape[0]:

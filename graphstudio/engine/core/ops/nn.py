@@ -14,7 +14,7 @@ from .. import dtypes
 from ..generator import default_generator
 from ..registry import OUT, DimError, Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
-from .reduce import is_float, torch_name
+from .reduce import is_float
 
 T, S = Port, Sample
 
@@ -44,7 +44,7 @@ def _softmax_infer(a, dim, op):
     axis = _class_axis(dim, a.ndim, op)
     if not a.dtype.is_floating_point:
         kernel = "lastdim_kernel_impl" if axis is None or axis == a.ndim - 1 else "kernel_impl"
-        raise ShapeError(f'"{op}_{kernel}" not implemented for \'{torch_name(a.dtype)}\'')
+        raise ShapeError(f'"{op}_{kernel}" not implemented for \'{a.dtype.scalar_type}\'')
     return a
 
 
@@ -169,7 +169,7 @@ class Dropout(Op):
         if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
             raise ShapeError(f"dropout probability has to be between 0 and 1, but got {p}")
         if training and p > 0 and not a.dtype.is_floating_point:
-            raise ShapeError(f"result type Float can't be cast to the desired output type {torch_name(a.dtype)}")
+            raise ShapeError(f"result type Float can't be cast to the desired output type {a.dtype.scalar_type}")
         return a
 
     def forward(ctx, a, p=0.5, training=True):
@@ -235,7 +235,7 @@ class MseLoss(_PairLoss):
     def infer(a, t, reduction="mean"):
         spec = _pair_infer(a, t, reduction)
         if not spec.dtype.is_floating_point:
-            raise ShapeError(f'"mse_cpu" not implemented for \'{torch_name(spec.dtype)}\'')
+            raise ShapeError(f'"mse_cpu" not implemented for \'{spec.dtype.scalar_type}\'')
         return Spec(spec.shape if reduction == "none" else (), spec.dtype)
 
     def forward(ctx, a, t, reduction="mean"):
@@ -274,7 +274,7 @@ class L1Loss(_PairLoss):
         spec = _pair_infer(a, t, reduction)
         if reduction == "mean" and not spec.dtype.is_floating_point:
             raise ShapeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                             f"complex dtype. Got: {torch_name(spec.dtype)}")
+                             f"complex dtype. Got: {spec.dtype.scalar_type}")
         return Spec(spec.shape if reduction == "none" else (), spec.dtype)
 
     def forward(ctx, a, t, reduction="mean"):
@@ -306,7 +306,7 @@ class _RobustLoss(_PairLoss):
         if knob < 0:
             raise ShapeError(f"{cls.name} does not support negative values for {cls.knob}.")
         if not spec.dtype.is_floating_point:
-            raise ShapeError(f'"{cls.name}_cpu" not implemented for \'{torch_name(spec.dtype)}\'')
+            raise ShapeError(f'"{cls.name}_cpu" not implemented for \'{spec.dtype.scalar_type}\'')
         return Spec(spec.shape if reduction == "none" else (), spec.dtype)
 
     def backward(ctx, g):
@@ -416,9 +416,9 @@ class BinaryCrossEntropyWithLogits(_PairLoss):
         if x.shape != t.shape:
             raise ShapeError(f"Target size ({_size(t.shape)}) must be the same as input size ({_size(x.shape)})")
         if not t.dtype.is_floating_point:
-            raise ShapeError(f"result type Float can't be cast to the desired output type {torch_name(t.dtype)}")
+            raise ShapeError(f"result type Float can't be cast to the desired output type {t.dtype.scalar_type}")
         if not x.dtype.is_floating_point:
-            raise ShapeError(f'"log_sigmoid_cpu" not implemented for \'{torch_name(x.dtype)}\'')
+            raise ShapeError(f'"log_sigmoid_cpu" not implemented for \'{x.dtype.scalar_type}\'')
         _check_reduction(reduction)
         return Spec(x.shape if reduction == "none" else (), t.dtype)  # PyTorch: the target's dtype
 
@@ -468,9 +468,9 @@ class BinaryCrossEntropy(_PairLoss):
             raise ShapeError(f"Using a target size ({_size(t.shape)}) that is different to the input size "
                              f"({_size(x.shape)}) is deprecated. Please ensure they have the same size.")
         if not x.dtype.is_floating_point:
-            raise ShapeError(f'"binary_cross_entropy" not implemented for \'{torch_name(x.dtype)}\'')
+            raise ShapeError(f'"binary_cross_entropy" not implemented for \'{x.dtype.scalar_type}\'')
         if t.dtype is not x.dtype:
-            raise ShapeError(f"Found dtype {torch_name(t.dtype)} but expected {torch_name(x.dtype)}")
+            raise ShapeError(f"Found dtype {t.dtype.scalar_type} but expected {x.dtype.scalar_type}")
         _check_reduction(reduction)
         return Spec(x.shape if reduction == "none" else (), x.dtype)
 
@@ -522,11 +522,11 @@ def _class_targets_infer(x, t, op: str, kernel: str) -> tuple:
         raise ShapeError("cross_entropy: class-probability targets (a float target shaped like the input) are not "
                          "supported here; give int64 class indices")
     if t.dtype is not dtypes.int64:
-        raise ShapeError(f"expected target dtype to be Long or Byte, but got {torch_name(t.dtype)}")
+        raise ShapeError(f"expected target dtype to be Long or Byte, but got {t.dtype.scalar_type}")
     if not x.dtype.is_floating_point:
         if op == "cross_entropy":
             kernel = "log_softmax_lastdim_kernel_impl" if x.ndim <= 2 else "log_softmax_kernel_impl"
-        raise ShapeError(f'"{kernel}" not implemented for \'{torch_name(x.dtype)}\'')
+        raise ShapeError(f'"{kernel}" not implemented for \'{x.dtype.scalar_type}\'')
     if x.ndim == 1:
         if t.ndim == 1 and t.shape[0] != 1:
             raise ShapeError(f"For 1D input, 1D target must have size 1, but got target size: {t.shape[0]}")

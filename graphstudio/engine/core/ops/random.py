@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..generator import default_generator
 from ..registry import Op, Param, Port, Sample, ShapeError, register
 from . import _infer
-from .reduce import is_float, torch_name
+from .reduce import is_float
 
 T, S = Port, Sample
 
@@ -41,7 +41,7 @@ class Bernoulli(Op):
             if not 0 <= p <= 1:
                 raise ShapeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
         elif not a.dtype.is_floating_point:
-            raise ShapeError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{torch_name(a.dtype)}'")
+            raise ShapeError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{a.dtype.scalar_type}'")
         return a
 
     def forward(ctx, a, p=None):

@@ -20,7 +20,6 @@ T, S = Port, Sample
 DIMS = Param("dim", "dims_or_none", None, "the dim or dims to reduce (none: all of them)")
 DIM = Param("dim", "dim_or_none", None, "the dim to reduce (none: all of them)")
 KEEPDIM = Param("keepdim", "bool", False, "keep each reduced dim with size 1")
-_TORCH_DTYPE = {"float32": "Float", "float64": "Double", "int32": "Int", "int64": "Long", "bool": "Bool"}
 
 
 # -- dims ---------------------------------------------------------------------------------------
@@ -93,10 +92,6 @@ def _numel(shape: tuple, axes) -> int:
     return math.prod(shape[i] for i in axes)
 
 
-def torch_name(dt: dtypes.dtype) -> str:
-    return _TORCH_DTYPE.get(dt.name, dt.name)
-
-
 def is_float(xp, dt) -> bool:
     return dt == xp.float32 or dt == xp.float64
 
@@ -146,7 +141,7 @@ class Sum(_Reduce):
 
 def _mean_error(dt: dtypes.dtype) -> ShapeError:
     return ShapeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                      f"complex dtype. Got: {torch_name(dt)}")
+                      f"complex dtype. Got: {dt.scalar_type}")
 
 
 @register
@@ -610,7 +605,7 @@ class Norm(_Reduce):
         a = _infer.need_tensor(a, "input")
         if not a.dtype.is_floating_point:
             raise ShapeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                             f"Got {torch_name(a.dtype)}")
+                             f"Got {a.dtype.scalar_type}")
         if isinstance(p, bool) or not isinstance(p, (int, float)):
             raise ShapeError(f"norm: p must be a number, got {p!r}")
         if p < 0 and not math.isinf(p):

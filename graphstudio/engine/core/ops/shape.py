@@ -1310,7 +1310,10 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             if math.prod(arr.shape):
                 lo, hi = int(xp.min(arr)), int(xp.max(arr))
                 if (hi >= n or lo < -n) and not bad:
-                    bad.append(f"index {hi if hi >= n else lo} is out of bounds for dimension {d} with size {n}")
+                    flat = xp.reshape(arr, (-1,))
+                    first = int(flat[int(xp.argmax((flat >= n) | (flat < -n)))])  # PyTorch names the first
+                    bad.append(f"index {first} is out of bounds for dimension {d} with size {n}" if n else
+                               "index is out of bounds for dimension with size 0")  # PyTorch's words for size 0
                 if lo < 0:
                     arr = xp.where(arr < 0, arr + n, arr)
             adv.append((len(mid), arr))

@@ -1,0 +1,152 @@
+"""Where the cards go: into free space near what they describe, clear of node boxes and of each other.
+
+A small solver over candidate positions (pure Python, no Qt: rectangles are ``(left, top, right,
+bottom)`` tuples). Each card names anchor points (points along its wire, best first, or an output
+port) and a style; the candidates are the card's rectangle at a set of offsets from each anchor,
+tried nearest first. The first candidate that keeps ``GAP`` from every obstacle (node boxes with
+their ports, labels and badges) and from every card placed before it wins. A card with no free
+candidate within its reach is left out (``None``): a hidden card is better than one that hides
+a node, and its wire still answers a click.
+
+The offset lists are made once per card size and style, and a card's candidates are all tested in
+one NumPy pass over a small window of the canvas, so a crowded graph (most cards finding no room)
+costs no more than an open one.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Iterable, NamedTuple, Sequence
+
+import numpy as np
+
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+
+GAP = 4.0          # between a card and anything else
+RES = 6.0          # side of the canvas squares free space is reckoned in
+STEP = 14.0        # between two candidate offsets
+WIRE = "wire"      # a card beside a wire: above or under it, centred on the anchor
+PORT = "port"      # a card at an output port: to its right
+PORT_CLEAR = 20.0  # from an output port to its card: past the port and the box's margin
+
+
+class Card(NamedTuple):
+    anchors: Sequence[tuple[float, float]]  # best first
+    width: float
+    height: float
+    style: str = WIRE
+    reach: int = 8                           # how many STEPs a card may move away from its anchors
+    far: int = 0                             # with no room within reach: this many, tried next
+
+
+@functools.lru_cache(maxsize=256)
+def offsets(width: float, height: float, style: str, reach: int, anchors: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(anchor index, left, top) of every candidate, relative to its anchor, nearest first.
+
+    Beside a wire the card sits just above it (else under it) centred on the anchor, then moves
+    up, down and sideways; at a port it sits right of the port, centred on it, then moves down,
+    up and right. A later anchor costs a little, so a card keeps to its wire's middle when it can."""
+    out: list[tuple[float, int, float, float]] = []
+    for a in range(anchors):
+        for i in range(-reach, reach + 1):
+            for j in range(0, reach + 1):
+                dx, dy = i * STEP, j * STEP
+                cost = math.hypot(dx, dy) + 30.0 * a
+                if style == PORT:
+                    if i >= 0:
+                        out += [(cost, a, PORT_CLEAR + dx, -height / 2 + sign * dy) for sign in ((1, -1) if j else (1,))]
+                else:
+                    out.append((cost, a, -width / 2 + dx, -height - 7.0 - dy))
+                    out.append((cost + 2.0, a, -width / 2 + dx, 7.0 + dy))
+    out.sort()
+    table = np.array([o[1:] for o in out])
+    return table[:, 0].astype(np.intp), table[:, 1].copy(), table[:, 2].copy()
+
+
+class _Occupancy:
+    """The canvas around the cards in RES-sized squares, a square taken when anything (with GAP
+    around it) touches it: a card whose squares are all free keeps GAP from everything.
+
+    ``fits(rows, cols)``: where a card of that many squares has room (its top-left square), made
+    once per card size from an integral image of the squares, then kept up to date as cards
+    are placed — a placed card only takes room, so that is clearing a block of it."""
+
+    def __init__(self, left: float, top: float, right: float, bottom: float) -> None:
+        self.left, self.top = left, top
+        self.grid = np.zeros((int((bottom - top) / RES) + 2, int((right - left) / RES) + 2), np.uint8)
+        self._fits: dict[tuple[int, int], np.ndarray] = {}
+
+    def take(self, r: Rect) -> None:
+        i0, j0 = int((r[1] - GAP - self.top) // RES), int((r[0] - GAP - self.left) // RES)
+        i1, j1 = math.ceil((r[3] + GAP - self.top) / RES), math.ceil((r[2] + GAP - self.left) / RES)
+        h, w = self.grid.shape
+        if i1 > 0 and j1 > 0 and i0 < h and j0 < w:
+            self.grid[max(i0, 0):i1, max(j0, 0):j1] = 1
+            for (rows, cols), fits in self._fits.items():
+                fits[max(i0 - rows + 1, 0):i1, max(j0 - cols + 1, 0):j1] = False
+
+    def fits(self, rows: int, cols: int) -> np.ndarray:
+        fits = self._fits.get((rows, cols))
+        if fits is None:
+            taken = self.grid.astype(bool)
+            _spread(taken, cols, axis=1)  # taken[i, j]: a square in grid[i, j:j + cols] is taken
+            _spread(taken, rows, axis=0)
+            fits = ~taken
+            fits[-rows:, :] = False  # a card there would run off the room
+            fits[:, -cols:] = False
+            self._fits[(rows, cols)] = fits
+        return fits
+
+
+def _spread(a: np.ndarray, n: int, axis: int) -> None:
+    """In place: ``a[i] |= a[i + 1] | … | a[i + n - 1]`` along ``axis`` (by doubling: log2(n) passes)."""
+    span = 1
+    while span < n:
+        step = min(span, n - span)
+        if axis == 1:
+            a[:, :-step] |= a[:, step:]
+        else:
+            a[:-step] |= a[step:]
+        span += step
+
+
+def place(cards: Sequence[Card], obstacles: Iterable[Rect]) -> list[tuple[int, Rect] | None]:
+    """For each card, in order (earlier cards get the better places): the anchor it hangs from
+    and its rectangle, or None when nothing within its reach is free. Placed cards become
+    obstacles for the cards after them.
+
+    Every candidate of a card is tested at once, by looking it up in the room left for a card
+    of its size (``_Occupancy.fits``)."""
+    if not cards:
+        return []
+    # every candidate's top-left square lies inside the room
+    margin = max(c.reach for c in cards) * STEP + max(max(c.width, c.height) for c in cards) + PORT_CLEAR + 2 * RES
+    xs = [a[0] for c in cards for a in c.anchors]
+    ys = [a[1] for c in cards for a in c.anchors]
+    room = _Occupancy(min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
+    for r in obstacles:
+        room.take(r)
+    out: list[tuple[int, Rect] | None] = []
+    for card in cards:
+        w, h = card.width, card.height
+        fits = room.fits(math.ceil(h / RES), math.ceil(w / RES))
+        anchors = np.asarray(card.anchors, dtype=np.float64)
+        found = None
+        for reach in (card.reach, card.far) if card.far else (card.reach,):
+            which, dx, dy = offsets(w, h, card.style, reach, len(card.anchors))
+            # each candidate's top-left snapped to its square (a card moves less than RES for it)
+            i = np.round((anchors[which, 1] + dy - room.top) / RES).astype(np.intp)
+            j = np.round((anchors[which, 0] + dx - room.left) / RES).astype(np.intp)
+            if reach > card.reach:  # may reach past the room: those candidates are not free
+                inside = (i >= 0) & (i < fits.shape[0]) & (j >= 0) & (j < fits.shape[1])
+                free = fits[np.where(inside, i, 0), np.where(inside, j, 0)] & inside
+            else:
+                free = fits[i, j]
+            k = int(np.argmax(free))
+            if free[k]:
+                left, top = room.left + j[k] * RES, room.top + i[k] * RES
+                found = int(which[k]), (float(left), float(top), float(left) + w, float(top) + h)
+                room.take(found[1])
+                break
+        out.append(found)
+    return out

@@ -1,0 +1,36 @@
+"""Problems and PyTorch's errors as the interface words them.
+
+The message itself stays as the checker or PyTorch wrote it, in English (what a student searches
+for); the framing around it ("node 'mm1' (mm): …") is in the interface's language, and in a
+language other than English a common PyTorch error is followed by a one-sentence explanation.
+"""
+from __future__ import annotations
+
+from graphstudio.document import Problem
+from graphstudio.document.problems import clip, one_line
+from graphstudio.engine.error_help import explanation
+
+from . import i18n
+from .i18n import tr
+
+
+def error_text(message: str) -> str:
+    """PyTorch's ``message`` verbatim, then (on the same line) what it means where the interface's
+    language explains it."""
+    why = explanation(message, i18n.language())
+    return f"{message} —— {why}" if why else message
+
+
+def problem_text(problem: Problem) -> str:
+    """One problem: where (node, op, key) in the interface's language, then the message verbatim."""
+    if i18n.language() == i18n.ENGLISH:
+        return str(problem)
+    parts = []
+    if problem.node_id is not None:
+        node = clip(problem.node_id)
+        parts.append(tr("node '{node}' ({op})").format(node=node, op=clip(problem.op)) if problem.op
+                     else tr("node '{node}'").format(node=node))
+    if problem.path:
+        parts.append(problem.path)
+    parts.append(problem.message)
+    return error_text(one_line(tr(": ").join(parts)))

@@ -1,0 +1,48 @@
+"""Op help in 简体中文: a complete catalog beside the registry, and the generated Chinese reference."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from graphstudio.engine.core import ops  # noqa: F401  (fills the registry)
+from graphstudio.engine.op_help import catalog, category_name, op_help
+from graphstudio.engine.core.registry import CATEGORIES, ops_by_category
+
+ROOT = Path(__file__).parents[2]
+ALL_OPS = [op for group in ops_by_category().values() for op in group]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("op", ALL_OPS, ids=lambda op: op.name)
+def test_every_op_has_complete_chinese_help(op):
+    entry = catalog("zh_CN")["ops"].get(op.name)
+    assert entry is not None, f"resources/i18n/ops.zh_CN.json has no entry for {op.name!r}"
+    assert CJK.search(entry["doc"]), f"{op.name}: the doc is not Chinese"
+    assert set(entry.get("params", {})) == {p.name for p in op.params}, f"{op.name}: params differ from the registry"
+    assert set(entry.get("inputs", {})) == {p.name for p in op.inputs if p.doc}, f"{op.name}: ports differ"
+    assert all(text.strip() for text in (*entry.get("params", {}).values(), *entry.get("inputs", {}).values()))
+
+
+def test_catalog_names_no_op_the_registry_lacks():
+    assert set(catalog("zh_CN")["ops"]) == {op.name for op in ALL_OPS}
+
+
+def test_every_category_has_a_chinese_name():
+    assert all(CJK.search(category_name(cat, "zh_CN")) for cat in CATEGORIES)
+
+
+def test_english_help_is_the_registrys_and_a_missing_language_falls_back_to_it():
+    add = next(op for op in ALL_OPS if op.name == "add")
+    for language in ("en", "xx_YY"):
+        help_ = op_help(add, language)
+        assert help_.doc == add.doc and help_.params == {p.name: p.doc for p in add.params}
+    assert op_help(add, "zh_CN").doc != add.doc and category_name("Math", "xx_YY") == "Math"
+
+
+def test_chinese_op_reference_is_up_to_date():
+    """docs/ops.zh_CN.md is generated: python -m graphstudio.program.docs zh_CN > docs/ops.zh_CN.md."""
+    from graphstudio.program.docs import reference
+
+    assert (ROOT / "docs" / "ops.zh_CN.md").read_text(encoding="utf-8") == reference("zh_CN")

@@ -1,0 +1,186 @@
+"""The live canvas readable at a glance, measured: for every lesson and for random graphs opened
+without positions, after Forward and Backward — no card on a node box, its labels or badges, or
+on another card; no wire through a node body other than its own ends; every output that feeds
+nothing shows its value; node text at the opening zoom at least 9 px tall. And again after
+dragging nodes onto each other's cards."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, QRectF
+
+from graphstudio.ui.items import TEXT_PT
+from graphstudio.ui.mainwindow import lessons_dir
+
+LESSONS = sorted(lessons_dir().glob("*.json"))
+WIRE_SAMPLES = 48
+
+
+@pytest.fixture
+def live(window):
+    session = window.live
+    session.set_animate(False)
+    yield session
+    session.shutdown()
+
+
+def random_graph(seed: int) -> dict:
+    """A random DAG of 5–40 nodes without positions: leaves, element-wise ops with fan-out,
+    cat/stack lists, reductions, several outputs that feed nothing, and one backward."""
+    rng = random.Random(seed)
+    size = rng.randint(5, 40)
+    nodes: list[dict] = []
+    pool: dict[str, list[str]] = {"t": [], "s": [], "c": []}  # [2, 3] tensors, scalars, joined lists
+
+    def add(op: str, inputs: dict, kind: str, params: dict | None = None) -> None:
+        node_id = f"n{len(nodes)}"
+        nodes.append({"id": node_id, "op": op, "inputs": inputs, **({"params": params} if params else {})})
+        pool[kind].append(node_id)
+
+    for _ in range(rng.randint(1, 3)):
+        add("randn", {}, "t", {"shape": [2, 3], "requires_grad": True})
+    while len(nodes) < size - 2:
+        roll = rng.random()
+        if roll < 0.45:
+            kind = rng.choice(["t", "t", "s"] if pool["s"] else ["t"])
+            a, b = rng.choice(pool[kind]), rng.choice(pool["t"] + pool["s"])
+            add(rng.choice(["add", "mul"]), {"input": a, "other": b}, "t" if "t" in (kind,) or b in pool["t"] else "s")
+        elif roll < 0.6:
+            add(rng.choice(["relu", "tanh"]), {"input": rng.choice(pool["t"])}, "t")
+        elif roll < 0.72:
+            items = [rng.choice(pool["t"]) for _ in range(rng.randint(2, 4))]
+            op = rng.choice(["cat", "stack"])
+            add(op, {"tensors": items}, "c")
+        else:
+            add(rng.choice(["sum", "mean"]), {"input": rng.choice(pool["t"] + pool["c"])}, "s")
+    add("sum", {"input": pool["t"][-1]}, "s")
+    nodes.append({"id": "bw", "op": "backward", "inputs": {"tensor": pool["s"][-1]}})
+    return {"graphstudio": 1, "title": f"random {seed}", "device": "cpu", "seed": 0, "steps": 1, "nodes": nodes}
+
+
+def node_rects(scene) -> list[tuple[str, QRectF]]:
+    """Each node box with its ports, flags and labels, and each of its badges and sums."""
+    return [(i, item.sceneBoundingRect()) for i, n in scene.nodes.items()
+            for item in (n, *(c for c in n.childItems() if c.isVisible()))]
+
+
+def problems(window, live) -> list[str]:
+    scene, layer = window.scene, live.layer
+    out = []
+    cards = [(f"card {p.title}", p.mapRectToScene(p.card())) for p in [*layer.panels.values(), *layer.results.values()]
+             if p.isVisible()]
+    for name, rect in cards:
+        for node_id, box in node_rects(scene):
+            if rect.intersects(box):
+                out.append(f"{name} covers node {node_id}")
+    rects = node_rects(scene)
+    for node_id, node in scene.nodes.items():  # a node's labels and badges stack on no other node
+        for label in (c for c in node.childItems() if c.isVisible() and type(c).__name__ != "PortItem"):
+            r = label.sceneBoundingRect()
+            out += [f"a label of {node_id} covers {other}" for other, box in rects if other != node_id and r.intersects(box)]
+    for i, (a, ra) in enumerate(cards):
+        for b, rb in cards[i + 1:]:
+            if ra.intersects(rb):
+                out.append(f"{a} covers {b}")
+    bodies = {i: n.mapRectToScene(n.box()).adjusted(2, 2, -2, -2) for i, n in scene.nodes.items()}
+    for wire in scene.wires:
+        path = wire.path()
+        points = [path.pointAtPercent(k / WIRE_SAMPLES) for k in range(WIRE_SAMPLES + 1)]
+        for node_id, body in bodies.items():
+            if node_id not in (wire.wire.src, wire.wire.dst) and any(body.contains(p) for p in points):
+                out.append(f"wire {wire.wire.src} → {wire.wire.dst} crosses node {node_id}")
+    snap = live.snapshot
+    fed = {e.source for e in snap.edges}
+    for key in snap.trace.values:
+        card = layer.results.get(key)
+        if key not in fed and (card is None or not card.isVisible() or card.value is None):
+            out.append(f"output {key} feeds nothing and shows no value")
+    view = window.view
+    text_px = TEXT_PT * view.logicalDpiY() / 72 * view.zoom_level
+    if text_px < 9 - 1e-6:
+        out.append(f"node text {text_px:.1f} px tall at the opening zoom")
+    return out
+
+
+def run(qtbot, window, live, path: Path) -> list[str]:
+    assert window.open_path(path, ask=False), window.warnings
+    qtbot.wait(1)  # the opening zoom is set again once the window settled
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=20_000)
+    qtbot.wait(1)  # the cards are placed once a refresh has sized them all
+    return [f"{path.name}: {p}" for p in problems(window, live)]
+
+
+def drag_onto_cards(qtbot, window, live) -> None:
+    """Move a few nodes onto other cards, as a student dragging boxes around would."""
+    layer = live.layer
+    targets = [p.mapRectToScene(p.card()).center() for p in [*layer.results.values(), *layer.panels.values()]
+               if p.isVisible()][:3]
+    movers = list(window.scene.nodes.values())[:len(targets)]
+    for node, at in zip(movers, targets):
+        node.setPos(at - QPointF(20, 20))
+        window.scene.node_moved(node)
+    layer.relayout()
+
+
+def test_every_lesson_after_backward(qtbot, window, live):
+    found = []
+    for path in LESSONS:
+        found += run(qtbot, window, live, path)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("seeds", [range(0, 12), range(12, 24)])
+def test_random_graphs_opened_without_positions(qtbot, window, live, tmp_path, seeds):
+    found = []
+    for seed in seeds:
+        path = tmp_path / f"random_{seed}.json"
+        path.write_text(json.dumps(random_graph(seed)))
+        found += run(qtbot, window, live, path)
+    assert not found, "\n".join(found)
+
+
+def test_cards_move_to_free_space_when_nodes_are_dragged_onto_them(qtbot, window, live):
+    found = []
+    for path in [lessons_dir() / "03_autograd_basics.json", lessons_dir() / "15_cat_vs_stack.json"]:
+        run(qtbot, window, live, path)
+        drag_onto_cards(qtbot, window, live)
+        found += [f"{path.name}: {p}" for p in problems(window, live) if p.startswith("card ")]  # (boxes may overlap now)
+    assert not found, "\n".join(found)
+
+
+def test_a_student_dragging_a_box_onto_a_card_moves_the_card_and_a_pan_moves_none(qtbot, window, live, monkeypatch):
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.student import drag
+
+    run(qtbot, window, live, lessons_dir() / "03_autograd_basics.json")
+    placed = []
+    place = live.layer.place
+    monkeypatch.setattr(live.layer, "place", lambda: (placed.append(1), place()))
+    vp = window.view.viewport()
+    for kind, at in ((QEvent.Type.MouseButtonPress, QPointF(5, 5)), (QEvent.Type.MouseMove, QPointF(60, 40)),
+                     (QEvent.Type.MouseMove, QPointF(90, 70))):  # a middle-button pan over empty canvas
+        QApplication.sendEvent(vp, QMouseEvent(kind, at, vp.mapToGlobal(at), Qt.MouseButton.MiddleButton,
+                                               Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.wait(5)
+    assert not placed  # panning leaves the cards where they are
+    QApplication.sendEvent(vp, QMouseEvent(QEvent.Type.MouseButtonRelease, QPointF(90, 70), vp.mapToGlobal(QPointF(90, 70)),
+                                           Qt.MouseButton.MiddleButton, Qt.MouseButton.NoButton,
+                                           Qt.KeyboardModifier.NoModifier))
+    card = live.layer.panel_at("y", "input")
+    target = card.mapRectToScene(card.card()).center()
+    node = window.scene.nodes["z"]
+    window.view.centerOn(target)
+    header = node.mapToScene(QPointF(40, 12))
+    drag(window, header, target)
+    qtbot.wait(10)
+    assert placed and window.scene.nodes["z"].pos() != node.mapFromScene(header)  # moved, and the cards re-placed
+    found = [p for p in problems(window, live) if p.startswith("card ")]
+    assert not found, "\n".join(found)
