@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFontDatabase, QMouseEvent, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
+from .i18n import tr
 from .model import GraphModel
 from .scene import GraphScene
 
@@ -76,7 +77,7 @@ class CodePanel(QPlainTextEdit):
             code = export(program)
         except CompileError as exc:
             self.owners = {}
-            self.setPlainText("# The graph has problems, so it is no script yet:\n" +
+            self.setPlainText("# " + tr("The graph has problems, so it is no script yet:") + "\n" +
                               "\n".join(f"# {p}" for p in exc.problems))
             return
         backward_sinks = [s.id for s in program.sinks if s.op.name == "backward"]

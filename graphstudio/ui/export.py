@@ -154,5 +154,4 @@ def export_image(graph_path: str | os.PathLike[str], out_path: str | os.PathLike
     try:
         export_scene(scene, out_path)
     finally:
-        scene.clear()
-        scene.deleteLater()
+        scene.dispose()

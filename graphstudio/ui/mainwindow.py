@@ -57,7 +57,8 @@ class MainWindow(QMainWindow):
         self.scene = GraphScene(self.model, self)
         self.view = GraphView(self.scene)
         self.setCentralWidget(self.view)
-        self.lesson_stem: str | None = None  # the lesson an untitled copy was opened from
+        self.lesson_stem: str | None = None  # the lesson (or script) an untitled copy was opened from
+        self.from_script = False  # that copy was made by importing a Python script
         self.autosaver = Autosaver(self.model, Path(recovery_dir) if recovery_dir else None, parent=self)
         self.actions: dict[str, QAction] = {}
         self.lessons = lessons(lessons_dir())
@@ -264,6 +265,8 @@ class MainWindow(QMainWindow):
     def display_name(self) -> str:
         if self.model.path:
             return Path(self.model.path).name
+        if self.lesson_stem and self.from_script:
+            return tr("{script}.py (imported)").format(script=self.lesson_stem)
         return tr("{lesson} (lesson)").format(lesson=self.lesson_stem) if self.lesson_stem else tr("Untitled")
 
     def _file_stem(self) -> str:
@@ -307,7 +310,7 @@ class MainWindow(QMainWindow):
 
     def new_document(self) -> None:
         if self.maybe_save():
-            self.lesson_stem = None
+            self.lesson_stem, self.from_script = None, False
             self.model.reset(Document())
             self.view.resetTransform()
             self.view.centerOn(0, 0)
@@ -355,7 +358,8 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return
         start = os.path.dirname(self.model.path) if self.model.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open Python script", start, "PyTorch script (*.py)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open Python script"), start,
+                                              tr("PyTorch script (*.py)"))
         if path:
             self.open_script(path, ask=False)
 
@@ -374,12 +378,12 @@ class MainWindow(QMainWindow):
             doc = Document.from_dict(import_script(path), source=path)
         except (ScriptImportError, DocumentError) as exc:
             QApplication.restoreOverrideCursor()
-            self.warn("Cannot open the script", str(exc))
+            self.warn(tr("Cannot open the script"), str(exc))
             return False
         QApplication.restoreOverrideCursor()
         for node_id, pos in layout(doc).items():
             doc.node(node_id).pos = pos
-        self.untitled_name = Path(path).stem
+        self.lesson_stem, self.from_script = Path(path).stem, True
         self.model.reset(doc, None, modified=True)
         self._update_title()
         self._fit_soon()
@@ -394,7 +398,7 @@ class MainWindow(QMainWindow):
         except DocumentError as exc:
             self.warn(tr("Cannot open the lesson"), str(exc))
             return False
-        self.lesson_stem = path.stem
+        self.lesson_stem, self.from_script = path.stem, False
         self.model.reset(doc, None)
         self._update_title()
         self._fit_soon()

@@ -146,6 +146,16 @@ class GraphScene(QGraphicsScene):
         i18n.notifier.changed.connect(self._language_changed)
         self.sync()
 
+    def dispose(self) -> None:
+        """Stop following the model and the language, drop every item, and go: for a scene made for
+        one picture, whose C++ side outlives its last use until the event loop runs again."""
+        self.model.changed.disconnect(self.sync)
+        self.model.selectRequested.disconnect(self.select_ids)
+        self.model.message.disconnect(self.status)
+        i18n.notifier.changed.disconnect(self._language_changed)
+        self.clear()
+        self.deleteLater()
+
     def _language_changed(self, _language: str) -> None:
         """Op help in the boxes' tooltips follows the interface's language: every node is looked at again."""
         self._shown.clear()

@@ -348,6 +348,10 @@
         <translation>此版本不认识算子 &apos;{op}&apos;。</translation>
     </message>
     <message>
+        <source>from {origin}</source>
+        <translation>来自 {origin}</translation>
+    </message>
+    <message>
         <source>Inputs</source>
         <translation>输入</translation>
     </message>
@@ -451,7 +455,7 @@
     </message>
     <message>
         <source>click the caption to collapse, the body to open the tensor viewer</source>
-        <extracomment>A card lifted less than this keeps no stem (it still touches its wire). Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers (8.5 pt bold) below TEXT_LOD, leaving only pictures; the small print — captions, the colour scale&apos;s ends, nan/inf counts (6 pt: about 4 px tall at zoom 0.5) — below SMALL_TEXT_LOD.</extracomment>
+        <extracomment>A card this close to its wire or port keeps no stem (it touches what it describes). Zoom (level of detail) below which text is too small to read, and is not drawn: the numbers (8.5 pt bold) below TEXT_LOD, leaving only pictures; the small print — captions, the colour scale&apos;s ends, nan/inf counts (6 pt: about 4 px tall at zoom 0.5) — below SMALL_TEXT_LOD.</extracomment>
         <translation>点击标题折叠，点击内容打开张量查看器</translation>
     </message>
     <message>
@@ -659,6 +663,10 @@
         <translation>课程</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -669,6 +677,10 @@
     <message>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Python script…</source>
+        <translation>打开 &amp;Python 脚本…</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
@@ -803,6 +815,10 @@
         <translation>（未安装课程）</translation>
     </message>
     <message>
+        <source>{script}.py (imported)</source>
+        <translation>{script}.py（已导入）</translation>
+    </message>
+    <message>
         <source>{lesson} (lesson)</source>
         <translation>{lesson}（课程）</translation>
     </message>
@@ -825,6 +841,18 @@
     <message>
         <source>Cannot open the graph</source>
         <translation>无法打开计算图</translation>
+    </message>
+    <message>
+        <source>Open Python script</source>
+        <translation>打开 Python 脚本</translation>
+    </message>
+    <message>
+        <source>PyTorch script (*.py)</source>
+        <translation>PyTorch 脚本 (*.py)</translation>
+    </message>
+    <message>
+        <source>Cannot open the script</source>
+        <translation>无法打开脚本</translation>
     </message>
     <message>
         <source>Cannot open the lesson</source>
@@ -1088,6 +1116,10 @@
     <message>
         <source>a value is needed (a number, a list, or a node id)</source>
         <translation>需要一个值（一个数、一个列表或一个节点 id）</translation>
+    </message>
+    <message>
+        <source>The graph has problems, so it is no script yet:</source>
+        <translation>计算图还有问题，暂时无法生成脚本：</translation>
     </message>
 </context>
 </TS>

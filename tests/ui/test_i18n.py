@@ -201,7 +201,7 @@ def test_screenshot_refuses_an_unknown_language(tmp_path: Path, capsys):
     from graphstudio.ui.live.screenshot import screenshot
 
     lesson = sorted(Path(i18n.CATALOG_DIR.parent / "examples").glob("03_*.json"))[0]
-    assert screenshot(str(lesson), str(tmp_path / "x.png"), None, "klingon") == 2
+    assert screenshot(str(lesson), str(tmp_path / "x.png"), None, language="klingon") == 2
     assert "--lang must be one of en, zh_CN" in capsys.readouterr().err
 
 

@@ -3,6 +3,7 @@ each wire on its own place, and one empty place at the end where a new wire appe
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -166,6 +167,12 @@ def test_the_examples_with_cat_or_stack_are_found():
     assert {"cat_vs_stack.json", "15_cat_vs_stack.json"} <= names
 
 
+def _distance(point, path) -> float:
+    """From `point` to the nearest of 101 points along `path`."""
+    return min(math.dist((point.x(), point.y()), (q.x(), q.y()))
+               for q in (path.pointAtPercent(k / 100) for k in range(101)))
+
+
 def test_a_run_shows_each_item_of_a_list_on_its_own_wire(qtbot, window):
     from graphstudio.ui.mainwindow import lessons_dir
 
@@ -178,9 +185,10 @@ def test_a_run_shows_each_item_of_a_list_on_its_own_wire(qtbot, window):
         panels = [live.layer.panel_at("s0", "tensors", i) for i in range(3)]
         assert all(p is not None and p.value.shape == (2, 3) for p in panels)
         wires = {w.wire.index: w for w in window.scene.wires if w.wire.dst == "s0"}
-        for i, panel in enumerate(panels):  # each value sits on the wire into its own place
-            assert panel.pos() == wires[i].path().pointAtPercent(0.5)
+        for i, panel in enumerate(panels):  # each value sits by the wire into its own place
             assert wires[i].path().currentPosition() == _place(window, i, "s0")
-        assert len({(p.pos().x(), p.pos().y()) for p in panels}) == 3
+            if panel.isVisible():  # a use's card shows only where it has room beside its own wire
+                assert _distance(panel.sceneBoundingRect().center(), wires[i].path()) < panel.boundingRect().width()
+        assert any(p.isVisible() for p in panels)
     finally:
         live.shutdown()

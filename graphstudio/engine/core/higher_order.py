@@ -158,7 +158,7 @@ def graph_vjp(node: Node, grad: Any) -> Sequence[Any]:
     saved = getattr(node, "saved", ())
     saved = saved if isinstance(saved, tuple) else (saved,)
     linked = tuple(_linked(node, be, value, role) for value, role in zip(saved, op.double_backward))
-    return op.backward(_GraphCtx(node, linked, tensor_namespace(be)), grad)
+    return type(node).vjp(_GraphCtx(node, linked, tensor_namespace(be)), grad)  # only the inputs with an edge
 
 
 def _linked(node: Node, be: Any, value: Any, role: Any) -> Any:
@@ -169,8 +169,8 @@ def _linked(node: Node, be: Any, value: Any, role: Any) -> Any:
         edge = (node, 0)
     elif role is None:
         edge = None
-    else:
-        edge = node.next_functions[role]
+    else:  # input `role`'s edge: inputs that take no gradient (a mask, an index) have none
+        edge = node.next_functions[role - sum(not p.differentiable for p in type(node).op.inputs[:role])]
         if edge[0] is None:
             edge = None
     return wrap(value, be, edge)
