@@ -19,7 +19,7 @@ import keyword
 import re
 from typing import Any
 
-from graphstudio.engine.core.ops.shape import index_source
+from graphstudio.engine.core.ops.indexing import index_source
 
 from .compiler import Const, Program, Ref, Step
 from .nodes import OPTIMIZERS

@@ -198,10 +198,10 @@ def test_backends_agree(name, i, device):
 def _torch_fn(op):
     name = op.name
     if name == "index":
-        from graphstudio.engine.core.ops.shape import index_key
+        from graphstudio.engine.core.ops.indexing import index_key
         return lambda x, index: x[index_key(index)]
     if name == "setitem":  # x[index] = values on a copy, as a function
-        from graphstudio.engine.core.ops.shape import index_key
+        from graphstudio.engine.core.ops.indexing import index_key
 
         def setitem(x, values, index):
             out = x.clone()

@@ -12,7 +12,7 @@ from typing import Any
 from ..factory import tensor
 from . import dtypes, op_functions
 from .grad_graph import grad_mode, mark_modified
-from .ops.shape import _native_key, _plan, _setitem_name
+from .ops.indexing import _native_key, _plan, _setitem_name
 from .registry import REGISTRY, Op, ShapeError
 from .tensor import Tensor
 
