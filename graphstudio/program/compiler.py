@@ -21,7 +21,7 @@ from graphstudio.document.references import format_ref, parse_ref, sources
 from graphstudio.engine.core import dtypes
 from graphstudio.engine.core.grad_graph import gc_paused
 from graphstudio.engine.core.ops.create import _data_spec
-from graphstudio.engine.core.registry import REGISTRY, Op, Param, ShapeError, Spec
+from graphstudio.engine.core.registry import PARAM_TYPES, REGISTRY, Op, Param, ShapeError, Spec
 
 from .memory import bytes_text as _bytes
 from .memory import default_memory_limit
@@ -858,32 +858,8 @@ def _show(v: Any) -> str:
         return repr(v)[:60]
 
 
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def _is_num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-_CHECKS = {
-    "int": (_is_int, "an integer"),
-    "float": (_is_num, "a number"),
-    "bool": (lambda v: isinstance(v, bool), "true or false"),
-    "str": (lambda v: isinstance(v, str), "a string"),
-    "shape": (lambda v: _is_int(v) or isinstance(v, list) and all(_is_int(x) for x in v), "a list of integers"),
-    "dims": (lambda v: isinstance(v, list) and all(_is_int(x) for x in v), "a list of integers"),
-    "int_or_ints": (lambda v: _is_int(v) or isinstance(v, list) and all(_is_int(x) for x in v),
-                    "an integer or a list of integers"),
-    "dims_or_none": (lambda v: _is_int(v) or isinstance(v, list) and all(_is_int(x) for x in v),
-                     "an integer or a list of integers"),
-    "dim_or_none": (_is_int, "an integer"),
-    "padding": (lambda v: _is_int(v) or isinstance(v, list) and all(_is_int(x) for x in v) or v in ("same", "valid"),
-                'an integer, a list of integers, "same" or "valid"'),
-    "number_or_none": (_is_num, "a number"),
-    "floats": (lambda v: isinstance(v, list) and all(_is_num(x) for x in v), "a list of numbers"),
-    "data": (lambda v: _is_num(v) or isinstance(v, (list, bool)), "a number or nested lists of numbers"),
-}
 
 
 def _param_problem(p: Param, value: Any) -> str | None:
@@ -894,9 +870,9 @@ def _param_problem(p: Param, value: Any) -> str | None:
         if p.choices and value not in p.choices:
             return f"expected one of {', '.join(map(str, p.choices))}, got {_show(value)}"
         return None
-    check = _CHECKS.get(p.type)
-    if check and not check[0](value):
-        return f"expected {check[1]}, got {_show(value)}"
+    kind = PARAM_TYPES[p.type]
+    if not kind.accepts(value):
+        return f"expected {kind.expected}, got {_show(value)}"
     if _is_num(value):
         if p.min is not None and value < p.min:
             return f"must be at least {p.min}, got {value}"

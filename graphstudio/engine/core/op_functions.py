@@ -16,7 +16,7 @@ from .dispatch import apply, binary, default_plan, unary
 from .registry import REGISTRY, Op
 from .tensor import Tensor
 
-_SIZE_TYPES = ("shape", "dims")
+_SIZE_TYPES = ("shape", "size", "expand_size", "dims")  # `x.view(2, 3)` packs its sizes into one param
 
 
 def fast_path(op: type[Op]) -> Callable | None:

@@ -75,10 +75,59 @@ class Port:
     differentiable: bool = True
 
 
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _int_or_ints(v: Any) -> bool:
+    return _is_int(v) or isinstance(v, list) and all(_is_int(x) for x in v)
+
+
+class ParamType(NamedTuple):
+    """What a param type accepts in a graph file (`accepts`, described as `expected`), and what to
+    type for it (`example`). Bounds (≥ 0, one -1) are the editor's and the op's to enforce: a file
+    with a negative size gets PyTorch's own message from inference."""
+
+    accepts: Any
+    expected: str
+    example: str
+
+
+def _choice(v: Any) -> bool:
+    return True  # judged against the param's own choices
+
+
+PARAM_TYPES: dict[str, ParamType] = {
+    "int": ParamType(_is_int, "an integer", "1"),
+    "float": ParamType(_is_num, "a number", "0.5"),
+    "bool": ParamType(lambda v: isinstance(v, bool), "true or false", "true"),
+    "str": ParamType(lambda v: isinstance(v, str), "a string", "x"),
+    "choice": ParamType(_choice, "one of the choices", ""),
+    "dtype": ParamType(_choice, "a dtype", "float32"),
+    "shape": ParamType(_int_or_ints, "a list of integers", "2, 3"),  # sizes ≥ 0 (zeros, repeat)
+    "size": ParamType(_int_or_ints, "a list of integers", "2, -1"),  # one -1 is worked out (reshape, view)
+    "expand_size": ParamType(_int_or_ints, "a list of integers", "3, -1"),  # each -1 keeps that dim (expand)
+    "dims": ParamType(lambda v: isinstance(v, list) and all(_is_int(x) for x in v), "a list of integers", "0, 1"),
+    "int_or_ints": ParamType(_int_or_ints, "an integer or a list of integers", "2"),
+    "dims_or_none": ParamType(_int_or_ints, "an integer or a list of integers", "0"),
+    "dim_or_none": ParamType(_is_int, "an integer", "0"),
+    "padding": ParamType(lambda v: _int_or_ints(v) or v in ("same", "valid"),
+                         'an integer, a list of integers, "same" or "valid"', "1"),
+    "number_or_none": ParamType(_is_num, "a number", "0.5"),
+    "floats": ParamType(lambda v: isinstance(v, list) and all(_is_num(x) for x in v), "a list of numbers",
+                        "0.9, 0.999"),
+    "data": ParamType(lambda v: _is_num(v) or isinstance(v, (list, bool)), "a number or nested lists of numbers",
+                      "[[1, 2], [3, 4]]"),
+}
+
+
 @dataclass(frozen=True)
 class Param:
-    """A non-tensor argument. `type` is one of: int, float, bool, str, choice, shape, dims,
-    int_or_ints, dim_or_none, data, dtype, number_or_none, padding (int_or_ints, "same" or "valid")."""
+    """A non-tensor argument; `type` is a key of PARAM_TYPES (register() refuses any other)."""
 
     name: str
     type: str
@@ -224,6 +273,10 @@ def register(cls: type[Op]) -> type[Op]:
     """Class decorator: add an op to the registry and make its grad_fn class."""
     assert cls.category in CATEGORIES, cls.category
     assert cls.name not in REGISTRY, f"op {cls.name} defined twice"
+    for p in cls.params:
+        if p.type not in PARAM_TYPES:
+            raise TypeError(f"op {cls.name}: param {p.name} has unknown type {p.type!r} "
+                            f"(known: {', '.join(PARAM_TYPES)})")
     for fn in ("infer", "forward", "backward"):
         if inspect.isfunction(cls.__dict__.get(fn)):  # written without @staticmethod, for brevity
             setattr(cls, fn, staticmethod(cls.__dict__[fn]))

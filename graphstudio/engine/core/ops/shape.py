@@ -217,7 +217,7 @@ class View(ShapeOp):
     double_backward = ()
     doc = "The same data with a new shape, never copied: fails on a layout that would need a copy."
     # PyTorch's keyword is `size` (x.view(size=...)); the docs, the graph files and GraphStudio say `shape`.
-    params = (Param("shape", "shape", (-1,), "the new shape; one -1 is worked out from the others", required=True),)
+    params = (Param("shape", "size", (-1,), "the new shape; one -1 is worked out from the others", required=True),)
     samples = (S(((3, 4),), {"shape": (4, 3)}), S(((3, 4),), {"shape": (-1,)}), S(((2, 3, 4),), {"shape": (6, -1)}),
                S(((),), {"shape": (1, 1)}),
                S(((3, 4),), {"shape": (5,)}, error="shape '[5]' is invalid for input of size 12"),
@@ -243,7 +243,7 @@ class Reshape(ShapeOp):
     name, grad_fn, torch = "reshape", "ViewBackward0", "torch.reshape({input}, {shape})"
     double_backward = ()
     doc = "The same values with a new shape: a view when the layout allows, else a copy."
-    params = (Param("shape", "shape", (-1,), "the new shape; one -1 is worked out from the others", required=True),)
+    params = (Param("shape", "size", (-1,), "the new shape; one -1 is worked out from the others", required=True),)
     samples = (S(((3, 4),), {"shape": (2, 6)}), S(((2, 3, 4),), {"shape": (-1, 4)}), S(((),), {"shape": (1,)}),
                S(((6,),), {"shape": (2, -1, 1)}),
                S(((3, 4),), {"shape": (5, 3)}, error="shape '[5, 3]' is invalid for input of size 12"),
@@ -436,7 +436,7 @@ class Expand(ShapeOp):
     name, grad_fn, torch = "expand", "ExpandBackward0", "{input}.expand({size})"
     double_backward = ()
     doc = "Repeat size-1 dims (and add leading dims) without copying; -1 keeps a dim's size."
-    params = (Param("size", "shape", (2, 2), "the new size; -1 keeps a dim as it is", required=True),)
+    params = (Param("size", "expand_size", (2, 2), "the new size; -1 keeps a dim as it is", required=True),)
     samples = (S(((3, 1),), {"size": (3, 4)}), S(((3,),), {"size": (2, 3)}), S(((3, 1),), {"size": (2, -1, 5)}),
                S(((),), {"size": (2, 2)}), S(((1, 1),), {"size": (1, 1)}),
                S(((3, 4),), {"size": (2, 5)}, error="The expanded size of the tensor (5) must match the existing size (4) "
