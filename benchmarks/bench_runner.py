@@ -92,7 +92,7 @@ def main() -> None:
 
     lesson = ROOT.parent / "shared" / "examples" / "autograd_basics.json"
     if not lesson.exists():
-        lesson = ROOT / "resources" / "examples" / "01_autograd_basics.json"
+        lesson = next((ROOT / "resources" / "examples").glob("*_autograd_basics.json"))  # lessons are numbered
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
 
