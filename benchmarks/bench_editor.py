@@ -135,7 +135,7 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication([])
     from graphstudio.document import loads
-    from graphstudio.engine.compiler import check
+    from graphstudio.program.compiler import check
     import graphstudio.ui.mainwindow as mw
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_editor_"))

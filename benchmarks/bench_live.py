@@ -34,8 +34,8 @@ import numpy as np  # noqa: E402
 
 import graphstudio.ui  # noqa: E402,F401  (the PySide6 guard first)
 from graphstudio.document import Document, Node, load  # noqa: E402
-from graphstudio.engine.compiler import compile  # noqa: E402
-from graphstudio.engine.runner import Runner  # noqa: E402
+from graphstudio.program.compiler import compile  # noqa: E402
+from graphstudio.program.runner import Runner  # noqa: E402
 
 XOR = ROOT / "resources" / "examples" / "24_xor_mlp_adam.json"
 

@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import graphstudio.engine as gs  # noqa: E402
 from graphstudio.document import loads  # noqa: E402
-from graphstudio.engine.compiler import check, compile  # noqa: E402
-from graphstudio.engine.runner import Runner  # noqa: E402
+import graphstudio.engine as gs  # noqa: E402
+from graphstudio.program.compiler import check, compile  # noqa: E402
+from graphstudio.program.runner import Runner  # noqa: E402
 
 
 def chain_graph(n: int) -> str:
@@ -92,7 +92,7 @@ def main() -> None:
 
     lesson = ROOT.parent / "shared" / "examples" / "autograd_basics.json"
     if not lesson.exists():
-        lesson = ROOT / "resources" / "examples" / "01_autograd_basics.json"
+        lesson = next((ROOT / "resources" / "examples").glob("*_autograd_basics.json"))  # lessons are numbered
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
 

@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from graphstudio.cli import main
 
 sys.exit(main())

@@ -68,7 +68,7 @@ def _quiet_broken_pipe() -> int:
 def load_and_compile(path: str):
     """The document and its Program, or raises DocumentError / CompileError (exit 2)."""
     from .document import load
-    from .engine.compiler import compile
+    from .program.compiler import compile
 
     doc = load(path)
     return doc, compile(doc, base_dir=os.path.dirname(os.path.abspath(path)), source=path)
@@ -76,10 +76,10 @@ def load_and_compile(path: str):
 
 def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: int | None, anomaly: bool) -> int:
     from .document import DocumentError
-    from .engine.backend import DeviceError
-    from .engine.compiler import CompileError
-    from .engine.runner import RunError, Runner
-    from .report import HistorySpool, to_table, write_json
+    from .engine.core.backend import DeviceError
+    from .program.compiler import CompileError
+    from .program.runner import RunError, Runner
+    from .program.report import HistorySpool, to_table, write_json
 
     try:
         _, program = load_and_compile(path)
@@ -105,7 +105,7 @@ def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: i
 
 def validate(path: str) -> int:
     from .document import DocumentError, load
-    from .engine.compiler import check
+    from .program.compiler import check
 
     try:
         doc = load(path)
@@ -123,8 +123,8 @@ def validate(path: str) -> int:
 
 def export_code(path: str) -> int:
     from .document import DocumentError
-    from .engine.compiler import CompileError
-    from .engine.export_code import export
+    from .program.compiler import CompileError
+    from .program.export_code import export
 
     try:
         _, program = load_and_compile(path)

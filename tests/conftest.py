@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import graphstudio.program  # noqa: F401  (the registry every test sees holds the graph-only nodes too)
 from tests.data import ERRORS_DIR, EXAMPLES_DIR
 from tests.oracle import NO_TORCH
 

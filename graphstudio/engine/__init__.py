@@ -1,7 +1,8 @@
-"""GraphStudio's engine: tensors and autograd with PyTorch's semantics, on NumPy and CuPy.
+"""The torch namespace: `import graphstudio.engine as torch` runs a student's PyTorch snippet unchanged.
 
-`import graphstudio.engine as torch` runs a student's PyTorch snippet unchanged,
-for the part of the torch namespace implemented here. No Qt is imported.
+This package is the API a student meets (functions, factory, nn, optim, lr_scheduler, linalg,
+autograd, cuda, utils, serialization, distributions), built on ``engine.core`` (tensors, the op
+registry, autograd). It imports neither the document, the program nor Qt.
 """
 from __future__ import annotations
 
@@ -14,24 +15,20 @@ import warnings as _warnings
 # keeps its warnings. A filter (not np.seterr) so that every thread, the editor's too, is quiet.
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"graphstudio\.")
 
-from . import ops as _ops  # noqa: F401  (fills the registry)
-from . import api as _api
-from .backprop import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .backend import device
-from .creation import Generator, default_generator, manual_seed
-from .dtypes import bool_ as bool  # noqa: A001
-from .dtypes import double, dtype, float, float32, float64, int32, int64, long  # noqa: A001
-from .dtypes import int32 as int  # noqa: A001
+from .core import op_functions as _op_functions
+from .core import binding as _binding  # noqa: F401  (Tensor's op methods, torch's functions)
+from .core.grad_graph import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .core.backend import device
+from .core.generator import Generator, default_generator, manual_seed
+from .core.dtypes import bool_ as bool  # noqa: A001
+from .core.dtypes import double, dtype, float, float32, float64, int32, int64, long  # noqa: A001
+from .core.dtypes import int32 as int  # noqa: A001
 from .factory import (BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, arange, as_tensor, empty,  # noqa: F401
                       empty_like, eye, from_numpy, full, full_like, linspace, normal, ones, ones_like, rand, rand_like,
                       randint, randn, randn_like, randperm, tensor, zeros, zeros_like)
-from .tensor import Size, Tensor
+from .core.tensor import Size, Tensor
 
-_api._install()
-from . import functions as _functions  # noqa: E402
-
-_functions.install()
-globals().update(_api.TORCH_FUNCTIONS)
+globals().update(_op_functions.TORCH_FUNCTIONS)
 
 from . import autograd  # noqa: E402
 from . import accelerator, cuda, linalg, nn, optim, utils  # noqa: E402
@@ -39,4 +36,4 @@ from . import distributions  # noqa: E402  (uses nn)
 from .serialization import load, save  # noqa: E402
 
 from .misc import allclose, equal, get_default_dtype, is_tensor, numel  # noqa: E402
-from .printing import set_printoptions  # noqa: E402
+from .core.printing import set_printoptions  # noqa: E402

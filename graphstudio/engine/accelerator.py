@@ -5,7 +5,7 @@ no GPU means None, False and 0, as PyTorch's CPU build answers.
 """
 from __future__ import annotations
 
-from .backend import cuda_device_count, device
+from .core.backend import cuda_device_count, device
 
 _NONE = "Cannot access accelerator device when none is available."
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import warnings
 from typing import Any, Sequence
 
-from . import function  # noqa: F401  (torch.autograd.function)
-from .backprop import enable_grad, inference_mode, no_grad, run_backward, set_grad_enabled  # noqa: F401
-from .function import Function, FunctionCtx  # noqa: F401
-from .tensor import Tensor, _created_requiring_grad, wrap
+from .core import custom_function as function  # noqa: F401  (torch.autograd.function)
+from .core.custom_function import Function, FunctionCtx  # noqa: F401
+from .core.grad_graph import enable_grad, inference_mode, no_grad, run_backward, set_grad_enabled  # noqa: F401
+from .core.higher_order import graph_vjp, tensor_namespace
+from .core.tensor import Tensor, _created_requiring_grad, wrap
+from .factory import empty
 
 
 class _VariableType(type):
@@ -19,8 +21,6 @@ class _VariableType(type):
 
     def __call__(cls, data: Any = None, requires_grad: bool = False, volatile: bool = False) -> Tensor:
         if data is None:
-            from .factory import empty
-
             return empty(0)
         if not isinstance(data, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
@@ -74,6 +74,11 @@ _CYCLE_WARNING = (
     "the cycle and avoid the leak.")
 
 
+def _graph_pass(create_graph: bool) -> tuple | None:
+    """What the backward pass needs to record its own steps (create_graph), else None."""
+    return (graph_vjp, tensor_namespace) if create_graph else None
+
+
 def _as_list(x: Any) -> list:
     if x is None:
         return None
@@ -92,7 +97,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     if inputs is None:
         if create_graph:
             warnings.warn(_CYCLE_WARNING, UserWarning, stacklevel=3)
-        run_backward(roots, retain, create_graph=create_graph)
+        run_backward(roots, retain, graph=_graph_pass(create_graph))
         return
     wanted = _as_list(inputs)
     captured = _run_capture(roots, wanted, retain, create_graph)
@@ -108,7 +113,7 @@ def _run_capture(roots: list, inputs: list[Tensor], retain_graph: bool, create_g
             raise RuntimeError("One of the differentiated Tensors does not require grad")
         keys.append(t._edge or t._leaf_edge())
     capture = {k: None for k in keys}
-    run_backward(roots, retain_graph, capture=capture, create_graph=create_graph)
+    run_backward(roots, retain_graph, capture=capture, graph=_graph_pass(create_graph))
     return [capture[k] for k in keys]
 
 

@@ -1,7 +1,7 @@
 """`torch.cuda`: whether CuPy can reach a CUDA device here."""
 from __future__ import annotations
 
-from .backend import cuda_device_count
+from .core.backend import cuda_device_count
 
 
 def is_available() -> bool:

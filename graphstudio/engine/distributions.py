@@ -14,13 +14,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import dtypes
-from .backprop import no_grad
-from .creation import default_generator
+from .core import dtypes
+from .core.generator import default_generator
+from .core.grad_graph import no_grad
+from .core.tensor import Size, Tensor
 from .factory import from_host, tensor
 from .functions import TORCH
 from .nn import functional as F
-from .tensor import Size, Tensor
 
 _broadcast_tensors = TORCH["broadcast_tensors"]
 

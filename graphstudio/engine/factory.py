@@ -5,14 +5,14 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes
-from .backend import get_backend
-from .backprop import grad_mode
-from .creation import default_generator, parse_size, to_array
-from .dispatch import torch_error
-from .ops.create import negative_std
-from .registry import REGISTRY, ShapeError
-from .tensor import _C_TYPE, Tensor, _created_requiring_grad, wrap
+from .core import dtypes
+from .core.backend import get_backend
+from .core.dispatch import torch_error
+from .core.generator import default_generator
+from .core.grad_graph import grad_mode
+from .core.ops.create import negative_std
+from .core.registry import REGISTRY, ShapeError
+from .core.tensor import Tensor, _created_requiring_grad, from_host, parse_size, to_array, wrap
 
 
 def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tensor:
@@ -25,12 +25,6 @@ def _leaf(op_name: str, params: dict, device: Any, requires_grad: bool) -> Tenso
         raise torch_error(e) from None
     arr = op.make(default_generator.rng, **params)
     return from_host(arr, device, requires_grad)
-
-
-def from_host(arr: np.ndarray, device: Any = None, requires_grad: bool = False) -> Tensor:
-    be = get_backend(device)
-    t = wrap(arr if be.device.type == "cpu" else be.xp.asarray(arr), be, None)
-    return _created_requiring_grad(t) if requires_grad else t
 
 
 def _name(dtype: Any) -> str | None:
@@ -101,8 +95,8 @@ def _with_out(fn: Any) -> Any:
             raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
         want = dtypes.from_name(kwargs.get("dtype"))
         if want is not None and want is not out.dtype:
-            raise RuntimeError(f"dtype {_C_TYPE[want.name]} does not match dtype of out parameter "
-                               f"({_C_TYPE[out.dtype.name]})")
+            raise RuntimeError(f"dtype {want.scalar_type} does not match dtype of out parameter "
+                               f"({out.dtype.scalar_type})")
         if out.requires_grad and grad_mode.enabled:
             raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support automatic "
                                "differentiation, but one of the arguments requires grad.")

@@ -1,7 +1,7 @@
 """Torch-level functions and Tensor methods that are other names for registry ops, or short
 compositions of them (`hstack` is `cat`, `tile` is `repeat`, `x.view_as(y)` is `view`).
 
-No op is defined here: every call goes through the registry (`api.call`), so values, gradients
+No op is defined here: every call goes through the registry (`op_functions.call`), so values, gradients
 and grad_fn names come from the one definition of each op. The few functions whose output shape
 depends on the values (`nonzero`, `unique`) record no graph node: PyTorch gives them no gradient
 either. `install()` puts everything in place; `graphstudio.engine` calls it once.
@@ -11,13 +11,13 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable
 
-from . import api, dtypes
-from .dispatch import binary
-from .backprop import is_grad_enabled
-from .creation import default_generator
-from .ops.create import negative_std
-from .registry import REGISTRY, node_class
-from .tensor import _C_TYPE, INPLACE_OPS, Tensor, inplace_method, wrap
+from .core import dtypes, op_functions
+from .core.dispatch import binary
+from .core.generator import default_generator
+from .core.grad_graph import grad_mode, is_grad_enabled
+from .core.ops.create import negative_std
+from .core.registry import REGISTRY, node_class
+from .core.tensor import Tensor, wrap
 
 # Other names PyTorch gives the same op: alias → registry op.
 ALIASES = {
@@ -46,7 +46,7 @@ def _method(fn: Callable) -> Callable:
 
 
 def _call(name: str, *inputs: Any, **params: Any) -> Any:
-    return api.call(REGISTRY[name], inputs, params)
+    return op_functions.call(REGISTRY[name], inputs, params)
 
 
 def _renamed(t: Tensor, name: str, op: str) -> Tensor:
@@ -57,8 +57,18 @@ def _renamed(t: Tensor, name: str, op: str) -> Tensor:
 
 
 # -- arithmetic with PyTorch's extra keywords ------------------------------------------------------
-_add, _sub, _div = (api.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the registry's (fast) functions
+_add, _sub, _div = (op_functions.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the registry's (fast) functions
 _ADD, _SUB = REGISTRY["add"], REGISTRY["sub"]
+
+
+def inplace(self: Tensor, name: str, other: Any, **params: Any) -> Tensor:
+    """`self <name>= other`: written into self's memory, or rebound to the recorded result."""
+    fn = op_functions.FUNCTIONS[name]
+    if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
+        if self.requires_grad and self.is_leaf:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        return self._rebind(fn(self, other, **params))
+    return self._store(fn(self, other, **params).array)  # PyTorch's result type, then cast back
 
 
 def _deprecated_alpha(name: str, other: Any, rest: tuple, alpha: Any) -> tuple[Any, Any]:
@@ -93,13 +103,13 @@ def sub(input: Any, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
 @_method
 def add_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     other, alpha = _deprecated_alpha("add_", other, rest, alpha)
-    return self._inplace("add", other, alpha=alpha)
+    return inplace(self, "add", other, alpha=alpha)
 
 
 @_method
 def sub_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     other, alpha = _deprecated_alpha("sub_", other, rest, alpha)
-    return self._inplace("sub", other, alpha=alpha)
+    return inplace(self, "sub", other, alpha=alpha)
 
 
 @_both
@@ -179,7 +189,7 @@ def bernoulli_(self: Tensor, p: Any = 0.5) -> Tensor:
 
 def _float_only(t: Tensor, kernel: str) -> None:
     if not t.dtype.is_floating_point:
-        raise NotImplementedError(f'"{kernel}" not implemented for {_C_TYPE[t.dtype.name]!r}')
+        raise NotImplementedError(f'"{kernel}" not implemented for {t.dtype.scalar_type!r}')
 
 
 # -- shapes ------------------------------------------------------------------------------------
@@ -206,9 +216,9 @@ def broadcast_to(input: Tensor, size: Any) -> Tensor:
 @_torch
 def broadcast_shapes(*shapes: Any) -> Any:
     """The shape that tensors of these shapes broadcast to (PyTorch's rules and message)."""
-    from .ops._infer import broadcast
-    from .registry import ShapeError
-    from .tensor import Size
+    from .core.ops._infer import broadcast
+    from .core.registry import ShapeError
+    from .core.tensor import Size
 
     out: tuple = ()
     try:
@@ -336,7 +346,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     return input[mask]
 
 
-_where = api.FUNCTIONS["where"]
+_where = op_functions.FUNCTIONS["where"]
 
 
 @_torch
@@ -386,7 +396,7 @@ def is_nonzero(input: Tensor) -> bool:
     return bool(input.item())
 
 
-def _with_out(name: str, fn: Callable) -> Callable:
+def with_out(name: str, fn: Callable) -> Callable:
     """`torch.<name>(…, out=t)`: the result written into t (resized when its shape differs), as
     PyTorch does for functions without autograd."""
     def function(*args: Any, out: Any = None, **kwargs: Any) -> Any:
@@ -404,23 +414,3 @@ def _with_out(name: str, fn: Callable) -> Callable:
 
     function.__name__, function.__doc__ = fn.__name__, fn.__doc__
     return function
-
-
-def install() -> None:
-    """Put the aliases, the compositions and the in-place methods on `torch` and on Tensor."""
-    for alias, target in ALIASES.items():
-        op = REGISTRY[target]
-        fn = api.FUNCTIONS[target]
-        if op.function:
-            api.TORCH_FUNCTIONS.setdefault(alias, fn)
-        if op.method and alias not in Tensor.__dict__:
-            setattr(Tensor, alias, api.make_method(fn))
-    api.TORCH_FUNCTIONS.update(TORCH)
-    for name, fn in list(api.TORCH_FUNCTIONS.items()):
-        api.TORCH_FUNCTIONS[name] = _with_out(name, fn)
-    for name, fn in METHODS.items():
-        setattr(Tensor, name, fn)
-    for name in INPLACE_OPS:
-        if hasattr(Tensor, name) and name + "_" not in Tensor.__dict__:
-            setattr(Tensor, name + "_", inplace_method(name))
-

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import api
-from .registry import REGISTRY
-from .tensor import Tensor
+from .core import op_functions
+from .core.registry import REGISTRY
+from .core.tensor import Tensor
 
 
 def vector_norm(x: Tensor, ord: float = 2, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002
     """The ord-norm of the elements over dim (none: all of them), as torch.linalg.vector_norm."""
-    return api.call(REGISTRY["norm"], (x,), {"p": float(ord), "dim": dim, "keepdim": keepdim})
+    return op_functions.call(REGISTRY["norm"], (x,), {"p": float(ord), "dim": dim, "keepdim": keepdim})
 
 
 def norm(x: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A002

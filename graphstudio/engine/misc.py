@@ -5,12 +5,12 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
+from .core.tensor import Tensor
 
 
 def get_default_dtype() -> Any:
     """float32: what Python floats become (GraphStudio has no set_default_dtype)."""
-    from . import dtypes
+    from .core import dtypes
 
     return dtypes.DEFAULT_FLOAT
 

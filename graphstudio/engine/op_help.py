@@ -19,7 +19,7 @@ from typing import Any
 
 import graphstudio
 
-from .registry import Op
+from .core.registry import Op
 
 ENGLISH = "en"
 

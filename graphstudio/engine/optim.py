@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from . import lr_scheduler  # noqa: F401  (torch.optim.lr_scheduler)
-from .backprop import no_grad
-from .tensor import Tensor
+from .core.grad_graph import no_grad
+from .core.tensor import Tensor
 
 
 class Optimizer:
@@ -60,7 +60,7 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def _state_tensors(self, state: dict) -> dict:
-        from .tensor import wrap
+        from .core.tensor import wrap
 
         out = {}
         for k, v in state.items():

@@ -20,7 +20,7 @@ MANIFEST = "__manifest__"
 
 def _encode(obj: Any, arrays: dict[str, np.ndarray]) -> Any:
     from .nn.modules import Parameter
-    from .tensor import Tensor
+    from .core.tensor import Tensor
 
     if isinstance(obj, Tensor):
         key = f"t{len(arrays)}"

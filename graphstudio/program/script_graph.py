@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from graphstudio.engine.export_code import python_name
+from graphstudio.program.export_code import python_name
 from graphstudio.engine.nn import Module
-from graphstudio.engine.ops.graph import OPTIMIZERS
+from graphstudio.program.nodes import OPTIMIZERS
 from graphstudio.engine.optim import Optimizer
-from graphstudio.engine.registry import REGISTRY
-from graphstudio.engine.tensor import Tensor
+from graphstudio.engine.core.registry import REGISTRY
+from graphstudio.engine.core.tensor import Tensor
 
 from .script_recorder import BackwardEvent, OpEvent, Recorder
 from .script_source import SCRIPT_KEY

@@ -19,12 +19,12 @@ import numpy as np
 
 import graphstudio
 import graphstudio.engine as engine
-from graphstudio.engine import recording
-from graphstudio.engine.backprop import grad_mode
+from graphstudio.engine.core import recording
+from graphstudio.engine.core.grad_graph import grad_mode
 from graphstudio.engine.nn import Module
 from graphstudio.engine.optim import Optimizer
-from graphstudio.engine.registry import Op
-from graphstudio.engine.tensor import Tensor
+from graphstudio.engine.core.registry import Op
+from graphstudio.engine.core.tensor import Tensor
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(graphstudio.__file__))
 

@@ -1,6 +1,6 @@
 """The editor's view of the compiler: ``analyze(doc)`` after every edit, never raising.
 
-The compiler (``graphstudio.engine.compiler.check``) is the one judge of a graph; the editor
+The compiler (``graphstudio.program.compiler.check``) is the one judge of a graph; the editor
 only shows its verdict. Two guards live here so the canvas never dies on a half-built graph:
 a compiler crash becomes one problem instead of an exception in a Qt slot, and while the
 compiler module does not exist yet (or cannot be imported) a minimal structural check
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphstudio.document import Document, Problem
+from graphstudio.document.references import format_ref, iter_refs, source_of
 
 from . import graph
 
@@ -45,12 +46,12 @@ class Analysis:
         """The Spec of one output: ``"id"`` for the first output, ``"id:name"`` for the others."""
         if outputs and output == outputs[0] and node_id in self.specs:
             return self.specs[node_id]
-        return self.specs.get(f"{node_id}:{output}")
+        return self.specs.get(format_ref(node_id, output))
 
 
 def compiler_available() -> bool:
     try:
-        from graphstudio.engine.compiler import check  # noqa: F401
+        from graphstudio.program.compiler import check  # noqa: F401
     except Exception:
         return False
     return True
@@ -59,7 +60,7 @@ def compiler_available() -> bool:
 def new_checker() -> Any:
     """An incremental checker for ``analyze`` to reuse edit after edit, or None without the compiler."""
     try:
-        from graphstudio.engine.compiler import Checker
+        from graphstudio.program.compiler import Checker
     except Exception:
         return None
     return Checker()
@@ -73,7 +74,7 @@ def analyze(doc: Document, base_dir: str | None = None, checker: Any = None) -> 
     changed since its last call.
     """
     try:
-        from graphstudio.engine.compiler import check
+        from graphstudio.program.compiler import check
     except Exception:
         return fallback(doc)
     try:
@@ -104,8 +105,8 @@ def changed_nodes(old: Analysis | None, new: Analysis) -> set[str] | None:
             continue
         for key, value in after.items():
             if key not in before or before[key] != value:
-                ids.add(key.partition(":")[0])
-        ids.update(key.partition(":")[0] for key in before.keys() - after.keys())
+                ids.add(source_of(key))
+        ids.update(source_of(key) for key in before.keys() - after.keys())
     a, b = old.by_node(), new.by_node()
     if a != b:
         ids.update(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
@@ -122,8 +123,8 @@ def fallback(doc: Document) -> Analysis:
         if graph.op_class(node.op) is None:
             problems.append(Problem(f"unknown op {node.op!r}", node.id, node.op))
         for port, value in node.inputs.items():
-            for ref in graph.iter_refs(value):
-                src = graph.parse_ref(ref)[0]
+            for ref in iter_refs(value):
+                src = source_of(ref)
                 if src not in ids:
                     problems.append(Problem(f"no node with id {src!r}", node.id, node.op, f"inputs.{port}"))
         outputs[node.id] = graph.output_names(node, doc)

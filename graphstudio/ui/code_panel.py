@@ -70,8 +70,8 @@ class CodePanel(QPlainTextEdit):
         """Write the code of the document as it is now (or why there is none)."""
         if not shiboken6.isValid(self.scene):
             return  # the window is closing
-        from graphstudio.engine.compiler import CompileError, compile
-        from graphstudio.engine.export_code import export, variable_names
+        from graphstudio.program.compiler import CompileError, compile
+        from graphstudio.program.export_code import export, variable_names
 
         try:
             program = compile(self.model.doc.copy(), self.model.base_dir)

@@ -23,6 +23,7 @@ from typing import Any, Iterable, Protocol
 from PySide6.QtGui import QUndoCommand
 
 from graphstudio.document import Document, Node, plain
+from graphstudio.document.references import drop_refs, iter_refs, source_of
 
 from . import graph
 from .i18n import tr
@@ -115,8 +116,8 @@ def _same(a: Any, b: Any) -> bool:
 
 def _referring_to(nodes: Iterable[Node], ids: set[str]) -> set[str]:
     """Ids of the nodes with a wire from one of ``ids``."""
-    return {n.id for n in nodes for value in n.inputs.values() for ref in graph.iter_refs(value)
-            if graph.parse_ref(ref)[0] in ids}
+    return {n.id for n in nodes for value in n.inputs.values() for ref in iter_refs(value)
+            if source_of(ref) in ids}
 
 
 def _find(nodes: list[Node], node_id: str) -> Node:
@@ -160,7 +161,7 @@ class RemoveNodes(NodesCommand):
         nodes[:] = [n for n in nodes if n.id not in self.ids]
         for node in nodes:
             if node.id in referring:
-                graph.drop_refs_to(node, self.ids)
+                node.inputs = drop_refs(node.inputs, self.ids)
 
 
 class MoveNodes(NodesCommand):

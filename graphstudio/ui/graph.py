@@ -1,8 +1,8 @@
-"""Pure helpers on a Document's wiring: references, ports, reachability, renames, clipboard merges.
+"""Pure helpers on a Document's wiring: wires, ports, reachability, renames, clipboard merges.
 
-The Document stores wires as strings inside ``inputs`` (``"x"`` or ``"x:name"``, possibly inside
-a list for a variadic port). Every view and command needs the same few questions answered about
-them, so they live here once, without Qt, where tests can hammer them directly.
+The Document stores wires as references inside ``inputs`` (read and written by
+``graphstudio.document.references``). Every view and command needs the same few questions answered
+about them, so they live here once, without Qt, where tests can hammer them directly.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from graphstudio.document import Document, Node, plain
+from graphstudio.document.references import drop_refs, iter_refs, parse_ref, rename_refs, source_of, sources
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FLAGS = ("requires_grad", "retain_grad", "no_grad")
@@ -24,8 +25,8 @@ def registry() -> dict[str, Any]:
     """The op registry (imported lazily, once: loading the engine fills it)."""
     global _REGISTRY
     if _REGISTRY is None:
-        import graphstudio.engine  # noqa: F401  (registers the ops)
-        from graphstudio.engine.registry import REGISTRY
+        import graphstudio.program  # noqa: F401  (registers every op, the graph-only nodes too)
+        from graphstudio.engine.core.registry import REGISTRY
 
         _REGISTRY = REGISTRY
     return _REGISTRY
@@ -34,31 +35,6 @@ def registry() -> dict[str, Any]:
 def op_class(op: str) -> Any | None:
     """The registry class for an op name, or None for an op this version does not know."""
     return registry().get(op)
-
-
-# -- references -----------------------------------------------------------------------------
-
-def parse_ref(ref: str) -> tuple[str, str | None]:
-    """``"x"`` → ``("x", None)``; ``"x:name"`` → ``("x", "name")``."""
-    node_id, _, name = ref.partition(":")
-    return node_id, (name or None)
-
-
-def make_ref(node_id: str, output: str | None, outputs: tuple[str, ...] = ()) -> str:
-    """The reference text for an output; the first output is written as the bare id, as in files."""
-    if output is None or (outputs and output == outputs[0]):
-        return node_id
-    return f"{node_id}:{output}"
-
-
-def iter_refs(value: Any) -> Iterator[str]:
-    """Every reference string in an input value (a ref, a literal, or a variadic list)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, str):
-                yield item
 
 
 @dataclass(frozen=True)
@@ -106,7 +82,7 @@ def upstream(doc: Document, node_id: str) -> set[str]:
             continue
         for value in node.inputs.values():
             for ref in iter_refs(value):
-                src = parse_ref(ref)[0]
+                src = source_of(ref)
                 if src not in seen:
                     seen.add(src)
                     stack.append(src)
@@ -126,7 +102,7 @@ def find_cycle(doc: Document) -> list[str] | None:
     for root in by_id:
         if root in state:
             continue
-        stack: list[tuple[str, Iterator[str]]] = [(root, _deps(by_id[root]))]
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(sources(by_id[root].inputs)))]
         path = [root]
         state[root] = 1
         while stack:
@@ -139,19 +115,13 @@ def find_cycle(doc: Document) -> list[str] | None:
                 if dep not in state:
                     state[dep] = 1
                     path.append(dep)
-                    stack.append((dep, _deps(by_id[dep])))
+                    stack.append((dep, iter(sources(by_id[dep].inputs))))
                     break
             else:
                 state[node_id] = 2
                 stack.pop()
                 path.pop()
     return None
-
-
-def _deps(node: Node) -> Iterator[str]:
-    for value in node.inputs.values():
-        for ref in iter_refs(value):
-            yield parse_ref(ref)[0]
 
 
 # -- ports ----------------------------------------------------------------------------------
@@ -270,37 +240,12 @@ def unique_id(taken: set[str] | Document, base: str) -> str:
     return f"{stem}{i}"
 
 
-def rename_ref(value: Any, mapping: dict[str, str]) -> Any:
-    """An input value with every reference to a key of ``mapping`` pointing at the new id."""
-    if isinstance(value, str):
-        src, name = parse_ref(value)
-        if src in mapping:
-            return mapping[src] + (f":{name}" if name else "")
-        return value
-    if isinstance(value, list):
-        return [rename_ref(v, mapping) if isinstance(v, str) else v for v in value]
-    return value
-
-
 def rename_node(nodes: list[Node], old: str, new: str) -> None:
     """Rename in place; references in every node follow."""
     for node in nodes:
         if node.id == old:
             node.id = new
-        node.inputs = {k: rename_ref(v, {old: new}) for k, v in node.inputs.items()}
-
-
-def drop_refs_to(node: Node, gone: set[str]) -> None:
-    """Remove wires from ``node`` whose source is in ``gone`` (a variadic list keeps its other items)."""
-    inputs: dict[str, Any] = {}
-    for key, value in node.inputs.items():
-        if isinstance(value, str):
-            if parse_ref(value)[0] in gone:
-                continue
-        elif isinstance(value, list):
-            value = [v for v in value if not (isinstance(v, str) and parse_ref(v)[0] in gone)]
-        inputs[key] = value
-    node.inputs = inputs
+        node.inputs = {k: rename_refs(v, {old: new}) for k, v in node.inputs.items()}
 
 
 def new_node(doc: Document, op: str, pos: tuple[float, float] | None = None) -> Node:
@@ -347,9 +292,9 @@ def merge(doc: Document, clip: Document, offset: tuple[float, float] = (40.0, 40
     out = []
     for i, node in enumerate(clip.nodes):
         node = copy.deepcopy(node)
-        node.inputs = {k: rename_ref(v, mapping) for k, v in node.inputs.items()}
+        node.inputs = {k: rename_refs(v, mapping) for k, v in node.inputs.items()}
         node.id = mapping[node.id]
-        drop_refs_to(node, {parse_ref(r)[0] for v in node.inputs.values() for r in iter_refs(v)} - present)
+        node.inputs = drop_refs(node.inputs, set(sources(node.inputs)) - present)
         if node.pos is not None:
             node.pos = (node.pos[0] + dx, node.pos[1] + dy)
         elif at is not None:

@@ -491,8 +491,8 @@ class MainWindow(QMainWindow):
     def pytorch_code(self) -> str | None:
         """The graph as the PyTorch script it stands for; None (and the first problem in the status
         bar) when it does not compile."""
-        from graphstudio.engine.compiler import CompileError, compile
-        from graphstudio.engine.export_code import export
+        from graphstudio.program.compiler import CompileError, compile
+        from graphstudio.program.export_code import export
         try:
             return export(compile(self.model.doc.copy(), self.model.base_dir))
         except CompileError as exc:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from graphstudio.document import Document, DocumentError, Node, dumps, loads
+from graphstudio.document.references import format_ref, iter_refs, parse_ref, source_of
 
 from . import commands as C
 from . import graph
@@ -163,7 +164,7 @@ class GraphModel(QObject):
         if graph.would_cycle(self.doc, src, dst):
             return tr("Refused: {wire} would make a cycle ({dst} already feeds {src}); "
                       "a computation graph must flow one way").format(wire=f"{src} → {dst}.{port}", dst=dst, src=src)
-        ref = graph.make_ref(src, output, outputs)
+        ref = format_ref(src, output, outputs)
         cmd = C.Connect(self, ref, dst, port, ports[port].variadic, index)
         if cmd.is_noop:
             return None
@@ -197,14 +198,14 @@ class GraphModel(QObject):
         """Set an input (with ``index``, one place of a variadic list) to a literal or a reference typed
         as text; references are checked like wires."""
         if isinstance(value, str):
-            src, output = graph.parse_ref(value)
+            src, output = parse_ref(value)
             if not self.has(src):
                 return self.refuse(tr("No node with id '{node}'").format(node=src))
             return self.connect(src, output, node_id, port, index)
-        if index is not None and any(graph.iter_refs(value)):
+        if index is not None and any(iter_refs(value)):
             return self.refuse(tr("One place of a list takes one value: a number, a list of numbers, or a node id"))
-        for ref in graph.iter_refs(value):  # a variadic list may hold references
-            src = graph.parse_ref(ref)[0]
+        for ref in iter_refs(value):  # a variadic list may hold references
+            src = source_of(ref)
             if not self.has(src):
                 return self.refuse(tr("No node with id '{node}'").format(node=src))
             if graph.would_cycle(self.doc, src, node_id):

@@ -19,8 +19,8 @@ from graphstudio.engine.op_help import category_name, op_help
 from . import i18n
 from .graph import op_class
 from .i18n import tr
-from .view import MIME_OP
 
+MIME_OP = "application/x-graphstudio-op"  # a drag from the palette carries the op name under this type
 OP_ROLE = Qt.ItemDataRole.UserRole
 POPUP_WIDTH = 380  # the longest op name and its category side by side
 
@@ -29,7 +29,7 @@ def all_ops() -> list[tuple[str, list[Any]]]:
     """(category, ops sorted by name) for every category that has ops, in registry order."""
     from . import graph
     graph.registry()
-    from graphstudio.engine.registry import ops_by_category
+    from graphstudio.engine.core.registry import ops_by_category
     return [(cat, sorted(ops, key=lambda o: o.name)) for cat, ops in ops_by_category().items() if ops]
 
 

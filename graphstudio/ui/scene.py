@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsScene,
                                QToolTip)
 
 from graphstudio.document import Node
+from graphstudio.document.references import iter_refs
 
 from graphstudio.engine.op_help import op_help
 
@@ -88,7 +89,7 @@ def input_rows(node: Node) -> tuple[InputRow, ...]:
     for slot in graph.input_slots(node):
         port, value = slot.port, slot.value
         name = graph.place_name(port.name, slot.index)
-        refs = list(graph.iter_refs(value))
+        refs = list(iter_refs(value))
         literal = value is not None and not (isinstance(value, str) or (isinstance(value, list) and refs))
         label = f"{name} = {_short(value)}" if literal else name
         rows.append(InputRow(port.name, label, bool(refs), literal, port.known, port.variadic, port.optional,
@@ -106,6 +107,8 @@ class GraphScene(QGraphicsScene):
 
     status = Signal(str)
     wire_dropped = Signal(object, QPointF)  # (the port the wire started from, where it was let go)
+    wires_changed = Signal()  # wires were added or removed (``wires`` is the new list)
+    wires_moved = Signal()  # a dragged node took its wires along
 
     def __init__(self, model: GraphModel, parent: Any = None) -> None:
         super().__init__(parent)
@@ -276,6 +279,7 @@ class GraphScene(QGraphicsScene):
         if self._wires_dropped or len(self._wire_items) != count:  # which wires are drawn changed
             self.wires = [self._wire_items[w] for n in nodes for w in self._in_wires.get(n.id, ())
                           if w in self._wire_items]
+            self.wires_changed.emit()
 
     def _place_wire(self, wire: graph.Wire) -> None:
         """Lay (or make, or drop) the item of one wire from its ports' places."""
@@ -346,6 +350,7 @@ class GraphScene(QGraphicsScene):
             name = w.wire.output or next(iter(src.out_ports))
             self._lay(w, src.out_ports[name].scenePos(), dst.in_port(w.wire.port, w.wire.index).scenePos())
         self._relay_near({item.node_id})
+        self.wires_moved.emit()
 
     def select_ids(self, ids: list[str]) -> None:
         self.clearSelection()

@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from graphstudio.engine.core.registry import PARAM_TYPES
+
 
 def QT_TR_NOOP(text: str) -> str:  # noqa: N802  (the name pyside6-lupdate looks for)
     """Mark ``text`` for the translation catalog without importing Qt into this pure module."""
@@ -74,7 +76,7 @@ def _shape(v: Any) -> tuple | None:
 
 
 #: Param types that hold a list, where ``2, 3`` and ``(2, 3)`` mean ``[2, 3]`` as in a PyTorch call.
-LIST_KINDS = ("shape", "dims", "int_or_ints", "data")
+LIST_KINDS = ("shape", "size", "expand_size", "dims", "int_or_ints", "data")
 
 
 def pythonic_list(text: str) -> str:
@@ -134,6 +136,14 @@ def _check(kind: str, value: Any, optional: bool) -> Any:
         if _ints(value) and all(x >= 0 for x in value):
             return value
         raise InvalidValue(QT_TR_NOOP("expected a list of whole numbers ≥ 0, like [2, 3]"), optional)
+    if kind in ("size", "expand_size"):
+        sizes = [value] if _is_int(value) else value
+        if _ints(sizes) and all(x >= -1 for x in sizes) and (kind == "expand_size" or sizes.count(-1) <= 1):
+            return sizes
+        if kind == "size":
+            raise InvalidValue(QT_TR_NOOP("expected whole numbers ≥ 0 and at most one -1 (worked out), like [2, -1]"),
+                               optional)
+        raise InvalidValue(QT_TR_NOOP("expected whole numbers ≥ 0 or -1 (keeps that dim), like [3, -1]"), optional)
     if kind == "dims":
         if _is_int(value) or _ints(value):
             return value
@@ -186,6 +196,6 @@ def _numbers_with_commas(text: str) -> bool:
 
 
 def example(kind: str) -> str:
-    """What to type for a param of type ``kind``, as a hint."""
-    return {"shape": "2, 3", "dims": "0, 1", "int_or_ints": "2", "dim": "0",
-            "data": "[[1, 2], [3, 4]]", "number": "0.5", "float": "0.5"}.get(kind, "1")
+    """What to type for a param of type ``kind``, as a hint (the registry's example for it)."""
+    found = PARAM_TYPES.get(kind) or PARAM_TYPES.get(f"{kind}_or_none")
+    return found.example if found else "1"

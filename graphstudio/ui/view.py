@@ -16,9 +16,9 @@ from . import graph, theme
 from .items import TEXT_PT
 from .i18n import tr
 from .layout import H_GAP, HEADER, NODE_WIDTH, ROW, free_spot, node_size
+from .palette import MIME_OP, OpSearchPopup
 from .scene import GraphScene
 
-MIME_OP = "application/x-graphstudio-op"
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # far enough out to fit a graph of a thousand nodes
 READABLE_PX = 9.0   # a node's text is at least this tall (pixels) when a graph opens
 RESULT_ROOM = 140.0  # right of a graph: where the result cards of its last nodes go
@@ -257,7 +257,6 @@ class GraphView(QGraphicsView):
 
     def open_search(self, scene_pos: QPointF, accept: Any = None, then: Any = None) -> Any:
         """The quick-add popup at ``scene_pos``; ``accept`` filters the ops, ``then(node_id)`` follows the add."""
-        from .palette import OpSearchPopup
         popup = OpSearchPopup(self, accept)
 
         def add(op: str) -> None:

@@ -1090,6 +1090,14 @@
         <translation>应为由 ≥ 0 的整数组成的列表，例如 [2, 3]</translation>
     </message>
     <message>
+        <source>expected whole numbers ≥ 0 and at most one -1 (worked out), like [2, -1]</source>
+        <translation>应为 ≥ 0 的整数，最多一个 -1（由其余推算），例如 [2, -1]</translation>
+    </message>
+    <message>
+        <source>expected whole numbers ≥ 0 or -1 (keeps that dim), like [3, -1]</source>
+        <translation>应为 ≥ 0 的整数或 -1（保持该维不变），例如 [3, -1]</translation>
+    </message>
+    <message>
         <source>expected a dimension or a list of them, like 0 or [0, 1]</source>
         <translation>应为一个维度或维度列表，例如 0 或 [0, 1]</translation>
     </message>

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from graphstudio import cli
-from graphstudio.engine import compiler, memory
+from graphstudio.program import compiler, memory
 from tests.data import EXAMPLES_DIR
 
 EXAMPLES = int(os.environ.get("GRAPHSTUDIO_FUZZ_EXAMPLES", "150"))

@@ -8,9 +8,9 @@ import numpy as np
 
 from graphstudio.cli import load_and_compile, main
 from graphstudio.document import Document, Node, save
-from graphstudio.engine import history as history_module
-from graphstudio.engine.history import History
-from graphstudio.engine.runner import Runner
+from graphstudio.program import history as history_module
+from graphstudio.program.history import History
+from graphstudio.program.runner import Runner
 from tests.oracle import needs_torch, torch
 
 

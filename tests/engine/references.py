@@ -125,10 +125,10 @@ REFERENCES = {
     "bernoulli": lambda a, p=None: a,  # the samples are probabilities of exactly 0 and 1
 }
 
-from .references_conv import REFS as _CONV  # noqa: E402
-from .references_nn import REFS as _NN  # noqa: E402
-from .references_reduce import REFS as _REDUCE  # noqa: E402
-from .references_shape import REFS as _SHAPE  # noqa: E402
+from tests.engine.references_conv import REFS as _CONV  # noqa: E402
+from tests.engine.references_nn import REFS as _NN  # noqa: E402
+from tests.engine.references_reduce import REFS as _REDUCE  # noqa: E402
+from tests.engine.references_shape import REFS as _SHAPE  # noqa: E402
 
 REFERENCES.update(_SHAPE)
 REFERENCES.update(_REDUCE)

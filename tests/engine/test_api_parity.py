@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import graphstudio.engine as gs
 from graphstudio.document import Document, Node
-from graphstudio.engine.compiler import compile
-from graphstudio.engine.runner import Runner
+import graphstudio.engine as gs
+from graphstudio.program.compiler import compile
+from graphstudio.program.runner import Runner
 from tests.oracle import needs_torch, torch
 
 pytestmark = needs_torch

@@ -8,7 +8,7 @@ import pytest
 
 from graphstudio.cli import main
 from graphstudio.document.problems import MAX_LINE, clip, one_line
-from graphstudio.engine.registry import REGISTRY
+from graphstudio.engine.core.registry import REGISTRY
 
 HUGE = 10**3000
 SIZED = [(name, {"shape": [2, HUGE]}) for name, op in REGISTRY.items()

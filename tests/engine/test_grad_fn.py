@@ -154,7 +154,7 @@ def test_in_place_change_fails_backward_only_where_a_node_saved_the_array(case):
 
 
 def test_saved_arrays_are_recorded_when_the_node_is():
-    from graphstudio.engine.backprop import was_saved
+    from graphstudio.engine.core.grad_graph import was_saved
 
     x = gs.tensor([1.5, -2.0], requires_grad=True)
     w = gs.tensor([0.5, 3.0])

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import graphstudio.engine as gs
-from graphstudio.engine.higher_order import supports_double_backward
+from graphstudio.engine.core.higher_order import supports_double_backward
 
 from tests.oracle import needs_torch, torch
 
-from .test_ops import CASES, OPS, _group, _torch_fn, _torch_params, make_inputs, outputs, run
+from tests.engine.test_ops import CASES, OPS, _group, _torch_fn, _torch_params, make_inputs, outputs, run
 
 pytestmark = needs_torch
 

@@ -157,7 +157,7 @@ def test_reduction_gradients_of_large_tensors_are_right():
 
 
 def test_max_and_min_declare_the_elementwise_op_for_a_tensor_second_argument():
-    from graphstudio.engine.registry import REGISTRY
+    from graphstudio.engine.core.registry import REGISTRY
 
     assert REGISTRY["max"].other_op == "maximum" and REGISTRY["min"].other_op == "minimum"
     x = gs.tensor([[1.0, 5.0], [7.0, 2.0]])

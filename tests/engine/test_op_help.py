@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from graphstudio.engine import ops  # noqa: F401  (fills the registry)
+from graphstudio.engine.core import ops  # noqa: F401  (fills the registry)
 from graphstudio.engine.op_help import catalog, category_name, op_help
-from graphstudio.engine.registry import CATEGORIES, ops_by_category
+from graphstudio.engine.core.registry import CATEGORIES, ops_by_category
 
 ROOT = Path(__file__).parents[2]
 ALL_OPS = [op for group in ops_by_category().values() for op in group]
@@ -42,7 +42,7 @@ def test_english_help_is_the_registrys_and_a_missing_language_falls_back_to_it()
 
 
 def test_chinese_op_reference_is_up_to_date():
-    """docs/ops.zh_CN.md is generated: python -m graphstudio.engine.docs zh_CN > docs/ops.zh_CN.md."""
-    from graphstudio.engine.docs import reference
+    """docs/ops.zh_CN.md is generated: python -m graphstudio.program.docs zh_CN > docs/ops.zh_CN.md."""
+    from graphstudio.program.docs import reference
 
     assert (ROOT / "docs" / "ops.zh_CN.md").read_text(encoding="utf-8") == reference("zh_CN")

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 import graphstudio.engine as gs
-from graphstudio.engine import api, dtypes
-from graphstudio.engine.backend import DeviceError, get_backend
-from graphstudio.engine.dispatch import spec_of
-from graphstudio.engine.registry import REGISTRY, ShapeError, Spec
+from graphstudio.engine.core import dtypes, op_functions
+from graphstudio.engine.core.backend import DeviceError, get_backend
+from graphstudio.engine.core.dispatch import spec_of
+from graphstudio.engine.core.registry import REGISTRY, ShapeError, Spec
 
-from .references import REFERENCES
+from tests.engine.references import REFERENCES
 
 from tests.oracle import needs_torch, torch
 
@@ -74,7 +74,7 @@ def to_tensors(arrays, device="cpu", requires_grad=True):
 
 def run(op, arrays, params, device="cpu", requires_grad=True):
     ts = to_tensors(arrays, device, requires_grad)
-    out = api.call(op, _group(op, ts), dict(params))
+    out = op_functions.call(op, _group(op, ts), dict(params))
     return ts, out
 
 
@@ -198,10 +198,10 @@ def test_backends_agree(name, i, device):
 def _torch_fn(op):
     name = op.name
     if name == "index":
-        from graphstudio.engine.ops.shape import index_key
+        from graphstudio.engine.core.ops.indexing import index_key
         return lambda x, index: x[index_key(index)]
     if name == "setitem":  # x[index] = values on a copy, as a function
-        from graphstudio.engine.ops.shape import index_key
+        from graphstudio.engine.core.ops.indexing import index_key
 
         def setitem(x, values, index):
             out = x.clone()

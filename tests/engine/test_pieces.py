@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from graphstudio.document import Document, Node
-from graphstudio.engine.compiler import CompileError, Checker, check, compile
-from graphstudio.engine.runner import Runner
+from graphstudio.program.compiler import CompileError, Checker, check, compile
+from graphstudio.program.runner import Runner
 from tests.oracle import needs_torch, torch
 
 DATA = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]

@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 
 from graphstudio.document import load, loads
-from graphstudio.engine.compiler import compile
-from graphstudio.engine.export_code import export
-from graphstudio.engine.runner import Runner
+from graphstudio.program.compiler import compile
+from graphstudio.program.export_code import export
+from graphstudio.program.runner import Runner
 from graphstudio.program.script_import import ScriptImportError, import_script
-from graphstudio.report import report
+from graphstudio.program.report import report
 from tests.data import EXAMPLES_DIR, SCRIPTS_DIR
 from tests.oracle import needs_torch, torch
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from graphstudio.document import save
 
-from .conftest import clear_quit
+from tests.ui.conftest import clear_quit
 
 
 def test_main_opens_the_file_and_returns_zero(qapp, chain_doc, tmp_path: Path, monkeypatch):

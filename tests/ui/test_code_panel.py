@@ -4,8 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from graphstudio.engine.compiler import compile
-from graphstudio.engine.export_code import export
+from graphstudio.program.compiler import compile
+from graphstudio.program.export_code import export
 
 
 def _open(window, name: str) -> None:

@@ -7,7 +7,7 @@ from graphstudio.document import Document, Node, dumps
 from graphstudio.ui import commands as C
 from graphstudio.ui.analysis import compiler_available
 
-needs_compiler = pytest.mark.skipif(not compiler_available(), reason="graphstudio.engine.compiler not available yet")
+needs_compiler = pytest.mark.skipif(not compiler_available(), reason="graphstudio.program.compiler not available yet")
 
 
 def _check_undo_redo(model, edit) -> Document:

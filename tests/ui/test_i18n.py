@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QComboBox, QDo
                                QListWidget, QMenu, QMessageBox, QTabWidget, QToolBar, QTreeWidget, QWidget)
 
 from graphstudio.document import Document, Node
-from graphstudio.engine import ops  # noqa: F401  (fills the registry)
-from graphstudio.engine.registry import CATEGORIES, ops_by_category
+from graphstudio.engine.core import ops  # noqa: F401  (fills the registry)
+from graphstudio.engine.core.registry import CATEGORIES, ops_by_category
 from graphstudio.ui import i18n
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

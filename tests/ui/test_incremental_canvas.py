@@ -10,7 +10,7 @@ from graphstudio.document import Document, Node
 from graphstudio.ui import commands as C
 from graphstudio.ui import graph
 
-from .edits import connect_somewhere, disconnect_somewhere, edit_a_list
+from tests.ui.edits import connect_somewhere, disconnect_somewhere, edit_a_list
 from graphstudio.ui.analysis import analyze
 
 ACTIONS = ("add", "remove", "move", "connect", "connect", "list", "disconnect", "param", "param", "flag", "rename",

@@ -82,6 +82,36 @@ def test_shape_text_is_parsed_with_a_clear_error(window, doc):
     assert window.model.doc == before
 
 
+def test_reshape_takes_one_minus_one_and_expand_several(window):
+    """A size that PyTorch works out (-1) is a value the inspector accepts, once for reshape."""
+    window.model.reset(Document(nodes=[Node("a", "ones", {}, {"shape": [2, 3]}, (0.0, 0.0)),
+                                       Node("r", "reshape", {"input": "a"}, {"shape": [6]}, (300.0, 0.0)),
+                                       Node("e", "expand", {"input": "r"}, {"size": [6]}, (600.0, 0.0))]))
+    ins = select(window, "r")
+    commit(ins.widgets["shape"], "[-1]")
+    assert ins.error("shape") is None
+    assert window.model.doc.node("r").params["shape"] == [-1]
+    commit(ins.widgets["shape"], "[-1, -1]")
+    assert "at most one -1" in ins.error("shape")
+    assert window.model.doc.node("r").params["shape"] == [-1]
+    ins = select(window, "e")
+    commit(ins.widgets["size"], "[2, -1]")
+    assert ins.error("size") is None
+    assert window.model.doc.node("e").params["size"] == [2, -1]
+
+
+def test_every_param_type_is_known_to_the_registry():
+    from graphstudio.engine.core.registry import PARAM_TYPES, Op, Param, register
+
+    class Odd(Op):
+        name, category = "odd_param_op", "Math"
+        params = (Param("x", "shapes", (1,)),)
+
+    with pytest.raises(TypeError, match="unknown type 'shapes'"):
+        register(Odd)
+    assert values.example("size") == PARAM_TYPES["size"].example
+
+
 def test_combo_box_sets_choice(window, doc):
     window.model.reset(doc)
     ins = select(window, "a")

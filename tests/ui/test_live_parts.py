@@ -99,7 +99,7 @@ def test_panels_paint_without_error(qapp):
 # -- toolbar ------------------------------------------------------------------------------------------
 
 def test_the_device_selector_lists_cpu_and_disables_cuda_without_a_gpu(qtbot, monkeypatch):
-    import graphstudio.engine.backend as backend
+    import graphstudio.engine.core.backend as backend
     monkeypatch.setattr(backend, "cuda_device_count", lambda: 0)
     bar = LiveToolbar()
     qtbot.addWidget(bar)
@@ -113,7 +113,7 @@ def test_the_device_selector_lists_cpu_and_disables_cuda_without_a_gpu(qtbot, mo
 
 
 def test_the_device_selector_on_this_machine(qtbot):
-    from graphstudio.engine.backend import cuda_device_count
+    from graphstudio.engine.core.backend import cuda_device_count
     bar = LiveToolbar()
     qtbot.addWidget(bar)
     assert bar.device.itemText(0) == "CPU" and bar.device_enabled(0)

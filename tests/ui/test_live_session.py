@@ -221,6 +221,21 @@ def test_moving_a_node_keeps_panels_on_their_wires(qtbot, window, live):
     assert panel.value_text() == "27.0"  # a move is not an edit a run depends on
 
 
+def test_panels_follow_a_node_while_it_is_dragged(qtbot, window, live):
+    """Mid-drag the document has not changed yet: the scene's wires_moved signal moves the cards."""
+    open_graph(window, BASICS)
+    live.set_animate(False)
+    live.forward()
+    settle(qtbot, live)
+    item = window.scene.nodes["out"]
+    item.setPos(1500.0, 700.0)  # one step of a mouse drag; the release commits the move to the document
+    window.scene.node_moved(item)
+    panel = live.layer.panel_at("bw", "tensor")
+    wire = next(w for w in window.scene.wires if w.wire.dst == "bw")
+    assert panel.pos() != wire.path().pointAtPercent(0.5)  # the wire moved, its card follows next
+    qtbot.waitUntil(lambda: panel.pos() == wire.path().pointAtPercent(0.5), timeout=2000)
+
+
 def test_reset_brings_leaves_back_and_clears_the_plot(qtbot, window, live):
     open_graph(window, XOR)
     live.set_animate(False)

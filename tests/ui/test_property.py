@@ -11,7 +11,7 @@ from graphstudio.document import Document, Node, dumps, load
 from graphstudio.ui import commands as C
 from graphstudio.ui import graph
 
-from .edits import connect_somewhere, disconnect_somewhere, edit_a_list
+from tests.ui.edits import connect_somewhere, disconnect_somewhere, edit_a_list
 from tests.data import EXAMPLES_DIR
 
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.json"))

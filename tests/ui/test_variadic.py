@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from graphstudio.document import Document, Node, load
 
-from .test_canvas import _vp, mouse_drag, show
+from tests.ui.test_canvas import _vp, mouse_drag, show
 from tests.data import EXAMPLES_DIR
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from ..api import FUNCTIONS, call
-from ..registry import REGISTRY
+from ..core.op_functions import FUNCTIONS, call
+from ..core.registry import REGISTRY
 
 NAMES = ("sigmoid", "tanh", "linear", "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
          "binary_cross_entropy_with_logits", "binary_cross_entropy", "gelu", "softplus", "smooth_l1_loss",
@@ -21,7 +21,7 @@ def _with_inplace(name: str) -> Any:
 
     def f(input: Any, *args: Any, inplace: bool = False, **kwargs: Any) -> Any:
         if inplace:
-            from ..tensor import run_inplace
+            from ..core.tensor import run_inplace
 
             return run_inplace(input, fn, *args, **kwargs)
         return fn(input, *args, **kwargs)
@@ -130,10 +130,10 @@ def relu6(input: Any, inplace: bool = False) -> Any:
 def one_hot(tensor: Any, num_classes: int = -1) -> Any:
     """int64 one-hot rows; num_classes=-1 takes one more than the largest class index."""
     if num_classes == -1:
-        from ..ops.shape import OneHot
+        from ..core.ops.shape import OneHot
 
-        from ..dispatch import torch_error
-        from ..registry import ShapeError
+        from ..core.dispatch import torch_error
+        from ..core.registry import ShapeError
 
         try:
             OneHot.infer(_spec(tensor), num_classes=1)  # the dtype check, before max()
@@ -144,7 +144,7 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Any:
 
 
 def _spec(t: Any) -> Any:
-    from ..dispatch import spec_of
+    from ..core.dispatch import spec_of
 
     return spec_of(t)
 

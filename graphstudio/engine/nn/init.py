@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..backprop import no_grad
-from ..tensor import Tensor
+from ..core.grad_graph import no_grad
+from ..core.tensor import Tensor
 
 
 def _fill(t: Tensor, host: Any) -> Tensor:

@@ -10,10 +10,10 @@ import math
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterator
 
-from ..backprop import no_grad
-from ..creation import default_generator
+from ..core.generator import default_generator
+from ..core.grad_graph import no_grad
+from ..core.tensor import Tensor
 from ..factory import from_host
-from ..tensor import Tensor
 from . import functional as F
 
 

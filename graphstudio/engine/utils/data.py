@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..creation import default_generator
-from ..tensor import Tensor
+from ..core.generator import default_generator
+from ..core.tensor import Tensor
 
 
 class Dataset:
@@ -90,11 +90,12 @@ def random_split(dataset: Dataset, lengths: Sequence[Any], generator: Any = None
 
 def default_collate(batch: list) -> Any:
     """A list of samples → one batch: tensors stacked, numbers as tensors, tuples and dicts element-wise."""
-    from .. import api, factory
+    from ..core import op_functions
+    from .. import factory
 
     elem = batch[0]
     if isinstance(elem, Tensor):
-        return api.FUNCTIONS["stack"](list(batch), 0)
+        return op_functions.FUNCTIONS["stack"](list(batch), 0)
     if isinstance(elem, np.ndarray):
         return default_collate([factory.as_tensor(b) for b in batch])
     if isinstance(elem, bool):

@@ -21,6 +21,8 @@ from PySide6.QtCore import QElapsedTimer, QObject, QPointF, QRectF, Qt, QTimer, 
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QRadialGradient
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsScene
 
+from graphstudio.document.references import source_of
+
 FRAME_MS = 16                 # ~60 fps
 WAVE_MS_AT_SPEED_1 = 1600.0   # one wave at the slowest speed; speed s divides it
 FORWARD_COLOR = QColor("#3d8bff")
@@ -30,11 +32,6 @@ BACKWARD_COLOR = QColor("#ff8a1f")
 class EdgeLike(Protocol):
     source: str
     target: str
-
-
-def node_of(key: str) -> str:
-    """The node id of an output key (``"x"`` or ``"x:name"``)."""
-    return key.partition(":")[0]
 
 
 _LAST: list = [None, None, None]  # edges, order, depths of the last call: every snapshot of a run asks again
@@ -57,8 +54,8 @@ def _depths(edges: Iterable[EdgeLike], order: list[str]) -> dict[str, int]:
     incoming: dict[str, list[str]] = {}
     ids: list[str] = list(order)
     for e in edges:
-        incoming.setdefault(e.target, []).append(node_of(e.source))
-        for n in (node_of(e.source), e.target):
+        incoming.setdefault(e.target, []).append(source_of(e.source))
+        for n in (source_of(e.source), e.target):
             if n not in incoming:
                 incoming.setdefault(n, [])
     seen = set(ids)
@@ -75,7 +72,7 @@ def forward_waves(edges: list[EdgeLike], order: Iterable[str] = ()) -> list[list
     d = depths(edges, order)
     groups: dict[int, list[int]] = {}
     for i, e in enumerate(edges):
-        groups.setdefault(d[node_of(e.source)], []).append(i)
+        groups.setdefault(d[source_of(e.source)], []).append(i)
     return [groups[k] for k in sorted(groups)]
 
 

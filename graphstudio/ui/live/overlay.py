@@ -14,8 +14,10 @@ from typing import Any, Callable, Collection
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QObject, QPointF, QRectF, QTimer
 from PySide6.QtGui import QPainterPath
+
+from graphstudio.document.references import parse_ref, source_of
 
 from ..items import NodeItem, WireItem
 from . import placement
@@ -77,7 +79,7 @@ def structure(doc: Any) -> list[tuple]:
 
 
 class LiveLayer(QObject):
-    def __init__(self, scene: Any, viewport: QObject | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, scene: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.scene = scene
         self.edges: list[Any] = []                 # the engine's edges of the current program
@@ -96,13 +98,12 @@ class LiveLayer(QObject):
         self._relayout_due = False
         self._place_due = False
         scene.model.changed.connect(self._model_changed)
-        if viewport is not None:
-            viewport.installEventFilter(self)
+        scene.wires_changed.connect(self._index_wires)
+        scene.wires_moved.connect(self._wires_moved)
         self._index_wires()
 
     # -- following the scene ----------------------------------------------------------------------
-    def _model_changed(self) -> None:
-        self._index_wires()
+    def _model_changed(self) -> None:  # after the scene's sync (connected first), so wires are indexed
         now = structure(self.scene.model.doc)
         if now != self._structure:
             self._structure = now
@@ -128,16 +129,10 @@ class LiveLayer(QObject):
         if self.error is not None and _gone(self.error):
             self.error, self.error_node = None, None
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        dragging = kind == QEvent.Type.MouseMove and \
-            event.buttons() != Qt.MouseButton.NoButton and \
-            isinstance(self.scene.mouseGrabberItem(), NodeItem)  # type: ignore[attr-defined]  (not a pan)
-        if (dragging or kind == QEvent.Type.MouseButtonRelease) and not self._relayout_due \
-                and (self.panels or self.dashes or self.sums or self.results):
+    def _wires_moved(self) -> None:
+        if not self._relayout_due and (self.panels or self.dashes or self.sums or self.results):
             self._relayout_due = True
-            QTimer.singleShot(0, self.relayout)  # after the scene has moved the nodes and wires
-        return False
+            QTimer.singleShot(0, self.relayout)  # once per drag step, however many nodes moved
 
     def relayout(self) -> None:
         """Dashes onto their wires' paths, sums under their nodes, and every card to a free place."""
@@ -268,7 +263,7 @@ class LiveLayer(QObject):
 
     def _port(self, key: str) -> Any:
         """The output port an output key names, or None when it is not on the canvas."""
-        node_id, _, name = key.partition(":")
+        node_id, name = parse_ref(key)
         node = self.scene.nodes.get(node_id)
         if node is None or not node.out_ports:
             return None
@@ -282,7 +277,7 @@ class LiveLayer(QObject):
             port = self._port(key)
             if port is None:
                 return
-            panel = WirePanel((key.partition(":")[0], key, None), key)
+            panel = WirePanel((source_of(key), key, None), key)
             panel.label = key
             panel.on_open = self.on_open
             panel.on_resize = self._place_soon
@@ -342,14 +337,14 @@ class LiveLayer(QObject):
             self._outgrown(badge, node)
 
     def set_sum(self, key: str, parts: list[np.ndarray]) -> None:
-        node = self.scene.nodes.get(key.partition(":")[0])
+        node = self.scene.nodes.get(source_of(key))
         if node is None:
             return
         badge = self.sums.get(key)
         if badge is None or _gone(badge) or badge.parentItem() is not node:
             badge = self.sums[key] = SumBadge(node)
-            node_id = key.partition(":")[0]
-            _under(badge, node, sum(1 for k in self.sums if k.partition(":")[0] == node_id) - 1)
+            node_id = source_of(key)
+            _under(badge, node, sum(1 for k in self.sums if source_of(k) == node_id) - 1)
         before = badge.boundingRect()
         badge.set_parts(parts)
         if badge.boundingRect() != before:
@@ -361,7 +356,7 @@ class LiveLayer(QObject):
         for key, badge in self.sums.items():
             node = badge.parentItem()
             if isinstance(node, NodeItem):
-                node_id = key.partition(":")[0]
+                node_id = source_of(key)
                 rows[node_id] = rows.get(node_id, -1) + 1
                 _under(badge, node, rows[node_id])
 

@@ -22,9 +22,10 @@ import shiboken6
 from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QPushButton
 
-from graphstudio.engine.ops.graph import OPTIMIZERS
+from graphstudio.document.references import source_of
+from graphstudio.program.nodes import OPTIMIZERS
 
-from .animation import Animator, Wave, backward_waves, forward_waves, node_of
+from .animation import Animator, Wave, backward_waves, forward_waves
 from .. import graph, i18n
 from ..i18n import tr
 from ..wording import error_text
@@ -73,7 +74,7 @@ class LiveSession(QObject):
         worker.done.connect(self._on_done)
         self.live.courtesy.acknowledged = True  # _flush_train tells it when a Train snapshot is shown
 
-        self.layer = LiveLayer(self.scene, view.viewport(), self)
+        self.layer = LiveLayer(self.scene, self)
         self.layer.on_open = self.open_panel
         self.layer.on_stale = self._on_stale
         self.animator = Animator(self.scene, self.layer.path_of, self)
@@ -448,7 +449,7 @@ class LiveSession(QObject):
         trace, layer = snap.trace, self.layer
         keys = self._keys_by_node(snap)
         groups = forward_waves(snap.edges, snap.order)
-        sources = {node_of(snap.edges[i].source) for i in (groups[0] if groups else [])}
+        sources = {source_of(snap.edges[i].source) for i in (groups[0] if groups else [])}
 
         def start() -> None:
             if animated:  # empty panels, so the student sees each value arrive
@@ -569,7 +570,7 @@ class LiveSession(QObject):
     def _keys_by_node(snap: Snapshot) -> dict[str, list[str]]:
         keys: dict[str, list[str]] = {}
         for key in snap.meta:
-            keys.setdefault(node_of(key), []).append(key)
+            keys.setdefault(source_of(key), []).append(key)
         return keys
 
     @staticmethod

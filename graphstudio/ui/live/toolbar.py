@@ -17,7 +17,7 @@ from ..i18n import tr
 
 def cuda_status() -> tuple[int, str]:
     """How many CUDA devices the engine can use, and why none when there are none."""
-    from graphstudio.engine.backend import cuda_device_count
+    from graphstudio.engine.core.backend import cuda_device_count
 
     count = cuda_device_count()
     if count:

@@ -41,7 +41,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from graphstudio.document import Document
-from graphstudio.engine.runner import Edge, RunError, Runner, Trace
+from graphstudio.program.runner import Edge, RunError, Runner, Trace
 
 #: Snapshots per second during Train (the eye sees no more; the GUI thread gets the rest).
 MAX_RATE = 30.0
@@ -207,8 +207,8 @@ class Worker(QObject):
 
     def _load(self, serial: int, doc: Document, base_dir: str | None, device: str) -> None:
         """Compile and make a Runner (leaves made afresh). Problems are reported, never raised."""
-        from graphstudio.engine.backend import DeviceError
-        from graphstudio.engine.compiler import CompileError, compile
+        from graphstudio.engine.core.backend import DeviceError
+        from graphstudio.program.compiler import CompileError, compile
 
         self.runner = None
         self._fresh_forward = False

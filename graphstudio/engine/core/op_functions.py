@@ -1,0 +1,221 @@
+"""The torch-shaped Python API, generated from the op registry.
+
+`call(op, args, params)` is the one way to run an op, used by the generated
+functions (`gs.mm`), the Tensor methods (`x.mm`), the operators and the graph
+runner alike. Arguments are bound by PyTorch's names and order, taken from each
+op's ports and params.
+"""
+from __future__ import annotations
+
+import collections
+from typing import Any, Callable
+
+from . import dtypes
+from . import ops  # noqa: F401  (fills the registry the functions are made from)
+from .dispatch import apply, binary, default_plan, unary
+from .registry import REGISTRY, Op
+from .tensor import Tensor
+
+_SIZE_TYPES = ("shape", "size", "expand_size", "dims")  # `x.view(2, 3)` packs its sizes into one param
+
+
+def fast_path(op: type[Op]) -> Callable | None:
+    """unary/binary for ops with one or two plain inputs and no params (or `fast_defaults`), else None."""
+    if op.params and not op.fast_defaults or not op.differentiable or any(p.variadic or p.optional for p in op.inputs):
+        return None
+    if len(op.inputs) == 1 and not op.inputs[0].scalar_ok:
+        return unary
+    if len(op.inputs) == 2 and not op.inputs[0].scalar_ok:
+        return binary
+    return None
+
+
+_FAST: dict[type[Op], Callable | None] = {}
+
+
+def call(op: type[Op], args: tuple, params: dict | None = None) -> Any:
+    """Run `op` on inputs (in port order) with params (by name; missing ones take defaults)."""
+    fast = _FAST.get(op, False)
+    if fast is False:
+        fast = _FAST[op] = fast_path(op)
+    if fast is not None and not params:
+        return fast(op, *args)
+    full = op.defaults()
+    if params:
+        unknown = set(params) - set(full)
+        if unknown:
+            raise TypeError(f"{op.name}() got an unexpected keyword argument '{sorted(unknown)[0]}'")
+        full.update(params)
+    return apply(op, tuple(args), full)
+
+
+def bind(op: type[Op], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """Positional and keyword arguments → (inputs in port order, params) as PyTorch binds them."""
+    ports, params = op.inputs, op.params
+    if "axis" in kwargs or "keepdims" in kwargs:
+        kwargs = _numpy_names(op, kwargs)
+    inputs: list[Any] = list(args[: len(ports)])
+    rest = list(args[len(ports):])
+    if rest and params and params[0].type in _SIZE_TYPES and not (len(rest) == 1 and isinstance(rest[0], (list, tuple))):
+        rest = [tuple(rest)]  # x.view(3, 4) means x.view((3, 4))
+    if len(rest) > len(params):
+        raise TypeError(f"{op.name}() takes {len(ports) + len(params)} positional arguments but {len(args)} were given")
+    bound = {p.name: v for p, v in zip(params, rest)}
+    for p in ports[len(inputs):]:
+        if p.name in kwargs:
+            inputs.append(kwargs.pop(p.name))
+        elif p.optional:
+            inputs.append(None)
+        else:
+            raise TypeError(f'{op.name}() missing 1 required positional arguments: "{p.name}"')
+    for k, v in kwargs.items():
+        if k in bound:
+            raise TypeError(f"{op.name}() got multiple values for argument '{k}'")
+        bound[k] = v
+    for p in params:
+        if p.required and p.name not in bound:
+            raise TypeError(f'{op.name}() missing 1 required positional arguments: "{p.name}"')
+    return tuple(inputs), bound
+
+
+_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+
+
+def _numpy_names(op: type[Op], kwargs: dict) -> dict:
+    """NumPy's keywords where PyTorch takes them too: `axis=` for `dim=`, `keepdims=` for `keepdim=`."""
+    names = {p.name for p in op.params}
+    out = {}
+    for k, v in kwargs.items():
+        alias = _NUMPY_NAMES.get(k)
+        if alias in names:
+            if alias in kwargs:
+                raise TypeError(f"{op.name}() got multiple values for argument '{alias}'")
+            k = alias
+        out[k] = v
+    return out
+
+
+def make_function(op: type[Op]) -> Callable:
+    fast = fast_path(op)
+    if fast is not None and not op.params:
+        if len(op.inputs) == 1:
+            def fn(input: Tensor) -> Tensor:
+                return fast(op, input)
+        else:
+            def fn(input: Any, other: Any) -> Tensor:  # type: ignore[misc]
+                return fast(op, input, other)
+    else:
+        other_op = REGISTRY.get(getattr(op, "other_op", ""))
+        n_ports = -1 if any(p.required for p in op.params) else len(op.inputs)  # -1: always bind (and check)
+
+        def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            if not kwargs and len(args) == n_ports:  # every param at its default: x.sum(), x.mean()
+                if fast is not None:
+                    return fast(op, *args)
+                return _named(op, op._defaults, apply(op, args, op.defaults(), default_plan(op)))
+            if other_op is not None and (len(args) > 1 and isinstance(args[1], Tensor) or "other" in kwargs):
+                return call(other_op, (args[0], args[1] if len(args) > 1 else kwargs["other"]))  # max(a, b)
+            inputs, params = bind(op, args, kwargs)
+            return _named(op, params, call(op, inputs, params))
+    fn.__name__ = fn.__qualname__ = op.name
+    fn.__doc__ = op.doc
+    return fn
+
+
+_RETURN_TYPES: dict[tuple, type] = {}
+
+
+def _named(op: type[Op], params: dict, out: Any) -> Any:
+    """(values, indices) as PyTorch returns them: a named tuple, so `out.values` works."""
+    if type(out) is not tuple:
+        return out
+    names = op.output_names(params)
+    if len(names) != len(out) or not all(n.isidentifier() for n in names):
+        return out
+    cls = _RETURN_TYPES.get((op.name, names))
+    if cls is None:
+        cls = _RETURN_TYPES[(op.name, names)] = _return_type(op.name, names)
+    return cls(*out)
+
+
+def _return_type(name: str, fields: tuple) -> type:
+    base = collections.namedtuple(name, fields)  # type: ignore[misc]
+
+    def __repr__(self: Any) -> str:
+        inner = ",\n".join(f"{f}={getattr(self, f)!r}" for f in fields)
+        return f"torch.return_types.{name}(\n{inner})"
+
+    return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
+
+
+def make_method(fn: Callable) -> Callable:
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        return fn(self, *args, **kwargs)
+
+    method.__name__ = fn.__name__
+    method.__doc__ = fn.__doc__
+    return method
+
+
+FUNCTIONS: dict[str, Callable] = {}   # every op as a function (nn.functional picks from these)
+TORCH_FUNCTIONS: dict[str, Callable] = {}  # those PyTorch has at torch level (torch.mm, not torch.contiguous)
+
+
+def operators() -> dict[str, Callable]:
+    """Python operators on Tensor, each the registry op PyTorch maps it to."""
+    op = REGISTRY
+    add, sub, mul, div, pow_, matmul, neg = (op[n] for n in ("add", "sub", "mul", "div", "pow", "matmul", "neg"))
+    fdiv, rem, and_, or_, xor, invert = (op[n] for n in ("floor_divide", "remainder", "bitwise_and", "bitwise_or",
+                                                         "bitwise_xor", "bitwise_not"))
+
+    def compare(o: type[Op]) -> Callable:
+        def method(self: Tensor, other: Any) -> Any:
+            if not isinstance(other, (Tensor, int, float)):
+                return NotImplemented
+            return apply(o, (self, other), {})
+        return method
+
+    return {
+        "__add__": lambda a, b: binary(add, a, b), "__radd__": lambda a, b: binary(add, a, b),
+        "__sub__": lambda a, b: binary(sub, a, b), "__rsub__": lambda a, b: binary(op["rsub"], a, b),
+        "__mul__": lambda a, b: binary(mul, a, b), "__rmul__": lambda a, b: binary(mul, a, b),
+        "__truediv__": lambda a, b: binary(div, a, b), "__rtruediv__": _reflected_div(div, op["mul"], op["reciprocal"]),
+        "__pow__": lambda a, b: binary(pow_, a, b), "__rpow__": lambda a, b: binary(pow_, b, a),
+        "__matmul__": lambda a, b: binary(matmul, a, b), "__rmatmul__": lambda a, b: binary(matmul, b, a),
+        "__floordiv__": lambda a, b: binary(fdiv, a, b), "__rfloordiv__": lambda a, b: binary(fdiv, b, a),
+        "__mod__": lambda a, b: binary(rem, a, b), "__rmod__": lambda a, b: binary(rem, b, a),
+        "__and__": lambda a, b: binary(and_, a, b), "__rand__": lambda a, b: binary(and_, a, b),
+        "__or__": lambda a, b: binary(or_, a, b), "__ror__": lambda a, b: binary(or_, a, b),
+        "__xor__": lambda a, b: binary(xor, a, b), "__rxor__": lambda a, b: binary(xor, a, b),
+        "__invert__": lambda a: unary(invert, a),
+        "__neg__": lambda a: unary(neg, a), "__pos__": lambda a: a,
+        "__abs__": lambda a: unary(op["abs"], a),
+        "__eq__": compare(op["eq"]), "__ne__": compare(op["ne"]), "__lt__": compare(op["lt"]),
+        "__le__": compare(op["le"]), "__gt__": compare(op["gt"]), "__ge__": compare(op["ge"]),
+    }
+
+
+def _reflected_div(div: type[Op], mul: type[Op], reciprocal: type[Op]) -> Callable:
+    """`number / x` as PyTorch computes and records it: `reciprocal(x) * number` (MulBackward0)."""
+    def rtruediv(a: Tensor, b: Any) -> Any:
+        if isinstance(b, (int, float)):
+            return binary(mul, unary(reciprocal, a), b)
+        return binary(div, b, a)
+    return rtruediv
+
+
+def _make_functions() -> None:
+    for name, op in REGISTRY.items():
+        if op.kind != "op":
+            continue
+        fn = make_function(op)
+        FUNCTIONS[name] = fn
+        if op.function:
+            TORCH_FUNCTIONS[name] = fn
+
+
+def to_copy(t: Tensor, be: Any, dt: dtypes.dtype) -> Tensor:
+    return call(REGISTRY["to"], (t,), {"device": str(be.device), "dtype": dt.name})
+
+
+_make_functions()

@@ -1,0 +1,384 @@
+"""Run a compiled Program, step by step, as PyTorch eager would run the same script.
+
+Leaves are made once per run (`reset`) and keep their values across steps, so an
+optimizer trains them. Every step runs the ops again — a fresh dynamic autograd
+graph — then the sinks in file order. With `trace=True` each step also records,
+for the editor's animation, the value that flowed along every edge and each use's
+own gradient contribution; without it the run pays nothing for tracing.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from graphstudio.document.references import source_of
+from graphstudio.engine.core import op_functions
+from graphstudio.engine import optim
+from graphstudio.engine.core.backend import get_backend
+from graphstudio.engine.core.grad_graph import AccumulateGrad, grad_mode, no_grad
+from graphstudio.engine.core.generator import SeededRNG
+from graphstudio.engine.factory import from_host, tensor
+from graphstudio.engine.core.tensor import Tensor
+
+from .compiler import Const, Program, Ref, Step
+from .datasets import BatchLoader
+from .history import Entry, History
+from .nodes import OPTIMIZERS, load
+
+
+class RunError(RuntimeError):
+    """A node failed while running; names the node and op, with the engine's message."""
+
+    def __init__(self, node_id: str, op: str, message: str):
+        self.node_id, self.op = node_id, op
+        super().__init__(f"node '{node_id}' ({op}): {message}")
+
+
+@dataclass
+class Edge:
+    """One wire: output `source` of a node feeding input `port` (item `index` of a list) of `target`."""
+
+    source: str
+    target: str
+    port: str
+    index: int | None = None
+
+
+@dataclass
+class Trace:
+    """What one step showed: values forward, gradients backward (host arrays)."""
+
+    values: dict[str, np.ndarray] = field(default_factory=dict)          # output key → value
+    sources: list[str] = field(default_factory=list)                     # edge index → its source's key
+    edge_grads: dict[int, list[np.ndarray]] = field(default_factory=dict)  # edge index → contributions
+    grads: dict[str, np.ndarray | None] = field(default_factory=dict)    # output key → .grad as PyTorch holds it
+    grad_fns: dict[str, str | None] = field(default_factory=dict)
+    losses: dict[str, float] = field(default_factory=dict)
+
+    def edge_value(self, edge: int) -> np.ndarray | None:
+        """The value that flowed along wire `edge`: its source's output, the same array for every use."""
+        return self.values.get(self.sources[edge])
+
+    def copy(self) -> Trace:
+        """A copy to hand to another thread: new dicts and lists, the same arrays (nobody writes them)."""
+        return Trace(dict(self.values), self.sources, {k: list(v) for k, v in self.edge_grads.items()},
+                     dict(self.grads), dict(self.grad_fns), dict(self.losses))
+
+
+class Runner:
+    def __init__(self, program: Program, device: str | None = None, seed: int | None = None,
+                 trace: bool = False, detect_anomaly: bool = False, on_step: Callable[[Entry], None] | None = None):
+        """``on_step`` hears every step's history entry (the history itself keeps a bounded summary)."""
+        self.program = program
+        self.backend = get_backend(device or program.doc.device)
+        self.seed = program.doc.seed if seed is None else seed
+        self.tracing = trace
+        self.detect_anomaly = detect_anomaly
+        self.edges = _edges(program)
+        self.values: dict[str, Tensor] = {}
+        self.on_step = on_step
+        self.history = History(on_step)
+        self.trace: Trace | None = None  # the last step's, when tracing
+        self.reset()
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Make every leaf anew from the seed; forget optimizer state, batches and history."""
+        rng = SeededRNG(self.seed)
+        self.values = {}
+        self.leaves: dict[str, Tensor] = {}
+        self.loaders: dict[str, Any] = {}
+        self.constants: dict[int, Tensor] = {}
+        for step in self.program.steps:
+            if step.kind == "leaf":
+                params = {k: v for k, v in step.params.items()}
+                try:
+                    arr = step.op.make(rng, **params)
+                    t = from_host(arr, self.backend, bool(step.flags.get("requires_grad") or params.get("requires_grad")))
+                except Exception as e:
+                    raise RunError(step.id, step.op.name, str(e)) from None
+                self.leaves[step.id] = t
+                self.values[step.id] = t
+            elif step.kind == "data":
+                x, y = load(step.params, self.program.base_dir)
+                self.loaders[step.id] = BatchLoader(x, y, batch_size=step.params["batch_size"],
+                                                    shuffle=step.params["shuffle"], seed=step.params["seed"])
+        self.optimizers = {s.id: self._optimizer(s) for s in self.program.sinks if s.op.name in OPTIMIZERS}
+        self.history = History(self.on_step)
+        self.trace = None
+
+    def _optimizer(self, sink: Step) -> optim.Optimizer | None:
+        params = [self.leaves[sid] for sid in _upstream_leaves(self.program, sink) if self.leaves[sid].requires_grad]
+        if not params:
+            return None
+        cls = getattr(optim, OPTIMIZERS[sink.op.name])
+        options = dict(sink.params)
+        if "betas" in options:
+            options["betas"] = tuple(options["betas"])
+        return cls(params, **options)
+
+    def run(self, steps: int | None = None) -> History:
+        for _ in range(self.program.doc.steps if steps is None else steps):
+            self.step()
+        return self.history
+
+    def step(self) -> None:
+        """One forward pass, then every sink; appends to `history`."""
+        self.forward()
+        self.backward()
+
+    # -- the two halves (the editor animates them one at a time) -----------------------------------
+    def forward(self) -> None:
+        self.trace = None
+        values, step = self.values, None
+        try:
+            for step, fast, op, names, key in self._plans:
+                # The usual op (inputs all wires, no flags, one output) runs right here; the rest in _run_op.
+                if fast is not None:  # unary/binary ops with no params: straight to the dispatcher
+                    values[key] = (fast(op, values[names[0]], values[names[1]]) if len(names) == 2
+                                   else fast(op, values[names[0]]))
+                elif names is not None:
+                    values[key] = op_functions.call(op, [values[n] for n in names], step.params)
+                elif step.kind == "data":
+                    x, y = self.loaders[step.id].next_batch()
+                    values[step.output_key(0)] = from_host(x, self.backend)
+                    values[step.output_key(1)] = from_host(y, self.backend)
+                else:
+                    self._run_op(step)
+        except RunError:
+            raise
+        except Exception as e:
+            assert step is not None
+            raise RunError(step.id, step.op.name, str(e)) from None
+        self.trace = self._trace_forward() if self.tracing else None
+
+    @property
+    def _plans(self) -> list[tuple]:
+        """Per op or data step, worked out once: (step, the dispatcher's short path or None, op,
+        input names when the step is a plain call or None, output key)."""
+        plans = self.__dict__.get("_plans_cache")
+        if plans is None:
+            plans = []
+            for step in self.program.steps:
+                if step.kind == "leaf":
+                    continue
+                plain = (step.kind == "op" and step.keyed_by_id and not self.detect_anomaly
+                         and all(isinstance(v, Ref) for v in step.inputs)
+                         and not any(step.flags.get(f) for f in ("no_grad", "retain_grad")))
+                names = [v.name for v in step.inputs] if plain else None
+                fast = op_functions.fast_path(step.op) if plain and step.params == step.op.defaults() else None
+                plans.append((step, fast, step.op, names, step.output_key(0)))
+            self.__dict__["_plans_cache"] = plans
+        return plans
+
+    def _run_op(self, step: Step) -> None:
+        args = tuple(self._arg(v) for v in step.inputs)
+        if step.flags.get("no_grad"):
+            with no_grad():
+                out = op_functions.call(step.op, args, step.params)
+        else:
+            out = op_functions.call(step.op, args, step.params)
+        outs = out if isinstance(out, tuple) else (out,)
+        for i, t in enumerate(outs):
+            self.values[step.output_key(i)] = t
+            if self.detect_anomaly and t.dtype.is_floating_point and not bool(np.all(np.isfinite(t.host()))):
+                raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly detection on")
+        if step.flags.get("retain_grad"):
+            for t in outs:
+                if t.requires_grad:
+                    t.retain_grad()
+
+    def _arg(self, v: Any) -> Any:
+        if isinstance(v, Ref):
+            return self.values[v.name]
+        if isinstance(v, Const):
+            key = id(v)
+            if key not in self.constants:
+                self.constants[key] = tensor(v.data, device=self.backend)
+            return self.constants[key]
+        if isinstance(v, list):
+            return [self._arg(x) for x in v]
+        return v
+
+    def backward(self, root: str | None = None) -> None:
+        """Every sink in file order, then ``values[root].backward()`` when ``root`` is given (the
+        editor's Backward on a graph with no backward node: ``out.backward()`` as a student writes
+        it); records the step's losses."""
+        losses: dict[str, float] = {}
+        log: list | None = [] if self.trace is not None else None
+        previous = grad_mode.edge_log  # per thread: two windows may trace at once
+        grad_mode.edge_log = log
+        try:
+            for sink in self.program.sinks:
+                self._run_sink(sink, losses)
+            if root is not None:
+                self._backward_from(root)
+        finally:
+            grad_mode.edge_log = previous
+        self.history.append({"step": len(self.history) + 1, "loss": losses or None})
+        if self.trace is not None:
+            assert log is not None
+            self.trace.losses = losses
+            self._trace_backward(log)
+
+    def _run_sink(self, sink: Step, losses: dict[str, float]) -> None:
+        try:
+            if sink.op.name == "backward":
+                tensor, gradient = (self._arg(v) for v in sink.inputs)
+                tensor.backward(gradient, retain_graph=sink.params.get("retain_graph", False))
+                return
+            loss = self._arg(sink.inputs[0])
+            opt = self.optimizers.get(sink.id)
+            if opt is not None:
+                opt.zero_grad()
+            loss.backward()
+            if opt is not None:
+                opt.step()
+            losses[sink.id] = float(loss.item())
+        except Exception as e:
+            raise RunError(sink.id, sink.op.name, str(e)) from None
+
+    def _backward_from(self, key: str) -> None:
+        node_id = source_of(key)
+        try:
+            self.values[key].backward()
+        except Exception as e:
+            raise RunError(node_id, self.program.step(node_id).op.name, str(e)) from None
+
+    # -- tracing ------------------------------------------------------------------------------------
+    def _trace_forward(self) -> Trace:
+        """Values as they flowed. Op results are new arrays every step and nothing writes into them,
+        so they are kept as they are; only leaves (updated in place by optimizers) are copied."""
+        host = self._host
+        values = {k: t.array for k, t in self.values.items()}
+        if host is not _same:
+            values = {k: host(a) for k, a in values.items()}
+        for k in self.leaves:
+            values[k] = values[k].copy()
+        names = {k: (None if t._edge is None or type(t._edge[0]) is AccumulateGrad else type(t._edge[0]).__name__)
+                 for k, t in self.values.items()}
+        return Trace(values, self._edge_sources, {}, {}, names)
+
+    def _trace_backward(self, log: list) -> None:
+        """Each use's gradient, from the pass's edge log, and every `.grad` as PyTorch holds it."""
+        assert self.trace is not None
+        host, values, by_node = self._host, self.values, self._input_edges
+        edges_of = {t._edge[0]: by_node[k] for k, t in values.items() if t._edge is not None and k in by_node}
+        per_edge = self.trace.edge_grads
+        items = iter(log)
+        for node, i, grad in zip(items, items, items):
+            edges = edges_of.get(node)
+            if edges is not None:
+                edge = edges[i]
+                if edge is not None:
+                    per_edge.setdefault(edge, []).append(grad if host is _same else host(grad))  # never written later
+        # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
+        grads = self.trace.grads = dict.fromkeys(values)
+        for k in self._grad_keys:
+            g = values[k]._grad
+            if g is not None:
+                grads[k] = host(g.array)
+
+    @property
+    def _host(self) -> Any:
+        """Array → NumPy for the trace; on the CPU the arrays are NumPy's already (and never written)."""
+        be = self.backend
+        return _same if be.device.type == "cpu" else be.to_numpy
+
+    @property
+    def _edge_sources(self) -> list[str]:
+        cache = self.__dict__.get("_edge_sources_cache")
+        if cache is None:
+            cache = self.__dict__["_edge_sources_cache"] = [e.source for e in self.edges]
+        return cache
+
+    @property
+    def _grad_keys(self) -> list[str]:
+        """Outputs that may hold a .grad: leaves, and op outputs with the retain_grad flag."""
+        cache = self.__dict__.get("_grad_keys_cache")
+        if cache is None:
+            cache = [step.output_key(i) for step in self.program.steps
+                     if step.kind == "leaf" or step.flags.get("retain_grad") for i in range(len(step.outputs))]
+            self.__dict__["_grad_keys_cache"] = cache
+        return cache
+
+    @property
+    def _input_edges(self) -> dict[str, list[int | None]]:
+        """Per op output key, the edge index feeding each input of its grad_fn, in next_functions order."""
+        cache = self.__dict__.get("_input_edges_cache")
+        if cache is None:
+            by_step: dict[str, list[int | None]] = {}
+            for i, e in enumerate(self.edges):
+                step = self.program.step(e.target)
+                slots = by_step.setdefault(e.target, [None] * _flat_count(step))
+                pos = _flat_position(step, e.port, e.index)
+                if pos is not None:
+                    slots[pos] = i
+            cache = {step.output_key(j): by_step.get(step.id, [None] * _flat_count(step))
+                     for step in self.program.steps if step.kind != "leaf" for j in range(len(step.outputs))}
+            self.__dict__["_input_edges_cache"] = cache
+        return cache
+
+    # -- the report ----------------------------------------------------------------------------------
+    def outputs(self) -> dict[str, Tensor]:
+        """Every node output (`id` or `id:name`) in file order, with its tensor after the last step."""
+        out = {}
+        for node in self.program.doc.nodes:
+            step = self.program.step(node.id)
+            for i in range(len(step.outputs)):
+                key = step.output_key(i)
+                if key in self.values:
+                    out[key] = self.values[key]
+        return out
+
+
+def _same(array: Any) -> Any:
+    return array
+
+
+def _edges(program: Program) -> list[Edge]:
+    edges = []
+    for step in program.steps + program.sinks:
+        for port, v in zip(step.op.inputs, step.inputs):
+            items = v if isinstance(v, list) else [v]
+            for j, x in enumerate(items):
+                if isinstance(x, Ref):
+                    edges.append(Edge(x.name, step.id, port.name, j if isinstance(v, list) else None))
+    return edges
+
+
+def _flat_count(step: Step) -> int:
+    return sum(len(v) if isinstance(v, list) else 1 for p, v in zip(step.op.inputs, step.inputs) if p.differentiable)
+
+
+def _flat_position(step: Step, port: str, index: int | None) -> int | None:
+    """Where an input sits in the flat list of a grad_fn's next_functions (None: a port with no edge)."""
+    pos = 0
+    for p, v in zip(step.op.inputs, step.inputs):
+        if p.name == port:
+            return pos + (index or 0) if p.differentiable else None
+        if p.differentiable:
+            pos += len(v) if isinstance(v, list) else 1
+    return pos
+
+
+def _upstream_leaves(program: Program, sink: Step) -> list[str]:
+    """Leaf ids that `sink`'s inputs depend on (iteratively), in file order."""
+    by_id = {s.id: s for s in program.steps}
+    seen: set[str] = set()
+    stack = [r.node for r in _refs(sink.inputs)]
+    while stack:
+        sid = stack.pop()
+        if sid in seen:
+            continue
+        seen.add(sid)
+        stack.extend(r.node for r in _refs(by_id[sid].inputs))
+    return [s.id for s in program.steps if s.kind == "leaf" and s.id in seen]
+
+
+def _refs(inputs: tuple) -> list[Ref]:
+    return [x for v in inputs for x in (v if isinstance(v, list) else (v,)) if isinstance(x, Ref)]
+
