@@ -208,15 +208,29 @@ def _torch_fn(op):
             out[index_key(index)] = values
             return out
         return setitem
-    if name in ("gather", "index_select"):  # torch's order: input, dim, index
-        return lambda x, index, dim: getattr(torch, name)(x, dim, index)
     if name == "view":  # torch names the param `size`; the graph format says `shape`
         return lambda x, shape: x.view(shape)
     if hasattr(torch.nn.functional, name) and (op.category in ("Loss", "Activation", "Matrix") or not op.function):
-        return getattr(torch.nn.functional, name)
-    if hasattr(torch, name):
-        return getattr(torch, name)
-    return lambda x, *a, **k: getattr(x, name)(*a, **k)
+        fn = getattr(torch.nn.functional, name)
+    elif hasattr(torch, name):
+        fn = getattr(torch, name)
+    else:
+        return lambda x, *a, **k: getattr(x, name)(*a, **k)
+    return fn if op.signature is None else _in_signature_order(op, fn)
+
+
+def _in_signature_order(op, fn):
+    """`fn` called as PyTorch orders the op's arguments (gather: input, dim, index): positionally up to
+    the first one the call leaves out, by name after it."""
+    def call(*inputs, **params):
+        named = {**dict(zip((p.name for p in op.inputs), inputs)), **params}
+        positional = []
+        for name in op.signature:
+            if name not in named:
+                break
+            positional.append(named.pop(name))
+        return fn(*positional, **named)
+    return call
 
 
 @needs_torch

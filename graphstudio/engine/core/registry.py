@@ -185,6 +185,14 @@ class Op:
     samples: ClassVar[tuple[Sample, ...]] = ()
     method: ClassVar[bool] = True        # also a Tensor method (x.mm(y))
     function: ClassVar[bool] = True      # also a torch-level function (torch.mm)
+    functional: ClassVar[bool | None] = None  # also in torch.nn.functional (F.relu); None: where `torch` calls it there
+    namespaces: ClassVar[tuple[str, ...]]  # set by register() from the three above: "torch", "Tensor", "F"
+    aliases: ClassVar[tuple[str, ...]] = ()  # other names PyTorch gives the op, in the same namespaces (clip: clamp)
+    inplace: ClassVar[tuple[str, ...]] = ()  # where it also runs in place: "Tensor" (x.relu_(), and each alias's
+                                             # x.clip_()), "F" (F.relu(x, inplace=True))
+    # PyTorch's positional order of the arguments, by name, when it is not the ports then the params (gather:
+    # input, dim, index). Names that are neither are PyTorch's legacy arguments (a loss's size_average).
+    signature: ClassVar[tuple[str, ...] | None] = None
     grad_fn_tensor: ClassVar[str | None] = None  # another grad_fn name when the 2nd input is a tensor
     derivative: ClassVar[bool] = True    # False: recorded (grad_fn "NotImplemented") but backward refuses;
                                          # its node has edges to the inputs that require grad only
@@ -281,6 +289,10 @@ def register(cls: type[Op]) -> type[Op]:
         if inspect.isfunction(cls.__dict__.get(fn)):  # written without @staticmethod, for brevity
             setattr(cls, fn, staticmethod(cls.__dict__[fn]))
     cls._defaults = {p.name: p.default for p in cls.params}
+    functional = cls.functional if cls.functional is not None else cls.torch.startswith("torch.nn.functional.")
+    cls.namespaces = tuple(ns for ns, has in (("torch", cls.function), ("Tensor", cls.method), ("F", functional))
+                           if has and cls.kind == "op")
+    assert set(cls.inplace) <= set(cls.namespaces), f"op {cls.name}: in place where it is not ({cls.inplace})"
     cls.node_cls = node_class(cls.grad_fn or "NoneBackward", cls)
     cls.node_cls_b = node_class(cls.grad_fn_tensor, cls) if cls.grad_fn_tensor else cls.node_cls
     REGISTRY[cls.name] = cls
