@@ -13,10 +13,9 @@ from typing import Any, Callable
 from . import dtypes
 from . import ops  # noqa: F401  (fills the registry the functions are made from)
 from .dispatch import apply, binary, default_plan, unary
-from .registry import REGISTRY, Op
+from .registry import PARAM_TYPES, REGISTRY, Op
 from .tensor import Tensor
 
-_SIZE_TYPES = ("shape", "size", "expand_size", "dims")  # `x.view(2, 3)` packs its sizes into one param
 
 
 def fast_path(op: type[Op]) -> Callable | None:
@@ -58,7 +57,8 @@ def bind(op: type[Op], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         args, kwargs = _by_signature(op, args, kwargs)
     inputs: list[Any] = list(args[: len(ports)])
     rest = list(args[len(ports):])
-    if rest and params and params[0].type in _SIZE_TYPES and not (len(rest) == 1 and isinstance(rest[0], (list, tuple))):
+    if rest and params and PARAM_TYPES[params[0].type].varargs \
+            and not (len(rest) == 1 and isinstance(rest[0], (list, tuple))):
         rest = [tuple(rest)]  # x.view(3, 4) means x.view((3, 4))
     if len(rest) > len(params):
         raise TypeError(f"{op.name}() takes {len(ports) + len(params)} positional arguments but {len(args)} were given")

@@ -90,11 +90,17 @@ def _int_or_ints(v: Any) -> bool:
 class ParamType(NamedTuple):
     """What a param type accepts in a graph file (`accepts`, described as `expected`), and what to
     type for it (`example`). Bounds (≥ 0, one -1) are the editor's and the op's to enforce: a file
-    with a negative size gets PyTorch's own message from inference."""
+    with a negative size gets PyTorch's own message from inference.
+
+    `listed`: a list, which the editor also takes as PyTorch writes it (`2, 3` or `(2, 3)`);
+    `varargs`: as an op's first param, the numbers after the tensors fill it (`x.view(2, 3)`).
+    """
 
     accepts: Any
     expected: str
     example: str
+    listed: bool = False
+    varargs: bool = False
 
 
 def _choice(v: Any) -> bool:
@@ -108,12 +114,16 @@ PARAM_TYPES: dict[str, ParamType] = {
     "str": ParamType(lambda v: isinstance(v, str), "a string", "x"),
     "choice": ParamType(_choice, "one of the choices", ""),
     "dtype": ParamType(_choice, "a dtype", "float32"),
-    "shape": ParamType(_int_or_ints, "a list of integers", "2, 3"),  # sizes ≥ 0 (zeros, repeat)
-    "size": ParamType(_int_or_ints, "a list of integers", "2, -1"),  # one -1 is worked out (reshape, view)
-    "expand_size": ParamType(_int_or_ints, "a list of integers", "3, -1"),  # each -1 keeps that dim (expand)
-    "dims": ParamType(lambda v: isinstance(v, list) and all(_is_int(x) for x in v), "a list of integers", "0, 1"),
-    "int_or_ints": ParamType(_int_or_ints, "an integer or a list of integers", "2"),
-    "dims_or_none": ParamType(_int_or_ints, "an integer or a list of integers", "0"),
+    # sizes ≥ 0 (zeros, repeat)
+    "shape": ParamType(_int_or_ints, "a list of integers", "2, 3", listed=True, varargs=True),
+    # one -1 is worked out (reshape, view)
+    "size": ParamType(_int_or_ints, "a list of integers", "2, -1", listed=True, varargs=True),
+    # each -1 keeps that dim (expand)
+    "expand_size": ParamType(_int_or_ints, "a list of integers", "3, -1", listed=True, varargs=True),
+    "dims": ParamType(lambda v: isinstance(v, list) and all(_is_int(x) for x in v), "a list of integers", "0, 1",
+                      listed=True, varargs=True),
+    "int_or_ints": ParamType(_int_or_ints, "an integer or a list of integers", "2", listed=True),
+    "dims_or_none": ParamType(_int_or_ints, "an integer or a list of integers", "0", listed=True),
     "dim_or_none": ParamType(_is_int, "an integer", "0"),
     "padding": ParamType(lambda v: _int_or_ints(v) or v in ("same", "valid"),
                          'an integer, a list of integers, "same" or "valid"', "1"),
@@ -121,7 +131,7 @@ PARAM_TYPES: dict[str, ParamType] = {
     "floats": ParamType(lambda v: isinstance(v, list) and all(_is_num(x) for x in v), "a list of numbers",
                         "0.9, 0.999"),
     "data": ParamType(lambda v: _is_num(v) or isinstance(v, (list, bool)), "a number or nested lists of numbers",
-                      "[[1, 2], [3, 4]]"),
+                      "[[1, 2], [3, 4]]", listed=True),
 }
 
 
