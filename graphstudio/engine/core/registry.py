@@ -203,6 +203,7 @@ class Op:
     # PyTorch's positional order of the arguments, by name, when it is not the ports then the params (gather:
     # input, dim, index). Names that are neither are PyTorch's legacy arguments (a loss's size_average).
     signature: ClassVar[tuple[str, ...] | None] = None
+    torch_class: ClassVar[str | None] = None  # an optimizer: the torch.optim class it steps with ("SGD")
     grad_fn_tensor: ClassVar[str | None] = None  # another grad_fn name when the 2nd input is a tensor
     derivative: ClassVar[bool] = True    # False: recorded (grad_fn "NotImplemented") but backward refuses;
                                          # its node has edges to the inputs that require grad only
@@ -311,6 +312,11 @@ def register(cls: type[Op]) -> type[Op]:
 
 def get(name: str) -> type[Op]:
     return REGISTRY[name]
+
+
+def optimizers() -> dict[str, str]:
+    """Each optimizer op's name → the torch.optim class it steps with."""
+    return {op.name: op.torch_class for op in REGISTRY.values() if op.torch_class is not None}
 
 
 def ops_by_category() -> dict[str, list[type[Op]]]:
