@@ -46,6 +46,9 @@ def make_inputs(op, sample, seed=0, float_dtype="float64"):
                 arr = np.asarray(rng.random(spec) > 0.5)
             elif want == "int64":
                 arr = rng.integers(0, 3, size=spec).astype(np.int64)
+            elif sample.distinct:  # evenly spaced in a random order: no ties, gaps far wider than gradcheck's step
+                arr = (rng.permutation(int(np.prod(spec))).reshape(spec) + 0.5) / max(int(np.prod(spec)), 1)
+                arr = np.asarray(arr if sample.positive else arr - 0.5).astype(want or float_dtype)
             else:
                 arr = np.asarray(rng.standard_normal(spec))
                 if sample.positive:

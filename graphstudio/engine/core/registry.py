@@ -168,7 +168,7 @@ class Sample:
     error: str | None = None
     positive: bool = False
     dtypes: tuple | None = None
-    distinct: bool = False  # inputs whose values must not tie (max, sort-like ops)
+    distinct: bool = False  # no ties: evenly spaced values in a random order (max, max_pool2d pick one element)
     gradcheck: bool = True  # False: inputs on the edge of the op's domain, where finite differences step outside
 
 
