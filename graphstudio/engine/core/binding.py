@@ -1,10 +1,12 @@
 """Where Tensor gets the methods that run ops, and `torch` its functions: all attached here, once.
 
-The engine's modules import one way (dtypes, backend → backprop → registry → tensor → ops →
+The engine's modules import one way (dtypes, backend → grad_graph → registry → tensor → ops →
 dispatch → op_functions → factory → functions, autograd); `tensor.py` defines what a tensor is and does on
 its own. A method that runs an op, makes a tensor or starts a backward pass needs a module above
-`tensor.py`, so it is defined or collected here and attached when `graphstudio.engine` loads. To
-find where `x.mm`, `x[0]`, `x.to(...)` or `x.add_` come from, start here.
+`tensor.py`, so it is defined or collected here and attached when `graphstudio.engine` loads. Each op's
+definition says where it goes (`namespaces`), under which other names (`aliases`) and whether it also
+runs in place (`inplace`); this module follows it. To find where `x.mm`, `x[0]`, `x.to(...)` or `x.add_`
+come from, start here.
 """
 from __future__ import annotations
 

@@ -371,7 +371,7 @@ class Tensor:
             self.array = new
 
     def _new_version(self) -> None:
-        """About to change in place: a fresh array object over the same memory (see backprop.mark_modified)."""
+        """About to change in place: a fresh array object over the same memory (see grad_graph.mark_modified)."""
         old = self.array
         self.array = old[...]
         mark_modified(self, old, self.array)
