@@ -213,7 +213,7 @@ def _torch_fn(op):
         return setitem
     if name == "view":  # torch names the param `size`; the graph format says `shape`
         return lambda x, shape: x.view(shape)
-    if hasattr(torch.nn.functional, name) and (op.category in ("Loss", "Activation", "Matrix") or not op.function):
+    if "F" in op.namespaces:
         fn = getattr(torch.nn.functional, name)
     elif hasattr(torch, name):
         fn = getattr(torch, name)
