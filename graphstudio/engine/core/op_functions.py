@@ -172,7 +172,7 @@ def make_method(fn: Callable) -> Callable:
 
 
 FUNCTIONS: dict[str, Callable] = {}   # every op as a function (nn.functional picks from these)
-TORCH_FUNCTIONS: dict[str, Callable] = {}  # those PyTorch has at torch level (torch.mm, not torch.contiguous)
+TORCH_FUNCTIONS: dict[str, Callable] = {}  # those in the "torch" namespace (torch.mm, not torch.contiguous)
 
 
 def operators() -> dict[str, Callable]:
@@ -224,7 +224,7 @@ def _make_functions() -> None:
             continue
         fn = make_function(op)
         FUNCTIONS[name] = fn
-        if op.function:
+        if "torch" in op.namespaces:
             TORCH_FUNCTIONS[name] = fn
 
 
