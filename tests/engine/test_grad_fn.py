@@ -28,6 +28,10 @@ CASES = {
     "fmod number": lambda t, x, y: t.fmod(x, 2),
     "pow number": lambda t, x, y: x ** 2,
     "pow reflected": lambda t, x, y: 2 ** x,
+    "pow number input": lambda t, x, y: t.pow(2.5, x),
+    "pow number input int": lambda t, x, y: 2 ** t.tensor([1, 2]),
+    "remainder reflected": lambda t, x, y: 2 % x,
+    "remainder number input": lambda t, x, y: t.remainder(2, x),
     "add number": lambda t, x, y: x + 2,
     "mul reflected": lambda t, x, y: 2 * x,
     "rsub operator": lambda t, x, y: 2 - x,
@@ -74,8 +78,7 @@ def _run(lib, case):
     return out
 
 
-KNOWN = {  # differences kept on purpose: see docs/decisions.md
-    "pow reflected": "2 ** x records PowBackward1 with a None edge for the 2 (PyTorch: PowBackward2, one edge)",
+KNOWN: dict[str, str] = {  # differences kept on purpose: see docs/decisions.md
 }
 
 
@@ -88,6 +91,29 @@ def test_records_the_graph_pytorch_records(case):
     assert ours.dtype.name == str(theirs.dtype).removeprefix("torch.")
     assert ours.requires_grad == theirs.requires_grad
     assert _graph(ours.grad_fn) == _graph(theirs.grad_fn)
+
+
+NUMBER_INPUT = {"pow": lambda x: 2 ** x, "remainder": lambda x: 2 % x}
+
+
+@needs_torch
+@pytest.mark.parametrize("case", list(NUMBER_INPUT))
+def test_a_number_input_differentiates_as_pytorch(case):
+    """`2 ** x` has a gradient (and a second one); `2 % x` has none: backward refuses, as PyTorch."""
+    outcomes = []
+    for lib in (gs, torch):
+        x = lib.tensor([1.5, -2.5, 3.25], dtype=lib.float64, requires_grad=True)
+        try:
+            (g,) = lib.autograd.grad(NUMBER_INPUT[case](x).sum(), x, create_graph=True)
+            (gg,) = lib.autograd.grad(g.sum(), x)
+            outcomes.append(np.stack([g.detach().numpy(), gg.numpy()]))
+        except RuntimeError as e:
+            outcomes.append(str(e))
+    ours, theirs = outcomes
+    if isinstance(theirs, str):
+        assert ours == theirs
+    else:
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
 
 
 SAME = {

@@ -243,8 +243,21 @@ class _Graph:
         trained = {leaf for leaf in v.upstream if self.leaves.get(leaf)}
         return not any(trained & w.aliases for w in self.values)
 
+    def weighted(self, v: Value) -> Value:
+        """`v` times random constant weights: a sum of softmax's outputs is constant, and Adam or RMSprop
+        would scale its rounding-noise gradient up to whole steps in either library's own direction."""
+        if v.spec.numel == 0:
+            return v
+        weights = np.random.default_rng(self.draw(st.integers(0, 2**32 - 1))).uniform(0.5, 1.5, v.spec.shape)
+        literal = _Literal(weights.round(3).tolist(), Spec(v.spec.shape, dtypes.float32))
+        node_id = self.new_id("w")
+        self.nodes.append({"id": node_id, "op": "mul", "inputs": {"input": v.ref, "other": literal.data}})
+        out = Value(node_id, REGISTRY["mul"].infer(v.spec, literal.spec), True, v.upstream, v.grad_leaves)
+        self.values.append(out)
+        return out
+
     def optimizer_sink(self, v: Value) -> None:
-        loss = self.reduce_to_scalar(v)
+        loss = self.reduce_to_scalar(self.weighted(v))
         kind = self.draw(st.sampled_from(["sgd", "adam", "rmsprop"]))
         params: dict = {"lr": self.draw(st.sampled_from([0.01, 0.05, 0.1]))}
         if kind == "sgd":

@@ -154,6 +154,7 @@ class Pow(Op):
     name, grad_fn, torch = "pow", "PowBackward0", "torch.pow({input}, {exponent})"
     double_backward = (0, 1, OUT)
     grad_fn_tensor = "PowBackward1"  # PyTorch's name when the exponent is a tensor
+    grad_fn_number_input = "PowBackward2"
     number_edge = False
     doc = "Elementwise power input ** exponent (a number or a tensor)."
     inputs = (T("input"), T("exponent", scalar_ok=True))
@@ -909,14 +910,12 @@ class FloorDivide(Binary):
         _whole_divisor(ctx.xp, a, b)
         return ctx.xp.floor_divide(a, b)
 
-    def backward(ctx, g):
-        raise RuntimeError("derivative for aten::floor_divide is not implemented")
-
 
 @register
 class Remainder(Binary):
     name, grad_fn, torch = "remainder", "RemainderBackward0", "torch.remainder({input}, {other})"
     grad_fn_tensor = "RemainderBackward1"
+    grad_fn_number_input = "NotImplemented"
     number_edge = False
     doc = "Elementwise input - floor(input / other) * other: the sign of other, as Python's `%` (`a % b`)."
     samples = _INT_SAMPLES + (S(([True], [True]), error="\"remainder_cpu\" not implemented for 'Bool'"),)
