@@ -96,6 +96,7 @@ REFERENCES = {
     "ceil": np.ceil,
     "round": _round,
     "masked_fill": _masked_fill,
+    "lerp": lambda a, end, weight: a + np.asarray(weight) * (end - a),
     "dot": lambda a, b: np.dot(a, b),
     "outer": np.outer,
     "mv": lambda a, v: a @ v,

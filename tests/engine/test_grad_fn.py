@@ -56,6 +56,9 @@ CASES = {
     "gather": lambda t, x, y: t.gather(x, 0, t.tensor([2, 0])),
     "index_select": lambda t, x, y: t.index_select(x, 0, t.tensor([2, 0])),
     "nll_loss": lambda t, x, y: t.nn.functional.nll_loss(x.reshape(1, 3), t.tensor([1])),
+    "lerp number weight": lambda t, x, y: t.lerp(x, x * 2, 0.5),
+    "lerp tensor weight": lambda t, x, y: t.lerp(x, y, y),
+    "lerp method": lambda t, x, y: x.lerp(y, 0.75),
     "add int alpha": lambda t, x, y: t.add(t.tensor([1, 2]), t.tensor([3, 4]), alpha=3),
 }
 

@@ -682,6 +682,53 @@ class MaskedFill(Op):
         gv = xp.sum(xp.where(mask, g, zero)) if ctx.needs[2] else None
         return (xp.where(mask, zero, g) if ctx.needs[0] else None), None, gv
 
+@register
+class Lerp(Op):
+    name, grad_fn, torch = "lerp", "LerpBackward0", "torch.lerp({input}, {end}, {weight})"
+    double_backward = (0, 1, 2)
+    doc = "Linear interpolation input + weight * (end - input): weight 0 gives input, 1 gives end."
+    inputs = (T("input"), T("end"), T("weight", "a number or a tensor (broadcasts)", scalar_ok=True))
+    number_edge = False  # a number weight has no edge (LerpBackward0); a tensor weight does (LerpBackward1)
+    samples = (S(((3, 4), (3, 4), 0.25)), S(((3, 4), (4,), 0.75)), S(((3, 4), (3, 4), (3, 1))),
+               S(((2, 3), (2, 3), ())), S(((3,), (3,), 1.5)),
+               S(([1, 2], [3, 4], 0.5), error="\"lerp_kernel_scalar\" not implemented for 'Long'"),
+               S(([1, 2], [3, 4], [1, 0]), error="\"lerp_kernel_tensor\" not implemented for 'Long'"),
+               S(((3,), (3,), 0.5), dtypes=(None, "float32"), error="expected dtype double for `end` but got dtype float"),
+               S(((2,), (3,), 0.5), error="must match the size"))
+
+    def infer(a, end, weight):
+        a, end = _infer.need_tensor(a, "input"), _infer.need_tensor(end, "end")
+        for what, other in (("end", end), ("weight", weight)):
+            if isinstance(other, Spec) and (other.ndim or what == "end") and other.dtype is not a.dtype:
+                raise ShapeError(f"expected dtype {a.dtype.c_type} for `{what}` but got dtype {other.dtype.c_type}")
+        if not a.dtype.is_floating_point:
+            kernel = "lerp_kernel_tensor" if isinstance(weight, Spec) else "lerp_kernel_scalar"
+            raise ShapeError(f"\"{kernel}\" not implemented for '{a.dtype.scalar_type}'")
+        return Spec(_infer.elementwise(a, end, weight).shape, a.dtype)
+
+    def forward(ctx, a, end, weight):
+        xp = ctx.xp
+        number = weight.__class__ in _SCALARS
+        if a.dtype != end.dtype or not xp.isdtype(a.dtype, "real floating") \
+                or not number and weight.ndim and weight.dtype != a.dtype:
+            raise TypeError("lerp takes floating tensors of one dtype")
+        if number:
+            w = float(weight)
+        else:  # PyTorch's overload for a tensor weight has its own grad_fn
+            w = xp.astype(weight, a.dtype)
+            ctx.__class__ = node_class("LerpBackward1", Lerp)
+        ctx.saved = (a, end, w)
+        diff = end - a  # PyTorch's two-sided formula, exact at both ends
+        if number:
+            return a + w * diff if abs(w) < 0.5 else end - diff * (1 - w)
+        return xp.where(abs(w) < 0.5, a + w * diff, end - diff * (1 - w))
+
+    def backward(ctx, g):
+        a, end, w = ctx.saved
+        return ((g * (1 - w) if ctx.needs[0] else None), (g * w if ctx.needs[1] else None),
+                (g * (end - a) if ctx.needs[2] else None))
+
+
 class Compare(Binary):
     """Comparisons give bool tensors and no gradient."""
 
