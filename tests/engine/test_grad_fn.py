@@ -59,6 +59,11 @@ CASES = {
     "lerp number weight": lambda t, x, y: t.lerp(x, x * 2, 0.5),
     "lerp tensor weight": lambda t, x, y: t.lerp(x, y, y),
     "lerp method": lambda t, x, y: x.lerp(y, 0.75),
+    "clamp tensor bounds": lambda t, x, y: t.clamp(x, min=y, max=y + 3),
+    "clamp tensor min": lambda t, x, y: t.clamp(x, min=y),
+    "clamp tensor max method": lambda t, x, y: x.clamp(max=y),
+    "clamp bounds requiring grad": lambda t, x, y: t.clamp(y, x, x * 2),
+    "clamp number bounds": lambda t, x, y: t.clamp(x, -1, 2),
     "add int alpha": lambda t, x, y: t.add(t.tensor([1, 2]), t.tensor([3, 4]), alpha=3),
 }
 
@@ -94,6 +99,19 @@ def test_records_the_graph_pytorch_records(case):
     assert ours.dtype.name == str(theirs.dtype).removeprefix("torch.")
     assert ours.requires_grad == theirs.requires_grad
     assert _graph(ours.grad_fn) == _graph(theirs.grad_fn)
+
+
+@needs_torch
+def test_tensor_bounds_of_clamp_take_their_gradients_as_pytorch():
+    """Each bound gets the gradient where it applied; where min > max, max wins (PyTorch's clamp.Tensor)."""
+    grads = []
+    for lib in (gs, torch):
+        x = lib.tensor([1.0, 2.0, 3.0, -1.0, 0.5], dtype=lib.float64, requires_grad=True)
+        lo = lib.tensor([1.0, 2.5, 0.0, 0.0, -1.0], dtype=lib.float64, requires_grad=True)
+        hi = lib.tensor([3.0, 2.0, 3.0, -2.0, 0.25], dtype=lib.float64, requires_grad=True)
+        lib.clamp(x, min=lo, max=hi).backward(lib.tensor([1.0, 2.0, 4.0, 8.0, 16.0], dtype=lib.float64))
+        grads.append([t.grad.tolist() for t in (x, lo, hi)])
+    assert grads[0] == grads[1]
 
 
 NUMBER_INPUT = {"pow": lambda x: 2 ** x, "remainder": lambda x: 2 % x}

@@ -523,6 +523,7 @@ class Tanh(Unary):
 @register
 class Clamp(Op):
     name, grad_fn, torch = "clamp", "ClampBackward1", "torch.clamp({input}, min={min}, max={max})"
+    other_op = "clamp_tensor"  # the op `torch.clamp(x, min=t)` means when a bound is a tensor
     double_backward = (0,)
     doc = "Limit every element to [min, max]; the gradient passes only where no limit applied."
     inputs = (T("input"),)
@@ -566,6 +567,51 @@ class Clamp(Op):
         if lo is not None and hi is not None:
             keep = keep & (a <= hi)
         return (_mask(ctx.xp, keep, g),)
+
+
+@register
+class ClampTensor(Op):
+    name, grad_fn, torch = "clamp_tensor", "ClampBackward0", "torch.clamp({input}, min={min}, max={max})"
+    doc = ("Limit every element to [min, max] given as tensors (they broadcast); each bound gets the gradient "
+           "where it applied. torch.clamp with tensor bounds.")
+    inputs = (T("input"), T("min", "a tensor, or none", optional=True), T("max", "a tensor, or none", optional=True))
+    cast = "promote"
+    method = function = False  # torch.clamp / x.clamp call it when a bound is a tensor (Clamp.other_op)
+    samples = (S(((3, 4), (3, 4), (3, 4))), S(((3, 4), (4,), None)), S(((3, 4), None, (3, 1))),
+               S(([1, 2, 3], [1.5, 0.0, 0.0], None)), S(((2,), (3,), None), error="must match the size"),
+               S(((3,), None, None), error="At least one of 'min' or 'max' must not be None"))
+
+    def infer(a, lo=None, hi=None):
+        a = _infer.need_tensor(a, "input")
+        bounds = [_infer.need_tensor(b, what) for b, what in ((lo, "min"), (hi, "max")) if b is not None]
+        if not bounds:
+            raise ShapeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return _infer.elementwise(a, *bounds)
+
+    def forward(ctx, a, lo=None, hi=None):
+        xp = ctx.xp
+        if lo is None and hi is None:
+            raise ValueError("no bound")
+        ctx.saved = (a, lo, hi)
+        out = a if lo is None else xp.maximum(a, lo)
+        return out if hi is None else xp.minimum(out, hi)
+
+    def backward(ctx, g):
+        """PyTorch's clamp.Tensor derivative: a bound takes the gradient where it applied (max wins when
+        min > max), the input where it lies within both."""
+        a, lo, hi = ctx.saved
+        xp = ctx.xp
+        inside = xp.ones(g.shape, dtype=xp.bool)
+        if lo is not None:
+            inside = inside & (a >= lo)
+        if hi is not None:
+            inside = inside & (a <= hi)
+        g_lo = g_hi = None
+        if lo is not None and ctx.needs[1]:
+            g_lo = _mask(xp, (a < lo) & (lo < hi) if hi is not None else a < lo, g)
+        if hi is not None and ctx.needs[2]:
+            g_hi = _mask(xp, (a > hi) | (hi < lo) if lo is not None else a > hi, g)
+        return (_mask(xp, inside, g) if ctx.needs[0] else None), g_lo, g_hi
 
 
 @register
