@@ -210,6 +210,8 @@ def _torch_fn(op):
         return setitem
     if name in ("gather", "index_select"):  # torch's order: input, dim, index
         return lambda x, index, dim: getattr(torch, name)(x, dim, index)
+    if name == "clamp_tensor":  # torch.clamp with tensor bounds
+        return lambda x, lo, hi: torch.clamp(x, min=lo, max=hi)
     if name == "view":  # torch names the param `size`; the graph format says `shape`
         return lambda x, shape: x.view(shape)
     if hasattr(torch.nn.functional, name) and (op.category in ("Loss", "Activation", "Matrix") or not op.function):

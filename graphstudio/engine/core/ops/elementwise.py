@@ -154,6 +154,7 @@ class Pow(Op):
     name, grad_fn, torch = "pow", "PowBackward0", "torch.pow({input}, {exponent})"
     double_backward = (0, 1, OUT)
     grad_fn_tensor = "PowBackward1"  # PyTorch's name when the exponent is a tensor
+    grad_fn_number_input = "PowBackward2"
     number_edge = False
     doc = "Elementwise power input ** exponent (a number or a tensor)."
     inputs = (T("input"), T("exponent", scalar_ok=True))
@@ -522,6 +523,7 @@ class Tanh(Unary):
 @register
 class Clamp(Op):
     name, grad_fn, torch = "clamp", "ClampBackward1", "torch.clamp({input}, min={min}, max={max})"
+    other_op = "clamp_tensor"  # the op `torch.clamp(x, min=t)` means when a bound is a tensor
     double_backward = (0,)
     doc = "Limit every element to [min, max]; the gradient passes only where no limit applied."
     inputs = (T("input"),)
@@ -565,6 +567,51 @@ class Clamp(Op):
         if lo is not None and hi is not None:
             keep = keep & (a <= hi)
         return (_mask(ctx.xp, keep, g),)
+
+
+@register
+class ClampTensor(Op):
+    name, grad_fn, torch = "clamp_tensor", "ClampBackward0", "torch.clamp({input}, min={min}, max={max})"
+    doc = ("Limit every element to [min, max] given as tensors (they broadcast); each bound gets the gradient "
+           "where it applied. torch.clamp with tensor bounds.")
+    inputs = (T("input"), T("min", "a tensor, or none", optional=True), T("max", "a tensor, or none", optional=True))
+    cast = "promote"
+    method = function = False  # torch.clamp / x.clamp call it when a bound is a tensor (Clamp.other_op)
+    samples = (S(((3, 4), (3, 4), (3, 4))), S(((3, 4), (4,), None)), S(((3, 4), None, (3, 1))),
+               S(([1, 2, 3], [1.5, 0.0, 0.0], None)), S(((2,), (3,), None), error="must match the size"),
+               S(((3,), None, None), error="At least one of 'min' or 'max' must not be None"))
+
+    def infer(a, lo=None, hi=None):
+        a = _infer.need_tensor(a, "input")
+        bounds = [_infer.need_tensor(b, what) for b, what in ((lo, "min"), (hi, "max")) if b is not None]
+        if not bounds:
+            raise ShapeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return _infer.elementwise(a, *bounds)
+
+    def forward(ctx, a, lo=None, hi=None):
+        xp = ctx.xp
+        if lo is None and hi is None:
+            raise ValueError("no bound")
+        ctx.saved = (a, lo, hi)
+        out = a if lo is None else xp.maximum(a, lo)
+        return out if hi is None else xp.minimum(out, hi)
+
+    def backward(ctx, g):
+        """PyTorch's clamp.Tensor derivative: a bound takes the gradient where it applied (max wins when
+        min > max), the input where it lies within both."""
+        a, lo, hi = ctx.saved
+        xp = ctx.xp
+        inside = xp.ones(g.shape, dtype=xp.bool)
+        if lo is not None:
+            inside = inside & (a >= lo)
+        if hi is not None:
+            inside = inside & (a <= hi)
+        g_lo = g_hi = None
+        if lo is not None and ctx.needs[1]:
+            g_lo = _mask(xp, (a < lo) & (lo < hi) if hi is not None else a < lo, g)
+        if hi is not None and ctx.needs[2]:
+            g_hi = _mask(xp, (a > hi) | (hi < lo) if lo is not None else a > hi, g)
+        return (_mask(xp, inside, g) if ctx.needs[0] else None), g_lo, g_hi
 
 
 @register
@@ -680,6 +727,53 @@ class MaskedFill(Op):
         zero = xp.zeros_like(g)
         gv = xp.sum(xp.where(mask, g, zero)) if ctx.needs[2] else None
         return (xp.where(mask, zero, g) if ctx.needs[0] else None), None, gv
+
+@register
+class Lerp(Op):
+    name, grad_fn, torch = "lerp", "LerpBackward0", "torch.lerp({input}, {end}, {weight})"
+    double_backward = (0, 1, 2)
+    doc = "Linear interpolation input + weight * (end - input): weight 0 gives input, 1 gives end."
+    inputs = (T("input"), T("end"), T("weight", "a number or a tensor (broadcasts)", scalar_ok=True))
+    number_edge = False  # a number weight has no edge (LerpBackward0); a tensor weight does (LerpBackward1)
+    samples = (S(((3, 4), (3, 4), 0.25)), S(((3, 4), (4,), 0.75)), S(((3, 4), (3, 4), (3, 1))),
+               S(((2, 3), (2, 3), ())), S(((3,), (3,), 1.5)),
+               S(([1, 2], [3, 4], 0.5), error="\"lerp_kernel_scalar\" not implemented for 'Long'"),
+               S(([1, 2], [3, 4], [1, 0]), error="\"lerp_kernel_tensor\" not implemented for 'Long'"),
+               S(((3,), (3,), 0.5), dtypes=(None, "float32"), error="expected dtype double for `end` but got dtype float"),
+               S(((2,), (3,), 0.5), error="must match the size"))
+
+    def infer(a, end, weight):
+        a, end = _infer.need_tensor(a, "input"), _infer.need_tensor(end, "end")
+        for what, other in (("end", end), ("weight", weight)):
+            if isinstance(other, Spec) and (other.ndim or what == "end") and other.dtype is not a.dtype:
+                raise ShapeError(f"expected dtype {a.dtype.c_type} for `{what}` but got dtype {other.dtype.c_type}")
+        if not a.dtype.is_floating_point:
+            kernel = "lerp_kernel_tensor" if isinstance(weight, Spec) else "lerp_kernel_scalar"
+            raise ShapeError(f"\"{kernel}\" not implemented for '{a.dtype.scalar_type}'")
+        return Spec(_infer.elementwise(a, end, weight).shape, a.dtype)
+
+    def forward(ctx, a, end, weight):
+        xp = ctx.xp
+        number = weight.__class__ in _SCALARS
+        if a.dtype != end.dtype or not xp.isdtype(a.dtype, "real floating") \
+                or not number and weight.ndim and weight.dtype != a.dtype:
+            raise TypeError("lerp takes floating tensors of one dtype")
+        if number:
+            w = float(weight)
+        else:  # PyTorch's overload for a tensor weight has its own grad_fn
+            w = xp.astype(weight, a.dtype)
+            ctx.__class__ = node_class("LerpBackward1", Lerp)
+        ctx.saved = (a, end, w)
+        diff = end - a  # PyTorch's two-sided formula, exact at both ends
+        if number:
+            return a + w * diff if abs(w) < 0.5 else end - diff * (1 - w)
+        return xp.where(abs(w) < 0.5, a + w * diff, end - diff * (1 - w))
+
+    def backward(ctx, g):
+        a, end, w = ctx.saved
+        return ((g * (1 - w) if ctx.needs[0] else None), (g * w if ctx.needs[1] else None),
+                (g * (end - a) if ctx.needs[2] else None))
+
 
 class Compare(Binary):
     """Comparisons give bool tensors and no gradient."""
@@ -909,14 +1003,12 @@ class FloorDivide(Binary):
         _whole_divisor(ctx.xp, a, b)
         return ctx.xp.floor_divide(a, b)
 
-    def backward(ctx, g):
-        raise RuntimeError("derivative for aten::floor_divide is not implemented")
-
 
 @register
 class Remainder(Binary):
     name, grad_fn, torch = "remainder", "RemainderBackward0", "torch.remainder({input}, {other})"
     grad_fn_tensor = "RemainderBackward1"
+    grad_fn_number_input = "NotImplemented"
     number_edge = False
     doc = "Elementwise input - floor(input / other) * other: the sign of other, as Python's `%` (`a % b`)."
     samples = _INT_SAMPLES + (S(([True], [True]), error="\"remainder_cpu\" not implemented for 'Bool'"),)

@@ -61,6 +61,4 @@ class Bernoulli(Op):
         return xp.astype(draws < probs, a.dtype)
 
     def backward(ctx, g):
-        if type(ctx).__name__ == "NotImplemented":
-            raise RuntimeError("derivative for aten::bernoulli is not implemented")
         return (ctx.xp.zeros_like(g),)
