@@ -194,6 +194,8 @@ class Op:
     fast_defaults: ClassVar[bool] = False  # with every param at its default, the short path (dispatch.binary) runs it
     returns_input: ClassVar[bool] = False  # a forward that hands back its input array means "the input tensor
                                            # itself" (no node), as PyTorch's no-op flatten, contiguous, to
+    bool_operands: ClassVar[bool] = True  # False: a bool operand is refused before casting (PyTorch has no bool
+                                          # subtraction); inference words the refusal
     number_edge: ClassVar[bool] = True   # a Python-number 2nd input keeps an edge (add, mul) or has none (pow)
     # What each entry of `ctx.saved` is, so the backward can run on Tensors and be differentiated again
     # (create_graph=True): an input's index, OUT, or None (a constant, e.g. a mask). None on the op: its

@@ -81,11 +81,33 @@ class Add(_Scaled):
         return g, (g if alpha == 1 else alpha * g) if ctx.needs[1] else None
 
 
+def _refuse_bool_subtraction(a: Any, b: Any) -> None:
+    """PyTorch has no subtraction of bools (it points to xor or not); NumPy refuses only two bool arrays."""
+    bools = [x.dtype is dtypes.bool_ if isinstance(x, Spec) else x.__class__ is bool for x in (a, b)]
+    if all(bools):
+        raise ShapeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                         "Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise ShapeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                         "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+_SUB_SAMPLES = (S(([True], 1), error="Subtraction, the `-` operator, with a bool tensor is not supported"),
+                S(([1.5], [True]), error="Subtraction, the `-` operator, with a bool tensor is not supported"),
+                S(([True], [False]), error="Subtraction, the `-` operator, with two bool tensors is not supported"))
+
+
 @register
 class Sub(_Scaled):
     name, grad_fn, torch = "sub", "SubBackward0", "torch.sub({input}, {other}, alpha={alpha})"
     double_backward = ()
     doc = "Elementwise difference input - alpha * other, broadcasting shapes."
+    bool_operands = False
+    samples = _Scaled.samples + _SUB_SAMPLES
+
+    def infer(a, b, alpha=1):
+        _refuse_bool_subtraction(a, b)
+        return _Scaled.infer(a, b, alpha)
 
     def forward(ctx, a, b, alpha=1):
         ctx.info = alpha
@@ -103,6 +125,12 @@ class Rsub(_Scaled):
     method = False
     double_backward = ()
     doc = "Elementwise other - alpha * input, broadcasting shapes (`2 - x`)."
+    bool_operands = False
+    samples = _Scaled.samples + _SUB_SAMPLES
+
+    def infer(a, b, alpha=1):
+        _refuse_bool_subtraction(a, b)
+        return _Scaled.infer(a, b, alpha)
 
     def forward(ctx, a, b, alpha=1):
         ctx.info = alpha
