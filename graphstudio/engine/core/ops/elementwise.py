@@ -99,6 +99,7 @@ _SUB_SAMPLES = (S(([True], 1), error="Subtraction, the `-` operator, with a bool
 
 @register
 class Sub(_Scaled):
+    aliases = ("subtract",)
     name, grad_fn, torch = "sub", "SubBackward0", "torch.sub({input}, {other}, alpha={alpha})"
     double_backward = ()
     doc = "Elementwise difference input - alpha * other, broadcasting shapes."
@@ -142,6 +143,7 @@ class Rsub(_Scaled):
 
 @register
 class Mul(Binary):
+    aliases = ("multiply",)
     name, grad_fn, torch = "mul", "MulBackward0", "torch.mul({input}, {other})"
     double_backward = (0, 1)
     doc = "Elementwise product input * other, broadcasting shapes."
@@ -158,6 +160,7 @@ class Mul(Binary):
 
 @register
 class Div(Binary):
+    aliases = ("true_divide",)
     name, grad_fn, torch = "div", "DivBackward0", "torch.div({input}, {other})"
     double_backward = (0, 1)
     doc = "Elementwise true division input / other (whole numbers give floats)."
@@ -179,6 +182,7 @@ class Div(Binary):
 
 @register
 class Pow(Op):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "pow", "PowBackward0", "torch.pow({input}, {exponent})"
     double_backward = (0, 1, OUT)
     grad_fn_tensor = "PowBackward1"  # PyTorch's name when the exponent is a tensor
@@ -215,6 +219,8 @@ class Pow(Op):
 
 @register
 class Neg(Unary):
+    aliases = ("negative",)
+    inplace = ("Tensor",)
     name, grad_fn, torch = "neg", "NegBackward0", "torch.neg({input})"
     double_backward = ()
     doc = "Elementwise negation -input."
@@ -232,6 +238,7 @@ class Neg(Unary):
 
 @register
 class Exp(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "exp", "ExpBackward0", "torch.exp({input})"
     double_backward = (OUT,)
     doc = "Elementwise e ** input."
@@ -247,6 +254,7 @@ class Exp(Unary):
 
 @register
 class Log(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "log", "LogBackward0", "torch.log({input})"
     double_backward = (0,)
     doc = "Elementwise natural logarithm."
@@ -262,6 +270,7 @@ class Log(Unary):
 
 @register
 class Sqrt(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "sqrt", "SqrtBackward0", "torch.sqrt({input})"
     double_backward = (OUT,)
     doc = "Elementwise square root."
@@ -278,6 +287,8 @@ class Sqrt(Unary):
 
 @register
 class Abs(Unary):
+    aliases = ("absolute",)
+    inplace = ("Tensor",)
     name, grad_fn, torch = "abs", "AbsBackward0", "torch.abs({input})"
     double_backward = (0,)
     doc = "Elementwise absolute value (its gradient at 0 is 0, as in PyTorch)."
@@ -296,6 +307,7 @@ class Abs(Unary):
 
 @register
 class Sin(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "sin", "SinBackward0", "torch.sin({input})"
     double_backward = (0,)
     doc = "Elementwise sine."
@@ -310,6 +322,7 @@ class Sin(Unary):
 
 @register
 class Cos(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "cos", "CosBackward0", "torch.cos({input})"
     double_backward = (0,)
     doc = "Elementwise cosine."
@@ -324,6 +337,7 @@ class Cos(Unary):
 
 @register
 class Log1p(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "log1p", "Log1PBackward0", "torch.log1p({input})"
     double_backward = (0,)
     doc = "Elementwise log(1 + input), accurate for small inputs."
@@ -339,6 +353,7 @@ class Log1p(Unary):
 
 @register
 class Expm1(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "expm1", "Expm1Backward0", "torch.expm1({input})"
     double_backward = (OUT,)
     doc = "Elementwise e ** input - 1, accurate for small inputs."
@@ -355,6 +370,7 @@ class Expm1(Unary):
 
 @register
 class Square(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "square", "PowBackward0", "torch.square({input})"
     double_backward = (0,)
     doc = "Elementwise input * input (whole numbers stay whole; bools become int64)."
@@ -378,6 +394,7 @@ class Square(Unary):
 
 @register
 class Reciprocal(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "reciprocal", "ReciprocalBackward0", "torch.reciprocal({input})"
     double_backward = (OUT,)
     doc = "Elementwise 1 / input (whole numbers give floats)."
@@ -412,6 +429,7 @@ class _Stepwise(Unary):
 
 @register
 class Sign(_Stepwise):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "sign", "SignBackward0", "torch.sign({input})"
     double_backward = ()
     doc = "Elementwise -1, 0 or 1 by the sign of input (its gradient is 0)."
@@ -445,7 +463,7 @@ class _Rounding(_Stepwise):
 def _rounding(name: str, kernel: str, doc: str) -> type[Op]:
     return register(type(name.capitalize(), (_Rounding,), {
         "name": name, "grad_fn": f"{name.capitalize()}Backward0", "torch": f"torch.{name}({{input}})",
-        "doc": doc, "kernel": kernel, "xp_fn": name, "double_backward": (),
+        "doc": doc, "kernel": kernel, "xp_fn": name, "double_backward": (), "inplace": ("Tensor",),
         "samples": (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([1.5, -1.5, 2.2],)),
                     S(([True],), error=f'"{kernel}" not implemented for \'Bool\'')),
     }))
@@ -457,6 +475,7 @@ Ceil = _rounding("ceil", "ceil_vml_cpu", "Elementwise smallest whole number >= i
 
 @register
 class Round(_Stepwise):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "round", "RoundBackward0", "torch.round({input}, decimals={decimals})"
     double_backward = ()
     doc = "Elementwise round to the nearest whole number (halves to even), or to `decimals` places; gradient 0."
@@ -491,6 +510,7 @@ class Round(_Stepwise):
 
 @register
 class Relu(Unary):
+    functional, inplace = True, ("Tensor", "F")
     name, grad_fn, torch = "relu", "ReluBackward0", "torch.relu({input})"
     double_backward = (OUT,)
     category = "Activation"
@@ -515,6 +535,7 @@ class Relu(Unary):
 
 @register
 class Sigmoid(Unary):
+    functional, inplace = True, ("Tensor",)
     name, grad_fn, torch = "sigmoid", "SigmoidBackward0", "torch.sigmoid({input})"
     double_backward = (OUT,)
     category = "Activation"
@@ -533,6 +554,7 @@ class Sigmoid(Unary):
 
 @register
 class Tanh(Unary):
+    functional, inplace = True, ("Tensor",)
     name, grad_fn, torch = "tanh", "TanhBackward0", "torch.tanh({input})"
     double_backward = (OUT,)
     category = "Activation"
@@ -550,6 +572,8 @@ class Tanh(Unary):
 
 @register
 class Clamp(Op):
+    aliases = ("clip",)
+    inplace = ("Tensor",)
     name, grad_fn, torch = "clamp", "ClampBackward1", "torch.clamp({input}, min={min}, max={max})"
     other_op = "clamp_tensor"  # the op `torch.clamp(x, min=t)` means when a bound is a tensor
     double_backward = (0,)
@@ -705,6 +729,7 @@ def _where_dtype(xp, a, b):
 
 @register
 class MaskedFill(Op):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "masked_fill", "MaskedFillBackward0", "torch.masked_fill({input}, {mask}, {value})"
     double_backward = (None,)
     doc = "Replace the elements where mask is True by value (mask broadcasts to input's shape)."
@@ -818,9 +843,9 @@ class Compare(Binary):
         return None, None
 
 
-def _comparison(op_name: str, symbol: str, fn):
+def _comparison(op_name: str, symbol: str, fn, aliases: tuple[str, ...] = ()):
     cls = type(op_name.capitalize(), (Compare,), {
-        "name": op_name, "grad_fn": None, "torch": f"torch.{op_name}({{input}}, {{other}})",
+        "name": op_name, "grad_fn": None, "torch": f"torch.{op_name}({{input}}, {{other}})", "aliases": aliases,
         "doc": f"Elementwise input {symbol} other, as a bool tensor (no gradient flows).",
         "forward": staticmethod(lambda ctx, a, b: fn(a, b)),
     })
@@ -828,11 +853,11 @@ def _comparison(op_name: str, symbol: str, fn):
 
 
 Eq = _comparison("eq", "==", lambda a, b: a == b)
-Ne = _comparison("ne", "!=", lambda a, b: a != b)
-Lt = _comparison("lt", "<", lambda a, b: a < b)
-Le = _comparison("le", "<=", lambda a, b: a <= b)
-Gt = _comparison("gt", ">", lambda a, b: a > b)
-Ge = _comparison("ge", ">=", lambda a, b: a >= b)
+Ne = _comparison("ne", "!=", lambda a, b: a != b, ("not_equal",))
+Lt = _comparison("lt", "<", lambda a, b: a < b, ("less",))
+Le = _comparison("le", "<=", lambda a, b: a <= b, ("less_equal",))
+Gt = _comparison("gt", ">", lambda a, b: a > b, ("greater",))
+Ge = _comparison("ge", ">=", lambda a, b: a >= b, ("greater_equal",))
 
 
 @register
@@ -886,6 +911,7 @@ def _mask(xp, keep, g):
 # -- more math: logs, trigonometry, rounding toward zero ------------------------------------------
 @register
 class Log2(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "log2", "Log2Backward0", "torch.log2({input})"
     double_backward = (0,)
     doc = "Elementwise base-2 logarithm."
@@ -901,6 +927,7 @@ class Log2(Unary):
 
 @register
 class Log10(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "log10", "Log10Backward0", "torch.log10({input})"
     double_backward = (0,)
     doc = "Elementwise base-10 logarithm."
@@ -916,6 +943,7 @@ class Log10(Unary):
 
 @register
 class Tan(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "tan", "TanBackward0", "torch.tan({input})"
     double_backward = (OUT,)
     doc = "Elementwise tangent."
@@ -933,6 +961,7 @@ class Tan(Unary):
 
 @register
 class Rsqrt(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "rsqrt", "RsqrtBackward0", "torch.rsqrt({input})"
     double_backward = (OUT,)
     doc = "Elementwise 1 / sqrt(input)."
@@ -950,6 +979,7 @@ class Rsqrt(Unary):
 
 @register
 class Trunc(_Stepwise):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "trunc", "TruncBackward0", "torch.trunc({input})"
     double_backward = ()
     doc = "Elementwise rounding toward zero: drops the fractional part (its gradient is 0)."
@@ -965,6 +995,7 @@ class Trunc(_Stepwise):
 
 @register
 class Frac(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "frac", "FracBackward0", "torch.frac({input})"
     double_backward = ()
     doc = "Elementwise fractional part: input - trunc(input), with input's sign."
@@ -1016,6 +1047,7 @@ def _whole_divisor(xp, a, b) -> None:
 
 @register
 class FloorDivide(Binary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "floor_divide", "NotImplemented", "torch.floor_divide({input}, {other})"
     derivative = False
     doc = ("Elementwise floor(input / other): whole numbers stay whole (`a // b`). Recorded on float inputs "
@@ -1034,6 +1066,7 @@ class FloorDivide(Binary):
 
 @register
 class Remainder(Binary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "remainder", "RemainderBackward0", "torch.remainder({input}, {other})"
     grad_fn_tensor = "RemainderBackward1"
     grad_fn_number_input = "NotImplemented"
@@ -1058,6 +1091,7 @@ class Remainder(Binary):
 
 @register
 class Fmod(Binary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "fmod", "FmodBackward0", "torch.fmod({input}, {other})"
     grad_fn_tensor = "FmodBackward1"
     number_edge = False
@@ -1119,6 +1153,7 @@ BitwiseXor = _bitwise("bitwise_xor", lambda xp: xp.bitwise_xor)
 
 @register
 class BitwiseNot(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "bitwise_not", None, "torch.bitwise_not({input})"
     doc = "Elementwise NOT of the bits (`~x`): flips bools, and -x - 1 for integers; no gradient."
     cast = None
@@ -1191,6 +1226,7 @@ class _Predicate(Unary):
 
 @register
 class LogicalNot(_Predicate):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "logical_not", None, "torch.logical_not({input})"
     doc = "Elementwise NOT of the truth of each element (zero becomes True), as a bool tensor."
     samples = _Predicate.samples + (S(([True, False],)),)
@@ -1301,6 +1337,7 @@ class _Activation(Unary):
 
 @register
 class LeakyRelu(_Activation):
+    inplace = ("F",)
     name, grad_fn, torch = "leaky_relu", "LeakyReluBackward0", \
         "torch.nn.functional.leaky_relu({input}, negative_slope={negative_slope})"
     kernel = "leaky_relu_cpu"
@@ -1320,6 +1357,7 @@ class LeakyRelu(_Activation):
 
 @register
 class Elu(_Activation):
+    inplace = ("F",)
     name, grad_fn, torch = "elu", "EluBackward0", "torch.nn.functional.elu({input}, alpha={alpha})"
     kernel = "elu_cpu"
     doc = "input where positive, else alpha * (e^input - 1): smooth, saturating at -alpha."
@@ -1399,6 +1437,7 @@ class Gelu(_Activation):
 
 @register
 class Silu(_Activation):
+    inplace = ("F",)
     name, grad_fn, torch = "silu", "SiluBackward0", "torch.nn.functional.silu({input})"
     kernel = "silu_cpu"
     doc = "input * sigmoid(input) (also called swish)."
@@ -1440,6 +1479,7 @@ class Softplus(_Activation):
 
 @register
 class Hardtanh(_Activation):
+    inplace = ("F",)
     name, grad_fn, torch = "hardtanh", "HardtanhBackward0", \
         "torch.nn.functional.hardtanh({input}, min_val={min_val}, max_val={max_val})"
     doc = "input clipped to [min_val, max_val]; the gradient passes only strictly inside (relu6 is (0, 6))."
