@@ -203,3 +203,22 @@ def test_a_graph_too_big_to_fit_readably_opens_at_the_readable_zoom_on_its_start
     qtbot.wait(1)
     assert view.zoom_level >= view.readable_zoom() - 1e-6
     assert all(view.visible_scene_rect().contains(n.sceneBoundingRect()) for n in window.scene.nodes.values())
+
+
+def test_a_column_of_boxes_keeps_each_wires_card_beside_its_wire(qtbot, window, live, tmp_path):
+    """Three leaves one under the other, each into its own relu: the gap between the two columns has
+    room for the three cards, each right above its wire — the room kept under a box for its badge
+    does not reach into that gap."""
+    nodes = [{"id": c, "op": "randn", "params": {"shape": [2, 3], "requires_grad": True}} for c in "abc"]
+    nodes += [{"id": f"{c}2", "op": "relu", "inputs": {"input": c}} for c in "abc"]
+    nodes += [{"id": "s", "op": "stack", "inputs": {"tensors": ["a2", "b2", "c2"]}},
+              {"id": "t", "op": "sum", "inputs": {"input": "s"}}, {"id": "bw", "op": "backward", "inputs": {"tensor": "t"}}]
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps({"graphstudio": 1, "title": "rows", "device": "cpu", "seed": 0, "steps": 1, "nodes": nodes}))
+    assert not run(qtbot, window, live, path)
+    for c in "abc":
+        panel = live.layer.panel_at(f"{c}2", "input")
+        card = panel.mapRectToScene(panel.card())
+        assert panel.isVisible(), f"the card of {c} → {c}2 found no room"
+        gap = min(abs(card.bottom() - panel.y()), abs(card.top() - panel.y()))
+        assert gap <= 10 and abs(card.center().x() - panel.x()) < 15, f"the card of {c} → {c}2 is {gap:.0f} from its wire"
