@@ -29,33 +29,40 @@ def live(window):
 
 def random_graph(seed: int) -> dict:
     """A random DAG of 5–40 nodes without positions: leaves, element-wise ops with fan-out,
-    cat/stack lists, reductions, several outputs that feed nothing, and one backward."""
+    cat/stack lists, chunks (several outputs, some feeding nothing), reductions, several outputs
+    that feed nothing, and one backward."""
     rng = random.Random(seed)
     size = rng.randint(5, 40)
     nodes: list[dict] = []
-    pool: dict[str, list[str]] = {"t": [], "s": [], "c": []}  # [2, 3] tensors, scalars, joined lists
+    # by shape: [2, 3] tensors, [2, 1] pieces of a chunk, scalars, joined lists
+    pool: dict[str, list[str]] = {"t": [], "p": [], "s": [], "c": []}
 
-    def add(op: str, inputs: dict, kind: str, params: dict | None = None) -> None:
+    def add(op: str, inputs: dict, kind: str | None, params: dict | None = None) -> str:
         node_id = f"n{len(nodes)}"
         nodes.append({"id": node_id, "op": op, "inputs": inputs, **({"params": params} if params else {})})
-        pool[kind].append(node_id)
+        if kind:
+            pool[kind].append(node_id)
+        return node_id
 
     for _ in range(rng.randint(1, 3)):
         add("randn", {}, "t", {"shape": [2, 3], "requires_grad": True})
     while len(nodes) < size - 2:
         roll = rng.random()
-        if roll < 0.45:
-            kind = rng.choice(["t", "t", "s"] if pool["s"] else ["t"])
-            a, b = rng.choice(pool[kind]), rng.choice(pool["t"] + pool["s"])
-            add(rng.choice(["add", "mul"]), {"input": a, "other": b}, "t" if "t" in (kind,) or b in pool["t"] else "s")
-        elif roll < 0.6:
+        if roll < 0.4:
+            a = rng.choice(pool["t"] + pool["p"] + pool["s"])
+            b = rng.choice(pool["t"] + pool["p"] + pool["s"])
+            kind = "t" if a in pool["t"] or b in pool["t"] else "p" if a in pool["p"] or b in pool["p"] else "s"
+            add(rng.choice(["add", "mul"]), {"input": a, "other": b}, kind)
+        elif roll < 0.55:
             add(rng.choice(["relu", "tanh"]), {"input": rng.choice(pool["t"])}, "t")
-        elif roll < 0.72:
+        elif roll < 0.67:
             items = [rng.choice(pool["t"]) for _ in range(rng.randint(2, 4))]
-            op = rng.choice(["cat", "stack"])
-            add(op, {"tensors": items}, "c")
+            add(rng.choice(["cat", "stack"]), {"tensors": items}, "c")
+        elif roll < 0.75:  # three outputs, [2, 1] each
+            pieces = add("chunk", {"input": rng.choice(pool["t"])}, None, {"chunks": 3, "dim": 1})
+            pool["p"] += [f"{pieces}:{k}" for k in range(3)]
         else:
-            add(rng.choice(["sum", "mean"]), {"input": rng.choice(pool["t"] + pool["c"])}, "s")
+            add(rng.choice(["sum", "mean"]), {"input": rng.choice(pool["t"] + pool["p"] + pool["c"])}, "s")
     add("sum", {"input": pool["t"][-1]}, "s")
     nodes.append({"id": "bw", "op": "backward", "inputs": {"tensor": pool["s"][-1]}})
     return {"graphstudio": 1, "title": f"random {seed}", "device": "cpu", "seed": 0, "steps": 1, "nodes": nodes}
