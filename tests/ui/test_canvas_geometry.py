@@ -151,12 +151,19 @@ def test_random_graphs_opened_without_positions(qtbot, window, live, tmp_path, s
     assert not found, "\n".join(found)
 
 
-def test_cards_move_to_free_space_when_nodes_are_dragged_onto_them(qtbot, window, live):
+def test_cards_move_to_free_space_when_nodes_are_dragged_onto_them(qtbot, window, live, tmp_path):
+    """Every lesson and a few random graphs: boxes dragged onto cards (the boxes may overlap each
+    other now, and wires may have no way around them): the cards find other room, and every
+    output that feeds nothing still shows its value."""
+    paths = list(LESSONS)
+    for seed in range(4):
+        paths.append(tmp_path / f"random_{seed}.json")
+        paths[-1].write_text(json.dumps(random_graph(seed)))
     found = []
-    for path in [lessons_dir() / "03_autograd_basics.json", lessons_dir() / "15_cat_vs_stack.json"]:
+    for path in paths:
         run(qtbot, window, live, path)
         drag_onto_cards(qtbot, window, live)
-        found += [f"{path.name}: {p}" for p in problems(window, live) if p.startswith("card ")]  # (boxes may overlap now)
+        found += [f"{path.name}: {p}" for p in problems(window, live) if p.startswith(("card ", "output "))]
     assert not found, "\n".join(found)
 
 
@@ -229,3 +236,17 @@ def test_a_column_of_boxes_keeps_each_wires_card_beside_its_wire(qtbot, window, 
         assert panel.isVisible(), f"the card of {c} → {c}2 found no room"
         gap = min(abs(card.bottom() - panel.y()), abs(card.top() - panel.y()))
         assert gap <= 10 and abs(card.center().x() - panel.x()) < 15, f"the card of {c} → {c}2 is {gap:.0f} from its wire"
+
+
+def test_the_ten_uses_of_t_add_up_in_a_label_nothing_covers(qtbot, window, live):
+    """The cat/stack lesson's point: t is used ten times, ``g₁ + … + g₁₀ = 10`` under its box, in view at
+    the opening zoom, with no card, box or other label over it."""
+    assert not run(qtbot, window, live, lessons_dir() / "15_cat_vs_stack.json")
+    badge = live.layer.sums["t"]
+    assert badge.isVisible() and badge.text.startswith("g₁ + g₂ + … + g₁₀ = 10")
+    rect = badge.sceneBoundingRect()
+    assert window.view.visible_scene_rect().contains(rect)
+    cards = [p.mapRectToScene(p.card()) for p in [*live.layer.panels.values(), *live.layer.results.values()]
+             if p.isVisible()]
+    assert not [c for c in cards if c.intersects(rect)]
+    assert not [i for i, box in node_rects(window.scene) if box.intersects(rect) and i != "t"]
