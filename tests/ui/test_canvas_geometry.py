@@ -250,3 +250,40 @@ def test_the_ten_uses_of_t_add_up_in_a_label_nothing_covers(qtbot, window, live)
              if p.isVisible()]
     assert not [c for c in cards if c.intersects(rect)]
     assert not [i for i, box in node_rects(window.scene) if box.intersects(rect) and i != "t"]
+
+
+def test_problem_labels_stack_on_no_other_label_box_or_glow(qtbot, window, live, tmp_path):
+    """The first problem written under each box it concerns (the cat/stack lesson's "set c0's dim to 2"
+    on two cats, and a stack fed the broken one), clear of every other node, its labels and its
+    glow; then a run that fails at a backward between two others: its frame and message clear of
+    the other nodes and of every card."""
+    from graphstudio.ui.items import PROBLEM_OVERHANG
+
+    doc = json.loads((lessons_dir() / "15_cat_vs_stack.json").read_text())
+    for node in doc["nodes"]:
+        if node["id"] in ("c0", "c1"):
+            node.setdefault("params", {})["dim"] = 2
+        if node["id"] == "s2":
+            node["inputs"]["tensors"] = ["t", "c0"]
+    path = tmp_path / "problems.json"
+    path.write_text(json.dumps(doc))
+    assert window.open_path(path, ask=False)
+    scene = window.scene
+    labels = {i: n.mapRectToScene(QRectF(0, n.size[1], n.size[0] + PROBLEM_OVERHANG, 30))
+              for i, n in scene.nodes.items() if n.view.problems}
+    assert set(labels) >= {"c0", "c1"}
+    found = [f"the problem of {a} covers node {b}" for a, r in labels.items() for b, box in node_rects(scene)
+             if b != a and r.intersects(box)]
+    found += [f"the problems of {a} and {b} stack" for a, ra in labels.items() for b, rb in labels.items()
+              if a < b and ra.intersects(rb)]
+    assert not found, "\n".join(found)
+
+    nodes = [{"id": "x", "op": "ones", "params": {"shape": [2], "requires_grad": True}},
+             {"id": "y", "op": "mul", "inputs": {"input": "x", "other": "x"}},
+             {"id": "s", "op": "sum", "inputs": {"input": "y"}}]
+    nodes += [{"id": f"bw{i}", "op": "backward", "inputs": {"tensor": "s"}} for i in (1, 2, 3)]
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps({"graphstudio": 1, "nodes": nodes}))
+    found = run(qtbot, window, live, path)  # the marker is a child of bw2: checked with its labels
+    assert live.layer.error_node == "bw2" and live.layer.error.isVisible()
+    assert not found, "\n".join(found)
