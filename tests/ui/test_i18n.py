@@ -243,3 +243,35 @@ def test_the_node_a_run_failed_at_explains_pytorchs_message_in_chinese(window, z
     message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
     marker = ErrorMarker(window.scene.nodes["m"], message)
     assert marker.message == message and marker.toolTip().startswith(message + " —— 矩阵乘法要求")
+
+
+LESSONS = sorted((i18n.CATALOG_DIR.parent / "examples").glob("*.json"))
+CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。：；）]) (?=[\u4e00-\u9fff（])")
+
+
+def test_every_lesson_switches_language_in_place_and_reads_without_stray_spaces(model):
+    """Each lesson, open in the lesson panel, turns Chinese and back when the language changes; a
+    Chinese paragraph wrapped in the file shows no space where its lines were joined."""
+    from graphstudio.document import load
+    from graphstudio.document.translations import translated
+    from graphstudio.ui.lesson import LessonPanel
+
+    panel = LessonPanel(model)
+    try:
+        for path in LESSONS:
+            doc = load(path)
+            model.reset(doc)
+            english = panel.toPlainText()
+            assert doc.title in english and not CJK.search(english)
+            i18n.set_language("zh_CN")
+            try:
+                title, notes = translated(doc, "zh_CN")
+                chinese = panel.toPlainText()
+                assert title in chinese, path.name
+                assert len(CJK_SPACE.findall(chinese)) <= len(CJK_SPACE.findall(notes)), \
+                    f"{path.name}: a wrapped Chinese line shows as a space: {CJK_SPACE.findall(chinese)}"
+            finally:
+                i18n.set_language("en")
+            assert panel.toPlainText() == english
+    finally:
+        panel.deleteLater()
