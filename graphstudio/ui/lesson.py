@@ -13,9 +13,9 @@ from .i18n import tr
 from .model import GraphModel
 
 
-#: A line break inside a paragraph between two Chinese characters (or full-width punctuation), either
-#: perhaps in bold, with the indent of the next line: Markdown renders it as a space, which Chinese
-#: text does not have.
+# A line break inside a paragraph between two Chinese characters (or full-width punctuation), either
+# perhaps in bold, with the indent of the next line: Markdown renders it as a space, which Chinese
+# text does not have.
 _CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 _CJK_BREAK = re.compile(rf"({_CJK}\**)\n[ \t]*(?=\**{_CJK})")
 _CODE_BLOCK = re.compile(r"(```.*?```)", re.S)

@@ -19,6 +19,8 @@ from graphstudio.document import Document, Node
 from graphstudio.engine.core import ops  # noqa: F401  (fills the registry)
 from graphstudio.engine.core.registry import CATEGORIES, ops_by_category
 from graphstudio.ui import i18n
+from tests.engine.test_error_help import CASES as ERROR_CASES, _message as error_message
+from tests.oracle import needs_torch, torch
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL_OPS = [op for group in ops_by_category().values() for op in group]
@@ -42,16 +44,19 @@ def zh(qapp):
 
 
 def untranslated(text: str, ids: set[str]) -> bool:
-    """A visible text with an English word that is not an op name, a node id (or in the inspector an
-    argument name) or a PyTorch identifier."""
-    plain = re.sub(r"<[^>]+>|&(?=\w)|&nbsp;", " ", text or "")
-    if CJK.search(plain):
-        return False
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9_.]*", plain):
-        identifier = "_" in word or "." in word or any(c.isdigit() for c in word)
-        if not identifier and word not in KEPT | OP_NAMES | ids:
-            return True
-    return False
+    """A visible text without Chinese, with an English word that is not an op name, a node id (or in
+    the inspector an argument name) or a PyTorch identifier."""
+    return not CJK.search(text or "") and bool(english_words(text, ids))
+
+
+def english_words(text: str, ids: set[str]) -> list[str]:
+    """The English words of ``text`` but op names, node ids (or in the inspector argument names),
+    PyTorch identifiers, the words that stay as they are and a term's English name in full-width
+    parentheses after its Chinese one (梯度（gradient）)."""
+    plain = re.sub(r"<[^>]+>|&(?=\w)|&nbsp;|（[A-Za-z -]+）", " ", text or "")
+    return [word for word in re.findall(r"[A-Za-z][A-Za-z0-9_.]*", plain)
+            if not ("_" in word or "." in word or any(c.isdigit() for c in word))
+            and word not in KEPT | OP_NAMES | ids]
 
 
 def visible_texts(root: QWidget) -> list[tuple[str, str]]:
@@ -275,3 +280,98 @@ def test_every_lesson_switches_language_in_place_and_reads_without_stray_spaces(
             assert panel.toPlainText() == english
     finally:
         panel.deleteLater()
+
+
+@needs_torch
+@pytest.mark.parametrize("make, name", ERROR_CASES, ids=lambda c: getattr(c, "__name__", c))
+def test_a_common_error_reads_pytorchs_words_then_one_chinese_sentence(make, name, zh):
+    """The engine's error (PyTorch's words, verbatim) is shown whole, then its Chinese explanation;
+    in English, the message alone."""
+    import graphstudio.engine as gs
+    from graphstudio.ui.wording import error_text
+
+    message = error_message(make, gs)
+    assert message == error_message(make, torch)
+    shown = error_text(message)
+    assert shown.startswith(message + " —— ")
+    why = shown[len(message) + len(" —— "):]
+    assert CJK.search(why) and why.count("。") == 1 and why.endswith("。")
+    i18n.set_language("en")
+    assert error_text(message) == message
+
+
+def test_the_status_bar_speaks_chinese_through_a_whole_run(window, zh, qtbot):
+    """Every message the status bar shows while a student runs, trains, applies, runs a graph with a
+    problem, asks for backward or training where there is none, and writes the code: in Chinese but
+    for the checker's or PyTorch's own message, quoted verbatim."""
+    from graphstudio.document import load
+
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(lambda text: said.append(text) if text else None)
+    session = window.live
+    session.set_animate(False)
+    verbatim: set[str] = set()
+
+    def settle() -> None:
+        qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
+
+    session.backward()  # nothing to run backward from
+    session.train()  # no optimizer
+    lesson = load(LESSONS[[p.stem for p in LESSONS].index("21_linear_regression_sgd")])
+    window.model.reset(lesson)
+    ids = {n.id for n in lesson.nodes}
+    session.forward()
+    session.backward()
+    session.step()
+    settle()
+    session.train(3)
+    settle()
+    session.set_lr(0.01)
+    session.apply_trained()
+    window.copy_code()
+    window.model.set_param("x", "data", [[1.0, 2.0]])  # now x·w has no matching shapes
+    verbatim |= {p.message for p in window.model.analysis.problems}
+    session.forward()
+    settle()
+    window.copy_code()
+    window.next_problem()
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2, 3]}),
+                                       Node("b", "mul", {"input": "a", "other": 2.0})]))
+    session.backward()  # not a scalar
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2, 3]}), Node("s", "sum", {"input": "a"})]))
+    session.backward()  # nothing requires grad
+    ids |= {"a", "b", "s"}
+    assert len(said) >= 9 and verbatim, said
+    framing = [text for text in said if any(v in text for v in verbatim)]
+    assert len(framing) == 3, said  # the failed run, the code that cannot be written, the next problem
+    bad = sorted({text for text in said if english_words(_without(text, verbatim), ids | ARG_NAMES)})
+    assert not bad, f"{len(bad)} untranslated: {bad}"
+
+
+def _without(text: str, verbatim: set[str]) -> str:
+    for v in verbatim:
+        text = text.replace(v, "")
+    return text
+
+
+def test_values_that_cannot_be_applied_or_saved_are_explained_in_chinese(model, zh, tmp_path: Path):
+    from PySide6.QtCore import QLockFile
+
+    from graphstudio.ui.autosave import Autosaver
+    from graphstudio.ui.live.apply import ApplyTrainedValues
+
+    with pytest.raises(ValueError) as refused:
+        ApplyTrainedValues(model, {"w": np.array([np.nan], np.float32)})
+    assert not english_words(str(refused.value), {"w"}) and CJK.search(str(refused.value))
+    model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2]})]), modified=True)
+    saver = Autosaver(model, tmp_path)
+    held = QLockFile(str(saver.path) + ".lock")
+    saver.folder.mkdir(parents=True, exist_ok=True)
+    assert held.tryLock(0)
+    failures: list[str] = []
+    saver.failed.connect(failures.append)
+    try:
+        assert not saver.tick()
+    finally:
+        held.unlock()
+    assert failures and not english_words(failures[0].replace(str(saver.path) + ".lock", ""), set())
