@@ -33,7 +33,7 @@ ARG_NAMES = ({p.name for op in ALL_OPS for p in (*op.inputs, *op.params)}
 KEPT = {"GraphStudio", "PyTorch", "Python", "NumPy", "CuPy", "CUDA", "CPU", "GPU", "English", "Tab", "Enter", "Esc",
         "Ctrl", "Shift", "Alt", "Backspace", "Del", "Delete", "Space", "PNG", "SVG", "JSON", "NaN", "Inf", "lr", "id",
         "none", "grad", "C", "P", "x", "name", "float32", "float64", "int64", "bool", "cpu", "cuda", "Adam", "SGD",
-        "ReLU", "F1", "F5", "F6", "F7", "F8", "Ins", "PgUp", "PgDown", "Home", "End"}
+        "ReLU", "True", "False", "None", "F1", "F5", "F6", "F7", "F8", "Ins", "PgUp", "PgDown", "Home", "End"}
 
 
 @pytest.fixture
@@ -375,3 +375,57 @@ def test_values_that_cannot_be_applied_or_saved_are_explained_in_chinese(model, 
     finally:
         held.unlock()
     assert failures and not english_words(failures[0].replace(str(saver.path) + ".lock", ""), set())
+
+
+def test_the_windows_file_dialogs_and_warnings_are_chinese(window, zh, monkeypatch, tmp_path: Path):
+    """The title and file types of every file dialog of the File menu, the title of every warning,
+    and the buttons Qt itself puts in a question (from Qt's own catalog)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    shown: list[tuple[str, str]] = []
+
+    def dialog(parent, title, start, filters, *rest):
+        shown.extend([("file dialog", title), ("file types", filters)])
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", dialog)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2]})]))
+    for key in ("open", "open_script", "save_as", "export", "export_code"):
+        window.actions[key].trigger()
+    assert len(shown) == 10
+    warned: list[str] = []
+    window.warn = lambda title, text: warned.append(title)
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    (tmp_path / "bad.py").write_text("import torch\nx = torch.ones(2) @ torch.ones(3)\n", encoding="utf-8")
+    window.open_path(tmp_path / "bad.json", ask=False)
+    window.open_script(tmp_path / "bad.py", ask=False)
+    window.open_lesson(tmp_path / "bad.json")
+    window.save_to(str(tmp_path / "missing" / "folder" / "x.json"))
+    assert len(warned) == 4
+    shown += [("warning", title) for title in warned]
+    box = QMessageBox(QMessageBox.Icon.Question, "", "", QMessageBox.StandardButton.Save
+                      | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+    shown += [("question button", b.text()) for b in box.buttons()]
+    box.deleteLater()
+    bad = [(where, text) for where, text in shown if untranslated(text, set())]
+    assert not bad, bad
+
+
+def test_the_canvas_tooltips_after_a_run_are_chinese(window, zh, qtbot):
+    """Node boxes, ports, wires, and what a run lays on the canvas (value panels, badges, sums)."""
+    from graphstudio.document import load
+
+    lesson = load(LESSONS[[p.stem for p in LESSONS].index("03_autograd_basics")])
+    window.model.reset(lesson)
+    session = window.live
+    session.set_animate(False)
+    session.forward()
+    session.backward()
+    qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
+    tips = {(type(item).__name__, item.toolTip()) for item in window.scene.items() if item.toolTip()}
+    kinds = {kind for kind, _ in tips}
+    assert {"NodeItem", "PortItem", "WireItem", "WirePanel", "NodeBadge", "SumBadge"} <= kinds, kinds
+    ids = {n.id for n in lesson.nodes}
+    bad = sorted((kind, tip) for kind, tip in tips if untranslated(tip, ids | ARG_NAMES))
+    assert not bad, f"{len(bad)} untranslated: {bad[:10]}"
