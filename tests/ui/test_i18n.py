@@ -429,3 +429,37 @@ def test_the_canvas_tooltips_after_a_run_are_chinese(window, zh, qtbot):
     ids = {n.id for n in lesson.nodes}
     bad = sorted((kind, tip) for kind, tip in tips if untranslated(tip, ids | ARG_NAMES))
     assert not bad, f"{len(bad)} untranslated: {bad[:10]}"
+
+
+def test_a_first_start_on_a_chinese_system_opens_in_chinese_and_remembers_a_switch(qtbot, tmp_path: Path, monkeypatch):
+    """A fresh settings file and a zh_CN system locale: the window opens in Chinese; View › Language ›
+    English is remembered, so the next start (same system) opens in English."""
+    from graphstudio.ui.mainwindow import MainWindow
+
+    class ChineseSystem(QLocale):
+        @staticmethod
+        def system() -> QLocale:
+            return QLocale("zh_CN")
+
+    monkeypatch.setattr(i18n, "QLocale", ChineseSystem)
+    path = str(tmp_path / "settings.ini")
+
+    def first_window_of_a_process() -> MainWindow:
+        monkeypatch.setattr(i18n, "_chosen", False)
+        win = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat), recovery_dir=tmp_path / "recovery")
+        qtbot.addWidget(win)
+        return win
+
+    try:
+        win = first_window_of_a_process()
+        assert i18n.language() == "zh_CN" and CJK.search(win.menuBar().actions()[0].text())
+        assert win.language_actions["zh_CN"].isChecked()
+        win.language_actions["en"].trigger()
+        assert win.menuBar().actions()[0].text() == "&File"
+        win.live.shutdown()
+        win.settings.sync()
+        again = first_window_of_a_process()
+        assert i18n.language() == "en" and again.language_actions["en"].isChecked()
+        again.live.shutdown()
+    finally:
+        i18n.set_language("en")
