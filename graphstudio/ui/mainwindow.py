@@ -289,6 +289,8 @@ class MainWindow(QMainWindow):
             action.setChecked(code == i18n.language())
         self._update_status()
         self.scene.language_changed()
+        if i18n.language() != i18n.ENGLISH and not i18n.cjk_font_installed():
+            self.statusBar().showMessage(i18n.NO_CJK_FONT, 60000)
 
     def _update_title(self, *_: object) -> None:
         if not shiboken6.isValid(self.model.stack):

@@ -463,3 +463,20 @@ def test_a_first_start_on_a_chinese_system_opens_in_chinese_and_remembers_a_swit
         again.live.shutdown()
     finally:
         i18n.set_language("en")
+
+
+def test_chinese_without_a_font_for_it_says_so_in_english(window, monkeypatch):
+    """On a bare Linux with no font that has Chinese glyphs, switching to Chinese says (in English, the
+    only text that would not be boxes) what to install; with such a font it says nothing."""
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    try:
+        monkeypatch.setattr(i18n, "cjk_font_installed", lambda: True)
+        window.language_actions["zh_CN"].trigger()
+        assert i18n.NO_CJK_FONT not in said
+        window.language_actions["en"].trigger()
+        monkeypatch.setattr(i18n, "cjk_font_installed", lambda: False)
+        window.language_actions["zh_CN"].trigger()
+        assert window.statusBar().currentMessage() == i18n.NO_CJK_FONT
+    finally:
+        window.language_actions["en"].trigger()
