@@ -480,3 +480,15 @@ def test_chinese_without_a_font_for_it_says_so_in_english(window, monkeypatch):
         assert window.statusBar().currentMessage() == i18n.NO_CJK_FONT
     finally:
         window.language_actions["en"].trigger()
+
+
+def test_a_refused_wire_and_a_nodes_problem_explain_pytorchs_message_in_chinese(window, zh):
+    """Where a student meets a shape mismatch first: the wire that refuses it, the node's tooltip."""
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2, 3]}),
+                                       Node("b", "ones", params={"shape": [4, 5]}),
+                                       Node("m", "mm", {"input": "a"}, pos=(300.0, 0.0)),
+                                       Node("n", "mm", {"input": "a", "mat2": "b"}, pos=(300.0, 300.0))]))
+    message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
+    refusal = window.model.connect("b", None, "m", "mat2")
+    assert refusal.startswith("已拒绝") and f"{message} —— 矩阵乘法要求" in refusal
+    assert f"⚠ {message} —— 矩阵乘法要求" in window.scene.nodes["n"].toolTip()
