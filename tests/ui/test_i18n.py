@@ -492,3 +492,21 @@ def test_a_refused_wire_and_a_nodes_problem_explain_pytorchs_message_in_chinese(
     refusal = window.model.connect("b", None, "m", "mat2")
     assert refusal.startswith("已拒绝") and f"{message} —— 矩阵乘法要求" in refusal
     assert f"⚠ {message} —— 矩阵乘法要求" in window.scene.nodes["n"].toolTip()
+
+
+def test_the_code_dock_says_why_there_is_no_code_in_the_language_of_the_moment(window):
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2, 3]}),
+                                       Node("b", "ones", params={"shape": [4, 5]}),
+                                       Node("m", "mm", {"input": "a", "mat2": "b"})]))
+    window.code_panel.refresh()
+    english = window.code_panel.toPlainText()
+    assert english.startswith("# The graph has problems") and "node 'm' (mm)" in english
+    i18n.set_language("zh_CN")
+    try:
+        chinese = window.code_panel.toPlainText()
+        message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
+        assert chinese.startswith("# 计算图有问题") and f"节点 'm'（mm）：{message} —— 矩阵乘法要求" in chinese
+        assert not english_words(chinese.replace(message, ""), {"m"})
+    finally:
+        i18n.set_language("en")
+    assert window.code_panel.toPlainText() == english
