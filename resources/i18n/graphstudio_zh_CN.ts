@@ -4,6 +4,10 @@
 <context>
     <name></name>
     <message>
+        <source>cannot lock {file}</source>
+        <translation>无法锁定 {file}</translation>
+    </message>
+    <message>
         <source>Autosave failed: {why}</source>
         <translation>自动保存失败：{why}</translation>
     </message>
@@ -410,6 +414,10 @@
     <message>
         <source>e.g. {example}</source>
         <translation>例如 {example}</translation>
+    </message>
+    <message>
+        <source>&apos;{node}&apos; holds NaN or Inf, which a graph file cannot store</source>
+        <translation>&apos;{node}&apos; 含有 NaN 或 Inf，计算图文件无法保存这样的值</translation>
     </message>
     <message>
         <source>Apply trained values (1 tensor)</source>
@@ -1136,6 +1144,10 @@
     <message>
         <source>The graph has problems, so it is no script yet:</source>
         <translation>计算图有问题，所以还不能生成脚本：</translation>
+    </message>
+    <message>
+        <source>the graph has problems: {first}{more}</source>
+        <translation>计算图有问题：{first}{more}</translation>
     </message>
 </context>
 </TS>
