@@ -24,6 +24,7 @@ class Binary(Op):
     inputs = (T("input"), T("other", scalar_ok=True))
     cast = "promote"
     samples = BINARY_SAMPLES
+    grad_broadcast = 0
 
     def infer(a, b):
         return _infer.elementwise(_infer.need_tensor(a, "input"), b)
@@ -76,6 +77,8 @@ class Add(_Scaled):
         ctx.info = alpha
         return a + b if alpha == 1 else a + Add.scaled(ctx, a, b, alpha)
 
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = α · G")
+
     def backward(ctx, g):
         alpha = ctx.info
         return g, (g if alpha == 1 else alpha * g) if ctx.needs[1] else None
@@ -90,6 +93,8 @@ class Sub(_Scaled):
     def forward(ctx, a, b, alpha=1):
         ctx.info = alpha
         return a - b if alpha == 1 else a - Sub.scaled(ctx, a, b, alpha)
+
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = −α · G")
 
     def backward(ctx, g):
         return g, -ctx.info * g if ctx.needs[1] else None
@@ -108,6 +113,8 @@ class Rsub(_Scaled):
         ctx.info = alpha
         return b - a if alpha == 1 else b - Rsub.scaled(ctx, b, a, alpha)
 
+    vjp_formula = ("∂L/∂a = −α · G", "∂L/∂b = G")
+
     def backward(ctx, g):
         return (-ctx.info * g if ctx.needs[0] else None), (g if ctx.needs[1] else None)
 
@@ -121,6 +128,8 @@ class Mul(Binary):
     def forward(ctx, a, b):
         ctx.saved = (None, b) if b.__class__ in _SCALARS else (a, b)  # x * 2 keeps only the 2, as PyTorch
         return a * b
+
+    vjp_formula = ("∂L/∂a = G ⊙ b", "∂L/∂b = G ⊙ a")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -141,6 +150,8 @@ class Div(Binary):
     def forward(ctx, a, b):
         ctx.saved = (None, b) if b.__class__ in _SCALARS else (a, b)  # x / 2 keeps only the 2, as PyTorch
         return a / b
+
+    vjp_formula = ("∂L/∂a = G / b", "∂L/∂b = −G ⊙ a / b²")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -173,6 +184,9 @@ class Pow(Op):
         ctx.saved = (a, b, None) if b.__class__ in _SCALARS else (a, b, out)  # the output only for d/d exponent
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ p · x^(p − 1)", "∂L/∂p = G ⊙ y · ln x")
+    grad_broadcast = 0
+
     def backward(ctx, g):
         a, b, out = ctx.saved
         xp = ctx.xp
@@ -197,6 +211,8 @@ class Neg(Unary):
     def forward(ctx, a):
         return -a
 
+    vjp_formula = ("∂L/∂x = −G",)
+
     def backward(ctx, g):
         return (-g,)
 
@@ -211,6 +227,8 @@ class Exp(Unary):
         out = ctx.xp.exp(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ y",)
 
     def backward(ctx, g):
         return (g * ctx.saved[0],)
@@ -227,6 +245,8 @@ class Log(Unary):
         ctx.saved = (a,)
         return ctx.xp.log(a)
 
+    vjp_formula = ("∂L/∂x = G / x",)
+
     def backward(ctx, g):
         return (g / ctx.saved[0],)
 
@@ -242,6 +262,8 @@ class Sqrt(Unary):
         out = ctx.xp.sqrt(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = G / (2 · y)",)
 
     def backward(ctx, g):
         return (g / (2 * ctx.saved[0]),)
@@ -261,6 +283,8 @@ class Abs(Unary):
         ctx.saved = (a,)
         return ctx.xp.abs(a)
 
+    vjp_formula = ("∂L/∂x = G ⊙ sign(x)",)
+
     def backward(ctx, g):
         return (g * ctx.xp.sign(ctx.saved[0]),)
 
@@ -275,6 +299,8 @@ class Sin(Unary):
         ctx.saved = (a,)
         return ctx.xp.sin(a)
 
+    vjp_formula = ("∂L/∂x = G ⊙ cos(x)",)
+
     def backward(ctx, g):
         return (g * ctx.xp.cos(ctx.saved[0]),)
 
@@ -288,6 +314,8 @@ class Cos(Unary):
     def forward(ctx, a):
         ctx.saved = (a,)
         return ctx.xp.cos(a)
+
+    vjp_formula = ("∂L/∂x = −G ⊙ sin(x)",)
 
     def backward(ctx, g):
         return (-g * ctx.xp.sin(ctx.saved[0]),)
@@ -304,6 +332,8 @@ class Log1p(Unary):
         ctx.saved = (a,)
         return ctx.xp.log1p(a)
 
+    vjp_formula = ("∂L/∂x = G / (1 + x)",)
+
     def backward(ctx, g):
         return (g / (1 + ctx.saved[0]),)
 
@@ -319,6 +349,8 @@ class Expm1(Unary):
         out = ctx.xp.expm1(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ (y + 1)",)
 
     def backward(ctx, g):
         return (g * (ctx.saved[0] + 1),)
@@ -343,6 +375,8 @@ class Square(Unary):
         ctx.saved = (a,)
         return a * a
 
+    vjp_formula = ("∂L/∂x = 2 · G ⊙ x",)
+
     def backward(ctx, g):
         return (2 * ctx.saved[0] * g,)
 
@@ -358,6 +392,8 @@ class Reciprocal(Unary):
         out = 1 / a
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = −G ⊙ y²",)
 
     def backward(ctx, g):
         out = ctx.saved[0]
@@ -376,6 +412,8 @@ class _Stepwise(Unary):
         if a.dtype is dtypes.bool_:
             raise ShapeError(f'"{cls.kernel}" not implemented for \'Bool\'')
         return a
+
+    vjp_formula = ("∂L/∂x = 0 (flat almost everywhere)",)
 
     def backward(ctx, g):
         return (ctx.xp.zeros_like(g),)
@@ -477,6 +515,8 @@ class Relu(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ [x > 0]",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         # `out * 0` (0 wherever the mask is off), not zeros: in a graph-building pass the gradient then
@@ -497,6 +537,8 @@ class Sigmoid(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ y ⊙ (1 − y)",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         return (g * out * (1 - out),)
@@ -513,6 +555,8 @@ class Tanh(Unary):
         out = ctx.xp.tanh(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ (1 − y²)",)
 
     def backward(ctx, g):
         out = ctx.saved[0]
@@ -558,6 +602,8 @@ class Clamp(Op):
             out = xp.minimum(out, xp.asarray(max, dtype=a.dtype))
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ [min ≤ x ≤ max]",)
+
     def backward(ctx, g):
         a, = ctx.saved
         lo, hi = ctx.info
@@ -596,6 +642,9 @@ class Where(Op):
         b = xp.asarray(b, dtype=dt) if b.__class__ in _SCALARS else xp.astype(b, dt)
         ctx.saved = (c,)
         return xp.where(c, a, b)
+
+    vjp_formula = ("∂L/∂a = G ⊙ [condition]", "∂L/∂b = G ⊙ [¬condition]")
+    grad_broadcast = 0
 
     def backward(ctx, g):
         c, = ctx.saved
@@ -674,6 +723,8 @@ class MaskedFill(Op):
             raise ValueError("mask larger than input")
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ [¬mask]", "∂L/∂v = Σ G over the masked positions")
+
     def backward(ctx, g):
         mask, = ctx.saved
         xp = ctx.xp
@@ -724,6 +775,8 @@ class Maximum(Binary):
         ctx.saved = (a, b)
         return ctx.xp.maximum(a, b)
 
+    vjp_formula = ("∂L/∂a = G ⊙ [a > b] (a tie: G / 2)", "∂L/∂b = G ⊙ [b > a] (a tie: G / 2)")
+
     def backward(ctx, g):
         return _pick(ctx, g, ctx.saved[0] > ctx.saved[1])
 
@@ -738,6 +791,8 @@ class Minimum(Binary):
     def forward(ctx, a, b):
         ctx.saved = (a, b)
         return ctx.xp.minimum(a, b)
+
+    vjp_formula = ("∂L/∂a = G ⊙ [a < b] (a tie: G / 2)", "∂L/∂b = G ⊙ [b < a] (a tie: G / 2)")
 
     def backward(ctx, g):
         return _pick(ctx, g, ctx.saved[0] < ctx.saved[1])
@@ -773,6 +828,8 @@ class Log2(Unary):
         ctx.saved = (a,)
         return ctx.xp.log2(a)
 
+    vjp_formula = ("∂L/∂x = G / (x · ln 2)",)
+
     def backward(ctx, g):
         return (g / (ctx.saved[0] * math.log(2.0)),)
 
@@ -787,6 +844,8 @@ class Log10(Unary):
     def forward(ctx, a):
         ctx.saved = (a,)
         return ctx.xp.log10(a)
+
+    vjp_formula = ("∂L/∂x = G / (x · ln 10)",)
 
     def backward(ctx, g):
         return (g / (ctx.saved[0] * math.log(10.0)),)
@@ -804,6 +863,8 @@ class Tan(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ (1 + y²)",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         return (g * (1 + out * out),)
@@ -820,6 +881,8 @@ class Rsqrt(Unary):
         out = 1 / ctx.xp.sqrt(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = −½ · G ⊙ y³",)
 
     def backward(ctx, g):
         out = ctx.saved[0]
@@ -861,6 +924,8 @@ class Frac(Unary):
         if not xp.isdtype(a.dtype, "real floating"):
             raise TypeError("frac of whole numbers")
         return a - xp.trunc(a)
+
+    vjp_formula = ("∂L/∂x = G",)
 
     def backward(ctx, g):
         return (g,)
@@ -931,6 +996,8 @@ class Remainder(Binary):
         ctx.saved = (a, b)
         return ctx.xp.remainder(a, b)
 
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = −G ⊙ ⌊a / b⌋")
+
     def backward(ctx, g):
         a, b = ctx.saved
         return (g if ctx.needs[0] else None), (-g * ctx.xp.floor(a / b) if ctx.needs[1] else None)
@@ -950,6 +1017,8 @@ class Fmod(Binary):
         r = xp.remainder(a, b)
         ctx.saved = (a, b)
         return xp.where((r != 0) & ((r < 0) != (a < 0)), r - b, r)
+
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = −G ⊙ trunc(a / b)")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -1194,6 +1263,8 @@ class LeakyRelu(_Activation):
         ctx.info = negative_slope
         return ctx.xp.where(a > 0, a, a * negative_slope)
 
+    vjp_formula = ("∂L/∂x = G ⊙ [x > 0] + negative_slope · G ⊙ [x ≤ 0]",)
+
     def backward(ctx, g):
         return (ctx.xp.where(ctx.saved[0] > 0, g, g * ctx.info),)
 
@@ -1213,6 +1284,8 @@ class Elu(_Activation):
         ctx.saved = (a, neg)
         ctx.info = alpha
         return xp.where(a > 0, a, neg)
+
+    vjp_formula = ("∂L/∂x = G ⊙ [x > 0] + G ⊙ (y + α) ⊙ [x ≤ 0]",)
 
     def backward(ctx, g):
         a, neg = ctx.saved
@@ -1264,6 +1337,8 @@ class Gelu(_Activation):
             raise ValueError("approximate")
         return 0.5 * a * (1 + _erf(xp, a * (1 / math.sqrt(2))))
 
+    vjp_formula = ("∂L/∂x = G ⊙ (Φ(x) + x ⊙ φ(x))",)
+
     def backward(ctx, g):
         a, = ctx.saved
         xp = ctx.xp
@@ -1290,6 +1365,8 @@ class Silu(_Activation):
         ctx.saved = (a, s)
         return a * s
 
+    vjp_formula = ("∂L/∂x = G ⊙ σ(x) ⊙ (1 + x ⊙ (1 − σ(x)))",)
+
     def backward(ctx, g):
         a, s = ctx.saved
         return (g * s * (1 + a * (1 - s)),)
@@ -1311,6 +1388,8 @@ class Softplus(_Activation):
         ctx.saved = (z,)
         ctx.info = threshold
         return xp.where(z > threshold, a, xp.log1p(xp.exp(xp.minimum(z, xp.full_like(z, threshold)))) / beta)
+
+    vjp_formula = ("∂L/∂x = G ⊙ σ(β · x) (G above the threshold)",)
 
     def backward(ctx, g):
         z, = ctx.saved
@@ -1336,6 +1415,8 @@ class Hardtanh(_Activation):
         ctx.info = (min_val, max_val)
         out = xp.maximum(a, xp.asarray(min_val, dtype=a.dtype))
         return xp.minimum(out, xp.asarray(max_val, dtype=a.dtype))
+
+    vjp_formula = ("∂L/∂x = G ⊙ [min_val < x < max_val]",)
 
     def backward(ctx, g):
         a, = ctx.saved

@@ -61,6 +61,8 @@ class Mm(Op):
         ctx.saved = (a, b)
         return a @ b
 
+    vjp_formula = ("∂L/∂A = G · Bᵀ", "∂L/∂B = Aᵀ · G")
+
     def backward(ctx, g):
         a, b = ctx.saved
         return (g @ b.T if ctx.needs[0] else None), (a.T @ g if ctx.needs[1] else None)
@@ -94,6 +96,8 @@ class Bmm(Op):
             raise ValueError("bmm shapes")
         ctx.saved = (a, b)
         return a @ b
+
+    vjp_formula = ("∂L/∂A = G · Bᵀ", "∂L/∂B = Aᵀ · G")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -157,6 +161,9 @@ class Matmul(Op):
         ctx.saved = (a, b)
         return ctx.xp.matmul(a, b)
 
+    vjp_formula = ("∂L/∂A = G · Bᵀ", "∂L/∂B = Aᵀ · G")
+    grad_broadcast = 2
+
     def backward(ctx, g):
         a, b = ctx.saved
         xp = ctx.xp
@@ -207,6 +214,8 @@ class Dot(Op):
         ctx.saved = (a, b)
         return ctx.xp.sum(a * b, dtype=a.dtype)  # NumPy would sum int32 as int64
 
+    vjp_formula = ("∂L/∂a = G · b", "∂L/∂b = G · a")
+
     def backward(ctx, g):
         a, b = ctx.saved
         return (g * b if ctx.needs[0] else None), (g * a if ctx.needs[1] else None)
@@ -236,6 +245,8 @@ class Outer(Op):
             raise ValueError("outer of non-vectors")
         ctx.saved = (a, b)
         return a[:, None] * b[None, :]
+
+    vjp_formula = ("∂L/∂a = G · b", "∂L/∂b = Gᵀ · a")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -273,6 +284,8 @@ class Mv(Op):
             raise ValueError("mv shapes")
         ctx.saved = (a, v)
         return ctx.xp.matmul(a, v)
+
+    vjp_formula = ("∂L/∂A = G ⊗ v (outer product)", "∂L/∂v = Aᵀ · G")
 
     def backward(ctx, g):
         a, v = ctx.saved
@@ -325,6 +338,8 @@ class Linear(Op):
         if b is not None:
             out += b
         return out
+
+    vjp_formula = ("∂L/∂x = G · W", "∂L/∂W = Gᵀ · x", "∂L/∂b = Σ G over all dims but the last")
 
     def backward(ctx, g):
         x, w = ctx.saved
