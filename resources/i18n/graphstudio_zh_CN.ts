@@ -117,6 +117,10 @@
         <translation>从所选节点的输出开始连接；然后用方向键选择节点</translation>
     </message>
     <message>
+        <source>while connecting: the next output of the node connected from</source>
+        <translation>连接时：换到起点节点的下一个输出</translation>
+    </message>
+    <message>
         <source>while connecting: the next input port of the chosen node</source>
         <translation>连接时：所选节点的下一个输入端口</translation>
     </message>
@@ -181,8 +185,8 @@
         <translation>连接 {node} → …：选择一个有输入的节点（方向键）</translation>
     </message>
     <message>
-        <source>Connect {wire}: Enter wires it, P another port, Esc cancels</source>
-        <translation>连接 {wire}：Enter 连线，P 换一个端口，Esc 取消</translation>
+        <source>Connect {wire}: Enter wires it, P another port, O another output, Esc cancels</source>
+        <translation>连接 {wire}：Enter 连线，P 换一个端口，O 换一个输出，Esc 取消</translation>
     </message>
     <message>
         <source>This graph has no lesson notes.</source>
