@@ -220,6 +220,12 @@ class Op:
     # (create_graph=True): an input's index, OUT, or None (a constant, e.g. a mask). None on the op: its
     # backward works on arrays only. Declared on the op itself, never inherited (see higher_order).
     double_backward: ClassVar[tuple | None] = None
+    # The chain rule written out: one "∂L/∂x = …" per differentiable input, in order (G: the output's
+    # gradient, y: the output, ᵀ: the last two dims swapped); engine/core/chain_rule.py fills in a run's shapes.
+    vjp_formula: ClassVar[tuple[str, ...]] = ()
+    # The backward gives an input's gradient broadcast over all but its last k dims (elementwise 0, matmul 2)
+    # and the engine sums it back to the input's shape; None: the backward gives the input's shape itself.
+    grad_broadcast: ClassVar[int | None] = None
     node_cls: ClassVar[type[Node]]
     node_cls_b: ClassVar[type[Node]]
     node_cls_number: ClassVar[type[Node] | None]

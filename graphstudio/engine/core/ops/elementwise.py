@@ -24,6 +24,7 @@ class Binary(Op):
     inputs = (T("input"), T("other", scalar_ok=True))
     cast = "promote"
     samples = BINARY_SAMPLES
+    grad_broadcast = 0
 
     def infer(a, b):
         return _infer.elementwise(_infer.need_tensor(a, "input"), b)
@@ -76,6 +77,8 @@ class Add(_Scaled):
         ctx.info = alpha
         return a + b if alpha == 1 else a + Add.scaled(ctx, a, b, alpha)
 
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = α · G")
+
     def backward(ctx, g):
         alpha = ctx.info
         return g, (g if alpha == 1 else alpha * g) if ctx.needs[1] else None
@@ -114,6 +117,8 @@ class Sub(_Scaled):
         ctx.info = alpha
         return a - b if alpha == 1 else a - Sub.scaled(ctx, a, b, alpha)
 
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = −α · G")
+
     def backward(ctx, g):
         return g, -ctx.info * g if ctx.needs[1] else None
 
@@ -137,6 +142,8 @@ class Rsub(_Scaled):
         ctx.info = alpha
         return b - a if alpha == 1 else b - Rsub.scaled(ctx, b, a, alpha)
 
+    vjp_formula = ("∂L/∂a = −α · G", "∂L/∂b = G")
+
     def backward(ctx, g):
         return (-ctx.info * g if ctx.needs[0] else None), (g if ctx.needs[1] else None)
 
@@ -151,6 +158,8 @@ class Mul(Binary):
     def forward(ctx, a, b):
         ctx.saved = (None, b) if b.__class__ in _SCALARS else (a, b)  # x * 2 keeps only the 2, as PyTorch
         return a * b
+
+    vjp_formula = ("∂L/∂a = G ⊙ b", "∂L/∂b = G ⊙ a")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -172,6 +181,8 @@ class Div(Binary):
     def forward(ctx, a, b):
         ctx.saved = (None, b) if b.__class__ in _SCALARS else (a, b)  # x / 2 keeps only the 2, as PyTorch
         return a / b
+
+    vjp_formula = ("∂L/∂a = G / b", "∂L/∂b = −G ⊙ a / b²")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -206,6 +217,9 @@ class Pow(Op):
         ctx.saved = (a, b, None) if b.__class__ in _SCALARS else (a, b, out)  # the output only for d/d exponent
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ p · x^(p − 1)", "∂L/∂p = G ⊙ y · ln x")
+    grad_broadcast = 0
+
     def backward(ctx, g):
         a, b, out = ctx.saved
         xp = ctx.xp
@@ -232,6 +246,8 @@ class Neg(Unary):
     def forward(ctx, a):
         return -a
 
+    vjp_formula = ("∂L/∂x = −G",)
+
     def backward(ctx, g):
         return (-g,)
 
@@ -247,6 +263,8 @@ class Exp(Unary):
         out = ctx.xp.exp(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ y",)
 
     def backward(ctx, g):
         return (g * ctx.saved[0],)
@@ -264,6 +282,8 @@ class Log(Unary):
         ctx.saved = (a,)
         return ctx.xp.log(a)
 
+    vjp_formula = ("∂L/∂x = G / x",)
+
     def backward(ctx, g):
         return (g / ctx.saved[0],)
 
@@ -280,6 +300,8 @@ class Sqrt(Unary):
         out = ctx.xp.sqrt(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = G / (2 · y)",)
 
     def backward(ctx, g):
         return (g / (2 * ctx.saved[0]),)
@@ -301,6 +323,8 @@ class Abs(Unary):
         ctx.saved = (a,)
         return ctx.xp.abs(a)
 
+    vjp_formula = ("∂L/∂x = G ⊙ sign(x)",)
+
     def backward(ctx, g):
         return (g * ctx.xp.sign(ctx.saved[0]),)
 
@@ -316,6 +340,8 @@ class Sin(Unary):
         ctx.saved = (a,)
         return ctx.xp.sin(a)
 
+    vjp_formula = ("∂L/∂x = G ⊙ cos(x)",)
+
     def backward(ctx, g):
         return (g * ctx.xp.cos(ctx.saved[0]),)
 
@@ -330,6 +356,8 @@ class Cos(Unary):
     def forward(ctx, a):
         ctx.saved = (a,)
         return ctx.xp.cos(a)
+
+    vjp_formula = ("∂L/∂x = −G ⊙ sin(x)",)
 
     def backward(ctx, g):
         return (-g * ctx.xp.sin(ctx.saved[0]),)
@@ -347,6 +375,8 @@ class Log1p(Unary):
         ctx.saved = (a,)
         return ctx.xp.log1p(a)
 
+    vjp_formula = ("∂L/∂x = G / (1 + x)",)
+
     def backward(ctx, g):
         return (g / (1 + ctx.saved[0]),)
 
@@ -363,6 +393,8 @@ class Expm1(Unary):
         out = ctx.xp.expm1(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ (y + 1)",)
 
     def backward(ctx, g):
         return (g * (ctx.saved[0] + 1),)
@@ -388,6 +420,8 @@ class Square(Unary):
         ctx.saved = (a,)
         return a * a
 
+    vjp_formula = ("∂L/∂x = 2 · G ⊙ x",)
+
     def backward(ctx, g):
         return (2 * ctx.saved[0] * g,)
 
@@ -404,6 +438,8 @@ class Reciprocal(Unary):
         out = 1 / a
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = −G ⊙ y²",)
 
     def backward(ctx, g):
         out = ctx.saved[0]
@@ -422,6 +458,8 @@ class _Stepwise(Unary):
         if a.dtype is dtypes.bool_:
             raise ShapeError(f'"{cls.kernel}" not implemented for \'Bool\'')
         return a
+
+    vjp_formula = ("∂L/∂x = 0 (flat almost everywhere)",)
 
     def backward(ctx, g):
         return (ctx.xp.zeros_like(g),)
@@ -526,6 +564,8 @@ class Relu(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ [x > 0]",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         # `out * 0` (0 wherever the mask is off), not zeros: in a graph-building pass the gradient then
@@ -547,6 +587,8 @@ class Sigmoid(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ y ⊙ (1 − y)",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         return (g * out * (1 - out),)
@@ -564,6 +606,8 @@ class Tanh(Unary):
         out = ctx.xp.tanh(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ (1 − y²)",)
 
     def backward(ctx, g):
         out = ctx.saved[0]
@@ -611,6 +655,8 @@ class Clamp(Op):
         if max is not None:
             out = xp.minimum(out, xp.asarray(max, dtype=a.dtype))
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ [min ≤ x ≤ max]",)
 
     def backward(ctx, g):
         a, = ctx.saved
@@ -696,6 +742,9 @@ class Where(Op):
         ctx.saved = (c,)
         return xp.where(c, a, b)
 
+    vjp_formula = ("∂L/∂a = G ⊙ [condition]", "∂L/∂b = G ⊙ [¬condition]")
+    grad_broadcast = 0
+
     def backward(ctx, g):
         c, = ctx.saved
         zero = ctx.xp.zeros_like(g)
@@ -773,6 +822,8 @@ class MaskedFill(Op):
         if tuple(out.shape) != tuple(a.shape):
             raise ValueError("mask larger than input")
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ [¬mask]", "∂L/∂v = Σ G over the masked positions")
 
     def backward(ctx, g):
         mask, = ctx.saved
@@ -871,6 +922,8 @@ class Maximum(Binary):
         ctx.saved = (a, b)
         return ctx.xp.maximum(a, b)
 
+    vjp_formula = ("∂L/∂a = G ⊙ [a > b] (a tie: G / 2)", "∂L/∂b = G ⊙ [b > a] (a tie: G / 2)")
+
     def backward(ctx, g):
         return _pick(ctx, g, ctx.saved[0] > ctx.saved[1])
 
@@ -885,6 +938,8 @@ class Minimum(Binary):
     def forward(ctx, a, b):
         ctx.saved = (a, b)
         return ctx.xp.minimum(a, b)
+
+    vjp_formula = ("∂L/∂a = G ⊙ [a < b] (a tie: G / 2)", "∂L/∂b = G ⊙ [b < a] (a tie: G / 2)")
 
     def backward(ctx, g):
         return _pick(ctx, g, ctx.saved[0] < ctx.saved[1])
@@ -921,6 +976,8 @@ class Log2(Unary):
         ctx.saved = (a,)
         return ctx.xp.log2(a)
 
+    vjp_formula = ("∂L/∂x = G / (x · ln 2)",)
+
     def backward(ctx, g):
         return (g / (ctx.saved[0] * math.log(2.0)),)
 
@@ -936,6 +993,8 @@ class Log10(Unary):
     def forward(ctx, a):
         ctx.saved = (a,)
         return ctx.xp.log10(a)
+
+    vjp_formula = ("∂L/∂x = G / (x · ln 10)",)
 
     def backward(ctx, g):
         return (g / (ctx.saved[0] * math.log(10.0)),)
@@ -954,6 +1013,8 @@ class Tan(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ (1 + y²)",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         return (g * (1 + out * out),)
@@ -971,6 +1032,8 @@ class Rsqrt(Unary):
         out = 1 / ctx.xp.sqrt(a)
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = −½ · G ⊙ y³",)
 
     def backward(ctx, g):
         out = ctx.saved[0]
@@ -1014,6 +1077,8 @@ class Frac(Unary):
         if not xp.isdtype(a.dtype, "real floating"):
             raise TypeError("frac of whole numbers")
         return a - xp.trunc(a)
+
+    vjp_formula = ("∂L/∂x = G",)
 
     def backward(ctx, g):
         return (g,)
@@ -1084,6 +1149,8 @@ class Remainder(Binary):
         ctx.saved = (a, b)
         return ctx.xp.remainder(a, b)
 
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = −G ⊙ ⌊a / b⌋")
+
     def backward(ctx, g):
         a, b = ctx.saved
         return (g if ctx.needs[0] else None), (-g * ctx.xp.floor(a / b) if ctx.needs[1] else None)
@@ -1104,6 +1171,8 @@ class Fmod(Binary):
         r = xp.remainder(a, b)
         ctx.saved = (a, b)
         return xp.where((r != 0) & ((r < 0) != (a < 0)), r - b, r)
+
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = −G ⊙ trunc(a / b)")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -1351,6 +1420,8 @@ class LeakyRelu(_Activation):
         ctx.info = negative_slope
         return ctx.xp.where(a > 0, a, a * negative_slope)
 
+    vjp_formula = ("∂L/∂x = G ⊙ [x > 0] + negative_slope · G ⊙ [x ≤ 0]",)
+
     def backward(ctx, g):
         return (ctx.xp.where(ctx.saved[0] > 0, g, g * ctx.info),)
 
@@ -1371,6 +1442,8 @@ class Elu(_Activation):
         ctx.saved = (a, neg)
         ctx.info = alpha
         return xp.where(a > 0, a, neg)
+
+    vjp_formula = ("∂L/∂x = G ⊙ [x > 0] + G ⊙ (y + α) ⊙ [x ≤ 0]",)
 
     def backward(ctx, g):
         a, neg = ctx.saved
@@ -1422,6 +1495,8 @@ class Gelu(_Activation):
             raise ValueError("approximate")
         return 0.5 * a * (1 + _erf(xp, a * (1 / math.sqrt(2))))
 
+    vjp_formula = ("∂L/∂x = G ⊙ (Φ(x) + x ⊙ φ(x))",)
+
     def backward(ctx, g):
         a, = ctx.saved
         xp = ctx.xp
@@ -1449,6 +1524,8 @@ class Silu(_Activation):
         ctx.saved = (a, s)
         return a * s
 
+    vjp_formula = ("∂L/∂x = G ⊙ σ(x) ⊙ (1 + x ⊙ (1 − σ(x)))",)
+
     def backward(ctx, g):
         a, s = ctx.saved
         return (g * s * (1 + a * (1 - s)),)
@@ -1470,6 +1547,8 @@ class Softplus(_Activation):
         ctx.saved = (z,)
         ctx.info = threshold
         return xp.where(z > threshold, a, xp.log1p(xp.exp(xp.minimum(z, xp.full_like(z, threshold)))) / beta)
+
+    vjp_formula = ("∂L/∂x = G ⊙ σ(β · x) (G above the threshold)",)
 
     def backward(ctx, g):
         z, = ctx.saved
@@ -1496,6 +1575,8 @@ class Hardtanh(_Activation):
         ctx.info = (min_val, max_val)
         out = xp.maximum(a, xp.asarray(min_val, dtype=a.dtype))
         return xp.minimum(out, xp.asarray(max_val, dtype=a.dtype))
+
+    vjp_formula = ("∂L/∂x = G ⊙ [min_val < x < max_val]",)
 
     def backward(ctx, g):
         a, = ctx.saved
