@@ -92,8 +92,8 @@ class _Writer:
             else:
                 values[p.name] = _literal(value) if "{" + p.name + "!r}" not in template else value
             if _left_out(p, value, defaults):
-                template = re.sub(r"(?<=\()\s*\w+=\{" + p.name + r"(!r)?\}\s*(,\s*)?", "", template)
-                template = re.sub(r",\s*\w+=\{" + p.name + r"(!r)?\}", "", template)
+                template = re.sub(r"(?<=\()\s*\w+=(torch\.)?\{" + p.name + r"(!r)?\}\s*(,\s*)?", "", template)
+                template = re.sub(r",\s*\w+=(torch\.)?\{" + p.name + r"(!r)?\}", "", template)
                 template = re.sub(r",\s*\{" + p.name + r"(!r)?\}(?=\))", "", template)  # a trailing positional
             elif "{" + p.name not in template and p.name != "requires_grad":
                 extra.append(f"{p.name}={values[p.name]}")

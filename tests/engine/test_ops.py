@@ -211,6 +211,8 @@ def _torch_fn(op):
             out[index_key(index)] = values
             return out
         return setitem
+    if name == "clamp_tensor":  # torch.clamp with tensor bounds
+        return lambda x, lo, hi: torch.clamp(x, min=lo, max=hi)
     if name == "view":  # torch names the param `size`; the graph format says `shape`
         return lambda x, shape: x.view(shape)
     if "F" in op.namespaces:

@@ -127,8 +127,9 @@ def make_function(op: type[Op]) -> Callable:
                 if fast is not None:
                     return fast(op, *args)
                 return _named(op, op._defaults, apply(op, args, op.defaults(), default_plan(op)))
-            if other_op is not None and (len(args) > 1 and isinstance(args[1], Tensor) or "other" in kwargs):
-                return call(other_op, (args[0], args[1] if len(args) > 1 else kwargs["other"]))  # max(a, b)
+            if other_op is not None and any(isinstance(v, Tensor) for v in (*args[1:], *kwargs.values())):
+                inputs, params = bind(other_op, args, kwargs)  # max(a, b), clamp(x, min=t)
+                return call(other_op, inputs, params)
             inputs, params = bind(op, args, kwargs)
             return _named(op, params, call(op, inputs, params))
     fn.__name__ = fn.__qualname__ = op.name

@@ -205,18 +205,30 @@ class Op:
     signature: ClassVar[tuple[str, ...] | None] = None
     torch_class: ClassVar[str | None] = None  # an optimizer: the torch.optim class it steps with ("SGD")
     grad_fn_tensor: ClassVar[str | None] = None  # another grad_fn name when the 2nd input is a tensor
+    # PyTorch's grad_fn when the 1st input is a Python number (`2 ** x`: PowBackward2, with one edge, to the
+    # tensor; "NotImplemented" where that overload has no derivative, as `2 % x`)
+    grad_fn_number_input: ClassVar[str | None] = None
     derivative: ClassVar[bool] = True    # False: recorded (grad_fn "NotImplemented") but backward refuses;
                                          # its node has edges to the inputs that require grad only
     fast_defaults: ClassVar[bool] = False  # with every param at its default, the short path (dispatch.binary) runs it
     returns_input: ClassVar[bool] = False  # a forward that hands back its input array means "the input tensor
                                            # itself" (no node), as PyTorch's no-op flatten, contiguous, to
+    bool_operands: ClassVar[bool] = True  # False: a bool operand is refused before casting (PyTorch has no bool
+                                          # subtraction); inference words the refusal
     number_edge: ClassVar[bool] = True   # a Python-number 2nd input keeps an edge (add, mul) or has none (pow)
     # What each entry of `ctx.saved` is, so the backward can run on Tensors and be differentiated again
     # (create_graph=True): an input's index, OUT, or None (a constant, e.g. a mask). None on the op: its
     # backward works on arrays only. Declared on the op itself, never inherited (see higher_order).
     double_backward: ClassVar[tuple | None] = None
+    # The chain rule written out: one "∂L/∂x = …" per differentiable input, in order (G: the output's
+    # gradient, y: the output, ᵀ: the last two dims swapped); engine/core/chain_rule.py fills in a run's shapes.
+    vjp_formula: ClassVar[tuple[str, ...]] = ()
+    # The backward gives an input's gradient broadcast over all but its last k dims (elementwise 0, matmul 2)
+    # and the engine sums it back to the input's shape; None: the backward gives the input's shape itself.
+    grad_broadcast: ClassVar[int | None] = None
     node_cls: ClassVar[type[Node]]
     node_cls_b: ClassVar[type[Node]]
+    node_cls_number: ClassVar[type[Node] | None]
 
     # -- what the compiler and editor call, with no data ---------------------------------
     @classmethod
@@ -256,32 +268,42 @@ REGISTRY: dict[str, type[Op]] = {}
 _NODE_CLASSES: dict[tuple, type[Node]] = {}
 
 
-def node_class(name: str, op: type[Op], n_outputs: int = 1, multi: bool | None = None) -> type[Node]:
+def node_class(name: str, op: type[Op], n_outputs: int = 1, multi: bool | None = None,
+               edges: tuple[bool, ...] | None = None) -> type[Node]:
     """The grad_fn class for a PyTorch name; its `vjp` is the op's backward.
 
     `multi`: the op returned a tuple (even of one tensor), so gradients arrive as a list.
+    `edges`: which inputs have an edge (default: the differentiable ports, see Port.differentiable).
+    A node named NotImplemented refuses to run backward, as PyTorch's for an op with no derivative.
     """
     multi = n_outputs > 1 if multi is None else multi
-    key = (name, op, n_outputs, multi)
+    edges = tuple(p.differentiable for p in op.inputs) if edges is None else edges
+    key = (name, op, n_outputs, multi, edges)
     cls = _NODE_CLASSES.get(key)
     if cls is None:
-        cls = type(name, (Node,), {"__slots__": (), "vjp": _edge_gradients(op), "op": op, "n_outputs": n_outputs,
-                                   "multi": multi})
+        vjp = _not_implemented(op) if name == "NotImplemented" else _edge_gradients(op, edges)
+        cls = type(name, (Node,), {"__slots__": (), "vjp": vjp, "op": op, "n_outputs": n_outputs,
+                                   "multi": multi, "edges": edges})
         if name in _CPP_NODES:  # C++ nodes: PyTorch's name() is qualified, the class name is not
             cls.__qualname__ = "torch::autograd::" + name
         _NODE_CLASSES[key] = cls
     return cls
 
 
-def _edge_gradients(op: type[Op]) -> Any:
-    """The op's backward, keeping the gradients of the inputs that have an edge (see Port.differentiable)."""
-    keep = tuple(p.differentiable for p in op.inputs)
-    if all(keep):
+def _edge_gradients(op: type[Op], edges: tuple[bool, ...]) -> Any:
+    """The op's backward, keeping the gradients of the inputs that have an edge."""
+    if all(edges):
         return op.backward
     backward = op.backward
 
     def vjp(ctx: Node, grad: Any) -> tuple:
-        return tuple(g for g, k in zip(backward(ctx, grad), keep) if k)
+        return tuple(g for g, k in zip(backward(ctx, grad), edges) if k)
+    return vjp
+
+
+def _not_implemented(op: type[Op]) -> Any:
+    def vjp(ctx: Node, grad: Any) -> tuple:
+        raise RuntimeError(f"derivative for aten::{op.name} is not implemented")
     return vjp
 
 
@@ -306,6 +328,8 @@ def register(cls: type[Op]) -> type[Op]:
     assert set(cls.inplace) <= set(cls.namespaces), f"op {cls.name}: in place where it is not ({cls.inplace})"
     cls.node_cls = node_class(cls.grad_fn or "NoneBackward", cls)
     cls.node_cls_b = node_class(cls.grad_fn_tensor, cls) if cls.grad_fn_tensor else cls.node_cls
+    cls.node_cls_number = node_class(cls.grad_fn_number_input, cls, edges=(False, True)) \
+        if cls.grad_fn_number_input else None
     REGISTRY[cls.name] = cls
     return cls
 

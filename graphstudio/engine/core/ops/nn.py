@@ -99,6 +99,8 @@ class Softmax(Op):
         ctx.info = axis
         return e
 
+    vjp_formula = ("∂L/∂x = y ⊙ (G − Σ(G ⊙ y) along dim)",)
+
     def backward(ctx, g):
         out, = ctx.saved
         xp = ctx.xp
@@ -133,6 +135,8 @@ class LogSoftmax(Op):
         ctx.saved = (z,)
         ctx.info = axis
         return z
+
+    vjp_formula = ("∂L/∂x = G − exp(y) ⊙ Σ G along dim",)
 
     def backward(ctx, g):
         out, = ctx.saved
@@ -188,6 +192,8 @@ class Dropout(Op):
         ctx.saved = (mask,)
         return a * mask
 
+    vjp_formula = ("∂L/∂x = G ⊙ mask / (1 − p)",)
+
     def backward(ctx, g):
         if not ctx.saved:
             return (g,)
@@ -200,6 +206,7 @@ class _PairLoss(Op):
     inputs = (T("input"), T("target"))
     params = (REDUCTION,)
     method = False
+    grad_broadcast = 0
 
 
 def _warn_broadcast(a, t) -> None:
@@ -251,6 +258,8 @@ class MseLoss(_PairLoss):
         ctx.info = reduction
         return _reduce(xp, d * d, reduction)
 
+    vjp_formula = ("∂L/∂x = G ⊙ 2 · (x − t) / n", "∂L/∂t = −G ⊙ 2 · (x − t) / n")
+
     def backward(ctx, g):
         a, t = ctx.saved
         d = a - t
@@ -290,6 +299,8 @@ class L1Loss(_PairLoss):
         ctx.saved = (d,)
         ctx.info = reduction
         return _reduce(xp, xp.abs(d), reduction)
+
+    vjp_formula = ("∂L/∂x = G ⊙ sign(x − t) / n", "∂L/∂t = −G ⊙ sign(x − t) / n")
 
     def backward(ctx, g):
         d, = ctx.saved
@@ -352,6 +363,8 @@ class SmoothL1Loss(_RobustLoss):
     samples = _PAIR_SAMPLES[:7] + (S(((3, 4), (3, 4)), {"beta": 0.5}), S(((3, 4), (3, 4)), {"beta": 0.0}),
                                    S(((3, 4), (3, 4)), {"beta": -1.0},
                                      error="smooth_l1_loss does not support negative values for beta."))
+    vjp_formula = ("∂L/∂x = G ⊙ clip((x − t) / β, −1, 1) / n",
+                   "∂L/∂t = −G ⊙ clip((x − t) / β, −1, 1) / n")
 
     @classmethod
     def grad_fn_name(cls, params: dict) -> str:
@@ -377,6 +390,8 @@ class HuberLoss(_RobustLoss):
     samples = _PAIR_SAMPLES[:6] + (S(((3, 4), (3, 4)), {"delta": 0.5}),
                                    S(((3, 4), (3, 4)), {"delta": -1.0},
                                      error="huber_loss does not support negative values for delta."))
+    vjp_formula = ("∂L/∂x = G ⊙ clip(x − t, −δ, δ) / n",
+                   "∂L/∂t = −G ⊙ clip(x − t, −δ, δ) / n")
 
     def infer(a, t, reduction="mean", delta=1.0):
         return HuberLoss._infer(a, t, reduction, delta)
@@ -440,6 +455,8 @@ class BinaryCrossEntropyWithLogits(_PairLoss):
         ctx.saved = (x, t, e)
         ctx.info = reduction
         return xp.astype(_reduce(xp, loss, reduction), out_dtype)
+
+    vjp_formula = ("∂L/∂x = G ⊙ (σ(x) − t) / n", "∂L/∂t = −G ⊙ x / n")
 
     def backward(ctx, g):
         x, t, e = ctx.saved
@@ -506,6 +523,9 @@ class BinaryCrossEntropy(_PairLoss):
         ctx.saved = (x, t, log_p, log_q)
         ctx.info = reduction
         return _reduce(xp, loss, reduction)
+
+    vjp_formula = ("∂L/∂x = G ⊙ (x − t) / (x ⊙ (1 − x)) / n",
+                   "∂L/∂t = G ⊙ (ln(1 − x) − ln x) / n")
 
     def backward(ctx, g):
         x, t, log_p, log_q = ctx.saved
@@ -693,6 +713,8 @@ class CrossEntropy(Op):
         ctx.info = (reduction, n, regrow, label_smoothing)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ (softmax(x) − onehot(target)) / n",)
+
     def backward(ctx, g):
         e, total, hot, valid = ctx.saved
         reduction, n, regrow, eps = ctx.info
@@ -741,6 +763,8 @@ class NllLoss(Op):
         ctx.saved = (hot, valid)
         ctx.info = (reduction, n, regrow)
         return out
+
+    vjp_formula = ("∂L/∂x = −G ⊙ onehot(target) / n",)
 
     def backward(ctx, g):
         hot, valid = ctx.saved
