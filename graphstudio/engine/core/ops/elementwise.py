@@ -834,6 +834,7 @@ class MaskedFill(Op):
 
 @register
 class Lerp(Op):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "lerp", "LerpBackward0", "torch.lerp({input}, {end}, {weight})"
     double_backward = (0, 1, 2)
     doc = "Linear interpolation input + weight * (end - input): weight 0 gives input, 1 gives end."
