@@ -203,3 +203,14 @@ def test_where_with_a_number_keeps_a_0dim_float64_tensor_float64():
     total = torch.tensor([3.0, 4.0], dtype=torch.float64).sum()
     assert torch.where(total == 0, 0.5, total).dtype is torch.float64
     assert torch.where(total == 0, total, 1).dtype is torch.float64
+
+
+def test_an_op_cannot_run_in_place_where_the_api_does_not_have_it():
+    from graphstudio.engine.core.registry import REGISTRY, Op, register
+
+    class FunctionOnly(Op):
+        name, method, inplace = "function_only_op", False, ("Tensor",)
+
+    with pytest.raises(TypeError, match=r"in place in \('Tensor',\), but it is only in \('torch',\)"):
+        register(FunctionOnly)
+    assert "function_only_op" not in REGISTRY

@@ -311,7 +311,8 @@ _CPP_NODES = ("CopySlices", "CopyBackwards", "NotImplemented")
 
 
 def register(cls: type[Op]) -> type[Op]:
-    """Class decorator: add an op to the registry and make its grad_fn class."""
+    """Class decorator: add an op to the registry, work out where the Python API has it, and make its
+    grad_fn class."""
     assert cls.category in CATEGORIES, cls.category
     assert cls.name not in REGISTRY, f"op {cls.name} defined twice"
     for p in cls.params:
@@ -325,7 +326,8 @@ def register(cls: type[Op]) -> type[Op]:
     functional = cls.functional if cls.functional is not None else cls.torch.startswith("torch.nn.functional.")
     cls.namespaces = tuple(ns for ns, has in (("torch", cls.function), ("Tensor", cls.method), ("F", functional))
                            if has and cls.kind == "op")
-    assert set(cls.inplace) <= set(cls.namespaces), f"op {cls.name}: in place where it is not ({cls.inplace})"
+    if not set(cls.inplace) <= set(cls.namespaces):
+        raise TypeError(f"op {cls.name}: in place in {cls.inplace}, but it is only in {cls.namespaces}")
     cls.node_cls = node_class(cls.grad_fn or "NoneBackward", cls)
     cls.node_cls_b = node_class(cls.grad_fn_tensor, cls) if cls.grad_fn_tensor else cls.node_cls
     cls.node_cls_number = node_class(cls.grad_fn_number_input, cls, edges=(False, True)) \
