@@ -64,6 +64,12 @@ CASES = {
     "clamp tensor max method": lambda t, x, y: x.clamp(max=y),
     "clamp bounds requiring grad": lambda t, x, y: t.clamp(y, x, x * 2),
     "clamp number bounds": lambda t, x, y: t.clamp(x, -1, 2),
+    "div floor": lambda t, x, y: t.div(x, y, rounding_mode="floor"),
+    "div trunc number": lambda t, x, y: t.div(x, 2, rounding_mode="trunc"),
+    "div floor method, divisor requires grad": lambda t, x, y: y.div(x, rounding_mode="floor"),
+    "divide trunc": lambda t, x, y: t.divide(x, y, rounding_mode="trunc"),
+    "div int floor": lambda t, x, y: t.div(t.tensor([7, -7]), 2, rounding_mode="floor"),
+    "div int true": lambda t, x, y: t.div(t.tensor([7, -7]), t.tensor([2, 4])),
     "add int alpha": lambda t, x, y: t.add(t.tensor([1, 2]), t.tensor([3, 4]), alpha=3),
 }
 
@@ -115,6 +121,19 @@ def test_tensor_bounds_of_clamp_take_their_gradients_as_pytorch():
 
 
 NUMBER_INPUT = {"pow": lambda x: 2 ** x, "remainder": lambda x: 2 % x}
+
+
+@needs_torch
+@pytest.mark.parametrize("mode", ["floor", "trunc"])
+def test_a_rounded_division_has_a_zero_gradient_as_pytorch(mode):
+    """PyTorch's DivBackward2 passes zeros to both sides (floor_divide's node refused backward)."""
+    grads = []
+    for lib in (gs, torch):
+        x = lib.tensor([7.5, -7.5, 2.0], dtype=lib.float64, requires_grad=True)
+        y = lib.tensor([2.0, 2.0, -0.75], dtype=lib.float64, requires_grad=True)
+        lib.div(x, y, rounding_mode=mode).sum().backward()
+        grads.append((x.grad.tolist(), y.grad.tolist()))
+    assert grads[0] == grads[1]
 
 
 @needs_torch

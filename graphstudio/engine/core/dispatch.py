@@ -131,15 +131,12 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
         needs_b = b.requires_grad
         if x.dtype != y.dtype and op.cast:
             x, y = _promote_pair(a, b)
-        if op.cast == "promote_float" and not be.from_dtype[x.dtype].is_floating_point:
-            f = be.to_dtype[dtypes.DEFAULT_FLOAT]
-            x, y = be.xp.astype(x, f), be.xp.astype(y, f)
         ctx = op.node_cls_number() if number_input and op.node_cls_number else op.node_cls_b()
     elif isinstance(b, _Number):
         y = b
         needs_b = False
         if op.cast:
-            x, y = _with_scalar(op, be, x, b)
+            x, y = _with_scalar(be, x, b)
         ctx = op.node_cls()
     else:
         return NotImplemented
@@ -172,14 +169,12 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
     return result
 
 
-def _with_scalar(op: type[Op], be: Any, x: Any, value: Any) -> tuple[Any, Any]:
+def _with_scalar(be: Any, x: Any, value: Any) -> tuple[Any, Any]:
     """Cast so `tensor op number` has PyTorch's result type (`int_tensor * 2.5` is float32)."""
     t = be.from_dtype[x.dtype]
     if t.category == 2 and value.__class__ is not bool:
         return x, value  # a float tensor keeps its dtype with a Python number (NumPy's NEP 50 agrees)
     want = dtypes.scalar_result(t, value)
-    if op.cast == "promote_float" and not want.is_floating_point:
-        want = dtypes.DEFAULT_FLOAT
     if want is not t:
         x = be.xp.astype(x, be.to_dtype[want])
     if want.is_floating_point:
@@ -301,7 +296,7 @@ def _cast_args(op: type[Op], be: Any, args: tuple, tensors: list[Tensor]) -> lis
         return [a.array if isinstance(a, Tensor) else [v.array if isinstance(v, Tensor) else v for v in a]
                 if isinstance(a, (list, tuple)) else a for a in args]
     target = None
-    if op.cast in ("promote", "promote_float"):
+    if op.cast == "promote":
         want = None
         for t in tensors:
             d = be.from_dtype[t.array.dtype]
@@ -309,8 +304,6 @@ def _cast_args(op: type[Op], be: Any, args: tuple, tensors: list[Tensor]) -> lis
         for a in args:
             if isinstance(a, _Number) and want is not None:
                 want = dtypes.scalar_result(want, a)
-        if op.cast == "promote_float" and not want.is_floating_point:
-            want = dtypes.DEFAULT_FLOAT
         target = be.to_dtype[want]
 
     def conv(a: Any) -> Any:
