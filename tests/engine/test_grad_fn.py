@@ -233,3 +233,30 @@ def test_saved_arrays_are_recorded_when_the_node_is():
     assert not was_saved(w.array)
     y = x * w
     assert was_saved(w.array) and not was_saved(y.array)
+
+
+NO_GRAD_VIEW_USES = {
+    "backward through it": lambda t, v: (v * 3).sum().backward(),
+    "backward from it": lambda t, v: v.backward(t.ones(6, dtype=t.float64)),
+    "in-place with grad on": lambda t, v: v.mul_(2),
+    "retain_grad": lambda t, v: v.retain_grad(),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("case", list(NO_GRAD_VIEW_USES))
+def test_a_view_made_under_no_grad_behaves_as_pytorch(case):
+    """It keeps requires_grad as a leaf with no grad_fn; gradients reaching it go nowhere."""
+    outcomes = []
+    for lib in (gs, torch):
+        x = lib.ones(2, 3, dtype=lib.float64, requires_grad=True)
+        y = x * 2
+        with lib.no_grad():
+            v = y.view(6)
+        try:
+            NO_GRAD_VIEW_USES[case](lib, v)
+            outcome = "ok"
+        except RuntimeError as e:
+            outcome = str(e)
+        outcomes.append((outcome, v.requires_grad, v.is_leaf, v.grad_fn, v.grad, x.grad))
+    assert outcomes[0] == outcomes[1]

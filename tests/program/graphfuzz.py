@@ -184,9 +184,8 @@ class _Graph:
         inputs = dict(zip((p.name for p in op.inputs), _group(op, [_wire(a) for a in args])))
         inputs = {k: v for k, v in inputs.items() if v is not None}
         flags = {}
-        if op.category != "Shape" and self.draw(st.integers(0, 5)) == 0:
-            # unfixed: a view made under no_grad of a tensor that requires grad requires grad in PyTorch
-            flags["no_grad"] = True
+        if self.draw(st.integers(0, 5)) == 0:
+            flags["no_grad"] = True  # a view made so of a tensor that requires grad still requires it
         elif self.draw(st.integers(0, 3)) == 0:
             flags["retain_grad"] = True
         self.nodes.append({"id": node_id, "op": name, "inputs": inputs, "params": {**params, **flags}})

@@ -192,6 +192,18 @@ def test_an_exported_to_leaves_out_what_is_not_given(params):
     assert _script_report(doc)["outputs"]["y"] == _runner_report(doc)["outputs"]["y"]
 
 
+@needs_torch
+@pytest.mark.parametrize("bound", ["min", "max"])
+def test_an_exported_clamp_leaves_out_the_bound_not_given(bound):
+    """An optional port written by keyword (`max={max}`) was left as `max=)` when not given."""
+    doc = {"graphstudio": 1, "nodes": [
+        {"id": "x", "op": "tensor", "params": {"data": [1.0, -2.5, 3.0], "requires_grad": True}},
+        {"id": "b", "op": "tensor", "params": {"data": [0.5, 0.5, 0.5]}},
+        {"id": "y", "op": "clamp_tensor", "inputs": {"input": "x", bound: "b"}},
+    ]}
+    assert _script_report(doc)["outputs"]["y"] == _runner_report(doc)["outputs"]["y"]
+
+
 def loads_doc(doc: dict):
     import json
 
