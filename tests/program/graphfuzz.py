@@ -228,8 +228,8 @@ class _Graph:
             v = self.reduce_to_scalar(v)
             node["inputs"]["tensor"] = v.ref
         if v.spec.shape != ():
-            # unfixed: a `gradient` leaf can become the storage of a .grad in PyTorch (AccumulateGrad takes a
-            # fresh gradient over), so later steps write into it; a literal is a new tensor at every call
+            # known: PyTorch's AccumulateGrad may take a `gradient` tensor over as a .grad (through a view, not
+            # straight to a leaf), so later steps write into it; a literal is a new tensor at every call
             grad = np.random.default_rng(self.draw(st.integers(0, 2**32 - 1))).standard_normal(v.spec.shape)
             node["inputs"]["gradient"] = grad.astype(np.float32).astype(np.float64).tolist()
         if retain_graph:
@@ -237,8 +237,9 @@ class _Graph:
         self.nodes.append(node)
 
     def can_train(self, v: Value) -> bool:
-        """unfixed: once a step updates a leaf in place, PyTorch names the grad_fn of a view made of it
-        before the step AsStridedBackward0; leave out optimizers over leaves that have views."""
+        """known: once a step updates a leaf in place, PyTorch names the grad_fn of a view made of it
+        before the step AsStridedBackward0 (views here keep no link to their base's version); leave out
+        optimizers over leaves that have views."""
         trained = {leaf for leaf in v.upstream if self.leaves.get(leaf)}
         return not any(trained & w.aliases for w in self.values)
 
