@@ -133,6 +133,8 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
     number_input = not isinstance(a, Tensor)
     if number_input:
         a = _as_operand(a, b)
+    if not op.bool_operands and _any_bool((a, b)):
+        raise _explain(op, (a, b), {}, TypeError(f"{op.name} of a bool operand"))
     be = a._be
     x = a.array
     if isinstance(b, Tensor):
@@ -195,6 +197,11 @@ def _with_scalar(be: Any, x: Any, value: Any) -> tuple[Any, Any]:
     return x, value
 
 
+def _any_bool(args: tuple) -> bool:
+    """Whether a tensor or Python-number argument is a bool (see Op.bool_operands)."""
+    return any(a.__class__ is bool or isinstance(a, Tensor) and a.dtype is dtypes.bool_ for a in args)
+
+
 def _as_operand(value: Any, like: Tensor) -> Tensor:
     """A Python number on the left of an op (`2 - x`): a 0-dim tensor of the type PyTorch would use."""
     be = like._be
@@ -229,6 +236,8 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     for t in tensors:
         if t._be is not be:
             raise _device_mismatch(tensors[0], t)
+    if not op.bool_operands and _any_bool(args):
+        raise _explain(op, args, params, TypeError(f"{op.name} of a bool operand"))
     arrays = _cast_args(op, be, args, tensors)
     if plan is None:
         name = op.grad_fn_name(params)

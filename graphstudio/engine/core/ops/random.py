@@ -60,5 +60,7 @@ class Bernoulli(Op):
         ctx.saved = ()
         return xp.astype(draws < probs, a.dtype)
 
+    vjp_formula = ("∂L/∂p = 0 (a sample has no gradient)",)
+
     def backward(ctx, g):
         return (ctx.xp.zeros_like(g),)
