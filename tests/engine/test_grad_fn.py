@@ -68,6 +68,8 @@ CASES = {
     "div trunc number": lambda t, x, y: t.div(x, 2, rounding_mode="trunc"),
     "div floor method, divisor requires grad": lambda t, x, y: y.div(x, rounding_mode="floor"),
     "divide trunc": lambda t, x, y: t.divide(x, y, rounding_mode="trunc"),
+    "div_ floor": lambda t, x, y: (x * 1).div_(y, rounding_mode="floor"),
+    "div_ trunc int": lambda t, x, y: t.tensor([7, -7]).div_(2, rounding_mode="trunc"),
     "div int floor": lambda t, x, y: t.div(t.tensor([7, -7]), 2, rounding_mode="floor"),
     "div int true": lambda t, x, y: t.div(t.tensor([7, -7]), t.tensor([2, 4])),
     "outer": lambda t, x, y: t.outer(x, y),

@@ -63,8 +63,8 @@ def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
 
 
 def _inplace_operator(name: str) -> Callable:
-    def method(self: Tensor, other: Any) -> Tensor:
-        return functions.inplace(self, name, other)
+    def method(self: Tensor, other: Any, **params: Any) -> Tensor:  # x.div_(y, rounding_mode="floor")
+        return functions.inplace(self, name, other, **params)
 
     return method
 
