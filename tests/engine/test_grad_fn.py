@@ -268,3 +268,16 @@ def test_a_view_made_under_no_grad_behaves_as_pytorch(case):
             outcome = str(e)
         outcomes.append((outcome, v.requires_grad, v.is_leaf, v.grad_fn, v.grad, x.grad))
     assert outcomes[0] == outcomes[1]
+
+
+@needs_torch
+@pytest.mark.parametrize("other_path", [False, True])
+def test_a_zero_norm_gives_no_gradient_as_pytorch(other_path):
+    """norm(p=0) counts nonzeros: PyTorch's backward gives no gradient (`.grad` stays None), not zeros."""
+    grads = []
+    for lib in (gs, torch):
+        x = lib.tensor([[1.0, 0.0, 2.0]], dtype=lib.float64, requires_grad=True)
+        y = x.norm(0, dim=1).sum()
+        (y + x.sum() if other_path else y).backward()
+        grads.append(None if x.grad is None else x.grad.tolist())
+    assert grads[0] == grads[1]
