@@ -892,7 +892,7 @@ class Lerp(Op):
     inputs = (T("input"), T("end"), T("weight", "a number or a tensor (broadcasts)", scalar_ok=True))
     number_edge = False  # a number weight has no edge (LerpBackward0); a tensor weight does (LerpBackward1)
     grad_broadcast = 0
-    vjp_formula = ("∂L/∂x = G ⊙ (1 − w)", "∂L/∂e = G ⊙ w", "∂L/∂w = G ⊙ (e − x)")
+    vjp_formula = ("∂L/∂a = G ⊙ (1 − w)", "∂L/∂b = G ⊙ w", "∂L/∂w = G ⊙ (b − a)")
     samples = (S(((3, 4), (3, 4), 0.25)), S(((3, 4), (4,), 0.75)), S(((3, 4), (3, 4), (3, 1))),
                S(((2, 3), (2, 3), ())), S(((3,), (3,), 1.5)),
                S(([1, 2], [3, 4], 0.5), error="\"lerp_kernel_scalar\" not implemented for 'Long'"),
