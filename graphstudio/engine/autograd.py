@@ -9,7 +9,7 @@ from .core import custom_function as function  # noqa: F401  (torch.autograd.fun
 from .core.custom_function import Function, FunctionCtx  # noqa: F401
 from .core.grad_graph import enable_grad, inference_mode, no_grad, run_backward, set_grad_enabled  # noqa: F401
 from .core.higher_order import graph_vjp, tensor_namespace
-from .core.tensor import Tensor, _created_requiring_grad, wrap
+from .core.tensor import NO_GRAD_VIEW, Tensor, _created_requiring_grad, wrap
 from .factory import empty
 
 
@@ -38,7 +38,7 @@ def _roots(outputs: Sequence[Tensor], grads: Sequence[Any] | None, create_graph:
     gradient that requires grad then stays in the graph, as for a Hessian-vector product)."""
     roots = []
     for i, out in enumerate(outputs):
-        if not out.requires_grad:
+        if not out.requires_grad or out._edge == NO_GRAD_VIEW:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         g = None if grads is None else grads[i]
         be = out._be

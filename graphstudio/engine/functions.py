@@ -1,6 +1,6 @@
 """Torch-level functions and Tensor methods that are short compositions of registry ops (`hstack` is
 `cat`, `tile` is `repeat`, `x.view_as(y)` is `view`), or an op with PyTorch's extra keywords (`add`'s
-deprecated overload, `div`'s rounding_mode).
+deprecated overload).
 
 No op is defined here: every call goes through the registry (`op_functions.call`), so values, gradients
 and grad_fn names come from the one definition of each op. The few functions whose output shape
@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable
 
-from .core import dtypes, op_functions
+from .core import op_functions
 from .core.dispatch import binary
 from .core.generator import default_generator
 from .core.grad_graph import grad_mode, is_grad_enabled
@@ -51,7 +51,7 @@ def _renamed(t: Tensor, name: str, op: str) -> Tensor:
 
 
 # -- arithmetic with PyTorch's extra keywords ------------------------------------------------------
-_add, _sub, _div = (op_functions.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the registry's (fast) functions
+_add, _sub = (op_functions.FUNCTIONS[n] for n in ("add", "sub"))  # the registry's (fast) functions
 _ADD, _SUB = REGISTRY["add"], REGISTRY["sub"]
 
 
@@ -104,28 +104,6 @@ def add_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
 def sub_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     other, alpha = _deprecated_alpha("sub_", other, rest, alpha)
     return inplace(self, "sub", other, alpha=alpha)
-
-
-@_both
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-    """True division; rounding_mode 'floor' rounds the quotient down, 'trunc' toward zero."""
-    if rounding_mode is None:
-        return _div(input, other)
-    if rounding_mode == "floor":
-        return _call("floor_divide", input, other)
-    if rounding_mode == "trunc":
-        whole = (isinstance(input, Tensor) and not input.dtype.is_floating_point and not isinstance(other, float)
-                 and (not isinstance(other, Tensor) or not other.dtype.is_floating_point))
-        if whole and input.dtype is dtypes.bool_:
-            raise NotImplementedError('"div_trunc_cpu" not implemented for \'Bool\'')
-        if whole:  # exact in integers, and raises on a zero divisor as PyTorch
-            return _call("floor_divide", input - _call("fmod", input, other), other)
-        q = _call("div", input, other)
-        return _call("trunc", q) if q.dtype.is_floating_point else q
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
-
-
-TORCH["divide"] = METHODS["divide"] = div
 
 
 @_both

@@ -18,7 +18,7 @@ from graphstudio.document.references import source_of
 from graphstudio.engine.core import op_functions
 from graphstudio.engine import optim
 from graphstudio.engine.core.backend import get_backend
-from graphstudio.engine.core.grad_graph import AccumulateGrad, grad_mode, no_grad
+from graphstudio.engine.core.grad_graph import grad_mode, no_grad
 from graphstudio.engine.core.generator import SeededRNG
 from graphstudio.engine.factory import from_host, tensor
 from graphstudio.engine.core.tensor import Tensor
@@ -258,15 +258,14 @@ class Runner:
             values = {k: host(a) for k, a in values.items()}
         for k in self.leaves:
             values[k] = values[k].copy()
-        names = {k: (None if t._edge is None or type(t._edge[0]) is AccumulateGrad else type(t._edge[0]).__name__)
-                 for k, t in self.values.items()}
+        names = {k: (None if t.grad_fn is None else type(t.grad_fn).__name__) for k, t in self.values.items()}
         return Trace(values, self._edge_sources, {}, {}, names)
 
     def _trace_backward(self, log: list) -> None:
         """Each use's gradient, from the pass's edge log, and every `.grad` as PyTorch holds it."""
         assert self.trace is not None
         host, values, by_node = self._host, self.values, self._input_edges
-        edges_of = {t._edge[0]: by_node[k] for k, t in values.items() if t._edge is not None and k in by_node}
+        edges_of = {t._edge[0]: by_node[k] for k, t in values.items() if t.grad_fn is not None and k in by_node}
         per_edge = self.trace.edge_grads
         items = iter(log)
         for node, i, grad in zip(items, items, items):

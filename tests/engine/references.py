@@ -65,7 +65,8 @@ REFERENCES = {
     "sub": lambda a, b, alpha=1: a - alpha * b,
     "rsub": lambda a, b, alpha=1: b - alpha * a,
     "mul": lambda a, b: a * b,
-    "div": lambda a, b: a / b,
+    "div": lambda a, b, rounding_mode=None: a / b if rounding_mode is None
+    else np.floor_divide(a, b) if rounding_mode == "floor" else np.fix(np.true_divide(a, b)).astype(np.result_type(a, b)),
     "pow": lambda a, b: np.power(a, b),
     "neg": lambda a: -a,
     "exp": np.exp,

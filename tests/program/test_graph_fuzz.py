@@ -6,7 +6,7 @@ shape, dtype, value, grad, requires_grad, is_leaf, grad_fn; and the loss history
 float64 agrees to 1e-10 relative, float32 to float32's precision.
 
 CI runs a few hundred examples. The long profile runs by hand:
-    GRAPHSTUDIO_FUZZ_EXAMPLES=10000 python -m pytest -q tests/engine/test_graph_fuzz.py
+    GRAPHSTUDIO_FUZZ_EXAMPLES=10000 python -m pytest -q tests/program/test_graph_fuzz.py
 (seed fixed by GRAPHSTUDIO_FUZZ_SEED, 0 unless set).
 """
 from __future__ import annotations

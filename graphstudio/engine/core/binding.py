@@ -30,7 +30,7 @@ def backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = Non
         listener.before_backward(self, gradient, retain_graph)
     edge = self._edge
     if gradient is None and inputs is None and not create_graph and edge is not None and self.array.size == 1 \
-            and type(edge[0]) is not AccumulateGrad:  # loss.backward(): the short way, same checks
+            and edge[0] is not None and type(edge[0]) is not AccumulateGrad:  # loss.backward(): the short way
         run_backward([(edge[0], edge[1], self._be.xp.ones(self.array.shape, dtype=self.array.dtype))],
                      bool(retain_graph))
     else:
@@ -63,8 +63,8 @@ def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
 
 
 def _inplace_operator(name: str) -> Callable:
-    def method(self: Tensor, other: Any) -> Tensor:
-        return functions.inplace(self, name, other)
+    def method(self: Tensor, other: Any, **params: Any) -> Tensor:  # x.div_(y, rounding_mode="floor")
+        return functions.inplace(self, name, other, **params)
 
     return method
 

@@ -13,7 +13,7 @@ from typing import Any
 from . import dtypes, recording
 from .grad_graph import grad_mode, note_saved
 from .registry import Op, ShapeError, Spec, node_class
-from .tensor import Tensor, wrap
+from .tensor import NO_GRAD_VIEW, Tensor, base_array, wrap
 
 NO_EDGE = (None, 0)
 _Number = (int, float, bool)
@@ -74,6 +74,17 @@ def records(op: type[Op], name: str | None, out_dtype: Any, be: Any, input_needs
             and out_dtype in be.floats)
 
 
+def _unrecorded(op: type[Op], out: Any, be: Any, inputs: Any) -> Tensor:
+    """A result autograd does not record. Under no_grad, a view of an input that requires grad keeps
+    requires_grad, as PyTorch's views do (a leaf whose gradients go nowhere: NO_GRAD_VIEW); `detach` never."""
+    if not grad_mode.enabled and op.differentiable:
+        base = base_array(out)
+        for t in inputs:
+            if t.__class__ is Tensor and t.requires_grad and base_array(t.array) is base:
+                return wrap(out, be, NO_GRAD_VIEW)
+    return wrap(out, be, None)
+
+
 def _float_array(t: Tensor) -> Any:
     return t._be.xp.astype(t.array, t._be.to_dtype[dtypes.DEFAULT_FLOAT])
 
@@ -100,7 +111,7 @@ def unary(op: type[Op], a: Tensor) -> Tensor:
         ctx.dtype = out.dtype
         result = wrap(out, be, (ctx, 0))
     else:
-        result = wrap(out, be, None)
+        result = _unrecorded(op, out, be, (a,))
     if recording.observer is not None:
         recording.observer.op(op, (a,), {}, result)
     return result
@@ -133,15 +144,12 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
         needs_b = b.requires_grad
         if x.dtype != y.dtype and op.cast:
             x, y = _promote_pair(a, b)
-        if op.cast == "promote_float" and not be.from_dtype[x.dtype].is_floating_point:
-            f = be.to_dtype[dtypes.DEFAULT_FLOAT]
-            x, y = be.xp.astype(x, f), be.xp.astype(y, f)
         ctx = op.node_cls_number() if number_input and op.node_cls_number else op.node_cls_b()
     elif isinstance(b, _Number):
         y = b
         needs_b = False
         if op.cast:
-            x, y = _with_scalar(op, be, x, b)
+            x, y = _with_scalar(be, x, b)
         ctx = op.node_cls()
     else:
         return NotImplemented
@@ -168,20 +176,18 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
         ctx.dtype = out.dtype
         result = wrap(out, be, (ctx, 0))
     else:
-        result = wrap(out, be, None)
+        result = _unrecorded(op, out, be, (a, b))
     if recording.observer is not None:
         recording.observer.op(op, (a, b), {}, result)
     return result
 
 
-def _with_scalar(op: type[Op], be: Any, x: Any, value: Any) -> tuple[Any, Any]:
+def _with_scalar(be: Any, x: Any, value: Any) -> tuple[Any, Any]:
     """Cast so `tensor op number` has PyTorch's result type (`int_tensor * 2.5` is float32)."""
     t = be.from_dtype[x.dtype]
     if t.category == 2 and value.__class__ is not bool:
         return x, value  # a float tensor keeps its dtype with a Python number (NumPy's NEP 50 agrees)
     want = dtypes.scalar_result(t, value)
-    if op.cast == "promote_float" and not want.is_floating_point:
-        want = dtypes.DEFAULT_FLOAT
     if want is not t:
         x = be.xp.astype(x, be.to_dtype[want])
     if want.is_floating_point:
@@ -255,14 +261,14 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
             _link(ctx, op, args)
             ctx.shape, ctx.dtype = out.shape, out.dtype
             return _heard(op, args, params, wrap(out, be, (ctx, 0)))
-        return _heard(op, args, params, wrap(out, be, None))
+        return _heard(op, args, params, _unrecorded(op, out, be, tensors))
     out = tuple(out)
     multi = node_class(type(ctx).__name__, op, len(out), multi=True)
     if type(ctx) is not multi:  # the count may depend on the input's size (split); same slots, so re-class
         ctx.__class__ = multi
     floating = [o for o in out if be.from_dtype[o.dtype].is_floating_point]
     if not (floating and records(op, name, floating[0].dtype, be, any(t.requires_grad for t in tensors))):
-        return _heard(op, args, params, tuple(wrap(o, be, None) for o in out))
+        return _heard(op, args, params, tuple(_unrecorded(op, o, be, tensors) for o in out))
     _link(ctx, op, args)
     ctx.shape = tuple(o.shape for o in out)
     ctx.dtype = tuple(o.dtype for o in out)
@@ -310,7 +316,7 @@ def _cast_args(op: type[Op], be: Any, args: tuple, tensors: list[Tensor]) -> lis
         return [a.array if isinstance(a, Tensor) else [v.array if isinstance(v, Tensor) else v for v in a]
                 if isinstance(a, (list, tuple)) else a for a in args]
     target = None
-    if op.cast in ("promote", "promote_float"):
+    if op.cast == "promote":
         want = None
         for t in tensors:
             d = be.from_dtype[t.array.dtype]
@@ -318,8 +324,6 @@ def _cast_args(op: type[Op], be: Any, args: tuple, tensors: list[Tensor]) -> lis
         for a in args:
             if isinstance(a, _Number) and want is not None:
                 want = dtypes.scalar_result(want, a)
-        if op.cast == "promote_float" and not want.is_floating_point:
-            want = dtypes.DEFAULT_FLOAT
         target = be.to_dtype[want]
 
     def conv(a: Any) -> Any:

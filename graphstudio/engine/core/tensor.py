@@ -76,7 +76,7 @@ class Tensor:
     @property
     def is_leaf(self) -> bool:
         e = self._edge
-        return e is None or type(e[0]) is AccumulateGrad
+        return e is None or e[0] is None or type(e[0]) is AccumulateGrad  # (None, 0): see NO_GRAD_VIEW
 
     @property
     def grad(self) -> "Tensor | None":
@@ -324,6 +324,12 @@ class Tensor:
         """True when the op must be recorded (so it is done out of place and rebound)."""
         if not (self.requires_grad and grad_mode.enabled):
             return False
+        if self._edge == NO_GRAD_VIEW:
+            raise RuntimeError(
+                "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
+                "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
+                "the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
+                "tracked) or both outside (if you want the inplace to be tracked).")
         if self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         return True
@@ -408,10 +414,7 @@ class Tensor:
         return steps if dim is None else steps[dim]
 
     def _base(self) -> Any:
-        raw = self._raw()
-        while getattr(raw, "base", None) is not None and hasattr(raw.base, "strides"):
-            raw = raw.base
-        return raw
+        return base_array(self.array)
 
     def data_ptr(self) -> int:
         raw = self._raw()
@@ -527,6 +530,19 @@ def from_host(arr: np.ndarray, device: Any = None, requires_grad: bool = False) 
     be = get_backend(device)
     t = wrap(arr if be.device.type == "cpu" else be.xp.asarray(arr), be, None)
     return _created_requiring_grad(t) if requires_grad else t
+
+
+def base_array(array: Any) -> Any:
+    """The NumPy / CuPy array that owns `array`'s memory (itself unless it is a view)."""
+    raw = getattr(array, "_array", array)  # array-api-strict wraps one
+    while getattr(raw, "base", None) is not None and hasattr(raw.base, "strides"):
+        raw = raw.base
+    return raw
+
+
+# The edge of a view made under no_grad of a tensor that requires grad: PyTorch's view keeps requires_grad
+# (a leaf with no grad_fn), but gradients reaching it go nowhere, not even into its own `.grad`.
+NO_GRAD_VIEW = (None, 0)
 
 
 def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:

@@ -169,26 +169,75 @@ class Mul(Binary):
 
 @register
 class Div(Binary):
-    aliases = ("true_divide",)
-    name, grad_fn, torch = "div", "DivBackward0", "torch.div({input}, {other})"
+    aliases = ("true_divide", "divide")
+    name, grad_fn, torch = "div", "DivBackward0", "torch.div({input}, {other}, rounding_mode={rounding_mode!r})"
     double_backward = (0, 1)
-    doc = "Elementwise true division input / other (whole numbers give floats)."
-    cast = "promote_float"
+    doc = ("Elementwise true division input / other (whole numbers give floats); rounding_mode 'floor' rounds "
+           "the quotient down, 'trunc' toward zero (whole numbers stay whole, and the gradient is 0).")
+    params = (Param("rounding_mode", "choice", None, "none: true division; floor or trunc: rounded",
+                    choices=("floor", "trunc")),)
+    fast_defaults = True
+    cast = "promote"  # whole numbers become float32 in forward, unless a rounding_mode keeps them whole
+    samples = BINARY_SAMPLES + (
+        S(((3, 4), (3, 4)), {"rounding_mode": "floor"}, gradcheck=False),
+        S(((3, 4), 0.75), {"rounding_mode": "trunc"}, gradcheck=False),
+        S(([7, -7, 9, 0], [2, 2, -4, 3]), {"rounding_mode": "floor"}),
+        S(([7, -7, 9, 0], [2, 2, -4, 3]), {"rounding_mode": "trunc"}),
+        S(([7.5, -7.5, 2.0], [2.0, 2.0, -0.75]), {"rounding_mode": "trunc"}),
+        S(([5, -6], 2.5), {"rounding_mode": "floor"}),
+        S(([True], [True]), {"rounding_mode": "floor"}, error="\"div_floor_cpu\" not implemented for 'Bool'"),
+        S(([True], [True]), {"rounding_mode": "trunc"}, error="\"div_trunc_cpu\" not implemented for 'Bool'"),
+        S(((3,), (3,)), {"rounding_mode": "round"},
+          error="div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'round'"))
 
-    def infer(a, b):
-        return _infer.elementwise(_infer.need_tensor(a, "input"), b, to_float=True)
+    @classmethod
+    def grad_fn_name(cls, params: dict) -> str:
+        return "DivBackward2" if params.get("rounding_mode") else "DivBackward0"
 
-    def forward(ctx, a, b):
+    def infer(a, b, rounding_mode=None):
+        if rounding_mode not in (None, "floor", "trunc"):
+            raise ShapeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                             f"'{rounding_mode}'")
+        spec = _infer.elementwise(_infer.need_tensor(a, "input"), b, to_float=rounding_mode is None)
+        return spec if rounding_mode is None else _refuse_bool(f"div_{rounding_mode}_cpu", spec)
+
+    def forward(ctx, a, b, rounding_mode=None):
+        xp = ctx.xp
+        if rounding_mode is not None:
+            return _rounded_division(ctx, a, b, rounding_mode)
+        ctx.info = None
+        if not xp.isdtype(a.dtype, "real floating"):
+            a = xp.astype(a, xp.float32)  # PyTorch's true division of whole numbers: the default float
+            if b.__class__ not in _SCALARS:
+                b = xp.astype(b, xp.float32)
         ctx.saved = (None, b) if b.__class__ in _SCALARS else (a, b)  # x / 2 keeps only the 2, as PyTorch
         return a / b
 
     vjp_formula = ("∂L/∂a = G / b", "∂L/∂b = −G ⊙ a / b²")
 
     def backward(ctx, g):
+        if ctx.info is not None:  # a rounded quotient is flat wherever it has a derivative
+            return (ctx.xp.zeros_like(g) if ctx.needs[0] else None), (ctx.xp.zeros_like(g) if ctx.needs[1] else None)
         a, b = ctx.saved
         ga = g / b if ctx.needs[0] else None
         gb = -g * a / (b * b) if ctx.needs[1] else None
         return ga, gb
+
+
+def _rounded_division(ctx: Any, a: Any, b: Any, mode: str) -> Any:
+    """`div(a, b, rounding_mode=mode)`: floor as Python's `//` (PyTorch's kernel agrees), trunc toward zero."""
+    xp = ctx.xp
+    if mode not in ("floor", "trunc") or _bool_operands(xp, a, b):
+        raise ValueError("rounding_mode")
+    ctx.info = mode
+    if xp.isdtype(a.dtype, "real floating"):
+        return xp.floor_divide(a, b) if mode == "floor" else xp.trunc(a / b)
+    _whole_divisor(xp, a, b)
+    if mode == "floor":
+        return xp.floor_divide(a, b)
+    r = xp.remainder(a, b)
+    r = xp.where((r != 0) & ((r < 0) != (a < 0)), r - b, r)  # the remainder with a's sign (C's fmod)
+    return (a - r) // b
 
 
 @register
@@ -676,7 +725,8 @@ class ClampTensor(Op):
     cast = "promote"
     method = function = False  # torch.clamp / x.clamp call it when a bound is a tensor (Clamp.other_op)
     grad_broadcast = 0
-    vjp_formula = ("∂L/∂x = G ⊙ [lo ≤ x ≤ hi]", "∂L/∂lo = G ⊙ [x < lo]", "∂L/∂hi = G ⊙ [x > hi]")
+    vjp_formula = ("∂L/∂x = G ⊙ [min ≤ x ≤ max]", "∂L/∂min = G ⊙ [x < min < max]",
+                   "∂L/∂max = G ⊙ [x > max or max < min]")
     samples = (S(((3, 4), (3, 4), (3, 4))), S(((3, 4), (4,), None)), S(((3, 4), None, (3, 1))),
                S(([1, 2, 3], [1.5, 0.0, 0.0], None)), S(((2,), (3,), None), error="must match the size"),
                S(((3,), None, None), error="At least one of 'min' or 'max' must not be None"))

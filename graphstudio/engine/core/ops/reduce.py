@@ -654,7 +654,7 @@ class Norm(_Reduce):
         if idx is not None:
             g, out = g[idx], out[idx]
         if p == 0:
-            return (xp.zeros_like(a),)
+            return (None,)  # PyTorch's gradient of a count is undefined: no .grad comes of it
         if p == 1:
             return (xp.sign(a) * g,)
         if math.isinf(p):  # ties share the gradient, as PyTorch
