@@ -113,6 +113,25 @@ def sub_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
 
 
 @_both
+def fill_(input: Tensor, value: Any) -> Tensor:
+    """Every element set to value (the `fill` op, in place): PyTorch's grad_fn FillBackward2 for a number,
+    FillBackward3 for a tensor."""
+    return _filled(input, value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
+
+
+@_both
+def zero_(input: Tensor) -> Tensor:
+    """Every element set to 0 (the `fill` op, in place), recorded as PyTorch's ZeroBackward0."""
+    return _filled(input, 0, "ZeroBackward0")
+
+
+def _filled(self: Tensor, value: Any, name: str) -> Tensor:
+    before = self.grad_fn
+    inplace(self, "fill", value)
+    return _renamed(self, name, "fill") if self.grad_fn is not before else self
+
+
+@_both
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     """True division; rounding_mode 'floor' rounds the quotient down, 'trunc' toward zero."""
     if rounding_mode is None:

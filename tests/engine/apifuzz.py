@@ -270,8 +270,8 @@ class Interpreter:
 
     def step_zero_(self, r: int) -> tuple | None:
         x, name = self.ref(r)
-        if self.views_in_graph(x) or x.requires_grad:
-            return None  # known: zero_ on a tensor in the graph is refused (PyTorch records ZeroBackward0)
+        if self.views_in_graph(x):
+            return None
         return f"{name}.zero_()", lambda: x.zero_()
 
     def views_in_graph(self, x: Any, value: Any = None) -> bool:
@@ -340,8 +340,6 @@ class Interpreter:
         v, vname = self.operand(value)
         if self.views_in_graph(x, v):
             return None
-        if x.ndim == 0 and any(p[0] not in ("none", "ellipsis") for p in parts):
-            return None  # known: indexing a 0-dim tensor to write says "invalid index" (PyTorch: "too many indices")
         index, code = self.index(x, parts)
         if self.shares_memory(x, v):
             return None  # known: see step_inplace

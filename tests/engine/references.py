@@ -96,6 +96,7 @@ REFERENCES = {
     "ceil": np.ceil,
     "round": _round,
     "masked_fill": _masked_fill,
+    "fill": lambda a, value: np.full(np.shape(a), np.asarray(value).astype(np.asarray(a).dtype)),
     "dot": lambda a, b: np.dot(a, b),
     "outer": np.outer,
     "mv": lambda a, v: a @ v,

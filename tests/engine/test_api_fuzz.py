@@ -120,7 +120,31 @@ FOUND = [
     "torch.zeros(2, 2).__setitem__((True,), torch.tensor(1))",
     "torch.zeros(2, 2).__setitem__((0, torch.tensor([True, False])), torch.tensor([1]))",
     "torch.zeros(2).__setitem__(torch.tensor([True, True]), torch.tensor([1, 2]))",
+    # a 0-dim tensor indexed: PyTorch's words for a slice, a 0-dim index tensor, a leaf that requires grad
+    "torch.tensor(1.0)[:]",
+    "torch.tensor(1.0)[torch.tensor(0)]",
+    "torch.tensor(1.0, requires_grad=True).__setitem__(0, 2.0)",
+    "torch.ones(2, requires_grad=True).__setitem__(torch.tensor(5), 2.0)",
+    # zero_ and fill_ on a tensor in the graph are recorded (they were refused)
+    "torch.ones(2, requires_grad=True).clone().zero_()",
+    "torch.ones(2, requires_grad=True).clone().fill_(3)",
+    "torch.ones(2, requires_grad=True).clone().fill_(torch.tensor(3.0))",
+    "torch.ones(2).fill_(torch.tensor(3.0, requires_grad=True))",
+    "torch.ones(2).fill_(torch.ones(2))",
 ]
+
+
+@needs_torch
+def test_zero_and_fill_pass_the_gradient_as_pytorch():
+    """zero_ and fill_ cut input off (a zero gradient); a value tensor gets the sum of the gradient."""
+    def grads(mod):
+        a, v = mod.ones(2, requires_grad=True), mod.tensor(2.0, requires_grad=True)
+        b, c = a * 2, a * 3
+        b.zero_()
+        c.fill_(v)
+        (b * 3 + c * mod.tensor([1.0, 4.0])).sum().backward()
+        return a.grad.tolist(), v.grad.item(), [type(f).__name__ if f else None for f, _ in c.grad_fn.next_functions]
+    assert grads(gs) == grads(torch)
 
 
 @needs_torch

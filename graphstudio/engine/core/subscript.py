@@ -83,12 +83,14 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
     self._write(_call_setitem(op, self, key, value).array)
 
 
-def _basic_items(key: Any) -> tuple:
-    """The key with each tensor or list item replaced by a full slice per dim it indexes."""
-    items = key if isinstance(key, tuple) else (key,)
+def _basic_items(key: Any) -> Any:
+    """The key with each tensor or list item replaced by a full slice per dim it indexes (a single item
+    stays single: PyTorch words `x[0]` and `x[(0,)]` apart on a 0-dim tensor)."""
+    if not isinstance(key, tuple):
+        return _basic_items((key,)) if isinstance(key, list) or isinstance(key, Tensor) and key.ndim else key
     out: list = []
-    for k in items:
-        if isinstance(k, Tensor):
+    for k in key:
+        if isinstance(k, Tensor) and k.ndim:  # a 0-dim one is a number
             out += [slice(None)] * (k.ndim if k.dtype is dtypes.bool_ else 1)
         elif isinstance(k, list):
             out.append(slice(None))

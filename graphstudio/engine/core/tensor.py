@@ -377,17 +377,6 @@ class Tensor:
         mark_modified(self, old, self.array)
 
 
-    def zero_(self) -> "Tensor":
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> "Tensor":
-        if self._check_inplace():
-            raise RuntimeError("fill_ on a tensor that is part of a graph is not supported; use torch.full_like")
-        xp = self._be.xp
-        self._write(xp.full(self.array.shape, value.item() if isinstance(value, Tensor) else value,
-                            dtype=self.array.dtype))
-        return self
-
     def copy_(self, src: "Tensor") -> "Tensor":
         if self._check_inplace():
             raise RuntimeError("copy_ on a tensor that is part of a graph is not supported")

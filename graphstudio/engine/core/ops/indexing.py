@@ -151,9 +151,11 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
     ndim = len(shape)
     used = sum(1 if c[0] in ("int", "slice", "ints") else c[1].ndim if c[0] == "mask" else 0 for c in comps)
     if used > ndim:
-        if ndim == 0 and single and items[0][0] == "int":  # `x[0]`; PyTorch words `x[(0,)]` as too many
+        if ndim == 0 and single and items[0][0] == "int" and not isinstance(index, Tensor):
             raise IndexShapeError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                                   "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if ndim == 0 and single and items[0][0] == "slice":  # PyTorch words `x[(0,)]` and `x[(:,)]` as too many
+            raise IndexShapeError("slice() cannot be applied to a 0-dim tensor.")
         raise IndexShapeError(f"too many indices for tensor of dimension {ndim}")
 
     key: list = []       # basic indexing of the input, None making new dims
