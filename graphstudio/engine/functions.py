@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable
 
-from .core import dtypes, op_functions
+from .core import dtypes, op_functions, overlap
 from .core.dispatch import binary
 from .core.generator import default_generator
 from .core.grad_graph import grad_mode, is_grad_enabled
@@ -62,11 +62,19 @@ _ADD, _SUB = REGISTRY["add"], REGISTRY["sub"]
 
 
 def inplace(self: Tensor, name: str, other: Any, **params: Any) -> Tensor:
-    """`self <name>= other`: written into self's memory, or rebound to the recorded result."""
+    """`self <name>= other`: written into self's memory, or rebound to the recorded result; refused, as
+    PyTorch refuses it, where other shares part of self's memory (see overlap)."""
+    return _written(self, name, other, params, check_overlap=True)
+
+
+def _written(self: Tensor, name: str, other: Any, params: dict, check_overlap: bool) -> Tensor:
     fn = op_functions.FUNCTIONS[name]
-    if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
-        if self.requires_grad and self.is_leaf:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    recorded = self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled
+    if recorded and self.requires_grad and self.is_leaf:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if check_overlap:
+        overlap.check_elementwise(self._raw(), (other._raw() if isinstance(other, Tensor) else None,))
+    if recorded:
         return self._rebind(fn(self, other, **params))
     return self._store(fn(self, other, **params).array)  # PyTorch's result type, then cast back
 
@@ -126,8 +134,9 @@ def zero_(input: Tensor) -> Tensor:
 
 
 def _filled(self: Tensor, value: Any, name: str) -> Tensor:
+    """fill_ writes without PyTorch's memory-overlap checks (an expanded view may be filled)."""
     before = self.grad_fn
-    inplace(self, "fill", value)
+    _written(self, "fill", value, {}, check_overlap=False)
     return _renamed(self, name, "fill") if self.grad_fn is not before else self
 
 

@@ -256,8 +256,6 @@ class Interpreter:
         o, oname = self.operand(other)
         if self.views_in_graph(x, o):
             return None
-        if self.shares_memory(x, o):
-            return None  # known: in-place with an operand that overlaps the target is not refused as PyTorch does
         if op.endswith("_"):
             return f"{name}.{op}({oname})", lambda: getattr(x, op)(o)
         return f"{name} {op} {oname}", _augmented(op, x, o)
@@ -341,8 +339,6 @@ class Interpreter:
         if self.views_in_graph(x, v):
             return None
         index, code = self.index(x, parts)
-        if self.shares_memory(x, v):
-            return None  # known: see step_inplace
 
         def write() -> Any:
             x[index] = v

@@ -131,6 +131,23 @@ FOUND = [
     "torch.ones(2, requires_grad=True).clone().fill_(torch.tensor(3.0))",
     "torch.ones(2).fill_(torch.tensor(3.0, requires_grad=True))",
     "torch.ones(2).fill_(torch.ones(2))",
+    # an in-place write that reads memory it writes, partly: refused as PyTorch refuses it (it answered)
+    "(x := torch.arange(4.0)).add_(x[0])",
+    "(x := torch.arange(4.0)).add_(x[1:3])",
+    "(x := torch.arange(4.0).reshape(2, 2)).add_(x.t())",
+    "(x := torch.arange(4.0)).mul_(x[None])",
+    "(x := torch.arange(4.0)).clamp_(x[1:2], x[0])",
+    "torch.arange(4.0).expand(2, 4).add_(1)",
+    "(x := torch.arange(4.0)).__setitem__(slice(1, None), x[:3])",
+    "(x := torch.arange(4.0)).__setitem__(torch.tensor([0, 1]), x[2:])",
+    "torch.arange(4.0).expand(2, 4).__setitem__((slice(None), 0), 1.0)",
+    "(x := torch.arange(4.0)).__setitem__(slice(1, None), x[0]) or x",
+    "(x := torch.arange(4.0)).__setitem__(torch.tensor([True, False, False, False]), x[1]) or x",
+    "(x := torch.arange(4.0)).add_(x.view(2, 2).flatten())",
+    # an expanded view writes through to the tensor it views (it was a read-only copy)
+    "((x := torch.arange(4.0))[None].expand(1, 4).add_(1), x)[1]",
+    "((x := torch.arange(4.0)).expand(2, 4).zero_(), x)[1]",
+    "((x := torch.ones(2, 1)).expand(2, 3).__setitem__((slice(None), 1), torch.tensor([5.0, 6.0])), x)[1]",
 ]
 
 

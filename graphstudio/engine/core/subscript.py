@@ -10,7 +10,7 @@ import warnings
 from typing import Any
 
 from ..factory import tensor
-from . import dtypes, op_functions
+from . import dtypes, op_functions, overlap
 from .grad_graph import grad_mode, mark_modified
 from .ops.indexing import _native_key, _plan, _setitem_name
 from .registry import REGISTRY, Op, ShapeError
@@ -62,8 +62,10 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
                 direct = True
             raise RuntimeError(("a leaf Variable" if direct else "a view of a leaf Variable")
                                + " that requires grad is being used in an in-place operation.")
+        _check_overlap(self, key, value)
         self._rebind(_call_setitem(op, self, key, value))
         return
+    _check_overlap(self, key, value)
     if be.device.type != "strict":
         native = _native_key(key, be.xp)
         if native is not None:
@@ -81,6 +83,32 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
                 self.array = view
                 return
     self._write(_call_setitem(op, self, key, value).array)
+
+
+def _check_overlap(self: Tensor, key: Any, value: Any) -> None:
+    """PyTorch's memory-overlap checks of `x[key] = value` (see overlap): a copy into the view the basic
+    items pick, or, with index tensors, index_put_ into it (a masked fill of one value is neither)."""
+    raw = self._raw()
+    try:
+        p = _plan(tuple(raw.shape), key, self._be.xp)
+    except (IndexError, ShapeError):
+        return  # the write words what is wrong
+    view = raw[p.key]
+    values = value._raw() if isinstance(value, Tensor) else None
+    if p.adv:
+        if values is not None and not (p.one_mask and value.numel() == 1):
+            overlap.check_index_put(view, values)
+        return
+    if values is not None:
+        shape = tuple(values.shape)
+        while shape and shape[0] == 1:
+            shape = shape[1:]
+        shape = (1,) * (view.ndim - len(shape)) + shape
+        if not shape or shape != tuple(view.shape):
+            values = None  # broadcast (steps of 0: PyTorch's "too hard"), or one value (filled), or a bad shape
+        else:
+            values = values.reshape(shape)  # as PyTorch expands them to the view
+    overlap.check_elementwise(view, (values,))
 
 
 def _basic_items(key: Any) -> Any:

@@ -16,6 +16,7 @@ import numpy as np
 from . import dtypes
 from .backend import Backend, get_backend
 from .grad_graph import AccumulateGrad, add_hook, grad_mode, mark_modified, retain
+from .overlap import check_elementwise
 from .printing import format_tensor
 from .registry import REGISTRY, node_class
 
@@ -477,8 +478,11 @@ INPLACE_OPS = ("abs", "neg", "exp", "log", "log2", "log10", "log1p", "expm1", "s
 
 
 def run_inplace(self: Tensor, out_of_place: Any, *args: Any, **kwargs: Any) -> Tensor:
-    """`self = out_of_place(self, ...)`, in place: written into self's memory, or rebound when recorded."""
-    if self._check_inplace():
+    """`self = out_of_place(self, ...)`, in place: written into self's memory, or rebound when recorded;
+    refused, as PyTorch refuses it, where a tensor argument shares part of self's memory (see overlap)."""
+    recorded = self._check_inplace()
+    check_elementwise(self._raw(), tuple(a._raw() for a in (*args, *kwargs.values()) if isinstance(a, Tensor)))
+    if recorded:
         return self._rebind(out_of_place(self, *args, **kwargs))
     out = out_of_place(self, *args, **kwargs)
     if out.requires_grad:  # another input needs the gradient: the result joins the graph

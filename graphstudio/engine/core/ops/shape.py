@@ -17,6 +17,8 @@ import math
 import operator
 from typing import Any
 
+import numpy as np
+
 from .. import dtypes
 from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
@@ -404,6 +406,15 @@ class Clone(ShapeOp):
 
 
 # -- broadcasting --------------------------------------------------------------------------
+def _broadcast_view(a: Any, shape: tuple, xp: Any) -> Any:
+    """`a` broadcast to `shape`, a view that writes through to a's memory as PyTorch's expand does
+    (NumPy makes broadcast views read-only)."""
+    out = xp.broadcast_to(a, shape)
+    if isinstance(out, np.ndarray) and not out.flags.writeable and a.flags.writeable:
+        out = np.lib.stride_tricks.as_strided(a, out.shape, out.strides, writeable=True)
+    return out
+
+
 def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
     size = _ints(size, "size")
     if len(size) < len(shape):
@@ -451,7 +462,7 @@ class Expand(ShapeOp):
     def forward(ctx, a, size=(2, 2)):
         ctx.info = tuple(a.shape)
         # (the dtype only names the tensor type in a message, which inference rewrites with the real one)
-        return ctx.xp.broadcast_to(a, _expanded(tuple(a.shape), dtypes.float32, size))
+        return _broadcast_view(a, _expanded(tuple(a.shape), dtypes.float32, size), ctx.xp)
 
     def backward(ctx, g):
         xp, shape = ctx.xp, ctx.info
