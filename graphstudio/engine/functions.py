@@ -1,10 +1,11 @@
-"""Torch-level functions and Tensor methods that are other names for registry ops, or short
-compositions of them (`hstack` is `cat`, `tile` is `repeat`, `x.view_as(y)` is `view`).
+"""Torch-level functions and Tensor methods that are short compositions of registry ops (`hstack` is
+`cat`, `tile` is `repeat`, `x.view_as(y)` is `view`), or an op with PyTorch's extra keywords (`add`'s
+deprecated overload, `div`'s rounding_mode).
 
 No op is defined here: every call goes through the registry (`op_functions.call`), so values, gradients
 and grad_fn names come from the one definition of each op. The few functions whose output shape
 depends on the values (`nonzero`, `unique`) record no graph node: PyTorch gives them no gradient
-either. `install()` puts everything in place; `graphstudio.engine` calls it once.
+either. `core/binding.py` attaches `TORCH` and `METHODS` when `graphstudio.engine` loads.
 """
 from __future__ import annotations
 
@@ -12,19 +13,12 @@ import warnings
 from typing import Any, Callable
 
 from .core import dtypes, op_functions, overlap
-from .core.dispatch import binary
+from .core.dispatch import binary, spec_of, torch_error
 from .core.generator import default_generator
 from .core.grad_graph import grad_mode, is_grad_enabled
 from .core.ops.create import negative_std
-from .core.registry import REGISTRY, node_class
-from .core.tensor import Tensor, wrap
-
-# Other names PyTorch gives the same op: alias → registry op.
-ALIASES = {
-    "clip": "clamp", "absolute": "abs", "multiply": "mul", "subtract": "sub", "negative": "neg",
-    "true_divide": "div", "greater": "gt", "greater_equal": "ge", "less": "lt", "less_equal": "le",
-    "not_equal": "ne", "swapaxes": "transpose", "swapdims": "transpose", "concat": "cat", "concatenate": "cat",
-}
+from .core.registry import REGISTRY, ShapeError, node_class
+from .core.tensor import Tensor, inplace_method, wrap
 
 TORCH: dict[str, Callable] = {}    # torch.<name>
 METHODS: dict[str, Callable] = {}  # Tensor.<name>
@@ -58,7 +52,7 @@ def _renamed(t: Tensor, name: str, op: str) -> Tensor:
 
 # -- arithmetic with PyTorch's extra keywords ------------------------------------------------------
 _add, _sub, _div = (op_functions.FUNCTIONS[n] for n in ("add", "sub", "div"))  # the registry's (fast) functions
-_ADD, _SUB = REGISTRY["add"], REGISTRY["sub"]
+_ADD, _SUB, _FILL = REGISTRY["add"], REGISTRY["sub"], REGISTRY["fill"]
 
 
 def inplace(self: Tensor, name: str, other: Any, **params: Any) -> Tensor:
@@ -134,10 +128,17 @@ def zero_(input: Tensor) -> Tensor:
 
 
 def _filled(self: Tensor, value: Any, name: str) -> Tensor:
-    """fill_ writes without PyTorch's memory-overlap checks (an expanded view may be filled)."""
-    before = self.grad_fn
-    _written(self, "fill", value, {}, check_overlap=False)
-    return _renamed(self, name, "fill") if self.grad_fn is not before else self
+    """fill_ and zero_: the `fill` op in place where PyTorch records it, elsewhere a plain write into self's
+    memory (no op runs, so a script import sees none); without PyTorch's memory-overlap checks either way."""
+    if self._check_inplace() or isinstance(value, Tensor) and value.requires_grad and grad_mode.enabled:
+        return _renamed(_written(self, "fill", value, {}, check_overlap=False), name, "fill")
+    try:
+        _FILL.infer(spec_of(self), spec_of(value))
+    except ShapeError as e:
+        raise torch_error(e) from None
+    number = value.item() if isinstance(value, Tensor) else value
+    self._write(self._be.xp.full(self.array.shape, number, dtype=self.array.dtype))
+    return self
 
 
 @_both
@@ -172,16 +173,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
     return _renamed(_call("clamp", input, max=max), "ClampMaxBackward0", "clamp")
 
 
-@_both
-def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
-    """PyTorch's argument order (input, dim, index) for the registry's `gather` (ports first, then dim)."""
-    return _call("gather", input, index, dim=dim)
-
-
-@_both
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """PyTorch's argument order (input, dim, index) for the registry's `index_select`."""
-    return _call("index_select", input, index, dim=dim)
+METHODS["clamp_min_"], METHODS["clamp_max_"] = inplace_method("clamp_min"), inplace_method("clamp_max")
 
 
 # -- random fills in place ------------------------------------------------------------------------

@@ -283,12 +283,12 @@ class Interpreter:
         return any(t is not x and self.shares_memory(t, x) for t in self.env)
 
     def shares_memory(self, a: Any, b: Any) -> bool:
-        """Whether two tensors view the same memory (empty tensors view none)."""
+        """Whether two tensors view the same memory (an empty view of some memory too; a tensor made
+        empty views none)."""
         if not isinstance(a, self.torch.Tensor) or not isinstance(b, self.torch.Tensor):
             return False
-        if a.numel() == 0 or b.numel() == 0:
-            return False
-        return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+        sa, sb = a.untyped_storage(), b.untyped_storage()
+        return sa.nbytes() > 0 and sa.data_ptr() == sb.data_ptr()
 
     # indexing
     def index(self, x: Any, parts: list[tuple]) -> tuple[Any, str]:

@@ -119,7 +119,8 @@ def dtypes_of(be: Any, arr: Any) -> dtypes.dtype:
 
 def binary(op: type[Op], a: Any, b: Any) -> Tensor:
     """`a op b` where at least one side is a Tensor and the other may be a Python number."""
-    if not isinstance(a, Tensor):
+    number_input = not isinstance(a, Tensor)
+    if number_input:
         a = _as_operand(a, b)
     if not op.bool_operands and _any_bool((a, b)):
         raise _explain(op, (a, b), {}, TypeError(f"{op.name} of a bool operand"))
@@ -135,7 +136,7 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
         if op.cast == "promote_float" and not be.from_dtype[x.dtype].is_floating_point:
             f = be.to_dtype[dtypes.DEFAULT_FLOAT]
             x, y = be.xp.astype(x, f), be.xp.astype(y, f)
-        ctx = op.node_cls_b()
+        ctx = op.node_cls_number() if number_input and op.node_cls_number else op.node_cls_b()
     elif isinstance(b, _Number):
         y = b
         needs_b = False
@@ -152,7 +153,7 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
     needs_a = a.requires_grad
     if records(op, op.grad_fn, out.dtype, be, needs_a or needs_b):
         edge_a = (a._edge or a._leaf_edge()) if needs_a else NO_EDGE
-        if not op.derivative:
+        if not op.derivative or number_input and op.node_cls_number:  # edges to the inputs requiring grad
             ctx.next_functions = ((edge_a, _edge(b)) if needs_a and needs_b else (edge_a,) if needs_a else (_edge(b),))
             ctx.needs = (needs_a, needs_b)
         elif op.number_edge or isinstance(b, Tensor):

@@ -410,6 +410,8 @@ class Index(ShapeOp):
         ctx.info = (tuple(a.shape), p.set_key, p.squeezed, whole, (p.mid, [q for q, _ in p.adv], p.bshape, p.adjacent))
         return out
 
+    vjp_formula = ("∂L/∂x = G written back at the indexed positions, 0 elsewhere (repeats add)",)
+
     def backward(ctx, g):
         xp = ctx.xp
         shape, set_key, squeezed, whole, adv = ctx.info
@@ -542,6 +544,8 @@ class SetItem(ShapeOp):
         ctx.saved = (lin, written)
         ctx.info = (None, shape, p.out, fitted, vshape)
         return xp.reshape(xp.where(written, vals, xp.reshape(a, (-1,))), shape)
+
+    vjp_formula = ("∂L/∂x = G with the written positions zeroed", "∂L/∂v = G at the written positions")
 
     def backward(ctx, g):
         xp = ctx.xp

@@ -86,6 +86,8 @@ class Mm(Op):
         _bool_product(ctx.xp, out, a.shape[1])
         return out
 
+    vjp_formula = ("∂L/∂A = G · Bᵀ", "∂L/∂B = Aᵀ · G")
+
     def backward(ctx, g):
         a, b = ctx.saved
         return (g @ b.T if ctx.needs[0] else None), (a.T @ g if ctx.needs[1] else None)
@@ -122,6 +124,8 @@ class Bmm(Op):
         out = a @ b
         _bool_product(ctx.xp, out, a.shape[2])
         return out
+
+    vjp_formula = ("∂L/∂A = G · Bᵀ", "∂L/∂B = Aᵀ · G")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -192,6 +196,9 @@ class Matmul(Op):
         _bool_product(ctx.xp, out, a.shape[-1], dot=a.ndim == b.ndim == 1)
         return out
 
+    vjp_formula = ("∂L/∂A = G · Bᵀ", "∂L/∂B = Aᵀ · G")
+    grad_broadcast = 2
+
     def backward(ctx, g):
         a, b = ctx.saved
         xp = ctx.xp
@@ -244,6 +251,8 @@ class Dot(Op):
         _bool_product(ctx.xp, a, 0, dot=True)
         return ctx.xp.sum(a * b, dtype=a.dtype)  # NumPy would sum int32 as int64
 
+    vjp_formula = ("∂L/∂a = G · b", "∂L/∂b = G · a")
+
     def backward(ctx, g):
         a, b = ctx.saved
         return (g * b if ctx.needs[0] else None), (g * a if ctx.needs[1] else None)
@@ -273,6 +282,8 @@ class Outer(Op):
             raise ValueError("outer of non-vectors")
         ctx.saved = (a, b)
         return a[:, None] * b[None, :]
+
+    vjp_formula = ("∂L/∂a = G · b", "∂L/∂b = Gᵀ · a")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -313,6 +324,8 @@ class Mv(Op):
         out = ctx.xp.matmul(a, v)
         _bool_product(ctx.xp, out, a.shape[1])
         return out
+
+    vjp_formula = ("∂L/∂A = G ⊗ v (outer product)", "∂L/∂v = Aᵀ · G")
 
     def backward(ctx, g):
         a, v = ctx.saved
@@ -365,6 +378,8 @@ class Linear(Op):
         if b is not None:
             out += b
         return out
+
+    vjp_formula = ("∂L/∂x = G · W", "∂L/∂W = Gᵀ · x", "∂L/∂b = Σ G over all dims but the last")
 
     def backward(ctx, g):
         x, w = ctx.saved
