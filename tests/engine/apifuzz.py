@@ -381,8 +381,8 @@ class Interpreter:
 
     def step_expand(self, r: int, sizes: list[int]) -> tuple:
         x, name = self.ref(r)
-        if -1 in sizes[:len(sizes) - x.ndim]:
-            return None  # known: PyTorch words -1 in a new leading dim as "numel: integer multiplication overflow"
+        if x.ndim == 0 and -1 in sizes and 0 in sizes:
+            return None  # known: PyTorch expands a 0-dim tensor to a negative size when a 0 hides the -1
         return f"{name}.expand({sizes!r})", lambda: x.expand(sizes)
 
     def step_flatten(self, r: int, start: int, end: int) -> tuple | None:

@@ -148,6 +148,10 @@ FOUND = [
     "((x := torch.arange(4.0))[None].expand(1, 4).add_(1), x)[1]",
     "((x := torch.arange(4.0)).expand(2, 4).zero_(), x)[1]",
     "((x := torch.ones(2, 1)).expand(2, 3).__setitem__((slice(None), 1), torch.tensor([5.0, 6.0])), x)[1]",
+    # -1 (or less) where PyTorch computes the size first: its overflow message
+    "torch.ones([]).expand([2, -1])",
+    "torch.ones(2).expand([-2, 2])",
+    "torch.ones(2).expand([3, -1, 2])",
 ]
 
 

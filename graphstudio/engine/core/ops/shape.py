@@ -443,10 +443,14 @@ def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
                          f"sizes provided ({len(size)}) must be greater or equal to the number of dimensions in the "
                          f"tensor ({len(shape)})")
     lead = len(size) - len(shape)
+    if not shape and min(size, default=0) < 0 and math.prod(size):  # PyTorch sizes a 0-dim tensor's result first
+        raise ShapeError("numel: integer multiplication overflow")
     out = list(size)
     for i in reversed(range(len(size))):  # from the last dim, as PyTorch checks
         s = size[i]
         if i < lead:
+            if s < -1:
+                raise ShapeError("numel: integer multiplication overflow")
             if s < 0:
                 raise ShapeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing "
                                  f"dimension {i}")
