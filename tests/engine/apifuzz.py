@@ -240,8 +240,6 @@ class Interpreter:
     # arithmetic
     def step_scalar(self, op: str, r: int, s: Any, reflected: bool) -> tuple:
         x, name = self.ref(r)
-        if op == "**" and reflected and x.requires_grad:
-            return None  # known: `2 ** x` records PowBackward1 (PyTorch PowBackward2)
         if reflected:
             return f"{s!r} {op} {name}", _binary(op, s, x)
         return f"{name} {op} {s!r}", _binary(op, x, s)
@@ -328,8 +326,6 @@ class Interpreter:
 
     def step_getitem(self, r: int, parts: list[tuple]) -> tuple | None:
         x, name = self.ref(r)
-        if x.numel() == 0 and any(p[0] == "itensor" for p in parts):
-            return None  # known: PyTorch skips the bounds check of an int tensor index when nothing is read
         index, code = self.index(x, parts)
         return f"{name}[{code}]", lambda: x[index]
 

@@ -152,6 +152,11 @@ FOUND = [
     "torch.ones([]).expand([2, -1])",
     "torch.ones(2).expand([-2, 2])",
     "torch.ones(2).expand([3, -1, 2])",
+    # an index tensor out of range is no error when nothing is read
+    "torch.ones(2, 0)[torch.tensor([5])]",
+    "torch.ones(2, 0)[None, torch.tensor([5]), :]",
+    "torch.ones(0)[torch.tensor([5])]",
+    "torch.ones(2, 0).__setitem__(torch.tensor([5]), 1.0)",
 ]
 
 

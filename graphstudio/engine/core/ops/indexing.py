@@ -257,13 +257,13 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
         except ShapeError:
             raise IndexShapeError("shape mismatch: indexing tensors could not be broadcast together with shapes "
                                   + ", ".join(str(list(s)) for s in shapes)) from None
-        if bad and math.prod(b):
-            raise IndexShapeError(bad[0])
         pos = [q for q, _ in adv]
         rest = [n for q, n in enumerate(p.mid) if q not in pos]
         p.bshape = b
         p.adjacent = pos == list(range(pos[0], pos[0] + len(pos)))
         p.out = tuple(rest[:pos[0]]) + b + tuple(rest[pos[0]:]) if p.adjacent else b + tuple(rest)
+        if bad and math.prod(p.out):  # PyTorch checks the indices only when some element is read
+            raise IndexShapeError(bad[0])
         p.name = "IndexBackward0"
     else:
         p.out = p.mid
@@ -405,7 +405,10 @@ class Index(ShapeOp):
         if not p.adv:
             ctx.info = (tuple(a.shape), p.set_key, p.squeezed, whole, None)
             return y
-        out, lin = _gather(xp, y, p)
+        if math.prod(p.out):
+            out, lin = _gather(xp, y, p)
+        else:  # nothing is read (nor are the indices checked, as in PyTorch)
+            out, lin = xp.zeros(p.out, dtype=a.dtype), xp.zeros((0,), dtype=xp.int64)
         ctx.saved = (lin,)
         ctx.info = (tuple(a.shape), p.set_key, p.squeezed, whole, (p.mid, [q for q, _ in p.adv], p.bshape, p.adjacent))
         return out
@@ -538,8 +541,11 @@ class SetItem(ShapeOp):
             ctx.info = (p.set_key, p.squeezed, p.out, fitted, vshape)
             return out
         n = math.prod(shape)
-        pos = xp.reshape(xp.arange(n, dtype=xp.int64), shape)[p.key]
-        lin = xp.reshape(_gather(xp, pos, p)[0], (-1,))
+        if math.prod(p.out):
+            pos = xp.reshape(xp.arange(n, dtype=xp.int64), shape)[p.key]
+            lin = xp.reshape(_gather(xp, pos, p)[0], (-1,))
+        else:  # nothing is written (nor are the indices checked, as in PyTorch)
+            lin = xp.zeros((0,), dtype=xp.int64)
         written, vals = _put(xp, xp.reshape(vb, (-1,)), lin, n)
         ctx.saved = (lin, written)
         ctx.info = (None, shape, p.out, fitted, vshape)
