@@ -61,7 +61,7 @@ def _dense(a: Any) -> bool:
 
 
 def _internal(a: Any) -> bool:
-    return not _dense(a) and any(s == 0 and n > 1 for s, n in zip(_steps(a), a.shape))
+    return a.size > 0 and not _dense(a) and any(s == 0 and n > 1 for s, n in zip(_steps(a), a.shape))
 
 
 def _overlap(a: Any, b: Any) -> str:

@@ -477,12 +477,13 @@ def _created_requiring_grad(t: Tensor) -> Tensor:
 # the op and writes the result into the tensor (or, when autograd records it, rebinds the tensor to the op's output).
 def run_inplace(self: Tensor, out_of_place: Any, *args: Any, **kwargs: Any) -> Tensor:
     """`self = out_of_place(self, ...)`, in place: written into self's memory, or rebound when recorded;
-    refused, as PyTorch refuses it, where a tensor argument shares part of self's memory (see overlap)."""
+    refused, as PyTorch refuses it, where a tensor argument shares part of self's memory (see overlap);
+    the op's own checks of its arguments come first."""
     recorded = self._check_inplace()
+    out = out_of_place(self, *args, **kwargs)
     check_elementwise(self._raw(), tuple(a._raw() for a in (*args, *kwargs.values()) if isinstance(a, Tensor)))
     if recorded:
-        return self._rebind(out_of_place(self, *args, **kwargs))
-    out = out_of_place(self, *args, **kwargs)
+        return self._rebind(out)
     if out.requires_grad:  # another input needs the gradient: the result joins the graph
         if self.requires_grad and self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
