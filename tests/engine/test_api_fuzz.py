@@ -160,6 +160,7 @@ FOUND = [
     # an empty tensor overlaps nothing; an op's own argument checks come before the overlap checks
     "torch.eye(2, 0).clamp_(None, None)",
     "torch.ones(2, 1).expand(2, 0).add_(1)",
+    "(x := torch.zeros(2, 1)).__setitem__((torch.tensor([True, True]), torch.tensor([], dtype=torch.int64)), x)",
 ]
 
 

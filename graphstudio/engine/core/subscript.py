@@ -89,14 +89,17 @@ def _check_overlap(self: Tensor, key: Any, value: Any) -> None:
     """PyTorch's memory-overlap checks of `x[key] = value` (see overlap): a copy into the view the basic
     items pick, or, with index tensors, index_put_ into it (a masked fill of one value is neither)."""
     raw = self._raw()
-    try:
-        p = _plan(tuple(raw.shape), key, self._be.xp)
+    try:  # the view comes first: PyTorch checks the index tensors against each other after the overlap
+        p = _plan(tuple(raw.shape), _basic_items(key), self._be.xp)
     except (IndexError, ShapeError):
         return  # the write words what is wrong
     view = raw[p.key]
     values = value._raw() if isinstance(value, Tensor) else None
-    if p.adv:
-        if values is not None and not (p.one_mask and value.numel() == 1):
+    arrays = [k for k in (key if isinstance(key, tuple) else (key,))
+              if isinstance(k, list) or isinstance(k, Tensor) and k.ndim]
+    if arrays or p.adv:
+        one_mask = len(arrays) == 1 and not p.adv and isinstance(arrays[0], Tensor) and arrays[0].dtype is dtypes.bool_
+        if values is not None and not (one_mask and value.numel() == 1):
             overlap.check_index_put(view, values)
         return
     if values is not None:
