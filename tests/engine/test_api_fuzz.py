@@ -161,6 +161,8 @@ FOUND = [
     "torch.eye(2, 0).clamp_(None, None)",
     "torch.ones(2, 1).expand(2, 0).add_(1)",
     "(x := torch.zeros(2, 1)).__setitem__((torch.tensor([True, True]), torch.tensor([], dtype=torch.int64)), x)",
+    # a slice starting past the end is a view, never the whole dim, even of an empty dim
+    "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
 ]
 
 

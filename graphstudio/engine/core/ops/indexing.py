@@ -204,6 +204,8 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             if step is not None and step < 0:
                 raise ShapeError("step must be greater than zero")
             b, e, st = slice(start, stop, step).indices(n)
+            if start is not None and start > b:  # past the end: PyTorch keeps the start, so never the whole dim
+                b = start
             sl = slice(b, e if e < n else None, st)
             key.append(sl)
             set_key.append(sl)
