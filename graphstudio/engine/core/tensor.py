@@ -530,9 +530,10 @@ def from_host(arr: np.ndarray, device: Any = None, requires_grad: bool = False) 
 
 
 def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:
-    """A Tensor around an array, with no checks: the engine's own constructor."""
+    """A Tensor around an array, with no checks: the engine's own constructor. A NumPy scalar (what
+    NumPy's reductions give) becomes a 0-dim array, so that views of the tensor share its memory."""
     t = _new(Tensor)
-    t.array = array
+    t.array = _np.asarray(array) if isinstance(array, _np.generic) else array
     t._be = be
     t._edge = edge
     t.requires_grad = edge is not None
@@ -542,6 +543,7 @@ def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:
 
 
 _new = object.__new__
+_np = np
 
 
 # -- Python data → arrays, with PyTorch's dtype rules --------------------------------------
