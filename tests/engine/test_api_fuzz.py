@@ -157,6 +157,8 @@ FOUND = [
     "torch.ones(2, 0)[None, torch.tensor([5]), :]",
     "torch.ones(0)[torch.tensor([5])]",
     "torch.ones(2, 0).__setitem__(torch.tensor([5]), 1.0)",
+    "torch.eye(0)[torch.tensor([0])]",
+    "torch.ones(2, 0)[torch.tensor([5]), torch.tensor([1, 2])]",
     # an empty tensor overlaps nothing; an op's own argument checks come before the overlap checks
     "torch.eye(2, 0).clamp_(None, None)",
     "torch.ones(2, 1).expand(2, 0).add_(1)",

@@ -218,11 +218,11 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             n, arr = shape[d], c[1]
             if math.prod(arr.shape):
                 lo, hi = int(xp.min(arr)), int(xp.max(arr))
-                if (hi >= n or lo < -n) and not bad:
+                if hi >= n or lo < -n:
                     flat = xp.reshape(arr, (-1,))
                     first = int(flat[int(xp.argmax((flat >= n) | (flat < -n)))])  # PyTorch names the first
-                    bad.append(f"index {first} is out of bounds for dimension {len(adv)} with size {n}" if n else
-                               "index is out of bounds for dimension with size 0")  # PyTorch's words for size 0
+                    bad.append((n, f"index {first} is out of bounds for dimension {len(adv)} with size {n}" if n else
+                                "index is out of bounds for dimension with size 0"))  # PyTorch's words for size 0
                 if lo < 0:
                     arr = xp.where(arr < 0, arr + n, arr)
             adv.append((len(mid), arr))
@@ -264,8 +264,12 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
         p.bshape = b
         p.adjacent = pos == list(range(pos[0], pos[0] + len(pos)))
         p.out = tuple(rest[:pos[0]]) + b + tuple(rest[pos[0]:]) if p.adjacent else b + tuple(rest)
-        if bad and math.prod(p.out):  # PyTorch checks the indices only when some element is read
-            raise IndexShapeError(bad[0])
+        # PyTorch refuses any index into a dim of size 0, others only when some element is read
+        empty_dim = [message for n, message in bad if not n]
+        if empty_dim and math.prod(b):
+            raise IndexShapeError(empty_dim[0])
+        if bad and math.prod(p.out):
+            raise IndexShapeError(bad[0][1])
         p.name = "IndexBackward0"
     else:
         p.out = p.mid
