@@ -98,8 +98,8 @@ class _Writer:
             elif "{" + p.name not in template and p.name != "requires_grad":
                 extra.append(f"{p.name}={values[p.name]}")
         for port in op.inputs:
-            if port.optional and values.get(port.name) == "None" and "={" + port.name + "}" not in template:
-                template = re.sub(r",\s*\{" + port.name + r"\}", "", template)
+            if port.optional and values.get(port.name) == "None":
+                template = re.sub(r",\s*(\w+=)?\{" + port.name + r"\}", "", template)  # `, {x}` or `, x={x}`
                 template = re.sub(r"\{" + port.name + r"\}", "", template)
         if step.kind == "leaf" and step.flags.get("requires_grad", step.params.get("requires_grad")):
             extra.append("requires_grad=True")
