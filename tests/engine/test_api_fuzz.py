@@ -144,6 +144,9 @@ FOUND = [
     "(x := torch.arange(4.0)).__setitem__(slice(1, None), x[0]) or x",
     "(x := torch.arange(4.0)).__setitem__(torch.tensor([True, False, False, False]), x[1]) or x",
     "(x := torch.arange(4.0)).add_(x.view(2, 2).flatten())",
+    "(x := torch.arange(1)).__setitem__(slice(None, None, 2), x)",
+    "(x := torch.arange(4.0)).mul_(x[None]) or x",
+    "(x := torch.arange(4.0)).__setitem__(None, x) or x",
     # an expanded view writes through to the tensor it views (it was a read-only copy)
     "((x := torch.arange(4.0))[None].expand(1, 4).add_(1), x)[1]",
     "((x := torch.arange(4.0)).expand(2, 4).zero_(), x)[1]",

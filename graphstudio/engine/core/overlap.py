@@ -40,11 +40,11 @@ def _steps(a: Any) -> tuple:
 
 
 def _torch_steps(a: Any) -> tuple:
-    """The steps PyTorch gives a view: a dim of size 1 steps over the dims after it (NumPy's new axes step 0)."""
+    """The steps PyTorch gives a view: a new dim of size 1 steps over the dims after it (NumPy's step 0)."""
     out: list = []
     after = 1
     for step, n in zip(reversed(_steps(a)), reversed(a.shape)):
-        step = after if n == 1 else step
+        step = after if n == 1 and step == 0 else step
         out.append(step)
         after = step * n
     return tuple(reversed(out))
