@@ -67,6 +67,8 @@ FOUND = [
     # whole numbers divided by zero raise (NumPy answered 0)
     "torch.tensor([3, 0], dtype=torch.int32) // torch.tensor([0, 0], dtype=torch.int32)",
     "torch.tensor([3, 1]) % 0",
+    "torch.tensor([0, 0, 0]) // torch.zeros(2, dtype=torch.int64)",
+    "torch.tensor([0, 0, 0]) % torch.zeros(2, dtype=torch.int64)",
     # argmax/argmin/min/max over an empty dim raise IndexError, as PyTorch
     "torch.ones(2, 0).argmax(1)",
     "torch.ones(0).argmin()",

@@ -1144,6 +1144,8 @@ def _whole_divisor(xp, a, b) -> None:
     """Whole-number division by zero has no answer: PyTorch raises, NumPy would give 0 and warn."""
     if not xp.isdtype(a.dtype, "integral"):
         return
+    if b.__class__ not in _SCALARS:
+        xp.broadcast_arrays(a, b)  # shapes that do not broadcast are refused first (ValueError: inference words it)
     if bool(b == 0) if b.__class__ in _SCALARS else bool(xp.any(b == 0)):
         raise RuntimeError("ZeroDivisionError")
 
