@@ -11,9 +11,10 @@ from typing import Any
 
 from ..factory import tensor
 from . import dtypes, op_functions, overlap
+from .dispatch import torch_error
 from .grad_graph import grad_mode, mark_modified
 from .ops.indexing import _native_key, _plan, _setitem_name
-from .registry import REGISTRY, Op, ShapeError
+from .registry import REGISTRY, Op, ShapeError, Spec
 from .tensor import Tensor
 
 
@@ -57,9 +58,15 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
             except IndexError as bad:
                 raise IndexError(str(bad)) from None
             try:
-                direct = _setitem_name(_plan(shape, key, be.xp), self.ndim, 1) != "CopySlices"
+                plan = _plan(shape, key, be.xp)
+                direct = _setitem_name(plan, self.ndim, 1) != "CopySlices"
             except IndexError:
-                direct = True
+                plan, direct = None, True
+            if plan is not None and not plan.adv and isinstance(value, Tensor):
+                try:  # values copied into a view are expanded to it before the leaf is looked at
+                    op.infer(Spec(shape, self.dtype), Spec(tuple(value.array.shape), value.dtype), index=key)
+                except ShapeError as e:
+                    raise torch_error(e) from None
             raise RuntimeError(("a leaf Variable" if direct else "a view of a leaf Variable")
                                + " that requires grad is being used in an in-place operation.")
         _check_overlap(self, key, value)
