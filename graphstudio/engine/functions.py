@@ -12,12 +12,12 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable
 
-from .core import op_functions
-from .core.dispatch import binary
+from .core import op_functions, overlap
+from .core.dispatch import binary, spec_of, torch_error
 from .core.generator import default_generator
 from .core.grad_graph import grad_mode, is_grad_enabled
 from .core.ops.create import negative_std
-from .core.registry import REGISTRY, node_class
+from .core.registry import REGISTRY, ShapeError, node_class
 from .core.tensor import Tensor, inplace_method, wrap
 
 TORCH: dict[str, Callable] = {}    # torch.<name>
@@ -52,15 +52,23 @@ def _renamed(t: Tensor, name: str, op: str) -> Tensor:
 
 # -- arithmetic with PyTorch's extra keywords ------------------------------------------------------
 _add, _sub = (op_functions.FUNCTIONS[n] for n in ("add", "sub"))  # the registry's (fast) functions
-_ADD, _SUB = REGISTRY["add"], REGISTRY["sub"]
+_ADD, _SUB, _FILL = REGISTRY["add"], REGISTRY["sub"], REGISTRY["fill"]
 
 
 def inplace(self: Tensor, name: str, other: Any, **params: Any) -> Tensor:
-    """`self <name>= other`: written into self's memory, or rebound to the recorded result."""
+    """`self <name>= other`: written into self's memory, or rebound to the recorded result; refused, as
+    PyTorch refuses it, where other shares part of self's memory (see overlap)."""
+    return _written(self, name, other, params, check_overlap=True)
+
+
+def _written(self: Tensor, name: str, other: Any, params: dict, check_overlap: bool) -> Tensor:
     fn = op_functions.FUNCTIONS[name]
-    if self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled:
-        if self.requires_grad and self.is_leaf:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    recorded = self._check_inplace() or isinstance(other, Tensor) and other.requires_grad and grad_mode.enabled
+    if recorded and self.requires_grad and self.is_leaf:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if check_overlap:
+        overlap.check_elementwise(self._raw(), (other._raw() if isinstance(other, Tensor) else None,))
+    if recorded:
         return self._rebind(fn(self, other, **params))
     return self._store(fn(self, other, **params).array)  # PyTorch's result type, then cast back
 
@@ -104,6 +112,33 @@ def add_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
 def sub_(self: Tensor, other: Any, *rest: Any, alpha: Any = 1) -> Tensor:
     other, alpha = _deprecated_alpha("sub_", other, rest, alpha)
     return inplace(self, "sub", other, alpha=alpha)
+
+
+@_both
+def fill_(input: Tensor, value: Any) -> Tensor:
+    """Every element set to value (the `fill` op, in place): PyTorch's grad_fn FillBackward2 for a number,
+    FillBackward3 for a tensor."""
+    return _filled(input, value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
+
+
+@_both
+def zero_(input: Tensor) -> Tensor:
+    """Every element set to 0 (the `fill` op, in place), recorded as PyTorch's ZeroBackward0."""
+    return _filled(input, 0, "ZeroBackward0")
+
+
+def _filled(self: Tensor, value: Any, name: str) -> Tensor:
+    """fill_ and zero_: the `fill` op in place where PyTorch records it, elsewhere a plain write into self's
+    memory (no op runs, so a script import sees none); without PyTorch's memory-overlap checks either way."""
+    if self._check_inplace() or isinstance(value, Tensor) and value.requires_grad and grad_mode.enabled:
+        return _renamed(_written(self, "fill", value, {}, check_overlap=False), name, "fill")
+    try:
+        _FILL.infer(spec_of(self), spec_of(value))
+    except ShapeError as e:
+        raise torch_error(e) from None
+    number = value.item() if isinstance(value, Tensor) else value
+    self._write(self._be.xp.full(self.array.shape, number, dtype=self.array.dtype))
+    return self
 
 
 @_both

@@ -240,8 +240,6 @@ class Interpreter:
     # arithmetic
     def step_scalar(self, op: str, r: int, s: Any, reflected: bool) -> tuple:
         x, name = self.ref(r)
-        if op == "**" and reflected and x.requires_grad:
-            return None  # known: `2 ** x` records PowBackward1 (PyTorch PowBackward2)
         if reflected:
             return f"{s!r} {op} {name}", _binary(op, s, x)
         return f"{name} {op} {s!r}", _binary(op, x, s)
@@ -256,8 +254,6 @@ class Interpreter:
         o, oname = self.operand(other)
         if self.views_in_graph(x, o):
             return None
-        if self.shares_memory(x, o):
-            return None  # known: in-place with an operand that overlaps the target is not refused as PyTorch does
         if op.endswith("_"):
             return f"{name}.{op}({oname})", lambda: getattr(x, op)(o)
         return f"{name} {op} {oname}", _augmented(op, x, o)
@@ -270,8 +266,8 @@ class Interpreter:
 
     def step_zero_(self, r: int) -> tuple | None:
         x, name = self.ref(r)
-        if self.views_in_graph(x) or x.requires_grad:
-            return None  # known: zero_ on a tensor in the graph is refused (PyTorch records ZeroBackward0)
+        if self.views_in_graph(x):
+            return None
         return f"{name}.zero_()", lambda: x.zero_()
 
     def views_in_graph(self, x: Any, value: Any = None) -> bool:
@@ -285,12 +281,12 @@ class Interpreter:
         return any(t is not x and self.shares_memory(t, x) for t in self.env)
 
     def shares_memory(self, a: Any, b: Any) -> bool:
-        """Whether two tensors view the same memory (empty tensors view none)."""
+        """Whether two tensors view the same memory (an empty view of some memory too; a tensor made
+        empty views none)."""
         if not isinstance(a, self.torch.Tensor) or not isinstance(b, self.torch.Tensor):
             return False
-        if a.numel() == 0 or b.numel() == 0:
-            return False
-        return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+        sa, sb = a.untyped_storage(), b.untyped_storage()
+        return sa.nbytes() > 0 and sa.data_ptr() == sb.data_ptr()
 
     # indexing
     def index(self, x: Any, parts: list[tuple]) -> tuple[Any, str]:
@@ -330,8 +326,6 @@ class Interpreter:
 
     def step_getitem(self, r: int, parts: list[tuple]) -> tuple | None:
         x, name = self.ref(r)
-        if x.numel() == 0 and any(p[0] == "itensor" for p in parts):
-            return None  # known: PyTorch skips the bounds check of an int tensor index when nothing is read
         index, code = self.index(x, parts)
         return f"{name}[{code}]", lambda: x[index]
 
@@ -340,11 +334,7 @@ class Interpreter:
         v, vname = self.operand(value)
         if self.views_in_graph(x, v):
             return None
-        if x.ndim == 0 and any(p[0] not in ("none", "ellipsis") for p in parts):
-            return None  # known: indexing a 0-dim tensor to write says "invalid index" (PyTorch: "too many indices")
         index, code = self.index(x, parts)
-        if self.shares_memory(x, v):
-            return None  # known: see step_inplace
 
         def write() -> Any:
             x[index] = v
@@ -387,8 +377,8 @@ class Interpreter:
 
     def step_expand(self, r: int, sizes: list[int]) -> tuple:
         x, name = self.ref(r)
-        if -1 in sizes[:len(sizes) - x.ndim]:
-            return None  # known: PyTorch words -1 in a new leading dim as "numel: integer multiplication overflow"
+        if x.ndim == 0 and -1 in sizes and 0 in sizes:
+            return None  # known: PyTorch expands a 0-dim tensor to a negative size when a 0 hides the -1
         return f"{name}.expand({sizes!r})", lambda: x.expand(sizes)
 
     def step_flatten(self, r: int, start: int, end: int) -> tuple | None:

@@ -97,6 +97,7 @@ REFERENCES = {
     "ceil": np.ceil,
     "round": _round,
     "masked_fill": _masked_fill,
+    "fill": lambda a, value: np.full(np.shape(a), np.asarray(value).astype(np.asarray(a).dtype)),
     "clamp_tensor": lambda a, lo, hi: np.minimum(np.maximum(a, lo) if lo is not None else a, hi)
     if hi is not None else np.maximum(a, lo),
     "lerp": lambda a, end, weight: a + np.asarray(weight) * (end - a),

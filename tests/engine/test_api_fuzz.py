@@ -67,6 +67,8 @@ FOUND = [
     # whole numbers divided by zero raise (NumPy answered 0)
     "torch.tensor([3, 0], dtype=torch.int32) // torch.tensor([0, 0], dtype=torch.int32)",
     "torch.tensor([3, 1]) % 0",
+    "torch.tensor([0, 0, 0]) // torch.zeros(2, dtype=torch.int64)",
+    "torch.tensor([0, 0, 0]) % torch.zeros(2, dtype=torch.int64)",
     # argmax/argmin/min/max over an empty dim raise IndexError, as PyTorch
     "torch.ones(2, 0).argmax(1)",
     "torch.ones(0).argmin()",
@@ -120,7 +122,71 @@ FOUND = [
     "torch.zeros(2, 2).__setitem__((True,), torch.tensor(1))",
     "torch.zeros(2, 2).__setitem__((0, torch.tensor([True, False])), torch.tensor([1]))",
     "torch.zeros(2).__setitem__(torch.tensor([True, True]), torch.tensor([1, 2]))",
+    # a 0-dim tensor indexed: PyTorch's words for a slice, a 0-dim index tensor, a leaf that requires grad
+    "torch.tensor(1.0)[:]",
+    "torch.tensor(1.0)[torch.tensor(0)]",
+    "torch.tensor(1.0, requires_grad=True).__setitem__(0, 2.0)",
+    "torch.ones(2, requires_grad=True).__setitem__(torch.tensor(5), 2.0)",
+    # zero_ and fill_ on a tensor in the graph are recorded (they were refused)
+    "torch.ones(2, requires_grad=True).clone().zero_()",
+    "torch.ones(2, requires_grad=True).clone().fill_(3)",
+    "torch.ones(2, requires_grad=True).clone().fill_(torch.tensor(3.0))",
+    "torch.ones(2).fill_(torch.tensor(3.0, requires_grad=True))",
+    "torch.ones(2).fill_(torch.ones(2))",
+    # an in-place write that reads memory it writes, partly: refused as PyTorch refuses it (it answered)
+    "(x := torch.arange(4.0)).add_(x[0])",
+    "(x := torch.arange(4.0)).add_(x[1:3])",
+    "(x := torch.arange(4.0).reshape(2, 2)).add_(x.t())",
+    "(x := torch.arange(4.0)).mul_(x[None])",
+    "(x := torch.arange(4.0)).clamp_(x[1:2], x[0])",
+    "torch.arange(4.0).expand(2, 4).add_(1)",
+    "(x := torch.arange(4.0)).__setitem__(slice(1, None), x[:3])",
+    "(x := torch.arange(4.0)).__setitem__(torch.tensor([0, 1]), x[2:])",
+    "torch.arange(4.0).expand(2, 4).__setitem__((slice(None), 0), 1.0)",
+    "(x := torch.arange(4.0)).__setitem__(slice(1, None), x[0]) or x",
+    "(x := torch.arange(4.0)).__setitem__(torch.tensor([True, False, False, False]), x[1]) or x",
+    "(x := torch.arange(4.0)).add_(x.view(2, 2).flatten())",
+    "(x := torch.arange(1)).__setitem__(slice(None, None, 2), x)",
+    "(x := torch.arange(4.0)).mul_(x[None]) or x",
+    "(x := torch.arange(4.0)).__setitem__(None, x) or x",
+    # an expanded view writes through to the tensor it views (it was a read-only copy)
+    "((x := torch.arange(4.0))[None].expand(1, 4).add_(1), x)[1]",
+    "((x := torch.arange(4.0)).expand(2, 4).zero_(), x)[1]",
+    "((x := torch.ones(2, 1)).expand(2, 3).__setitem__((slice(None), 1), torch.tensor([5.0, 6.0])), x)[1]",
+    # -1 (or less) where PyTorch computes the size first: its overflow message
+    "torch.ones([]).expand([2, -1])",
+    "torch.ones(2).expand([-2, 2])",
+    "torch.ones(2).expand([3, -1, 2])",
+    # an index tensor out of range is no error when nothing is read
+    "torch.ones(2, 0)[torch.tensor([5])]",
+    "torch.ones(2, 0)[None, torch.tensor([5]), :]",
+    "torch.ones(0)[torch.tensor([5])]",
+    "torch.ones(2, 0).__setitem__(torch.tensor([5]), 1.0)",
+    "torch.eye(0)[torch.tensor([0])]",
+    "torch.ones(2, 0)[torch.tensor([5]), torch.tensor([1, 2])]",
+    # an empty tensor overlaps nothing; an op's own argument checks come before the overlap checks
+    "torch.eye(2, 0).clamp_(None, None)",
+    "torch.ones(2, 1).expand(2, 0).add_(1)",
+    "(x := torch.zeros(2, 1)).__setitem__((torch.tensor([True, True]), torch.tensor([], dtype=torch.int64)), x)",
+    # a slice starting past the end is a view, never the whole dim, even of an empty dim
+    "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
+    "torch.ones(1, requires_grad=True).__setitem__(0, torch.tensor([0, 0]))",
+    # a view of a reduction's 0-dim result sees writes into it (NumPy's scalar was no memory to share)
+    "((s := torch.ones(2).sum()).view([-1]), s.add_(1))[0]",
 ]
+
+
+@needs_torch
+def test_zero_and_fill_pass_the_gradient_as_pytorch():
+    """zero_ and fill_ cut input off (a zero gradient); a value tensor gets the sum of the gradient."""
+    def grads(mod):
+        a, v = mod.ones(2, requires_grad=True), mod.tensor(2.0, requires_grad=True)
+        b, c = a * 2, a * 3
+        b.zero_()
+        c.fill_(v)
+        (b * 3 + c * mod.tensor([1.0, 4.0])).sum().backward()
+        return a.grad.tolist(), v.grad.item(), [type(f).__name__ if f else None for f, _ in c.grad_fn.next_functions]
+    assert grads(gs) == grads(torch)
 
 
 @needs_torch

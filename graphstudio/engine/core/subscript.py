@@ -10,10 +10,11 @@ import warnings
 from typing import Any
 
 from ..factory import tensor
-from . import dtypes, op_functions
+from . import dtypes, op_functions, overlap
+from .dispatch import torch_error
 from .grad_graph import grad_mode, mark_modified
 from .ops.indexing import _native_key, _plan, _setitem_name
-from .registry import REGISTRY, Op, ShapeError
+from .registry import REGISTRY, Op, ShapeError, Spec
 from .tensor import Tensor
 
 
@@ -57,13 +58,21 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
             except IndexError as bad:
                 raise IndexError(str(bad)) from None
             try:
-                direct = _setitem_name(_plan(shape, key, be.xp), self.ndim, 1) != "CopySlices"
+                plan = _plan(shape, key, be.xp)
+                direct = _setitem_name(plan, self.ndim, 1) != "CopySlices"
             except IndexError:
-                direct = True
+                plan, direct = None, True
+            if plan is not None and not plan.adv and isinstance(value, Tensor):
+                try:  # values copied into a view are expanded to it before the leaf is looked at
+                    op.infer(Spec(shape, self.dtype), Spec(tuple(value.array.shape), value.dtype), index=key)
+                except ShapeError as e:
+                    raise torch_error(e) from None
             raise RuntimeError(("a leaf Variable" if direct else "a view of a leaf Variable")
                                + " that requires grad is being used in an in-place operation.")
+        _check_overlap(self, key, value)
         self._rebind(_call_setitem(op, self, key, value))
         return
+    _check_overlap(self, key, value)
     if be.device.type != "strict":
         native = _native_key(key, be.xp)
         if native is not None:
@@ -83,12 +92,43 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
     self._write(_call_setitem(op, self, key, value).array)
 
 
-def _basic_items(key: Any) -> tuple:
-    """The key with each tensor or list item replaced by a full slice per dim it indexes."""
-    items = key if isinstance(key, tuple) else (key,)
+def _check_overlap(self: Tensor, key: Any, value: Any) -> None:
+    """PyTorch's memory-overlap checks of `x[key] = value` (see overlap): a copy into the view the basic
+    items pick, or, with index tensors, index_put_ into it (a masked fill of one value is neither)."""
+    raw = self._raw()
+    try:  # the view comes first: PyTorch checks the index tensors against each other after the overlap
+        p = _plan(tuple(raw.shape), _basic_items(key), self._be.xp)
+    except (IndexError, ShapeError):
+        return  # the write words what is wrong
+    view = raw[p.key]
+    values = value._raw() if isinstance(value, Tensor) else None
+    arrays = [k for k in (key if isinstance(key, tuple) else (key,))
+              if isinstance(k, list) or isinstance(k, Tensor) and k.ndim]
+    if arrays or p.adv:
+        one_mask = len(arrays) == 1 and not p.adv and isinstance(arrays[0], Tensor) and arrays[0].dtype is dtypes.bool_
+        if values is not None and not (one_mask and value.numel() == 1):
+            overlap.check_index_put(view, values)
+        return
+    if values is not None:
+        shape = tuple(values.shape)
+        while shape and shape[0] == 1:
+            shape = shape[1:]
+        shape = (1,) * (view.ndim - len(shape)) + shape
+        if not shape or shape != tuple(view.shape):
+            values = None  # broadcast (steps of 0: PyTorch's "too hard"), or one value (filled), or a bad shape
+        else:
+            values = values.reshape(shape)  # as PyTorch expands them to the view
+    overlap.check_elementwise(view, (values,))
+
+
+def _basic_items(key: Any) -> Any:
+    """The key with each tensor or list item replaced by a full slice per dim it indexes (a single item
+    stays single: PyTorch words `x[0]` and `x[(0,)]` apart on a 0-dim tensor)."""
+    if not isinstance(key, tuple):
+        return _basic_items((key,)) if isinstance(key, list) or isinstance(key, Tensor) and key.ndim else key
     out: list = []
-    for k in items:
-        if isinstance(k, Tensor):
+    for k in key:
+        if isinstance(k, Tensor) and k.ndim:  # a 0-dim one is a number
             out += [slice(None)] * (k.ndim if k.dtype is dtypes.bool_ else 1)
         elif isinstance(k, list):
             out.append(slice(None))

@@ -16,6 +16,7 @@ import numpy as np
 from . import dtypes
 from .backend import Backend, get_backend
 from .grad_graph import AccumulateGrad, add_hook, grad_mode, mark_modified, retain
+from .overlap import check_elementwise
 from .printing import format_tensor
 from .registry import REGISTRY, node_class
 
@@ -383,17 +384,6 @@ class Tensor:
         mark_modified(self, old, self.array)
 
 
-    def zero_(self) -> "Tensor":
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> "Tensor":
-        if self._check_inplace():
-            raise RuntimeError("fill_ on a tensor that is part of a graph is not supported; use torch.full_like")
-        xp = self._be.xp
-        self._write(xp.full(self.array.shape, value.item() if isinstance(value, Tensor) else value,
-                            dtype=self.array.dtype))
-        return self
-
     def copy_(self, src: "Tensor") -> "Tensor":
         if self._check_inplace():
             raise RuntimeError("copy_ on a tensor that is part of a graph is not supported")
@@ -483,10 +473,14 @@ def _created_requiring_grad(t: Tensor) -> Tensor:
 # The in-place variants an op declares (`x.clamp_(0, 1)`, `x.sqrt_()`, `F.relu(x, inplace=True)`): each runs
 # the op and writes the result into the tensor (or, when autograd records it, rebinds the tensor to the op's output).
 def run_inplace(self: Tensor, out_of_place: Any, *args: Any, **kwargs: Any) -> Tensor:
-    """`self = out_of_place(self, ...)`, in place: written into self's memory, or rebound when recorded."""
-    if self._check_inplace():
-        return self._rebind(out_of_place(self, *args, **kwargs))
+    """`self = out_of_place(self, ...)`, in place: written into self's memory, or rebound when recorded;
+    refused, as PyTorch refuses it, where a tensor argument shares part of self's memory (see overlap);
+    the op's own checks of its arguments come first."""
+    recorded = self._check_inplace()
     out = out_of_place(self, *args, **kwargs)
+    check_elementwise(self._raw(), tuple(a._raw() for a in (*args, *kwargs.values()) if isinstance(a, Tensor)))
+    if recorded:
+        return self._rebind(out)
     if out.requires_grad:  # another input needs the gradient: the result joins the graph
         if self.requires_grad and self.is_leaf:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -535,9 +529,13 @@ def from_host(arr: np.ndarray, device: Any = None, requires_grad: bool = False) 
 def base_array(array: Any) -> Any:
     """The NumPy / CuPy array that owns `array`'s memory (itself unless it is a view)."""
     raw = getattr(array, "_array", array)  # array-api-strict wraps one
-    while getattr(raw, "base", None) is not None and hasattr(raw.base, "strides"):
-        raw = raw.base
-    return raw
+    while True:
+        up = getattr(raw, "base", None)
+        if up is not None and not hasattr(up, "strides"):  # NumPy's as_strided (behind expand) keeps the
+            up = getattr(up, "base", None)                  # owner one step further up, behind a stand-in
+        if up is None or not hasattr(up, "strides"):
+            return raw
+        raw = up
 
 
 # The edge of a view made under no_grad of a tensor that requires grad: PyTorch's view keeps requires_grad
@@ -546,9 +544,10 @@ NO_GRAD_VIEW = (None, 0)
 
 
 def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:
-    """A Tensor around an array, with no checks: the engine's own constructor."""
+    """A Tensor around an array, with no checks: the engine's own constructor. A NumPy scalar (what
+    NumPy's reductions give) becomes a 0-dim array, so that views of the tensor share its memory."""
     t = _new(Tensor)
-    t.array = array
+    t.array = _np.asarray(array) if isinstance(array, _np.generic) else array
     t._be = be
     t._edge = edge
     t.requires_grad = edge is not None
@@ -558,6 +557,7 @@ def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:
 
 
 _new = object.__new__
+_np = np
 
 
 # -- Python data → arrays, with PyTorch's dtype rules --------------------------------------

@@ -884,6 +884,40 @@ class MaskedFill(Op):
         gv = xp.sum(xp.where(mask, g, zero)) if ctx.needs[2] else None
         return (xp.where(mask, zero, g) if ctx.needs[0] else None), None, gv
 
+
+@register
+class Fill(Op):
+    name, grad_fn, torch = "fill", "FillBackward0", "torch.fill({input}, {value})"
+    grad_fn_tensor = "FillBackward1"  # PyTorch's name when value is a tensor
+    double_backward = ()
+    doc = ("A tensor of input's shape and dtype with every element equal to value (`x.fill_(v)` and `x.zero_()` "
+           "write it in place); input gets a zero gradient, a value tensor the sum of the gradient.")
+    inputs = (T("input"), T("value", "a number or a 0-dim tensor", scalar_ok=True))
+    method = False
+    number_edge = False
+    vjp_formula = ("∂L/∂x = 0", "∂L/∂v = Σ G")
+    samples = (S(((3, 4), 2.5)), S(((3, 4), ())), S(([1, 2, 3], 2.7)),
+               S(((3, 4), (2,)), error="fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions."))
+
+    def infer(a, value):
+        a = _infer.need_tensor(a, "input")
+        if isinstance(value, Spec) and value.ndim:
+            raise ShapeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+                             "dimensions.")
+        return a
+
+    def forward(ctx, a, value):
+        xp = ctx.xp
+        if getattr(value, "ndim", 0):
+            raise TypeError("fill takes a 0-dim value")
+        v = xp.asarray(value, dtype=a.dtype) if isinstance(value, (int, float)) else xp.astype(value, a.dtype)
+        return xp.asarray(xp.broadcast_to(v, a.shape), copy=True)
+
+    def backward(ctx, g):
+        xp = ctx.xp
+        return (xp.zeros_like(g) if ctx.needs[0] else None), (xp.sum(g) if ctx.needs[1] else None)
+
+
 @register
 class Lerp(Op):
     inplace = ("Tensor",)
@@ -1161,6 +1195,8 @@ def _whole_divisor(xp, a, b) -> None:
     """Whole-number division by zero has no answer: PyTorch raises, NumPy would give 0 and warn."""
     if not xp.isdtype(a.dtype, "integral"):
         return
+    if b.__class__ not in _SCALARS:
+        xp.broadcast_arrays(a, b)  # shapes that do not broadcast are refused first (ValueError: inference words it)
     if bool(b == 0) if b.__class__ in _SCALARS else bool(xp.any(b == 0)):
         raise RuntimeError("ZeroDivisionError")
 

@@ -151,9 +151,11 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
     ndim = len(shape)
     used = sum(1 if c[0] in ("int", "slice", "ints") else c[1].ndim if c[0] == "mask" else 0 for c in comps)
     if used > ndim:
-        if ndim == 0 and single and items[0][0] == "int":  # `x[0]`; PyTorch words `x[(0,)]` as too many
+        if ndim == 0 and single and items[0][0] == "int" and not isinstance(index, Tensor):
             raise IndexShapeError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                                   "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if ndim == 0 and single and items[0][0] == "slice":  # PyTorch words `x[(0,)]` and `x[(:,)]` as too many
+            raise IndexShapeError("slice() cannot be applied to a 0-dim tensor.")
         raise IndexShapeError(f"too many indices for tensor of dimension {ndim}")
 
     key: list = []       # basic indexing of the input, None making new dims
@@ -202,6 +204,8 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             if step is not None and step < 0:
                 raise ShapeError("step must be greater than zero")
             b, e, st = slice(start, stop, step).indices(n)
+            if start is not None and start > b:  # past the end: PyTorch keeps the start, so never the whole dim
+                b = start
             sl = slice(b, e if e < n else None, st)
             key.append(sl)
             set_key.append(sl)
@@ -214,11 +218,11 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             n, arr = shape[d], c[1]
             if math.prod(arr.shape):
                 lo, hi = int(xp.min(arr)), int(xp.max(arr))
-                if (hi >= n or lo < -n) and not bad:
+                if hi >= n or lo < -n:
                     flat = xp.reshape(arr, (-1,))
                     first = int(flat[int(xp.argmax((flat >= n) | (flat < -n)))])  # PyTorch names the first
-                    bad.append(f"index {first} is out of bounds for dimension {len(adv)} with size {n}" if n else
-                               "index is out of bounds for dimension with size 0")  # PyTorch's words for size 0
+                    bad.append((n, f"index {first} is out of bounds for dimension {len(adv)} with size {n}" if n else
+                                "index is out of bounds for dimension with size 0"))  # PyTorch's words for size 0
                 if lo < 0:
                     arr = xp.where(arr < 0, arr + n, arr)
             adv.append((len(mid), arr))
@@ -255,13 +259,17 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
         except ShapeError:
             raise IndexShapeError("shape mismatch: indexing tensors could not be broadcast together with shapes "
                                   + ", ".join(str(list(s)) for s in shapes)) from None
-        if bad and math.prod(b):
-            raise IndexShapeError(bad[0])
         pos = [q for q, _ in adv]
         rest = [n for q, n in enumerate(p.mid) if q not in pos]
         p.bshape = b
         p.adjacent = pos == list(range(pos[0], pos[0] + len(pos)))
         p.out = tuple(rest[:pos[0]]) + b + tuple(rest[pos[0]:]) if p.adjacent else b + tuple(rest)
+        # PyTorch refuses any index into a dim of size 0, others only when some element is read
+        empty_dim = [message for n, message in bad if not n]
+        if empty_dim and math.prod(b):
+            raise IndexShapeError(empty_dim[0])
+        if bad and math.prod(p.out):
+            raise IndexShapeError(bad[0][1])
         p.name = "IndexBackward0"
     else:
         p.out = p.mid
@@ -403,7 +411,10 @@ class Index(ShapeOp):
         if not p.adv:
             ctx.info = (tuple(a.shape), p.set_key, p.squeezed, whole, None)
             return y
-        out, lin = _gather(xp, y, p)
+        if math.prod(p.out):
+            out, lin = _gather(xp, y, p)
+        else:  # nothing is read (nor are the indices checked, as in PyTorch)
+            out, lin = xp.zeros(p.out, dtype=a.dtype), xp.zeros((0,), dtype=xp.int64)
         ctx.saved = (lin,)
         ctx.info = (tuple(a.shape), p.set_key, p.squeezed, whole, (p.mid, [q for q, _ in p.adv], p.bshape, p.adjacent))
         return out
@@ -536,8 +547,11 @@ class SetItem(ShapeOp):
             ctx.info = (p.set_key, p.squeezed, p.out, fitted, vshape)
             return out
         n = math.prod(shape)
-        pos = xp.reshape(xp.arange(n, dtype=xp.int64), shape)[p.key]
-        lin = xp.reshape(_gather(xp, pos, p)[0], (-1,))
+        if math.prod(p.out):
+            pos = xp.reshape(xp.arange(n, dtype=xp.int64), shape)[p.key]
+            lin = xp.reshape(_gather(xp, pos, p)[0], (-1,))
+        else:  # nothing is written (nor are the indices checked, as in PyTorch)
+            lin = xp.zeros((0,), dtype=xp.int64)
         written, vals = _put(xp, xp.reshape(vb, (-1,)), lin, n)
         ctx.saved = (lin, written)
         ctx.info = (None, shape, p.out, fitted, vshape)

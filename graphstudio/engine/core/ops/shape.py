@@ -17,6 +17,8 @@ import math
 import operator
 from typing import Any
 
+import numpy as np
+
 from .. import dtypes
 from ..registry import Op, Param, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
@@ -424,6 +426,15 @@ class Clone(ShapeOp):
 
 
 # -- broadcasting --------------------------------------------------------------------------
+def _broadcast_view(a: Any, shape: tuple, xp: Any) -> Any:
+    """`a` broadcast to `shape`, a view that writes through to a's memory as PyTorch's expand does
+    (NumPy makes broadcast views read-only)."""
+    out = xp.broadcast_to(a, shape)
+    if isinstance(out, np.ndarray) and not out.flags.writeable and a.flags.writeable:
+        out = np.lib.stride_tricks.as_strided(a, out.shape, out.strides, writeable=True)
+    return out
+
+
 def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
     size = _ints(size, "size")
     if len(size) < len(shape):
@@ -432,10 +443,14 @@ def _expanded(shape: tuple, dtype: dtypes.dtype, size: Any) -> tuple[int, ...]:
                          f"sizes provided ({len(size)}) must be greater or equal to the number of dimensions in the "
                          f"tensor ({len(shape)})")
     lead = len(size) - len(shape)
+    if not shape and min(size, default=0) < 0 and math.prod(size):  # PyTorch sizes a 0-dim tensor's result first
+        raise ShapeError("numel: integer multiplication overflow")
     out = list(size)
     for i in reversed(range(len(size))):  # from the last dim, as PyTorch checks
         s = size[i]
         if i < lead:
+            if s < -1:
+                raise ShapeError("numel: integer multiplication overflow")
             if s < 0:
                 raise ShapeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing "
                                  f"dimension {i}")
@@ -471,7 +486,7 @@ class Expand(ShapeOp):
     def forward(ctx, a, size=(2, 2)):
         ctx.info = tuple(a.shape)
         # (the dtype only names the tensor type in a message, which inference rewrites with the real one)
-        return ctx.xp.broadcast_to(a, _expanded(tuple(a.shape), dtypes.float32, size))
+        return _broadcast_view(a, _expanded(tuple(a.shape), dtypes.float32, size), ctx.xp)
 
     vjp_formula = ("∂L/∂x = G summed over the expanded dims",)
 
