@@ -48,6 +48,7 @@ MAX_MUTANT = 1 << 20         # bytes of JSON: a mutant grows no larger (enlargin
 CHILD_EVERY = max(50, EXAMPLES // 50)
 _MUTANTS_SEEN = itertools.count()  # every CHILD_EVERY-th: Hypothesis draws small integers far more often
 CHILD_MEMORY = 3 << 30
+PROCESS_CAP = 3 << 30        # how much the in-process calls may grow the test's address space
 CHILD_TIMEOUT_S = 300
 ROOT = Path(__file__).resolve().parents[2]
 FAST_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # mutants' files: in memory where we can
@@ -285,7 +286,20 @@ def small_memory_limit(monkeypatch):
     monkeypatch.setattr(compiler, "default_memory_limit", lambda: LIMIT)
 
 
-@pytest.mark.usefixtures("small_memory_limit")
+@pytest.fixture
+def capped_address_space():
+    """A mutant the memory guard lets through must fail here, not take the machine: the process may
+    grow by PROCESS_CAP (what the CLI then meets is a MemoryError, which must end in one line)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _status_bytes("VmSize") + PROCESS_CAP if RSS_PEAK else resource.RLIM_INFINITY
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@pytest.mark.usefixtures("small_memory_limit", "capped_address_space")
 @seed(SEED)
 @settings(max_examples=EXAMPLES, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
