@@ -43,6 +43,7 @@ MAX_LINE = 400               # a "short" stderr line
 # lines are reported only when asked (GRAPHSTUDIO_FUZZ_LINES=1).
 CHECK_LINE_LENGTH = os.environ.get("GRAPHSTUDIO_FUZZ_LINES") == "1"
 MAX_MUTANT = 1 << 20         # bytes of JSON: a mutant grows no larger (enlarging compounds)
+MAX_ENLARGED = 2 * MAX_FILE_BYTES  # bytes of JSON one enlargement makes at most
 # One mutant in CHILD_EVERY also runs in a process of its own: the real exit status and stderr
 # (what Python or a library prints at exit, a crash), under a real memory limit.
 CHILD_EVERY = max(50, EXAMPLES // 50)
@@ -87,10 +88,16 @@ def _enlarged(value: Any, draw: Any) -> Any:
     if isinstance(value, float):
         return draw(st.sampled_from(BIG_FLOATS))
     if isinstance(value, str):
-        return value * draw(st.sampled_from((2, 100, 10_000))) or "x" * 10_000
+        return value * _times(value, draw(st.sampled_from((2, 100, 10_000)))) or "x" * 10_000
     if isinstance(value, list):
-        return value * draw(st.sampled_from((2, 10, 100))) if value else [0] * 1000
+        return value * _times(value, draw(st.sampled_from((2, 10, 100)))) if value else [0] * 1000
     return {**value, **{f"k{i}": i for i in range(draw(st.sampled_from((1, 100))))}}
+
+
+def _times(value: Any, factor: int) -> int:
+    """``factor``, or less where the result's text would pass MAX_ENLARGED (twice the file size
+    limit: the CLI's "too large" is still met, the fuzz's own memory is not)."""
+    return max(1, min(factor, MAX_ENLARGED // max(_json_size(value, {}), 1)))
 
 
 def _odd(draw: Any) -> Any:
