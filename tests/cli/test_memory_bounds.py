@@ -104,3 +104,14 @@ def test_validate_needs_a_small_multiple_of_the_file_size(tmp_path, graph, facto
                           capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                           timeout=300)
     assert done.returncode == code, done.stderr[-500:]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmSize from Linux's /proc")
+def test_running_out_of_memory_is_one_line_naming_the_file(tmp_path):
+    path = tmp_path / "title.graph.json"
+    path.write_text(json.dumps({"graphstudio": 1, "title": "x" * (20 << 20), "nodes": []}))
+    done = subprocess.run([sys.executable, "-c", _VALIDATE_UNDER_A_LIMIT, str(path), "0.5"],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          timeout=300)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"{path}: out of memory"]
