@@ -185,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{_file_of(args) or 'graphstudio'}: interrupted", 1)
     except BrokenPipeError:
         return _quiet_broken_pipe()
+    except MemoryError:  # whatever ran out (parsing, checking, drawing): the stack is unwound, memory freed
+        return _fail(f"{_file_of(args) or 'graphstudio'}: out of memory", 1)
     except Exception as e:  # the promise: never a traceback, always one line
         return _fail(f"graphstudio: internal error: {type(e).__name__}: {e}", 1)
 

@@ -19,7 +19,7 @@ FORMAT_VERSION = migrations.FORMAT_VERSION
 KNOWN_KEYS = ("graphstudio", "title", "notes", "device", "seed", "steps", "nodes", "ui")
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a file may hold 100,000 nodes
 class Node:
     """One node: an op applied to ``inputs`` (tensor arguments) with ``params`` (the rest)."""
 
@@ -81,17 +81,20 @@ class Document:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], source: str = "<memory>") -> Document:
+    def from_dict(cls, d: dict[str, Any], source: str = "<memory>", owned: bool = False) -> Document:
         """Validate a raw dict (as parsed from JSON), upgrade older versions, build the model.
 
-        Raises ``DocumentError`` listing every structural problem found; ``d`` is not modified.
+        Raises ``DocumentError`` listing every structural problem found; ``d`` is not modified,
+        unless ``owned``: the caller hands ``d`` over (just parsed, no one else holds it), and the
+        model is made of its parts without a copy.
         """
-        raw = _checked(d, source)
-        nodes = [
-            Node(n["id"], n["op"], n.get("inputs", {}), n.get("params", {}),
-                 tuple(n["pos"]) if "pos" in n else None)  # type: ignore[arg-type]
-            for n in raw["nodes"]
-        ]
+        raw = _checked(d, source, owned)
+        raw_nodes = raw["nodes"]
+        nodes = []
+        for i, n in enumerate(raw_nodes):
+            nodes.append(Node(n["id"], n["op"], n.get("inputs", {}), n.get("params", {}),
+                              tuple(n["pos"]) if "pos" in n else None))  # type: ignore[arg-type]
+            raw_nodes[i] = None  # each node's dict goes as its Node comes: not both at once
         return cls(
             title=raw.get("title", ""), notes=raw.get("notes", ""), device=raw.get("device", "cpu"),
             seed=raw.get("seed", 0), steps=raw.get("steps", 1), nodes=nodes, ui=raw.get("ui", {}),
@@ -99,14 +102,14 @@ class Document:
         )
 
 
-def _checked(d: Any, source: str) -> dict[str, Any]:
-    """A validated, migrated deep copy of ``d``; raises ``DocumentError`` otherwise."""
+def _checked(d: Any, source: str, owned: bool = False) -> dict[str, Any]:
+    """A validated, migrated deep copy of ``d`` (``d`` itself when ``owned``); raises ``DocumentError`` otherwise."""
     if not isinstance(d, dict):
         raise DocumentError(source, [Problem(f"expected a JSON object at the top level, got {show(d)}")])
     problems = scan(d)  # first: the schema validator and deepcopy recurse
     if problems:
         raise DocumentError(source, problems)
-    raw = plain(d)
+    raw = d if owned else plain(d)
     version = raw.get("graphstudio")
     if isinstance(version, int) and not isinstance(version, bool) and version >= 1:
         if version > migrations.FORMAT_VERSION:

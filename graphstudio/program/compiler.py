@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from graphstudio.document import Document, Problem
@@ -27,9 +29,10 @@ from .memory import bytes_text as _bytes
 from .memory import default_memory_limit
 
 FLAGS = ("requires_grad", "retain_grad", "no_grad")
+_NOTHING: Mapping[str, Any] = MappingProxyType({})  # the flags (and params) most steps have, shared
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """An input that is another node's output."""
 
@@ -38,7 +41,7 @@ class Ref:
     name: str  # "x" or "x:name", as written in the file's report keys
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Const:
     """A literal nested list: a constant tensor, as torch.tensor(list) makes it."""
 
@@ -46,13 +49,13 @@ class Const:
     spec: Spec
 
 
-@dataclass
+@dataclass(slots=True)  # slots (here and in Ref): a file may hold 100,000 nodes
 class Step:
     id: str
     op: type[Op]
     inputs: tuple  # per port: Ref | Const | number | None | list of those (variadic)
-    params: dict
-    flags: dict
+    params: Mapping[str, Any]
+    flags: Mapping[str, Any]
     outputs: tuple[str, ...]
     specs: tuple[Spec, ...] = ()
 
@@ -157,7 +160,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
         outputs = op.output_names(params) if op.kind != "sink" else ()
     except Exception:
         outputs = op.outputs
-    return Step(node.id, op, (), params, flags, tuple(outputs)), problems
+    return Step(node.id, op, (), params or _NOTHING, flags or _NOTHING, tuple(outputs)), problems
 
 
 def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, list[Problem], bool]:
@@ -346,7 +349,7 @@ def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None, t
     return out
 
 
-def _order(ids: list[str], deps: dict[str, set[str]]) -> tuple[list[str], dict[str, set[str]]]:
+def _order(ids: list[str], deps: Mapping[str, Collection[str]]) -> tuple[list[str], dict[str, set[str]]]:
     """Dependency order of the nodes in ``deps`` (Kahn's algorithm; ``ids`` gives the file order in
     which ready nodes start) and the nodes that never became ready (on or behind a cycle), each
     with its unmet dependencies."""
@@ -367,7 +370,7 @@ def _order(ids: list[str], deps: dict[str, set[str]]) -> tuple[list[str], dict[s
     stuck: dict[str, set[str]] = {}
     if len(order) < len(ids):
         done = set(order)
-        stuck = {sid: ds - done for sid, ds in deps.items() if sid not in done}
+        stuck = {sid: {d for d in ds if d not in done} for sid, ds in deps.items() if sid not in done}
     return order, stuck
 
 
@@ -400,7 +403,8 @@ class _Checker:
             if step is not None:
                 step.inputs, problems, _ = _resolve(node, step, self.steps, lambda: hint_ids)
                 self.add(node.id, problems)
-        deps = {sid: {r.node for r in _refs_obj(step.inputs)} & self.steps.keys() for sid, step in self.steps.items()}
+        deps = {sid: tuple({r.node for r in _refs_obj(step.inputs)} & self.steps.keys())
+                for sid, step in self.steps.items()}
         order_ids, stuck = _order([n.id for n in nodes if n.id in self.steps], deps)
         for cycle in _cycles(stuck):
             message = _cycle_message(cycle)
@@ -415,9 +419,10 @@ class _Checker:
                          self.limit)
         if over is not None:
             self.add(over.node_id, [over])
-        index = {n.id: i for i, n in enumerate(nodes)}
-        self.a.problems.sort(key=lambda p: index.get(p.node_id, -1))  # file order, as the user reads it
-        if not self.a.problems:
+        if self.a.problems:
+            index = {n.id: i for i, n in enumerate(nodes)}
+            self.a.problems.sort(key=lambda p: index.get(p.node_id, -1))  # file order, as the user reads it
+        else:
             sinks = [s for s in (self.steps[n.id] for n in nodes) if s.kind == "sink"]
             self.a.program = Program(self.doc, self.base_dir, [s for s in order if s.kind != "sink"], sinks,
                                      {k: v for k, v in self.a.specs.items() if v is not None})

@@ -43,11 +43,13 @@ MAX_LINE = 400               # a "short" stderr line
 # lines are reported only when asked (GRAPHSTUDIO_FUZZ_LINES=1).
 CHECK_LINE_LENGTH = os.environ.get("GRAPHSTUDIO_FUZZ_LINES") == "1"
 MAX_MUTANT = 1 << 20         # bytes of JSON: a mutant grows no larger (enlarging compounds)
+MAX_ENLARGED = 2 * MAX_FILE_BYTES  # bytes of JSON one enlargement makes at most
 # One mutant in CHILD_EVERY also runs in a process of its own: the real exit status and stderr
 # (what Python or a library prints at exit, a crash), under a real memory limit.
 CHILD_EVERY = max(50, EXAMPLES // 50)
 _MUTANTS_SEEN = itertools.count()  # every CHILD_EVERY-th: Hypothesis draws small integers far more often
 CHILD_MEMORY = 3 << 30
+PROCESS_CAP = 3 << 30        # how much the in-process calls may grow the test's address space
 CHILD_TIMEOUT_S = 300
 ROOT = Path(__file__).resolve().parents[2]
 FAST_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # mutants' files: in memory where we can
@@ -86,10 +88,16 @@ def _enlarged(value: Any, draw: Any) -> Any:
     if isinstance(value, float):
         return draw(st.sampled_from(BIG_FLOATS))
     if isinstance(value, str):
-        return value * draw(st.sampled_from((2, 100, 10_000))) or "x" * 10_000
+        return value * _times(value, draw(st.sampled_from((2, 100, 10_000)))) or "x" * 10_000
     if isinstance(value, list):
-        return value * draw(st.sampled_from((2, 10, 100))) if value else [0] * 1000
+        return value * _times(value, draw(st.sampled_from((2, 10, 100)))) if value else [0] * 1000
     return {**value, **{f"k{i}": i for i in range(draw(st.sampled_from((1, 100))))}}
+
+
+def _times(value: Any, factor: int) -> int:
+    """``factor``, or less where the result's text would pass MAX_ENLARGED (twice the file size
+    limit: the CLI's "too large" is still met, the fuzz's own memory is not)."""
+    return max(1, min(factor, MAX_ENLARGED // max(_json_size(value, {}), 1)))
 
 
 def _odd(draw: Any) -> Any:
@@ -285,7 +293,20 @@ def small_memory_limit(monkeypatch):
     monkeypatch.setattr(compiler, "default_memory_limit", lambda: LIMIT)
 
 
-@pytest.mark.usefixtures("small_memory_limit")
+@pytest.fixture
+def capped_address_space():
+    """A mutant the memory guard lets through must fail here, not take the machine: the process may
+    grow by PROCESS_CAP (what the CLI then meets is a MemoryError, which must end in one line)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _status_bytes("VmSize") + PROCESS_CAP if RSS_PEAK else resource.RLIM_INFINITY
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@pytest.mark.usefixtures("small_memory_limit", "capped_address_space")
 @seed(SEED)
 @settings(max_examples=EXAMPLES, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])

@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
 from graphstudio.cli import load_and_compile, main
 from graphstudio.program.report import write_json
 from graphstudio.program.runner import Runner
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _lines(capsys) -> list[str]:
@@ -58,3 +64,54 @@ def test_the_json_report_of_a_large_output_needs_little_more_than_the_output(tmp
     finally:
         tracemalloc.stop()
     assert peak < 3 * (4 << 20)
+
+
+_VALIDATE_UNDER_A_LIMIT = """
+import os, resource, sys
+from graphstudio import cli
+import graphstudio.program.compiler  # what every --validate imports, before the limit is set
+
+path, factor = sys.argv[1], float(sys.argv[2])
+with open("/proc/self/status") as f:
+    size_now = next(int(line.split()[1]) << 10 for line in f if line.startswith("VmSize:"))
+limit = size_now + int(factor * os.path.getsize(path)) + (8 << 20)
+resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+sys.exit(cli.main(["--validate", path]))
+"""
+
+
+def _chain(n: int) -> dict:
+    return {"graphstudio": 1, "nodes": [{"id": "n0", "op": "ones", "params": {"shape": [2]}}] + [
+        {"id": f"n{i}", "op": "neg", "inputs": {"input": f"n{i - 1}"}} for i in range(1, n)]}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmSize from Linux's /proc")
+@pytest.mark.parametrize("graph, factor, code", [
+    # measured: 27x before the loader kept one copy and the model and checker used slots, 17.6x after
+    (_chain(40_000), 20, 0),
+    # 7.1x before, 5.0x after; refused for its size (over 10^6 numbers), once read
+    ({"graphstudio": 1, "nodes": [{"id": "t", "op": "tensor",
+                                   "params": {"data": [[0.123456] * 1000] * 1500}}]}, 6, 2),
+    # 3.0x before (bytes, text and the parsed string at once), 2.0x after
+    ({"graphstudio": 1, "title": "x" * (20 << 20), "nodes": []}, 2.5, 0),
+], ids=["chain", "literal", "title"])
+def test_validate_needs_a_small_multiple_of_the_file_size(tmp_path, graph, factor, code):
+    """--validate under an address-space limit of the file's size times ``factor`` (plus 8 MB):
+    a MemoryError would end in "out of memory" and exit 1."""
+    path = tmp_path / "big.graph.json"
+    path.write_text(json.dumps(graph))
+    done = subprocess.run([sys.executable, "-c", _VALIDATE_UNDER_A_LIMIT, str(path), str(factor)],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          timeout=300)
+    assert done.returncode == code, done.stderr[-500:]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmSize from Linux's /proc")
+def test_running_out_of_memory_is_one_line_naming_the_file(tmp_path):
+    path = tmp_path / "title.graph.json"
+    path.write_text(json.dumps({"graphstudio": 1, "title": "x" * (20 << 20), "nodes": []}))
+    done = subprocess.run([sys.executable, "-c", _VALIDATE_UNDER_A_LIMIT, str(path), "0.5"],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          timeout=300)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"{path}: out of memory"]
