@@ -22,15 +22,14 @@ import numpy as np
 
 from graphstudio.program.export_code import python_name
 from graphstudio.engine.nn import Module
-from graphstudio.program.nodes import OPTIMIZERS
 from graphstudio.engine.optim import Optimizer
-from graphstudio.engine.core.registry import REGISTRY
+from graphstudio.engine.core.registry import REGISTRY, optimizers
 from graphstudio.engine.core.tensor import Tensor
 
 from .script_recorder import BackwardEvent, OpEvent, Recorder
 from .script_source import SCRIPT_KEY
 
-_OPTIMIZER_OPS = {cls: op for op, cls in OPTIMIZERS.items()}
+_OPTIMIZER_OPS = {cls: op for op, cls in optimizers().items()}
 
 
 class ScriptGraphError(ValueError):
@@ -452,7 +451,7 @@ def _optimizer_sinks(b: _Builder, optimizers: list, backwards: list[BackwardEven
         cls = type(opt).__name__
         if cls not in _OPTIMIZER_OPS:
             raise ScriptGraphError(f"{name}: {var} = torch.optim.{cls}(...) has no optimizer node "
-                                   f"(there are {', '.join(OPTIMIZERS.values())})")
+                                   f"(there are {', '.join(_OPTIMIZER_OPS)})")
         if len(opt.param_groups) != 1:
             raise ScriptGraphError(f"{name}: {var} has {len(opt.param_groups)} parameter groups; "
                                    "an optimizer node has one")

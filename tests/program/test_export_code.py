@@ -182,6 +182,17 @@ def test_an_exported_reduction_keeps_dim_none_before_keepdim():
     assert _script_report(doc)["outputs"]["s"] == _runner_report(doc)["outputs"]["s"]
 
 
+@needs_torch
+@pytest.mark.parametrize("params", [{"device": "cpu"}, {"dtype": "float64"}, {}])
+def test_an_exported_to_leaves_out_what_is_not_given(params):
+    """`x.to(device='cpu')` with no dtype was written `dtype=torch.None`, which is no Python."""
+    doc = {"graphstudio": 1, "nodes": [
+        {"id": "x", "op": "tensor", "params": {"data": [1.0, 2.5], "requires_grad": True}},
+        {"id": "y", "op": "to", "inputs": {"input": "x"}, "params": params},
+    ]}
+    assert _script_report(doc)["outputs"]["y"] == _runner_report(doc)["outputs"]["y"]
+
+
 def loads_doc(doc: dict):
     import json
 
