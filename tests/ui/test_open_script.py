@@ -93,3 +93,21 @@ def test_a_students_training_loop_steps_retunes_and_goes_back_to_code(qtbot, win
         np.testing.assert_allclose(scope["w"].detach().numpy(), w.detach().numpy(), rtol=1e-5)
     finally:
         live.shutdown()
+
+
+def test_the_code_dock_of_an_imported_script_follows_the_selection(window):
+    """Its code is the graph exported again: selecting `loss` marks `loss = …`; clicking `w = …` selects w."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    assert window.open_script(str(SCRIPTS_DIR / "linreg_sgd.py"), ask=False)
+    panel = window.code_panel
+    panel.refresh()
+    window.scene.select_ids(["loss"])
+    marks = panel.extraSelections()
+    assert len(marks) == 1 and marks[0].cursor.block().text().strip().startswith("loss = torch.nn.functional.mse_loss(")
+    line = next(i for i, text in enumerate(panel.toPlainText().splitlines()) if text.startswith("w = "))
+    rect = panel.blockBoundingGeometry(panel.document().findBlockByNumber(line)).translated(panel.contentOffset())
+    QTest.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(10, int(rect.center().y())))
+    assert window.scene.selected_ids() == ["w"]
