@@ -35,8 +35,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="run a PyTorch SCRIPT on GraphStudio's engine and write the graph it computed")
     p.add_argument("-o", "--output", metavar="FILE", help="with --import: write the graph to FILE (default: stdout)")
     p.add_argument("--export-image", nargs=2, metavar=("FILE", "OUT"), help="draw FILE's canvas to OUT (.png)")
-    p.add_argument("--screenshot", nargs=2, metavar=("OUT", "FILE"), help="save the editor window with FILE to OUT")
+    p.add_argument("--screenshot", nargs=2, metavar=("OUT", "FILE"),
+                   help="save the editor window with FILE (a graph, or a PyTorch script to import) to OUT")
     p.add_argument("--after", choices=("forward", "backward", "train"), help="with --screenshot: run this phase first")
+    p.add_argument("--select", metavar="NODE", help="with --screenshot: select NODE (the inspector shows it)")
     p.add_argument("--size", default="1400x860", help="with --screenshot: the window's size, WIDTHxHEIGHT")
     p.add_argument("--theme", help="with --screenshot: light or dark")
     p.add_argument("--lang", metavar="LANGUAGE", help="the editor's (and --screenshot's) interface language for this "
@@ -205,7 +207,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.screenshot:
         from .ui.live.screenshot import screenshot
 
-        return screenshot(args.screenshot[1], args.screenshot[0], args.after, args.size, args.theme, args.lang)
+        return screenshot(args.screenshot[1], args.screenshot[0], args.after, args.size, args.theme, args.lang,
+                          args.select)
     from .ui.app import main as editor
 
     return editor(args.file, args.lang)

@@ -89,3 +89,39 @@ def test_headless_run_imports_no_qt(examples_dir):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_import_a_script_then_run_its_graph(tmp_path):
+    """`--import` end to end: the script's graph file, which `--run --json` trains as the script did."""
+    from tests.data import SCRIPTS_DIR
+    from tests.oracle import torch
+
+    graph = tmp_path / "linreg.json"
+    made = graphstudio("--import", SCRIPTS_DIR / "linreg_sgd.py", "-o", graph)
+    assert (made.returncode, made.stdout, made.stderr) == (0, "", "")
+    ran = graphstudio("--run", graph, "--json")
+    assert ran.returncode == 0, ran.stderr
+    report = json.loads(ran.stdout)
+    assert len(report["history"]) == 100 and report["outputs"]["w"]["grad"] is not None
+    if torch is not None:  # PyTorch's answer for the same loop
+        x = torch.arange(5.0).reshape(5, 1)
+        y = torch.tensor([[1.0], [3.1], [4.9], [7.2], [8.8]])
+        w, b = torch.zeros(1, 1, requires_grad=True), torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([w, b], lr=0.02)
+        for _ in range(100):
+            loss = torch.nn.functional.mse_loss(x @ w + b, y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        assert report["outputs"]["w"]["value"][0] == pytest.approx(w.tolist()[0], rel=1e-4)
+        assert report["history"][-1]["loss"]["optimizer"] == pytest.approx(loss.item(), rel=1e-4)
+
+
+def test_import_stops_at_a_call_the_engine_lacks_in_one_line(tmp_path):
+    script = tmp_path / "homework.py"
+    script.write_text("import torch\n\nx = torch.linspace(0, 1, 5, requires_grad=True)\ny = torch.special.erfcx(x)\n"
+                      "y.sum().backward()\n")
+    result = graphstudio("--import", script, cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == ("homework.py:4: y = torch.special.erfcx(x): not supported by GraphStudio's engine "
+                             "(AttributeError: module 'torch' has no attribute 'special')\n")

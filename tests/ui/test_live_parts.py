@@ -492,3 +492,19 @@ def test_a_card_tooltip_says_the_shape_and_dtype_its_caption_prints_small(qapp):
     assert "[2, 3] float32" in panel.toolTip()
     panel.set_value(np.zeros((4,), np.int64))
     assert "[4] int64" in panel.toolTip() and "[2, 3]" not in panel.toolTip()
+
+
+def test_screenshot_imports_a_pytorch_script_and_selects_a_node(qapp, tmp_path, capsys):
+    """The README's picture of an imported script: `--screenshot OUT script.py --after train --select w`."""
+    from graphstudio.ui.live.screenshot import screenshot
+    from tests.data import SCRIPTS_DIR
+    out = tmp_path / "script.png"
+    script = str(SCRIPTS_DIR / "linreg_manual.py")
+    assert screenshot(script, str(out), "train", select="w") == 0
+    assert not QImage(str(out)).isNull()
+    assert screenshot(script, str(out), select="nowhere") == 2
+    assert capsys.readouterr().err.strip().endswith("linreg_manual.py: --select: no node 'nowhere'")
+    bad = tmp_path / "bad.py"
+    bad.write_text("import torch\nx = torch.ones(2)\nx.frobnicate()\n")
+    assert screenshot(str(bad), str(out)) == 2
+    assert capsys.readouterr().err.startswith("bad.py:3: x.frobnicate(): not supported")  # names its file

@@ -1,4 +1,5 @@
-"""``graphstudio --screenshot OUT FILE [--after forward|backward|train] [--lang zh_CN]``: the editor window, headless.
+"""``graphstudio --screenshot OUT FILE [--after forward|backward|train] [--select NODE] [--lang zh_CN]``: the editor
+window, headless. FILE is a graph, or a PyTorch script imported as File › Open Python script… does.
 
 For documentation and CI: the same window a student sees, with live attached, after a phase has
 run and its animation has landed, grabbed to an image. Nothing is written to the user's
@@ -27,9 +28,10 @@ def _fail(message: str, code: int) -> int:
 
 
 def screenshot(graph_path: str, out_path: str, after: str | None = None, size: str = "1400x860",
-               theme_name: str | None = None, language: str | None = None) -> int:
+               theme_name: str | None = None, language: str | None = None, select: str | None = None) -> int:
     """``size``: the window's, ``WIDTHxHEIGHT``; ``theme_name``: light or dark (else the default);
-    ``language``: the interface's (else English)."""
+    ``language``: the interface's (else English); ``select``: a node to select once the phase has run
+    (the inspector shows it, the Code dock marks its line)."""
     if after is not None and after not in PHASES:
         return _fail(f"graphstudio: --after must be one of {', '.join(PHASES)}, not {after!r}", 2)
     try:
@@ -62,9 +64,11 @@ def screenshot(graph_path: str, out_path: str, after: str | None = None, size: s
             session = window.live
             window.resize(width, height)
             window.show()
-            if not window.open_path(graph_path, ask=False):
+            script = graph_path.endswith(".py")
+            opened = window.open_script(graph_path, ask=False) if script else window.open_path(graph_path, ask=False)
+            if not opened:
                 why = warnings[0] if warnings else "cannot open the graph"
-                return _fail(why if why.startswith(graph_path) else f"{graph_path}: {why}", 2)
+                return _fail(why if script or why.startswith(graph_path) else f"{graph_path}: {why}", 2)
             problems = window.model.analysis.problems
             if after and problems:
                 return _fail(f"{graph_path}: {problems[0]}", 2)
@@ -81,6 +85,10 @@ def screenshot(graph_path: str, out_path: str, after: str | None = None, size: s
                     session.train(max(1, window.model.doc.steps))
                 if not _wait_idle(session):
                     return _fail(f"{graph_path}: the run did not finish within {TIMEOUT_MS // 1000} s", 1)
+            if select is not None:
+                if select not in {n.id for n in window.model.doc.nodes}:
+                    return _fail(f"{graph_path}: --select: no node {select!r}", 2)
+                window.scene.select_ids([select])
             app.processEvents()
             if not window.grab().save(out_path):
                 return _fail(f"{out_path}: cannot write the image", 1)
