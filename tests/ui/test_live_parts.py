@@ -312,6 +312,21 @@ def test_loss_plot_grows_one_curve_per_optimizer(qtbot):
     assert not plot.curves and plot.step == 0
 
 
+def test_two_curves_ending_together_write_their_names_and_losses_apart(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 200)
+    plot.show()
+    history = [{"step": i, "loss": {"opt_slow": 0.8 - i / 1000, "opt_fast": 0.8 - i / 990}} for i in range(1, 201)]
+    plot.add(history, 200, {"opt_slow": 0.01, "opt_fast": 0.5})
+    plot.flush()
+    qtbot.wait(5)
+    slow, fast = (plot.labels[n] for n in ("opt_slow", "opt_fast"))
+    assert slow.textItem.toPlainText() == "opt_slow 0.6" and fast.textItem.toPlainText().startswith("opt_fast 0.5")
+    assert not slow.sceneBoundingRect().intersects(fast.sceneBoundingRect())
+    assert plot.plot.getPlotItem().legend is None  # the names are at the curves' ends
+
+
 def test_trained_float32_values_are_written_short_and_exact():
     a = np.array([[0.1, 1 / 3], [2.5, -7e-8]], np.float32)
     data = data_list(a)
