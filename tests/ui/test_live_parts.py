@@ -345,6 +345,27 @@ def test_screenshot_writes_an_image(qapp, tmp_path, capsys):
     assert not image.isNull() and image.width() > 400 and image.height() > 300
 
 
+def test_a_screenshot_shows_the_window_once_its_docks_have_settled(qapp, tmp_path, monkeypatch):
+    """A graph with no optimizer keeps the loss and tensor docks hidden: their tab bar is not
+    drawn over the ops list (as it was when the window was grabbed before its layout settled)."""
+    from PySide6.QtWidgets import QMainWindow, QTabBar
+
+    from graphstudio.ui.live.screenshot import screenshot
+    from graphstudio.ui.mainwindow import MainWindow
+    seen: list[list[str]] = []
+
+    def grab(window):
+        inside = window.rect()
+        seen.extend([bar.tabText(i) for i in range(bar.count())] for bar in window.findChildren(QTabBar)
+                    if bar.isVisible() and inside.intersects(bar.geometry().translated(bar.parentWidget().mapTo(
+                        window, bar.parentWidget().rect().topLeft()))))
+        return QMainWindow.grab(window)
+
+    monkeypatch.setattr(MainWindow, "grab", grab)
+    assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(tmp_path / "shot.png"), size="1366x768") == 0
+    assert not [tabs for tabs in seen if "Loss" in tabs], seen
+
+
 def test_screenshot_takes_a_window_size_and_a_theme(qapp, tmp_path, capsys):
     from graphstudio.ui import theme
     from graphstudio.ui.live.screenshot import screenshot

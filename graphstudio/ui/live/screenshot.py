@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 PHASES = ("forward", "backward", "train")
 TIMEOUT_MS = 120_000
+SETTLE_MS = 50
 
 
 def _fail(message: str, code: int) -> int:
@@ -81,7 +82,7 @@ def screenshot(graph_path: str, out_path: str, after: str | None = None, size: s
                     session.train(max(1, window.model.doc.steps))
                 if not _wait_idle(session):
                     return _fail(f"{graph_path}: the run did not finish within {TIMEOUT_MS // 1000} s", 1)
-            app.processEvents()
+            _settle()
             if not window.grab().save(out_path):
                 return _fail(f"{out_path}: cannot write the image", 1)
             if after and errors:  # the image shows the failed node; the status still says it failed
@@ -95,6 +96,16 @@ def screenshot(graph_path: str, out_path: str, after: str | None = None, size: s
             window.close()
             window.deleteLater()
             app.processEvents()
+
+
+def _settle(ms: int = SETTLE_MS) -> None:
+    """Run the event loop a moment: the window's layout (docks shown or hidden for this graph, their
+    tab bars) settles over several turns, and a grab before that shows a stale tab bar."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def _wait_idle(session: LiveSession) -> bool:
