@@ -86,6 +86,22 @@ class _Occupancy:
             for (rows, cols), fits in self._fits.items():
                 fits[max(i0 - rows + 1, 0):i1, max(j0 - cols + 1, 0):j1] = False
 
+    def take_all(self, rects: Sequence[Rect]) -> None:
+        """``take`` for each of many rectangles (the obstacles, before any ``fits`` is made): their
+        squares reckoned in one NumPy pass."""
+        assert not self._fits
+        if not rects:
+            return
+        r = np.asarray(rects, dtype=np.float64)
+        h, w = self.grid.shape
+        i0 = np.clip(np.floor((r[:, 1] - GAP - self.top) / RES), 0, h).astype(np.intp).tolist()
+        j0 = np.clip(np.floor((r[:, 0] - GAP - self.left) / RES), 0, w).astype(np.intp).tolist()
+        i1 = np.clip(np.ceil((r[:, 3] + GAP - self.top) / RES), 0, h).astype(np.intp).tolist()
+        j1 = np.clip(np.ceil((r[:, 2] + GAP - self.left) / RES), 0, w).astype(np.intp).tolist()
+        grid = self.grid
+        for a, b, c, d in zip(i0, i1, j0, j1):
+            grid[a:b, c:d] = 1
+
     def fits(self, rows: int, cols: int) -> np.ndarray:
         fits = self._fits.get((rows, cols))
         if fits is None:
@@ -125,8 +141,7 @@ def place(cards: Sequence[Card], obstacles: Iterable[Rect]) -> list[tuple[int, R
     xs = [a[0] for c in cards for a in c.anchors]
     ys = [a[1] for c in cards for a in c.anchors]
     room = _Occupancy(min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
-    for r in obstacles:
-        room.take(r)
+    room.take_all(list(obstacles))
     out: list[tuple[int, Rect] | None] = []
     for card in cards:
         w, h = card.width, card.height
