@@ -521,6 +521,18 @@ def test_a_uniform_matrix_keeps_its_cells_in_view(qapp):
     assert len(colors) >= 2, colors  # the cell colour and the line between the two columns
 
 
+def test_a_colour_bars_ends_fit_beside_it_and_keep_their_value(qapp):
+    """The ends of a heatmap's colour bar are written in the column right of the bar: a gradient of
+    ±0.0022 no longer runs past the card's edge as ``-0.0022``."""
+    pic = panels.picture(np.array([[0.00229, -0.0022], [0.001, 2e-4]], np.float32))
+    fm = panels.metrics(6.0)
+    for text, value in zip(pic.ticks, (pic.lo, pic.hi)):
+        assert fm.horizontalAdvance(text) <= panels.TICK_W, text
+        assert float(text) == pytest.approx(value, rel=0.5)  # rounded, never another number
+    assert panels.picture(np.array([[2.462, -2.461], [0.0, 1.0]], np.float32)).ticks == ("-2.46", "2.46")
+    assert panels.picture(np.array([[1.0, 27.0], [3.0, 4.0]], np.float32)).ticks == ("1.0", "27.0")
+
+
 def test_a_card_tooltip_says_the_shape_and_dtype_its_caption_prints_small(qapp):
     panel = WirePanel(("t", "input", None), "x → t.input")
     assert "x → t.input" in panel.toolTip() and "float" not in panel.toolTip()

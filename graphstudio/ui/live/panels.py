@@ -33,6 +33,7 @@ CAPTION = 13.0
 PAD = 3.0
 MAX_BARS = 40
 HEAT_W, HEAT_H = 50.0, 36.0
+TICK_W = 21.0                 # room for a colour bar's end, from the bar to the card's edge
 COLLAPSED_WIDTH = 64.0
 MAX_HEAT_CELLS = 256          # per side: bigger matrices are sampled before colouring
 GRID_CELLS = 12               # per side: a uniform heatmap this small gets lines between its cells
@@ -59,6 +60,16 @@ def fmt(v: Any) -> str:
     if v == int(v) and abs(v) < 1e6:
         return f"{v:.1f}"
     return f"{v:.4g}"
+
+
+def tick(v: float) -> str:
+    """A colour bar's end as it fits its column beside the heatmap (TICK_W): ``fmt``'s, else fewer
+    digits (``0.00229`` → ``0.0023``), else a short exponent (``-2e-3``); the viewer has them all."""
+    fm = metrics(6.0)
+    words = [fmt(v)]
+    if math.isfinite(v):
+        words += [f"{v:.3g}", f"{v:.2g}", f"{v:.1g}", *(f"{v:.{d}e}".replace("e-0", "e-").replace("e+0", "e") for d in (1, 0))]
+    return next((w for w in words if fm.horizontalAdvance(w) <= TICK_W), words[-1])
 
 
 def short(a: np.ndarray | None) -> str:
@@ -220,7 +231,7 @@ def slice_label(shape: tuple[int, ...], index: int) -> str:
 class Picture:
     """An array turned into what the painter needs, computed once per value."""
 
-    __slots__ = ("kind", "caption", "text", "image", "lo", "hi", "bad", "slice_text", "slices",
+    __slots__ = ("kind", "caption", "text", "image", "lo", "hi", "_ticks", "bad", "slice_text", "slices",
                  "pos_bars", "neg_bars", "bad_bars")
 
     def __init__(self, kind: str, caption: str, text: str = "", image: QImage | None = None, lo: float = 0.0,
@@ -228,8 +239,17 @@ class Picture:
                  bars: tuple[list[QRectF], list[QRectF], list[QRectF]] = ([], [], [])) -> None:
         self.kind, self.caption, self.text, self.image = kind, caption, text, image  # kind: scalar|vector|matrix|empty
         self.lo, self.hi, self.bad = lo, hi, bad
+        self._ticks: tuple[str, str] | None = None
         self.slice_text, self.slices = slice_text, slices
         self.pos_bars, self.neg_bars, self.bad_bars = bars  # a vector's bars: positive, negative, NaN/Inf
+
+    @property
+    def ticks(self) -> tuple[str, str]:
+        """The colour bar's ends as written (low, high): made when first painted (measuring text
+        needs the application), once for all the panels that share this picture."""
+        if self._ticks is None:
+            self._ticks = (tick(self.lo), tick(self.hi))
+        return self._ticks
 
     @property
     def bars(self) -> list[QRectF]:
@@ -717,8 +737,8 @@ class WirePanel(QGraphicsItem):
             if small:
                 painter.setFont(font(6.0))
                 painter.setPen(BAD_COLOR if p.bad else colors["muted"])
-                painter.drawStaticText(QPointF(bx + 5, y - 1), _static(fmt(p.hi), 6.0))
-                painter.drawStaticText(QPointF(bx + 5, y + HEAT_H - 7), _static(fmt(p.lo), 6.0))
+                painter.drawStaticText(QPointF(bx + 5, y - 1), _static(p.ticks[1], 6.0))
+                painter.drawStaticText(QPointF(bx + 5, y + HEAT_H - 7), _static(p.ticks[0], 6.0))
         elif kind in ("scalar", "empty"):
             r = QRectF(x, y, w, h)
             if not text:
