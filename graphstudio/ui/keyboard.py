@@ -4,8 +4,8 @@ Installed on the canvas view as an event filter. With the canvas focused:
 
 - arrows: Right / Left follow the wires to the next consumer / source of the selected node
   (the nearest node that way when there is no wire); Up / Down go to the nearest node above / below;
-- C: connect from the selected node's output; then arrows choose the node, P picks its input port,
-  Enter wires it (Tab instead adds a new node beside, wired to it), Esc cancels;
+- C: connect from the selected node's output (O: its next output, for split, max, …); then arrows
+  choose the node, P picks its input port, Enter wires it (Tab instead adds a new node beside, wired to it), Esc cancels;
 - Enter (nothing pending): edit the selected node in the inspector (Esc there comes back).
 
 Every step says in the status bar what the next key does.
@@ -25,6 +25,7 @@ KEYS = ((QT_TR_NOOP("Tab / double-click"), QT_TR_NOOP("add a node (type to searc
         ("← →", QT_TR_NOOP("follow the wires to the selected node's source / consumer")),
         ("↑ ↓", QT_TR_NOOP("the nearest node above / below")),
         ("C", QT_TR_NOOP("connect from the selected node's output; arrows then choose the node")),
+        ("O", QT_TR_NOOP("while connecting: the next output of the node connected from")),
         ("P", QT_TR_NOOP("while connecting: the next input port of the chosen node")),
         ("Enter", QT_TR_NOOP("while connecting: make the wire; otherwise edit the node in the inspector")),
         (QT_TR_NOOP("C then Tab"), QT_TR_NOOP("add a node beside the selected one, wired to it")),
@@ -40,7 +41,8 @@ class KeyboardNavigator(QObject):
         self.view, self.scene, self.model = view, view.graph_scene, view.graph_scene.model
         self.say = say
         self.edit_node = edit_node
-        self.source: str | None = None   # connecting from this node's first output
+        self.source: str | None = None   # connecting from this node …
+        self.output_index = 0            # … from this one of its outputs
         self.port_index = 0              # which free input of the chosen node
         view.installEventFilter(self)
 
@@ -68,6 +70,9 @@ class KeyboardNavigator(QObject):
             self.move(*arrows[key])
         elif key == Qt.Key.Key_C:
             self.start_connecting()
+        elif key == Qt.Key.Key_O and self.source is not None:
+            self.output_index += 1
+            self._prompt()
         elif key == Qt.Key.Key_P and self.source is not None:
             self.port_index += 1
             self._prompt()
@@ -118,25 +123,38 @@ class KeyboardNavigator(QObject):
         if not self.model.outputs_of(self.model.doc.node(node_id)):
             self.say(tr("{node} has no output to connect from").format(node=node_id))
             return
-        self.source, self.port_index = node_id, 0
+        self.source, self.output_index, self.port_index = node_id, 0, 0
         self.say(tr("Connect {node} → … : arrows choose the node, P the port, Enter wires it; "
-                    "Tab adds a new node wired to it; Esc cancels").format(node=node_id))
+                    "Tab adds a new node wired to it; Esc cancels").format(node=self.source_ref()))
+
+    def source_output(self) -> str | None:
+        """The output being connected from: None for the first (a bare ``node`` reference)."""
+        assert self.source is not None
+        outputs = self.model.outputs_of(self.model.doc.node(self.source))
+        index = self.output_index % len(outputs) if outputs else 0
+        return outputs[index] if index else None
+
+    def source_ref(self) -> str:
+        output = self.source_output()
+        return f"{self.source}:{output}" if output is not None else str(self.source)
 
     def finish(self) -> None:
         slot = self.target_port()
         if slot is None:
             self.say(tr("Choose another node with the arrows (Esc cancels)"))
             return
+        output, ref = self.source_output(), self.source_ref()
         source, self.source = self.source, None
         assert source is not None
         dst = self.selected()
         assert dst is not None
-        reason = self.model.connect(source, None, dst, slot.port.name, slot.index)
-        wire = f"{source} → {dst}.{graph.place_name(slot.port.name, slot.index)}"
+        reason = self.model.connect(source, output, dst, slot.port.name, slot.index)
+        wire = f"{ref} → {dst}.{graph.place_name(slot.port.name, slot.index)}"
         self.say(reason or tr("Wired {wire}").format(wire=wire))
 
     def add_wired(self) -> None:
         """Tab while connecting: the op search; the new node lands beside the source, wired to it."""
+        output = self.source_output()
         source, self.source = self.source, None
         assert source is not None
         item = self.scene.nodes[source]
@@ -147,7 +165,7 @@ class KeyboardNavigator(QObject):
             if new_id is not None:
                 slots = graph.input_slots(self.model.doc.node(new_id))
                 if slots:
-                    self.model.connect(source, None, new_id, slots[0].port.name, slots[0].index)
+                    self.model.connect(source, output, new_id, slots[0].port.name, slots[0].index)
 
         self.view.open_search(spot, lambda op: op.kind in ("op", "sink") and bool(op.inputs), then)
 
@@ -161,7 +179,7 @@ class KeyboardNavigator(QObject):
             return
         slot = self.target_port()
         if slot is None:
-            self.say(tr("Connect {node} → … : choose a node with inputs (arrows)").format(node=self.source))
+            self.say(tr("Connect {node} → … : choose a node with inputs (arrows)").format(node=self.source_ref()))
             return
-        self.say(tr("Connect {wire}: Enter wires it, P another port, Esc cancels").format(
-            wire=f"{self.source} → {self.selected()}.{graph.place_name(slot.port.name, slot.index)}"))
+        self.say(tr("Connect {wire}: Enter wires it, P another port, O another output, Esc cancels").format(
+            wire=f"{self.source_ref()} → {self.selected()}.{graph.place_name(slot.port.name, slot.index)}"))

@@ -550,3 +550,24 @@ def test_every_action_has_a_shortcut_listed_in_help_keyboard(window):
         keys = action.shortcuts()[0].toString(QKeySequence.SequenceFormat.NativeText) if action.shortcuts() else ""
         assert keys, action.text()
         assert keys in text and action.text().replace("&", "").rstrip("…") in text
+
+
+def test_the_keyboard_connects_from_any_output_of_a_split(window):
+    window.model.reset(Document(nodes=[
+        Node("x", "ones", {}, {"shape": [4]}, (0.0, 0.0)),
+        Node("s", "split", {"tensor": "x"}, {"split_size_or_sections": 2}, (250.0, 0.0)),
+        Node("r", "relu", {}, {}, (500.0, 0.0))]))
+    window.view.setFocus()
+    window.scene.select_ids(["s"])
+    key(window, Qt.Key.Key_C)
+    key(window, Qt.Key.Key_O)      # from the second piece
+    key(window, Qt.Key.Key_Right)  # to r, the nearest node that way
+    assert "s:1 → r.input" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Return)
+    assert window.model.doc.node("r").inputs == {"input": "s:1"}
+    window.scene.select_ids(["s"])
+    key(window, Qt.Key.Key_C)
+    key(window, Qt.Key.Key_O)
+    key(window, Qt.Key.Key_O)      # round again to the first piece: the bare reference
+    key(window, Qt.Key.Key_Right)
+    assert "Connect s → r.input" in window.statusBar().currentMessage()

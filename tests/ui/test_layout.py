@@ -24,8 +24,7 @@ def test_every_example_opens_and_lays_out_without_overlaps(window, example_path:
     assert overlaps(_boxes(window.scene)) == []
     for wire in graph.wires(doc):  # data flows left to right
         assert doc.node(wire.src).pos[0] < doc.node(wire.dst).pos[0]
-    if window.model.analysis.compiler:
-        assert window.model.analysis.problems == []
+    assert window.model.analysis.problems == []
     before = doc.copy()
     window.model.move({doc.nodes[0].id: (5000.0, 5000.0)})
     window.actions["layout"].trigger()  # the menu action: still no overlaps, and undoable
