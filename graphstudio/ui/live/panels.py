@@ -65,11 +65,22 @@ def fmt(v: Any) -> str:
 def tick(v: float) -> str:
     """A colour bar's end as it fits its column beside the heatmap (TICK_W): ``fmt``'s, else fewer
     digits (``0.00229`` → ``0.0023``), else a short exponent (``-2e-3``); the viewer has them all."""
-    fm = metrics(6.0)
-    words = [fmt(v)]
-    if math.isfinite(v):
-        words += [f"{v:.3g}", f"{v:.2g}", f"{v:.1g}", *(f"{v:.{d}e}".replace("e-0", "e-").replace("e+0", "e") for d in (1, 0))]
-    return next((w for w in words if fm.horizontalAdvance(w) <= TICK_W), words[-1])
+    word = fmt(v)
+    if not math.isfinite(v):
+        return word
+    for form in ("", ".3g", ".2g", ".1g", ".1e", ".0e"):  # shorter and shorter, made only as needed
+        if form:
+            word = format(v, form).replace("e-0", "e-").replace("e+0", "e")
+        if sum(map(_tick_advance, word)) <= TICK_W:
+            break
+    return word
+
+
+@functools.cache
+def _tick_advance(char: str) -> float:
+    """One character's width in a colour bar's font: a number's width is their sum (measuring each
+    new number whole would cost more than painting it)."""
+    return metrics(6.0).horizontalAdvance(char)
 
 
 def short(a: np.ndarray | None) -> str:
