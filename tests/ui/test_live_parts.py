@@ -534,6 +534,19 @@ def test_a_colour_bars_ends_fit_beside_it_and_keep_their_value(qapp):
     assert panels.picture(np.array([[1.0, 27.0], [3.0, 4.0]], np.float32)).ticks == ("1.0", "27.0")
 
 
+def test_a_card_tooltip_says_the_colour_bars_ends_it_prints_small(qapp):
+    from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneHoverEvent
+    scene = QGraphicsScene()
+    panel = WirePanel(("t", "input", None), "x → t.input")
+    scene.addItem(panel)
+    panel.set_value(np.array([[0.00229, -0.0022], [0.5, 0.25]], np.float32))
+    panel.set_grad(np.array([[1.5, -3.25], [0.0, 2.0]], np.float32))
+    panel.hoverEnterEvent(QGraphicsSceneHoverEvent())
+    lines = panel.toolTip().split("\n")
+    assert "-0.0022 … 0.5" in lines and "∇ -3.25 … 3.25" in lines  # a gradient's bar is centred on zero
+    assert "[2, 2] float32" in lines
+
+
 def test_a_card_tooltip_says_the_shape_and_dtype_its_caption_prints_small(qapp):
     panel = WirePanel(("t", "input", None), "x → t.input")
     assert "x → t.input" in panel.toolTip() and "float" not in panel.toolTip()

@@ -536,7 +536,9 @@ class WirePanel(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._tip_for: object = ()         # the (shape, dtype) the tooltip names (None: no value yet)
+        self._tip_text = ""
         self._tip(None)
+        self.setAcceptHoverEvents(True)
         self.setVisible(False)
 
     # -- data ----------------------------------------------------------------------------------
@@ -656,7 +658,15 @@ class WirePanel(QGraphicsItem):
             return
         self._tip_for = what
         where = "" if a is None else f"\n{caption(a)}"
-        self.setToolTip(f"{self.title}{where}\n" + tr("click the caption to collapse, the body to open the tensor viewer"))
+        self._tip_text = f"{self.title}{where}\n" + tr("click the caption to collapse, the body to open the tensor viewer")
+        self.setToolTip(self._tip_text)
+
+    def hoverEnterEvent(self, event: Any) -> None:
+        """The tooltip gets the ends of the colour bars as of now, in full: the card prints them small."""
+        ends = [("∇ " if grad else "") + f"{fmt(p.lo)} … {fmt(p.hi)}" for grad in (False, True)
+                for p in [self._pic(grad)] if p is not None and p.kind == "matrix"]
+        self.setToolTip("\n".join([self._tip_text, *ends]))
+        super().hoverEnterEvent(event)
 
     def _planned_height(self) -> float:
         """What the card shows, plus the gradient row that a value on a wire carrying gradients
