@@ -312,6 +312,21 @@ def test_loss_plot_grows_one_curve_per_optimizer(qtbot):
     assert not plot.curves and plot.step == 0
 
 
+def test_two_curves_ending_together_write_their_names_and_losses_apart(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(600, 200)
+    plot.show()
+    history = [{"step": i, "loss": {"opt_slow": 0.8 - i / 1000, "opt_fast": 0.8 - i / 990}} for i in range(1, 201)]
+    plot.add(history, 200, {"opt_slow": 0.01, "opt_fast": 0.5})
+    plot.flush()
+    qtbot.wait(5)
+    slow, fast = (plot.labels[n] for n in ("opt_slow", "opt_fast"))
+    assert slow.textItem.toPlainText() == "opt_slow 0.6" and fast.textItem.toPlainText().startswith("opt_fast 0.5")
+    assert not slow.sceneBoundingRect().intersects(fast.sceneBoundingRect())
+    assert plot.plot.getPlotItem().legend is None  # the names are at the curves' ends
+
+
 def test_trained_float32_values_are_written_short_and_exact():
     a = np.array([[0.1, 1 / 3], [2.5, -7e-8]], np.float32)
     data = data_list(a)
@@ -328,6 +343,27 @@ def test_screenshot_writes_an_image(qapp, tmp_path, capsys):
     assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(out), "backward") == 0
     image = QImage(str(out))
     assert not image.isNull() and image.width() > 400 and image.height() > 300
+
+
+def test_a_screenshot_shows_the_window_once_its_docks_have_settled(qapp, tmp_path, monkeypatch):
+    """A graph with no optimizer keeps the loss and tensor docks hidden: their tab bar is not
+    drawn over the ops list (as it was when the window was grabbed before its layout settled)."""
+    from PySide6.QtWidgets import QMainWindow, QTabBar
+
+    from graphstudio.ui.live.screenshot import screenshot
+    from graphstudio.ui.mainwindow import MainWindow
+    seen: list[list[str]] = []
+
+    def grab(window):
+        inside = window.rect()
+        seen.extend([bar.tabText(i) for i in range(bar.count())] for bar in window.findChildren(QTabBar)
+                    if bar.isVisible() and inside.intersects(bar.geometry().translated(bar.parentWidget().mapTo(
+                        window, bar.parentWidget().rect().topLeft()))))
+        return QMainWindow.grab(window)
+
+    monkeypatch.setattr(MainWindow, "grab", grab)
+    assert screenshot(str(LESSONS / "03_autograd_basics.json"), str(tmp_path / "shot.png"), size="1366x768") == 0
+    assert not [tabs for tabs in seen if "Loss" in tabs], seen
 
 
 def test_screenshot_takes_a_window_size_and_a_theme(qapp, tmp_path, capsys):
@@ -483,6 +519,32 @@ def test_a_uniform_matrix_keeps_its_cells_in_view(qapp):
     colors = {image.pixelColor(int((heat.left() - card.left() + x) * scale), row).name()
               for x in np.linspace(2, heat.width() - 2, 60)}
     assert len(colors) >= 2, colors  # the cell colour and the line between the two columns
+
+
+def test_a_colour_bars_ends_fit_beside_it_and_keep_their_value(qapp):
+    """The ends of a heatmap's colour bar are written in the column right of the bar: a gradient of
+    ±0.0022 no longer runs past the card's edge as ``-0.0022``."""
+    pic = panels.picture(np.array([[0.00229, -0.0022], [0.001, 2e-4]], np.float32))
+    fm = panels.metrics(6.0)
+    for text, value in zip(pic.ticks, (pic.lo, pic.hi)):
+        assert fm.horizontalAdvance(text) <= panels.TICK_W, text
+        assert float(text) == pytest.approx(value, rel=0.5)  # rounded, never another number
+    lo, hi = panels.picture(np.array([[2.462, -2.461], [0.0, 1.0]], np.float32)).ticks  # room for three digits
+    assert float(lo) == pytest.approx(-2.461, abs=0.006) and float(hi) == pytest.approx(2.462, abs=0.006)
+    assert panels.picture(np.array([[1.0, 27.0], [3.0, 4.0]], np.float32)).ticks == ("1.0", "27.0")
+
+
+def test_a_card_tooltip_says_the_colour_bars_ends_it_prints_small(qapp):
+    from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneHoverEvent
+    scene = QGraphicsScene()
+    panel = WirePanel(("t", "input", None), "x → t.input")
+    scene.addItem(panel)
+    panel.set_value(np.array([[0.00229, -0.0022], [0.5, 0.25]], np.float32))
+    panel.set_grad(np.array([[1.5, -3.25], [0.0, 2.0]], np.float32))
+    panel.hoverEnterEvent(QGraphicsSceneHoverEvent())
+    lines = panel.toolTip().split("\n")
+    assert "-0.0022 … 0.5" in lines and "∇ -3.25 … 3.25" in lines  # a gradient's bar is centred on zero
+    assert "[2, 2] float32" in lines
 
 
 def test_a_card_tooltip_says_the_shape_and_dtype_its_caption_prints_small(qapp):

@@ -26,6 +26,7 @@ from ..i18n import tr
 
 REDRAW_MS = 150
 GROWTH = 1.1  # while a run goes on, the step axis reaches 10% past the last step
+LABEL_ROOM = 16.0  # pixels: two curve-end labels closer than this go one above, one below
 PENS = ["#e07b1a", "#2f6fdf", "#1f7a4d", "#c2506e", "#7a4fc0", "#2f8f9a"]
 
 
@@ -59,7 +60,6 @@ class LossPlot(QWidget):
         super().__init__(parent)
         self.plot = pg.PlotWidget(background=None)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.addLegend(offset=(-8, 8))
         self.plot.setClipToView(True)
         self.plot.setDownsampling(auto=True, mode="peak")
         for axis in ("left", "bottom"):
@@ -87,7 +87,9 @@ class LossPlot(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.plot)
         self.log = False
-        self.labels: dict[str, pg.TextItem] = {}   # the current loss, written beside each curve's end
+        # the current loss written at each curve's end, after the optimizer's name when there are
+        # several (no legend: a legend in a corner sits where a curve that ends high writes its loss)
+        self.labels: dict[str, pg.TextItem] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.series: dict[str, _Series] = {}
         self.step = 0
@@ -107,14 +109,11 @@ class LossPlot(QWidget):
 
     def clear(self, names: list[str] = (), lrs: dict[str, float] | None = None) -> None:
         """Empty the plot, with a curve ready for each optimizer in ``names``: made now, as the
-        graph loads, a curve and its legend entry do not stall the window at a Train's first step.
+        graph loads, a curve and its label do not stall the window at a Train's first step.
         ``lrs``: the optimizers' learning rates as the graph sets them (the caption shows them)."""
         for item in [*self.curves.values(), *self.labels.values()]:
             self.plot.removeItem(item)
         self.labels = {}
-        legend = self.plot.getPlotItem().legend
-        if legend is not None:
-            legend.clear()
         self.curves, self.series = {}, {}
         self.step = 0
         self._timer.stop()
@@ -132,7 +131,7 @@ class LossPlot(QWidget):
         if series is None:
             series = self.series[name] = _Series()
             colour = PENS[len(self.curves) % len(PENS)]
-            self.curves[name] = self.plot.plot([], [], pen=pg.mkPen(colour, width=2), name=name)
+            self.curves[name] = self.plot.plot([], [], pen=pg.mkPen(colour, width=2))
             label = self.labels[name] = pg.TextItem(color=colour, anchor=(1, 1))
             label.hide()
             self.plot.addItem(label, ignoreBounds=True)
@@ -181,17 +180,31 @@ class LossPlot(QWidget):
         update the caption; ``exact``: the step axis ends at the last step."""
         self._timer.stop()
         self._drawn = time.monotonic()
+        named = len(self.series) > 1
         for name, series in self.series.items():
             self.curves[name].setData(series.x[:series.n], series.y[:series.n])
             label = self.labels[name]
             y = float(series.y[series.n - 1]) if series.n else math.nan
             if math.isfinite(y) and (y > 0 or not self.log):
-                label.setText(f"{y:.4g}")
+                label.setText(f"{name} {y:.4g}" if named else f"{y:.4g}")
                 label.setPos(float(series.x[series.n - 1]), math.log10(y) if self.log else y)
                 label.show()
             else:
                 label.hide()
         self._fit(exact)
+        self._spread_labels()
+
+    def _spread_labels(self) -> None:
+        """Two curves that end close together: one label goes above its end, the other below, not
+        one written over the other."""
+        box = self.plot.getPlotItem().vb
+        shown = sorted(((box.mapViewToScene(label.pos()).y(), label) for label in self.labels.values()
+                        if label.isVisible()), key=lambda item: item[0])
+        above, last = True, -math.inf
+        for y, label in shown:  # top to bottom
+            above = not above if y - last < LABEL_ROOM else True
+            label.setAnchor((1, 1) if above else (1, 0))
+            last = y
 
     def _fit(self, exact: bool = False) -> None:
         """Grow the ranges in steps (see the module docstring)."""

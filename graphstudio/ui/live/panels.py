@@ -33,6 +33,7 @@ CAPTION = 13.0
 PAD = 3.0
 MAX_BARS = 40
 HEAT_W, HEAT_H = 50.0, 36.0
+TICK_W = 21.0                 # room for a colour bar's end, from the bar to the card's edge
 COLLAPSED_WIDTH = 64.0
 MAX_HEAT_CELLS = 256          # per side: bigger matrices are sampled before colouring
 GRID_CELLS = 12               # per side: a uniform heatmap this small gets lines between its cells
@@ -59,6 +60,27 @@ def fmt(v: Any) -> str:
     if v == int(v) and abs(v) < 1e6:
         return f"{v:.1f}"
     return f"{v:.4g}"
+
+
+def tick(v: float) -> str:
+    """A colour bar's end as it fits its column beside the heatmap (TICK_W): ``fmt``'s, else fewer
+    digits (``0.00229`` → ``0.0023``), else a short exponent (``-2e-3``); the viewer has them all."""
+    word = fmt(v)
+    if not math.isfinite(v):
+        return word
+    for form in ("", ".3g", ".2g", ".1g", ".1e", ".0e"):  # shorter and shorter, made only as needed
+        if form:
+            word = format(v, form).replace("e-0", "e-").replace("e+0", "e")
+        if sum(map(_tick_advance, word)) <= TICK_W:
+            break
+    return word
+
+
+@functools.cache
+def _tick_advance(char: str) -> float:
+    """One character's width in a colour bar's font: a number's width is their sum (measuring each
+    new number whole would cost more than painting it)."""
+    return metrics(6.0).horizontalAdvance(char)
 
 
 def short(a: np.ndarray | None) -> str:
@@ -220,7 +242,7 @@ def slice_label(shape: tuple[int, ...], index: int) -> str:
 class Picture:
     """An array turned into what the painter needs, computed once per value."""
 
-    __slots__ = ("kind", "caption", "text", "image", "lo", "hi", "bad", "slice_text", "slices",
+    __slots__ = ("kind", "caption", "text", "image", "lo", "hi", "_ticks", "bad", "slice_text", "slices",
                  "pos_bars", "neg_bars", "bad_bars")
 
     def __init__(self, kind: str, caption: str, text: str = "", image: QImage | None = None, lo: float = 0.0,
@@ -228,8 +250,17 @@ class Picture:
                  bars: tuple[list[QRectF], list[QRectF], list[QRectF]] = ([], [], [])) -> None:
         self.kind, self.caption, self.text, self.image = kind, caption, text, image  # kind: scalar|vector|matrix|empty
         self.lo, self.hi, self.bad = lo, hi, bad
+        self._ticks: tuple[str, str] | None = None
         self.slice_text, self.slices = slice_text, slices
         self.pos_bars, self.neg_bars, self.bad_bars = bars  # a vector's bars: positive, negative, NaN/Inf
+
+    @property
+    def ticks(self) -> tuple[str, str]:
+        """The colour bar's ends as written (low, high): made when first painted (measuring text
+        needs the application), once for all the panels that share this picture."""
+        if self._ticks is None:
+            self._ticks = (tick(self.lo), tick(self.hi))
+        return self._ticks
 
     @property
     def bars(self) -> list[QRectF]:
@@ -505,7 +536,9 @@ class WirePanel(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._tip_for: object = ()         # the (shape, dtype) the tooltip names (None: no value yet)
+        self._tip_text = ""
         self._tip(None)
+        self.setAcceptHoverEvents(True)
         self.setVisible(False)
 
     # -- data ----------------------------------------------------------------------------------
@@ -625,7 +658,15 @@ class WirePanel(QGraphicsItem):
             return
         self._tip_for = what
         where = "" if a is None else f"\n{caption(a)}"
-        self.setToolTip(f"{self.title}{where}\n" + tr("click the caption to collapse, the body to open the tensor viewer"))
+        self._tip_text = f"{self.title}{where}\n" + tr("click the caption to collapse, the body to open the tensor viewer")
+        self.setToolTip(self._tip_text)
+
+    def hoverEnterEvent(self, event: Any) -> None:
+        """The tooltip gets the ends of the colour bars as of now, in full: the card prints them small."""
+        ends = [("∇ " if grad else "") + f"{fmt(p.lo)} … {fmt(p.hi)}" for grad in (False, True)
+                for p in [self._pic(grad)] if p is not None and p.kind == "matrix"]
+        self.setToolTip("\n".join([self._tip_text, *ends]))
+        super().hoverEnterEvent(event)
 
     def _planned_height(self) -> float:
         """What the card shows, plus the gradient row that a value on a wire carrying gradients
@@ -717,8 +758,8 @@ class WirePanel(QGraphicsItem):
             if small:
                 painter.setFont(font(6.0))
                 painter.setPen(BAD_COLOR if p.bad else colors["muted"])
-                painter.drawStaticText(QPointF(bx + 5, y - 1), _static(fmt(p.hi), 6.0))
-                painter.drawStaticText(QPointF(bx + 5, y + HEAT_H - 7), _static(fmt(p.lo), 6.0))
+                painter.drawStaticText(QPointF(bx + 5, y - 1), _static(p.ticks[1], 6.0))
+                painter.drawStaticText(QPointF(bx + 5, y + HEAT_H - 7), _static(p.ticks[0], 6.0))
         elif kind in ("scalar", "empty"):
             r = QRectF(x, y, w, h)
             if not text:

@@ -8,9 +8,9 @@ their ports, labels and badges) and from every card placed before it wins. A car
 candidate within its reach is left out (``None``): a hidden card is better than one that hides
 a node, and its wire still answers a click.
 
-The offset lists are made once per card size and style, and a card's candidates are all tested in
-one NumPy pass over a small window of the canvas, so a crowded graph (most cards finding no room)
-costs no more than an open one.
+The offset lists are made once per card size and style, and a card's candidates are tested in
+two NumPy passes (the nearest few, where most cards find room, then the rest), so a crowded graph
+(most cards finding no room) costs little more than an open one.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ STEP = 14.0        # between two candidate offsets
 WIRE = "wire"      # a card beside a wire: above or under it, centred on the anchor
 PORT = "port"      # a card at an output port: to its right
 PORT_CLEAR = 20.0  # from an output port to its card: past the port and the box's margin
+FIRST = 48         # candidates tried before the rest of a card's reach
 
 
 class Card(NamedTuple):
@@ -85,6 +86,22 @@ class _Occupancy:
             for (rows, cols), fits in self._fits.items():
                 fits[max(i0 - rows + 1, 0):i1, max(j0 - cols + 1, 0):j1] = False
 
+    def take_all(self, rects: Sequence[Rect]) -> None:
+        """``take`` for each of many rectangles (the obstacles, before any ``fits`` is made): their
+        squares reckoned in one NumPy pass."""
+        assert not self._fits
+        if not rects:
+            return
+        r = np.asarray(rects, dtype=np.float64)
+        h, w = self.grid.shape
+        i0 = np.clip(np.floor((r[:, 1] - GAP - self.top) / RES), 0, h).astype(np.intp).tolist()
+        j0 = np.clip(np.floor((r[:, 0] - GAP - self.left) / RES), 0, w).astype(np.intp).tolist()
+        i1 = np.clip(np.ceil((r[:, 3] + GAP - self.top) / RES), 0, h).astype(np.intp).tolist()
+        j1 = np.clip(np.ceil((r[:, 2] + GAP - self.left) / RES), 0, w).astype(np.intp).tolist()
+        grid = self.grid
+        for a, b, c, d in zip(i0, i1, j0, j1):
+            grid[a:b, c:d] = 1
+
     def fits(self, rows: int, cols: int) -> np.ndarray:
         fits = self._fits.get((rows, cols))
         if fits is None:
@@ -115,8 +132,8 @@ def place(cards: Sequence[Card], obstacles: Iterable[Rect]) -> list[tuple[int, R
     and its rectangle, or None when nothing within its reach is free. Placed cards become
     obstacles for the cards after them.
 
-    Every candidate of a card is tested at once, by looking it up in the room left for a card
-    of its size (``_Occupancy.fits``)."""
+    A card's candidates are tested a batch at a time (the nearest FIRST, then the rest), each by
+    looking it up in the room left for a card of its size (``_Occupancy.fits``)."""
     if not cards:
         return []
     # every candidate's top-left square lies inside the room
@@ -124,29 +141,44 @@ def place(cards: Sequence[Card], obstacles: Iterable[Rect]) -> list[tuple[int, R
     xs = [a[0] for c in cards for a in c.anchors]
     ys = [a[1] for c in cards for a in c.anchors]
     room = _Occupancy(min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)
-    for r in obstacles:
-        room.take(r)
+    room.take_all(list(obstacles))
     out: list[tuple[int, Rect] | None] = []
     for card in cards:
         w, h = card.width, card.height
         fits = room.fits(math.ceil(h / RES), math.ceil(w / RES))
         anchors = np.asarray(card.anchors, dtype=np.float64)
+        rows, cols = (anchors[:, 1] - room.top) / RES, (anchors[:, 0] - room.left) / RES
         found = None
         for reach in (card.reach, card.far) if card.far else (card.reach,):
             which, dx, dy = offsets(w, h, card.style, reach, len(card.anchors))
-            # each candidate's top-left snapped to its square (a card moves less than RES for it)
-            i = np.round((anchors[which, 1] + dy - room.top) / RES).astype(np.intp)
-            j = np.round((anchors[which, 0] + dx - room.left) / RES).astype(np.intp)
-            if reach > card.reach:  # may reach past the room: those candidates are not free
-                inside = (i >= 0) & (i < fits.shape[0]) & (j >= 0) & (j < fits.shape[1])
-                free = fits[np.where(inside, i, 0), np.where(inside, j, 0)] & inside
-            else:
-                free = fits[i, j]
-            k = int(np.argmax(free))
-            if free[k]:
-                left, top = room.left + j[k] * RES, room.top + i[k] * RES
-                found = int(which[k]), (float(left), float(top), float(left) + w, float(top) + h)
-                room.take(found[1])
+            # the nearest few first: most cards find room among them, and the rest costs more
+            for part in (slice(0, FIRST), slice(FIRST, None)):
+                hit = _first_free(fits, rows, cols, which[part], dx[part], dy[part], inside_only=reach > card.reach)
+                if hit is not None:
+                    i, j, index = hit
+                    left, top = room.left + j * RES, room.top + i * RES
+                    found = int(which[part][index]), (float(left), float(top), float(left) + w, float(top) + h)
+                    room.take(found[1])
+                    break
+            if found is not None:
                 break
         out.append(found)
     return out
+
+
+def _first_free(fits: np.ndarray, rows: np.ndarray, cols: np.ndarray, which: np.ndarray, dx: np.ndarray,
+                dy: np.ndarray, inside_only: bool) -> tuple[int, int, int] | None:
+    """The top-left square (row, column) of the first candidate with room, and the candidate's index;
+    or None. Each candidate's top-left is snapped to its square (a card moves less than RES for it);
+    ``inside_only``: candidates may reach past the room (those are not free)."""
+    if not len(which):
+        return None
+    i = np.rint(rows[which] + dy / RES).astype(np.intp)
+    j = np.rint(cols[which] + dx / RES).astype(np.intp)
+    if inside_only:
+        inside = (i >= 0) & (i < fits.shape[0]) & (j >= 0) & (j < fits.shape[1])
+        free = fits[np.where(inside, i, 0), np.where(inside, j, 0)] & inside
+    else:
+        free = fits[i, j]
+    k = int(np.argmax(free))
+    return (int(i[k]), int(j[k]), k) if free[k] else None

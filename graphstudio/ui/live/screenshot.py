@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 PHASES = ("forward", "backward", "train")
 TIMEOUT_MS = 120_000
+SETTLE_MS = 50
 
 
 def _fail(message: str, code: int) -> int:
@@ -89,7 +90,7 @@ def screenshot(graph_path: str, out_path: str, after: str | None = None, size: s
                 if select not in {n.id for n in window.model.doc.nodes}:
                     return _fail(f"{graph_path}: --select: no node {select!r}", 2)
                 window.scene.select_ids([select])
-            app.processEvents()
+            _settle()
             if not window.grab().save(out_path):
                 return _fail(f"{out_path}: cannot write the image", 1)
             if after and errors:  # the image shows the failed node; the status still says it failed
@@ -103,6 +104,16 @@ def screenshot(graph_path: str, out_path: str, after: str | None = None, size: s
             window.close()
             window.deleteLater()
             app.processEvents()
+
+
+def _settle(ms: int = SETTLE_MS) -> None:
+    """Run the event loop a moment: the window's layout (docks shown or hidden for this graph, their
+    tab bars) settles over several turns, and a grab before that shows a stale tab bar."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def _wait_idle(session: LiveSession) -> bool:
