@@ -20,6 +20,7 @@ from graphstudio.engine import optim
 from graphstudio.engine.core.backend import get_backend
 from graphstudio.engine.core.grad_graph import AccumulateGrad, grad_mode, no_grad
 from graphstudio.engine.core.generator import SeededRNG
+from graphstudio.engine.core.saved import SavedArray, is_freed, saved_record
 from graphstudio.engine.factory import from_host, tensor
 from graphstudio.engine.core.tensor import Tensor
 
@@ -57,6 +58,8 @@ class Trace:
     grads: dict[str, np.ndarray | None] = field(default_factory=dict)    # output key → .grad as PyTorch holds it
     grad_fns: dict[str, str | None] = field(default_factory=dict)
     losses: dict[str, float] = field(default_factory=dict)
+    saved: dict[str, tuple[SavedArray, ...]] = field(default_factory=dict)  # node id → what its backward keeps
+    freed: set[str] = field(default_factory=set)                           # node ids whose saved arrays backward freed
 
     def edge_value(self, edge: int) -> np.ndarray | None:
         """The value that flowed along wire `edge`: its source's output, the same array for every use."""
@@ -65,7 +68,7 @@ class Trace:
     def copy(self) -> Trace:
         """A copy to hand to another thread: new dicts and lists, the same arrays (nobody writes them)."""
         return Trace(dict(self.values), self.sources, {k: list(v) for k, v in self.edge_grads.items()},
-                     dict(self.grads), dict(self.grad_fns), dict(self.losses))
+                     dict(self.grads), dict(self.grad_fns), dict(self.losses), dict(self.saved), set(self.freed))
 
 
 class Runner:
@@ -260,7 +263,35 @@ class Runner:
             values[k] = values[k].copy()
         names = {k: (None if t._edge is None or type(t._edge[0]) is AccumulateGrad else type(t._edge[0]).__name__)
                  for k, t in self.values.items()}
-        return Trace(values, self._edge_sources, {}, {}, names)
+        return Trace(values, self._edge_sources, {}, {}, names, saved=self._saved_records())
+
+    def _grad_nodes(self) -> dict[str, Any]:
+        """Per op step id, the grad_fn its call recorded (none for a call that recorded nothing)."""
+        out = {}
+        for step in self.program.steps:
+            t = self.values.get(step.output_key(0)) if step.kind == "op" else None
+            node = None if t is None else t.grad_fn
+            if node is not None:
+                out[step.id] = node
+        return out
+
+    def _saved_records(self) -> dict[str, tuple[SavedArray, ...]]:
+        """What each node's backward keeps, named by the input port it is (or result, or intermediate)."""
+        out = {}
+        for node_id, node in self._grad_nodes().items():
+            step = self.program.step(node_id)
+            inputs = []
+            for port, v in zip(step.op.inputs, step.inputs):
+                items = v if isinstance(v, list) else [v]
+                for j, x in enumerate(items):
+                    arg = self._arg(x)
+                    if isinstance(arg, Tensor):
+                        inputs.append((f"{port.name}[{j}]" if isinstance(v, list) else port.name, arg.array))
+            outputs = [self.values[step.output_key(i)].array for i in range(len(step.outputs))]
+            record = saved_record(node, inputs, outputs)
+            if record:
+                out[node_id] = record
+        return out
 
     def _trace_backward(self, log: list) -> None:
         """Each use's gradient, from the pass's edge log, and every `.grad` as PyTorch holds it."""
@@ -275,6 +306,7 @@ class Runner:
                 edge = edges[i]
                 if edge is not None:
                     per_edge.setdefault(edge, []).append(grad if host is _same else host(grad))  # never written later
+        self.trace.freed = {k for k, node in self._grad_nodes().items() if k in self.trace.saved and is_freed(node)}
         # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
         grads = self.trace.grads = dict.fromkeys(values)
         for k in self._grad_keys:

@@ -1174,6 +1174,18 @@
         <translation>没有梯度流经此节点。</translation>
     </message>
     <message>
+        <source>Its backward keeps nothing from the forward.</source>
+        <translation>它的反向传播不保留前向传播中的任何数据。</translation>
+    </message>
+    <message>
+        <source>Saved for backward: {items} — {total} (the whole graph keeps {graph})</source>
+        <translation>为反向传播保存：{items} — {total}（整个计算图共保存 {graph}）</translation>
+    </message>
+    <message>
+        <source>Freed by Backward (no retain_graph): a second Backward through this node fails.</source>
+        <translation>已被反向传播释放（未设置 retain_graph）：再次经过此节点的反向传播会失败。</translation>
+    </message>
+    <message>
         <source>Gradcheck passed: the largest difference is {d}</source>
         <translation>梯度检验通过：最大差值为 {d}</translation>
     </message>

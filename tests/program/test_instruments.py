@@ -86,3 +86,24 @@ def test_gradcheck_of_a_node_runs_at_the_runs_values_in_float64():
     assert [p.analytical.shape for p in result.pairs] == [(24, 32), (24, 12)]
     with pytest.raises(ValueError, match="has no gradient to check"):
         node_gradcheck(program, trace, "x")
+
+
+def test_the_trace_lists_what_each_node_keeps_and_backward_frees_it():
+    program, trace = _run(backward=False)
+    kept = {k: [(r.role, r.shape, r.nbytes) for r in v] for k, v in trace.saved.items()}
+    assert kept == {"y": [("input", (8, 4), 128), ("mat2", (4, 3), 48)], "r": [("result", (8, 3), 96)]}
+    assert not trace.freed
+    program, trace = _run()
+    assert trace.freed == {"y", "r"}
+
+
+def test_retain_graph_keeps_the_saved_arrays():
+    doc = Document(nodes=[
+        Node(id="w", op="tensor", params={"data": W, "requires_grad": True}),
+        Node(id="e", op="exp", inputs={"input": "w"}),
+        Node(id="loss", op="sum", inputs={"input": "e"}),
+        Node(id="go", op="backward", inputs={"tensor": "loss"}, params={"retain_graph": True})])
+    runner = Runner(compile(doc), trace=True)
+    runner.forward()
+    runner.backward()
+    assert set(runner.trace.saved) == {"e"} and not runner.trace.freed

@@ -63,3 +63,22 @@ def test_a_leaf_says_it_has_no_chain_rule_of_its_own(qtbot, window, live):
     window.scene.select_ids(["x"])
     assert "no chain rule of its own" in live.chain.text.text()
     assert not live.chain.button.isEnabled()
+
+
+def test_a_node_lists_what_its_backward_keeps_and_backward_frees_it(qtbot, window, live):
+    assert window.open_path(BASICS, ask=False)
+    live.forward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    window.scene.clearSelection()
+    window.scene.select_ids(["yy"])  # y * y keeps y twice: one 2×2 float32 array, 16 bytes
+    saved = live.chain.saved.text()
+    assert "input 2×2 float32 · 16 bytes; other 2×2 float32 · 16 bytes — 16 bytes" in saved
+    assert "Freed by Backward" not in saved
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    window.scene.clearSelection()
+    window.scene.select_ids(["yy"])
+    assert "Freed by Backward" in live.chain.saved.text()
+    window.scene.clearSelection()
+    window.scene.select_ids(["out"])
+    assert "keeps nothing" in live.chain.saved.text()

@@ -16,8 +16,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from graphstudio.engine.core.saved import SavedArray, total_bytes
 from graphstudio.engine.gradcheck import ATOL, EPS, RTOL, Gradcheck
 from graphstudio.program.instruments import WireRule
+from graphstudio.program.memory import bytes_text
 
 from .. import i18n
 from ..i18n import tr
@@ -38,6 +40,9 @@ class ChainRulePanel(QWidget):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved = QLabel()
+        self.saved.setWordWrap(True)
+        self.saved.setTextFormat(Qt.TextFormat.RichText)
         self.button = QPushButton()
         self.button.clicked.connect(self.gradcheckRequested)
         self.verdict = QLabel()
@@ -51,11 +56,13 @@ class ChainRulePanel(QWidget):
             self.heatmaps.addWidget(image, 1, column)
             self.maps.append((title, image))
         layout.addWidget(self.text)
+        layout.addWidget(self.saved)
         layout.addWidget(self.button)
         layout.addWidget(self.verdict)
         layout.addLayout(self.heatmaps)
         layout.addStretch(1)
         self.rules: list[WireRule] = []
+        self.kept: tuple[tuple[SavedArray, ...], bool, int] | None = None  # records, freed, the graph's total bytes
         self.result: Gradcheck | str | None = None
         self.focus: int | None = None  # the input whose Jacobian the heatmaps show (None: the first that fails)
         self._hint: str | None = None
@@ -71,18 +78,22 @@ class ChainRulePanel(QWidget):
         else:
             self.text.setText(html.escape(self._hint or tr("Select a wire or a node to see how its gradient "
                                                            "is made: the chain rule with this run's shapes.")))
+        self._render_saved()
         self._render_result()
 
     # -- what the session calls ----------------------------------------------------------------------
     def show_hint(self, text: str = "") -> None:
         """No rule to show: ``text`` says why (empty: the general hint)."""
-        self.rules, self._hint = [], text
+        self.rules, self._hint, self.kept = [], text, None
         self.button.setEnabled(False)
         self.show_gradcheck(None)
         self._retranslate()
 
-    def show_rules(self, rules: list[WireRule], can_check: bool) -> None:
-        self.rules, self._hint = list(rules), None
+    def show_rules(self, rules: list[WireRule], can_check: bool,
+                   kept: tuple[tuple[SavedArray, ...], bool, int] | None = None) -> None:
+        """``kept``: what the node's backward keeps from the forward, whether Backward freed it, and what
+        the whole graph keeps (bytes)."""
+        self.rules, self._hint, self.kept = list(rules), None, kept
         self.button.setEnabled(can_check)
         self.show_gradcheck(None)
         self._retranslate()
@@ -114,6 +125,23 @@ class ChainRulePanel(QWidget):
                              f"{html.escape(short(r.gradient))}</span>")
             blocks.append("<br>".join(lines))
         self.text.setText("<hr>".join(blocks) if blocks else html.escape(tr("No gradient flows through this node.")))
+
+    def _render_saved(self) -> None:
+        if self.kept is None:
+            self.saved.clear()
+            return
+        records, freed, graph_total = self.kept
+        if not records:
+            self.saved.setText(html.escape(tr("Its backward keeps nothing from the forward.")))
+            return
+        items = "; ".join(f"{html.escape(r.role)} {'×'.join(map(str, r.shape)) or 'scalar'} {r.dtype} · "
+                          f"{bytes_text(r.nbytes)}" for r in records)
+        text = tr("Saved for backward: {items} — {total} (the whole graph keeps {graph})").format(
+            items=items, total=bytes_text(total_bytes(records)), graph=bytes_text(graph_total))
+        if freed:
+            note = tr("Freed by Backward (no retain_graph): a second Backward through this node fails.")
+            text = f"<span style='color:gray'>{text}<br>{html.escape(note)}</span>"
+        self.saved.setText(text)
 
     def _render_result(self) -> None:
         result = self.result
@@ -149,3 +177,4 @@ class ChainRulePanel(QWidget):
                 width, height = max(round(cols * scale), HEAT_SIZE // 3), max(round(rows * scale), HEAT_SIZE // 3)
                 image.setPixmap(QPixmap.fromImage(picture).scaled(
                     width, height, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.FastTransformation))
+

@@ -23,6 +23,7 @@ from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QPushButton
 
 from graphstudio.document.references import source_of
+from graphstudio.engine.core.saved import total_bytes
 from graphstudio.program.compiler import Program, compile
 from graphstudio.program.instruments import node_gradcheck, wire_rules
 from graphstudio.program.nodes import OPTIMIZERS
@@ -658,7 +659,9 @@ class LiveSession(QObject):
             return
         if wire is not None:
             rules = [r for r in rules if r.port == wire.port and r.index == wire.index]
-        self.chain.show_rules(rules, step.op.differentiable and step.op.derivative)
+        kept = (trace.saved.get(node_id, ()), node_id in trace.freed,
+                total_bytes(r for records in trace.saved.values() for r in records))
+        self.chain.show_rules(rules, step.op.differentiable and step.op.derivative, kept)
 
     def gradcheck_selected(self) -> None:
         """Gradcheck of the selected node (or of the node the selected wire feeds) at the last run's values."""
