@@ -68,7 +68,7 @@ class Autosaver(QObject):
             self.folder.mkdir(parents=True, exist_ok=True)
             lock = _lock(self.path)
             if not lock.tryLock(0):
-                raise OSError(f"cannot lock {lock.fileName()}")
+                raise OSError(tr("cannot lock {file}").format(file=lock.fileName()))
             self._lock = lock
 
     def tick(self) -> bool:

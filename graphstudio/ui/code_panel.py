@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFontDatabase, QMouseEvent, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
+from . import i18n
 from .i18n import tr
 from .model import GraphModel
 from .scene import GraphScene
@@ -64,7 +65,7 @@ class CodePanel(QPlainTextEdit):
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         model.changed.connect(self._timer.start)
-        self.refresh()
+        i18n.live(self, self.refresh)  # (why there is no code is said in the interface's language)
 
     def refresh(self) -> None:
         """Write the code of the document as it is now (or why there is none)."""

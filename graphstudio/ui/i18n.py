@@ -16,7 +16,7 @@ from typing import Callable
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 import graphstudio
@@ -30,6 +30,11 @@ CATALOG_DIR = Path(graphstudio.__file__).resolve().parents[1] / "resources" / "i
 #: Windows, macOS); one of them is on every fresh install but a bare Linux (there: fonts-noto-cjk).
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
              "Microsoft YaHei UI", "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC")
+
+#: Said, in English, where the interface is Chinese but no installed font has Chinese glyphs: in
+#: Chinese it would show as empty boxes.
+NO_CJK_FONT = ("No installed font has Chinese characters, so Chinese shows as boxes: install one "
+               "(Linux: fonts-noto-cjk or fonts-wqy-microhei) or choose View › Language › English")
 
 _current = ENGLISH
 _chosen = False
@@ -119,6 +124,11 @@ def use_cjk_fallback(app: QApplication) -> None:
     for family in {app.font().family(), QFont("monospace").family()}:
         known = {f.lower() for f in QFont.substitutes(family)}
         QFont.insertSubstitutions(family, [f for f in CJK_FONTS if f.lower() not in known])
+
+
+def cjk_font_installed() -> bool:
+    """Whether any installed font has the Chinese glyphs (a bare Linux may have none)."""
+    return bool(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
 
 
 def lupdate(ts: Path) -> list[str]:

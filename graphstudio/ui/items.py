@@ -20,6 +20,7 @@ from . import theme
 from .graph import Wire, place_name
 from .i18n import tr
 from .layout import HEADER, ROW, node_size
+from .wording import error_text
 
 PORT_RADIUS = 5.5
 TEXT_PT = 8.5  # a box's op and port names (its id is larger, the inferred shapes smaller)
@@ -236,7 +237,7 @@ class NodeItem(QGraphicsRectItem):
         if old is None or (view.id, view.op, view.problems, view.doc) != (old.id, old.op, old.problems, old.doc):
             tips = [f"{view.id} ({view.op})"]
             if view.problems:
-                tips += ["", *(f"⚠ {p}" for p in view.problems)]
+                tips += ["", *(f"⚠ {error_text(p)}" for p in view.problems)]
             if view.doc:
                 tips += ["", view.doc]
             self.setToolTip("\n".join(tips))

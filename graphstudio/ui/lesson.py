@@ -2,6 +2,8 @@
 in the interface's language where the file has a translation (``translations``)."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from graphstudio.document.translations import translated
@@ -11,13 +13,28 @@ from .i18n import tr
 from .model import GraphModel
 
 
+# A line break inside a paragraph between two Chinese characters (or full-width punctuation), either
+# perhaps in bold, with the indent of the next line: Markdown renders it as a space, which Chinese
+# text does not have.
+_CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+_CJK_BREAK = re.compile(rf"({_CJK}\**)\n[ \t]*(?=\**{_CJK})")
+_CODE_BLOCK = re.compile(r"(```.*?```)", re.S)
+
+
+def join_cjk_lines(notes: str) -> str:
+    """``notes`` with the line breaks between Chinese characters removed (outside code blocks), so a
+    paragraph wrapped in the file reads without stray spaces."""
+    return "".join(part if part.startswith("```") else _CJK_BREAK.sub(r"\1", part)
+                   for part in _CODE_BLOCK.split(notes))
+
+
 def lesson_markdown(title: str, notes: str) -> str:
     """The Markdown shown: the title as a (modest) heading, then the notes as written."""
     parts = []
     if title.strip():
         parts.append(f"### {title.strip()}")
     if notes.strip():
-        parts.append(notes)
+        parts.append(join_cjk_lines(notes))
     return "\n\n".join(parts) or "*" + tr("This graph has no lesson notes.") + "*"
 
 

@@ -31,7 +31,7 @@ from .model import GraphModel
 from .palette import Palette
 from .scene import GraphScene
 from .start import StartPage, lessons
-from .wording import problem_text
+from .wording import more_problems, problem_text
 from .view import GraphView
 
 def graph_filter() -> str:
@@ -289,6 +289,8 @@ class MainWindow(QMainWindow):
             action.setChecked(code == i18n.language())
         self._update_status()
         self.scene.language_changed()
+        if i18n.language() != i18n.ENGLISH and not i18n.cjk_font_installed():
+            self.statusBar().showMessage(i18n.NO_CJK_FONT, 60000)
 
     def _update_title(self, *_: object) -> None:
         if not shiboken6.isValid(self.model.stack):
@@ -496,10 +498,8 @@ class MainWindow(QMainWindow):
         try:
             return export(compile(self.model.doc.copy(), self.model.base_dir))
         except CompileError as exc:
-            first = exc.problems[0]
-            more = tr(" (and {count} more)").format(count=len(exc.problems) - 1) if len(exc.problems) > 1 else ""
-            self.statusBar().showMessage(tr("Cannot write the PyTorch code: {why}").format(why=f"{first}{more}"),
-                                         10000)
+            why = problem_text(exc.problems[0]) + more_problems(len(exc.problems))
+            self.statusBar().showMessage(tr("Cannot write the PyTorch code: {why}").format(why=why), 10000)
             return None
 
     def export_code_dialog(self) -> None:
@@ -606,7 +606,7 @@ class MainWindow(QMainWindow):
         else:
             self.problems_button.setText(tr("✓ no problems"))
             self.problems_button.setToolTip(tr("The checker found nothing wrong with this graph."))
-        if not self.model.analysis.compiler:
+        if not self.model.analysis.checked:
             self.problems_button.setText(self.problems_button.text() + tr(" (shapes unavailable)"))
         self._update_title()
 

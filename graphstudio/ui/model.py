@@ -24,6 +24,7 @@ from . import graph
 from .analysis import Analysis, analyze, new_checker
 from .i18n import tr
 from .layout import default_size, layout
+from .wording import error_text
 
 
 class GraphModel(QObject):
@@ -170,7 +171,7 @@ class GraphModel(QObject):
             return None
         reason = self._rejected(cmd, dst)
         if reason:
-            return tr("Refused: {wire}: {reason}").format(wire=f"{src} → {dst}.{cmd.where}", reason=reason)
+            return tr("Refused: {wire}: {reason}").format(wire=f"{src} → {dst}.{cmd.where}", reason=error_text(reason))
         return cmd
 
     def _rejected(self, cmd: C.NodesCommand, node_id: str) -> str | None:
@@ -179,7 +180,7 @@ class GraphModel(QObject):
         Complaints the node already had, and ones about inputs still unconnected, do not block:
         a student wires a node one input at a time.
         """
-        if not self.analysis.compiler:
+        if not self.analysis.checked:
             return None
         before = {str(p) for p in self.analysis.problems_for(node_id)}
         trial = self._analyze(dataclasses.replace(self.doc, nodes=cmd.after_nodes))

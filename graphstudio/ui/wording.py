@@ -6,6 +6,8 @@ language other than English a common PyTorch error is followed by a one-sentence
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 from graphstudio.document import Problem
 from graphstudio.document.problems import clip, one_line
 from graphstudio.engine.error_help import explanation
@@ -22,6 +24,12 @@ def error_text(message: str) -> str:
 
 
 def problem_text(problem: Problem) -> str:
+    """One problem: where (node, op, key) in the interface's language, then the message verbatim and
+    what it means (``error_text``)."""
+    return error_text(framed(problem))
+
+
+def framed(problem: Problem) -> str:
     """One problem: where (node, op, key) in the interface's language, then the message verbatim."""
     if i18n.language() == i18n.ENGLISH:
         return str(problem)
@@ -33,4 +41,16 @@ def problem_text(problem: Problem) -> str:
     if problem.path:
         parts.append(problem.path)
     parts.append(problem.message)
-    return error_text(one_line(tr(": ").join(parts)))
+    return one_line(tr(": ").join(parts))
+
+
+def graph_problems(problems: Sequence[Problem]) -> str:
+    """Why a graph cannot run: its first problem, framed, and how many more (no explanation: the
+    run's failure is explained where it is shown)."""
+    return tr("the graph has problems: {first}{more}").format(first=framed(problems[0]),
+                                                              more=more_problems(len(problems)))
+
+
+def more_problems(count: int) -> str:
+    """What follows the first of ``count`` problems: " (and 2 more)"; nothing for one."""
+    return tr(" (and {count} more)").format(count=count - 1) if count > 1 else ""

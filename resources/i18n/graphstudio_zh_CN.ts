@@ -4,6 +4,10 @@
 <context>
     <name></name>
     <message>
+        <source>cannot lock {file}</source>
+        <translation>无法锁定 {file}</translation>
+    </message>
+    <message>
         <source>Autosave failed: {why}</source>
         <translation>自动保存失败：{why}</translation>
     </message>
@@ -426,6 +430,10 @@
     <message>
         <source>e.g. {example}</source>
         <translation>例如 {example}</translation>
+    </message>
+    <message>
+        <source>&apos;{node}&apos; holds NaN or Inf, which a graph file cannot store</source>
+        <translation>&apos;{node}&apos; 含有 NaN 或 Inf，计算图文件无法保存这样的值</translation>
     </message>
     <message>
         <source>Apply trained values (1 tensor)</source>
@@ -1098,7 +1106,6 @@
     </message>
     <message>
         <source>a value is needed</source>
-        <extracomment>Param types that hold a list, where ``2, 3`` and ``(2, 3)`` mean ``[2, 3]`` as in a PyTorch call.</extracomment>
         <translation>需要一个值</translation>
     </message>
     <message>
@@ -1152,6 +1159,10 @@
     <message>
         <source>The graph has problems, so it is no script yet:</source>
         <translation>计算图有问题，所以还不能生成脚本：</translation>
+    </message>
+    <message>
+        <source>the graph has problems: {first}{more}</source>
+        <translation>计算图有问题：{first}{more}</translation>
     </message>
     <message>
         <source>Gradcheck</source>

@@ -51,3 +51,20 @@ def test_lesson_names_the_english_term_where_it_first_uses_a_chinese_one(path: P
             after = prose[first + len(term):first + len(term) + 40]
             assert re.match(r"\**（[^）]*[A-Za-z]", after), \
                 f"first {term!r} is not followed by （{english}）: {after!r}"
+
+
+#: The parts of a lesson each language names: an English heading and its Chinese one.
+PARTS = {"Try": "试一试", "What to look at": "要看什么"}
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_lesson_has_the_same_predictions_and_exercises_in_both_languages(path: Path):
+    """The "Try" exercises are numbered alike, each part has its Chinese heading, and a lesson that asks
+    for a prediction asks for it in Chinese too."""
+    doc = load(path)
+    english, chinese = CODE.sub("", doc.notes), CODE.sub("", translated(doc, "zh_CN")[1])
+    numbered = re.compile(r"^\s*(\d+)\.\s", re.M)
+    assert numbered.findall(chinese) == numbered.findall(english), "the numbered exercises differ"
+    for heading, chinese_heading in PARTS.items():
+        assert english.count(f"{heading}:") == chinese.count(f"{chinese_heading}："), heading
+    assert bool(re.search("predict", english, re.I)) == bool(re.search("预测", chinese))

@@ -89,6 +89,7 @@ def _known(message: str) -> str | None:
 @needs_torch
 @pytest.mark.parametrize("make, name", CASES, ids=lambda c: getattr(c, "__name__", c))
 def test_common_error_is_explained_for_pytorchs_message_and_ours(make, name):
+    assert _message(make, gs) == _message(make, torch), "the engine does not say what PyTorch says"
     for module in (torch, gs):
         message = _message(make, module)
         assert _known(message) == name, f"{module.__name__}: {message!r}"

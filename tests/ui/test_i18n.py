@@ -19,6 +19,8 @@ from graphstudio.document import Document, Node
 from graphstudio.engine.core import ops  # noqa: F401  (fills the registry)
 from graphstudio.engine.core.registry import CATEGORIES, ops_by_category
 from graphstudio.ui import i18n
+from tests.engine.test_error_help import CASES as ERROR_CASES, _message as error_message
+from tests.oracle import needs_torch, torch
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ALL_OPS = [op for group in ops_by_category().values() for op in group]
@@ -31,7 +33,7 @@ ARG_NAMES = ({p.name for op in ALL_OPS for p in (*op.inputs, *op.params)}
 KEPT = {"GraphStudio", "PyTorch", "Python", "NumPy", "CuPy", "CUDA", "CPU", "GPU", "English", "Tab", "Enter", "Esc",
         "Ctrl", "Shift", "Alt", "Backspace", "Del", "Delete", "Space", "PNG", "SVG", "JSON", "NaN", "Inf", "lr", "id",
         "none", "grad", "C", "P", "x", "name", "float32", "float64", "int64", "bool", "cpu", "cuda", "Adam", "SGD",
-        "ReLU", "F1", "F5", "F6", "F7", "F8", "Ins", "PgUp", "PgDown", "Home", "End"}
+        "ReLU", "True", "False", "None", "F1", "F5", "F6", "F7", "F8", "Ins", "PgUp", "PgDown", "Home", "End"}
 
 
 @pytest.fixture
@@ -42,16 +44,19 @@ def zh(qapp):
 
 
 def untranslated(text: str, ids: set[str]) -> bool:
-    """A visible text with an English word that is not an op name, a node id (or in the inspector an
-    argument name) or a PyTorch identifier."""
-    plain = re.sub(r"<[^>]+>|&(?=\w)|&nbsp;", " ", text or "")
-    if CJK.search(plain):
-        return False
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9_.]*", plain):
-        identifier = "_" in word or "." in word or any(c.isdigit() for c in word)
-        if not identifier and word not in KEPT | OP_NAMES | ids:
-            return True
-    return False
+    """A visible text without Chinese, with an English word that is not an op name, a node id (or in
+    the inspector an argument name) or a PyTorch identifier."""
+    return not CJK.search(text or "") and bool(english_words(text, ids))
+
+
+def english_words(text: str, ids: set[str]) -> list[str]:
+    """The English words of ``text`` but op names, node ids (or in the inspector argument names),
+    PyTorch identifiers, the words that stay as they are and a term's English name in full-width
+    parentheses after its Chinese one (梯度（gradient）)."""
+    plain = re.sub(r"<[^>]+>|&(?=\w)|&nbsp;|（[A-Za-z -]+）", " ", text or "")
+    return [word for word in re.findall(r"[A-Za-z][A-Za-z0-9_.]*", plain)
+            if not ("_" in word or "." in word or any(c.isdigit() for c in word))
+            and word not in KEPT | OP_NAMES | ids]
 
 
 def visible_texts(root: QWidget) -> list[tuple[str, str]]:
@@ -243,3 +248,265 @@ def test_the_node_a_run_failed_at_explains_pytorchs_message_in_chinese(window, z
     message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
     marker = ErrorMarker(window.scene.nodes["m"], message)
     assert marker.message == message and marker.toolTip().startswith(message + " —— 矩阵乘法要求")
+
+
+LESSONS = sorted((i18n.CATALOG_DIR.parent / "examples").glob("*.json"))
+CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。：；）]) (?=[\u4e00-\u9fff（])")
+
+
+def test_every_lesson_switches_language_in_place_and_reads_without_stray_spaces(model):
+    """Each lesson, open in the lesson panel, turns Chinese and back when the language changes; a
+    Chinese paragraph wrapped in the file shows no space where its lines were joined."""
+    from graphstudio.document import load
+    from graphstudio.document.translations import translated
+    from graphstudio.ui.lesson import LessonPanel
+
+    panel = LessonPanel(model)
+    try:
+        for path in LESSONS:
+            doc = load(path)
+            model.reset(doc)
+            english = panel.toPlainText()
+            assert doc.title in english and not CJK.search(english)
+            i18n.set_language("zh_CN")
+            try:
+                title, notes = translated(doc, "zh_CN")
+                chinese = panel.toPlainText()
+                assert title in chinese, path.name
+                assert len(CJK_SPACE.findall(chinese)) <= len(CJK_SPACE.findall(notes)), \
+                    f"{path.name}: a wrapped Chinese line shows as a space: {CJK_SPACE.findall(chinese)}"
+            finally:
+                i18n.set_language("en")
+            assert panel.toPlainText() == english
+    finally:
+        panel.deleteLater()
+
+
+@needs_torch
+@pytest.mark.parametrize("make, name", ERROR_CASES, ids=lambda c: getattr(c, "__name__", c))
+def test_a_common_error_reads_pytorchs_words_then_one_chinese_sentence(make, name, zh):
+    """The engine's error (PyTorch's words, verbatim) is shown whole, then its Chinese explanation;
+    in English, the message alone."""
+    import graphstudio.engine as gs
+    from graphstudio.ui.wording import error_text
+
+    message = error_message(make, gs)
+    assert message == error_message(make, torch)
+    shown = error_text(message)
+    assert shown.startswith(message + " —— ")
+    why = shown[len(message) + len(" —— "):]
+    assert CJK.search(why) and why.count("。") == 1 and why.endswith("。")
+    i18n.set_language("en")
+    assert error_text(message) == message
+
+
+def test_the_status_bar_speaks_chinese_through_a_whole_run(window, zh, qtbot):
+    """Every message the status bar shows while a student runs, trains, applies, runs a graph with a
+    problem, asks for backward or training where there is none, and writes the code: in Chinese but
+    for the checker's or PyTorch's own message, quoted verbatim."""
+    from graphstudio.document import load
+
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(lambda text: said.append(text) if text else None)
+    session = window.live
+    session.set_animate(False)
+    verbatim: set[str] = set()
+
+    def settle() -> None:
+        qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
+
+    session.backward()  # nothing to run backward from
+    session.train()  # no optimizer
+    lesson = load(LESSONS[[p.stem for p in LESSONS].index("21_linear_regression_sgd")])
+    window.model.reset(lesson)
+    ids = {n.id for n in lesson.nodes}
+    session.forward()
+    session.backward()
+    session.step()
+    settle()
+    session.train(3)
+    settle()
+    session.set_lr(0.01)
+    session.apply_trained()
+    window.copy_code()
+    window.model.set_param("x", "data", [[1.0, 2.0]])  # now x·w has no matching shapes
+    verbatim |= {p.message for p in window.model.analysis.problems}
+    session.forward()
+    settle()
+    window.copy_code()
+    window.next_problem()
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2, 3]}),
+                                       Node("b", "mul", {"input": "a", "other": 2.0})]))
+    session.backward()  # not a scalar
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2, 3]}), Node("s", "sum", {"input": "a"})]))
+    session.backward()  # nothing requires grad
+    ids |= {"a", "b", "s"}
+    assert len(said) >= 9 and verbatim, said
+    framing = [text for text in said if any(v in text for v in verbatim)]
+    assert len(framing) == 3, said  # the failed run, the code that cannot be written, the next problem
+    bad = sorted({text for text in said if english_words(_without(text, verbatim), ids | ARG_NAMES)})
+    assert not bad, f"{len(bad)} untranslated: {bad}"
+
+
+def _without(text: str, verbatim: set[str]) -> str:
+    for v in verbatim:
+        text = text.replace(v, "")
+    return text
+
+
+def test_values_that_cannot_be_applied_or_saved_are_explained_in_chinese(model, zh, tmp_path: Path):
+    from PySide6.QtCore import QLockFile
+
+    from graphstudio.ui.autosave import Autosaver
+    from graphstudio.ui.live.apply import ApplyTrainedValues
+
+    with pytest.raises(ValueError) as refused:
+        ApplyTrainedValues(model, {"w": np.array([np.nan], np.float32)})
+    assert not english_words(str(refused.value), {"w"}) and CJK.search(str(refused.value))
+    model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2]})]), modified=True)
+    saver = Autosaver(model, tmp_path)
+    held = QLockFile(str(saver.path) + ".lock")
+    saver.folder.mkdir(parents=True, exist_ok=True)
+    assert held.tryLock(0)
+    failures: list[str] = []
+    saver.failed.connect(failures.append)
+    try:
+        assert not saver.tick()
+    finally:
+        held.unlock()
+    assert failures and not english_words(failures[0].replace(str(saver.path) + ".lock", ""), set())
+
+
+def test_the_windows_file_dialogs_and_warnings_are_chinese(window, zh, monkeypatch, tmp_path: Path):
+    """The title and file types of every file dialog of the File menu, the title of every warning,
+    and the buttons Qt itself puts in a question (from Qt's own catalog)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    shown: list[tuple[str, str]] = []
+
+    def dialog(parent, title, start, filters, *rest):
+        shown.extend([("file dialog", title), ("file types", filters)])
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", dialog)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2]})]))
+    for key in ("open", "open_script", "save_as", "export", "export_code"):
+        window.actions[key].trigger()
+    assert len(shown) == 10
+    warned: list[str] = []
+    window.warn = lambda title, text: warned.append(title)
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    (tmp_path / "bad.py").write_text("import torch\nx = torch.ones(2) @ torch.ones(3)\n", encoding="utf-8")
+    window.open_path(tmp_path / "bad.json", ask=False)
+    window.open_script(tmp_path / "bad.py", ask=False)
+    window.open_lesson(tmp_path / "bad.json")
+    window.save_to(str(tmp_path / "missing" / "folder" / "x.json"))
+    assert len(warned) == 4
+    shown += [("warning", title) for title in warned]
+    box = QMessageBox(QMessageBox.Icon.Question, "", "", QMessageBox.StandardButton.Save
+                      | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+    shown += [("question button", b.text()) for b in box.buttons()]
+    box.deleteLater()
+    bad = [(where, text) for where, text in shown if untranslated(text, set())]
+    assert not bad, bad
+
+
+def test_the_canvas_tooltips_after_a_run_are_chinese(window, zh, qtbot):
+    """Node boxes, ports, wires, and what a run lays on the canvas (value panels, badges, sums)."""
+    from graphstudio.document import load
+
+    lesson = load(LESSONS[[p.stem for p in LESSONS].index("03_autograd_basics")])
+    window.model.reset(lesson)
+    session = window.live
+    session.set_animate(False)
+    session.forward()
+    session.backward()
+    qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
+    tips = {(type(item).__name__, item.toolTip()) for item in window.scene.items() if item.toolTip()}
+    kinds = {kind for kind, _ in tips}
+    assert {"NodeItem", "PortItem", "WireItem", "WirePanel", "NodeBadge", "SumBadge"} <= kinds, kinds
+    ids = {n.id for n in lesson.nodes}
+    bad = sorted((kind, tip) for kind, tip in tips if untranslated(tip, ids | ARG_NAMES))
+    assert not bad, f"{len(bad)} untranslated: {bad[:10]}"
+
+
+def test_a_first_start_on_a_chinese_system_opens_in_chinese_and_remembers_a_switch(qtbot, tmp_path: Path, monkeypatch):
+    """A fresh settings file and a zh_CN system locale: the window opens in Chinese; View › Language ›
+    English is remembered, so the next start (same system) opens in English."""
+    from graphstudio.ui.mainwindow import MainWindow
+
+    class ChineseSystem(QLocale):
+        @staticmethod
+        def system() -> QLocale:
+            return QLocale("zh_CN")
+
+    monkeypatch.setattr(i18n, "QLocale", ChineseSystem)
+    path = str(tmp_path / "settings.ini")
+
+    def first_window_of_a_process() -> MainWindow:
+        monkeypatch.setattr(i18n, "_chosen", False)
+        win = MainWindow(settings=QSettings(path, QSettings.Format.IniFormat), recovery_dir=tmp_path / "recovery")
+        qtbot.addWidget(win)
+        return win
+
+    try:
+        win = first_window_of_a_process()
+        assert i18n.language() == "zh_CN" and CJK.search(win.menuBar().actions()[0].text())
+        assert win.language_actions["zh_CN"].isChecked()
+        win.language_actions["en"].trigger()
+        assert win.menuBar().actions()[0].text() == "&File"
+        win.live.shutdown()
+        win.settings.sync()
+        again = first_window_of_a_process()
+        assert i18n.language() == "en" and again.language_actions["en"].isChecked()
+        again.live.shutdown()
+    finally:
+        i18n.set_language("en")
+
+
+def test_chinese_without_a_font_for_it_says_so_in_english(window, monkeypatch):
+    """On a bare Linux with no font that has Chinese glyphs, switching to Chinese says (in English, the
+    only text that would not be boxes) what to install; with such a font it says nothing."""
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    try:
+        monkeypatch.setattr(i18n, "cjk_font_installed", lambda: True)
+        window.language_actions["zh_CN"].trigger()
+        assert i18n.NO_CJK_FONT not in said
+        window.language_actions["en"].trigger()
+        monkeypatch.setattr(i18n, "cjk_font_installed", lambda: False)
+        window.language_actions["zh_CN"].trigger()
+        assert window.statusBar().currentMessage() == i18n.NO_CJK_FONT
+    finally:
+        window.language_actions["en"].trigger()
+
+
+def test_a_refused_wire_and_a_nodes_problem_explain_pytorchs_message_in_chinese(window, zh):
+    """Where a student meets a shape mismatch first: the wire that refuses it, the node's tooltip."""
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2, 3]}),
+                                       Node("b", "ones", params={"shape": [4, 5]}),
+                                       Node("m", "mm", {"input": "a"}, pos=(300.0, 0.0)),
+                                       Node("n", "mm", {"input": "a", "mat2": "b"}, pos=(300.0, 300.0))]))
+    message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
+    refusal = window.model.connect("b", None, "m", "mat2")
+    assert refusal.startswith("已拒绝") and f"{message} —— 矩阵乘法要求" in refusal
+    assert f"⚠ {message} —— 矩阵乘法要求" in window.scene.nodes["n"].toolTip()
+
+
+def test_the_code_dock_says_why_there_is_no_code_in_the_language_of_the_moment(window):
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2, 3]}),
+                                       Node("b", "ones", params={"shape": [4, 5]}),
+                                       Node("m", "mm", {"input": "a", "mat2": "b"})]))
+    window.code_panel.refresh()
+    english = window.code_panel.toPlainText()
+    assert english.startswith("# The graph has problems") and "node 'm' (mm)" in english
+    i18n.set_language("zh_CN")
+    try:
+        chinese = window.code_panel.toPlainText()
+        message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
+        assert chinese.startswith("# 计算图有问题") and f"节点 'm'（mm）：{message} —— 矩阵乘法要求" in chinese
+        assert not english_words(chinese.replace(message, ""), {"m"})
+    finally:
+        i18n.set_language("en")
+    assert window.code_panel.toPlainText() == english

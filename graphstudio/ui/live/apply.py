@@ -42,7 +42,7 @@ class ApplyTrainedValues(NodesCommand):
     def __init__(self, target: Target, leaves: dict[str, np.ndarray]) -> None:
         for node_id, value in leaves.items():
             if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
-                raise ValueError(f"'{node_id}' holds NaN or Inf, which a graph file cannot store")
+                raise ValueError(tr("'{node}' holds NaN or Inf, which a graph file cannot store").format(node=node_id))
         self.leaves = {k: np.array(v, copy=True) for k, v in leaves.items()}
         n = len(leaves)
         super().__init__(target, tr("Apply trained values (1 tensor)") if n == 1

@@ -26,7 +26,6 @@ from graphstudio.document.references import source_of
 from graphstudio.engine.core.saved import total_bytes
 from graphstudio.program.compiler import Program, compile
 from graphstudio.program.instruments import node_gradcheck, wire_rules
-from graphstudio.program.nodes import OPTIMIZERS
 
 from .animation import Animator, Wave, backward_waves, forward_waves
 from .. import graph, i18n
@@ -44,6 +43,11 @@ from .worker import MAX_RATE, LiveThread, Snapshot
 
 #: Wire panels handed new values per event-loop turn by a refresh without animation (see show_now).
 SLICE_EDGES = 32
+
+
+def _is_optimizer(op_name: str) -> bool:
+    op = graph.op_class(op_name)
+    return op is not None and op.torch_class is not None
 
 
 class LiveSession(QObject):
@@ -126,13 +130,13 @@ class LiveSession(QObject):
             app.aboutToQuit.connect(live.shutdown)
 
     def _optimizer_ids(self) -> list[str]:
-        return [n.id for n in self.model.doc.nodes if n.op in OPTIMIZERS]
+        return [n.id for n in self.model.doc.nodes if _is_optimizer(n.op)]
 
     def doc_lrs(self) -> dict[str, float]:
         """Each optimizer's learning rate as the graph sets it (its op's default when unset)."""
         lrs = {}
         for n in self.model.doc.nodes:
-            if n.op in OPTIMIZERS:
+            if _is_optimizer(n.op):
                 default = next((p.default for p in graph.op_class(n.op).params if p.name == "lr"), None)
                 lr = n.params.get("lr", default)
                 if isinstance(lr, (int, float)):
@@ -156,7 +160,7 @@ class LiveSession(QObject):
     def _show_bottom_docks(self) -> None:
         """The loss plot only where there is a loss to plot: a graph with no optimizer keeps the canvas
         tall (the tensor viewer still opens when a panel or node is clicked)."""
-        wanted = any(n.op in OPTIMIZERS for n in self.model.doc.nodes)
+        wanted = any(_is_optimizer(n.op) for n in self.model.doc.nodes)
         if wanted != self._bottom_shown:
             self._bottom_shown = wanted
             self.loss_dock.setVisible(wanted)

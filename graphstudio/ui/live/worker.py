@@ -43,6 +43,8 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from graphstudio.document import Document
 from graphstudio.program.runner import Edge, RunError, Runner, Trace
 
+from ..wording import graph_problems
+
 #: Snapshots per second during Train (the eye sees no more; the GUI thread gets the rest).
 MAX_RATE = 30.0
 #: The engine runs at most this long before it checks on the GUI thread ...
@@ -216,10 +218,7 @@ class Worker(QObject):
         try:
             program = compile(doc, base_dir)
         except CompileError as e:
-            first = e.problems[0]
-            n = len(e.problems)
-            more = f" (and {n - 1} more)" if n > 1 else ""
-            self.failed.emit(serial, "load", first.node_id or "", f"the graph has problems: {first}{more}")
+            self.failed.emit(serial, "load", e.problems[0].node_id or "", graph_problems(e.problems))
             return
         try:
             self.runner = Runner(program, device=device, trace=True)

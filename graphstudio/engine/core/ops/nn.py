@@ -146,6 +146,7 @@ class LogSoftmax(Op):
 
 @register
 class Dropout(Op):
+    inplace = ("F",)
     name, grad_fn = "dropout", "MulBackward0"
     torch = "torch.nn.functional.dropout({input}, p={p}, training={training})"
     category = "Activation"
@@ -231,6 +232,7 @@ _PAIR_SAMPLES = (
 
 @register
 class MseLoss(_PairLoss):
+    signature = ("input", "target", "size_average", "reduce", "reduction", "weight")
     name, grad_fn = "mse_loss", "MseLossBackward0"
     double_backward = (0, 1)
     torch = "torch.nn.functional.mse_loss({input}, {target}, reduction={reduction!r})"
@@ -267,6 +269,7 @@ class MseLoss(_PairLoss):
 
 @register
 class L1Loss(_PairLoss):
+    signature = ("input", "target", "size_average", "reduce", "reduction", "weight")
     name, grad_fn = "l1_loss", "MeanBackward0"
     torch = "torch.nn.functional.l1_loss({input}, {target}, reduction={reduction!r})"
     doc = "Mean absolute error: |input - target| averaged (or summed, or kept per element)."
@@ -352,6 +355,7 @@ def _robust_forward(ctx, a, t, reduction, knob, huber):
 
 @register
 class SmoothL1Loss(_RobustLoss):
+    signature = ("input", "target", "size_average", "reduce", "reduction", "beta")
     name, grad_fn = "smooth_l1_loss", "SmoothL1LossBackward0"
     torch = "torch.nn.functional.smooth_l1_loss({input}, {target}, reduction={reduction!r}, beta={beta})"
     doc = "0.5·d²/beta where |d| < beta, else |d| - 0.5·beta (d = input - target), averaged or summed."
@@ -377,6 +381,7 @@ class SmoothL1Loss(_RobustLoss):
 
 @register
 class HuberLoss(_RobustLoss):
+    signature = ("input", "target", "reduction", "delta", "weight")
     name, grad_fn = "huber_loss", "HuberLossBackward0"
     torch = "torch.nn.functional.huber_loss({input}, {target}, reduction={reduction!r}, delta={delta})"
     doc = "0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta) (d = input - target), averaged or summed."
@@ -414,6 +419,7 @@ _LABELS = [[0.0, 1.0, 1.0, 1.0], [0.0, 0.0, 1.0, 0.5], [1.0, 0.0, 0.0, 1.0]]
 
 @register
 class BinaryCrossEntropyWithLogits(_PairLoss):
+    signature = ("input", "target", "weight", "size_average", "reduce", "reduction", "pos_weight")
     name, grad_fn = "binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0"
     torch = "torch.nn.functional.binary_cross_entropy_with_logits({input}, {target}, reduction={reduction!r})"
     doc = ("Binary cross entropy of sigmoid(input) against target in [0, 1], computed stably from the logits: "
@@ -467,6 +473,7 @@ class BinaryCrossEntropyWithLogits(_PairLoss):
 
 @register
 class BinaryCrossEntropy(_PairLoss):
+    signature = ("input", "target", "weight", "size_average", "reduce", "reduction")
     name, grad_fn = "binary_cross_entropy", "BinaryCrossEntropyBackward0"
     torch = "torch.nn.functional.binary_cross_entropy({input}, {target}, reduction={reduction!r})"
     doc = ("Binary cross entropy -(t·log p + (1-t)·log(1-p)) of probabilities p in [0, 1] (each log clamped "
@@ -648,6 +655,7 @@ _CLASS_ERRORS = (
 
 @register
 class CrossEntropy(Op):
+    signature = ("input", "target", "weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing")
     name, grad_fn = "cross_entropy", "NllLossBackward0"
     torch = ("torch.nn.functional.cross_entropy({input}, {target}, ignore_index={ignore_index}, "
              "reduction={reduction!r}, label_smoothing={label_smoothing})")
@@ -723,6 +731,7 @@ class CrossEntropy(Op):
 
 @register
 class NllLoss(Op):
+    signature = ("input", "target", "weight", "size_average", "ignore_index", "reduce", "reduction")
     name, grad_fn = "nll_loss", "NllLossBackward0"
     torch = "torch.nn.functional.nll_loss({input}, {target}, ignore_index={ignore_index}, reduction={reduction!r})"
     category = "Loss"

@@ -118,6 +118,7 @@ class ShapeOp(Op):
 # -- transposes ----------------------------------------------------------------------------
 @register
 class Tr(ShapeOp):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "t", "TBackward0", "torch.t({input})"
     double_backward = ()
     doc = "Transpose a matrix: rows become columns (0-D and 1-D tensors come back unchanged)."
@@ -151,6 +152,8 @@ def _swap(ndim: int, dim0: Any, dim1: Any) -> list[int]:
 
 @register
 class Transpose(ShapeOp):
+    aliases = ("swapaxes", "swapdims")
+    inplace = ("Tensor",)
     name, grad_fn, torch = "transpose", "TransposeBackward0", "torch.transpose({input}, {dim0}, {dim1})"
     double_backward = ()
     doc = "Swap two dimensions (a view: the data is not moved)."
@@ -322,6 +325,7 @@ def _squeezed(shape: tuple, dim: Any) -> tuple[int, ...]:
 
 @register
 class Squeeze(ShapeOp):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "squeeze", "SqueezeBackward0", "torch.squeeze({input}, {dim})"
     double_backward = ()
     doc = "Remove dims of size 1: all of them, or only `dim` (left alone if its size is not 1)."
@@ -353,6 +357,7 @@ class Squeeze(ShapeOp):
 
 @register
 class Unsqueeze(ShapeOp):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "unsqueeze", "UnsqueezeBackward0", "torch.unsqueeze({input}, {dim})"
     double_backward = ()
     doc = "Insert a new dim of size 1 at position dim (-1: at the end)."
@@ -586,6 +591,7 @@ def _cat_dim(specs: list, dim: Any) -> int:
 
 @register
 class Cat(ShapeOp):
+    aliases = ("concat", "concatenate")
     name, grad_fn, torch = "cat", "CatBackward0", "torch.cat({tensors}, dim={dim})"
     double_backward = ()
     doc = "Join tensors end to end along an existing dim; all other sizes must match."
@@ -912,6 +918,7 @@ def _gather_check(a: Spec, dim: Any, index: Spec) -> int:
 
 @register
 class Gather(ShapeOp):
+    signature = ("input", "dim", "index")
     name, grad_fn, torch = "gather", "GatherBackward0", "torch.gather({input}, {dim}, {index})"
     doc = ("Pick along dim by an index tensor: out[i][j] = input[i][index[i][j]] for dim 1 (the index has the "
            "input's number of dims); repeated picks add up their gradients.")
@@ -960,6 +967,7 @@ class Gather(ShapeOp):
 
 @register
 class IndexSelect(ShapeOp):
+    signature = ("input", "dim", "index")
     name, grad_fn, torch = "index_select", "IndexSelectBackward0", "torch.index_select({input}, {dim}, {index})"
     doc = ("Whole slices picked along dim by a 1-D int64 index, in its order (repeats allowed: their gradients "
            "add up); dim's size becomes the index's length.")
