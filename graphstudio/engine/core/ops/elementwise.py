@@ -694,6 +694,10 @@ class ClampTensor(Op):
         out = a if lo is None else xp.maximum(a, lo)
         return out if hi is None else xp.minimum(out, hi)
 
+    vjp_formula = ("∂L/∂x = G ⊙ [lo ≤ x ≤ hi]", "∂L/∂lo = G ⊙ [x < lo < hi]",
+                   "∂L/∂hi = G ⊙ [x > hi or hi < lo]")
+    grad_broadcast = 0
+
     def backward(ctx, g):
         """PyTorch's clamp.Tensor derivative: a bound takes the gradient where it applied (max wins when
         min > max), the input where it lies within both."""
@@ -872,6 +876,9 @@ class Lerp(Op):
         if number:
             return a + w * diff if abs(w) < 0.5 else end - diff * (1 - w)
         return xp.where(abs(w) < 0.5, a + w * diff, end - diff * (1 - w))
+
+    vjp_formula = ("∂L/∂a = G ⊙ (1 − w)", "∂L/∂b = G ⊙ w", "∂L/∂w = G ⊙ (b − a)")
+    grad_broadcast = 0
 
     def backward(ctx, g):
         a, end, w = ctx.saved
