@@ -60,6 +60,7 @@ class Trace:
     losses: dict[str, float] = field(default_factory=dict)
     saved: dict[str, tuple[SavedArray, ...]] = field(default_factory=dict)  # node id → what its backward keeps
     freed: set[str] = field(default_factory=set)                           # node ids whose saved arrays backward freed
+    backward_order: list[str] = field(default_factory=list)  # node ids in the order backward ran their grad_fn
 
     def edge_value(self, edge: int) -> np.ndarray | None:
         """The value that flowed along wire `edge`: its source's output, the same array for every use."""
@@ -68,7 +69,7 @@ class Trace:
     def copy(self) -> Trace:
         """A copy to hand to another thread: new dicts and lists, the same arrays (nobody writes them)."""
         return Trace(dict(self.values), self.sources, {k: list(v) for k, v in self.edge_grads.items()},
-                     dict(self.grads), dict(self.grad_fns), dict(self.losses), dict(self.saved), set(self.freed))
+                     dict(self.grads), dict(self.grad_fns), dict(self.losses), dict(self.saved), set(self.freed), list(self.backward_order))
 
 
 class Runner:
@@ -299,8 +300,14 @@ class Runner:
         host, values, by_node = self._host, self.values, self._input_edges
         edges_of = {t._edge[0]: by_node[k] for k, t in values.items() if t._edge is not None and k in by_node}
         per_edge = self.trace.edge_grads
+        step_of = {t._edge[0]: source_of(k) for k, t in values.items() if t._edge is not None and k in by_node}
+        order, ran = self.trace.backward_order, set()
         items = iter(log)
         for node, i, grad in zip(items, items, items):
+            if node not in ran:  # each node runs once in a pass: its first edge is when it ran
+                ran.add(node)
+                if node in step_of:
+                    order.append(step_of[node])
             edges = edges_of.get(node)
             if edges is not None:
                 edge = edges[i]

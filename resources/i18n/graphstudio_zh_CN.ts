@@ -454,6 +454,10 @@
         <translation>无梯度</translation>
     </message>
     <message>
+        <source>Backward ran this node as number {n}: after every node that uses its output, so all their gradients had arrived</source>
+        <translation>反向传播第 {n} 个运行此节点：在所有使用其输出的节点之后，这时它们的梯度都已到达</translation>
+    </message>
+    <message>
         <source>Gradient contributions of each use, summed where the tensor fans out:</source>
         <translation>每次使用贡献的梯度，在张量分叉处相加：</translation>
     </message>

@@ -107,3 +107,34 @@ def test_retain_graph_keeps_the_saved_arrays():
     runner.forward()
     runner.backward()
     assert set(runner.trace.saved) == {"e"} and not runner.trace.freed
+
+
+def _chain_of_doublings():
+    """a = 1; b = a + a; c = b + b: a naive recursion from c visits b twice and a four times."""
+    doc = Document(nodes=[
+        Node(id="a", op="tensor", params={"data": 1.0, "requires_grad": True}),
+        Node(id="b", op="add", inputs={"input": "a", "other": "a"}),
+        Node(id="c", op="add", inputs={"input": "b", "other": "b"}),
+        Node(id="go", op="backward", inputs={"tensor": "c"})])
+    runner = Runner(compile(doc), trace=True)
+    runner.forward()
+    runner.backward()
+    return runner
+
+
+def test_backward_runs_each_node_once_in_reverse_topological_order():
+    runner = _chain_of_doublings()
+    assert runner.trace.backward_order == ["c", "b"]
+    assert float(runner.trace.grads["a"]) == 4.0  # dc/da = 4, each path once
+
+
+def test_the_backward_order_puts_every_node_after_all_its_uses():
+    program, trace = _run()
+    order = trace.backward_order
+    assert order == ["loss", "r", "y", "h"]
+    position = {node: k for k, node in enumerate(order)}
+    for step in program.steps:
+        for v in step.inputs:
+            for x in v if isinstance(v, list) else [v]:
+                if hasattr(x, "node") and x.node in position and step.id in position:
+                    assert position[step.id] < position[x.node], (step.id, x.node)

@@ -82,3 +82,20 @@ def test_a_node_lists_what_its_backward_keeps_and_backward_frees_it(qtbot, windo
     window.scene.clearSelection()
     window.scene.select_ids(["out"])
     assert "keeps nothing" in live.chain.saved.text()
+
+
+@pytest.mark.parametrize("animate", [False, True])
+def test_backward_numbers_the_nodes_in_the_order_it_ran_them(qtbot, window, live, animate):
+    assert window.open_path(BASICS, ask=False)
+    live.set_animate(animate)
+    live.set_speed(20.0)
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    badges = live.layer.badges
+    assert [badges[n].order for n in ("out", "z", "yy", "y")] == [1, 2, 3, 4]  # from the loss back
+    assert badges["x"].order is None  # a leaf: its AccumulateGrad, not a node of the graph's ops
+    assert badges["yy"].text.startswith("③ MulBackward0")
+    live.forward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    assert badges["yy"].order is None  # a new forward: no backward has run on it yet

@@ -501,6 +501,7 @@ class LiveSession(QObject):
         for i in sorted(grads):
             by_source.setdefault(snap.edges[i].source, []).append(i)
         landed: set[int] = set()
+        order = {node_id: k + 1 for k, node_id in enumerate(snap.trace.backward_order)}
 
         def start() -> None:
             if animated:
@@ -519,6 +520,8 @@ class LiveSession(QObject):
                 parts = grads[i]
                 layer.show_grad(i, parts[0] if len(parts) == 1 else np.sum(np.stack(parts), axis=0), parts)
                 landed.add(i)
+            for node_id in {snap.edges[i].target for i in edges} & order.keys():  # it ran: its gradients left
+                layer.set_order(node_id, order[node_id])
             for source in {snap.edges[i].source for i in edges}:
                 uses = by_source[source]
                 parts = [p for j in uses for p in grads[j]]
