@@ -99,3 +99,23 @@ def test_backward_numbers_the_nodes_in_the_order_it_ran_them(qtbot, window, live
     live.forward()
     qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
     assert badges["yy"].order is None  # a new forward: no backward has run on it yet
+
+
+def test_gradcheck_of_a_broken_backward_fails_in_red_with_its_difference(qtbot, window, live, monkeypatch):
+    from graphstudio.engine.core.registry import REGISTRY
+
+    assert window.open_path(BASICS, ask=False)
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    _select_wire(window, "yy", "other")
+
+    def forgets_the_other_factor(ctx, g):
+        a, b = ctx.saved
+        return g, g
+
+    monkeypatch.setattr(REGISTRY["mul"].node_cls, "vjp", forgets_the_other_factor)
+    live.chain.button.click()
+    result = live.chain.result
+    assert not result.passed and result.max_difference == pytest.approx(2.0)  # y = 3: 1 instead of 3
+    assert "Gradcheck failed" in live.chain.verdict.text()

@@ -23,7 +23,7 @@ from graphstudio.program.memory import bytes_text
 
 from .. import i18n
 from ..i18n import tr
-from .panels import BAD_COLOR, GRAD_COLOR, fmt, heatmap, short
+from .panels import BAD_COLOR, GRAD_COLOR, data_range, fmt, heatmap, short
 
 HEAT_SIZE = 96  # pixels a side of each Jacobian heatmap (a thin one is widened to a third of that)
 
@@ -167,11 +167,13 @@ class ChainRulePanel(QWidget):
         if pair is None:
             return
         names = (tr("analytical"), tr("numerical"), tr("difference"))
+        # one colour scale for the three, so a difference of 1e-10 shows as the near-nothing it is
+        reach = max(max(abs(v) for v in data_range(j)[:2]) for j in (pair.analytical, pair.numerical)) or 1.0
         for (title, image), name, a in zip(self.maps, names, (pair.analytical, pair.numerical, pair.difference)):
             title.setText(f"{name}<br><small>{a.shape[0]}×{a.shape[1]} · max {fmt(float(np.max(np.abs(a), initial=0)))}"
                           "</small>")
             if a.size:
-                picture, _, _ = heatmap(a, diverging=True)
+                picture, _, _ = heatmap(a, diverging=True, known=(-reach, reach, data_range(a)[2]))
                 rows, cols = picture.height(), picture.width()
                 scale = HEAT_SIZE / max(rows, cols)
                 width, height = max(round(cols * scale), HEAT_SIZE // 3), max(round(rows * scale), HEAT_SIZE // 3)
