@@ -8,7 +8,7 @@ own gradient contribution; without it the run pays nothing for tracing.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -362,6 +362,13 @@ class Runner:
         return cache
 
     # -- the report ----------------------------------------------------------------------------------
+    def optimizer_states(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+        """Per optimizer node id, each leaf it updates that has state yet, with that state: PyTorch's
+        ``state_dict`` names, the optimizer's own arrays (``step`` a count)."""
+        for opt_id, opt in self.optimizers.items():
+            states = [] if opt is None else [(k, opt.state.get(leaf)) for k, leaf in self.leaves.items()]
+            yield opt_id, [(k, state) for k, state in states if state]
+
     def outputs(self) -> dict[str, Tensor]:
         """Every node output (`id` or `id:name`) in file order, with its tensor after the last step."""
         out = {}

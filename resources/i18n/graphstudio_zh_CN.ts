@@ -1169,6 +1169,31 @@
         <translation>计算图有问题：{first}{more}</translation>
     </message>
     <message>
+        <source>velocity: gradients summed with momentum</source>
+        <extracomment>What each entry of an optimizer&apos;s state holds, by PyTorch&apos;s state_dict name.</extracomment>
+        <translation>速度：按动量累加的梯度</translation>
+    </message>
+    <message>
+        <source>m: running mean of the gradient</source>
+        <translation>m：梯度的滑动平均</translation>
+    </message>
+    <message>
+        <source>v: running mean of the gradient&apos;s square</source>
+        <translation>v：梯度平方的滑动平均</translation>
+    </message>
+    <message>
+        <source>the largest v so far (AMSGrad)</source>
+        <translation>迄今最大的 v（AMSGrad）</translation>
+    </message>
+    <message>
+        <source>running mean of the gradient&apos;s square</source>
+        <translation>梯度平方的滑动平均</translation>
+    </message>
+    <message>
+        <source>running mean of the gradient (centered)</source>
+        <translation>梯度的滑动平均（centered）</translation>
+    </message>
+    <message>
         <source>Gradcheck</source>
         <translation>梯度检验</translation>
     </message>
@@ -1187,6 +1212,22 @@
     <message>
         <source>No gradient flows through this node.</source>
         <translation>没有梯度流经此节点。</translation>
+    </message>
+    <message>
+        <source>step {t}</source>
+        <translation>第 {t} 步</translation>
+    </message>
+    <message>
+        <source>bias corrections: 1 − β₁ᵗ = {c1}, 1 − β₂ᵗ = {c2}</source>
+        <translation>偏差修正：1 − β₁ᵗ = {c1}，1 − β₂ᵗ = {c2}</translation>
+    </message>
+    <message>
+        <source>update this step: Δ{leaf} = {delta}</source>
+        <translation>本步更新：Δ{leaf} = {delta}</translation>
+    </message>
+    <message>
+        <source>No state yet: run Step.</source>
+        <translation>还没有状态：请运行单步。</translation>
     </message>
     <message>
         <source>Its backward keeps nothing from the forward.</source>

@@ -119,3 +119,26 @@ def test_gradcheck_of_a_broken_backward_fails_in_red_with_its_difference(qtbot, 
     result = live.chain.result
     assert not result.passed and result.max_difference == pytest.approx(2.0)  # y = 3: 1 instead of 3
     assert "Gradcheck failed" in live.chain.verdict.text()
+
+
+def test_an_optimizer_shows_adams_state_and_the_update_it_applied(qtbot, window, live):
+    """The state is the runner's (tests/program/test_optimizer_state.py: PyTorch's, key for key)."""
+    import numpy as np
+
+    doc_path = lessons_dir() / "24_xor_mlp_adam.json"
+    assert window.open_path(doc_path, ask=False)
+    live.step()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    snap = live.snapshot
+    opt_id = next(iter(snap.states))
+    window.scene.clearSelection()
+    window.scene.select_ids([opt_id])
+    states, updates, betas = live.chain.state
+    text = live.chain.text.text()
+    assert "exp_avg" in text and "exp_avg_sq" in text and "step 1" in text and "1 − β₁ᵗ = 0.1" in text
+    # one Adam step moves each element by lr · sign(g) (m̂ / √v̂ = ±1 on the first step)
+    lr = snap.lrs[opt_id]
+    for leaf, delta in updates.items():
+        grad = states[leaf]["exp_avg"] / (1 - betas[0])
+        np.testing.assert_allclose(np.abs(delta)[grad != 0], lr, rtol=1e-3)
+        np.testing.assert_allclose(np.sign(delta)[grad != 0], -np.sign(grad)[grad != 0])

@@ -3,18 +3,20 @@
 After a run, selecting a wire shows the vector-Jacobian product of the node it feeds, written out
 (the op's formula from the registry, via program/instruments): the formula, the run's shapes — with
 the sum over broadcast dims where there is one — and, after Backward, the numbers: G, what reached
-the node's output, and the gradient sent back along the wire. Selecting a node shows every input's.
-Gradcheck compares the node's Jacobian with central differences (float64, PyTorch's tolerances)
+the node's output, and the gradient sent back along the wire. Selecting a node shows every input's,
+and what its backward keeps; selecting an optimizer shows what it remembers per parameter (PyTorch's
+state_dict names) and the update it applied. Gradcheck compares the node's Jacobian with central differences (float64, PyTorch's tolerances)
 and shows both, and their difference, as heatmaps.
 """
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from graphstudio.engine.core.saved import SavedArray, total_bytes
 from graphstudio.engine.gradcheck import ATOL, EPS, RTOL, Gradcheck
@@ -25,17 +27,29 @@ from .. import i18n
 from ..i18n import tr
 from .panels import BAD_COLOR, GRAD_COLOR, data_range, fmt, heatmap, short
 
+#: What each entry of an optimizer's state holds, by PyTorch's state_dict name.
+STATE_WORDS = {
+    "momentum_buffer": QT_TR_NOOP("velocity: gradients summed with momentum"),
+    "exp_avg": QT_TR_NOOP("m: running mean of the gradient"),
+    "exp_avg_sq": QT_TR_NOOP("v: running mean of the gradient's square"),
+    "max_exp_avg_sq": QT_TR_NOOP("the largest v so far (AMSGrad)"),
+    "square_avg": QT_TR_NOOP("running mean of the gradient's square"),
+    "grad_avg": QT_TR_NOOP("running mean of the gradient (centered)"),
+}
 HEAT_SIZE = 96  # pixels a side of each Jacobian heatmap (a thin one is widened to a third of that)
 
 
-class ChainRulePanel(QWidget):
-    """Shows rules (``show_rules``) or a hint (``show_hint``); Gradcheck asks the session to check."""
+class ChainRulePanel(QScrollArea):
+    """Shows rules (``show_rules``), an optimizer's state (``show_state``) or a hint (``show_hint``);
+    Gradcheck asks the session to check. It scrolls: a node with many inputs says a lot."""
 
     gradcheckRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        page = QWidget()
+        layout = QVBoxLayout(page)
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
@@ -61,8 +75,10 @@ class ChainRulePanel(QWidget):
         layout.addWidget(self.verdict)
         layout.addLayout(self.heatmaps)
         layout.addStretch(1)
+        self.setWidget(page)
         self.rules: list[WireRule] = []
         self.kept: tuple[tuple[SavedArray, ...], bool, int] | None = None  # records, freed, the graph's total bytes
+        self.state: tuple[dict[str, dict[str, Any]], dict[str, np.ndarray], tuple | None] | None = None
         self.result: Gradcheck | str | None = None
         self.focus: int | None = None  # the input whose Jacobian the heatmaps show (None: the first that fails)
         self._hint: str | None = None
@@ -73,7 +89,9 @@ class ChainRulePanel(QWidget):
         self.button.setText(tr("Gradcheck"))
         self.button.setToolTip(tr("Compare this node's Jacobian from backward with central differences "
                                   "(float64, eps 1e-6, atol 1e-5, rtol 1e-3)"))
-        if self._hint is None:
+        if self.state is not None:
+            self._render_state(*self.state)
+        elif self._hint is None:
             self._render(self.rules)
         else:
             self.text.setText(html.escape(self._hint or tr("Select a wire or a node to see how its gradient "
@@ -84,7 +102,7 @@ class ChainRulePanel(QWidget):
     # -- what the session calls ----------------------------------------------------------------------
     def show_hint(self, text: str = "") -> None:
         """No rule to show: ``text`` says why (empty: the general hint)."""
-        self.rules, self._hint, self.kept = [], text, None
+        self.rules, self._hint, self.kept, self.state = [], text, None, None
         self.button.setEnabled(False)
         self.show_gradcheck(None)
         self._retranslate()
@@ -93,8 +111,17 @@ class ChainRulePanel(QWidget):
                    kept: tuple[tuple[SavedArray, ...], bool, int] | None = None) -> None:
         """``kept``: what the node's backward keeps from the forward, whether Backward freed it, and what
         the whole graph keeps (bytes)."""
-        self.rules, self._hint, self.kept = list(rules), None, kept
+        self.rules, self._hint, self.kept, self.state = list(rules), None, kept, None
         self.button.setEnabled(can_check)
+        self.show_gradcheck(None)
+        self._retranslate()
+
+    def show_state(self, states: dict[str, dict[str, Any]], updates: dict[str, np.ndarray],
+                   betas: tuple | None = None) -> None:
+        """An optimizer's state per parameter (leaf id → PyTorch's names → arrays, ``step`` a count), the
+        update each parameter took this step, and Adam's ``betas`` for its bias corrections."""
+        self.rules, self._hint, self.kept, self.state = [], None, None, (states, updates, betas)
+        self.button.setEnabled(False)
         self.show_gradcheck(None)
         self._retranslate()
 
@@ -125,6 +152,31 @@ class ChainRulePanel(QWidget):
                              f"{html.escape(short(r.gradient))}</span>")
             blocks.append("<br>".join(lines))
         self.text.setText("<hr>".join(blocks) if blocks else html.escape(tr("No gradient flows through this node.")))
+
+    def _render_state(self, states: dict[str, dict[str, Any]], updates: dict[str, np.ndarray],
+                      betas: tuple | None) -> None:
+        color = GRAD_COLOR.name()
+        blocks = []
+        for leaf, state in states.items():
+            step = state.get("step")
+            head = f"<b>{html.escape(leaf)}</b>" + (" — " + html.escape(tr("step {t}").format(t=step))
+                                                    if step is not None else "")
+            lines = [head]
+            for key, value in state.items():
+                if key == "step":
+                    continue
+                words = STATE_WORDS.get(key)
+                lines.append(f"<tt>{key}</tt> = <span style='color:{color}'>{html.escape(short(value))}</span>"
+                             + (f" <small>({html.escape(tr(words))})</small>" if words else ""))
+            if betas and step:
+                b1, b2 = betas
+                lines.append(html.escape(tr("bias corrections: 1 − β₁ᵗ = {c1}, 1 − β₂ᵗ = {c2}").format(
+                    c1=fmt(1 - b1 ** step), c2=fmt(1 - b2 ** step))))
+            if updates.get(leaf) is not None:
+                lines.append(html.escape(tr("update this step: Δ{leaf} = {delta}").format(
+                    leaf=leaf, delta=short(updates[leaf]))))
+            blocks.append("<br>".join(lines))
+        self.text.setText("<hr>".join(blocks) if blocks else html.escape(tr("No state yet: run Step.")))
 
     def _render_saved(self) -> None:
         if self.kept is None:

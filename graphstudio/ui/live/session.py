@@ -656,6 +656,12 @@ class LiveSession(QObject):
             self.chain.show_hint(tr("Run Forward or Backward to see the chain rule with this run's shapes."))
             return
         step = program.step(node_id)
+        snap = self.snapshot
+        if snap is not None and node_id in snap.states:  # an optimizer: what it remembers, and the update
+            updates = {k: snap.leaves[k] - trace.values[k] for k in snap.states[node_id]
+                       if k in snap.leaves and k in trace.values}
+            self.chain.show_state(snap.states[node_id], updates, step.params.get("betas"))
+            return
         if step.kind != "op":
             self.chain.show_hint(tr("A leaf or a sink has no chain rule of its own: select a wire into an op."))
             return

@@ -160,6 +160,7 @@ class Snapshot:
     edges: list[Edge] = field(default_factory=list)               # the program's wires (never mutated)
     order: list[str] = field(default_factory=list)                # node ids, topological
     sinks: dict[str, str] = field(default_factory=dict)           # sink id → op name
+    states: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # optimizer → leaf → its state
 
 
 class Worker(QObject):
@@ -329,9 +330,13 @@ class Worker(QObject):
                 for k, t in runner.values.items()}
         lrs = {k: float(o.param_groups[0]["lr"]) for k, o in runner.optimizers.items() if o is not None}
         program = runner.program
+        states = {opt_id: {leaf: {k: int(v) if k == "step" else be.to_numpy(v).copy() for k, v in state.items()}
+                           for leaf, state in per_leaf}
+                  for opt_id, per_leaf in runner.optimizer_states()} if with_trace and lrs else {}
         self.snapshot.emit(Snapshot(kind, serial, runner.trace.copy() if with_trace and runner.trace else None,
                                     len(history), new, leaves, meta, lrs, str(runner.backend.device), runner.edges,
-                                    [s.id for s in program.steps], {s.id: s.op.name for s in program.sinks}))
+                                    [s.id for s in program.steps], {s.id: s.op.name for s in program.sinks},
+                                    states))
 
 
 class LiveThread(QObject):
