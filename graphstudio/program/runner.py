@@ -189,7 +189,8 @@ class Runner:
         for i, t in enumerate(outs):
             self.values[step.output_key(i)] = t
             if self.detect_anomaly and t.dtype.is_floating_point and not bool(np.all(np.isfinite(t.host()))):
-                raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly detection on")
+                raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly detection on"
+                               + _anomaly_origin(step, t, args))
         if step.flags.get("retain_grad"):
             for t in outs:
                 if t.requires_grad:
@@ -379,6 +380,33 @@ class Runner:
                 if key in self.values:
                     out[key] = self.values[key]
         return out
+
+
+def _anomaly_origin(step: Step, out: Tensor, args: tuple) -> str:
+    """Where a NaN or Inf came from: how many the output holds and the inputs that made them
+    (``: 1 nan of 2, from input = x [-1.0, 4.0]``)."""
+    a = out.host()
+    counts = [f"{n} {word}" for n, word in ((int(np.isnan(a).sum()), "nan"), (int(np.isinf(a).sum()), "inf")) if n]
+    inputs = []
+    for port, v, arg in zip(step.op.inputs, step.inputs, args):
+        for ref, x in zip(v, arg) if isinstance(v, list) else [(v, arg)]:
+            if isinstance(x, Tensor):
+                inputs.append(f"{port.name} = {ref.name if isinstance(ref, Ref) else 'a constant'} {_glance(x.host())}")
+            elif isinstance(x, (int, float)) and not isinstance(x, bool):
+                inputs.append(f"{port.name} = {x}")
+    return f": {' and '.join(counts)} of {a.size}" + (f", from {'; '.join(inputs)}" if inputs else "")
+
+
+def _glance(a: np.ndarray) -> str:
+    """A few numbers as they are; more as their shape, finite range and non-finite count."""
+    if a.size <= 6 and a.ndim <= 1:
+        return "[" + ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in a.reshape(-1).tolist()) + "]"
+    finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a.reshape(-1)
+    text = "×".join(map(str, a.shape))
+    if finite.size:
+        text += f", min {float(finite.min()):.4g}, max {float(finite.max()):.4g}"
+    bad = a.size - finite.size
+    return f"[{text}" + (f", {bad} non-finite]" if bad else "]")
 
 
 def _same(array: Any) -> Any:
