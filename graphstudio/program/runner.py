@@ -124,6 +124,11 @@ class Runner:
             options["betas"] = tuple(options["betas"])
         return cls(params, **options)
 
+    def set_detect_anomaly(self, on: bool) -> None:
+        """Check every op's outputs for NaN and Inf from the next step on (the short paths skip the check)."""
+        self.detect_anomaly = bool(on)
+        self.__dict__.pop("_plans_cache", None)
+
     def run(self, steps: int | None = None) -> History:
         for _ in range(self.program.doc.steps if steps is None else steps):
             self.step()

@@ -607,6 +607,14 @@
         <translation>关闭：全速运行；面板显示最新的值</translation>
     </message>
     <message>
+        <source>Detect anomaly</source>
+        <translation>检测异常</translation>
+    </message>
+    <message>
+        <source>Stop at the first node whose output holds a NaN or Inf, and name the inputs that made it</source>
+        <translation>在第一个输出含 NaN 或 Inf 的节点处停下，并指出造成它的输入</translation>
+    </message>
+    <message>
         <source>Animation speed</source>
         <translation>动画速度</translation>
     </message>

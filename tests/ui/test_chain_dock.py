@@ -142,3 +142,27 @@ def test_an_optimizer_shows_adams_state_and_the_update_it_applied(qtbot, window,
         grad = states[leaf]["exp_avg"] / (1 - betas[0])
         np.testing.assert_allclose(np.abs(delta)[grad != 0], lr, rtol=1e-3)
         np.testing.assert_allclose(np.sign(delta)[grad != 0], -np.sign(grad)[grad != 0])
+
+
+def test_detect_anomaly_marks_the_node_that_made_a_nan_and_names_its_inputs(qtbot, window, live, tmp_path):
+    import json
+
+    from graphstudio.ui.live.badges import ErrorMarker
+
+    path = tmp_path / "nan.json"
+    path.write_text(json.dumps({"graphstudio": 1, "nodes": [
+        {"id": "x", "op": "tensor", "params": {"data": [-1.0, 4.0], "requires_grad": True}},
+        {"id": "s", "op": "sqrt", "inputs": {"input": "x"}},
+        {"id": "out", "op": "sum", "inputs": {"input": "s"}}]}))
+    assert window.open_path(path, ask=False)
+    failures = []
+    live.failed.connect(lambda node, message: failures.append((node, message)))
+    live.forward()  # without detection: nan flows on, as in PyTorch
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    assert failures == []
+    live.toolbar.anomaly.setChecked(True)
+    live.forward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    assert failures and failures[0][0] == "s"
+    assert failures[0][1].endswith(": 1 nan of 2, from input = x [-1, 4]")
+    assert isinstance(live.layer.error, ErrorMarker) and live.layer.error_node == "s"

@@ -191,6 +191,7 @@ class LiveSession(QObject):
         t.deviceChanged.connect(self.set_device)
         t.speedChanged.connect(self.set_speed)
         t.animateChanged.connect(self.set_animate)
+        t.anomalyChanged.connect(self.live.worker.set_detect_anomaly)
         t.lrChanged.connect(self.set_lr)
         self.set_speed(float(t.speed.value()))
         self._update_buttons()

@@ -173,6 +173,7 @@ class Worker(QObject):
     def __init__(self, max_rate: float = MAX_RATE) -> None:
         super().__init__()
         self.runner: Runner | None = None
+        self.detect_anomaly = False  # set from the GUI thread; applied before each command
         self.max_rate = max_rate
         self.cancel_upto = 0               # commands with serial <= this stop at the next step
         self._lr_lock = threading.Lock()
@@ -190,8 +191,15 @@ class Worker(QObject):
             self._pending_lr[optimizer] = float(lr)
 
     # -- the worker thread ------------------------------------------------------------------------
+    def set_detect_anomaly(self, on: bool) -> None:
+        """Stop at the first node whose output holds a NaN or Inf, from the next command (any thread)."""
+        self.detect_anomaly = bool(on)
+
     @Slot(int, str, object)
     def execute(self, serial: int, command: str, arg: object) -> None:
+        runner = self.runner
+        if runner is not None and runner.detect_anomaly != self.detect_anomaly:
+            runner.set_detect_anomaly(self.detect_anomaly)
         try:
             if command == "load":
                 self._load(serial, *arg)  # type: ignore[misc]
@@ -222,7 +230,7 @@ class Worker(QObject):
             self.failed.emit(serial, "load", e.problems[0].node_id or "", graph_problems(e.problems))
             return
         try:
-            self.runner = Runner(program, device=device, trace=True)
+            self.runner = Runner(program, device=device, trace=True, detect_anomaly=self.detect_anomaly)
         except DeviceError as e:
             self.failed.emit(serial, "load", "", str(e))
             return
