@@ -69,7 +69,8 @@ class Trace:
     def copy(self) -> Trace:
         """A copy to hand to another thread: new dicts and lists, the same arrays (nobody writes them)."""
         return Trace(dict(self.values), self.sources, {k: list(v) for k, v in self.edge_grads.items()},
-                     dict(self.grads), dict(self.grad_fns), dict(self.losses), dict(self.saved), set(self.freed), list(self.backward_order))
+                     dict(self.grads), dict(self.grad_fns), dict(self.losses), dict(self.saved), set(self.freed),
+                     list(self.backward_order))
 
 
 class Runner:
@@ -194,8 +195,8 @@ class Runner:
         for i, t in enumerate(outs):
             self.values[step.output_key(i)] = t
             if self.detect_anomaly and t.dtype.is_floating_point and not bool(np.all(np.isfinite(t.host()))):
-                raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly detection on"
-                               + _anomaly_origin(step, t, args))
+                raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly "
+                               "detection on" + _anomaly_origin(step, t, args))
         if step.flags.get("retain_grad"):
             for t in outs:
                 if t.requires_grad:

@@ -1258,6 +1258,10 @@
         <translation>梯度检验未通过：最大差值为 {d}</translation>
     </message>
     <message>
+        <source>In the run&apos;s {dtype} the largest difference is {d}: a {dtype} number keeps about {digits} significant digits, so the step x ± {eps} and each output are rounded, and a difference quotient can be off by about {bound}. The analytical Jacobian takes no step.</source>
+        <translation>在本次运行的 {dtype} 中，最大差值为 {d}：{dtype} 的数只保留约 {digits} 位有效数字，因此步长 x ± {eps} 和每个输出都会被舍入，差商可能偏差约 {bound}。解析雅可比矩阵不需要步长。</translation>
+    </message>
+    <message>
         <source>analytical</source>
         <translation>解析</translation>
     </message>

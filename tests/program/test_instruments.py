@@ -138,3 +138,11 @@ def test_the_backward_order_puts_every_node_after_all_its_uses():
             for x in v if isinstance(v, list) else [v]:
                 if hasattr(x, "node") and x.node in position and step.id in position:
                     assert position[step.id] < position[x.node], (step.id, x.node)
+
+
+def test_gradcheck_as_run_in_float32_disagrees_more_and_says_why():
+    program, trace = _run()
+    narrow = node_gradcheck(program, trace, "y", as_run=True)
+    wide = node_gradcheck(program, trace, "y")
+    assert narrow.dtype == "float32" and "float32" in narrow.explanation and not wide.explanation
+    assert narrow.max_difference > 100 * wide.max_difference

@@ -53,6 +53,10 @@ def test_a_node_shows_every_input_and_gradcheck_passes(qtbot, window, live):
     assert live.chain.result is not None and live.chain.result.passed
     assert "Gradcheck passed" in live.chain.verdict.text()
     assert not live.chain.maps[0][1].pixmap().isNull()
+    # the lesson runs in float32: the dock says how much worse that check is, and why
+    narrow = live.chain.narrow
+    assert narrow is not None and narrow.dtype == "float32" and narrow.max_difference > live.chain.result.max_difference
+    assert "float32 the largest difference is" in live.chain.verdict.text()
 
 
 def test_a_leaf_says_it_has_no_chain_rule_of_its_own(qtbot, window, live):

@@ -5,8 +5,9 @@ After a run, selecting a wire shows the vector-Jacobian product of the node it f
 the sum over broadcast dims where there is one — and, after Backward, the numbers: G, what reached
 the node's output, and the gradient sent back along the wire. Selecting a node shows every input's,
 and what its backward keeps; selecting an optimizer shows what it remembers per parameter (PyTorch's
-state_dict names) and the update it applied. Gradcheck compares the node's Jacobian with central differences (float64, PyTorch's tolerances)
-and shows both, and their difference, as heatmaps.
+state_dict names) and the update it applied. Gradcheck compares the node's Jacobian with central
+differences (float64, PyTorch's tolerances) and shows both, and their difference, as heatmaps; where
+the run is in float32 it checks that too and says why it disagrees more.
 """
 from __future__ import annotations
 
@@ -81,6 +82,7 @@ class ChainRulePanel(QScrollArea):
         self.state: tuple[dict[str, dict[str, Any]], dict[str, np.ndarray], tuple | None] | None = None
         self.result: Gradcheck | str | None = None
         self.focus: int | None = None  # the input whose Jacobian the heatmaps show (None: the first that fails)
+        self.narrow: Gradcheck | None = None  # the same check in the run's float32
         self._hint: str | None = None
         i18n.live(self, self._retranslate)
         self.show_hint()
@@ -125,10 +127,11 @@ class ChainRulePanel(QScrollArea):
         self.show_gradcheck(None)
         self._retranslate()
 
-    def show_gradcheck(self, result: Gradcheck | str | None, focus: int | None = None) -> None:
+    def show_gradcheck(self, result: Gradcheck | str | None, focus: int | None = None,
+                       narrow: Gradcheck | None = None) -> None:
         """A gradcheck's verdict and heatmaps (of input ``focus``, counted as ``rules`` are), the reason it
-        could not run, or nothing."""
-        self.result, self.focus = result, focus
+        could not run, or nothing; ``narrow``: the same check in the run's float32, explained."""
+        self.result, self.focus, self.narrow = result, focus, narrow
         self._render_result()
 
     # -- drawing ------------------------------------------------------------------------------------------
@@ -211,8 +214,14 @@ class ChainRulePanel(QScrollArea):
         settings = f"{result.dtype}, eps {EPS:g}, atol {ATOL:g}, rtol {RTOL:g}"
         color = "#2a8a3e" if result.passed else BAD_COLOR.name()
         text = f"<b style='color:{color}'>{html.escape(words)}</b> ({settings})"
-        if result.explanation:
-            text += "<br>" + html.escape(result.explanation)
+        r = None if self.narrow is None else self.narrow.rounding
+        if r is not None:
+            why = tr("In the run's {dtype} the largest difference is {d}: a {dtype} number keeps about {digits} "
+                     "significant digits, so the step x ± {eps} and each output are rounded, and a difference "
+                     "quotient can be off by about {bound}. The analytical Jacobian takes no step.").format(
+                dtype=r.dtype, d=f"{self.narrow.max_difference:.2e}", digits=r.digits, eps=f"{self.narrow.eps:g}",
+                bound=f"{r.bound:.1e}")
+            text += "<br>" + html.escape(why)
         self.verdict.setText(text)
         shown = [p for p in result.pairs if self.focus is None or p.input == self.focus] or list(result.pairs)
         pair = next((p for p in shown if not p.passed), shown[0] if shown else None)
@@ -222,7 +231,8 @@ class ChainRulePanel(QScrollArea):
         # one colour scale for the three, so a difference of 1e-10 shows as the near-nothing it is
         reach = max(max(abs(v) for v in data_range(j)[:2]) for j in (pair.analytical, pair.numerical)) or 1.0
         for (title, image), name, a in zip(self.maps, names, (pair.analytical, pair.numerical, pair.difference)):
-            title.setText(f"{name}<br><small>{a.shape[0]}×{a.shape[1]} · max {fmt(float(np.max(np.abs(a), initial=0)))}"
+            largest = fmt(float(np.max(np.abs(a), initial=0)))
+            title.setText(f"{name}<br><small>{a.shape[0]}×{a.shape[1]} · max {largest}"
                           "</small>")
             if a.size:
                 picture, _, _ = heatmap(a, diverging=True, known=(-reach, reach, data_range(a)[2]))

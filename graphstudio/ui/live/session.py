@@ -168,7 +168,8 @@ class LiveSession(QObject):
             if wanted:
                 self.loss_dock.raise_()
 
-    def _dock(self, title: str, widget: Any, area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: Any,
+              area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
         dock = QDockWidget(self.window)
         dock.setObjectName("Live" + title.replace(" ", ""))
         i18n.live(dock, lambda: dock.setWindowTitle(tr(title)))
@@ -685,6 +686,7 @@ class LiveSession(QObject):
             return
         try:
             result = node_gradcheck(program, trace, node_id)
+            narrow = node_gradcheck(program, trace, node_id, as_run=True)  # the run's own dtype
         except (KeyError, ValueError) as e:
             self.chain.show_gradcheck(str(e))
             return
@@ -692,7 +694,7 @@ class LiveSession(QObject):
         if wire is not None:  # the checked inputs are the inputs with a chain rule, in the same order
             ports = [(r.port, r.index) for r in wire_rules(program, trace, node_id, self._root)]
             focus = ports.index((wire.port, wire.index)) if (wire.port, wire.index) in ports else None
-        self.chain.show_gradcheck(result, focus)
+        self.chain.show_gradcheck(result, focus, narrow if narrow.rounding is not None else None)
 
     def _chain_target(self) -> tuple[str | None, Any]:
         wires, ids = self.scene.selected_wires(), self.scene.selected_ids()
