@@ -676,7 +676,7 @@ class ClampTensor(Op):
     cast = "promote"
     method = function = False  # torch.clamp / x.clamp call it when a bound is a tensor (Clamp.other_op)
     grad_broadcast = 0
-    vjp_formula = ("∂L/∂x = G ⊙ [lo ≤ x ≤ hi]", "∂L/∂lo = G ⊙ [x < lo]", "∂L/∂hi = G ⊙ [x > hi]")
+    vjp_formula = ("∂L/∂x = G ⊙ [lo ≤ x ≤ hi]", "∂L/∂lo = G ⊙ [x < lo < hi]", "∂L/∂hi = G ⊙ [x > hi or hi < lo]")
     samples = (S(((3, 4), (3, 4), (3, 4))), S(((3, 4), (4,), None)), S(((3, 4), None, (3, 1))),
                S(([1, 2, 3], [1.5, 0.0, 0.0], None)), S(((2,), (3,), None), error="must match the size"),
                S(((3,), None, None), error="At least one of 'min' or 'max' must not be None"))
@@ -695,10 +695,6 @@ class ClampTensor(Op):
         ctx.saved = (a, lo, hi)
         out = a if lo is None else xp.maximum(a, lo)
         return out if hi is None else xp.minimum(out, hi)
-
-    vjp_formula = ("∂L/∂x = G ⊙ [lo ≤ x ≤ hi]", "∂L/∂lo = G ⊙ [x < lo < hi]",
-                   "∂L/∂hi = G ⊙ [x > hi or hi < lo]")
-    grad_broadcast = 0
 
     def backward(ctx, g):
         """PyTorch's clamp.Tensor derivative: a bound takes the gradient where it applied (max wins when
@@ -880,9 +876,6 @@ class Lerp(Op):
         if number:
             return a + w * diff if abs(w) < 0.5 else end - diff * (1 - w)
         return xp.where(abs(w) < 0.5, a + w * diff, end - diff * (1 - w))
-
-    vjp_formula = ("∂L/∂a = G ⊙ (1 − w)", "∂L/∂b = G ⊙ w", "∂L/∂w = G ⊙ (b − a)")
-    grad_broadcast = 0
 
     def backward(ctx, g):
         a, end, w = ctx.saved
