@@ -676,7 +676,8 @@ class ClampTensor(Op):
     cast = "promote"
     method = function = False  # torch.clamp / x.clamp call it when a bound is a tensor (Clamp.other_op)
     grad_broadcast = 0
-    vjp_formula = ("∂L/∂x = G ⊙ [lo ≤ x ≤ hi]", "∂L/∂lo = G ⊙ [x < lo < hi]", "∂L/∂hi = G ⊙ [x > hi or hi < lo]")
+    vjp_formula = ("∂L/∂x = G ⊙ [lo ≤ x ≤ hi]", "∂L/∂lo = G ⊙ [x < lo < hi]",
+                   "∂L/∂hi = G ⊙ [x > hi or hi < lo]")
     samples = (S(((3, 4), (3, 4), (3, 4))), S(((3, 4), (4,), None)), S(((3, 4), None, (3, 1))),
                S(([1, 2, 3], [1.5, 0.0, 0.0], None)), S(((2,), (3,), None), error="must match the size"),
                S(((3,), None, None), error="At least one of 'min' or 'max' must not be None"))
