@@ -5,7 +5,7 @@ a vector-Jacobian product with a one-hot gradient); the numerical one from centr
 (f(x + eps) − f(x − eps)) / 2·eps, one column per input element. Both are kept (rows: output
 elements, columns: input elements), with their difference, for the editor to show as heatmaps.
 They agree when |analytical − numerical| ≤ atol + rtol·|numerical| everywhere, PyTorch's gradcheck
-test with its tolerances. In float32 the step itself is rounded, and `explanation` says by how much.
+test with its tolerances. In float32 the step itself is rounded: `rounding` has by how much, `explanation` says it.
 """
 from __future__ import annotations
 
@@ -47,13 +47,28 @@ class JacobianPair:
 
 
 @dataclass(frozen=True)
+class Rounding:
+    """Why finite differences are rough in a narrow float: the step and the outputs are both rounded."""
+
+    dtype: str
+    resolution: float  # machine epsilon
+    largest_input: float
+    largest_output: float
+    bound: float       # about how far off a difference quotient can be
+
+    @property
+    def digits(self) -> int:
+        return round(-np.log10(self.resolution))
+
+
+@dataclass(frozen=True)
 class Gradcheck:
     """Every (input, output) pair of a function's Jacobian, checked."""
 
     pairs: tuple[JacobianPair, ...]
     dtype: str
     eps: float
-    explanation: str  # why float32 disagrees more; empty in float64
+    rounding: Rounding | None  # in a float narrower than float64: how much rounding spoils the differences
 
     @property
     def passed(self) -> bool:
@@ -62,6 +77,21 @@ class Gradcheck:
     @property
     def max_difference(self) -> float:
         return max((p.max_difference for p in self.pairs), default=0.0)
+
+    @property
+    def explanation(self) -> str:
+        """Why the float32 check disagrees more, with this run's numbers; empty in float64."""
+        r = self.rounding
+        if r is None:
+            return ""
+        atol, rtol = (self.pairs[0].atol, self.pairs[0].rtol) if self.pairs else (ATOL, RTOL)
+        return (f"In {r.dtype} a number keeps about {r.digits} significant digits (machine epsilon "
+                f"{r.resolution:.1e}). The step x ± {self.eps:g} is itself rounded (|x| up to {r.largest_input:.3g}: "
+                f"off by up to {r.resolution * r.largest_input / 2:.1e}), and each output (|f| up to "
+                f"{r.largest_output:.3g}) is rounded to about {r.resolution * r.largest_output / 2:.1e}, while it "
+                f"changes by only slope × {self.eps:g}. So each difference quotient can be off by about "
+                f"{r.bound:.1e}, far more than the tolerance {atol:g} + {rtol:g}·|numerical|. The analytical "
+                "Jacobian takes no step. Check in float64, as PyTorch's gradcheck asks.")
 
 
 def gradcheck(fn: Callable[..., Any], inputs: Sequence[Any], eps: float = EPS, atol: float = ATOL,
@@ -83,8 +113,8 @@ def gradcheck(fn: Callable[..., Any], inputs: Sequence[Any], eps: float = EPS, a
     pairs = tuple(JacobianPair(i, j, analytical[j][i], numerical[j][i], atol, rtol)
                   for i in range(len(wrt)) for j in range(len(outs)))
     dtype = inputs[wrt[0]].dtype
-    return Gradcheck(pairs, dtype.name, eps, _float32_explanation(inputs, wrt, outs, pairs, eps)
-                     if dtype.name != "float64" else "")
+    rounding = _rounding(inputs, wrt, outs, pairs, eps) if dtype.name != "float64" else None
+    return Gradcheck(pairs, dtype.name, eps, rounding)
 
 
 def _outputs(out: Any) -> list[Tensor]:
@@ -130,17 +160,10 @@ def _numerical(fn: Callable[..., Any], inputs: list[Any], wrt: list[int], outs: 
     return jac
 
 
-def _float32_explanation(inputs: list[Any], wrt: list[int], outs: list[Tensor], pairs: tuple[JacobianPair, ...],
-                         eps: float) -> str:
-    """Why finite differences are rough in a narrow float: the step and the outputs are both rounded."""
+def _rounding(inputs: list[Any], wrt: list[int], outs: list[Tensor], pairs: tuple[JacobianPair, ...],
+              eps: float) -> Rounding:
     resolution = float(np.finfo(inputs[wrt[0]].host().dtype).eps)
     x = max(float(np.max(np.abs(inputs[k].host()), initial=0.0)) for k in wrt)
     f = max((float(np.max(np.abs(o.host()), initial=0.0)) for o in outs), default=0.0)
     slope = max((float(np.max(np.abs(p.analytical), initial=0.0)) for p in pairs), default=0.0)
-    bound = resolution * (f + slope * x) / (2 * eps)
-    return (f"In {inputs[wrt[0]].dtype.name} a number keeps about {round(-np.log10(resolution))} significant digits "
-            f"(machine epsilon {resolution:.1e}). The step x ± {eps:g} is itself rounded (|x| up to {x:.3g}: off by "
-            f"up to {resolution * x / 2:.1e}), and each output (|f| up to {f:.3g}) is rounded to about "
-            f"{resolution * f / 2:.1e}, while it changes by only slope × {eps:g}. So each difference quotient can be "
-            f"off by about {bound:.1e}, far more than the tolerance {pairs[0].atol:g} + {pairs[0].rtol:g}·|numerical|. "
-            "The analytical Jacobian takes no step. Check in float64, as PyTorch's gradcheck asks.")
+    return Rounding(inputs[wrt[0]].dtype.name, resolution, x, f, resolution * (f + slope * x) / (2 * eps))

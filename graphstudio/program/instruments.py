@@ -65,9 +65,10 @@ def wire_rules(program: Program, trace: Trace, node_id: str, root: str | None = 
     return out
 
 
-def node_gradcheck(program: Program, trace: Trace, node_id: str) -> Gradcheck:
+def node_gradcheck(program: Program, trace: Trace, node_id: str, as_run: bool = False) -> Gradcheck:
     """Gradcheck of the node's op at the values its inputs had in the traced step, in float64 (the
-    engine's Jacobian beside central differences). ValueError with the reason where it cannot run."""
+    engine's Jacobian beside central differences), or with `as_run` in the run's own float dtype (float32:
+    the result explains why it disagrees more). ValueError with the reason where it cannot run."""
     step = program.step(node_id)
     op = step.op
     if step.kind != "op" or not op.differentiable:
@@ -79,7 +80,7 @@ def node_gradcheck(program: Program, trace: Trace, node_id: str) -> Gradcheck:
         items = v if isinstance(v, list) else [v]
         layout.append(len(items) if isinstance(v, list) else None)
         for x in items:
-            flat.append(_float64_input(x, trace, port.differentiable))
+            flat.append(_variable(x, trace, port.differentiable, as_run))
 
     def call(*args: Any) -> Any:
         grouped, k = [], 0
@@ -107,16 +108,17 @@ def _is_float_tensor(x: Any, trace: Trace) -> bool:
     return isinstance(x, Const) and x.spec.dtype.is_floating_point
 
 
-def _float64_input(x: Any, trace: Trace, differentiable: bool) -> Any:
-    """A variable (a float64 tensor that requires grad), or what the op takes as it is (indices, numbers)."""
+def _variable(x: Any, trace: Trace, differentiable: bool, as_run: bool) -> Any:
+    """A variable (a float tensor that requires grad: float64, or `as_run` the run's dtype), or what the op
+    takes as it is (indices, numbers)."""
     if isinstance(x, Ref):
         value = trace.values[x.name]
     elif isinstance(x, Const):
-        value = np.asarray(x.data, dtype=np.float64 if x.spec.dtype.is_floating_point else None)
+        value = np.asarray(x.data, dtype=x.spec.dtype.name if x.spec.dtype.is_floating_point else None)
     else:
         return x
     if np.issubdtype(value.dtype, np.floating):
-        return tensor(np.asarray(value, dtype=np.float64), requires_grad=differentiable)
+        return tensor(np.array(value, dtype=value.dtype if as_run else np.float64), requires_grad=differentiable)
     return tensor(value)
 
 

@@ -96,9 +96,8 @@ def _write_object(items: Iterable[tuple[str, Any]], write_value: Callable[[Any, 
 
 def _write_state(runner: Runner, out: IO[str]) -> None:
     """Per optimizer node id, per leaf id it updates: its state under PyTorch's names (``step`` a count)."""
-    def write_optimizer(opt: Any, out: IO[str]) -> None:
-        states = () if opt is None else ((leaf_id, opt.state.get(leaf)) for leaf_id, leaf in runner.leaves.items())
-        _write_object(((leaf_id, state) for leaf_id, state in states if state), write_leaf_state, out)
+    def write_optimizer(states: list[tuple[str, dict[str, Any]]], out: IO[str]) -> None:
+        _write_object(states, write_leaf_state, out)
 
     def write_leaf_state(state: dict[str, Any], out: IO[str]) -> None:
         _write_object(((k, (k, v)) for k, v in state.items()), write_entry, out)
@@ -110,7 +109,7 @@ def _write_state(runner: Runner, out: IO[str]) -> None:
         else:
             write_array(np.asarray(runner.backend.to_numpy(v)), out)
 
-    _write_object(runner.optimizers.items(), write_optimizer, out)
+    _write_object(runner.optimizer_states(), write_optimizer, out)
 
 
 def write_json(runner: Runner, out: IO[str], spool: HistorySpool | None = None) -> None:

@@ -8,7 +8,7 @@ own gradient contribution; without it the run pays nothing for tracing.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from graphstudio.engine import optim
 from graphstudio.engine.core.backend import get_backend
 from graphstudio.engine.core.grad_graph import grad_mode, no_grad
 from graphstudio.engine.core.generator import SeededRNG
+from graphstudio.engine.core.saved import SavedArray, is_freed, saved_record
 from graphstudio.engine.factory import from_host, tensor
 from graphstudio.engine.core.tensor import Tensor
 
@@ -57,6 +58,9 @@ class Trace:
     grads: dict[str, np.ndarray | None] = field(default_factory=dict)    # output key → .grad as PyTorch holds it
     grad_fns: dict[str, str | None] = field(default_factory=dict)
     losses: dict[str, float] = field(default_factory=dict)
+    saved: dict[str, tuple[SavedArray, ...]] = field(default_factory=dict)  # node id → what its backward keeps
+    freed: set[str] = field(default_factory=set)                           # node ids whose saved arrays backward freed
+    backward_order: list[str] = field(default_factory=list)  # node ids in the order backward ran their grad_fn
 
     def edge_value(self, edge: int) -> np.ndarray | None:
         """The value that flowed along wire `edge`: its source's output, the same array for every use."""
@@ -65,7 +69,8 @@ class Trace:
     def copy(self) -> Trace:
         """A copy to hand to another thread: new dicts and lists, the same arrays (nobody writes them)."""
         return Trace(dict(self.values), self.sources, {k: list(v) for k, v in self.edge_grads.items()},
-                     dict(self.grads), dict(self.grad_fns), dict(self.losses))
+                     dict(self.grads), dict(self.grad_fns), dict(self.losses), dict(self.saved), set(self.freed),
+                     list(self.backward_order))
 
 
 class Runner:
@@ -119,6 +124,11 @@ class Runner:
         if "betas" in options:
             options["betas"] = tuple(options["betas"])
         return cls(params, **options)
+
+    def set_detect_anomaly(self, on: bool) -> None:
+        """Check every op's outputs for NaN and Inf from the next step on (the short paths skip the check)."""
+        self.detect_anomaly = bool(on)
+        self.__dict__.pop("_plans_cache", None)
 
     def run(self, steps: int | None = None) -> History:
         for _ in range(self.program.doc.steps if steps is None else steps):
@@ -185,7 +195,8 @@ class Runner:
         for i, t in enumerate(outs):
             self.values[step.output_key(i)] = t
             if self.detect_anomaly and t.dtype.is_floating_point and not bool(np.all(np.isfinite(t.host()))):
-                raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly detection on")
+                raise RunError(step.id, step.op.name, "produced non-finite values (nan or inf) with anomaly "
+                               "detection on" + _anomaly_origin(step, t, args))
         if step.flags.get("retain_grad"):
             for t in outs:
                 if t.requires_grad:
@@ -259,7 +270,35 @@ class Runner:
         for k in self.leaves:
             values[k] = values[k].copy()
         names = {k: (None if t.grad_fn is None else type(t.grad_fn).__name__) for k, t in self.values.items()}
-        return Trace(values, self._edge_sources, {}, {}, names)
+        return Trace(values, self._edge_sources, {}, {}, names, saved=self._saved_records())
+
+    def _grad_nodes(self) -> dict[str, Any]:
+        """Per op step id, the grad_fn its call recorded (none for a call that recorded nothing)."""
+        out = {}
+        for step in self.program.steps:
+            t = self.values.get(step.output_key(0)) if step.kind == "op" else None
+            node = None if t is None else t.grad_fn
+            if node is not None:
+                out[step.id] = node
+        return out
+
+    def _saved_records(self) -> dict[str, tuple[SavedArray, ...]]:
+        """What each node's backward keeps, named by the input port it is (or result, or intermediate)."""
+        out = {}
+        for node_id, node in self._grad_nodes().items():
+            step = self.program.step(node_id)
+            inputs = []
+            for port, v in zip(step.op.inputs, step.inputs):
+                items = v if isinstance(v, list) else [v]
+                for j, x in enumerate(items):
+                    arg = self._arg(x)
+                    if isinstance(arg, Tensor):
+                        inputs.append((f"{port.name}[{j}]" if isinstance(v, list) else port.name, arg.array))
+            outputs = [self.values[step.output_key(i)].array for i in range(len(step.outputs))]
+            record = saved_record(node, inputs, outputs)
+            if record:
+                out[node_id] = record
+        return out
 
     def _trace_backward(self, log: list) -> None:
         """Each use's gradient, from the pass's edge log, and every `.grad` as PyTorch holds it."""
@@ -267,13 +306,20 @@ class Runner:
         host, values, by_node = self._host, self.values, self._input_edges
         edges_of = {t._edge[0]: by_node[k] for k, t in values.items() if t.grad_fn is not None and k in by_node}
         per_edge = self.trace.edge_grads
+        step_of = {t._edge[0]: source_of(k) for k, t in values.items() if t.grad_fn is not None and k in by_node}
+        order, ran = self.trace.backward_order, set()
         items = iter(log)
         for node, i, grad in zip(items, items, items):
+            if node not in ran:  # each node runs once in a pass: its first edge is when it ran
+                ran.add(node)
+                if node in step_of:
+                    order.append(step_of[node])
             edges = edges_of.get(node)
             if edges is not None:
                 edge = edges[i]
                 if edge is not None:
                     per_edge.setdefault(edge, []).append(grad if host is _same else host(grad))  # never written later
+        self.trace.freed = {k for k, node in self._grad_nodes().items() if k in self.trace.saved and is_freed(node)}
         # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
         grads = self.trace.grads = dict.fromkeys(values)
         for k in self._grad_keys:
@@ -322,6 +368,13 @@ class Runner:
         return cache
 
     # -- the report ----------------------------------------------------------------------------------
+    def optimizer_states(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+        """Per optimizer node id, each leaf it updates that has state yet, with that state: PyTorch's
+        ``state_dict`` names, the optimizer's own arrays (``step`` a count)."""
+        for opt_id, opt in self.optimizers.items():
+            states = [] if opt is None else [(k, opt.state.get(leaf)) for k, leaf in self.leaves.items()]
+            yield opt_id, [(k, state) for k, state in states if state]
+
     def outputs(self) -> dict[str, Tensor]:
         """Every node output (`id` or `id:name`) in file order, with its tensor after the last step."""
         out = {}
@@ -332,6 +385,33 @@ class Runner:
                 if key in self.values:
                     out[key] = self.values[key]
         return out
+
+
+def _anomaly_origin(step: Step, out: Tensor, args: tuple) -> str:
+    """Where a NaN or Inf came from: how many the output holds and the inputs that made them
+    (``: 1 nan of 2, from input = x [-1.0, 4.0]``)."""
+    a = out.host()
+    counts = [f"{n} {word}" for n, word in ((int(np.isnan(a).sum()), "nan"), (int(np.isinf(a).sum()), "inf")) if n]
+    inputs = []
+    for port, v, arg in zip(step.op.inputs, step.inputs, args):
+        for ref, x in zip(v, arg) if isinstance(v, list) else [(v, arg)]:
+            if isinstance(x, Tensor):
+                inputs.append(f"{port.name} = {ref.name if isinstance(ref, Ref) else 'a constant'} {_glance(x.host())}")
+            elif isinstance(x, (int, float)) and not isinstance(x, bool):
+                inputs.append(f"{port.name} = {x}")
+    return f": {' and '.join(counts)} of {a.size}" + (f", from {'; '.join(inputs)}" if inputs else "")
+
+
+def _glance(a: np.ndarray) -> str:
+    """A few numbers as they are; more as their shape, finite range and non-finite count."""
+    if a.size <= 6 and a.ndim <= 1:
+        return "[" + ", ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in a.reshape(-1).tolist()) + "]"
+    finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a.reshape(-1)
+    text = "×".join(map(str, a.shape))
+    if finite.size:
+        text += f", min {float(finite.min()):.4g}, max {float(finite.max()):.4g}"
+    bad = a.size - finite.size
+    return f"[{text}" + (f", {bad} non-finite]" if bad else "]")
 
 
 def _same(array: Any) -> Any:

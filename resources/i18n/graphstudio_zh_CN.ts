@@ -454,6 +454,10 @@
         <translation>无梯度</translation>
     </message>
     <message>
+        <source>Backward ran this node as number {n}: after every node that uses its output, so all their gradients had arrived</source>
+        <translation>反向传播第 {n} 个运行此节点：在所有使用其输出的节点之后，这时它们的梯度都已到达</translation>
+    </message>
+    <message>
         <source>Gradient contributions of each use, summed where the tensor fans out:</source>
         <translation>每次使用贡献的梯度，在张量分叉处相加：</translation>
     </message>
@@ -601,6 +605,14 @@
     <message>
         <source>Off: run at full speed; the panels show the latest values</source>
         <translation>关闭：全速运行；面板显示最新的值</translation>
+    </message>
+    <message>
+        <source>Detect anomaly</source>
+        <translation>检测异常</translation>
+    </message>
+    <message>
+        <source>Stop at the first node whose output holds a NaN or Inf, and name the inputs that made it</source>
+        <translation>在第一个输出含 NaN 或 Inf 的节点处停下，并指出造成它的输入</translation>
     </message>
     <message>
         <source>Animation speed</source>
@@ -1165,6 +1177,31 @@
         <translation>计算图有问题：{first}{more}</translation>
     </message>
     <message>
+        <source>velocity: gradients summed with momentum</source>
+        <extracomment>What each entry of an optimizer&apos;s state holds, by PyTorch&apos;s state_dict name.</extracomment>
+        <translation>速度：按动量累加的梯度</translation>
+    </message>
+    <message>
+        <source>m: running mean of the gradient</source>
+        <translation>m：梯度的滑动平均</translation>
+    </message>
+    <message>
+        <source>v: running mean of the gradient&apos;s square</source>
+        <translation>v：梯度平方的滑动平均</translation>
+    </message>
+    <message>
+        <source>the largest v so far (AMSGrad)</source>
+        <translation>迄今最大的 v（AMSGrad）</translation>
+    </message>
+    <message>
+        <source>running mean of the gradient&apos;s square</source>
+        <translation>梯度平方的滑动平均</translation>
+    </message>
+    <message>
+        <source>running mean of the gradient (centered)</source>
+        <translation>梯度的滑动平均（centered）</translation>
+    </message>
+    <message>
         <source>Gradcheck</source>
         <translation>梯度检验</translation>
     </message>
@@ -1185,12 +1222,44 @@
         <translation>没有梯度流经此节点。</translation>
     </message>
     <message>
+        <source>step {t}</source>
+        <translation>第 {t} 步</translation>
+    </message>
+    <message>
+        <source>bias corrections: 1 − β₁ᵗ = {c1}, 1 − β₂ᵗ = {c2}</source>
+        <translation>偏差修正：1 − β₁ᵗ = {c1}，1 − β₂ᵗ = {c2}</translation>
+    </message>
+    <message>
+        <source>update this step: Δ{leaf} = {delta}</source>
+        <translation>本步更新：Δ{leaf} = {delta}</translation>
+    </message>
+    <message>
+        <source>No state yet: run Step.</source>
+        <translation>还没有状态：请运行单步。</translation>
+    </message>
+    <message>
+        <source>Its backward keeps nothing from the forward.</source>
+        <translation>它的反向传播不保留前向传播中的任何数据。</translation>
+    </message>
+    <message>
+        <source>Saved for backward: {items} — {total} (the whole graph keeps {graph})</source>
+        <translation>为反向传播保存：{items} — {total}（整个计算图共保存 {graph}）</translation>
+    </message>
+    <message>
+        <source>Freed by Backward (no retain_graph): a second Backward through this node fails.</source>
+        <translation>已被反向传播释放（未设置 retain_graph）：再次经过此节点的反向传播会失败。</translation>
+    </message>
+    <message>
         <source>Gradcheck passed: the largest difference is {d}</source>
         <translation>梯度检验通过：最大差值为 {d}</translation>
     </message>
     <message>
         <source>Gradcheck failed: the largest difference is {d}</source>
         <translation>梯度检验未通过：最大差值为 {d}</translation>
+    </message>
+    <message>
+        <source>In the run&apos;s {dtype} the largest difference is {d}: a {dtype} number keeps about {digits} significant digits, so the step x ± {eps} and each output are rounded, and a difference quotient can be off by about {bound}. The analytical Jacobian takes no step.</source>
+        <translation>在本次运行的 {dtype} 中，最大差值为 {d}：{dtype} 的数只保留约 {digits} 位有效数字，因此步长 x ± {eps} 和每个输出都会被舍入，差商可能偏差约 {bound}。解析雅可比矩阵不需要步长。</translation>
     </message>
     <message>
         <source>analytical</source>

@@ -94,7 +94,8 @@ def test_rendered_shapes_are_the_backwards(name, i):
         if raw is None or raw[edge - 1] is None:
             continue
         computed = np.asarray(raw[edge - 1])
-        assert rule.computed == computed.shape, f"{name} {port.name}: {rule.shapes_text()} but vjp gives {computed.shape}"
+        assert rule.computed == computed.shape, \
+            f"{name} {port.name}: {rule.shapes_text()} but vjp gives {computed.shape}"
         summed = np.sum(computed, axis=tuple(d for d, _ in rule.summed), keepdims=True)
         np.testing.assert_allclose(summed.reshape(rule.result), t.grad.host(), rtol=1e-12, atol=1e-12)
     assert rendered

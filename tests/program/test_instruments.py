@@ -86,3 +86,63 @@ def test_gradcheck_of_a_node_runs_at_the_runs_values_in_float64():
     assert [p.analytical.shape for p in result.pairs] == [(24, 32), (24, 12)]
     with pytest.raises(ValueError, match="has no gradient to check"):
         node_gradcheck(program, trace, "x")
+
+
+def test_the_trace_lists_what_each_node_keeps_and_backward_frees_it():
+    program, trace = _run(backward=False)
+    kept = {k: [(r.role, r.shape, r.nbytes) for r in v] for k, v in trace.saved.items()}
+    assert kept == {"y": [("input", (8, 4), 128), ("mat2", (4, 3), 48)], "r": [("result", (8, 3), 96)]}
+    assert not trace.freed
+    program, trace = _run()
+    assert trace.freed == {"y", "r"}
+
+
+def test_retain_graph_keeps_the_saved_arrays():
+    doc = Document(nodes=[
+        Node(id="w", op="tensor", params={"data": W, "requires_grad": True}),
+        Node(id="e", op="exp", inputs={"input": "w"}),
+        Node(id="loss", op="sum", inputs={"input": "e"}),
+        Node(id="go", op="backward", inputs={"tensor": "loss"}, params={"retain_graph": True})])
+    runner = Runner(compile(doc), trace=True)
+    runner.forward()
+    runner.backward()
+    assert set(runner.trace.saved) == {"e"} and not runner.trace.freed
+
+
+def _chain_of_doublings():
+    """a = 1; b = a + a; c = b + b: a naive recursion from c visits b twice and a four times."""
+    doc = Document(nodes=[
+        Node(id="a", op="tensor", params={"data": 1.0, "requires_grad": True}),
+        Node(id="b", op="add", inputs={"input": "a", "other": "a"}),
+        Node(id="c", op="add", inputs={"input": "b", "other": "b"}),
+        Node(id="go", op="backward", inputs={"tensor": "c"})])
+    runner = Runner(compile(doc), trace=True)
+    runner.forward()
+    runner.backward()
+    return runner
+
+
+def test_backward_runs_each_node_once_in_reverse_topological_order():
+    runner = _chain_of_doublings()
+    assert runner.trace.backward_order == ["c", "b"]
+    assert float(runner.trace.grads["a"]) == 4.0  # dc/da = 4, each path once
+
+
+def test_the_backward_order_puts_every_node_after_all_its_uses():
+    program, trace = _run()
+    order = trace.backward_order
+    assert order == ["loss", "r", "y", "h"]
+    position = {node: k for k, node in enumerate(order)}
+    for step in program.steps:
+        for v in step.inputs:
+            for x in v if isinstance(v, list) else [v]:
+                if hasattr(x, "node") and x.node in position and step.id in position:
+                    assert position[step.id] < position[x.node], (step.id, x.node)
+
+
+def test_gradcheck_as_run_in_float32_disagrees_more_and_says_why():
+    program, trace = _run()
+    narrow = node_gradcheck(program, trace, "y", as_run=True)
+    wide = node_gradcheck(program, trace, "y")
+    assert narrow.dtype == "float32" and "float32" in narrow.explanation and not wide.explanation
+    assert narrow.max_difference > 100 * wide.max_difference

@@ -16,15 +16,14 @@ import pytest
 
 from graphstudio.cli import load_and_compile, main
 from graphstudio.document import Document, Node, save
-from graphstudio.program.export_code import export, variable_names
 from graphstudio.engine.core.registry import optimizers
+from graphstudio.program.export_code import export, variable_names
 from graphstudio.program.runner import Runner
 
 from tests.oracle import needs_torch, torch
 
-OPTIMIZERS = optimizers()
-
 ROOT = Path(__file__).resolve().parents[2]
+OPTIMIZERS = optimizers()  # op name → torch.optim class (graphstudio.program has registered them)
 LESSONS = [p for p in sorted((ROOT / "resources" / "examples").glob("*.json"))
            if any(f'"op": "{name}"' in p.read_text(encoding="utf-8") for name in OPTIMIZERS)]
 

@@ -107,8 +107,17 @@ def test_run_errors_name_the_node():
 def test_anomaly_detection_names_the_node_that_made_a_nan():
     doc = Document(nodes=[Node("x", "tensor", params={"data": [-1.0, 4.0]}), Node("s", "sqrt", {"input": "x"})])
     run(doc)  # without detection: nan flows on, as in PyTorch
-    with pytest.raises(RunError, match=r"node 's' \(sqrt\): produced non-finite"):
+    with pytest.raises(RunError, match=r"node 's' \(sqrt\): produced non-finite") as info:
         run(doc, detect_anomaly=True)
+    assert str(info.value).endswith(": 1 nan of 2, from input = x [-1, 4]")  # the inputs that made it
+
+
+def test_anomaly_detection_sums_up_a_large_input_and_names_a_number():
+    doc = Document(nodes=[Node("x", "tensor", params={"data": [[1.0, -2.0, 3.0, 0.5], [2.0, 0.0, -1.0, 4.0]]}),
+                          Node("d", "div", {"input": "x", "other": 0.0})])
+    with pytest.raises(RunError) as info:
+        run(doc, detect_anomaly=True)
+    assert str(info.value).endswith(": 1 nan and 7 inf of 8, from input = x [2×4, min -2, max 4]; other = 0.0")
 
 
 def test_the_trace_off_the_cpu_is_host_numpy_arrays_equal_to_the_cpus():

@@ -53,6 +53,10 @@ def test_a_node_shows_every_input_and_gradcheck_passes(qtbot, window, live):
     assert live.chain.result is not None and live.chain.result.passed
     assert "Gradcheck passed" in live.chain.verdict.text()
     assert not live.chain.maps[0][1].pixmap().isNull()
+    # the lesson runs in float32: the dock says how much worse that check is, and why
+    narrow = live.chain.narrow
+    assert narrow is not None and narrow.dtype == "float32" and narrow.max_difference > live.chain.result.max_difference
+    assert "float32 the largest difference is" in live.chain.verdict.text()
 
 
 def test_a_leaf_says_it_has_no_chain_rule_of_its_own(qtbot, window, live):
@@ -63,3 +67,106 @@ def test_a_leaf_says_it_has_no_chain_rule_of_its_own(qtbot, window, live):
     window.scene.select_ids(["x"])
     assert "no chain rule of its own" in live.chain.text.text()
     assert not live.chain.button.isEnabled()
+
+
+def test_a_node_lists_what_its_backward_keeps_and_backward_frees_it(qtbot, window, live):
+    assert window.open_path(BASICS, ask=False)
+    live.forward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    window.scene.clearSelection()
+    window.scene.select_ids(["yy"])  # y * y keeps y twice: one 2×2 float32 array, 16 bytes
+    saved = live.chain.saved.text()
+    assert "input 2×2 float32 · 16 bytes; other 2×2 float32 · 16 bytes — 16 bytes" in saved
+    assert "Freed by Backward" not in saved
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    window.scene.clearSelection()
+    window.scene.select_ids(["yy"])
+    assert "Freed by Backward" in live.chain.saved.text()
+    window.scene.clearSelection()
+    window.scene.select_ids(["out"])
+    assert "keeps nothing" in live.chain.saved.text()
+
+
+@pytest.mark.parametrize("animate", [False, True])
+def test_backward_numbers_the_nodes_in_the_order_it_ran_them(qtbot, window, live, animate):
+    assert window.open_path(BASICS, ask=False)
+    live.set_animate(animate)
+    live.set_speed(20.0)
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    badges = live.layer.badges
+    assert [badges[n].order for n in ("out", "z", "yy", "y")] == [1, 2, 3, 4]  # from the loss back
+    assert badges["x"].order is None  # a leaf: its AccumulateGrad, not a node of the graph's ops
+    assert badges["yy"].text.startswith("③ MulBackward0")
+    live.forward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    assert badges["yy"].order is None  # a new forward: no backward has run on it yet
+
+
+def test_gradcheck_of_a_broken_backward_fails_in_red_with_its_difference(qtbot, window, live, monkeypatch):
+    from graphstudio.engine.core.registry import REGISTRY
+
+    assert window.open_path(BASICS, ask=False)
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    _select_wire(window, "yy", "other")
+
+    def forgets_the_other_factor(ctx, g):
+        a, b = ctx.saved
+        return g, g
+
+    monkeypatch.setattr(REGISTRY["mul"].node_cls, "vjp", forgets_the_other_factor)
+    live.chain.button.click()
+    result = live.chain.result
+    assert not result.passed and result.max_difference == pytest.approx(2.0)  # y = 3: 1 instead of 3
+    assert "Gradcheck failed" in live.chain.verdict.text()
+
+
+def test_an_optimizer_shows_adams_state_and_the_update_it_applied(qtbot, window, live):
+    """The state is the runner's (tests/program/test_optimizer_state.py: PyTorch's, key for key)."""
+    import numpy as np
+
+    doc_path = lessons_dir() / "24_xor_mlp_adam.json"
+    assert window.open_path(doc_path, ask=False)
+    live.step()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    snap = live.snapshot
+    opt_id = next(iter(snap.states))
+    window.scene.clearSelection()
+    window.scene.select_ids([opt_id])
+    states, updates, betas = live.chain.state
+    text = live.chain.text.text()
+    assert "exp_avg" in text and "exp_avg_sq" in text and "step 1" in text and "1 − β₁ᵗ = 0.1" in text
+    # one Adam step moves each element by lr · sign(g) (m̂ / √v̂ = ±1 on the first step)
+    lr = snap.lrs[opt_id]
+    for leaf, delta in updates.items():
+        grad = states[leaf]["exp_avg"] / (1 - betas[0])
+        np.testing.assert_allclose(np.abs(delta)[grad != 0], lr, rtol=1e-3)
+        np.testing.assert_allclose(np.sign(delta)[grad != 0], -np.sign(grad)[grad != 0])
+
+
+def test_detect_anomaly_marks_the_node_that_made_a_nan_and_names_its_inputs(qtbot, window, live, tmp_path):
+    import json
+
+    from graphstudio.ui.live.badges import ErrorMarker
+
+    path = tmp_path / "nan.json"
+    path.write_text(json.dumps({"graphstudio": 1, "nodes": [
+        {"id": "x", "op": "tensor", "params": {"data": [-1.0, 4.0], "requires_grad": True}},
+        {"id": "s", "op": "sqrt", "inputs": {"input": "x"}},
+        {"id": "out", "op": "sum", "inputs": {"input": "s"}}]}))
+    assert window.open_path(path, ask=False)
+    failures = []
+    live.failed.connect(lambda node, message: failures.append((node, message)))
+    live.forward()  # without detection: nan flows on, as in PyTorch
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    assert failures == []
+    live.toolbar.anomaly.setChecked(True)
+    live.forward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    assert failures and failures[0][0] == "s"
+    assert failures[0][1].endswith(": 1 nan of 2, from input = x [-1, 4]")
+    assert isinstance(live.layer.error, ErrorMarker) and live.layer.error_node == "s"

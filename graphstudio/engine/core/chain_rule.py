@@ -59,7 +59,8 @@ class ChainRule:
         if self.summed:
             dims = ", ".join(str(d) for d, _ in self.summed)
             sizes = ", ".join(f"{n} → 1" for _, n in self.summed)
-            text += f", summed over dim{'s' if len(self.summed) > 1 else ''} {dims}: {sizes} → {shape_text(self.result)}"
+            plural = "s" if len(self.summed) > 1 else ""
+            text += f", summed over dim{plural} {dims}: {sizes} → {shape_text(self.result)}"
         elif self.computed != self.result:
             text += f", then {shape_text(self.result)}"
         return text

@@ -44,8 +44,10 @@ def saved_record(node: Node, inputs: Sequence[tuple[str, Any]], outputs: Sequenc
     """Each array the node keeps, named: `inputs` are (port name, array) of the op's call, `outputs` its
     output arrays; an array that is neither is an intermediate."""
     out = []
+    unused = list(inputs)  # y * y keeps y twice: once as `input`, once as `other`
     for arr in saved_arrays(node):
-        role = next((name for name, x in inputs if x is arr), None)
+        k = next((k for k, (_, x) in enumerate(unused) if x is arr), None)
+        role = unused.pop(k)[0] if k is not None else next((name for name, x in inputs if x is arr), None)
         if role is None:
             role = RESULT if any(arr is o for o in outputs) else INTERMEDIATE
         out.append(SavedArray(role, tuple(int(n) for n in arr.shape), str(arr.dtype), int(arr.nbytes), id(arr)))

@@ -3,7 +3,8 @@
 The editor's ``NodeItem`` is not ours to change, so what a run adds to a node lives here:
 
 * ``NodeBadge`` (under the box): PyTorch's autograd attributes of the node's output —
-  ``grad_fn`` (``MulBackward0`` …), ``requires_grad`` and ``is_leaf``.
+  ``grad_fn`` (``MulBackward0`` …), ``requires_grad`` and ``is_leaf`` — and, after Backward, the
+  node's number in the order backward ran it (``③``): reverse topological, each node once.
 * ``SumBadge`` (beside an output port): where one tensor fed several uses, each use's gradient
   contribution and their sum, ``g₁ + g₂ = …`` — the fan-in rule made visible.
 * ``ErrorMarker`` (around the box): the node a run failed at, with the engine's message.
@@ -23,6 +24,12 @@ from ..wording import error_text
 from .panels import BAD_COLOR, GRAD_COLOR, font, metrics, short
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def circled(n: int) -> str:
+    """③ for 3; past 20, (21)."""
+    return CIRCLED[n - 1] if 1 <= n <= len(CIRCLED) else f"({n})"
 
 
 class NodeBadge(QGraphicsItem):
@@ -34,6 +41,7 @@ class NodeBadge(QGraphicsItem):
         self.grad_fn: str | None = None
         self.requires_grad = False
         self.is_leaf = True
+        self.order: int | None = None
         self.setZValue(6)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # repainted only when its text changes
@@ -43,12 +51,26 @@ class NodeBadge(QGraphicsItem):
         if self.text and (grad_fn, requires_grad, is_leaf) == (self.grad_fn, self.requires_grad, self.is_leaf):
             return
         self.grad_fn, self.requires_grad, self.is_leaf = grad_fn, requires_grad, is_leaf
+        self._compose()
+
+    def set_order(self, order: int | None) -> None:
+        """The node's number in the order backward ran it (None: no backward since the last forward)."""
+        if order != self.order:
+            self.order = order
+            self._compose()
+
+    def _compose(self) -> None:
+        grad_fn, requires_grad, is_leaf = self.grad_fn, self.requires_grad, self.is_leaf
         parts = [grad_fn] if grad_fn else []
         if is_leaf:
             parts.append(tr("leaf"))
         parts.append("requires_grad" if requires_grad else tr("no grad"))
-        self.text = " · ".join(parts)
-        self.setToolTip(f"grad_fn = {grad_fn}\nrequires_grad = {requires_grad}\nis_leaf = {is_leaf}")
+        self.text = (f"{circled(self.order)} " if self.order else "") + " · ".join(parts)
+        tip = f"grad_fn = {grad_fn}\nrequires_grad = {requires_grad}\nis_leaf = {is_leaf}"
+        if self.order:
+            tip += "\n" + tr("Backward ran this node as number {n}: after every node that uses its output, "
+                              "so all their gradients had arrived").format(n=self.order)
+        self.setToolTip(tip)
         self.prepareGeometryChange()
         self._width = metrics(7.0).horizontalAdvance(self.text) + 12
         self.update()

@@ -307,6 +307,19 @@ class LiveLayer(QObject):
             if panel.grad is not None:
                 panel.set_grad(None)
         self.drop_sums()
+        for node_id in self.badges:
+            self.set_order(node_id, None)
+
+    def set_order(self, node_id: str, order: int | None) -> None:
+        """Number a node by the order backward ran it (its badge, once a run has made one)."""
+        badge = self.badges.get(node_id)
+        if badge is None or _gone(badge):
+            return
+        before = badge.boundingRect()
+        badge.set_order(order)
+        node = self.scene.nodes.get(node_id)
+        if node is not None and badge.boundingRect() != before:
+            self._outgrown(badge, node)
 
     def drop_sums(self, keep: Collection[str] = ()) -> None:
         for key in [k for k in self.sums if k not in keep]:

@@ -23,6 +23,7 @@ from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QPushButton
 
 from graphstudio.document.references import source_of
+from graphstudio.engine.core.saved import total_bytes
 from graphstudio.program.compiler import Program, compile
 from graphstudio.program.instruments import node_gradcheck, wire_rules
 
@@ -167,7 +168,8 @@ class LiveSession(QObject):
             if wanted:
                 self.loss_dock.raise_()
 
-    def _dock(self, title: str, widget: Any, area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, widget: Any,
+              area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
         dock = QDockWidget(self.window)
         dock.setObjectName("Live" + title.replace(" ", ""))
         i18n.live(dock, lambda: dock.setWindowTitle(tr(title)))
@@ -190,6 +192,7 @@ class LiveSession(QObject):
         t.deviceChanged.connect(self.set_device)
         t.speedChanged.connect(self.set_speed)
         t.animateChanged.connect(self.set_animate)
+        t.anomalyChanged.connect(self.live.worker.set_detect_anomaly)
         t.lrChanged.connect(self.set_lr)
         self.set_speed(float(t.speed.value()))
         self._update_buttons()
@@ -500,6 +503,7 @@ class LiveSession(QObject):
         for i in sorted(grads):
             by_source.setdefault(snap.edges[i].source, []).append(i)
         landed: set[int] = set()
+        order = {node_id: k + 1 for k, node_id in enumerate(snap.trace.backward_order)}
 
         def start() -> None:
             if animated:
@@ -518,6 +522,8 @@ class LiveSession(QObject):
                 parts = grads[i]
                 layer.show_grad(i, parts[0] if len(parts) == 1 else np.sum(np.stack(parts), axis=0), parts)
                 landed.add(i)
+            for node_id in {snap.edges[i].target for i in edges} & order.keys():  # it ran: its gradients left
+                layer.set_order(node_id, order[node_id])
             for source in {snap.edges[i].source for i in edges}:
                 uses = by_source[source]
                 parts = [p for j in uses for p in grads[j]]
@@ -652,6 +658,12 @@ class LiveSession(QObject):
             self.chain.show_hint(tr("Run Forward or Backward to see the chain rule with this run's shapes."))
             return
         step = program.step(node_id)
+        snap = self.snapshot
+        if snap is not None and node_id in snap.states:  # an optimizer: what it remembers, and the update
+            updates = {k: snap.leaves[k] - trace.values[k] for k in snap.states[node_id]
+                       if k in snap.leaves and k in trace.values}
+            self.chain.show_state(snap.states[node_id], updates, step.params.get("betas"))
+            return
         if step.kind != "op":
             self.chain.show_hint(tr("A leaf or a sink has no chain rule of its own: select a wire into an op."))
             return
@@ -662,7 +674,9 @@ class LiveSession(QObject):
             return
         if wire is not None:
             rules = [r for r in rules if r.port == wire.port and r.index == wire.index]
-        self.chain.show_rules(rules, step.op.differentiable and step.op.derivative)
+        kept = (trace.saved.get(node_id, ()), node_id in trace.freed,
+                total_bytes(r for records in trace.saved.values() for r in records))
+        self.chain.show_rules(rules, step.op.differentiable and step.op.derivative, kept)
 
     def gradcheck_selected(self) -> None:
         """Gradcheck of the selected node (or of the node the selected wire feeds) at the last run's values."""
@@ -672,6 +686,7 @@ class LiveSession(QObject):
             return
         try:
             result = node_gradcheck(program, trace, node_id)
+            narrow = node_gradcheck(program, trace, node_id, as_run=True)  # the run's own dtype
         except (KeyError, ValueError) as e:
             self.chain.show_gradcheck(str(e))
             return
@@ -679,7 +694,7 @@ class LiveSession(QObject):
         if wire is not None:  # the checked inputs are the inputs with a chain rule, in the same order
             ports = [(r.port, r.index) for r in wire_rules(program, trace, node_id, self._root)]
             focus = ports.index((wire.port, wire.index)) if (wire.port, wire.index) in ports else None
-        self.chain.show_gradcheck(result, focus)
+        self.chain.show_gradcheck(result, focus, narrow if narrow.rounding is not None else None)
 
     def _chain_target(self) -> tuple[str | None, Any]:
         wires, ids = self.scene.selected_wires(), self.scene.selected_ids()

@@ -38,6 +38,7 @@ class LiveToolbar(QToolBar):
     deviceChanged = Signal(str)
     speedChanged = Signal(float)
     animateChanged = Signal(bool)
+    anomalyChanged = Signal(bool)
     lrChanged = Signal(float, object)   # lr, optimizer id (None: all)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -82,6 +83,9 @@ class LiveToolbar(QToolBar):
         self.animate.setChecked(True)
         self.animate.toggled.connect(self.animateChanged.emit)
         self.addWidget(self.animate)
+        self.anomaly = QCheckBox()
+        self.anomaly.toggled.connect(self.anomalyChanged.emit)
+        self.addWidget(self.anomaly)
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(1, 20)
         self.speed.setValue(5)
@@ -117,6 +121,9 @@ class LiveToolbar(QToolBar):
         self.steps.setToolTip(tr("How many steps Train runs (0: until Stop)"))
         self.animate.setText(tr("Animate"))
         self.animate.setToolTip(tr("Off: run at full speed; the panels show the latest values"))
+        self.anomaly.setText(tr("Detect anomaly"))
+        self.anomaly.setToolTip(tr("Stop at the first node whose output holds a NaN or Inf, and name the inputs "
+                                   "that made it"))
         self.speed.setToolTip(tr("Animation speed"))
         self.speed_label.setText(" " + tr("speed") + " ")
         self.optimizer.setToolTip(tr("Which optimizer the learning rate applies to"))

@@ -160,6 +160,7 @@ class Snapshot:
     edges: list[Edge] = field(default_factory=list)               # the program's wires (never mutated)
     order: list[str] = field(default_factory=list)                # node ids, topological
     sinks: dict[str, str] = field(default_factory=dict)           # sink id → op name
+    states: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # optimizer → leaf → its state
 
 
 class Worker(QObject):
@@ -172,6 +173,7 @@ class Worker(QObject):
     def __init__(self, max_rate: float = MAX_RATE) -> None:
         super().__init__()
         self.runner: Runner | None = None
+        self.detect_anomaly = False  # set from the GUI thread; applied before each command
         self.max_rate = max_rate
         self.cancel_upto = 0               # commands with serial <= this stop at the next step
         self._lr_lock = threading.Lock()
@@ -189,8 +191,15 @@ class Worker(QObject):
             self._pending_lr[optimizer] = float(lr)
 
     # -- the worker thread ------------------------------------------------------------------------
+    def set_detect_anomaly(self, on: bool) -> None:
+        """Stop at the first node whose output holds a NaN or Inf, from the next command (any thread)."""
+        self.detect_anomaly = bool(on)
+
     @Slot(int, str, object)
     def execute(self, serial: int, command: str, arg: object) -> None:
+        runner = self.runner
+        if runner is not None and runner.detect_anomaly != self.detect_anomaly:
+            runner.set_detect_anomaly(self.detect_anomaly)
         try:
             if command == "load":
                 self._load(serial, *arg)  # type: ignore[misc]
@@ -221,7 +230,7 @@ class Worker(QObject):
             self.failed.emit(serial, "load", e.problems[0].node_id or "", graph_problems(e.problems))
             return
         try:
-            self.runner = Runner(program, device=device, trace=True)
+            self.runner = Runner(program, device=device, trace=True, detect_anomaly=self.detect_anomaly)
         except DeviceError as e:
             self.failed.emit(serial, "load", "", str(e))
             return
@@ -329,9 +338,13 @@ class Worker(QObject):
                 for k, t in runner.values.items()}
         lrs = {k: float(o.param_groups[0]["lr"]) for k, o in runner.optimizers.items() if o is not None}
         program = runner.program
+        states = {opt_id: {leaf: {k: int(v) if k == "step" else be.to_numpy(v).copy() for k, v in state.items()}
+                           for leaf, state in per_leaf}
+                  for opt_id, per_leaf in runner.optimizer_states()} if with_trace and lrs else {}
         self.snapshot.emit(Snapshot(kind, serial, runner.trace.copy() if with_trace and runner.trace else None,
                                     len(history), new, leaves, meta, lrs, str(runner.backend.device), runner.edges,
-                                    [s.id for s in program.steps], {s.id: s.op.name for s in program.sinks}))
+                                    [s.id for s in program.steps], {s.id: s.op.name for s in program.sinks},
+                                    states))
 
 
 class LiveThread(QObject):
