@@ -510,3 +510,22 @@ def test_the_code_dock_says_why_there_is_no_code_in_the_language_of_the_moment(w
     finally:
         i18n.set_language("en")
     assert window.code_panel.toPlainText() == english
+
+
+SUFFIXES = {"bmp", "jpeg", "jpg", "png", "svg"}
+
+
+def test_an_image_that_cannot_be_exported_is_explained_in_chinese(window, zh, monkeypatch, tmp_path: Path):
+    from PySide6.QtWidgets import QFileDialog
+
+    warned: list[tuple[str, str]] = []
+    window.warn = lambda title, text: warned.append((title, text))
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2]})]))
+    names = ("x.bmpx", "missing/folder/x.png")
+    for name in names:
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, n=name: (str(tmp_path / n), ""))
+        window.export_dialog()
+    assert len(warned) == 2
+    for (title, text), name in zip(warned, names):
+        text = text.replace(str(tmp_path / name), "").replace(".bmpx", "")
+        assert CJK.search(title) and not english_words(text, SUFFIXES), text
