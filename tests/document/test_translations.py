@@ -15,7 +15,8 @@ CODE = re.compile(r"```.*?```", re.S)
 #: The usual Chinese PyTorch terms; a lesson gives the English one in parentheses where it first uses one.
 GLOSSARY = {"张量": "tensor", "梯度": "gradient", "叶子节点": "leaf", "计算图": "computational graph",
             "反向传播": "backward", "广播": "broadcasting", "优化器": "optimizer", "学习率": "learning rate",
-            "损失": "loss", "自动求导": "autograd"}
+            "损失": "loss", "自动求导": "autograd", "形状": "shape", "标量": "scalar", "维度": "dim",
+            "批量": "batch", "交叉熵": "cross-entropy", "动量": "momentum", "前向": "forward"}
 
 
 def paragraphs(notes: str) -> int:
@@ -49,7 +50,7 @@ def test_lesson_names_the_english_term_where_it_first_uses_a_chinese_one(path: P
         first = prose.find(term)
         if first >= 0:
             after = prose[first + len(term):first + len(term) + 40]
-            named = re.match(r"\**（([^）]*)）", after)
+            named = re.match(r"(?:计算|传播)?\**（([^）]*)）", after)  # or after its compound: 前向计算
             stem = english[:4]  # "grad" of gradient: 需要梯度（requires grad） names it too
             assert named and stem in named.group(1).lower(), \
                 f"first {term!r} is not followed by （{english}）: {after!r}"
