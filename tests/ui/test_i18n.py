@@ -251,12 +251,23 @@ def test_the_node_a_run_failed_at_explains_pytorchs_message_in_chinese(window, z
 
 
 LESSONS = sorted((i18n.CATALOG_DIR.parent / "examples").glob("*.json"))
-CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。：；）]) (?=[\u4e00-\u9fff（])")
+CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。：；）]) (?=[\u4e00-\u9fff（])|(?<=[，。：；）]) (?=\w)")
+
+
+def document_layout(panel) -> tuple[int, int]:
+    """How many list items and tables (frames) the shown lesson has."""
+    document, items = panel.document(), 0
+    block = document.begin()
+    while block.isValid():
+        items += block.textList() is not None
+        block = block.next()
+    return items, len(document.rootFrame().childFrames())
 
 
 def test_every_lesson_switches_language_in_place_and_reads_without_stray_spaces(model):
-    """Each lesson, open in the lesson panel, turns Chinese and back when the language changes; a
-    Chinese paragraph wrapped in the file shows no space where its lines were joined."""
+    """Each lesson, open in the lesson panel, turns Chinese and back when the language changes, with the
+    same lists and tables; a Chinese paragraph wrapped in the file shows no space where its lines were
+    joined."""
     from graphstudio.document import load
     from graphstudio.document.translations import translated
     from graphstudio.ui.lesson import LessonPanel
@@ -266,7 +277,7 @@ def test_every_lesson_switches_language_in_place_and_reads_without_stray_spaces(
         for path in LESSONS:
             doc = load(path)
             model.reset(doc)
-            english = panel.toPlainText()
+            english, layout = panel.toPlainText(), document_layout(panel)
             assert doc.title in english and not CJK.search(english)
             i18n.set_language("zh_CN")
             try:
@@ -275,6 +286,7 @@ def test_every_lesson_switches_language_in_place_and_reads_without_stray_spaces(
                 assert title in chinese, path.name
                 assert len(CJK_SPACE.findall(chinese)) <= len(CJK_SPACE.findall(notes)), \
                     f"{path.name}: a wrapped Chinese line shows as a space: {CJK_SPACE.findall(chinese)}"
+                assert document_layout(panel) == layout, f"{path.name}: the lists and tables differ"
             finally:
                 i18n.set_language("en")
             assert panel.toPlainText() == english
