@@ -146,6 +146,14 @@ def test_every_visible_text_of_the_main_window_is_chinese(window, zh, monkeypatc
     for node_id in sorted(ids):  # the inspector for one op of each category
         window.inspector.show_ids([node_id])
         inspector += [(f"inspector {node_id}: {w}", t) for w, t in visible_texts(window.inspector)]
+    from PySide6.QtCore import QPointF
+    menu = window.view.canvas_menu(QPointF(0, 0))  # right-click on the empty canvas
+    texts += [("canvas menu", a.text().split("\t")[0]) for a in menu.actions() if not a.isSeparator()]
+    popup = window.view.open_search(QPointF(0, 0))  # Tab: the quick-add popup
+    quick_add = visible_texts(popup)
+    assert len(quick_add) > 10 and len(menu.actions()) > 3
+    texts += [("quick add: " + w, t) for w, t in quick_add]
+    popup.close()
     window.inspector.show_ids(sorted(ids)[:2])
     window.live.viewer.show_tensor("n0", np.arange(6.0).reshape(2, 3), np.full((2, 3), np.nan), "")
     texts += visible_texts(window)
