@@ -161,7 +161,7 @@ def main() -> None:
         """Call to drawn: construct the window, open the file, show, process events until painted."""
         t0 = time.perf_counter()
         settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
-        win = mw.MainWindow(settings=settings, recovery_path=tmp / "recovery.json")
+        win = mw.MainWindow(settings=settings, recovery_dir=tmp / "recovery")
         spy = PaintSpy()
         win.view.viewport().installEventFilter(spy)
         assert win.open_path(str(path), ask=False)

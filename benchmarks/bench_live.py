@@ -75,16 +75,15 @@ def make_window():
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from graphstudio.ui.live import attach_live
     from graphstudio.ui.mainwindow import MainWindow
 
     app = QApplication.instance() or QApplication([])
     tmp = tempfile.mkdtemp()
     window = MainWindow(settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat),
-                        recovery_path=os.path.join(tmp, "recovery.json"))
+                        recovery_dir=os.path.join(tmp, "recovery"))
     window.resize(1600, 1000)
     window.show()
-    session = attach_live(window)
+    session = window.live
     session.set_animate(False)
     return app, window, session
 

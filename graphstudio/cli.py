@@ -44,10 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _fail(message: str, code: int) -> int:
+def _say(message: object) -> None:
+    """One short line on stderr, whatever ``message`` holds (a long name, a line break)."""
     from .document.problems import one_line
 
     print(one_line(" ".join(str(message).split())), file=sys.stderr)
+
+
+def _fail(message: str, code: int) -> int:
+    _say(message)
     return code
 
 
@@ -111,11 +116,11 @@ def validate(path: str) -> int:
         doc = load(path)
     except DocumentError as e:
         for p in e.problems:
-            print(f"{path}: {p}", file=sys.stderr)
+            _say(f"{path}: {p}")
         return 2
     problems = check(doc, base_dir=os.path.dirname(os.path.abspath(path))).problems
     for p in problems:
-        print(f"{path}: {p}", file=sys.stderr)
+        _say(f"{path}: {p}")
     if not problems:
         print(f"{path}: no problems")
     return 2 if problems else 0

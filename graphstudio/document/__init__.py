@@ -1,4 +1,5 @@
-"""Graph documents and their files: the model, validation, migrations and atomic save.
+"""Graph documents and their files: the model, validation, migrations, `"node:output"` references
+(``references``, the one parser of them) and atomic save.
 
 Pure Python (no Qt, no NumPy) and ignorant of what ops mean, so the headless runner,
 the editor and the tests all share one reader and writer of the format.

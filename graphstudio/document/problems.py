@@ -61,7 +61,7 @@ class Problem:
             head = f"node '{clip(self.node_id)}'"
             parts.append(f"{head} ({clip(self.op)})" if self.op else head)
         if self.path:
-            parts.append(self.path)
+            parts.append(clip(self.path, 80))
         parts.append(self.message)
         return one_line(": ".join(parts))
 

@@ -1,10 +1,11 @@
-"""Torch-level functions and Tensor methods that are other names for registry ops, or short
-compositions of them (`hstack` is `cat`, `tile` is `repeat`, `x.view_as(y)` is `view`).
+"""Torch-level functions and Tensor methods that are short compositions of registry ops (`hstack` is
+`cat`, `tile` is `repeat`, `x.view_as(y)` is `view`), or an op with PyTorch's extra keywords (`add`'s
+deprecated overload, `div`'s rounding_mode).
 
 No op is defined here: every call goes through the registry (`op_functions.call`), so values, gradients
 and grad_fn names come from the one definition of each op. The few functions whose output shape
 depends on the values (`nonzero`, `unique`) record no graph node: PyTorch gives them no gradient
-either. `install()` puts everything in place; `graphstudio.engine` calls it once.
+either. `core/binding.py` attaches `TORCH` and `METHODS` when `graphstudio.engine` loads.
 """
 from __future__ import annotations
 
@@ -17,14 +18,7 @@ from .core.generator import default_generator
 from .core.grad_graph import grad_mode, is_grad_enabled
 from .core.ops.create import negative_std
 from .core.registry import REGISTRY, node_class
-from .core.tensor import Tensor, wrap
-
-# Other names PyTorch gives the same op: alias → registry op.
-ALIASES = {
-    "clip": "clamp", "absolute": "abs", "multiply": "mul", "subtract": "sub", "negative": "neg",
-    "true_divide": "div", "greater": "gt", "greater_equal": "ge", "less": "lt", "less_equal": "le",
-    "not_equal": "ne", "swapaxes": "transpose", "swapdims": "transpose", "concat": "cat", "concatenate": "cat",
-}
+from .core.tensor import Tensor, inplace_method, wrap
 
 TORCH: dict[str, Callable] = {}    # torch.<name>
 METHODS: dict[str, Callable] = {}  # Tensor.<name>
@@ -144,16 +138,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
     return _renamed(_call("clamp", input, max=max), "ClampMaxBackward0", "clamp")
 
 
-@_both
-def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
-    """PyTorch's argument order (input, dim, index) for the registry's `gather` (ports first, then dim)."""
-    return _call("gather", input, index, dim=dim)
-
-
-@_both
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """PyTorch's argument order (input, dim, index) for the registry's `index_select`."""
-    return _call("index_select", input, index, dim=dim)
+METHODS["clamp_min_"], METHODS["clamp_max_"] = inplace_method("clamp_min"), inplace_method("clamp_max")
 
 
 # -- random fills in place ------------------------------------------------------------------------

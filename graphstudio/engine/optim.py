@@ -217,11 +217,13 @@ class RMSprop(Optimizer):
         xp = p._be.xp
         alpha = group["alpha"]
         if not state:
+            state["step"] = 0
             state["square_avg"] = xp.zeros_like(p.array)
             if group["momentum"]:
                 state["momentum_buffer"] = xp.zeros_like(p.array)
             if group["centered"]:
                 state["grad_avg"] = xp.zeros_like(p.array)
+        state["step"] += 1
         sq = state["square_avg"]
         sq *= alpha
         sq += (g * g) * (1 - alpha)

@@ -21,7 +21,7 @@ WORDS = {
                  "definition there (ports, params, inference, forward, backward, PyTorch name).",
         "one_of": " (one of {})", "required": "required", "default": "default `{}`",
         "list": " (list)", "optional": " (optional)", "scalar": " (tensor or number)",
-        "inputs": "inputs", "param": "param", "about": "`{}` ({}, {}){}: {}",
+        "inputs": "inputs", "param": "param", "about": "`{}` ({}, {}){}: {}", "chain": "chain rule",
     },
     "zh_CN": {
         "title": "算子参考",
@@ -30,7 +30,7 @@ WORDS = {
                  "（端口、参数、推断、前向、反向、PyTorch 名称）。英文版：[ops.md](ops.md)。",
         "one_of": "（取值之一：{}）", "required": "必填", "default": "默认 `{}`",
         "list": "（列表）", "optional": "（可选）", "scalar": "（张量或数）",
-        "inputs": "输入", "param": "参数", "about": "`{}`（{}，{}）{}：{}",
+        "inputs": "输入", "param": "参数", "about": "`{}`（{}，{}）{}：{}", "chain": "链式法则",
     },
 }
 
@@ -57,6 +57,8 @@ def reference(language: str = ENGLISH) -> str:
             lines += ["", help_.doc, "", f"- PyTorch: `{op.torch}`"]
             if op.grad_fn:
                 lines.append(f"- grad_fn: `{op.grad_fn}`")
+            if op.vjp_formula:
+                lines.append(f"- {words['chain']}: " + "; ".join(f"`{f}`" for f in op.vjp_formula))
             if op.inputs:
                 ports = ", ".join(f"`{p.name}`" + (words["list"] if p.variadic else "")
                                   + (words["optional"] if p.optional else "")

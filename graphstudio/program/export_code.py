@@ -22,7 +22,6 @@ from typing import Any
 from graphstudio.engine.core.ops.indexing import index_source
 
 from .compiler import Const, Program, Ref, Step
-from .nodes import OPTIMIZERS
 from .runner import _upstream_leaves
 
 RESERVED = {"torch", "step", "BatchLoader", "make_dataset"} | set(dir(__import__("builtins")))
@@ -93,8 +92,8 @@ class _Writer:
             else:
                 values[p.name] = _literal(value) if "{" + p.name + "!r}" not in template else value
             if _left_out(p, value, defaults):
-                template = re.sub(r"(?<=\()\s*\w+=\{" + p.name + r"(!r)?\}\s*(,\s*)?", "", template)
-                template = re.sub(r",\s*\w+=\{" + p.name + r"(!r)?\}", "", template)
+                template = re.sub(r"(?<=\()\s*\w+=(torch\.)?\{" + p.name + r"(!r)?\}\s*(,\s*)?", "", template)
+                template = re.sub(r",\s*\w+=(torch\.)?\{" + p.name + r"(!r)?\}", "", template)
                 template = re.sub(r",\s*\{" + p.name + r"(!r)?\}(?=\))", "", template)  # a trailing positional
             elif "{" + p.name not in template and p.name != "requires_grad":
                 extra.append(f"{p.name}={values[p.name]}")
@@ -154,14 +153,14 @@ def export(program: Program, report: bool = False) -> str:
                          f"seed={step.params['seed']})")
     optimizers = {}
     for sink in program.sinks:
-        if sink.op.name in OPTIMIZERS:
+        if sink.op.torch_class:
             params = [w.names[s] for s in _upstream_leaves(program, sink)
                       if program.step(s).flags.get("requires_grad") or program.step(s).params.get("requires_grad")]
             opt = w.names[sink.id]
             optimizers[sink.id] = opt
             options = ", ".join(f"{k}={_literal(v)}" for k, v in sink.params.items()
                                 if v != sink.op.defaults().get(k) or k == "lr")
-            lines.append(f"{opt} = torch.optim.{OPTIMIZERS[sink.op.name]}([{', '.join(params)}], {options})")
+            lines.append(f"{opt} = torch.optim.{sink.op.torch_class}([{', '.join(params)}], {options})")
     body = []
     for step in program.steps:
         var = w.names[step.id]

@@ -54,7 +54,6 @@ class Optimizer(Sink):
     """zero_grad(), loss.backward(), step() on every leaf upstream of `loss` that requires grad."""
 
     category = "Optimize"
-    torch_class: str  # the torch.optim class the runner steps with and the code export writes
     inputs = (Port("loss", "a scalar to minimise"),)
     samples = (Sample(((),)),)
 
@@ -101,9 +100,6 @@ class Rmsprop(Optimizer):
               Param("weight_decay", "float", 0.0, "L2 penalty", min=0.0),
               Param("momentum", "float", 0.0, "momentum factor", min=0.0),
               Param("centered", "bool", False, "normalise by the gradient's variance"))
-
-
-OPTIMIZERS = {cls.name: cls.torch_class for cls in Optimizer.__subclasses__()}  # op name → torch.optim class
 
 
 @register

@@ -2,14 +2,18 @@
 
 The JSON report has one history entry per step however long the run: the runner keeps only a
 bounded summary, so ``HistorySpool`` takes each entry as it is made and keeps the text in a
-temporary file past its first MB; ``write_json`` copies it into the object.
+temporary file past its first MB; ``write_json`` copies it into the object. The object is written
+as it is made, one output at a time and a few thousand numbers at a time: a report of a large
+tensor needs little more memory than the tensor.
 """
 from __future__ import annotations
 
+import io
 import json
 import math
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 import numpy as np
@@ -30,47 +34,109 @@ def _plain(x: Any) -> Any:
     return x
 
 
-def tensor_record(t: Tensor) -> dict[str, Any]:
+#: Numbers turned into text at a time: a report of a large tensor holds this many Python floats
+#: and their text, never the whole tensor's (~60 bytes a number as a list, ~20 as text).
+CHUNK = 1 << 16
+
+
+def _numbers(a: np.ndarray) -> str:
+    """A small array as JSON text (non-finite floats as strings)."""
+    items = a.tolist()
+    if a.dtype.kind in "fc" and not np.isfinite(a).all():
+        items = _plain(items)
+    return json.dumps(items)
+
+
+def _items(shape: tuple[int, ...]) -> int:
+    """How many lists and numbers ``tolist()`` of an array of ``shape`` makes, about (an empty
+    dimension still makes the lists around it)."""
+    return math.prod(max(d, 1) for d in shape)
+
+
+def write_array(a: np.ndarray, out: IO[str]) -> None:
+    """``a.tolist()`` as JSON text on ``out``, CHUNK numbers at a time."""
+    if a.ndim == 0 or _items(a.shape) <= CHUNK:
+        out.write(_numbers(a))
+        return
+    inner = _items(a.shape[1:])
+    group = max(1, CHUNK // inner)
+    out.write("[")
+    for start in range(0, len(a), group):
+        if start:
+            out.write(", ")
+        if inner > CHUNK:
+            write_array(a[start], out)
+        else:  # rows side by side: the text of their list without its brackets
+            out.write(_numbers(a[start:start + group])[1:-1])
+    out.write("]")
+
+
+def _write_tensor(t: Tensor, out: IO[str]) -> None:
     grad = t.grad
-    return {
-        "shape": list(t.shape),
-        "dtype": t.dtype.name,
-        "value": _plain(t.host().tolist()),
-        "grad": None if grad is None else _plain(grad.host().tolist()),
-        "requires_grad": t.requires_grad,
-        "is_leaf": t.is_leaf,
-        "grad_fn": None if t.grad_fn is None else t.grad_fn.name(),
-    }
+    out.write(f'{{"shape": {json.dumps(list(t.shape))}, "dtype": {json.dumps(t.dtype.name)}, "value": ')
+    write_array(t.host(), out)
+    out.write(', "grad": ')
+    if grad is None:
+        out.write("null")
+    else:
+        write_array(grad.host(), out)
+    out.write(f', "requires_grad": {json.dumps(t.requires_grad)}, "is_leaf": {json.dumps(t.is_leaf)}, '
+              f'"grad_fn": {json.dumps(None if t.grad_fn is None else t.grad_fn.name())}}}')
 
 
-def optimizer_state(runner: Runner) -> dict[str, dict[str, dict[str, Any]]]:
+def _write_object(items: Iterable[tuple[str, Any]], write_value: Callable[[Any, IO[str]], None],
+                  out: IO[str]) -> None:
+    """``{key: value, …}`` on ``out``, each value written by ``write_value`` as it comes."""
+    out.write("{")
+    for i, (key, value) in enumerate(items):
+        out.write((", " if i else "") + json.dumps(key, ensure_ascii=False) + ": ")
+        write_value(value, out)
+    out.write("}")
+
+
+def _write_state(runner: Runner, out: IO[str]) -> None:
     """Per optimizer node id, per leaf id it updates: its state under PyTorch's names (``step`` a count)."""
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for opt_id, opt in runner.optimizers.items():
-        per_leaf = out[opt_id] = {}
-        if opt is None:
-            continue
-        for leaf_id, leaf in runner.leaves.items():
-            state = opt.state.get(leaf)
-            if state:
-                per_leaf[leaf_id] = {k: int(v) if k == "step" else _plain(runner.backend.to_numpy(v).tolist())
-                                     for k, v in state.items()}
-    return out
+    def write_optimizer(opt: Any, out: IO[str]) -> None:
+        states = () if opt is None else ((leaf_id, opt.state.get(leaf)) for leaf_id, leaf in runner.leaves.items())
+        _write_object(((leaf_id, state) for leaf_id, state in states if state), write_leaf_state, out)
+
+    def write_leaf_state(state: dict[str, Any], out: IO[str]) -> None:
+        _write_object(((k, (k, v)) for k, v in state.items()), write_entry, out)
+
+    def write_entry(item: tuple[str, Any], out: IO[str]) -> None:
+        key, v = item
+        if key == "step":
+            out.write(str(int(v)))
+        else:
+            write_array(np.asarray(runner.backend.to_numpy(v)), out)
+
+    _write_object(runner.optimizers.items(), write_optimizer, out)
+
+
+def write_json(runner: Runner, out: IO[str], spool: HistorySpool | None = None) -> None:
+    """The spec's JSON object on ``out``, one output at a time, in memory bounded by the largest
+    tensor; ``history`` lists every step's entry from ``spool``, or the entries the runner kept."""
+    out.write(f'{{"graphstudio": 1, "device": {json.dumps(str(runner.backend.device))}, '
+              f'"steps": {len(runner.history)}, "outputs": ')
+    _write_object(runner.outputs().items(), _write_tensor, out)
+    out.write(', "history": [')
+    if spool is None:
+        out.write(", ".join(json.dumps(_plain(h), ensure_ascii=False) for h in runner.history))
+    else:
+        spool.write_to(out)
+    out.write("]")
+    if runner.optimizers:
+        out.write(', "state": ')
+        _write_state(runner, out)
+    out.write("}\n")
 
 
 def report(runner: Runner) -> dict[str, Any]:
-    """The spec's JSON object; ``history`` holds the entries the runner kept (every step's while
-    the run is shorter than the history's bound; ``write_json`` gives every step's always)."""
-    out = {
-        "graphstudio": 1,
-        "device": str(runner.backend.device),
-        "steps": len(runner.history),
-        "outputs": {k: tensor_record(t) for k, t in runner.outputs().items()},
-        "history": [_plain(h) for h in runner.history],
-    }
-    if runner.optimizers:
-        out["state"] = optimizer_state(runner)
-    return out
+    """The spec's JSON object as a dict, with the history entries the runner kept (every step's
+    while the run is shorter than the history's bound)."""
+    text = io.StringIO()
+    write_json(runner, text)
+    return json.loads(text.getvalue())
 
 
 class HistorySpool:
@@ -84,22 +150,16 @@ class HistorySpool:
         self.file.write(("," if self.count else "") + json.dumps(_plain(entry), ensure_ascii=False))
         self.count += 1
 
+    def write_to(self, out: IO[str]) -> None:
+        """The entries, comma-separated, on ``out``."""
+        self.file.seek(0)
+        shutil.copyfileobj(self.file, out)
+
     def __enter__(self) -> HistorySpool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.file.close()
-
-
-def write_json(runner: Runner, out: IO[str], spool: HistorySpool) -> None:
-    """The report as one JSON object on ``out``, with every step's history entry from ``spool``."""
-    obj = report(runner)
-    del obj["history"]
-    state = obj.pop("state", None)
-    out.write(json.dumps(obj, ensure_ascii=False)[:-1] + ', "history": [')
-    spool.file.seek(0)
-    shutil.copyfileobj(spool.file, out)
-    out.write("]" + ("" if state is None else ', "state": ' + json.dumps(state, ensure_ascii=False)) + "}\n")
 
 
 def _abridge(a: np.ndarray | None, width: int = 36) -> str:

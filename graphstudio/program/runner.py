@@ -26,7 +26,7 @@ from graphstudio.engine.core.tensor import Tensor
 from .compiler import Const, Program, Ref, Step
 from .datasets import BatchLoader
 from .history import Entry, History
-from .nodes import OPTIMIZERS, load
+from .nodes import load
 
 
 class RunError(RuntimeError):
@@ -106,7 +106,7 @@ class Runner:
                 x, y = load(step.params, self.program.base_dir)
                 self.loaders[step.id] = BatchLoader(x, y, batch_size=step.params["batch_size"],
                                                     shuffle=step.params["shuffle"], seed=step.params["seed"])
-        self.optimizers = {s.id: self._optimizer(s) for s in self.program.sinks if s.op.name in OPTIMIZERS}
+        self.optimizers = {s.id: self._optimizer(s) for s in self.program.sinks if s.op.torch_class}
         self.history = History(self.on_step)
         self.trace = None
 
@@ -114,7 +114,7 @@ class Runner:
         params = [self.leaves[sid] for sid in _upstream_leaves(self.program, sink) if self.leaves[sid].requires_grad]
         if not params:
             return None
-        cls = getattr(optim, OPTIMIZERS[sink.op.name])
+        cls = getattr(optim, sink.op.torch_class)
         options = dict(sink.params)
         if "betas" in options:
             options["betas"] = tuple(options["betas"])

@@ -22,15 +22,14 @@ import numpy as np
 
 from graphstudio.program.export_code import python_name
 from graphstudio.engine.nn import Module
-from graphstudio.program.nodes import OPTIMIZERS
 from graphstudio.engine.optim import Optimizer
-from graphstudio.engine.core.registry import REGISTRY
+from graphstudio.engine.core.registry import REGISTRY, optimizers
 from graphstudio.engine.core.tensor import Tensor
 
 from .script_recorder import BackwardEvent, OpEvent, Recorder
 from .script_source import SCRIPT_KEY
 
-_OPTIMIZER_OPS = {cls: op for op, cls in OPTIMIZERS.items()}
+_OPTIMIZER_OPS = {cls: op for op, cls in optimizers().items()}
 
 
 class ScriptGraphError(ValueError):
@@ -82,6 +81,8 @@ def _index_item(item: Any) -> Any:
         return "..."
     if isinstance(item, Tensor):
         return item.tolist()
+    if isinstance(item, range):  # `y_hat[range(len(y_hat)), y]`
+        return list(item)
     return _plain(item)
 
 
@@ -377,6 +378,10 @@ def build(rec: Recorder, namespace: dict, script: str) -> dict:
                            "holds their first iteration's values at every step.")
     if trains:
         b.nodes += _optimizer_sinks(b, optimizers, backwards, calls, name)
+        if optimizers and _grads_reset_at_the_end(rec):
+            b.notes.append("The script zeroes `.grad` after each update (`zero_grad()` after `step()`); an "
+                           "optimizer node zeroes `.grad` before each backward instead, so after the last step "
+                           "`.grad` holds the last gradient.")
     else:
         for c in backwards:
             node_id = b.ids.new("backward")
@@ -390,10 +395,42 @@ def build(rec: Recorder, namespace: dict, script: str) -> dict:
             b.lines[node_id] = c.line
     source = _source_lines(script)
     code = {str(n): source[n - 1].strip() for n in sorted(set(b.lines.values())) if 0 < n <= len(source)}
-    script_key = {"file": name, "lines": b.lines, "code": code, "names": b.names}
+    script_key = {"file": name, "lines": b.lines, "code": code, "names": _final_names(b, namespace)}
     notes = [f"Imported from `{name}`."] + b.notes
     return {"graphstudio": 1, "title": os.path.splitext(name)[0], "notes": "\n\n".join(notes), "device": "cpu",
             "seed": 0, "steps": steps, "nodes": b.nodes, SCRIPT_KEY: script_key}
+
+
+def _grads_reset_at_the_end(rec: Recorder) -> bool:
+    """Whether every trained leaf's `.grad` is None or zero when the script ends."""
+    return all(leaf.tensor.grad is None or not np.any(leaf.tensor.grad.numpy())
+               for leaf in rec.leaves.values() if leaf.tensor.requires_grad and leaf.tensor.is_leaf)
+
+
+def _resolve(namespace: dict, expr: str) -> Any:
+    value = namespace.get(expr.split(".")[0])
+    for attr in expr.split(".")[1:]:
+        value = getattr(value, attr, None)
+    return value
+
+
+def _final_names(b: _Builder, namespace: dict) -> dict[str, str]:
+    """Each node's script expression, where it holds that node's value when the script ends (or is a
+    function's variable, gone by then): `y = 2 * x.dot(x)` then `y = x.sum()` names only the second."""
+    events = {node_id: index for index, node_id in b.event_ids.items()}
+    out = {}
+    for node_id, expr in b.names.items():
+        value = _resolve(namespace, expr) if expr.split(".")[0] in namespace else None
+        if isinstance(value, Tensor):
+            where = b.rec.produced.get(id(value))
+            if node_id in events:
+                same = where is not None and b.rec.events[where[0]].site == b.rec.events[events[node_id]].site
+            else:
+                same = b.leaf_ids.get(id(value)) == node_id
+            if not same:
+                continue
+        out[node_id] = expr
+    return out
 
 
 def _optimizer_sinks(b: _Builder, optimizers: list, backwards: list[BackwardEvent], calls: list[BackwardEvent],
@@ -414,7 +451,7 @@ def _optimizer_sinks(b: _Builder, optimizers: list, backwards: list[BackwardEven
         cls = type(opt).__name__
         if cls not in _OPTIMIZER_OPS:
             raise ScriptGraphError(f"{name}: {var} = torch.optim.{cls}(...) has no optimizer node "
-                                   f"(there are {', '.join(OPTIMIZERS.values())})")
+                                   f"(there are {', '.join(_OPTIMIZER_OPS)})")
         if len(opt.param_groups) != 1:
             raise ScriptGraphError(f"{name}: {var} has {len(opt.param_groups)} parameter groups; "
                                    "an optimizer node has one")

@@ -69,18 +69,18 @@ def _child(script: str, out: str) -> None:
     from .script_recorder import run
 
     script = os.path.abspath(script)
+    name = os.path.basename(script)
     try:
         recorder, namespace = run(script)
-        result: dict[str, Any] = {"graph": build(recorder, namespace, script)}
+        text = json.dumps({"graph": build(recorder, namespace, script)})
     except ScriptGraphError as e:
-        result = {"error": f"{os.path.basename(script)}: {e}" if not str(e).startswith(os.path.basename(script))
-                  else str(e)}
+        text = json.dumps({"error": f"{name}: {e}" if not str(e).startswith(name) else str(e)})
     except SystemExit as e:
-        result = {"error": f"{os.path.basename(script)}: the script exited (status {e.code}) before it finished"}
+        text = json.dumps({"error": f"{name}: the script exited (status {e.code}) before it finished"})
     except BaseException as e:  # the student's code: any error is theirs, reported in one line
-        result = {"error": _where_it_stopped(script, e)}
+        text = json.dumps({"error": _where_it_stopped(script, e)})
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(result, f)
+        f.write(text)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ result (read from the script's frames at the next op and at the end).
 """
 from __future__ import annotations
 
+import bisect
+import dis
 import os
 import sys
 import types
@@ -97,6 +99,17 @@ class Leaf:
 
 
 _DATA_LOADING = os.path.join(_PACKAGE_DIR, "engine", "utils")
+_STARTS: dict[types.CodeType, list[int]] = {}
+
+
+def _instruction(code: types.CodeType, lasti: int) -> int:
+    """The offset of the instruction a frame is at. Once Python has specialised an instruction (after a
+    few runs: `x[i]` on a Python `__getitem__`), `f_lasti` may point into its inline cache instead, and
+    the same statement in a later iteration of a loop must still be the same site."""
+    starts = _STARTS.get(code)
+    if starts is None:
+        starts = _STARTS[code] = [ins.offset for ins in dis.get_instructions(code)]
+    return starts[bisect.bisect_right(starts, lasti) - 1] if starts and lasti >= starts[0] else lasti
 
 
 def _inside_data_loading() -> bool:
@@ -139,7 +152,7 @@ class Recorder:
         return frames
 
     def _site(self, frames: list[types.FrameType], what: str) -> tuple:
-        stack = tuple((id(f.f_code), f.f_lasti) for f in frames)
+        stack = tuple((id(f.f_code), _instruction(f.f_code, f.f_lasti)) for f in frames)
         self._repeat = self._repeat + 1 if stack == self._last_stack else 0
         self._last_stack = stack
         return stack + ((what, self._repeat),)

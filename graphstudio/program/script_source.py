@@ -3,7 +3,8 @@
 A node has no key of its own for its script line (the format's nodes take no other keys), so a
 graph made by `--import` keeps them beside its nodes, where unknown top-level keys are kept:
 `"script": {"file": "train.py", "lines": {"loss": 12}, "code": {"12": "loss = ..."},
-"names": {"loss": "loss"}}` (`names`: the script's expression for a node, where one held it).
+"names": {"loss": "loss"}}` (`names`: the script's expression that holds a node's value when the script ends, or a
+function's variable that held it).
 """
 from __future__ import annotations
 

@@ -1,10 +1,8 @@
 """The editor's view of the compiler: ``analyze(doc)`` after every edit, never raising.
 
 The compiler (``graphstudio.program.compiler.check``) is the one judge of a graph; the editor
-only shows its verdict. Two guards live here so the canvas never dies on a half-built graph:
-a compiler crash becomes one problem instead of an exception in a Qt slot, and while the
-compiler module does not exist yet (or cannot be imported) a minimal structural check
-(unknown op, dangling reference, cycle) stands in, with no shapes.
+only shows its verdict. A compiler crash becomes one problem instead of an exception in a Qt
+slot, so the canvas never dies on a half-built graph: the nodes keep their ports, with no shapes.
 
 The editor re-checks after every edit, so it keeps one incremental ``Checker`` (``new_checker``)
 that redoes only what the edit reached; ``changed_nodes`` tells the canvas which boxes to redraw.
@@ -15,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphstudio.document import Document, Problem
-from graphstudio.document.references import format_ref, iter_refs, source_of
+from graphstudio.document.references import format_ref, source_of
+from graphstudio.program.compiler import Checker, check
 
 from . import graph
 
@@ -27,7 +26,7 @@ class Analysis:
     problems: list[Problem] = field(default_factory=list)
     specs: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    compiler: bool = True  # False: the stand-in check ran (no shapes known)
+    checked: bool = True  # False: the checker failed on this graph (no shapes known)
     _by_node: dict[str | None, list[Problem]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def problems_for(self, node_id: str) -> list[Problem]:
@@ -49,34 +48,18 @@ class Analysis:
         return self.specs.get(format_ref(node_id, output))
 
 
-def compiler_available() -> bool:
-    try:
-        from graphstudio.program.compiler import check  # noqa: F401
-    except Exception:
-        return False
-    return True
-
-
-def new_checker() -> Any:
-    """An incremental checker for ``analyze`` to reuse edit after edit, or None without the compiler."""
-    try:
-        from graphstudio.program.compiler import Checker
-    except Exception:
-        return None
+def new_checker() -> Checker:
+    """An incremental checker for ``analyze`` to reuse edit after edit."""
     return Checker()
 
 
-def analyze(doc: Document, base_dir: str | None = None, checker: Any = None) -> Analysis:
+def analyze(doc: Document, base_dir: str | None = None, checker: Checker | None = None) -> Analysis:
     """Check ``doc`` with the compiler (fast, no data). Never raises.
 
     ``base_dir`` is the folder of the file, against which the checker resolves relative paths.
     ``checker`` (from ``new_checker``) gives the same answer as a full check, redoing only what
     changed since its last call.
     """
-    try:
-        from graphstudio.program.compiler import check
-    except Exception:
-        return fallback(doc)
     try:
         if checker is not None:
             result = checker.check(doc, base_dir, program=False)
@@ -89,15 +72,14 @@ def analyze(doc: Document, base_dir: str | None = None, checker: Any = None) -> 
     except Exception as exc:  # a compiler bug must not take the editor down
         if checker is not None:
             checker.reset()  # start afresh: its state may be half updated
-        analysis = fallback(doc)
-        analysis.problems.insert(0, Problem(f"the checker failed: {type(exc).__name__}: {exc}"))
-        return analysis
+        return Analysis([Problem(f"the checker failed: {type(exc).__name__}: {exc}")], {},
+                        {node.id: graph.output_names(node, doc) for node in doc.nodes}, checked=False)
 
 
 def changed_nodes(old: Analysis | None, new: Analysis) -> set[str] | None:
     """Ids of the nodes whose specs, output names or problems differ between two analyses
-    (None: all of them — there was no previous one, or only one came from the compiler)."""
-    if old is None or old.compiler != new.compiler:
+    (None: all of them — there was no previous one, or the checker failed on only one of them)."""
+    if old is None or old.checked != new.checked:
         return None
     ids: set[str] = set()
     for before, after in ((old.specs, new.specs), (old.outputs, new.outputs)):
@@ -112,27 +94,6 @@ def changed_nodes(old: Analysis | None, new: Analysis) -> set[str] | None:
         ids.update(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
     ids.discard(None)  # type: ignore[arg-type]
     return ids
-
-
-def fallback(doc: Document) -> Analysis:
-    """Structural problems only, for when the compiler is unavailable."""
-    problems: list[Problem] = []
-    ids = {n.id for n in doc.nodes}
-    outputs: dict[str, tuple[str, ...]] = {}
-    for node in doc.nodes:
-        if graph.op_class(node.op) is None:
-            problems.append(Problem(f"unknown op {node.op!r}", node.id, node.op))
-        for port, value in node.inputs.items():
-            for ref in iter_refs(value):
-                src = source_of(ref)
-                if src not in ids:
-                    problems.append(Problem(f"no node with id {src!r}", node.id, node.op, f"inputs.{port}"))
-        outputs[node.id] = graph.output_names(node, doc)
-    cycle = graph.find_cycle(doc)
-    if cycle:
-        first = doc.node(cycle[0])
-        problems.append(Problem("the graph has a cycle: " + " → ".join(cycle), first.id, first.op))
-    return Analysis(problems, {}, outputs, compiler=False)
 
 
 _FORMATTED: dict[Any, str] = {}

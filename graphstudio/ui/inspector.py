@@ -336,7 +336,7 @@ class Inspector(QScrollArea):
     def _json_row(self, form: QFormLayout, name: str, kind: str, label: str, default: Any, tip: str = "") -> None:
         edit = QLineEdit()
         base = kind.removesuffix("_or_none")
-        if base in values.LIST_KINDS and base != "data":
+        if values.is_list(base) and base != "data":
             tip += "\n" + tr("type {a}, ({a}) or [{a}]").format(a=values.example(base))
         edit.setToolTip(tip)
         if default is not None:
@@ -344,8 +344,8 @@ class Inspector(QScrollArea):
         elif kind.endswith("_or_none"):
             base = kind.removesuffix("_or_none")
             edit.setPlaceholderText(tr("none, or e.g. {example}").format(example=values.example(base))
-                                    if base in values.LIST_KINDS else "none")
-        elif kind in values.LIST_KINDS:
+                                    if values.is_list(base) else "none")
+        elif values.is_list(kind):
             edit.setPlaceholderText(tr("e.g. {example}").format(example=values.example(kind)))
 
         def commit() -> None:

@@ -170,7 +170,7 @@ def layout(doc: Document, size: Callable[[str], Size] | None = None,
     for col in reversed(order):  # right to left: sources settle beside their consumers
         if any(not preds[n] and succs[n] for n in col):
             place(col, [from_succs(n) if not preds[n] and succs[n] else tops[n] for n in col])
-    return {n: (_snap(layer[n] * (NODE_WIDTH + H_GAP)), tops[n]) for n in ids}
+    return {n: (layer[n] * _snap_up(NODE_WIDTH + H_GAP), tops[n]) for n in ids}  # every gap at least H_GAP
 
 
 def _order(order: list[list[str]], preds: dict[str, list[str]], succs: dict[str, list[str]],

@@ -606,7 +606,7 @@ class MainWindow(QMainWindow):
         else:
             self.problems_button.setText(tr("✓ no problems"))
             self.problems_button.setToolTip(tr("The checker found nothing wrong with this graph."))
-        if not self.model.analysis.compiler:
+        if not self.model.analysis.checked:
             self.problems_button.setText(self.problems_button.text() + tr(" (shapes unavailable)"))
         self._update_title()
 

@@ -180,7 +180,7 @@ class GraphModel(QObject):
         Complaints the node already had, and ones about inputs still unconnected, do not block:
         a student wires a node one input at a time.
         """
-        if not self.analysis.compiler:
+        if not self.analysis.checked:
             return None
         before = {str(p) for p in self.analysis.problems_for(node_id)}
         trial = self._analyze(dataclasses.replace(self.doc, nodes=cmd.after_nodes))

@@ -75,8 +75,10 @@ def _shape(v: Any) -> tuple | None:
     return (len(v),) + (_shape(v[0]) if v else ())
 
 
-#: Param types that hold a list, where ``2, 3`` and ``(2, 3)`` mean ``[2, 3]`` as in a PyTorch call.
-LIST_KINDS = ("shape", "size", "expand_size", "dims", "int_or_ints", "data")
+def is_list(kind: str) -> bool:
+    """Whether a param type holds a list, where ``2, 3`` and ``(2, 3)`` mean ``[2, 3]`` as in a PyTorch call."""
+    found = PARAM_TYPES.get(kind) or PARAM_TYPES.get(f"{kind}_or_none")
+    return found is not None and found.listed
 
 
 def pythonic_list(text: str) -> str:
@@ -117,7 +119,7 @@ def parse_value(kind: str, text: str) -> Any:
         if optional:
             return None
         raise InvalidValue(QT_TR_NOOP("a value is needed"))
-    if base in LIST_KINDS:
+    if is_list(base):
         text = pythonic_list(text)
     try:
         value = json.loads(text)

@@ -266,6 +266,10 @@
         <translation>张量</translation>
     </message>
     <message>
+        <source>Chain rule</source>
+        <translation>链式法则</translation>
+    </message>
+    <message>
         <source>Train needs an optimizer: add an sgd node and wire the loss (a scalar) into it</source>
         <translation>训练需要优化器：添加一个 sgd 节点，并把损失（一个标量）连到它上面</translation>
     </message>
@@ -296,6 +300,18 @@
     <message>
         <source>the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)</source>
         <translation>到达它的梯度（未保存在 .grad 中：不是叶子节点，也没有 retain_grad）</translation>
+    </message>
+    <message>
+        <source>Run Forward or Backward to see the chain rule with this run&apos;s shapes.</source>
+        <translation>运行前向或反向传播，即可看到带有本次运行形状的链式法则。</translation>
+    </message>
+    <message>
+        <source>A leaf or a sink has no chain rule of its own: select a wire into an op.</source>
+        <translation>叶子节点或汇点没有自己的链式法则：请选择一条连入运算的连线。</translation>
+    </message>
+    <message>
+        <source>This node did not run in the last step.</source>
+        <translation>该节点在上一步中没有运行。</translation>
     </message>
     <message>
         <source>Nothing to apply: run Step or Train first</source>
@@ -1090,7 +1106,6 @@
     </message>
     <message>
         <source>a value is needed</source>
-        <extracomment>Param types that hold a list, where ``2, 3`` and ``(2, 3)`` mean ``[2, 3]`` as in a PyTorch call.</extracomment>
         <translation>需要一个值</translation>
     </message>
     <message>
@@ -1148,6 +1163,46 @@
     <message>
         <source>the graph has problems: {first}{more}</source>
         <translation>计算图有问题：{first}{more}</translation>
+    </message>
+    <message>
+        <source>Gradcheck</source>
+        <translation>梯度检验</translation>
+    </message>
+    <message>
+        <source>Compare this node&apos;s Jacobian from backward with central differences (float64, eps 1e-6, atol 1e-5, rtol 1e-3)</source>
+        <translation>将此节点由反向传播得到的雅可比矩阵与中心差分结果比较（float64，eps 1e-6，atol 1e-5，rtol 1e-3）</translation>
+    </message>
+    <message>
+        <source>Select a wire or a node to see how its gradient is made: the chain rule with this run&apos;s shapes.</source>
+        <translation>选择一条连线或一个节点，查看它的梯度是如何得到的：带有本次运行形状的链式法则。</translation>
+    </message>
+    <message>
+        <source>Run Backward to see the numbers.</source>
+        <translation>运行反向传播即可看到数值。</translation>
+    </message>
+    <message>
+        <source>No gradient flows through this node.</source>
+        <translation>没有梯度流经此节点。</translation>
+    </message>
+    <message>
+        <source>Gradcheck passed: the largest difference is {d}</source>
+        <translation>梯度检验通过：最大差值为 {d}</translation>
+    </message>
+    <message>
+        <source>Gradcheck failed: the largest difference is {d}</source>
+        <translation>梯度检验未通过：最大差值为 {d}</translation>
+    </message>
+    <message>
+        <source>analytical</source>
+        <translation>解析</translation>
+    </message>
+    <message>
+        <source>numerical</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>difference</source>
+        <translation>差值</translation>
     </message>
     <message>
         <source>cannot write the image {path}</source>

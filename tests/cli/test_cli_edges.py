@@ -1,6 +1,7 @@
 """The command line's edges keep the contract: one line naming the file, or silence."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import graphstudio.cli as cli
+from graphstudio.document.problems import MAX_LINE
 
 ROOT = Path(__file__).resolve().parents[2]
 MOONS = ROOT / "resources" / "examples" / "25_moons_classifier.json"
@@ -54,3 +56,15 @@ def test_qts_real_messages_still_reach_stderr():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=ENV,
                           timeout=120)
     assert done.stderr.splitlines() == ["a real problem"]
+
+
+def test_validate_lines_stay_short_with_a_long_key_and_a_long_path(tmp_path, capsys):
+    folder = tmp_path / ("d" * 100)
+    folder.mkdir()
+    path = folder / "long.graph.json"
+    path.write_text(json.dumps({"graphstudio": 1, "nodes": [
+        {"id": "x", "op": "ones", "params": {"shape": [2]}},
+        {"id": "z", "op": "neg", "inputs": {"input": "x", "k" * 1000: "x"}}]}))
+    assert cli.main(["--validate", str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and all(len(line) <= MAX_LINE and line.startswith(str(path)) for line in lines), lines

@@ -4,8 +4,9 @@ that name the file, never a traceback or an internal error; memory bounded.
 Hypothesis takes the reference graphs in tests/data/examples and mutates their structure: a key or
 item deleted, a value retyped, an item or node duplicated, a number, string or list enlarged. Each
 mutant goes through ``--validate``, ``--run --json --steps 2`` and ``--export-code``, called
-in-process (fast) under a tracemalloc bound, with the memory limit lowered so that a run the guard
-lets through is small. CI runs a few hundred; the long profile runs by hand:
+in-process (fast) under a bound on the memory it grows by, with the memory limit lowered so that a
+run the guard lets through is small; one mutant in CHILD_EVERY goes through them in processes of
+their own as well. CI runs a few hundred; the long profile runs by hand:
 
     GRAPHSTUDIO_FUZZ_EXAMPLES=100000 GRAPHSTUDIO_FUZZ_SEED=7 python -m pytest tests/cli/test_contract_fuzz.py
 """
@@ -13,18 +14,24 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import os
+import resource
+import subprocess
+import sys
 import tempfile
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from graphstudio import cli
+from graphstudio.document.io import MAX_FILE_BYTES
 from graphstudio.program import compiler, memory
 from tests.data import EXAMPLES_DIR
 
@@ -36,6 +43,14 @@ MAX_LINE = 400               # a "short" stderr line
 # lines are reported only when asked (GRAPHSTUDIO_FUZZ_LINES=1).
 CHECK_LINE_LENGTH = os.environ.get("GRAPHSTUDIO_FUZZ_LINES") == "1"
 MAX_MUTANT = 1 << 20         # bytes of JSON: a mutant grows no larger (enlarging compounds)
+# One mutant in CHILD_EVERY also runs in a process of its own: the real exit status and stderr
+# (what Python or a library prints at exit, a crash), under a real memory limit.
+CHILD_EVERY = max(50, EXAMPLES // 50)
+_MUTANTS_SEEN = itertools.count()  # every CHILD_EVERY-th: Hypothesis draws small integers far more often
+CHILD_MEMORY = 3 << 30
+CHILD_TIMEOUT_S = 300
+ROOT = Path(__file__).resolve().parents[2]
+FAST_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # mutants' files: in memory where we can
 SOURCES = {p.name: json.loads(p.read_text()) for p in sorted(EXAMPLES_DIR.glob("*.json"))}
 
 BIG_INTS = (-1, 0, 2**31, -(2**31), 10**6, 10**9, 2**63, 10**18, 10**40)
@@ -113,21 +128,129 @@ def mutants(draw: Any) -> tuple[str, Any]:
     return name, tree
 
 
-def _call(args: list[str]) -> tuple[int, str, int]:
-    """cli.main in-process: (exit status, stderr, peak traced bytes)."""
-    err, out = io.StringIO(), io.StringIO()
+def _json_size(value: Any, memo: dict[int, int]) -> int:
+    """len(json.dumps(value)), without making the text: an enlarged mutant repeats the same
+    objects many times over, so each one is measured once."""
+    known = memo.get(id(value))
+    if known is not None:
+        return known
+    if isinstance(value, dict):
+        size = sum(len(json.dumps(k)) + 2 + _json_size(v, memo) for k, v in value.items())
+    elif isinstance(value, list):
+        size = sum(_json_size(v, memo) for v in value)
+    else:
+        size = len(json.dumps(value))
+    if isinstance(value, (dict, list)):
+        size += 2 + 2 * max(len(value) - 1, 0)  # the brackets, the ", " between items
+    memo[id(value)] = size
+    return size
+
+
+def _write_text(value: Any, f: IO[str], budget: int, memo: dict[int, int]) -> int:
+    """Write the start of json.dumps(value), at most ``budget`` characters; the budget left."""
+    if budget <= 0:
+        return budget
+    if not isinstance(value, (dict, list)) or _json_size(value, memo) <= 1 << 20:
+        text = json.dumps(value)
+        f.write(text[:budget])
+        return budget - len(text)
+    items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
+    f.write("{" if isinstance(value, dict) else "[")
+    budget -= 1
+    for i, (key, item) in enumerate(items):
+        if budget <= 0:
+            return budget
+        head = (", " if i else "") + (json.dumps(key) + ": " if isinstance(value, dict) else "")
+        f.write(head[:budget])
+        budget = _write_text(item, f, budget - len(head), memo)
+    f.write("}"[:budget] if isinstance(value, dict) else "]"[:budget])
+    return budget - 1
+
+
+def _write_mutant(tree: Any, path: str) -> int:
+    """Write the mutant's JSON text to ``path``; its length. A text past the file size limit is
+    written only up to one character past it: the command line reads no further."""
+    with open(path, "w", encoding="ascii") as f:
+        memo: dict[int, int] = {}
+        size = _json_size(tree, memo)
+        _write_text(tree, f, MAX_FILE_BYTES + 1, memo)
+    return size
+
+
+class _Discard(io.TextIOBase):
+    """stdout for the in-process calls: what the report says is not checked here, and holding it
+    would count against the command's memory."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _resettable_peak() -> bool:
+    """Whether Linux lets this process reset its peak resident memory (VmHWM) between calls."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+RSS_PEAK = _resettable_peak()
+
+
+def _status_bytes(key: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) << 10
+    raise KeyError(key)
+
+
+@contextlib.contextmanager
+def _peak_memory() -> Iterator[list[int]]:
+    """The growth of memory while the block runs, in bytes: of the resident memory where Linux can
+    reset its peak (every allocation, ~free), else of what Python's allocators trace (~2x slower)."""
+    peak = [0]
+    if RSS_PEAK:
+        _resettable_peak()
+        before = _status_bytes("VmRSS")
+        yield peak
+        peak[0] = _status_bytes("VmHWM") - before
+        return
     tracemalloc.start()
     try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-            code = cli.main(args)
-        peak = tracemalloc.get_traced_memory()[1]
+        yield peak
+        peak[0] = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    return code, err.getvalue(), peak
 
 
-def _breaches(path: str, args: list[str], size: int) -> list[str]:
-    code, err, peak = _call(args)
+def _call(args: list[str]) -> tuple[int, str, int]:
+    """cli.main in-process: (exit status, stderr, peak memory growth in bytes)."""
+    err = io.StringIO()
+    with _peak_memory() as peak, contextlib.redirect_stderr(err), contextlib.redirect_stdout(_Discard()):
+        code = cli.main(args)
+    return code, err.getvalue(), peak[0]
+
+
+def _call_in_child(args: list[str]) -> tuple[int, str]:
+    """``python -m graphstudio`` in a process of its own, under CHILD_MEMORY of address space (its
+    memory guard does not know it: what the guard lets through must fail as one line):
+    (exit status, stderr). A run that does not end in CHILD_TIMEOUT_S is a breach as well."""
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        done = subprocess.run([sys.executable, "-m", "graphstudio", *args], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT, timeout=CHILD_TIMEOUT_S,
+                              preexec_fn=limit_memory)
+    except subprocess.TimeoutExpired:
+        return -1, f"still running after {CHILD_TIMEOUT_S} s"
+    return done.returncode, done.stderr
+
+
+def _contract_breaches(path: str, args: list[str], code: int, err: str) -> list[str]:
     found = []
     if code not in (0, 1, 2):
         found.append(f"exit {code}")
@@ -143,6 +266,14 @@ def _breaches(path: str, args: list[str], size: int) -> list[str]:
             found.append(f"a line that does not name the file: {line[:200]}")
         elif CHECK_LINE_LENGTH and len(line) > MAX_LINE:
             found.append(f"a line of {len(line)} characters")
+    return found
+
+
+def _breaches(path: str, args: list[str], size: int, in_child: bool) -> list[str]:
+    if in_child:
+        return [f"in a process of its own: {b}" for b in _contract_breaches(path, args, *_call_in_child(args))]
+    code, err, peak = _call(args)
+    found = _contract_breaches(path, args, code, err)
     if peak > 4 * LIMIT + 40 * size + (16 << 20):
         found.append(f"peak {peak >> 20} MB for a file of {size >> 10} KB")
     return found
@@ -161,13 +292,15 @@ def small_memory_limit(monkeypatch):
 @given(mutants())
 def test_mutants_of_valid_files_keep_the_contract(mutant: tuple[str, Any]):
     name, tree = mutant
-    with tempfile.TemporaryDirectory() as tmp:
+    in_child = next(_MUTANTS_SEEN) % CHILD_EVERY == 0
+    with tempfile.TemporaryDirectory(dir=FAST_TMP) as tmp:
         path = str(Path(tmp) / name)
-        text = json.dumps(tree)
-        Path(path).write_text(text)
+        size = _write_mutant(tree, path)
         breaches = {}
         for args in (["--validate", path], ["--run", path, "--json", "--steps", "2"], ["--export-code", path]):
-            found = _breaches(path, args, len(text))
+            found = _breaches(path, args, size, in_child=False)
+            if in_child:
+                found += _breaches(path, args, size, in_child=True)
             if found:
                 breaches[args[0]] = found
         assert not breaches, (name, breaches)

@@ -96,6 +96,9 @@ REFERENCES = {
     "ceil": np.ceil,
     "round": _round,
     "masked_fill": _masked_fill,
+    "clamp_tensor": lambda a, lo, hi: np.minimum(np.maximum(a, lo) if lo is not None else a, hi)
+    if hi is not None else np.maximum(a, lo),
+    "lerp": lambda a, end, weight: a + np.asarray(weight) * (end - a),
     "dot": lambda a, b: np.dot(a, b),
     "outer": np.outer,
     "mv": lambda a, v: a @ v,

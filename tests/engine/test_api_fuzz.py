@@ -85,6 +85,41 @@ FOUND = [
     "torch.arange(1)[torch.tensor([-2, 1])]",
     "torch.ones(2, 0)[:, torch.tensor([0])]",
     "torch.dot(torch.tensor([3, 4], dtype=torch.int32), torch.tensor([1, 2], dtype=torch.int32))",
+    # subtraction with a bool operand is refused, in PyTorch's two wordings (it answered)
+    "torch.tensor([1, 2]) - True",
+    "True - torch.tensor([1.5])",
+    "torch.tensor([True]) - torch.tensor([True])",
+    "torch.tensor([True]).sub_(1)",
+    "torch.tensor([1]).__isub__(torch.tensor([True]))",
+    "torch.sub(torch.tensor([1.0]), True, alpha=2)",
+    # several ellipses: each stands for the dims left over, as PyTorch counts them (was refused)
+    "torch.ones(2, 3)[..., 0, ...]",
+    "torch.ones(2, 3)[None, 0, ..., None, ...]",
+    "torch.ones(2, 3)[..., ..., None]",
+    "torch.ones(2, 3)[..., ..., 1:]",
+    "torch.ones(2, 3)[..., ..., torch.tensor([0])]",
+    "torch.ones(3, 2)[..., ..., 0]",
+    # an index out of range names the item's position, an index tensor its place among index tensors
+    "torch.ones(2, 3)[None, 5]",
+    "torch.ones(2, 3)[None, :, torch.tensor([5])]",
+    "torch.ones(2, 3, 4)[torch.tensor([[True, True, False]] * 2), 5]",
+    "torch.ones(2, 3, 4).__setitem__((None, slice(None), torch.tensor([5])), 1.0)",
+    # values written into x[None]: their leading 1s are dropped before expand's message
+    "torch.ones(2).__setitem__(None, torch.ones(1, 3))",
+    # no matrix product of bools (it answered), unless the product is empty
+    "torch.tensor([True]) @ torch.tensor([True])",
+    "torch.mm(torch.tensor([[True]]), torch.tensor([[True]]))",
+    "torch.tensor([[[True]]]) @ torch.tensor([True])",
+    "torch.tensor([[True]]) @ torch.tensor([[[1.0]]])",
+    "torch.mv(torch.tensor([[True]]), torch.tensor([True]))",
+    "torch.ones(2, 0, dtype=torch.bool) @ torch.ones(0, 2, dtype=torch.bool)",
+    "torch.bmm(torch.tensor([[[1.0]]]), torch.tensor([[[1]]]))",
+    # index_put_ takes values of the tensor's own dtype, but for a masked fill (they were cast)
+    "torch.zeros(1).__setitem__(torch.tensor([], dtype=torch.int64), torch.tensor(0))",
+    "torch.zeros(2, 2).__setitem__((0, torch.tensor([0])), torch.tensor(1))",
+    "torch.zeros(2, 2).__setitem__((True,), torch.tensor(1))",
+    "torch.zeros(2, 2).__setitem__((0, torch.tensor([True, False])), torch.tensor([1]))",
+    "torch.zeros(2).__setitem__(torch.tensor([True, True]), torch.tensor([1, 2]))",
 ]
 
 

@@ -304,3 +304,24 @@ def test_long_arange_and_linspace_equal_pytorch_on_one_thread():
             np.testing.assert_array_equal(ours, torch.linspace(5.0, -1.25, 150001, dtype=getattr(torch, dt)).numpy())
     finally:
         torch.set_num_threads(threads)
+
+
+def test_each_op_is_bound_where_its_definition_says_and_its_aliases_and_in_place_forms_are_pytorchs():
+    """The registry declares the namespaces, aliases and in-place variants; the binding honours them, and
+    each alias and in-place form is one PyTorch has."""
+    import inspect
+
+    from graphstudio.engine.core.registry import REGISTRY
+
+    places = {"torch": (gs, torch), "Tensor": (gs.Tensor, torch.Tensor), "F": (gs.nn.functional, torch.nn.functional)}
+    for op in REGISTRY.values():
+        for ns in op.namespaces:
+            ours, theirs = places[ns]
+            assert hasattr(ours, op.name), f"{ns}.{op.name}"
+            for alias in op.aliases:
+                assert hasattr(ours, alias) and hasattr(theirs, alias), f"{ns}.{alias} ({op.name})"
+        for name in (op.name, *op.aliases) if "Tensor" in op.inplace else ():
+            assert hasattr(gs.Tensor, name + "_") and hasattr(torch.Tensor, name + "_"), f"Tensor.{name}_"
+        if "F" in op.inplace:
+            assert "inplace" in inspect.signature(getattr(gs.nn.functional, op.name)).parameters, op.name
+            assert "inplace" in inspect.signature(getattr(torch.nn.functional, op.name)).parameters, op.name

@@ -46,6 +46,9 @@ def make_inputs(op, sample, seed=0, float_dtype="float64"):
                 arr = np.asarray(rng.random(spec) > 0.5)
             elif want == "int64":
                 arr = rng.integers(0, 3, size=spec).astype(np.int64)
+            elif sample.distinct:  # evenly spaced in a random order: no ties, gaps far wider than gradcheck's step
+                arr = (rng.permutation(int(np.prod(spec))).reshape(spec) + 0.5) / max(int(np.prod(spec)), 1)
+                arr = np.asarray(arr if sample.positive else arr - 0.5).astype(want or float_dtype)
             else:
                 arr = np.asarray(rng.standard_normal(spec))
                 if sample.positive:
@@ -208,15 +211,31 @@ def _torch_fn(op):
             out[index_key(index)] = values
             return out
         return setitem
-    if name in ("gather", "index_select"):  # torch's order: input, dim, index
-        return lambda x, index, dim: getattr(torch, name)(x, dim, index)
+    if name == "clamp_tensor":  # torch.clamp with tensor bounds
+        return lambda x, lo, hi: torch.clamp(x, min=lo, max=hi)
     if name == "view":  # torch names the param `size`; the graph format says `shape`
         return lambda x, shape: x.view(shape)
-    if hasattr(torch.nn.functional, name) and (op.category in ("Loss", "Activation", "Matrix") or not op.function):
-        return getattr(torch.nn.functional, name)
-    if hasattr(torch, name):
-        return getattr(torch, name)
-    return lambda x, *a, **k: getattr(x, name)(*a, **k)
+    if "F" in op.namespaces:
+        fn = getattr(torch.nn.functional, name)
+    elif hasattr(torch, name):
+        fn = getattr(torch, name)
+    else:
+        return lambda x, *a, **k: getattr(x, name)(*a, **k)
+    return fn if op.signature is None else _in_signature_order(op, fn)
+
+
+def _in_signature_order(op, fn):
+    """`fn` called as PyTorch orders the op's arguments (gather: input, dim, index): positionally up to
+    the first one the call leaves out, by name after it."""
+    def call(*inputs, **params):
+        named = {**dict(zip((p.name for p in op.inputs), inputs)), **params}
+        positional = []
+        for name in op.signature:
+            if name not in named:
+                break
+            positional.append(named.pop(name))
+        return fn(*positional, **named)
+    return call
 
 
 @needs_torch

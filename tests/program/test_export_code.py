@@ -19,11 +19,12 @@ from graphstudio.program.export_code import export
 from graphstudio.program.runner import Runner
 from tests.data import EXAMPLES_DIR
 
-from tests.oracle import needs_torch, torch
+from tests.oracle import needs_torch
+from tests.program.exported import (assert_same_report, pytorch_report, random_leaves, runner_report,
+                                     with_runner_draws)
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPHS = sorted(EXAMPLES_DIR.glob("*.json")) + sorted((ROOT / "resources" / "examples").glob("*.json"))
-RANDOM_OPS = {"rand", "randn", "randint", "dropout", "bernoulli", "dataset"}
 
 
 def _program(path):
@@ -60,18 +61,18 @@ def test_exported_script_runs_under_graphstudio_and_matches_the_runner(path):
 
 @needs_torch
 @pytest.mark.parametrize("path", GRAPHS, ids=[p.stem for p in GRAPHS])
-def test_exported_script_runs_under_pytorch_with_the_same_results(path):
+def test_exported_script_prints_under_pytorch_the_report_of_the_runner(path):
+    """Every lesson and reference graph: values, grads, shapes, dtypes, flags, grad_fn and loss history.
+    A random leaf's numbers are the one exception (NumPy's generator, not PyTorch's): the script gets the
+    runner's draws and must agree on everything computed from them; as exported, on all but values and losses."""
     program = _program(path)
-    if any(s.op.name in RANDOM_OPS for s in program.steps):
-        pytest.skip("random leaves: PyTorch's generator draws other numbers than NumPy's")
-    runner = Runner(program)
-    runner.run()
-    ns = {}
-    exec(compile_source(export(program).replace("import torch", "import torch as torch")), ns)
-    assert ns["torch"] is torch
-    for key, value in _values(ns, runner).items():
-        np.testing.assert_allclose(value.detach().numpy(), runner.outputs()[key].host(), rtol=1e-4, atol=1e-5,
-                                   err_msg=key)
+    ours = runner_report(program)
+    script = export(program, report=True)
+    drawn = random_leaves(program)
+    if drawn:
+        assert_same_report(pytorch_report(script), ours, only_meta=frozenset(ours["outputs"]))
+        script = with_runner_draws(script, program)
+    assert_same_report(pytorch_report(script), ours)
 
 
 def compile_source(script: str):
@@ -179,6 +180,17 @@ def test_an_exported_reduction_keeps_dim_none_before_keepdim():
     ]}
     assert "torch.sum(x, dim=None, keepdim=True)" in export(compile(loads_doc(doc)))
     assert _script_report(doc)["outputs"]["s"] == _runner_report(doc)["outputs"]["s"]
+
+
+@needs_torch
+@pytest.mark.parametrize("params", [{"device": "cpu"}, {"dtype": "float64"}, {}])
+def test_an_exported_to_leaves_out_what_is_not_given(params):
+    """`x.to(device='cpu')` with no dtype was written `dtype=torch.None`, which is no Python."""
+    doc = {"graphstudio": 1, "nodes": [
+        {"id": "x", "op": "tensor", "params": {"data": [1.0, 2.5], "requires_grad": True}},
+        {"id": "y", "op": "to", "inputs": {"input": "x"}, "params": params},
+    ]}
+    assert _script_report(doc)["outputs"]["y"] == _runner_report(doc)["outputs"]["y"]
 
 
 def loads_doc(doc: dict):

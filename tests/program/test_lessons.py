@@ -19,7 +19,7 @@ import pytest
 from graphstudio import cli
 from graphstudio.document import load
 from graphstudio.program.compiler import check
-from graphstudio.program.nodes import OPTIMIZERS
+from graphstudio.engine.core.registry import optimizers
 from graphstudio.program.report import report, to_table
 from graphstudio.program.runner import Runner
 
@@ -113,7 +113,7 @@ def test_copied_lesson_matches_the_reference(shared: Path):
 
 
 TRAINING = [p for p in LESSONS
-            if any(n["op"] in OPTIMIZERS for n in json.loads(p.read_text(encoding="utf-8"))["nodes"])]
+            if any(n["op"] in optimizers() for n in json.loads(p.read_text(encoding="utf-8"))["nodes"])]
 
 
 @pytest.mark.parametrize("path", TRAINING, ids=[p.stem for p in TRAINING])

@@ -5,9 +5,6 @@ import pytest
 
 from graphstudio.document import Document, Node, dumps
 from graphstudio.ui import commands as C
-from graphstudio.ui.analysis import compiler_available
-
-needs_compiler = pytest.mark.skipif(not compiler_available(), reason="graphstudio.program.compiler not available yet")
 
 
 def _check_undo_redo(model, edit) -> Document:
@@ -99,7 +96,6 @@ def test_cycle_is_refused_and_document_unchanged(model, chain_doc, qtbot):
     assert model.doc == before
 
 
-@needs_compiler
 def test_connection_the_checker_rejects_is_refused(model):
     model.reset(Document(nodes=[
         Node("a", "ones", {}, {"shape": [2, 3]}, (0.0, 0.0)),

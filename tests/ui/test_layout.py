@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from graphstudio.document import Document, Node
 from graphstudio.ui import graph
-from graphstudio.ui.layout import layout, overlaps
+from graphstudio.ui.layout import GRID, H_GAP, NODE_WIDTH, layout, overlaps
 
 
 def _boxes(scene):
@@ -24,8 +24,7 @@ def test_every_example_opens_and_lays_out_without_overlaps(window, example_path:
     assert overlaps(_boxes(window.scene)) == []
     for wire in graph.wires(doc):  # data flows left to right
         assert doc.node(wire.src).pos[0] < doc.node(wire.dst).pos[0]
-    if window.model.analysis.compiler:
-        assert window.model.analysis.problems == []
+    assert window.model.analysis.problems == []
     before = doc.copy()
     window.model.move({doc.nodes[0].id: (5000.0, 5000.0)})
     window.actions["layout"].trigger()  # the menu action: still no overlaps, and undoable
@@ -41,6 +40,14 @@ def test_layout_avoids_crossings_on_a_small_case():
     ])
     pos = layout(doc)
     assert pos["x"][1] < pos["w"][1]  # x feeds the upper port, so it sits above w
+
+
+def test_every_gap_between_two_columns_has_room_for_a_card():
+    """Columns on the grid, each gap at least H_GAP wide (not H_GAP less what snapping took)."""
+    doc = Document(nodes=[Node("n0", "ones")] + [Node(f"n{i}", "relu", {"input": f"n{i - 1}"}) for i in range(1, 8)])
+    xs = sorted(x for x, _ in layout(doc).values())
+    assert all(x % GRID == 0 for x in xs)
+    assert min(b - a - NODE_WIDTH for a, b in zip(xs, xs[1:])) >= H_GAP
 
 
 def test_partial_positions_are_kept(model):

@@ -1,10 +1,12 @@
 """Where Tensor gets the methods that run ops, and `torch` its functions: all attached here, once.
 
-The engine's modules import one way (dtypes, backend → backprop → registry → tensor → ops →
+The engine's modules import one way (dtypes, backend → grad_graph → registry → tensor → ops →
 dispatch → op_functions → factory → functions, autograd); `tensor.py` defines what a tensor is and does on
 its own. A method that runs an op, makes a tensor or starts a backward pass needs a module above
-`tensor.py`, so it is defined or collected here and attached when `graphstudio.engine` loads. To
-find where `x.mm`, `x[0]`, `x.to(...)` or `x.add_` come from, start here.
+`tensor.py`, so it is defined or collected here and attached when `graphstudio.engine` loads. Each op's
+definition says where it goes (`namespaces`), under which other names (`aliases`) and whether it also
+runs in place (`inplace`); this module follows it. To find where `x.mm`, `x[0]`, `x.to(...)` or `x.add_`
+come from, start here.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from . import dtypes, op_functions, recording, subscript
 from .backend import get_backend
 from .grad_graph import AccumulateGrad, run_backward
 from .registry import REGISTRY
-from .tensor import INPLACE_OPS, Tensor, inplace_method
+from .tensor import Tensor, inplace_method
 
 # -- methods that run ops, make tensors or differentiate -------------------------------------------
 
@@ -90,29 +92,32 @@ TENSOR_METHODS: dict[str, Any] = {
 
 def _bind() -> None:
     """Attach, in an order where the first definition of a name wins: this module's methods, the
-    registry's ops (functions and methods), Python's operators, then the torch-level aliases, the
-    compositions and the in-place variants."""
+    registry's ops (functions and methods), Python's operators, then the ops' aliases, the
+    compositions and the ops' in-place variants."""
     for name, method in TENSOR_METHODS.items():
         setattr(Tensor, name, method)
     for name, fn in op_functions.FUNCTIONS.items():
-        if REGISTRY[name].method and name not in Tensor.__dict__:
+        if "Tensor" in REGISTRY[name].namespaces and name not in Tensor.__dict__:
             setattr(Tensor, name, op_functions.make_method(fn))
     for name, method in op_functions.operators().items():
         setattr(Tensor, name, method)
-    for alias, target in functions.ALIASES.items():
-        op, fn = REGISTRY[target], op_functions.FUNCTIONS[target]
-        if op.function:
-            op_functions.TORCH_FUNCTIONS.setdefault(alias, fn)
-        if op.method and alias not in Tensor.__dict__:
-            setattr(Tensor, alias, op_functions.make_method(fn))
+    for name, fn in op_functions.FUNCTIONS.items():
+        op = REGISTRY[name]
+        for alias in op.aliases:
+            if "torch" in op.namespaces:
+                op_functions.TORCH_FUNCTIONS.setdefault(alias, fn)
+            if "Tensor" in op.namespaces and alias not in Tensor.__dict__:
+                setattr(Tensor, alias, op_functions.make_method(fn))
     op_functions.TORCH_FUNCTIONS.update(functions.TORCH)
     for name, fn in list(op_functions.TORCH_FUNCTIONS.items()):
         op_functions.TORCH_FUNCTIONS[name] = functions.with_out(name, fn)
     for name, fn in functions.METHODS.items():
         setattr(Tensor, name, fn)
-    for name in INPLACE_OPS:
-        if hasattr(Tensor, name) and name + "_" not in Tensor.__dict__:
-            setattr(Tensor, name + "_", inplace_method(name))
+    for op in REGISTRY.values():
+        if "Tensor" in op.inplace:
+            for name in (op.name, *op.aliases):
+                if name + "_" not in Tensor.__dict__:
+                    setattr(Tensor, name + "_", inplace_method(name))
 
 
 _bind()

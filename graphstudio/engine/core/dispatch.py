@@ -119,8 +119,11 @@ def dtypes_of(be: Any, arr: Any) -> dtypes.dtype:
 
 def binary(op: type[Op], a: Any, b: Any) -> Tensor:
     """`a op b` where at least one side is a Tensor and the other may be a Python number."""
-    if not isinstance(a, Tensor):
+    number_input = not isinstance(a, Tensor)
+    if number_input:
         a = _as_operand(a, b)
+    if not op.bool_operands and _any_bool((a, b)):
+        raise _explain(op, (a, b), {}, TypeError(f"{op.name} of a bool operand"))
     be = a._be
     x = a.array
     if isinstance(b, Tensor):
@@ -133,7 +136,7 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
         if op.cast == "promote_float" and not be.from_dtype[x.dtype].is_floating_point:
             f = be.to_dtype[dtypes.DEFAULT_FLOAT]
             x, y = be.xp.astype(x, f), be.xp.astype(y, f)
-        ctx = op.node_cls_b()
+        ctx = op.node_cls_number() if number_input and op.node_cls_number else op.node_cls_b()
     elif isinstance(b, _Number):
         y = b
         needs_b = False
@@ -150,7 +153,7 @@ def binary(op: type[Op], a: Any, b: Any) -> Tensor:
     needs_a = a.requires_grad
     if records(op, op.grad_fn, out.dtype, be, needs_a or needs_b):
         edge_a = (a._edge or a._leaf_edge()) if needs_a else NO_EDGE
-        if not op.derivative:
+        if not op.derivative or number_input and op.node_cls_number:  # edges to the inputs requiring grad
             ctx.next_functions = ((edge_a, _edge(b)) if needs_a and needs_b else (edge_a,) if needs_a else (_edge(b),))
             ctx.needs = (needs_a, needs_b)
         elif op.number_edge or isinstance(b, Tensor):
@@ -188,6 +191,11 @@ def _with_scalar(op: type[Op], be: Any, x: Any, value: Any) -> tuple[Any, Any]:
     return x, value
 
 
+def _any_bool(args: tuple) -> bool:
+    """Whether a tensor or Python-number argument is a bool (see Op.bool_operands)."""
+    return any(a.__class__ is bool or isinstance(a, Tensor) and a.dtype is dtypes.bool_ for a in args)
+
+
 def _as_operand(value: Any, like: Tensor) -> Tensor:
     """A Python number on the left of an op (`2 - x`): a 0-dim tensor of the type PyTorch would use."""
     be = like._be
@@ -222,6 +230,8 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     for t in tensors:
         if t._be is not be:
             raise _device_mismatch(tensors[0], t)
+    if not op.bool_operands and _any_bool(args):
+        raise _explain(op, args, params, TypeError(f"{op.name} of a bool operand"))
     arrays = _cast_args(op, be, args, tensors)
     if plan is None:
         name = op.grad_fn_name(params)

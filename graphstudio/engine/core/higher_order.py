@@ -169,9 +169,10 @@ def _linked(node: Node, be: Any, value: Any, role: Any) -> Any:
         edge = (node, 0)
     elif role is None:
         edge = None
-    else:  # input `role`'s edge: inputs that take no gradient (a mask, an index) have none
-        edge = node.next_functions[role - sum(not p.differentiable for p in type(node).op.inputs[:role])]
-        if edge[0] is None:
+    else:  # input `role`'s edge: inputs that take no gradient (a mask, an index, `2` in `2 ** x`) have none
+        edges = type(node).edges
+        edge = node.next_functions[sum(edges[:role])] if edges[role] else None
+        if edge is not None and edge[0] is None:
             edge = None
     return wrap(value, be, edge)
 

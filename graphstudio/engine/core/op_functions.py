@@ -13,10 +13,9 @@ from typing import Any, Callable
 from . import dtypes
 from . import ops  # noqa: F401  (fills the registry the functions are made from)
 from .dispatch import apply, binary, default_plan, unary
-from .registry import REGISTRY, Op
+from .registry import PARAM_TYPES, REGISTRY, Op
 from .tensor import Tensor
 
-_SIZE_TYPES = ("shape", "size", "expand_size", "dims")  # `x.view(2, 3)` packs its sizes into one param
 
 
 def fast_path(op: type[Op]) -> Callable | None:
@@ -54,9 +53,12 @@ def bind(op: type[Op], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
     ports, params = op.inputs, op.params
     if "axis" in kwargs or "keepdims" in kwargs:
         kwargs = _numpy_names(op, kwargs)
+    if op.signature is not None and len(args) > 1:
+        args, kwargs = _by_signature(op, args, kwargs)
     inputs: list[Any] = list(args[: len(ports)])
     rest = list(args[len(ports):])
-    if rest and params and params[0].type in _SIZE_TYPES and not (len(rest) == 1 and isinstance(rest[0], (list, tuple))):
+    if rest and params and PARAM_TYPES[params[0].type].varargs \
+            and not (len(rest) == 1 and isinstance(rest[0], (list, tuple))):
         rest = [tuple(rest)]  # x.view(3, 4) means x.view((3, 4))
     if len(rest) > len(params):
         raise TypeError(f"{op.name}() takes {len(ports) + len(params)} positional arguments but {len(args)} were given")
@@ -76,6 +78,18 @@ def bind(op: type[Op], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         if p.required and p.name not in bound:
             raise TypeError(f'{op.name}() missing 1 required positional arguments: "{p.name}"')
     return tuple(inputs), bound
+
+
+def _by_signature(op: type[Op], args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """Positional arguments named by PyTorch's order (`op.signature`), so ports and params then bind by name."""
+    if len(args) > len(op.signature):
+        raise TypeError(f"{op.name}() takes {len(op.signature)} positional arguments but {len(args)} were given")
+    named = dict(kwargs)
+    for name, value in zip(op.signature, args):
+        if name in named:
+            raise TypeError(f"{op.name}() got multiple values for argument '{name}'")
+        named[name] = value
+    return (), named
 
 
 _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
@@ -113,8 +127,9 @@ def make_function(op: type[Op]) -> Callable:
                 if fast is not None:
                     return fast(op, *args)
                 return _named(op, op._defaults, apply(op, args, op.defaults(), default_plan(op)))
-            if other_op is not None and (len(args) > 1 and isinstance(args[1], Tensor) or "other" in kwargs):
-                return call(other_op, (args[0], args[1] if len(args) > 1 else kwargs["other"]))  # max(a, b)
+            if other_op is not None and any(isinstance(v, Tensor) for v in (*args[1:], *kwargs.values())):
+                inputs, params = bind(other_op, args, kwargs)  # max(a, b), clamp(x, min=t)
+                return call(other_op, inputs, params)
             inputs, params = bind(op, args, kwargs)
             return _named(op, params, call(op, inputs, params))
     fn.__name__ = fn.__qualname__ = op.name

@@ -90,11 +90,17 @@ def _int_or_ints(v: Any) -> bool:
 class ParamType(NamedTuple):
     """What a param type accepts in a graph file (`accepts`, described as `expected`), and what to
     type for it (`example`). Bounds (≥ 0, one -1) are the editor's and the op's to enforce: a file
-    with a negative size gets PyTorch's own message from inference."""
+    with a negative size gets PyTorch's own message from inference.
+
+    `listed`: a list, which the editor also takes as PyTorch writes it (`2, 3` or `(2, 3)`);
+    `varargs`: as an op's first param, the numbers after the tensors fill it (`x.view(2, 3)`).
+    """
 
     accepts: Any
     expected: str
     example: str
+    listed: bool = False
+    varargs: bool = False
 
 
 def _choice(v: Any) -> bool:
@@ -108,12 +114,16 @@ PARAM_TYPES: dict[str, ParamType] = {
     "str": ParamType(lambda v: isinstance(v, str), "a string", "x"),
     "choice": ParamType(_choice, "one of the choices", ""),
     "dtype": ParamType(_choice, "a dtype", "float32"),
-    "shape": ParamType(_int_or_ints, "a list of integers", "2, 3"),  # sizes ≥ 0 (zeros, repeat)
-    "size": ParamType(_int_or_ints, "a list of integers", "2, -1"),  # one -1 is worked out (reshape, view)
-    "expand_size": ParamType(_int_or_ints, "a list of integers", "3, -1"),  # each -1 keeps that dim (expand)
-    "dims": ParamType(lambda v: isinstance(v, list) and all(_is_int(x) for x in v), "a list of integers", "0, 1"),
-    "int_or_ints": ParamType(_int_or_ints, "an integer or a list of integers", "2"),
-    "dims_or_none": ParamType(_int_or_ints, "an integer or a list of integers", "0"),
+    # sizes ≥ 0 (zeros, repeat)
+    "shape": ParamType(_int_or_ints, "a list of integers", "2, 3", listed=True, varargs=True),
+    # one -1 is worked out (reshape, view)
+    "size": ParamType(_int_or_ints, "a list of integers", "2, -1", listed=True, varargs=True),
+    # each -1 keeps that dim (expand)
+    "expand_size": ParamType(_int_or_ints, "a list of integers", "3, -1", listed=True, varargs=True),
+    "dims": ParamType(lambda v: isinstance(v, list) and all(_is_int(x) for x in v), "a list of integers", "0, 1",
+                      listed=True, varargs=True),
+    "int_or_ints": ParamType(_int_or_ints, "an integer or a list of integers", "2", listed=True),
+    "dims_or_none": ParamType(_int_or_ints, "an integer or a list of integers", "0", listed=True),
     "dim_or_none": ParamType(_is_int, "an integer", "0"),
     "padding": ParamType(lambda v: _int_or_ints(v) or v in ("same", "valid"),
                          'an integer, a list of integers, "same" or "valid"', "1"),
@@ -121,7 +131,7 @@ PARAM_TYPES: dict[str, ParamType] = {
     "floats": ParamType(lambda v: isinstance(v, list) and all(_is_num(x) for x in v), "a list of numbers",
                         "0.9, 0.999"),
     "data": ParamType(lambda v: _is_num(v) or isinstance(v, (list, bool)), "a number or nested lists of numbers",
-                      "[[1, 2], [3, 4]]"),
+                      "[[1, 2], [3, 4]]", listed=True),
 }
 
 
@@ -158,7 +168,7 @@ class Sample:
     error: str | None = None
     positive: bool = False
     dtypes: tuple | None = None
-    distinct: bool = False  # inputs whose values must not tie (max, sort-like ops)
+    distinct: bool = False  # no ties: evenly spaced values in a random order (max, max_pool2d pick one element)
     gradcheck: bool = True  # False: inputs on the edge of the op's domain, where finite differences step outside
 
 
@@ -185,19 +195,40 @@ class Op:
     samples: ClassVar[tuple[Sample, ...]] = ()
     method: ClassVar[bool] = True        # also a Tensor method (x.mm(y))
     function: ClassVar[bool] = True      # also a torch-level function (torch.mm)
+    functional: ClassVar[bool | None] = None  # also in torch.nn.functional (F.relu); None: where `torch` calls it there
+    namespaces: ClassVar[tuple[str, ...]]  # set by register() from the three above: "torch", "Tensor", "F"
+    aliases: ClassVar[tuple[str, ...]] = ()  # other names PyTorch gives the op, in the same namespaces (clip: clamp)
+    inplace: ClassVar[tuple[str, ...]] = ()  # where it also runs in place: "Tensor" (x.relu_(), and each alias's
+                                             # x.clip_()), "F" (F.relu(x, inplace=True))
+    # PyTorch's positional order of the arguments, by name, when it is not the ports then the params (gather:
+    # input, dim, index). Names that are neither are PyTorch's legacy arguments (a loss's size_average).
+    signature: ClassVar[tuple[str, ...] | None] = None
+    torch_class: ClassVar[str | None] = None  # an optimizer: the torch.optim class it steps with ("SGD")
     grad_fn_tensor: ClassVar[str | None] = None  # another grad_fn name when the 2nd input is a tensor
+    # PyTorch's grad_fn when the 1st input is a Python number (`2 ** x`: PowBackward2, with one edge, to the
+    # tensor; "NotImplemented" where that overload has no derivative, as `2 % x`)
+    grad_fn_number_input: ClassVar[str | None] = None
     derivative: ClassVar[bool] = True    # False: recorded (grad_fn "NotImplemented") but backward refuses;
                                          # its node has edges to the inputs that require grad only
     fast_defaults: ClassVar[bool] = False  # with every param at its default, the short path (dispatch.binary) runs it
     returns_input: ClassVar[bool] = False  # a forward that hands back its input array means "the input tensor
                                            # itself" (no node), as PyTorch's no-op flatten, contiguous, to
+    bool_operands: ClassVar[bool] = True  # False: a bool operand is refused before casting (PyTorch has no bool
+                                          # subtraction); inference words the refusal
     number_edge: ClassVar[bool] = True   # a Python-number 2nd input keeps an edge (add, mul) or has none (pow)
     # What each entry of `ctx.saved` is, so the backward can run on Tensors and be differentiated again
     # (create_graph=True): an input's index, OUT, or None (a constant, e.g. a mask). None on the op: its
     # backward works on arrays only. Declared on the op itself, never inherited (see higher_order).
     double_backward: ClassVar[tuple | None] = None
+    # The chain rule written out: one "∂L/∂x = …" per differentiable input, in order (G: the output's
+    # gradient, y: the output, ᵀ: the last two dims swapped); engine/core/chain_rule.py fills in a run's shapes.
+    vjp_formula: ClassVar[tuple[str, ...]] = ()
+    # The backward gives an input's gradient broadcast over all but its last k dims (elementwise 0, matmul 2)
+    # and the engine sums it back to the input's shape; None: the backward gives the input's shape itself.
+    grad_broadcast: ClassVar[int | None] = None
     node_cls: ClassVar[type[Node]]
     node_cls_b: ClassVar[type[Node]]
+    node_cls_number: ClassVar[type[Node] | None]
 
     # -- what the compiler and editor call, with no data ---------------------------------
     @classmethod
@@ -237,32 +268,42 @@ REGISTRY: dict[str, type[Op]] = {}
 _NODE_CLASSES: dict[tuple, type[Node]] = {}
 
 
-def node_class(name: str, op: type[Op], n_outputs: int = 1, multi: bool | None = None) -> type[Node]:
+def node_class(name: str, op: type[Op], n_outputs: int = 1, multi: bool | None = None,
+               edges: tuple[bool, ...] | None = None) -> type[Node]:
     """The grad_fn class for a PyTorch name; its `vjp` is the op's backward.
 
     `multi`: the op returned a tuple (even of one tensor), so gradients arrive as a list.
+    `edges`: which inputs have an edge (default: the differentiable ports, see Port.differentiable).
+    A node named NotImplemented refuses to run backward, as PyTorch's for an op with no derivative.
     """
     multi = n_outputs > 1 if multi is None else multi
-    key = (name, op, n_outputs, multi)
+    edges = tuple(p.differentiable for p in op.inputs) if edges is None else edges
+    key = (name, op, n_outputs, multi, edges)
     cls = _NODE_CLASSES.get(key)
     if cls is None:
-        cls = type(name, (Node,), {"__slots__": (), "vjp": _edge_gradients(op), "op": op, "n_outputs": n_outputs,
-                                   "multi": multi})
+        vjp = _not_implemented(op) if name == "NotImplemented" else _edge_gradients(op, edges)
+        cls = type(name, (Node,), {"__slots__": (), "vjp": vjp, "op": op, "n_outputs": n_outputs,
+                                   "multi": multi, "edges": edges})
         if name in _CPP_NODES:  # C++ nodes: PyTorch's name() is qualified, the class name is not
             cls.__qualname__ = "torch::autograd::" + name
         _NODE_CLASSES[key] = cls
     return cls
 
 
-def _edge_gradients(op: type[Op]) -> Any:
-    """The op's backward, keeping the gradients of the inputs that have an edge (see Port.differentiable)."""
-    keep = tuple(p.differentiable for p in op.inputs)
-    if all(keep):
+def _edge_gradients(op: type[Op], edges: tuple[bool, ...]) -> Any:
+    """The op's backward, keeping the gradients of the inputs that have an edge."""
+    if all(edges):
         return op.backward
     backward = op.backward
 
     def vjp(ctx: Node, grad: Any) -> tuple:
-        return tuple(g for g, k in zip(backward(ctx, grad), keep) if k)
+        return tuple(g for g, k in zip(backward(ctx, grad), edges) if k)
+    return vjp
+
+
+def _not_implemented(op: type[Op]) -> Any:
+    def vjp(ctx: Node, grad: Any) -> tuple:
+        raise RuntimeError(f"derivative for aten::{op.name} is not implemented")
     return vjp
 
 
@@ -281,14 +322,25 @@ def register(cls: type[Op]) -> type[Op]:
         if inspect.isfunction(cls.__dict__.get(fn)):  # written without @staticmethod, for brevity
             setattr(cls, fn, staticmethod(cls.__dict__[fn]))
     cls._defaults = {p.name: p.default for p in cls.params}
+    functional = cls.functional if cls.functional is not None else cls.torch.startswith("torch.nn.functional.")
+    cls.namespaces = tuple(ns for ns, has in (("torch", cls.function), ("Tensor", cls.method), ("F", functional))
+                           if has and cls.kind == "op")
+    assert set(cls.inplace) <= set(cls.namespaces), f"op {cls.name}: in place where it is not ({cls.inplace})"
     cls.node_cls = node_class(cls.grad_fn or "NoneBackward", cls)
     cls.node_cls_b = node_class(cls.grad_fn_tensor, cls) if cls.grad_fn_tensor else cls.node_cls
+    cls.node_cls_number = node_class(cls.grad_fn_number_input, cls, edges=(False, True)) \
+        if cls.grad_fn_number_input else None
     REGISTRY[cls.name] = cls
     return cls
 
 
 def get(name: str) -> type[Op]:
     return REGISTRY[name]
+
+
+def optimizers() -> dict[str, str]:
+    """Each optimizer op's name → the torch.optim class it steps with."""
+    return {op.name: op.torch_class for op in REGISTRY.values() if op.torch_class is not None}
 
 
 def ops_by_category() -> dict[str, list[type[Op]]]:

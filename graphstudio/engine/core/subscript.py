@@ -70,6 +70,8 @@ def setitem(self: Tensor, key: Any, value: Any) -> None:
             view = self.array[...]  # the tensor's next version: the same memory, a new array object
             try:
                 if any(hasattr(k, "dtype") for k in native):
+                    if isinstance(value, Tensor) and value.dtype is not self.dtype:
+                        raise TypeError("values of another dtype")  # refused by the general path, or a masked fill
                     view[native]  # noqa: B018  (reading checks every index: NumPy writes up to a bad one)
                 view[native] = value.array if isinstance(value, Tensor) else value
             except (ValueError, IndexError, TypeError):

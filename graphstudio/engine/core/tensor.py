@@ -97,7 +97,7 @@ class Tensor:
                                f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size")
         if value.dtype is not self.dtype:
             raise RuntimeError(
-                f"attempting to assign a gradient with dtype '{_CPP_TYPE[value.dtype.name]}' to a tensor with grad_dtype "
+                f"attempting to assign a gradient with dtype '{value.dtype.c_type}' to a tensor with grad_dtype "
                 f"'{self.dtype.scalar_type}'. The gradient must match the tensor's grad_dtype (defaults to the tensor's "
                 "dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to allow any dtype. "
                 "Set grad_dtype with caution. Diverging the dtypes of a tensor and its gradient may break downstream "
@@ -371,7 +371,7 @@ class Tensor:
             self.array = new
 
     def _new_version(self) -> None:
-        """About to change in place: a fresh array object over the same memory (see backprop.mark_modified)."""
+        """About to change in place: a fresh array object over the same memory (see grad_graph.mark_modified)."""
         old = self.array
         self.array = old[...]
         mark_modified(self, old, self.array)
@@ -477,16 +477,8 @@ def _created_requiring_grad(t: Tensor) -> Tensor:
     return t.requires_grad_(True)
 
 
-_CPP_TYPE = {"float32": "float", "float64": "double", "int32": "int", "int64": "long int", "bool": "bool"}
-
-# Ops PyTorch also has as in-place methods (`x.clamp_(0, 1)`, `x.sqrt_()`): each runs the op and writes
-# the result into the tensor (or, when autograd records it, rebinds the tensor to the op's output).
-INPLACE_OPS = ("abs", "neg", "exp", "log", "log2", "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
-               "tanh", "sigmoid", "relu", "pow", "clamp", "clip", "clamp_min", "clamp_max", "floor", "ceil", "round",
-               "trunc", "frac", "sign", "square", "reciprocal", "remainder", "fmod", "floor_divide", "masked_fill",
-               "lerp", "logical_not", "bitwise_not", "unsqueeze", "squeeze", "t", "transpose", "fill_diagonal")
-
-
+# The in-place variants an op declares (`x.clamp_(0, 1)`, `x.sqrt_()`, `F.relu(x, inplace=True)`): each runs
+# the op and writes the result into the tensor (or, when autograd records it, rebinds the tensor to the op's output).
 def run_inplace(self: Tensor, out_of_place: Any, *args: Any, **kwargs: Any) -> Tensor:
     """`self = out_of_place(self, ...)`, in place: written into self's memory, or rebound when recorded."""
     if self._check_inplace():

@@ -1,22 +1,17 @@
-"""`torch.nn.functional`: the registry's activations, layers and losses as functions, and the few
-PyTorch functions that are compositions of them (relu6, normalize, one_hot's class count)."""
+"""`torch.nn.functional`: the registry's ops that PyTorch has there (each op's `namespaces` says so), with
+PyTorch's `inplace=True` and a loss's legacy arguments where the op declares them, and the few PyTorch
+functions that are compositions of them (relu6, normalize, one_hot's class count)."""
 from __future__ import annotations
 
 import warnings
 from typing import Any
 
 from ..core.op_functions import FUNCTIONS, call
-from ..core.registry import REGISTRY
-
-NAMES = ("sigmoid", "tanh", "linear", "mse_loss", "l1_loss", "cross_entropy", "nll_loss",
-         "binary_cross_entropy_with_logits", "binary_cross_entropy", "gelu", "softplus", "smooth_l1_loss",
-         "huber_loss", "conv2d", "avg_pool2d")
-INPLACE = ("relu", "leaky_relu", "elu", "silu", "hardtanh", "dropout")  # these also take inplace=True
-
-globals().update({name: FUNCTIONS[name] for name in NAMES if name in FUNCTIONS})
+from ..core.registry import REGISTRY, Op
 
 
 def _with_inplace(name: str) -> Any:
+    """The op's function with PyTorch's `inplace=True` (the op declares `inplace` "F")."""
     fn = FUNCTIONS[name]
 
     def f(input: Any, *args: Any, inplace: bool = False, **kwargs: Any) -> Any:
@@ -31,19 +26,16 @@ def _with_inplace(name: str) -> Any:
     return f
 
 
-globals().update({name: _with_inplace(name) for name in INPLACE})
+def loss_arguments(name: str) -> tuple[str, ...]:
+    """PyTorch's arguments of a loss after (input, target), in its positional order (the op's signature)."""
+    op = REGISTRY[name]
+    return op.signature[len(op.inputs):]
 
-# PyTorch's arguments of each loss after (input, target), in its positional order.
-LOSS_ARGUMENTS = {
-    "mse_loss": ("size_average", "reduce", "reduction", "weight"),
-    "l1_loss": ("size_average", "reduce", "reduction", "weight"),
-    "cross_entropy": ("weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"),
-    "nll_loss": ("weight", "size_average", "ignore_index", "reduce", "reduction"),
-    "binary_cross_entropy": ("weight", "size_average", "reduce", "reduction"),
-    "binary_cross_entropy_with_logits": ("weight", "size_average", "reduce", "reduction", "pos_weight"),
-    "huber_loss": ("reduction", "delta", "weight"),
-    "smooth_l1_loss": ("size_average", "reduce", "reduction", "beta"),
-}
+
+def _takes_legacy_arguments(op: type[Op]) -> bool:
+    """Whether the op's signature names arguments it has no port or param for (a loss's size_average)."""
+    own = {p.name for p in op.inputs} | {p.name for p in op.params}
+    return op.signature is not None and not own.issuperset(op.signature)
 
 
 def legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
@@ -59,7 +51,7 @@ def legacy_reduction(size_average: bool | None, reduce: bool | None) -> str:
 def loss_options(name: str, args: tuple, kwargs: dict, positional: tuple[str, ...] | None = None) -> dict:
     """A loss's arguments bound by PyTorch's names and order; the legacy flags become `reduction`, and a
     per-element weight (not supported) says so rather than being ignored."""
-    positional = LOSS_ARGUMENTS[name] if positional is None else positional
+    positional = loss_arguments(name) if positional is None else positional
     if len(args) > len(positional):
         raise TypeError(f"{name}() takes at most {len(positional)} optional positional arguments ({len(args)} given)")
     options = dict(zip(positional, args))
@@ -87,7 +79,15 @@ def _loss(name: str) -> Any:
     return f
 
 
-globals().update({name: _loss(name) for name in LOSS_ARGUMENTS})
+def _functional(op: type[Op]) -> Any:
+    if _takes_legacy_arguments(op):
+        return _loss(op.name)
+    if "F" in op.inplace:
+        return _with_inplace(op.name)
+    return FUNCTIONS[op.name]
+
+
+globals().update({op.name: _functional(op) for op in REGISTRY.values() if "F" in op.namespaces})
 
 
 def _implicit_dim(name: str, ndim: int) -> int:

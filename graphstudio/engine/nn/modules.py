@@ -603,7 +603,7 @@ def _loss(name: str, fn_name: str, extra: tuple = ()) -> type[Module]:
     """A loss layer: `Loss(reduction=…)(input, target)` is `F.<fn>(input, target, reduction=…)`; its
     arguments are PyTorch's (the functional's, but for its trailing weight), the legacy ones included."""
     names = ["reduction"] + [k for k, _ in extra]
-    positional = F.LOSS_ARGUMENTS[fn_name]
+    positional = F.loss_arguments(fn_name)
     if positional[-1] == "weight" and positional[0] != "weight":
         positional = positional[:-1]
 

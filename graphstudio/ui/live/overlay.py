@@ -66,7 +66,7 @@ USE_ANCHORS = (0.75, 0.85)       # a fan-out use's card: near the node it feeds
 USE_REACH = 2
 RESULT_REACH = 18                # a result card goes further to find room: it must be seen
 RESULT_FAR = 48
-BADGE_OVERHANG = 30.0            # how far past its box's right edge a badge or sum may reach in its kept room
+SUM_OVERHANG = 30.0              # how far past its box's right edge the room kept for sums reaches
 
 
 def structure(doc: Any) -> list[tuple]:
@@ -147,9 +147,14 @@ class LiveLayer(QObject):
     @staticmethod
     def _reserved(node: NodeItem, sums: int) -> QRectF:
         """The room under a box kept for what a run writes there (its badge and sums), in the node's
-        coordinates: the cards stay out of it before the badges arrive, so they need not move then."""
+        coordinates: the cards stay out of it before the badges arrive, so they need not move then.
+
+        A badge (``grad_fn · requires_grad``) fits under its box; only a sum may run past its right
+        edge, so only a node with sums keeps room there — the gap beside a box stays free for the
+        card of a wire that leaves it level with the box above. A badge or sum that grows past its
+        room is an obstacle itself (a child of its node) and the cards are placed again."""
         w, h = node.size
-        return QRectF(-4, h, w + BADGE_OVERHANG, 22 + 20 * sums + 2)
+        return QRectF(-4, h, w + 4 + (SUM_OVERHANG if sums else 0.0), 22 + 20 * sums + 2)
 
     def _obstacles(self) -> list[Rect]:
         """Every node box with its ports, flags, labels and badges (its children) and the room kept

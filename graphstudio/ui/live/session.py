@@ -23,13 +23,15 @@ from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QPushButton
 
 from graphstudio.document.references import source_of
-from graphstudio.program.nodes import OPTIMIZERS
+from graphstudio.program.compiler import Program, compile
+from graphstudio.program.instruments import node_gradcheck, wire_rules
 
 from .animation import Animator, Wave, backward_waves, forward_waves
 from .. import graph, i18n
 from ..i18n import tr
 from ..wording import error_text
 from .apply import ApplyTrainedValues
+from .chain import ChainRulePanel
 from .lossplot import LossPlot
 from .overlay import FANOUT, LiveLayer
 from .panels import WirePanel
@@ -40,6 +42,11 @@ from .worker import MAX_RATE, LiveThread, Snapshot
 
 #: Wire panels handed new values per event-loop turn by a refresh without animation (see show_now).
 SLICE_EDGES = 32
+
+
+def _is_optimizer(op_name: str) -> bool:
+    op = graph.op_class(op_name)
+    return op is not None and op.torch_class is not None
 
 
 class LiveSession(QObject):
@@ -89,6 +96,12 @@ class LiveSession(QObject):
         window.tabifyDockWidget(self.loss_dock, self.viewer_dock)
         window.resizeDocks([self.loss_dock], [230], Qt.Orientation.Vertical)
         self.loss_dock.raise_()
+        self.chain = ChainRulePanel()
+        self.chain_dock = self._dock(QT_TR_NOOP("Chain rule"), self.chain, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.chain.gradcheckRequested.connect(self.gradcheck_selected)
+        self.shown.connect(lambda kind: self.explain_selection())
+        self._root: str | None = None                          # the output the editor's Backward started from
+        self._traced: tuple[Any, Program | None] | None = None  # (a run's wires, the program compiled for them)
         self._bottom_shown: bool | None = None
         self._show_bottom_docks()
         self.model.changed.connect(self._show_bottom_docks)
@@ -116,13 +129,13 @@ class LiveSession(QObject):
             app.aboutToQuit.connect(live.shutdown)
 
     def _optimizer_ids(self) -> list[str]:
-        return [n.id for n in self.model.doc.nodes if n.op in OPTIMIZERS]
+        return [n.id for n in self.model.doc.nodes if _is_optimizer(n.op)]
 
     def doc_lrs(self) -> dict[str, float]:
         """Each optimizer's learning rate as the graph sets it (its op's default when unset)."""
         lrs = {}
         for n in self.model.doc.nodes:
-            if n.op in OPTIMIZERS:
+            if _is_optimizer(n.op):
                 default = next((p.default for p in graph.op_class(n.op).params if p.name == "lr"), None)
                 lr = n.params.get("lr", default)
                 if isinstance(lr, (int, float)):
@@ -146,7 +159,7 @@ class LiveSession(QObject):
     def _show_bottom_docks(self) -> None:
         """The loss plot only where there is a loss to plot: a graph with no optimizer keeps the canvas
         tall (the tensor viewer still opens when a panel or node is clicked)."""
-        wanted = any(n.op in OPTIMIZERS for n in self.model.doc.nodes)
+        wanted = any(_is_optimizer(n.op) for n in self.model.doc.nodes)
         if wanted != self._bottom_shown:
             self._bottom_shown = wanted
             self.loss_dock.setVisible(wanted)
@@ -154,12 +167,12 @@ class LiveSession(QObject):
             if wanted:
                 self.loss_dock.raise_()
 
-    def _dock(self, title: str, widget: Any) -> QDockWidget:
+    def _dock(self, title: str, widget: Any, area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
         dock = QDockWidget(self.window)
-        dock.setObjectName("Live" + title)
+        dock.setObjectName("Live" + title.replace(" ", ""))
         i18n.live(dock, lambda: dock.setWindowTitle(tr(title)))
         dock.setWidget(widget)
-        self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.window.addDockWidget(area, dock)
         view_menu = self.window.findChild(QMenu, "view_menu")  # the editor's View menu lists its docks
         if view_menu is not None:
             view_menu.addAction(dock.toggleViewAction())
@@ -196,6 +209,7 @@ class LiveSession(QObject):
         if root is not None:  # the value key of the node's first output (``id:name`` when it has several)
             outputs = self.model.outputs_of(self.model.doc.node(root))
             root = root if len(outputs) <= 1 else f"{root}:{outputs[0]}"
+        self._root = root
         serial = self._request("backward", root)
         if choice.message:
             self._say(choice.message)
@@ -314,6 +328,7 @@ class LiveSession(QObject):
             self._pick_doc_device()
         self.loss_plot.clear(self._optimizer_ids())
         self.snapshot = self.trained = None
+        self.explain_selection()
         self._update_buttons()
         return True
 
@@ -623,6 +638,67 @@ class LiveSession(QObject):
         ids = self.scene.selected_ids()
         if len(ids) == 1:
             self.open_node(ids[0])
+        self.explain_selection()
+
+    # -- the chain rule and gradcheck of the selection ------------------------------------------------------------
+    def explain_selection(self) -> None:
+        """Show the chain rule of the selected wire (or of every input of the selected node) in the dock."""
+        node_id, wire = self._chain_target()
+        if node_id is None:
+            self.chain.show_hint()
+            return
+        program, trace = self._traced_program()
+        if program is None or trace is None:
+            self.chain.show_hint(tr("Run Forward or Backward to see the chain rule with this run's shapes."))
+            return
+        step = program.step(node_id)
+        if step.kind != "op":
+            self.chain.show_hint(tr("A leaf or a sink has no chain rule of its own: select a wire into an op."))
+            return
+        try:
+            rules = wire_rules(program, trace, node_id, self._root)
+        except (KeyError, ValueError):  # the run stopped before this node
+            self.chain.show_hint(tr("This node did not run in the last step."))
+            return
+        if wire is not None:
+            rules = [r for r in rules if r.port == wire.port and r.index == wire.index]
+        self.chain.show_rules(rules, step.op.differentiable and step.op.derivative)
+
+    def gradcheck_selected(self) -> None:
+        """Gradcheck of the selected node (or of the node the selected wire feeds) at the last run's values."""
+        node_id, wire = self._chain_target()
+        program, trace = self._traced_program()
+        if node_id is None or program is None or trace is None:
+            return
+        try:
+            result = node_gradcheck(program, trace, node_id)
+        except (KeyError, ValueError) as e:
+            self.chain.show_gradcheck(str(e))
+            return
+        focus = None
+        if wire is not None:  # the checked inputs are the inputs with a chain rule, in the same order
+            ports = [(r.port, r.index) for r in wire_rules(program, trace, node_id, self._root)]
+            focus = ports.index((wire.port, wire.index)) if (wire.port, wire.index) in ports else None
+        self.chain.show_gradcheck(result, focus)
+
+    def _chain_target(self) -> tuple[str | None, Any]:
+        wires, ids = self.scene.selected_wires(), self.scene.selected_ids()
+        if len(wires) == 1 and not ids:
+            return wires[0].dst, wires[0]
+        return (ids[0], None) if len(ids) == 1 else (None, None)
+
+    def _traced_program(self) -> tuple[Program | None, Any]:
+        """The program of the last traced run (compiled once per run of a graph) and its trace."""
+        snap = self.snapshot
+        if snap is None or snap.trace is None:
+            return None, None
+        if self._traced is None or self._traced[0] is not snap.edges:
+            try:
+                program: Program | None = compile(self.model.doc, self.model.base_dir)
+            except Exception:  # the graph has a problem now: the canvas says which
+                program = None
+            self._traced = (snap.edges, program)
+        return self._traced[1], snap.trace
 
     # -- apply trained values ------------------------------------------------------------------------------------
     def apply_trained(self) -> str | None:

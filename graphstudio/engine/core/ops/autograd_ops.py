@@ -61,6 +61,8 @@ class To(Op):
                 a = be.xp.astype(a, target)
         return a  # the input array itself when nothing changes: PyTorch hands back the input tensor
 
+    vjp_formula = ("∂L/∂x = G, cast back to x's dtype and device",)
+
     @staticmethod
     def backward(ctx, g):
         src, dt = ctx.info

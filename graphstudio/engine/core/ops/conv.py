@@ -228,6 +228,10 @@ class Conv2d(Op):
             out = out[0, ...]
         return out
 
+    vjp_formula = ("∂L/∂x = conv_transpose2d(G, w)",
+                   "∂L/∂w = G correlated with the patches of x",
+                   "∂L/∂b = Σ G over batch, height and width")
+
     def backward(ctx, g):
         x, w = ctx.saved
         geo, groups = ctx.info
@@ -366,6 +370,8 @@ class MaxPool2d(Op):
         ctx.info = geo
         return out if x.ndim == 4 else out[0, ...]
 
+    vjp_formula = ("∂L/∂x = G routed to each window's max, 0 elsewhere",)
+
     def backward(ctx, g):
         x, where = ctx.saved
         xp = ctx.xp
@@ -426,6 +432,8 @@ class AvgPool2d(Op):
         else:
             out = total / divisor
         return out if x.ndim == 4 else out[0, ...]
+
+    vjp_formula = ("∂L/∂x = G / (window size), spread over each window",)
 
     def backward(ctx, g):
         geo, divisor, ndim = ctx.info

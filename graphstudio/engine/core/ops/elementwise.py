@@ -24,6 +24,7 @@ class Binary(Op):
     inputs = (T("input"), T("other", scalar_ok=True))
     cast = "promote"
     samples = BINARY_SAMPLES
+    grad_broadcast = 0
 
     def infer(a, b):
         return _infer.elementwise(_infer.need_tensor(a, "input"), b)
@@ -76,20 +77,47 @@ class Add(_Scaled):
         ctx.info = alpha
         return a + b if alpha == 1 else a + Add.scaled(ctx, a, b, alpha)
 
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = α · G")
+
     def backward(ctx, g):
         alpha = ctx.info
         return g, (g if alpha == 1 else alpha * g) if ctx.needs[1] else None
 
 
+def _refuse_bool_subtraction(a: Any, b: Any) -> None:
+    """PyTorch has no subtraction of bools (it points to xor or not); NumPy refuses only two bool arrays."""
+    bools = [x.dtype is dtypes.bool_ if isinstance(x, Spec) else x.__class__ is bool for x in (a, b)]
+    if all(bools):
+        raise ShapeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                         "Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise ShapeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                         "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+_SUB_SAMPLES = (S(([True], 1), error="Subtraction, the `-` operator, with a bool tensor is not supported"),
+                S(([1.5], [True]), error="Subtraction, the `-` operator, with a bool tensor is not supported"),
+                S(([True], [False]), error="Subtraction, the `-` operator, with two bool tensors is not supported"))
+
+
 @register
 class Sub(_Scaled):
+    aliases = ("subtract",)
     name, grad_fn, torch = "sub", "SubBackward0", "torch.sub({input}, {other}, alpha={alpha})"
     double_backward = ()
     doc = "Elementwise difference input - alpha * other, broadcasting shapes."
+    bool_operands = False
+    samples = _Scaled.samples + _SUB_SAMPLES
+
+    def infer(a, b, alpha=1):
+        _refuse_bool_subtraction(a, b)
+        return _Scaled.infer(a, b, alpha)
 
     def forward(ctx, a, b, alpha=1):
         ctx.info = alpha
         return a - b if alpha == 1 else a - Sub.scaled(ctx, a, b, alpha)
+
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = −α · G")
 
     def backward(ctx, g):
         return g, -ctx.info * g if ctx.needs[1] else None
@@ -103,10 +131,18 @@ class Rsub(_Scaled):
     method = False
     double_backward = ()
     doc = "Elementwise other - alpha * input, broadcasting shapes (`2 - x`)."
+    bool_operands = False
+    samples = _Scaled.samples + _SUB_SAMPLES
+
+    def infer(a, b, alpha=1):
+        _refuse_bool_subtraction(a, b)
+        return _Scaled.infer(a, b, alpha)
 
     def forward(ctx, a, b, alpha=1):
         ctx.info = alpha
         return b - a if alpha == 1 else b - Rsub.scaled(ctx, b, a, alpha)
+
+    vjp_formula = ("∂L/∂a = −α · G", "∂L/∂b = G")
 
     def backward(ctx, g):
         return (-ctx.info * g if ctx.needs[0] else None), (g if ctx.needs[1] else None)
@@ -114,6 +150,7 @@ class Rsub(_Scaled):
 
 @register
 class Mul(Binary):
+    aliases = ("multiply",)
     name, grad_fn, torch = "mul", "MulBackward0", "torch.mul({input}, {other})"
     double_backward = (0, 1)
     doc = "Elementwise product input * other, broadcasting shapes."
@@ -121,6 +158,8 @@ class Mul(Binary):
     def forward(ctx, a, b):
         ctx.saved = (None, b) if b.__class__ in _SCALARS else (a, b)  # x * 2 keeps only the 2, as PyTorch
         return a * b
+
+    vjp_formula = ("∂L/∂a = G ⊙ b", "∂L/∂b = G ⊙ a")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -130,6 +169,7 @@ class Mul(Binary):
 
 @register
 class Div(Binary):
+    aliases = ("true_divide",)
     name, grad_fn, torch = "div", "DivBackward0", "torch.div({input}, {other})"
     double_backward = (0, 1)
     doc = "Elementwise true division input / other (whole numbers give floats)."
@@ -142,6 +182,8 @@ class Div(Binary):
         ctx.saved = (None, b) if b.__class__ in _SCALARS else (a, b)  # x / 2 keeps only the 2, as PyTorch
         return a / b
 
+    vjp_formula = ("∂L/∂a = G / b", "∂L/∂b = −G ⊙ a / b²")
+
     def backward(ctx, g):
         a, b = ctx.saved
         ga = g / b if ctx.needs[0] else None
@@ -151,9 +193,11 @@ class Div(Binary):
 
 @register
 class Pow(Op):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "pow", "PowBackward0", "torch.pow({input}, {exponent})"
     double_backward = (0, 1, OUT)
     grad_fn_tensor = "PowBackward1"  # PyTorch's name when the exponent is a tensor
+    grad_fn_number_input = "PowBackward2"
     number_edge = False
     doc = "Elementwise power input ** exponent (a number or a tensor)."
     inputs = (T("input"), T("exponent", scalar_ok=True))
@@ -173,6 +217,9 @@ class Pow(Op):
         ctx.saved = (a, b, None) if b.__class__ in _SCALARS else (a, b, out)  # the output only for d/d exponent
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ p · x^(p − 1)", "∂L/∂p = G ⊙ y · ln x")
+    grad_broadcast = 0
+
     def backward(ctx, g):
         a, b, out = ctx.saved
         xp = ctx.xp
@@ -186,6 +233,8 @@ class Pow(Op):
 
 @register
 class Neg(Unary):
+    aliases = ("negative",)
+    inplace = ("Tensor",)
     name, grad_fn, torch = "neg", "NegBackward0", "torch.neg({input})"
     double_backward = ()
     doc = "Elementwise negation -input."
@@ -197,12 +246,15 @@ class Neg(Unary):
     def forward(ctx, a):
         return -a
 
+    vjp_formula = ("∂L/∂x = −G",)
+
     def backward(ctx, g):
         return (-g,)
 
 
 @register
 class Exp(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "exp", "ExpBackward0", "torch.exp({input})"
     double_backward = (OUT,)
     doc = "Elementwise e ** input."
@@ -212,12 +264,15 @@ class Exp(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ y",)
+
     def backward(ctx, g):
         return (g * ctx.saved[0],)
 
 
 @register
 class Log(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "log", "LogBackward0", "torch.log({input})"
     double_backward = (0,)
     doc = "Elementwise natural logarithm."
@@ -227,12 +282,15 @@ class Log(Unary):
         ctx.saved = (a,)
         return ctx.xp.log(a)
 
+    vjp_formula = ("∂L/∂x = G / x",)
+
     def backward(ctx, g):
         return (g / ctx.saved[0],)
 
 
 @register
 class Sqrt(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "sqrt", "SqrtBackward0", "torch.sqrt({input})"
     double_backward = (OUT,)
     doc = "Elementwise square root."
@@ -243,12 +301,16 @@ class Sqrt(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G / (2 · y)",)
+
     def backward(ctx, g):
         return (g / (2 * ctx.saved[0]),)
 
 
 @register
 class Abs(Unary):
+    aliases = ("absolute",)
+    inplace = ("Tensor",)
     name, grad_fn, torch = "abs", "AbsBackward0", "torch.abs({input})"
     double_backward = (0,)
     doc = "Elementwise absolute value (its gradient at 0 is 0, as in PyTorch)."
@@ -261,12 +323,15 @@ class Abs(Unary):
         ctx.saved = (a,)
         return ctx.xp.abs(a)
 
+    vjp_formula = ("∂L/∂x = G ⊙ sign(x)",)
+
     def backward(ctx, g):
         return (g * ctx.xp.sign(ctx.saved[0]),)
 
 
 @register
 class Sin(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "sin", "SinBackward0", "torch.sin({input})"
     double_backward = (0,)
     doc = "Elementwise sine."
@@ -275,12 +340,15 @@ class Sin(Unary):
         ctx.saved = (a,)
         return ctx.xp.sin(a)
 
+    vjp_formula = ("∂L/∂x = G ⊙ cos(x)",)
+
     def backward(ctx, g):
         return (g * ctx.xp.cos(ctx.saved[0]),)
 
 
 @register
 class Cos(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "cos", "CosBackward0", "torch.cos({input})"
     double_backward = (0,)
     doc = "Elementwise cosine."
@@ -289,12 +357,15 @@ class Cos(Unary):
         ctx.saved = (a,)
         return ctx.xp.cos(a)
 
+    vjp_formula = ("∂L/∂x = −G ⊙ sin(x)",)
+
     def backward(ctx, g):
         return (-g * ctx.xp.sin(ctx.saved[0]),)
 
 
 @register
 class Log1p(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "log1p", "Log1PBackward0", "torch.log1p({input})"
     double_backward = (0,)
     doc = "Elementwise log(1 + input), accurate for small inputs."
@@ -304,12 +375,15 @@ class Log1p(Unary):
         ctx.saved = (a,)
         return ctx.xp.log1p(a)
 
+    vjp_formula = ("∂L/∂x = G / (1 + x)",)
+
     def backward(ctx, g):
         return (g / (1 + ctx.saved[0]),)
 
 
 @register
 class Expm1(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "expm1", "Expm1Backward0", "torch.expm1({input})"
     double_backward = (OUT,)
     doc = "Elementwise e ** input - 1, accurate for small inputs."
@@ -320,12 +394,15 @@ class Expm1(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ (y + 1)",)
+
     def backward(ctx, g):
         return (g * (ctx.saved[0] + 1),)
 
 
 @register
 class Square(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "square", "PowBackward0", "torch.square({input})"
     double_backward = (0,)
     doc = "Elementwise input * input (whole numbers stay whole; bools become int64)."
@@ -343,12 +420,15 @@ class Square(Unary):
         ctx.saved = (a,)
         return a * a
 
+    vjp_formula = ("∂L/∂x = 2 · G ⊙ x",)
+
     def backward(ctx, g):
         return (2 * ctx.saved[0] * g,)
 
 
 @register
 class Reciprocal(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "reciprocal", "ReciprocalBackward0", "torch.reciprocal({input})"
     double_backward = (OUT,)
     doc = "Elementwise 1 / input (whole numbers give floats)."
@@ -358,6 +438,8 @@ class Reciprocal(Unary):
         out = 1 / a
         ctx.saved = (out,)
         return out
+
+    vjp_formula = ("∂L/∂x = −G ⊙ y²",)
 
     def backward(ctx, g):
         out = ctx.saved[0]
@@ -377,12 +459,15 @@ class _Stepwise(Unary):
             raise ShapeError(f'"{cls.kernel}" not implemented for \'Bool\'')
         return a
 
+    vjp_formula = ("∂L/∂x = 0 (flat almost everywhere)",)
+
     def backward(ctx, g):
         return (ctx.xp.zeros_like(g),)
 
 
 @register
 class Sign(_Stepwise):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "sign", "SignBackward0", "torch.sign({input})"
     double_backward = ()
     doc = "Elementwise -1, 0 or 1 by the sign of input (its gradient is 0)."
@@ -416,7 +501,7 @@ class _Rounding(_Stepwise):
 def _rounding(name: str, kernel: str, doc: str) -> type[Op]:
     return register(type(name.capitalize(), (_Rounding,), {
         "name": name, "grad_fn": f"{name.capitalize()}Backward0", "torch": f"torch.{name}({{input}})",
-        "doc": doc, "kernel": kernel, "xp_fn": name, "double_backward": (),
+        "doc": doc, "kernel": kernel, "xp_fn": name, "double_backward": (), "inplace": ("Tensor",),
         "samples": (S(((3, 4),)), S(((),)), S(([3, 0, -2],)), S(([1.5, -1.5, 2.2],)),
                     S(([True],), error=f'"{kernel}" not implemented for \'Bool\'')),
     }))
@@ -428,6 +513,7 @@ Ceil = _rounding("ceil", "ceil_vml_cpu", "Elementwise smallest whole number >= i
 
 @register
 class Round(_Stepwise):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "round", "RoundBackward0", "torch.round({input}, decimals={decimals})"
     double_backward = ()
     doc = "Elementwise round to the nearest whole number (halves to even), or to `decimals` places; gradient 0."
@@ -462,6 +548,7 @@ class Round(_Stepwise):
 
 @register
 class Relu(Unary):
+    functional, inplace = True, ("Tensor", "F")
     name, grad_fn, torch = "relu", "ReluBackward0", "torch.relu({input})"
     double_backward = (OUT,)
     category = "Activation"
@@ -477,6 +564,8 @@ class Relu(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ [x > 0]",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         # `out * 0` (0 wherever the mask is off), not zeros: in a graph-building pass the gradient then
@@ -486,6 +575,7 @@ class Relu(Unary):
 
 @register
 class Sigmoid(Unary):
+    functional, inplace = True, ("Tensor",)
     name, grad_fn, torch = "sigmoid", "SigmoidBackward0", "torch.sigmoid({input})"
     double_backward = (OUT,)
     category = "Activation"
@@ -497,6 +587,8 @@ class Sigmoid(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ y ⊙ (1 − y)",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         return (g * out * (1 - out),)
@@ -504,6 +596,7 @@ class Sigmoid(Unary):
 
 @register
 class Tanh(Unary):
+    functional, inplace = True, ("Tensor",)
     name, grad_fn, torch = "tanh", "TanhBackward0", "torch.tanh({input})"
     double_backward = (OUT,)
     category = "Activation"
@@ -514,6 +607,8 @@ class Tanh(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ (1 − y²)",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         return (g * (1 - out * out),)
@@ -521,7 +616,10 @@ class Tanh(Unary):
 
 @register
 class Clamp(Op):
+    aliases = ("clip",)
+    inplace = ("Tensor",)
     name, grad_fn, torch = "clamp", "ClampBackward1", "torch.clamp({input}, min={min}, max={max})"
+    other_op = "clamp_tensor"  # the op `torch.clamp(x, min=t)` means when a bound is a tensor
     double_backward = (0,)
     doc = "Limit every element to [min, max]; the gradient passes only where no limit applied."
     inputs = (T("input"),)
@@ -558,6 +656,8 @@ class Clamp(Op):
             out = xp.minimum(out, xp.asarray(max, dtype=a.dtype))
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ [min ≤ x ≤ max]",)
+
     def backward(ctx, g):
         a, = ctx.saved
         lo, hi = ctx.info
@@ -565,6 +665,51 @@ class Clamp(Op):
         if lo is not None and hi is not None:
             keep = keep & (a <= hi)
         return (_mask(ctx.xp, keep, g),)
+
+
+@register
+class ClampTensor(Op):
+    name, grad_fn, torch = "clamp_tensor", "ClampBackward0", "torch.clamp({input}, min={min}, max={max})"
+    doc = ("Limit every element to [min, max] given as tensors (they broadcast); each bound gets the gradient "
+           "where it applied. torch.clamp with tensor bounds.")
+    inputs = (T("input"), T("min", "a tensor, or none", optional=True), T("max", "a tensor, or none", optional=True))
+    cast = "promote"
+    method = function = False  # torch.clamp / x.clamp call it when a bound is a tensor (Clamp.other_op)
+    samples = (S(((3, 4), (3, 4), (3, 4))), S(((3, 4), (4,), None)), S(((3, 4), None, (3, 1))),
+               S(([1, 2, 3], [1.5, 0.0, 0.0], None)), S(((2,), (3,), None), error="must match the size"),
+               S(((3,), None, None), error="At least one of 'min' or 'max' must not be None"))
+
+    def infer(a, lo=None, hi=None):
+        a = _infer.need_tensor(a, "input")
+        bounds = [_infer.need_tensor(b, what) for b, what in ((lo, "min"), (hi, "max")) if b is not None]
+        if not bounds:
+            raise ShapeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        return _infer.elementwise(a, *bounds)
+
+    def forward(ctx, a, lo=None, hi=None):
+        xp = ctx.xp
+        if lo is None and hi is None:
+            raise ValueError("no bound")
+        ctx.saved = (a, lo, hi)
+        out = a if lo is None else xp.maximum(a, lo)
+        return out if hi is None else xp.minimum(out, hi)
+
+    def backward(ctx, g):
+        """PyTorch's clamp.Tensor derivative: a bound takes the gradient where it applied (max wins when
+        min > max), the input where it lies within both."""
+        a, lo, hi = ctx.saved
+        xp = ctx.xp
+        inside = xp.ones(g.shape, dtype=xp.bool)
+        if lo is not None:
+            inside = inside & (a >= lo)
+        if hi is not None:
+            inside = inside & (a <= hi)
+        g_lo = g_hi = None
+        if lo is not None and ctx.needs[1]:
+            g_lo = _mask(xp, (a < lo) & (lo < hi) if hi is not None else a < lo, g)
+        if hi is not None and ctx.needs[2]:
+            g_hi = _mask(xp, (a > hi) | (hi < lo) if lo is not None else a > hi, g)
+        return (_mask(xp, inside, g) if ctx.needs[0] else None), g_lo, g_hi
 
 
 @register
@@ -596,6 +741,9 @@ class Where(Op):
         b = xp.asarray(b, dtype=dt) if b.__class__ in _SCALARS else xp.astype(b, dt)
         ctx.saved = (c,)
         return xp.where(c, a, b)
+
+    vjp_formula = ("∂L/∂a = G ⊙ [condition]", "∂L/∂b = G ⊙ [¬condition]")
+    grad_broadcast = 0
 
     def backward(ctx, g):
         c, = ctx.saved
@@ -630,6 +778,7 @@ def _where_dtype(xp, a, b):
 
 @register
 class MaskedFill(Op):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "masked_fill", "MaskedFillBackward0", "torch.masked_fill({input}, {mask}, {value})"
     double_backward = (None,)
     doc = "Replace the elements where mask is True by value (mask broadcasts to input's shape)."
@@ -674,12 +823,61 @@ class MaskedFill(Op):
             raise ValueError("mask larger than input")
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ [¬mask]", "∂L/∂v = Σ G over the masked positions")
+
     def backward(ctx, g):
         mask, = ctx.saved
         xp = ctx.xp
         zero = xp.zeros_like(g)
         gv = xp.sum(xp.where(mask, g, zero)) if ctx.needs[2] else None
         return (xp.where(mask, zero, g) if ctx.needs[0] else None), None, gv
+
+@register
+class Lerp(Op):
+    name, grad_fn, torch = "lerp", "LerpBackward0", "torch.lerp({input}, {end}, {weight})"
+    double_backward = (0, 1, 2)
+    doc = "Linear interpolation input + weight * (end - input): weight 0 gives input, 1 gives end."
+    inputs = (T("input"), T("end"), T("weight", "a number or a tensor (broadcasts)", scalar_ok=True))
+    number_edge = False  # a number weight has no edge (LerpBackward0); a tensor weight does (LerpBackward1)
+    samples = (S(((3, 4), (3, 4), 0.25)), S(((3, 4), (4,), 0.75)), S(((3, 4), (3, 4), (3, 1))),
+               S(((2, 3), (2, 3), ())), S(((3,), (3,), 1.5)),
+               S(([1, 2], [3, 4], 0.5), error="\"lerp_kernel_scalar\" not implemented for 'Long'"),
+               S(([1, 2], [3, 4], [1, 0]), error="\"lerp_kernel_tensor\" not implemented for 'Long'"),
+               S(((3,), (3,), 0.5), dtypes=(None, "float32"), error="expected dtype double for `end` but got dtype float"),
+               S(((2,), (3,), 0.5), error="must match the size"))
+
+    def infer(a, end, weight):
+        a, end = _infer.need_tensor(a, "input"), _infer.need_tensor(end, "end")
+        for what, other in (("end", end), ("weight", weight)):
+            if isinstance(other, Spec) and (other.ndim or what == "end") and other.dtype is not a.dtype:
+                raise ShapeError(f"expected dtype {a.dtype.c_type} for `{what}` but got dtype {other.dtype.c_type}")
+        if not a.dtype.is_floating_point:
+            kernel = "lerp_kernel_tensor" if isinstance(weight, Spec) else "lerp_kernel_scalar"
+            raise ShapeError(f"\"{kernel}\" not implemented for '{a.dtype.scalar_type}'")
+        return Spec(_infer.elementwise(a, end, weight).shape, a.dtype)
+
+    def forward(ctx, a, end, weight):
+        xp = ctx.xp
+        number = weight.__class__ in _SCALARS
+        if a.dtype != end.dtype or not xp.isdtype(a.dtype, "real floating") \
+                or not number and weight.ndim and weight.dtype != a.dtype:
+            raise TypeError("lerp takes floating tensors of one dtype")
+        if number:
+            w = float(weight)
+        else:  # PyTorch's overload for a tensor weight has its own grad_fn
+            w = xp.astype(weight, a.dtype)
+            ctx.__class__ = node_class("LerpBackward1", Lerp)
+        ctx.saved = (a, end, w)
+        diff = end - a  # PyTorch's two-sided formula, exact at both ends
+        if number:
+            return a + w * diff if abs(w) < 0.5 else end - diff * (1 - w)
+        return xp.where(abs(w) < 0.5, a + w * diff, end - diff * (1 - w))
+
+    def backward(ctx, g):
+        a, end, w = ctx.saved
+        return ((g * (1 - w) if ctx.needs[0] else None), (g * w if ctx.needs[1] else None),
+                (g * (end - a) if ctx.needs[2] else None))
+
 
 class Compare(Binary):
     """Comparisons give bool tensors and no gradient."""
@@ -696,9 +894,9 @@ class Compare(Binary):
         return None, None
 
 
-def _comparison(op_name: str, symbol: str, fn):
+def _comparison(op_name: str, symbol: str, fn, aliases: tuple[str, ...] = ()):
     cls = type(op_name.capitalize(), (Compare,), {
-        "name": op_name, "grad_fn": None, "torch": f"torch.{op_name}({{input}}, {{other}})",
+        "name": op_name, "grad_fn": None, "torch": f"torch.{op_name}({{input}}, {{other}})", "aliases": aliases,
         "doc": f"Elementwise input {symbol} other, as a bool tensor (no gradient flows).",
         "forward": staticmethod(lambda ctx, a, b: fn(a, b)),
     })
@@ -706,11 +904,11 @@ def _comparison(op_name: str, symbol: str, fn):
 
 
 Eq = _comparison("eq", "==", lambda a, b: a == b)
-Ne = _comparison("ne", "!=", lambda a, b: a != b)
-Lt = _comparison("lt", "<", lambda a, b: a < b)
-Le = _comparison("le", "<=", lambda a, b: a <= b)
-Gt = _comparison("gt", ">", lambda a, b: a > b)
-Ge = _comparison("ge", ">=", lambda a, b: a >= b)
+Ne = _comparison("ne", "!=", lambda a, b: a != b, ("not_equal",))
+Lt = _comparison("lt", "<", lambda a, b: a < b, ("less",))
+Le = _comparison("le", "<=", lambda a, b: a <= b, ("less_equal",))
+Gt = _comparison("gt", ">", lambda a, b: a > b, ("greater",))
+Ge = _comparison("ge", ">=", lambda a, b: a >= b, ("greater_equal",))
 
 
 @register
@@ -723,6 +921,8 @@ class Maximum(Binary):
     def forward(ctx, a, b):
         ctx.saved = (a, b)
         return ctx.xp.maximum(a, b)
+
+    vjp_formula = ("∂L/∂a = G ⊙ [a > b] (a tie: G / 2)", "∂L/∂b = G ⊙ [b > a] (a tie: G / 2)")
 
     def backward(ctx, g):
         return _pick(ctx, g, ctx.saved[0] > ctx.saved[1])
@@ -738,6 +938,8 @@ class Minimum(Binary):
     def forward(ctx, a, b):
         ctx.saved = (a, b)
         return ctx.xp.minimum(a, b)
+
+    vjp_formula = ("∂L/∂a = G ⊙ [a < b] (a tie: G / 2)", "∂L/∂b = G ⊙ [b < a] (a tie: G / 2)")
 
     def backward(ctx, g):
         return _pick(ctx, g, ctx.saved[0] < ctx.saved[1])
@@ -764,6 +966,7 @@ def _mask(xp, keep, g):
 # -- more math: logs, trigonometry, rounding toward zero ------------------------------------------
 @register
 class Log2(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "log2", "Log2Backward0", "torch.log2({input})"
     double_backward = (0,)
     doc = "Elementwise base-2 logarithm."
@@ -773,12 +976,15 @@ class Log2(Unary):
         ctx.saved = (a,)
         return ctx.xp.log2(a)
 
+    vjp_formula = ("∂L/∂x = G / (x · ln 2)",)
+
     def backward(ctx, g):
         return (g / (ctx.saved[0] * math.log(2.0)),)
 
 
 @register
 class Log10(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "log10", "Log10Backward0", "torch.log10({input})"
     double_backward = (0,)
     doc = "Elementwise base-10 logarithm."
@@ -788,12 +994,15 @@ class Log10(Unary):
         ctx.saved = (a,)
         return ctx.xp.log10(a)
 
+    vjp_formula = ("∂L/∂x = G / (x · ln 10)",)
+
     def backward(ctx, g):
         return (g / (ctx.saved[0] * math.log(10.0)),)
 
 
 @register
 class Tan(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "tan", "TanBackward0", "torch.tan({input})"
     double_backward = (OUT,)
     doc = "Elementwise tangent."
@@ -804,6 +1013,8 @@ class Tan(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ (1 + y²)",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         return (g * (1 + out * out),)
@@ -811,6 +1022,7 @@ class Tan(Unary):
 
 @register
 class Rsqrt(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "rsqrt", "RsqrtBackward0", "torch.rsqrt({input})"
     double_backward = (OUT,)
     doc = "Elementwise 1 / sqrt(input)."
@@ -821,6 +1033,8 @@ class Rsqrt(Unary):
         ctx.saved = (out,)
         return out
 
+    vjp_formula = ("∂L/∂x = −½ · G ⊙ y³",)
+
     def backward(ctx, g):
         out = ctx.saved[0]
         return (-0.5 * g * out * out * out,)
@@ -828,6 +1042,7 @@ class Rsqrt(Unary):
 
 @register
 class Trunc(_Stepwise):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "trunc", "TruncBackward0", "torch.trunc({input})"
     double_backward = ()
     doc = "Elementwise rounding toward zero: drops the fractional part (its gradient is 0)."
@@ -843,6 +1058,7 @@ class Trunc(_Stepwise):
 
 @register
 class Frac(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "frac", "FracBackward0", "torch.frac({input})"
     double_backward = ()
     doc = "Elementwise fractional part: input - trunc(input), with input's sign."
@@ -861,6 +1077,8 @@ class Frac(Unary):
         if not xp.isdtype(a.dtype, "real floating"):
             raise TypeError("frac of whole numbers")
         return a - xp.trunc(a)
+
+    vjp_formula = ("∂L/∂x = G",)
 
     def backward(ctx, g):
         return (g,)
@@ -894,6 +1112,7 @@ def _whole_divisor(xp, a, b) -> None:
 
 @register
 class FloorDivide(Binary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "floor_divide", "NotImplemented", "torch.floor_divide({input}, {other})"
     derivative = False
     doc = ("Elementwise floor(input / other): whole numbers stay whole (`a // b`). Recorded on float inputs "
@@ -909,14 +1128,13 @@ class FloorDivide(Binary):
         _whole_divisor(ctx.xp, a, b)
         return ctx.xp.floor_divide(a, b)
 
-    def backward(ctx, g):
-        raise RuntimeError("derivative for aten::floor_divide is not implemented")
-
 
 @register
 class Remainder(Binary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "remainder", "RemainderBackward0", "torch.remainder({input}, {other})"
     grad_fn_tensor = "RemainderBackward1"
+    grad_fn_number_input = "NotImplemented"
     number_edge = False
     doc = "Elementwise input - floor(input / other) * other: the sign of other, as Python's `%` (`a % b`)."
     samples = _INT_SAMPLES + (S(([True], [True]), error="\"remainder_cpu\" not implemented for 'Bool'"),)
@@ -931,6 +1149,8 @@ class Remainder(Binary):
         ctx.saved = (a, b)
         return ctx.xp.remainder(a, b)
 
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = −G ⊙ ⌊a / b⌋")
+
     def backward(ctx, g):
         a, b = ctx.saved
         return (g if ctx.needs[0] else None), (-g * ctx.xp.floor(a / b) if ctx.needs[1] else None)
@@ -938,6 +1158,7 @@ class Remainder(Binary):
 
 @register
 class Fmod(Binary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "fmod", "FmodBackward0", "torch.fmod({input}, {other})"
     grad_fn_tensor = "FmodBackward1"
     number_edge = False
@@ -950,6 +1171,8 @@ class Fmod(Binary):
         r = xp.remainder(a, b)
         ctx.saved = (a, b)
         return xp.where((r != 0) & ((r < 0) != (a < 0)), r - b, r)
+
+    vjp_formula = ("∂L/∂a = G", "∂L/∂b = −G ⊙ trunc(a / b)")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -999,6 +1222,7 @@ BitwiseXor = _bitwise("bitwise_xor", lambda xp: xp.bitwise_xor)
 
 @register
 class BitwiseNot(Unary):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "bitwise_not", None, "torch.bitwise_not({input})"
     doc = "Elementwise NOT of the bits (`~x`): flips bools, and -x - 1 for integers; no gradient."
     cast = None
@@ -1071,6 +1295,7 @@ class _Predicate(Unary):
 
 @register
 class LogicalNot(_Predicate):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "logical_not", None, "torch.logical_not({input})"
     doc = "Elementwise NOT of the truth of each element (zero becomes True), as a bool tensor."
     samples = _Predicate.samples + (S(([True, False],)),)
@@ -1181,6 +1406,7 @@ class _Activation(Unary):
 
 @register
 class LeakyRelu(_Activation):
+    inplace = ("F",)
     name, grad_fn, torch = "leaky_relu", "LeakyReluBackward0", \
         "torch.nn.functional.leaky_relu({input}, negative_slope={negative_slope})"
     kernel = "leaky_relu_cpu"
@@ -1194,12 +1420,15 @@ class LeakyRelu(_Activation):
         ctx.info = negative_slope
         return ctx.xp.where(a > 0, a, a * negative_slope)
 
+    vjp_formula = ("∂L/∂x = G ⊙ [x > 0] + negative_slope · G ⊙ [x ≤ 0]",)
+
     def backward(ctx, g):
         return (ctx.xp.where(ctx.saved[0] > 0, g, g * ctx.info),)
 
 
 @register
 class Elu(_Activation):
+    inplace = ("F",)
     name, grad_fn, torch = "elu", "EluBackward0", "torch.nn.functional.elu({input}, alpha={alpha})"
     kernel = "elu_cpu"
     doc = "input where positive, else alpha * (e^input - 1): smooth, saturating at -alpha."
@@ -1213,6 +1442,8 @@ class Elu(_Activation):
         ctx.saved = (a, neg)
         ctx.info = alpha
         return xp.where(a > 0, a, neg)
+
+    vjp_formula = ("∂L/∂x = G ⊙ [x > 0] + G ⊙ (y + α) ⊙ [x ≤ 0]",)
 
     def backward(ctx, g):
         a, neg = ctx.saved
@@ -1264,6 +1495,8 @@ class Gelu(_Activation):
             raise ValueError("approximate")
         return 0.5 * a * (1 + _erf(xp, a * (1 / math.sqrt(2))))
 
+    vjp_formula = ("∂L/∂x = G ⊙ (Φ(x) + x ⊙ φ(x))",)
+
     def backward(ctx, g):
         a, = ctx.saved
         xp = ctx.xp
@@ -1279,6 +1512,7 @@ class Gelu(_Activation):
 
 @register
 class Silu(_Activation):
+    inplace = ("F",)
     name, grad_fn, torch = "silu", "SiluBackward0", "torch.nn.functional.silu({input})"
     kernel = "silu_cpu"
     doc = "input * sigmoid(input) (also called swish)."
@@ -1289,6 +1523,8 @@ class Silu(_Activation):
         s = 1 / (1 + ctx.xp.exp(-a))
         ctx.saved = (a, s)
         return a * s
+
+    vjp_formula = ("∂L/∂x = G ⊙ σ(x) ⊙ (1 + x ⊙ (1 − σ(x)))",)
 
     def backward(ctx, g):
         a, s = ctx.saved
@@ -1312,6 +1548,8 @@ class Softplus(_Activation):
         ctx.info = threshold
         return xp.where(z > threshold, a, xp.log1p(xp.exp(xp.minimum(z, xp.full_like(z, threshold)))) / beta)
 
+    vjp_formula = ("∂L/∂x = G ⊙ σ(β · x) (G above the threshold)",)
+
     def backward(ctx, g):
         z, = ctx.saved
         xp = ctx.xp
@@ -1320,6 +1558,7 @@ class Softplus(_Activation):
 
 @register
 class Hardtanh(_Activation):
+    inplace = ("F",)
     name, grad_fn, torch = "hardtanh", "HardtanhBackward0", \
         "torch.nn.functional.hardtanh({input}, min_val={min_val}, max_val={max_val})"
     doc = "input clipped to [min_val, max_val]; the gradient passes only strictly inside (relu6 is (0, 6))."
@@ -1336,6 +1575,8 @@ class Hardtanh(_Activation):
         ctx.info = (min_val, max_val)
         out = xp.maximum(a, xp.asarray(min_val, dtype=a.dtype))
         return xp.minimum(out, xp.asarray(max_val, dtype=a.dtype))
+
+    vjp_formula = ("∂L/∂x = G ⊙ [min_val < x < max_val]",)
 
     def backward(ctx, g):
         a, = ctx.saved

@@ -133,7 +133,7 @@ class _Plan:
     """How to index a tensor of a given shape, PyTorch's way: first the basic items (ints, slices,
     None) as one view, then the advanced ones (int and bool arrays) on the dims they left."""
 
-    __slots__ = ("key", "set_key", "mid", "squeezed", "adv", "bshape", "adjacent", "out", "name")
+    __slots__ = ("key", "set_key", "mid", "squeezed", "adv", "bshape", "adjacent", "out", "name", "one_mask")
 
 
 def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
@@ -149,8 +149,6 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
                 c = ("mask" if is_bool else "ints", arr)
         comps.append(c)
     ndim = len(shape)
-    if sum(c[0] == "ellipsis" for c in comps) > 1:
-        raise IndexShapeError("an index can only have a single ellipsis ('...')")
     used = sum(1 if c[0] in ("int", "slice", "ints") else c[1].ndim if c[0] == "mask" else 0 for c in comps)
     if used > ndim:
         if ndim == 0 and single and items[0][0] == "int":  # `x[0]`; PyTorch words `x[(0,)]` as too many
@@ -171,11 +169,14 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
         set_key.append(slice(None))
         mid.append((size, False))
 
-    for c in comps:
+    for position, c in enumerate(comps):
         kind = c[0]
-        if kind == "ellipsis":
+        if d >= ndim and kind in ("int", "slice", "ints", "mask", "new"):
+            _past_the_end(kind, c, position, len(mid), d - ndim)
+        if kind == "ellipsis":  # each one stands for the dims left unindexed, as in PyTorch (which allows several)
             for _ in range(ndim - used):
-                keep(shape[d])
+                if d < ndim:
+                    keep(shape[d])
                 d += 1
         elif kind == "new":
             key.append(None)
@@ -187,8 +188,8 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             mid.append((1, True))
         elif kind == "int":
             n, i = shape[d], c[1]
-            if not -n <= i < n:
-                raise IndexShapeError(f"index {i} is out of bounds for dimension {d} with size {n}")
+            if not -n <= i < n:  # PyTorch names the item's position in the index
+                raise IndexShapeError(f"index {i} is out of bounds for dimension {position} with size {n}")
             key.append(i % n)
             set_key.append(i % n)
             d += 1
@@ -216,7 +217,7 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
                 if (hi >= n or lo < -n) and not bad:
                     flat = xp.reshape(arr, (-1,))
                     first = int(flat[int(xp.argmax((flat >= n) | (flat < -n)))])  # PyTorch names the first
-                    bad.append(f"index {first} is out of bounds for dimension {d} with size {n}" if n else
+                    bad.append(f"index {first} is out of bounds for dimension {len(adv)} with size {n}" if n else
                                "index is out of bounds for dimension with size 0")  # PyTorch's words for size 0
                 if lo < 0:
                     arr = xp.where(arr < 0, arr + n, arr)
@@ -242,6 +243,8 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
     p.mid = tuple(n for n, _ in mid)
     p.squeezed = tuple(n for n, new in mid if not new)
     p.adv = adv
+    kinds = [c[0] for c in comps if c[0] in ("mask", "ints", "bool")]
+    p.one_mask = kinds == ["mask"]
     p.bshape, p.adjacent = (), True
     if adv:
         shapes = [tuple(arr.shape) for _, arr in adv]
@@ -264,6 +267,23 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
         p.out = p.mid
         p.name = names[-1] if names else "AliasBackward0"
     return p
+
+
+def _past_the_end(kind: str, c: tuple, position: int, kept: int, over: int) -> None:
+    """PyTorch's refusal of an item after several ellipses moved past the last dim: `kept` dims of the
+    result so far, the item at result dim `kept + over` (a new dim may still go at the very end)."""
+    at = kept + over
+    if kind == "new":
+        if over:
+            raise IndexShapeError(f"Dimension out of range (expected to be in range of [{-kept - 1}, {kept}], "
+                                  f"but got {at})")
+    elif kind == "slice":
+        raise IndexShapeError(f"Dimension out of range (expected to be in range of [{-kept}, {kept - 1}], "
+                              f"but got {at})")
+    elif kind == "int":
+        raise IndexShapeError(f"index {c[1]} is out of bounds for dimension {position} with size 0")
+    else:
+        raise IndexShapeError(f"too many indices for tensor of dimension {kept} (got {at + 1})")
 
 
 def _host_xp() -> Any:
@@ -388,6 +408,8 @@ class Index(ShapeOp):
         ctx.info = (tuple(a.shape), p.set_key, p.squeezed, whole, (p.mid, [q for q, _ in p.adv], p.bshape, p.adjacent))
         return out
 
+    vjp_formula = ("∂L/∂x = G written back at the indexed positions, 0 elsewhere (repeats add)",)
+
     def backward(ctx, g):
         xp = ctx.xp
         shape, set_key, squeezed, whole, adv = ctx.info
@@ -403,6 +425,14 @@ class Index(ShapeOp):
 
 
 # -- writing: x[...] = values --------------------------------------------------------------
+def _index_put_dtypes(p: _Plan, dtype: Any, values: Any, numel: int) -> None:
+    """PyTorch writes through index arrays (index_put_) only values of the tensor's dtype, unless the
+    write is a masked fill: one bool mask and one value."""
+    if p.adv and values is not dtype and not (p.one_mask and numel == 1):
+        raise ShapeError(f"Index put requires the source and destination dtypes match, got {dtype.scalar_type} "
+                         f"for the destination and {values.scalar_type} for the source.")
+
+
 def _value_shape(vshape: tuple, out: tuple) -> tuple:
     """The values' shape with extra leading 1s dropped, checked to broadcast to the indexed shape."""
     vs = tuple(vshape)
@@ -472,12 +502,13 @@ class SetItem(ShapeOp):
         a = _tensor(a)
         p = _plan(a.shape, index, _host_xp())
         if isinstance(values, Spec):
-            if not p.adv:  # PyTorch copies into the view x[index]: expand's words
+            if not p.adv:  # PyTorch copies into the view x[index], the values' leading 1s dropped: expand's words
                 vs = tuple(values.shape)
-                while len(vs) > len(p.out) and vs[0] == 1:
+                while vs and vs[0] == 1:
                     vs = vs[1:]
                 _expanded(vs, values.dtype, p.out)
             _value_shape(values.shape, p.out)
+            _index_put_dtypes(p, a.dtype, values.dtype, values.numel)
         return a
 
     def forward(ctx, a, v, index=0):
@@ -487,6 +518,8 @@ class SetItem(ShapeOp):
         if isinstance(v, (int, float)):
             v = xp.asarray(v, dtype=a.dtype)
         elif v.dtype != a.dtype:
+            if p.adv and not (p.one_mask and math.prod(v.shape) == 1):
+                raise TypeError("index_put_ of another dtype")  # inference words PyTorch's refusal
             v = xp.astype(v, a.dtype)
         vshape = tuple(v.shape)
         try:
@@ -509,6 +542,8 @@ class SetItem(ShapeOp):
         ctx.saved = (lin, written)
         ctx.info = (None, shape, p.out, fitted, vshape)
         return xp.reshape(xp.where(written, vals, xp.reshape(a, (-1,))), shape)
+
+    vjp_formula = ("∂L/∂x = G with the written positions zeroed", "∂L/∂v = G at the written positions")
 
     def backward(ctx, g):
         xp = ctx.xp

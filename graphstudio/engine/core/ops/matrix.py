@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from .. import dtypes
 from ..registry import Op, Port, Sample, ShapeError, Spec, node_class, register
 from . import _infer
 
@@ -32,6 +33,27 @@ def _dims(a: Spec, b: Spec, op: str) -> None:
                      f"{b.dtype.c_type}")
 
 
+def _no_bool_kernel(a: Spec, kernel: str, empty: bool) -> None:
+    """PyTorch has no matrix-product kernel for bools; it never reaches one for an empty product (but dot)."""
+    if a.dtype is dtypes.bool_ and not empty:
+        raise ShapeError(f'"{kernel}" not implemented for \'Bool\'')
+
+
+def _bool_product(xp, out, k: int, dot: bool = False) -> None:
+    """Forward's side of `_no_bool_kernel`: raise, so that inference words PyTorch's refusal."""
+    if out.dtype == xp.bool and (dot or k and math.prod(out.shape)):
+        raise TypeError("no matrix-product kernel for bool")
+
+
+def _matmul_kernel(an: int, bn: int) -> str:
+    """The kernel PyTorch routes `matmul` to, by the operands' dims."""
+    if an == bn == 1:
+        return "dot"
+    if bn == 1 or an == 1 and bn >= 3:
+        return "addmv_impl_cpu"
+    return "bmm" if bn >= 3 else "addmm_impl_cpu_"
+
+
 @register
 class Mm(Op):
     name, grad_fn, torch = "mm", "MmBackward0", "torch.mm({input}, {mat2})"
@@ -53,13 +75,18 @@ class Mm(Op):
                 f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})"
             )
         _dims(a, b, "mm")
+        _no_bool_kernel(a, "addmm_impl_cpu_", not a.shape[0] * a.shape[1] * b.shape[1])
         return Spec((a.shape[0], b.shape[1]), a.dtype)
 
     def forward(ctx, a, b):
         if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0] or a.dtype != b.dtype:
             raise ValueError("mm shapes")
         ctx.saved = (a, b)
-        return a @ b
+        out = a @ b
+        _bool_product(ctx.xp, out, a.shape[1])
+        return out
+
+    vjp_formula = ("∂L/∂A = G · Bᵀ", "∂L/∂B = Aᵀ · G")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -86,14 +113,19 @@ class Bmm(Op):
         if a.shape[2] != b.shape[1]:
             raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, {a.shape[2]}] "
                              f"but got: [{b.shape[0]}, {b.shape[1]}].")
+        _no_bool_kernel(a, "bmm", not math.prod(a.shape) * b.shape[2])  # before the dtypes, as PyTorch
         _dims(a, b, "bmm")
         return Spec((a.shape[0], a.shape[1], b.shape[2]), a.dtype)
 
     def forward(ctx, a, b):
-        if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
-            raise ValueError("bmm shapes")
+        if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1] or a.dtype != b.dtype:
+            raise ValueError("bmm shapes or dtypes")
         ctx.saved = (a, b)
-        return a @ b
+        out = a @ b
+        _bool_product(ctx.xp, out, a.shape[2])
+        return out
+
+    vjp_formula = ("∂L/∂A = G · Bᵀ", "∂L/∂B = Aᵀ · G")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -139,13 +171,18 @@ class Matmul(Op):
                                  f"{a.shape[0]} and {b.shape[0]} elements respectively")
             raise ShapeError(f"mat1 and mat2 shapes cannot be multiplied ({'x'.join(map(str, sa[-2:]))} and "
                              f"{'x'.join(map(str, sb[-2:]))})")
-        _dims(a, b, "matmul")
         batch = _infer.broadcast(sa[:-2], sb[:-2])
         out = batch + (sa[-2], sb[-1])
         if a.ndim == 1:
             out = out[:-2] + out[-1:]
         if b.ndim == 1:
             out = out[:-1]
+        kernel = _matmul_kernel(a.ndim, b.ndim)
+        empty = kernel != "dot" and not math.prod(out) * sa[-1]
+        if kernel == "bmm":  # bmm looks at the dtype of its first operand before it compares them
+            _no_bool_kernel(a, kernel, empty)
+        _dims(a, b, "matmul")
+        _no_bool_kernel(a, kernel, empty)
         return Spec(out, a.dtype)
 
     def forward(ctx, a, b):
@@ -155,7 +192,12 @@ class Matmul(Op):
         if name != "MmBackward0":
             ctx.__class__ = node_class(name, Matmul)
         ctx.saved = (a, b)
-        return ctx.xp.matmul(a, b)
+        out = ctx.xp.matmul(a, b)
+        _bool_product(ctx.xp, out, a.shape[-1], dot=a.ndim == b.ndim == 1)
+        return out
+
+    vjp_formula = ("∂L/∂A = G · Bᵀ", "∂L/∂B = Aᵀ · G")
+    grad_broadcast = 2
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -199,13 +241,17 @@ class Dot(Op):
         if a.shape != b.shape:
             raise ShapeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have "
                              f"the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively")
+        _no_bool_kernel(a, "dot", False)
         return Spec((), a.dtype)
 
     def forward(ctx, a, b):
         if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape or a.dtype != b.dtype:
             raise ValueError("dot shapes")
         ctx.saved = (a, b)
+        _bool_product(ctx.xp, a, 0, dot=True)
         return ctx.xp.sum(a * b, dtype=a.dtype)  # NumPy would sum int32 as int64
+
+    vjp_formula = ("∂L/∂a = G · b", "∂L/∂b = G · a")
 
     def backward(ctx, g):
         a, b = ctx.saved
@@ -237,6 +283,8 @@ class Outer(Op):
         ctx.saved = (a, b)
         return a[:, None] * b[None, :]
 
+    vjp_formula = ("∂L/∂a = G · b", "∂L/∂b = Gᵀ · a")
+
     def backward(ctx, g):
         a, b = ctx.saved
         xp = ctx.xp
@@ -266,13 +314,18 @@ class Mv(Op):
             raise ShapeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
                              f"vec ({v.shape[0]})")
         _dims(a, v, "mv")
+        _no_bool_kernel(a, "addmv_impl_cpu", not a.shape[0] * a.shape[1])
         return Spec((a.shape[0],), a.dtype)
 
     def forward(ctx, a, v):
         if a.ndim != 2 or v.ndim != 1 or a.shape[1] != v.shape[0] or a.dtype != v.dtype:
             raise ValueError("mv shapes")
         ctx.saved = (a, v)
-        return ctx.xp.matmul(a, v)
+        out = ctx.xp.matmul(a, v)
+        _bool_product(ctx.xp, out, a.shape[1])
+        return out
+
+    vjp_formula = ("∂L/∂A = G ⊗ v (outer product)", "∂L/∂v = Aᵀ · G")
 
     def backward(ctx, g):
         a, v = ctx.saved
@@ -325,6 +378,8 @@ class Linear(Op):
         if b is not None:
             out += b
         return out
+
+    vjp_formula = ("∂L/∂x = G · W", "∂L/∂W = Gᵀ · x", "∂L/∂b = Σ G over all dims but the last")
 
     def backward(ctx, g):
         x, w = ctx.saved

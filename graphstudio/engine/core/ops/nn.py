@@ -99,6 +99,8 @@ class Softmax(Op):
         ctx.info = axis
         return e
 
+    vjp_formula = ("∂L/∂x = y ⊙ (G − Σ(G ⊙ y) along dim)",)
+
     def backward(ctx, g):
         out, = ctx.saved
         xp = ctx.xp
@@ -134,6 +136,8 @@ class LogSoftmax(Op):
         ctx.info = axis
         return z
 
+    vjp_formula = ("∂L/∂x = G − exp(y) ⊙ Σ G along dim",)
+
     def backward(ctx, g):
         out, = ctx.saved
         xp = ctx.xp
@@ -142,6 +146,7 @@ class LogSoftmax(Op):
 
 @register
 class Dropout(Op):
+    inplace = ("F",)
     name, grad_fn = "dropout", "MulBackward0"
     torch = "torch.nn.functional.dropout({input}, p={p}, training={training})"
     category = "Activation"
@@ -187,6 +192,8 @@ class Dropout(Op):
         ctx.saved = (mask,)
         return a * mask
 
+    vjp_formula = ("∂L/∂x = G ⊙ mask / (1 − p)",)
+
     def backward(ctx, g):
         if not ctx.saved:
             return (g,)
@@ -199,6 +206,7 @@ class _PairLoss(Op):
     inputs = (T("input"), T("target"))
     params = (REDUCTION,)
     method = False
+    grad_broadcast = 0
 
 
 def _warn_broadcast(a, t) -> None:
@@ -224,6 +232,7 @@ _PAIR_SAMPLES = (
 
 @register
 class MseLoss(_PairLoss):
+    signature = ("input", "target", "size_average", "reduce", "reduction", "weight")
     name, grad_fn = "mse_loss", "MseLossBackward0"
     double_backward = (0, 1)
     torch = "torch.nn.functional.mse_loss({input}, {target}, reduction={reduction!r})"
@@ -249,6 +258,8 @@ class MseLoss(_PairLoss):
         ctx.info = reduction
         return _reduce(xp, d * d, reduction)
 
+    vjp_formula = ("∂L/∂x = G ⊙ 2 · (x − t) / n", "∂L/∂t = −G ⊙ 2 · (x − t) / n")
+
     def backward(ctx, g):
         a, t = ctx.saved
         d = a - t
@@ -258,6 +269,7 @@ class MseLoss(_PairLoss):
 
 @register
 class L1Loss(_PairLoss):
+    signature = ("input", "target", "size_average", "reduce", "reduction", "weight")
     name, grad_fn = "l1_loss", "MeanBackward0"
     torch = "torch.nn.functional.l1_loss({input}, {target}, reduction={reduction!r})"
     doc = "Mean absolute error: |input - target| averaged (or summed, or kept per element)."
@@ -287,6 +299,8 @@ class L1Loss(_PairLoss):
         ctx.saved = (d,)
         ctx.info = reduction
         return _reduce(xp, xp.abs(d), reduction)
+
+    vjp_formula = ("∂L/∂x = G ⊙ sign(x − t) / n", "∂L/∂t = −G ⊙ sign(x − t) / n")
 
     def backward(ctx, g):
         d, = ctx.saved
@@ -341,6 +355,7 @@ def _robust_forward(ctx, a, t, reduction, knob, huber):
 
 @register
 class SmoothL1Loss(_RobustLoss):
+    signature = ("input", "target", "size_average", "reduce", "reduction", "beta")
     name, grad_fn = "smooth_l1_loss", "SmoothL1LossBackward0"
     torch = "torch.nn.functional.smooth_l1_loss({input}, {target}, reduction={reduction!r}, beta={beta})"
     doc = "0.5·d²/beta where |d| < beta, else |d| - 0.5·beta (d = input - target), averaged or summed."
@@ -348,6 +363,8 @@ class SmoothL1Loss(_RobustLoss):
     samples = _PAIR_SAMPLES[:7] + (S(((3, 4), (3, 4)), {"beta": 0.5}), S(((3, 4), (3, 4)), {"beta": 0.0}),
                                    S(((3, 4), (3, 4)), {"beta": -1.0},
                                      error="smooth_l1_loss does not support negative values for beta."))
+    vjp_formula = ("∂L/∂x = G ⊙ clip((x − t) / β, −1, 1) / n",
+                   "∂L/∂t = −G ⊙ clip((x − t) / β, −1, 1) / n")
 
     @classmethod
     def grad_fn_name(cls, params: dict) -> str:
@@ -364,6 +381,7 @@ class SmoothL1Loss(_RobustLoss):
 
 @register
 class HuberLoss(_RobustLoss):
+    signature = ("input", "target", "reduction", "delta", "weight")
     name, grad_fn = "huber_loss", "HuberLossBackward0"
     torch = "torch.nn.functional.huber_loss({input}, {target}, reduction={reduction!r}, delta={delta})"
     doc = "0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta) (d = input - target), averaged or summed."
@@ -372,6 +390,8 @@ class HuberLoss(_RobustLoss):
     samples = _PAIR_SAMPLES[:6] + (S(((3, 4), (3, 4)), {"delta": 0.5}),
                                    S(((3, 4), (3, 4)), {"delta": -1.0},
                                      error="huber_loss does not support negative values for delta."))
+    vjp_formula = ("∂L/∂x = G ⊙ clip(x − t, −δ, δ) / n",
+                   "∂L/∂t = −G ⊙ clip(x − t, −δ, δ) / n")
 
     def infer(a, t, reduction="mean", delta=1.0):
         return HuberLoss._infer(a, t, reduction, delta)
@@ -399,6 +419,7 @@ _LABELS = [[0.0, 1.0, 1.0, 1.0], [0.0, 0.0, 1.0, 0.5], [1.0, 0.0, 0.0, 1.0]]
 
 @register
 class BinaryCrossEntropyWithLogits(_PairLoss):
+    signature = ("input", "target", "weight", "size_average", "reduce", "reduction", "pos_weight")
     name, grad_fn = "binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0"
     torch = "torch.nn.functional.binary_cross_entropy_with_logits({input}, {target}, reduction={reduction!r})"
     doc = ("Binary cross entropy of sigmoid(input) against target in [0, 1], computed stably from the logits: "
@@ -435,6 +456,8 @@ class BinaryCrossEntropyWithLogits(_PairLoss):
         ctx.info = reduction
         return xp.astype(_reduce(xp, loss, reduction), out_dtype)
 
+    vjp_formula = ("∂L/∂x = G ⊙ (σ(x) − t) / n", "∂L/∂t = −G ⊙ x / n")
+
     def backward(ctx, g):
         x, t, e = ctx.saved
         xp = ctx.xp
@@ -450,6 +473,7 @@ class BinaryCrossEntropyWithLogits(_PairLoss):
 
 @register
 class BinaryCrossEntropy(_PairLoss):
+    signature = ("input", "target", "weight", "size_average", "reduce", "reduction")
     name, grad_fn = "binary_cross_entropy", "BinaryCrossEntropyBackward0"
     torch = "torch.nn.functional.binary_cross_entropy({input}, {target}, reduction={reduction!r})"
     doc = ("Binary cross entropy -(t·log p + (1-t)·log(1-p)) of probabilities p in [0, 1] (each log clamped "
@@ -499,6 +523,9 @@ class BinaryCrossEntropy(_PairLoss):
         ctx.saved = (x, t, log_p, log_q)
         ctx.info = reduction
         return _reduce(xp, loss, reduction)
+
+    vjp_formula = ("∂L/∂x = G ⊙ (x − t) / (x ⊙ (1 − x)) / n",
+                   "∂L/∂t = G ⊙ (ln(1 − x) − ln x) / n")
 
     def backward(ctx, g):
         x, t, log_p, log_q = ctx.saved
@@ -628,6 +655,7 @@ _CLASS_ERRORS = (
 
 @register
 class CrossEntropy(Op):
+    signature = ("input", "target", "weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing")
     name, grad_fn = "cross_entropy", "NllLossBackward0"
     torch = ("torch.nn.functional.cross_entropy({input}, {target}, ignore_index={ignore_index}, "
              "reduction={reduction!r}, label_smoothing={label_smoothing})")
@@ -685,6 +713,8 @@ class CrossEntropy(Op):
         ctx.info = (reduction, n, regrow, label_smoothing)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ (softmax(x) − onehot(target)) / n",)
+
     def backward(ctx, g):
         e, total, hot, valid = ctx.saved
         reduction, n, regrow, eps = ctx.info
@@ -701,6 +731,7 @@ class CrossEntropy(Op):
 
 @register
 class NllLoss(Op):
+    signature = ("input", "target", "weight", "size_average", "ignore_index", "reduce", "reduction")
     name, grad_fn = "nll_loss", "NllLossBackward0"
     torch = "torch.nn.functional.nll_loss({input}, {target}, ignore_index={ignore_index}, reduction={reduction!r})"
     category = "Loss"
@@ -732,6 +763,8 @@ class NllLoss(Op):
         ctx.saved = (hot, valid)
         ctx.info = (reduction, n, regrow)
         return out
+
+    vjp_formula = ("∂L/∂x = −G ⊙ onehot(target) / n",)
 
     def backward(ctx, g):
         hot, valid = ctx.saved

@@ -134,6 +134,8 @@ class Sum(_Reduce):
         ctx.info = (a.shape, _regrow(axes, a.ndim, keepdim))
         return xp.sum(a, axis=axes, keepdims=keepdim)
 
+    vjp_formula = ("∂L/∂x = G copied back over the summed dims",)
+
     def backward(ctx, g):
         shape, idx = ctx.info
         return (_spread(ctx.xp, g, shape, idx),)
@@ -176,6 +178,8 @@ class Mean(_Reduce):
         ctx.info = (a.shape, _regrow(axes, a.ndim, keepdim), scale)
         return xp.sum(a, axis=axes, keepdims=keepdim) * scale
 
+    vjp_formula = ("∂L/∂x = G / n, copied back over the averaged dims (n: elements averaged)",)
+
     def backward(ctx, g):
         shape, idx, scale = ctx.info
         return (_spread(ctx.xp, g * scale, shape, idx),)
@@ -210,6 +214,8 @@ class Prod(_Reduce):
         ctx.saved = (a, out)
         ctx.info = (axes, _regrow(axes, a.ndim, keepdim))
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ y / x (the product of the others)",)
 
     def backward(ctx, g):
         a, out = ctx.saved
@@ -299,6 +305,8 @@ class Var(_Reduce):
         ctx.saved = (d,)
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ 2 · (x − mean(x)) / (n − correction)",)
+
     def backward(ctx, g):
         d, = ctx.saved
         idx, scale = ctx.info
@@ -324,6 +332,8 @@ class Std(_Reduce):
         out = ctx.xp.sqrt(var)
         ctx.saved = (d, out)
         return out
+
+    vjp_formula = ("∂L/∂x = G ⊙ (x − mean(x)) / ((n − correction) · y)",)
 
     def backward(ctx, g):
         d, out = ctx.saved
@@ -484,6 +494,7 @@ class Max(_Extreme):
         xp = ctx.xp
         return _extreme_forward(ctx, a, dim, keepdim, xp.max, xp.argmax)
 
+    vjp_formula = ("∂L/∂x = G at the max's position, 0 elsewhere (no dim: ties share G)",)
     backward = staticmethod(_extreme_backward)
 
 
@@ -503,6 +514,7 @@ class Min(_Extreme):
         xp = ctx.xp
         return _extreme_forward(ctx, a, dim, keepdim, xp.min, xp.argmin)
 
+    vjp_formula = ("∂L/∂x = G at the min's position, 0 elsewhere (no dim: ties share G)",)
     backward = staticmethod(_extreme_backward)
 
 
@@ -633,6 +645,8 @@ class Norm(_Reduce):
         ctx.info = (p, axes, _regrow(axes, a.ndim, keepdim))
         return out
 
+    vjp_formula = ("∂L/∂x = G ⊙ sign(x) ⊙ |x|^(p − 1) / y^(p − 1) (p = 2: G ⊙ x / y)",)
+
     def backward(ctx, g):
         a, out = ctx.saved
         p, axes, idx = ctx.info
@@ -661,6 +675,8 @@ class _AExtreme(_Reduce):
             raise ShapeError("Expected reduction dim to be specified for input.numel() == 0. "
                              "Specify the reduction dim with the 'dim' argument.")
         return Spec(reduced_shape(a.shape, axes, keepdim), a.dtype)
+
+    vjp_formula = ("∂L/∂x = G ⊙ [x = y] / (number of ties)",)
 
     def backward(ctx, g):
         a, out = ctx.saved
@@ -733,6 +749,8 @@ class Logsumexp(_Reduce):
         ctx.info = (_regrow(axes, a.ndim, keepdim))
         return out if keepdim else xp.reshape(out, reduced_shape(tuple(a.shape), axes, False))
 
+    vjp_formula = ("∂L/∂x = G ⊙ exp(x − y) (the softmax of x)",)
+
     def backward(ctx, g):
         a, out = ctx.saved
         idx = ctx.info
@@ -767,6 +785,8 @@ class Cumsum(_Reduce):
         axis = _infer.dim_index(dim, a.ndim)
         ctx.info = axis
         return xp.cumulative_sum(a, axis=axis)
+
+    vjp_formula = ("∂L/∂x = cumsum of G from the end backwards, along dim",)
 
     def backward(ctx, g):
         xp, axis = ctx.xp, ctx.info
@@ -826,6 +846,8 @@ class Sort(_Sorted):
         ctx.saved = (ranks,)
         ctx.info = axis
         return xp.take_along_axis(a, order, axis=axis), order
+
+    vjp_formula = ("∂L/∂x = G₀ put back where each value came from",)
 
     def backward(ctx, grads):
         g = grads[0]
@@ -897,6 +919,8 @@ class Topk(_Sorted):
         ctx.info = (axis, k)
         return xp.take_along_axis(a, order, axis=axis), order
 
+    vjp_formula = ("∂L/∂x = G₀ put back at the k chosen positions, 0 elsewhere",)
+
     def backward(ctx, grads):
         g = grads[0]
         if ctx.info is None:
@@ -959,6 +983,8 @@ class Median(_Reduce):
         ctx.saved = (ranks,)
         ctx.info = (axis, mid, keepdim)
         return values, index
+
+    vjp_formula = ("∂L/∂x = G at the median's position, 0 elsewhere (no dim: ties share G)",)
 
     def backward(ctx, grads):
         xp = ctx.xp
@@ -1024,6 +1050,8 @@ class Trace(_Reduce):
         eye = xp.eye(a.shape[0], a.shape[1], dtype=xp.bool)
         ctx.info = eye
         return xp.sum(xp.where(eye, a, xp.zeros_like(a))) if n else xp.sum(xp.zeros((0,), dtype=a.dtype))
+
+    vjp_formula = ("∂L/∂x = G · I (G on the diagonal, 0 elsewhere)",)
 
     def backward(ctx, g):
         eye = ctx.info

@@ -118,6 +118,7 @@ class ShapeOp(Op):
 # -- transposes ----------------------------------------------------------------------------
 @register
 class Tr(ShapeOp):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "t", "TBackward0", "torch.t({input})"
     double_backward = ()
     doc = "Transpose a matrix: rows become columns (0-D and 1-D tensors come back unchanged)."
@@ -135,6 +136,8 @@ class Tr(ShapeOp):
             raise ValueError("t() of a tensor with more than 2 dims")
         return ctx.xp.permute_dims(a, (1, 0)) if a.ndim == 2 else a
 
+    vjp_formula = ("∂L/∂x = Gᵀ",)
+
     def backward(ctx, g):
         return (ctx.xp.permute_dims(g, (1, 0)) if g.ndim == 2 else g,)
 
@@ -149,6 +152,8 @@ def _swap(ndim: int, dim0: Any, dim1: Any) -> list[int]:
 
 @register
 class Transpose(ShapeOp):
+    aliases = ("swapaxes", "swapdims")
+    inplace = ("Tensor",)
     name, grad_fn, torch = "transpose", "TransposeBackward0", "torch.transpose({input}, {dim0}, {dim1})"
     double_backward = ()
     doc = "Swap two dimensions (a view: the data is not moved)."
@@ -167,6 +172,8 @@ class Transpose(ShapeOp):
         perm = _swap(a.ndim, dim0, dim1)
         ctx.info = perm
         return ctx.xp.permute_dims(a, tuple(perm))
+
+    vjp_formula = ("∂L/∂x = G with dim0 and dim1 swapped back",)
 
     def backward(ctx, g):
         return (ctx.xp.permute_dims(g, tuple(ctx.info)),)  # a swap is its own inverse
@@ -203,6 +210,8 @@ class Permute(ShapeOp):
         ctx.info = perm
         return ctx.xp.permute_dims(a, tuple(perm))
 
+    vjp_formula = ("∂L/∂x = G permuted back by the inverse of dims",)
+
     def backward(ctx, g):
         inverse = [0] * len(ctx.info)
         for i, p in enumerate(ctx.info):
@@ -235,6 +244,7 @@ class View(ShapeOp):
         except _NO_COPY_FAILURES:
             raise RuntimeError(VIEW_ERROR) from None
 
+    vjp_formula = ("∂L/∂x = G viewed as x's shape",)
     backward = staticmethod(_reshape_back)
 
 
@@ -256,6 +266,7 @@ class Reshape(ShapeOp):
     def forward(ctx, a, shape=(-1,)):
         return _reshape(ctx, a, _view_shape(shape, math.prod(a.shape)), Reshape)
 
+    vjp_formula = ("∂L/∂x = G reshaped to x's shape",)
     backward = staticmethod(_reshape_back)
 
 
@@ -293,6 +304,7 @@ class Flatten(ShapeOp):
             return a
         return _reshape(ctx, a, shape, Flatten)
 
+    vjp_formula = ("∂L/∂x = G unflattened to x's shape",)
     backward = staticmethod(_reshape_back)
 
 
@@ -313,6 +325,7 @@ def _squeezed(shape: tuple, dim: Any) -> tuple[int, ...]:
 
 @register
 class Squeeze(ShapeOp):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "squeeze", "SqueezeBackward0", "torch.squeeze({input}, {dim})"
     double_backward = ()
     doc = "Remove dims of size 1: all of them, or only `dim` (left alone if its size is not 1)."
@@ -338,11 +351,13 @@ class Squeeze(ShapeOp):
         ctx.info = tuple(a.shape)
         return ctx.xp.squeeze(a, axis=drop) if drop else a
 
+    vjp_formula = ("∂L/∂x = G with the squeezed dims put back",)
     backward = staticmethod(_reshape_back)
 
 
 @register
 class Unsqueeze(ShapeOp):
+    inplace = ("Tensor",)
     name, grad_fn, torch = "unsqueeze", "UnsqueezeBackward0", "torch.unsqueeze({input}, {dim})"
     double_backward = ()
     doc = "Insert a new dim of size 1 at position dim (-1: at the end)."
@@ -359,6 +374,7 @@ class Unsqueeze(ShapeOp):
         ctx.info = tuple(a.shape)
         return ctx.xp.expand_dims(a, axis=_dim(dim, a.ndim + 1))
 
+    vjp_formula = ("∂L/∂x = G with the added dim removed",)
     backward = staticmethod(_reshape_back)
 
 
@@ -382,6 +398,8 @@ class Contiguous(ShapeOp):
             return a
         return ctx.xp.reshape(a, tuple(a.shape), copy=True)  # a fresh row-major copy
 
+    vjp_formula = ("∂L/∂x = G",)
+
     def backward(ctx, g):
         return (g,)
 
@@ -398,6 +416,8 @@ class Clone(ShapeOp):
 
     def forward(ctx, a):
         return ctx.xp.asarray(a, copy=True)
+
+    vjp_formula = ("∂L/∂x = G",)
 
     def backward(ctx, g):
         return (g,)
@@ -453,6 +473,8 @@ class Expand(ShapeOp):
         # (the dtype only names the tensor type in a message, which inference rewrites with the real one)
         return ctx.xp.broadcast_to(a, _expanded(tuple(a.shape), dtypes.float32, size))
 
+    vjp_formula = ("∂L/∂x = G summed over the expanded dims",)
+
     def backward(ctx, g):
         xp, shape = ctx.xp, ctx.info
         lead = g.ndim - len(shape)
@@ -501,6 +523,8 @@ class Repeat(ShapeOp):
         spread = xp.broadcast_to(xp.reshape(a, tuple(v for n in padded for v in (1, n))), pairs)
         return xp.reshape(spread, out_shape, copy=True)
 
+    vjp_formula = ("∂L/∂x = G's repeated copies summed",)
+
     def backward(ctx, g):
         xp = ctx.xp
         shape, pairs = ctx.info
@@ -539,6 +563,8 @@ class Flip(ShapeOp):
         ctx.info = axes
         return xp.asarray(xp.flip(a, axis=axes), copy=True) if axes else xp.asarray(a, copy=True)
 
+    vjp_formula = ("∂L/∂x = G flipped back",)
+
     def backward(ctx, g):
         return (ctx.xp.flip(g, axis=ctx.info) if ctx.info else g,)
 
@@ -565,6 +591,7 @@ def _cat_dim(specs: list, dim: Any) -> int:
 
 @register
 class Cat(ShapeOp):
+    aliases = ("concat", "concatenate")
     name, grad_fn, torch = "cat", "CatBackward0", "torch.cat({tensors}, dim={dim})"
     double_backward = ()
     doc = "Join tensors end to end along an existing dim; all other sizes must match."
@@ -592,6 +619,8 @@ class Cat(ShapeOp):
         d = _dim(dim, tensors[0].ndim)
         ctx.info = (d, [t.shape[d] for t in tensors])
         return ctx.xp.concat(list(tensors), axis=d)
+
+    vjp_formula = ("∂L/∂xᵢ = G's slice i along dim",)
 
     def backward(ctx, g):
         d, sizes = ctx.info
@@ -635,6 +664,8 @@ class Stack(ShapeOp):
         d = _dim(dim, tensors[0].ndim + 1)
         ctx.info = d
         return ctx.xp.stack(list(tensors), axis=d)
+
+    vjp_formula = ("∂L/∂xᵢ = G[i] along dim",)
 
     def backward(ctx, g):
         d = ctx.info
@@ -767,6 +798,7 @@ class Split(_Pieces):
         d, sizes = _split_sizes(tuple(a.shape), split_size_or_sections, dim)
         return _pieces(ctx, a, d, sizes, Split, Split.grad_fn_name({"split_size_or_sections": split_size_or_sections}))
 
+    vjp_formula = ("∂L/∂x = cat(G₀, G₁, …) along dim",)
     backward = staticmethod(_join_grads)
 
 
@@ -798,6 +830,7 @@ class Chunk(_Pieces):
         name = "SplitWithSizesBackward0" if a.shape[d] == 0 else "SplitBackward0"
         return _pieces(ctx, a, d, sizes, Chunk, name)
 
+    vjp_formula = ("∂L/∂x = cat(G₀, G₁, …) along dim",)
     backward = staticmethod(_join_grads)
 
 
@@ -827,6 +860,8 @@ class Unbind(_Pieces):
         d = _dim(dim, a.ndim)
         ctx.info = (d, tuple(a.shape))
         return tuple(_along(a, d, i) for i in range(a.shape[d]))
+
+    vjp_formula = ("∂L/∂x = stack(G₀, G₁, …) along dim",)
 
     def backward(ctx, grads):
         d, shape = ctx.info
@@ -883,6 +918,7 @@ def _gather_check(a: Spec, dim: Any, index: Spec) -> int:
 
 @register
 class Gather(ShapeOp):
+    signature = ("input", "dim", "index")
     name, grad_fn, torch = "gather", "GatherBackward0", "torch.gather({input}, {dim}, {index})"
     doc = ("Pick along dim by an index tensor: out[i][j] = input[i][index[i][j]] for dim 1 (the index has the "
            "input's number of dims); repeated picks add up their gradients.")
@@ -919,6 +955,8 @@ class Gather(ShapeOp):
         ctx.info = shape
         return xp.reshape(xp.take(xp.reshape(a, (-1,)), lin), tuple(index.shape))
 
+    vjp_formula = ("∂L/∂x = G added back at index along dim, 0 elsewhere",)
+
     def backward(ctx, g):
         lin, = ctx.saved
         shape = ctx.info
@@ -929,6 +967,7 @@ class Gather(ShapeOp):
 
 @register
 class IndexSelect(ShapeOp):
+    signature = ("input", "dim", "index")
     name, grad_fn, torch = "index_select", "IndexSelectBackward0", "torch.index_select({input}, {dim}, {index})"
     doc = ("Whole slices picked along dim by a 1-D int64 index, in its order (repeats allowed: their gradients "
            "add up); dim's size becomes the index's length.")
@@ -975,6 +1014,8 @@ class IndexSelect(ShapeOp):
         ctx.info = (d, tuple(x.shape), scalar)
         out = xp.take(x, index, axis=d)
         return xp.reshape(out, ()) if scalar else out
+
+    vjp_formula = ("∂L/∂x = G's slices added back at index along dim, 0 elsewhere",)
 
     def backward(ctx, g):
         index, = ctx.saved
@@ -1027,6 +1068,7 @@ class Tril(_Tri):
     name, grad_fn, torch = "tril", "TrilBackward0", "torch.tril({input}, diagonal={diagonal})"
     doc = "The lower triangle (on and below the diagonal-th diagonal); the rest becomes 0."
     samples = _TRI_SAMPLES + (S(((3,),), error="tril: input tensor must have at least 2 dimensions"),)
+    vjp_formula = ("∂L/∂x = tril(G)",)
 
     def infer(a, diagonal=0):
         return _tri_check("tril", a)
@@ -1041,6 +1083,7 @@ class Triu(_Tri):
     doc = "The upper triangle (on and above the diagonal-th diagonal); the rest becomes 0."
     lower = False
     samples = _TRI_SAMPLES + (S(((3,),), error="triu: input tensor must have at least 2 dimensions"),)
+    vjp_formula = ("∂L/∂x = triu(G)",)
 
     def infer(a, diagonal=0):
         return _tri_check("triu", a)
@@ -1097,6 +1140,8 @@ class Diag(ShapeOp):
         flat = xp.reshape(a, (-1,))
         ctx.info = (2, k, tuple(a.shape))
         return xp.take(flat, (idx + r0) * a.shape[1] + idx + c0) if n else xp.zeros((0,), dtype=a.dtype)
+
+    vjp_formula = ("∂L/∂x = diag(G)",)
 
     def backward(ctx, g):
         xp = ctx.xp

@@ -1,0 +1,57 @@
+"""What a node's backward keeps from the forward: its saved arrays, each by role, with its bytes.
+
+`Node.saved` is the explicit record: the arrays (and numbers) an op's forward put aside for its
+backward. A backward without `retain_graph` sets it to None, which releases them (no other reference
+is kept), and a second backward through that node raises PyTorch's message (grad_graph.SECOND_BACKWARD).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from .grad_graph import Node
+
+RESULT, INTERMEDIATE = "result", "intermediate"
+
+
+@dataclass(frozen=True)
+class SavedArray:
+    """One saved array: `role` is the input it is (by port name), RESULT (the op's output), or INTERMEDIATE
+    (something the forward computed on the way: a mask, indices, a softmax)."""
+
+    role: str
+    shape: tuple[int, ...]
+    dtype: str
+    nbytes: int
+    key: int  # the array's identity: an array two nodes keep is counted once in a total
+
+
+def is_freed(node: Node) -> bool:
+    """Whether a backward without retain_graph has released what the node kept."""
+    return getattr(node, "saved", ()) is None
+
+
+def saved_arrays(node: Node) -> list[Any]:
+    """The arrays the node keeps for its backward (numbers and empty slots left out); none once freed."""
+    saved = getattr(node, "saved", ())
+    if not saved:
+        return []
+    items = saved if isinstance(saved, (tuple, list)) else (saved,)
+    return [a for a in items if hasattr(a, "nbytes") and hasattr(a, "shape")]
+
+
+def saved_record(node: Node, inputs: Sequence[tuple[str, Any]], outputs: Sequence[Any] = ()) -> tuple[SavedArray, ...]:
+    """Each array the node keeps, named: `inputs` are (port name, array) of the op's call, `outputs` its
+    output arrays; an array that is neither is an intermediate."""
+    out = []
+    for arr in saved_arrays(node):
+        role = next((name for name, x in inputs if x is arr), None)
+        if role is None:
+            role = RESULT if any(arr is o for o in outputs) else INTERMEDIATE
+        out.append(SavedArray(role, tuple(int(n) for n in arr.shape), str(arr.dtype), int(arr.nbytes), id(arr)))
+    return tuple(out)
+
+
+def total_bytes(records: Iterable[SavedArray]) -> int:
+    """The memory the records hold, each array once."""
+    return sum({r.key: r.nbytes for r in records}.values())

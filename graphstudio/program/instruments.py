@@ -1,0 +1,153 @@
+"""Teaching instruments on a run: the chain rule on each wire and gradcheck on a node.
+
+Both read a traced step (runner.Trace: the values that flowed forward, each wire's gradient backward)
+and the compiled program, so the editor can show them for whatever the student selects:
+
+- ``wire_rules``: for each differentiable input of a node, its VJP formula with the run's shapes
+  (engine/core/chain_rule), the gradient ``G`` that reached the node's outputs and the gradient that
+  went back along the wire.
+- ``node_gradcheck``: the node's op at the run's input values, in float64, checked by engine/gradcheck.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from graphstudio.engine.core import op_functions
+from graphstudio.engine.core.chain_rule import ChainRule, chain_rule
+from graphstudio.engine.factory import tensor
+from graphstudio.engine.gradcheck import Gradcheck, gradcheck
+
+from .compiler import Const, Program, Ref, Step
+from .runner import Edge, Trace, _edges
+
+
+@dataclass(frozen=True)
+class WireRule:
+    """One input of a node after a run: the chain rule with its shapes and numbers."""
+
+    port: str
+    index: int | None                # the item of a variadic port
+    source: str | None               # the output key that feeds it (None: a constant)
+    rule: ChainRule
+    upstream: tuple[np.ndarray | None, ...]  # G: the gradient of each of the node's outputs (None: none came)
+    gradient: np.ndarray | None      # what went back along the wire (None before Backward)
+
+
+def wire_rules(program: Program, trace: Trace, node_id: str, root: str | None = None) -> list[WireRule]:
+    """The chain rule of every tensor input of `node_id` through which a gradient can flow, in port order.
+    `root`: the output key a Backward started from when no sink did (its gradient is ones)."""
+    step = program.step(node_id)
+    op = step.op
+    if step.kind != "op" or not op.derivative or not op.vjp_formula:
+        return []
+    edges = _edges(program)
+    shapes = [_shape(v, trace) for v in step.inputs]
+    outputs = [trace.values[step.output_key(i)].shape for i in range(len(step.outputs))
+               if step.output_key(i) in trace.values]
+    backward_ran = bool(trace.grads)  # set by the backward half of a traced step
+    upstream = tuple(_upstream(program, trace, edges, step.output_key(i), root) if backward_ran else None
+                     for i in range(len(step.outputs)))
+    out = []
+    for port, v in zip(op.inputs, step.inputs):
+        if not port.differentiable:
+            continue
+        for j, x in enumerate(v if isinstance(v, list) else [v]):
+            if not _is_float_tensor(x, trace):
+                continue
+            index = j if isinstance(v, list) else None
+            rule = chain_rule(op, port.name, shapes, outputs, item=j)
+            source = x.name if isinstance(x, Ref) else None
+            out.append(WireRule(port.name, index, source, rule, upstream, _wire_gradient(trace, edges, node_id,
+                                                                                        port.name, index)))
+    return out
+
+
+def node_gradcheck(program: Program, trace: Trace, node_id: str) -> Gradcheck:
+    """Gradcheck of the node's op at the values its inputs had in the traced step, in float64 (the
+    engine's Jacobian beside central differences). ValueError with the reason where it cannot run."""
+    step = program.step(node_id)
+    op = step.op
+    if step.kind != "op" or not op.differentiable:
+        raise ValueError(f"node '{node_id}' ({op.name}) has no gradient to check")
+    if not op.derivative:
+        raise ValueError(f"node '{node_id}' ({op.name}): PyTorch has no derivative for {op.name}")
+    flat, layout = [], []
+    for port, v in zip(op.inputs, step.inputs):
+        items = v if isinstance(v, list) else [v]
+        layout.append(len(items) if isinstance(v, list) else None)
+        for x in items:
+            flat.append(_float64_input(x, trace, port.differentiable))
+
+    def call(*args: Any) -> Any:
+        grouped, k = [], 0
+        for n in layout:
+            grouped.append(list(args[k:k + n]) if n is not None else args[k])
+            k += 1 if n is None else n
+        return op_functions.call(op, tuple(grouped), dict(step.params))
+
+    return gradcheck(call, flat)
+
+
+def _shape(v: Any, trace: Trace) -> Any:
+    if isinstance(v, list):
+        return [_shape(x, trace) for x in v]
+    if isinstance(v, Ref):
+        return tuple(trace.values[v.name].shape)
+    if isinstance(v, Const):
+        return tuple(v.spec.shape)
+    return None
+
+
+def _is_float_tensor(x: Any, trace: Trace) -> bool:
+    if isinstance(x, Ref):
+        return np.issubdtype(trace.values[x.name].dtype, np.floating)
+    return isinstance(x, Const) and x.spec.dtype.is_floating_point
+
+
+def _float64_input(x: Any, trace: Trace, differentiable: bool) -> Any:
+    """A variable (a float64 tensor that requires grad), or what the op takes as it is (indices, numbers)."""
+    if isinstance(x, Ref):
+        value = trace.values[x.name]
+    elif isinstance(x, Const):
+        value = np.asarray(x.data, dtype=np.float64 if x.spec.dtype.is_floating_point else None)
+    else:
+        return x
+    if np.issubdtype(value.dtype, np.floating):
+        return tensor(np.asarray(value, dtype=np.float64), requires_grad=differentiable)
+    return tensor(value)
+
+
+def _upstream(program: Program, trace: Trace, edges: list[Edge], key: str, root: str | None) -> np.ndarray | None:
+    """G for an output: the sum of what came back along its wires; ones where a backward started from it."""
+    total = None
+    for e, edge in enumerate(edges):
+        if edge.source != key:
+            continue
+        target = program.step(edge.target)
+        if target.kind == "sink":
+            seed = _seed(target, trace, trace.values[key])
+            total = seed if total is None else total + seed
+        else:
+            for g in trace.edge_grads.get(e, ()):
+                total = g if total is None else total + g
+    if total is None and key == root:
+        total = np.ones_like(trace.values[key])
+    return total
+
+
+def _seed(sink: Step, trace: Trace, value: np.ndarray) -> np.ndarray:
+    """The gradient a sink starts backward with: `backward`'s gradient input, else ones (a scalar loss)."""
+    if sink.op.name == "backward" and len(sink.inputs) > 1 and isinstance(sink.inputs[1], Ref):
+        return trace.values[sink.inputs[1].name]
+    return np.ones_like(value)
+
+
+def _wire_gradient(trace: Trace, edges: list[Edge], node_id: str, port: str, index: int | None) -> np.ndarray | None:
+    for e, edge in enumerate(edges):
+        if edge.target == node_id and edge.port == port and edge.index == index:
+            grads = trace.edge_grads.get(e)
+            return None if not grads else sum(grads[1:], grads[0])
+    return None
