@@ -206,9 +206,9 @@ def test_chinese_problems_keep_pytorchs_message_and_explain_it(window, zh):
     assert "节点 'm'（mm）" in tip and "矩阵乘法要求" in tip
 
 
-def test_chinese_text_falls_back_to_a_font_with_cjk_glyphs(zh, qapp):
-    family = qapp.font().family()
-    assert {f.lower() for f in i18n.CJK_FONTS} <= {f.lower() for f in QFont.substitutes(family)}
+def test_chinese_text_falls_back_to_a_font_with_cjk_glyphs(window, zh, qapp):
+    for family in (qapp.font().family(), window.code_panel.font().family()):
+        assert {f.lower() for f in i18n.CJK_FONTS} <= {f.lower() for f in QFont.substitutes(family)}
 
 
 def test_screenshot_refuses_an_unknown_language(tmp_path: Path, capsys):
