@@ -135,6 +135,17 @@ def test_catalog_is_complete_and_up_to_date_with_the_code(tmp_path: Path):
     assert (tmp_path / qm.name).read_bytes() == qm.read_bytes(), "the .qm is stale: run python -m graphstudio.ui.i18n"
 
 
+def test_every_translation_keeps_the_placeholders_the_mnemonic_and_the_ellipsis():
+    """A translation's {fields} are the source's (``.format`` would fail otherwise), as is its %n; a
+    menu text keeps an &-mnemonic and a "…" that says a dialog follows."""
+    for message in ET.parse(i18n.ts_path("zh_CN")).iter("message"):
+        source, text = message.find("source").text, "".join(message.find("translation").itertext())
+        assert sorted(re.findall(r"\{\w*\}", source)) == sorted(re.findall(r"\{\w*\}", text)), (source, text)
+        assert ("%n" in source) == ("%n" in text), (source, text)
+        assert bool(re.search(r"&\w", source)) <= bool(re.search(r"&\w", text)), (source, text)
+        assert source.endswith("…") == text.endswith("…"), (source, text)
+
+
 def test_every_visible_text_of_the_main_window_is_chinese(window, zh, monkeypatch):
     window.model.reset(one_op_per_category())
     ids = {n.id for n in window.model.doc.nodes}
