@@ -71,3 +71,13 @@ def test_lesson_has_the_same_predictions_and_exercises_in_both_languages(path: P
     for heading, chinese_heading in PARTS.items():
         assert english.count(f"{heading}:") == chinese.count(f"{chinese_heading}："), heading
     assert bool(re.search("predict", english, re.I)) == bool(re.search("预测", chinese))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_lesson_keeps_its_inline_code_and_its_numbers_in_chinese(path: Path):
+    """The same `code` and the same decimal numbers (predictions, losses) in both languages: an
+    English lesson edited without its Chinese one is noticed."""
+    doc = load(path)
+    english, chinese = CODE.sub("", doc.notes), CODE.sub("", translated(doc, "zh_CN")[1])
+    for pattern in (r"`[^`\n]+`", r"\d+\.\d+"):
+        assert set(re.findall(pattern, chinese)) == set(re.findall(pattern, english)), pattern
