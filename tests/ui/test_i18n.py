@@ -560,3 +560,21 @@ def test_an_image_that_cannot_be_exported_is_explained_in_chinese(window, zh, mo
     for (title, text), name in zip(warned, names):
         text = text.replace(str(tmp_path / name), "").replace(".bmpx", "")
         assert CJK.search(title) and not english_words(text, SUFFIXES), text
+
+
+def test_an_open_inspector_tensor_viewer_and_palette_switch_language_in_place(window, qtbot):
+    """Without reselecting or reopening: the inspector of the selected node, the tensor open in the
+    viewer, the palette's categories and tooltips."""
+    window.model.reset(Document(nodes=[Node("m", "mm", {"input": [[1.0]], "mat2": [[2.0]]}, pos=(0.0, 0.0))]))
+    window.scene.select_ids(["m"])
+    window.live.viewer.show_tensor("m", np.ones((2, 2)), None, "")
+    parts = (window.inspector, window.live.viewer, window.palette_panel)
+    english = [visible_texts(part) for part in parts]
+    assert all(not any(CJK.search(t) for _, t in texts) for texts in english)
+    i18n.set_language("zh_CN")
+    try:
+        for part in parts:
+            assert not [t for _, t in visible_texts(part) if untranslated(t, {"m"} | ARG_NAMES)], type(part).__name__
+    finally:
+        i18n.set_language("en")
+    assert [visible_texts(part) for part in parts] == english
