@@ -51,11 +51,11 @@ def untranslated(text: str, ids: set[str]) -> bool:
 
 def english_words(text: str, ids: set[str]) -> list[str]:
     """The English words of ``text`` but op names, node ids (or in the inspector argument names),
-    PyTorch identifiers, the words that stay as they are and a term's English name in full-width
+    PyTorch identifiers, single letters (g₁, x), the words that stay as they are and a term's English name in full-width
     parentheses after its Chinese one (梯度（gradient）)."""
     plain = re.sub(r"<[^>]+>|&(?=\w)|&nbsp;|（[A-Za-z -]+）", " ", text or "")
     return [word for word in re.findall(r"[A-Za-z][A-Za-z0-9_.]*", plain)
-            if not ("_" in word or "." in word or any(c.isdigit() for c in word))
+            if not ("_" in word or "." in word or any(c.isdigit() for c in word) or len(word) == 1)
             and word not in KEPT | OP_NAMES | ids]
 
 
@@ -578,3 +578,49 @@ def test_an_open_inspector_tensor_viewer_and_palette_switch_language_in_place(wi
     finally:
         i18n.set_language("en")
     assert [visible_texts(part) for part in parts] == english
+
+
+def test_what_a_run_laid_on_the_canvas_switches_language_in_place(window, qtbot):
+    """Run in English, then switch: the badges, value panels, sums and the loss plot's words turn
+    Chinese without running again."""
+    from graphstudio.document import load
+
+    lesson = load(LESSONS[[p.stem for p in LESSONS].index("03_autograd_basics")])
+    window.model.reset(lesson)
+    session = window.live
+    session.set_animate(False)
+    session.forward()
+    session.backward()
+    qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
+    ids = {n.id for n in lesson.nodes}
+
+    def words() -> set[tuple[str, str]]:
+        items = [item for item in window.scene.items() if type(item).__name__ in ("NodeBadge", "WirePanel", "SumBadge")]
+        found = {(type(item).__name__, item.toolTip()) for item in items}
+        found |= {(type(item).__name__, item.text) for item in items if isinstance(getattr(item, "text", None), str)}
+        found |= {("loss plot", t) for _, t in visible_texts(session.loss_plot)}
+        return {(kind, text) for kind, text in found if text}
+
+    english = words()
+    assert any(kind == "NodeBadge" and "leaf" in text for kind, text in english)
+    i18n.set_language("zh_CN")
+    try:
+        chinese = words()
+        bad = sorted((kind, text) for kind, text in chinese if untranslated(text, ids | ARG_NAMES))
+        assert not bad, bad
+    finally:
+        i18n.set_language("en")
+    assert words() == english
+
+
+def test_the_node_a_run_failed_at_explains_it_after_a_switch_to_chinese(window):
+    window.model.reset(Document(nodes=[Node("m", "mm", pos=(0.0, 0.0))]))
+    message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
+    window.live.layer.mark_error("m", message)
+    assert window.live.layer.error.toolTip() == message
+    i18n.set_language("zh_CN")
+    try:
+        assert window.live.layer.error.toolTip().startswith(message + " —— 矩阵乘法要求")
+    finally:
+        i18n.set_language("en")
+    assert window.live.layer.error.toolTip() == message

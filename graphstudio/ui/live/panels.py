@@ -505,6 +505,7 @@ class WirePanel(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._tip_for: object = ()         # the (shape, dtype) the tooltip names (None: no value yet)
+        self._tip_array: np.ndarray | None = None
         self._tip(None)
         self.setVisible(False)
 
@@ -623,9 +624,14 @@ class WirePanel(QGraphicsItem):
         what = None if a is None else (a.shape, a.dtype)
         if what == self._tip_for:
             return
-        self._tip_for = what
+        self._tip_for, self._tip_array = what, a
         where = "" if a is None else f"\n{caption(a)}"
         self.setToolTip(f"{self.title}{where}\n" + tr("click the caption to collapse, the body to open the tensor viewer"))
+
+    def retranslate(self) -> None:
+        """Its tooltip again, in the interface's language."""
+        self._tip_for = ()
+        self._tip(self._tip_array)
 
     def _planned_height(self) -> float:
         """What the card shows, plus the gradient row that a value on a wire carrying gradients
