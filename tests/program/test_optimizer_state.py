@@ -17,10 +17,12 @@ import pytest
 from graphstudio.cli import load_and_compile, main
 from graphstudio.document import Document, Node, save
 from graphstudio.program.export_code import export, variable_names
-from graphstudio.program.nodes import OPTIMIZERS
+from graphstudio.engine.core.registry import optimizers
 from graphstudio.program.runner import Runner
 
 from tests.oracle import needs_torch, torch
+
+OPTIMIZERS = optimizers()
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = [p for p in sorted((ROOT / "resources" / "examples").glob("*.json"))
