@@ -624,3 +624,16 @@ def test_the_node_a_run_failed_at_explains_it_after_a_switch_to_chinese(window):
     finally:
         i18n.set_language("en")
     assert window.live.layer.error.toolTip() == message
+
+
+def test_an_open_keyboard_help_follows_a_change_of_language(window, qtbot):
+    window.show_keyboard_help()
+    box = window.findChild(QMessageBox, "keyboard_help")
+    english = box.text()
+    i18n.set_language("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: CJK.search(box.windowTitle()) is not None)
+        assert not [t for t in re.findall(r"<td>([^<]*)</td>", box.text()) if untranslated(t, set())]
+    finally:
+        i18n.set_language("en")
+    qtbot.waitUntil(lambda: box.text() == english)
