@@ -637,3 +637,15 @@ def test_an_open_keyboard_help_follows_a_change_of_language(window, qtbot):
     finally:
         i18n.set_language("en")
     qtbot.waitUntil(lambda: box.text() == english)
+
+
+def test_the_inspector_of_every_op_is_chinese(window, zh):
+    """Beyond one op of each category: every op's description, field hints, choices and tooltips."""
+    nodes = [Node(f"n{i}", op.name, pos=(i * 300.0, 0.0)) for i, op in enumerate(ALL_OPS)]
+    window.model.reset(Document(nodes=nodes))
+    ids = {n.id for n in nodes}
+    bad = set()
+    for node in nodes:
+        window.inspector.show_ids([node.id])
+        bad |= {(node.op, w, t) for w, t in visible_texts(window.inspector) if untranslated(t, ids | ARG_NAMES)}
+    assert not bad, f"{len(bad)} untranslated: {sorted(bad)[:15]}"
