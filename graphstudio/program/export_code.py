@@ -99,7 +99,7 @@ class _Writer:
                 extra.append(f"{p.name}={values[p.name]}")
         for port in op.inputs:
             if port.optional and values.get(port.name) == "None":
-                template = re.sub(r",\s*\{" + port.name + r"\}", "", template)
+                template = re.sub(r",\s*(\w+=)?\{" + port.name + r"\}", "", template)  # `, {x}` or `, x={x}`
                 template = re.sub(r"\{" + port.name + r"\}", "", template)
         if step.kind == "leaf" and step.flags.get("requires_grad", step.params.get("requires_grad")):
             extra.append("requires_grad=True")

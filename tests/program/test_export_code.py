@@ -215,3 +215,16 @@ def test_a_graph_file_pads_a_convolution_by_name_as_pytorch(padding):
     ]}
     ours, theirs = _runner_report(doc), _script_report(doc)
     assert ours["outputs"] == theirs["outputs"]
+
+
+@needs_torch
+@pytest.mark.parametrize("bounds", [{"min": "lo"}, {"max": "lo"}, {"min": "lo", "max": "hi"}])
+def test_an_exported_clamp_leaves_out_a_tensor_bound_not_given(bounds):
+    """`torch.clamp(x, min=lo, max=)` with no max tensor is no Python."""
+    doc = {"graphstudio": 1, "nodes": [
+        {"id": "x", "op": "tensor", "params": {"data": [[3.0, -4.0], [-1.0, 5.0]], "requires_grad": True}},
+        {"id": "lo", "op": "tensor", "params": {"data": [0.0, -2.0]}},
+        {"id": "hi", "op": "tensor", "params": {"data": [1.0, 4.0]}},
+        {"id": "c", "op": "clamp_tensor", "inputs": {"input": "x", **bounds}},
+    ]}
+    assert _script_report(doc)["outputs"]["c"] == _runner_report(doc)["outputs"]["c"]

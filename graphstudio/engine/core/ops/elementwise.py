@@ -675,6 +675,8 @@ class ClampTensor(Op):
     inputs = (T("input"), T("min", "a tensor, or none", optional=True), T("max", "a tensor, or none", optional=True))
     cast = "promote"
     method = function = False  # torch.clamp / x.clamp call it when a bound is a tensor (Clamp.other_op)
+    grad_broadcast = 0
+    vjp_formula = ("∂L/∂x = G ⊙ [lo ≤ x ≤ hi]", "∂L/∂lo = G ⊙ [x < lo]", "∂L/∂hi = G ⊙ [x > hi]")
     samples = (S(((3, 4), (3, 4), (3, 4))), S(((3, 4), (4,), None)), S(((3, 4), None, (3, 1))),
                S(([1, 2, 3], [1.5, 0.0, 0.0], None)), S(((2,), (3,), None), error="must match the size"),
                S(((3,), None, None), error="At least one of 'min' or 'max' must not be None"))
@@ -839,6 +841,8 @@ class Lerp(Op):
     doc = "Linear interpolation input + weight * (end - input): weight 0 gives input, 1 gives end."
     inputs = (T("input"), T("end"), T("weight", "a number or a tensor (broadcasts)", scalar_ok=True))
     number_edge = False  # a number weight has no edge (LerpBackward0); a tensor weight does (LerpBackward1)
+    grad_broadcast = 0
+    vjp_formula = ("∂L/∂a = G ⊙ (1 − w)", "∂L/∂b = G ⊙ w", "∂L/∂w = G ⊙ (b − a)")
     samples = (S(((3, 4), (3, 4), 0.25)), S(((3, 4), (4,), 0.75)), S(((3, 4), (3, 4), (3, 1))),
                S(((2, 3), (2, 3), ())), S(((3,), (3,), 1.5)),
                S(([1, 2], [3, 4], 0.5), error="\"lerp_kernel_scalar\" not implemented for 'Long'"),
