@@ -28,6 +28,9 @@ KNOWN_ERRORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(
     ("view_stride", r"view size is not compatible with input tensor's size and stride"),
     ("shape_size", r"shape '\[[-\d, ]*\]' is invalid for input of size"),
     ("dim_range", r"Dimension out of range"),
+    ("modified_in_place", r"needed for gradient computation has been modified by an inplace operation"),
+    ("grad_shape", r"Mismatch in shape: grad_output\[\d+\] has a shape of"),
+    ("expand_size", r"The expanded size of the tensor \(\d+\) must match the existing size"),
 ))
 
 

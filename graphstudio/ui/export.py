@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem
 from graphstudio.document import load
 
 from . import theme
+from .i18n import tr
 
 MARGIN = 24.0
 MAX_SIDE = 16_384             # pixels on either side of a raster image
@@ -34,8 +35,8 @@ def svg_available() -> bool:
     return True
 
 
-#: What Qt's offscreen platform says of window features it lacks ("This plugin does not support
-#: propagateSizeHints()"): harmless, and no part of the one-line contract of a headless command.
+# What Qt's offscreen platform says of window features it lacks ("This plugin does not support
+# propagateSizeHints()"): harmless, and no part of the one-line contract of a headless command.
 _QT_NOISE = ("This plugin does not support ",)
 
 
@@ -104,10 +105,11 @@ def export_scene(scene: object, out_path: str | os.PathLike[str], scale: float =
                          Qt.AspectRatioMode.IgnoreAspectRatio)
             painter.end()
             if not image.save(str(out), RASTER[suffix]):
-                raise OSError(f"cannot write the image {out}")
+                raise OSError(tr("cannot write the image {path}").format(path=out))
         else:
             formats = ", ".join(sorted(RASTER) + ([".svg"] if svg_available() else []))
-            raise ValueError(f"cannot export to '{suffix or out.name}': use one of {formats}")
+            raise ValueError(tr("cannot export to '{kind}': use one of {formats}").format(kind=suffix or out.name,
+                                                                                     formats=formats))
     finally:
         for item, mode in cached:
             item.setCacheMode(mode)
@@ -120,8 +122,8 @@ def _write_svg(scene: object, rect: QRectF, out: Path) -> None:
     try:
         from PySide6.QtSvg import QSvgGenerator
     except ImportError:
-        raise ValueError("SVG export needs QtSvg (PySide6-Addons), which is not installed; export a .png instead") \
-            from None
+        raise ValueError(tr("SVG export needs QtSvg (PySide6-Addons), which is not installed; export a .png "
+                            "instead")) from None
     gen = QSvgGenerator()
     gen.setFileName(str(out))
     gen.setSize(QSize(math.ceil(rect.width()), math.ceil(rect.height())))
@@ -129,12 +131,12 @@ def _write_svg(scene: object, rect: QRectF, out: Path) -> None:
     gen.setTitle("GraphStudio graph")
     painter = QPainter()
     if not painter.begin(gen):
-        raise OSError(f"cannot write the image {out}")
+        raise OSError(tr("cannot write the image {path}").format(path=out))
     painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), theme.colors()["background"])
     scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)  # type: ignore[attr-defined]
     painter.end()
     if not out.is_file():
-        raise OSError(f"cannot write the image {out}")
+        raise OSError(tr("cannot write the image {path}").format(path=out))
 
 
 def export_image(graph_path: str | os.PathLike[str], out_path: str | os.PathLike[str]) -> None:

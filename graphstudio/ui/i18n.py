@@ -121,7 +121,8 @@ def _forget(apply: Callable[[], None]) -> None:
 
 def use_cjk_fallback(app: QApplication) -> None:
     """Let every font of the interface fall back to a font with Chinese glyphs (no tofu boxes)."""
-    for family in {app.font().family(), QFont("monospace").family()}:
+    fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()  # the Code dock's
+    for family in {app.font().family(), QFont("monospace").family(), fixed}:
         known = {f.lower() for f in QFont.substitutes(family)}
         QFont.insertSubstitutions(family, [f for f in CJK_FONTS if f.lower() not in known])
 

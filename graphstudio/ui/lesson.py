@@ -13,18 +13,20 @@ from .i18n import tr
 from .model import GraphModel
 
 
-# A line break inside a paragraph between two Chinese characters (or full-width punctuation), either
-# perhaps in bold, with the indent of the next line: Markdown renders it as a space, which Chinese
-# text does not have.
+# A line break inside a paragraph between two Chinese characters (either perhaps in bold), or after
+# full-width punctuation where no list, table or heading begins, with the indent of the next line:
+# Markdown renders it as a space, which Chinese text does not have there.
 _CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
-_CJK_BREAK = re.compile(rf"({_CJK}\**)\n[ \t]*(?=\**{_CJK})")
+_CJK_PUNCTUATION = "[\u3000-\u303f\uff00-\uffef]"
+_BLOCK_START = r"\d+\.\s|[-*+]\s|[|#>]|```"
+_CJK_BREAK = re.compile(rf"({_CJK}\**)\n[ \t]*(?=\**{_CJK})|({_CJK_PUNCTUATION})\n[ \t]*(?!{_BLOCK_START}|\n|$)")
 _CODE_BLOCK = re.compile(r"(```.*?```)", re.S)
 
 
 def join_cjk_lines(notes: str) -> str:
     """``notes`` with the line breaks between Chinese characters removed (outside code blocks), so a
     paragraph wrapped in the file reads without stray spaces."""
-    return "".join(part if part.startswith("```") else _CJK_BREAK.sub(r"\1", part)
+    return "".join(part if part.startswith("```") else _CJK_BREAK.sub(lambda m: m.group(1) or m.group(2), part)
                    for part in _CODE_BLOCK.split(notes))
 
 

@@ -284,11 +284,15 @@ class MainWindow(QMainWindow):
             self.actions[key].setEnabled(can)
 
     def _language_changed(self) -> None:
-        """After the texts: the Language menu's tick, the status bar and the canvas's tooltips."""
+        """After the texts: the Language menu's tick, the status bar, the canvas's tooltips and Help ›
+        Keyboard where it is open."""
         for code, action in self.language_actions.items():
             action.setChecked(code == i18n.language())
         self._update_status()
         self.scene.language_changed()
+        keyboard = self.findChild(QMessageBox, "keyboard_help")
+        if keyboard is not None and keyboard.isVisible():  # (not modal: it may stay open) once every
+            QTimer.singleShot(0, self.show_keyboard_help)   # action has its new text
         if i18n.language() != i18n.ENGLISH and not i18n.cjk_font_installed():
             self.statusBar().showMessage(i18n.NO_CJK_FONT, 60000)
 

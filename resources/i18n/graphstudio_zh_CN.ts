@@ -1273,5 +1273,17 @@
         <source>difference</source>
         <translation>差值</translation>
     </message>
+    <message>
+        <source>cannot write the image {path}</source>
+        <translation>无法写入图像 {path}</translation>
+    </message>
+    <message>
+        <source>cannot export to &apos;{kind}&apos;: use one of {formats}</source>
+        <translation>无法导出为 &apos;{kind}&apos;：请使用 {formats} 之一</translation>
+    </message>
+    <message>
+        <source>SVG export needs QtSvg (PySide6-Addons), which is not installed; export a .png instead</source>
+        <translation>导出 SVG 需要 QtSvg（PySide6-Addons），但它没有安装；请改为导出 .png</translation>
+    </message>
 </context>
 </TS>

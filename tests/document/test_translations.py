@@ -15,7 +15,8 @@ CODE = re.compile(r"```.*?```", re.S)
 #: The usual Chinese PyTorch terms; a lesson gives the English one in parentheses where it first uses one.
 GLOSSARY = {"张量": "tensor", "梯度": "gradient", "叶子节点": "leaf", "计算图": "computational graph",
             "反向传播": "backward", "广播": "broadcasting", "优化器": "optimizer", "学习率": "learning rate",
-            "损失": "loss", "自动求导": "autograd"}
+            "损失": "loss", "自动求导": "autograd", "形状": "shape", "标量": "scalar", "维度": "dim",
+            "批量": "batch", "交叉熵": "cross-entropy", "动量": "momentum", "前向": "forward"}
 
 
 def paragraphs(notes: str) -> int:
@@ -49,7 +50,9 @@ def test_lesson_names_the_english_term_where_it_first_uses_a_chinese_one(path: P
         first = prose.find(term)
         if first >= 0:
             after = prose[first + len(term):first + len(term) + 40]
-            assert re.match(r"\**（[^）]*[A-Za-z]", after), \
+            named = re.match(r"(?:计算|传播)?\**（([^）]*)）", after)  # or after its compound: 前向计算
+            stem = english[:4]  # "grad" of gradient: 需要梯度（requires grad） names it too
+            assert named and stem in named.group(1).lower(), \
                 f"first {term!r} is not followed by （{english}）: {after!r}"
 
 
@@ -68,3 +71,13 @@ def test_lesson_has_the_same_predictions_and_exercises_in_both_languages(path: P
     for heading, chinese_heading in PARTS.items():
         assert english.count(f"{heading}:") == chinese.count(f"{chinese_heading}："), heading
     assert bool(re.search("predict", english, re.I)) == bool(re.search("预测", chinese))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_lesson_keeps_its_inline_code_and_its_numbers_in_chinese(path: Path):
+    """The same `code` and the same decimal numbers (predictions, losses) in both languages: an
+    English lesson edited without its Chinese one is noticed."""
+    doc = load(path)
+    english, chinese = CODE.sub("", doc.notes), CODE.sub("", translated(doc, "zh_CN")[1])
+    for pattern in (r"`[^`\n]+`", r"\d+\.\d+"):
+        assert set(re.findall(pattern, chinese)) == set(re.findall(pattern, english)), pattern

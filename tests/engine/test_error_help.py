@@ -70,10 +70,26 @@ def _dim(m):
     m.ones(3, 4).sum(dim=3)
 
 
+def _modified_in_place(m):
+    x = m.ones(3, requires_grad=True)
+    y = x.sigmoid()
+    y.mul_(2)
+    y.sum().backward()
+
+
+def _grad_shape(m):
+    (m.ones(2, requires_grad=True) * 2).backward(m.ones(3))
+
+
+def _expand(m):
+    m.ones(2, 3).expand(3, 3)
+
+
 CASES = [(_mm, "matmul_shapes"), (_matmul, "matmul_shapes"), (_bmm, "matmul_shapes"), (_mm_1d, "matrix_rank"),
          (_cat, "cat_sizes"), (_stack, "stack_sizes"), (_broadcast, "broadcast"), (_twice, "backward_twice"),
          (_non_scalar, "backward_non_scalar"), (_leaf_in_place, "leaf_in_place"), (_no_grad, "no_grad_fn"),
-         (_view, "view_stride"), (_shape, "shape_size"), (_dim, "dim_range")]
+         (_view, "view_stride"), (_shape, "shape_size"), (_dim, "dim_range"),
+         (_modified_in_place, "modified_in_place"), (_grad_shape, "grad_shape"), (_expand, "expand_size")]
 
 
 def _message(make, module) -> str:

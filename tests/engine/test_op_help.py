@@ -46,3 +46,22 @@ def test_chinese_op_reference_is_up_to_date():
     from graphstudio.program.docs import reference
 
     assert (ROOT / "docs" / "ops.zh_CN.md").read_text(encoding="utf-8") == reference("zh_CN")
+
+
+def _code_in(text: str) -> set[str]:
+    """What a translation must keep as written: identifiers (``out_channels``), calls (``softmax(``) and
+    shape notation (``[n, k]``), but for brackets of plain words (``[rows, columns]``)."""
+    words = set(re.findall(r"\b[A-Za-z]\w*_\w*\b|\b\w+\((?!s\))", text))
+    shapes = {b for b in re.findall(r"\[[^\]]*\]", text)
+              if not all(re.fullmatch(r"[A-Za-z]{4,}", part.strip()) for part in b[1:-1].split(","))}
+    return words | shapes
+
+
+@pytest.mark.parametrize("op", ALL_OPS, ids=lambda op: op.name)
+def test_the_chinese_help_keeps_the_identifiers_and_shapes_of_the_english(op):
+    """So an English doc edited without its Chinese one is noticed where it changed code or shapes."""
+    help_ = op_help(op, "zh_CN")
+    pairs = [(op.doc, help_.doc), *((p.doc, help_.params[p.name]) for p in op.params),
+             *((p.doc, help_.inputs[p.name]) for p in op.inputs if p.doc)]
+    for english, chinese in pairs:
+        assert not {c for c in _code_in(english) if c not in chinese}, (english, chinese)

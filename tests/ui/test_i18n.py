@@ -51,11 +51,11 @@ def untranslated(text: str, ids: set[str]) -> bool:
 
 def english_words(text: str, ids: set[str]) -> list[str]:
     """The English words of ``text`` but op names, node ids (or in the inspector argument names),
-    PyTorch identifiers, the words that stay as they are and a term's English name in full-width
+    PyTorch identifiers, single letters (g₁, x), the words that stay as they are and a term's English name in full-width
     parentheses after its Chinese one (梯度（gradient）)."""
     plain = re.sub(r"<[^>]+>|&(?=\w)|&nbsp;|（[A-Za-z -]+）", " ", text or "")
     return [word for word in re.findall(r"[A-Za-z][A-Za-z0-9_.]*", plain)
-            if not ("_" in word or "." in word or any(c.isdigit() for c in word))
+            if not ("_" in word or "." in word or any(c.isdigit() for c in word) or len(word) == 1)
             and word not in KEPT | OP_NAMES | ids]
 
 
@@ -135,6 +135,17 @@ def test_catalog_is_complete_and_up_to_date_with_the_code(tmp_path: Path):
     assert (tmp_path / qm.name).read_bytes() == qm.read_bytes(), "the .qm is stale: run python -m graphstudio.ui.i18n"
 
 
+def test_every_translation_keeps_the_placeholders_the_mnemonic_and_the_ellipsis():
+    """A translation's {fields} are the source's (``.format`` would fail otherwise), as is its %n; a
+    menu text keeps an &-mnemonic and a "…" that says a dialog follows."""
+    for message in ET.parse(i18n.ts_path("zh_CN")).iter("message"):
+        source, text = message.find("source").text, "".join(message.find("translation").itertext())
+        assert sorted(re.findall(r"\{\w*\}", source)) == sorted(re.findall(r"\{\w*\}", text)), (source, text)
+        assert ("%n" in source) == ("%n" in text), (source, text)
+        assert bool(re.search(r"&\w", source)) <= bool(re.search(r"&\w", text)), (source, text)
+        assert source.endswith("…") == text.endswith("…"), (source, text)
+
+
 def test_every_visible_text_of_the_main_window_is_chinese(window, zh, monkeypatch):
     window.model.reset(one_op_per_category())
     ids = {n.id for n in window.model.doc.nodes}
@@ -146,6 +157,14 @@ def test_every_visible_text_of_the_main_window_is_chinese(window, zh, monkeypatc
     for node_id in sorted(ids):  # the inspector for one op of each category
         window.inspector.show_ids([node_id])
         inspector += [(f"inspector {node_id}: {w}", t) for w, t in visible_texts(window.inspector)]
+    from PySide6.QtCore import QPointF
+    menu = window.view.canvas_menu(QPointF(0, 0))  # right-click on the empty canvas
+    texts += [("canvas menu", a.text().split("\t")[0]) for a in menu.actions() if not a.isSeparator()]
+    popup = window.view.open_search(QPointF(0, 0))  # Tab: the quick-add popup
+    quick_add = visible_texts(popup)
+    assert len(quick_add) > 10 and len(menu.actions()) > 3
+    texts += [("quick add: " + w, t) for w, t in quick_add]
+    popup.close()
     window.inspector.show_ids(sorted(ids)[:2])
     window.live.viewer.show_tensor("n0", np.arange(6.0).reshape(2, 3), np.full((2, 3), np.nan), "")
     texts += visible_texts(window)
@@ -198,9 +217,9 @@ def test_chinese_problems_keep_pytorchs_message_and_explain_it(window, zh):
     assert "节点 'm'（mm）" in tip and "矩阵乘法要求" in tip
 
 
-def test_chinese_text_falls_back_to_a_font_with_cjk_glyphs(zh, qapp):
-    family = qapp.font().family()
-    assert {f.lower() for f in i18n.CJK_FONTS} <= {f.lower() for f in QFont.substitutes(family)}
+def test_chinese_text_falls_back_to_a_font_with_cjk_glyphs(window, zh, qapp):
+    for family in (qapp.font().family(), window.code_panel.font().family()):
+        assert {f.lower() for f in i18n.CJK_FONTS} <= {f.lower() for f in QFont.substitutes(family)}
 
 
 def test_screenshot_refuses_an_unknown_language(tmp_path: Path, capsys):
@@ -251,12 +270,23 @@ def test_the_node_a_run_failed_at_explains_pytorchs_message_in_chinese(window, z
 
 
 LESSONS = sorted((i18n.CATALOG_DIR.parent / "examples").glob("*.json"))
-CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。：；）]) (?=[\u4e00-\u9fff（])")
+CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff，。：；）]) (?=[\u4e00-\u9fff（])|(?<=[，。：；）]) (?=\w)")
+
+
+def document_layout(panel) -> tuple[int, int]:
+    """How many list items and tables (frames) the shown lesson has."""
+    document, items = panel.document(), 0
+    block = document.begin()
+    while block.isValid():
+        items += block.textList() is not None
+        block = block.next()
+    return items, len(document.rootFrame().childFrames())
 
 
 def test_every_lesson_switches_language_in_place_and_reads_without_stray_spaces(model):
-    """Each lesson, open in the lesson panel, turns Chinese and back when the language changes; a
-    Chinese paragraph wrapped in the file shows no space where its lines were joined."""
+    """Each lesson, open in the lesson panel, turns Chinese and back when the language changes, with the
+    same lists and tables; a Chinese paragraph wrapped in the file shows no space where its lines were
+    joined."""
     from graphstudio.document import load
     from graphstudio.document.translations import translated
     from graphstudio.ui.lesson import LessonPanel
@@ -266,7 +296,7 @@ def test_every_lesson_switches_language_in_place_and_reads_without_stray_spaces(
         for path in LESSONS:
             doc = load(path)
             model.reset(doc)
-            english = panel.toPlainText()
+            english, layout = panel.toPlainText(), document_layout(panel)
             assert doc.title in english and not CJK.search(english)
             i18n.set_language("zh_CN")
             try:
@@ -275,6 +305,7 @@ def test_every_lesson_switches_language_in_place_and_reads_without_stray_spaces(
                 assert title in chinese, path.name
                 assert len(CJK_SPACE.findall(chinese)) <= len(CJK_SPACE.findall(notes)), \
                     f"{path.name}: a wrapped Chinese line shows as a space: {CJK_SPACE.findall(chinese)}"
+                assert document_layout(panel) == layout, f"{path.name}: the lists and tables differ"
             finally:
                 i18n.set_language("en")
             assert panel.toPlainText() == english
@@ -510,3 +541,111 @@ def test_the_code_dock_says_why_there_is_no_code_in_the_language_of_the_moment(w
     finally:
         i18n.set_language("en")
     assert window.code_panel.toPlainText() == english
+
+
+SUFFIXES = {"bmp", "jpeg", "jpg", "png", "svg"}
+
+
+def test_an_image_that_cannot_be_exported_is_explained_in_chinese(window, zh, monkeypatch, tmp_path: Path):
+    from PySide6.QtWidgets import QFileDialog
+
+    warned: list[tuple[str, str]] = []
+    window.warn = lambda title, text: warned.append((title, text))
+    window.model.reset(Document(nodes=[Node("a", "ones", params={"shape": [2]})]))
+    names = ("x.bmpx", "missing/folder/x.png")
+    for name in names:
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, n=name: (str(tmp_path / n), ""))
+        window.export_dialog()
+    assert len(warned) == 2
+    for (title, text), name in zip(warned, names):
+        text = text.replace(str(tmp_path / name), "").replace(".bmpx", "")
+        assert CJK.search(title) and not english_words(text, SUFFIXES), text
+
+
+def test_an_open_inspector_tensor_viewer_and_palette_switch_language_in_place(window, qtbot):
+    """Without reselecting or reopening: the inspector of the selected node, the tensor open in the
+    viewer, the palette's categories and tooltips."""
+    window.model.reset(Document(nodes=[Node("m", "mm", {"input": [[1.0]], "mat2": [[2.0]]}, pos=(0.0, 0.0))]))
+    window.scene.select_ids(["m"])
+    window.live.viewer.show_tensor("m", np.ones((2, 2)), None, "")
+    parts = (window.inspector, window.live.viewer, window.palette_panel)
+    english = [visible_texts(part) for part in parts]
+    assert all(not any(CJK.search(t) for _, t in texts) for texts in english)
+    i18n.set_language("zh_CN")
+    try:
+        for part in parts:
+            assert not [t for _, t in visible_texts(part) if untranslated(t, {"m"} | ARG_NAMES)], type(part).__name__
+    finally:
+        i18n.set_language("en")
+    assert [visible_texts(part) for part in parts] == english
+
+
+def test_what_a_run_laid_on_the_canvas_switches_language_in_place(window, qtbot):
+    """Run in English, then switch: the badges, value panels, sums and the loss plot's words turn
+    Chinese without running again."""
+    from graphstudio.document import load
+
+    lesson = load(LESSONS[[p.stem for p in LESSONS].index("03_autograd_basics")])
+    window.model.reset(lesson)
+    session = window.live
+    session.set_animate(False)
+    session.forward()
+    session.backward()
+    qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
+    ids = {n.id for n in lesson.nodes}
+
+    def words() -> set[tuple[str, str]]:
+        items = [item for item in window.scene.items() if type(item).__name__ in ("NodeBadge", "WirePanel", "SumBadge")]
+        found = {(type(item).__name__, item.toolTip()) for item in items}
+        found |= {(type(item).__name__, item.text) for item in items if isinstance(getattr(item, "text", None), str)}
+        found |= {("loss plot", t) for _, t in visible_texts(session.loss_plot)}
+        return {(kind, text) for kind, text in found if text}
+
+    english = words()
+    assert any(kind == "NodeBadge" and "leaf" in text for kind, text in english)
+    i18n.set_language("zh_CN")
+    try:
+        chinese = words()
+        bad = sorted((kind, text) for kind, text in chinese if untranslated(text, ids | ARG_NAMES))
+        assert not bad, bad
+    finally:
+        i18n.set_language("en")
+    assert words() == english
+
+
+def test_the_node_a_run_failed_at_explains_it_after_a_switch_to_chinese(window):
+    window.model.reset(Document(nodes=[Node("m", "mm", pos=(0.0, 0.0))]))
+    message = "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"
+    window.live.layer.mark_error("m", message)
+    assert window.live.layer.error.toolTip() == message
+    i18n.set_language("zh_CN")
+    try:
+        assert window.live.layer.error.toolTip().startswith(message + " —— 矩阵乘法要求")
+    finally:
+        i18n.set_language("en")
+    assert window.live.layer.error.toolTip() == message
+
+
+def test_an_open_keyboard_help_follows_a_change_of_language(window, qtbot):
+    window.show_keyboard_help()
+    box = window.findChild(QMessageBox, "keyboard_help")
+    english = box.text()
+    i18n.set_language("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: CJK.search(box.windowTitle()) is not None)
+        assert not [t for t in re.findall(r"<td>([^<]*)</td>", box.text()) if untranslated(t, set())]
+    finally:
+        i18n.set_language("en")
+    qtbot.waitUntil(lambda: box.text() == english)
+
+
+def test_the_inspector_of_every_op_is_chinese(window, zh):
+    """Beyond one op of each category: every op's description, field hints, choices and tooltips."""
+    nodes = [Node(f"n{i}", op.name, pos=(i * 300.0, 0.0)) for i, op in enumerate(ALL_OPS)]
+    window.model.reset(Document(nodes=nodes))
+    ids = {n.id for n in nodes}
+    bad = set()
+    for node in nodes:
+        window.inspector.show_ids([node.id])
+        bad |= {(node.op, w, t) for w, t in visible_texts(window.inspector) if untranslated(t, ids | ARG_NAMES)}
+    assert not bad, f"{len(bad)} untranslated: {sorted(bad)[:15]}"

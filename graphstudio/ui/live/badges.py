@@ -75,6 +75,12 @@ class NodeBadge(QGraphicsItem):
         self._width = metrics(7.0).horizontalAdvance(self.text) + 12
         self.update()
 
+    def retranslate(self) -> None:
+        """Its words again, in the interface's language."""
+        if self.text:
+            self.text = ""
+            self.set_meta(self.grad_fn, self.requires_grad, self.is_leaf)
+
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self._width, 15)
 
@@ -127,6 +133,12 @@ class SumBadge(QGraphicsItem):
             self._width = width
         self.update()
 
+    def retranslate(self) -> None:
+        """Its tooltip again, in the interface's language."""
+        if self.parts:
+            self.text = ""
+            self.set_parts(self.parts)
+
     def boundingRect(self) -> QRectF:
         return QRectF(-2, -2, self._width + 4, 22)
 
@@ -164,7 +176,11 @@ class ErrorMarker(QGraphicsItem):
         self._text = QRectF(0, h + 22, max(w + 90, 280), 2 * lines + 2)  # two lines: clear of the box below
         self.setZValue(9)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setToolTip(error_text(message))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Its tooltip (the message and what it means) again, in the interface's language."""
+        self.setToolTip(error_text(self.message))
 
     def boundingRect(self) -> QRectF:
         return self._box.adjusted(-3, -3, 3, 3).united(self._text)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QPainterPath
 
 from graphstudio.document.references import parse_ref, source_of
 
+from .. import i18n
 from ..items import NodeItem, WireItem
 from . import placement
 from .badges import ErrorMarker, NodeBadge, SumBadge
@@ -101,6 +102,14 @@ class LiveLayer(QObject):
         scene.wires_changed.connect(self._index_wires)
         scene.wires_moved.connect(self._wires_moved)
         self._index_wires()
+        i18n.live(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        """The words of everything shown (badges, cards' tooltips, the error) in the interface's language."""
+        for item in [*self.panels.values(), *self.results.values(), *self.badges.values(), *self.sums.values(),
+                     *([self.error] if self.error is not None else [])]:
+            if not _gone(item):
+                item.retranslate()
 
     # -- following the scene ----------------------------------------------------------------------
     def _model_changed(self) -> None:  # after the scene's sync (connected first), so wires are indexed

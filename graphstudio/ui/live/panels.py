@@ -537,6 +537,7 @@ class WirePanel(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._tip_for: object = ()         # the (shape, dtype) the tooltip names (None: no value yet)
         self._tip_text = ""
+        self._tip_array: np.ndarray | None = None
         self._tip(None)
         self.setAcceptHoverEvents(True)
         self.setVisible(False)
@@ -656,7 +657,7 @@ class WirePanel(QGraphicsItem):
         what = None if a is None else (a.shape, a.dtype)
         if what == self._tip_for:
             return
-        self._tip_for = what
+        self._tip_for, self._tip_array = what, a
         where = "" if a is None else f"\n{caption(a)}"
         self._tip_text = f"{self.title}{where}\n" + tr("click the caption to collapse, the body to open the tensor viewer")
         self.setToolTip(self._tip_text)
@@ -667,6 +668,11 @@ class WirePanel(QGraphicsItem):
                 for p in [self._pic(grad)] if p is not None and p.kind == "matrix"]
         self.setToolTip("\n".join([self._tip_text, *ends]))
         super().hoverEnterEvent(event)
+
+    def retranslate(self) -> None:
+        """Its tooltip again, in the interface's language."""
+        self._tip_for = ()
+        self._tip(self._tip_array)
 
     def _planned_height(self) -> float:
         """What the card shows, plus the gradient row that a value on a wire carrying gradients

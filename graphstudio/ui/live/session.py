@@ -613,8 +613,11 @@ class LiveSession(QObject):
 
     # -- the viewer -------------------------------------------------------------------------------------------
     def open_panel(self, panel: WirePanel) -> None:
-        note = tr("sum of {count} contributions").format(count=len(panel.grad_parts)) if len(panel.grad_parts) > 1 \
-            else (tr("gradient that flowed back along this wire") if panel.grad is not None else "")
+        count = len(panel.grad_parts)
+
+        def note() -> str:  # (made again when the language changes)
+            return tr("sum of {count} contributions").format(count=count) if count > 1 \
+                else (tr("gradient that flowed back along this wire") if panel.grad is not None else "")
         self.viewer.show_tensor(panel.title, panel.value, panel.grad, note)
         self.viewer_dock.show()
         self.viewer_dock.raise_()
@@ -628,14 +631,15 @@ class LiveSession(QObject):
         if not keys or keys[0] not in snap.trace.values:
             return False
         key = keys[0]
-        grad, note = snap.trace.grads.get(key), ".grad"
+        grad, note = snap.trace.grads.get(key), lambda: ".grad"
         if grad is None:
             grads = self.gradients(snap) if snap.trace.edge_grads else {}
             parts = [p for i, e in enumerate(snap.edges) if e.source == key for p in grads.get(i, [])]
             if parts:
                 grad = np.sum(np.stack(parts), axis=0)
-                note = tr("the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)")
-        self.viewer.show_tensor(f"{key}  ({snap.meta[key].grad_fn or tr('leaf')})", snap.trace.values[key], grad, note)
+                note = lambda: tr("the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)")  # noqa: E731
+        grad_fn = snap.meta[key].grad_fn
+        self.viewer.show_tensor(lambda: f"{key}  ({grad_fn or tr('leaf')})", snap.trace.values[key], grad, note)
         return True
 
     def _selection_changed(self) -> None:

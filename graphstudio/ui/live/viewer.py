@@ -7,7 +7,7 @@ shown in red wherever they appear. Ranks above 2 are looked at one 2-D slice at 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Union
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,6 +18,14 @@ from PySide6.QtWidgets import (QLabel, QSpinBox, QSplitter, QTableView, QTabWidg
 from .. import i18n
 from ..i18n import tr
 from .panels import BAD_COLOR, GRAD_COLOR, VALUE_COLOR, color_range, data_range, fmt, lut, slice_2d, to_rgb
+
+# A text shown in the viewer: as it is, or made anew in the interface's language each time it is shown
+# (so an open tensor's words follow a change of language).
+Text = Union[str, Callable[[], str]]
+
+
+def _words(text: Text) -> str:
+    return text() if callable(text) else text
 
 BAD_BACKGROUND = QColor("#ffd9d6")
 MAX_IMAGE = 2048  # heatmap pixels a side (bigger slices are sampled; the table shows every number)
@@ -133,9 +141,10 @@ class TensorPane(QWidget):
             self.set_array(self.array, self._note)
         i18n.live(self, retranslate)
 
-    def set_array(self, array: np.ndarray | None, note: str = "") -> None:
+    def set_array(self, array: np.ndarray | None, note: Text = "") -> None:
         self.array = None if array is None else np.asarray(array)
         self._note = note
+        note = _words(note)
         a = self.array
         if a is None:
             self.stats = {}
@@ -213,18 +222,31 @@ class TensorViewer(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.heading)
         layout.addWidget(split, 1)
-        self.subject = ""
-        i18n.live(self, lambda: None if self.subject else self.heading.setText(f"<i>{tr(PROMPT)}</i>"))
+        self._subject: Text = ""
+        i18n.live(self, self._heading)
+
+    @property
+    def subject(self) -> str:
+        """What is shown (a wire's or a node's output), in the interface's language; "" for nothing."""
+        return _words(self._subject)
+
+    def _heading(self) -> None:
+        subject = self.subject
+        self.heading.setText(f"<b>{subject}</b>" if subject else f"<i>{tr(PROMPT)}</i>")
 
     def clear(self) -> None:
         """Nothing shown (another document is open)."""
-        self.subject = ""
-        self.heading.setText(f"<i>{tr(PROMPT)}</i>")
+        self._subject = ""
+        self._heading()
         self.value_pane.set_array(None)
         self.grad_pane.set_array(None)
 
-    def show_tensor(self, subject: str, value: np.ndarray | None, grad: np.ndarray | None, grad_note: str = "") -> None:
-        self.subject = subject
-        self.heading.setText(f"<b>{subject}</b>")
+    def show_tensor(self, subject: Text, value: np.ndarray | None, grad: np.ndarray | None,
+                    grad_note: Text = "") -> None:
+        """Show ``value`` and ``grad`` under ``subject``; the texts may be functions that make them in the
+        interface's language, so they follow a change of language while shown."""
+        self._subject = subject
+        self._heading()
         self.value_pane.set_array(value)
-        self.grad_pane.set_array(grad, grad_note if grad is not None else (grad_note or tr("no gradient (yet)")))
+        self.grad_pane.set_array(grad, grad_note if grad is not None or grad_note
+                                 else (lambda: tr("no gradient (yet)")))
