@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
         self.scene.language_changed()
         keyboard = self.findChild(QMessageBox, "keyboard_help")
         if keyboard is not None and keyboard.isVisible():  # (not modal: it may stay open) once every
-            QTimer.singleShot(0, self.show_keyboard_help)   # action has its new text
+            QTimer.singleShot(0, self, self.show_keyboard_help)  # action has its new text (not after close)
         if i18n.language() != i18n.ENGLISH and not i18n.cjk_font_installed():
             self.statusBar().showMessage(i18n.NO_CJK_FONT, 60000)
 
