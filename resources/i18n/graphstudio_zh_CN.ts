@@ -274,6 +274,10 @@
         <translation>训练需要优化器：添加一个 sgd 节点，并把损失（一个标量）连到它上面</translation>
     </message>
     <message>
+        <source>Set learning rate {lr}</source>
+        <translation>设置学习率 {lr}</translation>
+    </message>
+    <message>
         <source>learning rate {lr} from the next step</source>
         <translation>学习率 {lr} 从下一步起生效</translation>
     </message>
@@ -627,8 +631,8 @@
         <translation>学习率作用于哪个优化器</translation>
     </message>
     <message>
-        <source>Learning rate: takes effect from the next step (param_groups[..][&apos;lr&apos;])</source>
-        <translation>学习率：从下一步起生效（param_groups[..][&apos;lr&apos;]）</translation>
+        <source>Learning rate, written into the optimizer node (undoable); a run takes it from its next step (param_groups[..][&apos;lr&apos;])</source>
+        <translation>学习率，写入优化器节点（可撤销）；运行从下一步起使用它（param_groups[..][&apos;lr&apos;]）</translation>
     </message>
     <message>
         <source>CUDA is unavailable</source>

@@ -259,13 +259,38 @@ def test_learning_rate_changes_between_steps(qtbot, window, live):
     live.step()
     settle(qtbot, live)
     assert live.toolbar.lr.text() == "0.05"
-    live.toolbar.lr.setText("0.5")
-    live.toolbar.lr.editingFinished.emit()
+    shown = live.layer.panel_at("loss", "input").value.copy()
+    qtbot.keyClick(live.toolbar.lr, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(live.toolbar.lr, "0.5")
+    qtbot.keyClick(live.toolbar.lr, Qt.Key.Key_Return)
+    assert window.model.doc.node("opt").params["lr"] == 0.5  # the graph says it: a saved file, its code
+    assert "lr=0.5" in window.pytorch_code()
+    np.testing.assert_array_equal(live.layer.panel_at("loss", "input").value, shown)  # nothing went stale
     live.step()
     settle(qtbot, live)
+    assert live.loss_plot.step == 2  # the same run went on
     assert live.snapshot.lrs == {"opt": 0.5}
     assert live.live.worker.runner.optimizers["opt"].param_groups[0]["lr"] == 0.5
     assert "lr 0.5" in live.loss_plot.info.text()
+    window.model.stack.undo()  # undo retunes the run too
+    assert window.model.doc.node("opt").params["lr"] == 0.05 and live.toolbar.lr.text() == "0.05"
+    live.step()
+    settle(qtbot, live)
+    assert live.loss_plot.step == 3
+    assert live.live.worker.runner.optimizers["opt"].param_groups[0]["lr"] == 0.05
+
+
+def test_a_learning_rate_typed_before_the_first_run_is_the_one_it_trains_with(qtbot, window, live):
+    open_graph(window, LESSONS / "21_linear_regression_sgd.json")
+    live.set_animate(False)
+    qtbot.keyClick(live.toolbar.lr, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(live.toolbar.lr, "0.03")
+    qtbot.keyClick(live.toolbar.lr, Qt.Key.Key_Return)
+    live.train(5)
+    settle(qtbot, live)
+    assert live.toolbar.lr.text() == "0.03"
+    assert live.live.worker.runner.optimizers["opt"].param_groups[0]["lr"] == 0.03
+    assert "lr=0.03" in window.pytorch_code()
 
 
 def test_apply_trained_values_is_one_undoable_edit(qtbot, window, live, tmp_path):

@@ -70,19 +70,24 @@ RESULT_FAR = 48
 SUM_OVERHANG = 30.0              # how far past its box's right edge the room kept for sums reaches
 
 
-def structure(doc: Any) -> list[tuple]:
-    """What a run depends on (positions left out): a change here makes shown values stale.
+def structure(doc: Any, retunable: Callable[[str], bool] = lambda op: False) -> list[tuple]:
+    """What a run depends on (positions left out): a change here makes shown values stale. The
+    ``lr`` of an op that ``retunable`` names is left out: a run takes a new one between steps, as
+    PyTorch's ``param_groups[..]["lr"]``, and what it showed stays true.
 
     References, not copies: commands replace the nodes they edit (never mutate them), so the
     dicts kept here still hold the old values to compare with.
     """
-    return [(n.id, n.op, n.inputs, n.params) for n in doc.nodes] + [(doc.seed, doc.device)]
+    return [(n.id, n.op, n.inputs, {k: v for k, v in n.params.items() if k != "lr"} if retunable(n.op) else n.params)
+            for n in doc.nodes] + [(doc.seed, doc.device)]
 
 
 class LiveLayer(QObject):
-    def __init__(self, scene: Any, parent: QObject | None = None) -> None:
+    def __init__(self, scene: Any, parent: QObject | None = None,
+                 retunable: Callable[[str], bool] = lambda op: False) -> None:
         super().__init__(parent)
         self.scene = scene
+        self._retunable = retunable  # ops whose lr a run takes without going stale (see structure)
         self.edges: list[Any] = []                 # the engine's edges of the current program
         self.panels: dict[WireKey, WirePanel] = {}
         self.dashes: dict[WireKey, WireDash] = {}
@@ -95,7 +100,7 @@ class LiveLayer(QObject):
         self.on_stale: Callable[[], bool] | None = None   # True: clear what is shown
         self._wires: dict[WireKey, WireItem] = {}
         self._fanouts: dict[str, int] = {}
-        self._structure = structure(scene.model.doc)
+        self._structure = structure(scene.model.doc, retunable)
         self._relayout_due = False
         self._place_due = False
         scene.model.changed.connect(self._model_changed)
@@ -113,7 +118,7 @@ class LiveLayer(QObject):
 
     # -- following the scene ----------------------------------------------------------------------
     def _model_changed(self) -> None:  # after the scene's sync (connected first), so wires are indexed
-        now = structure(self.scene.model.doc)
+        now = structure(self.scene.model.doc, self._retunable)
         if now != self._structure:
             self._structure = now
             if self.on_stale is None or self.on_stale():

@@ -82,7 +82,7 @@ class LiveSession(QObject):
         worker.done.connect(self._on_done)
         self.live.courtesy.acknowledged = True  # _flush_train tells it when a Train snapshot is shown
 
-        self.layer = LiveLayer(self.scene, self)
+        self.layer = LiveLayer(self.scene, self, retunable=_is_optimizer)
         self.layer.on_open = self.open_panel
         self.layer.on_stale = self._on_stale
         self.animator = Animator(self.scene, self.layer.path_of, self)
@@ -107,6 +107,7 @@ class LiveSession(QObject):
         self._show_bottom_docks()
         self.model.changed.connect(self._show_bottom_docks)
         self._resets = -1
+        self._doc_lrs: dict[str, float] = {}
         self.model.changed.connect(self._follow_document)
         self._connect_toolbar()
         self.scene.selectionChanged.connect(self._selection_changed)
@@ -145,15 +146,20 @@ class LiveSession(QObject):
 
     def _follow_document(self) -> None:
         """The toolbar's lr, the Loss and Tensor docks belong to the open document: another document
-        starts them afresh; an edit that adds, removes or retunes an optimizer shows its lr until a run
-        reports the live one."""
-        lrs = self.doc_lrs()
+        starts them afresh; an edit that adds or removes an optimizer shows its lr until a run reports
+        the live one; an edit of an lr (toolbar, inspector, undo) reaches the run from its next step."""
+        lrs, before = self.doc_lrs(), self._doc_lrs
+        self._doc_lrs = lrs
         if self.model.resets != self._resets:
             self._resets = self.model.resets
             self.viewer.clear()
             self.loss_plot.clear(self._optimizer_ids(), lrs)
             self.toolbar.set_optimizers(lrs)
-        elif self.snapshot is None or set(lrs) != set(self.toolbar.lrs):
+            return
+        retuned = {k: lr for k, lr in lrs.items() if k in before and before[k] != lr}
+        for opt_id, lr in retuned.items():
+            self.live.worker.set_lr(lr, opt_id)
+        if retuned or self.snapshot is None or set(lrs) != set(self.toolbar.lrs):
             self.toolbar.set_optimizers(lrs)
             self.loss_plot.set_lrs(lrs)
 
@@ -302,7 +308,17 @@ class LiveSession(QObject):
             self.animator.finish()
 
     def set_lr(self, lr: float, optimizer: str | None = None) -> None:
-        self.live.worker.set_lr(lr, optimizer)
+        """The toolbar's lr: an undoable edit of the optimizer node (every optimizer when None), so the
+        saved file and its code say what the canvas trains with; a run takes it from its next step."""
+        targets = [k for k in self._optimizer_ids() if optimizer in (None, k) and self.doc_lrs().get(k) != lr]
+        if targets:
+            stack = self.model.stack
+            stack.beginMacro(tr("Set learning rate {lr}").format(lr=f"{lr:g}"))
+            try:
+                for opt_id in targets:
+                    self.model.set_param(opt_id, "lr", lr)
+            finally:
+                stack.endMacro()
         self.window.statusBar().showMessage(tr("learning rate {lr} from the next step").format(lr=f"{lr:g}"), 4000)
 
     def _pick_doc_device(self) -> None:

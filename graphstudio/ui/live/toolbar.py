@@ -127,7 +127,8 @@ class LiveToolbar(QToolBar):
         self.speed.setToolTip(tr("Animation speed"))
         self.speed_label.setText(" " + tr("speed") + " ")
         self.optimizer.setToolTip(tr("Which optimizer the learning rate applies to"))
-        self.lr.setToolTip(tr("Learning rate: takes effect from the next step (param_groups[..]['lr'])"))
+        self.lr.setToolTip(tr("Learning rate, written into the optimizer node (undoable); a run takes it from its next step "
+                              "(param_groups[..]['lr'])"))
 
     def _button(self, text: str, tip: str, slot: object, shortcut: str | None = None) -> QAction:
         """An action named ``text`` with the tooltip ``tip`` (both marked QT_TR_NOOP, shown translated)."""
