@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 
 def main(path: str | None = None, language: str | None = None) -> int:
@@ -27,7 +27,7 @@ def main(path: str | None = None, language: str | None = None) -> int:
         i18n.set_language(language)
 
     window = MainWindow()
-    window.show()
+    show_on_screen(window)
     restored = window.offer_recovery()
     windows = [window]
     while windows[-1].model.modified and windows[-1].autosaver.orphans():  # more work left behind
@@ -35,8 +35,19 @@ def main(path: str | None = None, language: str | None = None) -> int:
         if not extra.offer_recovery():
             extra.deleteLater()
             break
-        extra.show()
+        show_on_screen(extra)
         windows.append(extra)
     if path and not restored:
         window.open_path(path, ask=False)
     return int(app.exec())
+
+
+def show_on_screen(window: QWidget) -> None:
+    """Show the window at its own size where the screen has room, else maximized: on a 1366×768
+    laptop the editor's 1400×860 would hang off the screen's edges, docks and status bar cut."""
+    room = window.screen().availableGeometry()
+    if window.width() > room.width() or window.height() > room.height():
+        window.resize(min(window.width(), room.width()), min(window.height(), room.height()))  # no window manager
+        window.showMaximized()
+    else:
+        window.show()

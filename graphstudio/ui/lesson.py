@@ -37,7 +37,8 @@ def lesson_markdown(title: str, notes: str) -> str:
         parts.append(f"### {title.strip()}")
     if notes.strip():
         parts.append(join_cjk_lines(notes))
-    return "\n\n".join(parts) or "*" + tr("This graph has no lesson notes.") + "*"
+    return "\n\n".join(parts) or "*" + tr("This graph has no lesson notes. The lessons, each with its notes, "
+                                           "are in Help › Lessons and on the start page.") + "*"
 
 
 class LessonPanel(QTextBrowser):

@@ -193,10 +193,6 @@
         <translation>连接 {wire}：Enter 连线，P 换一个端口，O 换一个输出，Esc 取消</translation>
     </message>
     <message>
-        <source>This graph has no lesson notes.</source>
-        <translation>这个计算图没有课程说明。</translation>
-    </message>
-    <message>
         <source>Move</source>
         <translation>移动</translation>
     </message>
@@ -1288,6 +1284,10 @@
     <message>
         <source>SVG export needs QtSvg (PySide6-Addons), which is not installed; export a .png instead</source>
         <translation>导出 SVG 需要 QtSvg（PySide6-Addons），但它没有安装；请改为导出 .png</translation>
+    </message>
+    <message>
+        <source>This graph has no lesson notes. The lessons, each with its notes, are in Help › Lessons and on the start page.</source>
+        <translation>这张计算图没有课程讲解。各课（附讲解）在“帮助 › 课程”和起始页里。</translation>
     </message>
 </context>
 </TS>

@@ -26,6 +26,9 @@ def test_main_opens_the_file_and_returns_zero(qapp, chain_doc, tmp_path: Path, m
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
         seen["titles"] = [w.windowTitle() for w in windows]
         seen["ids"] = [n.id for w in windows for n in w.model.doc.nodes]
+        seen["size"] = (windows[0].width(), windows[0].height())
+        room = windows[0].screen().availableGeometry()
+        seen["screen"] = (room.width(), room.height())
         for w in windows:
             w.close()
             w.deleteLater()
@@ -36,6 +39,8 @@ def test_main_opens_the_file_and_returns_zero(qapp, chain_doc, tmp_path: Path, m
     clear_quit(qapp)
     assert seen["ids"] == ["a", "b", "c"]
     assert seen["titles"][0].startswith("chain.json")
+    room = seen["screen"]  # a screen smaller than the editor's own size (offscreen's 800×600)
+    assert seen["size"][0] <= room[0] and seen["size"][1] <= room[1]  # nothing hangs off the edges
 
 
 def pytest_fail(args):
