@@ -158,7 +158,11 @@ def test_the_event_loop_keeps_running_during_train(qtbot, window, live):
     settle(qtbot, live, 30_000)
     timer.stop()
     assert len(delays) > 10
-    assert max(delays) < 0.25, f"the GUI thread stalled for {max(delays) * 1000:.0f} ms"
+    # A GUI thread that waited for the engine would be late at most turns, or for the whole run; a busy
+    # machine's scheduler makes a rare turn late on its own, so the bound is on the 95th percentile.
+    p95 = sorted(delays)[int(0.95 * len(delays))]
+    assert p95 < 0.1 and max(delays) < 1.0, f"the GUI thread stalled: p95 {p95 * 1000:.0f} ms, " \
+                                            f"longest {max(delays) * 1000:.0f} ms"
 
 
 def test_a_run_time_error_marks_the_node(qtbot, window, live, examples_dir):
