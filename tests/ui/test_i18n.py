@@ -443,8 +443,8 @@ def test_the_windows_file_dialogs_and_warnings_are_chinese(window, zh, monkeypat
     assert not bad, bad
 
 
-def test_the_canvas_tooltips_after_a_run_are_chinese(window, zh, qtbot):
-    """Node boxes, ports, wires, and what a run lays on the canvas (value panels, badges, sums)."""
+def _ran_autograd_basics(window, qtbot):
+    """Lesson 03 open, after Forward and Backward (no animation): every kind of thing a run lays on the canvas."""
     from graphstudio.document import load
 
     lesson = load(LESSONS[[p.stem for p in LESSONS].index("03_autograd_basics")])
@@ -454,6 +454,12 @@ def test_the_canvas_tooltips_after_a_run_are_chinese(window, zh, qtbot):
     session.forward()
     session.backward()
     qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
+    return lesson
+
+
+def test_the_canvas_tooltips_after_a_run_are_chinese(window, zh, qtbot):
+    """Node boxes, ports, wires, and what a run lays on the canvas (value panels, badges, sums)."""
+    lesson = _ran_autograd_basics(window, qtbot)
     tips = {(type(item).__name__, item.toolTip()) for item in window.scene.items() if item.toolTip()}
     kinds = {kind for kind, _ in tips}
     assert {"NodeItem", "PortItem", "WireItem", "WirePanel", "NodeBadge", "SumBadge"} <= kinds, kinds
@@ -583,22 +589,14 @@ def test_an_open_inspector_tensor_viewer_and_palette_switch_language_in_place(wi
 def test_what_a_run_laid_on_the_canvas_switches_language_in_place(window, qtbot):
     """Run in English, then switch: the badges, value panels, sums and the loss plot's words turn
     Chinese without running again."""
-    from graphstudio.document import load
-
-    lesson = load(LESSONS[[p.stem for p in LESSONS].index("03_autograd_basics")])
-    window.model.reset(lesson)
-    session = window.live
-    session.set_animate(False)
-    session.forward()
-    session.backward()
-    qtbot.waitUntil(lambda: not session.busy, timeout=20_000)
+    lesson = _ran_autograd_basics(window, qtbot)
     ids = {n.id for n in lesson.nodes}
 
     def words() -> set[tuple[str, str]]:
         items = [item for item in window.scene.items() if type(item).__name__ in ("NodeBadge", "WirePanel", "SumBadge")]
         found = {(type(item).__name__, item.toolTip()) for item in items}
         found |= {(type(item).__name__, item.text) for item in items if isinstance(getattr(item, "text", None), str)}
-        found |= {("loss plot", t) for _, t in visible_texts(session.loss_plot)}
+        found |= {("loss plot", t) for _, t in visible_texts(window.live.loss_plot)}
         return {(kind, text) for kind, text in found if text}
 
     english = words()
