@@ -290,6 +290,22 @@ def test_viewer_statistics_table_and_highlighting(qtbot):
     assert viewer.grad_pane.array is None
 
 
+def test_viewer_heatmap_and_histogram_show_the_tensor_set_before_their_tab_was_first_opened(qtbot):
+    viewer = TensorViewer()
+    qtbot.addWidget(viewer)
+    value = np.arange(12, dtype=np.float32).reshape(3, 4)
+    viewer.show_tensor("w", value, None)
+    pane = viewer.value_pane
+    pane.tabs.setCurrentIndex(1)  # Heatmap
+    assert (pane.image.width(), pane.image.height()) == (4, 3)
+    _, counts = pane.hist_curve.getData()
+    assert counts.sum() == value.size
+    viewer.show_tensor("v", np.ones((5, 2), np.float32), None)  # made once: later tensors drawn at once
+    assert (pane.image.width(), pane.image.height()) == (2, 5)
+    viewer.clear()
+    assert pane.image.image is None
+
+
 def test_array_model_shapes():
     assert ArrayModel(np.float32(2.0)).rowCount() == 1
     assert ArrayModel(np.arange(5)).rowCount() == 5
