@@ -199,9 +199,9 @@ def startup(rounds: int) -> None:
     per_round = [e / b for b, e in zip(base, editor)]
     ratio = min(editor) / min(base)
     cpu_base, cpu_editor = (min(c) for c in cpu.values())
-    print(f"  start-up ratio, best over best: {ratio:.2f}×   per round {min(per_round):.2f}–{max(per_round):.2f}×   "
-          f"{'ok' if ratio <= 2.5 else 'OVER'} (target ≤ 2.5×; CPU time {cpu_editor / cpu_base:.2f}×; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+    print(f"  start-up ratio, best over best: {ratio:.2f}×   per round {min(per_round):.2f}–{max(per_round):.2f}×"
+          f"   {'ok' if ratio <= 2.5 else 'OVER'} (target ≤ 2.5×; CPU time {cpu_editor / cpu_base:.2f}×; "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
 
 
 def main() -> None:

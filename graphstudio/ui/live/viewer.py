@@ -127,7 +127,7 @@ class TensorPane(QWidget):
         for tab in self._plot_tabs:
             QVBoxLayout(tab).setContentsMargins(0, 0, 0, 0)
             self.tabs.addTab(tab, "")
-        self.tabs.currentChanged.connect(lambda index: index > 0 and self._make_plots())
+        self.tabs.currentChanged.connect(lambda _index: self._make_plots())  # the table is current from the start
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
