@@ -339,6 +339,24 @@ def test_the_start_page_goes_when_the_student_builds_and_comes_back_from_help(qt
     assert not page.isVisible()
 
 
+def test_a_file_opened_before_the_window_is_shown_is_not_covered_by_the_start_page(qtbot, chain_doc, tmp_path):
+    """As a restored window, or a script that opens a file and then shows the window."""
+    from PySide6.QtCore import QSettings
+
+    from graphstudio.document import save
+    from graphstudio.ui.mainwindow import MainWindow
+    path = tmp_path / "chain.json"
+    save(chain_doc, path)
+    win = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+                     recovery_dir=tmp_path / "recovery")
+    qtbot.addWidget(win)
+    assert win.open_path(str(path), ask=False)
+    win.show()
+    qtbot.waitExposed(win)
+    assert not win.start_page.isVisible()
+    win.autosaver.timer.stop()
+
+
 def test_the_start_page_lists_recent_files(qtbot, window, tmp_path):
     from graphstudio.document import save
     path = tmp_path / "mine.json"
