@@ -333,7 +333,7 @@ class MainWindow(QMainWindow):
             self.hide_start_page()
 
     def hide_start_page(self) -> None:
-        if self.start_page.isVisible():
+        if self.start_page.isVisibleTo(self):  # the window may not be shown yet (a file opened before it is)
             self.start_page.hide()
             self.view.setFocus()
 

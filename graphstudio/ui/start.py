@@ -120,6 +120,7 @@ class StartPage(QFrame):
         self.setAutoFillBackground(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.lesson_list = lesson_list
+        self._thumbnails_drawn = False
         title = self.title = QLabel()
         title.setWordWrap(True)
 
@@ -131,8 +132,8 @@ class StartPage(QFrame):
         self.gallery.setMovement(QListView.Movement.Static)
         self.gallery.setWordWrap(True)
         self.gallery.setUniformItemSizes(True)
-        for lesson in lesson_list:
-            item = QListWidgetItem(QIcon(thumbnail(lesson.doc)), "")
+        for lesson in lesson_list:  # their thumbnails are drawn as the gallery first paints (see eventFilter)
+            item = QListWidgetItem("")
             item.setData(Qt.ItemDataRole.UserRole, str(lesson.path))
             item.setSizeHint(self.gallery.gridSize())
             self.gallery.addItem(item)
@@ -171,6 +172,7 @@ class StartPage(QFrame):
         layout.addWidget(title)
         layout.addLayout(columns, 1)
         canvas.installEventFilter(self)
+        self.gallery.viewport().installEventFilter(self)
         self.setGeometry(canvas.rect())
         i18n.live(self, self._retranslate)
 
@@ -215,7 +217,17 @@ class StartPage(QFrame):
     def eventFilter(self, obj: QObject, event: Any) -> bool:
         if obj is self.parentWidget() and event.type() == QEvent.Type.Resize:
             self.setGeometry(self.parentWidget().rect())
+        elif (obj is self.gallery.viewport() and event.type() == QEvent.Type.Paint
+              and not self._thumbnails_drawn):
+            self._draw_thumbnails()
         return False
+
+    def _draw_thumbnails(self) -> None:
+        """The lessons' thumbnails, drawn just before the gallery first paints: a window opened
+        with a file hides the page before it is ever painted, and so never draws them."""
+        self._thumbnails_drawn = True
+        for row, lesson in enumerate(self.lesson_list):
+            self.gallery.item(row).setIcon(QIcon(thumbnail(lesson.doc)))
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Escape:

@@ -317,7 +317,7 @@ def test_the_start_page_greets_a_first_launch_and_opens_a_lesson(qtbot, window):
     assert gallery.count() == len(window.lessons) >= 20
     texts = [gallery.item(i).text() for i in range(gallery.count())]
     assert texts[2].startswith("3. Autograd basics") and "\n" in texts[2]  # numbered, title then summary
-    assert not gallery.item(2).icon().isNull()
+    qtbot.waitUntil(lambda: not gallery.item(2).icon().isNull())  # drawn as the gallery first paints
     gallery.scrollToItem(gallery.item(2))
     rect = gallery.visualItemRect(gallery.item(2))
     double_click(gallery, rect.center())
@@ -337,6 +337,24 @@ def test_the_start_page_goes_when_the_student_builds_and_comes_back_from_help(qt
     window.actions["start_page"].trigger()
     drop_op(window, "ones", QPoint(200, 200))  # building hides it
     assert not page.isVisible()
+
+
+def test_a_file_opened_before_the_window_is_shown_is_not_covered_by_the_start_page(qtbot, chain_doc, tmp_path):
+    """As a restored window, or a script that opens a file and then shows the window."""
+    from PySide6.QtCore import QSettings
+
+    from graphstudio.document import save
+    from graphstudio.ui.mainwindow import MainWindow
+    path = tmp_path / "chain.json"
+    save(chain_doc, path)
+    win = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+                     recovery_dir=tmp_path / "recovery")
+    qtbot.addWidget(win)
+    assert win.open_path(str(path), ask=False)
+    win.show()
+    qtbot.waitExposed(win)
+    assert not win.start_page.isVisible()
+    win.autosaver.timer.stop()
 
 
 def test_the_start_page_lists_recent_files(qtbot, window, tmp_path):

@@ -2,6 +2,9 @@
 apply, screenshot. Offscreen (tests/ui/conftest.py)."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from types import SimpleNamespace
 
@@ -290,6 +293,22 @@ def test_viewer_statistics_table_and_highlighting(qtbot):
     assert viewer.grad_pane.array is None
 
 
+def test_viewer_heatmap_and_histogram_show_the_tensor_set_before_their_tab_was_first_opened(qtbot):
+    viewer = TensorViewer()
+    qtbot.addWidget(viewer)
+    value = np.arange(12, dtype=np.float32).reshape(3, 4)
+    viewer.show_tensor("w", value, None)
+    pane = viewer.value_pane
+    pane.tabs.setCurrentIndex(1)  # Heatmap
+    assert (pane.image.width(), pane.image.height()) == (4, 3)
+    _, counts = pane.hist_curve.getData()
+    assert counts.sum() == value.size
+    viewer.show_tensor("v", np.ones((5, 2), np.float32), None)  # made once: later tensors drawn at once
+    assert (pane.image.width(), pane.image.height()) == (2, 5)
+    viewer.clear()
+    assert pane.image.image is None
+
+
 def test_array_model_shapes():
     assert ArrayModel(np.float32(2.0)).rowCount() == 1
     assert ArrayModel(np.arange(5)).rowCount() == 5
@@ -459,6 +478,20 @@ def test_the_loss_dock_shows_only_for_graphs_that_train(window):
     assert not window.live.loss_dock.isVisible()
     window.model.reset(load(examples / "24_xor_mlp_adam.json"))
     assert window.live.loss_dock.isVisible()
+
+
+def test_pyqtgraph_is_imported_only_for_a_graph_that_trains(tmp_path):
+    """The plots are the costly part of the editor's start: a fresh editor with a graph that does not
+    train (its loss dock hidden, the tensor viewer not opened) neither imports pyqtgraph nor makes a plot."""
+    code = ("import sys; from graphstudio.ui.live.screenshot import screenshot; "
+            "assert screenshot(sys.argv[1], sys.argv[3]) == 0; before = 'pyqtgraph' in sys.modules; "
+            "assert screenshot(sys.argv[2], sys.argv[3]) == 0; print(before, 'pyqtgraph' in sys.modules)")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    graphs = [str(LESSONS / "03_autograd_basics.json"), str(LESSONS / "24_xor_mlp_adam.json")]
+    done = subprocess.run([sys.executable, "-c", code, *graphs, str(tmp_path / "shot.png")], capture_output=True,
+                          text=True, cwd=LESSONS.parents[1], env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
 
 
 def test_the_shared_picture_cache_never_keeps_an_array_alive(qapp):

@@ -9,20 +9,26 @@ not auto-ranged: the step axis grows by a tenth when the curve reaches its end (
 last step when the run ends) and the loss axis moves
 only when a point leaves it (or the curve has shrunk to a small part of it), so the axes —
 most of a redraw's cost — are regenerated a few times per run instead of on every redraw.
+
+The pyqtgraph plot (and pyqtgraph itself, the costly part of the editor's start) is made when first
+needed: a curve to draw, or the plot shown. A graph with no optimizer keeps the dock hidden and never
+makes it.
 """
 from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .. import i18n
 from ..i18n import tr
+
+if TYPE_CHECKING:
+    import pyqtgraph as pg
 
 REDRAW_MS = 150
 GROWTH = 1.1  # while a run goes on, the step axis reaches 10% past the last step
@@ -58,20 +64,7 @@ class _Series:
 class LossPlot(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background=None)
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.setClipToView(True)
-        self.plot.setDownsampling(auto=True, mode="peak")
-        for axis in ("left", "bottom"):
-            item = self.plot.getAxis(axis)
-            item.enableAutoSIPrefix(False)
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # repaints blit, no Python
-        # Fixed room for the tick labels: sized to fit, a new label ("0.75" after "0.8") would
-        # re-lay out the whole plot and rebuild both axes while training (~40 ms, measured).
-        self.plot.getAxis("left").setWidth(54)
-        self.plot.disableAutoRange()
-        self.plot.setXRange(0, 10, padding=0)
-        self.plot.setYRange(0, 1, padding=0)
+        self._plot: pg.PlotWidget | None = None
         self._xmax, self._yrange = 10.0, (0.0, 1.0)
         self.info = QLabel()
         # its text changes at every refresh; a label that asked for a new width each time would
@@ -85,7 +78,6 @@ class LossPlot(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
-        layout.addWidget(self.plot)
         self.log = False
         # the current loss written at each curve's end, after the optimizer's name when there are
         # several (no legend: a legend in a corner sits where a curve that ends high writes its loss)
@@ -100,9 +92,44 @@ class LossPlot(QWidget):
         self._timer.timeout.connect(self.redraw)
         i18n.live(self, self._retranslate)
 
-    def _retranslate(self) -> None:
+    @property
+    def plot(self) -> pg.PlotWidget:
+        """The pyqtgraph plot, made on first use: a curve to draw, or the plot shown."""
+        return self._plot if self._plot is not None else self._make_plot()
+
+    def _make_plot(self) -> pg.PlotWidget:
+        import pyqtgraph as pg
+
+        plot = self._plot = pg.PlotWidget(background=None)
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        plot.setClipToView(True)
+        plot.setDownsampling(auto=True, mode="peak")
+        for axis in ("left", "bottom"):
+            item = plot.getAxis(axis)
+            item.enableAutoSIPrefix(False)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # repaints blit, no Python
+        # Fixed room for the tick labels: sized to fit, a new label ("0.75" after "0.8") would
+        # re-lay out the whole plot and rebuild both axes while training (~40 ms, measured).
+        plot.getAxis("left").setWidth(54)
+        plot.disableAutoRange()
+        plot.setXRange(0, self._xmax, padding=0)
+        plot.setYRange(*self._yrange, padding=0)
+        self._label_axes()
+        self.layout().addWidget(plot)
+        return plot
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        if self._plot is None:  # made before its first paint
+            self._make_plot()
+        super().showEvent(event)
+
+    def _label_axes(self) -> None:
         self.plot.setLabel("bottom", tr("step"))
         self.plot.setLabel("left", tr("loss"))
+
+    def _retranslate(self) -> None:
+        if self._plot is not None:
+            self._label_axes()
         self.log_scale.setText(tr("log scale"))
         self.log_scale.setToolTip(tr("Loss on a logarithmic axis: a long run's slow progress stays visible"))
         self._show_info()
@@ -118,8 +145,9 @@ class LossPlot(QWidget):
         self.step = 0
         self._timer.stop()
         self._xmax, self._yrange = 10.0, (0.0, 1.0)
-        self.plot.setXRange(0, 10, padding=0)
-        self.plot.setYRange(0, 1, padding=0)
+        if self._plot is not None:
+            self._plot.setXRange(0, 10, padding=0)
+            self._plot.setYRange(0, 1, padding=0)
         for name in names:
             self._series(name)
         if lrs is not None:
@@ -129,6 +157,8 @@ class LossPlot(QWidget):
     def _series(self, name: str) -> _Series:
         series = self.series.get(name)
         if series is None:
+            import pyqtgraph as pg
+
             series = self.series[name] = _Series()
             colour = PENS[len(self.curves) % len(PENS)]
             self.curves[name] = self.plot.plot([], [], pen=pg.mkPen(colour, width=2))
@@ -197,6 +227,8 @@ class LossPlot(QWidget):
     def _spread_labels(self) -> None:
         """Two curves that end close together: one label goes above its end, the other below, not
         one written over the other."""
+        if not self.labels:
+            return
         box = self.plot.getPlotItem().vb
         shown = sorted(((box.mapViewToScene(label.pos()).y(), label) for label in self.labels.values()
                         if label.isVisible()), key=lambda item: item[0])

@@ -7,10 +7,9 @@ shown in red wherever they appear. Ranks above 2 are looked at one 2-D slice at 
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QT_TR_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QLabel, QSpinBox, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
@@ -18,6 +17,9 @@ from PySide6.QtWidgets import (QLabel, QSpinBox, QSplitter, QTableView, QTabWidg
 from .. import i18n
 from ..i18n import tr
 from .panels import BAD_COLOR, GRAD_COLOR, VALUE_COLOR, color_range, data_range, fmt, lut, slice_2d, to_rgb
+
+if TYPE_CHECKING:
+    import pyqtgraph as pg
 
 # A text shown in the viewer: as it is, or made anew in the interface's language each time it is shown
 # (so an open tensor's words follow a change of language).
@@ -94,7 +96,8 @@ class ArrayModel(QAbstractTableModel):
 
 
 class TensorPane(QWidget):
-    """One array: statistics, then Table / Heatmap / Histogram tabs."""
+    """One array: statistics, then Table / Heatmap / Histogram tabs. The heatmap and histogram
+    (pyqtgraph plots, the costly part of the editor's start) are made when either tab is first shown."""
 
     def __init__(self, title: str, diverging: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,17 +117,17 @@ class TensorPane(QWidget):
         self.table.setModel(self.model)
         self.table.horizontalHeader().setDefaultSectionSize(64)
         self.table.verticalHeader().setDefaultSectionSize(20)
-        self.heat = pg.PlotWidget(background=None)
-        self.heat.setAspectLocked(True)
-        self.heat.invertY(True)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.heat.addItem(self.image)
-        self.hist = pg.PlotWidget(background=None)
-        self.hist_curve = self.hist.plot([], [], stepMode="center", fillLevel=0,
-                                         brush=(GRAD_COLOR if diverging else VALUE_COLOR))
+        self.heat: pg.PlotWidget | None = None  # with image and hist_curve, made by _make_plots
+        self.image: pg.ImageItem | None = None
+        self.hist: pg.PlotWidget | None = None
+        self.hist_curve: pg.PlotDataItem | None = None
         self.tabs = QTabWidget()
-        for tab in (self.table, self.heat, self.hist):
+        self.tabs.addTab(self.table, "")
+        self._plot_tabs = (QWidget(), QWidget())  # heatmap, histogram: each holds its plot once made
+        for tab in self._plot_tabs:
+            QVBoxLayout(tab).setContentsMargins(0, 0, 0, 0)
             self.tabs.addTab(tab, "")
+        self.tabs.currentChanged.connect(lambda _index: self._make_plots())  # the table is current from the start
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
@@ -141,6 +144,26 @@ class TensorPane(QWidget):
             self.set_array(self.array, self._note)
         i18n.live(self, retranslate)
 
+    def _make_plots(self) -> None:
+        """The heatmap and histogram plots, showing the array already set."""
+        if self.heat is not None:
+            return
+        import pyqtgraph as pg
+
+        self.heat = pg.PlotWidget(background=None)
+        self.heat.setAspectLocked(True)
+        self.heat.invertY(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.heat.addItem(self.image)
+        self.hist = pg.PlotWidget(background=None)
+        self.hist_curve = self.hist.plot([], [], stepMode="center", fillLevel=0,
+                                         brush=(GRAD_COLOR if self.diverging else VALUE_COLOR))
+        for tab, plot in zip(self._plot_tabs, (self.heat, self.hist)):
+            tab.layout().addWidget(plot)
+        if self.array is not None:
+            self._draw()
+            self._histogram()
+
     def set_array(self, array: np.ndarray | None, note: Text = "") -> None:
         self.array = None if array is None else np.asarray(array)
         self._note = note
@@ -151,8 +174,9 @@ class TensorPane(QWidget):
             self.info.setText(note or "<i>" + tr("nothing yet") + "</i>")
             self.slice.setVisible(False)
             self.model.set_array(np.zeros((0, 0)))
-            self.image.clear()
-            self.hist_curve.setData([], [])
+            if self.image is not None and self.hist_curve is not None:
+                self.image.clear()
+                self.hist_curve.setData([], [])
             return
         self.stats = stats(a)
         s = self.stats
@@ -184,6 +208,8 @@ class TensorPane(QWidget):
             return
         m = self.shown_2d()
         self.model.set_array(m)
+        if self.heat is None or self.image is None:
+            return
         sy, sx = max(1, -(-m.shape[0] // MAX_IMAGE)), max(1, -(-m.shape[1] // MAX_IMAGE))
         lo, hi, _ = data_range(m)
         lo, hi = color_range(lo, hi, self.diverging)
@@ -194,6 +220,8 @@ class TensorPane(QWidget):
 
     def _histogram(self) -> None:
         assert self.array is not None
+        if self.hist_curve is None:
+            return
         flat = self.array.reshape(-1).astype(np.float64)
         flat = flat[np.isfinite(flat)]
         if flat.size:
