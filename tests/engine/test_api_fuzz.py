@@ -168,6 +168,14 @@ FOUND = [
     "torch.eye(2, 0).clamp_(None, None)",
     "torch.ones(2, 1).expand(2, 0).add_(1)",
     "(x := torch.zeros(2, 1)).__setitem__((torch.tensor([True, True]), torch.tensor([], dtype=torch.int64)), x)",
+    # one element (not 0-dim) copied into a one-element view: expanded with steps of 0, a partial overlap
+    "(x := torch.eye(1)).__setitem__(0, x)",
+    "(x := torch.ones(1, 1)).__setitem__((slice(None), 0), x)",
+    "(x := torch.ones(1, 1, 1)).__setitem__(0, x[0, :, 0])",
+    "(x := torch.ones(1, 1)).__setitem__(0, x[0, 0]) or x",
+    "(x := torch.ones(1)).__setitem__(0, x) or x",
+    "(x := torch.ones(1, 1, 2)).__setitem__(0, x[0, 0]) or x",
+    "(x := torch.ones(1, 1)).__setitem__(slice(None), x) or x",
     # a slice starting past the end is a view, never the whole dim, even of an empty dim
     "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
     "torch.ones(1, requires_grad=True).__setitem__(0, torch.tensor([0, 0]))",

@@ -31,6 +31,13 @@ def check_index_put(out: Any, values: Any) -> None:
         raise RuntimeError(_SHARED)
 
 
+def check_copy_of_one(out: Any, value: Any) -> None:
+    """Before copying one element (not 0-dim) expanded to out's shape: PyTorch's expand steps every dim
+    by 0, so a one-element `out` at the same place is a partial overlap (a longer one is "too hard")."""
+    if out.size == 1 and value.size == 1 and _pointer(out) == _pointer(value):
+        raise RuntimeError(_SHARED)
+
+
 def _pointer(a: Any) -> int:
     return int(a.__array_interface__["data"][0]) if hasattr(a, "__array_interface__") else int(a.data.ptr)
 
