@@ -281,12 +281,13 @@ class Interpreter:
         return any(t is not x and self.shares_memory(t, x) for t in self.env)
 
     def shares_memory(self, a: Any, b: Any) -> bool:
-        """Whether two tensors view the same memory (an empty view of some memory too; a tensor made
-        empty views none)."""
+        """Whether two tensors view the same memory (an empty view of some memory too). Tensors made
+        empty have no memory to tell them apart, yet PyTorch's views and `detach` of one share its
+        version counter: any two are taken to share it."""
         if not isinstance(a, self.torch.Tensor) or not isinstance(b, self.torch.Tensor):
             return False
         sa, sb = a.untyped_storage(), b.untyped_storage()
-        return sa.nbytes() > 0 and sa.data_ptr() == sb.data_ptr()
+        return sa.nbytes() == sb.nbytes() == 0 or sa.nbytes() > 0 and sa.data_ptr() == sb.data_ptr()
 
     # indexing
     def index(self, x: Any, parts: list[tuple]) -> tuple[Any, str]:
