@@ -176,6 +176,13 @@ FOUND = [
     "(x := torch.ones(1)).__setitem__(0, x) or x",
     "(x := torch.ones(1, 1, 2)).__setitem__(0, x[0, 0]) or x",
     "(x := torch.ones(1, 1)).__setitem__(slice(None), x) or x",
+    # a whole-number power with a negative exponent: C's integer power for a tensor exponent, refused for a number
+    "torch.arange(-1, 0) ** torch.arange(-1, 0)",
+    "torch.tensor([[-1], [1], [3], [0]]) ** torch.tensor([-1, -2, 3])",
+    "torch.pow(2, torch.tensor([-1, 0]))",
+    "(x := torch.tensor([1, -1])).pow_(torch.tensor([-3, -3])) and x",
+    "torch.tensor([True]) ** -1",
+    "(x := torch.tensor([1, -1])).pow_(-2)",
     # a slice starting past the end is a view, never the whole dim, even of an empty dim
     "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
     "torch.ones(1, requires_grad=True).__setitem__(0, torch.tensor([0, 0]))",
