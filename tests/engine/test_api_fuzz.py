@@ -183,6 +183,10 @@ FOUND = [
     "(x := torch.tensor([1, -1])).pow_(torch.tensor([-3, -3])) and x",
     "torch.tensor([True]) ** -1",
     "(x := torch.tensor([1, -1])).pow_(-2)",
+    # index_put_ into the tensor itself from itself: refused even when empty (the very same tensor)
+    "(x := torch.eye(0)).__setitem__(torch.zeros(0, dtype=torch.bool), x)",
+    "(x := torch.ones(0, 3)).__setitem__((Ellipsis, torch.tensor([0, 2])), x)",
+    "(x := torch.ones(2, 0)).__setitem__(torch.tensor([True, False]), x[1:]) or x",
     # a slice starting past the end is a view, never the whole dim, even of an empty dim
     "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
     "torch.ones(1, requires_grad=True).__setitem__(0, torch.tensor([0, 0]))",

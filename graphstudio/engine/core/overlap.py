@@ -25,9 +25,10 @@ def check_elementwise(out: Any, inputs: tuple) -> None:
             raise RuntimeError(_SHARED)
 
 
-def check_index_put(out: Any, values: Any) -> None:
-    """Before `out[index arrays] = values`: index_put_ refuses values sharing any of out's memory."""
-    if _overlap(out, values) in ("partial", "full"):
+def check_index_put(out: Any, values: Any, same: bool = False) -> None:
+    """Before `out[index arrays] = values`: index_put_ refuses values sharing any of out's memory, or
+    being out's very tensor (`same`), even an empty one."""
+    if same or _overlap(out, values) in ("partial", "full"):
         raise RuntimeError(_SHARED)
 
 
