@@ -391,15 +391,17 @@ class Interpreter:
         return f"{name}.t()", lambda: x.t()
 
     # matmul family
-    def step_matmul(self, fn: str, ra: int, rb: int) -> tuple:
+    def step_matmul(self, fn: str, ra: int, rb: int) -> tuple | None:
         a, na = self.ref(ra)
         b, nb = self.ref(rb)
+        if fn in ("@", "matmul") and a.ndim == 2 and b.ndim >= 3 and a.requires_grad:
+            return None  # known: PyTorch folds the batch into an mm through transposes (TransposeBackward0)
         if fn == "@":
             return f"{na} @ {nb}", lambda: a @ b
         T = self.torch
         return f"torch.{fn}({na}, {nb})", lambda: getattr(T, fn)(a, b)
 
-    def step_matmul_fresh(self, fn: str, n: int, k: int, m: int, dtype: str) -> tuple:
+    def step_matmul_fresh(self, fn: str, n: int, k: int, m: int, dtype: str) -> tuple | None:
         shapes_for = {"@": ([n, k], [k, m]), "matmul": ([2, n, k], [k]), "mm": ([n, k], [k, m]),
                       "bmm": ([2, n, k], [2, k, m]), "mv": ([n, k], [k]), "dot": ([k], [k])}
         sa, sb = shapes_for[fn]
