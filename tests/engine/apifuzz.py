@@ -327,13 +327,15 @@ class Interpreter:
 
     def step_getitem(self, r: int, parts: list[tuple]) -> tuple | None:
         x, name = self.ref(r)
+        if _several_ellipses(parts):
+            return None
         index, code = self.index(x, parts)
         return f"{name}[{code}]", lambda: x[index]
 
     def step_setitem(self, r: int, parts: list[tuple], value: Any) -> tuple | None:
         x, name = self.ref(r)
         v, vname = self.operand(value)
-        if self.views_in_graph(x, v):
+        if self.views_in_graph(x, v) or _several_ellipses(parts):
             return None
         index, code = self.index(x, parts)
 
@@ -450,6 +452,12 @@ def _view_in_graph(x: Any) -> bool:
     known: the engine does not model in-place writes through views of tensors requiring grad
     (PyTorch's CopySlices/AsStridedBackward0 rebase and its "view of a leaf" refusal); skipped."""
     return x.requires_grad and type(x.grad_fn).__name__ in VIEW_FNS
+
+
+def _several_ellipses(parts: list[tuple]) -> bool:
+    """known: each ellipsis moves PyTorch's dim on by the dims left unindexed, so with two or more an item
+    can land past the last dim, where PyTorch reads past the end of its sizes (undefined behaviour)."""
+    return sum(part[0] == "ellipsis" for part in parts) > 1
 
 
 CREATORS = {"tensor", "factory", "full", "arange", "linspace", "eye", "matmul_fresh"}
