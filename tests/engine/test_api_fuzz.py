@@ -189,6 +189,9 @@ FOUND = [
     "(x := torch.ones(2, 0)).__setitem__(torch.tensor([True, False]), x[1:]) or x",
     # a slice starting past the end is a view, never the whole dim, even of an empty dim
     "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
+    "torch.tensor([], requires_grad=True).__setitem__(slice(None, -1), 0.0)",
+    "torch.ones(2, 0, requires_grad=True).__setitem__((slice(None), slice(None, -2)), 0.0)",
+    "torch.ones(0, requires_grad=True).__setitem__(slice(None, 0), 0.0)",
     "torch.ones(1, requires_grad=True).__setitem__(0, torch.tensor([0, 0]))",
     # a view of a reduction's 0-dim result sees writes into it (NumPy's scalar was no memory to share)
     "((s := torch.ones(2).sum()).view([-1]), s.add_(1))[0]",

@@ -206,7 +206,7 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             b, e, st = slice(start, stop, step).indices(n)
             if start is not None and start > b:  # past the end: PyTorch keeps the start, so never the whole dim
                 b = start
-            sl = slice(b, e if e < n else None, st)
+            sl = slice(b, e if e < n or stop is not None and stop < n else None, st)  # x[:-1] of an empty dim too
             key.append(sl)
             set_key.append(sl)
             mid.append((len(range(b, e, st)), False))
