@@ -281,12 +281,13 @@ class Interpreter:
         return any(t is not x and self.shares_memory(t, x) for t in self.env)
 
     def shares_memory(self, a: Any, b: Any) -> bool:
-        """Whether two tensors view the same memory (an empty view of some memory too; a tensor made
-        empty views none)."""
+        """Whether two tensors view the same memory (an empty view of some memory too). Tensors made
+        empty have no memory to tell them apart, yet PyTorch's views and `detach` of one share its
+        version counter: any two are taken to share it."""
         if not isinstance(a, self.torch.Tensor) or not isinstance(b, self.torch.Tensor):
             return False
         sa, sb = a.untyped_storage(), b.untyped_storage()
-        return sa.nbytes() > 0 and sa.data_ptr() == sb.data_ptr()
+        return sa.nbytes() == sb.nbytes() == 0 or sa.nbytes() > 0 and sa.data_ptr() == sb.data_ptr()
 
     # indexing
     def index(self, x: Any, parts: list[tuple]) -> tuple[Any, str]:
@@ -326,13 +327,15 @@ class Interpreter:
 
     def step_getitem(self, r: int, parts: list[tuple]) -> tuple | None:
         x, name = self.ref(r)
+        if _several_ellipses(parts):
+            return None
         index, code = self.index(x, parts)
         return f"{name}[{code}]", lambda: x[index]
 
     def step_setitem(self, r: int, parts: list[tuple], value: Any) -> tuple | None:
         x, name = self.ref(r)
         v, vname = self.operand(value)
-        if self.views_in_graph(x, v):
+        if self.views_in_graph(x, v) or _several_ellipses(parts):
             return None
         index, code = self.index(x, parts)
 
@@ -390,15 +393,17 @@ class Interpreter:
         return f"{name}.t()", lambda: x.t()
 
     # matmul family
-    def step_matmul(self, fn: str, ra: int, rb: int) -> tuple:
+    def step_matmul(self, fn: str, ra: int, rb: int) -> tuple | None:
         a, na = self.ref(ra)
         b, nb = self.ref(rb)
+        if fn in ("@", "matmul") and a.ndim == 2 and b.ndim >= 3 and a.requires_grad:
+            return None  # known: PyTorch folds the batch into an mm through transposes (TransposeBackward0)
         if fn == "@":
             return f"{na} @ {nb}", lambda: a @ b
         T = self.torch
         return f"torch.{fn}({na}, {nb})", lambda: getattr(T, fn)(a, b)
 
-    def step_matmul_fresh(self, fn: str, n: int, k: int, m: int, dtype: str) -> tuple:
+    def step_matmul_fresh(self, fn: str, n: int, k: int, m: int, dtype: str) -> tuple | None:
         shapes_for = {"@": ([n, k], [k, m]), "matmul": ([2, n, k], [k]), "mm": ([n, k], [k, m]),
                       "bmm": ([2, n, k], [2, k, m]), "mv": ([n, k], [k]), "dot": ([k], [k])}
         sa, sb = shapes_for[fn]
@@ -447,6 +452,12 @@ def _view_in_graph(x: Any) -> bool:
     known: the engine does not model in-place writes through views of tensors requiring grad
     (PyTorch's CopySlices/AsStridedBackward0 rebase and its "view of a leaf" refusal); skipped."""
     return x.requires_grad and type(x.grad_fn).__name__ in VIEW_FNS
+
+
+def _several_ellipses(parts: list[tuple]) -> bool:
+    """known: each ellipsis moves PyTorch's dim on by the dims left unindexed, so with two or more an item
+    can land past the last dim, where PyTorch reads past the end of its sizes (undefined behaviour)."""
+    return sum(part[0] == "ellipsis" for part in parts) > 1
 
 
 CREATORS = {"tensor", "factory", "full", "arange", "linspace", "eye", "matmul_fresh"}

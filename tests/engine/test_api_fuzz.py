@@ -168,8 +168,30 @@ FOUND = [
     "torch.eye(2, 0).clamp_(None, None)",
     "torch.ones(2, 1).expand(2, 0).add_(1)",
     "(x := torch.zeros(2, 1)).__setitem__((torch.tensor([True, True]), torch.tensor([], dtype=torch.int64)), x)",
+    # one element (not 0-dim) copied into a one-element view: expanded with steps of 0, a partial overlap
+    "(x := torch.eye(1)).__setitem__(0, x)",
+    "(x := torch.ones(1, 1)).__setitem__((slice(None), 0), x)",
+    "(x := torch.ones(1, 1, 1)).__setitem__(0, x[0, :, 0])",
+    "(x := torch.ones(1, 1)).__setitem__(0, x[0, 0]) or x",
+    "(x := torch.ones(1)).__setitem__(0, x) or x",
+    "(x := torch.ones(1, 1, 2)).__setitem__(0, x[0, 0]) or x",
+    "(x := torch.ones(1, 1)).__setitem__(slice(None), x) or x",
+    # a whole-number power with a negative exponent: C's integer power for a tensor exponent, refused for a number
+    "torch.arange(-1, 0) ** torch.arange(-1, 0)",
+    "torch.tensor([[-1], [1], [3], [0]]) ** torch.tensor([-1, -2, 3])",
+    "torch.pow(2, torch.tensor([-1, 0]))",
+    "(x := torch.tensor([1, -1])).pow_(torch.tensor([-3, -3])) and x",
+    "torch.tensor([True]) ** -1",
+    "(x := torch.tensor([1, -1])).pow_(-2)",
+    # index_put_ into the tensor itself from itself: refused even when empty (the very same tensor)
+    "(x := torch.eye(0)).__setitem__(torch.zeros(0, dtype=torch.bool), x)",
+    "(x := torch.ones(0, 3)).__setitem__((Ellipsis, torch.tensor([0, 2])), x)",
+    "(x := torch.ones(2, 0)).__setitem__(torch.tensor([True, False]), x[1:]) or x",
     # a slice starting past the end is a view, never the whole dim, even of an empty dim
     "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
+    "torch.tensor([], requires_grad=True).__setitem__(slice(None, -1), 0.0)",
+    "torch.ones(2, 0, requires_grad=True).__setitem__((slice(None), slice(None, -2)), 0.0)",
+    "torch.ones(0, requires_grad=True).__setitem__(slice(None, 0), 0.0)",
     "torch.ones(1, requires_grad=True).__setitem__(0, torch.tensor([0, 0]))",
     # a view of a reduction's 0-dim result sees writes into it (NumPy's scalar was no memory to share)
     "((s := torch.ones(2).sum()).view([-1]), s.add_(1))[0]",
@@ -202,3 +224,15 @@ def test_a_write_with_an_index_out_of_range_changes_nothing():
     with pytest.raises(IndexError, match="out of bounds"):
         x[..., gs.tensor([0, -3])] = 2.0
     assert x.tolist() == [3.25, 1.5]
+
+
+@needs_torch
+def test_a_write_through_a_detached_empty_tensor_is_left_out_when_a_view_of_it_is_recorded():
+    """PyTorch renames a recorded view's grad_fn AsStridedBackward0 once its base's version moves, here
+    through `detach` of an empty tensor (no memory to see the sharing by); the engine does not model that
+    rename (docs/decisions.md), so the fuzzer leaves the write out under both."""
+    program = [("tensor", [], None, True), ("detach", 0), ("view", "view", 0, 0),
+               ("factory", "zeros", [], None, False), ("zero_", 1)]
+    under_torch = run_program(program, torch)
+    assert compare_runs(under_torch, run_program(program, gs)) is None
+    assert not any("zero_" in str(record) for record in under_torch)

@@ -25,9 +25,17 @@ def check_elementwise(out: Any, inputs: tuple) -> None:
             raise RuntimeError(_SHARED)
 
 
-def check_index_put(out: Any, values: Any) -> None:
-    """Before `out[index arrays] = values`: index_put_ refuses values sharing any of out's memory."""
-    if _overlap(out, values) in ("partial", "full"):
+def check_index_put(out: Any, values: Any, same: bool = False) -> None:
+    """Before `out[index arrays] = values`: index_put_ refuses values sharing any of out's memory, or
+    being out's very tensor (`same`), even an empty one."""
+    if same or _overlap(out, values) in ("partial", "full"):
+        raise RuntimeError(_SHARED)
+
+
+def check_copy_of_one(out: Any, value: Any) -> None:
+    """Before copying one element (not 0-dim) expanded to out's shape: PyTorch's expand steps every dim
+    by 0, so a one-element `out` at the same place is a partial overlap (a longer one is "too hard")."""
+    if out.size == 1 and value.size == 1 and _pointer(out) == _pointer(value):
         raise RuntimeError(_SHARED)
 
 

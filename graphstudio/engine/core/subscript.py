@@ -13,7 +13,7 @@ from ..factory import tensor
 from . import dtypes, op_functions, overlap
 from .dispatch import torch_error
 from .grad_graph import grad_mode, mark_modified
-from .ops.indexing import _native_key, _plan, _setitem_name
+from .ops.indexing import _native_key, _plan, _setitem_name, writes_whole
 from .registry import REGISTRY, Op, ShapeError, Spec
 from .tensor import Tensor
 
@@ -107,17 +107,20 @@ def _check_overlap(self: Tensor, key: Any, value: Any) -> None:
     if arrays or p.adv:
         one_mask = len(arrays) == 1 and not p.adv and isinstance(arrays[0], Tensor) and arrays[0].dtype is dtypes.bool_
         if values is not None and not (one_mask and value.numel() == 1):
-            overlap.check_index_put(view, values)
+            overlap.check_index_put(view, values, same=value is self and writes_whole(p))
         return
-    if values is not None:
-        shape = tuple(values.shape)
+    if values is not None and values.shape != view.shape:
+        shape = tuple(values.shape)  # PyTorch drops the leading 1s, then expands what is left to the view
         while shape and shape[0] == 1:
             shape = shape[1:]
-        shape = (1,) * (view.ndim - len(shape)) + shape
-        if not shape or shape != tuple(view.shape):
-            values = None  # broadcast (steps of 0: PyTorch's "too hard"), or one value (filled), or a bad shape
+        padded = (1,) * (view.ndim - len(shape)) + shape
+        if values.ndim and view.ndim and not shape:
+            overlap.check_copy_of_one(view, values)
+            values = None
+        elif not shape or padded != tuple(view.shape):
+            values = None  # one value (filled), broadcast (steps of 0: PyTorch's "too hard"), or a bad shape
         else:
-            values = values.reshape(shape)  # as PyTorch expands them to the view
+            values = values.reshape(padded)  # new dims of size 1 step as PyTorch's expand steps them
     overlap.check_elementwise(view, (values,))
 
 

@@ -262,7 +262,7 @@ class Pow(Op):
     def forward(ctx, a, b):
         if b.__class__ not in _SCALARS and _bool_operands(ctx.xp, a, b):
             raise TypeError("bool operands")
-        out = (a | (not b)) if b.__class__ is bool and a.dtype == ctx.xp.bool else a ** b  # x**True is x, x**False True
+        out = (a | (not b)) if b.__class__ is bool and a.dtype == ctx.xp.bool else _power(ctx.xp, a, b)  # x**True is x
         ctx.saved = (a, b, None) if b.__class__ in _SCALARS else (a, b, out)  # the output only for d/d exponent
         return out
 
@@ -278,6 +278,20 @@ class Pow(Op):
         if ctx.needs[1]:
             gb = g * out * xp.where(a > 0, xp.log(xp.where(a > 0, a, 1)), 0)
         return ga, gb
+
+
+def _power(xp: Any, a: Any, b: Any) -> Any:
+    """`a ** b` as PyTorch's kernels: a whole-number tensor to a negative number is refused; to a negative
+    whole-number tensor it is C's integer power (1 for a base of 1, ±1 for -1, else 0), which NumPy refuses."""
+    if b.__class__ in _SCALARS:
+        if b.__class__ is int and b < 0 and not xp.isdtype(a.dtype, "real floating"):
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return a ** b
+    if not xp.isdtype(b.dtype, "signed integer") or not xp.any(b < 0):
+        return a ** b
+    one = xp.ones_like(a)
+    inverse = xp.where(a == 1, one, xp.where(a == -1, xp.where(b % 2 == 0, one, -one), xp.zeros_like(a)))
+    return xp.where(b < 0, inverse, a ** xp.where(b < 0, xp.zeros_like(b), b))
 
 
 @register

@@ -206,7 +206,7 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             b, e, st = slice(start, stop, step).indices(n)
             if start is not None and start > b:  # past the end: PyTorch keeps the start, so never the whole dim
                 b = start
-            sl = slice(b, e if e < n else None, st)
+            sl = slice(b, e if e < n or stop is not None and stop < n else None, st)  # x[:-1] of an empty dim too
             key.append(sl)
             set_key.append(sl)
             mid.append((len(range(b, e, st)), False))
@@ -474,12 +474,16 @@ def _put(xp: Any, vals: Any, lin: Any, n: int) -> tuple[Any, Any]:
     return xp.take(keys, at) == want, xp.take(vals, at)
 
 
+def writes_whole(p: _Plan) -> bool:
+    """Whether the basic items pick all of the tensor, so PyTorch writes into the tensor itself, not a view."""
+    return None not in p.key and all(isinstance(k, slice) and k.start in (None, 0) and k.stop is None
+                                     and k.step in (None, 1) for k in p.set_key)
+
+
 def _setitem_name(p: _Plan, ndim: int, value_ndim: int) -> str:
     """PyTorch's grad_fn for `x[index] = v`: a fill or a copy into all of x, index_put_ for index arrays
     alone, else a write into a view (CopySlices)."""
-    whole = None not in p.key and all(isinstance(k, slice) and k.start in (None, 0) and k.stop is None
-                                      and k.step in (None, 1) for k in p.set_key)
-    if not whole:
+    if not writes_whole(p):
         return "CopySlices"
     if p.adv:
         return "IndexPutBackward0"
