@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -143,8 +143,8 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
             continue
         spec = next((p for p in op.params if p.name == key), None)
         if spec is None:
-            problems.append(Problem(f"unknown param '{clip(key)}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
-                                    node.id, node.op, f"params.{key}"))
+            takes = ", ".join(p.name for p in op.params) or "none"
+            problems.append(Problem(f"unknown param '{clip(key)}' (takes: {takes})", node.id, node.op, f"params.{key}"))
             continue
         msg = _param_problem(spec, value)
         if msg:
@@ -382,28 +382,43 @@ def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None, t
     return out
 
 
-def _order(ids: list[str], deps: Mapping[str, Collection[str]]) -> tuple[list[str], dict[str, set[str]]]:
-    """Dependency order of the nodes in ``deps`` (Kahn's algorithm; ``ids`` gives the file order in
-    which ready nodes start) and the nodes that never became ready (on or behind a cycle), each
-    with its unmet dependencies."""
-    users: dict[str, list[str]] = {sid: [] for sid in deps}
-    for sid, ds in deps.items():
+def _order(ids: list[str], deps: Callable[[], Iterable[tuple[str, Collection[str]]]]
+           ) -> tuple[list[str], dict[str, set[str]]]:
+    """Dependency order of the nodes that ``deps()`` lists with their dependencies (Kahn's algorithm;
+    ``ids`` gives the file order in which ready nodes start) and the nodes that never became ready
+    (on or behind a cycle), each with its unmet dependencies. Lean for a long chain: the dependencies
+    are read as they come (a second time only when there is a cycle), a node's one user is kept as its
+    id, not in a list, and only nodes that wait are counted."""
+    users: dict[str, Any] = {}
+    waiting: dict[str, int] = {}
+    for sid, ds in deps():
+        if ds:
+            waiting[sid] = len(ds)
         for d in ds:
-            users[d].append(sid)
-    waiting = {sid: len(ds) for sid, ds in deps.items()}
-    ready = deque(sid for sid in ids if waiting[sid] == 0)
+            known = users.get(d)
+            if known is None:
+                users[d] = sid
+            elif type(known) is str:
+                users[d] = [known, sid]
+            else:
+                known.append(sid)
+    ready = deque(sid for sid in ids if sid not in waiting)
     order: list[str] = []
     while ready:
         sid = ready.popleft()
         order.append(sid)
-        for u in users[sid]:
-            waiting[u] -= 1
-            if waiting[u] == 0:
+        known = users.get(sid)
+        if known is None:
+            continue
+        for u in (known,) if type(known) is str else known:
+            left = waiting[u] - 1
+            waiting[u] = left
+            if left == 0:
                 ready.append(u)
     stuck: dict[str, set[str]] = {}
     if len(order) < len(ids):
         done = set(order)
-        stuck = {sid: {d for d in ds if d not in done} for sid, ds in deps.items() if sid not in done}
+        stuck = {sid: {d for d in ds if d not in done} for sid, ds in deps() if sid not in done}
     return order, stuck
 
 
@@ -433,15 +448,13 @@ class _Checker:
                 steps[node.id] = step
                 outputs[node.id] = step.outputs
         hint_ids = list(self.nodes)[:5000]
-        deps: dict[str, tuple[str, ...]] = {}
         for node in nodes:
             step = steps.get(node.id)
             if step is not None:
-                step.inputs, problems, _, refs = _resolve(node, step, steps, lambda: hint_ids)
+                step.inputs, problems, _, _ = _resolve(node, step, steps, lambda: hint_ids)
                 self.add(node.id, problems)
-                deps[node.id] = (refs[0].node,) if len(refs) == 1 else tuple({r.node for r in refs})
-        order_ids, stuck = _order([n.id for n in nodes if n.id in steps], deps)
-        del deps
+        order_ids, stuck = _order([n.id for n in nodes if n.id in steps],
+                                  lambda: ((sid, _sources_of(step.inputs)) for sid, step in steps.items()))
         for cycle in _cycles(stuck):
             message = _cycle_message(cycle)
             for sid in cycle:
@@ -619,7 +632,7 @@ class Checker:
         dirty = {i for i in to_resolve if i in recs}
         if structure:
             stepped = [i for i in ids if recs[i].step is not None]
-            order, stuck = _order(stepped, {i: recs[i].deps for i in stepped})
+            order, stuck = _order(stepped, lambda: ((i, recs[i].deps) for i in stepped))
             cycles: dict[str, list[Problem]] = {}
             for cycle in _cycles(stuck):
                 message = _cycle_message(cycle)
@@ -760,6 +773,17 @@ def _spec_in(v: Any, recs: dict[str, _Rec]) -> Any:
     if isinstance(v, list):
         return [_spec_in(x, recs) for x in v]
     return v
+
+
+def _sources_of(inputs: tuple) -> tuple[str, ...]:
+    """The ids of the nodes a step's resolved inputs refer to, each once."""
+    found = []
+    for v in inputs:
+        if type(v) is Ref:
+            found.append(v.node)
+        elif type(v) is list:
+            found.extend(x.node for x in v if type(x) is Ref)
+    return tuple(found) if len(found) < 2 else tuple(dict.fromkeys(found))
 
 
 class _Rec:
