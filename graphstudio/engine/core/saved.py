@@ -6,18 +6,17 @@ is kept), and a second backward through that node raises PyTorch's message (grad
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from .grad_graph import Node
 
 RESULT, INTERMEDIATE = "result", "intermediate"
 
 
-@dataclass(frozen=True)
-class SavedArray:
+class SavedArray(NamedTuple):
     """One saved array: `role` is the input it is (by port name), RESULT (the op's output), or INTERMEDIATE
-    (something the forward computed on the way: a mask, indices, a softmax)."""
+    (something the forward computed on the way: a mask, indices, a softmax). A named tuple: a traced run
+    makes one per saved array per step, and a frozen dataclass takes several times longer to make."""
 
     role: str
     shape: tuple[int, ...]
