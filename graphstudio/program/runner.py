@@ -345,7 +345,8 @@ class Runner:
                 if edge is not None:
                     per_edge.setdefault(edge, []).append(grad if host is _same else host(grad))  # never written later
         saved = self.trace.saved
-        self.trace.freed = {k for k, node in self._grad_nodes().items() if k in saved and is_freed(node)} if saved else set()
+        nodes = self._grad_nodes() if saved else {}
+        self.trace.freed = {k for k, node in nodes.items() if k in saved and is_freed(node)}
         # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
         grads = self.trace.grads = dict.fromkeys(values)
         for k in self._grad_keys:
