@@ -20,7 +20,7 @@ from typing import Any, Callable
 GENERATED = Path(__file__).with_name("_gate.py")
 
 #: The name of the value a generated function checks, which fastjsonschema's code builds for every call
-#: (``str.format(**locals())``, half the gate's time) though only an error message reads it. The gate
+#: (``str.format(**locals())``, two thirds of the gate's time) though only an error message reads it. The gate
 #: answers yes or no, so its calls pass no name, and its errors carry no details.
 _NAME_ARGUMENT = re.compile(r'(custom_formats, )\(name_prefix or "data"\) \+ "[^"]*"(?:\.format\(\*\*locals\(\)\))?\)')
 
