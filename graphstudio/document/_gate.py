@@ -19,36 +19,36 @@ NoneType = type(None)
 
 def validate_urn_graphstudio_graph_file(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'urn:graphstudio:graph-file', 'title': 'GraphStudio graph file', 'description': "Structure of a GraphStudio graph file (see shared/spec/graph-format.md). What ops mean is checked elsewhere. Unknown top-level keys are allowed and kept; 'ui' is reserved for the editor.", 'type': 'object', 'required': ['graphstudio', 'nodes'], 'properties': {'graphstudio': {'description': 'a format version (a whole number, 1 or more)', 'type': 'integer', 'minimum': 1}, 'title': {'type': 'string'}, 'notes': {'type': 'string'}, 'translations': {'description': 'the title and notes in other languages, by locale name: {"zh_CN": {"title": ..., "notes": ...}}', 'type': 'object', 'propertyNames': {'description': 'a locale name such as zh_CN', 'pattern': '^[a-z]{2,3}(_[A-Z]{2})?$'}, 'additionalProperties': {'type': 'object', 'additionalProperties': False, 'properties': {'title': {'type': 'string'}, 'notes': {'type': 'string'}}}}, 'device': {'description': '"cpu", "cuda" or "cuda:N"', 'type': 'string', 'pattern': '^(cpu|cuda(:[0-9]+)?)$'}, 'seed': {'type': 'integer', 'minimum': 0}, 'steps': {'type': 'integer', 'minimum': 1}, 'nodes': {'type': 'array', 'items': {'type': 'object', 'required': ['id', 'op'], 'additionalProperties': False, 'properties': {'id': {'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, 'op': {'description': 'an op name', 'type': 'string', 'minLength': 1}, 'inputs': {'type': 'object', 'additionalProperties': {'$ref': '#/$defs/input'}}, 'params': {'type': 'object'}, 'pos': {'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}}}}, 'ui': {'type': 'object'}}, '$defs': {'node': {'type': 'object', 'required': ['id', 'op'], 'additionalProperties': False, 'properties': {'id': {'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, 'op': {'description': 'an op name', 'type': 'string', 'minLength': 1}, 'inputs': {'type': 'object', 'additionalProperties': {'description': 'a node reference ("x" or "x:name"), a number, a (nested) list of numbers, or a list of those', 'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}, {'type': 'array', 'items': {'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, 'params': {'type': 'object'}, 'pos': {'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}}}, 'ref': {'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, 'tensor': {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, 'input': {'description': 'a node reference ("x" or "x:name"), a number, a (nested) list of numbers, or a list of those', 'anyOf': [{'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, {'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}, {'type': 'array', 'items': {'anyOf': [{'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, {'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}]}}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['graphstudio', 'nodes']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'https://json-schema.org/draft/2020-12/schema', '$id': 'urn:graphstudio:graph-file', 'title': 'GraphStudio graph file', 'description': "Structure of a GraphStudio graph file (see shared/spec/graph-format.md). What ops mean is checked elsewhere. Unknown top-level keys are allowed and kept; 'ui' is reserved for the editor.", 'type': 'object', 'required': ['graphstudio', 'nodes'], 'properties': {'graphstudio': {'description': 'a format version (a whole number, 1 or more)', 'type': 'integer', 'minimum': 1}, 'title': {'type': 'string'}, 'notes': {'type': 'string'}, 'translations': {'description': 'the title and notes in other languages, by locale name: {"zh_CN": {"title": ..., "notes": ...}}', 'type': 'object', 'propertyNames': {'description': 'a locale name such as zh_CN', 'pattern': '^[a-z]{2,3}(_[A-Z]{2})?$'}, 'additionalProperties': {'type': 'object', 'additionalProperties': False, 'properties': {'title': {'type': 'string'}, 'notes': {'type': 'string'}}}}, 'device': {'description': '"cpu", "cuda" or "cuda:N"', 'type': 'string', 'pattern': '^(cpu|cuda(:[0-9]+)?)$'}, 'seed': {'type': 'integer', 'minimum': 0}, 'steps': {'type': 'integer', 'minimum': 1}, 'nodes': {'type': 'array', 'items': {'type': 'object', 'required': ['id', 'op'], 'additionalProperties': False, 'properties': {'id': {'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, 'op': {'description': 'an op name', 'type': 'string', 'minLength': 1}, 'inputs': {'type': 'object', 'additionalProperties': {'$ref': '#/$defs/input'}}, 'params': {'type': 'object'}, 'pos': {'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}}}}, 'ui': {'type': 'object'}}, '$defs': {'node': {'type': 'object', 'required': ['id', 'op'], 'additionalProperties': False, 'properties': {'id': {'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, 'op': {'description': 'an op name', 'type': 'string', 'minLength': 1}, 'inputs': {'type': 'object', 'additionalProperties': {'description': 'a node reference ("x" or "x:name"), a number, a (nested) list of numbers, or a list of those', 'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}, {'type': 'array', 'items': {'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, 'params': {'type': 'object'}, 'pos': {'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}}}, 'ref': {'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, 'tensor': {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, 'input': {'description': 'a node reference ("x" or "x:name"), a number, a (nested) list of numbers, or a list of those', 'anyOf': [{'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, {'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}, {'type': 'array', 'items': {'anyOf': [{'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, {'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}]}}}, rule='required')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "graphstudio" in data_keys:
             data_keys.remove("graphstudio")
             data__graphstudio = data["graphstudio"]
             if not isinstance(data__graphstudio, (int)) and not (isinstance(data__graphstudio, float) and data__graphstudio.is_integer()) or isinstance(data__graphstudio, bool):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".graphstudio must be integer", value=data__graphstudio, name="" + (name_prefix or "data") + ".graphstudio", definition={'description': 'a format version (a whole number, 1 or more)', 'type': 'integer', 'minimum': 1}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".graphstudio must be integer")
             if isinstance(data__graphstudio, (int, float, Decimal)) and not isinstance(data__graphstudio, bool):
                 if data__graphstudio < 1:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".graphstudio must be bigger than or equal to 1", value=data__graphstudio, name="" + (name_prefix or "data") + ".graphstudio", definition={'description': 'a format version (a whole number, 1 or more)', 'type': 'integer', 'minimum': 1}, rule='minimum')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".graphstudio must be bigger than or equal to 1")
         if "title" in data_keys:
             data_keys.remove("title")
             data__title = data["title"]
             if not isinstance(data__title, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".title must be string", value=data__title, name="" + (name_prefix or "data") + ".title", definition={'type': 'string'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".title must be string")
         if "notes" in data_keys:
             data_keys.remove("notes")
             data__notes = data["notes"]
             if not isinstance(data__notes, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".notes must be string", value=data__notes, name="" + (name_prefix or "data") + ".notes", definition={'type': 'string'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".notes must be string")
         if "translations" in data_keys:
             data_keys.remove("translations")
             data__translations = data["translations"]
             if not isinstance(data__translations, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations must be object", value=data__translations, name="" + (name_prefix or "data") + ".translations", definition={'description': 'the title and notes in other languages, by locale name: {"zh_CN": {"title": ..., "notes": ...}}', 'type': 'object', 'propertyNames': {'description': 'a locale name such as zh_CN', 'pattern': '^[a-z]{2,3}(_[A-Z]{2})?$'}, 'additionalProperties': {'type': 'object', 'additionalProperties': False, 'properties': {'title': {'type': 'string'}, 'notes': {'type': 'string'}}}}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations must be object")
             data__translations_is_dict = isinstance(data__translations, dict)
             if data__translations_is_dict:
                 data__translations_keys = set(data__translations.keys())
@@ -56,7 +56,7 @@ def validate_urn_graphstudio_graph_file(data, custom_formats={}, name_prefix=Non
                     if data__translations_key not in []:
                         data__translations_value = data__translations.get(data__translations_key)
                         if not isinstance(data__translations_value, (dict)):
-                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations.{data__translations_key}".format(**locals()) + " must be object", value=data__translations_value, name="" + (name_prefix or "data") + ".translations.{data__translations_key}".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'properties': {'title': {'type': 'string'}, 'notes': {'type': 'string'}}}, rule='type')
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations.{data__translations_key}".format(**locals()) + " must be object")
                         data__translations_value_is_dict = isinstance(data__translations_value, dict)
                         if data__translations_value_is_dict:
                             data__translations_value_keys = set(data__translations_value.keys())
@@ -64,14 +64,14 @@ def validate_urn_graphstudio_graph_file(data, custom_formats={}, name_prefix=Non
                                 data__translations_value_keys.remove("title")
                                 data__translations_value__title = data__translations_value["title"]
                                 if not isinstance(data__translations_value__title, (str)):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations.{data__translations_key}.title".format(**locals()) + " must be string", value=data__translations_value__title, name="" + (name_prefix or "data") + ".translations.{data__translations_key}.title".format(**locals()) + "", definition={'type': 'string'}, rule='type')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations.{data__translations_key}.title".format(**locals()) + " must be string")
                             if "notes" in data__translations_value_keys:
                                 data__translations_value_keys.remove("notes")
                                 data__translations_value__notes = data__translations_value["notes"]
                                 if not isinstance(data__translations_value__notes, (str)):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations.{data__translations_key}.notes".format(**locals()) + " must be string", value=data__translations_value__notes, name="" + (name_prefix or "data") + ".translations.{data__translations_key}.notes".format(**locals()) + "", definition={'type': 'string'}, rule='type')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations.{data__translations_key}.notes".format(**locals()) + " must be string")
                             if data__translations_value_keys:
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations.{data__translations_key}".format(**locals()) + " must not contain "+str(data__translations_value_keys)+" properties", value=data__translations_value, name="" + (name_prefix or "data") + ".translations.{data__translations_key}".format(**locals()) + "", definition={'type': 'object', 'additionalProperties': False, 'properties': {'title': {'type': 'string'}, 'notes': {'type': 'string'}}}, rule='additionalProperties')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations.{data__translations_key}".format(**locals()) + " must not contain "+str(data__translations_value_keys)+" properties")
                 data__translations_len = len(data__translations)
                 if data__translations_len != 0:
                     data__translations_property_names = True
@@ -79,136 +79,136 @@ def validate_urn_graphstudio_graph_file(data, custom_formats={}, name_prefix=Non
                         try:
                             if isinstance(data__translations_key, str):
                                 if not REGEX_PATTERNS['^[a-z]{2,3}(_[A-Z]{2})?$'].search(data__translations_key):
-                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations must match pattern ^[a-z]{2,3}(_[A-Z]{2})?$", value=data__translations_key, name="" + (name_prefix or "data") + ".translations", definition={'description': 'a locale name such as zh_CN', 'pattern': '^[a-z]{2,3}(_[A-Z]{2})?$'}, rule='pattern')
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations must match pattern ^[a-z]{2,3}(_[A-Z]{2})?$")
                         except (JsonSchemaValueException, JsonSchemaValuesException):
                             data__translations_property_names = False
                     if not data__translations_property_names:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations must be named by propertyName definition", value=data__translations, name="" + (name_prefix or "data") + ".translations", definition={'description': 'the title and notes in other languages, by locale name: {"zh_CN": {"title": ..., "notes": ...}}', 'type': 'object', 'propertyNames': {'description': 'a locale name such as zh_CN', 'pattern': '^[a-z]{2,3}(_[A-Z]{2})?$'}, 'additionalProperties': {'type': 'object', 'additionalProperties': False, 'properties': {'title': {'type': 'string'}, 'notes': {'type': 'string'}}}}, rule='propertyNames')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".translations must be named by propertyName definition")
         if "device" in data_keys:
             data_keys.remove("device")
             data__device = data["device"]
             if not isinstance(data__device, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".device must be string", value=data__device, name="" + (name_prefix or "data") + ".device", definition={'description': '"cpu", "cuda" or "cuda:N"', 'type': 'string', 'pattern': '^(cpu|cuda(:[0-9]+)?)$'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".device must be string")
             if isinstance(data__device, str):
                 if not REGEX_PATTERNS['^(cpu|cuda(:[0-9]+)?)$'].search(data__device):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".device must match pattern ^(cpu|cuda(:[0-9]+)?)$", value=data__device, name="" + (name_prefix or "data") + ".device", definition={'description': '"cpu", "cuda" or "cuda:N"', 'type': 'string', 'pattern': '^(cpu|cuda(:[0-9]+)?)$'}, rule='pattern')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".device must match pattern ^(cpu|cuda(:[0-9]+)?)$")
         if "seed" in data_keys:
             data_keys.remove("seed")
             data__seed = data["seed"]
             if not isinstance(data__seed, (int)) and not (isinstance(data__seed, float) and data__seed.is_integer()) or isinstance(data__seed, bool):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".seed must be integer", value=data__seed, name="" + (name_prefix or "data") + ".seed", definition={'type': 'integer', 'minimum': 0}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".seed must be integer")
             if isinstance(data__seed, (int, float, Decimal)) and not isinstance(data__seed, bool):
                 if data__seed < 0:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".seed must be bigger than or equal to 0", value=data__seed, name="" + (name_prefix or "data") + ".seed", definition={'type': 'integer', 'minimum': 0}, rule='minimum')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".seed must be bigger than or equal to 0")
         if "steps" in data_keys:
             data_keys.remove("steps")
             data__steps = data["steps"]
             if not isinstance(data__steps, (int)) and not (isinstance(data__steps, float) and data__steps.is_integer()) or isinstance(data__steps, bool):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must be integer", value=data__steps, name="" + (name_prefix or "data") + ".steps", definition={'type': 'integer', 'minimum': 1}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must be integer")
             if isinstance(data__steps, (int, float, Decimal)) and not isinstance(data__steps, bool):
                 if data__steps < 1:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must be bigger than or equal to 1", value=data__steps, name="" + (name_prefix or "data") + ".steps", definition={'type': 'integer', 'minimum': 1}, rule='minimum')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must be bigger than or equal to 1")
         if "nodes" in data_keys:
             data_keys.remove("nodes")
             data__nodes = data["nodes"]
             if not isinstance(data__nodes, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".nodes must be array", value=data__nodes, name="" + (name_prefix or "data") + ".nodes", definition={'type': 'array', 'items': {'type': 'object', 'required': ['id', 'op'], 'additionalProperties': False, 'properties': {'id': {'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, 'op': {'description': 'an op name', 'type': 'string', 'minLength': 1}, 'inputs': {'type': 'object', 'additionalProperties': {'$ref': '#/$defs/input'}}, 'params': {'type': 'object'}, 'pos': {'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}}}}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".nodes must be array")
             data__nodes_is_list = isinstance(data__nodes, (list, tuple))
             if data__nodes_is_list:
                 data__nodes_len = len(data__nodes)
                 for data__nodes_x, data__nodes_item in enumerate(data__nodes):
-                    validate____defs_node(data__nodes_item, custom_formats, (name_prefix or "data") + ".nodes[{data__nodes_x}]".format(**locals()))
+                    validate____defs_node(data__nodes_item, custom_formats, None)
         if "ui" in data_keys:
             data_keys.remove("ui")
             data__ui = data["ui"]
             if not isinstance(data__ui, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".ui must be object", value=data__ui, name="" + (name_prefix or "data") + ".ui", definition={'type': 'object'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".ui must be object")
     return data
 
 def validate____defs_node(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['id', 'op'], 'additionalProperties': False, 'properties': {'id': {'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, 'op': {'description': 'an op name', 'type': 'string', 'minLength': 1}, 'inputs': {'type': 'object', 'additionalProperties': {'description': 'a node reference ("x" or "x:name"), a number, a (nested) list of numbers, or a list of those', 'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}, {'type': 'array', 'items': {'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, 'params': {'type': 'object'}, 'pos': {'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data__missing_keys = set(['id', 'op']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['id', 'op'], 'additionalProperties': False, 'properties': {'id': {'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, 'op': {'description': 'an op name', 'type': 'string', 'minLength': 1}, 'inputs': {'type': 'object', 'additionalProperties': {'description': 'a node reference ("x" or "x:name"), a number, a (nested) list of numbers, or a list of those', 'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}, {'type': 'array', 'items': {'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, 'params': {'type': 'object'}, 'pos': {'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}}}, rule='required')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
         if "id" in data_keys:
             data_keys.remove("id")
             data__id = data["id"]
             if not isinstance(data__id, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be string", value=data__id, name="" + (name_prefix or "data") + ".id", definition={'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be string")
             if isinstance(data__id, str):
                 if not REGEX_PATTERNS['^[A-Za-z_][A-Za-z0-9_]*$'].search(data__id):
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must match pattern ^[A-Za-z_][A-Za-z0-9_]*$", value=data__id, name="" + (name_prefix or "data") + ".id", definition={'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, rule='pattern')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must match pattern ^[A-Za-z_][A-Za-z0-9_]*$")
         if "op" in data_keys:
             data_keys.remove("op")
             data__op = data["op"]
             if not isinstance(data__op, (str)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".op must be string", value=data__op, name="" + (name_prefix or "data") + ".op", definition={'description': 'an op name', 'type': 'string', 'minLength': 1}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".op must be string")
             if isinstance(data__op, str):
                 data__op_len = len(data__op)
                 if data__op_len < 1:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".op must be longer than or equal to 1 characters", value=data__op, name="" + (name_prefix or "data") + ".op", definition={'description': 'an op name', 'type': 'string', 'minLength': 1}, rule='minLength')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".op must be longer than or equal to 1 characters")
         if "inputs" in data_keys:
             data_keys.remove("inputs")
             data__inputs = data["inputs"]
             if not isinstance(data__inputs, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".inputs must be object", value=data__inputs, name="" + (name_prefix or "data") + ".inputs", definition={'type': 'object', 'additionalProperties': {'description': 'a node reference ("x" or "x:name"), a number, a (nested) list of numbers, or a list of those', 'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}, {'type': 'array', 'items': {'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".inputs must be object")
             data__inputs_is_dict = isinstance(data__inputs, dict)
             if data__inputs_is_dict:
                 data__inputs_keys = set(data__inputs.keys())
                 for data__inputs_key in data__inputs_keys:
                     if data__inputs_key not in []:
                         data__inputs_value = data__inputs.get(data__inputs_key)
-                        validate____defs_input(data__inputs_value, custom_formats, (name_prefix or "data") + ".inputs.{data__inputs_key}".format(**locals()))
+                        validate____defs_input(data__inputs_value, custom_formats, None)
         if "params" in data_keys:
             data_keys.remove("params")
             data__params = data["params"]
             if not isinstance(data__params, (dict)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".params must be object", value=data__params, name="" + (name_prefix or "data") + ".params", definition={'type': 'object'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".params must be object")
         if "pos" in data_keys:
             data_keys.remove("pos")
             data__pos = data["pos"]
             if not isinstance(data__pos, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos must be array", value=data__pos, name="" + (name_prefix or "data") + ".pos", definition={'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos must be array")
             data__pos_is_list = isinstance(data__pos, (list, tuple))
             if data__pos_is_list:
                 data__pos_len = len(data__pos)
                 if data__pos_len < 2:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos must contain at least 2 items", value=data__pos, name="" + (name_prefix or "data") + ".pos", definition={'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}, rule='minItems')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos must contain at least 2 items")
                 if data__pos_len > 2:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos must contain less than or equal to 2 items", value=data__pos, name="" + (name_prefix or "data") + ".pos", definition={'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}, rule='maxItems')
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos must contain less than or equal to 2 items")
                 for data__pos_x, data__pos_item in enumerate(data__pos):
                     if not isinstance(data__pos_item, (int, float, Decimal)) or isinstance(data__pos_item, bool):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos[{data__pos_x}]".format(**locals()) + " must be number", value=data__pos_item, name="" + (name_prefix or "data") + ".pos[{data__pos_x}]".format(**locals()) + "", definition={'type': 'number'}, rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos[{data__pos_x}]".format(**locals()) + " must be number")
         if data_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'object', 'required': ['id', 'op'], 'additionalProperties': False, 'properties': {'id': {'description': 'an id made of letters, digits and _, not starting with a digit', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*$'}, 'op': {'description': 'an op name', 'type': 'string', 'minLength': 1}, 'inputs': {'type': 'object', 'additionalProperties': {'description': 'a node reference ("x" or "x:name"), a number, a (nested) list of numbers, or a list of those', 'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}, {'type': 'array', 'items': {'anyOf': [{'$ref': '#/$defs/ref'}, {'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, 'params': {'type': 'object'}, 'pos': {'description': 'a canvas position [x, y] (two numbers)', 'type': 'array', 'items': {'type': 'number'}, 'minItems': 2, 'maxItems': 2}}}, rule='additionalProperties')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
     return data
 
 def validate____defs_input(data, custom_formats={}, name_prefix=None):
     data_any_of_count1 = 0
     if not data_any_of_count1:
         try:
-            validate____defs_ref(data, custom_formats, (name_prefix or "data") + "")
+            validate____defs_ref(data, custom_formats, None)
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
         try:
             if not isinstance(data, (int, float, Decimal)) or isinstance(data, bool):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be number", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'number'}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be number")
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
         try:
-            validate____defs_tensor(data, custom_formats, (name_prefix or "data") + "")
+            validate____defs_tensor(data, custom_formats, None)
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
         try:
             if not isinstance(data, (list, tuple)):
-                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array", value=data, name="" + (name_prefix or "data") + "", definition={'type': 'array', 'items': {'anyOf': [{'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, {'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, rule='type')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
             data_is_list = isinstance(data, (list, tuple))
             if data_is_list:
                 data_len = len(data)
@@ -216,31 +216,31 @@ def validate____defs_input(data, custom_formats={}, name_prefix=None):
                     data_item_any_of_count2 = 0
                     if not data_item_any_of_count2:
                         try:
-                            validate____defs_ref(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+                            validate____defs_ref(data_item, custom_formats, None)
                             data_item_any_of_count2 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data_item_any_of_count2:
                         try:
                             if not isinstance(data_item, (int, float, Decimal)) or isinstance(data_item, bool):
-                                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be number", value=data_item, name="" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + "", definition={'type': 'number'}, rule='type')
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be number")
                             data_item_any_of_count2 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data_item_any_of_count2:
                         try:
-                            validate____defs_tensor(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+                            validate____defs_tensor(data_item, custom_formats, None)
                             data_item_any_of_count2 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data_item_any_of_count2:
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " cannot be validated by any definition", value=data_item, name="" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + "", definition={'anyOf': [{'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, {'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}, rule='anyOf')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " cannot be validated by any definition")
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'a node reference ("x" or "x:name"), a number, a (nested) list of numbers, or a list of those', 'anyOf': [{'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, {'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}, {'type': 'array', 'items': {'anyOf': [{'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, {'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}]}, rule='anyOf')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     return data
 
 def validate____defs_tensor(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (list, tuple)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
     data_is_list = isinstance(data, (list, tuple))
     if data_is_list:
         data_len = len(data)
@@ -249,24 +249,24 @@ def validate____defs_tensor(data, custom_formats={}, name_prefix=None):
             if not data_item_any_of_count3:
                 try:
                     if not isinstance(data_item, (int, float, Decimal)) or isinstance(data_item, bool):
-                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be number", value=data_item, name="" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + "", definition={'type': 'number'}, rule='type')
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be number")
                     data_item_any_of_count3 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data_item_any_of_count3:
                 try:
-                    validate____defs_tensor(data_item, custom_formats, (name_prefix or "data") + "[{data_x}]".format(**locals()))
+                    validate____defs_tensor(data_item, custom_formats, None)
                     data_item_any_of_count3 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
             if not data_item_any_of_count3:
-                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " cannot be validated by any definition", value=data_item, name="" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + "", definition={'anyOf': [{'type': 'number'}, {'description': 'a (nested) list of numbers', 'type': 'array', 'items': {'anyOf': [{'type': 'number'}, {'$ref': '#/$defs/tensor'}]}}]}, rule='anyOf')
+                raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " cannot be validated by any definition")
     return data
 
 def validate____defs_ref(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
         if not REGEX_PATTERNS['^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'].search(data):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$", value=data, name="" + (name_prefix or "data") + "", definition={'description': 'a node reference like "x" or "x:name"', 'type': 'string', 'pattern': '^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$'}, rule='pattern')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must match pattern ^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$")
     return data
 
 validate = validate_urn_graphstudio_graph_file

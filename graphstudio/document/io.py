@@ -87,9 +87,24 @@ def load(path: str | os.PathLike[str]) -> Document:
 
 
 def _read(path: str | os.PathLike[str], source: str) -> bytes:
+    """The file's bytes, in one buffer of the file's size: a buffer of the largest size a file may have
+    would count against a memory limit for every small file. Never more than MAX_FILE_BYTES + 1 bytes
+    are read (/dev/zero or a pipe is read piecewise and refused once past it)."""
     try:
-        with open(path, "rb") as f:
-            return f.read(MAX_FILE_BYTES + 1)  # no more: /dev/zero or a huge file ends here
+        with open(path, "rb", buffering=0) as f:
+            expected = os.fstat(f.fileno()).st_size
+            if expected > MAX_FILE_BYTES:
+                raise DocumentError(source, [Problem(_too_large())])
+            data = f.read(expected + 1)  # one byte more than expected: a file that is not what fstat said
+            if len(data) <= expected:
+                return data
+            parts, total = [data], len(data)
+            while part := f.read(min(1 << 20, MAX_FILE_BYTES + 1 - total)):
+                parts.append(part)
+                total += len(part)
+                if total > MAX_FILE_BYTES:
+                    raise DocumentError(source, [Problem(_too_large())])
+            return b"".join(parts)
     except (OSError, ValueError) as exc:  # ValueError: e.g. a NUL byte in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DocumentError(source, [Problem(f"cannot read the file: {reason}")]) from exc

@@ -129,6 +129,43 @@ def locate(raw: Any, parts: Sequence[str | int], message: str) -> Problem:
     return Problem(message, path=format_path(parts) or None)
 
 
+def _clean(raw: Any) -> bool:
+    """True when ``scan`` finds nothing, told a level of nesting at a time without the paths that only
+    word a problem (a 100,000-node file: several times faster, and no path per value held at once).
+    False sends anything unusual (a tuple, a subclass, a problem) to the walk that words it."""
+    if type(raw) is not dict:
+        return False
+    level: list[Any] = [raw]
+    for depth in range(MAX_DEPTH + 1):
+        deeper: list[Any] = []
+        for value in level:
+            if type(value) is dict:
+                for key in value:
+                    if type(key) is not str or not (key.isascii() or _SURROGATE.search(key) is None):
+                        return False
+                items: Any = value.values()
+            elif _plain_numbers(value):  # a list, whose numbers scan does not visit one by one
+                continue
+            else:
+                items = value
+            if depth == MAX_DEPTH and items:
+                return False
+            for item in items:
+                t = type(item)
+                if t is str:
+                    if not (item.isascii() or _SURROGATE.search(item) is None):
+                        return False
+                elif t is dict or t is list:
+                    deeper.append(item)
+                elif not (t is float and math.isfinite(item) or t is int and item.bit_length() <= _MAX_INT_BITS
+                          or t is bool or item is None):
+                    return False
+        if not deeper:
+            return True
+        level = deeper
+    return False
+
+
 def _plain_numbers(items: Any) -> bool:
     """Whether every item is a finite float or an int of a sane size: nothing for ``scan`` to find."""
     for v in items:
@@ -143,6 +180,8 @@ def scan(raw: Any) -> list[Problem]:
 
     Iterative on purpose: it must survive input that would overflow a recursive walker.
     """
+    if _clean(raw):
+        return []
     problems: list[Problem] = []
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(raw, ())]
     while stack:

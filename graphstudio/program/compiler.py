@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -125,37 +125,34 @@ def check(doc: Document, base_dir: str | None = None, memory_limit: int | None =
 def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
     """A node's op and params on their own: its Step (inputs not resolved yet) and its problems."""
     problems: list[Problem] = []
-
-    def problem(message: str, path: str | None = None) -> None:
-        problems.append(Problem(message, node.id, node.op, path))
-
     op = REGISTRY.get(node.op)
     if op is None:
         close = _close(node.op, REGISTRY)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        problem(f"unknown op '{clip(node.op)}'{hint}", "op")
+        problems.append(Problem(f"unknown op '{clip(node.op)}'{hint}", node.id, node.op, "op"))
         return None, problems
     params = op.defaults()
     flags = {}
-    for key, value in node.params.items():
+    given = node.params
+    for key, value in given.items():
         if key in FLAGS:
             flags[key] = value
             msg = _flag_problem(op, key, value)
             if msg:
-                problem(msg, f"params.{key}")
+                problems.append(Problem(msg, node.id, node.op, f"params.{key}"))
             continue
         spec = next((p for p in op.params if p.name == key), None)
         if spec is None:
-            problem(f"unknown param '{clip(key)}' (takes: {', '.join(p.name for p in op.params) or 'none'})",
-                    f"params.{key}")
+            takes = ", ".join(p.name for p in op.params) or "none"
+            problems.append(Problem(f"unknown param '{clip(key)}' (takes: {takes})", node.id, node.op, f"params.{key}"))
             continue
         msg = _param_problem(spec, value)
         if msg:
-            problem(msg, f"params.{key}")
+            problems.append(Problem(msg, node.id, node.op, f"params.{key}"))
         params[key] = value
     for p in op.params:
-        if p.required and p.name not in node.params:
-            problem(f"missing param '{p.name}'", f"params.{p.name}")
+        if p.required and p.name not in given:
+            problems.append(Problem(f"missing param '{p.name}'", node.id, node.op, f"params.{p.name}"))
     try:
         outputs = op.output_names(params) if op.kind != "sink" else ()
     except Exception:
@@ -163,75 +160,106 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
     return Step(node.id, op, (), params or _NOTHING, flags or _NOTHING, tuple(outputs)), problems
 
 
-def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, list[Problem], bool]:
+def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, list[Problem], bool, list[Ref]]:
     """A node's inputs against its op's ports: (per-port values, problems, whether a reference
-    names no node). ``steps`` maps ids to declared Steps; ``hint_ids()`` lists ids for "did you mean"."""
+    names no node, the references in port order). ``steps`` maps ids to declared Steps;
+    ``hint_ids()`` lists ids for "did you mean"."""
     problems: list[Problem] = []
+    refs: list[Ref] = []
     dangling = False
-
-    def problem(message: str, path: str | None = None) -> None:
-        problems.append(Problem(message, node.id, node.op, path))
-
-    def value(v: Any, path: str, scalar_ok: bool) -> Any:
-        nonlocal dangling
-        if isinstance(v, str):
-            src, name = parse_ref(v)
-            target = steps.get(src)
-            if target is None:
-                dangling = True
-                close = _close(src, hint_ids())
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                problem(f"no node '{clip(src)}'{hint}", path)
-                return None
-            outs = target.outputs
-            if not outs:
-                problem(f"node '{src}' ({target.op.name}) has no outputs to connect", path)
-                return None
-            if not name:
-                return Ref(src, 0, src if target.keyed_by_id else format_ref(src, outs[0]))
-            if target.op.tuple_output and name.isdigit() and str(int(name)) == name:
-                return Ref(src, int(name), v)  # a piece: checked against the count once the input's shape is known
-            if name not in outs:
-                known = "0, 1, …: one per piece" if target.op.tuple_output else ", ".join(outs)
-                problem(f"node '{clip(src)}' has no output '{clip(name)}' (outputs: {clip(known)})", path)
-                return None
-            return Ref(src, outs.index(name), format_ref(src, name))
-        if isinstance(v, bool) or isinstance(v, (int, float)):
-            if scalar_ok:
-                return v
-            return Const(v, Spec((), dtypes.bool_ if isinstance(v, bool) else
-                                 dtypes.int64 if isinstance(v, int) else dtypes.float32))
-        if isinstance(v, list):
-            try:
-                return Const(v, _data_spec(v, None))
-            except ShapeError as e:
-                problem(str(e), path)
-                return None
-        problem(f"expected a node reference, a number or a list of numbers, got {v!r}", path)
-        return None
-
-    ports = {p.name: p for p in step.op.inputs}
-    for key in node.inputs:
-        if key not in ports:
-            problem(f"unknown input '{clip(key)}' (takes: {', '.join(ports) or 'none'})", f"inputs.{key}")
+    inputs = node.inputs
+    ports = step.op.inputs
     resolved = []
-    for port in step.op.inputs:
-        path = f"inputs.{port.name}"
-        if port.name not in node.inputs:
+    found = 0
+    for port in ports:
+        name = port.name
+        v = inputs.get(name, _ABSENT)
+        if v is _ABSENT:
             if not port.optional:
-                problem(f"missing input '{port.name}'", path)
+                problems.append(Problem(f"missing input '{name}'", node.id, node.op, f"inputs.{name}"))
             resolved.append(None)
             continue
-        v = node.inputs[port.name]
+        found += 1
         if port.variadic:
             if not isinstance(v, list) or not v:
-                problem("expected a list of tensors", path)
+                problems.append(Problem("expected a list of tensors", node.id, node.op, f"inputs.{name}"))
                 resolved.append(None)
                 continue
-            resolved.append([value(x, f"{path}[{i}]", port.scalar_ok) for i, x in enumerate(v)])
+            items = []
+            for i, x in enumerate(v):
+                x, lost = _value(x, port, i, node, steps, hint_ids, problems)
+                items.append(x)
+                dangling = dangling or lost
+                if type(x) is Ref:
+                    refs.append(x)
+            resolved.append(items)
         else:
-            resolved.append(value(v, path, port.scalar_ok))
-    return tuple(resolved), problems, dangling
+            if type(v) is str:  # the usual input: a reference to a node's first output, by its bare id
+                src, output = parse_ref(v)
+                target = steps.get(src)
+                if target is not None and output is None and target.outputs:
+                    ref = Ref(src, 0, src if target.keyed_by_id else format_ref(src, target.outputs[0]))
+                    refs.append(ref)
+                    resolved.append(ref)
+                    continue
+            v, lost = _value(v, port, None, node, steps, hint_ids, problems)
+            resolved.append(v)
+            dangling = dangling or lost
+            if type(v) is Ref:
+                refs.append(v)
+    if found != len(inputs):  # keys that are no port: said first
+        names = [p.name for p in ports]
+        problems[:0] = [Problem(f"unknown input '{clip(key)}' (takes: {', '.join(names) or 'none'})",
+                                node.id, node.op, f"inputs.{key}") for key in inputs if key not in names]
+    return tuple(resolved), problems, dangling, refs
+
+
+_ABSENT = object()
+
+
+def _value(v: Any, port: Any, index: int | None, node: Any, steps: Any, hint_ids: Any,
+           problems: list[Problem]) -> tuple[Any, bool]:
+    """One input value resolved for ``port`` (item ``index`` of a variadic one): (a Ref, a Const, a
+    number or None, whether it names no node); what is wrong goes to ``problems``."""
+
+    def problem(message: str) -> None:
+        path = f"inputs.{port.name}" if index is None else f"inputs.{port.name}[{index}]"
+        problems.append(Problem(message, node.id, node.op, path))
+
+    if isinstance(v, str):
+        src, name = parse_ref(v)
+        target = steps.get(src)
+        if target is None:
+            close = _close(src, hint_ids())
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problem(f"no node '{clip(src)}'{hint}")
+            return None, True
+        outs = target.outputs
+        if not outs:
+            problem(f"node '{src}' ({target.op.name}) has no outputs to connect")
+            return None, False
+        if not name:
+            return Ref(src, 0, src if target.keyed_by_id else format_ref(src, outs[0])), False
+        if target.op.tuple_output and name.isdigit() and str(int(name)) == name:
+            return Ref(src, int(name), v), False  # a piece: checked against the count once the input's shape is known
+        if name not in outs:
+            known = "0, 1, …: one per piece" if target.op.tuple_output else ", ".join(outs)
+            problem(f"node '{clip(src)}' has no output '{clip(name)}' (outputs: {clip(known)})")
+            return None, False
+        return Ref(src, outs.index(name), format_ref(src, name)), False
+    if isinstance(v, bool) or isinstance(v, (int, float)):
+        if port.scalar_ok:
+            return v, False
+        return Const(v, Spec((), dtypes.bool_ if isinstance(v, bool) else
+                             dtypes.int64 if isinstance(v, int) else dtypes.float32)), False
+    if isinstance(v, list):
+        try:
+            return Const(v, _data_spec(v, None)), False
+        except ShapeError as e:
+            problem(str(e))
+            return None, False
+    problem(f"expected a node reference, a number or a list of numbers, got {v!r}")
+    return None, False
 
 
 def _infer(node: Any, step: Step, args: list, base_dir: str | None, limit: int,
@@ -270,22 +298,27 @@ def _infer(node: Any, step: Step, args: list, base_dir: str | None, limit: int,
 def _answer(step: Step, args: list, base_dir: str | None) -> tuple:
     """What the registry's ``infer`` says of a step: (specs, output names, error message or None,
     each output's size in bytes, whether requires_grad is set on a non-float result)."""
+    op = step.op
+    kind = op.kind
     try:
-        if step.kind == "leaf":
-            out = step.op.infer(**step.params)
-        elif step.kind == "data":
-            out = step.op.infer(base_dir=base_dir, **step.params)
+        if kind == "leaf":
+            out = op.infer(**step.params)
+        elif kind == "data":
+            out = op.infer(base_dir=base_dir, **step.params)
         else:
-            out = step.op.infer(*args, **step.params)
+            out = op.infer(*args, **step.params)
     except ShapeError as e:
         return None, step.outputs, str(e), (), False
     except Exception as e:  # an op's inference should only raise ShapeError; never crash the editor
         return None, step.outputs, f"cannot infer the output ({type(e).__name__}: {e})", (), False
-    specs = () if step.kind == "sink" else ((out,) if isinstance(out, Spec) else tuple(out))
     outputs = step.outputs
-    if step.kind != "sink" and len(specs) != len(outputs):
-        outputs = tuple(str(i) for i in range(len(specs)))
-    sizes = tuple(spec.numel * spec.dtype.itemsize for spec in specs)
+    if kind == "sink":
+        specs: tuple = ()
+    else:
+        specs = (out,) if isinstance(out, Spec) else tuple(out)
+        if len(specs) != len(outputs):
+            outputs = tuple(str(i) for i in range(len(specs)))
+    sizes = tuple([spec.numel * spec.dtype.itemsize for spec in specs])
     grad = bool(step.flags.get("requires_grad") and specs and not specs[0].dtype.is_floating_point)
     return specs, outputs, None, sizes, grad
 
@@ -349,28 +382,43 @@ def _spec_entries(node_id: str, outputs: tuple[str, ...], specs: tuple | None, t
     return out
 
 
-def _order(ids: list[str], deps: Mapping[str, Collection[str]]) -> tuple[list[str], dict[str, set[str]]]:
-    """Dependency order of the nodes in ``deps`` (Kahn's algorithm; ``ids`` gives the file order in
-    which ready nodes start) and the nodes that never became ready (on or behind a cycle), each
-    with its unmet dependencies."""
-    users: dict[str, list[str]] = {sid: [] for sid in deps}
-    for sid, ds in deps.items():
+def _order(ids: list[str], deps: Callable[[], Iterable[tuple[str, Collection[str]]]]
+           ) -> tuple[list[str], dict[str, set[str]]]:
+    """Dependency order of the nodes that ``deps()`` lists with their dependencies (Kahn's algorithm;
+    ``ids`` gives the file order in which ready nodes start) and the nodes that never became ready
+    (on or behind a cycle), each with its unmet dependencies. Lean for a long chain: the dependencies
+    are read as they come (a second time only when there is a cycle), a node's one user is kept as its
+    id, not in a list, and only nodes that wait are counted."""
+    users: dict[str, Any] = {}
+    waiting: dict[str, int] = {}
+    for sid, ds in deps():
+        if ds:
+            waiting[sid] = len(ds)
         for d in ds:
-            users[d].append(sid)
-    waiting = {sid: len(ds) for sid, ds in deps.items()}
-    ready = deque(sid for sid in ids if waiting[sid] == 0)
+            known = users.get(d)
+            if known is None:
+                users[d] = sid
+            elif type(known) is str:
+                users[d] = [known, sid]
+            else:
+                known.append(sid)
+    ready = deque(sid for sid in ids if sid not in waiting)
     order: list[str] = []
     while ready:
         sid = ready.popleft()
         order.append(sid)
-        for u in users[sid]:
-            waiting[u] -= 1
-            if waiting[u] == 0:
+        known = users.get(sid)
+        if known is None:
+            continue
+        for u in (known,) if type(known) is str else known:
+            left = waiting[u] - 1
+            waiting[u] = left
+            if left == 0:
                 ready.append(u)
     stuck: dict[str, set[str]] = {}
     if len(order) < len(ids):
         done = set(order)
-        stuck = {sid: {d for d in ds if d not in done} for sid, ds in deps.items() if sid not in done}
+        stuck = {sid: {d for d in ds if d not in done} for sid, ds in deps() if sid not in done}
     return order, stuck
 
 
@@ -383,6 +431,8 @@ class _Checker:
         self.steps: dict[str, Step] = {}
         self.nodes = {n.id: n for n in doc.nodes}
         self.bad: set[str] = set()  # nodes with a problem: their dependents stay quiet
+        # each distinct tuple of output specs once, with the bytes it holds: a 100,000-node chain has one
+        self.shared: dict[tuple, tuple[tuple, int]] = {}
 
     def add(self, node_id: str, problems: list[Problem]) -> None:
         if problems:
@@ -390,67 +440,85 @@ class _Checker:
             self.bad.add(node_id)
 
     def run(self) -> CheckResult:
-        nodes = self.doc.nodes
+        nodes, steps, outputs = self.doc.nodes, self.steps, self.a.outputs
         for node in nodes:
             step, problems = _declare(node)
             self.add(node.id, problems)
             if step is not None:
-                self.steps[node.id] = step
-                self.a.outputs[node.id] = step.outputs
+                steps[node.id] = step
+                outputs[node.id] = step.outputs
         hint_ids = list(self.nodes)[:5000]
         for node in nodes:
-            step = self.steps.get(node.id)
+            step = steps.get(node.id)
             if step is not None:
-                step.inputs, problems, _ = _resolve(node, step, self.steps, lambda: hint_ids)
+                step.inputs, problems, _, _ = _resolve(node, step, steps, lambda: hint_ids)
                 self.add(node.id, problems)
-        deps = {sid: tuple({r.node for r in _refs_obj(step.inputs)} & self.steps.keys())
-                for sid, step in self.steps.items()}
-        order_ids, stuck = _order([n.id for n in nodes if n.id in self.steps], deps)
+        order_ids, stuck = _order([n.id for n in nodes if n.id in steps],
+                                  lambda: ((sid, _sources_of(step.inputs)) for sid, step in steps.items()))
         for cycle in _cycles(stuck):
             message = _cycle_message(cycle)
             for sid in cycle:
                 node = self.nodes[sid]
                 self.add(sid, [Problem(message, node.id, node.op)])
         self.bad.update(stuck)
-        order = [self.steps[sid] for sid in order_ids]
+        order = [steps[sid] for sid in order_ids]
+        del order_ids
         for step in order:
             self.infer(step)
-        over = _over_run(((self.nodes[s.id], _held(s.specs), s.kind == "op") for s in order if s.id not in self.bad),
-                         self.limit)
+        shared = self.shared  # (a step without problems has its specs there)
+        over = _over_run(((self.nodes[s.id], shared[s.specs][1], s.op.kind == "op") for s in order
+                          if s.id not in self.bad), self.limit)
         if over is not None:
             self.add(over.node_id, [over])
         if self.a.problems:
             index = {n.id: i for i, n in enumerate(nodes)}
             self.a.problems.sort(key=lambda p: index.get(p.node_id, -1))  # file order, as the user reads it
-        else:
-            sinks = [s for s in (self.steps[n.id] for n in nodes) if s.kind == "sink"]
-            self.a.program = Program(self.doc, self.base_dir, [s for s in order if s.kind != "sink"], sinks,
-                                     {k: v for k, v in self.a.specs.items() if v is not None})
+        else:  # every output's spec is known (a None marks a problem), so the program shares the table
+            sinks = [s for s in (steps[n.id] for n in nodes) if s.op.kind == "sink"]
+            self.a.program = Program(self.doc, self.base_dir, [s for s in order if s.op.kind != "sink"], sinks,
+                                     self.a.specs)
         return self.a
 
     def infer(self, step: Step) -> None:
+        steps, bad, sid = self.steps, self.bad, step.id
+        clean, short = sid not in bad, False
+        if clean:
+            for v in step.inputs:
+                for r in v if type(v) is list else (v,):
+                    if type(r) is Ref:
+                        if r.node in bad:
+                            clean = False
+                            break
+                        short = short or r.output >= len(steps[r.node].specs)
+                if not clean:
+                    break
+        node = self.nodes[sid]
+        missing = _missing_pieces(node, step.op, step.inputs, lambda i: steps[i].specs) if clean and short else []
         specs = None
-        clean = not (step.id in self.bad or any(r.node in self.bad for r in _refs_obj(step.inputs)))
-        missing = _missing_pieces(self.nodes[step.id], step.op, step.inputs, lambda i: self.steps[i].specs) \
-            if clean else []
         if clean and not missing:
             args = [self.spec_of(v) for v in step.inputs]
-            specs, outputs, problems = _infer(self.nodes[step.id], step, args, self.base_dir, self.limit)
+            specs, outputs, problems = _infer(node, step, args, self.base_dir, self.limit)
             if outputs != step.outputs:
                 step.outputs = outputs
-                self.a.outputs[step.id] = outputs
+                self.a.outputs[sid] = outputs
             if specs is not None:
-                step.specs = specs
-            self.add(step.id, problems)
+                shared = self.shared.get(specs)
+                if shared is None:
+                    shared = self.shared[specs] = (specs, _held(specs))
+                step.specs = shared[0]
+            self.add(sid, problems)
         else:
-            self.add(step.id, missing)
-            self.bad.add(step.id)
-        self.a.specs.update(_spec_entries(step.id, step.outputs, specs, step.op.tuple_output))
+            self.add(sid, missing)
+            bad.add(sid)
+        if specs is not None and len(specs) == 1 and len(step.outputs) == 1 and not step.op.tuple_output:
+            self.a.specs[sid] = step.specs[0]
+        else:
+            self.a.specs.update(_spec_entries(sid, step.outputs, specs, step.op.tuple_output))
 
     def spec_of(self, v: Any) -> Any:
-        if isinstance(v, Ref):
-            step = self.steps[v.node]
-            return step.specs[v.output] if v.output < len(step.specs) else None
+        if type(v) is Ref:
+            specs = self.steps[v.node].specs
+            return specs[v.output] if v.output < len(specs) else None
         if isinstance(v, Const):
             return v.spec
         if isinstance(v, list):
@@ -564,7 +632,7 @@ class Checker:
         dirty = {i for i in to_resolve if i in recs}
         if structure:
             stepped = [i for i in ids if recs[i].step is not None]
-            order, stuck = _order(stepped, {i: recs[i].deps for i in stepped})
+            order, stuck = _order(stepped, lambda: ((i, recs[i].deps) for i in stepped))
             cycles: dict[str, list[Problem]] = {}
             for cycle in _cycles(stuck):
                 message = _cycle_message(cycle)
@@ -707,6 +775,17 @@ def _spec_in(v: Any, recs: dict[str, _Rec]) -> Any:
     return v
 
 
+def _sources_of(inputs: tuple) -> tuple[str, ...]:
+    """The ids of the nodes a step's resolved inputs refer to, each once."""
+    found = []
+    for v in inputs:
+        if type(v) is Ref:
+            found.append(v.node)
+        elif type(v) is list:
+            found.extend(x.node for x in v if type(x) is Ref)
+    return tuple(found) if len(found) < 2 else tuple(dict.fromkeys(found))
+
+
 class _Rec:
     """What the incremental Checker knows of one node: a snapshot of it and each phase's result."""
 
@@ -754,9 +833,9 @@ class _Rec:
             self.refresh()
             return
         steps = _StepView(recs)
-        self.inputs_resolved, self.res, self.dangling = _resolve(self.node, self.step, steps, lambda: hint_ids)
+        self.inputs_resolved, self.res, self.dangling, self.refs = _resolve(self.node, self.step, steps,
+                                                                           lambda: hint_ids)
         self.srcs = frozenset(sources(self.node.inputs))
-        self.refs = _refs_obj(self.inputs_resolved)
         self.deps = frozenset(r.node for r in self.refs)
         self.refresh()
 
@@ -801,16 +880,6 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     return a == b
-
-
-def _refs_obj(inputs: tuple) -> list[Ref]:
-    out = []
-    for v in inputs:
-        for x in v if isinstance(v, list) else (v,):
-            if isinstance(x, Ref):
-                out.append(x)
-    return out
-
 
 
 CYCLE_SHOWN = 8  # nodes of a cycle named in its message; the rest are counted

@@ -275,27 +275,47 @@ class Runner:
     def _grad_nodes(self) -> dict[str, Any]:
         """Per op step id, the grad_fn its call recorded (none for a call that recorded nothing)."""
         out = {}
-        for step in self.program.steps:
-            t = self.values.get(step.output_key(0)) if step.kind == "op" else None
+        values = self.values
+        for node_id, key, _, _ in self._recorded:
+            t = values.get(key)
             node = None if t is None else t.grad_fn
             if node is not None:
-                out[step.id] = node
+                out[node_id] = node
         return out
+
+    @property
+    def _recorded(self) -> list[tuple[str, str, tuple[str, ...], tuple[tuple[str, Any], ...]]]:
+        """Per op step, worked out once: (id, first output key, every output key, each input as
+        (the name its saved array goes by, its value in the step))."""
+        cache = self.__dict__.get("_recorded_cache")
+        if cache is None:
+            cache = []
+            for step in self.program.steps:
+                if step.kind != "op":
+                    continue
+                inputs = tuple((f"{port.name}[{j}]" if isinstance(v, list) else port.name, x)
+                               for port, v in zip(step.op.inputs, step.inputs)
+                               for j, x in enumerate(v if isinstance(v, list) else [v]))
+                keys = tuple(step.output_key(i) for i in range(len(step.outputs)))
+                cache.append((step.id, step.output_key(0), keys, inputs))
+            self.__dict__["_recorded_cache"] = cache
+        return cache
 
     def _saved_records(self) -> dict[str, tuple[SavedArray, ...]]:
         """What each node's backward keeps, named by the input port it is (or result, or intermediate)."""
         out = {}
-        for node_id, node in self._grad_nodes().items():
-            step = self.program.step(node_id)
+        values = self.values
+        for node_id, key, keys, labelled in self._recorded:
+            t = values.get(key)
+            node = None if t is None else t.grad_fn
+            if node is None or not getattr(node, "saved", ()):  # (keeps nothing: no record)
+                continue
             inputs = []
-            for port, v in zip(step.op.inputs, step.inputs):
-                items = v if isinstance(v, list) else [v]
-                for j, x in enumerate(items):
-                    arg = self._arg(x)
-                    if isinstance(arg, Tensor):
-                        inputs.append((f"{port.name}[{j}]" if isinstance(v, list) else port.name, arg.array))
-            outputs = [self.values[step.output_key(i)].array for i in range(len(step.outputs))]
-            record = saved_record(node, inputs, outputs)
+            for label, x in labelled:
+                arg = values[x.name] if type(x) is Ref else self._arg(x)
+                if isinstance(arg, Tensor):
+                    inputs.append((label, arg.array))
+            record = saved_record(node, inputs, [values[k].array for k in keys])
             if record:
                 out[node_id] = record
         return out
@@ -304,9 +324,14 @@ class Runner:
         """Each use's gradient, from the pass's edge log, and every `.grad` as PyTorch holds it."""
         assert self.trace is not None
         host, values, by_node = self._host, self.values, self._input_edges
-        edges_of = {t._edge[0]: by_node[k] for k, t in values.items() if t.grad_fn is not None and k in by_node}
+        edges_of, step_of = {}, {}
+        for k, edges in by_node.items():
+            t = values.get(k)
+            if t is not None and t.grad_fn is not None:
+                node = t._edge[0]
+                edges_of[node] = edges
+                step_of[node] = source_of(k)
         per_edge = self.trace.edge_grads
-        step_of = {t._edge[0]: source_of(k) for k, t in values.items() if t.grad_fn is not None and k in by_node}
         order, ran = self.trace.backward_order, set()
         items = iter(log)
         for node, i, grad in zip(items, items, items):
@@ -319,7 +344,9 @@ class Runner:
                 edge = edges[i]
                 if edge is not None:
                     per_edge.setdefault(edge, []).append(grad if host is _same else host(grad))  # never written later
-        self.trace.freed = {k for k, node in self._grad_nodes().items() if k in self.trace.saved and is_freed(node)}
+        saved = self.trace.saved
+        nodes = self._grad_nodes() if saved else {}
+        self.trace.freed = {k for k, node in nodes.items() if k in saved and is_freed(node)}
         # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
         grads = self.trace.grads = dict.fromkeys(values)
         for k in self._grad_keys:

@@ -6,18 +6,17 @@ is kept), and a second backward through that node raises PyTorch's message (grad
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from .grad_graph import Node
 
 RESULT, INTERMEDIATE = "result", "intermediate"
 
 
-@dataclass(frozen=True)
-class SavedArray:
+class SavedArray(NamedTuple):
     """One saved array: `role` is the input it is (by port name), RESULT (the op's output), or INTERMEDIATE
-    (something the forward computed on the way: a mask, indices, a softmax)."""
+    (something the forward computed on the way: a mask, indices, a softmax). A named tuple: a traced run
+    makes one per saved array per step, and a frozen dataclass takes several times longer to make."""
 
     role: str
     shape: tuple[int, ...]
@@ -42,16 +41,35 @@ def saved_arrays(node: Node) -> list[Any]:
 
 def saved_record(node: Node, inputs: Sequence[tuple[str, Any]], outputs: Sequence[Any] = ()) -> tuple[SavedArray, ...]:
     """Each array the node keeps, named: `inputs` are (port name, array) of the op's call, `outputs` its
-    output arrays; an array that is neither is an intermediate."""
+    output arrays; an array that is neither is an intermediate. (A traced run records every node's,
+    every step: kept cheap.)"""
     out = []
     unused = list(inputs)  # y * y keeps y twice: once as `input`, once as `other`
     for arr in saved_arrays(node):
-        k = next((k for k, (_, x) in enumerate(unused) if x is arr), None)
-        role = unused.pop(k)[0] if k is not None else next((name for name, x in inputs if x is arr), None)
-        if role is None:
-            role = RESULT if any(arr is o for o in outputs) else INTERMEDIATE
-        out.append(SavedArray(role, tuple(int(n) for n in arr.shape), str(arr.dtype), int(arr.nbytes), id(arr)))
+        for k, (name, x) in enumerate(unused):
+            if x is arr:
+                role = name
+                del unused[k]
+                break
+        else:
+            role = next((name for name, x in inputs if x is arr), None)
+            if role is None:
+                role = RESULT if any(arr is o for o in outputs) else INTERMEDIATE
+        shape = arr.shape
+        out.append(SavedArray(role, shape if type(shape) is tuple else tuple(int(n) for n in shape),
+                              _dtype_name(arr.dtype), int(arr.nbytes), id(arr)))
     return tuple(out)
+
+
+_DTYPE_NAMES: dict[Any, str] = {}
+
+
+def _dtype_name(dtype: Any) -> str:
+    """``str(dtype)``, which NumPy takes microseconds to make, once per dtype."""
+    name = _DTYPE_NAMES.get(dtype)
+    if name is None:
+        name = _DTYPE_NAMES[dtype] = str(dtype)
+    return name
 
 
 def total_bytes(records: Iterable[SavedArray]) -> int:
