@@ -165,18 +165,21 @@ def _fit(grad: Any, node: Node, index: int | None = None, xp: Any = None) -> Any
 
 
 def _dependencies(roots: Iterable[Node]) -> dict[Node, int]:
-    """For every node reachable from the roots, how many edges point into it (iteratively)."""
+    """For every node reachable from the roots, how many edges point into it (iteratively; a node's
+    first count is also what marks it as found)."""
     deps: dict[Node, int] = {}
     stack = list(roots)
-    seen = set(stack)
+    push = stack.append
     while stack:
         for nxt, _ in stack.pop().next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+            count = deps.get(nxt)
+            if count is None:
+                deps[nxt] = 1
+                push(nxt)
+            else:
+                deps[nxt] = count + 1
     return deps
 
 
@@ -244,6 +247,7 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
         for node, nr, grad in roots:
             _accumulate(buffers, node, nr, grad)
         ready = [node for node in {r[0]: None for r in roots} if deps.get(node, 0) == 0]
+    push = ready.append
     while ready:
         node = ready.pop()
         grad = buffers.pop(node)
@@ -268,12 +272,14 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             grads = node.vjp(filled(node, grad) if node.multi else grad)
         if not retain_graph and saved:
             node.saved = None
-        for i, ((nxt, nr), g) in enumerate(zip(node.next_functions, grads)):
+        i = -1
+        for (nxt, nr), g in zip(node.next_functions, grads):
+            i += 1
             if nxt is None:
                 continue
             if g is not None:
                 if not nxt.multi:
-                    if g.shape != nxt.shape or g.dtype != nxt.dtype:
+                    if g.shape != nxt.shape or g.dtype is not nxt.dtype and g.dtype != nxt.dtype:
                         g = _fit(g, nxt, None, graph and graph[1](g._be))
                     if edge_log is not None:
                         edge_log += (node, i, g)
@@ -288,7 +294,7 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             deps[nxt] = left
             if left == 0:
                 if nxt in buffers:
-                    ready.append(nxt)
+                    push(nxt)
                 else:  # every gradient towards it was None (e.g. only through integer outputs)
                     _skip(nxt, deps, buffers, ready)
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from . import dtypes
 from . import ops  # noqa: F401  (fills the registry the functions are made from)
-from .dispatch import apply, binary, default_plan, unary
+from .dispatch import apply, binary, binary_path, default_plan, unary, unary_path
 from .registry import PARAM_TYPES, REGISTRY, Op
 from .tensor import Tensor
 
@@ -190,21 +190,22 @@ def operators() -> dict[str, Callable]:
             return apply(o, (self, other), {})
         return method
 
+    add_, mul_ = binary_path(add), binary_path(mul)
     return {
-        "__add__": lambda a, b: binary(add, a, b), "__radd__": lambda a, b: binary(add, a, b),
-        "__sub__": lambda a, b: binary(sub, a, b), "__rsub__": lambda a, b: binary(op["rsub"], a, b),
-        "__mul__": lambda a, b: binary(mul, a, b), "__rmul__": lambda a, b: binary(mul, a, b),
-        "__truediv__": lambda a, b: binary(div, a, b), "__rtruediv__": _reflected_div(div, op["mul"], op["reciprocal"]),
-        "__pow__": lambda a, b: binary(pow_, a, b), "__rpow__": lambda a, b: binary(pow_, b, a),
-        "__matmul__": lambda a, b: binary(matmul, a, b), "__rmatmul__": lambda a, b: binary(matmul, b, a),
-        "__floordiv__": lambda a, b: binary(fdiv, a, b), "__rfloordiv__": lambda a, b: binary(fdiv, b, a),
-        "__mod__": lambda a, b: binary(rem, a, b), "__rmod__": lambda a, b: binary(rem, b, a),
-        "__and__": lambda a, b: binary(and_, a, b), "__rand__": lambda a, b: binary(and_, a, b),
-        "__or__": lambda a, b: binary(or_, a, b), "__ror__": lambda a, b: binary(or_, a, b),
-        "__xor__": lambda a, b: binary(xor, a, b), "__rxor__": lambda a, b: binary(xor, a, b),
-        "__invert__": lambda a: unary(invert, a),
-        "__neg__": lambda a: unary(neg, a), "__pos__": lambda a: a,
-        "__abs__": lambda a: unary(op["abs"], a),
+        "__add__": add_, "__radd__": add_,
+        "__sub__": binary_path(sub), "__rsub__": binary_path(op["rsub"]),
+        "__mul__": mul_, "__rmul__": mul_,
+        "__truediv__": binary_path(div), "__rtruediv__": _reflected_div(div, op["mul"], op["reciprocal"]),
+        "__pow__": binary_path(pow_), "__rpow__": lambda a, b: binary(pow_, b, a),
+        "__matmul__": binary_path(matmul), "__rmatmul__": lambda a, b: binary(matmul, b, a),
+        "__floordiv__": binary_path(fdiv), "__rfloordiv__": lambda a, b: binary(fdiv, b, a),
+        "__mod__": binary_path(rem), "__rmod__": lambda a, b: binary(rem, b, a),
+        "__and__": binary_path(and_), "__rand__": binary_path(and_),
+        "__or__": binary_path(or_), "__ror__": binary_path(or_),
+        "__xor__": binary_path(xor), "__rxor__": binary_path(xor),
+        "__invert__": unary_path(invert),
+        "__neg__": unary_path(neg), "__pos__": lambda a: a,
+        "__abs__": unary_path(op["abs"]),
         "__eq__": compare(op["eq"]), "__ne__": compare(op["ne"]), "__lt__": compare(op["lt"]),
         "__le__": compare(op["le"]), "__gt__": compare(op["gt"]), "__ge__": compare(op["ge"]),
     }
