@@ -98,7 +98,7 @@ def _bind() -> None:
         setattr(Tensor, name, method)
     for name, fn in op_functions.FUNCTIONS.items():
         if "Tensor" in REGISTRY[name].namespaces and name not in Tensor.__dict__:
-            setattr(Tensor, name, op_functions.make_method(fn))
+            setattr(Tensor, name, fn)
     for name, method in op_functions.operators().items():
         setattr(Tensor, name, method)
     for name, fn in op_functions.FUNCTIONS.items():
@@ -107,7 +107,7 @@ def _bind() -> None:
             if "torch" in op.namespaces:
                 op_functions.TORCH_FUNCTIONS.setdefault(alias, fn)
             if "Tensor" in op.namespaces and alias not in Tensor.__dict__:
-                setattr(Tensor, alias, op_functions.make_method(fn))
+                setattr(Tensor, alias, fn)
     op_functions.TORCH_FUNCTIONS.update(functions.TORCH)
     for name, fn in list(op_functions.TORCH_FUNCTIONS.items()):
         op_functions.TORCH_FUNCTIONS[name] = functions.with_out(name, fn)

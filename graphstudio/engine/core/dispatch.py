@@ -112,7 +112,8 @@ def unary_path(op: type[Op]) -> Callable[[Tensor], Tensor]:
     recordable = op.grad_fn is not None and op.differentiable  # with `records`' per-call conditions
     returns_input = op.returns_input
 
-    def path(a: Tensor) -> Tensor:
+    def path(input: Tensor) -> Tensor:
+        a = input
         be = a._be
         x = a.array
         if to_float and not be.from_dtype[x.dtype].is_floating_point:
@@ -181,7 +182,8 @@ def binary_path(op: type[Op]) -> Callable[[Any, Any], Tensor]:
     edges_needed_only = not op.derivative
     number_edge = op.number_edge
 
-    def path(a: Any, b: Any) -> Tensor:
+    def path(input: Any, other: Any) -> Tensor:
+        a, b = input, other
         number_input = not isinstance(a, Tensor)
         if number_input:
             a = _as_operand(a, b)
@@ -290,9 +292,12 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     if not tensors:
         raise _explain(op, args, params, TypeError(f"{op.name}() expected at least one Tensor argument"))
     be = tensors[0]._be
+    input_needs_grad = False
     for t in tensors:
         if t._be is not be:
             raise _device_mismatch(tensors[0], t)
+        if t.requires_grad:
+            input_needs_grad = True
     if not op.bool_operands and _any_bool(args):
         raise _explain(op, args, params, TypeError(f"{op.name} of a bool operand"))
     arrays = _cast_args(op, be, args, tensors)
@@ -314,7 +319,7 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
         return args[0]
     be = op.output_device(params) or be
     if n_out == 1 and not isinstance(out, (list, tuple)):
-        if records(op, name, out.dtype, be, any(t.requires_grad for t in tensors)):
+        if records(op, name, out.dtype, be, input_needs_grad):
             _link(ctx, op, args)
             ctx.shape, ctx.dtype = out.shape, out.dtype
             return _heard(op, args, params, wrap(out, be, (ctx, 0)))
@@ -324,7 +329,7 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     if type(ctx) is not multi:  # the count may depend on the input's size (split); same slots, so re-class
         ctx.__class__ = multi
     floating = [o for o in out if be.from_dtype[o.dtype].is_floating_point]
-    if not (floating and records(op, name, floating[0].dtype, be, any(t.requires_grad for t in tensors))):
+    if not (floating and records(op, name, floating[0].dtype, be, input_needs_grad)):
         return _heard(op, args, params, tuple(_unrecorded(op, o, be, tensors) for o in out))
     _link(ctx, op, args)
     ctx.shape = tuple(o.shape for o in out)

@@ -12,8 +12,7 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
-from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .dtypes import DTYPES
 
@@ -217,16 +216,19 @@ def run_backward(
         _propagate(roots, retain_graph, capture, grad_mode.edge_log if edge_log is None else edge_log)
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
+class gc_paused:
     """The cyclic garbage collector off for a block that builds or walks a large acyclic structure:
-    collections it triggers would rescan every live object, again and again as the structure grows."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
+    collections it triggers would rescan every live object, again and again as the structure grows.
+    (A class rather than a generator: every backward pass enters one, most of them on small graphs.)"""
+
+    __slots__ = ("collecting",)
+
+    def __enter__(self) -> None:
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.collecting:
             gc.enable()
 
 

@@ -110,22 +110,20 @@ def _numpy_names(op: type[Op], kwargs: dict) -> dict:
 
 
 def make_function(op: type[Op]) -> Callable:
+    """`torch.<op>` and `Tensor.<op>` alike: a plain function, so that as a method it binds the tensor as
+    its first argument with nothing in between (`x.relu()` is `relu(x)`)."""
     fast = fast_path(op)
-    if fast is not None and not op.params:
-        if len(op.inputs) == 1:
-            def fn(input: Tensor) -> Tensor:
-                return fast(op, input)
-        else:
-            def fn(input: Any, other: Any) -> Tensor:  # type: ignore[misc]
-                return fast(op, input, other)
+    short = None if fast is None else unary_path(op) if fast is unary else binary_path(op)
+    if short is not None and not op.params:  # the short path itself, its parameters named as PyTorch's
+        fn = short
     else:
         other_op = REGISTRY.get(getattr(op, "other_op", ""))
         n_ports = -1 if any(p.required for p in op.params) else len(op.inputs)  # -1: always bind (and check)
 
         def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
             if not kwargs and len(args) == n_ports:  # every param at its default: x.sum(), x.mean()
-                if fast is not None:
-                    return fast(op, *args)
+                if short is not None:
+                    return short(*args)
                 return _named(op, op._defaults, apply(op, args, op.defaults(), default_plan(op)))
             if other_op is not None and any(isinstance(v, Tensor) for v in (*args[1:], *kwargs.values())):
                 inputs, params = bind(other_op, args, kwargs)  # max(a, b), clamp(x, min=t)
@@ -161,15 +159,6 @@ def _return_type(name: str, fields: tuple) -> type:
         return f"torch.return_types.{name}(\n{inner})"
 
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
-
-
-def make_method(fn: Callable) -> Callable:
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return fn(self, *args, **kwargs)
-
-    method.__name__ = fn.__name__
-    method.__doc__ = fn.__doc__
-    return method
 
 
 FUNCTIONS: dict[str, Callable] = {}   # every op as a function (nn.functional picks from these)
