@@ -144,7 +144,9 @@ def unary_path(op: type[Op]) -> Callable[[Tensor], Tensor]:
     return path
 
 
+# `ctx.needs` of the short paths, shared rather than made per call (indexed by requires_grad: False, True)
 _NEEDS_ONE = (True,)
+_NEEDS_TWO = (((False, False), (False, True)), ((True, False), (True, True)))
 
 
 def _heard(op: type[Op], args: tuple, params: dict, result: Any) -> Any:
@@ -219,13 +221,13 @@ def binary_path(op: type[Op]) -> Callable[[Any, Any], Tensor]:
             if edges_needed_only or number_input and node_number:
                 ctx.next_functions = ((edge_a, _edge(b)) if needs_a and needs_b else (edge_a,) if needs_a
                                       else (_edge(b),))
-                ctx.needs = (needs_a, needs_b)
+                ctx.needs = _NEEDS_TWO[needs_a][needs_b]
             elif number_edge or b_tensor:
                 ctx.next_functions = (edge_a, (b._edge or b._leaf_edge()) if needs_b else NO_EDGE)
-                ctx.needs = (needs_a, needs_b)
+                ctx.needs = _NEEDS_TWO[needs_a][needs_b]
             else:
                 ctx.next_functions = (edge_a,)
-                ctx.needs = (needs_a, False)
+                ctx.needs = _NEEDS_TWO[needs_a][False]
             if ctx.saved:
                 note_saved(ctx)
             ctx.shape = out.shape

@@ -238,21 +238,21 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
     """`graph`: (vjp over Tensors, backend → its namespace) when the pass builds a graph, else None."""
     retained = _RETAINED if _RETAINED.data else None
     hooks = _HOOKS if _HOOKS.data else None
+    # `ready`: (node, its summed gradient) pairs whose every incoming edge has been walked; `buffers`: the
+    # partial sums of nodes that still wait on other edges (a node with one incoming edge never waits)
     buffers: dict[Node, Any] = {}
     if len(roots) == 1 and not roots[0][0].multi:  # the usual loss.backward(): one scalar root
         node, _, grad = roots[0]
         deps = _dependencies((node,))
-        buffers[node] = grad
-        ready = [node] if node not in deps else []
+        ready = [(node, grad)] if node not in deps else []
     else:
         deps = _dependencies({r[0] for r in roots})
         for node, nr, grad in roots:
             _accumulate(buffers, node, nr, grad)
-        ready = [node for node in {r[0]: None for r in roots} if deps.get(node, 0) == 0]
+        ready = [(node, buffers.pop(node)) for node in {r[0]: None for r in roots} if deps.get(node, 0) == 0]
     push = ready.append
     while ready:
-        node = ready.pop()
-        grad = buffers.pop(node)
+        node, grad = ready.pop()
         if hooks is not None and node in hooks:
             grad = _run_hooks(node, grad)
         if retained is not None and node in retained:
@@ -279,12 +279,17 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             i += 1
             if nxt is None:
                 continue
+            left = deps[nxt] - 1
             if g is not None:
                 if not nxt.multi:
                     if g.shape != nxt.shape or g.dtype is not nxt.dtype and g.dtype != nxt.dtype:
                         g = _fit(g, nxt, None, graph and graph[1](g._be))
                     if edge_log is not None:
                         edge_log += (node, i, g)
+                    if left == 0:
+                        prev = buffers.pop(nxt, None) if buffers else None
+                        push((nxt, g if prev is None else prev + g))
+                        continue
                     prev = buffers.get(nxt)
                     buffers[nxt] = g if prev is None else prev + g
                 else:
@@ -292,11 +297,10 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
                     if edge_log is not None:
                         edge_log += (node, i, g)
                     _accumulate(buffers, nxt, nr, g)
-            left = deps[nxt] - 1
             deps[nxt] = left
             if left == 0:
                 if nxt in buffers:
-                    push(nxt)
+                    push((nxt, buffers.pop(nxt)))
                 else:  # every gradient towards it was None (e.g. only through integer outputs)
                     _skip(nxt, deps, buffers, ready)
 
@@ -316,7 +320,10 @@ def _skip(node: Node, deps: dict, buffers: dict, ready: list) -> None:
                 continue
             deps[nxt] -= 1
             if deps[nxt] == 0:
-                (ready.append if nxt in buffers else stack.append)(nxt)
+                if nxt in buffers:
+                    ready.append((nxt, buffers.pop(nxt)))
+                else:
+                    stack.append(nxt)
 
 
 def _accumulate(buffers: dict, node: Node, nr: int, grad: Any) -> None:
