@@ -31,8 +31,9 @@ def backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = Non
     edge = self._edge
     if gradient is None and inputs is None and not create_graph and edge is not None and self.array.size == 1 \
             and edge[0] is not None and type(edge[0]) is not AccumulateGrad:  # loss.backward(): the short way
-        run_backward([(edge[0], edge[1], self._be.xp.ones(self.array.shape, dtype=self.array.dtype))],
-                     bool(retain_graph))
+        arr, xp = self.array, self._be.xp
+        seed = xp.asarray(1, dtype=arr.dtype) if arr.ndim == 0 else xp.ones(arr.shape, dtype=arr.dtype)
+        run_backward([(edge[0], edge[1], seed)], bool(retain_graph))
     else:
         autograd.backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
     if listener is not None:

@@ -338,7 +338,7 @@ def _accumulate(buffers: dict, node: Node, nr: int, grad: Any) -> None:
 
 
 def _accumulate_into_leaf(node: AccumulateGrad, grad: Any) -> None:
-    leaf = node.variable
+    leaf = node._variable()
     if leaf is None:
         return
     leaf._accumulate_grad(grad)
