@@ -99,11 +99,44 @@ def main() -> None:
     def proc(args):
         return lambda: subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env)
 
-    t_numpy = best(proc(["-c", "import numpy"]), repeat=5)
-    t_gs = best(proc(["-m", "graphstudio", "--run", str(lesson)]), repeat=5)
-    print(f"whole process: python -c 'import numpy' {t_numpy * 1e3:.0f} ms  graphstudio --run lesson "
-          f"{t_gs * 1e3:.0f} ms ({t_gs / t_numpy:.2f}×)")
+    cases = {"numpy": proc(["-c", "import numpy"]), "graphstudio": proc(["-m", "graphstudio", "--run", str(lesson)])}
+    rounds = []
+    for fn in cases.values():
+        fn()  # bytecode written, files in the page cache
+    for _ in range(10):  # interleaved, as above
+        times = {}
+        for name, fn in cases.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name] = time.perf_counter() - t0
+        rounds.append(times)
+    t_numpy, t_gs = (min(r[k] for r in rounds) for k in cases)
+    spread = sorted(r["graphstudio"] / r["numpy"] for r in rounds)
+    print(f"whole process (best of 10 interleaved): python -c 'import numpy' {t_numpy * 1e3:.0f} ms  graphstudio --run "
+          f"lesson {t_gs * 1e3:.0f} ms ({t_gs / t_numpy:.2f}× [{spread[0]:.2f}–{spread[-1]:.2f}])")
+    parts = [json.loads(subprocess.run([sys.executable, "-c", _START_PARTS, str(lesson)], check=True, capture_output=True,
+                                       text=True, env=env, cwd=ROOT).stdout) for _ in range(5)]
+    print("  where its time goes (CPU ms, best of 5 processes): " +
+          "  ".join(f"{k} {min(p[k] for p in parts):.1f}" for k in parts[0]))
 
+
+# Times the parts of a `graphstudio --run` in one process, as CPU time (a shared machine's waits left out).
+_START_PARTS = """
+import io, json, sys, time, contextlib
+c = [time.process_time()]
+import numpy
+c.append(time.process_time())
+import graphstudio.engine
+c.append(time.process_time())
+from graphstudio import cli
+from graphstudio.program import compiler, report, runner
+c.append(time.process_time())
+with contextlib.redirect_stdout(io.StringIO()):
+    cli.main(["--run", sys.argv[1]])
+c.append(time.process_time())
+names = ["import numpy", "import graphstudio.engine", "import cli + program", "load, compile, run, print"]
+print(json.dumps({n: (b - a) * 1e3 for n, a, b in zip(names, c, c[1:])}))
+"""
 
 if __name__ == "__main__":
     main()
