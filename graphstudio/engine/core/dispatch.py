@@ -126,13 +126,13 @@ def unary_path(op: type[Op]) -> Callable[[Tensor], Tensor]:
             raise _explain(op, (a,), {}, e) from None
         if returns_input and out is a.array:
             return a
-        if recordable and a.requires_grad and grad_mode.enabled and out.dtype in be.floats:
+        if recordable and a.requires_grad and grad_mode.enabled and (dt := out.dtype) in be.floats:
             ctx.next_functions = (a._edge or a._leaf_edge(),)
             ctx.needs = _NEEDS_ONE
             if ctx.saved:
                 note_saved(ctx)
             ctx.shape = out.shape
-            ctx.dtype = out.dtype
+            ctx.dtype = dt
             result = wrap(out, be, (ctx, 0))
         else:
             result = _unrecorded(op, out, be, (a,))
@@ -216,7 +216,7 @@ def binary_path(op: type[Op]) -> Callable[[Any, Any], Tensor]:
         except (ValueError, TypeError, IndexError) as e:
             raise _explain(op, (a, b), {}, e) from None
         needs_a = a.requires_grad
-        if recordable and (needs_a or needs_b) and grad_mode.enabled and out.dtype in be.floats:
+        if recordable and (needs_a or needs_b) and grad_mode.enabled and (dt := out.dtype) in be.floats:
             edge_a = (a._edge or a._leaf_edge()) if needs_a else NO_EDGE
             if edges_needed_only or number_input and node_number:
                 ctx.next_functions = ((edge_a, _edge(b)) if needs_a and needs_b else (edge_a,) if needs_a
@@ -231,7 +231,7 @@ def binary_path(op: type[Op]) -> Callable[[Any, Any], Tensor]:
             if ctx.saved:
                 note_saved(ctx)
             ctx.shape = out.shape
-            ctx.dtype = out.dtype
+            ctx.dtype = dt
             result = wrap(out, be, (ctx, 0))
         else:
             result = _unrecorded(op, out, be, (a, b))
