@@ -17,8 +17,11 @@ from typing import Any as _Any
 # keeps its warnings. A filter (not np.seterr) so that every thread, the editor's too, is quiet.
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"graphstudio\.")
 
-from .core import op_functions as _op_functions
-from .core import binding as _binding  # noqa: F401  (Tensor's op methods, torch's functions)
+from .core.grad_graph import gc_paused as _gc_paused
+
+with _gc_paused():  # defining the ops makes thousands of long-lived objects: collections mid-way only rescan them
+    from .core import op_functions as _op_functions
+    from .core import binding as _binding  # noqa: F401  (Tensor's op methods, torch's functions)
 from .core.grad_graph import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .core.backend import device
 from .core.generator import Generator, default_generator, manual_seed
