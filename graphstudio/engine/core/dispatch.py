@@ -289,7 +289,8 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     (every param at its default: `default_plan`).
     """
     tensors = [a for a in args if isinstance(a, Tensor)]
-    if len(tensors) != len(args):
+    only_tensors = len(tensors) == len(args)
+    if not only_tensors:
         tensors = [t for a in args for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
     if not tensors:
         raise _explain(op, args, params, TypeError(f"{op.name}() expected at least one Tensor argument"))
@@ -302,7 +303,7 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
             input_needs_grad = True
     if not op.bool_operands and _any_bool(args):
         raise _explain(op, args, params, TypeError(f"{op.name} of a bool operand"))
-    arrays = _cast_args(op, be, args, tensors)
+    arrays = [t.array for t in tensors] if only_tensors and op.cast is None else _cast_args(op, be, args, tensors)
     if plan is None:
         name = op.grad_fn_name(params)
         if op.grad_fn_tensor and isinstance(args[1], Tensor):

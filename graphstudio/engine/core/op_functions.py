@@ -120,11 +120,17 @@ def make_function(op: type[Op]) -> Callable:
         other_op = REGISTRY.get(getattr(op, "other_op", ""))
         n_ports = -1 if any(p.required for p in op.params) else len(op.inputs)  # -1: always bind (and check)
 
+        plan = None  # default_plan(op), looked up on the first call with every param at its default
+
         def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            nonlocal plan
             if not kwargs and len(args) == n_ports:  # every param at its default: x.sum(), x.mean()
                 if short is not None:
                     return short(*args)
-                return _named(op, op._defaults, apply(op, args, op.defaults(), default_plan(op)))
+                if plan is None:
+                    plan = default_plan(op)
+                out = apply(op, args, op.defaults(), plan)
+                return out if type(out) is not tuple else _named(op, op._defaults, out)
             if other_op is not None and any(isinstance(v, Tensor) for v in (*args[1:], *kwargs.values())):
                 inputs, params = bind(other_op, args, kwargs)  # max(a, b), clamp(x, min=t)
                 return call(other_op, inputs, params)
