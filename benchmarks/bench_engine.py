@@ -3,8 +3,8 @@
     python benchmarks/bench_engine.py
 
 Prints each case's time and its ratio against the yardstick (marked ◀), all measured in the same
-run: the cases of a row take turns, round after round, and each keeps its best round. Run by hand;
-timing lives here, never in tests.
+run: the cases of a row take turns, round after round, and each keeps its best round. Times are CPU
+time unless BENCH_CLOCK=wall. Run by hand; timing lives here, never in tests.
 
 NumPy's BLAS and PyTorch run on the same number of threads, one unless BENCH_THREADS says
 otherwise: on a small shared machine a two-thread matmul waits for whichever core is busy,
@@ -19,6 +19,9 @@ import time
 from pathlib import Path
 
 THREADS = os.environ.get("BENCH_THREADS", "1")
+# CPU time of this process (all its threads) by default: on a shared machine, the time spent waiting for a
+# core is left out, so the ratios hold still from one run to the next; BENCH_CLOCK=wall measures wall time.
+CLOCK = time.perf_counter if os.environ.get("BENCH_CLOCK") == "wall" else time.process_time
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = THREADS  # before NumPy loads its BLAS
 
@@ -43,10 +46,10 @@ def interleaved(cases: dict, rounds: int, number: int = 1) -> tuple[dict, list]:
     for _ in range(rounds):
         times = {}
         for name, fn in cases.items():
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             for _ in range(number):
                 fn()
-            times[name] = (time.perf_counter() - t0) / number
+            times[name] = (CLOCK() - t0) / number
         per_round.append(times)
     return {name: min(r[name] for r in per_round) for name in cases}, per_round
 
@@ -69,15 +72,15 @@ def chain_parts(n, repeat):
     for _ in range(repeat):
         x = gs.ones(4, 4, requires_grad=True)
         a = gs.ones(4, 4) * 1.0001
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         y = x
         for i in range(n // 2):
             y = y * a
             y = y + a
         s = y.sum()
-        t1 = time.perf_counter()
+        t1 = CLOCK()
         s.backward()
-        t2 = time.perf_counter()
+        t2 = CLOCK()
         fwd.append(t1 - t0)
         bwd.append(t2 - t1)
     return min(fwd), min(bwd)
@@ -180,8 +183,8 @@ def numpy_mlp():
 
 def main() -> None:
     libs = [("graphstudio", gs)] + ([("torch", torch)] if torch else [])
-    rows = [f"BLAS and torch threads: {THREADS}; best of interleaved rounds, ratio of the bests "
-            "[range of the rounds' own ratios]"]
+    rows = [f"BLAS and torch threads: {THREADS}; {'wall' if CLOCK is time.perf_counter else 'CPU'} time, best of "
+            "interleaved rounds, ratio of the bests [range of the rounds' own ratios]"]
 
     def line(name, cases, rounds, number=1, unit=1, yardstick="torch"):
         best_times, per_round = interleaved(cases, rounds, number)
