@@ -2,8 +2,9 @@
 
     python benchmarks/bench_engine.py
 
-Prints each case's time and the ratios the engine issue asks for. Run by hand;
-timing lives here, never in tests.
+Prints each case's time and its ratio against the yardstick (marked ◀), all measured in the same
+run: the cases of a row take turns, round after round, and each keeps its best round. Times are CPU
+time unless BENCH_CLOCK=wall. Run by hand; timing lives here, never in tests.
 
 NumPy's BLAS and PyTorch run on the same number of threads, one unless BENCH_THREADS says
 otherwise: on a small shared machine a two-thread matmul waits for whichever core is busy,
@@ -18,6 +19,9 @@ import time
 from pathlib import Path
 
 THREADS = os.environ.get("BENCH_THREADS", "1")
+# CPU time of this process (all its threads) by default: on a shared machine, the time spent waiting for a
+# core is left out, so the ratios hold still from one run to the next; BENCH_CLOCK=wall measures wall time.
+CLOCK = time.perf_counter if os.environ.get("BENCH_CLOCK") == "wall" else time.process_time
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = THREADS  # before NumPy loads its BLAS
 
@@ -33,16 +37,21 @@ except ImportError:
     torch = None
 
 
-def best(fn, repeat=7, number=1):
-    """Best wall time of `number` calls, over `repeat` rounds (the least disturbed one)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - t0) / number)
-    return min(times)
+def interleaved(cases: dict, rounds: int, number: int = 1) -> tuple[dict, list]:
+    """Each case's best time per call over `rounds` rounds that run every case in turn, so a slow moment
+    of the shared machine hits all cases alike; also each round's times (for the ratio's range)."""
+    for fn in cases.values():
+        fn()
+    per_round = []
+    for _ in range(rounds):
+        times = {}
+        for name, fn in cases.items():
+            t0 = CLOCK()
+            for _ in range(number):
+                fn()
+            times[name] = (CLOCK() - t0) / number
+        per_round.append(times)
+    return {name: min(r[name] for r in per_round) for name in cases}, per_round
 
 
 def chain(lib, n):
@@ -63,15 +72,15 @@ def chain_parts(n, repeat):
     for _ in range(repeat):
         x = gs.ones(4, 4, requires_grad=True)
         a = gs.ones(4, 4) * 1.0001
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         y = x
         for i in range(n // 2):
             y = y * a
             y = y + a
         s = y.sum()
-        t1 = time.perf_counter()
+        t1 = CLOCK()
         s.backward()
-        t2 = time.perf_counter()
+        t2 = CLOCK()
         fwd.append(t1 - t0)
         bwd.append(t2 - t1)
     return min(fwd), min(bwd)
@@ -174,34 +183,43 @@ def numpy_mlp():
 
 def main() -> None:
     libs = [("graphstudio", gs)] + ([("torch", torch)] if torch else [])
-    rows = [f"BLAS and torch threads: {THREADS}"]
+    rows = [f"BLAS and torch threads: {THREADS}; {'wall' if CLOCK is time.perf_counter else 'CPU'} time, best of "
+            "interleaved rounds, ratio of the bests [range of the rounds' own ratios]"]
 
-    def line(name, times, base_name):
-        base = times[base_name]
-        cells = "  ".join(f"{k} {v * 1e6:10.1f} µs" for k, v in times.items())
-        ratios = "  ".join(f"gs/{k} {times['graphstudio'] / v:5.2f}×" for k, v in times.items() if k != "graphstudio")
-        rows.append(f"{name:34s} {cells}   {ratios}")
-        return base
+    def line(name, cases, rounds, number=1, unit=1, yardstick="torch"):
+        best_times, per_round = interleaved(cases, rounds, number)
+        cells = "  ".join(f"{k} {v / unit * 1e6:9.1f} µs" for k, v in best_times.items())
+        ratios = []
+        for k in best_times:
+            if k == "graphstudio":
+                continue
+            spread = sorted(r["graphstudio"] / r[k] for r in per_round)
+            mark = "  ◀" if k == yardstick else ""
+            ratios.append(f"gs/{k} {best_times['graphstudio'] / best_times[k]:5.2f}× "
+                          f"[{spread[0]:.2f}–{spread[-1]:.2f}]{mark}")
+        rows.append(f"{name:34s} {cells}   {'  '.join(ratios)}")
+        print(rows[-1], flush=True)
 
+    print(rows[0], flush=True)
     n = 1000
-    t = {name: best(chain(lib, n), repeat=5) / n for name, lib in libs}
-    t["numpy sketch"] = best(numpy_chain(n), repeat=5) / n
-    line("1,000-op chain, per op (fwd+bwd)", t, "graphstudio")
+    cases = {name: chain(lib, n) for name, lib in libs}
+    cases["numpy sketch"] = numpy_chain(n)
+    line("1,000-op chain, per op (fwd+bwd)", cases, rounds=15, unit=n)
 
-    t = {name: best(lesson(lib), repeat=7, number=200) for name, lib in libs}
-    line("autograd lesson, whole (fwd+bwd)", t, "graphstudio")
+    line("autograd lesson, whole (fwd+bwd)", {name: lesson(lib) for name, lib in libs}, rounds=15, number=200)
 
-    t = {name: best(matmul(lib), repeat=3) for name, lib in libs}
-    t["numpy 3 matmuls"] = best(matmul(np), repeat=3)
-    line("2048² matmul fwd+bwd", t, "graphstudio")
+    cases = {name: matmul(lib) for name, lib in libs}
+    cases["numpy 3 matmuls"] = matmul(np)
+    line("2048² matmul fwd+bwd", cases, rounds=3, yardstick="numpy 3 matmuls")
 
-    t = {name: best(mlp(lib), repeat=7, number=20) for name, lib in libs}
-    t["numpy by hand"] = best(numpy_mlp(), repeat=7, number=20)
-    line("MLP step 64×784→128→10 SGD", t, "graphstudio")
+    cases = {name: mlp(lib) for name, lib in libs}
+    cases["numpy by hand"] = numpy_mlp()
+    line("MLP step 64×784→128→10 SGD", cases, rounds=15, number=20)
 
     small, big = chain_parts(1_000, repeat=5), chain_parts(100_000, repeat=1)
     rows.append(f"{'chain scaling, 100,000 / 1,000 ops':34s} backward {big[1] / small[1]:6.1f}×   forward+backward "
                 f"{sum(big) / sum(small):6.1f}×   (linear: 100×)")
+    print(rows[-1], flush=True)
     gc.disable()
     try:
         small, big = chain_parts(1_000, repeat=5), chain_parts(100_000, repeat=1)
@@ -209,7 +227,7 @@ def main() -> None:
         gc.enable()
     rows.append(f"{'  the same with gc disabled':34s} backward {big[1] / small[1]:6.1f}×   forward+backward "
                 f"{sum(big) / sum(small):6.1f}×")
-    print("\n".join(rows))
+    print(rows[-1], flush=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Files, compiler and runner speed, side by side in one run.
 
-    python benchmarks/bench_runner.py
+    python benchmarks/bench_runner.py [compile] [runner] [process]   (all three when none is named)
 
 1. compile (schema validation + references + shape inference) of 1k/10k/100k-node graphs;
 2. a 1,000-node graph through the runner (trace off and on) vs the same ops called directly;
@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -78,7 +79,12 @@ def compile_times(sizes: tuple[int, ...], rounds: int) -> dict[int, tuple[float,
     return best
 
 
-def main() -> None:
+def main(sections: list[str]) -> None:
+    for name in sections or SECTIONS:
+        SECTIONS[name]()
+
+
+def compile_rows() -> None:
     print("compile = load (JSON + schema) + check (references, order, shape inference), best of 5 interleaved")
     times = compile_times((1_000, 10_000, 100_000), rounds=5)
     previous = None
@@ -90,6 +96,8 @@ def main() -> None:
         previous = total
     gc.collect()
 
+
+def runner_rows() -> None:
     n = 1_000
     program = compile(loads(chain_graph(n)))
     cases = {"direct": direct(n), "runner": Runner(program).step, "traced": Runner(program, trace=True).step}
@@ -104,6 +112,8 @@ def main() -> None:
           f"runner {t_run * 1e3:.2f} ms ({t_run / t_direct:.2f}×)  runner+trace {t_traced * 1e3:.2f} ms "
           f"({t_traced / t_direct:.2f}×)  trace cost {t_traced / t_run:.2f}×")
 
+
+def process_rows() -> None:
     lesson = ROOT.parent / "shared" / "examples" / "autograd_basics.json"
     if not lesson.exists():
         lesson = next((ROOT / "resources" / "examples").glob("*_autograd_basics.json"))  # lessons are numbered
@@ -113,11 +123,54 @@ def main() -> None:
     def proc(args):
         return lambda: subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env)
 
-    t_numpy = best(proc(["-c", "import numpy"]), repeat=5)
-    t_gs = best(proc(["-m", "graphstudio", "--run", str(lesson)]), repeat=5)
-    print(f"whole process: python -c 'import numpy' {t_numpy * 1e3:.0f} ms  graphstudio --run lesson "
-          f"{t_gs * 1e3:.0f} ms ({t_gs / t_numpy:.2f}×)")
+    cases = {"numpy": proc(["-c", "import numpy"]), "graphstudio": proc(["-m", "graphstudio", "--run", str(lesson)])}
+    rounds = []
+    for fn in cases.values():
+        fn()  # bytecode written, files in the page cache
+    for _ in range(10):  # interleaved, as above
+        times = {}
+        for name, fn in cases.items():
+            t0, c0 = time.perf_counter(), _children_cpu()
+            fn()
+            times[name] = time.perf_counter() - t0
+            times[name + " cpu"] = _children_cpu() - c0
+        rounds.append(times)
+    for unit, suffix in (("wall", ""), ("CPU time (user + sys: a shared machine's waits left out)", " cpu")):
+        t_numpy, t_gs = (min(r[k + suffix] for r in rounds) for k in cases)
+        spread = sorted(r["graphstudio" + suffix] / r["numpy" + suffix] for r in rounds)
+        print(f"whole process, {unit}, best of 10 interleaved: python -c 'import numpy' {t_numpy * 1e3:.0f} ms  "
+              f"graphstudio --run lesson {t_gs * 1e3:.0f} ms ({t_gs / t_numpy:.2f}× [{spread[0]:.2f}–{spread[-1]:.2f}])")
+    parts = [json.loads(subprocess.run([sys.executable, "-c", _START_PARTS, str(lesson)], check=True, capture_output=True,
+                                       text=True, env=env, cwd=ROOT).stdout) for _ in range(5)]
+    print("  where its time goes (CPU ms, best of 5 processes): " +
+          "  ".join(f"{k} {min(p[k] for p in parts):.1f}" for k in parts[0]))
 
+
+def _children_cpu() -> float:
+    """CPU seconds (user + sys) used so far by this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+# Times the parts of a `graphstudio --run` in one process, as CPU time (a shared machine's waits left out).
+_START_PARTS = """
+import io, json, sys, time, contextlib
+c = [time.process_time()]
+import numpy
+c.append(time.process_time())
+import graphstudio.engine
+c.append(time.process_time())
+from graphstudio import cli
+from graphstudio.program import compiler, report, runner
+c.append(time.process_time())
+with contextlib.redirect_stdout(io.StringIO()):
+    cli.main(["--run", sys.argv[1]])
+c.append(time.process_time())
+names = ["import numpy", "import graphstudio.engine", "import cli + program", "load, compile, run, print"]
+print(json.dumps({n: (b - a) * 1e3 for n, a, b in zip(names, c, c[1:])}))
+"""
+
+SECTIONS = {"compile": compile_rows, "runner": runner_rows, "process": process_rows}
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

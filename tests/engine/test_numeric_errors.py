@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import graphstudio.engine as gs
@@ -91,3 +92,15 @@ def test_the_runner_fails_one_line_on_whole_division_by_zero(tmp_path, capsys):
     path.write_text(json.dumps({"graphstudio": 1, "nodes": nodes}))
     assert main(["--run", str(path)]) == 1
     assert capsys.readouterr().err.splitlines() == [f"{path}: node 'q' (remainder): ZeroDivisionError"]
+
+
+@needs_torch
+def test_relu_keeps_nan_and_negative_zero_and_passes_the_gradient_of_nan_as_pytorch():
+    values = [float("nan"), -1.0, 2.0, -0.0, 0.0]
+    x, tx = gs.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    y, ty = gs.relu(x), torch.relu(tx)
+    y.backward(gs.ones(5))
+    ty.backward(torch.ones(5))
+    assert str(y.detach().numpy().tolist()) == str(ty.detach().numpy().tolist())
+    assert np.signbit(y.detach().numpy()).tolist() == torch.signbit(ty).tolist()
+    assert x.grad.tolist() == tx.grad.tolist()

@@ -31,8 +31,9 @@ def backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = Non
     edge = self._edge
     if gradient is None and inputs is None and not create_graph and edge is not None and self.array.size == 1 \
             and edge[0] is not None and type(edge[0]) is not AccumulateGrad:  # loss.backward(): the short way
-        run_backward([(edge[0], edge[1], self._be.xp.ones(self.array.shape, dtype=self.array.dtype))],
-                     bool(retain_graph))
+        arr, xp = self.array, self._be.xp
+        seed = xp.asarray(1, dtype=arr.dtype) if arr.ndim == 0 else xp.ones(arr.shape, dtype=arr.dtype)
+        run_backward([(edge[0], edge[1], seed)], bool(retain_graph))
     else:
         autograd.backward([self], None if gradient is None else [gradient], retain_graph, create_graph, inputs)
     if listener is not None:
@@ -98,7 +99,7 @@ def _bind() -> None:
         setattr(Tensor, name, method)
     for name, fn in op_functions.FUNCTIONS.items():
         if "Tensor" in REGISTRY[name].namespaces and name not in Tensor.__dict__:
-            setattr(Tensor, name, op_functions.make_method(fn))
+            setattr(Tensor, name, fn)
     for name, method in op_functions.operators().items():
         setattr(Tensor, name, method)
     for name, fn in op_functions.FUNCTIONS.items():
@@ -107,7 +108,7 @@ def _bind() -> None:
             if "torch" in op.namespaces:
                 op_functions.TORCH_FUNCTIONS.setdefault(alias, fn)
             if "Tensor" in op.namespaces and alias not in Tensor.__dict__:
-                setattr(Tensor, alias, op_functions.make_method(fn))
+                setattr(Tensor, alias, fn)
     op_functions.TORCH_FUNCTIONS.update(functions.TORCH)
     for name, fn in list(op_functions.TORCH_FUNCTIONS.items()):
         op_functions.TORCH_FUNCTIONS[name] = functions.with_out(name, fn)

@@ -8,7 +8,7 @@ to calls that succeed.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from . import dtypes, recording
 from .grad_graph import grad_mode, note_saved
@@ -69,7 +69,8 @@ def records(op: type[Op], name: str | None, out_dtype: Any, be: Any, input_needs
     """Whether an op call joins the autograd graph, as PyTorch decides: an input requiring grad, grad
     mode on, an op with a grad_fn, and a floating-point result (whole numbers carry no gradient).
 
-    The one rule for every entry point (`unary`, `binary`, `apply`)."""
+    The one rule for every entry point: `apply` asks it per call; the short paths (`unary_path`,
+    `binary_path`) decide its op part once and test the rest inline, in this order."""
     return (input_needs_grad and grad_mode.enabled and name is not None and op.differentiable
             and out_dtype in be.floats)
 
@@ -90,31 +91,62 @@ def _float_array(t: Tensor) -> Any:
 
 
 def unary(op: type[Op], a: Tensor) -> Tensor:
-    be = a._be
-    x = a.array
-    if op.cast == "float" and not dtypes_of(be, x).is_floating_point:
-        x = _float_array(a)
-    ctx = op.node_cls()
-    ctx.xp, ctx.saved = be.xp, ()  # forward replaces `saved` with what its backward needs
-    try:
-        out = op.forward(ctx, x)
-    except (ValueError, TypeError, IndexError) as e:
-        raise _explain(op, (a,), {}, e) from None
-    if out is a.array and op.returns_input:
-        return a
-    if records(op, op.grad_fn, out.dtype, be, a.requires_grad):
-        ctx.next_functions = (a._edge or a._leaf_edge(),)
-        ctx.needs = (True,)
-        if ctx.saved:
-            note_saved(ctx)
-        ctx.shape = out.shape
-        ctx.dtype = out.dtype
-        result = wrap(out, be, (ctx, 0))
-    else:
-        result = _unrecorded(op, out, be, (a,))
-    if recording.observer is not None:
-        recording.observer.op(op, (a,), {}, result)
-    return result
+    """`op(a)` on the short path (see `unary_path`)."""
+    path = _UNARY.get(op)
+    if path is None:
+        path = unary_path(op)
+    return path(a)
+
+
+_UNARY: dict[type[Op], Callable] = {}
+_BINARY: dict[type[Op], Callable] = {}
+
+
+def unary_path(op: type[Op]) -> Callable[[Tensor], Tensor]:
+    """The short path of a one-input op with no params, made once per op: what it reads of the op
+    (forward, node class, cast, whether it records) is looked up here rather than on every call."""
+    path = _UNARY.get(op)
+    if path is not None:
+        return path
+    forward, node_cls, to_float = op.forward, op.node_cls, op.cast == "float"
+    recordable = op.grad_fn is not None and op.differentiable  # with `records`' per-call conditions
+    returns_input = op.returns_input
+
+    def path(input: Tensor) -> Tensor:
+        a = input
+        be = a._be
+        x = a.array
+        if to_float and not be.from_dtype[x.dtype].is_floating_point:
+            x = _float_array(a)
+        ctx = node_cls()
+        ctx.xp, ctx.saved = be.xp, ()  # forward replaces `saved` with what its backward needs
+        try:
+            out = forward(ctx, x)
+        except (ValueError, TypeError, IndexError) as e:
+            raise _explain(op, (a,), {}, e) from None
+        if returns_input and out is a.array:
+            return a
+        if recordable and a.requires_grad and grad_mode.enabled and (dt := out.dtype) in be.floats:
+            ctx.next_functions = (a._edge or a._leaf_edge(),)
+            ctx.needs = _NEEDS_ONE
+            if ctx.saved:
+                note_saved(ctx)
+            ctx.shape = out.shape
+            ctx.dtype = dt
+            result = wrap(out, be, (ctx, 0))
+        else:
+            result = _unrecorded(op, out, be, (a,))
+        if recording.observer is not None:
+            recording.observer.op(op, (a,), {}, result)
+        return result
+
+    _UNARY[op] = path
+    return path
+
+
+# `ctx.needs` of the short paths, shared rather than made per call (indexed by requires_grad: False, True)
+_NEEDS_ONE = (True,)
+_NEEDS_TWO = (((False, False), (False, True)), ((True, False), (True, True)))
 
 
 def _heard(op: type[Op], args: tuple, params: dict, result: Any) -> Any:
@@ -129,57 +161,86 @@ def dtypes_of(be: Any, arr: Any) -> dtypes.dtype:
 
 
 def binary(op: type[Op], a: Any, b: Any) -> Tensor:
-    """`a op b` where at least one side is a Tensor and the other may be a Python number."""
-    number_input = not isinstance(a, Tensor)
-    if number_input:
-        a = _as_operand(a, b)
-    if not op.bool_operands and _any_bool((a, b)):
-        raise _explain(op, (a, b), {}, TypeError(f"{op.name} of a bool operand"))
-    be = a._be
-    x = a.array
-    if isinstance(b, Tensor):
-        if b._be is not be:
-            raise _device_mismatch(a, b)
-        y = b.array
-        needs_b = b.requires_grad
-        if x.dtype != y.dtype and op.cast:
-            x, y = _promote_pair(a, b)
-        ctx = op.node_cls_number() if number_input and op.node_cls_number else op.node_cls_b()
-    elif isinstance(b, _Number):
-        y = b
-        needs_b = False
-        if op.cast:
-            x, y = _with_scalar(be, x, b)
-        ctx = op.node_cls()
-    else:
-        return NotImplemented
-    ctx.xp, ctx.saved = be.xp, ()  # forward replaces `saved` with what its backward needs
-    try:
-        out = op.forward(ctx, x, y)
-    except (ValueError, TypeError, IndexError) as e:
-        raise _explain(op, (a, b), {}, e) from None
-    needs_a = a.requires_grad
-    if records(op, op.grad_fn, out.dtype, be, needs_a or needs_b):
-        edge_a = (a._edge or a._leaf_edge()) if needs_a else NO_EDGE
-        if not op.derivative or number_input and op.node_cls_number:  # edges to the inputs requiring grad
-            ctx.next_functions = ((edge_a, _edge(b)) if needs_a and needs_b else (edge_a,) if needs_a else (_edge(b),))
-            ctx.needs = (needs_a, needs_b)
-        elif op.number_edge or isinstance(b, Tensor):
-            ctx.next_functions = (edge_a, (b._edge or b._leaf_edge()) if needs_b else NO_EDGE)
-            ctx.needs = (needs_a, needs_b)
-        else:  # PyTorch's overload for a Python number has one input
-            ctx.next_functions = (edge_a,)
-            ctx.needs = (needs_a, False)
-        if ctx.saved:
-            note_saved(ctx)
-        ctx.shape = out.shape
-        ctx.dtype = out.dtype
-        result = wrap(out, be, (ctx, 0))
-    else:
-        result = _unrecorded(op, out, be, (a, b))
-    if recording.observer is not None:
-        recording.observer.op(op, (a, b), {}, result)
-    return result
+    """`a op b` on the short path (see `binary_path`)."""
+    path = _BINARY.get(op)
+    if path is None:
+        path = binary_path(op)
+    return path(a, b)
+
+
+def binary_path(op: type[Op]) -> Callable[[Any, Any], Tensor]:
+    """The short path of a two-input op with no params (`a op b`, at least one side a Tensor and the
+    other maybe a Python number), made once per op: what it reads of the op is looked up here rather
+    than on every call. `records` states the rule it follows."""
+    path = _BINARY.get(op)
+    if path is not None:
+        return path
+    forward, cast = op.forward, op.cast
+    node_scalar, node_tensor, node_number = op.node_cls, op.node_cls_b, op.node_cls_number
+    refuse_bool = not op.bool_operands
+    recordable = op.grad_fn is not None and op.differentiable
+    # which inputs get an edge: those requiring grad (no derivative, or a number on the left with its own
+    # node), both (a number on the right keeps one: NO_EDGE), or the tensor only (PyTorch's number overload)
+    edges_needed_only = not op.derivative
+    number_edge = op.number_edge
+
+    def path(input: Any, other: Any) -> Tensor:
+        a, b = input, other
+        number_input = not isinstance(a, Tensor)
+        if number_input:
+            a = _as_operand(a, b)
+        if refuse_bool and _any_bool((a, b)):
+            raise _explain(op, (a, b), {}, TypeError(f"{op.name} of a bool operand"))
+        be = a._be
+        x = a.array
+        b_tensor = isinstance(b, Tensor)
+        if b_tensor:
+            if b._be is not be:
+                raise _device_mismatch(a, b)
+            y = b.array
+            needs_b = b.requires_grad
+            if cast and x.dtype is not y.dtype and x.dtype != y.dtype:
+                x, y = _promote_pair(a, b)
+            ctx = node_number() if number_input and node_number else node_tensor()
+        elif isinstance(b, _Number):
+            y = b
+            needs_b = False
+            if cast:
+                x, y = _with_scalar(be, x, b)
+            ctx = node_scalar()
+        else:
+            return NotImplemented
+        ctx.xp, ctx.saved = be.xp, ()  # forward replaces `saved` with what its backward needs
+        try:
+            out = forward(ctx, x, y)
+        except (ValueError, TypeError, IndexError) as e:
+            raise _explain(op, (a, b), {}, e) from None
+        needs_a = a.requires_grad
+        if recordable and (needs_a or needs_b) and grad_mode.enabled and (dt := out.dtype) in be.floats:
+            edge_a = (a._edge or a._leaf_edge()) if needs_a else NO_EDGE
+            if edges_needed_only or number_input and node_number:
+                ctx.next_functions = ((edge_a, _edge(b)) if needs_a and needs_b else (edge_a,) if needs_a
+                                      else (_edge(b),))
+                ctx.needs = _NEEDS_TWO[needs_a][needs_b]
+            elif number_edge or b_tensor:
+                ctx.next_functions = (edge_a, (b._edge or b._leaf_edge()) if needs_b else NO_EDGE)
+                ctx.needs = _NEEDS_TWO[needs_a][needs_b]
+            else:
+                ctx.next_functions = (edge_a,)
+                ctx.needs = _NEEDS_TWO[needs_a][False]
+            if ctx.saved:
+                note_saved(ctx)
+            ctx.shape = out.shape
+            ctx.dtype = dt
+            result = wrap(out, be, (ctx, 0))
+        else:
+            result = _unrecorded(op, out, be, (a, b))
+        if recording.observer is not None:
+            recording.observer.op(op, (a, b), {}, result)
+        return result
+
+    _BINARY[op] = path
+    return path
 
 
 def _with_scalar(be: Any, x: Any, value: Any) -> tuple[Any, Any]:
@@ -228,17 +289,21 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     (every param at its default: `default_plan`).
     """
     tensors = [a for a in args if isinstance(a, Tensor)]
-    if len(tensors) != len(args):
+    only_tensors = len(tensors) == len(args)
+    if not only_tensors:
         tensors = [t for a in args for t in (a if isinstance(a, (list, tuple)) else (a,)) if isinstance(t, Tensor)]
     if not tensors:
         raise _explain(op, args, params, TypeError(f"{op.name}() expected at least one Tensor argument"))
     be = tensors[0]._be
+    input_needs_grad = False
     for t in tensors:
         if t._be is not be:
             raise _device_mismatch(tensors[0], t)
+        if t.requires_grad:
+            input_needs_grad = True
     if not op.bool_operands and _any_bool(args):
         raise _explain(op, args, params, TypeError(f"{op.name} of a bool operand"))
-    arrays = _cast_args(op, be, args, tensors)
+    arrays = [t.array for t in tensors] if only_tensors and op.cast is None else _cast_args(op, be, args, tensors)
     if plan is None:
         name = op.grad_fn_name(params)
         if op.grad_fn_tensor and isinstance(args[1], Tensor):
@@ -257,7 +322,7 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
         return args[0]
     be = op.output_device(params) or be
     if n_out == 1 and not isinstance(out, (list, tuple)):
-        if records(op, name, out.dtype, be, any(t.requires_grad for t in tensors)):
+        if records(op, name, out.dtype, be, input_needs_grad):
             _link(ctx, op, args)
             ctx.shape, ctx.dtype = out.shape, out.dtype
             return _heard(op, args, params, wrap(out, be, (ctx, 0)))
@@ -267,7 +332,7 @@ def apply(op: type[Op], args: tuple, params: dict, plan: tuple | None = None) ->
     if type(ctx) is not multi:  # the count may depend on the input's size (split); same slots, so re-class
         ctx.__class__ = multi
     floating = [o for o in out if be.from_dtype[o.dtype].is_floating_point]
-    if not (floating and records(op, name, floating[0].dtype, be, any(t.requires_grad for t in tensors))):
+    if not (floating and records(op, name, floating[0].dtype, be, input_needs_grad)):
         return _heard(op, args, params, tuple(_unrecorded(op, o, be, tensors) for o in out))
     _link(ctx, op, args)
     ctx.shape = tuple(o.shape for o in out)

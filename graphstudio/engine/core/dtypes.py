@@ -46,6 +46,9 @@ def from_name(name: "str | dtype | None") -> dtype | None:
     """`"float32"`, `"torch.float32"` or a dtype → dtype; raises ValueError naming the choices."""
     if name is None or isinstance(name, dtype):
         return name
+    known = DTYPES.get(name) if isinstance(name, str) else None
+    if known is not None:  # the usual spelling, as files and the editor write it
+        return known
     key = str(name).removeprefix("torch.")
     key = {"float": "float32", "double": "float64", "long": "int64", "int": "int32"}.get(key, key)
     if key not in DTYPES:

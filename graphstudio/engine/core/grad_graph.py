@@ -12,8 +12,7 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
-from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .dtypes import DTYPES
 
@@ -165,18 +164,21 @@ def _fit(grad: Any, node: Node, index: int | None = None, xp: Any = None) -> Any
 
 
 def _dependencies(roots: Iterable[Node]) -> dict[Node, int]:
-    """For every node reachable from the roots, how many edges point into it (iteratively)."""
+    """For every node reachable from the roots, how many edges point into it (iteratively; a node's
+    first count is also what marks it as found)."""
     deps: dict[Node, int] = {}
     stack = list(roots)
-    seen = set(stack)
+    push = stack.append
     while stack:
         for nxt, _ in stack.pop().next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+            count = deps.get(nxt)
+            if count is None:
+                deps[nxt] = 1
+                push(nxt)
+            else:
+                deps[nxt] = count + 1
     return deps
 
 
@@ -214,16 +216,19 @@ def run_backward(
         _propagate(roots, retain_graph, capture, grad_mode.edge_log if edge_log is None else edge_log)
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
+class gc_paused:
     """The cyclic garbage collector off for a block that builds or walks a large acyclic structure:
-    collections it triggers would rescan every live object, again and again as the structure grows."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
+    collections it triggers would rescan every live object, again and again as the structure grows.
+    (A class rather than a generator: every backward pass enters one, most of them on small graphs.)"""
+
+    __slots__ = ("collecting",)
+
+    def __enter__(self) -> None:
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.collecting:
             gc.enable()
 
 
@@ -233,20 +238,21 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
     """`graph`: (vjp over Tensors, backend → its namespace) when the pass builds a graph, else None."""
     retained = _RETAINED if _RETAINED.data else None
     hooks = _HOOKS if _HOOKS.data else None
+    # `ready`: (node, its summed gradient) pairs whose every incoming edge has been walked; `buffers`: the
+    # partial sums of nodes that still wait on other edges (a node with one incoming edge never waits)
     buffers: dict[Node, Any] = {}
     if len(roots) == 1 and not roots[0][0].multi:  # the usual loss.backward(): one scalar root
         node, _, grad = roots[0]
         deps = _dependencies((node,))
-        buffers[node] = grad
-        ready = [node] if node not in deps else []
+        ready = [(node, grad)] if node not in deps else []
     else:
         deps = _dependencies({r[0] for r in roots})
         for node, nr, grad in roots:
             _accumulate(buffers, node, nr, grad)
-        ready = [node for node in {r[0]: None for r in roots} if deps.get(node, 0) == 0]
+        ready = [(node, buffers.pop(node)) for node in {r[0]: None for r in roots} if deps.get(node, 0) == 0]
+    push = ready.append
     while ready:
-        node = ready.pop()
-        grad = buffers.pop(node)
+        node, grad = ready.pop()
         if hooks is not None and node in hooks:
             grad = _run_hooks(node, grad)
         if retained is not None and node in retained:
@@ -268,15 +274,22 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             grads = node.vjp(filled(node, grad) if node.multi else grad)
         if not retain_graph and saved:
             node.saved = None
-        for i, ((nxt, nr), g) in enumerate(zip(node.next_functions, grads)):
+        i = -1
+        for (nxt, nr), g in zip(node.next_functions, grads):
+            i += 1
             if nxt is None:
                 continue
+            left = deps[nxt] - 1
             if g is not None:
                 if not nxt.multi:
-                    if g.shape != nxt.shape or g.dtype != nxt.dtype:
+                    if g.shape != nxt.shape or g.dtype is not nxt.dtype and g.dtype != nxt.dtype:
                         g = _fit(g, nxt, None, graph and graph[1](g._be))
                     if edge_log is not None:
                         edge_log += (node, i, g)
+                    if left == 0:
+                        prev = buffers.pop(nxt, None) if buffers else None
+                        push((nxt, g if prev is None else prev + g))
+                        continue
                     prev = buffers.get(nxt)
                     buffers[nxt] = g if prev is None else prev + g
                 else:
@@ -284,11 +297,10 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
                     if edge_log is not None:
                         edge_log += (node, i, g)
                     _accumulate(buffers, nxt, nr, g)
-            left = deps[nxt] - 1
             deps[nxt] = left
             if left == 0:
                 if nxt in buffers:
-                    ready.append(nxt)
+                    push((nxt, buffers.pop(nxt)))
                 else:  # every gradient towards it was None (e.g. only through integer outputs)
                     _skip(nxt, deps, buffers, ready)
 
@@ -308,7 +320,10 @@ def _skip(node: Node, deps: dict, buffers: dict, ready: list) -> None:
                 continue
             deps[nxt] -= 1
             if deps[nxt] == 0:
-                (ready.append if nxt in buffers else stack.append)(nxt)
+                if nxt in buffers:
+                    ready.append((nxt, buffers.pop(nxt)))
+                else:
+                    stack.append(nxt)
 
 
 def _accumulate(buffers: dict, node: Node, nr: int, grad: Any) -> None:
@@ -323,7 +338,7 @@ def _accumulate(buffers: dict, node: Node, nr: int, grad: Any) -> None:
 
 
 def _accumulate_into_leaf(node: AccumulateGrad, grad: Any) -> None:
-    leaf = node.variable
+    leaf = node._variable()
     if leaf is None:
         return
     leaf._accumulate_grad(grad)

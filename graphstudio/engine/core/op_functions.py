@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from . import dtypes
 from . import ops  # noqa: F401  (fills the registry the functions are made from)
-from .dispatch import apply, binary, default_plan, unary
+from .dispatch import apply, binary, binary_path, default_plan, unary, unary_path
 from .registry import PARAM_TYPES, REGISTRY, Op
 from .tensor import Tensor
 
@@ -110,23 +110,27 @@ def _numpy_names(op: type[Op], kwargs: dict) -> dict:
 
 
 def make_function(op: type[Op]) -> Callable:
+    """`torch.<op>` and `Tensor.<op>` alike: a plain function, so that as a method it binds the tensor as
+    its first argument with nothing in between (`x.relu()` is `relu(x)`)."""
     fast = fast_path(op)
-    if fast is not None and not op.params:
-        if len(op.inputs) == 1:
-            def fn(input: Tensor) -> Tensor:
-                return fast(op, input)
-        else:
-            def fn(input: Any, other: Any) -> Tensor:  # type: ignore[misc]
-                return fast(op, input, other)
+    short = None if fast is None else unary_path(op) if fast is unary else binary_path(op)
+    if short is not None and not op.params:  # the short path itself, its parameters named as PyTorch's
+        fn = short
     else:
         other_op = REGISTRY.get(getattr(op, "other_op", ""))
         n_ports = -1 if any(p.required for p in op.params) else len(op.inputs)  # -1: always bind (and check)
 
+        plan = None  # default_plan(op), looked up on the first call with every param at its default
+
         def fn(*args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
+            nonlocal plan
             if not kwargs and len(args) == n_ports:  # every param at its default: x.sum(), x.mean()
-                if fast is not None:
-                    return fast(op, *args)
-                return _named(op, op._defaults, apply(op, args, op.defaults(), default_plan(op)))
+                if short is not None:
+                    return short(*args)
+                if plan is None:
+                    plan = default_plan(op)
+                out = apply(op, args, op.defaults(), plan)
+                return out if type(out) is not tuple else _named(op, op._defaults, out)
             if other_op is not None and any(isinstance(v, Tensor) for v in (*args[1:], *kwargs.values())):
                 inputs, params = bind(other_op, args, kwargs)  # max(a, b), clamp(x, min=t)
                 return call(other_op, inputs, params)
@@ -163,15 +167,6 @@ def _return_type(name: str, fields: tuple) -> type:
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__})
 
 
-def make_method(fn: Callable) -> Callable:
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
-        return fn(self, *args, **kwargs)
-
-    method.__name__ = fn.__name__
-    method.__doc__ = fn.__doc__
-    return method
-
-
 FUNCTIONS: dict[str, Callable] = {}   # every op as a function (nn.functional picks from these)
 TORCH_FUNCTIONS: dict[str, Callable] = {}  # those in the "torch" namespace (torch.mm, not torch.contiguous)
 
@@ -190,21 +185,22 @@ def operators() -> dict[str, Callable]:
             return apply(o, (self, other), {})
         return method
 
+    add_, mul_ = binary_path(add), binary_path(mul)
     return {
-        "__add__": lambda a, b: binary(add, a, b), "__radd__": lambda a, b: binary(add, a, b),
-        "__sub__": lambda a, b: binary(sub, a, b), "__rsub__": lambda a, b: binary(op["rsub"], a, b),
-        "__mul__": lambda a, b: binary(mul, a, b), "__rmul__": lambda a, b: binary(mul, a, b),
-        "__truediv__": lambda a, b: binary(div, a, b), "__rtruediv__": _reflected_div(div, op["mul"], op["reciprocal"]),
-        "__pow__": lambda a, b: binary(pow_, a, b), "__rpow__": lambda a, b: binary(pow_, b, a),
-        "__matmul__": lambda a, b: binary(matmul, a, b), "__rmatmul__": lambda a, b: binary(matmul, b, a),
-        "__floordiv__": lambda a, b: binary(fdiv, a, b), "__rfloordiv__": lambda a, b: binary(fdiv, b, a),
-        "__mod__": lambda a, b: binary(rem, a, b), "__rmod__": lambda a, b: binary(rem, b, a),
-        "__and__": lambda a, b: binary(and_, a, b), "__rand__": lambda a, b: binary(and_, a, b),
-        "__or__": lambda a, b: binary(or_, a, b), "__ror__": lambda a, b: binary(or_, a, b),
-        "__xor__": lambda a, b: binary(xor, a, b), "__rxor__": lambda a, b: binary(xor, a, b),
-        "__invert__": lambda a: unary(invert, a),
-        "__neg__": lambda a: unary(neg, a), "__pos__": lambda a: a,
-        "__abs__": lambda a: unary(op["abs"], a),
+        "__add__": add_, "__radd__": add_,
+        "__sub__": binary_path(sub), "__rsub__": binary_path(op["rsub"]),
+        "__mul__": mul_, "__rmul__": mul_,
+        "__truediv__": binary_path(div), "__rtruediv__": _reflected_div(div, op["mul"], op["reciprocal"]),
+        "__pow__": binary_path(pow_), "__rpow__": lambda a, b: binary(pow_, b, a),
+        "__matmul__": binary_path(matmul), "__rmatmul__": lambda a, b: binary(matmul, b, a),
+        "__floordiv__": binary_path(fdiv), "__rfloordiv__": lambda a, b: binary(fdiv, b, a),
+        "__mod__": binary_path(rem), "__rmod__": lambda a, b: binary(rem, b, a),
+        "__and__": binary_path(and_), "__rand__": binary_path(and_),
+        "__or__": binary_path(or_), "__ror__": binary_path(or_),
+        "__xor__": binary_path(xor), "__rxor__": binary_path(xor),
+        "__invert__": unary_path(invert),
+        "__neg__": unary_path(neg), "__pos__": lambda a: a,
+        "__abs__": unary_path(op["abs"]),
         "__eq__": compare(op["eq"]), "__ne__": compare(op["ne"]), "__lt__": compare(op["lt"]),
         "__le__": compare(op["le"]), "__gt__": compare(op["gt"]), "__ge__": compare(op["ge"]),
     }

@@ -663,6 +663,11 @@ def parse_size(size: tuple) -> tuple[int, ...]:
     """`zeros(2, 3)`, `zeros((2, 3))`, `zeros([2, 3])` and `zeros(torch.Size([2, 3]))` all mean (2, 3)."""
     if len(size) == 1 and isinstance(size[0], (list, tuple)):
         size = tuple(size[0])
+    for s in size:  # the usual case, plain non-negative ints, checked without building a list
+        if s.__class__ is not int or s < 0:
+            break
+    else:
+        return tuple(size)
     out = []
     for s in size:
         if isinstance(s, bool) or not isinstance(s, (int, np.integer)) and not hasattr(s, "__index__"):

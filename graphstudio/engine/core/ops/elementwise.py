@@ -623,7 +623,7 @@ class Relu(Unary):
 
     def forward(ctx, a):
         xp = ctx.xp
-        out = xp.where(a > 0, a, xp.zeros_like(a))
+        out = xp.where(a < 0, xp.zeros_like(a), a)  # as PyTorch: nan stays nan, -0.0 stays -0.0
         ctx.saved = (out,)
         return out
 
@@ -631,9 +631,9 @@ class Relu(Unary):
 
     def backward(ctx, g):
         out = ctx.saved[0]
-        # `out * 0` (0 wherever the mask is off), not zeros: in a graph-building pass the gradient then
-        # depends on the output and requires grad, as PyTorch's threshold_backward
-        return (ctx.xp.where(out > 0, g, out * 0),)
+        # PyTorch's threshold_backward: 0 where out <= 0, else G (so a nan passes G on). `out * 0`, not
+        # zeros: in a graph-building pass the gradient then depends on the output and requires grad
+        return (ctx.xp.where(out <= 0, out * 0, g),)
 
 
 @register
