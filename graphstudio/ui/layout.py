@@ -15,11 +15,11 @@ from graphstudio.document import Document
 
 from . import graph
 
-NODE_WIDTH = 144.0  # the id and op, and an input's name beside its output's shape, at TEXT_PT
+NODE_WIDTH = 140.0  # the id and op, and an input's name beside its output's shape, at TEXT_PT (a whole number of placement.RES)
 HEADER = 28.0
 ROW = 30.0
 PAD = 6.0
-H_GAP = 116.0   # room for a value card between two columns (with the ports and a margin)
+H_GAP = 120.0   # room for a value card between two columns (with the ports and a margin)
 V_GAP = 60.0    # room under a box for its autograd badge (22) and a sum (20), above the next for its flags (16)
 GRID = 20.0
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from graphstudio.document import Document, Node
 from graphstudio.ui import theme
 from graphstudio.ui.items import NodeItem
+from graphstudio.ui.layout import HEADER, NODE_WIDTH
 from graphstudio.ui.palette import op_mime
 
 
@@ -220,7 +221,7 @@ def test_tab_search_adds_op_at_cursor(window, qtbot):
     assert popup.list.item(0).data(Qt.ItemDataRole.UserRole) == "sigmoid"
     popup.accept_current()
     node = window.model.doc.node("sigmoid")
-    assert abs(node.pos[0] + 92 - 100) <= 20 and abs(node.pos[1] + 15 - 60) <= 20
+    assert abs(node.pos[0] + NODE_WIDTH / 2 - 100) <= 20 and abs(node.pos[1] + HEADER / 2 - 60) <= 20  # centred, snapped
 
 
 def test_items_follow_undo_of_every_edit(window, chain_doc):

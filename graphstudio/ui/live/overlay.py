@@ -62,7 +62,7 @@ def _gone(item: Any) -> bool:
 #: A tensor used this many times or more gets one card at its output (value and summed gradient);
 #: the cards of its uses are shown only where there is room right beside their wires.
 FANOUT = 3
-WIRE_ANCHORS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)   # where along a wire its card may hang, best first
+WIRE_ANCHORS = (0.5, 0.3, 0.7, 0.4, 0.6, 0.2, 0.8)   # where along a wire its card may hang, best first
 USE_ANCHORS = (0.75, 0.85)       # a fan-out use's card: near the node it feeds
 USE_REACH = 2
 RESULT_REACH = 18                # a result card goes further to find room: it must be seen

@@ -23,14 +23,15 @@ import numpy as np
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
 GAP = 4.0          # between a card and anything else
-RES = 4.0          # side of the canvas squares free space is reckoned in: the layout's grid is made of them
+RES = 5.0          # side of the canvas squares free space is reckoned in: the layout's grid is made of them
 STEP = 14.0        # between two candidate offsets
 WIRE = "wire"      # a card beside a wire: above or under it, centred on the anchor
 PORT = "port"      # a card at an output port: to its right
 PORT_CLEAR = 20.0  # from an output port to its card: past the port and the box's margin
-FIRST = 48         # candidates tried before the rest of a card's reach
+FIRST = 128         # candidates tried before the rest of a card's reach
 APART = 4.0        # a step off what a card describes costs this many steps along it (see offsets)
 LATER_ANCHOR = 2.0  # what each anchor after a card's first costs, as a distance
+FULL_ANCHORS = 3   # a card's first anchors offer spots all round; the others only spots touching their wire
 
 
 class Card(NamedTuple):
@@ -51,12 +52,13 @@ def offsets(width: float, height: float, style: str, reach: int, anchors: int) -
     along it, and only then moves up or down, away from it: sliding keeps it touching its wire,
     moving away gives it a stem (see panels.STEM_MIN), so a step away costs APART steps of sliding
     and a card rather hangs from a later anchor (a little further along its wire, LATER_ANCHOR
-    each) than a step off its wire's middle. At a port it sits right of the port, centred on it,
-    then moves down, up and right."""
+    each) than a step off its wire's middle; anchors after the first FULL_ANCHORS offer only the
+    spots touching their wire. At a port it sits right of the port, centred on it, then moves
+    down, up and right."""
     out: list[tuple[float, int, float, float]] = []
     for a in range(anchors):
         for i in range(-reach, reach + 1):
-            for j in range(0, reach + 1):
+            for j in range(0, reach + 1 if a < FULL_ANCHORS else 1):
                 dx, dy = i * STEP, j * STEP
                 if style == PORT:
                     if i >= 0:
@@ -83,6 +85,7 @@ class _Occupancy:
         self.left, self.top = left, top
         self.grid = np.zeros((int((bottom - top) / RES) + 2, int((right - left) / RES) + 2), np.uint8)
         self._fits: dict[tuple[int, int], np.ndarray] = {}
+        self._across: dict[int, np.ndarray] = {}  # cols → a square in grid[i, j:j + cols] is taken
 
     def take(self, r: Rect) -> None:
         i0, j0 = int((r[1] - GAP - self.top) // RES), int((r[0] - GAP - self.left) // RES)
@@ -90,6 +93,8 @@ class _Occupancy:
         h, w = self.grid.shape
         if i1 > 0 and j1 > 0 and i0 < h and j0 < w:
             self.grid[max(i0, 0):i1, max(j0, 0):j1] = 1
+            for cols, across in self._across.items():
+                across[max(i0, 0):i1, max(j0 - cols + 1, 0):j1] = True
             for (rows, cols), fits in self._fits.items():
                 fits[max(i0 - rows + 1, 0):i1, max(j0 - cols + 1, 0):j1] = False
 
@@ -112,10 +117,13 @@ class _Occupancy:
     def fits(self, rows: int, cols: int) -> np.ndarray:
         fits = self._fits.get((rows, cols))
         if fits is None:
-            taken = self.grid.astype(bool)
-            _spread(taken, cols, axis=1)  # taken[i, j]: a square in grid[i, j:j + cols] is taken
-            _spread(taken, rows, axis=0)
-            fits = ~taken
+            across = self._across.get(cols)
+            if across is None:  # made once per card width: most cards share theirs
+                across = self._across[cols] = self.grid.astype(bool)
+                _spread(across, cols, axis=1)
+            taken = across.copy()
+            _spread(taken, rows, axis=0)  # taken[i, j]: a square in grid[i:i + rows, j:j + cols] is taken
+            fits = np.logical_not(taken, out=taken)
             fits[-rows:, :] = False  # a card there would run off the room
             fits[:, -cols:] = False
             self._fits[(rows, cols)] = fits
