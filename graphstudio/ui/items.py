@@ -23,9 +23,9 @@ from .layout import HEADER, ROW, node_size
 from .wording import error_text
 
 PORT_RADIUS = 5.5
-TEXT_PT = 8.5  # a box's op and port names (its id is larger, the inferred shapes smaller)
+TEXT_PT = 9.75  # a box's op and port names (its id is larger, the inferred shapes smaller)
 PROBLEM_OVERHANG = 70.0  # how far a problem line may run past the box's right edge
-#: Below this scale a box's 8.5 pt text is under 4 px tall: the scene draws an overview instead
+#: Below this scale a box's TEXT_PT text is about 5 px tall: the scene draws an overview instead
 #: (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene) —
 #: for a big graph, where it is also what keeps a repaint fast. A lesson-sized graph keeps its
 #: detail (up to SMALL_GRAPH_NODES boxes: every lesson has fewer than 40), squinted at but
@@ -255,10 +255,12 @@ class NodeItem(QGraphicsRectItem):
 
     # -- geometry ---------------------------------------------------------------------------
     def _work_out_bounds(self) -> QRectF:
+        """The box with its border and the flags above it (the ports are items of their own); with a
+        problem also its badge on the corner, the selection frame round it and its first line under it."""
         w, h = self._size
-        rect = QRectF(-PORT_RADIUS - 4, -16, w + 2 * PORT_RADIUS + 14, h + 22)
-        if self.view is not None and self.view.problems:  # the first problem, written under the box
-            rect = rect.united(QRectF(0, h, w + PROBLEM_OVERHANG, 30))
+        rect = QRectF(-2, -16, w + 4, h + 18)
+        if self.view is not None and self.view.problems:
+            rect = rect.united(QRectF(-5, -10, w + 16, h + 15)).united(QRectF(0, h, w + PROBLEM_OVERHANG, 30))
         return rect
 
     def box(self) -> QRectF:
@@ -309,27 +311,31 @@ class NodeItem(QGraphicsRectItem):
         base.setPointSizeF(TEXT_PT)
         bold = QFont(base)
         bold.setBold(True)
-        bold.setPointSizeF(9.5)
+        bold.setPointSizeF(TEXT_PT + 1)
         small = QFont(base)
-        small.setPointSizeF(7.5)
+        small.setPointSizeF(8.0)
 
-        # header: id (bold) on the left, op on the right
-        fm_op = QFontMetricsF(base)
-        op_text = view.op
-        op_w = min(fm_op.horizontalAdvance(op_text) + 2, w * 0.5)
+        # header: id (bold) on the left, op on the right; when both do not fit, the id keeps its
+        # room first (the op is in the tooltip), up to 60% of it
+        fm_op, fm_id = QFontMetricsF(base), QFontMetricsF(bold)
+        room = w - 26
+        id_w = max(min(fm_id.horizontalAdvance(view.id) + 2, room * 0.6), room - fm_op.horizontalAdvance(view.op) - 2)
+        op_w = room - id_w
         painter.setFont(base)
         painter.setPen(c["muted"])
-        painter.drawText(QRectF(w - op_w - 10, 0, op_w, HEADER - 3), Qt.AlignmentFlag.AlignVCenter
-                         | Qt.AlignmentFlag.AlignRight, fm_op.elidedText(op_text, Qt.TextElideMode.ElideRight, op_w))
+        painter.drawText(QRectF(w - op_w - 8, 0, op_w, HEADER - 3), Qt.AlignmentFlag.AlignVCenter
+                         | Qt.AlignmentFlag.AlignRight, fm_op.elidedText(view.op, Qt.TextElideMode.ElideRight, op_w))
         painter.setFont(bold)
         painter.setPen(c["text"])
-        id_w = w - op_w - 28
-        painter.drawText(QRectF(10, 0, id_w, HEADER - 3), Qt.AlignmentFlag.AlignVCenter,
-                         QFontMetricsF(bold).elidedText(view.id, Qt.TextElideMode.ElideRight, id_w))
+        painter.drawText(QRectF(8, 0, id_w, HEADER - 3), Qt.AlignmentFlag.AlignVCenter,
+                         fm_id.elidedText(view.id, Qt.TextElideMode.ElideRight, id_w))
 
-        # inputs
+        # inputs: a row beside an output leaves the output's shape its room (see _spec_fit)
         fm = QFontMetricsF(base)
-        half = w / 2 - 12
+        fms = QFontMetricsF(small)
+        specs = [_spec_fit(fms, row.spec, w - 20 - min(fm.horizontalAdvance(view.inputs[i].label), w / 2 - 12) - 6
+                           if i < len(view.inputs) and not row.show_name else w - 20)
+                 for i, row in enumerate(view.outputs)]
         for i, row in enumerate(view.inputs):
             y = HEADER + i * ROW
             font = QFont(base)
@@ -337,27 +343,26 @@ class NodeItem(QGraphicsRectItem):
             painter.setFont(font)
             painter.setPen(c["literal"] if row.literal else (c["text"] if row.connected or row.optional
                                                              else c["muted"]))
-            width = half if i < len(view.outputs) else w - 20  # rows below the outputs have the full width
-            painter.drawText(QRectF(12, y, width, ROW), Qt.AlignmentFlag.AlignVCenter,
+            # rows below the outputs have the full width
+            width = w - 26 - fms.horizontalAdvance(specs[i]) if i < len(view.outputs) else w - 20
+            painter.drawText(QRectF(10, y, width, ROW), Qt.AlignmentFlag.AlignVCenter,
                              fm.elidedText(row.label, Qt.TextElideMode.ElideRight, width))
 
         # outputs: name (when several) and the inferred shape/dtype
-        fms = QFontMetricsF(small)
         for i, row in enumerate(view.outputs):
             y = HEADER + i * ROW
             spec_color = c["muted"] if row.spec == "?" else c["ok_spec"]
             if row.show_name:
                 painter.setFont(base)
                 painter.setPen(c["text"])
-                painter.drawText(QRectF(w / 2, y + 2, w / 2 - 12, ROW / 2), Qt.AlignmentFlag.AlignRight
+                painter.drawText(QRectF(w / 2, y + 1, w / 2 - 10, ROW / 2), Qt.AlignmentFlag.AlignRight
                                  | Qt.AlignmentFlag.AlignVCenter, row.name)
-                rect = QRectF(8, y + ROW / 2 - 1, w - 20, ROW / 2)
+                rect = QRectF(8, y + ROW / 2 - 1, w - 18, ROW / 2)
             else:
-                rect = QRectF(8, y, w - 20, ROW)
+                rect = QRectF(8, y, w - 18, ROW)
             painter.setFont(small)
             painter.setPen(spec_color)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             fms.elidedText(row.spec, Qt.TextElideMode.ElideLeft, rect.width()))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, specs[i])
 
         # flags as small pills above the box
         x = 6.0
@@ -388,6 +393,15 @@ class NodeItem(QGraphicsRectItem):
             painter.drawEllipse(badge)
             painter.setFont(bold)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "!")
+
+
+def _spec_fit(fm: QFontMetricsF, spec: str, width: float) -> str:
+    """An output's ``[2, 3] float32`` as it fits ``width``: whole, else the shape alone (the dtype is
+    in the port's tooltip), else the shape's end."""
+    if fm.horizontalAdvance(spec) <= width:
+        return spec
+    shape = spec.rpartition("] ")[0] + "]" if "] " in spec else spec
+    return fm.elidedText(shape, Qt.TextElideMode.ElideLeft, width)
 
 
 def _input_tip(row: InputRow) -> str:

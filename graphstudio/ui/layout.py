@@ -15,12 +15,12 @@ from graphstudio.document import Document
 
 from . import graph
 
-NODE_WIDTH = 184.0
-HEADER = 30.0
-ROW = 34.0
-PAD = 8.0
-H_GAP = 144.0   # room for a value card between two columns (with the ports and a margin)
-V_GAP = 56.0    # room under a box for its autograd badge and a sum, above the next for its flags
+NODE_WIDTH = 140.0  # the id and op, and an input's name beside its output's shape, at TEXT_PT (a whole number of placement.RES)
+HEADER = 28.0
+ROW = 30.0
+PAD = 6.0
+H_GAP = 120.0   # room for a value card between two columns (with the ports and a margin)
+V_GAP = 60.0    # room under a box for its autograd badge (22) and a sum (20), above the next for its flags (16)
 GRID = 20.0
 
 Size = tuple[float, float]
@@ -75,8 +75,13 @@ def _row_y(row: int) -> float:
 def layers(doc: Document) -> dict[str, int]:
     """Layer of each node: longest path from the sources, then each source moved right to sit just
     before its first consumer (a label tensor used only by the loss sits beside the loss, not far
-    left with a wire crossing the whole graph). Nodes on a cycle go after the rest."""
+    left with a wire crossing the whole graph). Nodes on a cycle go after the rest. A graph of
+    unconnected nodes (a gallery of creation ops) fills a few columns, wider than tall, rather
+    than one column taller than a screen."""
     ids, preds, succs = _edges(doc)
+    if all(not preds[i] and not succs[i] for i in ids):
+        rows = max(1, math.ceil(math.sqrt(len(ids) / 2)))
+        return {i: k // rows for k, i in enumerate(ids)}
     indeg = {i: len(preds[i]) for i in ids}
     ready = [i for i in ids if indeg[i] == 0]
     layer: dict[str, int] = {}

@@ -21,7 +21,8 @@ from .scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # far enough out to fit a graph of a thousand nodes
 READABLE_PX = 9.0   # a node's text is at least this tall (pixels) when a graph opens
-RESULT_ROOM = 140.0  # right of a graph: where the result cards of its last nodes go
+RESULT_ROOM = 112.0  # right of an output that feeds nothing: where its result card goes (see LiveLayer)
+MARGIN = 20.0        # round a graph as it opens
 
 
 class GraphView(QGraphicsView):
@@ -96,7 +97,7 @@ class GraphView(QGraphicsView):
         if rect.isEmpty():
             self.fit()
             return
-        rect = rect.adjusted(-40, -40, 40 + RESULT_ROOM, 40)
+        rect = rect.united(self._result_room()).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         zoom = min(max(self.zoom_level, self.readable_zoom()), 1.5)
         self.setTransform(self.transform().fromScale(zoom, zoom))
@@ -105,12 +106,23 @@ class GraphView(QGraphicsView):
             self.centerOn(rect.center())
             return
         first = [n.sceneBoundingRect() for n in self.graph_scene.nodes.values()
-                 if n.sceneBoundingRect().left() < rect.left() + 40 + NODE_WIDTH]
+                 if n.sceneBoundingRect().left() < rect.left() + MARGIN + NODE_WIDTH]
         column = QRectF()
         for r in first:
             column = column.united(r)
         y = column.center().y() if column.height() <= seen.height() else column.top() + seen.height() / 2 - 40
         self.centerOn(rect.left() + seen.width() / 2, y)
+
+    def _result_room(self) -> QRectF:
+        """Right of every output that feeds nothing, the room its result card will take."""
+        fed = {(w.wire.src, w.wire.output) for w in self.graph_scene.wires}
+        room = QRectF()
+        for node_id, node in self.graph_scene.nodes.items():
+            for k, (name, port) in enumerate(node.out_ports.items()):
+                if (node_id, name) not in fed and not (k == 0 and (node_id, None) in fed):
+                    at = port.scenePos()
+                    room = room.united(QRectF(at.x(), at.y() - 1, RESULT_ROOM, 2))
+        return room
 
     def zoom_at(self, factor: float, viewport_pos: QPointF) -> None:
         """Zoom keeping the scene point under ``viewport_pos`` where it is (zoom to cursor)."""

@@ -72,7 +72,7 @@
     </message>
     <message>
         <source>{port}: drag onto an input to connect</source>
-        <extracomment>Below this scale a box&apos;s 8.5 pt text is under 4 px tall: the scene draws an overview instead (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene) — for a big graph, where it is also what keeps a repaint fast. A lesson-sized graph keeps its detail (up to SMALL_GRAPH_NODES boxes: every lesson has fewer than 40), squinted at but readable, down to SMALL_GRAPH_OVERVIEW_LOD.</extracomment>
+        <extracomment>Below this scale a box&apos;s TEXT_PT text is about 5 px tall: the scene draws an overview instead (boxes, header stripes, problem outlines and wires in a few batched calls; see GraphScene) — for a big graph, where it is also what keeps a repaint fast. A lesson-sized graph keeps its detail (up to SMALL_GRAPH_NODES boxes: every lesson has fewer than 40), squinted at but readable, down to SMALL_GRAPH_OVERVIEW_LOD.</extracomment>
         <translation>{port}：拖到一个输入上即可连接</translation>
     </message>
     <message>

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from graphstudio.document import Document, Node
 from graphstudio.ui import theme
 from graphstudio.ui.items import NodeItem
+from graphstudio.ui.layout import HEADER, NODE_WIDTH
 from graphstudio.ui.palette import op_mime
 
 
@@ -220,7 +221,7 @@ def test_tab_search_adds_op_at_cursor(window, qtbot):
     assert popup.list.item(0).data(Qt.ItemDataRole.UserRole) == "sigmoid"
     popup.accept_current()
     node = window.model.doc.node("sigmoid")
-    assert abs(node.pos[0] + 92 - 100) <= 20 and abs(node.pos[1] + 15 - 60) <= 20
+    assert abs(node.pos[0] + NODE_WIDTH / 2 - 100) <= 20 and abs(node.pos[1] + HEADER / 2 - 60) <= 20  # centred, snapped
 
 
 def test_items_follow_undo_of_every_edit(window, chain_doc):
@@ -373,3 +374,19 @@ def test_an_output_port_tooltip_says_the_shape_the_box_prints_small(window, chai
     assert "[2, 3] float32" in port.toolTip()
     window.model.set_param("a", "shape", [4, 3])  # an edit upstream: only the shapes shown change
     assert "[4, 3] float32" in next(iter(window.scene.nodes["b"].out_ports.values())).toolTip()
+
+
+def test_an_outputs_shape_beside_an_input_name_drops_its_dtype_before_its_dims(qapp):
+    """A narrow box writes ``tensors[0]`` and ``[3, 2, 3] float32`` on one row: the dtype (in the
+    port's tooltip) goes first, then the shape's start, never the shape's end over the name."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from graphstudio.ui.items import _spec_fit
+
+    fm = QFontMetricsF(QFont())
+    spec = "[3, 2, 3] float32"
+    assert _spec_fit(fm, spec, fm.horizontalAdvance(spec)) == spec
+    assert _spec_fit(fm, spec, fm.horizontalAdvance(spec) - 1) == "[3, 2, 3]"
+    tight = _spec_fit(fm, spec, 25)
+    assert tight.endswith("3]") and fm.horizontalAdvance(tight) <= 25
+    assert _spec_fit(fm, "?", 25) == "?"

@@ -6,6 +6,7 @@ dragging nodes onto each other's cards."""
 from __future__ import annotations
 
 import json
+import math
 import random
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 
 from graphstudio.ui.items import TEXT_PT
+from graphstudio.ui.live.badges import BADGE_OVERHANG, SUM_OVERHANG
+from graphstudio.ui.live.panels import STEM_MIN
 from graphstudio.ui.mainwindow import lessons_dir
 
 LESSONS = sorted(lessons_dir().glob("*.json"))
@@ -105,10 +108,26 @@ def problems(window, live) -> list[str]:
         card = layer.results.get(key)
         if key not in fed and (card is None or not card.isVisible() or card.value is None):
             out.append(f"output {key} feeds nothing and shows no value")
+    for store, overhang in ((live.layer.sums, SUM_OVERHANG), (live.layer.badges, BADGE_OVERHANG)):
+        for key, badge in store.items():  # under its box: the cards beside the box keep their room
+            node = badge.parentItem()
+            if badge.isVisible() and badge.mapRectToParent(badge.boundingRect()).right() > node.size[0] + overhang:
+                out.append(f"the badge {badge.text!r} of {key} runs past its box")
     view = window.view
     text_px = TEXT_PT * view.logicalDpiY() / 72 * view.zoom_level
     if text_px < 9 - 1e-6:
         out.append(f"node text {text_px:.1f} px tall at the opening zoom")
+    return out
+
+
+def apart(live) -> list[str]:
+    """The wire cards shown apart from their wire, joined to it by a stem."""
+    out = []
+    for panel in live.layer.panels.values():
+        card = panel.card()  # in the panel's coordinates: its wire's point is the origin
+        near = QPointF(min(max(0.0, card.left()), card.right()), min(max(0.0, card.top()), card.bottom()))
+        if panel.isVisible() and math.hypot(near.x(), near.y()) > STEM_MIN:
+            out.append(panel.title)
     return out
 
 
@@ -149,6 +168,43 @@ def test_random_graphs_opened_without_positions(qtbot, window, live, tmp_path, s
         path.write_text(json.dumps(random_graph(seed)))
         found += run(qtbot, window, live, path)
     assert not found, "\n".join(found)
+
+
+def test_most_wire_cards_touch_their_wire(qtbot, window, live, tmp_path):
+    """On dense random graphs most cards sit right beside their wire; few hang apart on a stem."""
+    shown = stems = 0
+    for seed in range(12):
+        path = tmp_path / f"random_{seed}.json"
+        path.write_text(json.dumps(random_graph(seed)))
+        run(qtbot, window, live, path)
+        shown += sum(p.isVisible() for p in live.layer.panels.values())
+        stems += len(apart(live))
+    assert stems <= shown / 4, f"{stems} of {shown} cards hang apart from their wire"
+
+
+def test_a_card_waiting_for_its_gradient_touches_its_wire(qtbot, window, live):
+    """After Forward alone every card keeps room for the gradient Backward will bring, on its far
+    side from the wire: the value shown now sits right beside its wire."""
+    assert window.open_path(lessons_dir() / "03_autograd_basics.json", ask=False)
+    qtbot.wait(1)
+    live.forward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=20_000)
+    qtbot.wait(1)
+    assert len([p for p in live.layer.panels.values() if p.isVisible()]) >= 5
+    assert not apart(live)
+
+
+@pytest.mark.parametrize("lesson", ["08_no_grad.json", "21_linear_regression_sgd.json"])
+def test_a_five_column_lesson_opens_whole_and_readable_in_a_1366_by_768_window(qtbot, window, lesson):
+    window.resize(1366, 768)
+    qtbot.wait(1)
+    assert window.open_path(lessons_dir() / lesson, ask=False)
+    qtbot.wait(1)
+    view = window.view
+    assert view.zoom_level >= view.readable_zoom() - 1e-6
+    seen = view.visible_scene_rect()
+    cut = [i for i, n in window.scene.nodes.items() if not seen.contains(n.mapRectToScene(n.box()))]
+    assert not cut, f"{lesson}: {cut} out of view"
 
 
 def test_cards_move_to_free_space_when_nodes_are_dragged_onto_them(qtbot, window, live, tmp_path):

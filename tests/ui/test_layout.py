@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from graphstudio.document import Document, Node
 from graphstudio.ui import graph
-from graphstudio.ui.layout import GRID, H_GAP, NODE_WIDTH, layout, overlaps
+from graphstudio.ui.layout import GRID, H_GAP, NODE_WIDTH, layout, node_size, overlaps
 
 
 def _boxes(scene):
@@ -100,3 +100,13 @@ def test_every_lesson_opens_as_an_untitled_copy_without_overlaps(window):
         assert window.open_lesson(path), path
         assert window.model.path is None and path.stem in window.windowTitle()
         assert overlaps(_boxes(window.scene)) == [], path.name
+
+
+def test_unconnected_nodes_fill_a_few_columns_rather_than_one_too_tall():
+    """A gallery of creation ops (nothing wired): a grid wider than tall, in the file's order."""
+    doc = Document(nodes=[Node(f"n{i}", "ones") for i in range(9)])
+    pos = layout(doc)
+    assert overlaps([(x, y, *node_size(0, 1)) for x, y in pos.values()]) == []
+    xs, ys = sorted({x for x, _ in pos.values()}), sorted({y for _, y in pos.values()})
+    assert len(xs) == 3 and len(ys) == 3
+    assert [pos[f"n{i}"][0] for i in range(9)] == sorted(pos[f"n{i}"][0] for i in range(9))

@@ -24,6 +24,10 @@ from ..wording import error_text
 from .panels import BAD_COLOR, GRAD_COLOR, font, metrics, short
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+# How far a badge and a sum may run past their box's right edge: the gap beside the box keeps
+# room for a card (see LiveLayer._reserved).
+BADGE_OVERHANG = 4.0
+SUM_OVERHANG = 8.0
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -65,7 +69,14 @@ class NodeBadge(QGraphicsItem):
         if is_leaf:
             parts.append(tr("leaf"))
         parts.append("requires_grad" if requires_grad else tr("no grad"))
-        self.text = (f"{circled(self.order)} " if self.order else "") + " · ".join(parts)
+        order = f"{circled(self.order)} " if self.order else ""
+        # under its box: a grad_fn says requires_grad already (the tooltip says it in words)
+        forms = [order + " · ".join(parts)] + ([order + " · ".join(parts[:-1])] if grad_fn else [])
+        parent = self.parentItem()
+        room = (parent.size[0] if hasattr(parent, "size") else 0.0) + BADGE_OVERHANG - 12  # the pill's ends
+        fm = metrics(7.0)
+        self.text = next((f for f in forms if fm.horizontalAdvance(f) <= room),
+                         fm.elidedText(forms[-1], Qt.TextElideMode.ElideRight, room))
         tip = f"grad_fn = {grad_fn}\nrequires_grad = {requires_grad}\nis_leaf = {is_leaf}"
         if self.order:
             tip += "\n" + tr("Backward ran this node as number {n}: after every node that uses its output, "
@@ -120,8 +131,14 @@ class SumBadge(QGraphicsItem):
         names = " + ".join(g if len(g) <= 3 else [g[0], g[1], "…", g[-1]])
         values = [short(p) for p in parts]
         total = short(self.total)
-        readable = len(parts) <= 3 and all(len(v) <= 7 for v in values)  # the sum in numbers, when short
-        text = f"{names} = {' + '.join(values)} = {total}" if readable else f"{names} = {total}"
+        # the sum in numbers where they fit under the box, else fewer words (the tooltip has them all)
+        forms = [f"{names} = {' + '.join(values)} = {total}"] if len(parts) <= 3 else []
+        forms += [f"{names} = {total}", f"{g[0]} + … + {g[-1]} = {total}", f"Σ = {total}"]
+        parent = self.parentItem()
+        room = (parent.size[0] if hasattr(parent, "size") else 0.0) + SUM_OVERHANG - 28  # the pill's ends, its bounds' margin
+        fm = metrics(7.5, True)
+        text = next((f for f in forms if fm.horizontalAdvance(f) <= room),
+                    fm.elidedText(forms[-1], Qt.TextElideMode.ElideRight, room))
         if text == self.text:
             return
         self.text = text

@@ -22,7 +22,7 @@ from graphstudio.document.references import parse_ref, source_of
 from .. import i18n
 from ..items import NodeItem, WireItem
 from . import placement
-from .badges import ErrorMarker, NodeBadge, SumBadge
+from .badges import BADGE_OVERHANG, SUM_OVERHANG, ErrorMarker, NodeBadge, SumBadge
 from .panels import WireDash, WirePanel
 from .placement import PORT, Card, Rect
 
@@ -62,12 +62,11 @@ def _gone(item: Any) -> bool:
 #: A tensor used this many times or more gets one card at its output (value and summed gradient);
 #: the cards of its uses are shown only where there is room right beside their wires.
 FANOUT = 3
-WIRE_ANCHORS = (0.5, 0.3, 0.7)   # where along a wire its card may hang, best first
+WIRE_ANCHORS = (0.5, 0.3, 0.7, 0.4, 0.6, 0.2, 0.8)   # where along a wire its card may hang, best first
 USE_ANCHORS = (0.75, 0.85)       # a fan-out use's card: near the node it feeds
 USE_REACH = 2
 RESULT_REACH = 18                # a result card goes further to find room: it must be seen
 RESULT_FAR = 48
-SUM_OVERHANG = 30.0              # how far past its box's right edge the room kept for sums reaches
 
 
 def structure(doc: Any, retunable: Callable[[str], bool] = lambda op: False) -> list[tuple]:
@@ -163,12 +162,13 @@ class LiveLayer(QObject):
         """The room under a box kept for what a run writes there (its badge and sums), in the node's
         coordinates: the cards stay out of it before the badges arrive, so they need not move then.
 
-        A badge (``grad_fn · requires_grad``) fits under its box; only a sum may run past its right
-        edge, so only a node with sums keeps room there — the gap beside a box stays free for the
-        card of a wire that leaves it level with the box above. A badge or sum that grows past its
-        room is an obstacle itself (a child of its node) and the cards are placed again."""
+        A badge (``grad_fn · requires_grad``) fits under its box; a sum may run a little further
+        past its right edge, so a node with sums keeps a little more room there — the gap beside a
+        box stays free for the card of a wire that leaves it level with the box above. A badge or
+        sum that grows past its room is an obstacle itself (a child of its node) and the cards are
+        placed again."""
         w, h = node.size
-        return QRectF(-4, h, w + 4 + (SUM_OVERHANG if sums else 0.0), 22 + 20 * sums + 2)
+        return QRectF(-4, h, w + 4 + (SUM_OVERHANG if sums else BADGE_OVERHANG), 22 + 20 * sums + 2)
 
     def _obstacles(self) -> list[Rect]:
         """Every node box with its ports, flags, labels and badges (its children) and the room kept

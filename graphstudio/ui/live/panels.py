@@ -631,9 +631,9 @@ class WirePanel(QGraphicsItem):
             or self.width != self._laid_width
         footprint = self._footprint if keep_place else self._planned_height()
         moved_out = footprint != self._footprint or self.width != self._laid_width
-        self._footprint = footprint
-        if resized:
+        if resized or moved_out:  # (the card lies on one side of its footprint: see card)
             self.prepareGeometryChange()
+            self._footprint = footprint
             self._height = h
             self._laid_collapsed = self.collapsed
             self._laid_width = self.width
@@ -689,9 +689,19 @@ class WirePanel(QGraphicsItem):
         return self._bounds  # asked several times per paint: made once per layout
 
     def card(self) -> QRectF:
-        """The card in item coordinates: where ``set_place`` put it, else just above the item's origin."""
+        """The card in item coordinates: where ``set_place`` put it, else just above the item's origin.
+
+        Placed, it lies in the room kept for it (its footprint: with a gradient row to come) on the
+        side of that room nearest what it describes — under it when the room is above its wire — so
+        a card waiting for its gradient (or whose gradient never comes) still touches its wire,
+        and a gradient landing grows it away from the wire."""
         w, h = self.size()
-        x, y = self.offset if self.offset is not None else (-w / 2, -h - 8)
+        if self.offset is None:
+            return QRectF(-w / 2, -h - 8, w, h)
+        x, y = self.offset
+        spare = self._footprint - h
+        if spare > 0:
+            y += spare if y + self._footprint <= 0 else spare / 2 if y < 0 else 0.0
         return QRectF(x, y, w, h)
 
     def size(self, planned: bool = False) -> tuple[float, float]:
