@@ -4,7 +4,9 @@ Leaves are made once per run (`reset`) and keep their values across steps, so an
 optimizer trains them. Every step runs the ops again — a fresh dynamic autograd
 graph — then the sinks in file order. With `trace=True` each step also records,
 for the editor's animation, the value that flowed along every edge and each use's
-own gradient contribution; without it the run pays nothing for tracing.
+own gradient contribution; without it the run pays nothing for tracing. With a ``Recording``
+(time travel) the steps it wants are traced too, more lightly (what each node keeps for its
+backward is the same every step, and left out), and kept with the optimizers' state.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from .compiler import Const, Program, Ref, Step
 from .datasets import BatchLoader
 from .history import Entry, History
 from .nodes import load
+from .recording import Frame, Recording, frame_bytes, grad_norms
 
 
 class RunError(RuntimeError):
@@ -75,8 +78,10 @@ class Trace:
 
 class Runner:
     def __init__(self, program: Program, device: str | None = None, seed: int | None = None,
-                 trace: bool = False, detect_anomaly: bool = False, on_step: Callable[[Entry], None] | None = None):
-        """``on_step`` hears every step's history entry (the history itself keeps a bounded summary)."""
+                 trace: bool = False, detect_anomaly: bool = False, on_step: Callable[[Entry], None] | None = None,
+                 record_cap: int | None = None):
+        """``on_step`` hears every step's history entry (the history itself keeps a bounded summary);
+        ``record_cap``: record the steps for time travel in at most that many bytes (None: no recording)."""
         self.program = program
         self.backend = get_backend(device or program.doc.device)
         self.seed = program.doc.seed if seed is None else seed
@@ -87,6 +92,7 @@ class Runner:
         self.on_step = on_step
         self.history = History(on_step)
         self.trace: Trace | None = None  # the last step's, when tracing
+        self.record_cap = record_cap
         self.reset()
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -111,8 +117,10 @@ class Runner:
                 x, y = load(step.params, self.program.base_dir)
                 self.loaders[step.id] = BatchLoader(x, y, batch_size=step.params["batch_size"],
                                                     shuffle=step.params["shuffle"], seed=step.params["seed"])
+        self._leaf_names = {id(t): k for k, t in self.leaves.items()}
         self.optimizers = {s.id: self._optimizer(s) for s in self.program.sinks if s.op.torch_class}
         self.history = History(self.on_step)
+        self.recording = None if self.record_cap is None else Recording(self.record_cap)
         self.trace = None
 
     def _optimizer(self, sink: Step) -> optim.Optimizer | None:
@@ -163,7 +171,13 @@ class Runner:
         except Exception as e:
             assert step is not None
             raise RunError(step.id, step.op.name, str(e)) from None
-        self.trace = self._trace_forward() if self.tracing else None
+        recording = self.recording
+        if self.tracing:
+            self.trace = self._trace_forward()
+        elif recording is not None and recording.wants(len(self.history) + 1):
+            self.trace = self._trace_forward(full=False)
+        else:
+            self.trace = None
 
     @property
     def _plans(self) -> list[tuple]:
@@ -234,6 +248,20 @@ class Runner:
             assert log is not None
             self.trace.losses = losses
             self._trace_backward(log)
+        if self.recording is not None:
+            self._record()
+
+    def _record(self) -> None:
+        """The step just run, for time travel: every step's gradient norms, and a frame when traced."""
+        recording, step = self.recording, len(self.history)
+        assert recording is not None
+        host = self._host
+        recording.add_norms(step, grad_norms({k: host(t._grad.array) for k, t in self.leaves.items()
+                                              if t._grad is not None}))
+        trace = self.trace
+        if trace is not None and recording.wants(step):
+            leaves, states = self.trainable_leaves(), self.optimizer_state_copies()
+            recording.add(Frame(step, trace, leaves, states, frame_bytes(trace, leaves, states)))
 
     def _run_sink(self, sink: Step, losses: dict[str, float]) -> None:
         try:
@@ -260,15 +288,19 @@ class Runner:
             raise RunError(node_id, self.program.step(node_id).op.name, str(e)) from None
 
     # -- tracing ------------------------------------------------------------------------------------
-    def _trace_forward(self) -> Trace:
+    def _trace_forward(self, full: bool = True) -> Trace:
         """Values as they flowed. Op results are new arrays every step and nothing writes into them,
-        so they are kept as they are; only leaves (updated in place by optimizers) are copied."""
+        so they are kept as they are; only leaves (updated in place by optimizers) are copied.
+        ``full``: with each node's grad_fn name and what its backward keeps (the same every step of a
+        run, so recording leaves them out)."""
         host = self._host
         values = {k: t.array for k, t in self.values.items()}
         if host is not _same:
             values = {k: host(a) for k, a in values.items()}
         for k in self.leaves:
             values[k] = values[k].copy()
+        if not full:
+            return Trace(values, self._edge_sources)
         names = {k: (None if t.grad_fn is None else type(t.grad_fn).__name__) for k, t in self.values.items()}
         return Trace(values, self._edge_sources, {}, {}, names, saved=self._saved_records())
 
@@ -319,7 +351,8 @@ class Runner:
                 edge = edges[i]
                 if edge is not None:
                     per_edge.setdefault(edge, []).append(grad if host is _same else host(grad))  # never written later
-        self.trace.freed = {k for k, node in self._grad_nodes().items() if k in self.trace.saved and is_freed(node)}
+        if self.trace.saved:
+            self.trace.freed = {k for k, node in self._grad_nodes().items() if k in self.trace.saved and is_freed(node)}
         # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
         grads = self.trace.grads = dict.fromkeys(values)
         for k in self._grad_keys:
@@ -368,6 +401,22 @@ class Runner:
         return cache
 
     # -- the report ----------------------------------------------------------------------------------
+    def trainable_leaves(self) -> dict[str, np.ndarray]:
+        """Each leaf that requires grad, as a host copy of its value now."""
+        host = self.backend.to_numpy
+        return {k: np.array(host(t.array), copy=True) for k, t in self.leaves.items() if t.requires_grad}
+
+    def optimizer_state_copies(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """``optimizer_states`` as host copies (the optimizers update their arrays in place): optimizer
+        id → leaf id → PyTorch's name → array (``step`` an int). Read straight from each optimizer's
+        ``state`` (in its parameters' order, which is the leaves' file order): time travel copies it
+        every step."""
+        host, names = self.backend.to_numpy, self._leaf_names
+        return {opt_id: {} if opt is None else
+                {names[id(p)]: {k: int(v) if k == "step" else host(v).copy() for k, v in state.items()}
+                 for p, state in opt.state.items() if state}
+                for opt_id, opt in self.optimizers.items()}
+
     def optimizer_states(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
         """Per optimizer node id, each leaf it updates that has state yet, with that state: PyTorch's
         ``state_dict`` names, the optimizer's own arrays (``step`` a count)."""

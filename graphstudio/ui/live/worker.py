@@ -332,15 +332,12 @@ class Worker(QObject):
         history = runner.history
         new = [dict(h, loss=dict(h["loss"]) if h["loss"] else None) for h in history.since(self._sent_history)]
         self._sent_history = len(history)
-        be = runner.backend
-        leaves = {k: be.to_numpy(t.array).copy() for k, t in runner.leaves.items() if t.requires_grad}
+        leaves = runner.trainable_leaves()
         meta = {k: TensorMeta(bool(t.requires_grad), bool(t.is_leaf), t.grad_fn.name() if t.grad_fn else None)
                 for k, t in runner.values.items()}
         lrs = {k: float(o.param_groups[0]["lr"]) for k, o in runner.optimizers.items() if o is not None}
         program = runner.program
-        states = {opt_id: {leaf: {k: int(v) if k == "step" else be.to_numpy(v).copy() for k, v in state.items()}
-                           for leaf, state in per_leaf}
-                  for opt_id, per_leaf in runner.optimizer_states()} if with_trace and lrs else {}
+        states = runner.optimizer_state_copies() if with_trace and lrs else {}
         self.snapshot.emit(Snapshot(kind, serial, runner.trace.copy() if with_trace and runner.trace else None,
                                     len(history), new, leaves, meta, lrs, str(runner.backend.device), runner.edges,
                                     [s.id for s in program.steps], {s.id: s.op.name for s in program.sinks},
