@@ -103,6 +103,11 @@ class Recording:
         with self._lock:
             return list(self._frames)
 
+    def steps(self) -> list[int]:
+        """The step number of each frame kept, in order."""
+        with self._lock:
+            return [f.step for f in self._frames]
+
     def frame(self, step: int) -> Frame | None:
         """The frame of step ``step``, or None when that step is not kept."""
         with self._lock:

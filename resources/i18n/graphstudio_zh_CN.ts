@@ -266,6 +266,10 @@
         <translation>张量</translation>
     </message>
     <message>
+        <source>Time travel</source>
+        <translation>时间回溯</translation>
+    </message>
+    <message>
         <source>Chain rule</source>
         <translation>链式法则</translation>
     </message>
@@ -1284,6 +1288,54 @@
     <message>
         <source>SVG export needs QtSvg (PySide6-Addons), which is not installed; export a .png instead</source>
         <translation>导出 SVG 需要 QtSvg（PySide6-Addons），但它没有安装；请改为导出 .png</translation>
+    </message>
+    <message>
+        <source>Record up to (MB)</source>
+        <translation>记录上限（MB）</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Memory for the recorded steps. Past it every other recorded step is dropped and only every 2nd (then 4th, 8th…) step is recorded: the whole run stays, coarser.</source>
+        <translation>记录各步所用的内存。超过后，已记录的步隔一个丢弃一个，之后只记录每第 2（再到第 4、第 8……）步：整个训练过程都保留，只是更稀疏。</translation>
+    </message>
+    <message>
+        <source>Drag to see the whole canvas as it was at an earlier step</source>
+        <translation>拖动以查看整个画布在更早某一步时的样子</translation>
+    </message>
+    <message>
+        <source>‖grad‖</source>
+        <translation>‖梯度‖</translation>
+    </message>
+    <message>
+        <source>Step or Train: each step is recorded, to come back to</source>
+        <translation>单步或训练：每一步都会被记录，之后可以回看</translation>
+    </message>
+    <message>
+        <source>Showing step {step} of {count}, as it was: Step and Train go on from step {count}</source>
+        <translation>正在显示第 {step} 步（共 {count} 步）当时的样子：单步和训练仍从第 {count} 步继续</translation>
+    </message>
+    <message>
+        <source>Step {count}</source>
+        <translation>第 {count} 步</translation>
+    </message>
+    <message>
+        <source>recording is off</source>
+        <translation>记录已关闭</translation>
+    </message>
+    <message>
+        <source>one step needs {size}, more than the {cap} set for recording</source>
+        <translation>一步需要 {size}，超过了为记录设定的 {cap}</translation>
+    </message>
+    <message>
+        <source>every step recorded</source>
+        <translation>每一步都已记录</translation>
+    </message>
+    <message>
+        <source>every {n}th step recorded (the memory cap was reached)</source>
+        <translation>每 {n} 步记录一步（已达到内存上限）</translation>
     </message>
 </context>
 </TS>

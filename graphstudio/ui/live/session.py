@@ -13,6 +13,7 @@ the worker has nothing left to do *and* the animation has landed.
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections import deque
 from typing import Any
@@ -37,6 +38,7 @@ from .lossplot import LossPlot
 from .overlay import FANOUT, LiveLayer
 from .panels import WirePanel
 from .target import backward_choice
+from .timetravel import TimeTravel
 from .toolbar import LiveToolbar
 from .viewer import TensorViewer
 from .worker import MAX_RATE, LiveThread, Snapshot
@@ -64,6 +66,7 @@ class LiveSession(QObject):
         self.animate = True
         self.device = "cpu"
         self.snapshot: Snapshot | None = None        # the last one shown
+        self.latest: Snapshot | None = None          # the last one the run sent with values (time travel's end)
         self.trained: Snapshot | None = None         # the last one with trainable leaves after a step
         self.error: tuple[str, str] | None = None
         self._needs_load = True
@@ -94,7 +97,12 @@ class LiveSession(QObject):
         self.viewer = TensorViewer()
         self.loss_dock = self._dock(QT_TR_NOOP("Loss"), self.loss_plot)
         self.viewer_dock = self._dock(QT_TR_NOOP("Tensor"), self.viewer)
+        self.steps_panel = TimeTravel()
+        self.steps_dock = self._dock(QT_TR_NOOP("Time travel"), self.steps_panel)
         window.tabifyDockWidget(self.loss_dock, self.viewer_dock)
+        window.tabifyDockWidget(self.loss_dock, self.steps_dock)
+        self.steps_panel.stepChosen.connect(self.show_step)
+        self.steps_panel.capChanged.connect(self.live.worker.set_record_cap)
         window.resizeDocks([self.loss_dock], [230], Qt.Orientation.Vertical)
         self.loss_dock.raise_()
         self.chain = ChainRulePanel()
@@ -151,6 +159,7 @@ class LiveSession(QObject):
         if self.model.resets != self._resets:
             self._resets = self.model.resets
             self.viewer.clear()
+            self.steps_panel.clear()
             self.loss_plot.clear(self._optimizer_ids(), lrs)
             self.toolbar.set_optimizers(lrs)
         elif self.snapshot is None or set(lrs) != set(self.toolbar.lrs):
@@ -165,6 +174,7 @@ class LiveSession(QObject):
             self._bottom_shown = wanted
             self.loss_dock.setVisible(wanted)
             self.viewer_dock.setVisible(wanted)
+            self.steps_dock.setVisible(wanted)
             if wanted:
                 self.loss_dock.raise_()
 
@@ -278,10 +288,11 @@ class LiveSession(QObject):
 
     def _load(self) -> None:
         self._needs_load = False
-        self.snapshot = self.trained = None
+        self.snapshot = self.trained = self.latest = None
         self._landing.clear()
         self.layer.clear()
         self.loss_plot.clear(self._optimizer_ids())
+        self.steps_panel.clear()
         serial = self.live.request("load", (self.model.doc.copy(), self.model.base_dir, self.device))
         self._pending.add(serial)
 
@@ -330,7 +341,8 @@ class LiveSession(QObject):
             self._doc_device = self.model.doc.device
             self._pick_doc_device()
         self.loss_plot.clear(self._optimizer_ids())
-        self.snapshot = self.trained = None
+        self.steps_panel.clear()
+        self.snapshot = self.trained = self.latest = None
         self.explain_selection()
         self._update_buttons()
         return True
@@ -346,12 +358,15 @@ class LiveSession(QObject):
             self.layer.clear()
             self.loss_plot.clear(self._optimizer_ids())
             self.loss_plot.add([], 0, snap.lrs)
-            self.snapshot, self.trained = snap, None
+            self.steps_panel.clear()
+            self.snapshot, self.trained, self.latest = snap, None, None
             self.toolbar.set_optimizers(snap.lrs)
             self.shown.emit("reset")
             return
         if snap.new_history or snap.kind in ("step", "train", "backward"):
             self.loss_plot.add(snap.new_history, snap.step_count, snap.lrs)
+        if snap.new_norms or snap.kind in ("step", "train", "backward"):
+            self.steps_panel.update_run(snap.recording, snap.step_count, snap.new_norms)
         self.toolbar.set_optimizers(snap.lrs)
         if snap.kind in ("step", "train", "backward") and snap.lrs and snap.leaves:  # an optimizer stepped
             self.trained = snap
@@ -364,6 +379,7 @@ class LiveSession(QObject):
         self.snapshot = snap
         if snap.trace is None:
             return
+        self.latest = snap
         if not self.animate:
             self.show_now(snap)
             return
@@ -383,7 +399,7 @@ class LiveSession(QObject):
         if snap is None:
             return  # shown already (a refresh being handed out goes on)
         if snap.trace is not None:
-            self.snapshot = snap
+            self.snapshot = self.latest = snap
             self.show_now(snap, SLICE_EDGES if sliced else None)
             return
         self.shown.emit("train")
@@ -438,9 +454,33 @@ class LiveSession(QObject):
     def _update_buttons(self) -> None:
         busy = bool(self._pending)
         self.toolbar.set_busy(busy)
+        self.steps_panel.set_enabled(not busy)
         self.toolbar.apply.setEnabled(not busy and self.trained is not None and bool(self.trained.leaves))
 
     # -- showing a snapshot ------------------------------------------------------------------------------------
+    def show_step(self, step: int) -> bool:
+        """The whole canvas as it was at recorded step ``step`` (0: the latest): values, gradients, the
+        optimizer's state in the Chain rule dock. The run itself stays where it is. False when that
+        step is not recorded (or a run is going on)."""
+        latest = self.latest
+        if latest is None or latest.trace is None or self._pending:
+            return False
+        if step == 0:
+            snap = latest
+        else:
+            frame = None if latest.recording is None else latest.recording.frame(step)
+            if frame is None:
+                return False
+            # grad_fn names and what each node keeps are the same every step: a frame leaves them out
+            base = latest.trace
+            trace = dataclasses.replace(frame.trace, grad_fns=base.grad_fns, saved=base.saved, freed=base.freed)
+            snap = dataclasses.replace(latest, kind="step", trace=trace, step_count=frame.step, new_history=[],
+                                       new_norms=[], leaves=frame.leaves, states=frame.states)
+        self.animator.finish()
+        self.snapshot = snap
+        self.show_now(snap, None)  # its last wave says "shown"
+        return True
+
     def show_now(self, snap: Snapshot, budget: int | None = SLICE_EDGES) -> None:
         """What a finished animation leaves, without the animation: ``budget`` wires per event-loop
         turn (None: all at once), so no frame repaints more than a slice of a big graph's panels.

@@ -41,6 +41,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from graphstudio.document import Document
+from graphstudio.program.recording import DEFAULT_CAP, Recording
 from graphstudio.program.runner import Edge, RunError, Runner, Trace
 
 from ..wording import graph_problems
@@ -161,6 +162,8 @@ class Snapshot:
     order: list[str] = field(default_factory=list)                # node ids, topological
     sinks: dict[str, str] = field(default_factory=dict)           # sink id → op name
     states: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # optimizer → leaf → its state
+    new_norms: list[dict[str, Any]] = field(default_factory=list)  # gradient norms of the steps since the last
+    recording: Recording | None = None  # the run's time travel (thread-safe: frames are read under its lock)
 
 
 class Worker(QObject):
@@ -180,6 +183,8 @@ class Worker(QObject):
         self._pending_lr: dict[str | None, float] = {}
         self._fresh_forward = False        # a forward ran and its graph has not been used yet
         self._sent_history = 0
+        self._sent_norms = 0
+        self.record_cap = DEFAULT_CAP     # bytes of time travel per run (0: none)
         self.courtesy: Courtesy | None = None
 
     # -- called from the GUI thread (thread-safe) ------------------------------------------------
@@ -189,6 +194,16 @@ class Worker(QObject):
             if optimizer is None:
                 self._pending_lr.clear()
             self._pending_lr[optimizer] = float(lr)
+
+    def set_record_cap(self, cap: int) -> None:
+        """Record at most ``cap`` bytes of steps for time travel (0: none), from now on (any thread:
+        the recording thins itself at its next step)."""
+        self.record_cap = int(cap)
+        runner = self.runner
+        if runner is not None:
+            runner.record_cap = self.record_cap
+            if runner.recording is not None:
+                runner.recording.cap = self.record_cap
 
     # -- the worker thread ------------------------------------------------------------------------
     def set_detect_anomaly(self, on: bool) -> None:
@@ -223,14 +238,15 @@ class Worker(QObject):
 
         self.runner = None
         self._fresh_forward = False
-        self._sent_history = 0
+        self._sent_history = self._sent_norms = 0
         try:
             program = compile(doc, base_dir)
         except CompileError as e:
             self.failed.emit(serial, "load", e.problems[0].node_id or "", graph_problems(e.problems))
             return
         try:
-            self.runner = Runner(program, device=device, trace=True, detect_anomaly=self.detect_anomaly)
+            self.runner = Runner(program, device=device, trace=True, detect_anomaly=self.detect_anomaly,
+                                 record_cap=self.record_cap)
         except DeviceError as e:
             self.failed.emit(serial, "load", "", str(e))
             return
@@ -302,7 +318,7 @@ class Worker(QObject):
         assert runner is not None
         runner.reset()
         self._fresh_forward = False
-        self._sent_history = 0
+        self._sent_history = self._sent_norms = 0
         self._emit("reset", serial)
 
     # -- helpers ------------------------------------------------------------------------------------
@@ -332,6 +348,9 @@ class Worker(QObject):
         history = runner.history
         new = [dict(h, loss=dict(h["loss"]) if h["loss"] else None) for h in history.since(self._sent_history)]
         self._sent_history = len(history)
+        recording = runner.recording
+        norms = [] if recording is None else recording.norms.since(self._sent_norms)
+        self._sent_norms = 0 if recording is None else len(recording.norms)
         leaves = runner.trainable_leaves()
         meta = {k: TensorMeta(bool(t.requires_grad), bool(t.is_leaf), t.grad_fn.name() if t.grad_fn else None)
                 for k, t in runner.values.items()}
@@ -341,7 +360,7 @@ class Worker(QObject):
         self.snapshot.emit(Snapshot(kind, serial, runner.trace.copy() if with_trace and runner.trace else None,
                                     len(history), new, leaves, meta, lrs, str(runner.backend.device), runner.edges,
                                     [s.id for s in program.steps], {s.id: s.op.name for s in program.sinks},
-                                    states))
+                                    states, norms, recording))
 
 
 class LiveThread(QObject):
