@@ -1,21 +1,31 @@
-"""Time travel: a run's steps as they were — values, gradients, optimizer state — within a memory cap.
+"""Time travel: every step of a run, to be shown again as it was, within a memory cap.
 
-A ``Frame`` is what the canvas shows of one step: the step's trace (the values that flowed forward,
-each use's gradient and every ``.grad``), the trainable leaves and the optimizers' state after it.
-Frames are recorded while they fit under ``cap`` bytes. A frame that would pass the cap thins the
-recording instead of ending it: every other frame is dropped and from then on only every
-``stride``-th step is recorded (the stride doubles each time), so the recording always spans the
-whole run, at a coarser grain the longer it runs. Steps that are not recorded are not traced, so
-a thinned recording also costs less time per step.
+What a step showed (every value, every wire's gradient) would cost more to keep than the step costs
+to run. So the recording keeps *checkpoints* — what the run carried into a step: the trainable
+leaves, their ``.grad``, the optimizers' state and learning rates, each data loader's place and the
+random generator's state — one every ``interval`` steps, and ``runner.replay`` shows step k by
+restoring the last checkpoint at or before k and running the steps from there again, the last one
+traced. The engine is deterministic, so the replay is the step exactly as it ran (the tests compare
+it with a fresh run stopped there). The leaves and optimizer state of a checkpoint are packed into
+one array: one allocation, not one per tensor.
 
-Each parameter's gradient norm is kept for every step whatever the stride (a few numbers a step,
-bounded as a run's history is): the plot of vanishing or exploding gradients needs no frames.
+A step that is not a plain Step — a Forward or Backward pressed on its own, the first step after a
+learning rate changed — gets a checkpoint of its own, *pinned*: replaying from an earlier one would
+not know what was pressed or changed. Plain steps between two checkpoints replay as they ran.
 
-The engine's thread adds frames while the window's thread reads them: both go through one lock,
-and a frame, once added, is never written.
+Checkpoints are kept while they fit under ``cap`` bytes. One that would pass the cap doubles the
+interval instead of ending the recording: every other checkpoint goes (pinned ones stay), so every
+step stays reachable and showing one replays up to ``interval`` steps.
+
+Each parameter's gradient norm is kept for every step (a few numbers a step, bounded as a run's
+history is): the plot of vanishing or exploding gradients needs no replay.
+
+The engine's thread adds checkpoints while the window's thread reads them: both go through one
+lock, and a checkpoint is written only while its step runs (its ``root``, when its backward starts).
 """
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 from typing import Any
@@ -26,92 +36,112 @@ from .history import History
 
 #: The editor's default cap.
 DEFAULT_CAP = 64 << 20
-#: Bytes an array costs beyond its data: the ndarray object and its share of the frame's dicts and
-#: lists (measured with tracemalloc on the XOR lesson: about 260 a step's array). A step of small
-#: tensors is mostly this.
-ARRAY_OVERHEAD = 260
+#: Plain steps between two checkpoints at first: showing a step replays at most this many.
+CHECKPOINT_EVERY = 8
+#: Bytes a checkpoint costs beyond its arrays' data: its objects, dicts and tuples (measured with
+#: tracemalloc on the XOR lesson).
+CHECKPOINT_OVERHEAD = 1200
+#: Bytes an array it refers to costs beyond its data (the ndarray object and its slot).
+ARRAY_OVERHEAD = 130
+
+#: (leaf id, optimizer id or "" for the leaf's own value, state name or "", shape, dtype) per packed array.
+Layout = tuple[tuple[str, str, str, tuple[int, ...], str], ...]
 
 
-class Frame:
-    """One recorded step: ``trace`` as the runner traced it (a ``runner.Trace``), ``leaves``
-    (trainable leaf → value) and ``states`` (optimizer → leaf → state, PyTorch's names) after the
-    optimizers stepped. Never written once made (a plain class with slots: one is made every step)."""
+class Checkpoint:
+    """What the run carried into step ``step``: see the module docstring. ``packed`` holds the
+    trainable leaves and every optimizer state array (``layout`` says where); ``grads`` the leaves'
+    ``.grad`` arrays (never written: a gradient accumulates into a new array); ``counts`` each
+    optimizer state's ``step``; ``loaders`` each data node's place; ``generator`` the random
+    generator's (seed, NumPy bit-generator state or None); ``root`` the output the step's backward
+    started from (the editor's Backward on a graph with no backward node)."""
 
-    __slots__ = ("step", "trace", "leaves", "states", "nbytes")
+    __slots__ = ("step", "packed", "layout", "grads", "counts", "lrs", "loaders", "generator", "root", "pinned",
+                 "nbytes")
 
-    def __init__(self, step: int, trace: Any, leaves: dict[str, np.ndarray],
-                 states: dict[str, dict[str, dict[str, Any]]], nbytes: int) -> None:
-        self.step, self.trace, self.leaves, self.states, self.nbytes = step, trace, leaves, states, nbytes
+    def __init__(self, step: int, packed: np.ndarray, layout: Layout, grads: dict[str, Any],
+                 counts: dict[tuple[str, str], int], lrs: dict[str, float], loaders: dict[str, Any],
+                 generator: tuple[int, Any]) -> None:
+        self.step, self.packed, self.layout, self.grads = step, packed, layout, grads
+        self.counts, self.lrs, self.loaders, self.generator = counts, lrs, loaders, generator
+        self.root: str | None = None
+        self.pinned = False
+        self.nbytes = CHECKPOINT_OVERHEAD + packed.nbytes + sum(g.nbytes + ARRAY_OVERHEAD for g in grads.values())
+
+    def arrays(self) -> dict[tuple[str, str, str], np.ndarray]:
+        """Each packed array, as its own copy in its own dtype: (leaf, optimizer or "", name or "") → array."""
+        out, offset = {}, 0
+        for leaf, opt, name, shape, dtype in self.layout:
+            size = math.prod(shape)
+            out[(leaf, opt, name)] = self.packed[offset:offset + size].reshape(shape).astype(dtype)
+            offset += size
+        return out
 
 
-def frame_bytes(trace: Any, leaves: dict[str, np.ndarray], states: dict[str, dict[str, dict[str, Any]]]) -> int:
-    """The memory a frame holds: each array once (a gradient passed on unchanged is one array for
-    two wires), its data plus ``ARRAY_OVERHEAD``. A view counts as the data it shows (an over-estimate
-    where its base is in the frame too)."""
-    sizes = {id(a): a.nbytes for a in trace.values.values()}
-    for parts in trace.edge_grads.values():
-        for g in parts:
-            sizes[id(g)] = g.nbytes
-    for g in trace.grads.values():
-        if g is not None:
-            sizes[id(g)] = g.nbytes
-    for a in leaves.values():
-        sizes[id(a)] = a.nbytes
-    for per_leaf in states.values():
-        for state in per_leaf.values():
-            for a in state.values():
-                if not isinstance(a, int):
-                    sizes[id(a)] = a.nbytes
-    return sum(sizes.values()) + ARRAY_OVERHEAD * len(sizes)
+def pack(arrays: list[np.ndarray]) -> np.ndarray:
+    """The arrays one after the other in one new array of their common dtype (exact: a float32
+    widened to float64 comes back as it was)."""
+    if not arrays:
+        return np.empty(0)
+    return np.concatenate([a.ravel() for a in arrays])
 
 
 class Recording:
-    """The frames of a run (see the module docstring); ``cap`` bytes at most, 0 records none."""
+    """The checkpoints of a run (see the module docstring); ``cap`` bytes at most, 0 keeps none."""
 
-    def __init__(self, cap: int = DEFAULT_CAP) -> None:
+    def __init__(self, cap: int = DEFAULT_CAP, origin: Any = None) -> None:
         self.cap = int(cap)
-        self.stride = 1
+        self.origin = origin             # what replays the steps: (program, device, seed) of the run
+        self.interval = CHECKPOINT_EVERY
         self.nbytes = 0
-        self.largest = 0                 # the biggest frame offered (one over the cap is never kept)
+        self.largest = 0                 # the biggest checkpoint offered (one over the cap is never kept)
         self.norms = History()           # {"step": n, "grad_norm": {leaf: ‖grad‖}} for every step
-        self._frames: list[Frame] = []
+        self.replayer: Any = None        # the runner the window's thread replays steps with (runner.replay)
+        self._checkpoints: list[Checkpoint] = []
         self._lock = threading.Lock()
 
     def wants(self, step: int) -> bool:
-        """Whether step number ``step`` (1 for the first) will be recorded: worth tracing."""
-        return self.cap > 0 and (step - 1) % self.stride == 0
+        """Whether step number ``step`` (1 for the first) gets a checkpoint as a plain step."""
+        return self.cap > 0 and (step - 1) % self.interval == 0
 
-    def add(self, frame: Frame) -> None:
-        """Keep ``frame`` if its step is wanted, thinning the older frames while it would pass the cap."""
-        self.largest = max(self.largest, frame.nbytes)
-        if frame.nbytes > self.cap:
-            return
+    def add(self, checkpoint: Checkpoint) -> None:
+        """Keep ``checkpoint`` (if pinned or wanted), doubling the interval while it would pass the cap.
+        A second checkpoint for the same step (its forward ran again) replaces the first."""
+        self.largest = max(self.largest, checkpoint.nbytes)
         with self._lock:
-            while self.nbytes + frame.nbytes > self.cap:
-                self.stride *= 2
-                self._frames = [f for f in self._frames if (f.step - 1) % self.stride == 0]
-                self.nbytes = sum(f.nbytes for f in self._frames)
-            if (frame.step - 1) % self.stride == 0:
-                self._frames.append(frame)
-                self.nbytes += frame.nbytes
+            kept = self._checkpoints
+            if kept and kept[-1].step == checkpoint.step:
+                self.nbytes -= kept.pop().nbytes
+            if checkpoint.nbytes > self.cap:
+                return
+            while self.nbytes + checkpoint.nbytes > self.cap and any(c.step > 1 and not c.pinned for c in kept):
+                self.interval *= 2
+                self._checkpoints = kept = [c for c in kept if c.pinned or (c.step - 1) % self.interval == 0]
+                self.nbytes = sum(c.nbytes for c in kept)
+            if self.nbytes + checkpoint.nbytes <= self.cap and (
+                    checkpoint.pinned or (checkpoint.step - 1) % self.interval == 0):
+                kept.append(checkpoint)
+                self.nbytes += checkpoint.nbytes
 
     def add_norms(self, step: int, norms: dict[str, float]) -> None:
         self.norms.append({"step": step, "grad_norm": norms})
 
-    def frames(self) -> list[Frame]:
-        """The frames kept, in step order (a copy of the list: the engine may add more meanwhile)."""
-        with self._lock:
-            return list(self._frames)
-
     def steps(self) -> list[int]:
-        """The step number of each frame kept, in order."""
+        """The steps with a checkpoint, in order."""
         with self._lock:
-            return [f.step for f in self._frames]
+            return [c.step for c in self._checkpoints]
 
-    def frame(self, step: int) -> Frame | None:
-        """The frame of step ``step``, or None when that step is not kept."""
+    def first(self) -> int | None:
+        """The first step that can be shown again (every later one can), or None."""
         with self._lock:
-            return next((f for f in self._frames if f.step == step), None)
+            return self._checkpoints[0].step if self._checkpoints else None
+
+    def checkpoint_before(self, step: int) -> Checkpoint | None:
+        """The last checkpoint at or before step ``step`` (where a replay of it starts), or None."""
+        with self._lock:
+            kept = self._checkpoints
+            i = bisect.bisect_right([c.step for c in kept], step)
+            return kept[i - 1] if i else None
 
 
 def grad_norms(grads: dict[str, Any]) -> dict[str, float]:

@@ -1330,12 +1330,12 @@
         <translation>一步需要 {size}，超过了为记录设定的 {cap}</translation>
     </message>
     <message>
-        <source>every step recorded</source>
-        <translation>每一步都已记录</translation>
+        <source>every step can be shown again: a checkpoint every {n} steps</source>
+        <translation>每一步都可以重新显示：每 {n} 步保存一个检查点</translation>
     </message>
     <message>
-        <source>every {n}th step recorded (the memory cap was reached)</source>
-        <translation>每 {n} 步记录一步（已达到内存上限）</translation>
+        <source>(the memory cap was reached)</source>
+        <translation>（已达到内存上限）</translation>
     </message>
 </context>
 </TS>

@@ -43,7 +43,7 @@ def _panel_numbers(live, target: str, port: str):
 def test_the_slider_shows_the_canvas_of_step_k_as_a_fresh_run_stopped_there(qtbot, window, live):
     _train(qtbot, window, live, 30)
     panel = live.steps_panel
-    assert panel.slider.isEnabled() and panel.steps == list(range(1, 31))
+    assert panel.slider.isEnabled() and list(panel.steps) == list(range(1, 31))
     with qtbot.waitSignal(live.shown, timeout=5_000):
         panel.choose(10)
     fresh = _fresh(10)
@@ -83,22 +83,21 @@ def test_the_gradient_norm_plot_has_every_step_of_every_parameter(qtbot, window,
     assert set(panel.curves) == set(expected)
 
 
-def test_past_the_memory_cap_every_other_step_is_kept_and_the_caption_says_so(qtbot, window, live):
-    live.steps_panel.cap.setValue(1)  # 1 MB: about a hundred steps of the XOR lesson
-    _train(qtbot, window, live, 600)
+def test_past_the_memory_cap_checkpoints_thin_out_and_every_step_is_still_shown(qtbot, window, live):
+    live.steps_panel.cap.setValue(1)  # 1 MB: about 500 checkpoints of the XOR lesson, 4,000 steps
+    _train(qtbot, window, live, 6000)
     recording = live.latest.recording
-    assert recording.cap == 1 << 20 and recording.nbytes <= recording.cap and recording.stride >= 4
-    steps = live.steps_panel.steps
-    assert steps[0] == 1 and steps[-1] == 600 and all((s - 1) % recording.stride == 0 for s in steps[:-1])
-    assert f"every {recording.stride}th step recorded (the memory cap was reached)" in live.steps_panel.caption.text()
-    k = steps[-2]
-    assert live.show_step(k)
-    np.testing.assert_array_equal(_panel_numbers(live, "logits", "weight")[0], _fresh(k).trace.values["w2"])
+    assert recording.cap == 1 << 20 and recording.nbytes <= recording.cap and recording.interval == 16
+    assert live.steps_panel.steps == range(1, 6001)
+    assert "a checkpoint every 16 steps (the memory cap was reached)" in live.steps_panel.caption.text()
+    for k in (5999, 3001):  # 14 steps after a checkpoint, and one with its own
+        assert live.show_step(k)
+        np.testing.assert_array_equal(_panel_numbers(live, "logits", "weight")[0], _fresh(k).trace.values["w2"])
 
 
-def test_recording_off_keeps_the_norms_and_says_so(qtbot, window, live):
+def test_recording_off_records_nothing_and_says_so(qtbot, window, live):
     live.steps_panel.cap.setValue(0)
     _train(qtbot, window, live, 5)
-    assert live.steps_panel.steps == [5] and not live.show_step(3)
+    assert live.steps_panel.steps == range(5, 6) and not live.show_step(3)
     assert "recording is off" in live.steps_panel.caption.text()
-    assert live.steps_panel.norm_series("w1").size == 5
+    assert live.steps_panel.norm_series("w1").size == 0

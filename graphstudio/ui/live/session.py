@@ -27,6 +27,7 @@ from graphstudio.document.references import source_of
 from graphstudio.engine.core.saved import total_bytes
 from graphstudio.program.compiler import Program, compile
 from graphstudio.program.instruments import node_gradcheck, wire_rules
+from graphstudio.program.runner import replay
 
 from .animation import Animator, Wave, backward_waves, forward_waves
 from .. import graph, i18n
@@ -460,22 +461,21 @@ class LiveSession(QObject):
     # -- showing a snapshot ------------------------------------------------------------------------------------
     def show_step(self, step: int) -> bool:
         """The whole canvas as it was at recorded step ``step`` (0: the latest): values, gradients, the
-        optimizer's state in the Chain rule dock. The run itself stays where it is. False when that
-        step is not recorded (or a run is going on)."""
+        optimizer's state in the Chain rule dock — the step replayed from its checkpoint, here, while
+        the engine's thread is idle. The run itself stays where it is. False when that step is not
+        recorded (or a run is going on)."""
         latest = self.latest
         if latest is None or latest.trace is None or self._pending:
             return False
         if step == 0:
             snap = latest
         else:
-            frame = None if latest.recording is None else latest.recording.frame(step)
-            if frame is None:
+            runner = None if latest.recording is None else replay(latest.recording, step)
+            if runner is None or runner.trace is None:
                 return False
-            # grad_fn names and what each node keeps are the same every step: a frame leaves them out
-            base = latest.trace
-            trace = dataclasses.replace(frame.trace, grad_fns=base.grad_fns, saved=base.saved, freed=base.freed)
-            snap = dataclasses.replace(latest, kind="step", trace=trace, step_count=frame.step, new_history=[],
-                                       new_norms=[], leaves=frame.leaves, states=frame.states)
+            snap = dataclasses.replace(latest, kind="step", trace=runner.trace.copy(), step_count=step,
+                                       new_history=[], new_norms=[], leaves=runner.trainable_leaves(),
+                                       states=runner.optimizer_state_copies())
         self.animator.finish()
         self.snapshot = snap
         self.show_now(snap, None)  # its last wave says "shown"

@@ -3,8 +3,9 @@
 Moving the slider asks the session to show the whole canvas as it was at that step (``stepChosen``:
 the step number, 0 for the latest); its last position is always the latest step. The plot draws
 ‖grad‖ of every parameter at every step on a log axis, where vanishing gradients sink and exploding
-ones climb, with a line at the step shown. How much is recorded is a setting here (``capChanged``,
-in bytes): past it the recording keeps every 2nd step, then every 4th…, and the caption says so.
+ones climb, with a line at the step shown. How much memory the recording's checkpoints may take is
+a setting here (``capChanged``, in bytes); past it they thin out, every step stays reachable, and
+showing one replays more steps — the caption says so.
 
 pyqtgraph is imported when the plot is first built (the editor starts without it).
 """
@@ -19,7 +20,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
 
 from graphstudio.program.memory import bytes_text
-from graphstudio.program.recording import DEFAULT_CAP, Recording
+from graphstudio.program.recording import CHECKPOINT_EVERY, DEFAULT_CAP, Recording
 
 from .. import i18n
 from ..i18n import tr
@@ -78,7 +79,7 @@ class TimeTravel(QWidget):
         self.marker: Any = None
         self.norms: dict[str, _Norms] = {}  # parameter → its norms
         self.recording: Recording | None = None
-        self.steps: list[int] = []        # the slider's positions: recorded steps, then the latest
+        self.first = 0                    # the first step the slider reaches (0: none but the latest)
         self.step_count = 0
         self.shown_step = 0               # 0: the latest
         self._setting = False             # the slider is being set, not moved by the student
@@ -102,7 +103,7 @@ class TimeTravel(QWidget):
     # -- what the session hands over ------------------------------------------------------------------
     def clear(self) -> None:
         """A new run (a reset, another graph): no steps, no norms."""
-        self.recording, self.steps, self.step_count, self.shown_step = None, [], 0, 0
+        self.recording, self.first, self.step_count, self.shown_step = None, 0, 0, 0
         self.norms = {}
         for curve in self.curves.values():
             self.plot.removeItem(curve)
@@ -121,9 +122,8 @@ class TimeTravel(QWidget):
                 if series is None:
                     series = self.norms[name] = _Norms()
                 series.append(float(entry["step"]), value)
-        self.steps = [] if recording is None else recording.steps()
-        if step_count and (not self.steps or self.steps[-1] != step_count):
-            self.steps.append(step_count)  # the latest step, shown by the canvas even when not recorded
+        first = None if recording is None else recording.first()
+        self.first = first if first is not None and first <= step_count else step_count
         self._set_slider()
         self._show_caption()
         if new_norms:
@@ -135,12 +135,16 @@ class TimeTravel(QWidget):
 
     def set_enabled(self, enabled: bool) -> None:
         """Scrubbing only between runs (a run in progress shows its own steps)."""
-        self.slider.setEnabled(enabled and len(self.steps) > 1)
+        self.slider.setEnabled(enabled and self.step_count > self.first)
+
+    @property
+    def steps(self) -> range:
+        """The steps the slider reaches: the first one recorded to the latest."""
+        return range(self.first, self.step_count + 1) if self.step_count else range(0)
 
     def choose(self, step: int) -> None:
-        """Move the slider to recorded step ``step`` (0: the latest), as the student would."""
-        position = len(self.steps) - 1 if step == 0 else self.steps.index(step)
-        self.slider.setValue(position)
+        """Move the slider to step ``step`` (0: the latest), as the student would."""
+        self.slider.setValue(len(self.steps) - 1 if step == 0 else self.steps.index(step))
 
     # -- the slider ---------------------------------------------------------------------------------------
     def _set_slider(self) -> None:
@@ -172,12 +176,13 @@ class TimeTravel(QWidget):
             text = tr("Step {count}").format(count=self.step_count)
         if recording is None or recording.cap <= 0:
             text += "  ·  " + tr("recording is off")
-        elif not self.steps[:-1] and recording.largest > recording.cap:
+        elif recording.first() is None and recording.largest > recording.cap:
             text += "  ·  " + tr("one step needs {size}, more than the {cap} set for recording").format(
                 size=bytes_text(recording.largest), cap=bytes_text(recording.cap))
         else:
-            kept = tr("every step recorded") if recording.stride == 1 else \
-                tr("every {n}th step recorded (the memory cap was reached)").format(n=recording.stride)
+            kept = tr("every step can be shown again: a checkpoint every {n} steps").format(n=recording.interval)
+            if recording.interval > CHECKPOINT_EVERY:
+                kept += " " + tr("(the memory cap was reached)")
             text += "  ·  " + kept + "  ·  " + f"{bytes_text(recording.nbytes)} / {bytes_text(recording.cap)}"
         self.caption.setText(text)
 

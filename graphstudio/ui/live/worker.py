@@ -201,9 +201,7 @@ class Worker(QObject):
         self.record_cap = int(cap)
         runner = self.runner
         if runner is not None:
-            runner.record_cap = self.record_cap
-            if runner.recording is not None:
-                runner.recording.cap = self.record_cap
+            runner.set_record_cap(self.record_cap)
 
     # -- the worker thread ------------------------------------------------------------------------
     def set_detect_anomaly(self, on: bool) -> None:
@@ -246,7 +244,7 @@ class Worker(QObject):
             return
         try:
             self.runner = Runner(program, device=device, trace=True, detect_anomaly=self.detect_anomaly,
-                                 record_cap=self.record_cap)
+                                 record_cap=self.record_cap or None)
         except DeviceError as e:
             self.failed.emit(serial, "load", "", str(e))
             return
@@ -334,13 +332,10 @@ class Worker(QObject):
         with self._lr_lock:
             pending, self._pending_lr = self._pending_lr, {}
         assert self.runner is not None
-        for opt_id, opt in self.runner.optimizers.items():
-            if opt is None:
-                continue
+        for opt_id in self.runner.optimizers:
             lr = pending.get(opt_id, pending.get(None))
             if lr is not None:
-                for group in opt.param_groups:
-                    group["lr"] = lr
+                self.runner.set_lr(opt_id, lr)
 
     def _emit(self, kind: str, serial: int, with_trace: bool = True) -> None:
         runner = self.runner
