@@ -306,6 +306,14 @@
         <translation>到达它的梯度（未保存在 .grad 中：不是叶子节点，也没有 retain_grad）</translation>
     </message>
     <message>
+        <source>update this step</source>
+        <translation>本步更新</translation>
+    </message>
+    <message>
+        <source>Δ = the value after the optimizer&apos;s step − the value before</source>
+        <translation>Δ = 优化器这一步之后的值 − 之前的值</translation>
+    </message>
+    <message>
         <source>Run Forward or Backward to see the chain rule with this run&apos;s shapes.</source>
         <translation>运行前向或反向传播，即可看到带有本次运行形状的链式法则。</translation>
     </message>

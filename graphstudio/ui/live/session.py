@@ -34,7 +34,7 @@ from .. import graph, i18n
 from ..i18n import tr
 from ..wording import error_text
 from .apply import ApplyTrainedValues
-from .chain import ChainRulePanel
+from .chain import STATE_WORDS, ChainRulePanel
 from .lossplot import LossPlot
 from .overlay import FANOUT, LiveLayer
 from .panels import WirePanel
@@ -658,7 +658,11 @@ class LiveSession(QObject):
         def note() -> str:  # (made again when the language changes)
             return tr("sum of {count} contributions").format(count=count) if count > 1 \
                 else (tr("gradient that flowed back along this wire") if panel.grad is not None else "")
-        self.viewer.show_tensor(panel.title, panel.value, panel.grad, note)
+        snap, (target, port, index) = self.snapshot, panel.key
+        source = None if snap is None else next(
+            (e.source for e in snap.edges if (e.target, e.port, e.index) == (target, port, index)), None)
+        self.viewer.show_tensor(panel.title, panel.value, panel.grad, note,
+                                self._state_panes(source) if source is not None else ())
         self.viewer_dock.show()
         self.viewer_dock.raise_()
 
@@ -679,8 +683,32 @@ class LiveSession(QObject):
                 grad = np.sum(np.stack(parts), axis=0)
                 note = lambda: tr("the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)")  # noqa: E731
         grad_fn = snap.meta[key].grad_fn
-        self.viewer.show_tensor(lambda: f"{key}  ({grad_fn or tr('leaf')})", snap.trace.values[key], grad, note)
+        self.viewer.show_tensor(lambda: f"{key}  ({grad_fn or tr('leaf')})", snap.trace.values[key], grad, note,
+                                self._state_panes(key))
         return True
+
+    def _state_panes(self, key: str) -> list[tuple[str, np.ndarray, bool, Any]]:
+        """What each optimizer keeps about parameter ``key`` after the shown step (PyTorch's state_dict
+        names), and the update it applied: the viewer's panes after value and gradient."""
+        snap = self.snapshot
+        if snap is None or snap.trace is None:
+            return []
+        panes: list[tuple[str, np.ndarray, bool, Any]] = []
+        for opt_id, per_leaf in snap.states.items():
+            state = per_leaf.get(key) or {}
+            step = state.get("step")
+            for name, value in state.items():
+                if name != "step":
+                    words = STATE_WORDS.get(name)
+                    title = name if len(snap.states) == 1 else f"{opt_id}: {name}"
+                    panes.append((title, value, not bool(np.all(value >= 0)),
+                                  lambda words=words, step=step: ", ".join(
+                                      ([tr(words)] if words else []) + ([tr("step {t}").format(t=step)] if step else []))))
+        before, after = snap.trace.values.get(key), snap.leaves.get(key)
+        if panes and before is not None and after is not None:
+            panes.append((QT_TR_NOOP("update this step"), after - before, True,
+                          lambda: tr("Δ = the value after the optimizer's step − the value before")))
+        return panes
 
     def _selection_changed(self) -> None:
         if not shiboken6.isValid(self.scene) or self.scene.syncing:  # the window is going away
