@@ -7,6 +7,8 @@ and the compiled program, so the editor can show them for whatever the student s
   (engine/core/chain_rule), the gradient ``G`` that reached the node's outputs and the gradient that
   went back along the wire.
 - ``node_gradcheck``: the node's op at the run's input values, in float64, checked by engine/gradcheck.
+- ``selection_gradcheck``: several nodes as one function, from the values that enter them to those
+  that leave them, checked the same way (the chain rule across them, not node by node).
 """
 from __future__ import annotations
 
@@ -92,6 +94,67 @@ def node_gradcheck(program: Program, trace: Trace, node_id: str, as_run: bool = 
     return gradcheck(call, flat)
 
 
+@dataclass(frozen=True)
+class SelectionCheck:
+    """A gradcheck of several nodes as one function: ``inputs`` are the output keys feeding it from
+    outside (the check's variables, in order), ``outputs`` the keys it hands on (or ends with)."""
+
+    result: Gradcheck
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+
+def selection_gradcheck(program: Program, trace: Trace, node_ids: list[str], as_run: bool = False) -> SelectionCheck:
+    """Gradcheck of the selected op nodes as one function at the traced step's values: its variables are
+    the float values wired in from outside the selection (constants and non-differentiable inputs held
+    fixed), its outputs those used outside the selection or by nothing. ValueError where it cannot run."""
+    chosen = [s for s in program.steps if s.id in set(node_ids) and s.kind == "op"]
+    if not chosen:
+        raise ValueError("select op nodes to check them together")
+    for s in chosen:
+        if not s.op.differentiable or not s.op.derivative:
+            raise ValueError(f"node '{s.id}' ({s.op.name}) has no gradient to check")
+    inside = [s.output_key(i) for s in chosen for i in range(len(s.outputs))]
+    used_inside, inputs, differentiable = set(), [], {}
+    for s in chosen:
+        for port, v in zip(s.op.inputs, s.inputs):
+            for x in v if isinstance(v, list) else [v]:
+                if isinstance(x, Ref):
+                    used_inside.add(x.name)
+                    if x.name not in inside:
+                        if x.name not in inputs:
+                            inputs.append(x.name)
+                        differentiable[x.name] = differentiable.get(x.name, False) or port.differentiable
+    used_outside = {x.name for s in program.steps + program.sinks if s not in chosen
+                    for v in s.inputs for x in (v if isinstance(v, list) else [v]) if isinstance(x, Ref)}
+    outputs = [k for k in inside if k in trace.values and (k in used_outside or k not in used_inside)
+               and np.issubdtype(trace.values[k].dtype, np.floating)]
+    if not outputs:
+        raise ValueError("the selection hands on no floating-point value")
+
+    def call(*args: Any) -> tuple:
+        values = dict(zip(inputs, args))
+        for s in chosen:
+            grouped = tuple([_resolve(x, values, as_run) for x in v] if isinstance(v, list) else
+                            _resolve(v, values, as_run) for v in s.inputs)
+            out = op_functions.call(s.op, grouped, dict(s.params))
+            for i, t in enumerate(out if isinstance(out, tuple) else (out,)):
+                values[s.output_key(i)] = t
+        return tuple(values[k] for k in outputs)
+
+    flat = [_as_variable(trace.values[name], differentiable[name], as_run) for name in inputs]
+    return SelectionCheck(gradcheck(call, flat), tuple(inputs), tuple(outputs))
+
+
+def _resolve(x: Any, values: dict[str, Any], as_run: bool) -> Any:
+    """An input of a node inside a checked selection: a value computed or fed in, or a constant (held fixed)."""
+    if isinstance(x, Ref):
+        return values[x.name]
+    if isinstance(x, Const):
+        return _constant(x, False, as_run)
+    return x
+
+
 def _shape(v: Any, trace: Trace) -> Any:
     if isinstance(v, list):
         return [_shape(x, trace) for x in v]
@@ -112,11 +175,18 @@ def _variable(x: Any, trace: Trace, differentiable: bool, as_run: bool) -> Any:
     """A variable (a float tensor that requires grad: float64, or `as_run` the run's dtype), or what the op
     takes as it is (indices, numbers)."""
     if isinstance(x, Ref):
-        value = trace.values[x.name]
-    elif isinstance(x, Const):
-        value = np.asarray(x.data, dtype=x.spec.dtype.name if x.spec.dtype.is_floating_point else None)
-    else:
-        return x
+        return _as_variable(trace.values[x.name], differentiable, as_run)
+    if isinstance(x, Const):
+        return _constant(x, differentiable, as_run)
+    return x
+
+
+def _constant(x: Const, differentiable: bool, as_run: bool) -> Any:
+    return _as_variable(np.asarray(x.data, dtype=x.spec.dtype.name if x.spec.dtype.is_floating_point else None),
+                        differentiable, as_run)
+
+
+def _as_variable(value: np.ndarray, differentiable: bool, as_run: bool) -> Any:
     if np.issubdtype(value.dtype, np.floating):
         return tensor(np.array(value, dtype=value.dtype if as_run else np.float64), requires_grad=differentiable)
     return tensor(value)

@@ -314,6 +314,10 @@
         <translation>Δ = 优化器这一步之后的值 − 之前的值</translation>
     </message>
     <message>
+        <source>{count} nodes selected: Gradcheck checks them as one function, from the values wired into them to those they hand on.</source>
+        <translation>已选择 {count} 个节点：梯度检验把它们当作一个函数来检验，从连入它们的值到它们传出的值。</translation>
+    </message>
+    <message>
         <source>Run Forward or Backward to see the chain rule with this run&apos;s shapes.</source>
         <translation>运行前向或反向传播，即可看到带有本次运行形状的链式法则。</translation>
     </message>
@@ -1272,6 +1276,18 @@
     <message>
         <source>In the run&apos;s {dtype} the largest difference is {d}: a {dtype} number keeps about {digits} significant digits, so the step x ± {eps} and each output are rounded, and a difference quotient can be off by about {bound}. The analytical Jacobian takes no step.</source>
         <translation>在本次运行的 {dtype} 中，最大差值为 {d}：{dtype} 的数只保留约 {digits} 位有效数字，因此步长 x ± {eps} 和每个输出都会被舍入，差商可能偏差约 {bound}。解析雅可比矩阵不需要步长。</translation>
+    </message>
+    <message>
+        <source>Checked together from {inputs} to {outputs}.</source>
+        <translation>从 {inputs} 到 {outputs} 作为一个整体检验。</translation>
+    </message>
+    <message>
+        <source>Off for: {inputs}.</source>
+        <translation>不一致的输入：{inputs}。</translation>
+    </message>
+    <message>
+        <source>The heatmaps: ∂{output}/∂{input}</source>
+        <translation>热力图：∂{output}/∂{input}</translation>
     </message>
     <message>
         <source>analytical</source>

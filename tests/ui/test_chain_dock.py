@@ -2,6 +2,7 @@
 shapes and numbers; Gradcheck the node it feeds."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from graphstudio.ui.items import WireItem
@@ -170,3 +171,20 @@ def test_detect_anomaly_marks_the_node_that_made_a_nan_and_names_its_inputs(qtbo
     assert failures and failures[0][0] == "s"
     assert failures[0][1].endswith(": 1 nan of 2, from input = x [-1, 4]")
     assert isinstance(live.layer.error, ErrorMarker) and live.layer.error_node == "s"
+
+
+def test_several_selected_nodes_are_gradchecked_as_one_function(qtbot, window, live):
+    assert window.open_path(BASICS, ask=False)  # y = x + 2; yy = y * y; z = yy * 3; out = z.mean()
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    window.scene.clearSelection()
+    window.scene.select_ids(["yy", "z", "out"])
+    assert "3 nodes selected" in live.chain.text.text() and live.chain.button.isEnabled()
+    live.chain.button.click()
+    assert live.chain.result is not None and live.chain.result.passed
+    assert live.chain.labels == (("y",), ("out",))
+    pair = live.chain.result.pairs[0]  # d out / d y = 2 · 3 · y / 4 = 1.5 · 3 = 4.5 for each of the 4 elements
+    np.testing.assert_allclose(pair.analytical, np.full((1, 4), 4.5))
+    verdict = live.chain.verdict.text()
+    assert "Checked together from y to out." in verdict and "∂out/∂y" in verdict

@@ -83,6 +83,7 @@ class ChainRulePanel(QScrollArea):
         self.result: Gradcheck | str | None = None
         self.focus: int | None = None  # the input whose Jacobian the heatmaps show (None: the first that fails)
         self.narrow: Gradcheck | None = None  # the same check in the run's float32
+        self.labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # a selection's inputs and outputs
         self._hint: str | None = None
         i18n.live(self, self._retranslate)
         self.show_hint()
@@ -109,6 +110,11 @@ class ChainRulePanel(QScrollArea):
         self.show_gradcheck(None)
         self._retranslate()
 
+    def show_selection(self, text: str) -> None:
+        """Several nodes selected: ``text`` says what Gradcheck will check (them, as one function)."""
+        self.show_hint(text)
+        self.button.setEnabled(True)
+
     def show_rules(self, rules: list[WireRule], can_check: bool,
                    kept: tuple[tuple[SavedArray, ...], bool, int] | None = None) -> None:
         """``kept``: what the node's backward keeps from the forward, whether Backward freed it, and what
@@ -128,10 +134,12 @@ class ChainRulePanel(QScrollArea):
         self._retranslate()
 
     def show_gradcheck(self, result: Gradcheck | str | None, focus: int | None = None,
-                       narrow: Gradcheck | None = None) -> None:
+                       narrow: Gradcheck | None = None,
+                       labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> None:
         """A gradcheck's verdict and heatmaps (of input ``focus``, counted as ``rules`` are), the reason it
-        could not run, or nothing; ``narrow``: the same check in the run's float32, explained."""
-        self.result, self.focus, self.narrow = result, focus, narrow
+        could not run, or nothing; ``narrow``: the same check in the run's float32, explained; ``labels``:
+        the names of its inputs and outputs (a selection's), so the heatmaps say which pair they show."""
+        self.result, self.focus, self.narrow, self.labels = result, focus, narrow, labels
         self._render_result()
 
     # -- drawing ------------------------------------------------------------------------------------------
@@ -227,6 +235,16 @@ class ChainRulePanel(QScrollArea):
         pair = next((p for p in shown if not p.passed), shown[0] if shown else None)
         if pair is None:
             return
+        if self.labels is not None:
+            inputs, outputs = self.labels
+            failing = sorted({inputs[p.input] for p in result.pairs if not p.passed})
+            text += "<br>" + html.escape(tr("Checked together from {inputs} to {outputs}.").format(
+                inputs=", ".join(inputs), outputs=", ".join(outputs)))
+            if failing:
+                text += " " + html.escape(tr("Off for: {inputs}.").format(inputs=", ".join(failing)))
+            text += "<br>" + html.escape(tr("The heatmaps: ∂{output}/∂{input}").format(
+                output=outputs[pair.output], input=inputs[pair.input]))
+            self.verdict.setText(text)
         names = (tr("analytical"), tr("numerical"), tr("difference"))
         # one colour scale for the three, so a difference of 1e-10 shows as the near-nothing it is
         reach = max(max(abs(v) for v in data_range(j)[:2]) for j in (pair.analytical, pair.numerical)) or 1.0

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QPu
 from graphstudio.document.references import source_of
 from graphstudio.engine.core.saved import total_bytes
 from graphstudio.program.compiler import Program, compile
-from graphstudio.program.instruments import node_gradcheck, wire_rules
+from graphstudio.program.instruments import node_gradcheck, selection_gradcheck, wire_rules
 from graphstudio.program.runner import replay
 
 from .animation import Animator, Wave, backward_waves, forward_waves
@@ -723,7 +723,12 @@ class LiveSession(QObject):
         """Show the chain rule of the selected wire (or of every input of the selected node) in the dock."""
         node_id, wire = self._chain_target()
         if node_id is None:
-            self.chain.show_hint()
+            ids = self.scene.selected_ids()
+            if len(ids) > 1 and self._traced_program()[0] is not None:
+                self.chain.show_selection(tr("{count} nodes selected: Gradcheck checks them as one function, from "
+                                             "the values wired into them to those they hand on.").format(count=len(ids)))
+            else:
+                self.chain.show_hint()
             return
         program, trace = self._traced_program()
         if program is None or trace is None:
@@ -751,9 +756,21 @@ class LiveSession(QObject):
         self.chain.show_rules(rules, step.op.differentiable and step.op.derivative, kept)
 
     def gradcheck_selected(self) -> None:
-        """Gradcheck of the selected node (or of the node the selected wire feeds) at the last run's values."""
+        """Gradcheck of the selected node (or of the node the selected wire feeds, or of several selected
+        nodes as one function) at the last run's values."""
         node_id, wire = self._chain_target()
         program, trace = self._traced_program()
+        ids = self.scene.selected_ids()
+        if node_id is None and len(ids) > 1 and program is not None and trace is not None:
+            try:
+                check = selection_gradcheck(program, trace, ids)
+                narrow = selection_gradcheck(program, trace, ids, as_run=True).result
+            except (KeyError, ValueError) as e:
+                self.chain.show_gradcheck(str(e))
+                return
+            self.chain.show_gradcheck(check.result, None, narrow if narrow.rounding is not None else None,
+                                      (check.inputs, check.outputs))
+            return
         if node_id is None or program is None or trace is None:
             return
         try:
