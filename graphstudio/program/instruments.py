@@ -26,6 +26,23 @@ from .compiler import Const, Program, Ref, Step
 from .runner import Edge, Trace, _edges
 
 
+#: Why a gradcheck cannot run, by reason (the editor words each in its language: ui/live/chain.REASONS).
+REASONS = {
+    "no_gradient": "node '{node}' ({op}) has no gradient to check",
+    "no_derivative": "node '{node}' ({op}): PyTorch has no derivative for {op}",
+    "no_ops": "select op nodes to check them together",
+    "no_float_output": "the selection hands on no floating-point value",
+}
+
+
+class CannotCheck(ValueError):
+    """A gradcheck that cannot run: ``reason`` (a key of ``REASONS``) and the ``details`` that fill it in."""
+
+    def __init__(self, reason: str, **details: str) -> None:
+        self.reason, self.details = reason, details
+        super().__init__(REASONS[reason].format(**details))
+
+
 @dataclass(frozen=True)
 class WireRule:
     """One input of a node after a run: the chain rule with its shapes and numbers."""
@@ -70,13 +87,13 @@ def wire_rules(program: Program, trace: Trace, node_id: str, root: str | None = 
 def node_gradcheck(program: Program, trace: Trace, node_id: str, as_run: bool = False) -> Gradcheck:
     """Gradcheck of the node's op at the values its inputs had in the traced step, in float64 (the
     engine's Jacobian beside central differences), or with `as_run` in the run's own float dtype (float32:
-    the result explains why it disagrees more). ValueError with the reason where it cannot run."""
+    the result explains why it disagrees more). CannotCheck with the reason where it cannot run."""
     step = program.step(node_id)
     op = step.op
     if step.kind != "op" or not op.differentiable:
-        raise ValueError(f"node '{node_id}' ({op.name}) has no gradient to check")
+        raise CannotCheck("no_gradient", node=node_id, op=op.name)
     if not op.derivative:
-        raise ValueError(f"node '{node_id}' ({op.name}): PyTorch has no derivative for {op.name}")
+        raise CannotCheck("no_derivative", node=node_id, op=op.name)
     flat, layout = [], []
     for port, v in zip(op.inputs, step.inputs):
         items = v if isinstance(v, list) else [v]
@@ -107,13 +124,15 @@ class SelectionCheck:
 def selection_gradcheck(program: Program, trace: Trace, node_ids: list[str], as_run: bool = False) -> SelectionCheck:
     """Gradcheck of the selected op nodes as one function at the traced step's values: its variables are
     the float values wired in from outside the selection (constants and non-differentiable inputs held
-    fixed), its outputs those used outside the selection or by nothing. ValueError where it cannot run."""
+    fixed), its outputs those used outside the selection or by nothing. CannotCheck where it cannot run."""
     chosen = [s for s in program.steps if s.id in set(node_ids) and s.kind == "op"]
     if not chosen:
-        raise ValueError("select op nodes to check them together")
+        raise CannotCheck("no_ops")
     for s in chosen:
-        if not s.op.differentiable or not s.op.derivative:
-            raise ValueError(f"node '{s.id}' ({s.op.name}) has no gradient to check")
+        if not s.op.differentiable:
+            raise CannotCheck("no_gradient", node=s.id, op=s.op.name)
+        if not s.op.derivative:
+            raise CannotCheck("no_derivative", node=s.id, op=s.op.name)
     inside = [s.output_key(i) for s in chosen for i in range(len(s.outputs))]
     used_inside, inputs, differentiable = set(), [], {}
     for s in chosen:
@@ -130,7 +149,7 @@ def selection_gradcheck(program: Program, trace: Trace, node_ids: list[str], as_
     outputs = [k for k in inside if k in trace.values and (k in used_outside or k not in used_inside)
                and np.issubdtype(trace.values[k].dtype, np.floating)]
     if not outputs:
-        raise ValueError("the selection hands on no floating-point value")
+        raise CannotCheck("no_float_output")
 
     def call(*args: Any) -> tuple:
         values = dict(zip(inputs, args))

@@ -1218,6 +1218,23 @@
         <translation>梯度的滑动平均（centered）</translation>
     </message>
     <message>
+        <source>node &apos;{node}&apos; ({op}) has no gradient to check</source>
+        <extracomment>Why a gradcheck cannot run, by program/instruments&apos; reason (its REASONS, in English there).</extracomment>
+        <translation>节点 &apos;{node}&apos;（{op}）没有可检验的梯度</translation>
+    </message>
+    <message>
+        <source>node &apos;{node}&apos; ({op}): PyTorch has no derivative for {op}</source>
+        <translation>节点 &apos;{node}&apos;（{op}）：PyTorch 没有为 {op} 定义导数</translation>
+    </message>
+    <message>
+        <source>select op nodes to check them together</source>
+        <translation>请选择运算节点来一起检验（叶子节点和汇点没有可检验的梯度）</translation>
+    </message>
+    <message>
+        <source>the selection hands on no floating-point value</source>
+        <translation>所选节点不传出任何浮点数值，没有可检验的雅可比矩阵</translation>
+    </message>
+    <message>
         <source>Gradcheck</source>
         <translation>梯度检验</translation>
     </message>

@@ -188,3 +188,23 @@ def test_several_selected_nodes_are_gradchecked_as_one_function(qtbot, window, l
     np.testing.assert_allclose(pair.analytical, np.full((1, 4), 4.5))
     verdict = live.chain.verdict.text()
     assert "Checked together from y to out." in verdict and "∂out/∂y" in verdict
+
+
+def test_why_a_gradcheck_cannot_run_is_said_in_the_interfaces_language(qtbot, window, live):
+    from graphstudio.program.instruments import REASONS as PROGRAM_REASONS
+    from graphstudio.ui import i18n
+    from graphstudio.ui.live.chain import REASONS
+
+    assert REASONS == PROGRAM_REASONS  # the same reasons, worded the same in English
+    assert window.open_path(BASICS, ask=False)
+    live.forward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    window.scene.clearSelection()
+    window.scene.select_ids(["x", "bw"])  # a leaf and a sink: no op to check
+    live.chain.button.click()
+    assert live.chain.verdict.text() == "select op nodes to check them together"
+    i18n.set_language("zh_CN")
+    try:
+        assert live.chain.verdict.text() == "请选择运算节点来一起检验（叶子节点和汇点没有可检验的梯度）"
+    finally:
+        i18n.set_language("en")

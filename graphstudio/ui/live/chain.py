@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QVB
 
 from graphstudio.engine.core.saved import SavedArray, total_bytes
 from graphstudio.engine.gradcheck import ATOL, EPS, RTOL, Gradcheck
-from graphstudio.program.instruments import WireRule
+from graphstudio.program.instruments import CannotCheck, WireRule
 from graphstudio.program.memory import bytes_text
 
 from .. import i18n
@@ -36,6 +36,13 @@ STATE_WORDS = {
     "max_exp_avg_sq": QT_TR_NOOP("the largest v so far (AMSGrad)"),
     "square_avg": QT_TR_NOOP("running mean of the gradient's square"),
     "grad_avg": QT_TR_NOOP("running mean of the gradient (centered)"),
+}
+#: Why a gradcheck cannot run, by program/instruments' reason (its REASONS, in English there).
+REASONS = {
+    "no_gradient": QT_TR_NOOP("node '{node}' ({op}) has no gradient to check"),
+    "no_derivative": QT_TR_NOOP("node '{node}' ({op}): PyTorch has no derivative for {op}"),
+    "no_ops": QT_TR_NOOP("select op nodes to check them together"),
+    "no_float_output": QT_TR_NOOP("the selection hands on no floating-point value"),
 }
 HEAT_SIZE = 96  # pixels a side of each Jacobian heatmap (a thin one is widened to a third of that)
 
@@ -80,7 +87,7 @@ class ChainRulePanel(QScrollArea):
         self.rules: list[WireRule] = []
         self.kept: tuple[tuple[SavedArray, ...], bool, int] | None = None  # records, freed, the graph's total bytes
         self.state: tuple[dict[str, dict[str, Any]], dict[str, np.ndarray], tuple | None] | None = None
-        self.result: Gradcheck | str | None = None
+        self.result: Gradcheck | CannotCheck | str | None = None
         self.focus: int | None = None  # the input whose Jacobian the heatmaps show (None: the first that fails)
         self.narrow: Gradcheck | None = None  # the same check in the run's float32
         self.labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # a selection's inputs and outputs
@@ -133,7 +140,7 @@ class ChainRulePanel(QScrollArea):
         self.show_gradcheck(None)
         self._retranslate()
 
-    def show_gradcheck(self, result: Gradcheck | str | None, focus: int | None = None,
+    def show_gradcheck(self, result: Gradcheck | CannotCheck | str | None, focus: int | None = None,
                        narrow: Gradcheck | None = None,
                        labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> None:
         """A gradcheck's verdict and heatmaps (of input ``focus``, counted as ``rules`` are), the reason it
@@ -213,6 +220,9 @@ class ChainRulePanel(QScrollArea):
             image.clear()
         if result is None:
             self.verdict.clear()
+            return
+        if isinstance(result, CannotCheck):
+            self.verdict.setText(html.escape(tr(REASONS[result.reason]).format(**result.details)))
             return
         if isinstance(result, str):
             self.verdict.setText(html.escape(result))

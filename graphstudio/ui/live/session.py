@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QPu
 from graphstudio.document.references import source_of
 from graphstudio.engine.core.saved import total_bytes
 from graphstudio.program.compiler import Program, compile
-from graphstudio.program.instruments import node_gradcheck, selection_gradcheck, wire_rules
+from graphstudio.program.instruments import CannotCheck, node_gradcheck, selection_gradcheck, wire_rules
 from graphstudio.program.runner import replay
 
 from .animation import Animator, Wave, backward_waves, forward_waves
@@ -765,7 +765,10 @@ class LiveSession(QObject):
             try:
                 check = selection_gradcheck(program, trace, ids)
                 narrow = selection_gradcheck(program, trace, ids, as_run=True).result
-            except (KeyError, ValueError) as e:
+            except CannotCheck as e:
+                self.chain.show_gradcheck(e)
+                return
+            except (KeyError, ValueError) as e:  # the engine's gradcheck refused it (a Jacobian too big)
                 self.chain.show_gradcheck(str(e))
                 return
             self.chain.show_gradcheck(check.result, None, narrow if narrow.rounding is not None else None,
@@ -776,7 +779,10 @@ class LiveSession(QObject):
         try:
             result = node_gradcheck(program, trace, node_id)
             narrow = node_gradcheck(program, trace, node_id, as_run=True)  # the run's own dtype
-        except (KeyError, ValueError) as e:
+        except CannotCheck as e:
+            self.chain.show_gradcheck(e)
+            return
+        except (KeyError, ValueError) as e:  # the engine's gradcheck refused it (a Jacobian too big)
             self.chain.show_gradcheck(str(e))
             return
         focus = None
