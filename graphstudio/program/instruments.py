@@ -47,6 +47,7 @@ class CannotCheck(ValueError):
 class WireRule:
     """One input of a node after a run: the chain rule with its shapes and numbers."""
 
+    op: str                          # the node's op
     port: str
     index: int | None                # the item of a variadic port
     source: str | None               # the output key that feeds it (None: a constant)
@@ -79,7 +80,7 @@ def wire_rules(program: Program, trace: Trace, node_id: str, root: str | None = 
             index = j if isinstance(v, list) else None
             rule = chain_rule(op, port.name, shapes, outputs, item=j)
             source = x.name if isinstance(x, Ref) else None
-            out.append(WireRule(port.name, index, source, rule, upstream, _wire_gradient(trace, edges, node_id,
+            out.append(WireRule(op.name, port.name, index, source, rule, upstream, _wire_gradient(trace, edges, node_id,
                                                                                         port.name, index)))
     return out
 

@@ -1125,6 +1125,10 @@
         <translation>：</translation>
     </message>
     <message>
+        <source>{n} bytes</source>
+        <translation>{n} 字节</translation>
+    </message>
+    <message>
         <source>, or nothing for none</source>
         <translation>，或留空表示 none</translation>
     </message>
@@ -1235,6 +1239,22 @@
         <translation>所选节点不传出任何浮点数值，没有可检验的雅可比矩阵</translation>
     </message>
     <message>
+        <source>scalar</source>
+        <translation>标量</translation>
+    </message>
+    <message>
+        <source>summed over dim {dims}: {sizes} → {result}</source>
+        <translation>在第 {dims} 维上求和：{sizes} → {result}</translation>
+    </message>
+    <message>
+        <source>summed over dims {dims}: {sizes} → {result}</source>
+        <translation>在第 {dims} 维上求和：{sizes} → {result}</translation>
+    </message>
+    <message>
+        <source>then {result}</source>
+        <translation>再变为 {result}</translation>
+    </message>
+    <message>
         <source>Gradcheck</source>
         <translation>梯度检验</translation>
     </message>
@@ -1273,6 +1293,14 @@
     <message>
         <source>Its backward keeps nothing from the forward.</source>
         <translation>它的反向传播不保留前向传播中的任何数据。</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>intermediate</source>
+        <translation>中间值</translation>
     </message>
     <message>
         <source>Saved for backward: {items} — {total} (the whole graph keeps {graph})</source>

@@ -208,3 +208,28 @@ def test_why_a_gradcheck_cannot_run_is_said_in_the_interfaces_language(qtbot, wi
         assert live.chain.verdict.text() == "请选择运算节点来一起检验（叶子节点和汇点没有可检验的梯度）"
     finally:
         i18n.set_language("en")
+
+
+def test_in_chinese_the_dock_words_the_formula_the_broadcast_sum_and_the_bytes(qtbot, window, live):
+    from graphstudio.ui import i18n
+
+    assert window.open_path(BASICS.with_name("10_broadcasting.json"), ask=False)  # c = a [3, 4] + b [4]
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    i18n.set_language("zh_CN")
+    try:
+        _select_wire(window, "c", "other")
+        text = live.chain.text.text()
+        assert "在第 0 维上求和：3 → 1 → 4" in text and "summed" not in text
+        window.scene.clearSelection()
+        window.scene.select_ids(["s"])  # sum: ∂L/∂x = G copied back over the summed dims
+        assert "∂L/∂x = G 复制回被求和的维度" in live.chain.text.text()
+        assert window.open_path(BASICS.with_name("29_saved_tensors.json"), ask=False)
+        live.forward()
+        qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+        window.scene.select_ids(["z"])  # exp keeps its result: 3 float32, 12 bytes
+        saved = live.chain.saved.text()
+        assert "结果 3 float32 · 12 字节" in saved and "bytes" not in saved
+    finally:
+        i18n.set_language("en")

@@ -19,13 +19,16 @@ from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from graphstudio.engine.core.saved import SavedArray, total_bytes
+from graphstudio.engine.core.registry import REGISTRY
+from graphstudio.engine.core.chain_rule import shape_text
+from graphstudio.engine.core.saved import INTERMEDIATE, RESULT, SavedArray, total_bytes
+from graphstudio.engine.op_help import op_help
 from graphstudio.engine.gradcheck import ATOL, EPS, RTOL, Gradcheck
 from graphstudio.program.instruments import CannotCheck, WireRule
-from graphstudio.program.memory import bytes_text
 
 from .. import i18n
 from ..i18n import tr
+from ..wording import size_text
 from .panels import BAD_COLOR, GRAD_COLOR, data_range, fmt, heatmap, short
 
 #: What each entry of an optimizer's state holds, by PyTorch's state_dict name.
@@ -44,7 +47,13 @@ REASONS = {
     "no_ops": QT_TR_NOOP("select op nodes to check them together"),
     "no_float_output": QT_TR_NOOP("the selection hands on no floating-point value"),
 }
-HEAT_SIZE = 96  # pixels a side of each Jacobian heatmap (a thin one is widened to a third of that)
+HEAT_SIZE = 96
+
+
+def shape_words() -> dict[str, str]:
+    """engine/core/chain_rule's SHAPE_WORDS in the interface's language."""
+    return {"scalar": tr("scalar"), "summed": tr("summed over dim {dims}: {sizes} → {result}"),
+            "summed_dims": tr("summed over dims {dims}: {sizes} → {result}"), "then": tr("then {result}")}  # pixels a side of each Jacobian heatmap (a thin one is widened to a third of that)
 
 
 class ChainRulePanel(QScrollArea):
@@ -154,9 +163,10 @@ class ChainRulePanel(QScrollArea):
         blocks = []
         for r in rules:
             port = r.port if r.index is None else f"{r.port}[{r.index}]"
+            formula = op_help(REGISTRY[r.op], i18n.language()).chain_rule(r.rule.formula, REGISTRY[r.op])
             lines = [f"<b>{html.escape(port)}</b>" + (f" ← {html.escape(r.source)}" if r.source else ""),
-                     f"<span style='font-size:15px'>{html.escape(r.rule.formula)}</span>",
-                     f"<tt>{html.escape(r.rule.shapes_text())}</tt>"]
+                     f"<span style='font-size:15px'>{html.escape(formula)}</span>",
+                     f"<tt>{html.escape(r.rule.shapes_text(shape_words()))}</tt>"]
             if r.gradient is None and all(g is None for g in r.upstream):
                 later = tr("Run Backward to see the numbers.")
                 lines.append(f"<i>{html.escape(later)}</i>")
@@ -204,10 +214,11 @@ class ChainRulePanel(QScrollArea):
         if not records:
             self.saved.setText(html.escape(tr("Its backward keeps nothing from the forward.")))
             return
-        items = "; ".join(f"{html.escape(r.role)} {'×'.join(map(str, r.shape)) or 'scalar'} {r.dtype} · "
-                          f"{bytes_text(r.nbytes)}" for r in records)
+        roles = {RESULT: tr("result"), INTERMEDIATE: tr("intermediate")}  # the others are the op's port names
+        items = "; ".join(f"{html.escape(roles.get(r.role, r.role))} {shape_text(r.shape, tr('scalar'))} {r.dtype} · "
+                          f"{size_text(r.nbytes)}" for r in records)
         text = tr("Saved for backward: {items} — {total} (the whole graph keeps {graph})").format(
-            items=items, total=bytes_text(total_bytes(records)), graph=bytes_text(graph_total))
+            items=items, total=size_text(total_bytes(records)), graph=size_text(graph_total))
         if freed:
             note = tr("Freed by Backward (no retain_graph): a second Backward through this node fails.")
             text = f"<span style='color:gray'>{text}<br>{html.escape(note)}</span>"

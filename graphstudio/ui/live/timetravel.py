@@ -19,11 +19,11 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QVBoxLayout, QWidget
 
-from graphstudio.program.memory import bytes_text
 from graphstudio.program.recording import CHECKPOINT_EVERY, DEFAULT_CAP, Recording
 
 from .. import i18n
 from ..i18n import tr
+from ..wording import size_text
 
 REDRAW_MS = 200
 MAX_POINTS = 100_000  # per parameter: past it every other point goes (the plot stays as long as the run)
@@ -178,12 +178,12 @@ class TimeTravel(QWidget):
             text += "  ·  " + tr("recording is off")
         elif recording.first() is None and recording.largest > recording.cap:
             text += "  ·  " + tr("one step needs {size}, more than the {cap} set for recording").format(
-                size=bytes_text(recording.largest), cap=bytes_text(recording.cap))
+                size=size_text(recording.largest), cap=size_text(recording.cap))
         else:
             kept = tr("every step can be shown again: a checkpoint every {n} steps").format(n=recording.interval)
             if recording.interval > CHECKPOINT_EVERY:
                 kept += " " + tr("(the memory cap was reached)")
-            text += "  ·  " + kept + "  ·  " + f"{bytes_text(recording.nbytes)} / {bytes_text(recording.cap)}"
+            text += "  ·  " + kept + "  ·  " + f"{size_text(recording.nbytes)} / {size_text(recording.cap)}"
         self.caption.setText(text)
 
     # -- the plot --------------------------------------------------------------------------------------
