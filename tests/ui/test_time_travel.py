@@ -53,6 +53,7 @@ def test_the_slider_shows_the_canvas_of_step_k_as_a_fresh_run_stopped_there(qtbo
         edge = next(i for i, e in enumerate(fresh.edges) if (e.target, e.port) == (target, port))
         np.testing.assert_array_equal(grad, fresh.trace.edge_grads[edge][0])
     assert "Showing step 10 of 30" in panel.caption.text()
+    assert live.loss_plot._marker.isVisible() and live.loss_plot._marker.value() == 10
     # the optimizer's memory at step 10, in the Chain rule dock
     window.scene.select_ids(["opt"])
     states, _updates, _betas = live.chain.state
@@ -65,7 +66,7 @@ def test_the_slider_shows_the_canvas_of_step_k_as_a_fresh_run_stopped_there(qtbo
         panel.choose(0)
     value, _ = _panel_numbers(live, "h", "weight")
     np.testing.assert_array_equal(value, _fresh(30).trace.values["w1"])
-    assert panel.caption.text().startswith("Step 30")
+    assert panel.caption.text().startswith("Step 30") and not live.loss_plot._marker.isVisible()
 
 
 def test_the_gradient_norm_plot_has_every_step_of_every_parameter(qtbot, window, live):

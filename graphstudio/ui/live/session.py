@@ -368,6 +368,7 @@ class LiveSession(QObject):
             self.loss_plot.add(snap.new_history, snap.step_count, snap.lrs)
         if snap.new_norms or snap.kind in ("step", "train", "backward"):
             self.steps_panel.update_run(snap.recording, snap.step_count, snap.new_norms)
+            self.loss_plot.mark_step(0)  # the run moved on: the canvas shows its latest step
         self.toolbar.set_optimizers(snap.lrs)
         if snap.kind in ("step", "train", "backward") and snap.lrs and snap.leaves:  # an optimizer stepped
             self.trained = snap
@@ -478,6 +479,7 @@ class LiveSession(QObject):
                                        states=runner.optimizer_state_copies())
         self.animator.finish()
         self.snapshot = snap
+        self.loss_plot.mark_step(step)
         self.show_now(snap, None)  # its last wave says "shown"
         return True
 
