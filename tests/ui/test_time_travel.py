@@ -102,3 +102,14 @@ def test_recording_off_records_nothing_and_says_so(qtbot, window, live):
     assert live.steps_panel.steps == range(5, 6) and not live.show_step(3)
     assert "recording is off" in live.steps_panel.caption.text()
     assert live.steps_panel.norm_series("w1").size == 0
+
+
+def test_a_drag_shows_only_where_the_slider_stops_each_turn(qtbot, window, live):
+    _train(qtbot, window, live, 40)
+    chosen: list[int] = []
+    live.steps_panel.stepChosen.connect(chosen.append)
+    for step in (30, 20, 10, 5):  # many moves within one event-loop turn, as a fast drag makes
+        live.steps_panel.choose(step)
+    with qtbot.waitSignal(live.shown, timeout=5_000):
+        pass
+    assert chosen == [5] and live.snapshot.step_count == 5

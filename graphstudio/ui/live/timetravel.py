@@ -83,6 +83,7 @@ class TimeTravel(QWidget):
         self.step_count = 0
         self.shown_step = 0               # 0: the latest
         self._setting = False             # the slider is being set, not moved by the student
+        self._choosing = False            # a step chosen by the slider is waiting to be shown
         self._drawn = 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -162,6 +163,12 @@ class TimeTravel(QWidget):
         self.shown_step = 0 if position == len(self.steps) - 1 else step
         self._show_caption()
         self._place_marker()
+        if not self._choosing:  # a drag moves the slider many times a frame: show the last place once
+            self._choosing = True
+            QTimer.singleShot(0, self._chosen)
+
+    def _chosen(self) -> None:
+        self._choosing = False
         self.stepChosen.emit(self.shown_step)
 
     def _show_caption(self) -> None:
