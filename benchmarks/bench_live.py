@@ -19,6 +19,9 @@
 5. placing the cards and routing the wires of a 200-node graph (after a Step: every card shown):
    an edit (one node moved: the scene re-lays its wires, the live layer re-places every card),
    the card placement alone, and every wire routed anew. Target: under 30 ms.
+6. time travel: a Train of the XOR lesson in the window with every step recorded (the default 64 MB
+   cap) vs recording off, best of interleaved blocks (target: at most ×1.3); the same for
+   runner.step alone; and the memory a checkpoint (one every 8 steps) holds.
 """
 from __future__ import annotations
 
@@ -297,6 +300,48 @@ def trace_cost(blocks: int = 15, steps: int = 100) -> None:
               f"(×{t_traced / t_plain:.2f}; Train traces only the ≤30 steps/s it shows)")
 
 
+def recording_cost(app, window, session, steps: int = 3_000, blocks: int = 5) -> None:
+    from graphstudio.program.recording import DEFAULT_CAP
+
+    doc = load(XOR)
+    program = compile(doc)
+    times: dict[int, list[float]] = {0: [], DEFAULT_CAP: []}
+    engine: dict[int, list[float]] = {0: [], DEFAULT_CAP: []}
+    recording = None
+    for _ in range(blocks):
+        for cap in times:
+            session.live.worker.set_record_cap(cap)
+            window.model.reset(doc.copy())
+            session.forward()  # compile and make the runner before timing
+            wait_idle(session)
+            session.reset()  # a fresh run: recording from its first step, or nothing at all
+            wait_idle(session)
+            t0 = time.perf_counter()
+            session.train(steps)
+            wait_idle(session)
+            times[cap].append(time.perf_counter() - t0)
+            if cap:
+                recording = session.latest.recording
+            runner = Runner(program, record_cap=cap or None)
+            t0 = time.process_time()
+            runner.run(steps)
+            engine[cap].append(time.process_time() - t0)
+    off, on = min(times[0]), min(times[DEFAULT_CAP])
+    e_off, e_on = min(engine[0]), min(engine[DEFAULT_CAP])
+    assert recording is not None
+    kept = len(recording.steps())
+    each = recording.nbytes / kept
+    print(f"6. time travel, XOR lesson, {steps:,} steps (best of {blocks} interleaved blocks):")
+    print(f"   Train in the window: recording off {steps / off:,.0f} steps/s, every step recorded "
+          f"{steps / on:,.0f} steps/s (×{on / off:.2f})")
+    print(f"   runner.step alone (CPU time): {e_off / steps * 1e6:.0f} µs vs {e_on / steps * 1e6:.0f} µs "
+          f"(×{e_on / e_off:.2f})")
+    print(f"   {kept:,} checkpoints of {each:,.0f} bytes ({recording.nbytes / steps:,.0f} bytes a step): the "
+          f"{DEFAULT_CAP >> 20} MB cap holds {DEFAULT_CAP / each * recording.interval:,.0f} steps before "
+          f"the interval doubles")
+    session.live.worker.set_record_cap(DEFAULT_CAP)
+
+
 def place_and_route(app, window, session, laid_out: bool) -> None:
     doc = grid_graph(columns=19, rows=10, size=2)
     if laid_out:  # opened without positions: the editor's auto-layout, which leaves room for the cards
@@ -344,6 +389,7 @@ def main() -> None:
         animation_frames(app, window, session)
         latency(app, window, session, load(XOR), "XOR lesson", 10_000)
         latency(app, window, session, grid_graph(train=True), "200-wire grid (200 panels refreshed)", 2_000)
+        recording_cost(app, window, session)
     finally:
         session.shutdown()
         window.model.stack.setClean()

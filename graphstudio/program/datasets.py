@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+from typing import Any
 
 import numpy as np
 
@@ -252,6 +253,15 @@ class BatchLoader:
         self._order = np.arange(len(self.x))
         self._pos = len(self.x)  # forces a new epoch on the next batch
         self.epoch = 0
+
+    def state(self) -> tuple[Any, np.ndarray, int, int]:
+        """Where the loader is: enough for ``set_state`` to give the same batches from here (the
+        order array is replaced, never written, at each epoch)."""
+        return self._rng.bit_generator.state, self._order, self._pos, self.epoch
+
+    def set_state(self, state: tuple[Any, np.ndarray, int, int]) -> None:
+        rng_state, self._order, self._pos, self.epoch = state
+        self._rng.bit_generator.state = rng_state
 
     def next_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """Return the next batch, starting a new epoch when the current one is used up."""

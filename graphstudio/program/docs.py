@@ -58,7 +58,7 @@ def reference(language: str = ENGLISH) -> str:
             if op.grad_fn:
                 lines.append(f"- grad_fn: `{op.grad_fn}`")
             if op.vjp_formula:
-                lines.append(f"- {words['chain']}: " + "; ".join(f"`{f}`" for f in op.vjp_formula))
+                lines.append(f"- {words['chain']}: " + "; ".join(f"`{f}`" for f in help_.vjp_formula))
             if op.inputs:
                 ports = ", ".join(f"`{p.name}`" + (words["list"] if p.variadic else "")
                                   + (words["optional"] if p.optional else "")

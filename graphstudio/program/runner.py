@@ -4,7 +4,9 @@ Leaves are made once per run (`reset`) and keep their values across steps, so an
 optimizer trains them. Every step runs the ops again — a fresh dynamic autograd
 graph — then the sinks in file order. With `trace=True` each step also records,
 for the editor's animation, the value that flowed along every edge and each use's
-own gradient contribution; without it the run pays nothing for tracing.
+own gradient contribution; without it the run pays nothing for tracing. With a ``Recording``
+(time travel) each step it keeps starts with a checkpoint of what the run carries into it, and
+``replay`` runs that step again, traced, to show it as it was.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from graphstudio.engine.core import op_functions
 from graphstudio.engine import optim
 from graphstudio.engine.core.backend import get_backend
 from graphstudio.engine.core.grad_graph import grad_mode, no_grad
-from graphstudio.engine.core.generator import SeededRNG
+from graphstudio.engine.core.generator import SeededRNG, default_generator
 from graphstudio.engine.core.saved import SavedArray, is_freed, saved_record
 from graphstudio.engine.factory import from_host, tensor
 from graphstudio.engine.core.tensor import Tensor
@@ -28,6 +30,7 @@ from .compiler import Const, Program, Ref, Step
 from .datasets import BatchLoader
 from .history import Entry, History
 from .nodes import load
+from .recording import Checkpoint, Recording, grad_norms, pack
 
 
 class RunError(RuntimeError):
@@ -75,8 +78,10 @@ class Trace:
 
 class Runner:
     def __init__(self, program: Program, device: str | None = None, seed: int | None = None,
-                 trace: bool = False, detect_anomaly: bool = False, on_step: Callable[[Entry], None] | None = None):
-        """``on_step`` hears every step's history entry (the history itself keeps a bounded summary)."""
+                 trace: bool = False, detect_anomaly: bool = False, on_step: Callable[[Entry], None] | None = None,
+                 record_cap: int | None = None):
+        """``on_step`` hears every step's history entry (the history itself keeps a bounded summary);
+        ``record_cap``: record the steps for time travel in at most that many bytes (None: no recording)."""
         self.program = program
         self.backend = get_backend(device or program.doc.device)
         self.seed = program.doc.seed if seed is None else seed
@@ -87,6 +92,8 @@ class Runner:
         self.on_step = on_step
         self.history = History(on_step)
         self.trace: Trace | None = None  # the last step's, when tracing
+        self.record_cap = record_cap
+        self._plain = False  # a forward inside step(): a plain step, replayable from an earlier checkpoint
         self.reset()
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -111,8 +118,10 @@ class Runner:
                 x, y = load(step.params, self.program.base_dir)
                 self.loaders[step.id] = BatchLoader(x, y, batch_size=step.params["batch_size"],
                                                     shuffle=step.params["shuffle"], seed=step.params["seed"])
+        self._leaf_names = {id(t): k for k, t in self.leaves.items()}
         self.optimizers = {s.id: self._optimizer(s) for s in self.program.sinks if s.op.torch_class}
         self.history = History(self.on_step)
+        self.recording = None if not self.record_cap else self._new_recording()
         self.trace = None
 
     def _optimizer(self, sink: Step) -> optim.Optimizer | None:
@@ -137,12 +146,23 @@ class Runner:
 
     def step(self) -> None:
         """One forward pass, then every sink; appends to `history`."""
-        self.forward()
+        self._plain = True
+        try:
+            self.forward()
+        finally:
+            self._plain = False
         self.backward()
 
     # -- the two halves (the editor animates them one at a time) -----------------------------------
     def forward(self) -> None:
         self.trace = None
+        recording = self.recording
+        if recording is not None:
+            step, last = len(self.history) + 1, self._checkpointed
+            again = last is not None and last.step == step  # this step's forward runs again: what it starts from moved
+            first = last is None  # the recording starts here (a run's first step, or switched on mid-run)
+            if again or first or not self._plain or self._pin_next or recording.wants(step):
+                self._checkpoint(pinned=again and last.pinned or first or not self._plain or self._pin_next)
         values, step = self.values, None
         try:
             for step, fast, op, names, key in self._plans:
@@ -234,6 +254,92 @@ class Runner:
             assert log is not None
             self.trace.losses = losses
             self._trace_backward(log)
+        recording = self.recording
+        if recording is not None:
+            host, step = self._host, len(self.history)
+            recording.add_norms(step, grad_norms({k: host(t._grad.array) for k, t in self.leaves.items()
+                                                  if t._grad is not None}))
+            checkpoint = self._checkpointed
+            if checkpoint is not None and checkpoint.step == step:
+                checkpoint.root = root
+
+    # -- time travel ------------------------------------------------------------------------------------
+    def set_record_cap(self, cap: int) -> None:
+        """Keep at most ``cap`` bytes of checkpoints from the next step on (0: none); a run that was not
+        recording starts now (any thread: the recording thins itself at its next checkpoint)."""
+        self.record_cap = cap or None
+        if self.recording is not None:
+            self.recording.cap = int(cap)
+        elif cap:
+            self.recording = self._new_recording()
+
+    def set_lr(self, optimizer: str, lr: float) -> None:
+        """``param_groups[..]["lr"] = lr`` as in PyTorch, between steps; the next step is checkpointed."""
+        opt = self.optimizers.get(optimizer)
+        if opt is not None:
+            for group in opt.param_groups:
+                group["lr"] = lr
+            self._pin_next = True
+
+    def _new_recording(self) -> Recording:
+        self._checkpointed: Checkpoint | None = None
+        self._pin_next = False
+        self._layout: tuple = ()
+        assert self.record_cap is not None
+        return Recording(self.record_cap, (self.program, str(self.backend.device), self.seed))
+
+    def _checkpoint(self, pinned: bool) -> None:
+        """Keep what the run carries into the step about to run (see ``recording``); ``pinned``: a
+        step a replay from an earlier checkpoint would not run as it ran."""
+        assert self.recording is not None
+        host, leaves, names = self._host, self.leaves, self._leaf_names
+        trainable = [(k, host(t.array)) for k, t in leaves.items() if t.requires_grad]
+        held, counts = [], {}  # (id of the parameter, optimizer, state name, array)
+        for opt_id, opt in self.optimizers.items():
+            for p, state in (() if opt is None else opt.state.items()):
+                for name, v in state.items():
+                    if name == "step":
+                        counts[(names[id(p)], opt_id)] = int(v)
+                    else:
+                        held.append((id(p), opt_id, name, v))
+        arrays = [a for _, a in trainable] + [host(v) for *_, v in held]
+        if len(arrays) != len(self._layout):  # a leaf's or a state's shape and dtype never change in a run
+            self._layout = tuple([(k, "", "", a.shape, a.dtype.str) for k, a in trainable]
+                                 + [(names[p], opt_id, name, a.shape, a.dtype.str)
+                                    for (p, opt_id, name, _), a in zip(held, arrays[len(trainable):])])
+        grads = {k: host(t._grad.array) for k, t in leaves.items() if t.requires_grad and t._grad is not None}
+        lrs = {k: o.param_groups[0]["lr"] for k, o in self.optimizers.items() if o is not None}
+        checkpoint = Checkpoint(len(self.history) + 1, pack(arrays), self._layout, grads, counts, lrs,
+                                {k: loader.state() for k, loader in self.loaders.items()},
+                                default_generator.rng.state())
+        checkpoint.pinned = pinned
+        self._checkpointed, self._pin_next = checkpoint, False
+        self.recording.add(checkpoint)
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        """Put the run back where ``checkpoint`` was taken: the next step is that step again."""
+        xp = self.backend.xp
+        arrays = checkpoint.arrays()
+        states: dict[str, dict[Any, dict[str, Any]]] = {k: {} for k in self.optimizers}
+        for (leaf, opt_id, name), a in arrays.items():
+            if not opt_id:
+                self.leaves[leaf].array = xp.asarray(a)
+            else:
+                state = states[opt_id].setdefault(self.leaves[leaf], {})
+                if (leaf, opt_id) in checkpoint.counts and not state:
+                    state["step"] = checkpoint.counts[(leaf, opt_id)]
+                state[name] = xp.asarray(a)
+        for k, t in self.leaves.items():
+            if t.requires_grad:
+                g = checkpoint.grads.get(k)
+                t._grad = None if g is None else from_host(np.array(g, copy=True), self.backend)
+        for opt_id, opt in self.optimizers.items():
+            if opt is not None:
+                opt.state = states[opt_id]
+                for group in opt.param_groups:
+                    group["lr"] = checkpoint.lrs[opt_id]
+        for k, loader in self.loaders.items():
+            loader.set_state(checkpoint.loaders[k])
 
     def _run_sink(self, sink: Step, losses: dict[str, float]) -> None:
         try:
@@ -395,6 +501,22 @@ class Runner:
         return cache
 
     # -- the report ----------------------------------------------------------------------------------
+    def trainable_leaves(self) -> dict[str, np.ndarray]:
+        """Each leaf that requires grad, as a host copy of its value now."""
+        host = self.backend.to_numpy
+        return {k: np.array(host(t.array), copy=True) for k, t in self.leaves.items() if t.requires_grad}
+
+    def optimizer_state_copies(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """``optimizer_states`` as host copies (the optimizers update their arrays in place): optimizer
+        id → leaf id → PyTorch's name → array (``step`` an int). Read straight from each optimizer's
+        ``state`` (in its parameters' order, which is the leaves' file order): time travel copies it
+        every step."""
+        host, names = self.backend.to_numpy, self._leaf_names
+        return {opt_id: {} if opt is None else
+                {names[id(p)]: {k: int(v) if k == "step" else host(v).copy() for k, v in state.items()}
+                 for p, state in opt.state.items() if state}
+                for opt_id, opt in self.optimizers.items()}
+
     def optimizer_states(self) -> Iterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
         """Per optimizer node id, each leaf it updates that has state yet, with that state: PyTorch's
         ``state_dict`` names, the optimizer's own arrays (``step`` a count)."""
@@ -488,3 +610,30 @@ def _upstream_leaves(program: Program, sink: Step) -> list[str]:
 def _refs(inputs: tuple) -> list[Ref]:
     return [x for v in inputs for x in (v if isinstance(v, list) else (v,)) if isinstance(x, Ref)]
 
+
+
+def replay(recording: Recording, step: int) -> Runner | None:
+    """Step ``step`` of a recorded run as it ran: the last checkpoint at or before it restored, the
+    plain steps from there run again untraced and step ``step`` traced, so the runner's ``trace``,
+    leaves and optimizer state are that step's. None when no checkpoint reaches back to it.
+
+    Runs in the caller's thread with the engine's random generator set to where the run had it (and
+    put back after): call it while the run itself is not stepping."""
+    checkpoint = recording.checkpoint_before(step)
+    if checkpoint is None:
+        return None
+    runner = recording.replayer
+    if runner is None:
+        program, device, seed = recording.origin
+        runner = recording.replayer = Runner(program, device=device, seed=seed)
+    runner.restore(checkpoint)
+    generator = default_generator.rng
+    default_generator.rng = SeededRNG.from_state(checkpoint.generator)
+    try:
+        for k in range(checkpoint.step, step + 1):
+            runner.tracing = k == step
+            runner.forward()
+            runner.backward(checkpoint.root if k == checkpoint.step else None)
+    finally:
+        default_generator.rng = generator
+    return runner

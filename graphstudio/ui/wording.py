@@ -11,6 +11,7 @@ from typing import Sequence
 from graphstudio.document import Problem
 from graphstudio.document.problems import clip, one_line
 from graphstudio.engine.error_help import explanation
+from graphstudio.program.memory import bytes_text
 
 from . import i18n
 from .i18n import tr
@@ -54,3 +55,9 @@ def graph_problems(problems: Sequence[Problem]) -> str:
 def more_problems(count: int) -> str:
     """What follows the first of ``count`` problems: " (and 2 more)"; nothing for one."""
     return tr(" (and {count} more)").format(count=count - 1) if count > 1 else ""
+
+
+def size_text(n: float) -> str:
+    """A size in memory as ``bytes_text`` writes it, its smallest unit in the interface's language
+    (KB, MB, … read the same in every language)."""
+    return tr("{n} bytes").format(n=f"{n:.0f}") if n < 1024 else bytes_text(n)

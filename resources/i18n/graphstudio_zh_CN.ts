@@ -262,6 +262,10 @@
         <translation>张量</translation>
     </message>
     <message>
+        <source>Time travel</source>
+        <translation>时间回溯</translation>
+    </message>
+    <message>
         <source>Chain rule</source>
         <translation>链式法则</translation>
     </message>
@@ -300,6 +304,18 @@
     <message>
         <source>the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)</source>
         <translation>到达它的梯度（未保存在 .grad 中：不是叶子节点，也没有 retain_grad）</translation>
+    </message>
+    <message>
+        <source>update this step</source>
+        <translation>本步更新</translation>
+    </message>
+    <message>
+        <source>Δ = the value after the optimizer&apos;s step − the value before</source>
+        <translation>Δ = 优化器这一步之后的值 − 之前的值</translation>
+    </message>
+    <message>
+        <source>{count} nodes selected: Gradcheck checks them as one function, from the values wired into them to those they hand on.</source>
+        <translation>已选择 {count} 个节点：梯度检验把它们当作一个函数来检验，从连入它们的值到它们传出的值。</translation>
     </message>
     <message>
         <source>Run Forward or Backward to see the chain rule with this run&apos;s shapes.</source>
@@ -1109,6 +1125,10 @@
         <translation>：</translation>
     </message>
     <message>
+        <source>{n} bytes</source>
+        <translation>{n} 字节</translation>
+    </message>
+    <message>
         <source>, or nothing for none</source>
         <translation>，或留空表示 none</translation>
     </message>
@@ -1202,6 +1222,39 @@
         <translation>梯度的滑动平均（centered）</translation>
     </message>
     <message>
+        <source>node &apos;{node}&apos; ({op}) has no gradient to check</source>
+        <extracomment>Why a gradcheck cannot run, by program/instruments&apos; reason (its REASONS, in English there).</extracomment>
+        <translation>节点 &apos;{node}&apos;（{op}）没有可检验的梯度</translation>
+    </message>
+    <message>
+        <source>node &apos;{node}&apos; ({op}): PyTorch has no derivative for {op}</source>
+        <translation>节点 &apos;{node}&apos;（{op}）：PyTorch 没有为 {op} 定义导数</translation>
+    </message>
+    <message>
+        <source>select op nodes to check them together</source>
+        <translation>请选择运算节点来一起检验（叶子节点和汇点没有可检验的梯度）</translation>
+    </message>
+    <message>
+        <source>the selection hands on no floating-point value</source>
+        <translation>所选节点不传出任何浮点数值，没有可检验的雅可比矩阵</translation>
+    </message>
+    <message>
+        <source>scalar</source>
+        <translation>标量</translation>
+    </message>
+    <message>
+        <source>summed over dim {dims}: {sizes} → {result}</source>
+        <translation>在第 {dims} 维上求和：{sizes} → {result}</translation>
+    </message>
+    <message>
+        <source>summed over dims {dims}: {sizes} → {result}</source>
+        <translation>在第 {dims} 维上求和：{sizes} → {result}</translation>
+    </message>
+    <message>
+        <source>then {result}</source>
+        <translation>再变为 {result}</translation>
+    </message>
+    <message>
         <source>Gradcheck</source>
         <translation>梯度检验</translation>
     </message>
@@ -1242,6 +1295,14 @@
         <translation>它的反向传播不保留前向传播中的任何数据。</translation>
     </message>
     <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>intermediate</source>
+        <translation>中间值</translation>
+    </message>
+    <message>
         <source>Saved for backward: {items} — {total} (the whole graph keeps {graph})</source>
         <translation>为反向传播保存：{items} — {total}（整个计算图共保存 {graph}）</translation>
     </message>
@@ -1260,6 +1321,18 @@
     <message>
         <source>In the run&apos;s {dtype} the largest difference is {d}: a {dtype} number keeps about {digits} significant digits, so the step x ± {eps} and each output are rounded, and a difference quotient can be off by about {bound}. The analytical Jacobian takes no step.</source>
         <translation>在本次运行的 {dtype} 中，最大差值为 {d}：{dtype} 的数只保留约 {digits} 位有效数字，因此步长 x ± {eps} 和每个输出都会被舍入，差商可能偏差约 {bound}。解析雅可比矩阵不需要步长。</translation>
+    </message>
+    <message>
+        <source>Checked together from {inputs} to {outputs}.</source>
+        <translation>从 {inputs} 到 {outputs} 作为一个整体检验。</translation>
+    </message>
+    <message>
+        <source>Off for: {inputs}.</source>
+        <translation>不一致的输入：{inputs}。</translation>
+    </message>
+    <message>
+        <source>The heatmaps: ∂{output}/∂{input}</source>
+        <translation>热力图：∂{output}/∂{input}</translation>
     </message>
     <message>
         <source>analytical</source>
@@ -1288,6 +1361,54 @@
     <message>
         <source>This graph has no lesson notes. The lessons, each with its notes, are in Help › Lessons and on the start page.</source>
         <translation>这张计算图没有课程讲解。各课（附讲解）在“帮助 › 课程”和起始页里。</translation>
+    </message>
+    <message>
+        <source>Record up to (MB)</source>
+        <translation>记录上限（MB）</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Memory for the recorded steps. Past it every other recorded step is dropped and only every 2nd (then 4th, 8th…) step is recorded: the whole run stays, coarser.</source>
+        <translation>记录各步所用的内存。超过后，已记录的步隔一个丢弃一个，之后只记录每第 2（再到第 4、第 8……）步：整个训练过程都保留，只是更稀疏。</translation>
+    </message>
+    <message>
+        <source>Drag to see the whole canvas as it was at an earlier step</source>
+        <translation>拖动以查看整个画布在更早某一步时的样子</translation>
+    </message>
+    <message>
+        <source>‖grad‖</source>
+        <translation>‖梯度‖</translation>
+    </message>
+    <message>
+        <source>Step or Train: each step is recorded, to come back to</source>
+        <translation>单步或训练：每一步都会被记录，之后可以回看</translation>
+    </message>
+    <message>
+        <source>Showing step {step} of {count}, as it was: Step and Train go on from step {count}</source>
+        <translation>正在显示第 {step} 步（共 {count} 步）当时的样子：单步和训练仍从第 {count} 步继续</translation>
+    </message>
+    <message>
+        <source>Step {count}</source>
+        <translation>第 {count} 步</translation>
+    </message>
+    <message>
+        <source>recording is off</source>
+        <translation>记录已关闭</translation>
+    </message>
+    <message>
+        <source>one step needs {size}, more than the {cap} set for recording</source>
+        <translation>一步需要 {size}，超过了为记录设定的 {cap}</translation>
+    </message>
+    <message>
+        <source>every step can be shown again: a checkpoint every {n} steps</source>
+        <translation>每一步都可以重新显示：每 {n} 步保存一个检查点</translation>
+    </message>
+    <message>
+        <source>(the memory cap was reached)</source>
+        <translation>（已达到内存上限）</translation>
     </message>
 </context>
 </TS>

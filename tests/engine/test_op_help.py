@@ -65,3 +65,22 @@ def test_the_chinese_help_keeps_the_identifiers_and_shapes_of_the_english(op):
              *((p.doc, help_.inputs[p.name]) for p in op.inputs if p.doc)]
     for english, chinese in pairs:
         assert not {c for c in _code_in(english) if c not in chinese}, (english, chinese)
+
+
+#: Words a chain-rule formula may keep untranslated: the names of ports, params and functions it uses.
+NAMES = re.compile(r"\b(?:exp|sin|cos|max|min|sign|diag|tril|triu|trunc|cumsum|softmax|conv_transpose2d|mean|"
+                   r"transpose|clip|stack|cat|log|sqrt|tanh|sigmoid|relu|onehot|target|mask|dim|index|abs|erf|pow|"
+                   r"elu|gelu|condition|correction|weight|input|other)\b")
+
+
+@pytest.mark.parametrize("op", [op for op in ALL_OPS if op.vjp_formula], ids=lambda op: op.name)
+def test_every_chain_rule_with_words_reads_in_chinese(op):
+    """A formula of symbols reads the same in both languages; one with English words has its Chinese,
+    with the same left side, and the catalog translates no formula the registry no longer has."""
+    rules = catalog("zh_CN")["ops"][op.name].get("chain_rule", {})
+    assert set(rules) <= set(op.vjp_formula), f"{op.name}: the catalog translates formulas it no longer has"
+    for english, chinese in zip(op.vjp_formula, op_help(op, "zh_CN").vjp_formula):
+        words = re.findall(r"\b[a-z]{3,}\b", NAMES.sub("", english.split(" = ", 1)[1]))
+        if words:
+            assert CJK.search(chinese), f"{op.name}: {english!r} has words ({words}) but no Chinese"
+            assert chinese.split(" = ", 1)[0] == english.split(" = ", 1)[0]

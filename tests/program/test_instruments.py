@@ -2,15 +2,19 @@
 numbers, equal to PyTorch's gradients, and gradcheck of a node at the run's values."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from graphstudio.document import Document, Node
+from graphstudio.document import Document, Node, load
 from graphstudio.program.compiler import compile
 from graphstudio.program.instruments import node_gradcheck, wire_rules
 from graphstudio.program.runner import Runner
 
 from tests.oracle import needs_torch, torch
+
+LESSONS = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
 X = np.arange(32, dtype=np.float32).reshape(8, 4) / 10 - 1.2
 B = [0.5, -0.25, 0.1, 2.0]
@@ -146,3 +150,43 @@ def test_gradcheck_as_run_in_float32_disagrees_more_and_says_why():
     wide = node_gradcheck(program, trace, "y")
     assert narrow.dtype == "float32" and "float32" in narrow.explanation and not wide.explanation
     assert narrow.max_difference > 100 * wide.max_difference
+
+
+def test_gradcheck_of_a_selection_checks_the_chain_rule_across_its_nodes(monkeypatch):
+    """logits → loss of the XOR lesson as one function: from a, w2, b2 (the float values wired in; the
+    labels y held fixed) to the loss, its Jacobian agrees with central differences; a broken
+    cross_entropy backward fails it on every input."""
+    from graphstudio.engine.core.registry import REGISTRY
+    from graphstudio.program.instruments import selection_gradcheck
+
+    runner = Runner(compile(load(LESSONS / "24_xor_mlp_adam.json")), trace=True)
+    runner.step()
+    check = selection_gradcheck(runner.program, runner.trace, ["loss", "logits"])
+    assert check.inputs == ("a", "w2", "b2", "y") and check.outputs == ("loss",)
+    assert check.result.passed and check.result.dtype == "float64"
+    assert [p.analytical.shape for p in check.result.pairs] == [(1, 16), (1, 8), (1, 2)]  # y: no variable
+    original = REGISTRY["cross_entropy"].node_cls.vjp
+
+    def doubled(ctx, g):
+        out = original(ctx, g)
+        return tuple(None if x is None else 2 * x for x in out) if isinstance(out, tuple) else 2 * out
+
+    monkeypatch.setattr(REGISTRY["cross_entropy"].node_cls, "vjp", doubled)
+    broken = selection_gradcheck(runner.program, runner.trace, ["logits", "loss"]).result
+    assert [p.passed for p in broken.pairs] == [False, False, False]
+    with pytest.raises(ValueError, match="select op nodes"):
+        selection_gradcheck(runner.program, runner.trace, ["w1", "x"])
+
+
+def test_gradcheck_of_a_selection_fails_where_relu_sits_on_its_kink():
+    """h has an element exactly 0: relu has no derivative there (central differences see 1/2, backward
+    gives 0), so checking h → a → logits fails on the inputs before the relu and passes after it."""
+    from graphstudio.program.instruments import selection_gradcheck
+
+    runner = Runner(compile(load(LESSONS / "24_xor_mlp_adam.json")), trace=True)
+    runner.step()
+    assert 0.0 in runner.trace.values["h"]
+    check = selection_gradcheck(runner.program, runner.trace, ["h", "a", "logits"])
+    assert check.inputs == ("x", "w1", "b1", "w2", "b2")
+    assert {check.inputs[p.input]: p.passed for p in check.result.pairs} == {
+        "x": False, "w1": True, "b1": False, "w2": True, "b2": True}  # the kink's row of w1 has x = 0

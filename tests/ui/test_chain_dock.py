@@ -2,6 +2,7 @@
 shapes and numbers; Gradcheck the node it feeds."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from graphstudio.ui.items import WireItem
@@ -170,3 +171,65 @@ def test_detect_anomaly_marks_the_node_that_made_a_nan_and_names_its_inputs(qtbo
     assert failures and failures[0][0] == "s"
     assert failures[0][1].endswith(": 1 nan of 2, from input = x [-1, 4]")
     assert isinstance(live.layer.error, ErrorMarker) and live.layer.error_node == "s"
+
+
+def test_several_selected_nodes_are_gradchecked_as_one_function(qtbot, window, live):
+    assert window.open_path(BASICS, ask=False)  # y = x + 2; yy = y * y; z = yy * 3; out = z.mean()
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    window.scene.clearSelection()
+    window.scene.select_ids(["yy", "z", "out"])
+    assert "3 nodes selected" in live.chain.text.text() and live.chain.button.isEnabled()
+    live.chain.button.click()
+    assert live.chain.result is not None and live.chain.result.passed
+    assert live.chain.labels == (("y",), ("out",))
+    pair = live.chain.result.pairs[0]  # d out / d y = 2 · 3 · y / 4 = 1.5 · 3 = 4.5 for each of the 4 elements
+    np.testing.assert_allclose(pair.analytical, np.full((1, 4), 4.5))
+    verdict = live.chain.verdict.text()
+    assert "Checked together from y to out." in verdict and "∂out/∂y" in verdict
+
+
+def test_why_a_gradcheck_cannot_run_is_said_in_the_interfaces_language(qtbot, window, live):
+    from graphstudio.program.instruments import REASONS as PROGRAM_REASONS
+    from graphstudio.ui import i18n
+    from graphstudio.ui.live.chain import REASONS
+
+    assert REASONS == PROGRAM_REASONS  # the same reasons, worded the same in English
+    assert window.open_path(BASICS, ask=False)
+    live.forward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    window.scene.clearSelection()
+    window.scene.select_ids(["x", "bw"])  # a leaf and a sink: no op to check
+    live.chain.button.click()
+    assert live.chain.verdict.text() == "select op nodes to check them together"
+    i18n.set_language("zh_CN")
+    try:
+        assert live.chain.verdict.text() == "请选择运算节点来一起检验（叶子节点和汇点没有可检验的梯度）"
+    finally:
+        i18n.set_language("en")
+
+
+def test_in_chinese_the_dock_words_the_formula_the_broadcast_sum_and_the_bytes(qtbot, window, live):
+    from graphstudio.ui import i18n
+
+    assert window.open_path(BASICS.with_name("10_broadcasting.json"), ask=False)  # c = a [3, 4] + b [4]
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    i18n.set_language("zh_CN")
+    try:
+        _select_wire(window, "c", "other")
+        text = live.chain.text.text()
+        assert "在第 0 维上求和：3 → 1 → 4" in text and "summed" not in text
+        window.scene.clearSelection()
+        window.scene.select_ids(["s"])  # sum: ∂L/∂x = G copied back over the summed dims
+        assert "∂L/∂x = G 复制回被求和的维度" in live.chain.text.text()
+        assert window.open_path(BASICS.with_name("29_saved_tensors.json"), ask=False)
+        live.forward()
+        qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+        window.scene.select_ids(["z"])  # exp keeps its result: 3 float32, 12 bytes
+        saved = live.chain.saved.text()
+        assert "结果 3 float32 · 12 字节" in saved and "bytes" not in saved
+    finally:
+        i18n.set_language("en")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from .ops._infer import broadcast
 from .registry import Op
@@ -37,9 +37,14 @@ def formulas(op: type[Op]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def shape_text(shape: Sequence[int]) -> str:
+#: The words of ``ChainRule.shapes_text``, in English; the editor passes them in its own language.
+SHAPE_WORDS = {"scalar": "scalar", "summed": "summed over dim {dims}: {sizes} → {result}",
+               "summed_dims": "summed over dims {dims}: {sizes} → {result}", "then": "then {result}"}
+
+
+def shape_text(shape: Sequence[int], scalar: str = SHAPE_WORDS["scalar"]) -> str:
     """`3×5`; a 0-d tensor is a scalar."""
-    return "×".join(map(str, shape)) if len(shape) else "scalar"
+    return "×".join(map(str, shape)) if len(shape) else scalar
 
 
 @dataclass(frozen=True)
@@ -52,17 +57,20 @@ class ChainRule:
     result: Shape                             # the gradient's shape: the input's
     summed: tuple[tuple[int, int], ...]       # (dim of `computed`, its size) summed to 1, or dropped if leading
 
-    def shapes_text(self) -> str:
-        """`G: 3×5, Bᵀ: 5×4 → 3×4`, and what broadcasting sums: `…, summed over dim 0: 8 → 1 → 4`."""
-        text = ", ".join(f"{s}: {shape_text(shape)}" for s, shape in self.operands)
-        text = f"{text} → {shape_text(self.computed)}" if text else shape_text(self.computed)
+    def shapes_text(self, words: Mapping[str, str] = SHAPE_WORDS) -> str:
+        """`G: 3×5, Bᵀ: 5×4 → 3×4`, and what broadcasting sums: `…, summed over dim 0: 8 → 1 → 4`
+        (``words``: ``SHAPE_WORDS`` in another language)."""
+        scalar = words["scalar"]
+        text = ", ".join(f"{s}: {shape_text(shape, scalar)}" for s, shape in self.operands)
+        computed, result = shape_text(self.computed, scalar), shape_text(self.result, scalar)
+        text = f"{text} → {computed}" if text else computed
         if self.summed:
             dims = ", ".join(str(d) for d, _ in self.summed)
             sizes = ", ".join(f"{n} → 1" for _, n in self.summed)
-            plural = "s" if len(self.summed) > 1 else ""
-            text += f", summed over dim{plural} {dims}: {sizes} → {shape_text(self.result)}"
+            summed = words["summed_dims" if len(self.summed) > 1 else "summed"]
+            text += ", " + summed.format(dims=dims, sizes=sizes, result=result)
         elif self.computed != self.result:
-            text += f", then {shape_text(self.result)}"
+            text += ", " + words["then"].format(result=result)
         return text
 
     def text(self) -> str:

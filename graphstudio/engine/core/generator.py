@@ -24,6 +24,19 @@ class SeededRNG:
             self._rng = np.random.default_rng(self.seed)
         return getattr(self._rng, name)
 
+    def state(self) -> tuple[int, Any]:
+        """(seed, the bit generator's state or None before the first draw): what ``from_state``
+        needs to draw the same numbers again."""
+        return self.seed, None if self._rng is None else self._rng.bit_generator.state
+
+    @classmethod
+    def from_state(cls, state: tuple[int, Any]) -> "SeededRNG":
+        rng = cls(state[0])
+        if state[1] is not None:
+            rng._rng = np.random.default_rng(rng.seed)
+            rng._rng.bit_generator.state = state[1]
+        return rng
+
 
 class Generator:
     """A random generator (torch.Generator); `default_generator` is the one `manual_seed` resets."""

@@ -19,13 +19,16 @@ from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from graphstudio.engine.core.saved import SavedArray, total_bytes
+from graphstudio.engine.core.registry import REGISTRY
+from graphstudio.engine.core.chain_rule import shape_text
+from graphstudio.engine.core.saved import INTERMEDIATE, RESULT, SavedArray, total_bytes
+from graphstudio.engine.op_help import op_help
 from graphstudio.engine.gradcheck import ATOL, EPS, RTOL, Gradcheck
-from graphstudio.program.instruments import WireRule
-from graphstudio.program.memory import bytes_text
+from graphstudio.program.instruments import CannotCheck, WireRule
 
 from .. import i18n
 from ..i18n import tr
+from ..wording import size_text
 from .panels import BAD_COLOR, GRAD_COLOR, data_range, fmt, heatmap, short
 
 #: What each entry of an optimizer's state holds, by PyTorch's state_dict name.
@@ -37,7 +40,20 @@ STATE_WORDS = {
     "square_avg": QT_TR_NOOP("running mean of the gradient's square"),
     "grad_avg": QT_TR_NOOP("running mean of the gradient (centered)"),
 }
-HEAT_SIZE = 96  # pixels a side of each Jacobian heatmap (a thin one is widened to a third of that)
+#: Why a gradcheck cannot run, by program/instruments' reason (its REASONS, in English there).
+REASONS = {
+    "no_gradient": QT_TR_NOOP("node '{node}' ({op}) has no gradient to check"),
+    "no_derivative": QT_TR_NOOP("node '{node}' ({op}): PyTorch has no derivative for {op}"),
+    "no_ops": QT_TR_NOOP("select op nodes to check them together"),
+    "no_float_output": QT_TR_NOOP("the selection hands on no floating-point value"),
+}
+HEAT_SIZE = 96
+
+
+def shape_words() -> dict[str, str]:
+    """engine/core/chain_rule's SHAPE_WORDS in the interface's language."""
+    return {"scalar": tr("scalar"), "summed": tr("summed over dim {dims}: {sizes} → {result}"),
+            "summed_dims": tr("summed over dims {dims}: {sizes} → {result}"), "then": tr("then {result}")}  # pixels a side of each Jacobian heatmap (a thin one is widened to a third of that)
 
 
 class ChainRulePanel(QScrollArea):
@@ -80,9 +96,10 @@ class ChainRulePanel(QScrollArea):
         self.rules: list[WireRule] = []
         self.kept: tuple[tuple[SavedArray, ...], bool, int] | None = None  # records, freed, the graph's total bytes
         self.state: tuple[dict[str, dict[str, Any]], dict[str, np.ndarray], tuple | None] | None = None
-        self.result: Gradcheck | str | None = None
+        self.result: Gradcheck | CannotCheck | str | None = None
         self.focus: int | None = None  # the input whose Jacobian the heatmaps show (None: the first that fails)
         self.narrow: Gradcheck | None = None  # the same check in the run's float32
+        self.labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # a selection's inputs and outputs
         self._hint: str | None = None
         i18n.live(self, self._retranslate)
         self.show_hint()
@@ -109,6 +126,11 @@ class ChainRulePanel(QScrollArea):
         self.show_gradcheck(None)
         self._retranslate()
 
+    def show_selection(self, text: str) -> None:
+        """Several nodes selected: ``text`` says what Gradcheck will check (them, as one function)."""
+        self.show_hint(text)
+        self.button.setEnabled(True)
+
     def show_rules(self, rules: list[WireRule], can_check: bool,
                    kept: tuple[tuple[SavedArray, ...], bool, int] | None = None) -> None:
         """``kept``: what the node's backward keeps from the forward, whether Backward freed it, and what
@@ -127,11 +149,13 @@ class ChainRulePanel(QScrollArea):
         self.show_gradcheck(None)
         self._retranslate()
 
-    def show_gradcheck(self, result: Gradcheck | str | None, focus: int | None = None,
-                       narrow: Gradcheck | None = None) -> None:
+    def show_gradcheck(self, result: Gradcheck | CannotCheck | str | None, focus: int | None = None,
+                       narrow: Gradcheck | None = None,
+                       labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> None:
         """A gradcheck's verdict and heatmaps (of input ``focus``, counted as ``rules`` are), the reason it
-        could not run, or nothing; ``narrow``: the same check in the run's float32, explained."""
-        self.result, self.focus, self.narrow = result, focus, narrow
+        could not run, or nothing; ``narrow``: the same check in the run's float32, explained; ``labels``:
+        the names of its inputs and outputs (a selection's), so the heatmaps say which pair they show."""
+        self.result, self.focus, self.narrow, self.labels = result, focus, narrow, labels
         self._render_result()
 
     # -- drawing ------------------------------------------------------------------------------------------
@@ -139,9 +163,10 @@ class ChainRulePanel(QScrollArea):
         blocks = []
         for r in rules:
             port = r.port if r.index is None else f"{r.port}[{r.index}]"
+            formula = op_help(REGISTRY[r.op], i18n.language()).chain_rule(r.rule.formula, REGISTRY[r.op])
             lines = [f"<b>{html.escape(port)}</b>" + (f" ← {html.escape(r.source)}" if r.source else ""),
-                     f"<span style='font-size:15px'>{html.escape(r.rule.formula)}</span>",
-                     f"<tt>{html.escape(r.rule.shapes_text())}</tt>"]
+                     f"<span style='font-size:15px'>{html.escape(formula)}</span>",
+                     f"<tt>{html.escape(r.rule.shapes_text(shape_words()))}</tt>"]
             if r.gradient is None and all(g is None for g in r.upstream):
                 later = tr("Run Backward to see the numbers.")
                 lines.append(f"<i>{html.escape(later)}</i>")
@@ -189,10 +214,11 @@ class ChainRulePanel(QScrollArea):
         if not records:
             self.saved.setText(html.escape(tr("Its backward keeps nothing from the forward.")))
             return
-        items = "; ".join(f"{html.escape(r.role)} {'×'.join(map(str, r.shape)) or 'scalar'} {r.dtype} · "
-                          f"{bytes_text(r.nbytes)}" for r in records)
+        roles = {RESULT: tr("result"), INTERMEDIATE: tr("intermediate")}  # the others are the op's port names
+        items = "; ".join(f"{html.escape(roles.get(r.role, r.role))} {shape_text(r.shape, tr('scalar'))} {r.dtype} · "
+                          f"{size_text(r.nbytes)}" for r in records)
         text = tr("Saved for backward: {items} — {total} (the whole graph keeps {graph})").format(
-            items=items, total=bytes_text(total_bytes(records)), graph=bytes_text(graph_total))
+            items=items, total=size_text(total_bytes(records)), graph=size_text(graph_total))
         if freed:
             note = tr("Freed by Backward (no retain_graph): a second Backward through this node fails.")
             text = f"<span style='color:gray'>{text}<br>{html.escape(note)}</span>"
@@ -205,6 +231,9 @@ class ChainRulePanel(QScrollArea):
             image.clear()
         if result is None:
             self.verdict.clear()
+            return
+        if isinstance(result, CannotCheck):
+            self.verdict.setText(html.escape(tr(REASONS[result.reason]).format(**result.details)))
             return
         if isinstance(result, str):
             self.verdict.setText(html.escape(result))
@@ -227,6 +256,16 @@ class ChainRulePanel(QScrollArea):
         pair = next((p for p in shown if not p.passed), shown[0] if shown else None)
         if pair is None:
             return
+        if self.labels is not None:
+            inputs, outputs = self.labels
+            failing = sorted({inputs[p.input] for p in result.pairs if not p.passed})
+            text += "<br>" + html.escape(tr("Checked together from {inputs} to {outputs}.").format(
+                inputs=", ".join(inputs), outputs=", ".join(outputs)))
+            if failing:
+                text += " " + html.escape(tr("Off for: {inputs}.").format(inputs=", ".join(failing)))
+            text += "<br>" + html.escape(tr("The heatmaps: ∂{output}/∂{input}").format(
+                output=outputs[pair.output], input=inputs[pair.input]))
+            self.verdict.setText(text)
         names = (tr("analytical"), tr("numerical"), tr("difference"))
         # one colour scale for the three, so a difference of 1e-10 shows as the near-nothing it is
         reach = max(max(abs(v) for v in data_range(j)[:2]) for j in (pair.analytical, pair.numerical)) or 1.0

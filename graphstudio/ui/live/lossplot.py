@@ -21,7 +21,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .. import i18n
@@ -87,6 +87,7 @@ class LossPlot(QWidget):
         self.step = 0
         self.lrs: dict[str, float] = {}
         self._drawn = 0.0
+        self._marker: Any = None  # the step Time travel shows (made when first needed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.redraw)
@@ -144,6 +145,7 @@ class LossPlot(QWidget):
         self.curves, self.series = {}, {}
         self.step = 0
         self._timer.stop()
+        self.mark_step(0)
         self._xmax, self._yrange = 10.0, (0.0, 1.0)
         if self._plot is not None:
             self._plot.setXRange(0, 10, padding=0)
@@ -261,6 +263,21 @@ class LossPlot(QWidget):
             span = (hi - lo) or 1.0
             self._yrange = (lo - (0.05 * span if self.log else 0.0), hi + 0.08 * span)
             self.plot.setYRange(*self._yrange, padding=0)
+
+    def mark_step(self, step: int) -> None:
+        """A dashed line at ``step`` (the step Time travel shows); 0 takes it away."""
+        marker = self._marker
+        if marker is None:
+            if not step:
+                return
+            import pyqtgraph as pg
+
+            marker = self._marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", width=1,
+                                                                            style=Qt.PenStyle.DashLine))
+            self.plot.addItem(marker, ignoreBounds=True)
+        marker.setVisible(bool(step))
+        if step:
+            marker.setValue(step)
 
     def losses(self, name: str) -> np.ndarray:
         """The plotted losses of one optimizer (a copy)."""

@@ -13,6 +13,7 @@ the worker has nothing left to do *and* the animation has landed.
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections import deque
 from typing import Any
@@ -25,18 +26,20 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QPu
 from graphstudio.document.references import source_of
 from graphstudio.engine.core.saved import total_bytes
 from graphstudio.program.compiler import Program, compile
-from graphstudio.program.instruments import node_gradcheck, wire_rules
+from graphstudio.program.instruments import CannotCheck, node_gradcheck, selection_gradcheck, wire_rules
+from graphstudio.program.runner import replay
 
 from .animation import Animator, Wave, backward_waves, forward_waves
 from .. import graph, i18n
 from ..i18n import tr
 from ..wording import error_text
 from .apply import ApplyTrainedValues
-from .chain import ChainRulePanel
+from .chain import STATE_WORDS, ChainRulePanel
 from .lossplot import LossPlot
 from .overlay import FANOUT, LiveLayer
 from .panels import WirePanel
 from .target import backward_choice
+from .timetravel import TimeTravel
 from .toolbar import LiveToolbar
 from .viewer import TensorViewer
 from .worker import MAX_RATE, LiveThread, Snapshot
@@ -64,6 +67,7 @@ class LiveSession(QObject):
         self.animate = True
         self.device = "cpu"
         self.snapshot: Snapshot | None = None        # the last one shown
+        self.latest: Snapshot | None = None          # the last one the run sent with values (time travel's end)
         self.trained: Snapshot | None = None         # the last one with trainable leaves after a step
         self.error: tuple[str, str] | None = None
         self._needs_load = True
@@ -94,7 +98,12 @@ class LiveSession(QObject):
         self.viewer = TensorViewer()
         self.loss_dock = self._dock(QT_TR_NOOP("Loss"), self.loss_plot)
         self.viewer_dock = self._dock(QT_TR_NOOP("Tensor"), self.viewer)
+        self.steps_panel = TimeTravel()
+        self.steps_dock = self._dock(QT_TR_NOOP("Time travel"), self.steps_panel)
         window.tabifyDockWidget(self.loss_dock, self.viewer_dock)
+        window.tabifyDockWidget(self.loss_dock, self.steps_dock)
+        self.steps_panel.stepChosen.connect(self.show_step)
+        self.steps_panel.capChanged.connect(self.live.worker.set_record_cap)
         window.resizeDocks([self.loss_dock], [230], Qt.Orientation.Vertical)
         self.loss_dock.raise_()
         self.chain = ChainRulePanel()
@@ -153,6 +162,7 @@ class LiveSession(QObject):
         if self.model.resets != self._resets:
             self._resets = self.model.resets
             self.viewer.clear()
+            self.steps_panel.clear()
             self.loss_plot.clear(self._optimizer_ids(), lrs)
             self.toolbar.set_optimizers(lrs)
             return
@@ -171,6 +181,7 @@ class LiveSession(QObject):
             self._bottom_shown = wanted
             self.loss_dock.setVisible(wanted)
             self.viewer_dock.setVisible(wanted)
+            self.steps_dock.setVisible(wanted)
             if wanted:
                 self.loss_dock.raise_()
 
@@ -284,10 +295,11 @@ class LiveSession(QObject):
 
     def _load(self) -> None:
         self._needs_load = False
-        self.snapshot = self.trained = None
+        self.snapshot = self.trained = self.latest = None
         self._landing.clear()
         self.layer.clear()
         self.loss_plot.clear(self._optimizer_ids())
+        self.steps_panel.clear()
         serial = self.live.request("load", (self.model.doc.copy(), self.model.base_dir, self.device))
         self._pending.add(serial)
 
@@ -346,7 +358,8 @@ class LiveSession(QObject):
             self._doc_device = self.model.doc.device
             self._pick_doc_device()
         self.loss_plot.clear(self._optimizer_ids())
-        self.snapshot = self.trained = None
+        self.steps_panel.clear()
+        self.snapshot = self.trained = self.latest = None
         self.explain_selection()
         self._update_buttons()
         return True
@@ -362,12 +375,16 @@ class LiveSession(QObject):
             self.layer.clear()
             self.loss_plot.clear(self._optimizer_ids())
             self.loss_plot.add([], 0, snap.lrs)
-            self.snapshot, self.trained = snap, None
+            self.steps_panel.clear()
+            self.snapshot, self.trained, self.latest = snap, None, None
             self.toolbar.set_optimizers(snap.lrs)
             self.shown.emit("reset")
             return
         if snap.new_history or snap.kind in ("step", "train", "backward"):
             self.loss_plot.add(snap.new_history, snap.step_count, snap.lrs)
+        if snap.new_norms or snap.kind in ("step", "train", "backward"):
+            self.steps_panel.update_run(snap.recording, snap.step_count, snap.new_norms)
+            self.loss_plot.mark_step(0)  # the run moved on: the canvas shows its latest step
         self.toolbar.set_optimizers(snap.lrs)
         if snap.kind in ("step", "train", "backward") and snap.lrs and snap.leaves:  # an optimizer stepped
             self.trained = snap
@@ -380,6 +397,7 @@ class LiveSession(QObject):
         self.snapshot = snap
         if snap.trace is None:
             return
+        self.latest = snap
         if not self.animate:
             self.show_now(snap)
             return
@@ -399,7 +417,7 @@ class LiveSession(QObject):
         if snap is None:
             return  # shown already (a refresh being handed out goes on)
         if snap.trace is not None:
-            self.snapshot = snap
+            self.snapshot = self.latest = snap
             self.show_now(snap, SLICE_EDGES if sliced else None)
             return
         self.shown.emit("train")
@@ -454,9 +472,33 @@ class LiveSession(QObject):
     def _update_buttons(self) -> None:
         busy = bool(self._pending)
         self.toolbar.set_busy(busy)
+        self.steps_panel.set_enabled(not busy)
         self.toolbar.apply.setEnabled(not busy and self.trained is not None and bool(self.trained.leaves))
 
     # -- showing a snapshot ------------------------------------------------------------------------------------
+    def show_step(self, step: int) -> bool:
+        """The whole canvas as it was at recorded step ``step`` (0: the latest): values, gradients, the
+        optimizer's state in the Chain rule dock — the step replayed from its checkpoint, here, while
+        the engine's thread is idle. The run itself stays where it is. False when that step is not
+        recorded (or a run is going on)."""
+        latest = self.latest
+        if latest is None or latest.trace is None or self._pending:
+            return False
+        if step == 0:
+            snap = latest
+        else:
+            runner = None if latest.recording is None else replay(latest.recording, step)
+            if runner is None or runner.trace is None:
+                return False
+            snap = dataclasses.replace(latest, kind="step", trace=runner.trace.copy(), step_count=step,
+                                       new_history=[], new_norms=[], leaves=runner.trainable_leaves(),
+                                       states=runner.optimizer_state_copies())
+        self.animator.finish()
+        self.snapshot = snap
+        self.loss_plot.mark_step(step)
+        self.show_now(snap, None)  # its last wave says "shown"
+        return True
+
     def show_now(self, snap: Snapshot, budget: int | None = SLICE_EDGES) -> None:
         """What a finished animation leaves, without the animation: ``budget`` wires per event-loop
         turn (None: all at once), so no frame repaints more than a slice of a big graph's panels.
@@ -634,7 +676,11 @@ class LiveSession(QObject):
         def note() -> str:  # (made again when the language changes)
             return tr("sum of {count} contributions").format(count=count) if count > 1 \
                 else (tr("gradient that flowed back along this wire") if panel.grad is not None else "")
-        self.viewer.show_tensor(panel.title, panel.value, panel.grad, note)
+        snap, (target, port, index) = self.snapshot, panel.key
+        source = None if snap is None else next(
+            (e.source for e in snap.edges if (e.target, e.port, e.index) == (target, port, index)), None)
+        self.viewer.show_tensor(panel.title, panel.value, panel.grad, note,
+                                self._state_panes(source) if source is not None else ())
         self.viewer_dock.show()
         self.viewer_dock.raise_()
 
@@ -655,8 +701,32 @@ class LiveSession(QObject):
                 grad = np.sum(np.stack(parts), axis=0)
                 note = lambda: tr("the gradient that reached it (not kept in .grad: not a leaf, no retain_grad)")  # noqa: E731
         grad_fn = snap.meta[key].grad_fn
-        self.viewer.show_tensor(lambda: f"{key}  ({grad_fn or tr('leaf')})", snap.trace.values[key], grad, note)
+        self.viewer.show_tensor(lambda: f"{key}  ({grad_fn or tr('leaf')})", snap.trace.values[key], grad, note,
+                                self._state_panes(key))
         return True
+
+    def _state_panes(self, key: str) -> list[tuple[str, np.ndarray, bool, Any]]:
+        """What each optimizer keeps about parameter ``key`` after the shown step (PyTorch's state_dict
+        names), and the update it applied: the viewer's panes after value and gradient."""
+        snap = self.snapshot
+        if snap is None or snap.trace is None:
+            return []
+        panes: list[tuple[str, np.ndarray, bool, Any]] = []
+        for opt_id, per_leaf in snap.states.items():
+            state = per_leaf.get(key) or {}
+            step = state.get("step")
+            for name, value in state.items():
+                if name != "step":
+                    words = STATE_WORDS.get(name)
+                    title = name if len(snap.states) == 1 else f"{opt_id}: {name}"
+                    panes.append((title, value, not bool(np.all(value >= 0)),
+                                  lambda words=words, step=step: ", ".join(
+                                      ([tr(words)] if words else []) + ([tr("step {t}").format(t=step)] if step else []))))
+        before, after = snap.trace.values.get(key), snap.leaves.get(key)
+        if panes and before is not None and after is not None:
+            panes.append((QT_TR_NOOP("update this step"), after - before, True,
+                          lambda: tr("Δ = the value after the optimizer's step − the value before")))
+        return panes
 
     def _selection_changed(self) -> None:
         if not shiboken6.isValid(self.scene) or self.scene.syncing:  # the window is going away
@@ -671,7 +741,12 @@ class LiveSession(QObject):
         """Show the chain rule of the selected wire (or of every input of the selected node) in the dock."""
         node_id, wire = self._chain_target()
         if node_id is None:
-            self.chain.show_hint()
+            ids = self.scene.selected_ids()
+            if len(ids) > 1 and self._traced_program()[0] is not None:
+                self.chain.show_selection(tr("{count} nodes selected: Gradcheck checks them as one function, from "
+                                             "the values wired into them to those they hand on.").format(count=len(ids)))
+            else:
+                self.chain.show_hint()
             return
         program, trace = self._traced_program()
         if program is None or trace is None:
@@ -699,15 +774,33 @@ class LiveSession(QObject):
         self.chain.show_rules(rules, step.op.differentiable and step.op.derivative, kept)
 
     def gradcheck_selected(self) -> None:
-        """Gradcheck of the selected node (or of the node the selected wire feeds) at the last run's values."""
+        """Gradcheck of the selected node (or of the node the selected wire feeds, or of several selected
+        nodes as one function) at the last run's values."""
         node_id, wire = self._chain_target()
         program, trace = self._traced_program()
+        ids = self.scene.selected_ids()
+        if node_id is None and len(ids) > 1 and program is not None and trace is not None:
+            try:
+                check = selection_gradcheck(program, trace, ids)
+                narrow = selection_gradcheck(program, trace, ids, as_run=True).result
+            except CannotCheck as e:
+                self.chain.show_gradcheck(e)
+                return
+            except (KeyError, ValueError) as e:  # the engine's gradcheck refused it (a Jacobian too big)
+                self.chain.show_gradcheck(str(e))
+                return
+            self.chain.show_gradcheck(check.result, None, narrow if narrow.rounding is not None else None,
+                                      (check.inputs, check.outputs))
+            return
         if node_id is None or program is None or trace is None:
             return
         try:
             result = node_gradcheck(program, trace, node_id)
             narrow = node_gradcheck(program, trace, node_id, as_run=True)  # the run's own dtype
-        except (KeyError, ValueError) as e:
+        except CannotCheck as e:
+            self.chain.show_gradcheck(e)
+            return
+        except (KeyError, ValueError) as e:  # the engine's gradcheck refused it (a Jacobian too big)
             self.chain.show_gradcheck(str(e))
             return
         focus = None

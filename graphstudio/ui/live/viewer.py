@@ -1,5 +1,9 @@
 """The tensor viewer dock: one tensor's value and its gradient side by side, looked at closely.
 
+For a parameter an optimizer updates, what the optimizer remembers about it (PyTorch's state_dict
+names: Adam's ``exp_avg`` and ``exp_avg_sq``, SGD's ``momentum_buffer``, …) and the update it
+applied this step follow, one pane each, looked at as closely.
+
 A wire panel is a glance; the viewer is for reading: the numbers in a table (a model over the
 NumPy array, so a million elements cost only the visible cells), a heatmap, a histogram, and
 the statistics a student checks first (min, max, mean, norm). NaN and Inf are counted and
@@ -7,7 +11,7 @@ shown in red wherever they appear. Ranks above 2 are looked at one 2-D slice at 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Sequence, Union
 
 import numpy as np
 from PySide6.QtCore import QT_TR_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -97,7 +101,8 @@ class ArrayModel(QAbstractTableModel):
 
 class TensorPane(QWidget):
     """One array: statistics, then Table / Heatmap / Histogram tabs. The heatmap and histogram
-    (pyqtgraph plots, the costly part of the editor's start) are made when either tab is first shown."""
+    (pyqtgraph plots, the costly part of the editor's start) are made when either tab is first shown.
+    ``title`` is translated when shown (a QT_TR_NOOP text, or a name such as ``exp_avg`` that stays as it is)."""
 
     def __init__(self, title: str, diverging: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -243,9 +248,10 @@ class TensorViewer(QWidget):
         self.heading.setWordWrap(True)
         self.value_pane = TensorPane(QT_TR_NOOP("value"), False)
         self.grad_pane = TensorPane(QT_TR_NOOP("gradient"), True)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.value_pane)
         split.addWidget(self.grad_pane)
+        self.state_panes: list[TensorPane] = []  # the optimizer's state of a parameter, and its update
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.heading)
@@ -268,13 +274,28 @@ class TensorViewer(QWidget):
         self._heading()
         self.value_pane.set_array(None)
         self.grad_pane.set_array(None)
+        self._show_state(())
 
     def show_tensor(self, subject: Text, value: np.ndarray | None, grad: np.ndarray | None,
-                    grad_note: Text = "") -> None:
+                    grad_note: Text = "", state: Sequence[tuple[str, np.ndarray, bool, Text]] = ()) -> None:
         """Show ``value`` and ``grad`` under ``subject``; the texts may be functions that make them in the
-        interface's language, so they follow a change of language while shown."""
+        interface's language, so they follow a change of language while shown. ``state``: more panes
+        after them, (title, array, whether its values have a sign, note) each — what an optimizer keeps
+        about this parameter."""
         self._subject = subject
         self._heading()
         self.value_pane.set_array(value)
         self.grad_pane.set_array(grad, grad_note if grad is not None or grad_note
                                  else (lambda: tr("no gradient (yet)")))
+        self._show_state(state)
+
+    def _show_state(self, state: Sequence[tuple[str, np.ndarray, bool, Text]]) -> None:
+        for pane in self.state_panes:
+            pane.hide()
+            pane.deleteLater()
+        self.state_panes = []
+        for title, array, signed, note in state:
+            pane = TensorPane(title, signed)
+            pane.set_array(array, note)
+            self.split.addWidget(pane)
+            self.state_panes.append(pane)

@@ -41,6 +41,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from graphstudio.document import Document
+from graphstudio.program.recording import DEFAULT_CAP, Recording
 from graphstudio.program.runner import Edge, RunError, Runner, Trace
 
 from ..wording import graph_problems
@@ -161,6 +162,8 @@ class Snapshot:
     order: list[str] = field(default_factory=list)                # node ids, topological
     sinks: dict[str, str] = field(default_factory=dict)           # sink id → op name
     states: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # optimizer → leaf → its state
+    new_norms: list[dict[str, Any]] = field(default_factory=list)  # gradient norms of the steps since the last
+    recording: Recording | None = None  # the run's time travel (thread-safe: frames are read under its lock)
 
 
 class Worker(QObject):
@@ -180,6 +183,8 @@ class Worker(QObject):
         self._pending_lr: dict[str | None, float] = {}
         self._fresh_forward = False        # a forward ran and its graph has not been used yet
         self._sent_history = 0
+        self._sent_norms = 0
+        self.record_cap = DEFAULT_CAP     # bytes of time travel per run (0: none)
         self.courtesy: Courtesy | None = None
 
     # -- called from the GUI thread (thread-safe) ------------------------------------------------
@@ -189,6 +194,14 @@ class Worker(QObject):
             if optimizer is None:
                 self._pending_lr.clear()
             self._pending_lr[optimizer] = float(lr)
+
+    def set_record_cap(self, cap: int) -> None:
+        """Record at most ``cap`` bytes of steps for time travel (0: none), from now on (any thread:
+        the recording thins itself at its next step)."""
+        self.record_cap = int(cap)
+        runner = self.runner
+        if runner is not None:
+            runner.set_record_cap(self.record_cap)
 
     # -- the worker thread ------------------------------------------------------------------------
     def set_detect_anomaly(self, on: bool) -> None:
@@ -223,14 +236,15 @@ class Worker(QObject):
 
         self.runner = None
         self._fresh_forward = False
-        self._sent_history = 0
+        self._sent_history = self._sent_norms = 0
         try:
             program = compile(doc, base_dir)
         except CompileError as e:
             self.failed.emit(serial, "load", e.problems[0].node_id or "", graph_problems(e.problems))
             return
         try:
-            self.runner = Runner(program, device=device, trace=True, detect_anomaly=self.detect_anomaly)
+            self.runner = Runner(program, device=device, trace=True, detect_anomaly=self.detect_anomaly,
+                                 record_cap=self.record_cap or None)
         except DeviceError as e:
             self.failed.emit(serial, "load", "", str(e))
             return
@@ -302,7 +316,7 @@ class Worker(QObject):
         assert runner is not None
         runner.reset()
         self._fresh_forward = False
-        self._sent_history = 0
+        self._sent_history = self._sent_norms = 0
         self._emit("reset", serial)
 
     # -- helpers ------------------------------------------------------------------------------------
@@ -318,13 +332,10 @@ class Worker(QObject):
         with self._lr_lock:
             pending, self._pending_lr = self._pending_lr, {}
         assert self.runner is not None
-        for opt_id, opt in self.runner.optimizers.items():
-            if opt is None:
-                continue
+        for opt_id in self.runner.optimizers:
             lr = pending.get(opt_id, pending.get(None))
             if lr is not None:
-                for group in opt.param_groups:
-                    group["lr"] = lr
+                self.runner.set_lr(opt_id, lr)
 
     def _emit(self, kind: str, serial: int, with_trace: bool = True) -> None:
         runner = self.runner
@@ -332,19 +343,19 @@ class Worker(QObject):
         history = runner.history
         new = [dict(h, loss=dict(h["loss"]) if h["loss"] else None) for h in history.since(self._sent_history)]
         self._sent_history = len(history)
-        be = runner.backend
-        leaves = {k: be.to_numpy(t.array).copy() for k, t in runner.leaves.items() if t.requires_grad}
+        recording = runner.recording
+        norms = [] if recording is None else recording.norms.since(self._sent_norms)
+        self._sent_norms = 0 if recording is None else len(recording.norms)
+        leaves = runner.trainable_leaves()
         meta = {k: TensorMeta(bool(t.requires_grad), bool(t.is_leaf), t.grad_fn.name() if t.grad_fn else None)
                 for k, t in runner.values.items()}
         lrs = {k: float(o.param_groups[0]["lr"]) for k, o in runner.optimizers.items() if o is not None}
         program = runner.program
-        states = {opt_id: {leaf: {k: int(v) if k == "step" else be.to_numpy(v).copy() for k, v in state.items()}
-                           for leaf, state in per_leaf}
-                  for opt_id, per_leaf in runner.optimizer_states()} if with_trace and lrs else {}
+        states = runner.optimizer_state_copies() if with_trace and lrs else {}
         self.snapshot.emit(Snapshot(kind, serial, runner.trace.copy() if with_trace and runner.trace else None,
                                     len(history), new, leaves, meta, lrs, str(runner.backend.device), runner.edges,
                                     [s.id for s in program.steps], {s.id: s.op.name for s in program.sinks},
-                                    states))
+                                    states, norms, recording))
 
 
 class LiveThread(QObject):
