@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from graphstudio.document import Document, Node, load
+from graphstudio.engine.core.registry import REGISTRY
 from graphstudio.program.compiler import compile
-from graphstudio.program.instruments import node_gradcheck, wire_rules
+from graphstudio.program.instruments import node_gradcheck, selection_gradcheck, wire_rules
 from graphstudio.program.runner import Runner
 
 from tests.oracle import needs_torch, torch
@@ -156,9 +157,6 @@ def test_gradcheck_of_a_selection_checks_the_chain_rule_across_its_nodes(monkeyp
     """logits → loss of the XOR lesson as one function: from a, w2, b2 (the float values wired in; the
     labels y held fixed) to the loss, its Jacobian agrees with central differences; a broken
     cross_entropy backward fails it on every input."""
-    from graphstudio.engine.core.registry import REGISTRY
-    from graphstudio.program.instruments import selection_gradcheck
-
     runner = Runner(compile(load(LESSONS / "24_xor_mlp_adam.json")), trace=True)
     runner.step()
     check = selection_gradcheck(runner.program, runner.trace, ["loss", "logits"])
@@ -181,8 +179,6 @@ def test_gradcheck_of_a_selection_checks_the_chain_rule_across_its_nodes(monkeyp
 def test_gradcheck_of_a_selection_fails_where_relu_sits_on_its_kink():
     """h has an element exactly 0: relu has no derivative there (central differences see 1/2, backward
     gives 0), so checking h → a → logits fails on the inputs before the relu and passes after it."""
-    from graphstudio.program.instruments import selection_gradcheck
-
     runner = Runner(compile(load(LESSONS / "24_xor_mlp_adam.json")), trace=True)
     runner.step()
     assert 0.0 in runner.trace.values["h"]

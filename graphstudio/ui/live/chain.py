@@ -271,7 +271,7 @@ class ChainRulePanel(QScrollArea):
         reach = max(max(abs(v) for v in data_range(j)[:2]) for j in (pair.analytical, pair.numerical)) or 1.0
         for (title, image), name, a in zip(self.maps, names, (pair.analytical, pair.numerical, pair.difference)):
             largest = fmt(float(np.max(np.abs(a), initial=0)))
-            title.setText(f"{name}<br><small>{a.shape[0]}×{a.shape[1]} · max {largest}"
+            title.setText(f"{name}<br><small>{a.shape[0]}×{a.shape[1]} · {tr('max')} {largest}"
                           "</small>")
             if a.size:
                 picture, _, _ = heatmap(a, diverging=True, known=(-reach, reach, data_range(a)[2]))
