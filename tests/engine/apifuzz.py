@@ -302,7 +302,8 @@ class Interpreter:
                 dim += 1
             elif kind == "slice":
                 built.append(slice(*part[1:]))
-                codes.append(":".join("" if p is None else str(p) for p in part[1:]).rstrip(":") or ":")
+                text = ":".join("" if p is None else str(p) for p in part[1:])
+                codes.append(text[:-1] if text.endswith(":") else text)  # "-1::" reads "-1:"
                 dim += 1
             elif kind == "none":
                 built.append(None)

@@ -192,6 +192,10 @@ FOUND = [
     "torch.tensor([], requires_grad=True).__setitem__(slice(None, -1), 0.0)",
     "torch.ones(2, 0, requires_grad=True).__setitem__((slice(None), slice(None, -2)), 0.0)",
     "torch.ones(0, requires_grad=True).__setitem__(slice(None, 0), 0.0)",
+    "torch.zeros(1, requires_grad=True).__setitem__(slice(-1, None), 0.0)",
+    "torch.zeros(2, 1, requires_grad=True).__setitem__((slice(-3, None), slice(None, 5)), 0.0)",
+    "torch.zeros(2, requires_grad=True).__setitem__(slice(0, 2), 0.0)",
+    "(x := torch.ones(1, 0)).__setitem__((slice(-1, None), torch.tensor([], dtype=torch.int64)), x)",
     "torch.ones(1, requires_grad=True).__setitem__(0, torch.tensor([0, 0]))",
     # a view of a reduction's 0-dim result sees writes into it (NumPy's scalar was no memory to share)
     "((s := torch.ones(2).sum()).view([-1]), s.add_(1))[0]",
