@@ -187,6 +187,11 @@ FOUND = [
     "(x := torch.eye(0)).__setitem__(torch.zeros(0, dtype=torch.bool), x)",
     "(x := torch.ones(0, 3)).__setitem__((Ellipsis, torch.tensor([0, 2])), x)",
     "(x := torch.ones(2, 0)).__setitem__(torch.tensor([True, False]), x[1:]) or x",
+    # a vector @ a batch whose rows PyTorch can fold into an mv (one row per matrix, or none): mv's message
+    "torch.arange(0, 0) @ torch.zeros(1, 1, 1)",
+    "torch.zeros(3) @ torch.zeros(2, 1, 2)",
+    "torch.zeros(5) @ torch.zeros(2, 3, 0)",
+    "torch.zeros(3) @ torch.zeros(2, 2, 5)",
     # a slice starting past the end is a view, never the whole dim, even of an empty dim
     "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
     "torch.tensor([], requires_grad=True).__setitem__(slice(None, -1), 0.0)",

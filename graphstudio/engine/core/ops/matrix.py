@@ -157,6 +157,9 @@ class Matmul(Op):
         if a.ndim == 1 and b.ndim == 1:
             _dims(a, b, "matmul")
         if sa[-1] != sb[-2]:
+            if a.ndim == 1 and b.ndim >= 3 and (not math.prod(b.shape) or b.shape[-2] == 1):
+                rows = math.prod(b.shape[:-2]) * b.shape[-1]  # PyTorch folds the batch of other.mT into an mv
+                raise ShapeError(f"size mismatch, got input ({rows}), mat ({rows}x{b.shape[-2]}), vec ({a.shape[0]})")
             if b.ndim >= 3:  # PyTorch runs it as a bmm over the broadcast batch
                 n = math.prod(_infer.broadcast(sa[:-2], sb[:-2]))
                 raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {sa[-1]}] "
