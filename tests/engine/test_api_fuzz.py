@@ -192,6 +192,11 @@ FOUND = [
     "torch.zeros(3) @ torch.zeros(2, 1, 2)",
     "torch.zeros(5) @ torch.zeros(2, 3, 0)",
     "torch.zeros(3) @ torch.zeros(2, 2, 5)",
+    # a matrix @ a batch with nothing to compute: bmm never compares the dtypes, the result takes other's
+    "torch.zeros(0, 0, dtype=torch.int64) @ torch.zeros(1, 0, 0)",
+    "torch.zeros(1, 2, 0, dtype=torch.int64) @ torch.zeros(1, 0, 3)",
+    "torch.zeros(2, 3, dtype=torch.int64) @ torch.zeros(1, 3, 4)",
+    "torch.zeros(1, 2, 0, dtype=torch.int64) @ torch.zeros(0, 4)",
     # a slice starting past the end is a view, never the whole dim, even of an empty dim
     "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
     "torch.tensor([], requires_grad=True).__setitem__(slice(None, -1), 0.0)",
