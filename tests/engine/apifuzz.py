@@ -302,7 +302,8 @@ class Interpreter:
                 dim += 1
             elif kind == "slice":
                 built.append(slice(*part[1:]))
-                codes.append(":".join("" if p is None else str(p) for p in part[1:]).rstrip(":") or ":")
+                text = ":".join("" if p is None else str(p) for p in part[1:])
+                codes.append(text[:-1] if text.endswith(":") else text)  # "-1::" reads "-1:"
                 dim += 1
             elif kind == "none":
                 built.append(None)
@@ -396,8 +397,9 @@ class Interpreter:
     def step_matmul(self, fn: str, ra: int, rb: int) -> tuple | None:
         a, na = self.ref(ra)
         b, nb = self.ref(rb)
-        if fn in ("@", "matmul") and a.ndim == 2 and b.ndim >= 3 and a.requires_grad:
-            return None  # known: PyTorch folds the batch into an mm through transposes (TransposeBackward0)
+        if fn in ("@", "matmul") and a.requires_grad and b.ndim >= 3 and (
+                a.ndim == 2 or a.ndim == 1 and a.shape[0] != b.shape[-2]):
+            return None  # known: PyTorch folds the batch into an mm (TransposeBackward0) or mv (its size message)
         if fn == "@":
             return f"{na} @ {nb}", lambda: a @ b
         T = self.torch

@@ -187,11 +187,25 @@ FOUND = [
     "(x := torch.eye(0)).__setitem__(torch.zeros(0, dtype=torch.bool), x)",
     "(x := torch.ones(0, 3)).__setitem__((Ellipsis, torch.tensor([0, 2])), x)",
     "(x := torch.ones(2, 0)).__setitem__(torch.tensor([True, False]), x[1:]) or x",
+    # a vector @ a batch whose rows PyTorch can fold into an mv (one row per matrix, or none): mv's message
+    "torch.arange(0, 0) @ torch.zeros(1, 1, 1)",
+    "torch.zeros(3) @ torch.zeros(2, 1, 2)",
+    "torch.zeros(5) @ torch.zeros(2, 3, 0)",
+    "torch.zeros(3) @ torch.zeros(2, 2, 5)",
+    # a matrix @ a batch with nothing to compute: bmm never compares the dtypes, the result takes other's
+    "torch.zeros(0, 0, dtype=torch.int64) @ torch.zeros(1, 0, 0)",
+    "torch.zeros(1, 2, 0, dtype=torch.int64) @ torch.zeros(1, 0, 3)",
+    "torch.zeros(2, 3, dtype=torch.int64) @ torch.zeros(1, 3, 4)",
+    "torch.zeros(1, 2, 0, dtype=torch.int64) @ torch.zeros(0, 4)",
     # a slice starting past the end is a view, never the whole dim, even of an empty dim
     "torch.tensor([], requires_grad=True).__setitem__(slice(1, None), 0.0)",
     "torch.tensor([], requires_grad=True).__setitem__(slice(None, -1), 0.0)",
     "torch.ones(2, 0, requires_grad=True).__setitem__((slice(None), slice(None, -2)), 0.0)",
     "torch.ones(0, requires_grad=True).__setitem__(slice(None, 0), 0.0)",
+    "torch.zeros(1, requires_grad=True).__setitem__(slice(-1, None), 0.0)",
+    "torch.zeros(2, 1, requires_grad=True).__setitem__((slice(-3, None), slice(None, 5)), 0.0)",
+    "torch.zeros(2, requires_grad=True).__setitem__(slice(0, 2), 0.0)",
+    "(x := torch.ones(1, 0)).__setitem__((slice(-1, None), torch.tensor([], dtype=torch.int64)), x)",
     "torch.ones(1, requires_grad=True).__setitem__(0, torch.tensor([0, 0]))",
     # a view of a reduction's 0-dim result sees writes into it (NumPy's scalar was no memory to share)
     "((s := torch.ones(2).sum()).view([-1]), s.add_(1))[0]",

@@ -274,3 +274,22 @@ def test_where_with_a_python_number_types_its_result_as_pytorch(data, number):
             results.append((str(out.dtype), out.tolist()))
     half = len(results) // 2
     assert results[:half] == results[half:]
+
+
+@needs_torch
+def test_a_leaf_that_stops_requiring_grad_after_the_graph_was_built_gets_no_grad_as_pytorch():
+    """AccumulateGrad drops the gradient of a leaf whose requires_grad was turned off; turned back on, it
+    gets the gradients of graphs built after."""
+    def grads(mod):
+        a = mod.tensor([2.0, 3.0], requires_grad=True)
+        m = mod.tensor([[-2.0]], requires_grad=True)
+        loss, product = (a * 3).sum(), (m @ mod.tensor([[-1.0]])).sum()
+        a.requires_grad_(False)
+        m.requires_grad_(False)
+        loss.backward()
+        product.backward()
+        seen = [a.grad, m.grad]
+        a.requires_grad_(True)
+        (a * 2).sum().backward()
+        return seen, a.grad.tolist()
+    assert grads(gs) == grads(torch)

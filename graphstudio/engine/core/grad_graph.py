@@ -338,8 +338,10 @@ def _accumulate(buffers: dict, node: Node, nr: int, grad: Any) -> None:
 
 
 def _accumulate_into_leaf(node: AccumulateGrad, grad: Any) -> None:
+    """Into `leaf.grad`, unless the leaf is gone or no longer requires grad (`requires_grad_(False)` after
+    the graph was built: PyTorch's AccumulateGrad then drops the gradient)."""
     leaf = node._variable()
-    if leaf is None:
+    if leaf is None or not leaf.requires_grad:
         return
     leaf._accumulate_grad(grad)
 

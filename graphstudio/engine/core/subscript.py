@@ -13,7 +13,7 @@ from ..factory import tensor
 from . import dtypes, op_functions, overlap
 from .dispatch import torch_error
 from .grad_graph import grad_mode, mark_modified
-from .ops.indexing import _native_key, _plan, _setitem_name, writes_whole
+from .ops.indexing import _native_key, _plan, _setitem_name
 from .registry import REGISTRY, Op, ShapeError, Spec
 from .tensor import Tensor
 
@@ -107,7 +107,7 @@ def _check_overlap(self: Tensor, key: Any, value: Any) -> None:
     if arrays or p.adv:
         one_mask = len(arrays) == 1 and not p.adv and isinstance(arrays[0], Tensor) and arrays[0].dtype is dtypes.bool_
         if values is not None and not (one_mask and value.numel() == 1):
-            overlap.check_index_put(view, values, same=value is self and writes_whole(p))
+            overlap.check_index_put(view, values, same=value is self and p.whole)
         return
     if values is not None and values.shape != view.shape:
         shape = tuple(values.shape)  # PyTorch drops the leading 1s, then expands what is left to the view

@@ -133,7 +133,7 @@ class _Plan:
     """How to index a tensor of a given shape, PyTorch's way: first the basic items (ints, slices,
     None) as one view, then the advanced ones (int and bool arrays) on the dims they left."""
 
-    __slots__ = ("key", "set_key", "mid", "squeezed", "adv", "bshape", "adjacent", "out", "name", "one_mask")
+    __slots__ = ("key", "set_key", "mid", "squeezed", "adv", "bshape", "adjacent", "out", "name", "one_mask", "whole")
 
 
 def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
@@ -164,6 +164,8 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
     adv: list = []       # (position in mid, int array) of advanced indices
     names: list = []
     bad: list = []       # an index out of range (PyTorch only minds when some index is used)
+    whole = True         # the basic items keep all of the tensor by their own numbers (`x[-1:]` of one element
+    #                      does not): PyTorch then writes into the tensor itself, not a view
     d = 0
 
     def keep(size: int) -> None:
@@ -194,6 +196,7 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
                 raise IndexShapeError(f"index {i} is out of bounds for dimension {position} with size {n}")
             key.append(i % n)
             set_key.append(i % n)
+            whole = False
             d += 1
             names.append("SelectBackward0")
         elif kind == "slice":
@@ -206,13 +209,14 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
             b, e, st = slice(start, stop, step).indices(n)
             if start is not None and start > b:  # past the end: PyTorch keeps the start, so never the whole dim
                 b = start
-            sl = slice(b, e if e < n or stop is not None and stop < n else None, st)  # x[:-1] of an empty dim too
+            sl = slice(b, e if e < n else None, st)
             key.append(sl)
             set_key.append(sl)
             mid.append((len(range(b, e, st)), False))
             d += 1
-            whole = start in (None, 0) and (stop is None or stop >= n) and step in (None, 1)
-            if single or not whole:  # PyTorch skips a whole-dim slice inside a tuple
+            whole_dim = start in (None, 0) and (stop is None or stop >= n) and step in (None, 1)
+            whole = whole and whole_dim
+            if single or not whole_dim:  # PyTorch skips a whole-dim slice inside a tuple
                 names.append("SliceBackward0")
         elif kind == "ints":
             n, arr = shape[d], c[1]
@@ -244,6 +248,7 @@ def _plan(shape: tuple, index: Any, xp: Any) -> _Plan:
 
     p = _Plan()
     p.key, p.set_key = tuple(key) + (Ellipsis,), tuple(set_key)  # "...": NumPy gives 0-dim views, not scalars
+    p.whole = whole and None not in key
     p.mid = tuple(n for n, _ in mid)
     p.squeezed = tuple(n for n, new in mid if not new)
     p.adv = adv
@@ -474,16 +479,10 @@ def _put(xp: Any, vals: Any, lin: Any, n: int) -> tuple[Any, Any]:
     return xp.take(keys, at) == want, xp.take(vals, at)
 
 
-def writes_whole(p: _Plan) -> bool:
-    """Whether the basic items pick all of the tensor, so PyTorch writes into the tensor itself, not a view."""
-    return None not in p.key and all(isinstance(k, slice) and k.start in (None, 0) and k.stop is None
-                                     and k.step in (None, 1) for k in p.set_key)
-
-
 def _setitem_name(p: _Plan, ndim: int, value_ndim: int) -> str:
     """PyTorch's grad_fn for `x[index] = v`: a fill or a copy into all of x, index_put_ for index arrays
     alone, else a write into a view (CopySlices)."""
-    if not writes_whole(p):
+    if not p.whole:
         return "CopySlices"
     if p.adv:
         return "IndexPutBackward0"

@@ -157,6 +157,9 @@ class Matmul(Op):
         if a.ndim == 1 and b.ndim == 1:
             _dims(a, b, "matmul")
         if sa[-1] != sb[-2]:
+            if a.ndim == 1 and b.ndim >= 3 and (not math.prod(b.shape) or b.shape[-2] == 1):
+                rows = math.prod(b.shape[:-2]) * b.shape[-1]  # PyTorch folds the batch of other.mT into an mv
+                raise ShapeError(f"size mismatch, got input ({rows}), mat ({rows}x{b.shape[-2]}), vec ({a.shape[0]})")
             if b.ndim >= 3:  # PyTorch runs it as a bmm over the broadcast batch
                 n = math.prod(_infer.broadcast(sa[:-2], sb[:-2]))
                 raise ShapeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {sa[-1]}] "
@@ -181,13 +184,17 @@ class Matmul(Op):
         empty = kernel != "dot" and not math.prod(out) * sa[-1]
         if kernel == "bmm":  # bmm looks at the dtype of its first operand before it compares them
             _no_bool_kernel(a, kernel, empty)
+            if empty:  # nothing to compute: other's dtype, the two never compared
+                return Spec(out, b.dtype)
         _dims(a, b, "matmul")
         _no_bool_kernel(a, kernel, empty)
         return Spec(out, a.dtype)
 
     def forward(ctx, a, b):
         if a.dtype != b.dtype:
-            raise TypeError("matmul dtypes")
+            if _matmul_kernel(a.ndim, b.ndim) != "bmm" or a.size and b.size:
+                raise TypeError("matmul dtypes")
+            a = ctx.xp.astype(a, b.dtype)  # an empty bmm: other's dtype, as `Matmul.infer`
         name = _MATMUL_NAMES.get((a.ndim, b.ndim), "UnsafeViewBackward0")
         if name != "MmBackward0":
             ctx.__class__ = node_class(name, Matmul)
