@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import migrations
-from .problems import DocumentError, Problem, duplicate_ids, scan, schema_problems, show
+from .problems import DocumentError, Problem, duplicate_ids, scan, schema_problems, schema_valid, show
 
 FORMAT_VERSION = migrations.FORMAT_VERSION
 
@@ -92,14 +92,26 @@ class Document:
         raw_nodes = raw["nodes"]
         nodes = []
         for i, n in enumerate(raw_nodes):
-            nodes.append(Node(n["id"], n["op"], n.get("inputs", {}), n.get("params", {}),
-                              tuple(n["pos"]) if "pos" in n else None))  # type: ignore[arg-type]
+            nodes.append(node_from_dict(n))
             raw_nodes[i] = None  # each node's dict goes as its Node comes: not both at once
         return cls(
             title=raw.get("title", ""), notes=raw.get("notes", ""), device=raw.get("device", "cpu"),
             seed=raw.get("seed", 0), steps=raw.get("steps", 1), nodes=nodes, ui=raw.get("ui", {}),
             extra={k: v for k, v in raw.items() if k not in KNOWN_KEYS},
         )
+
+
+def node_from_dict(n: dict[str, Any]) -> Node:
+    """The Node a checked node dict stands for, made of its parts without a copy."""
+    return Node(n["id"], n["op"], n.get("inputs", {}), n.get("params", {}),
+                tuple(n["pos"]) if "pos" in n else None)  # type: ignore[arg-type]
+
+
+def sound_nodes(nodes: list[Any]) -> bool:
+    """Whether the nodes pass, apart from the rest of their file, every check ``from_dict`` makes of
+    a current file's nodes (ids told apart aside)."""
+    alone = {"graphstudio": migrations.FORMAT_VERSION, "nodes": nodes}
+    return not scan(alone) and schema_valid(alone)
 
 
 def _checked(d: Any, source: str, owned: bool = False) -> dict[str, Any]:

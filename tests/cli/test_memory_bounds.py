@@ -88,10 +88,11 @@ def _chain(n: int) -> dict:
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmSize from Linux's /proc")
 @pytest.mark.parametrize("graph, factor, code", [
     # peak RSS growth over the file's size, measured: 27x before the loader kept one copy and the model and
-    # checker used slots, 17.6x after, 14.3x since the check keeps no table of dependencies and one tuple per
-    # distinct output spec (passes here from 12.1). What is left: the model (a Node, its inputs dict and its
-    # params dict, 6.4x) and the program (a Step, a Ref and its tuple, ~4x), each a Python object per node.
-    (_chain(40_000), 14, 0),
+    # checker used slots, 16.8-17.7x after, 12.7x since nodes are read one by one into the model and the
+    # check keeps no table of dependencies (passes here from 9.9). What is left: the model (a Node, its inputs
+    # dict and its params dict, 6.4x) and the program (a Step, a Ref and its tuple, ~4x), a Python object
+    # or three per node of ~60 bytes of text.
+    (_chain(40_000), 11.5, 0),
     # 7.1x before, 5.1x after (passes from 4.6): the text, and a 32-byte float per number of ~10 characters;
     # refused for its size (over 10^6 numbers), once read
     ({"graphstudio": 1, "nodes": [{"id": "t", "op": "tensor",
