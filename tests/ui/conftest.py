@@ -65,3 +65,13 @@ def window(qtbot, tmp_path: Path):
     qtbot.waitExposed(win)
     yield win
     win.autosaver.timer.stop()
+
+
+@pytest.fixture
+def live(window):
+    """The window's run mode with animation off: what a run shows lands at once (a test file that
+    watches the animation defines its own)."""
+    session = window.live
+    session.set_animate(False)
+    yield session
+    session.shutdown()

@@ -22,14 +22,6 @@ LESSONS = sorted(lessons_dir().glob("*.json"))
 WIRE_SAMPLES = 48
 
 
-@pytest.fixture
-def live(window):
-    session = window.live
-    session.set_animate(False)
-    yield session
-    session.shutdown()
-
-
 def random_graph(seed: int) -> dict:
     """A random DAG of 5–40 nodes without positions: leaves, element-wise ops with fan-out,
     cat/stack lists, chunks (several outputs, some feeding nothing), reductions, several outputs

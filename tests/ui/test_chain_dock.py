@@ -11,14 +11,6 @@ from graphstudio.ui.mainwindow import lessons_dir
 BASICS = lessons_dir() / "03_autograd_basics.json"  # x = ones(2, 2); y = x + 2; yy = y * y; z = yy * 3; out = z.mean()
 
 
-@pytest.fixture
-def live(window):
-    session = window.live
-    session.set_animate(False)
-    yield session
-    session.shutdown()
-
-
 def _select_wire(window, dst, port):
     window.scene.clearSelection()
     item = next(i for i in window.scene.items() if isinstance(i, WireItem) and i.wire.dst == dst

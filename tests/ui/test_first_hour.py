@@ -16,14 +16,6 @@ from tests.oracle import needs_torch, torch
 from tests.ui.student import click_node, drop_op, press, type_into, wire
 
 
-@pytest.fixture
-def live(window):
-    session = window.live
-    session.set_animate(False)
-    yield session
-    session.shutdown()
-
-
 def settle(qtbot, session) -> None:
     qtbot.waitUntil(lambda: not session.busy, timeout=10_000)
 

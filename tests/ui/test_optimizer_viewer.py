@@ -4,20 +4,11 @@ names and numbers — and the update it applied this step."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from graphstudio.ui.mainwindow import lessons_dir
 from tests.oracle import needs_torch, torch
 
 XOR = lessons_dir() / "24_xor_mlp_adam.json"
-
-
-@pytest.fixture
-def live(window):
-    session = window.live
-    session.set_animate(False)
-    yield session
-    session.shutdown()
 
 
 def _adam_in_pytorch(first: dict[str, np.ndarray], steps: int) -> dict[str, dict[str, np.ndarray]]:

@@ -4,7 +4,6 @@ the gradient-norm plot has every step; the memory cap thins the recording and th
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from graphstudio.document import load
 from graphstudio.program.compiler import compile
@@ -12,14 +11,6 @@ from graphstudio.program.runner import Runner
 from graphstudio.ui.mainwindow import lessons_dir
 
 XOR = lessons_dir() / "24_xor_mlp_adam.json"
-
-
-@pytest.fixture
-def live(window):
-    session = window.live
-    session.set_animate(False)
-    yield session
-    session.shutdown()
 
 
 def _train(qtbot, window, live, steps: int) -> None:

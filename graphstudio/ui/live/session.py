@@ -779,24 +779,17 @@ class LiveSession(QObject):
         node_id, wire = self._chain_target()
         program, trace = self._traced_program()
         ids = self.scene.selected_ids()
-        if node_id is None and len(ids) > 1 and program is not None and trace is not None:
-            try:
-                check = selection_gradcheck(program, trace, ids)
-                narrow = selection_gradcheck(program, trace, ids, as_run=True).result
-            except CannotCheck as e:
-                self.chain.show_gradcheck(e)
-                return
-            except (KeyError, ValueError) as e:  # the engine's gradcheck refused it (a Jacobian too big)
-                self.chain.show_gradcheck(str(e))
-                return
-            self.chain.show_gradcheck(check.result, None, narrow if narrow.rounding is not None else None,
-                                      (check.inputs, check.outputs))
-            return
-        if node_id is None or program is None or trace is None:
+        several = node_id is None and len(ids) > 1
+        if program is None or trace is None or (node_id is None and not several):
             return
         try:
-            result = node_gradcheck(program, trace, node_id)
-            narrow = node_gradcheck(program, trace, node_id, as_run=True)  # the run's own dtype
+            if several:
+                check = selection_gradcheck(program, trace, ids)
+                result, io = check.result, (check.inputs, check.outputs)
+                narrow = selection_gradcheck(program, trace, ids, as_run=True).result
+            else:
+                result, io = node_gradcheck(program, trace, node_id), None
+                narrow = node_gradcheck(program, trace, node_id, as_run=True)  # the run's own dtype
         except CannotCheck as e:
             self.chain.show_gradcheck(e)
             return
@@ -804,10 +797,10 @@ class LiveSession(QObject):
             self.chain.show_gradcheck(str(e))
             return
         focus = None
-        if wire is not None:  # the checked inputs are the inputs with a chain rule, in the same order
+        if wire is not None and not several:  # the checked inputs are those with a chain rule, in order
             ports = [(r.port, r.index) for r in wire_rules(program, trace, node_id, self._root)]
             focus = ports.index((wire.port, wire.index)) if (wire.port, wire.index) in ports else None
-        self.chain.show_gradcheck(result, focus, narrow if narrow.rounding is not None else None)
+        self.chain.show_gradcheck(result, focus, narrow if narrow.rounding is not None else None, io)
 
     def _chain_target(self) -> tuple[str | None, Any]:
         wires, ids = self.scene.selected_wires(), self.scene.selected_ids()
