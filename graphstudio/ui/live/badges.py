@@ -134,8 +134,7 @@ class SumBadge(QGraphicsItem):
         # the sum in numbers where they fit under the box, else fewer words (the tooltip has them all)
         forms = [f"{names} = {' + '.join(values)} = {total}"] if len(parts) <= 3 else []
         forms += [f"{names} = {total}", f"{g[0]} + … + {g[-1]} = {total}", f"Σ = {total}"]
-        parent = self.parentItem()
-        room = (parent.size[0] if hasattr(parent, "size") else 0.0) + SUM_OVERHANG - 28  # the pill's ends, its bounds' margin
+        room = self.room()
         fm = metrics(7.5, True)
         text = next((f for f in forms if fm.horizontalAdvance(f) <= room),
                     fm.elidedText(forms[-1], Qt.TextElideMode.ElideRight, room))
@@ -149,6 +148,11 @@ class SumBadge(QGraphicsItem):
             self.prepareGeometryChange()
             self._width = width
         self.update()
+
+    def room(self) -> float:
+        """The text's width at most: its box's width and overhang, less the pill's ends and margin."""
+        parent = self.parentItem()
+        return (parent.size[0] if hasattr(parent, "size") else 0.0) + SUM_OVERHANG - 28
 
     def retranslate(self) -> None:
         """Its tooltip again, in the interface's language."""
