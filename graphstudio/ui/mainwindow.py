@@ -74,7 +74,6 @@ class MainWindow(QMainWindow):
         code = self._dock(QT_TR_NOOP("Code"), self.code_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(lesson, code)
         lesson.raise_()
-        self.resizeDocks([inspector, lesson], [560, 240], Qt.Orientation.Vertical)
         self.resizeDocks([ops, inspector], [200, 300], Qt.Orientation.Horizontal)
 
         self.device_label = QLabel()
@@ -95,6 +94,8 @@ class MainWindow(QMainWindow):
         from .live import attach_live
 
         self.live = attach_live(self)  # Run toolbar, loss and tensor docks, wire panels
+        # the lesson's text is what a student reads first: it gets the most of the right column
+        self.resizeDocks([inspector, lesson, self.live.chain_dock], [240, 400, 220], Qt.Orientation.Vertical)
         theme.apply(str(self.settings.value("theme", "light")))
         self.actions["theme_" + theme.current()].setChecked(True)
         self.resize(1400, 860)

@@ -480,6 +480,21 @@ def test_the_loss_dock_shows_only_for_graphs_that_train(window):
     assert window.live.loss_dock.isVisible()
 
 
+def test_on_a_laptop_screen_the_lesson_pane_gets_most_of_the_right_column(window, qtbot):
+    """1366×768 with a lesson that trains (the loss dock open below): the lesson's text, what a student
+    reads first, has the most room on the right, and the canvas keeps most of the height."""
+    from PySide6.QtWidgets import QDockWidget
+
+    window.resize(1366, 768)
+    qtbot.wait(1)
+    assert window.open_path(lessons_dir() / "24_xor_mlp_adam.json", ask=False)
+    qtbot.wait(1)
+    docks = {d.objectName(): d for d in window.findChildren(QDockWidget)}
+    lesson = docks["Lesson"].height()
+    assert lesson >= 150 and lesson > docks["Inspector"].height() and lesson > docks["LiveChainrule"].height()
+    assert window.view.height() > 2 * docks["LiveLoss"].height()
+
+
 def test_pyqtgraph_is_imported_only_for_a_graph_that_trains(tmp_path):
     """The plots are the costly part of the editor's start: a fresh editor with a graph that does not
     train (its loss dock hidden, the tensor viewer not opened) neither imports pyqtgraph nor makes a plot."""

@@ -104,7 +104,6 @@ class LiveSession(QObject):
         window.tabifyDockWidget(self.loss_dock, self.steps_dock)
         self.steps_panel.stepChosen.connect(self.show_step)
         self.steps_panel.capChanged.connect(self.live.worker.set_record_cap)
-        window.resizeDocks([self.loss_dock], [230], Qt.Orientation.Vertical)
         self.loss_dock.raise_()
         self.chain = ChainRulePanel()
         self.chain_dock = self._dock(QT_TR_NOOP("Chain rule"), self.chain, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -182,7 +181,9 @@ class LiveSession(QObject):
             self.loss_dock.setVisible(wanted)
             self.viewer_dock.setVisible(wanted)
             self.steps_dock.setVisible(wanted)
-            if wanted:
+            if wanted:  # a fifth of a laptop's height: the canvas and the lesson beside it keep the rest
+                self.window.resizeDocks([self.loss_dock], [min(230, self.window.height() // 5)],
+                                        Qt.Orientation.Vertical)
                 self.loss_dock.raise_()
 
     def _dock(self, title: str, widget: Any,
