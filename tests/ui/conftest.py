@@ -1,6 +1,7 @@
 """UI test setup: Qt offscreen (set before any Qt import), isolated settings and app-data paths."""
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -75,3 +76,13 @@ def live(window):
     session.set_animate(False)
     yield session
     session.shutdown()
+
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_after_the_test():
+    """Python's cyclic garbage collector runs after each test, once its windows are closed, rather than
+    at whatever allocation comes next: left to chance it ran inside the next window's constructor (or
+    at interpreter exit) and collected Qt wrappers of a closed window then, which crashed the process."""
+    yield
+    gc.collect()
