@@ -1410,5 +1410,46 @@
         <source>(the memory cap was reached)</source>
         <translation>（已达到内存上限）</translation>
     </message>
+    <message>
+        <source>b (momentum_buffer): the velocity, past steps decayed by the momentum plus this gradient; the optimizer moves along it.</source>
+        <extracomment>PyTorch&apos;s state_dict name → the symbol of PyTorch&apos;s documentation for it, and one sentence on it.</extracomment>
+        <translation>b（momentum_buffer）：速度，即按动量衰减的以往各步加上本次梯度；优化器沿它移动。</translation>
+    </message>
+    <message>
+        <source>m (exp_avg): the running mean of the gradient, m ← β₁·m + (1 − β₁)·g.</source>
+        <translation>m（exp_avg）：梯度的滑动平均，m ← β₁·m + (1 − β₁)·g。</translation>
+    </message>
+    <message>
+        <source>v (exp_avg_sq): the running mean of the gradient&apos;s square, v ← β₂·v + (1 − β₂)·g²; each element&apos;s step is divided by √v̂.</source>
+        <translation>v（exp_avg_sq）：梯度平方的滑动平均，v ← β₂·v + (1 − β₂)·g²；每个元素的步长都除以 √v̂。</translation>
+    </message>
+    <message>
+        <source>vₘ (max_exp_avg_sq): the largest v so far (AMSGrad), used instead of v.</source>
+        <translation>vₘ（max_exp_avg_sq）：迄今最大的 v（AMSGrad），代替 v 使用。</translation>
+    </message>
+    <message>
+        <source>v (square_avg): the running mean of the gradient&apos;s square, v ← α·v + (1 − α)·g²; each element&apos;s step is divided by √v.</source>
+        <translation>v（square_avg）：梯度平方的滑动平均，v ← α·v + (1 − α)·g²；每个元素的步长都除以 √v。</translation>
+    </message>
+    <message>
+        <source>ḡ (grad_avg): the running mean of the gradient (centered), so the step is divided by the gradient&apos;s spread rather than its size.</source>
+        <translation>ḡ（grad_avg）：梯度的滑动平均（centered），使步长除以梯度的离散程度而不是其大小。</translation>
+    </message>
+    <message>
+        <source>Δ: the update applied this step, the value after the optimizer&apos;s step minus the value before.</source>
+        <translation>Δ：本步施加的更新，即优化器这一步之后的值减去之前的值。</translation>
+    </message>
+    <message>
+        <source>What {optimizer} remembers about {param} after step {t}:</source>
+        <translation>第 {t} 步之后 {optimizer} 对 {param} 记住的内容：</translation>
+    </message>
+    <message>
+        <source>Bias corrections at this step: m̂ = m / (1 − β₁ᵗ) = m / {c1}, v̂ = v / (1 − β₂ᵗ) = v / {c2}.</source>
+        <translation>本步的偏差修正：m̂ = m / (1 − β₁ᵗ) = m / {c1}，v̂ = v / (1 − β₂ᵗ) = v / {c2}。</translation>
+    </message>
+    <message>
+        <source>Click to open {param} in the tensor viewer.</source>
+        <translation>点击在张量查看器中打开 {param}。</translation>
+    </message>
 </context>
 </TS>

@@ -322,10 +322,10 @@ class LiveLayer(QObject):
         if grad is not panel.grad:
             panel.set_grad(grad)
 
-    def show_state(self, optimizer: str, param: str, rows: list[Entry], step: int | None,
-                   betas: tuple | None = None) -> None:
-        """The card of what ``optimizer`` remembers about ``param`` after ``step`` (see ``statecard``),
-        at the parameter's output port."""
+    def show_state(self, optimizer: str, param: str, rows: list[Entry], step: int,
+                   bias: tuple[int, tuple] | None = None) -> None:
+        """The card of what ``optimizer`` remembers about ``param`` after the run's ``step`` (see
+        ``statecard``: ``bias`` is Adam's step and betas), at the parameter's output port."""
         card = self.states.get((optimizer, param))
         if card is None:
             if self._port(param) is None:
@@ -334,7 +334,7 @@ class LiveLayer(QObject):
             card.on_open = self.on_open_node
             card.on_resize = self._place_soon
             self.scene.addItem(card)
-        card.show_state(rows, step, betas)  # a new card, or one with more rows, asks to be placed
+        card.show_state(rows, step, bias)  # a new card, or one with more rows, asks to be placed
 
     def drop_states(self, keep: Collection[tuple[str, str]] = ()) -> None:
         for key in [k for k in self.states if k not in keep]:

@@ -640,7 +640,8 @@ class LiveSession(QObject):
         for opt_id, per_leaf in snap.states.items():
             betas = None if program is None else program.step(opt_id).params.get("betas")
             for leaf, state in per_leaf.items():
-                self.layer.show_state(opt_id, leaf, entries(state, self._update(snap, leaf)), state.get("step"), betas)
+                bias = (state["step"], betas) if betas and state.get("step") else None
+                self.layer.show_state(opt_id, leaf, entries(state, self._update(snap, leaf)), snap.step_count, bias)
                 shown.append((opt_id, leaf))
         self.layer.drop_states(keep=shown)
 

@@ -89,8 +89,8 @@ class StateCard(QGraphicsItem):
         super().__init__()
         self.optimizer, self.param = optimizer, param
         self.rows: list[Entry] = []
-        self.step: int | None = None
-        self.betas: tuple | None = None
+        self.step: int | None = None        # the run's step the card shows
+        self.bias: tuple[int, tuple] | None = None  # Adam's own step count and betas: its bias corrections
         self._painted: list[_Row] = []
         self.offset: tuple[float, float] | None = None  # the card's top-left from the port (LiveLayer.place)
         self.crowded = False
@@ -103,11 +103,12 @@ class StateCard(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setVisible(False)
 
-    def show_state(self, rows: list[Entry], step: int | None, betas: tuple | None = None) -> None:
-        """What the optimizer keeps about the parameter after step ``step``, and the update it applied;
-        ``betas``: Adam's, for the bias corrections the tooltip writes out."""
+    def show_state(self, rows: list[Entry], step: int, bias: tuple[int, tuple] | None = None) -> None:
+        """What the optimizer keeps about the parameter after the run's step ``step``, and the update it
+        applied; ``bias``: Adam's step count (its state's ``step``) and ``betas``, for the bias corrections
+        the tooltip writes out."""
         resized = len(rows) != len(self.rows)
-        self.rows, self.step, self.betas = list(rows), step, betas
+        self.rows, self.step, self.bias = list(rows), step, bias
         self._painted = [_row(r) for r in rows]
         if resized:
             self.prepareGeometryChange()
@@ -123,11 +124,10 @@ class StateCard(QGraphicsItem):
         head = tr("What {optimizer} remembers about {param} after step {t}:").format(
             optimizer=self.optimizer, param=self.param, t=self.step)
         lines = [head, *(tr(ENTRIES[r.name][1]) if r.name in ENTRIES else r.name for r in self.rows)]
-        if self.betas and self.step:
-            b1, b2 = self.betas
+        if self.bias is not None:
+            t, (b1, b2) = self.bias
             lines.append(tr("Bias corrections at this step: m̂ = m / (1 − β₁ᵗ) = m / {c1}, "
-                            "v̂ = v / (1 − β₂ᵗ) = v / {c2}.").format(c1=fmt(1 - b1 ** self.step),
-                                                                   c2=fmt(1 - b2 ** self.step)))
+                            "v̂ = v / (1 − β₂ᵗ) = v / {c2}.").format(c1=fmt(1 - b1 ** t), c2=fmt(1 - b2 ** t)))
         lines.append(tr("Click to open {param} in the tensor viewer.").format(param=self.param))
         self.setToolTip("\n".join(lines))
 
