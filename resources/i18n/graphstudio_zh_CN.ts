@@ -1291,6 +1291,14 @@
         <translation>还没有状态：请运行单步。</translation>
     </message>
     <message>
+        <source>{element} = {x} sits at a kink: the one-sided differences are {left} from the left and {right} from the right, so the central difference x ± {eps} straddles it and gives their mean, {mean}, while the analytical Jacobian takes one side ({analytical}). Not rounding: the function has no derivative there, and PyTorch picks one of the sides.</source>
+        <translation>{element} = {x} 正处在一个折点上：左侧的单侧差分是 {left}，右侧的是 {right}，所以中心差分 x ± {eps} 跨过了折点，得到二者的平均值 {mean}，而解析雅可比只取其中一侧（{analytical}）。原因不是舍入：函数在那里不可导，PyTorch 取了其中一侧。</translation>
+    </message>
+    <message>
+        <source>{count} more elements sit at a kink.</source>
+        <translation>还有 {count} 个元素处在折点上。</translation>
+    </message>
+    <message>
         <source>Its backward keeps nothing from the forward.</source>
         <translation>它的反向传播不保留前向传播中的任何数据。</translation>
     </message>

@@ -828,10 +828,14 @@ class LiveSession(QObject):
             self.chain.show_gradcheck(str(e))
             return
         focus = None
-        if wire is not None and not several:  # the checked inputs are those with a chain rule, in order
+        if several:
+            names = io[0]
+        else:  # the checked inputs are those with a chain rule, in order
             ports = [(r.port, r.index) for r in wire_rules(program, trace, node_id, self._root)]
-            focus = ports.index((wire.port, wire.index)) if (wire.port, wire.index) in ports else None
-        self.chain.show_gradcheck(result, focus, narrow if narrow.rounding is not None else None, io)
+            names = tuple(port if index is None else f"{port}[{index}]" for port, index in ports)
+            if wire is not None:
+                focus = ports.index((wire.port, wire.index)) if (wire.port, wire.index) in ports else None
+        self.chain.show_gradcheck(result, focus, narrow if narrow.rounding is not None else None, io, names)
 
     def _chain_target(self) -> tuple[str | None, Any]:
         wires, ids = self.scene.selected_wires(), self.scene.selected_ids()
