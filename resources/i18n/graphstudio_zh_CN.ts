@@ -1291,6 +1291,14 @@
         <translation>还没有状态：请运行单步。</translation>
     </message>
     <message>
+        <source>{element} = {x} sits at a kink: the one-sided differences are {left} from the left and {right} from the right, so the central difference x ± {eps} straddles it and gives their mean, {mean}, while the analytical Jacobian takes one side ({analytical}). Not rounding: the function has no derivative there, and PyTorch picks one of the sides.</source>
+        <translation>{element} = {x} 正处在一个折点上：左侧的单侧差分是 {left}，右侧的是 {right}，所以中心差分 x ± {eps} 跨过了折点，得到二者的平均值 {mean}，而解析雅可比只取其中一侧（{analytical}）。原因不是舍入：函数在那里不可导，PyTorch 取了其中一侧。</translation>
+    </message>
+    <message>
+        <source>{count} more elements sit at a kink.</source>
+        <translation>还有 {count} 个元素处在折点上。</translation>
+    </message>
+    <message>
         <source>Its backward keeps nothing from the forward.</source>
         <translation>它的反向传播不保留前向传播中的任何数据。</translation>
     </message>
@@ -1409,6 +1417,47 @@
     <message>
         <source>(the memory cap was reached)</source>
         <translation>（已达到内存上限）</translation>
+    </message>
+    <message>
+        <source>b (momentum_buffer): the velocity, past steps decayed by the momentum plus this gradient; the optimizer moves along it.</source>
+        <extracomment>PyTorch&apos;s state_dict name → the symbol of PyTorch&apos;s documentation for it, and one sentence on it.</extracomment>
+        <translation>b（momentum_buffer）：速度，即按动量衰减的以往各步加上本次梯度；优化器沿它移动。</translation>
+    </message>
+    <message>
+        <source>m (exp_avg): the running mean of the gradient, m ← β₁·m + (1 − β₁)·g.</source>
+        <translation>m（exp_avg）：梯度的滑动平均，m ← β₁·m + (1 − β₁)·g。</translation>
+    </message>
+    <message>
+        <source>v (exp_avg_sq): the running mean of the gradient&apos;s square, v ← β₂·v + (1 − β₂)·g²; each element&apos;s step is divided by √v̂.</source>
+        <translation>v（exp_avg_sq）：梯度平方的滑动平均，v ← β₂·v + (1 − β₂)·g²；每个元素的步长都除以 √v̂。</translation>
+    </message>
+    <message>
+        <source>vₘ (max_exp_avg_sq): the largest v so far (AMSGrad), used instead of v.</source>
+        <translation>vₘ（max_exp_avg_sq）：迄今最大的 v（AMSGrad），代替 v 使用。</translation>
+    </message>
+    <message>
+        <source>v (square_avg): the running mean of the gradient&apos;s square, v ← α·v + (1 − α)·g²; each element&apos;s step is divided by √v.</source>
+        <translation>v（square_avg）：梯度平方的滑动平均，v ← α·v + (1 − α)·g²；每个元素的步长都除以 √v。</translation>
+    </message>
+    <message>
+        <source>ḡ (grad_avg): the running mean of the gradient (centered), so the step is divided by the gradient&apos;s spread rather than its size.</source>
+        <translation>ḡ（grad_avg）：梯度的滑动平均（centered），使步长除以梯度的离散程度而不是其大小。</translation>
+    </message>
+    <message>
+        <source>Δ: the update applied this step, the value after the optimizer&apos;s step minus the value before.</source>
+        <translation>Δ：本步施加的更新，即优化器这一步之后的值减去之前的值。</translation>
+    </message>
+    <message>
+        <source>What {optimizer} remembers about {param} after step {t}:</source>
+        <translation>第 {t} 步之后 {optimizer} 对 {param} 记住的内容：</translation>
+    </message>
+    <message>
+        <source>Bias corrections at this step: m̂ = m / (1 − β₁ᵗ) = m / {c1}, v̂ = v / (1 − β₂ᵗ) = v / {c2}.</source>
+        <translation>本步的偏差修正：m̂ = m / (1 − β₁ᵗ) = m / {c1}，v̂ = v / (1 − β₂ᵗ) = v / {c2}。</translation>
+    </message>
+    <message>
+        <source>Click to open {param} in the tensor viewer.</source>
+        <translation>点击在张量查看器中打开 {param}。</translation>
     </message>
 </context>
 </TS>

@@ -61,10 +61,42 @@ def test_float32_disagrees_more_and_says_why():
     wide = gradcheck(gs.mm, [gs.tensor(a64, requires_grad=True), gs.tensor(b64, requires_grad=True)])
     assert wide.passed and not wide.explanation
     assert narrow.max_difference > 100 * wide.max_difference
-    assert "float32" in narrow.explanation and "1.2e-07" in narrow.explanation
+    assert "float32" in narrow.explanation and "1.2e-07" in narrow.explanation and not narrow.kinks
     # the analytical Jacobians agree: it is the finite differences that float32 spoils
     for n, w in zip(narrow.pairs, wide.pairs):
         np.testing.assert_allclose(n.analytical, w.analytical, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_at_a_kink_the_explanation_names_the_element_not_rounding(dtype):
+    """relu at 0 and abs within eps of 0: the central difference straddles the kink and gives the mean of
+    the one-sided slopes, PyTorch's derivative takes one side; the check fails there and says so."""
+    x = gs.tensor([[0.0, 1.5], [-2.0, 0.75]], dtype=getattr(gs, dtype), requires_grad=True)
+    result = gradcheck(gs.relu, [x])
+    assert not result.passed
+    [kink] = result.kinks
+    assert kink.index == (0, 0) and kink.value == 0.0
+    assert (kink.left, kink.right, kink.analytical) == (0.0, 1.0, 0.0)  # PyTorch: relu'(0) = 0
+    assert result.pairs[0].numerical[0, 0] == pytest.approx(0.5)
+    assert "element [0, 0] = 0 sits at a kink" in result.explanation and "mean, 0.5" in result.explanation
+    assert "significant digits" not in result.explanation
+    near = gradcheck(gs.abs, [gs.tensor([2.0, 3e-7, -1.0], dtype=getattr(gs, dtype), requires_grad=True)])
+    assert [k.index for k in near.kinks] == [(1,)] and near.kinks[0].right == pytest.approx(1.0, rel=1e-6)
+    assert near.kinks[0].analytical == 1.0 and "element [1] = 3e-07 sits at a kink" in near.explanation
+
+
+def test_abs_at_exactly_0_passes_central_differences_agree_with_pytorchs_0():
+    result = gradcheck(gs.abs, [gs.tensor([0.0, -1.0], dtype=gs.float64, requires_grad=True)])
+    assert result.passed and not result.kinks and not result.explanation
+
+
+@pytest.mark.parametrize("fn", [gs.tanh, gs.exp, lambda t: gs.relu(t) * t])
+def test_ordinary_points_have_no_kink_even_where_float32_rounding_fails_the_check(fn):
+    x = np.array([[1000.5, -3.0, 2.0], [0.3, 1.2, -0.7]])
+    narrow = gradcheck(fn, [gs.tensor(x / (1000 if fn is gs.exp else 1), dtype=gs.float32, requires_grad=True)])
+    assert not narrow.kinks and (narrow.passed or "significant digits" in narrow.explanation)
+    wide = gradcheck(fn, [gs.tensor(x / (1000 if fn is gs.exp else 1), requires_grad=True)])
+    assert wide.passed and not wide.kinks
 
 
 def test_inputs_that_do_not_require_grad_are_held_fixed():

@@ -8,19 +8,16 @@ values. Each parameter's state (`momentum_buffer`; `step`, `exp_avg`, `exp_avg_s
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from graphstudio.cli import load_and_compile, main
+from graphstudio.cli import main
 from graphstudio.document import Document, Node, save
 from graphstudio.engine.core.registry import optimizers
-from graphstudio.program.export_code import export, variable_names
-from graphstudio.program.runner import Runner
 
-from tests.oracle import needs_torch, torch
+from tests.oracle import needs_torch, train_exported
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTIMIZERS = optimizers()  # op name → torch.optim class (graphstudio.program has registered them)
@@ -56,33 +53,6 @@ def _headless_state(path: Path, capsys) -> dict:
     return json.loads(capsys.readouterr().out)["state"]
 
 
-def _pytorch_state(path: Path) -> dict:
-    """The exported script under PyTorch, from the runner's initial leaf values (a random leaf draws other
-    numbers in PyTorch): per optimizer id, per leaf id, its state_dict state as the report writes it."""
-    _, program = load_and_compile(str(path))
-    initial = {k: t.host().copy() for k, t in Runner(program).leaves.items()}
-    names = variable_names(program)
-    script = export(program)
-    split = re.search(r"^\w+ = torch\.optim\.", script, flags=re.M).start()
-    ns: dict = {}
-    exec(compile(script[:split], "<export>", "exec"), ns)  # noqa: S102 - our own generated code, in a test
-    assert ns["torch"] is torch
-    for leaf, value in initial.items():
-        ns[names[leaf]] = torch.tensor(value, requires_grad=ns[names[leaf]].requires_grad)
-    exec(compile(script[split:], "<export>", "exec"), ns)  # noqa: S102
-    by_tensor = {id(ns[names[leaf]]): leaf for leaf in initial}
-    out = {}
-    for sink in program.sinks:
-        if sink.op.name not in OPTIMIZERS:
-            continue
-        opt = ns[names[sink.id]]
-        params = [p for group in opt.param_groups for p in group["params"]]
-        out[sink.id] = {by_tensor[id(params[i])]: {k: int(v) if k == "step" else v.numpy()
-                                                   for k, v in state.items()}
-                        for i, state in opt.state_dict()["state"].items()}
-    return out
-
-
 def _assert_same_state(ours: dict, theirs: dict) -> None:
     assert set(ours) == set(theirs)
     for opt_id in theirs:
@@ -101,7 +71,7 @@ def _assert_same_state(ours: dict, theirs: dict) -> None:
 @needs_torch
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_every_optimizer_lessons_state_is_pytorchs(path, capsys):
-    _assert_same_state(_headless_state(path, capsys), _pytorch_state(path))
+    _assert_same_state(_headless_state(path, capsys), train_exported(path).state)
 
 
 @needs_torch
@@ -109,7 +79,7 @@ def test_every_optimizer_lessons_state_is_pytorchs(path, capsys):
 def test_generated_optimizer_states_are_pytorchs(case, tmp_path, capsys):
     path = _generated(tmp_path, *GENERATED[case])
     ours = _headless_state(path, capsys)
-    _assert_same_state(ours, _pytorch_state(path))
+    _assert_same_state(ours, train_exported(path).state)
     assert set(ours["opt"]) == {"w", "b"}
 
 

@@ -74,6 +74,8 @@ def problems(window, live) -> list[str]:
     out = []
     cards = [(f"card {p.title}", p.mapRectToScene(p.card())) for p in [*layer.panels.values(), *layer.results.values()]
              if p.isVisible()]
+    cards += [(f"state card {c.optimizer}: {c.param}", c.mapRectToScene(c.card())) for c in layer.states.values()
+              if c.isVisible()]
     for name, rect in cards:
         for node_id, box in node_rects(scene):
             if rect.intersects(box):
@@ -150,6 +152,25 @@ def test_every_lesson_after_backward(qtbot, window, live):
     for path in LESSONS:
         found += run(qtbot, window, live, path)
     assert not found, "\n".join(found)
+
+
+def test_every_optimizer_lesson_after_steps_with_its_state_cards(qtbot, window, live):
+    """After Step, the optimizer's state cards at the parameters join the other cards: none covers
+    anything; most are shown (the rest hide for want of room)."""
+    found, shown, cards = [], 0, 0
+    for path in LESSONS:
+        if not any(n["op"] in ("sgd", "adam", "rmsprop") for n in json.loads(path.read_text("utf-8"))["nodes"]):
+            continue
+        found += run(qtbot, window, live, path)
+        for _ in range(3):
+            live.step()
+        qtbot.waitUntil(lambda: not live.busy, timeout=20_000)
+        qtbot.wait(1)
+        found += [f"{path.name}: {p}" for p in problems(window, live)]
+        cards += len(live.layer.states)
+        shown += sum(c.isVisible() for c in live.layer.states.values())
+    assert not found, "\n".join(found)
+    assert cards >= 10 and shown >= 0.7 * cards, f"{shown} of {cards} state cards shown"
 
 
 @pytest.mark.parametrize("seeds", [range(0, 12), range(12, 24)])

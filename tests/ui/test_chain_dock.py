@@ -225,3 +225,25 @@ def test_in_chinese_the_dock_words_the_formula_the_broadcast_sum_and_the_bytes(q
         assert "结果 3 float32 · 12 字节" in saved and "bytes" not in saved
     finally:
         i18n.set_language("en")
+
+
+def test_gradcheck_at_relus_kink_names_the_element_instead_of_blaming_float32(qtbot, window, live):
+    """x = [0, 1.5, -2] (float32) → relu → sum: at x[0] = 0 the central difference straddles relu's
+    kink (0.5, between the slopes 0 and 1) while PyTorch's relu'(0) is 0; the dock says that, in
+    float64 and in the run's float32, and not that float32 rounding is to blame."""
+    from graphstudio.document import Document, Node
+
+    window.model.reset(Document(nodes=[
+        Node("x", "tensor", params={"data": [0.0, 1.5, -2.0], "requires_grad": True}, pos=(0.0, 0.0)),
+        Node("r", "relu", inputs={"input": "x"}, pos=(250.0, 0.0)),
+        Node("s", "sum", inputs={"input": "r"}, pos=(500.0, 0.0))]))
+    live.forward()
+    live.backward()
+    qtbot.waitUntil(lambda: not live.busy, timeout=10_000)
+    window.scene.select_ids(["r"])
+    live.chain.button.click()
+    verdict = live.chain.verdict.text()
+    assert "Gradcheck failed" in verdict
+    assert "input[0] = 0.0 sits at a kink" in verdict and "their mean, 0.5" in verdict
+    assert "significant digits" not in verdict
+    assert [k.index for k in live.chain.result.kinks] == [(0,)] and [k.index for k in live.chain.narrow.kinks] == [(0,)]

@@ -7,7 +7,8 @@ the node's output, and the gradient sent back along the wire. Selecting a node s
 and what its backward keeps; selecting an optimizer shows what it remembers per parameter (PyTorch's
 state_dict names) and the update it applied. Gradcheck compares the node's Jacobian with central
 differences (float64, PyTorch's tolerances) and shows both, and their difference, as heatmaps; where
-the run is in float32 it checks that too and says why it disagrees more.
+the run is in float32 it checks that too and says why it disagrees more — or, where an input sits at a
+kink (relu at 0), that the central difference straddles it, naming the element.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from graphstudio.engine.core.registry import REGISTRY
 from graphstudio.engine.core.chain_rule import shape_text
 from graphstudio.engine.core.saved import INTERMEDIATE, RESULT, SavedArray, total_bytes
 from graphstudio.engine.op_help import op_help
-from graphstudio.engine.gradcheck import ATOL, EPS, RTOL, Gradcheck
+from graphstudio.engine.gradcheck import ATOL, EPS, RTOL, Gradcheck, Kink
 from graphstudio.program.instruments import CannotCheck, WireRule
 
 from .. import i18n
@@ -100,6 +101,7 @@ class ChainRulePanel(QScrollArea):
         self.focus: int | None = None  # the input whose Jacobian the heatmaps show (None: the first that fails)
         self.narrow: Gradcheck | None = None  # the same check in the run's float32
         self.labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # a selection's inputs and outputs
+        self.names: tuple[str, ...] = ()  # the checked inputs' names, in order (a kink names its element)
         self._hint: str | None = None
         i18n.live(self, self._retranslate)
         self.show_hint()
@@ -151,11 +153,13 @@ class ChainRulePanel(QScrollArea):
 
     def show_gradcheck(self, result: Gradcheck | CannotCheck | str | None, focus: int | None = None,
                        narrow: Gradcheck | None = None,
-                       labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> None:
+                       labels: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+                       names: tuple[str, ...] = ()) -> None:
         """A gradcheck's verdict and heatmaps (of input ``focus``, counted as ``rules`` are), the reason it
         could not run, or nothing; ``narrow``: the same check in the run's float32, explained; ``labels``:
-        the names of its inputs and outputs (a selection's), so the heatmaps say which pair they show."""
-        self.result, self.focus, self.narrow, self.labels = result, focus, narrow, labels
+        the names of its inputs and outputs (a selection's), so the heatmaps say which pair they show;
+        ``names``: the checked inputs' names, for an element at a kink."""
+        self.result, self.focus, self.narrow, self.labels, self.names = result, focus, narrow, labels, names
         self._render_result()
 
     # -- drawing ------------------------------------------------------------------------------------------
@@ -206,6 +210,20 @@ class ChainRulePanel(QScrollArea):
             blocks.append("<br>".join(lines))
         self.text.setText("<hr>".join(blocks) if blocks else html.escape(tr("No state yet: run Step.")))
 
+    def _kink_text(self, kinks: tuple[Kink, ...], eps: float) -> str:
+        k = kinks[0]
+        name = self.names[k.input] if k.input < len(self.names) else str(k.input)
+        element = f"{name}[{', '.join(map(str, k.index))}]" if k.index else name
+        text = tr("{element} = {x} sits at a kink: the one-sided differences are {left} from the left and {right} "
+                  "from the right, so the central difference x ± {eps} straddles it and gives their mean, {mean}, "
+                  "while the analytical Jacobian takes one side ({analytical}). Not rounding: the function has no "
+                  "derivative there, and PyTorch picks one of the sides.").format(
+            element=element, x=fmt(k.value), left=fmt(k.left), right=fmt(k.right), eps=f"{eps:g}",
+            mean=fmt((k.left + k.right) / 2), analytical=fmt(k.analytical))
+        if len(kinks) > 1:
+            text += " " + tr("{count} more elements sit at a kink.").format(count=len(kinks) - 1)
+        return text
+
     def _render_saved(self) -> None:
         if self.kept is None:
             self.saved.clear()
@@ -244,7 +262,10 @@ class ChainRulePanel(QScrollArea):
         color = "#2a8a3e" if result.passed else BAD_COLOR.name()
         text = f"<b style='color:{color}'>{html.escape(words)}</b> ({settings})"
         r = None if self.narrow is None else self.narrow.rounding
-        if r is not None:
+        kinks = result.kinks or (() if self.narrow is None else self.narrow.kinks)
+        if kinks:  # not rounding: the function has no derivative there
+            text += "<br>" + html.escape(self._kink_text(kinks, result.eps))
+        elif r is not None:
             why = tr("In the run's {dtype} the largest difference is {d}: a {dtype} number keeps about {digits} "
                      "significant digits, so the step x ± {eps} and each output are rounded, and a difference "
                      "quotient can be off by about {bound}. The analytical Jacobian takes no step.").format(

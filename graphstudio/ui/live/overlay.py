@@ -24,7 +24,8 @@ from ..items import NodeItem, WireItem
 from . import placement
 from .badges import BADGE_OVERHANG, SUM_OVERHANG, ErrorMarker, NodeBadge, SumBadge
 from .panels import WireDash, WirePanel
-from .placement import PORT, Card, Rect
+from .placement import AROUND, PORT, Card, Rect
+from .statecard import Entry, StateCard
 
 WireKey = tuple[str, str, "int | None"]
 
@@ -67,6 +68,7 @@ USE_ANCHORS = (0.75, 0.85)       # a fan-out use's card: near the node it feeds
 USE_REACH = 2
 RESULT_REACH = 18                # a result card goes further to find room: it must be seen
 RESULT_FAR = 48
+STATE_REACH = 8                  # an optimizer's state card stays near its parameter, or hides
 
 
 def structure(doc: Any, retunable: Callable[[str], bool] = lambda op: False) -> list[tuple]:
@@ -91,11 +93,13 @@ class LiveLayer(QObject):
         self.panels: dict[WireKey, WirePanel] = {}
         self.dashes: dict[WireKey, WireDash] = {}
         self.results: dict[str, WirePanel] = {}   # output key → its result card (see show_result)
+        self.states: dict[tuple[str, str], StateCard] = {}  # (optimizer, parameter) → its state card
         self.badges: dict[str, NodeBadge] = {}
         self.sums: dict[str, SumBadge] = {}        # output key → badge
         self.error: ErrorMarker | None = None
         self.error_node: str | None = None
         self.on_open: Callable[[WirePanel], None] | None = None
+        self.on_open_node: Callable[[str], None] | None = None  # a state card's parameter, to the viewer
         self.on_stale: Callable[[], bool] | None = None   # True: clear what is shown
         self._wires: dict[WireKey, WireItem] = {}
         self._fanouts: dict[str, int] = {}
@@ -110,7 +114,8 @@ class LiveLayer(QObject):
 
     def retranslate(self) -> None:
         """The words of everything shown (badges, cards' tooltips, the error) in the interface's language."""
-        for item in [*self.panels.values(), *self.results.values(), *self.badges.values(), *self.sums.values(),
+        for item in [*self.panels.values(), *self.results.values(), *self.states.values(), *self.badges.values(),
+                     *self.sums.values(),
                      *([self.error] if self.error is not None else [])]:
             if not _gone(item):
                 item.retranslate()
@@ -136,6 +141,8 @@ class LiveLayer(QObject):
                 self.scene.removeItem(store.pop(key))
         for key in [k for k in self.results if self._port(k) is None]:
             self.scene.removeItem(self.results.pop(key))
+        for key in [k for k in self.states if self._port(k[1]) is None]:
+            self.scene.removeItem(self.states.pop(key))
         for store in (self.badges, self.sums):
             for key in [k for k, item in store.items() if _gone(item)]:
                 store.pop(key)
@@ -143,7 +150,7 @@ class LiveLayer(QObject):
             self.error, self.error_node = None, None
 
     def _wires_moved(self) -> None:
-        if not self._relayout_due and (self.panels or self.dashes or self.sums or self.results):
+        if not self._relayout_due and (self.panels or self.dashes or self.sums or self.results or self.states):
             self._relayout_due = True
             QTimer.singleShot(0, self.relayout)  # once per drag step, however many nodes moved
 
@@ -221,15 +228,21 @@ class LiveLayer(QObject):
                                Card(anchors, *panel.size(planned=True))))
         todo += [(panel, card) for _, _, panel, card in sorted(normal, key=lambda n: (n[0], n[1]))]
         todo += uses
-        for (panel, card), spot in zip(todo, placement.place([c for _, c in todo], self._obstacles())):
+        states: list[tuple[StateCard, Card]] = []
+        for (_, param), state in sorted(self.states.items()):
+            port = self._port(param)
+            if port is not None and state.rows:
+                states.append((state, Card([_xy(port.scenePos())], *state.size(), style=AROUND, reach=STATE_REACH)))
+        cards = [c for _, c in todo] + [c for _, c in states]
+        for (item, card), spot in zip([*todo, *states], placement.place(cards, self._obstacles())):
             if spot is None:
-                panel.set_place(None, crowded=True)
+                item.set_place(None, crowded=True)
                 continue
             a, (left, top, _, _) = spot
             ax, ay = card.anchors[a]
-            if panel.x() != ax or panel.y() != ay:
-                panel.setPos(ax, ay)
-            panel.set_place((left - ax, top - ay))
+            if item.x() != ax or item.y() != ay:
+                item.setPos(ax, ay)
+            item.set_place((left - ax, top - ay))
 
     def _place_soon(self) -> None:
         if not self._place_due:
@@ -308,6 +321,24 @@ class LiveLayer(QObject):
             panel.set_value(value)
         if grad is not panel.grad:
             panel.set_grad(grad)
+
+    def show_state(self, optimizer: str, param: str, rows: list[Entry], step: int,
+                   bias: tuple[int, tuple] | None = None) -> None:
+        """The card of what ``optimizer`` remembers about ``param`` after the run's ``step`` (see
+        ``statecard``: ``bias`` is Adam's step and betas), at the parameter's output port."""
+        card = self.states.get((optimizer, param))
+        if card is None:
+            if self._port(param) is None:
+                return
+            card = self.states[(optimizer, param)] = StateCard(optimizer, param)
+            card.on_open = self.on_open_node
+            card.on_resize = self._place_soon
+            self.scene.addItem(card)
+        card.show_state(rows, step, bias)  # a new card, or one with more rows, asks to be placed
+
+    def drop_states(self, keep: Collection[tuple[str, str]] = ()) -> None:
+        for key in [k for k in self.states if k not in keep]:
+            self.scene.removeItem(self.states.pop(key))
 
     def drop_results(self, keep: Collection[str] = ()) -> None:
         for key in [k for k in self.results if k not in keep]:
@@ -411,7 +442,7 @@ class LiveLayer(QObject):
 
     def clear(self) -> None:
         """Forget every value shown (a reset, or an edit that made them stale)."""
-        for store in (self.panels, self.dashes, self.results):
+        for store in (self.panels, self.dashes, self.results, self.states):
             for item in store.values():
                 self.scene.removeItem(item)
             store.clear()

@@ -468,15 +468,7 @@ class _Card(QGraphicsItem):
         card = self.rect
         caption, bad, rows = self.state or ("", False, ())
         painter.setRenderHint(_AA)
-        near = QPointF(min(max(0.0, card.left()), card.right()), min(max(0.0, card.top()), card.bottom()))
-        if abs(near.x()) + abs(near.y()) > STEM_MIN:  # apart from what it describes: a stem to it, and a dot there
-            painter.setPen(QPen(colors["border"], 0.8))
-            painter.drawLine(near, QPointF(0, 0))
-            painter.setBrush(colors["border"])
-            painter.drawEllipse(QPointF(0, 0), 1.8, 1.8)
-        painter.setPen(_BAD_PEN if bad else QPen(colors["border"], 0.8))
-        painter.setBrush(colors["node"])
-        painter.drawRoundedRect(card, 5, 5)
+        draw_card(painter, card, colors, bad)
         x, w = card.left(), card.width()
         if option.levelOfDetailFromTransform(painter.worldTransform()) >= SMALL_TEXT_LOD:
             painter.setFont(font(6.2))
@@ -493,6 +485,20 @@ class _Card(QGraphicsItem):
             elif kind == "vector":
                 painter.setPen(QPen(colors["grid"], 0.8))
                 painter.drawLine(QPointF(x + PAD, y + 14.0), QPointF(x + WIDTH - PAD, y + 14.0))
+
+
+def draw_card(painter: QPainter, card: QRectF, colors: dict[str, QColor], bad: bool = False, stem: bool = True) -> None:
+    """A card's rounded box (outlined red for NaN/Inf), in the coordinates of the point it describes
+    (the origin): apart from that point, a stem joins them, with a dot there (unless not ``stem``)."""
+    near = QPointF(min(max(0.0, card.left()), card.right()), min(max(0.0, card.top()), card.bottom()))
+    if stem and abs(near.x()) + abs(near.y()) > STEM_MIN:
+        painter.setPen(QPen(colors["border"], 0.8))
+        painter.drawLine(near, QPointF(0, 0))
+        painter.setBrush(colors["border"])
+        painter.drawEllipse(QPointF(0, 0), 1.8, 1.8)
+    painter.setPen(_BAD_PEN if bad else QPen(colors["border"], 0.8))
+    painter.setBrush(colors["node"])
+    painter.drawRoundedRect(card, 5, 5)
 
 
 def _row_tops(rows: tuple[tuple[str, bool], ...], top: float) -> list[tuple[str, bool, float]]:

@@ -27,6 +27,7 @@ RES = 5.0          # side of the canvas squares free space is reckoned in: the l
 STEP = 14.0        # between two candidate offsets
 WIRE = "wire"      # a card beside a wire: above or under it, centred on the anchor
 PORT = "port"      # a card at an output port: to its right
+AROUND = "around"  # a card about a port: right of it, else over or under its node, either way along it
 PORT_CLEAR = 20.0  # from an output port to its card: past the port and the box's margin
 FIRST = 128         # candidates tried before the rest of a card's reach
 APART = 4.0        # a step off what a card describes costs this many steps along it (see offsets)
@@ -54,14 +55,15 @@ def offsets(width: float, height: float, style: str, reach: int, anchors: int) -
     and a card rather hangs from a later anchor (a little further along its wire, LATER_ANCHOR
     each) than a step off its wire's middle; anchors after the first FULL_ANCHORS offer only the
     spots touching their wire. At a port it sits right of the port, centred on it, then moves
-    down, up and right."""
+    down, up and right; ``AROUND`` a port it may move left as well (over or under the port's node:
+    the boxes are obstacles)."""
     out: list[tuple[float, int, float, float]] = []
     for a in range(anchors):
         for i in range(-reach, reach + 1):
             for j in range(0, reach + 1 if a < FULL_ANCHORS else 1):
                 dx, dy = i * STEP, j * STEP
-                if style == PORT:
-                    if i >= 0:
+                if style in (PORT, AROUND):
+                    if i >= 0 or style == AROUND:
                         cost = math.hypot(dx, dy) + LATER_ANCHOR * a
                         out += [(cost, a, PORT_CLEAR + dx, -height / 2 + sign * dy) for sign in ((1, -1) if j else (1,))]
                 else:

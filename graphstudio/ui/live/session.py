@@ -38,6 +38,7 @@ from .chain import STATE_WORDS, ChainRulePanel
 from .lossplot import LossPlot
 from .overlay import FANOUT, LiveLayer
 from .panels import WirePanel
+from .statecard import entries
 from .target import backward_choice
 from .timetravel import TimeTravel
 from .toolbar import LiveToolbar
@@ -88,6 +89,7 @@ class LiveSession(QObject):
 
         self.layer = LiveLayer(self.scene, self, retunable=_is_optimizer)
         self.layer.on_open = self.open_panel
+        self.layer.on_open_node = self.open_parameter
         self.layer.on_stale = self._on_stale
         self.animator = Animator(self.scene, self.layer.path_of, self)
         self.animator.finished.connect(self._check_idle)
@@ -594,6 +596,7 @@ class LiveSession(QObject):
         waves += [Wave(g, True, lambda g=g: land(g)) for g in groups]
         def done() -> None:
             self._show_results(snap, grads)
+            self._show_states(snap)
             self.shown.emit("backward")
 
         waves.append(Wave([], True, done))
@@ -626,6 +629,30 @@ class LiveSession(QObject):
             layer.show_result(key, value, grad, no_grad=meta is None or not meta.requires_grad)
             shown.append(key)
         layer.drop_results(keep=shown)
+
+    def _show_states(self, snap: Snapshot) -> None:
+        """After a Step (or a Train refresh, or a step time travel shows): at each parameter, what each
+        optimizer remembers about it and the update it applied (see ``statecard``). Forward and
+        Backward leave the cards of the last step as they are: the optimizer still remembers that."""
+        if snap.kind not in ("step", "train") or snap.trace is None:
+            return
+        program = self._traced_program()[0]
+        shown = []
+        for opt_id, per_leaf in snap.states.items():
+            betas = None if program is None else program.step(opt_id).params.get("betas")
+            for leaf, state in per_leaf.items():
+                bias = (state["step"], betas) if betas and state.get("step") else None
+                self.layer.show_state(opt_id, leaf, entries(state, self._update(snap, leaf)), snap.step_count, bias)
+                shown.append((opt_id, leaf))
+        self.layer.drop_states(keep=shown)
+
+    @staticmethod
+    def _update(snap: Snapshot, leaf: str) -> np.ndarray | None:
+        """The update the shown step applied to ``leaf``: its value after the step − the value the step's
+        forward saw."""
+        assert snap.trace is not None
+        before, after = snap.trace.values.get(leaf), snap.leaves.get(leaf)
+        return None if before is None or after is None else after - before
 
     def gradients(self, snap: Snapshot) -> dict[int, list[np.ndarray]]:
         """Edge index → the gradient contributions that flowed back along it (seeds for sink inputs)."""
@@ -706,6 +733,12 @@ class LiveSession(QObject):
                                 self._state_panes(key))
         return True
 
+    def open_parameter(self, param: str) -> None:
+        """A state card was clicked: its parameter in the viewer — value, gradient, the optimizer's state."""
+        if self.open_node(param):
+            self.viewer_dock.show()
+            self.viewer_dock.raise_()
+
     def _state_panes(self, key: str) -> list[tuple[str, np.ndarray, bool, Any]]:
         """What each optimizer keeps about parameter ``key`` after the shown step (PyTorch's state_dict
         names), and the update it applied: the viewer's panes after value and gradient."""
@@ -716,16 +749,14 @@ class LiveSession(QObject):
         for opt_id, per_leaf in snap.states.items():
             state = per_leaf.get(key) or {}
             step = state.get("step")
-            for name, value in state.items():
-                if name != "step":
-                    words = STATE_WORDS.get(name)
-                    title = name if len(snap.states) == 1 else f"{opt_id}: {name}"
-                    panes.append((title, value, not bool(np.all(value >= 0)),
-                                  lambda words=words, step=step: ", ".join(
-                                      ([tr(words)] if words else []) + ([tr("step {t}").format(t=step)] if step else []))))
-        before, after = snap.trace.values.get(key), snap.leaves.get(key)
-        if panes and before is not None and after is not None:
-            panes.append((QT_TR_NOOP("update this step"), after - before, True,
+            for name, value, signed in entries(state, None):
+                words = STATE_WORDS.get(name)
+                title = name if len(snap.states) == 1 else f"{opt_id}: {name}"
+                panes.append((title, value, signed, lambda words=words, step=step: ", ".join(
+                    ([tr(words)] if words else []) + ([tr("step {t}").format(t=step)] if step else []))))
+        update = self._update(snap, key)
+        if panes and update is not None:
+            panes.append((QT_TR_NOOP("update this step"), update, True,
                           lambda: tr("Δ = the value after the optimizer's step − the value before")))
         return panes
 
@@ -798,10 +829,14 @@ class LiveSession(QObject):
             self.chain.show_gradcheck(str(e))
             return
         focus = None
-        if wire is not None and not several:  # the checked inputs are those with a chain rule, in order
+        if several:
+            names = io[0]
+        else:  # the checked inputs are those with a chain rule, in order
             ports = [(r.port, r.index) for r in wire_rules(program, trace, node_id, self._root)]
-            focus = ports.index((wire.port, wire.index)) if (wire.port, wire.index) in ports else None
-        self.chain.show_gradcheck(result, focus, narrow if narrow.rounding is not None else None, io)
+            names = tuple(port if index is None else f"{port}[{index}]" for port, index in ports)
+            if wire is not None:
+                focus = ports.index((wire.port, wire.index)) if (wire.port, wire.index) in ports else None
+        self.chain.show_gradcheck(result, focus, narrow if narrow.rounding is not None else None, io, names)
 
     def _chain_target(self) -> tuple[str | None, Any]:
         wires, ids = self.scene.selected_wires(), self.scene.selected_ids()
