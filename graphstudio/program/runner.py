@@ -185,9 +185,9 @@ class Runner:
         try:
             for step, fast, op, names, key in self._plans:
                 # The usual op (inputs all wires, no flags, one output) runs right here; the rest in _run_op.
-                if fast is not None:  # unary/binary ops with no params: straight to the dispatcher
-                    values[key] = (fast(op, values[names[0]], values[names[1]]) if len(names) == 2
-                                   else fast(op, values[names[0]]))
+                if fast is not None:  # unary/binary ops with no params: straight to the op's short path
+                    values[key] = (fast(values[names[0]], values[names[1]]) if len(names) == 2
+                                   else fast(values[names[0]]))
                 elif names is not None:
                     values[key] = op_functions.call(op, [values[n] for n in names], step.params)
                 elif step.kind == "data":
@@ -205,7 +205,7 @@ class Runner:
 
     @property
     def _plans(self) -> list[tuple]:
-        """Per op or data step, worked out once: (step, the dispatcher's short path or None, op,
+        """Per op or data step, worked out once: (step, the op's short path or None, op,
         input names when the step is a plain call or None, output key)."""
         plans = self.__dict__.get("_plans_cache")
         if plans is None:
@@ -217,7 +217,7 @@ class Runner:
                          and all(isinstance(v, Ref) for v in step.inputs)
                          and not any(step.flags.get(f) for f in ("no_grad", "retain_grad")))
                 names = [v.name for v in step.inputs] if plain else None
-                fast = op_functions.fast_path(step.op) if plain and step.params == step.op.defaults() else None
+                fast = op_functions.short_path(step.op) if plain and step.params == step.op.defaults() else None
                 plans.append((step, fast, step.op, names, step.output_key(0)))
             self.__dict__["_plans_cache"] = plans
         return plans
