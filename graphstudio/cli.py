@@ -83,8 +83,10 @@ def load_and_compile(path: str):
 
 
 def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: int | None, anomaly: bool) -> int:
-    # The cyclic collector is off while these import (NumPy, the op definitions, the program): they make only
-    # long-lived objects, which its collections would only rescan (~10 ms CPU of a --run of a lesson).
+    # The cyclic collector is off while these import (NumPy, the op definitions, the program), and what they
+    # made is then frozen out of its reach (gc.freeze): objects that live as long as the process, which its
+    # collections during the imports, the run and the interpreter's exit would only rescan (~40 of a lesson's
+    # ~250 ms CPU on the shared machine, most of it at exit).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -94,6 +96,7 @@ def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: i
         from .program.runner import RunError, Runner
         from .program.report import HistorySpool, to_table, write_json
     finally:
+        gc.freeze()
         if collecting:
             gc.enable()
 
