@@ -61,7 +61,7 @@ class Trace:
     sources: list[str] = field(default_factory=list)                     # edge index → its source's key
     edge_grads: dict[int, list[np.ndarray]] = field(default_factory=dict)  # edge index → contributions
     grads: dict[str, np.ndarray | None] = field(default_factory=dict)    # output key → .grad as PyTorch holds it
-    autograd: dict[str, tuple | None] = field(default_factory=dict)      # output key → (grad_fn, nr) as forward left it
+    autograd: dict[str, tuple | None] = field(default_factory=dict)      # output key → (grad_fn, nr) after forward
     losses: dict[str, float] = field(default_factory=dict)
     kept: KeptArrays | None = None  # what the nodes' backwards keep (``saved``, ``freed``), worked out when asked
     backward_ran: bool = False      # whether this step's backward has run (``freed`` says what it released)
