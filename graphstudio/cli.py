@@ -8,6 +8,7 @@ import no Qt.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from typing import NoReturn, Sequence
@@ -82,11 +83,22 @@ def load_and_compile(path: str):
 
 
 def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: int | None, anomaly: bool) -> int:
-    from .document import DocumentError
-    from .engine.core.backend import DeviceError
-    from .program.compiler import CompileError
-    from .program.runner import RunError, Runner
-    from .program.report import HistorySpool, to_table, write_json
+    # The cyclic collector is off while these import (NumPy, the op definitions, the program), and what they
+    # made is then frozen out of its reach (gc.freeze): objects that live as long as the process, which its
+    # collections during the imports, the run and the interpreter's exit would only rescan (~40 of a lesson's
+    # ~250 ms CPU on the shared machine, most of it at exit).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from .document import DocumentError
+        from .engine.core.backend import DeviceError
+        from .program.compiler import CompileError
+        from .program.runner import RunError, Runner
+        from .program.report import HistorySpool, to_table, write_json
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
     try:
         _, program = load_and_compile(path)

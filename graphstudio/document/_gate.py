@@ -3,9 +3,12 @@
 SCHEMA = '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "urn:graphstudio:graph-file",\n  "title": "GraphStudio graph file",\n  "description": "Structure of a GraphStudio graph file (see shared/spec/graph-format.md). What ops mean is checked elsewhere. Unknown top-level keys are allowed and kept; \'ui\' is reserved for the editor.",\n  "type": "object",\n  "required": ["graphstudio", "nodes"],\n  "properties": {\n    "graphstudio": {\n      "description": "a format version (a whole number, 1 or more)",\n      "type": "integer",\n      "minimum": 1\n    },\n    "title": {"type": "string"},\n    "notes": {"type": "string"},\n    "translations": {\n      "description": "the title and notes in other languages, by locale name: {\\"zh_CN\\": {\\"title\\": ..., \\"notes\\": ...}}",\n      "type": "object",\n      "propertyNames": {"description": "a locale name such as zh_CN", "pattern": "^[a-z]{2,3}(_[A-Z]{2})?$"},\n      "additionalProperties": {\n        "type": "object",\n        "additionalProperties": false,\n        "properties": {"title": {"type": "string"}, "notes": {"type": "string"}}\n      }\n    },\n    "device": {\n      "description": "\\"cpu\\", \\"cuda\\" or \\"cuda:N\\"",\n      "type": "string",\n      "pattern": "^(cpu|cuda(:[0-9]+)?)$"\n    },\n    "seed": {"type": "integer", "minimum": 0},\n    "steps": {"type": "integer", "minimum": 1},\n    "nodes": {"type": "array", "items": {"$ref": "#/$defs/node"}},\n    "ui": {"type": "object"}\n  },\n  "$defs": {\n    "node": {\n      "type": "object",\n      "required": ["id", "op"],\n      "additionalProperties": false,\n      "properties": {\n        "id": {\n          "description": "an id made of letters, digits and _, not starting with a digit",\n          "type": "string",\n          "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"\n        },\n        "op": {"description": "an op name", "type": "string", "minLength": 1},\n        "inputs": {"type": "object", "additionalProperties": {"$ref": "#/$defs/input"}},\n        "params": {"type": "object"},\n        "pos": {\n          "description": "a canvas position [x, y] (two numbers)",\n          "type": "array",\n          "items": {"type": "number"},\n          "minItems": 2,\n          "maxItems": 2\n        }\n      }\n    },\n    "ref": {\n      "description": "a node reference like \\"x\\" or \\"x:name\\"",\n      "type": "string",\n      "pattern": "^[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z0-9_]+)?$"\n    },\n    "tensor": {\n      "description": "a (nested) list of numbers",\n      "type": "array",\n      "items": {"anyOf": [{"type": "number"}, {"$ref": "#/$defs/tensor"}]}\n    },\n    "input": {\n      "description": "a node reference (\\"x\\" or \\"x:name\\"), a number, a (nested) list of numbers, or a list of those",\n      "anyOf": [\n        {"$ref": "#/$defs/ref"},\n        {"type": "number"},\n        {"$ref": "#/$defs/tensor"},\n        {\n          "type": "array",\n          "items": {"anyOf": [{"$ref": "#/$defs/ref"}, {"type": "number"}, {"$ref": "#/$defs/tensor"}]}\n        }\n      ]\n    }\n  }\n}\n'
 
 VERSION = "2.22.3"
-from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+class JsonSchemaValueException(ValueError):
+    """The gate's no (fastjsonschema's own exceptions are ValueErrors too)."""
+
+
+JsonSchemaValuesException = JsonSchemaValueException
 
 
 REGEX_PATTERNS = {
@@ -31,7 +34,7 @@ def validate_urn_graphstudio_graph_file(data, custom_formats={}, name_prefix=Non
             data__graphstudio = data["graphstudio"]
             if not isinstance(data__graphstudio, (int)) and not (isinstance(data__graphstudio, float) and data__graphstudio.is_integer()) or isinstance(data__graphstudio, bool):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".graphstudio must be integer")
-            if isinstance(data__graphstudio, (int, float, Decimal)) and not isinstance(data__graphstudio, bool):
+            if isinstance(data__graphstudio, (int, float)) and not isinstance(data__graphstudio, bool):
                 if data__graphstudio < 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".graphstudio must be bigger than or equal to 1")
         if "title" in data_keys:
@@ -97,7 +100,7 @@ def validate_urn_graphstudio_graph_file(data, custom_formats={}, name_prefix=Non
             data__seed = data["seed"]
             if not isinstance(data__seed, (int)) and not (isinstance(data__seed, float) and data__seed.is_integer()) or isinstance(data__seed, bool):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".seed must be integer")
-            if isinstance(data__seed, (int, float, Decimal)) and not isinstance(data__seed, bool):
+            if isinstance(data__seed, (int, float)) and not isinstance(data__seed, bool):
                 if data__seed < 0:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".seed must be bigger than or equal to 0")
         if "steps" in data_keys:
@@ -105,7 +108,7 @@ def validate_urn_graphstudio_graph_file(data, custom_formats={}, name_prefix=Non
             data__steps = data["steps"]
             if not isinstance(data__steps, (int)) and not (isinstance(data__steps, float) and data__steps.is_integer()) or isinstance(data__steps, bool):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must be integer")
-            if isinstance(data__steps, (int, float, Decimal)) and not isinstance(data__steps, bool):
+            if isinstance(data__steps, (int, float)) and not isinstance(data__steps, bool):
                 if data__steps < 1:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".steps must be bigger than or equal to 1")
         if "nodes" in data_keys:
@@ -181,7 +184,7 @@ def validate____defs_node(data, custom_formats={}, name_prefix=None):
                 if data__pos_len > 2:
                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos must contain less than or equal to 2 items")
                 for data__pos_x, data__pos_item in enumerate(data__pos):
-                    if not isinstance(data__pos_item, (int, float, Decimal)) or isinstance(data__pos_item, bool):
+                    if not isinstance(data__pos_item, (int, float)) or isinstance(data__pos_item, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".pos[{data__pos_x}]".format(**locals()) + " must be number")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
@@ -196,7 +199,7 @@ def validate____defs_input(data, custom_formats={}, name_prefix=None):
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
     if not data_any_of_count1:
         try:
-            if not isinstance(data, (int, float, Decimal)) or isinstance(data, bool):
+            if not isinstance(data, (int, float)) or isinstance(data, bool):
                 raise JsonSchemaValueException("" + (name_prefix or "data") + " must be number")
             data_any_of_count1 += 1
         except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -221,7 +224,7 @@ def validate____defs_input(data, custom_formats={}, name_prefix=None):
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
                     if not data_item_any_of_count2:
                         try:
-                            if not isinstance(data_item, (int, float, Decimal)) or isinstance(data_item, bool):
+                            if not isinstance(data_item, (int, float)) or isinstance(data_item, bool):
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be number")
                             data_item_any_of_count2 += 1
                         except (JsonSchemaValueException, JsonSchemaValuesException): pass
@@ -248,7 +251,7 @@ def validate____defs_tensor(data, custom_formats={}, name_prefix=None):
             data_item_any_of_count3 = 0
             if not data_item_any_of_count3:
                 try:
-                    if not isinstance(data_item, (int, float, Decimal)) or isinstance(data_item, bool):
+                    if not isinstance(data_item, (int, float)) or isinstance(data_item, bool):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + "[{data_x}]".format(**locals()) + " must be number")
                     data_item_any_of_count3 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass

@@ -22,13 +22,15 @@ from graphstudio.engine import optim
 from graphstudio.engine.core.backend import get_backend
 from graphstudio.engine.core.grad_graph import grad_mode, no_grad
 from graphstudio.engine.core.generator import SeededRNG, default_generator
-from graphstudio.engine.core.saved import SavedArray, is_freed, saved_record
+from graphstudio.engine.core.grad_graph import AccumulateGrad
+from graphstudio.engine.core.saved import SavedArray
 from graphstudio.engine.factory import from_host, tensor
 from graphstudio.engine.core.tensor import Tensor
 
 from .compiler import Const, Program, Ref, Step
 from .datasets import BatchLoader
 from .history import Entry, History
+from .kept import KeptArrays
 from .nodes import load
 from .recording import Checkpoint, Recording, grad_norms, pack
 
@@ -59,11 +61,27 @@ class Trace:
     sources: list[str] = field(default_factory=list)                     # edge index → its source's key
     edge_grads: dict[int, list[np.ndarray]] = field(default_factory=dict)  # edge index → contributions
     grads: dict[str, np.ndarray | None] = field(default_factory=dict)    # output key → .grad as PyTorch holds it
-    grad_fns: dict[str, str | None] = field(default_factory=dict)
+    autograd: dict[str, tuple | None] = field(default_factory=dict)      # output key → (grad_fn, nr) after forward
     losses: dict[str, float] = field(default_factory=dict)
-    saved: dict[str, tuple[SavedArray, ...]] = field(default_factory=dict)  # node id → what its backward keeps
-    freed: set[str] = field(default_factory=set)                           # node ids whose saved arrays backward freed
+    kept: KeptArrays | None = None  # what the nodes' backwards keep (``saved``, ``freed``), worked out when asked
+    backward_ran: bool = False      # whether this step's backward has run (``freed`` says what it released)
     backward_order: list[str] = field(default_factory=list)  # node ids in the order backward ran their grad_fn
+
+    @property
+    def grad_fns(self) -> dict[str, str | None]:
+        """Output key → the name of its grad_fn (None for a leaf or a result that records nothing)."""
+        return {k: None if e is None or e[0] is None or type(e[0]) is AccumulateGrad else type(e[0]).__name__
+                for k, e in self.autograd.items()}
+
+    @property
+    def saved(self) -> dict[str, tuple[SavedArray, ...]]:
+        """Node id → what its backward keeps (nodes that keep nothing left out)."""
+        return {} if self.kept is None else self.kept.records()
+
+    @property
+    def freed(self) -> set[str]:
+        """Node ids whose saved arrays this step's backward freed (none before it ran)."""
+        return self.kept.freed() if self.kept is not None and self.backward_ran else set()
 
     def edge_value(self, edge: int) -> np.ndarray | None:
         """The value that flowed along wire `edge`: its source's output, the same array for every use."""
@@ -72,7 +90,7 @@ class Trace:
     def copy(self) -> Trace:
         """A copy to hand to another thread: new dicts and lists, the same arrays (nobody writes them)."""
         return Trace(dict(self.values), self.sources, {k: list(v) for k, v in self.edge_grads.items()},
-                     dict(self.grads), dict(self.grad_fns), dict(self.losses), dict(self.saved), set(self.freed),
+                     dict(self.grads), self.autograd, dict(self.losses), self.kept, self.backward_ran,
                      list(self.backward_order))
 
 
@@ -167,9 +185,9 @@ class Runner:
         try:
             for step, fast, op, names, key in self._plans:
                 # The usual op (inputs all wires, no flags, one output) runs right here; the rest in _run_op.
-                if fast is not None:  # unary/binary ops with no params: straight to the dispatcher
-                    values[key] = (fast(op, values[names[0]], values[names[1]]) if len(names) == 2
-                                   else fast(op, values[names[0]]))
+                if fast is not None:  # unary/binary ops with no params: straight to the op's short path
+                    values[key] = (fast(values[names[0]], values[names[1]]) if len(names) == 2
+                                   else fast(values[names[0]]))
                 elif names is not None:
                     values[key] = op_functions.call(op, [values[n] for n in names], step.params)
                 elif step.kind == "data":
@@ -187,7 +205,7 @@ class Runner:
 
     @property
     def _plans(self) -> list[tuple]:
-        """Per op or data step, worked out once: (step, the dispatcher's short path or None, op,
+        """Per op or data step, worked out once: (step, the op's short path or None, op,
         input names when the step is a plain call or None, output key)."""
         plans = self.__dict__.get("_plans_cache")
         if plans is None:
@@ -199,7 +217,7 @@ class Runner:
                          and all(isinstance(v, Ref) for v in step.inputs)
                          and not any(step.flags.get(f) for f in ("no_grad", "retain_grad")))
                 names = [v.name for v in step.inputs] if plain else None
-                fast = op_functions.fast_path(step.op) if plain and step.params == step.op.defaults() else None
+                fast = op_functions.short_path(step.op) if plain and step.params == step.op.defaults() else None
                 plans.append((step, fast, step.op, names, step.output_key(0)))
             self.__dict__["_plans_cache"] = plans
         return plans
@@ -368,26 +386,16 @@ class Runner:
     # -- tracing ------------------------------------------------------------------------------------
     def _trace_forward(self) -> Trace:
         """Values as they flowed. Op results are new arrays every step and nothing writes into them,
-        so they are kept as they are; only leaves (updated in place by optimizers) are copied."""
+        so they are kept as they are; only leaves (updated in place by optimizers) are copied. Each
+        output's grad_fn and what the nodes keep are noted as they are now, to be read when asked."""
         host = self._host
-        values = {k: t.array for k, t in self.values.items()}
-        if host is not _same:
-            values = {k: host(a) for k, a in values.items()}
+        arrays = {k: t.array for k, t in self.values.items()}
+        values = dict(arrays) if host is _same else {k: host(a) for k, a in arrays.items()}
         for k in self.leaves:
             values[k] = values[k].copy()
-        names = {k: (None if t.grad_fn is None else type(t.grad_fn).__name__) for k, t in self.values.items()}
-        return Trace(values, self._edge_sources, {}, {}, names, saved=self._saved_records())
-
-    def _grad_nodes(self) -> dict[str, Any]:
-        """Per op step id, the grad_fn its call recorded (none for a call that recorded nothing)."""
-        out = {}
-        values = self.values
-        for node_id, key, _, _ in self._recorded:
-            t = values.get(key)
-            node = None if t is None else t.grad_fn
-            if node is not None:
-                out[node_id] = node
-        return out
+        edges = {k: t._edge for k, t in self.values.items()}
+        kept = KeptArrays(self._recorded, edges, arrays, self.constants)
+        return Trace(values, self._edge_sources, {}, {}, edges, kept=kept)
 
     @property
     def _recorded(self) -> list[tuple[str, str, tuple[str, ...], tuple[tuple[str, Any], ...]]]:
@@ -407,52 +415,31 @@ class Runner:
             self.__dict__["_recorded_cache"] = cache
         return cache
 
-    def _saved_records(self) -> dict[str, tuple[SavedArray, ...]]:
-        """What each node's backward keeps, named by the input port it is (or result, or intermediate)."""
-        out = {}
-        values = self.values
-        for node_id, key, keys, labelled in self._recorded:
-            t = values.get(key)
-            node = None if t is None else t.grad_fn
-            if node is None or not getattr(node, "saved", ()):  # (keeps nothing: no record)
-                continue
-            inputs = []
-            for label, x in labelled:
-                arg = values[x.name] if type(x) is Ref else self._arg(x)
-                if isinstance(arg, Tensor):
-                    inputs.append((label, arg.array))
-            record = saved_record(node, inputs, [values[k].array for k in keys])
-            if record:
-                out[node_id] = record
-        return out
-
     def _trace_backward(self, log: list) -> None:
         """Each use's gradient, from the pass's edge log, and every `.grad` as PyTorch holds it."""
         assert self.trace is not None
-        host, values, by_node = self._host, self.values, self._input_edges
-        edges_of, step_of = {}, {}
-        for k, edges in by_node.items():
-            t = values.get(k)
-            if t is not None and t.grad_fn is not None:
-                node = t._edge[0]
-                edges_of[node] = edges
-                step_of[node] = source_of(k)
+        host, values, autograd = self._host, self.values, self.trace.autograd
+        of_node = {}  # grad_fn → (the edge index feeding each of its inputs, its step's id)
+        for k, entry in self._input_edges:
+            e = autograd.get(k)
+            if e is not None:  # (a leaf's AccumulateGrad, or None, never sends along an edge: harmless here)
+                of_node[e[0]] = entry
         per_edge = self.trace.edge_grads
         order, ran = self.trace.backward_order, set()
         items = iter(log)
+        current = entry = None
         for node, i, grad in zip(items, items, items):
-            if node not in ran:  # each node runs once in a pass: its first edge is when it ran
-                ran.add(node)
-                if node in step_of:
-                    order.append(step_of[node])
-            edges = edges_of.get(node)
-            if edges is not None:
-                edge = edges[i]
+            if node is not current:  # a node's edges are logged one after another: look it up once
+                current, entry = node, of_node.get(node)
+                if node not in ran:  # each node runs once in a pass: its first edge is when it ran
+                    ran.add(node)
+                    if entry is not None:
+                        order.append(entry[1])
+            if entry is not None:
+                edge = entry[0][i]
                 if edge is not None:
                     per_edge.setdefault(edge, []).append(grad if host is _same else host(grad))  # never written later
-        saved = self.trace.saved
-        nodes = self._grad_nodes() if saved else {}
-        self.trace.freed = {k for k, node in nodes.items() if k in saved and is_freed(node)}
+        self.trace.backward_ran = True
         # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
         grads = self.trace.grads = dict.fromkeys(values)
         for k in self._grad_keys:
@@ -484,8 +471,9 @@ class Runner:
         return cache
 
     @property
-    def _input_edges(self) -> dict[str, list[int | None]]:
-        """Per op output key, the edge index feeding each input of its grad_fn, in next_functions order."""
+    def _input_edges(self) -> list[tuple[str, tuple[list[int | None], str]]]:
+        """Per op output key, (the edge index feeding each input of its grad_fn in next_functions order,
+        its step's id)."""
         cache = self.__dict__.get("_input_edges_cache")
         if cache is None:
             by_step: dict[str, list[int | None]] = {}
@@ -495,8 +483,8 @@ class Runner:
                 pos = _flat_position(step, e.port, e.index)
                 if pos is not None:
                     slots[pos] = i
-            cache = {step.output_key(j): by_step.get(step.id, [None] * _flat_count(step))
-                     for step in self.program.steps if step.kind != "leaf" for j in range(len(step.outputs))}
+            cache = [(step.output_key(j), (by_step.get(step.id, [None] * _flat_count(step)), step.id))
+                     for step in self.program.steps if step.kind != "leaf" for j in range(len(step.outputs))]
             self.__dict__["_input_edges_cache"] = cache
         return cache
 

@@ -29,6 +29,13 @@ def fast_path(op: type[Op]) -> Callable | None:
     return None
 
 
+def short_path(op: type[Op]) -> Callable | None:
+    """The op's own short path, `path(a)` or `path(a, b)` (what `x.exp()` and `x * y` are), for the ops
+    `fast_path` takes; else None. Calling it skips `unary`/`binary`'s look-up of it."""
+    fast = fast_path(op)
+    return None if fast is None else unary_path(op) if fast is unary else binary_path(op)
+
+
 _FAST: dict[type[Op], Callable | None] = {}
 
 
@@ -112,8 +119,7 @@ def _numpy_names(op: type[Op], kwargs: dict) -> dict:
 def make_function(op: type[Op]) -> Callable:
     """`torch.<op>` and `Tensor.<op>` alike: a plain function, so that as a method it binds the tensor as
     its first argument with nothing in between (`x.relu()` is `relu(x)`)."""
-    fast = fast_path(op)
-    short = None if fast is None else unary_path(op) if fast is unary else binary_path(op)
+    short = short_path(op)
     if short is not None and not op.params:  # the short path itself, its parameters named as PyTorch's
         fn = short
     else:

@@ -32,7 +32,10 @@ def is_freed(node: Node) -> bool:
 
 def saved_arrays(node: Node) -> list[Any]:
     """The arrays the node keeps for its backward (numbers and empty slots left out); none once freed."""
-    saved = getattr(node, "saved", ())
+    return _arrays(getattr(node, "saved", ()))
+
+
+def _arrays(saved: Any) -> list[Any]:
     if not saved:
         return []
     items = saved if isinstance(saved, (tuple, list)) else (saved,)
@@ -41,11 +44,16 @@ def saved_arrays(node: Node) -> list[Any]:
 
 def saved_record(node: Node, inputs: Sequence[tuple[str, Any]], outputs: Sequence[Any] = ()) -> tuple[SavedArray, ...]:
     """Each array the node keeps, named: `inputs` are (port name, array) of the op's call, `outputs` its
-    output arrays; an array that is neither is an intermediate. (A traced run records every node's,
-    every step: kept cheap.)"""
+    output arrays; an array that is neither is an intermediate."""
+    return records_of(getattr(node, "saved", ()), inputs, outputs)
+
+
+def records_of(saved: Any, inputs: Sequence[tuple[str, Any]], outputs: Sequence[Any] = ()) -> tuple[SavedArray, ...]:
+    """``saved_record`` of what a node's ``saved`` held when it was read (a traced step reads it before
+    backward frees it, and makes the records only when they are asked for)."""
     out = []
     unused = list(inputs)  # y * y keeps y twice: once as `input`, once as `other`
-    for arr in saved_arrays(node):
+    for arr in _arrays(saved):
         for k, (name, x) in enumerate(unused):
             if x is arr:
                 role = name
