@@ -10,6 +10,7 @@ steps (`_declare`, `_resolve`, `_infer`), so the registry's `infer` is the one s
 """
 from __future__ import annotations
 
+import functools
 import heapq
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -152,7 +153,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         problems.append(Problem(f"unknown op '{clip(node.op)}'{hint}", node.id, node.op, "op"))
         return None, problems
-    params = op.defaults()
+    params: dict[str, Any] | None = None  # a copy of the op's defaults once a param is given
     flags = {}
     given = node.params
     for key, value in given.items():
@@ -170,15 +171,25 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
         msg = _param_problem(spec, value)
         if msg:
             problems.append(Problem(msg, node.id, node.op, f"params.{key}"))
+        if params is None:
+            params = op.defaults()
         params[key] = value
     for p in op.params:
         if p.required and p.name not in given:
             problems.append(Problem(f"missing param '{p.name}'", node.id, node.op, f"params.{p.name}"))
+    shown = _defaults(op) if params is None else params
     try:
-        outputs = op.output_names(params) if op.kind != "sink" else ()
+        outputs = op.output_names(shown) if op.kind != "sink" else ()
     except Exception:
         outputs = op.outputs
-    return Step(node.id, op, (), params or _NOTHING, flags or _NOTHING, tuple(outputs)), problems
+    return Step(node.id, op, (), shown or _NOTHING, flags or _NOTHING, tuple(outputs)), problems
+
+
+@functools.cache
+def _defaults(op: type[Op]) -> Mapping[str, Any]:
+    """An op's params at their defaults, one read-only mapping shared by every step that sets none
+    (a file may hold 100,000 such steps)."""
+    return MappingProxyType(op.defaults())
 
 
 def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, list[Problem], bool, list[Ref]]:
