@@ -77,7 +77,8 @@ def test_an_older_file_read_whole_after_its_nodes_were_taken_checks_as_its_docum
     monkeypatch.setattr(migrations, "FORMAT_VERSION", 2)
     monkeypatch.setitem(migrations.MIGRATIONS, 1, lambda raw: raw)
     path = tmp_path / "old.graph.json"
-    path.write_text(json.dumps({"nodes": _chain(600) + [{"id": "x", "op": "mm", "inputs": {"input": "n1", "mat2": "n2"}}],
-                                "graphstudio": 1}))
+    nodes = _chain(600) + [{"id": "x", "op": "mm", "inputs": {"input": "n1", "mat2": "n2"}}]
+    nodes[3]["params"] = {"k": 1}  # said once, though its batch was read before the version
+    path.write_text(json.dumps({"nodes": nodes, "graphstudio": 1}))
     whole, streamed = _both(path)
-    assert len(whole) == 1 and streamed == whole
+    assert len(whole) == 2 and streamed == whole
