@@ -123,16 +123,15 @@ def run(path: str, as_json: bool, steps: int | None, device: str | None, seed: i
 
 
 def validate(path: str) -> int:
-    from .document import DocumentError, load
-    from .program.compiler import check
+    from .document import DocumentError
+    from .program.compiler import check_file
 
     try:
-        doc = load(path)
+        problems = check_file(path, base_dir=os.path.dirname(os.path.abspath(path)))
     except DocumentError as e:
         for p in e.problems:
             _say(f"{path}: {p}")
         return 2
-    problems = check(doc, base_dir=os.path.dirname(os.path.abspath(path))).problems
     for p in problems:
         _say(f"{path}: {p}")
     if not problems:

@@ -25,14 +25,13 @@ class _DuplicateKey(Exception):
     pass
 
 
-def _object_hook() -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+def _object_hook(seen: dict[str, str] | None = None) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
     """What a JSON object becomes while one file is parsed: a dict, with a key that appears twice
     refused (JSON silently keeps the last; a hand-edited file deserves better), and each key and short
-    string value kept once for the whole file: node ids, op names and the references that repeat
-    them (a 150,000-node chain: 20 MB less), and port names, which a file read node by node would
-    otherwise hold once per node."""
-    seen: dict[str, str] = {}
-    once = seen.setdefault
+    string value kept once in ``seen`` (for the whole file unless the caller clears it): node ids, op
+    names and the references that repeat them (a 150,000-node chain: 20 MB less), and port names,
+    which a file read node by node would otherwise hold once per node."""
+    once = ({} if seen is None else seen).setdefault
 
     def to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out = {once(key, key): once(value, value) if type(value) is str and len(value) <= 64 else value
@@ -58,14 +57,30 @@ def _decode(data: bytes, source: str) -> str:
         raise DocumentError(source, [Problem(message)]) from None
 
 
-def loads(data: str | bytes, source: str = "<memory>") -> Document:
-    """Parse and validate a graph file's text (or raw bytes, which must be UTF-8)."""
+#: What takes a file's nodes as they are read (``load``'s ``take``): a batch at a time, in file order;
+#: None means "forget the nodes taken so far".
+Take = Callable[[list[Node] | None], None]
+
+
+def loads(data: str | bytes, source: str = "<memory>", take: Take | None = None) -> Document:
+    """Parse and validate a graph file's text (or raw bytes, which must be UTF-8).
+
+    With ``take``, the nodes of a sound current file go to ``take`` as they are read and checked,
+    and the Document holds none: a caller that needs no model of the file (``--validate``) never holds
+    every node at once. Any other file is read whole, as without ``take``: ``take(None)`` drops what
+    was taken before it failed, and, when it is a document after all (an older version), its nodes go
+    to ``take`` too."""
     if len(data) > MAX_FILE_BYTES:
         raise DocumentError(source, [Problem(_too_large())])
     text = _decode(bytes(data), source) if isinstance(data, (bytes, bytearray, memoryview)) else data
     del data  # a large file is not held as bytes and text at once (when the caller keeps no reference)
     text = text.removeprefix("\ufeff")  # a BOM, as some Windows editors write
-    doc = _read_node_by_node(text, source)
+    if take is None:
+        doc = _read_node_by_node(text, source)
+    else:
+        doc = _read_nodes(text, source, take, strings_per_batch=True)
+        if doc is None:
+            take(None)
     if doc is not None:
         return doc
     try:
@@ -80,7 +95,11 @@ def loads(data: str | bytes, source: str = "<memory>") -> Document:
         message = f"not valid JSON: {exc}"
     else:
         del text
-        return Document.from_dict(raw, source, owned=True)
+        doc = Document.from_dict(raw, source, owned=True)
+        if take is not None:
+            take(doc.nodes)
+            doc.nodes = []
+        return doc
     raise DocumentError(source, [Problem(message)])
 
 
@@ -91,17 +110,30 @@ _COMMA = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 def _read_node_by_node(text: str, source: str) -> Document | None:
     """A current-version file read the way a sound one allows: each node becomes a Node as soon as it
     is parsed and checked apart from the rest, so the file's node dicts are never all alive at once, nor
-    the holes they leave (a 40,000-node chain's --validate: 15x the file's size at its peak, 12.7x so).
-    None for anything else (a problem, an older version, an odd layout): ``loads`` then reads the whole
-    file and words it."""
-    hook = _object_hook()
+    the holes they leave. None for anything else (a problem, an older version, an odd layout): ``loads``
+    then reads the whole file and words it."""
+    nodes: list[Node] = []
+    doc = _read_nodes(text, source, nodes.extend, strings_per_batch=False)
+    if doc is not None:
+        doc.nodes = nodes
+    return doc
+
+
+def _read_nodes(text: str, source: str, take: Callable[[list[Node]], None], strings_per_batch: bool
+                ) -> Document | None:
+    """``_read_node_by_node`` handing each checked batch of Nodes to ``take``; the Document has none.
+    Short strings are kept once for the whole file, or for a batch only (``strings_per_batch``: nodes
+    that are not kept need not share strings with the next batch, and the table would grow with the
+    file)."""
+    seen: dict[str, str] = {}
+    hook = _object_hook(seen)
     scan = json.JSONDecoder(object_pairs_hook=hook).scan_once
     skip = _WHITESPACE.match
     try:
         i = skip(text, 0).end()
         if text[i:i + 1] != "{":
             return None
-        pairs, nodes = [], None
+        pairs, nodes = [], None  # nodes: None until the list is read, then whether it passed
         i = skip(text, i + 1).end()
         while text[i:i + 1] == '"':
             key, i = json.decoder.scanstring(text, i + 1)
@@ -110,8 +142,8 @@ def _read_node_by_node(text: str, source: str) -> Document | None:
                 return None
             i = skip(text, i + 1).end()
             if key == "nodes" and nodes is None and text[i:i + 1] == "[":
-                nodes, i = _nodes(text, i + 1, scan, skip)
-                if nodes is None:
+                nodes, i = _nodes(text, i + 1, scan, skip, take, seen.clear if strings_per_batch else None)
+                if not nodes:
                     return None
                 value: Any = []  # the rest of the file is checked with no nodes: each was checked alone
             else:
@@ -130,31 +162,33 @@ def _read_node_by_node(text: str, source: str) -> Document | None:
         doc = Document.from_dict(top, source, owned=True)
     except (DocumentError, _DuplicateKey, ValueError, StopIteration, RecursionError):
         return None  # (json.JSONDecodeError is a ValueError)
-    doc.nodes = nodes
     return doc
 
 
-def _nodes(text: str, i: int, scan: Any, skip: Any) -> tuple[list[Node] | None, int]:
-    """The nodes of a ``"nodes"`` list whose ``[`` ends at ``i``, checked a few hundred at a time as
-    they are read, and where the list ends; None when one fails a check or two share an id."""
-    nodes: list[Node] = []
+def _nodes(text: str, i: int, scan: Any, skip: Any, take: Callable[[list[Node]], None],
+           after_batch: Callable[[], None] | None) -> tuple[bool, int]:
+    """Read the nodes of a ``"nodes"`` list whose ``[`` ends at ``i``, checked a few hundred at a
+    time and handed to ``take`` (then ``after_batch`` is called, where given): whether they all
+    passed (False when one fails a check or two share an id), and where the list ends."""
     ids: set[str] = set()
     batch: list[Any] = []
 
-    def take() -> bool:
+    def check() -> bool:
         if not sound_nodes(batch):
             return False
         for n in batch:
             if n["id"] in ids:
                 return False
             ids.add(n["id"])
-            nodes.append(node_from_dict(n))
+        take([node_from_dict(n) for n in batch])
         batch.clear()
+        if after_batch is not None:
+            after_batch()
         return True
 
     i = skip(text, i).end()
     if text[i:i + 1] == "]":
-        return nodes, i + 1
+        return True, i + 1
     comma = _COMMA.match
     while True:
         n, i = scan(text, i)
@@ -162,19 +196,19 @@ def _nodes(text: str, i: int, scan: Any, skip: Any) -> tuple[list[Node] | None, 
         between = comma(text, i)
         if between is None:
             i = skip(text, i).end()
-            return (nodes if text[i:i + 1] == "]" and take() else None), i + 1
+            return text[i:i + 1] == "]" and check(), i + 1
         i = between.end()
-        if len(batch) >= _BATCH and not take():
-            return None, i
+        if len(batch) >= _BATCH and not check():
+            return False, i
 
 
 _BATCH = 256  # nodes checked at once: a check per node costs a third more time, a batch's dicts little memory
 
 
-def load(path: str | os.PathLike[str]) -> Document:
-    """Read a graph file; any reason it cannot be used becomes a ``DocumentError``."""
+def load(path: str | os.PathLike[str], take: Take | None = None) -> Document:
+    """Read a graph file; any reason it cannot be used becomes a ``DocumentError``. ``take``: as ``loads``."""
     source = os.fsdecode(path)
-    return loads(_read(path, source), source)  # no reference kept here: loads drops the bytes once decoded
+    return loads(_read(path, source), source, take)  # no reference kept here: loads drops the bytes once decoded
 
 
 def _read(path: str | os.PathLike[str], source: str) -> bytes:

@@ -10,6 +10,7 @@ steps (`_declare`, `_resolve`, `_infer`), so the registry's `infer` is the one s
 """
 from __future__ import annotations
 
+import functools
 import heapq
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from graphstudio.document import Document, Problem
+from graphstudio.document import Document, Node, Problem, load
 from graphstudio.document.problems import clip
 from graphstudio.document.references import format_ref, parse_ref, sources
 from graphstudio.engine.core import dtypes
@@ -118,7 +119,28 @@ def compile(doc: Document, base_dir: str | None = None, memory_limit: int | None
 def check(doc: Document, base_dir: str | None = None, memory_limit: int | None = None) -> CheckResult:
     limit = default_memory_limit() if memory_limit is None else memory_limit
     with gc_paused():  # steps, specs and problems make no cycles (100k nodes: 3.3 -> 2.6 s)
-        return _Checker(doc, base_dir, limit).run()
+        checker = _Checker(base_dir, limit)
+        checker.take(doc.nodes)
+        return checker.run(doc)
+
+
+def check_file(path: str, base_dir: str | None = None, memory_limit: int | None = None) -> list[Problem]:
+    """The problems of ``check(load(path))``, for a caller that needs nothing else (``--validate``):
+    the nodes go to the check as they are read and no model of the file is held, nor a table of
+    shapes (a node is a few Python objects of ~1 KB, its text ~60 bytes). Raises ``DocumentError``
+    as ``load``."""
+    limit = default_memory_limit() if memory_limit is None else memory_limit
+    with gc_paused():
+        checkers = [_Checker(base_dir, limit, tables=False)]
+
+        def take(nodes: list[Node] | None) -> None:
+            if nodes is None:  # the file is read whole after all: start again
+                checkers[:] = [_Checker(base_dir, limit, tables=False)]
+            else:
+                checkers[0].take(nodes)
+
+        doc = load(path, take)
+        return checkers[0].run(doc).problems
 
 
 # -- one node at a time: what both the full check and the incremental Checker run ---------------
@@ -131,7 +153,7 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         problems.append(Problem(f"unknown op '{clip(node.op)}'{hint}", node.id, node.op, "op"))
         return None, problems
-    params = op.defaults()
+    params: dict[str, Any] | None = None  # a copy of the op's defaults once a param is given
     flags = {}
     given = node.params
     for key, value in given.items():
@@ -149,15 +171,25 @@ def _declare(node: Any) -> tuple[Step | None, list[Problem]]:
         msg = _param_problem(spec, value)
         if msg:
             problems.append(Problem(msg, node.id, node.op, f"params.{key}"))
+        if params is None:
+            params = op.defaults()
         params[key] = value
     for p in op.params:
         if p.required and p.name not in given:
             problems.append(Problem(f"missing param '{p.name}'", node.id, node.op, f"params.{p.name}"))
+    shown = _defaults(op) if params is None else params
     try:
-        outputs = op.output_names(params) if op.kind != "sink" else ()
+        outputs = op.output_names(shown) if op.kind != "sink" else ()
     except Exception:
         outputs = op.outputs
-    return Step(node.id, op, (), params or _NOTHING, flags or _NOTHING, tuple(outputs)), problems
+    return Step(node.id, op, (), shown or _NOTHING, flags or _NOTHING, tuple(outputs)), problems
+
+
+@functools.cache
+def _defaults(op: type[Op]) -> Mapping[str, Any]:
+    """An op's params at their defaults, one read-only mapping shared by every step that sets none
+    (a file may hold 100,000 such steps)."""
+    return MappingProxyType(op.defaults())
 
 
 def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, list[Problem], bool, list[Ref]]:
@@ -198,6 +230,7 @@ def _resolve(node: Any, step: Step, steps: Any, hint_ids: Any) -> tuple[tuple, l
                 src, output = parse_ref(v)
                 target = steps.get(src)
                 if target is not None and output is None and target.outputs:
+                    src = target.id  # the step's own string: the file's copy of it need not outlive its node
                     ref = Ref(src, 0, src if target.keyed_by_id else format_ref(src, target.outputs[0]))
                     refs.append(ref)
                     resolved.append(ref)
@@ -423,13 +456,17 @@ def _order(ids: list[str], deps: Callable[[], Iterable[tuple[str, Collection[str
 
 
 class _Checker:
-    """The whole document in one pass (what ``check`` runs)."""
+    """The whole document in one pass (what ``check`` runs), its nodes taken in file order, a batch
+    at a time: a node is declared as it comes, and resolved at once when every node it refers to came
+    before it (else once all have come), so the check keeps its Step, not the node."""
 
-    def __init__(self, doc: Document, base_dir: str | None, limit: int):
-        self.doc, self.base_dir, self.limit = doc, base_dir, limit
+    def __init__(self, base_dir: str | None, limit: int, tables: bool = True):
+        self.base_dir, self.limit = base_dir, limit
+        self.tables = tables  # whether the result has each output's spec, each node's outputs, the program
         self.a = CheckResult()
         self.steps: dict[str, Step] = {}
-        self.nodes = {n.id: n for n in doc.nodes}
+        self.ids: list[str] = []  # every node's id, in file order
+        self.later: list[tuple[Node, Step]] = []  # nodes referring to a node not taken yet (or none)
         self.bad: set[str] = set()  # nodes with a problem: their dependents stay quiet
         # each distinct tuple of output specs once, with the bytes it holds: a 100,000-node chain has one
         self.shared: dict[tuple, tuple[tuple, int]] = {}
@@ -439,43 +476,57 @@ class _Checker:
             self.a.problems.extend(problems)
             self.bad.add(node_id)
 
-    def run(self) -> CheckResult:
-        nodes, steps, outputs = self.doc.nodes, self.steps, self.a.outputs
+    def take(self, nodes: list[Node]) -> None:
+        steps, later = self.steps, self.later
         for node in nodes:
+            self.ids.append(node.id)
             step, problems = _declare(node)
             self.add(node.id, problems)
-            if step is not None:
-                steps[node.id] = step
-                outputs[node.id] = step.outputs
-        hint_ids = list(self.nodes)[:5000]
-        for node in nodes:
-            step = steps.get(node.id)
-            if step is not None:
-                step.inputs, problems, _, _ = _resolve(node, step, steps, lambda: hint_ids)
-                self.add(node.id, problems)
-        order_ids, stuck = _order([n.id for n in nodes if n.id in steps],
+            if step is None:
+                continue
+            steps[node.id] = step
+            if all(src in steps for src in sources(node.inputs)):  # (then no "did you mean" is asked for)
+                self.resolve(node, step)
+            else:
+                later.append((node, step))
+
+    def resolve(self, node: Node, step: Step) -> None:
+        step.inputs, problems, _, _ = _resolve(node, step, self.steps, lambda: self.ids[:5000])
+        self.add(node.id, problems)
+
+    def name(self, sid: str) -> Node:
+        """What names a declared node in a problem (its id and op): the file's Node is not kept."""
+        return Node(sid, self.steps[sid].op.name)
+
+    def run(self, doc: Document) -> CheckResult:
+        steps, ids = self.steps, self.ids
+        for node, step in self.later:
+            self.resolve(node, step)
+        self.later = []
+        order_ids, stuck = _order([sid for sid in ids if sid in steps],
                                   lambda: ((sid, _sources_of(step.inputs)) for sid, step in steps.items()))
         for cycle in _cycles(stuck):
             message = _cycle_message(cycle)
             for sid in cycle:
-                node = self.nodes[sid]
-                self.add(sid, [Problem(message, node.id, node.op)])
+                self.add(sid, [Problem(message, sid, steps[sid].op.name)])
         self.bad.update(stuck)
         order = [steps[sid] for sid in order_ids]
         del order_ids
         for step in order:
             self.infer(step)
+        if self.tables:
+            self.a.outputs = {sid: step.outputs for sid, step in steps.items()}  # (as inferred)
         shared = self.shared  # (a step without problems has its specs there)
-        over = _over_run(((self.nodes[s.id], shared[s.specs][1], s.op.kind == "op") for s in order
+        over = _over_run(((self.name(s.id), shared[s.specs][1], s.op.kind == "op") for s in order
                           if s.id not in self.bad), self.limit)
         if over is not None:
             self.add(over.node_id, [over])
         if self.a.problems:
-            index = {n.id: i for i, n in enumerate(nodes)}
+            index = {sid: i for i, sid in enumerate(ids)}
             self.a.problems.sort(key=lambda p: index.get(p.node_id, -1))  # file order, as the user reads it
-        else:  # every output's spec is known (a None marks a problem), so the program shares the table
-            sinks = [s for s in (steps[n.id] for n in nodes) if s.op.kind == "sink"]
-            self.a.program = Program(self.doc, self.base_dir, [s for s in order if s.op.kind != "sink"], sinks,
+        elif self.tables:  # every output's spec is known (a None marks a problem), so the program shares the table
+            sinks = [s for s in (steps[sid] for sid in ids) if s.op.kind == "sink"]
+            self.a.program = Program(doc, self.base_dir, [s for s in order if s.op.kind != "sink"], sinks,
                                      self.a.specs)
         return self.a
 
@@ -492,7 +543,7 @@ class _Checker:
                         short = short or r.output >= len(steps[r.node].specs)
                 if not clean:
                     break
-        node = self.nodes[sid]
+        node = self.name(sid)
         missing = _missing_pieces(node, step.op, step.inputs, lambda i: steps[i].specs) if clean and short else []
         specs = None
         if clean and not missing:
@@ -500,7 +551,6 @@ class _Checker:
             specs, outputs, problems = _infer(node, step, args, self.base_dir, self.limit)
             if outputs != step.outputs:
                 step.outputs = outputs
-                self.a.outputs[sid] = outputs
             if specs is not None:
                 shared = self.shared.get(specs)
                 if shared is None:
@@ -510,6 +560,8 @@ class _Checker:
         else:
             self.add(sid, missing)
             bad.add(sid)
+        if not self.tables:
+            return
         if specs is not None and len(specs) == 1 and len(step.outputs) == 1 and not step.op.tuple_output:
             self.a.specs[sid] = step.specs[0]
         else:

@@ -9,6 +9,10 @@ run the guard lets through is small; one mutant in CHILD_EVERY goes through them
 their own as well. CI runs a few hundred; the long profile runs by hand:
 
     GRAPHSTUDIO_FUZZ_EXAMPLES=100000 GRAPHSTUDIO_FUZZ_SEED=7 python -m pytest tests/cli/test_contract_fuzz.py
+
+Hypothesis reports a test, not its examples: with GRAPHSTUDIO_FUZZ_LOG=FILE the count of mutants
+that kept the contract is written there every PROGRESS_EVERY, so a long run that is stopped still
+says how far it got.
 """
 from __future__ import annotations
 
@@ -51,6 +55,9 @@ _MUTANTS_SEEN = itertools.count()  # every CHILD_EVERY-th: Hypothesis draws smal
 CHILD_MEMORY = 3 << 30
 PROCESS_CAP = 3 << 30        # how much the in-process calls may grow the test's address space
 CHILD_TIMEOUT_S = 300
+PROGRESS_LOG = os.environ.get("GRAPHSTUDIO_FUZZ_LOG")
+PROGRESS_EVERY = 1000
+_MUTANTS_PASSED = itertools.count(1)
 ROOT = Path(__file__).resolve().parents[2]
 FAST_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None  # mutants' files: in memory where we can
 SOURCES = {p.name: json.loads(p.read_text()) for p in sorted(EXAMPLES_DIR.glob("*.json"))}
@@ -325,3 +332,12 @@ def test_mutants_of_valid_files_keep_the_contract(mutant: tuple[str, Any]):
             if found:
                 breaches[args[0]] = found
         assert not breaches, (name, breaches)
+    _log_progress(next(_MUTANTS_PASSED))
+
+
+def _log_progress(passed: int) -> None:
+    """Write the count of mutants that kept the contract to PROGRESS_LOG, every PROGRESS_EVERY
+    (Hypothesis replays a failing one as it shrinks it: the count may include those retries)."""
+    if PROGRESS_LOG and passed % PROGRESS_EVERY == 0:
+        with open(PROGRESS_LOG, "a") as f:
+            f.write(f"seed {SEED}: {passed} mutants passed\n")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from graphstudio.cli import load_and_compile, main
+from graphstudio.document.references import rename_refs
 from graphstudio.program.report import write_json
 from graphstudio.program.runner import Runner
 
@@ -85,14 +87,30 @@ def _chain(n: int) -> dict:
         {"id": f"n{i}", "op": "neg", "inputs": {"input": f"n{i - 1}"}} for i in range(1, n)]}
 
 
+def _lessons(n: int) -> dict:
+    """The lessons' nodes, each lesson's ids prefixed, over and over until there are ``n``: a long file
+    as a user writes them (params, literals, positions, several losses)."""
+    lessons = [json.loads(p.read_text()) for p in sorted((ROOT / "resources" / "examples").glob("*.json"))]
+    nodes: list[dict] = []
+    for k, lesson in enumerate(itertools.cycle(lessons)):
+        names = {node["id"]: f"L{k}_{node['id']}" for node in lesson["nodes"]}
+        nodes += [{**node, "id": names[node["id"]],
+                   "inputs": {port: rename_refs(v, names) for port, v in node.get("inputs", {}).items()}}
+                  for node in lesson["nodes"]]
+        if len(nodes) >= n:
+            break
+    return {"graphstudio": 1, "title": "lessons", "nodes": nodes}
+
+
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmSize from Linux's /proc")
 @pytest.mark.parametrize("graph, factor, code", [
-    # peak RSS growth over the file's size, measured: 27x before the loader kept one copy and the model and
-    # checker used slots, 16.8-17.7x after, 12.7x since nodes are read one by one into the model and the
-    # check keeps no table of dependencies (passes here from 9.9). What is left: the model (a Node, its inputs
-    # dict and its params dict, 6.4x) and the program (a Step, a Ref and its tuple, ~4x), a Python object
-    # or three per node of ~60 bytes of text.
-    (_chain(40_000), 11.5, 0),
+    # passes here from 5.5x (150,000 nodes), 5.4x (50,000): the nodes go to the check as they are read, and
+    # what is left is the text while it is read and, per node of ~60 bytes, its id, a Step, its inputs'
+    # tuple and a Ref (~4.5x). Before --validate held no model: 11.7x.
+    (_chain(150_000), 6.5, 0),
+    # 60,000 nodes of ~85 bytes: passes from 6.4x (11.8x before); a literal's or shape's numbers are
+    # Python floats and ints, a node's params a dict
+    (_lessons(60_000), 7.5, 0),
     # 7.1x before, 5.1x after (passes from 4.6): the text, and a 32-byte float per number of ~10 characters;
     # refused for its size (over 10^6 numbers), once read
     ({"graphstudio": 1, "nodes": [{"id": "t", "op": "tensor",
@@ -102,7 +120,7 @@ def _chain(n: int) -> dict:
     ({"graphstudio": 1, "title": "x" * (20 << 20), "nodes": []}, 2, 0),
     # a small file: its bytes, its text and the parsed title fit, a buffer for the largest file would not
     ({"graphstudio": 1, "title": "x" * (4 << 20), "nodes": []}, 2, 0),
-], ids=["chain", "literal", "title", "small-title"])
+], ids=["chain", "lessons", "literal", "title", "small-title"])
 def test_validate_needs_a_small_multiple_of_the_file_size(tmp_path, graph, factor, code):
     """--validate under an address-space limit of the file's size times ``factor`` (plus 8 MB):
     a MemoryError would end in "out of memory" and exit 1."""
