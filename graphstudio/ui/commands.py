@@ -18,6 +18,7 @@ that knows which nodes its edit may touch says so in ``touches`` and only those 
 from __future__ import annotations
 
 import copy
+import weakref
 from typing import Any, Iterable, Protocol
 
 from PySide6.QtGui import QUndoCommand
@@ -46,7 +47,10 @@ class NodesCommand(QUndoCommand):
 
     def __init__(self, target: Target, text: str) -> None:
         super().__init__(text)
-        self._target = target
+        # Weak: the model owns its undo stack, which owns its commands; a strong reference back would
+        # leave model, stack and commands to Python's cycle collector, which then deletes Qt objects
+        # in an arbitrary order (a crash when a command outlives the stack that deleted it).
+        self._target = weakref.ref(target)
         self._before = list(target.doc.nodes)
         touched = self.touches(self._before)
         nodes = [clone(n) if touched is None or n.id in touched else n for n in self._before]
@@ -69,10 +73,10 @@ class NodesCommand(QUndoCommand):
         return list(self._after)
 
     def redo(self) -> None:
-        self._target.set_nodes(list(self._after), self.select_after)
+        self._target().set_nodes(list(self._after), self.select_after)
 
     def undo(self) -> None:
-        self._target.set_nodes(list(self._before), self.select_before)
+        self._target().set_nodes(list(self._before), self.select_before)
 
 
 def clone(node: Node) -> Node:

@@ -82,7 +82,7 @@ def live(window):
 @pytest.fixture(autouse=True)
 def collect_garbage_after_the_test():
     """Python's cyclic garbage collector runs after each test, once its windows are closed, rather than
-    at whatever allocation comes next: left to chance it ran inside the next window's constructor (or
-    at interpreter exit) and collected Qt wrappers of a closed window then, which crashed the process."""
+    at whatever allocation comes next: a cycle of Qt wrappers that crashes when collected then fails
+    in the test that made it, not at random in a later one."""
     yield
     gc.collect()

@@ -197,3 +197,27 @@ def test_commands_snapshot_exactly(model, chain_doc):
     model.stack.undo()
     model.stack.undo()
     assert dumps(model.doc) == text
+
+
+def test_a_model_with_a_history_is_freed_without_the_cycle_collector(qapp, chain_doc):
+    """The model owns its undo stack, which owns its commands. Were a command to hold the model, the
+    three would wait for Python's cycle collector, which deletes Qt objects in no set order and
+    crashed the process when a command's wrapper outlived the stack that had deleted it."""
+    import gc
+    import weakref
+
+    from graphstudio.ui.model import GraphModel
+
+    gc.collect()
+    gc.disable()
+    try:
+        model = GraphModel()
+        model.reset(chain_doc)
+        model.add_node("relu")
+        model.move({"a": (5.0, 5.0)})
+        model.stack.undo()
+        gone = weakref.ref(model)
+        del model
+        assert gone() is None
+    finally:
+        gc.enable()
