@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from graphstudio.document.translations import translated
@@ -56,3 +57,17 @@ class LessonPanel(QTextBrowser):
         if key != self._shown:
             self._shown = key
             self.setMarkdown(lesson_markdown(*key[:2]))
+            self._wrap_code_blocks()
+
+    def _wrap_code_blocks(self) -> None:
+        """Code blocks wrap at the panel's edge like the prose: a side panel that scrolls sideways for
+        one long line of code moves the whole lesson out of view with it."""
+        cursor = QTextCursor(self.document())
+        block = self.document().begin()
+        while block.isValid():
+            form = block.blockFormat()
+            if form.nonBreakableLines():
+                form.setNonBreakableLines(False)
+                cursor.setPosition(block.position())
+                cursor.setBlockFormat(form)
+            block = block.next()
