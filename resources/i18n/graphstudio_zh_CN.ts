@@ -486,6 +486,10 @@
         <translation>损失</translation>
     </message>
     <message>
+        <source>Press Step or Train: each step&apos;s loss is drawn here, one curve per optimizer.</source>
+        <translation>按“单步”或“训练”：每一步的损失画在这里，每个优化器一条曲线。</translation>
+    </message>
+    <message>
         <source>log scale</source>
         <translation>对数坐标</translation>
     </message>

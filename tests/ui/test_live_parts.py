@@ -331,6 +331,27 @@ def test_loss_plot_grows_one_curve_per_optimizer(qtbot):
     assert not plot.curves and plot.step == 0
 
 
+def test_before_the_first_loss_the_dock_says_where_the_curve_will_be_then_draws_it(qtbot):
+    """An empty pair of axes tells a student nothing: until a loss arrives the dock says what will be
+    drawn there; the plot is made a moment after the dock shows (not before the window's first paint)
+    and shown with the first loss."""
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.clear(["opt"], {"opt": 0.1})
+    plot.resize(600, 200)
+    plot.show()
+    assert plot.hint.isVisible() and "Train" in plot.hint.text()
+    assert plot._plot is None
+    qtbot.waitUntil(lambda: plot._plot is not None)
+    assert plot.hint.isVisible() and not plot.plot.isVisible() and set(plot.curves) == {"opt"}
+    plot.add([{"step": 1, "loss": {"opt": 0.5}}], 1)
+    plot.flush()
+    assert plot.plot.isVisible() and not plot.hint.isVisible()
+    assert list(plot.curves["opt"].getData()[1]) == [0.5]
+    plot.clear(["opt"])
+    assert plot.hint.isVisible() and not plot.plot.isVisible()
+
+
 def test_two_curves_ending_together_write_their_names_and_losses_apart(qtbot):
     plot = LossPlot()
     qtbot.addWidget(plot)

@@ -10,9 +10,11 @@ last step when the run ends) and the loss axis moves
 only when a point leaves it (or the curve has shrunk to a small part of it), so the axes —
 most of a redraw's cost — are regenerated a few times per run instead of on every redraw.
 
-The pyqtgraph plot (and pyqtgraph itself, the costly part of the editor's start) is made when first
-needed: a curve to draw, or the plot shown. A graph with no optimizer keeps the dock hidden and never
-makes it.
+Until the first loss arrives the dock says where the curve will appear, rather than showing empty
+axes. The pyqtgraph plot (and pyqtgraph itself, a quarter of the editor's start) is made a moment
+after the dock is first shown, once the window is drawn, or at the first loss if that comes sooner:
+the lesson appears without waiting for it, and a Train pressed later does not stall its first step
+on it. A graph with no optimizer keeps the dock hidden and never makes it.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 REDRAW_MS = 150
 GROWTH = 1.1  # while a run goes on, the step axis reaches 10% past the last step
 LABEL_ROOM = 16.0  # pixels: two curve-end labels closer than this go one above, one below
+PREPARE_MS = 300  # after the dock is first shown: the plot is made once the window has been drawn
 PENS = ["#e07b1a", "#2f6fdf", "#1f7a4d", "#c2506e", "#7a4fc0", "#2f8f9a"]
 
 
@@ -75,9 +78,14 @@ class LossPlot(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
         top.addWidget(self.log_scale)
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(False)  # drawn in the theme's muted text colour
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
+        layout.addWidget(self.hint, 1)
         self.log = False
         # the current loss written at each curve's end, after the optimizer's name when there are
         # several (no legend: a legend in a corner sits where a curve that ends high writes its loss)
@@ -116,13 +124,27 @@ class LossPlot(QWidget):
         plot.setXRange(0, self._xmax, padding=0)
         plot.setYRange(*self._yrange, padding=0)
         self._label_axes()
-        self.layout().addWidget(plot)
+        self.layout().addWidget(plot, 1)
+        for name in self.series:
+            self._add_curve(name)
+        self._show_plot_or_hint()
         return plot
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        if self._plot is None:  # made before its first paint
-            self._make_plot()
+        if self._plot is None:
+            QTimer.singleShot(PREPARE_MS, self, self._prepare)
         super().showEvent(event)
+
+    def _prepare(self) -> None:
+        if self._plot is None:
+            self._make_plot()
+
+    def _show_plot_or_hint(self) -> None:
+        """The plot once there is a loss to draw; before that, the line that says where it will be."""
+        drawn = any(series.n for series in self.series.values())
+        self.hint.setVisible(not drawn)
+        if self._plot is not None:
+            self._plot.setVisible(drawn)
 
     def _label_axes(self) -> None:
         self.plot.setLabel("bottom", tr("step"))
@@ -131,13 +153,14 @@ class LossPlot(QWidget):
     def _retranslate(self) -> None:
         if self._plot is not None:
             self._label_axes()
+        self.hint.setText(tr("Press Step or Train: each step's loss is drawn here, one curve per optimizer."))
         self.log_scale.setText(tr("log scale"))
         self.log_scale.setToolTip(tr("Loss on a logarithmic axis: a long run's slow progress stays visible"))
         self._show_info()
 
     def clear(self, names: list[str] = (), lrs: dict[str, float] | None = None) -> None:
-        """Empty the plot, with a curve ready for each optimizer in ``names``: made now, as the
-        graph loads, a curve and its label do not stall the window at a Train's first step.
+        """Empty the plot, with a curve ready for each optimizer in ``names`` (made now where the plot
+        is, so a Train's first step does not stall on them).
         ``lrs``: the optimizers' learning rates as the graph sets them (the caption shows them)."""
         for item in [*self.curves.values(), *self.labels.values()]:
             self.plot.removeItem(item)
@@ -155,19 +178,24 @@ class LossPlot(QWidget):
         if lrs is not None:
             self.lrs = dict(lrs)
         self._show_info()
+        self._show_plot_or_hint()
 
     def _series(self, name: str) -> _Series:
         series = self.series.get(name)
         if series is None:
-            import pyqtgraph as pg
-
             series = self.series[name] = _Series()
-            colour = PENS[len(self.curves) % len(PENS)]
-            self.curves[name] = self.plot.plot([], [], pen=pg.mkPen(colour, width=2))
-            label = self.labels[name] = pg.TextItem(color=colour, anchor=(1, 1))
-            label.hide()
-            self.plot.addItem(label, ignoreBounds=True)
+            if self._plot is not None:
+                self._add_curve(name)
         return series
+
+    def _add_curve(self, name: str) -> None:
+        import pyqtgraph as pg
+
+        colour = PENS[len(self.curves) % len(PENS)]
+        self.curves[name] = self.plot.plot([], [], pen=pg.mkPen(colour, width=2))
+        label = self.labels[name] = pg.TextItem(color=colour, anchor=(1, 1))
+        label.hide()
+        self.plot.addItem(label, ignoreBounds=True)
 
     def add(self, history: list[dict[str, Any]], step: int, lrs: dict[str, float] | None = None) -> None:
         """Append history entries (``{"step": n, "loss": {optimizer id: value} | None}``)."""
@@ -212,6 +240,8 @@ class LossPlot(QWidget):
         update the caption; ``exact``: the step axis ends at the last step."""
         self._timer.stop()
         self._drawn = time.monotonic()
+        if self._plot is None:
+            self._make_plot()
         named = len(self.series) > 1
         for name, series in self.series.items():
             self.curves[name].setData(series.x[:series.n], series.y[:series.n])
@@ -225,6 +255,7 @@ class LossPlot(QWidget):
                 label.hide()
         self._fit(exact)
         self._spread_labels()
+        self._show_plot_or_hint()
 
     def _spread_labels(self) -> None:
         """Two curves that end close together: one label goes above its end, the other below, not
