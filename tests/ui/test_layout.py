@@ -110,3 +110,33 @@ def test_unconnected_nodes_fill_a_few_columns_rather_than_one_too_tall():
     xs, ys = sorted({x for x, _ in pos.values()}), sorted({y for _, y in pos.values()})
     assert len(xs) == 3 and len(ys) == 3
     assert [pos[f"n{i}"][0] for i in range(9)] == sorted(pos[f"n{i}"][0] for i in range(9))
+
+
+#: Lessons that cannot open whole on a laptop, and why (a lesson that starts to fit is taken off).
+TOO_BIG_FOR_A_LAPTOP = {
+    "23_two_learning_rates": "two networks side by side in time: each needs a wrap (six layers deep) and ~320 "
+                             "units of height, and a training lesson's canvas is ~640 tall above the loss plot",
+    "25_moons_classifier": "eight nodes deep to the accuracy, whose card needs the fifth column: the accuracy "
+                           "row wraps under the network and ends ~30 units under the loss plot",
+}
+
+
+def test_every_lesson_opens_whole_at_readable_zoom_on_a_laptop(qapp, window):
+    """A 1366×768 window: each lesson opens showing every node and the room its result cards take
+    (what ``open_view`` fits: the content, the result room, MARGIN round them), with node text at
+    least READABLE_PX tall. The canvas is whatever this window leaves between its docks (the loss
+    plot's too, for a lesson that trains), so the rule holds whatever the machine's fonts make of them."""
+    from graphstudio.ui.view import MARGIN
+    window.resize(1366, 768)
+    qapp.processEvents()
+    view = window.view
+    cut = {}
+    for path in LESSONS:
+        assert window.open_lesson(path), path
+        qapp.processEvents()  # the second open_view, once the docks (the loss plot) have settled
+        need = view.graph_scene.content_rect().united(view._result_room()).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        seen = view.visible_scene_rect().adjusted(-1, -1, 1, 1)
+        assert view.zoom_level >= view.readable_zoom() * 0.999, path.name  # never shrunk past readable
+        if not seen.contains(need):
+            cut[path.stem] = f"need {need.width():.0f}×{need.height():.0f}, see {seen.width():.0f}×{seen.height():.0f}"
+    assert set(cut) == set(TOO_BIG_FOR_A_LAPTOP), cut
