@@ -516,18 +516,20 @@ def test_on_a_laptop_screen_the_lesson_pane_gets_most_of_the_right_column(window
     assert window.view.height() > 2 * docks["LiveLoss"].height()
 
 
-def test_pyqtgraph_is_imported_only_for_a_graph_that_trains(tmp_path):
-    """The plots are the costly part of the editor's start: a fresh editor with a graph that does not
-    train (its loss dock hidden, the tensor viewer not opened) neither imports pyqtgraph nor makes a plot."""
-    code = ("import sys; from graphstudio.ui.live.screenshot import screenshot; "
-            "assert screenshot(sys.argv[1], sys.argv[3]) == 0; before = 'pyqtgraph' in sys.modules; "
-            "assert screenshot(sys.argv[2], sys.argv[3]) == 0; print(before, 'pyqtgraph' in sys.modules)")
+def test_pyqtgraph_is_imported_only_once_a_graph_trains(tmp_path):
+    """The plots are the costly part of the editor's start: a fresh editor drawing a graph that does not
+    train, or one that trains but has not yet (its loss dock says where the curve will be), imports no
+    pyqtgraph; the first Train does."""
+    code = ("import sys; from graphstudio.ui.live.screenshot import screenshot; seen = []\n"
+            "for graph, after in ((sys.argv[1], None), (sys.argv[2], None), (sys.argv[2], 'train')):\n"
+            "    assert screenshot(graph, sys.argv[3], after) == 0; seen.append('pyqtgraph' in sys.modules)\n"
+            "print(*seen)")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     graphs = [str(LESSONS / "03_autograd_basics.json"), str(LESSONS / "24_xor_mlp_adam.json")]
     done = subprocess.run([sys.executable, "-c", code, *graphs, str(tmp_path / "shot.png")], capture_output=True,
                           text=True, cwd=LESSONS.parents[1], env=env, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "True"]
+    assert done.stdout.split() == ["False", "False", "True"]
 
 
 def test_the_shared_picture_cache_never_keeps_an_array_alive(qapp):
