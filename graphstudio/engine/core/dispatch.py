@@ -354,11 +354,16 @@ def default_plan(op: type[Op]) -> tuple:
 
 
 def _link(ctx: Any, op: type[Op], args: tuple) -> None:
+    """The node's edges and `needs`: one per input, or per tensor of a list input. Which ports have an edge
+    comes from the node's class (`edges`, made once per class by registry.node_class, which the vjp filters
+    its gradients by too) rather than from each port on every call."""
     edges, needs = [], []
-    ports = op.inputs
+    has_edge = ctx.edges
+    n_ports = len(has_edge)
     for i, a in enumerate(args):
+        port_has_edge = i >= n_ports or has_edge[i]
         for t in a if isinstance(a, (list, tuple)) else (a,):
-            if i < len(ports) and not ports[i].differentiable:
+            if not port_has_edge:
                 needs.append(False)
             elif isinstance(t, Tensor):
                 edges.append(_edge(t))

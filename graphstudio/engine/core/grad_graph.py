@@ -274,9 +274,10 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             grads = node.vjp(filled(node, grad) if node.multi else grad)
         if not retain_graph and saved:
             node.saved = None
-        i = -1
-        for (nxt, nr), g in zip(node.next_functions, grads):
-            i += 1
+        # a gradient per edge (a vjp may give more: the last ones, for inputs without an edge); enumerate and
+        # an index cost less than zip with a counter kept by hand for edge_log (~0.1 µs of a chain node's 1.3)
+        for i, (nxt, nr) in enumerate(node.next_functions):
+            g = grads[i]
             if nxt is None:
                 continue
             left = deps[nxt] - 1

@@ -547,7 +547,7 @@ def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:
     """A Tensor around an array, with no checks: the engine's own constructor. A NumPy scalar (what
     NumPy's reductions give) becomes a 0-dim array, so that views of the tensor share its memory."""
     t = _new(Tensor)
-    t.array = _np.asarray(array) if isinstance(array, _np.generic) else array
+    t.array = _asarray(array) if isinstance(array, _generic) else array
     t._be = be
     t._edge = edge
     t.requires_grad = edge is not None
@@ -557,7 +557,7 @@ def wrap(array: Any, be: Backend, edge: tuple | None) -> Tensor:
 
 
 _new = object.__new__
-_np = np
+_asarray, _generic = np.asarray, np.generic  # looked up once: wrap runs for every op's result
 
 
 # -- Python data → arrays, with PyTorch's dtype rules --------------------------------------

@@ -623,7 +623,9 @@ class Relu(Unary):
 
     def forward(ctx, a):
         xp = ctx.xp
-        out = xp.where(a < 0, xp.zeros_like(a), a)  # as PyTorch: nan stays nan, -0.0 stays -0.0
+        # as PyTorch: nan stays nan, -0.0 stays -0.0 (zero first: NumPy's maximum of two zeros is its second
+        # argument); a third of `where(a < 0, 0, a)`'s time, whose random mask defeats the branch predictor
+        out = xp.maximum(xp.zeros_like(a), a)
         ctx.saved = (out,)
         return out
 
