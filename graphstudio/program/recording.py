@@ -43,6 +43,8 @@ CHECKPOINT_EVERY = 8
 CHECKPOINT_OVERHEAD = 1200
 #: Bytes an array it refers to costs beyond its data (the ndarray object and its slot).
 ARRAY_OVERHEAD = 130
+#: Bytes of a NumPy bit generator's state (its dicts and big ints), kept once the graph has drawn.
+GENERATOR_STATE = 520
 
 #: (leaf id, optimizer id or "" for the leaf's own value, state name or "", shape, dtype) per packed array.
 Layout = tuple[tuple[str, str, str, tuple[int, ...], str], ...]
@@ -66,7 +68,8 @@ class Checkpoint:
         self.counts, self.lrs, self.loaders, self.generator = counts, lrs, loaders, generator
         self.root: str | None = None
         self.pinned = False
-        self.nbytes = CHECKPOINT_OVERHEAD + packed.nbytes + sum(g.nbytes + ARRAY_OVERHEAD for g in grads.values())
+        self.nbytes = (CHECKPOINT_OVERHEAD + packed.nbytes + sum(g.nbytes + ARRAY_OVERHEAD for g in grads.values())
+                       + (GENERATOR_STATE if generator[1] is not None else 0))
 
     def arrays(self) -> dict[tuple[str, str, str], np.ndarray]:
         """Each packed array, as its own copy in its own dtype: (leaf, optimizer or "", name or "") → array."""
