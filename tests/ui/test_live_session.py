@@ -119,7 +119,9 @@ def test_the_heap_is_frozen_only_while_training(qtbot, window, live):
     live.set_animate(False)
     live.train(0)  # until Stop
     assert gc.get_freeze_count() > 0  # no full collection walks the whole heap mid-run
-    qtbot.waitUntil(lambda: live.loss_plot.step > 5, timeout=20_000)
+    # a Train refresh repaints the panels a few per frame: the loss may be plotted before its panel shows
+    qtbot.waitUntil(lambda: live.loss_plot.step > 5 and live.layer.panel_at("opt", "loss") is not None,
+                    timeout=20_000)
     first = live.layer.panel_at("opt", "loss").value_text()
     qtbot.waitUntil(lambda: live.layer.panel_at("opt", "loss").value_text() != first, timeout=20_000)
     live.stop()  # the panel followed the run: each refresh repainted it

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import theme
 from ..i18n import tr
+from ..layout import V_GAP
 from ..wording import error_text
 from .panels import BAD_COLOR, GRAD_COLOR, font, metrics, short
 
@@ -184,6 +185,10 @@ class SumBadge(QGraphicsItem):
         painter.drawText(pill.adjusted(19, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, self.text)
 
 
+ERROR_TEXT_TOP = 22.0  # under the box's autograd badge
+ERROR_TEXT_ROOM = V_GAP - ERROR_TEXT_TOP - 12.0  # above the flags of a box in the next row
+
+
 class ErrorMarker(QGraphicsItem):
     """A red frame around the node a run failed at, with the message under it (PyTorch's, verbatim; the
     tooltip adds what it means where the interface's language explains it)."""
@@ -193,8 +198,10 @@ class ErrorMarker(QGraphicsItem):
         self.message = message
         w, h = parent.size
         self._box = QRectF(-6, -6, w + 12, h + 12)
-        lines = metrics(7.5).lineSpacing()
-        self._text = QRectF(0, h + 22, max(w + 90, 280), 2 * lines + 2)  # two lines: clear of the box below
+        # two lines between the box's badge row and the next row's flags, in whatever font the machine
+        # has: a font with taller lines is drawn smaller rather than over the box below
+        self._size = 7.5 * min(1.0, ERROR_TEXT_ROOM / (2 * metrics(7.5).lineSpacing() + 2))
+        self._text = QRectF(0, h + ERROR_TEXT_TOP, max(w + 90, 280), 2 * metrics(self._size).lineSpacing() + 2)
         self.setZValue(9)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.retranslate()
@@ -215,8 +222,8 @@ class ErrorMarker(QGraphicsItem):
         painter.drawRoundedRect(self._box, 10, 10)
         painter.setPen(QPen(BAD_COLOR, 2.4))
         painter.drawRoundedRect(self._box, 10, 10)
-        painter.setFont(font(7.5))
+        painter.setFont(font(self._size))
         painter.setPen(BAD_COLOR)
-        text = metrics(7.5).elidedText("✖ " + self.message, Qt.TextElideMode.ElideRight, 1.8 * self._text.width())
+        text = metrics(self._size).elidedText("✖ " + self.message, Qt.TextElideMode.ElideRight, 1.8 * self._text.width())
         painter.drawText(self._text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
                          text)  # the whole message: the tooltip and the status bar
