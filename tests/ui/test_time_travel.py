@@ -104,3 +104,26 @@ def test_a_drag_shows_only_where_the_slider_stops_each_turn(qtbot, window, live)
     with qtbot.waitSignal(live.shown, timeout=5_000):
         pass
     assert chosen == [5] and live.snapshot.step_count == 5
+
+
+def test_norms_added_in_batches_thin_out_past_the_cap_as_one_by_one(monkeypatch):
+    """A snapshot hands each parameter's norms over as one batch; past MAX_POINTS every other point goes,
+    exactly as when they came one at a time (and a norm of 0 is a gap on the log axis)."""
+    from graphstudio.ui.live import timetravel
+
+    monkeypatch.setattr(timetravel, "MAX_POINTS", 512)
+    steps = np.arange(1.0, 3001.0)
+    norms = np.where(steps % 97 == 0, 0.0, steps / 7)
+    xs: list[float] = []  # the reference: one point at a time, halved when a full 512-point buffer meets one more
+    for x in steps:
+        if len(xs) == 512:
+            xs = xs[::2]
+        xs.append(float(x))
+    series = timetravel._Norms()
+    bounds = np.cumsum([0, 1, 7, 300, 1000, 1692])  # uneven batches
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        series.extend(list(steps[a:b]), list(norms[a:b]))
+    got = series.x[:series.n]
+    np.testing.assert_array_equal(got, xs)
+    expected = np.where(np.asarray(xs) % 97 == 0, np.nan, np.asarray(xs) / 7)
+    np.testing.assert_array_equal(series.y[:series.n], expected)

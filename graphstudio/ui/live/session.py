@@ -494,7 +494,7 @@ class LiveSession(QObject):
             if runner is None or runner.trace is None:
                 return False
             snap = dataclasses.replace(latest, kind="step", trace=runner.trace.copy(), step_count=step,
-                                       new_history=[], new_norms=[], leaves=runner.trainable_leaves(),
+                                       new_history=[], new_norms={}, leaves=runner.trainable_leaves(),
                                        states=runner.optimizer_state_copies())
         self.animator.finish()
         self.snapshot = snap

@@ -36,16 +36,25 @@ class _Norms:
     def __init__(self) -> None:
         self.x, self.y, self.n = np.empty(256), np.empty(256), 0
 
-    def append(self, step: float, norm: float) -> None:
-        if self.n == self.x.size:
-            if self.n >= MAX_POINTS:
-                self.x[: self.n // 2] = self.x[: self.n : 2][: self.n // 2]
-                self.y[: self.n // 2] = self.y[: self.n : 2][: self.n // 2]
-                self.n //= 2
-            else:
-                self.x, self.y = np.resize(self.x, 2 * self.n), np.resize(self.y, 2 * self.n)
-        self.x[self.n], self.y[self.n] = step, norm if norm > 0 else math.nan  # a log axis has no 0
-        self.n += 1
+    def extend(self, steps: list[float], norms: list[float]) -> None:
+        """Append points in order, a batch at a time (a snapshot brings hundreds of steps for each
+        parameter, and the GUI thread must not spend them one by one)."""
+        xs = np.asarray(steps, dtype=float)
+        ys = np.asarray(norms, dtype=float)
+        ys = np.where(ys > 0, ys, math.nan)  # a log axis has no 0
+        done = 0
+        while done < xs.size:
+            if self.n == self.x.size:
+                if self.n >= MAX_POINTS:
+                    self.x[: self.n // 2] = self.x[: self.n : 2][: self.n // 2]
+                    self.y[: self.n // 2] = self.y[: self.n : 2][: self.n // 2]
+                    self.n //= 2
+                else:
+                    self.x, self.y = np.resize(self.x, 2 * self.n), np.resize(self.y, 2 * self.n)
+            k = min(xs.size - done, self.x.size - self.n)
+            self.x[self.n:self.n + k], self.y[self.n:self.n + k] = xs[done:done + k], ys[done:done + k]
+            self.n += k
+            done += k
 
 
 class TimeTravel(QWidget):
@@ -114,15 +123,16 @@ class TimeTravel(QWidget):
         self._set_slider()
         self._show_caption()
 
-    def update_run(self, recording: Recording | None, step_count: int, new_norms: list[dict[str, Any]]) -> None:
-        """The run went on to ``step_count`` steps: the slider follows it to its end, the plot grows."""
+    def update_run(self, recording: Recording | None, step_count: int,
+                   new_norms: dict[str, tuple[list[float], list[float]]]) -> None:
+        """The run went on to ``step_count`` steps: the slider follows it to its end, the plot grows
+        by ``new_norms`` (each parameter's steps and gradient norms since the last update)."""
         self.recording, self.step_count, self.shown_step = recording, step_count, 0
-        for entry in new_norms:
-            for name, value in entry["grad_norm"].items():
-                series = self.norms.get(name)
-                if series is None:
-                    series = self.norms[name] = _Norms()
-                series.append(float(entry["step"]), value)
+        for name, (steps, norms) in new_norms.items():
+            series = self.norms.get(name)
+            if series is None:
+                series = self.norms[name] = _Norms()
+            series.extend(steps, norms)
         first = None if recording is None else recording.first()
         self.first = first if first is not None and first <= step_count else step_count
         self._set_slider()

@@ -162,8 +162,22 @@ class Snapshot:
     order: list[str] = field(default_factory=list)                # node ids, topological
     sinks: dict[str, str] = field(default_factory=dict)           # sink id → op name
     states: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # optimizer → leaf → its state
-    new_norms: list[dict[str, Any]] = field(default_factory=list)  # gradient norms of the steps since the last
+    # each parameter's gradient norms of the steps since the last snapshot: leaf → (steps, norms), made
+    # here on the engine's thread (hundreds of steps × hundreds of parameters per snapshot)
+    new_norms: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
     recording: Recording | None = None  # the run's time travel (thread-safe: frames are read under its lock)
+
+
+def norm_columns(entries: list[dict[str, Any]]) -> dict[str, tuple[list[float], list[float]]]:
+    """History entries ``{"step": n, "grad_norm": {leaf: norm}}`` as one (steps, norms) pair per leaf."""
+    columns: dict[str, tuple[list[float], list[float]]] = {}
+    for entry in entries:
+        step = float(entry["step"])
+        for name, value in entry["grad_norm"].items():
+            steps, norms = columns.setdefault(name, ([], []))
+            steps.append(step)
+            norms.append(value)
+    return columns
 
 
 class Worker(QObject):
@@ -344,7 +358,7 @@ class Worker(QObject):
         new = [dict(h, loss=dict(h["loss"]) if h["loss"] else None) for h in history.since(self._sent_history)]
         self._sent_history = len(history)
         recording = runner.recording
-        norms = [] if recording is None else recording.norms.since(self._sent_norms)
+        norms = norm_columns([] if recording is None else recording.norms.since(self._sent_norms))
         self._sent_norms = 0 if recording is None else len(recording.norms)
         leaves = runner.trainable_leaves()
         meta = {k: TensorMeta(bool(t.requires_grad), bool(t.is_leaf), t.grad_fn.name() if t.grad_fn else None)
