@@ -20,9 +20,8 @@ from graphstudio.document.references import source_of
 from graphstudio.engine.core import op_functions
 from graphstudio.engine import optim
 from graphstudio.engine.core.backend import get_backend
-from graphstudio.engine.core.grad_graph import grad_mode, no_grad
+from graphstudio.engine.core.grad_graph import AccumulateGrad, grad_mode, no_grad
 from graphstudio.engine.core.generator import SeededRNG, default_generator
-from graphstudio.engine.core.grad_graph import AccumulateGrad
 from graphstudio.engine.core.saved import SavedArray
 from graphstudio.engine.factory import from_host, tensor
 from graphstudio.engine.core.tensor import Tensor

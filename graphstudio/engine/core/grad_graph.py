@@ -274,8 +274,8 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             grads = node.vjp(filled(node, grad) if node.multi else grad)
         if not retain_graph and saved:
             node.saved = None
-        # a gradient per edge (a vjp may give more: the last ones, for inputs without an edge); enumerate and
-        # an index cost less than zip with a counter kept by hand for edge_log (~0.1 µs of a chain node's 1.3)
+        # a gradient per edge (a vjp may give more: the last ones, for inputs without an edge); the index
+        # is the edge's number for edge_log
         for i, (nxt, nr) in enumerate(node.next_functions):
             g = grads[i]
             if nxt is None:
