@@ -13,14 +13,18 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from .session import LiveSession
 
 PHASES = ("forward", "backward", "train")
 TIMEOUT_MS = 120_000
-SETTLE_MS = 50
+SETTLE_LIMIT_MS = 1000
+SETTLED_TURNS = 3
 
 
 def _fail(message: str, code: int) -> int:
@@ -90,7 +94,7 @@ def screenshot(graph_path: str, out_path: str, after: str | None = None, size: s
                 if select not in {n.id for n in window.model.doc.nodes}:
                     return _fail(f"{graph_path}: --select: no node {select!r}", 2)
                 window.scene.select_ids([select])
-            _settle()
+            _settle(app)
             if not window.grab().save(out_path):
                 return _fail(f"{out_path}: cannot write the image", 1)
             if after and errors:  # the image shows the failed node; the status still says it failed
@@ -106,14 +110,39 @@ def screenshot(graph_path: str, out_path: str, after: str | None = None, size: s
             app.processEvents()
 
 
-def _settle(ms: int = SETTLE_MS) -> None:
-    """Run the event loop a moment: the window's layout (docks shown or hidden for this graph, their
-    tab bars) settles over several turns, and a grab before that shows a stale tab bar."""
-    from PySide6.QtCore import QEventLoop, QTimer
+def _settle(app: QApplication) -> None:
+    """Run the event loop until the window's layout has settled: docks shown or hidden for this graph and
+    their tab bars are laid out over several turns, and a grab before that shows a stale tab bar. Settled
+    means SETTLED_TURNS turns in a row in which no widget was laid out, moved, resized, shown, hidden,
+    painted or deleted (at most SETTLE_LIMIT_MS): a fixed wait would either cut that short or idle past
+    it. Each turn also runs the deletions a real event loop would (a dock's emptied tab bar goes that
+    way), which `processEvents` alone leaves pending."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+    watched = {QEvent.Type.LayoutRequest, QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show,
+               QEvent.Type.Hide, QEvent.Type.Paint, QEvent.Type.UpdateRequest, QEvent.Type.Polish,
+               QEvent.Type.PolishRequest, QEvent.Type.DeferredDelete}
+
+    class Activity(QObject):
+        seen = 0
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if event.type() in watched:
+                self.seen += 1
+            return False
+
+    activity = Activity()
+    app.installEventFilter(activity)
+    deadline = time.monotonic() + SETTLE_LIMIT_MS / 1000
+    quiet = 0
+    try:
+        while quiet < SETTLED_TURNS and time.monotonic() < deadline:
+            before = activity.seen
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            app.processEvents()
+            quiet = quiet + 1 if activity.seen == before else 0
+    finally:
+        app.removeEventFilter(activity)
 
 
 def _wait_idle(session: LiveSession) -> bool:
