@@ -295,7 +295,7 @@ def _value(v: Any, port: Any, index: int | None, node: Any, steps: Any, hint_ids
     return None, False
 
 
-def _infer(node: Any, step: Step, args: list, base_dir: str | None, limit: int,
+def _infer(step: Step, args: list, base_dir: str | None, limit: int,
            memo: dict | None = None) -> tuple[tuple | None, tuple[str, ...], list[Problem]]:
     """The registry's inference for one node whose inputs are known: (output specs, or None when
     they cannot be inferred; output names; problems). ``memo`` keeps the answers for this step by
@@ -315,16 +315,16 @@ def _infer(node: Any, step: Step, args: list, base_dir: str | None, limit: int,
             memo[key] = answer
     specs, outputs, error, sizes, grad = answer
     if error is not None:
-        return None, outputs, [Problem(error, node.id, node.op)]
+        return None, outputs, [Problem(error, step.id, step.op.name)]
     problems = []
     for spec, size in zip(specs, sizes):
         if size > limit:
             shape = clip(str(list(spec.shape)))
             problems.append(Problem(f"output {shape} {spec.dtype.name} would need {_bytes(size)}, "
-                                    f"over the memory limit of {_bytes(limit)}", node.id, node.op))
+                                    f"over the memory limit of {_bytes(limit)}", step.id, step.op.name))
     if grad:
-        problems.append(Problem("only Tensors of floating point dtype can require gradients", node.id, node.op,
-                                "params.requires_grad"))
+        problems.append(Problem("only Tensors of floating point dtype can require gradients", step.id,
+                                step.op.name, "params.requires_grad"))
     return specs, outputs, problems
 
 
@@ -362,17 +362,17 @@ def _held(specs: tuple | None) -> int:
 
 
 def _over_run(held: Any, limit: int) -> Problem | None:
-    """The whole run against the limit: ``held`` gives (node, bytes of its outputs, whether it
+    """The whole run against the limit: ``held`` gives (step, bytes of its outputs, whether it
     computes) for every node without problems, in dependency order. A run keeps every output (the
     trace the editor shows) and an op at work needs as much again as its outputs for temporaries
     (a leaf or data set only holds its value); the problem goes to the first node where that sum
     passes the limit (the nodes after it tell the same story)."""
     total = 0
-    for node, size, computes in held:
+    for step, size, computes in held:
         need = total + (2 * size if computes else size)
         if need > limit:
             return Problem(f"the run would need {_bytes(need)} by this node (every output so far and "
-                           f"this op's temporaries), over the memory limit of {_bytes(limit)}", node.id, node.op)
+                           f"this op's temporaries), over the memory limit of {_bytes(limit)}", step.id, step.op.name)
         total += size
     return None
 
@@ -382,11 +382,11 @@ def _frozen(args: list) -> tuple:
     return tuple(tuple(a) if isinstance(a, list) else a for a in args)
 
 
-def _missing_pieces(node: Any, op: type[Op], inputs: tuple, specs_of: Any) -> list[Problem]:
+def _missing_pieces(step: Step, inputs: tuple, specs_of: Any) -> list[Problem]:
     """References to a piece that a tuple of pieces turned out not to have, once its count is known;
     ``specs_of(id)`` gives a node's inferred output specs (None when not inferred)."""
     problems = []
-    for port, v in zip(op.inputs, inputs):
+    for port, v in zip(step.op.inputs, inputs):
         for i, r in enumerate(v if isinstance(v, list) else [v]):
             if not isinstance(r, Ref):
                 continue
@@ -395,7 +395,7 @@ def _missing_pieces(node: Any, op: type[Op], inputs: tuple, specs_of: Any) -> li
                 path = f"inputs.{port.name}" + (f"[{i}]" if isinstance(v, list) else "")
                 names = ", ".join(str(k) for k in range(len(specs))) or "none"
                 problems.append(Problem(f"node '{r.node}' has no output '{r.output}' (outputs: {names})",
-                                        node.id, node.op, path))
+                                        step.id, step.op.name, path))
     return problems
 
 
@@ -494,10 +494,6 @@ class _Checker:
         step.inputs, problems, _, _ = _resolve(node, step, self.steps, lambda: self.ids[:5000])
         self.add(node.id, problems)
 
-    def name(self, sid: str) -> Node:
-        """What names a declared node in a problem (its id and op): the file's Node is not kept."""
-        return Node(sid, self.steps[sid].op.name)
-
     def run(self, doc: Document) -> CheckResult:
         steps, ids = self.steps, self.ids
         for node, step in self.later:
@@ -517,7 +513,7 @@ class _Checker:
         if self.tables:
             self.a.outputs = {sid: step.outputs for sid, step in steps.items()}  # (as inferred)
         shared = self.shared  # (a step without problems has its specs there)
-        over = _over_run(((self.name(s.id), shared[s.specs][1], s.op.kind == "op") for s in order
+        over = _over_run(((s, shared[s.specs][1], s.op.kind == "op") for s in order
                           if s.id not in self.bad), self.limit)
         if over is not None:
             self.add(over.node_id, [over])
@@ -543,12 +539,11 @@ class _Checker:
                         short = short or r.output >= len(steps[r.node].specs)
                 if not clean:
                     break
-        node = self.name(sid)
-        missing = _missing_pieces(node, step.op, step.inputs, lambda i: steps[i].specs) if clean and short else []
+        missing = _missing_pieces(step, step.inputs, lambda i: steps[i].specs) if clean and short else []
         specs = None
         if clean and not missing:
             args = [self.spec_of(v) for v in step.inputs]
-            specs, outputs, problems = _infer(node, step, args, self.base_dir, self.limit)
+            specs, outputs, problems = _infer(step, args, self.base_dir, self.limit)
             if outputs != step.outputs:
                 step.outputs = outputs
             if specs is not None:
@@ -726,7 +721,7 @@ class Checker:
         self._ids = ids
 
         # 5. the analysis, in file order
-        over = _over_run(((recs[i].node, recs[i].held, recs[i].step.kind == "op") for i in self._order
+        over = _over_run(((recs[i].step, recs[i].held, recs[i].step.kind == "op") for i in self._order
                           if not recs[i].bad), limit)
         problems = [p for i in ids for p in recs[i].problems]
         if over is not None:
@@ -751,12 +746,12 @@ class Checker:
                 if recs[r.node].bad:
                     bad = True
                     break
-        problems = [] if bad else _missing_pieces(rec.node, step.op, rec.inputs_resolved, lambda i: recs[i].specs)
+        problems = [] if bad else _missing_pieces(step, rec.inputs_resolved, lambda i: recs[i].specs)
         if bad or problems:
             specs, outputs, bad = None, step.outputs, True
         else:
             args = [_spec_in(v, recs) for v in rec.inputs_resolved]
-            specs, outputs, problems = _infer(rec.node, step, args, self.base_dir, limit, rec.memo)
+            specs, outputs, problems = _infer(step, args, self.base_dir, limit, rec.memo)
             bad = bool(problems)
         node_id = step.id
         if len(outputs) == 1 and not step.op.tuple_output and len(rec.entries) == 1 and node_id in rec.entries:
