@@ -10,7 +10,6 @@ the choice is then remembered in the settings. The headless CLI never comes here
 """
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Callable
 
@@ -146,6 +145,8 @@ def lrelease(ts: Path, qm: Path) -> list[str]:
 
 def update_catalogs() -> None:
     """Regenerate the catalogs from the code: lupdate the .ts of every language, lrelease the .qm."""
+    import subprocess  # a maintainer's command: the editor does not pay for it at start-up
+
     for language_ in LANGUAGES:
         if language_ != ENGLISH:
             subprocess.run(lupdate(ts_path(language_)), check=True)

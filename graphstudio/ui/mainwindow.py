@@ -30,7 +30,7 @@ from .lesson import LessonPanel
 from .model import GraphModel
 from .palette import Palette
 from .scene import GraphScene
-from .start import StartPage, lessons
+from .start import Lesson, StartPage, lessons
 from .wording import more_problems, problem_text
 from .view import GraphView
 
@@ -61,7 +61,8 @@ class MainWindow(QMainWindow):
         self.from_script = False  # that copy was made by importing a Python script
         self.autosaver = Autosaver(self.model, Path(recovery_dir) if recovery_dir else None, parent=self)
         self.actions: dict[str, QAction] = {}
-        self.lessons = lessons(lessons_dir())
+        self._lessons: list[Lesson] | None = None  # read when the start page or the Lessons menu first shows
+        self._start_page: StartPage | None = None
 
         self.palette_panel = Palette()
         self.palette_panel.activated.connect(self._add_from_palette)
@@ -105,15 +106,32 @@ class MainWindow(QMainWindow):
         self.keyboard = KeyboardNavigator(self.view, lambda text: self.statusBar().showMessage(text, 15000),
                                           self.inspector.edit)
         self.inspector.left.connect(self.view.setFocus)
-        self.start_page = StartPage(self.view, self.lessons)
-        self.start_page.lessonChosen.connect(self.open_lesson)
-        self.start_page.recentChosen.connect(lambda path: self.open_path(path))
-        self.start_page.emptyChosen.connect(self.hide_start_page)
         self.model.changed.connect(self._graph_changed)
-        if self.model.doc.nodes:
-            self.start_page.hide()
-        else:
+        QTimer.singleShot(0, self, self._greet)
+
+    def _greet(self) -> None:
+        """The start page, for a window still empty once the event loop runs: a window opened with a file
+        (or with recovered work) never reads the lessons nor builds the page, which is ~15 ms of its start."""
+        if not self.model.doc.nodes:
             self.show_start_page()
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        """The shipped lessons, in order."""
+        if self._lessons is None:
+            self._lessons = lessons(lessons_dir())
+        return self._lessons
+
+    @property
+    def start_page(self) -> StartPage:
+        """The page laid over the canvas, made the first time it is asked for (hidden until shown)."""
+        if self._start_page is None:
+            page = self._start_page = StartPage(self.view, self.lessons)
+            page.hide()
+            page.lessonChosen.connect(self.open_lesson)
+            page.recentChosen.connect(lambda path: self.open_path(path))
+            page.emptyChosen.connect(self.hide_start_page)
+        return self._start_page
 
     def _add_from_palette(self, op: str) -> None:
         """Double-click or Enter in the palette: beside the one selected node, else mid-view."""
@@ -221,7 +239,7 @@ class MainWindow(QMainWindow):
         help_ = self._menu(bar, QT_TR_NOOP("&Help"))
         self._action("start_page", QT_TR_NOOP("&Start Page"), self.show_start_page, "Ctrl+Shift+H", help_)
         self.lessons_menu = self._menu(help_, QT_TR_NOOP("&Lessons"))
-        live(self.lessons_menu, self._fill_lessons)
+        self.lessons_menu.aboutToShow.connect(self._fill_lessons)  # in the interface's language of the moment
         self._action("keyboard", QT_TR_NOOP("&Keyboard"), self.show_keyboard_help, "F1", help_)
         self._action("about", QT_TR_NOOP("&About GraphStudio"), self.about, None, help_)
         self._fill_recent()
@@ -334,8 +352,9 @@ class MainWindow(QMainWindow):
             self.hide_start_page()
 
     def hide_start_page(self) -> None:
-        if self.start_page.isVisibleTo(self):  # the window may not be shown yet (a file opened before it is)
-            self.start_page.hide()
+        page = self._start_page
+        if page is not None and page.isVisibleTo(self):  # the window may not be shown yet (a file opened before it is)
+            page.hide()
             self.view.setFocus()
 
     def open_dialog(self) -> None:

@@ -66,6 +66,7 @@ def visible_texts(root: QWidget) -> list[tuple[str, str]]:
 
     def menu(m: QMenu, where: str) -> None:
         found.append((where, m.title()))
+        m.aboutToShow.emit()  # what a student reads once it opens (the Lessons menu is filled then)
         for action in m.actions():
             if action.menu() is not None:
                 menu(action.menu(), f"{where} › {action.menu().title()}")

@@ -88,6 +88,7 @@ LESSONS = sorted((Path(__file__).resolve().parents[2] / "resources" / "examples"
 
 
 def test_lessons_menu_lists_the_shipped_lessons(window):
+    window.lessons_menu.aboutToShow.emit()  # filled as it opens, in the interface's language then
     texts = [a.text() for a in window.lessons_menu.actions()]
     assert len(texts) == len(LESSONS) or texts == ["(no lessons installed)"]
 

@@ -213,6 +213,7 @@ def test_new_document_and_close_ask_when_modified(window, chain_doc):
 
 
 def test_lessons_menu_and_theme(window):
+    window.lessons_menu.aboutToShow.emit()
     actions = window.lessons_menu.actions()
     assert actions  # a lesson per file, or one disabled "(no lessons installed)" entry
     window.set_theme("dark")
