@@ -58,7 +58,7 @@ class Trace:
 
     values: dict[str, np.ndarray] = field(default_factory=dict)          # output key → value
     sources: list[str] = field(default_factory=list)                     # edge index → its source's key
-    edge_grads: dict[int, list[np.ndarray]] = field(default_factory=dict)  # edge index → contributions
+    edge_grads: dict[int, tuple[np.ndarray, ...]] = field(default_factory=dict)  # edge index → contributions
     grads: dict[str, np.ndarray | None] = field(default_factory=dict)    # output key → .grad as PyTorch holds it
     autograd: dict[str, tuple | None] = field(default_factory=dict)      # output key → (grad_fn, nr) after forward
     losses: dict[str, float] = field(default_factory=dict)
@@ -88,7 +88,7 @@ class Trace:
 
     def copy(self) -> Trace:
         """A copy to hand to another thread: new dicts and lists, the same arrays (nobody writes them)."""
-        return Trace(dict(self.values), self.sources, {k: list(v) for k, v in self.edge_grads.items()},
+        return Trace(dict(self.values), self.sources, dict(self.edge_grads),
                      dict(self.grads), self.autograd, dict(self.losses), self.kept, self.backward_ran,
                      list(self.backward_order))
 
@@ -437,7 +437,8 @@ class Runner:
             if entry is not None:
                 edge = entry[0][i]
                 if edge is not None:
-                    per_edge.setdefault(edge, []).append(grad if host is _same else host(grad))  # never written later
+                    # a tuple, not a list: the collector stops scanning it after one look (1,000s per traced step)
+                    per_edge[edge] = per_edge.get(edge, ()) + (grad if host is _same else host(grad),)  # never written later
         self.trace.backward_ran = True
         # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
         grads = self.trace.grads = dict.fromkeys(values)
