@@ -388,11 +388,13 @@ class Runner:
         so they are kept as they are; only leaves (updated in place by optimizers) are copied. Each
         output's grad_fn and what the nodes keep are noted as they are now, to be read when asked."""
         host = self._host
-        arrays = {k: t.array for k, t in self.values.items()}
+        arrays, edges = {}, {}
+        for k, t in self.values.items():  # one pass for both: a traced step makes them for every output
+            arrays[k] = t.array
+            edges[k] = t._edge
         values = dict(arrays) if host is _same else {k: host(a) for k, a in arrays.items()}
         for k in self.leaves:
             values[k] = values[k].copy()
-        edges = {k: t._edge for k, t in self.values.items()}
         kept = KeptArrays(self._recorded, edges, arrays, self.constants)
         return Trace(values, self._edge_sources, {}, {}, edges, kept=kept)
 
