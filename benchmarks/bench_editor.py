@@ -162,6 +162,50 @@ window.grab().save(sys.argv[1])
 """
 
 
+# Where the editor's start-up goes, phase by phase (wall ms since the previous mark), in one process: the same
+# `--screenshot` path, with a mark after each import and after each step the screenshot takes.
+_EDITOR_PARTS = """
+import json, sys, time
+t0 = time.perf_counter()
+marks = {}
+def mark(name):
+    marks[name] = (time.perf_counter() - t0) * 1e3
+import numpy
+mark("import numpy")
+import PySide6.QtWidgets
+mark("import PySide6")
+import graphstudio.ui.mainwindow, graphstudio.ui.live.screenshot as shot
+from graphstudio.ui.mainwindow import MainWindow
+mark("import the editor (engine, program, ui)")
+def after(owner, name, label):
+    f = getattr(owner, name)
+    def marked(*a, **k):
+        out = f(*a, **k)
+        mark(label)
+        return out
+    setattr(owner, name, marked)
+after(MainWindow, "__init__", "MainWindow() (docks, palette, live session)")
+after(MainWindow, "open_path", "open the lesson (load, check, lay out)")
+after(shot, "_settle", "first paint, docks settled")
+after(MainWindow, "grab", "grab")
+shot.screenshot(sys.argv[1], sys.argv[2])
+mark("PNG written")
+print(json.dumps(marks))
+"""
+
+
+def breakdown(lesson: Path, env: dict, runs: int = 5) -> None:
+    """The editor's start-up phase by phase, best of ``runs`` processes (each phase's own best)."""
+    with tempfile.TemporaryDirectory(prefix="bench_startup_") as tmp:
+        runs_marks = [json.loads(subprocess.run([sys.executable, "-c", _EDITOR_PARTS, str(lesson),
+                                                 os.path.join(tmp, "shot.png")], check=True, capture_output=True,
+                                                text=True, env=env).stdout) for _ in range(runs)]
+    names = list(runs_marks[0])
+    steps = [[m[n] - (m[names[i - 1]] if i else 0.0) for i, n in enumerate(names)] for m in runs_marks]
+    print("  where the editor's start goes (wall ms after the interpreter is up, best of "
+          f"{runs} processes): " + "  ".join(f"{n} {min(s[i] for s in steps):.1f}" for i, n in enumerate(names)))
+
+
 def _child_cpu() -> float:
     """CPU seconds (user + system) of this process's finished children so far."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -171,7 +215,7 @@ def _child_cpu() -> float:
 def startup(rounds: int) -> None:
     """Whole processes, run in turn each round so a slow moment of the machine hits both alike.
     Wall time is the figure; each process's CPU time is printed too, as it moves less when the
-    machine is busy (and leaves out the screenshot's fixed settling wait)."""
+    machine is busy."""
     lesson = next((ROOT / "resources" / "examples").glob("*_xor_mlp_adam.json"))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -202,6 +246,7 @@ def startup(rounds: int) -> None:
     print(f"  start-up ratio, best over best: {ratio:.2f}×   per round {min(per_round):.2f}–{max(per_round):.2f}×"
           f"   {'ok' if ratio <= 2.5 else 'OVER'} (target ≤ 2.5×; CPU time {cpu_editor / cpu_base:.2f}×; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+    breakdown(lesson, env)
 
 
 def main() -> None:
