@@ -165,18 +165,18 @@ def _fit(grad: Any, node: Node, index: int | None = None, xp: Any = None) -> Any
 
 def _dependencies(roots: Iterable[Node]) -> dict[Node, int]:
     """For every node reachable from the roots, how many edges point into it (iteratively; a node's
-    first count is also what marks it as found)."""
+    first count is also what marks it as found). A for loop over the list of found nodes, which grows as
+    it goes, is cheaper than popping a stack."""
     deps: dict[Node, int] = {}
-    stack = list(roots)
-    push, pop = stack.append, stack.pop
-    while stack:
-        for nxt, _ in pop().next_functions:
+    found = list(roots)
+    for node in found:
+        for nxt, _ in node.next_functions:
             if nxt is not None:
                 if nxt in deps:
                     deps[nxt] += 1
                 else:
                     deps[nxt] = 1
-                    push(nxt)
+                    found.append(nxt)
     return deps
 
 
