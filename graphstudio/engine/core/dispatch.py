@@ -267,8 +267,12 @@ def _with_scalar(be: Any, x: Any, value: Any) -> tuple[Any, Any]:
 
 
 def _any_bool(args: tuple) -> bool:
-    """Whether a tensor or Python-number argument is a bool (see Op.bool_operands)."""
-    return any(a.__class__ is bool or isinstance(a, Tensor) and a.dtype is dtypes.bool_ for a in args)
+    """Whether a tensor or Python-number argument is a bool (see Op.bool_operands). A loop: every `x - y`
+    asks, and any() over a generator costs more than the test itself."""
+    for a in args:
+        if a.__class__ is bool or isinstance(a, Tensor) and a.dtype is dtypes.bool_:
+            return True
+    return False
 
 
 def _as_operand(value: Any, like: Tensor) -> Tensor:
