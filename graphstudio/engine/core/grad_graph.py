@@ -165,20 +165,18 @@ def _fit(grad: Any, node: Node, index: int | None = None, xp: Any = None) -> Any
 
 def _dependencies(roots: Iterable[Node]) -> dict[Node, int]:
     """For every node reachable from the roots, how many edges point into it (iteratively; a node's
-    first count is also what marks it as found)."""
+    first count is also what marks it as found). A for loop over the list of found nodes, which grows as
+    it goes, is cheaper than popping a stack."""
     deps: dict[Node, int] = {}
-    stack = list(roots)
-    push = stack.append
-    while stack:
-        for nxt, _ in stack.pop().next_functions:
-            if nxt is None:
-                continue
-            count = deps.get(nxt)
-            if count is None:
-                deps[nxt] = 1
-                push(nxt)
-            else:
-                deps[nxt] = count + 1
+    found = list(roots)
+    for node in found:
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                    found.append(nxt)
     return deps
 
 
@@ -250,9 +248,9 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
         for node, nr, grad in roots:
             _accumulate(buffers, node, nr, grad)
         ready = [(node, buffers.pop(node)) for node in {r[0]: None for r in roots} if deps.get(node, 0) == 0]
-    push = ready.append
+    push, pop = ready.append, ready.pop
     while ready:
-        node, grad = ready.pop()
+        node, grad = pop()
         if hooks is not None and node in hooks:
             grad = _run_hooks(node, grad)
         if retained is not None and node in retained:
@@ -263,7 +261,7 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             if capture is None:
                 _accumulate_into_leaf(node, grad)
             continue
-        saved = getattr(node, "saved", ())
+        saved = node.saved  # every node sets it when recorded
         if saved is None:
             raise RuntimeError(SECOND_BACKWARD)
         if _DIRTY and saved:
@@ -274,12 +272,14 @@ def _propagate(roots: Sequence[tuple[Node, int, Any]], retain_graph: bool,
             grads = node.vjp(filled(node, grad) if node.multi else grad)
         if not retain_graph and saved:
             node.saved = None
-        # a gradient per edge (a vjp may give more: the last ones, for inputs without an edge); the index
-        # is the edge's number for edge_log
-        for i, (nxt, nr) in enumerate(node.next_functions):
-            g = grads[i]
+        # a gradient per edge (a vjp may give more: the last ones, for inputs without an edge); `i` is the
+        # edge's number, for edge_log
+        i = -1
+        for nxt, nr in node.next_functions:
+            i += 1
             if nxt is None:
                 continue
+            g = grads[i]
             left = deps[nxt] - 1
             if g is not None:
                 if not nxt.multi:

@@ -210,7 +210,8 @@ class Op:
     grad_fn_number_input: ClassVar[str | None] = None
     derivative: ClassVar[bool] = True    # False: recorded (grad_fn "NotImplemented") but backward refuses;
                                          # its node has edges to the inputs that require grad only
-    fast_defaults: ClassVar[bool] = False  # with every param at its default, the short path (dispatch.binary) runs it
+    fast_defaults: ClassVar[bool] = False  # with every param at its default, the short path (dispatch.unary or
+                                           # binary) runs it, recording `grad_fn`
     returns_input: ClassVar[bool] = False  # a forward that hands back its input array means "the input tensor
                                            # itself" (no node), as PyTorch's no-op flatten, contiguous, to
     bool_operands: ClassVar[bool] = True  # False: a bool operand is refused before casting (PyTorch has no bool

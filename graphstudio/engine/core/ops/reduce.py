@@ -114,6 +114,7 @@ class _Reduce(Op):
 @register
 class Sum(_Reduce):
     name, grad_fn = "sum", "SumBackward0"
+    fast_defaults = True  # with no params given, its grad_fn is the one above: the short path runs it
     double_backward = ()
     torch = "torch.sum({input}, dim={dim}, keepdim={keepdim})"
     doc = "Add up the elements over dim (an int, a list of dims, or none: all); bools and ints give int64."
@@ -157,6 +158,7 @@ def _mean_error(dt: dtypes.dtype) -> ShapeError:
 @register
 class Mean(_Reduce):
     name, grad_fn = "mean", "MeanBackward0"
+    fast_defaults = True  # with no params given, its grad_fn is the one above: the short path runs it
     double_backward = ()
     torch = "torch.mean({input}, dim={dim}, keepdim={keepdim})"
     doc = "The average of the elements over dim (an int, a list of dims, or none: all); floats only."
