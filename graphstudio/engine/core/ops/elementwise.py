@@ -624,8 +624,9 @@ class Relu(Unary):
     def forward(ctx, a):
         xp = ctx.xp
         # as PyTorch: nan stays nan, -0.0 stays -0.0 (zero first: NumPy's maximum of two zeros is its second
-        # argument); a third of `where(a < 0, 0, a)`'s time, whose random mask defeats the branch predictor
-        out = xp.maximum(xp.zeros_like(a), a)
+        # argument); a third of `where(a < 0, 0, a)`'s time, whose random mask defeats the branch predictor.
+        # A 0-dim zero, broadcast: a full array of zeros would cost as much again as the maximum
+        out = xp.maximum(xp.zeros((), dtype=a.dtype), a)
         ctx.saved = (out,)
         return out
 
