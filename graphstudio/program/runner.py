@@ -439,8 +439,9 @@ class Runner:
             if entry is not None:
                 edge = entry[0][i]
                 if edge is not None:
-                    # a tuple, not a list: the collector stops scanning it after one look (1,000s per traced step)
-                    per_edge[edge] = per_edge.get(edge, ()) + (grad if host is _same else host(grad),)  # never written later
+                    # a tuple, not a list: the collector stops scanning it after one look (1,000s per traced
+                    # step); the array itself on the CPU, never written later
+                    per_edge[edge] = per_edge.get(edge, ()) + (grad if host is _same else host(grad),)
         self.trace.backward_ran = True
         # Only leaves and retain_grad outputs can hold a .grad (as in PyTorch); the rest are None.
         grads = self.trace.grads = dict.fromkeys(values)
