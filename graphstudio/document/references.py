@@ -40,15 +40,8 @@ def iter_refs(value: Any) -> Iterator[str]:
 
 
 def sources(inputs: dict[str, Any]) -> list[str]:
-    """The node id of every reference in a node's inputs, in input order (repeats kept). Spelled out
-    rather than built on ``iter_refs``: a check asks it of every node of a file, 100,000 of them."""
-    found = []
-    for value in inputs.values():
-        if isinstance(value, str):
-            found.append(value.partition(SEPARATOR)[0])
-        elif isinstance(value, list):
-            found.extend(item.partition(SEPARATOR)[0] for item in value if isinstance(item, str))
-    return found
+    """The node id of every reference in a node's inputs, in input order (repeats kept)."""
+    return [source_of(ref) for value in inputs.values() for ref in iter_refs(value)]
 
 
 def rename_refs(value: Any, mapping: dict[str, str]) -> Any:
